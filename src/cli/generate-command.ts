@@ -1,0 +1,22 @@
+import { diffTree, writeTree } from '../io/write-tree.js';
+import { PROJECT_ROOT, SCHEMA_FILE, packageVersion } from '../io/project.js';
+import { generate, OWNED_DIRS } from '../generate/generate.js';
+import { parseArgs } from './args.js';
+
+export async function generateCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { booleans: ['check'], strings: ['schema', 'out'] });
+  const root = args.strings.out ?? PROJECT_ROOT;
+  const { files } = await generate({ projectRoot: PROJECT_ROOT, schemaFile: args.strings.schema ?? SCHEMA_FILE, chartVersion: packageVersion() });
+  if (args.booleans.check) {
+    const differing = diffTree(root, files, OWNED_DIRS);
+    if (differing.length) {
+      process.stderr.write(`generated files are out of date with the schema (run npm run generate):\n${differing.map((p) => `  ${p}`).join('\n')}\n`);
+      return 1;
+    }
+    process.stdout.write(`generated files are up to date (${files.size} files)\n`);
+    return 0;
+  }
+  writeTree(root, files, OWNED_DIRS);
+  process.stdout.write(`wrote ${files.size} files\n`);
+  return 0;
+}

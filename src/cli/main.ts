@@ -1,0 +1,44 @@
+import { formatIssue, IssuesError } from '../issue.js';
+import { generateCommand } from './generate-command.js';
+
+const USAGE = `retool-chart <command>
+
+  generate [--check]                        write charts/retool and src/generated from the schema
+  validate -f values.yaml [-f ...] [--set k=v] [--set-string k=v]
+  render -f values.yaml [--helm 3|4] [--kube-version X] [--namespace N] [--release NAME]
+  helm [--major 3|4] -- <helm args>         run the bundled helm
+  start                                     render examples/evaluation.values.yaml and summarise it
+`;
+
+export type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  generate: async () => generateCommand,
+  validate: async () => (await import('./validate-command.js')).validateCommand,
+  render: async () => (await import('./render-command.js')).renderCommand,
+  helm: async () => (await import('./helm-command.js')).helmCommand,
+  start: async () => (await import('./start-command.js')).startCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`retool-chart: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await (await load())(args);
+  } catch (error) {
+    if (error instanceof IssuesError) {
+      process.stderr.write(`${error.message.split('\n')[0]}\n${error.issues.map(formatIssue).join('\n')}\n`);
+    } else {
+      process.stderr.write(`retool-chart ${name}: ${(error as Error).message}\n`);
+    }
+    return 1;
+  }
+}

@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import type { ChartModel } from '../model/chart-model.js';
+import { emitChartReadme } from './readme.js';
+import { emitTemplates } from './templates.js';
+import { emitTypes } from './types.js';
+import { emitValuesSchema } from './values-schema.js';
+import { emitValuesYaml } from './values-yaml.js';
+
+/** Where generated files go, relative to the project root. */
+export const CHART_DIR = 'charts/retool';
+export const TYPES_FILE = 'src/generated/values.ts';
+
+/**
+ * Every generated file as project-relative path -> content. Pure: reads only the model and the
+ * Handlebars sources; writing is the caller's job.
+ */
+export async function generateFiles(model: ChartModel, chartTemplatesDir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const chart = (path: string, content: string) => files.set(`${CHART_DIR}/${path}`, content);
+  for (const [path, content] of emitTemplates(model, chartTemplatesDir)) chart(path, content);
+  chart('values.yaml', emitValuesYaml(model));
+  chart('values.schema.json', emitValuesSchema(model));
+  chart('README.md', emitChartReadme(model));
+  files.set(TYPES_FILE, await emitTypes(model));
+  return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export function chartTemplatesDir(projectRoot: string): string {
+  return join(projectRoot, 'chart-templates');
+}

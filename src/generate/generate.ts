@@ -1,0 +1,18 @@
+import { buildChartModel, type ChartModel } from '../model/chart-model.js';
+import { loadSchema } from '../schema/load.js';
+import { CHART_DIR, chartTemplatesDir, generateFiles } from './chart-files.js';
+
+export interface GenerateOptions {
+  projectRoot: string;
+  schemaFile: string;
+  chartVersion: string;
+}
+
+/** load → lint → model → emit: every generated file, nothing written. */
+export async function generate(options: GenerateOptions): Promise<{ model: ChartModel; files: Map<string, string> }> {
+  const model = buildChartModel(loadSchema(options.schemaFile), { chartVersion: options.chartVersion, schemaFile: options.schemaFile });
+  return { model, files: await generateFiles(model, chartTemplatesDir(options.projectRoot)) };
+}
+
+/** Directories the generator owns whole (replaced on every run). */
+export const OWNED_DIRS = [CHART_DIR];

@@ -1,0 +1,73 @@
+import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
+import type { ChartModel } from '../model/chart-model.js';
+import { GENERATED_BANNER } from './banner.js';
+
+/** charts/retool/README.md: what the chart deploys and a table of every value, all from the schema. */
+export function emitChartReadme(model: ChartModel): string {
+  const rows = leafRows(model.schema, model.schema, model.defaults, '');
+  const components = model.components.map((c) =>
+    `| \`${c.key}\` | ${c.name} | \`${c.image}\` | ${c.serviceType.length ? `\`${c.serviceType.join(',')}\`` : '—'} | ${c.port} | ${c.replicable ? 'yes' : 'no, always 1 (Recreate)'} | ${c.enabledBy ? `\`${c.enabledBy}\`` : 'always'} |`);
+  const rules = (model.schema.allOf ?? []).map((rule) => `- ${rule.description}`);
+  return [
+    `<!-- ${GENERATED_BANNER} -->`,
+    '# retool',
+    '',
+    `Self-hosted Retool ${model.appVersion} on Kubernetes. Chart version ${model.chartVersion}.`,
+    '',
+    'Every value is checked by `values.schema.json`: Helm refuses unknown keys, wrong types and the',
+    'cross-field rules below before anything reaches the cluster. Secrets are given either as a string',
+    '(stored in the chart\'s Secret) or as `{secretKeyRef: {name, key}}` (an existing Secret).',
+    '',
+    '```sh',
+    'helm install retool ./charts/retool -f my-values.yaml',
+    '```',
+    '',
+    '## Workloads',
+    '',
+    '| values key | name | image | SERVICE_TYPE | port | replicable | enabled by |',
+    '|---|---|---|---|---|---|---|',
+    ...components,
+    '',
+    '## Cross-field rules',
+    '',
+    ...rules,
+    '',
+    '## Values',
+    '',
+    '| Key | Type | Default | Description |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| \`${r.key}\` | ${r.type} | ${r.default} | ${r.description} |`),
+    '',
+  ].join('\n');
+}
+
+interface Row { key: string; type: string; default: string; description: string }
+
+function leafRows(root: JsonSchema, node: JsonSchema, defaults: unknown, prefix: string): Row[] {
+  const rows: Row[] = [];
+  const required = new Set(node.required ?? []);
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const resolved = deref(root, child);
+    const path = prefix ? `${prefix}.${key}` : key;
+    const value = isObject(defaults) ? defaults[key] : undefined;
+    if (resolved.properties && resolved.default === undefined) {
+      rows.push(...leafRows(root, resolved, value, path));
+      continue;
+    }
+    const enumText = resolved.enum ? ` One of: ${resolved.enum.map((e) => `\`${String(e)}\``).join(', ')}.` : '';
+    rows.push({
+      key: path,
+      type: typeName(root, resolved),
+      default: required.has(key) && value === undefined ? '**required**' : `\`${JSON.stringify(value)}\``,
+      description: `${resolved.description ?? ''}${enumText}`.replace(/\|/g, '\\|'),
+    });
+  }
+  return rows;
+}
+
+function typeName(root: JsonSchema, node: JsonSchema): string {
+  if (node.title) return node.title;
+  if (node.oneOf) return node.oneOf.map((b) => typeName(root, deref(root, b))).join(' \\| ');
+  const type = Array.isArray(node.type) ? node.type.join(' \\| ') : node.type ?? 'any';
+  return type === 'array' && node.items ? `${typeName(root, deref(root, node.items))}[]` : type;
+}

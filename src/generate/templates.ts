@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import Handlebars from 'handlebars';
+import type { ChartModel } from '../model/chart-model.js';
+
+/** Rendered once per component instead of once. */
+const PER_COMPONENT_TEMPLATE = 'templates/component.yaml.hbs';
+
+/**
+ * Renders chart-templates/**\/*.hbs. Handlebars decides which files and blocks exist from the model; the Go
+ * template text that Helm evaluates passes through as raw blocks or `\{{` escapes.
+ * Returns chart-relative path -> content.
+ */
+export function emitTemplates(model: ChartModel, templatesDir: string): Map<string, string> {
+  const hbs = Handlebars.create();
+  hbs.registerHelper('raw', (options: Handlebars.HelperOptions) => options.fn(undefined));
+  hbs.registerHelper('join', (list: unknown[], separator: string) => list.join(separator));
+  const ingress = model.components.find((c) => c.ingress);
+  if (!ingress) throw new Error('the schema declares no component with ingress: true');
+  const context = { components: model.components, ingress, chartVersion: model.chartVersion, appVersion: model.appVersion };
+
+  const out = new Map<string, string>();
+  for (const file of listFiles(templatesDir).filter((f) => f.endsWith('.hbs'))) {
+    const source = relative(templatesDir, file).split('\\').join('/');
+    const render = hbs.compile(readFileSync(file, 'utf8'), { noEscape: true, strict: true });
+    if (source === PER_COMPONENT_TEMPLATE) {
+      for (const component of model.components) out.set(`templates/${component.name}.yaml`, tidy(render({ ...context, component })));
+    } else {
+      out.set(source.replace(/\.hbs$/, ''), tidy(render(context)));
+    }
+  }
+  return out;
+}
+
+/** Raw blocks leave a leading newline; files end with exactly one. */
+function tidy(text: string): string {
+  return `${text.replace(/^\n+/, '').trimEnd()}\n`;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? listFiles(join(dir, entry.name)) : [join(dir, entry.name)]))
+    .sort();
+}

@@ -1,0 +1,33 @@
+import { compile } from 'json-schema-to-typescript';
+import { visit } from '../schema/normalize.js';
+import type { JsonSchema } from '../schema/json-schema.js';
+import type { ChartModel } from '../model/chart-model.js';
+import { GENERATED_BANNER } from './banner.js';
+
+/** src/generated/values.ts: the values API as TypeScript types. */
+export async function emitTypes(model: ChartModel): Promise<string> {
+  // Cross-field rules (if/then under allOf) have no TypeScript form; they stay in the validator.
+  const { allOf: _rules, ...shape } = structuredClone(model.published);
+  wrapAnnotatedRefs(shape);
+  return compile(shape as Parameters<typeof compile>[0], 'RetoolValues', {
+    bannerComment: `/* ${GENERATED_BANNER} */`,
+    additionalProperties: false,
+    unknownAny: true,
+    strictIndexSignatures: false,
+    format: true,
+    style: { singleQuote: true, printWidth: 120 },
+  });
+}
+
+/**
+ * A `$ref` with a description beside it makes json-schema-to-typescript emit a numbered copy of the target
+ * type (SecretValue1, SecretValue2...). Wrapping the ref in a one-item allOf keeps the shared type and the
+ * property's own doc comment.
+ */
+function wrapAnnotatedRefs(schema: JsonSchema): void {
+  visit(schema, (node) => {
+    if (node.$ref === undefined || Object.keys(node).length === 1) return;
+    node.allOf = [{ $ref: node.$ref }];
+    delete node.$ref;
+  });
+}

@@ -1,0 +1,63 @@
+import yaml from 'js-yaml';
+import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
+import type { ChartModel } from '../model/chart-model.js';
+import { GENERATED_BANNER } from './banner.js';
+
+const WIDTH = 100;
+
+/** values.yaml: every default from the schema, each key preceded by its description. */
+export function emitValuesYaml(model: ChartModel): string {
+  const lines = [
+    '# yaml-language-server: $schema=values.schema.json',
+    `# ${GENERATED_BANNER}`,
+    '# Every key is checked by values.schema.json; unknown keys and wrong types make helm fail.',
+  ];
+  emitProperties(model.schema, model.schema, model.defaults, 0, lines);
+  return `${lines.join('\n')}\n`;
+}
+
+function emitProperties(root: JsonSchema, node: JsonSchema, value: Record<string, unknown>, indent: number, lines: string[]): void {
+  const pad = ' '.repeat(indent);
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const resolved = deref(root, child);
+    if (indent === 0) lines.push('');
+    for (const comment of commentLines(resolved)) lines.push(`${pad}# ${comment}`.trimEnd());
+    if (!(key in value)) {
+      lines.push(`${pad}# ${key}:   (required, no default)`);
+      continue;
+    }
+    const v = value[key];
+    if (isObject(v) && resolved.properties && Object.keys(v).length > 0) {
+      lines.push(`${pad}${key}:`);
+      emitProperties(root, resolved, v, indent + 2, lines);
+    } else {
+      lines.push(...renderPlain(key, v, indent));
+    }
+  }
+}
+
+function renderPlain(key: string, value: unknown, indent: number): string[] {
+  const pad = ' '.repeat(indent);
+  const empty = (Array.isArray(value) && value.length === 0) || (isObject(value) && Object.keys(value).length === 0);
+  if (empty || !(Array.isArray(value) || isObject(value))) {
+    return [`${pad}${yaml.dump({ [key]: value }, { flowLevel: 1, quotingType: '"' }).trimEnd()}`];
+  }
+  const body = yaml.dump(value, { quotingType: '"', sortKeys: true, lineWidth: -1 }).trimEnd().split('\n');
+  return [`${pad}${key}:`, ...body.map((line) => `${pad}  ${line}`)];
+}
+
+function commentLines(node: JsonSchema): string[] {
+  const text = [node.title ? `${node.title}: ` : '', node.description ?? ''].join('');
+  const enumHint = node.enum ? ` One of: ${node.enum.join(', ')}.` : '';
+  return wrap(`${text}${enumHint}`, WIDTH);
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + word.length + 1 > width) { out.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
+}

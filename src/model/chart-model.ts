@@ -1,0 +1,37 @@
+import { lintSchema } from '../schema/lint.js';
+import { expandPodOptions, publishedSchema } from '../schema/normalize.js';
+import type { JsonSchema } from '../schema/json-schema.js';
+import { schemaDefaults } from './defaults.js';
+import { buildTopology, type Component } from './topology.js';
+
+/** Everything every emitter reads; built once from the source schema. */
+export interface ChartModel {
+  /** Source schema with pod options expanded: what values are validated against. */
+  schema: JsonSchema;
+  /** `schema` without the generator's annotations: written as values.schema.json. */
+  published: JsonSchema;
+  components: Component[];
+  defaults: Record<string, unknown>;
+  /** Default Retool version: the chart's appVersion. */
+  appVersion: string;
+  chartVersion: string;
+}
+
+export interface ModelOptions {
+  chartVersion: string;
+  schemaFile: string;
+}
+
+export function buildChartModel(source: JsonSchema, options: ModelOptions): ChartModel {
+  const schema = expandPodOptions(source);
+  lintSchema(schema, options.schemaFile);
+  const defaults = schemaDefaults(schema) as Record<string, unknown>;
+  return {
+    schema,
+    published: publishedSchema(schema),
+    components: buildTopology(schema),
+    defaults,
+    appVersion: String((defaults.retool as Record<string, unknown>).version),
+    chartVersion: options.chartVersion,
+  };
+}

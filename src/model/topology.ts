@@ -1,0 +1,58 @@
+import type { ComponentAnnotation, JsonSchema } from '../schema/json-schema.js';
+
+/** One Retool workload, as the generator sees it: everything comes from the component's schema annotation. */
+export interface Component {
+  /** Key under `components` in values (camelCase). */
+  key: string;
+  /** Kebab-case container and resource-name suffix. */
+  name: string;
+  image: string;
+  serviceType: string[];
+  /** Runs the backend image: gets Retool's secrets, NODE_ENV and retool.env. */
+  backend: boolean;
+  port: number;
+  replicable: boolean;
+  enabledBy?: string;
+  ingress: boolean;
+  probePath: string;
+  env: Array<{ name: string; value: string }>;
+  urlEnv?: string;
+  /** Components (resolved) whose URL this one is told. */
+  discovers: Array<{ key: string; name: string; urlEnv: string; port: number; enabledBy?: string }>;
+  sandboxed: boolean;
+  edges: string[];
+  talksTo: { storageDatabase: boolean; retoolDatabase: boolean; temporal: boolean };
+}
+
+const BACKEND_IMAGE = 'backend';
+
+/** Reads the component list, in schema order, from the `x-retool-component` annotations. */
+export function buildTopology(schema: JsonSchema): Component[] {
+  const nodes = schema.properties?.components?.properties ?? {};
+  const annotations = Object.entries(nodes).map(([key, node]) => ({ key, a: node['x-retool-component'] as ComponentAnnotation }));
+  return annotations.map(({ key, a }) => ({
+    key,
+    name: a.name,
+    image: a.image,
+    serviceType: a.serviceType ?? [],
+    backend: a.image === BACKEND_IMAGE,
+    port: a.port,
+    replicable: a.replicable,
+    enabledBy: a.enabledBy,
+    ingress: a.ingress === true,
+    probePath: a.probePath,
+    env: Object.entries(a.env ?? {}).sort(([x], [y]) => x.localeCompare(y)).map(([name, value]) => ({ name, value })),
+    urlEnv: a.urlEnv,
+    discovers: (a.discovers ?? []).map((target) => {
+      const t = annotations.find((c) => c.key === target)!.a;
+      return { key: target, name: t.name, urlEnv: t.urlEnv!, port: t.port, enabledBy: t.enabledBy };
+    }),
+    sandboxed: a.sandboxed === true,
+    edges: [...a.edges],
+    talksTo: {
+      storageDatabase: a.edges.includes('storageDatabase'),
+      retoolDatabase: a.edges.includes('retoolDatabase'),
+      temporal: a.edges.includes('temporal'),
+    },
+  }));
+}

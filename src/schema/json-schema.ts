@@ -1,0 +1,89 @@
+// The subset of JSON Schema draft-07 this project reads, plus its own `x-retool-*` annotations.
+export interface JsonSchema {
+  $schema?: string;
+  $ref?: string;
+  title?: string;
+  description?: string;
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  default?: unknown;
+  properties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+  propertyNames?: JsonSchema;
+  required?: string[];
+  items?: JsonSchema;
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  if?: JsonSchema;
+  then?: JsonSchema;
+  else?: JsonSchema;
+  definitions?: Record<string, JsonSchema>;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  'x-retool-component'?: ComponentAnnotation;
+  'x-retool-pod-options'?: boolean;
+  [keyword: string]: unknown;
+}
+
+/** The topology annotation a component's schema node carries (see REFERENCE §1). */
+export interface ComponentAnnotation {
+  /** Kebab-case name: container name and resource-name suffix. */
+  name: string;
+  /** Key under `images` of the container's image. */
+  image: string;
+  /** SERVICE_TYPE roles; absent for containers that are not the backend image. */
+  serviceType?: string[];
+  port: number;
+  /** false: exactly one pod, Recreate strategy, no replicas key. */
+  replicable: boolean;
+  /** Dotted values path of a boolean that turns the component on; always on when absent. */
+  enabledBy?: string;
+  /** Takes client traffic through the chart's Service and Ingress. */
+  ingress?: boolean;
+  probePath: string;
+  /** Static env every container of the component gets. */
+  env?: Record<string, string>;
+  /** Name of the env var through which other components learn this component's URL. */
+  urlEnv?: string;
+  /** Components whose URL (their urlEnv) this component is told. */
+  discovers?: string[];
+  /** Has a `sandbox` value: nsjail (privileged) or none (CONTAINER_UNPRIVILEGED_MODE). */
+  sandboxed?: boolean;
+  /** Outbound network edges: other components (by key) or storageDatabase, retoolDatabase, temporal, resources. */
+  edges: string[];
+}
+
+export const SCHEMA_DRAFT = 'http://json-schema.org/draft-07/schema#';
+
+/** Keywords that may stand beside `$ref`: draft-07 validators ignore siblings of `$ref`, so only annotations may. */
+export const ANNOTATION_KEYWORDS = new Set([
+  'title', 'description', 'default', 'examples', 'markdownDescription', 'deprecationMessage', 'defaultSnippets',
+]);
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Follows local `#/definitions/...` refs; annotations beside a `$ref` win over the target's. */
+export function deref(root: JsonSchema, node: JsonSchema): JsonSchema {
+  if (!node.$ref) return node;
+  const { $ref, ...siblings } = node;
+  const target = resolvePointer(root, $ref);
+  return { ...deref(root, target), ...siblings };
+}
+
+export function resolvePointer(root: JsonSchema, ref: string): JsonSchema {
+  if (!ref.startsWith('#/')) throw new Error(`only local refs are supported, got ${ref}`);
+  let cursor: unknown = root;
+  for (const raw of ref.slice(2).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!isObject(cursor) || !(segment in cursor)) throw new Error(`unresolvable $ref ${ref}`);
+    cursor = cursor[segment];
+  }
+  return cursor as JsonSchema;
+}

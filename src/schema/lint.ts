@@ -1,0 +1,127 @@
+import { IssuesError, type Issue } from '../issue.js';
+import { ANNOTATION_KEYWORDS, SCHEMA_DRAFT, deref, isObject, type ComponentAnnotation, type JsonSchema } from './json-schema.js';
+import { visit } from './normalize.js';
+
+/** Outbound edge targets that are not components. */
+export const DEPENDENCY_EDGES = ['storageDatabase', 'retoolDatabase', 'temporal', 'resources'] as const;
+
+type Rule = (schema: JsonSchema) => Array<{ path: string; detail?: string }>;
+
+/**
+ * The house rules of the source schema, each named by the sentence that states it; the sentence is the
+ * error text. Run on the expanded schema (pod options already copied in).
+ */
+export const SCHEMA_RULES = new Map<string, Rule>([
+  ['the schema is draft-07', (schema) => (schema.$schema === SCHEMA_DRAFT ? [] : [{ path: '#/$schema' }])],
+
+  ['global is declared at the root (Helm injects it)', (schema) =>
+    (schema.properties?.global ? [] : [{ path: '#/properties' }])],
+
+  ['every $ref points into #/definitions', (schema) => {
+    const bad: Array<{ path: string; detail: string }> = [];
+    visit(schema, (node, path) => {
+      if (node.$ref !== undefined && !/^#\/definitions\/[^/]+(\/properties\/[^/]+)*$/.test(node.$ref)) bad.push({ path, detail: node.$ref });
+    });
+    return bad;
+  }],
+
+  ['only annotations stand beside $ref (draft-07 ignores the rest)', (schema) => {
+    const bad: Array<{ path: string; detail: string }> = [];
+    visit(schema, (node, path) => {
+      if (node.$ref === undefined) return;
+      const extra = Object.keys(node).filter((k) => k !== '$ref' && !ANNOTATION_KEYWORDS.has(k) && !k.startsWith('x-retool-'));
+      if (extra.length) bad.push({ path, detail: extra.join(', ') });
+    });
+    return bad;
+  }],
+
+  ['every property has a description', (schema) =>
+    valueProperties(schema).filter(({ node }) => !deref(schema, node).description).map(({ path }) => ({ path }))],
+
+  ['every object with properties is closed (additionalProperties: false)', (schema) =>
+    valueObjects(schema).filter(({ node }) => node.additionalProperties !== false).map(({ path }) => ({ path }))],
+
+  ['every leaf has a default or is required', (schema) => {
+    const bad: Array<{ path: string }> = [];
+    for (const { node: parent, path } of valueObjects(schema)) {
+      for (const [key, child] of Object.entries(parent.properties ?? {})) {
+        const resolved = deref(schema, child);
+        const isBranch = resolved.properties && resolved.default === undefined;
+        if (!isBranch && resolved.default === undefined && !parent.required?.includes(key)) bad.push({ path: `${path}/properties/${key}` });
+      }
+    }
+    return bad;
+  }],
+
+  ['component annotations are complete and consistent', (schema) => componentProblems(schema)],
+]);
+
+/** Fails with every broken rule; the generator calls it before emitting anything. */
+export function lintSchema(schema: JsonSchema, file: string): void {
+  const issues: Issue[] = [];
+  for (const [sentence, rule] of SCHEMA_RULES) {
+    for (const { path, detail } of rule(schema)) issues.push({ file, path, message: detail ? `${sentence}: ${detail}` : sentence });
+  }
+  if (issues.length) throw new IssuesError(issues, `${file}: the schema breaks ${issues.length} rule(s)`);
+}
+
+/** Property nodes reachable from the root through `properties` (the values API, not the rule branches). */
+function valueProperties(schema: JsonSchema): Array<{ node: JsonSchema; path: string }> {
+  const out: Array<{ node: JsonSchema; path: string }> = [];
+  const walk = (node: JsonSchema, path: string) => {
+    for (const [key, child] of Object.entries(deref(schema, node).properties ?? {})) {
+      const childPath = `${path}/properties/${key}`;
+      out.push({ node: child, path: childPath });
+      walk(child, childPath);
+    }
+  };
+  walk(schema, '#');
+  return out;
+}
+
+function valueObjects(schema: JsonSchema): Array<{ node: JsonSchema; path: string }> {
+  return [{ node: schema, path: '#' }, ...valueProperties(schema)]
+    .map(({ node, path }) => ({ node: deref(schema, node), path }))
+    .filter(({ node }) => node.properties !== undefined);
+}
+
+function componentProblems(schema: JsonSchema): Array<{ path: string; detail: string }> {
+  const components = schema.properties?.components?.properties ?? {};
+  const images = schema.properties?.images?.properties ?? {};
+  const keys = Object.keys(components);
+  const bad: Array<{ path: string; detail: string }> = [];
+  const names = new Set<string>();
+  for (const [key, node] of Object.entries(components)) {
+    const path = `#/properties/components/properties/${key}`;
+    const a = node['x-retool-component'] as ComponentAnnotation | undefined;
+    if (!isObject(a)) { bad.push({ path, detail: 'missing x-retool-component' }); continue; }
+    const problem = (detail: string) => bad.push({ path: `${path}/x-retool-component`, detail });
+    if (typeof a.name !== 'string' || !/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/.test(a.name)) problem(`name must be a short DNS label, got ${a.name}`);
+    if (names.has(a.name)) problem(`name ${a.name} is used twice`);
+    names.add(a.name);
+    if (!images[a.image]) problem(`image ${a.image} is not a key of images`);
+    if (!Number.isInteger(a.port) || a.port < 1 || a.port > 65535) problem(`port must be a TCP port, got ${a.port}`);
+    if (typeof a.probePath !== 'string' || !a.probePath.startsWith('/')) problem('probePath must be an absolute HTTP path');
+    if (typeof a.replicable !== 'boolean') problem('replicable must be true or false');
+    if (a.replicable !== ('replicas' in (node.properties ?? {}))) problem('a replicas property exists exactly when replicable is true');
+    if (Boolean(a.sandboxed) !== ('sandbox' in (node.properties ?? {}))) problem('a sandbox property exists exactly when sandboxed is true');
+    if (node['x-retool-pod-options'] !== true) problem('a component takes pod options (x-retool-pod-options: true)');
+    if (a.serviceType !== undefined && (!Array.isArray(a.serviceType) || a.serviceType.some((s) => !/^[A-Z_]+$/.test(s)))) problem('serviceType is a list of UPPER_CASE roles');
+    if (a.enabledBy !== undefined && deref(schema, pathNode(schema, a.enabledBy) ?? {}).type !== 'boolean') problem(`enabledBy ${a.enabledBy} is not a boolean value`);
+    for (const edge of a.edges ?? []) {
+      if (!keys.includes(edge) && !(DEPENDENCY_EDGES as readonly string[]).includes(edge)) problem(`unknown edge target ${edge}`);
+    }
+    if (!Array.isArray(a.edges)) problem('edges must be a list');
+    for (const target of a.discovers ?? []) {
+      const t = components[target]?.['x-retool-component'] as ComponentAnnotation | undefined;
+      if (!t?.urlEnv) problem(`discovers ${target}, which is not a component with urlEnv`);
+    }
+  }
+  return bad;
+}
+
+function pathNode(schema: JsonSchema, dotted: string): JsonSchema | undefined {
+  let node: JsonSchema | undefined = schema;
+  for (const key of dotted.split('.')) node = node && deref(schema, node).properties?.[key];
+  return node;
+}

@@ -1,0 +1,47 @@
+import { isObject, type JsonSchema } from './json-schema.js';
+
+const POD_OPTIONS_DEFINITION = 'PodOptions';
+
+/**
+ * Draft-07 has no `unevaluatedProperties`, so closed objects cannot share properties through `allOf`.
+ * Nodes marked `x-retool-pod-options` therefore get every PodOptions property copied in; a property the
+ * node declares itself (e.g. a component's own resource defaults) wins. Returns a new schema.
+ */
+export function expandPodOptions(source: JsonSchema): JsonSchema {
+  const schema = structuredClone(source);
+  const podOptions = schema.definitions?.[POD_OPTIONS_DEFINITION]?.properties;
+  if (!podOptions) throw new Error(`schema lacks definitions.${POD_OPTIONS_DEFINITION}.properties`);
+  visit(schema, (node) => {
+    if (node['x-retool-pod-options'] !== true) return;
+    node.properties = { ...structuredClone(podOptions), ...(node.properties ?? {}) };
+  });
+  return schema;
+}
+
+/** The schema Helm and editors see: no project annotations, no definitions only the generator reads. */
+export function publishedSchema(expanded: JsonSchema): JsonSchema {
+  const schema = structuredClone(expanded);
+  visit(schema, (node) => {
+    for (const key of Object.keys(node)) if (key.startsWith('x-retool-')) delete node[key];
+  });
+  if (schema.definitions) delete schema.definitions[POD_OPTIONS_DEFINITION];
+  return schema;
+}
+
+/** Calls fn on every schema node (depth-first, parents first). */
+export function visit(node: JsonSchema, fn: (node: JsonSchema, path: string) => void, path = '#'): void {
+  fn(node, path);
+  const walkMap = (map: unknown, prefix: string) => {
+    if (!isObject(map)) return;
+    for (const [key, child] of Object.entries(map)) if (isObject(child)) visit(child as JsonSchema, fn, `${prefix}/${key}`);
+  };
+  walkMap(node.properties, `${path}/properties`);
+  walkMap(node.definitions, `${path}/definitions`);
+  for (const key of ['items', 'additionalProperties', 'propertyNames', 'if', 'then', 'else'] as const) {
+    const child = node[key];
+    if (isObject(child)) visit(child as JsonSchema, fn, `${path}/${key}`);
+  }
+  for (const key of ['oneOf', 'anyOf', 'allOf'] as const) {
+    node[key]?.forEach((child, i) => visit(child, fn, `${path}/${key}/${i}`));
+  }
+}
