@@ -23,7 +23,9 @@ Usage: {{ include "retool.image" (dict "root" $ "image" "backend") }}
 retool.imagePullSecrets: the pod's imagePullSecrets list (may be empty).
 */ -}}
 {{- define "retool.imagePullSecrets" -}}
-{{- range .Values.images.pullSecrets }}
-- name: {{ . }}
-{{- end }}
+{{- $list := list -}}
+{{- range .Values.images.pullSecrets -}}
+{{- $list = append $list (dict "name" .) -}}
+{{- end -}}
+{{- toYaml $list -}}
 {{- end -}}

@@ -6,8 +6,15 @@ maps merge key by key, a non-empty list replaces. Merged as data, never as text.
 Usage: {{ $pod := include "retool.pod.options" (dict "root" $ "key" "api") | fromJson }}
 */ -}}
 {{- define "retool.pod.options" -}}
-{{- $component := index .root.Values.components .key | default dict -}}
-{{- toJson (mustMergeOverwrite (deepCopy .root.Values.podDefaults) (deepCopy $component)) -}}
+{{- $merged := deepCopy .root.Values.podDefaults -}}
+{{- range $key, $value := index .root.Values.components .key | default dict -}}
+{{- if kindIs "map" $value -}}
+{{- $_ := set $merged $key (mustMergeOverwrite (deepCopy (index $merged $key | default dict)) (deepCopy $value)) -}}
+{{- else if or (kindIs "float64" $value) (kindIs "int64" $value) (not (empty $value)) -}}
+{{- $_ := set $merged $key $value -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $merged -}}
 {{- end -}}
 
 {{- /*
@@ -19,8 +26,8 @@ Usage: {{- include "retool.pod.scheduling" (dict "root" $ "pod" $pod "component"
 {{- $pod := .pod -}}
 serviceAccountName: {{ include "retool.serviceAccountName" .root }}
 automountServiceAccountToken: false
-{{- with include "retool.imagePullSecrets" .root }}
-imagePullSecrets: {{- . | nindent 2 }}
+{{- with .root.Values.images.pullSecrets }}
+imagePullSecrets: {{- include "retool.imagePullSecrets" $.root | nindent 2 }}
 {{- end }}
 {{- with $pod.priorityClassName }}
 priorityClassName: {{ . }}

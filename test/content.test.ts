@@ -1,0 +1,262 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FIXTURES, fixtureNames } from './support/paths.js';
+import { MAJORS, byKind, containers, envOf, find, parseManifests, renderFixture, type K8sObject } from './support/render.js';
+
+const fixtures = fixtureNames(FIXTURES);
+const render = (name: string, major: 3 | 4 = 4) => parseManifests(renderFixture(name, major));
+const SECRET_ENV = /(PASSWORD|LICENSE_KEY|ENCRYPTION_KEY|JWT_SECRET|TLS_CRT|TLS_KEY)$/;
+const TEMPORAL_ENV = /^WORKFLOW_TEMPORAL_/;
+
+for (const major of MAJORS) {
+  for (const name of fixtures) {
+    const objects = () => render(name, major);
+
+    test(`${name} (helm ${major}): jobs-runner is exactly one pod with the Recreate strategy`, () => {
+      const jobs = find(objects(), 'Deployment', '-jobs-runner')!;
+      assert.ok(jobs, 'jobs-runner Deployment rendered');
+      assert.is(jobs.spec.replicas, 1);
+      assert.equal(jobs.spec.strategy, { type: 'Recreate' });
+    });
+
+    test(`${name} (helm ${major}): secrets reach containers only through secretKeyRef`, () => {
+      for (const { owner, container } of containers(objects())) {
+        for (const [envName, entry] of envOf(container)) {
+          if (!SECRET_ENV.test(envName)) continue;
+          assert.not.ok('value' in entry, `${owner.metadata.name}/${container.name} ${envName} is a literal`);
+          assert.ok(entry.valueFrom?.secretKeyRef?.name && entry.valueFrom.secretKeyRef.key, `${envName} has a secretKeyRef`);
+        }
+      }
+    });
+
+    test(`${name} (helm ${major}): every secretKeyRef to the chart's Secret names a key it holds`, () => {
+      const all = objects();
+      const secret = byKind(all, 'Secret')[0];
+      for (const { container } of containers(all)) {
+        for (const [, entry] of envOf(container)) {
+          const ref = entry.valueFrom?.secretKeyRef;
+          if (ref && secret && ref.name === secret.metadata.name) assert.ok(ref.key in secret.data, `chart Secret lacks ${ref.key}`);
+        }
+      }
+    });
+
+    test(`${name} (helm ${major}): every container has readiness and liveness probes and resources`, () => {
+      for (const { owner, container } of containers(objects())) {
+        const where = `${owner.metadata.name}/${container.name}`;
+        assert.ok(container.readinessProbe, `${where} readinessProbe`);
+        assert.ok(container.livenessProbe, `${where} livenessProbe`);
+        assert.ok(container.resources?.requests?.cpu && container.resources?.requests?.memory, `${where} requests`);
+        assert.ok(container.resources?.limits?.memory, `${where} memory limit`);
+        assert.not.equal(container.readinessProbe, container.livenessProbe, `${where} probes differ`);
+      }
+    });
+
+    test(`${name} (helm ${major}): names fit in 63 characters and selectors match their pods`, () => {
+      const all = objects();
+      for (const o of all) assert.ok(o.metadata.name.length <= 63, `${o.kind} ${o.metadata.name} is too long`);
+      for (const workload of all.filter((o) => o.spec?.template)) {
+        const podLabels = workload.spec.template.metadata.labels;
+        for (const [k, v] of Object.entries(workload.spec.selector.matchLabels)) assert.is(podLabels[k], v, `${workload.metadata.name} selector ${k}`);
+      }
+      for (const service of byKind(all, 'Service')) {
+        const matches = all.filter((w) => w.spec?.template && Object.entries(service.spec.selector).every(([k, v]) => w.spec.template.metadata.labels[k] === v));
+        assert.is(matches.length, 1, `Service ${service.metadata.name} selects exactly one workload`);
+      }
+    });
+
+    test(`${name} (helm ${major}): backend containers run as their SERVICE_TYPE with NODE_ENV=production`, () => {
+      for (const { container } of containers(objects())) {
+        if (!container.image.includes('/backend')) continue;
+        const env = envOf(container);
+        assert.is(env.get('NODE_ENV')?.value, 'production');
+        assert.ok(env.get('SERVICE_TYPE')?.value, `${container.name} SERVICE_TYPE`);
+      }
+    });
+  }
+}
+
+const containerNamed = (objects: K8sObject[], name: string) => containers(objects).find(({ container }) => container.name === name)?.container;
+
+test('evaluation: api, jobs-runner, workflows and code-executor wired as in the reference topology', () => {
+  const objects = render('evaluation');
+  const expected: Record<string, string | undefined> = {
+    api: 'MAIN_BACKEND,DB_CONNECTOR,DB_SSH_CONNECTOR',
+    'jobs-runner': 'JOBS_RUNNER',
+    'workflows-worker': 'WORKFLOW_TEMPORAL_WORKER',
+    'workflows-backend': 'WORKFLOW_BACKEND,DB_CONNECTOR,DB_SSH_CONNECTOR',
+    'code-executor': undefined,
+  };
+  for (const [name, serviceType] of Object.entries(expected)) {
+    const c = containerNamed(objects, name);
+    assert.ok(c, `${name} container`);
+    assert.is(envOf(c).get('SERVICE_TYPE')?.value, serviceType, `${name} SERVICE_TYPE`);
+  }
+  const api = envOf(containerNamed(objects, 'api'));
+  assert.is(api.get('CODE_EXECUTOR_INGRESS_DOMAIN')?.value, 'http://prod-retool-code-executor:3004');
+  assert.is(api.get('WORKFLOW_BACKEND_HOST')?.value, 'http://prod-retool-workflows-backend:3000');
+  assert.is(api.get('POSTGRES_HOST')?.value, 'prod-retool-postgresql');
+  for (const name of ['workflows-worker', 'workflows-backend']) {
+    assert.is(envOf(containerNamed(objects, name)).get('DISABLE_DATABASE_MIGRATIONS')?.value, 'true');
+  }
+  assert.not.ok(envOf(containerNamed(objects, 'jobs-runner')).has('DISABLE_DATABASE_MIGRATIONS'));
+  assert.is(containerNamed(objects, 'code-executor').securityContext.privileged, true, 'nsjail needs privileges');
+  assert.is(find(objects, 'Deployment', '-api')!.spec.replicas, 2);
+});
+
+test('evaluation: the embedded PostgreSQL is a StatefulSet with a volume claim and uuid-ossp at init', () => {
+  const objects = render('evaluation');
+  const sts = find(objects, 'StatefulSet', '-postgresql')!;
+  assert.ok(sts);
+  assert.is(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage, '60Gi');
+  const init = find(objects, 'ConfigMap', '-postgresql-init')!;
+  assert.match(init.data['init.sql'], 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp"');
+  const server = envOf(sts.spec.template.spec.containers[0]);
+  const client = envOf(containerNamed(objects, 'api'));
+  assert.equal(server.get('POSTGRES_PASSWORD'), client.get('POSTGRES_PASSWORD'), 'server and clients share one password ref');
+  assert.is(server.get('POSTGRES_USER').value, client.get('POSTGRES_USER').value);
+  assert.is(server.get('POSTGRES_DB').value, client.get('POSTGRES_DB').value);
+});
+
+test('retoolManaged Temporal: no Temporal env anywhere', () => {
+  for (const name of ['evaluation', 'temporal-retool-managed', 'workflows-disabled']) {
+    for (const { container } of containers(render(name))) {
+      for (const envName of envOf(container).keys()) assert.not.match(envName, TEMPORAL_ENV, `${name} ${container.name}`);
+    }
+  }
+});
+
+test('external Temporal with mTLS: host, port, namespace and certificates from secretKeyRefs', () => {
+  const objects = render('production-external');
+  for (const name of ['api', 'workflows-worker', 'workflows-backend']) {
+    const env = envOf(containerNamed(objects, name));
+    assert.is(env.get('WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_HOST').value, 'temporal-frontend.temporal.svc.cluster.local');
+    assert.is(env.get('WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_PORT').value, '7233');
+    assert.is(env.get('WORKFLOW_TEMPORAL_CLUSTER_NAMESPACE').value, 'retool-workflows');
+    assert.is(env.get('WORKFLOW_TEMPORAL_TLS_ENABLED').value, 'true');
+    assert.equal(env.get('WORKFLOW_TEMPORAL_TLS_CRT').valueFrom.secretKeyRef, { name: 'temporal-mtls', key: 'tls.crt' });
+    assert.equal(env.get('WORKFLOW_TEMPORAL_TLS_KEY').valueFrom.secretKeyRef, { name: 'temporal-mtls', key: 'tls.key' });
+    assert.is(env.get('NODE_EXTRA_CA_CERTS').value, '/etc/retool/temporal-ca/ca.crt');
+  }
+  assert.not.ok(envOf(containerNamed(objects, 'jobs-runner')).has('WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_HOST'), 'jobs-runner has no Temporal edge');
+  const api = find(objects, 'Deployment', '-api')!;
+  assert.equal(api.spec.template.spec.volumes[0].secret, { secretName: 'temporal-mtls', items: [{ key: 'ca.crt', path: 'ca.crt' }] });
+});
+
+test('production-external: external DB over TLS, no chart Secret, no embedded database, image digest', () => {
+  const objects = render('production-external');
+  assert.is(byKind(objects, 'Secret').length, 0, 'every secret is a reference');
+  assert.is(byKind(objects, 'StatefulSet').length, 0);
+  const env = envOf(containerNamed(objects, 'api'));
+  assert.is(env.get('POSTGRES_HOST').value, 'retool-db.internal.example.com');
+  assert.is(env.get('POSTGRES_SSL_ENABLED').value, 'true');
+  assert.equal(env.get('POSTGRES_PASSWORD').valueFrom.secretKeyRef, { name: 'retool-db', key: 'password' });
+  assert.match(containerNamed(objects, 'api').image, /^tryretool\/backend@sha256:[0-9a-f]{64}$/);
+  assert.is(containerNamed(objects, 'code-executor').image, 'tryretool/code-executor-service:3.75.3-stable');
+  assert.is(find(objects, 'Deployment', '-api')!.spec.replicas, 3);
+});
+
+test('workflows disabled: only api and jobs-runner, and api is not told about workflow services', () => {
+  const objects = render('workflows-disabled');
+  assert.equal(byKind(objects, 'Deployment').map((d) => d.metadata.name).sort(), ['prod-retool-api', 'prod-retool-jobs-runner']);
+  const api = envOf(containerNamed(objects, 'api'));
+  assert.not.ok(api.has('CODE_EXECUTOR_INGRESS_DOMAIN'));
+  assert.not.ok(api.has('WORKFLOW_BACKEND_HOST'));
+});
+
+test('code-executor without sandbox: unprivileged, CONTAINER_UNPRIVILEGED_MODE=true', () => {
+  const c = containerNamed(render('code-executor-unsandboxed'), 'code-executor');
+  assert.is(envOf(c).get('CONTAINER_UNPRIVILEGED_MODE').value, 'true');
+  assert.not.ok(c.securityContext.privileged);
+  assert.is(c.securityContext.allowPrivilegeEscalation, false);
+});
+
+test('Retool Database: RETOOLDB_POSTGRES_* only when enabled, on api and the workflow containers', () => {
+  assert.not.ok(envOf(containerNamed(render('evaluation'), 'api')).has('RETOOLDB_POSTGRES_HOST'));
+  const external = render('retooldb-external');
+  for (const name of ['api', 'workflows-worker', 'workflows-backend']) {
+    const env = envOf(containerNamed(external, name));
+    assert.is(env.get('RETOOLDB_POSTGRES_HOST').value, 'retooldb.internal.example.com');
+    assert.is(env.get('RETOOLDB_POSTGRES_PORT').value, '6432');
+    assert.equal(env.get('RETOOLDB_POSTGRES_PASSWORD').valueFrom.secretKeyRef, { name: 'retooldb', key: 'password' });
+  }
+  assert.not.ok(envOf(containerNamed(external, 'jobs-runner')).has('RETOOLDB_POSTGRES_HOST'));
+  const embedded = render('retooldb-embedded');
+  const sts = find(embedded, 'StatefulSet', '-retooldb-postgresql')!;
+  assert.ok(sts, 'embedded Retool Database StatefulSet');
+  assert.is(sts.spec.volumeClaimTemplates[0].spec.storageClassName, 'fast-ssd');
+  assert.is(envOf(containerNamed(embedded, 'api')).get('RETOOLDB_POSTGRES_HOST').value, 'prod-retool-retooldb-postgresql');
+});
+
+test('ingress with TLS routes the host to the api Service port', () => {
+  const objects = render('ingress-tls');
+  const ingress = byKind(objects, 'Ingress')[0];
+  assert.is(ingress.spec.ingressClassName, 'nginx');
+  assert.equal(ingress.spec.tls, [{ hosts: ['retool.example.com'], secretName: 'retool-example-com-tls' }]);
+  const backend = ingress.spec.rules[0].http.paths[0].backend.service;
+  const service = find(objects, 'Service', '-api')!;
+  assert.is(backend.name, service.metadata.name);
+  assert.is(service.spec.ports[0].port, 80);
+  assert.is(byKind(render('evaluation'), 'Ingress').length, 0, 'no Ingress by default');
+});
+
+test('secret forms: inline values live only in the chart Secret, references render nothing', () => {
+  const text = renderFixture('secret-forms', 4);
+  for (const inline of ['license-key-value', 'inline-db-password', 'inline-client-cert-base64', 'inline-ca-pem']) {
+    assert.not.ok(text.includes(inline), `${inline} appears in clear text`);
+  }
+  const secret = byKind(parseManifests(text), 'Secret')[0];
+  assert.equal(Object.keys(secret.data).sort(), ['jwt-secret', 'license-key', 'postgres-password', 'temporal-ca-cert', 'temporal-client-cert']);
+  assert.is(Buffer.from(secret.data['jwt-secret'], 'base64').toString(), 'jwt: a value with: colons, quotes " and spaces');
+  const api = envOf(containerNamed(parseManifests(text), 'api'));
+  assert.equal(api.get('ENCRYPTION_KEY').valueFrom.secretKeyRef, { name: 'retool-keys', key: 'encryption-key' });
+  assert.equal(api.get('LICENSE_KEY').valueFrom.secretKeyRef, { name: 'prod-retool', key: 'license-key' });
+  assert.equal(api.get('RETOOLDB_POSTGRES_PASSWORD').valueFrom.secretKeyRef, { name: 'retooldb-credentials', key: 'password' });
+  assert.equal(api.get('WORKFLOW_TEMPORAL_TLS_KEY').valueFrom.secretKeyRef, { name: 'temporal-client', key: 'tls.key' });
+});
+
+test('embedded database password: derived deterministically, or taken from a reference', () => {
+  const secret = byKind(render('evaluation'), 'Secret')[0];
+  const derived = Buffer.from(secret.data['postgres-password'], 'base64').toString();
+  assert.match(derived, /^[0-9a-f]{64}$/);
+  assert.is.not(derived, 'CHANGE-ME-encryption-key');
+  const ref = render('embedded-db-ref-password');
+  assert.equal(envOf(find(ref, 'StatefulSet', '-postgresql')!.spec.template.spec.containers[0]).get('POSTGRES_PASSWORD').valueFrom.secretKeyRef,
+    { name: 'retool-postgres', key: 'password' });
+});
+
+test('pod options: podDefaults apply everywhere, a component\'s own values win, selectors stay intact', () => {
+  const objects = render('pod-options');
+  const api = find(objects, 'Deployment', '-api')!.spec.template;
+  const jobs = find(objects, 'Deployment', '-jobs-runner')!.spec.template;
+  assert.is(api.spec.priorityClassName, 'retool-critical');
+  assert.is(jobs.spec.priorityClassName, 'retool-default');
+  assert.is(api.spec.terminationGracePeriodSeconds, 120);
+  assert.is(jobs.spec.terminationGracePeriodSeconds, 60);
+  assert.equal(jobs.spec.nodeSelector, { 'kubernetes.io/arch': 'amd64', 'node-pool': 'retool-jobs' });
+  assert.equal(jobs.spec.tolerations, [{ key: 'dedicated', operator: 'Equal', value: 'retool', effect: 'NoSchedule' }]);
+  assert.is(jobs.metadata.labels['app.kubernetes.io/component'], 'jobs-runner', 'podLabels never replace selector labels');
+  assert.is(api.metadata.labels.team, 'platform');
+  assert.is(api.spec.topologySpreadConstraints[0].labelSelector.matchLabels['app.kubernetes.io/component'], 'api');
+  const apiEnv = envOf(api.spec.containers[0]);
+  assert.is(apiEnv.get('SHARED_FLAG').value, 'from-api');
+  assert.is(envOf(jobs.spec.containers[0]).get('SHARED_FLAG').value, 'from-pod-defaults');
+  assert.is(apiEnv.get('DBCONNECTOR_QUERY_TIMEOUT_MS').value, '180000');
+  assert.is(api.spec.containers[0].image, 'registry.example.com/mirror/tryretool/backend:3.80.1-edge');
+  assert.equal(api.spec.imagePullSecrets, [{ name: 'registry-credentials' }]);
+  assert.is(api.spec.serviceAccountName, 'retool-runtime');
+  assert.equal(api.spec.containers[0].resources.limits, { cpu: 4, memory: '8Gi' });
+});
+
+test('every pod runs as the chart ServiceAccount without a mounted token', () => {
+  for (const name of fixtures) {
+    const objects = render(name);
+    const sa = byKind(objects, 'ServiceAccount')[0];
+    assert.is(sa.automountServiceAccountToken, false);
+    for (const w of objects.filter((o) => o.spec?.template)) {
+      assert.is(w.spec.template.spec.serviceAccountName, sa.metadata.name);
+      assert.is(w.spec.template.spec.automountServiceAccountToken, false);
+    }
+  }
+});
+
+test.run();
