@@ -12,21 +12,21 @@ export function writeTree(root: string, files: Map<string, string>, ownedDirs: s
   try {
     for (const dir of ownedDirs) {
       const temp = join(root, `${dir}.tmp-${stamp}`);
+      staged.push({ temp, target: join(root, dir) });
       for (const [path, content] of files) {
         if (!path.startsWith(`${dir}/`)) continue;
         const file = join(temp, path.slice(dir.length + 1));
         mkdirSync(dirname(file), { recursive: true });
         writeFileSync(file, content);
       }
-      staged.push({ temp, target: join(root, dir) });
     }
     for (const [path, content] of files) {
       if (ownedDirs.some((dir) => path.startsWith(`${dir}/`))) continue;
       const target = join(root, path);
       const temp = `${target}.tmp-${stamp}`;
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(temp, content);
       staged.push({ temp, target });
+      writeFileSync(temp, content);
     }
   } catch (error) {
     for (const { temp } of staged) rmSync(temp, { recursive: true, force: true });

@@ -60,7 +60,14 @@ export const SCHEMA_RULES = new Map<string, Rule>([
 export function lintSchema(schema: JsonSchema, file: string): void {
   const issues: Issue[] = [];
   for (const [sentence, rule] of SCHEMA_RULES) {
-    for (const { path, detail } of rule(schema)) issues.push({ file, path, message: detail ? `${sentence}: ${detail}` : sentence });
+    let broken: ReturnType<Rule>;
+    try {
+      broken = rule(schema);
+    } catch (error) {
+      // A rule that cannot even walk the schema (e.g. an unresolvable $ref) is broken too.
+      broken = [{ path: '#', detail: (error as Error).message }];
+    }
+    for (const { path, detail } of broken) issues.push({ file, path, message: detail ? `${sentence}: ${detail}` : sentence });
   }
   if (issues.length) throw new IssuesError(issues, `${file}: the schema breaks ${issues.length} rule(s)`);
 }

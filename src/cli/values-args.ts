@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { buildChartModel } from '../model/chart-model.js';
+import { PROJECT_ROOT, SCHEMA_FILE, packageVersion } from '../io/project.js';
+import { loadSchema } from '../schema/load.js';
+import { validateSources } from '../validate/validate-values.js';
+import type { ArgSpec, ParsedArgs } from './args.js';
+import { CHART_DIR } from '../generate/chart-files.js';
+
+/** The values options validate and render share, spelled as Helm spells them. */
+export const VALUES_ARG_SPEC: ArgSpec = {
+  lists: ['values', 'set', 'set-string'],
+  strings: ['helm', 'kube-version', 'namespace', 'release'],
+  aliases: { f: 'values', n: 'namespace' },
+};
+
+/** Validates the values files and --set overrides of a command line against the schema, as Helm would merge them. */
+export function checkValues(args: ParsedArgs) {
+  const model = buildChartModel(loadSchema(SCHEMA_FILE), { chartVersion: packageVersion(), schemaFile: SCHEMA_FILE });
+  return validateSources({
+    schema: model.schema,
+    defaults: model.defaults,
+    files: args.lists.values,
+    sets: args.lists.set,
+    setStrings: args.lists['set-string'],
+    defaultsFile: join(CHART_DIR, 'values.yaml'),
+  });
+}
+
+export const CHART_PATH = join(PROJECT_ROOT, CHART_DIR);

@@ -1,0 +1,24 @@
+import { runHelm, type HelmMajor } from '../io/helm.js';
+
+export interface RenderOptions {
+  chartDir: string;
+  valuesFiles: string[];
+  sets?: string[];
+  setStrings?: string[];
+  major?: HelmMajor;
+  kubeVersion?: string;
+  namespace?: string;
+  release?: string;
+}
+
+/** `helm template` of the generated chart; throws with Helm's own message when it refuses. */
+export function renderChart(options: RenderOptions): string {
+  const args = ['template', options.release ?? 'retool', options.chartDir, '--namespace', options.namespace ?? 'retool'];
+  for (const file of options.valuesFiles) args.push('-f', file);
+  for (const set of options.sets ?? []) args.push('--set', set);
+  for (const set of options.setStrings ?? []) args.push('--set-string', set);
+  if (options.kubeVersion) args.push('--kube-version', options.kubeVersion);
+  const result = runHelm(args, { major: options.major ?? 4 });
+  if (result.status !== 0) throw new Error(`helm ${options.major ?? 4} template failed:\n${result.stderr.trim()}`);
+  return result.stdout;
+}

@@ -1,0 +1,194 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import yaml from 'js-yaml';
+import { generate, OWNED_DIRS } from '../src/generate/generate.js';
+import { diffTree, writeTree } from '../src/io/write-tree.js';
+import { SCHEMA_FILE, packageVersion } from '../src/io/project.js';
+import { IssuesError } from '../src/issue.js';
+import { SCHEMA_RULES, lintSchema } from '../src/schema/lint.js';
+import { expandPodOptions } from '../src/schema/normalize.js';
+import { runHelm } from '../src/io/helm.js';
+import { ROOT } from './support/paths.js';
+import type { JsonSchema } from '../src/schema/json-schema.js';
+
+const source = (): JsonSchema => JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
+const run = (schemaFile = SCHEMA_FILE) => generate({ projectRoot: ROOT, schemaFile, chartVersion: packageVersion() });
+const tempDir = () => mkdtempSync(join(tmpdir(), 'retool-chart-gen-'));
+
+function writeSchema(dir: string, schema: JsonSchema): string {
+  const file = join(dir, 'schema.json');
+  writeFileSync(file, JSON.stringify(schema));
+  return file;
+}
+
+test('generating twice gives identical bytes', async () => {
+  const a = await run();
+  const b = await run();
+  assert.equal([...a.files.keys()], [...b.files.keys()]);
+  for (const [path, content] of a.files) assert.is(b.files.get(path), content, path);
+});
+
+test('generation never mutates its input schema', async () => {
+  const before = readFileSync(SCHEMA_FILE, 'utf8');
+  const schema = source();
+  const copy = structuredClone(schema);
+  expandPodOptions(schema);
+  assert.equal(schema, copy);
+  await run();
+  assert.is(readFileSync(SCHEMA_FILE, 'utf8'), before);
+});
+
+test('committed generated files are in step with the schema', async () => {
+  assert.equal(diffTree(ROOT, (await run()).files, OWNED_DIRS), []);
+});
+
+test('--check names a file that drifted and a stray file', async () => {
+  const dir = tempDir();
+  try {
+    const { files } = await run();
+    writeTree(dir, files, OWNED_DIRS);
+    assert.equal(diffTree(dir, files, OWNED_DIRS), []);
+    writeFileSync(join(dir, 'charts/retool/values.yaml'), 'edited: by hand\n');
+    writeFileSync(join(dir, 'charts/retool/templates/stray.yaml'), '');
+    assert.equal(diffTree(dir, files, OWNED_DIRS), ['charts/retool/templates/stray.yaml (not generated)', 'charts/retool/values.yaml']);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('a failing write leaves the previous chart untouched', async () => {
+  const dir = tempDir();
+  try {
+    const { files } = await run();
+    writeTree(dir, files, OWNED_DIRS);
+    const broken = new Map(files);
+    broken.set('charts/retool/templates', 'a file where a directory must be');
+    assert.throws(() => writeTree(dir, broken, OWNED_DIRS));
+    assert.equal(diffTree(dir, files, OWNED_DIRS), [], 'old tree intact');
+    assert.equal(readdirSync(dir).sort(), ['charts', 'src'], 'no temp dirs left');
+    assert.equal(readdirSync(join(dir, 'charts')), ['retool']);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('no Handlebars syntax is left in the generated chart', async () => {
+  for (const [path, content] of (await run()).files) {
+    if (!path.startsWith('charts/')) continue;
+    assert.not.match(content, /\{\{\{\{|\\\{\{|\{\{!|\{\{#|\{\{\//, path);
+  }
+});
+
+test('values.yaml carries every schema default, opens with the schema modeline, and documents keys', async () => {
+  const { files, model } = await run();
+  const text = files.get('charts/retool/values.yaml')!;
+  assert.ok(text.startsWith('# yaml-language-server: $schema=values.schema.json\n'));
+  assert.equal(yaml.load(text), model.defaults);
+  assert.match(text, /# Retool version as X\.Y\.Z[^\n]*\n {2}version: 3\.75\.3/);
+  assert.match(text, /# licenseKey: {3}\(required, no default\)/);
+});
+
+test('values.schema.json is draft-07, self-contained and free of generator annotations', async () => {
+  const text = (await run()).files.get('charts/retool/values.schema.json')!;
+  const schema = JSON.parse(text);
+  assert.is(schema.$schema, 'http://json-schema.org/draft-07/schema#');
+  for (const ref of text.matchAll(/"\$ref": "([^"]+)"/g)) assert.match(ref[1], /^#\/definitions\//);
+  assert.not.match(text, /x-retool-/);
+  assert.ok(schema.properties.global, 'global is declared');
+});
+
+test('types: closed objects have no index signature, free-form maps do', async () => {
+  const types = (await run()).files.get('src/generated/values.ts')!;
+  const root = types.slice(types.indexOf('export interface RetoolValues'), types.indexOf('\n}\n', types.indexOf('export interface RetoolValues')));
+  assert.not.match(root, /\n {2}\[k: string\]/, 'RetoolValues is closed');
+  assert.match(root, /\n {2}global\?: \{\n {4}\[k: string\]: unknown;/, 'global is free-form');
+  assert.match(types, /export type SecretValue = string \| SecretKeyRef;/);
+  assert.match(types, /export interface EnvMap \{\n(?:.*\n)*? {2}\[k: string\]: string;/);
+  assert.match(types, /replicas\?: number/);
+});
+
+test('a schema with one extra component generates a working workload from the shared template', async () => {
+  const dir = tempDir();
+  try {
+    const schema = source();
+    schema.properties!.components.properties!.reportWorker = {
+      description: 'A hypothetical extra worker, to prove components come from the schema alone.',
+      type: 'object',
+      additionalProperties: false,
+      'x-retool-pod-options': true,
+      'x-retool-component': {
+        name: 'report-worker', image: 'backend', serviceType: ['REPORT_WORKER'], port: 3000, replicable: true,
+        probePath: '/api/checkHealth', edges: ['storageDatabase'], discovers: ['codeExecutor'], enabledBy: 'workflows.enabled',
+      },
+      properties: { replicas: { description: 'Number of report-worker pods.', type: 'integer', minimum: 1, default: 3 } },
+    };
+    const { files } = await run(writeSchema(dir, schema));
+    assert.ok(files.has('charts/retool/templates/report-worker.yaml'));
+    writeTree(dir, files, OWNED_DIRS);
+    const result = runHelm(['template', 'x', join(dir, 'charts/retool'), '--set', 'retool.licenseKey=l,retool.encryptionKey=e,retool.jwtSecret=j']);
+    assert.is(result.status, 0, result.stderr);
+    const docs = yaml.loadAll(result.stdout) as any[];
+    const deployment = docs.find((d) => d?.kind === 'Deployment' && d.metadata.name === 'x-retool-report-worker');
+    assert.ok(deployment, 'report-worker Deployment rendered');
+    assert.is(deployment.spec.replicas, 3);
+    const env = new Map<string, any>(deployment.spec.template.spec.containers[0].env.map((e: any) => [e.name, e]));
+    assert.is(env.get('SERVICE_TYPE').value, 'REPORT_WORKER');
+    assert.ok(env.get('POSTGRES_PASSWORD').valueFrom.secretKeyRef);
+    assert.is(env.get('CODE_EXECUTOR_INGRESS_DOMAIN').value, 'http://x-retool-code-executor:3004');
+    assert.ok(docs.some((d) => d?.kind === 'Service' && d.metadata.name === 'x-retool-report-worker'));
+    assert.ok(files.get('charts/retool/values.yaml')!.includes('reportWorker:'));
+    assert.ok(files.get('src/generated/values.ts')!.includes('reportWorker?:'));
+    const bad = runHelm(['template', 'x', join(dir, 'charts/retool'), '--set', 'retool.licenseKey=l,retool.encryptionKey=e,retool.jwtSecret=j,components.reportWorker.replica=1']);
+    assert.is.not(bad.status, 0, 'the new component is closed too');
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+// Each house rule, broken on purpose, must be reported by its sentence.
+const BREAKAGES: Array<[string, (s: JsonSchema) => void]> = [
+  ['the schema is draft-07', (s) => { s.$schema = 'https://json-schema.org/draft/2020-12/schema'; }],
+  ['global is declared at the root (Helm injects it)', (s) => { delete s.properties!.global; }],
+  ['every $ref points into #/definitions', (s) => { s.properties!.nameOverride = { description: 'x', $ref: 'https://example.com/s.json' }; }],
+  ['only annotations stand beside $ref (draft-07 ignores the rest)', (s) => { (s.properties!.retool.properties!.licenseKey as any).minLength = 3; }],
+  ['every property has a description', (s) => { delete s.properties!.profile.description; }],
+  ['every object with properties is closed (additionalProperties: false)', (s) => { delete s.properties!.service.additionalProperties; }],
+  ['every leaf has a default or is required', (s) => { delete s.properties!.profile.default; }],
+  ['component annotations are complete and consistent', (s) => { (s.properties!.components.properties!.api['x-retool-component'] as any).edges.push('nowhere'); }],
+];
+
+test('every schema rule has a breaking case', () => {
+  assert.equal(BREAKAGES.map(([sentence]) => sentence).sort(), [...SCHEMA_RULES.keys()].sort());
+});
+
+for (const [sentence, breakIt] of BREAKAGES) {
+  test(`schema lint: ${sentence}`, () => {
+    const schema = source();
+    lintSchema(expandPodOptions(schema), 'schema.json');
+    breakIt(schema);
+    try {
+      lintSchema(expandPodOptions(schema), 'schema.json');
+      assert.unreachable('lint accepted a broken schema');
+    } catch (error) {
+      assert.instance(error, IssuesError);
+      assert.ok((error as IssuesError).issues.some((i) => i.message.startsWith(sentence)), (error as Error).message);
+    }
+  });
+}
+
+test('generate refuses a broken schema and writes nothing', async () => {
+  const dir = tempDir();
+  try {
+    const schema = source();
+    delete schema.properties!.profile.description;
+    const file = writeSchema(dir, schema);
+    const result = runNode(['generate', '--schema', file, '--out', dir]);
+    assert.is(result.status, 1);
+    assert.match(result.stderr, 'every property has a description');
+    assert.not.ok(existsSync(join(dir, 'charts')));
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+function runNode(args: string[]) {
+  return spawnSync(process.execPath, [join(ROOT, 'bin/retool-chart.js'), ...args], { encoding: 'utf8' });
+}
+
+test.run();
