@@ -1,0 +1,90 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runHelm } from '../src/io/helm.js';
+import { CHART, FIXTURES, INVALID_FIXTURES, ROOT } from './support/paths.js';
+import { MAJORS, parseManifests } from './support/render.js';
+
+const EXAMPLE = join(ROOT, 'examples/evaluation.values.yaml');
+const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/retool-chart.js'), ...args], { encoding: 'utf8', cwd: ROOT });
+
+test('validate: a valid file exits 0', () => {
+  const r = cli('validate', '-f', EXAMPLE);
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, 'valid');
+});
+
+test('validate: every error as file:line:col  path  message, exit 1', () => {
+  const file = join(INVALID_FIXTURES, 'unknown-key-depth-3.values.yaml');
+  const r = cli('validate', '-f', EXAMPLE, '-f', file, '--set', 'profile=staging');
+  assert.is(r.status, 1);
+  const lines = r.stderr.trim().split('\n');
+  assert.ok(lines.some((l) => l.startsWith(`${file}:8:5  components.api.replica  unknown key "replica"`)), r.stderr);
+  assert.ok(lines.some((l) => /^--set:1:\d+ {2}profile {2}must be one of: evaluation, production/.test(l)), r.stderr);
+  assert.match(r.stderr, /2 error\(s\)/);
+});
+
+test('validate: later files and --set win, like Helm', () => {
+  const broken = join(INVALID_FIXTURES, 'bad-enum-profile.values.yaml');
+  assert.is(cli('validate', '-f', broken, '--set', 'profile=evaluation').status, 0);
+  assert.is(cli('validate', '-f', broken, '-f', EXAMPLE).status, 1, 'the example does not set profile, so staging stays');
+});
+
+test('validate: a missing file and a YAML syntax error are reported, not thrown', () => {
+  const r = cli('validate', '-f', join(ROOT, 'no-such.values.yaml'));
+  assert.is(r.status, 1);
+  assert.match(r.stderr, 'no-such.values.yaml');
+  const bad = cli('validate', '-f', join(ROOT, 'package.json'), '--set', 'retool.licenseKey=x');
+  assert.is(bad.status, 1);
+});
+
+test('validate: unknown options are refused', () => {
+  const r = cli('validate', '--fil', EXAMPLE);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, 'unknown option "--fil"');
+});
+
+test('render: validates first and prints manifests', () => {
+  const ok = cli('render', '-f', EXAMPLE, '--helm', '3', '--kube-version', '1.31.0');
+  assert.is(ok.status, 0, ok.stderr);
+  assert.ok(parseManifests(ok.stdout).some((o) => o.kind === 'Deployment'));
+  const bad = cli('render', '-f', join(INVALID_FIXTURES, 'ingress-no-host.values.yaml'));
+  assert.is(bad.status, 1);
+  assert.is(bad.stdout, '', 'nothing rendered');
+  assert.match(bad.stderr, 'ingress.host');
+});
+
+test('helm: runs the bundled binaries', () => {
+  const four = cli('helm', '--', 'version', '--short');
+  assert.is(four.status, 0);
+  assert.match(four.stdout, /^v4\.1\./);
+  const three = cli('helm', '--major', '3', '--', 'version', '--short');
+  assert.match(three.stdout, /^v3\.18\./);
+  assert.is(cli('helm', '--major', '5', '--', 'version').status, 1);
+});
+
+test('npm start: summarises what the evaluation example deploys', () => {
+  const r = cli('start');
+  assert.is(r.status, 0, r.stderr);
+  for (const name of ['retool-api', 'retool-jobs-runner', 'retool-workflows-worker', 'retool-code-executor', 'retool-postgresql']) assert.match(r.stdout, name);
+});
+
+for (const major of MAJORS) {
+  test(`helm ${major} lint --strict passes with the evaluation example`, () => {
+    const r = runHelm(['lint', '--strict', CHART, '-f', EXAMPLE], { major });
+    assert.is(r.status, 0, r.stdout + r.stderr);
+  });
+}
+
+test('helm 4 install --dry-run=client shows the evaluation-only warning in NOTES', () => {
+  const r = runHelm(['install', 'retool', CHART, '-f', EXAMPLE, '--dry-run=client', '--namespace', 'retool'], { major: 4 });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, 'EVALUATION ONLY');
+  assert.match(r.stdout, 'workflows-worker: 1 replica(s)');
+  const prod = runHelm(['install', 'retool', CHART, '-f', join(FIXTURES, 'production-external.values.yaml'), '--dry-run=client'], { major: 4 });
+  assert.is(prod.status, 0, prod.stderr);
+  assert.not.match(prod.stdout, 'EVALUATION ONLY');
+});
+
+test.run();

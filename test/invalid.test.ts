@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildChartModel } from '../src/model/chart-model.js';
+import { loadSchema } from '../src/schema/load.js';
+import { SCHEMA_FILE, packageVersion } from '../src/io/project.js';
+import { runHelm } from '../src/io/helm.js';
+import { validateSources } from '../src/validate/validate-values.js';
+import { CHART, INVALID_FIXTURES, fixtureNames } from './support/paths.js';
+import { MAJORS } from './support/render.js';
+
+const model = buildChartModel(loadSchema(SCHEMA_FILE), { chartVersion: packageVersion(), schemaFile: SCHEMA_FILE });
+const HELM_SCHEMA_ERROR = "values don't meet the specifications of the schema(s)";
+
+/**
+ * Each invalid fixture starts with `# expect: <dotted values path>`: the value that is wrong. Helm must name
+ * its last key, or the word after "names the bad key:" where Helm reports the offending text instead.
+ */
+function expectation(name: string): { file: string; path: string; key: string } {
+  const file = join(INVALID_FIXTURES, `${name}.values.yaml`);
+  const match = /^# expect: (\S+)(?:.*names the bad key: ([^)\s]+))?/.exec(readFileSync(file, 'utf8'));
+  if (!match) throw new Error(`${file} lacks a "# expect: <path>" first line`);
+  return { file, path: match[1], key: match[2] ?? match[1].split(/[.[\]]/).filter(Boolean).pop()! };
+}
+
+const names = fixtureNames(INVALID_FIXTURES);
+
+test('invalid fixtures cover cross-field rules, unknown keys at several depths, types, enums and versions', () => {
+  assert.ok(names.length >= 25, `only ${names.length} invalid fixtures`);
+  for (const prefix of ['unknown-key-depth-2', 'unknown-key-depth-3', 'unknown-key-depth-5', 'wrong-type', 'bad-enum', 'bad-version',
+    'temporal-external-no-host', 'database-external', 'retooldb-external', 'production-embedded-database', 'production-embedded-retooldb',
+    'ingress-no-host', 'missing-secrets']) {
+    assert.ok(names.some((n) => n.startsWith(prefix)), `no invalid fixture for ${prefix}`);
+  }
+});
+
+for (const name of names) {
+  test(`${name}: ajv reports the wrong value with its file and line`, () => {
+    const { file, path } = expectation(name);
+    const { issues } = validateSources({ schema: model.schema, defaults: model.defaults, files: [file], defaultsFile: 'charts/retool/values.yaml' });
+    const hit = issues.find((i) => i.path === path);
+    assert.ok(hit, `expected an issue at ${path}, got:\n${issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`);
+    assert.ok(hit!.file, 'issue names a file');
+    assert.ok((hit!.line ?? 0) >= 1, 'issue names a line');
+  });
+
+  for (const major of MAJORS) {
+    test(`${name}: helm ${major} refuses it with a schema error naming the key`, () => {
+      const { file, key } = expectation(name);
+      const result = runHelm(['template', 'x', CHART, '-f', file], { major });
+      assert.is.not(result.status, 0, 'helm accepted invalid values');
+      assert.ok(result.stderr.includes(HELM_SCHEMA_ERROR), result.stderr);
+      assert.ok(result.stderr.includes(key), `helm's error does not mention ${key}:\n${result.stderr}`);
+    });
+  }
+}
+
+test('helm with no values at all fails and names every missing secret', () => {
+  for (const major of MAJORS) {
+    const result = runHelm(['template', 'x', CHART], { major });
+    assert.is.not(result.status, 0);
+    for (const secret of ['licenseKey', 'encryptionKey', 'jwtSecret']) assert.ok(result.stderr.includes(secret), `helm ${major}: ${result.stderr}`);
+  }
+});
+
+test.run();
