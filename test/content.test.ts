@@ -139,7 +139,9 @@ test('external Temporal with mTLS: host, port, namespace and certificates from s
   }
   assert.not.ok(envOf(containerNamed(objects, 'jobs-runner')).has('WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_HOST'), 'jobs-runner has no Temporal edge');
   const api = find(objects, 'Deployment', '-api')!;
-  assert.equal(api.spec.template.spec.volumes[0].secret, { secretName: 'temporal-mtls', items: [{ key: 'ca.crt', path: 'ca.crt' }] });
+  const ca = api.spec.template.spec.volumes.find((v: any) => v.name === 'temporal-ca');
+  assert.equal(ca.secret, { secretName: 'temporal-mtls', items: [{ key: 'ca.crt', path: 'ca.crt' }] });
+  assert.ok(api.spec.template.spec.containers[0].volumeMounts.some((m: any) => m.name === 'temporal-ca' && m.readOnly));
 });
 
 test('production-external: external DB over TLS, no chart Secret, no embedded database, image digest', () => {

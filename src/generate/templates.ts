@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import type { ChartModel } from '../model/chart-model.js';
+import { clientsOf } from '../model/topology.js';
 
 /** Rendered once per component instead of once. */
 const PER_COMPONENT_TEMPLATE = 'templates/component.yaml.hbs';
@@ -14,10 +15,17 @@ const PER_COMPONENT_TEMPLATE = 'templates/component.yaml.hbs';
 export function emitTemplates(model: ChartModel, templatesDir: string): Map<string, string> {
   const hbs = Handlebars.create();
   hbs.registerHelper('raw', (options: Handlebars.HelperOptions) => options.fn(undefined));
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('join', (list: unknown[], separator: string) => list.join(separator));
   const ingress = model.components.find((c) => c.ingress);
   if (!ingress) throw new Error('the schema declares no component with ingress: true');
-  const context = { components: model.components, ingress, chartVersion: model.chartVersion, appVersion: model.appVersion };
+  const context = {
+    components: model.components,
+    ingress,
+    databaseClients: { database: clientsOf(model.components, 'storageDatabase'), retoolDatabase: clientsOf(model.components, 'retoolDatabase') },
+    chartVersion: model.chartVersion,
+    appVersion: model.appVersion,
+  };
 
   const out = new Map<string, string>();
   for (const file of listFiles(templatesDir).filter((f) => f.endsWith('.hbs'))) {

@@ -6,8 +6,8 @@ import { GENERATED_BANNER } from './banner.js';
 
 /** src/generated/values.ts: the values API as TypeScript types. */
 export async function emitTypes(model: ChartModel): Promise<string> {
-  // Cross-field rules (if/then under allOf) have no TypeScript form; they stay in the validator.
-  const { allOf: _rules, ...shape } = structuredClone(model.published);
+  const shape = structuredClone(model.published);
+  dropRules(shape);
   wrapAnnotatedRefs(shape);
   return compile(shape as Parameters<typeof compile>[0], 'RetoolValues', {
     bannerComment: `/* ${GENERATED_BANNER} */`,
@@ -16,6 +16,15 @@ export async function emitTypes(model: ChartModel): Promise<string> {
     strictIndexSignatures: false,
     format: true,
     style: { singleQuote: true, printWidth: 120 },
+  });
+}
+
+/** Cross-field rules (if/then under allOf) have no TypeScript form; they stay in the validator. */
+function dropRules(schema: JsonSchema): void {
+  visit(schema, (node) => {
+    if (!node.allOf) return;
+    node.allOf = node.allOf.filter((entry) => entry.if === undefined);
+    if (node.allOf.length === 0) delete node.allOf;
   });
 }
 

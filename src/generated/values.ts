@@ -28,6 +28,10 @@ export type Host = string;
  * A TCP port.
  */
 export type Port = number;
+/**
+ * An IPv4 or IPv6 CIDR block.
+ */
+export type CIDR = string;
 
 /**
  * Values of the retool Helm chart: a self-hosted Retool deployment on Kubernetes.
@@ -206,10 +210,13 @@ export interface RetoolValues {
        * Grace period before pods are killed; null inherits (Kubernetes default 30).
        */
       terminationGracePeriodSeconds?: number | null;
+      podSecurityContext?: PodSecurityContext;
+      containerSecurityContext?: ContainerSecurityContext;
       /**
        * Number of api pods.
        */
       replicas?: number;
+      autoscaling?: Autoscaling;
     };
     /**
      * Runs database migrations and Source Control. Always exactly one pod (never replicated).
@@ -249,6 +256,8 @@ export interface RetoolValues {
        * Grace period before pods are killed; null inherits (Kubernetes default 30).
        */
       terminationGracePeriodSeconds?: number | null;
+      podSecurityContext?: PodSecurityContext;
+      containerSecurityContext?: ContainerSecurityContext;
     };
     /**
      * Polls Temporal and runs workflow steps.
@@ -288,10 +297,13 @@ export interface RetoolValues {
        * Grace period before pods are killed; null inherits (Kubernetes default 30).
        */
       terminationGracePeriodSeconds?: number | null;
+      podSecurityContext?: PodSecurityContext;
+      containerSecurityContext?: ContainerSecurityContext;
       /**
        * Number of workflows-worker pods.
        */
       replicas?: number;
+      autoscaling?: Autoscaling;
     };
     /**
      * Receives requests from code-executor and uploads workflow logs and results.
@@ -331,10 +343,13 @@ export interface RetoolValues {
        * Grace period before pods are killed; null inherits (Kubernetes default 30).
        */
       terminationGracePeriodSeconds?: number | null;
+      podSecurityContext?: PodSecurityContext;
+      containerSecurityContext?: ContainerSecurityContext;
       /**
        * Number of workflows-backend pods.
        */
       replicas?: number;
+      autoscaling?: Autoscaling;
     };
     /**
      * Runs user JavaScript and Python for workflows, sandboxed with nsjail.
@@ -374,6 +389,8 @@ export interface RetoolValues {
        * Grace period before pods are killed; null inherits (Kubernetes default 30).
        */
       terminationGracePeriodSeconds?: number | null;
+      podSecurityContext?: PodSecurityContext;
+      containerSecurityContext?: ContainerSecurityContext;
       /**
        * Number of code-executor pods.
        */
@@ -382,6 +399,7 @@ export interface RetoolValues {
        * nsjail sandboxes user code (needs a privileged container); none runs unprivileged without custom libraries.
        */
       sandbox?: 'nsjail' | 'none';
+      autoscaling?: Autoscaling;
     };
   };
   /**
@@ -422,6 +440,8 @@ export interface RetoolValues {
      * Grace period before pods are killed; null inherits (Kubernetes default 30).
      */
     terminationGracePeriodSeconds?: number | null;
+    podSecurityContext?: PodSecurityContext;
+    containerSecurityContext?: ContainerSecurityContext;
   };
   /**
    * Service in front of the api component.
@@ -490,6 +510,39 @@ export interface RetoolValues {
      * Annotations of the ServiceAccount (e.g. cloud IAM roles).
      */
     annotations?: StringMap;
+  };
+  /**
+   * NetworkPolicies generated from the topology edges: default-deny per workload, then exactly the edges the topology declares.
+   */
+  networkPolicy?: {
+    /**
+     * Render NetworkPolicies; null means on under profile: production and off under evaluation.
+     */
+    enabled?: boolean | null;
+    /**
+     * Peers allowed to reach the api (your ingress controller or load balancer).
+     */
+    ingressControllerFrom?: NetworkPeer[];
+    /**
+     * Retool's license check, invites, email and usage reporting (HTTPS).
+     */
+    licenseCIDRs?: CIDR[];
+    /**
+     * Where user data sources (resources) may be reached from api and the workflow containers; tighten to your databases and APIs.
+     */
+    resources?: NetworkPeer[];
+    /**
+     * Where the external databases live (host names cannot be expressed in a NetworkPolicy).
+     */
+    databaseCIDRs?: CIDR[];
+    /**
+     * Where an external or Retool-managed Temporal frontend lives.
+     */
+    temporalCIDRs?: CIDR[];
+    /**
+     * Peers serving DNS (port 53).
+     */
+    dnsFrom?: NetworkPeer[];
   };
 }
 /**
@@ -723,4 +776,136 @@ export interface TopologySpreadConstraint {
    * Honor or Ignore.
    */
   nodeTaintsPolicy?: 'Honor' | 'Ignore';
+}
+/**
+ * Pod security context; merged key by key over the chart's restricted baseline.
+ */
+export interface PodSecurityContext {
+  /**
+   * Refuse to start containers running as root.
+   */
+  runAsNonRoot?: boolean;
+  /**
+   * UID of the container processes.
+   */
+  runAsUser?: number;
+  /**
+   * GID of the container processes.
+   */
+  runAsGroup?: number;
+  /**
+   * GID owning mounted volumes.
+   */
+  fsGroup?: number;
+  /**
+   * OnRootMismatch or Always.
+   */
+  fsGroupChangePolicy?: 'OnRootMismatch' | 'Always';
+  /**
+   * Extra GIDs.
+   */
+  supplementalGroups?: number[];
+  seccompProfile?: SeccompProfile;
+}
+/**
+ * Seccomp profile.
+ */
+export interface SeccompProfile {
+  /**
+   * RuntimeDefault, Localhost or Unconfined.
+   */
+  type: 'RuntimeDefault' | 'Localhost' | 'Unconfined';
+  /**
+   * Profile file for type Localhost.
+   */
+  localhostProfile?: string;
+}
+/**
+ * Container security context; merged key by key over the chart's restricted baseline.
+ */
+export interface ContainerSecurityContext {
+  /**
+   * Refuse to run as root.
+   */
+  runAsNonRoot?: boolean;
+  /**
+   * UID of the process.
+   */
+  runAsUser?: number;
+  /**
+   * GID of the process.
+   */
+  runAsGroup?: number;
+  /**
+   * Mount the image's filesystem read-only (writable emptyDirs cover the paths that need writes).
+   */
+  readOnlyRootFilesystem?: boolean;
+  /**
+   * Allow setuid binaries to gain privileges.
+   */
+  allowPrivilegeEscalation?: boolean;
+  /**
+   * Run privileged (only code-executor with nsjail needs it).
+   */
+  privileged?: boolean;
+  capabilities?: Capabilities;
+  seccompProfile?: SeccompProfile;
+}
+/**
+ * Linux capabilities to add or drop.
+ */
+export interface Capabilities {
+  /**
+   * Capabilities to add.
+   */
+  add?: string[];
+  /**
+   * Capabilities to drop.
+   */
+  drop?: string[];
+}
+/**
+ * HorizontalPodAutoscaler (autoscaling/v2). Enabling it requires removing the fixed count: replicas: null.
+ */
+export interface Autoscaling {
+  /**
+   * Render a HorizontalPodAutoscaler instead of a fixed replica count.
+   */
+  enabled?: boolean;
+  /**
+   * Lower bound of replicas.
+   */
+  minReplicas?: number;
+  /**
+   * Upper bound of replicas.
+   */
+  maxReplicas?: number;
+  /**
+   * Average CPU utilisation (percent of requests) to aim for.
+   */
+  targetCPUUtilizationPercentage?: number;
+  /**
+   * Average memory utilisation (percent of requests) to aim for; null leaves memory out.
+   */
+  targetMemoryUtilizationPercentage?: number | null;
+}
+/**
+ * A NetworkPolicy peer.
+ */
+export interface NetworkPeer {
+  /**
+   * Namespaces by label.
+   */
+  namespaceSelector?: {};
+  /**
+   * Pods by label.
+   */
+  podSelector?: {};
+  /**
+   * An IP range.
+   */
+  ipBlock?: {
+    cidr: CIDR;
+    except?: CIDR[];
+  };
 }

@@ -21,7 +21,11 @@ export interface Component {
   discovers: Array<{ key: string; name: string; urlEnv: string; port: number; enabledBy?: string }>;
   sandboxed: boolean;
   edges: string[];
-  talksTo: { storageDatabase: boolean; retoolDatabase: boolean; temporal: boolean };
+  /** Components this one calls (its component edges), with the port they listen on. */
+  calls: Array<{ key: string; name: string; port: number }>;
+  /** Components that call this one (reverse edges): who may connect in. */
+  calledBy: Array<{ key: string; name: string }>;
+  talksTo: { storageDatabase: boolean; retoolDatabase: boolean; temporal: boolean; resources: boolean };
 }
 
 const BACKEND_IMAGE = 'backend';
@@ -30,6 +34,7 @@ const BACKEND_IMAGE = 'backend';
 export function buildTopology(schema: JsonSchema): Component[] {
   const nodes = schema.properties?.components?.properties ?? {};
   const annotations = Object.entries(nodes).map(([key, node]) => ({ key, a: node['x-retool-component'] as ComponentAnnotation }));
+  const byKey = new Map(annotations.map(({ key, a }) => [key, a]));
   return annotations.map(({ key, a }) => ({
     key,
     name: a.name,
@@ -49,10 +54,18 @@ export function buildTopology(schema: JsonSchema): Component[] {
     }),
     sandboxed: a.sandboxed === true,
     edges: [...a.edges],
+    calls: a.edges.filter((edge) => byKey.has(edge)).map((edge) => ({ key: edge, name: byKey.get(edge)!.name, port: byKey.get(edge)!.port })),
+    calledBy: annotations.filter((other) => other.a.edges.includes(key)).map((other) => ({ key: other.key, name: other.a.name })),
     talksTo: {
       storageDatabase: a.edges.includes('storageDatabase'),
       retoolDatabase: a.edges.includes('retoolDatabase'),
       temporal: a.edges.includes('temporal'),
+      resources: a.edges.includes('resources'),
     },
   }));
+}
+
+/** Names of the components with an edge to a dependency (e.g. who may connect to the storage database). */
+export function clientsOf(components: Component[], dependency: string): string[] {
+  return components.filter((c) => c.edges.includes(dependency)).map((c) => c.name);
 }

@@ -27,6 +27,8 @@ export interface JsonSchema {
   maximum?: number;
   'x-retool-component'?: ComponentAnnotation;
   'x-retool-pod-options'?: boolean;
+  /** An override object merged over a chart baseline: its keys need no defaults. */
+  'x-retool-sparse'?: boolean;
   [keyword: string]: unknown;
 }
 

@@ -44,6 +44,7 @@ export const SCHEMA_RULES = new Map<string, Rule>([
   ['every leaf has a default or is required', (schema) => {
     const bad: Array<{ path: string }> = [];
     for (const { node: parent, path } of valueObjects(schema)) {
+      if (parent['x-retool-sparse'] === true) continue;
       for (const [key, child] of Object.entries(parent.properties ?? {})) {
         const resolved = deref(schema, child);
         const isBranch = resolved.properties && resolved.default === undefined;
@@ -79,7 +80,8 @@ function valueProperties(schema: JsonSchema): Array<{ node: JsonSchema; path: st
     for (const [key, child] of Object.entries(deref(schema, node).properties ?? {})) {
       const childPath = `${path}/properties/${key}`;
       out.push({ node: child, path: childPath });
-      walk(child, childPath);
+      // Sparse override objects (merged over a chart baseline) leave unset keys to the baseline.
+      if (deref(schema, child)['x-retool-sparse'] !== true) walk(child, childPath);
     }
   };
   walk(schema, '#');

@@ -15,7 +15,45 @@ export function expandPodOptions(source: JsonSchema): JsonSchema {
     if (node['x-retool-pod-options'] !== true) return;
     node.properties = { ...structuredClone(podOptions), ...(node.properties ?? {}) };
   });
+  expandComponentRules(schema);
   return schema;
+}
+
+/**
+ * Rules that follow from the topology, added to the schema rather than written per component:
+ * a replicable component may autoscale (and then has no fixed replica count); under profile: production
+ * every component must keep CPU and memory requests and a memory limit.
+ */
+function expandComponentRules(schema: JsonSchema): void {
+  const components = schema.properties?.components?.properties ?? {};
+  const productionResources: Record<string, JsonSchema> = {};
+  for (const [key, node] of Object.entries(components)) {
+    const annotation = node['x-retool-component'];
+    if (annotation?.replicable && node.properties && !node.properties.autoscaling) {
+      node.properties.autoscaling = { $ref: '#/definitions/Autoscaling' };
+      // The count may only be removed (null) or left at its default: `helm lint` cannot delete a default
+      // with null, so "absent" alone would make lint reject every autoscaled values file.
+      const fixed = node.properties.replicas?.default;
+      node.allOf = [...(node.allOf ?? []), {
+        description: `components.${key}: autoscaling.enabled replaces a fixed replica count (remove replicas or set it to null).`,
+        if: { required: ['autoscaling'], properties: { autoscaling: { required: ['enabled'], properties: { enabled: { const: true } } } } },
+        then: { properties: { replicas: { enum: [null, fixed] } } },
+      }];
+    }
+    productionResources[key] = {
+      properties: {
+        resources: {
+          required: ['requests', 'limits'],
+          properties: { requests: { required: ['cpu', 'memory'] }, limits: { required: ['memory'] } },
+        },
+      },
+    };
+  }
+  schema.allOf = [...(schema.allOf ?? []), {
+    description: 'profile: production requires CPU and memory requests and a memory limit on every component.',
+    if: { required: ['profile'], properties: { profile: { const: 'production' } } },
+    then: { properties: { components: { properties: productionResources } } },
+  }];
 }
 
 /** The schema Helm and editors see: no project annotations, no definitions only the generator reads. */

@@ -348,6 +348,11 @@ function describeError(error: ErrorObject): { message: string; extra?: string } 
       return { message: `must not repeat items (items ${String(p.j)} and ${String(p.i)} are equal)` };
     case 'false schema':
       return { message: 'is not allowed' };
+    case 'not': {
+      // `not: {const: x}` forbids one value; a bare `not: {}` forbids the key altogether.
+      const forbidden = (error.schema as JsonSchema | undefined)?.const;
+      return { message: forbidden === undefined ? 'must not be set here' : `must not be ${formatAllowed(forbidden)}` };
+    }
     default:
       return { message: error.message ?? `fails ${error.keyword}` };
   }

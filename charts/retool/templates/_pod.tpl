@@ -89,23 +89,63 @@ startupProbe:
 {{- end -}}
 
 {{- /*
-retool.securityContext.pod: pod-level security context shared by every Retool pod.
+retool.merge: JSON of .base with .override laid over it key by key: nested maps merge, anything else
+(false and 0 included) replaces. Security contexts are built this way, as data, so a key can never appear twice.
+Usage: {{ include "retool.merge" (dict "base" $baseline "override" $values) | fromJson }}
 */ -}}
-{{- define "retool.securityContext.pod" -}}
-seccompProfile:
-  type: RuntimeDefault
+{{- define "retool.merge" -}}
+{{- $out := deepCopy .base -}}
+{{- range $key, $value := .override | default dict -}}
+{{- $current := index $out $key -}}
+{{- if and (kindIs "map" $value) (kindIs "map" $current) -}}
+{{- $_ := set $out $key (include "retool.merge" (dict "base" $current "override" $value) | fromJson) -}}
+{{- else -}}
+{{- $_ := set $out $key $value -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $out -}}
 {{- end -}}
 
 {{- /*
-retool.securityContext.container: container security context; privileged only for a sandboxing code-executor.
-Usage: (dict "privileged" true|false)
+retool.securityContext.pod: the pod security context: Pod Security Standards "restricted" (non-root UID 1000,
+RuntimeDefault seccomp), or for a privileged sandbox only the seccomp profile; podSecurityContext overrides.
+Usage: (dict "pod" $pod "privileged" false)
+*/ -}}
+{{- define "retool.securityContext.pod" -}}
+{{- $baseline := dict "seccompProfile" (dict "type" "RuntimeDefault") -}}
+{{- if not .privileged -}}
+{{- $baseline = merge $baseline (dict "runAsNonRoot" true "runAsUser" 1000 "runAsGroup" 1000 "fsGroup" 1000) -}}
+{{- end -}}
+{{- toYaml (include "retool.merge" (dict "base" $baseline "override" .pod.podSecurityContext) | fromJson) -}}
+{{- end -}}
+
+{{- /*
+retool.securityContext.container: the container security context: no privilege escalation, no capabilities,
+read-only root filesystem (writable emptyDirs are mounted where the image writes); privileged only for a
+code-executor sandboxing with nsjail. containerSecurityContext overrides.
+Usage: (dict "pod" $pod "privileged" false)
 */ -}}
 {{- define "retool.securityContext.container" -}}
-{{- if .privileged -}}
-privileged: true
-{{- else -}}
-allowPrivilegeEscalation: false
-capabilities:
-  drop: [ALL]
+{{- $baseline := dict "privileged" true -}}
+{{- if not .privileged -}}
+{{- $baseline = dict "allowPrivilegeEscalation" false "readOnlyRootFilesystem" true "runAsNonRoot" true "capabilities" (dict "drop" (list "ALL")) -}}
 {{- end -}}
+{{- toYaml (include "retool.merge" (dict "base" $baseline "override" .pod.containerSecurityContext) | fromJson) -}}
+{{- end -}}
+
+{{- /*
+retool.pod.defaultSpread: a replicated component without its own topologySpreadConstraints or pod
+anti-affinity spreads across nodes and zones (ScheduleAnyway: spreading never blocks scheduling).
+Returns the pod options with the constraints added.
+Usage: {{ $pod = include "retool.pod.defaultSpread" (dict "pod" $pod "replicated" true) | fromJson }}
+*/ -}}
+{{- define "retool.pod.defaultSpread" -}}
+{{- $pod := deepCopy .pod -}}
+{{- $antiAffinity := and $pod.affinity $pod.affinity.podAntiAffinity -}}
+{{- if and .replicated (not $pod.topologySpreadConstraints) (not $antiAffinity) -}}
+{{- $_ := set $pod "topologySpreadConstraints" (list
+  (dict "maxSkew" 1 "topologyKey" "kubernetes.io/hostname" "whenUnsatisfiable" "ScheduleAnyway")
+  (dict "maxSkew" 1 "topologyKey" "topology.kubernetes.io/zone" "whenUnsatisfiable" "ScheduleAnyway")) -}}
+{{- end -}}
+{{- toJson $pod -}}
 {{- end -}}
