@@ -107,14 +107,14 @@ Usage: {{ include "retool.merge" (dict "base" $baseline "override" $values) | fr
 {{- end -}}
 
 {{- /*
-retool.securityContext.pod: the pod security context: Pod Security Standards "restricted" (non-root UID 1000,
+retool.securityContext.pod: the pod security context: Pod Security Standards "restricted" (non-root UID/GID 10001, above any host user range,
 RuntimeDefault seccomp), or for a privileged sandbox only the seccomp profile; podSecurityContext overrides.
 Usage: (dict "pod" $pod "privileged" false)
 */ -}}
 {{- define "retool.securityContext.pod" -}}
 {{- $baseline := dict "seccompProfile" (dict "type" "RuntimeDefault") -}}
 {{- if not .privileged -}}
-{{- $baseline = merge $baseline (dict "runAsNonRoot" true "runAsUser" 1000 "runAsGroup" 1000 "fsGroup" 1000) -}}
+{{- $baseline = merge $baseline (dict "runAsNonRoot" true "runAsUser" 10001 "runAsGroup" 10001 "fsGroup" 10001) -}}
 {{- end -}}
 {{- toYaml (include "retool.merge" (dict "base" $baseline "override" .pod.podSecurityContext) | fromJson) -}}
 {{- end -}}

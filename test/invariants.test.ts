@@ -1,0 +1,212 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildChartModel } from '../src/model/chart-model.js';
+import { loadSchema } from '../src/schema/load.js';
+import { SCHEMA_FILE, packageVersion } from '../src/io/project.js';
+import { FIXTURES, fixtureNames } from './support/paths.js';
+import { byKind, containers, envOf, parseManifests, renderFixture, type K8sObject } from './support/render.js';
+
+/**
+ * The security and availability baseline as executable rules over rendered objects. Each rule runs on every
+ * fixture (no violations allowed) and on a deliberately broken copy of a real render (a violation required),
+ * so a rule that cannot fail is caught.
+ */
+const { components } = buildChartModel(loadSchema(SCHEMA_FILE), { chartVersion: packageVersion(), schemaFile: SCHEMA_FILE });
+const COMPONENT = 'app.kubernetes.io/component';
+const SECRET_ENV = /(PASSWORD|LICENSE_KEY|ENCRYPTION_KEY|JWT_SECRET|TLS_CRT|TLS_KEY)$/;
+const workloads = (objects: K8sObject[]) => objects.filter((o) => o.spec?.template);
+const componentOf = (o: K8sObject) => o.spec?.template?.metadata?.labels?.[COMPONENT] ?? o.metadata.labels?.[COMPONENT];
+const isSandbox = (c: any) => c.name === 'code-executor' && c.securityContext?.privileged === true;
+
+type Rule = (objects: K8sObject[]) => string[];
+
+const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) => void; fixture: string }> = [
+  {
+    name: 'every pod but the nsjail sandbox meets Pod Security "restricted"',
+    fixture: 'evaluation',
+    rule: (objects) => containers(objects).flatMap(({ owner, container }) => {
+      if (isSandbox(container)) return [];
+      const pod = owner.spec.template.spec.securityContext ?? {};
+      const sc = container.securityContext ?? {};
+      const where = `${owner.metadata.name}/${container.name}`;
+      const problems: string[] = [];
+      if (pod.runAsNonRoot !== true && sc.runAsNonRoot !== true) problems.push(`${where}: runAsNonRoot`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation`);
+      if (!sc.capabilities?.drop?.includes('ALL')) problems.push(`${where}: capabilities.drop ALL`);
+      if ((pod.seccompProfile ?? sc.seccompProfile)?.type !== 'RuntimeDefault') problems.push(`${where}: seccomp RuntimeDefault`);
+      if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem`);
+      if (sc.privileged) problems.push(`${where}: privileged`);
+      return problems;
+    }),
+    breakIt: (objects) => { workloads(objects)[0].spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true; },
+  },
+  {
+    name: 'only a code-executor with the nsjail sandbox is privileged',
+    fixture: 'code-executor-unsandboxed',
+    rule: (objects) => containers(objects)
+      .filter(({ container }) => container.securityContext?.privileged)
+      .filter(({ container }) => container.name !== 'code-executor' || envOf(container).get('CONTAINER_UNPRIVILEGED_MODE')?.value === 'true')
+      .map(({ owner }) => `${owner.metadata.name} is privileged`),
+    breakIt: (objects) => { containers(objects).find(({ container }) => container.name === 'code-executor')!.container.securityContext.privileged = true; },
+  },
+  {
+    name: 'no pod mounts a ServiceAccount token',
+    fixture: 'evaluation',
+    rule: (objects) => [
+      ...byKind(objects, 'ServiceAccount').filter((sa) => sa.automountServiceAccountToken !== false).map((sa) => `ServiceAccount ${sa.metadata.name}`),
+      ...workloads(objects).filter((w) => w.spec.template.spec.automountServiceAccountToken !== false).map((w) => w.metadata.name),
+    ],
+    breakIt: (objects) => { delete workloads(objects)[1].spec.template.spec.automountServiceAccountToken; },
+  },
+  {
+    name: 'secrets never appear as literal env, in ConfigMaps or in annotations',
+    fixture: 'secret-forms',
+    rule: (objects) => {
+      const inline = byKind(objects, 'Secret').flatMap((s) => Object.values(s.data ?? {}).map((v) => Buffer.from(String(v), 'base64').toString()));
+      const literalEnv = containers(objects).flatMap(({ container }) => [...envOf(container)]
+        .filter(([name, e]) => SECRET_ENV.test(name) && e.value !== undefined).map(([name]) => `${container.name} ${name} literal`));
+      const leaked = objects.filter((o) => o.kind !== 'Secret').flatMap((o) => {
+        const text = JSON.stringify(o);
+        return inline.filter((secret) => secret.length >= 8 && text.includes(secret)).map(() => `${o.kind}/${o.metadata.name} contains a secret`);
+      });
+      return [...literalEnv, ...leaked];
+    },
+    breakIt: (objects) => {
+      const secret = byKind(objects, 'Secret')[0];
+      const value = Buffer.from(secret.data['license-key'], 'base64').toString();
+      workloads(objects)[0].spec.template.metadata.annotations['debug/license'] = value;
+    },
+  },
+  {
+    name: 'a PodDisruptionBudget exists exactly for components that keep more than one pod, and allows one down',
+    fixture: 'autoscaling-networkpolicy',
+    rule: (objects) => {
+      const problems: string[] = [];
+      const pdbs = byKind(objects, 'PodDisruptionBudget');
+      for (const w of byKind(objects, 'Deployment')) {
+        const hpa = byKind(objects, 'HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.name === w.metadata.name);
+        const minPods = hpa ? hpa.spec.minReplicas : w.spec.replicas;
+        const pdb = pdbs.find((p) => p.spec.selector.matchLabels[COMPONENT] === componentOf(w));
+        if (minPods > 1 && !pdb) problems.push(`${w.metadata.name}: ${minPods} pods without a PodDisruptionBudget`);
+        if (minPods <= 1 && pdb) problems.push(`${w.metadata.name}: a PodDisruptionBudget on one pod blocks drains`);
+        if (pdb && !(pdb.spec.maxUnavailable >= 1)) problems.push(`${pdb.metadata.name}: maxUnavailable must be >= 1`);
+      }
+      return problems;
+    },
+    breakIt: (objects) => { byKind(objects, 'PodDisruptionBudget')[0].spec = { minAvailable: 1, selector: byKind(objects, 'PodDisruptionBudget')[0].spec.selector }; },
+  },
+  {
+    name: 'an autoscaled Deployment has no fixed replica count, and jobs-runner never scales',
+    fixture: 'autoscaling-networkpolicy',
+    rule: (objects) => byKind(objects, 'HorizontalPodAutoscaler').flatMap((h) => {
+      const target = byKind(objects, 'Deployment').find((d) => d.metadata.name === h.spec.scaleTargetRef.name);
+      if (!target) return [`${h.metadata.name}: no target`];
+      const problems = target.spec.replicas !== undefined ? [`${target.metadata.name}: replicas fixed under an HPA`] : [];
+      const component = components.find((c) => c.name === componentOf(target));
+      return component?.replicable ? problems : [...problems, `${target.metadata.name} is not replicable`];
+    }),
+    breakIt: (objects) => { byKind(objects, 'Deployment').find((d) => d.spec.replicas === undefined)!.spec.replicas = 3; },
+  },
+  {
+    name: 'replicated components spread across nodes (topology spread or pod anti-affinity)',
+    fixture: 'evaluation',
+    rule: (objects) => byKind(objects, 'Deployment')
+      .filter((d) => d.spec.replicas === undefined || d.spec.replicas > 1)
+      .filter((d) => !d.spec.template.spec.topologySpreadConstraints?.length && !d.spec.template.spec.affinity?.podAntiAffinity)
+      .map((d) => `${d.metadata.name} does not spread`),
+    breakIt: (objects) => { delete byKind(objects, 'Deployment').find((d) => d.spec.replicas > 1)!.spec.template.spec.topologySpreadConstraints; },
+  },
+  {
+    name: 'api has a startup probe, and readiness and liveness probes differ everywhere',
+    fixture: 'evaluation',
+    rule: (objects) => containers(objects).flatMap(({ container }) => [
+      ...(container.name === 'api' && !container.startupProbe ? ['api has no startupProbe'] : []),
+      ...(JSON.stringify(container.readinessProbe) === JSON.stringify(container.livenessProbe) ? [`${container.name}: identical probes`] : []),
+    ]),
+    breakIt: (objects) => { delete containers(objects).find(({ container }) => container.name === 'api')!.container.startupProbe; },
+  },
+  {
+    name: 'NetworkPolicies select every workload, deny by default and allow only topology edges',
+    fixture: 'autoscaling-networkpolicy',
+    rule: (objects) => {
+      const policies = byKind(objects, 'NetworkPolicy');
+      if (policies.length === 0) return [];
+      const problems: string[] = [];
+      for (const w of workloads(objects)) {
+        const mine = policies.filter((p) => p.spec.podSelector.matchLabels?.[COMPONENT] === componentOf(w));
+        if (mine.length !== 1) problems.push(`${w.metadata.name}: ${mine.length} policies`);
+        else if (JSON.stringify(mine[0].spec.policyTypes) !== '["Ingress","Egress"]') problems.push(`${w.metadata.name}: not default-deny both ways`);
+      }
+      for (const policy of policies) {
+        const self = components.find((c) => c.name === policy.spec.podSelector.matchLabels[COMPONENT]);
+        if (!self) continue;
+        const allowedOut = new Set([...self.calls.map((c) => c.name), ...(self.talksTo.storageDatabase ? ['postgresql'] : []), ...(self.talksTo.retoolDatabase ? ['retooldb-postgresql'] : [])]);
+        const allowedIn = new Set(self.calledBy.map((c) => c.name));
+        for (const rule of policy.spec.egress ?? []) {
+          for (const peer of rule.to ?? []) {
+            const target = peer.podSelector?.matchLabels?.[COMPONENT];
+            if (target && !allowedOut.has(target)) problems.push(`${policy.metadata.name}: egress to ${target} is not an edge`);
+          }
+        }
+        for (const rule of policy.spec.ingress ?? []) {
+          for (const peer of rule.from ?? []) {
+            const source = peer.podSelector?.matchLabels?.[COMPONENT];
+            if (source && !allowedIn.has(source)) problems.push(`${policy.metadata.name}: ingress from ${source} is not an edge`);
+          }
+        }
+      }
+      return problems;
+    },
+    breakIt: (objects) => {
+      const jobs = byKind(objects, 'NetworkPolicy').find((p) => p.metadata.name.endsWith('-jobs-runner'))!;
+      jobs.spec.egress.push({ to: [{ podSelector: { matchLabels: { [COMPONENT]: 'code-executor' } } }] });
+    },
+  },
+  {
+    name: 'every container has CPU and memory requests and a memory limit',
+    fixture: 'evaluation',
+    rule: (objects) => containers(objects)
+      .filter(({ container }) => !(container.resources?.requests?.cpu && container.resources?.requests?.memory && container.resources?.limits?.memory))
+      .map(({ container }) => `${container.name} lacks resources`),
+    breakIt: (objects) => { delete workloads(objects)[0].spec.template.spec.containers[0].resources.limits; },
+  },
+  {
+    name: 'no image is :latest or untagged',
+    fixture: 'production-external',
+    rule: (objects) => containers(objects)
+      .filter(({ container }) => !container.image.includes('@sha256:') && !/:[^/:]+$/.test(container.image) || /:latest$/.test(container.image))
+      .map(({ container }) => `${container.name}: ${container.image}`),
+    breakIt: (objects) => { workloads(objects)[0].spec.template.spec.containers[0].image = 'tryretool/backend:latest'; },
+  },
+];
+
+const fixtures = fixtureNames(FIXTURES);
+for (const { name, rule, breakIt, fixture } of RULES) {
+  test(`${name}: holds on every fixture`, () => {
+    for (const f of fixtures) assert.equal(rule(parseManifests(renderFixture(f, 4))), [], f);
+  });
+  test(`${name}: fails on a broken ${fixture} render`, () => {
+    const objects = parseManifests(renderFixture(fixture, 4));
+    assert.equal(rule(objects), [], 'the unbroken render passes');
+    breakIt(objects);
+    assert.ok(rule(objects).length > 0, 'the rule did not notice');
+  });
+}
+
+test('NetworkPolicies are on by default under profile: production only', () => {
+  assert.ok(byKind(parseManifests(renderFixture('production-external', 4)), 'NetworkPolicy').length > 0);
+  assert.is(byKind(parseManifests(renderFixture('evaluation', 4)), 'NetworkPolicy').length, 0);
+});
+
+test('security contexts merge structurally: overrides add keys, baseline keys stay, nothing repeats', () => {
+  const objects = parseManifests(renderFixture('autoscaling-networkpolicy', 4));
+  const backend = byKind(objects, 'Deployment').find((d) => d.metadata.name.endsWith('-workflows-backend'))!;
+  assert.equal(backend.spec.template.spec.containers[0].securityContext.capabilities, { add: ['NET_BIND_SERVICE'], drop: ['ALL'] });
+  assert.is(backend.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem, true);
+  assert.is(backend.spec.template.spec.securityContext.fsGroupChangePolicy, 'OnRootMismatch');
+  assert.is(backend.spec.template.spec.securityContext.runAsNonRoot, true);
+  // js-yaml refuses duplicate keys, so parsing every render proves no mapping repeats a key.
+  for (const f of fixtures) parseManifests(renderFixture(f, 4));
+});
+
+test.run();
