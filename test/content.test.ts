@@ -40,13 +40,15 @@ for (const major of MAJORS) {
       }
     });
 
-    test(`${name} (helm ${major}): every container has readiness and liveness probes and resources`, () => {
+    test(`${name} (helm ${major}): long-running containers have readiness and liveness probes; every container has resources`, () => {
       for (const { owner, container } of containers(objects())) {
-        const where = `${owner.metadata.name}/${container.name}`;
-        assert.ok(container.readinessProbe, `${where} readinessProbe`);
-        assert.ok(container.livenessProbe, `${where} livenessProbe`);
+        const where = `${owner.kind} ${owner.metadata.name}/${container.name}`;
         assert.ok(container.resources?.requests?.cpu && container.resources?.requests?.memory, `${where} requests`);
         assert.ok(container.resources?.limits?.memory, `${where} memory limit`);
+        const longRunning = owner.kind !== 'Job' && owner.spec.template.spec.containers.includes(container);
+        if (!longRunning) continue;
+        assert.ok(container.readinessProbe, `${where} readinessProbe`);
+        assert.ok(container.livenessProbe, `${where} livenessProbe`);
         assert.not.equal(container.readinessProbe, container.livenessProbe, `${where} probes differ`);
       }
     });
@@ -54,7 +56,7 @@ for (const major of MAJORS) {
     test(`${name} (helm ${major}): names fit in 63 characters and selectors match their pods`, () => {
       const all = objects();
       for (const o of all) assert.ok(o.metadata.name.length <= 63, `${o.kind} ${o.metadata.name} is too long`);
-      for (const workload of all.filter((o) => o.spec?.template)) {
+      for (const workload of all.filter((o) => o.spec?.template && o.kind !== 'Job')) {
         const podLabels = workload.spec.template.metadata.labels;
         for (const [k, v] of Object.entries(workload.spec.selector.matchLabels)) assert.is(podLabels[k], v, `${workload.metadata.name} selector ${k}`);
       }

@@ -121,7 +121,7 @@ const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) =
     fixture: 'evaluation',
     rule: (objects) => containers(objects).flatMap(({ container }) => [
       ...(container.name === 'api' && !container.startupProbe ? ['api has no startupProbe'] : []),
-      ...(JSON.stringify(container.readinessProbe) === JSON.stringify(container.livenessProbe) ? [`${container.name}: identical probes`] : []),
+      ...(container.livenessProbe && JSON.stringify(container.readinessProbe) === JSON.stringify(container.livenessProbe) ? [`${container.name}: identical probes`] : []),
     ]),
     breakIt: (objects) => { delete containers(objects).find(({ container }) => container.name === 'api')!.container.startupProbe; },
   },
@@ -140,7 +140,12 @@ const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) =
       for (const policy of policies) {
         const self = components.find((c) => c.name === policy.spec.podSelector.matchLabels[COMPONENT]);
         if (!self) continue;
-        const allowedOut = new Set([...self.calls.map((c) => c.name), ...(self.talksTo.storageDatabase ? ['postgresql'] : []), ...(self.talksTo.retoolDatabase ? ['retooldb-postgresql'] : [])]);
+        const allowedOut = new Set([
+          ...self.calls.map((c) => c.name),
+          ...(self.talksTo.storageDatabase ? ['postgresql'] : []),
+          ...(self.talksTo.retoolDatabase ? ['retooldb-postgresql'] : []),
+          ...(self.talksTo.temporal ? ['temporal-frontend'] : []),
+        ]);
         const allowedIn = new Set(self.calledBy.map((c) => c.name));
         for (const rule of policy.spec.egress ?? []) {
           for (const peer of rule.to ?? []) {

@@ -6,6 +6,8 @@ import { clientsOf } from '../model/topology.js';
 
 /** Rendered once per component instead of once. */
 const PER_COMPONENT_TEMPLATE = 'templates/component.yaml.hbs';
+/** Rendered once per Temporal service of temporal.mode: local. */
+const PER_TEMPORAL_SERVICE_TEMPLATE = 'templates/temporal-service.yaml.hbs';
 
 /**
  * Renders chart-templates/**\/*.hbs. Handlebars decides which files and blocks exist from the model; the Go
@@ -21,6 +23,9 @@ export function emitTemplates(model: ChartModel, templatesDir: string): Map<stri
   if (!ingress) throw new Error('the schema declares no component with ingress: true');
   const context = {
     components: model.components,
+    temporalServices: model.temporalServices,
+    temporalFrontend: model.temporalServices.find((s) => s.frontend),
+    temporalClients: clientsOf(model.components, 'temporal'),
     ingress,
     databaseClients: { database: clientsOf(model.components, 'storageDatabase'), retoolDatabase: clientsOf(model.components, 'retoolDatabase') },
     chartVersion: model.chartVersion,
@@ -33,6 +38,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string): Map<stri
     const render = hbs.compile(readFileSync(file, 'utf8'), { noEscape: true, strict: true });
     if (source === PER_COMPONENT_TEMPLATE) {
       for (const component of model.components) out.set(`templates/${component.name}.yaml`, tidy(render({ ...context, component })));
+    } else if (source === PER_TEMPORAL_SERVICE_TEMPLATE) {
+      for (const service of model.temporalServices) out.set(`templates/${service.name}.yaml`, tidy(render({ ...context, service })));
     } else {
       out.set(source.replace(/\.hbs$/, ''), tidy(render(context)));
     }

@@ -17,9 +17,9 @@ export type ResourceName = string;
  */
 export type Quantity = string | number;
 /**
- * A secret that may be unset: empty string (unset), a string (stored in the chart's Secret) or a reference to a key of an existing Secret.
+ * A secret that may be unset: null or "" (unset), a string (stored in the chart's Secret) or a reference to a key of an existing Secret.
  */
-export type OptionalSecretValue = string | SecretKeyRef;
+export type OptionalSecretValue = null | string | SecretKeyRef;
 /**
  * A DNS host name or IP address (empty when unused).
  */
@@ -109,6 +109,18 @@ export interface RetoolValues {
      * PostgreSQL image of the in-release (evaluation) database.
      */
     postgres?: Image;
+    /**
+     * Temporal server image (temporal.mode: local). Pinned: the schema tooling must match the server.
+     */
+    temporalServer?: Image;
+    /**
+     * Temporal admin tools (temporal-sql-tool, temporal CLI) for the schema and namespace job; same server version as temporalServer.
+     */
+    temporalAdminTools?: Image;
+    /**
+     * Temporal Web UI image (temporal.local.web.enabled).
+     */
+    temporalWeb?: Image;
   };
   database?: StorageDatabase;
   retoolDatabase?: RetoolDatabase;
@@ -117,7 +129,7 @@ export interface RetoolValues {
    */
   temporal?: {
     /**
-     * retoolManaged (Temporal Cloud run by Retool; the chart sets no Temporal env), external (your own cluster or Temporal Cloud) or local.
+     * retoolManaged (Temporal Cloud run by Retool; the chart sets no Temporal env), external (your own cluster or Temporal Cloud) or local (a Temporal cluster inside this release).
      */
     mode?: 'retoolManaged' | 'external' | 'local';
     /**
@@ -147,15 +159,278 @@ export interface RetoolValues {
         /**
          * Client certificate (PEM, base64-encoded).
          */
-        clientCert?: OptionalSecretValue & string;
+        clientCert?: OptionalSecretValue;
         /**
          * Client private key (PEM, base64-encoded).
          */
-        clientKey?: OptionalSecretValue & string;
+        clientKey?: OptionalSecretValue;
         /**
          * CA certificate (PEM) to trust for the frontend, if not a public CA; mounted and given to Node as NODE_EXTRA_CA_CERTS.
          */
-        caCert?: OptionalSecretValue & string;
+        caCert?: OptionalSecretValue;
+      };
+    };
+    /**
+     * A Temporal cluster inside the release (mode: local), backed by PostgreSQL.
+     */
+    local?: {
+      /**
+       * Temporal namespace registered at install; what Retool's containers are told.
+       */
+      namespace?: string;
+      /**
+       * History shards. Fixed at first install: an upgrade that changes it is refused (the value is recorded in the config ConfigMap). To change it, start over with empty Temporal databases.
+       */
+      numHistoryShards?: number;
+      /**
+       * Workflow history retention of the registered namespace (Go duration, e.g. 72h).
+       */
+      retention?: string;
+      /**
+       * Where Temporal keeps its two databases.
+       */
+      persistence?: {
+        /**
+         * storage reuses the storage database's server (embedded or external; its user needs CREATEDB); external uses the connection below.
+         */
+        database?: 'storage' | 'external';
+        /**
+         * Temporal's own PostgreSQL server (persistence.database: external).
+         */
+        external?: TemporalDatabase;
+        /**
+         * Database holding Temporal's workflow state.
+         */
+        defaultDatabase?: string;
+        /**
+         * Database holding Temporal's visibility (search) records.
+         */
+        visibilityDatabase?: string;
+      };
+      /**
+       * Temporal frontend service.
+       */
+      frontend?: {
+        resources?: Resources;
+        /**
+         * Node labels the pods must match.
+         */
+        nodeSelector?: StringMap;
+        /**
+         * Tolerations of the pods.
+         */
+        tolerations?: Toleration[];
+        affinity?: Affinity;
+        /**
+         * Topology spread constraints of the pods.
+         */
+        topologySpreadConstraints?: TopologySpreadConstraint[];
+        /**
+         * Extra pod annotations.
+         */
+        podAnnotations?: StringMap;
+        /**
+         * Extra pod labels (never replace the chart's selector labels).
+         */
+        podLabels?: StringMap;
+        /**
+         * Extra environment variables (NAME: value); win over retool.env and the chart's own.
+         */
+        env?: EnvMap;
+        /**
+         * PriorityClass of the pods; empty inherits.
+         */
+        priorityClassName?: string;
+        /**
+         * Grace period before pods are killed; null inherits (Kubernetes default 30).
+         */
+        terminationGracePeriodSeconds?: number | null;
+        podSecurityContext?: PodSecurityContext;
+        containerSecurityContext?: ContainerSecurityContext;
+        /**
+         * Number of frontend pods.
+         */
+        replicas?: number;
+      };
+      /**
+       * Temporal history service.
+       */
+      history?: {
+        resources?: Resources;
+        /**
+         * Node labels the pods must match.
+         */
+        nodeSelector?: StringMap;
+        /**
+         * Tolerations of the pods.
+         */
+        tolerations?: Toleration[];
+        affinity?: Affinity;
+        /**
+         * Topology spread constraints of the pods.
+         */
+        topologySpreadConstraints?: TopologySpreadConstraint[];
+        /**
+         * Extra pod annotations.
+         */
+        podAnnotations?: StringMap;
+        /**
+         * Extra pod labels (never replace the chart's selector labels).
+         */
+        podLabels?: StringMap;
+        /**
+         * Extra environment variables (NAME: value); win over retool.env and the chart's own.
+         */
+        env?: EnvMap;
+        /**
+         * PriorityClass of the pods; empty inherits.
+         */
+        priorityClassName?: string;
+        /**
+         * Grace period before pods are killed; null inherits (Kubernetes default 30).
+         */
+        terminationGracePeriodSeconds?: number | null;
+        podSecurityContext?: PodSecurityContext;
+        containerSecurityContext?: ContainerSecurityContext;
+        /**
+         * Number of history pods.
+         */
+        replicas?: number;
+      };
+      /**
+       * Temporal matching service.
+       */
+      matching?: {
+        resources?: Resources;
+        /**
+         * Node labels the pods must match.
+         */
+        nodeSelector?: StringMap;
+        /**
+         * Tolerations of the pods.
+         */
+        tolerations?: Toleration[];
+        affinity?: Affinity;
+        /**
+         * Topology spread constraints of the pods.
+         */
+        topologySpreadConstraints?: TopologySpreadConstraint[];
+        /**
+         * Extra pod annotations.
+         */
+        podAnnotations?: StringMap;
+        /**
+         * Extra pod labels (never replace the chart's selector labels).
+         */
+        podLabels?: StringMap;
+        /**
+         * Extra environment variables (NAME: value); win over retool.env and the chart's own.
+         */
+        env?: EnvMap;
+        /**
+         * PriorityClass of the pods; empty inherits.
+         */
+        priorityClassName?: string;
+        /**
+         * Grace period before pods are killed; null inherits (Kubernetes default 30).
+         */
+        terminationGracePeriodSeconds?: number | null;
+        podSecurityContext?: PodSecurityContext;
+        containerSecurityContext?: ContainerSecurityContext;
+        /**
+         * Number of matching pods.
+         */
+        replicas?: number;
+      };
+      /**
+       * Temporal worker service.
+       */
+      worker?: {
+        resources?: Resources;
+        /**
+         * Node labels the pods must match.
+         */
+        nodeSelector?: StringMap;
+        /**
+         * Tolerations of the pods.
+         */
+        tolerations?: Toleration[];
+        affinity?: Affinity;
+        /**
+         * Topology spread constraints of the pods.
+         */
+        topologySpreadConstraints?: TopologySpreadConstraint[];
+        /**
+         * Extra pod annotations.
+         */
+        podAnnotations?: StringMap;
+        /**
+         * Extra pod labels (never replace the chart's selector labels).
+         */
+        podLabels?: StringMap;
+        /**
+         * Extra environment variables (NAME: value); win over retool.env and the chart's own.
+         */
+        env?: EnvMap;
+        /**
+         * PriorityClass of the pods; empty inherits.
+         */
+        priorityClassName?: string;
+        /**
+         * Grace period before pods are killed; null inherits (Kubernetes default 30).
+         */
+        terminationGracePeriodSeconds?: number | null;
+        podSecurityContext?: PodSecurityContext;
+        containerSecurityContext?: ContainerSecurityContext;
+        /**
+         * Number of worker pods.
+         */
+        replicas?: number;
+      };
+      /**
+       * Temporal Web UI (port 8080, not exposed outside the cluster).
+       */
+      web?: {
+        resources?: Resources;
+        /**
+         * Node labels the pods must match.
+         */
+        nodeSelector?: StringMap;
+        /**
+         * Tolerations of the pods.
+         */
+        tolerations?: Toleration[];
+        affinity?: Affinity;
+        /**
+         * Topology spread constraints of the pods.
+         */
+        topologySpreadConstraints?: TopologySpreadConstraint[];
+        /**
+         * Extra pod annotations.
+         */
+        podAnnotations?: StringMap;
+        /**
+         * Extra pod labels (never replace the chart's selector labels).
+         */
+        podLabels?: StringMap;
+        /**
+         * Extra environment variables (NAME: value); win over retool.env and the chart's own.
+         */
+        env?: EnvMap;
+        /**
+         * PriorityClass of the pods; empty inherits.
+         */
+        priorityClassName?: string;
+        /**
+         * Grace period before pods are killed; null inherits (Kubernetes default 30).
+         */
+        terminationGracePeriodSeconds?: number | null;
+        podSecurityContext?: PodSecurityContext;
+        containerSecurityContext?: ContainerSecurityContext;
+        /**
+         * Render the Temporal Web UI.
+         */
+        enabled?: boolean;
       };
     };
   };
@@ -611,7 +886,7 @@ export interface EmbeddedDatabase {
   /**
    * Password of the in-release database. Empty derives a stable one from retool.encryptionKey (which must then be a string).
    */
-  password?: OptionalSecretValue & string;
+  password?: OptionalSecretValue;
   resources?: Resources;
 }
 /**
@@ -669,7 +944,7 @@ export interface ExternalDatabase {
   /**
    * Password of user.
    */
-  password?: OptionalSecretValue & string;
+  password?: OptionalSecretValue;
   /**
    * Connect with TLS.
    */
@@ -691,6 +966,31 @@ export interface RetoolDatabase {
    * Connection to your own PostgreSQL (mode: external).
    */
   external?: ExternalDatabase;
+}
+/**
+ * Connection to a PostgreSQL server for Temporal; the user must be allowed to create databases.
+ */
+export interface TemporalDatabase {
+  /**
+   * Host name of the server.
+   */
+  host?: Host;
+  /**
+   * Port of the server.
+   */
+  port?: Port;
+  /**
+   * User name.
+   */
+  user?: string;
+  /**
+   * Password of user.
+   */
+  password?: OptionalSecretValue;
+  /**
+   * Connect with TLS.
+   */
+  ssl?: boolean;
 }
 /**
  * A map of strings.

@@ -1,4 +1,4 @@
-import type { ComponentAnnotation, JsonSchema } from '../schema/json-schema.js';
+import type { ComponentAnnotation, JsonSchema, TemporalServiceAnnotation } from '../schema/json-schema.js';
 
 /** One Retool workload, as the generator sees it: everything comes from the component's schema annotation. */
 export interface Component {
@@ -68,4 +68,22 @@ export function buildTopology(schema: JsonSchema): Component[] {
 /** Names of the components with an edge to a dependency (e.g. who may connect to the storage database). */
 export function clientsOf(components: Component[], dependency: string): string[] {
   return components.filter((c) => c.edges.includes(dependency)).map((c) => c.name);
+}
+
+/** A Temporal server service of temporal.mode: local, from its `x-retool-temporal-service` annotation. */
+export interface TemporalService extends TemporalServiceAnnotation {
+  /** Key under temporal.local in values. */
+  key: string;
+  /** The service Retool's containers and the other services dial (the frontend). */
+  frontend: boolean;
+}
+
+export function buildTemporalServices(schema: JsonSchema): TemporalService[] {
+  const nodes = schema.properties?.temporal?.properties?.local?.properties ?? {};
+  return Object.entries(nodes)
+    .filter(([, node]) => node['x-retool-temporal-service'])
+    .map(([key, node]) => {
+      const a = node['x-retool-temporal-service']!;
+      return { key, ...a, frontend: a.service === 'frontend' };
+    });
 }

@@ -27,6 +27,7 @@ export interface JsonSchema {
   maximum?: number;
   'x-retool-component'?: ComponentAnnotation;
   'x-retool-pod-options'?: boolean;
+  'x-retool-temporal-service'?: TemporalServiceAnnotation;
   /** An override object merged over a chart baseline: its keys need no defaults. */
   'x-retool-sparse'?: boolean;
   [keyword: string]: unknown;
@@ -58,6 +59,16 @@ export interface ComponentAnnotation {
   sandboxed?: boolean;
   /** Outbound network edges: other components (by key) or storageDatabase, retoolDatabase, temporal, resources. */
   edges: string[];
+}
+
+/** A Temporal server service run in the release (temporal.mode: local). */
+export interface TemporalServiceAnnotation {
+  /** Kebab-case resource-name suffix and container name. */
+  name: string;
+  /** The Temporal service role passed to `temporal-server start --service`. */
+  service: string;
+  grpcPort: number;
+  membershipPort: number;
 }
 
 export const SCHEMA_DRAFT = 'http://json-schema.org/draft-07/schema#';

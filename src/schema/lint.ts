@@ -55,6 +55,27 @@ export const SCHEMA_RULES = new Map<string, Rule>([
   }],
 
   ['component annotations are complete and consistent', (schema) => componentProblems(schema)],
+
+  ['Temporal service annotations are complete and exactly one is the frontend', (schema) => {
+    const local = schema.properties?.temporal?.properties?.local?.properties ?? {};
+    const annotated = Object.entries(local).filter(([, node]) => node['x-retool-temporal-service']);
+    const bad: Array<{ path: string; detail?: string }> = [];
+    const ports = new Set<number>();
+    for (const [key, node] of annotated) {
+      const a = node['x-retool-temporal-service']!;
+      const path = `#/properties/temporal/properties/local/properties/${key}/x-retool-temporal-service`;
+      if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(a.name ?? '')) bad.push({ path, detail: `name must be a DNS label, got ${a.name}` });
+      if (!['frontend', 'history', 'matching', 'worker', 'internal-frontend'].includes(a.service)) bad.push({ path, detail: `unknown Temporal service ${a.service}` });
+      for (const port of [a.grpcPort, a.membershipPort]) {
+        if (!Number.isInteger(port) || port < 1 || port > 65535 || ports.has(port)) bad.push({ path, detail: `port ${port} is not a free TCP port` });
+        ports.add(port);
+      }
+      if (node['x-retool-pod-options'] !== true) bad.push({ path, detail: 'a Temporal service takes pod options' });
+      if (!node.properties?.replicas) bad.push({ path, detail: 'a Temporal service has replicas' });
+    }
+    if (annotated.length && annotated.filter(([, n]) => n['x-retool-temporal-service']!.service === 'frontend').length !== 1) bad.push({ path: '#/properties/temporal/properties/local', detail: 'exactly one frontend' });
+    return bad;
+  }],
 ]);
 
 /** Fails with every broken rule; the generator calls it before emitting anything. */

@@ -48,7 +48,8 @@ Usage: (dict "root" $ "values" "retoolDatabase" "prefix" "RETOOLDB_POSTGRES_")
 {{- end -}}
 
 {{- /*
-retool.env.temporal: Temporal frontend env; empty in retoolManaged mode (Retool's cloud needs none).
+retool.env.temporal: Temporal frontend env: the external cluster, or the in-release frontend Service (local);
+empty in retoolManaged mode (Retool's cloud needs none).
 */ -}}
 {{- define "retool.env.temporal" -}}
 {{- $env := dict -}}
@@ -65,6 +66,12 @@ retool.env.temporal: Temporal frontend env; empty in retoolManaged mode (Retool'
 {{- $_ = set $env "NODE_EXTRA_CA_CERTS" (dict "value" "/etc/retool/temporal-ca/ca.crt") -}}
 {{- end -}}
 {{- end -}}
+{{- else if eq $t.mode "local" -}}
+{{- $frontend := include "retool.temporal.frontend" . | fromJson -}}
+{{- $_ := set $env "WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_HOST" (dict "value" $frontend.host) -}}
+{{- $_ = set $env "WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_PORT" (dict "value" (toString $frontend.port)) -}}
+{{- $_ = set $env "WORKFLOW_TEMPORAL_CLUSTER_NAMESPACE" (dict "value" $t.local.namespace) -}}
+{{- $_ = set $env "WORKFLOW_TEMPORAL_TLS_ENABLED" (dict "value" "false") -}}
 {{- end -}}
 {{- toJson $env -}}
 {{- end -}}

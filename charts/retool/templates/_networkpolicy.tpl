@@ -43,14 +43,7 @@ Usage: (dict "root" $ "values" "database")
 {{- end }}
 {{- end }}
 {{- else if eq $values.mode "external" -}}
-{{- $cidrs := $.root.Values.networkPolicy.databaseCIDRs -}}
-{{- if regexMatch "^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$" $values.external.host -}}
-{{- $cidrs = list (printf "%s/32" $values.external.host) -}}
-{{- end }}
-- to:
-    {{- include "retool.networkPolicy.cidrPeers" $cidrs | nindent 4 }}
-  ports:
-    - { port: {{ int $values.external.port }}, protocol: TCP }
+{{- include "retool.networkPolicy.externalDatabaseEgress" (dict "root" .root "host" $values.external.host "port" $values.external.port) -}}
 {{- end -}}
 {{- end -}}
 
@@ -59,11 +52,49 @@ retool.networkPolicy.temporalEgress: egress rule to the Temporal frontend (exter
 */ -}}
 {{- define "retool.networkPolicy.temporalEgress" -}}
 {{- $t := .Values.temporal -}}
+{{- if eq $t.mode "local" -}}
+{{- $frontend := include "retool.temporal.frontend" . | fromJson }}
+- to:
+    - podSelector:
+        matchLabels:
+          {{- include "retool.selectorLabels" (dict "root" . "component" "temporal-frontend") | nindent 10 }}
+  ports:
+    - { port: {{ $frontend.port }}, protocol: TCP }
+{{- else -}}
 {{- $port := ternary (int $t.external.port) 7233 (eq $t.mode "external") }}
 - to:
     {{- include "retool.networkPolicy.cidrPeers" .Values.networkPolicy.temporalCIDRs | nindent 4 }}
   ports:
     - { port: {{ $port }}, protocol: TCP }
+{{- end -}}
+{{- end -}}
+
+{{- /*
+retool.networkPolicy.temporalDatabaseEgress: egress rule to the PostgreSQL server of local Temporal.
+*/ -}}
+{{- define "retool.networkPolicy.temporalDatabaseEgress" -}}
+{{- $p := .Values.temporal.local.persistence -}}
+{{- if eq $p.database "storage" -}}
+{{- include "retool.networkPolicy.databaseEgress" (dict "root" . "values" "database") -}}
+{{- else -}}
+{{- include "retool.networkPolicy.externalDatabaseEgress" (dict "root" . "host" $p.external.host "port" $p.external.port) -}}
+{{- end -}}
+{{- end -}}
+
+{{- /*
+retool.networkPolicy.externalDatabaseEgress: egress rule to a PostgreSQL server outside the cluster: a literal
+IPv4 host becomes a /32; a host name (which a NetworkPolicy cannot express) falls back to networkPolicy.databaseCIDRs.
+Usage: (dict "root" $ "host" "db.example.com" "port" 5432)
+*/ -}}
+{{- define "retool.networkPolicy.externalDatabaseEgress" -}}
+{{- $cidrs := .root.Values.networkPolicy.databaseCIDRs -}}
+{{- if regexMatch "^[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$" .host -}}
+{{- $cidrs = list (printf "%s/32" .host) -}}
+{{- end }}
+- to:
+    {{- include "retool.networkPolicy.cidrPeers" $cidrs | nindent 4 }}
+  ports:
+    - { port: {{ int .port }}, protocol: TCP }
 {{- end -}}
 
 {{- /*

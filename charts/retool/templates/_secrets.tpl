@@ -14,7 +14,7 @@ Usage: {{ include "retool.secrets.inUse" $ | fromJson }}
 {{- $values := index $v $db.values -}}
 {{- if eq $values.mode "embedded" -}}
 {{- $password := $values.embedded.password -}}
-{{- if and (kindIs "string" $password) (eq $password "") -}}
+{{- if not (include "retool.secretGiven" $password) -}}
 {{- $password = sha256sum (printf "%s:%s" $db.passwordKey $v.retool.encryptionKey) -}}
 {{- end -}}
 {{- $_ := set $s $db.passwordKey $password -}}
@@ -22,15 +22,26 @@ Usage: {{ include "retool.secrets.inUse" $ | fromJson }}
 {{- $_ := set $s $db.passwordKey $values.external.password -}}
 {{- end -}}
 {{- end -}}
+{{- $persistence := $v.temporal.local.persistence -}}
+{{- if and (eq $v.temporal.mode "local") (eq $persistence.database "external") -}}
+{{- $_ := set $s "temporal-db-password" $persistence.external.password -}}
+{{- end -}}
 {{- $tls := $v.temporal.external.tls -}}
 {{- if and (eq $v.temporal.mode "external") $tls.enabled -}}
 {{- $_ := set $s "temporal-client-cert" $tls.clientCert -}}
 {{- $_ := set $s "temporal-client-key" $tls.clientKey -}}
-{{- if not (and (kindIs "string" $tls.caCert) (eq $tls.caCert "")) -}}
+{{- if include "retool.secretGiven" $tls.caCert -}}
 {{- $_ := set $s "temporal-ca-cert" $tls.caCert -}}
 {{- end -}}
 {{- end -}}
 {{- toJson $s -}}
+{{- end -}}
+
+{{- /*
+retool.secretGiven: "true" for a SecretValue that is set: a non-empty string or a {secretKeyRef}; "" for null or "".
+*/ -}}
+{{- define "retool.secretGiven" -}}
+{{- if or (kindIs "map" .) (and (kindIs "string" .) (ne . "")) -}}true{{- end -}}
 {{- end -}}
 
 {{- /*
