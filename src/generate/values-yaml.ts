@@ -21,7 +21,9 @@ function emitProperties(root: JsonSchema, node: JsonSchema, value: Record<string
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     const resolved = deref(root, child);
     if (indent === 0) lines.push('');
-    for (const comment of commentLines(resolved)) lines.push(`${pad}# ${comment}`.trimEnd());
+    // A referenced definition's title names a type, not this key; only the key's own title is shown.
+    const described = child.$ref ? { ...resolved, title: child.title } : resolved;
+    for (const comment of commentLines(described)) lines.push(`${pad}# ${comment}`.trimEnd());
     if (!(key in value)) {
       lines.push(`${pad}# ${key}:   (required, no default)`);
       continue;
