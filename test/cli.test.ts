@@ -77,6 +77,14 @@ for (const major of MAJORS) {
   });
 }
 
+test('Kubernetes older than 1.29 is refused before anything renders', () => {
+  for (const major of MAJORS) {
+    const r = runHelm(['template', 'x', CHART, '-f', EXAMPLE, '--kube-version', '1.28.0'], { major });
+    assert.is.not(r.status, 0);
+    assert.match(r.stderr, '>=1.29.0-0');
+  }
+});
+
 test('helm 4 install --dry-run=client shows the evaluation-only warning in NOTES', () => {
   const r = runHelm(['install', 'retool', CHART, '-f', EXAMPLE, '--dry-run=client', '--namespace', 'retool'], { major: 4 });
   assert.is(r.status, 0, r.stderr);
