@@ -9,14 +9,9 @@ import { schemaDefaults } from '../src/model/defaults.js';
 import { loadSchema } from '../src/schema/load.js';
 import { expandPodOptions } from '../src/schema/normalize.js';
 import { validateSources, validateValues } from '../src/validate/validate-values.js';
-import {
-  loadValuesFile,
-  mergeSources,
-  parseSetArgument,
-  parseSetArguments,
-  parseSetStringArguments,
-  parseValuesYaml,
-} from '../src/validate/values-sources.js';
+import { parseSetArgument, parseSetArguments, parseSetStringArguments } from '../src/validate/set-arguments.js';
+import { loadValuesFile, parseValuesYaml } from '../src/validate/values-file.js';
+import { mergeSources } from '../src/validate/values-sources.js';
 
 const SCHEMA_FILE = fileURLToPath(new URL('../schema/retool.schema.json', import.meta.url));
 const schema = expandPodOptions(loadSchema(SCHEMA_FILE));

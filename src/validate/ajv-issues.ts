@@ -1,0 +1,184 @@
+import type { ErrorObject } from 'ajv';
+import type { Issue } from '../issue.js';
+import { isObject, type JsonSchema } from '../schema/json-schema.js';
+import { reachable, reachableFromAll, type CompiledSchema } from './compiled-schema.js';
+import { derefAll, describeError, describeSchema, describeValue, jsonType } from './issue-messages.js';
+import { compareSegments, formatPath, instanceSegments, type PathSegment } from './values-paths.js';
+
+/** An issue before it is placed in a file: its path as segments, and which node to point at. */
+export interface ValuesIssue extends Issue {
+  segments: PathSegment[];
+  /** The node whose position best shows the problem (e.g. the bad key itself); defaults to `segments`. */
+  locateSegments?: PathSegment[];
+  /** For a cross-field rule's error: the values its `if` tests (e.g. `profile`), to point at when the bad value is a default. */
+  triggers?: string[][];
+}
+
+/**
+ * Turns ajv's errors for `values` into one readable issue per problem, sorted by path: a failed oneOf becomes one
+ * message naming the accepted forms, and errors of a cross-field rule's `then` quote the rule's description.
+ */
+export function describeErrors(entry: CompiledSchema, errors: ErrorObject[], values: unknown): ValuesIssue[] {
+  const rules = ruleDescriptions(entry, errors);
+
+  interface Kept {
+    error: ErrorObject;
+    issue: ValuesIssue;
+  }
+  const kept: Kept[] = [];
+  const at = (error: ErrorObject) => instanceSegments(error.instancePath, values);
+  const withRule = (error: ErrorObject, message: string) => {
+    const rule = rules.get(error)?.description;
+    return rule ? `${message} (${rule.replace(/\.$/, '')})` : message;
+  };
+
+  for (const error of errors) {
+    switch (error.keyword) {
+      case 'if':
+        // "must match "then" schema": the then-branch's own errors were reported just before it.
+        continue;
+      case 'oneOf': {
+        const subs = popNested(kept, error, reachableFromAll(entry, branchesOf(error)));
+        for (const replacement of oneOfIssues(entry, error, subs, at(error))) kept.push({ error, issue: { ...replacement, message: withRule(error, replacement.message) } });
+        continue;
+      }
+      case 'propertyNames': {
+        const name = String(error.params.propertyName);
+        const subs: Kept[] = [];
+        while (kept.length && kept[kept.length - 1].error.instancePath === error.instancePath && (kept[kept.length - 1].error as { propertyName?: string }).propertyName === name) {
+          subs.unshift(kept.pop()!);
+        }
+        const reasons = subs.map((s) => s.issue.message).join('; ') || 'not allowed';
+        const segments = at(error);
+        kept.push({ error, issue: { path: formatPath(segments), segments, locateSegments: [...segments, name], message: withRule(error, `invalid key "${name}": ${reasons}`) } });
+        continue;
+      }
+      default: {
+        const segments = at(error);
+        const { extra, message } = describeError(error);
+        const full = extra === undefined ? segments : [...segments, extra];
+        kept.push({ error, issue: { path: formatPath(full), segments: full, message: withRule(error, message) } });
+      }
+    }
+  }
+  return sortIssues(dedupe(kept.map(({ error, issue }) => {
+    const triggers = rules.get(error)?.triggers;
+    return triggers?.length ? { ...issue, triggers } : issue;
+  })));
+}
+
+/**
+ * ajv reports a failing `if` after the errors of its `then`; tag those with the rule's description (the allOf
+ * entry's `description`, e.g. "temporal.mode: external requires host and namespace.").
+ */
+interface Rule {
+  description: string;
+  triggers: string[][];
+}
+
+function ruleDescriptions(entry: CompiledSchema, errors: ErrorObject[]): Map<ErrorObject, Rule> {
+  const rules = new Map<ErrorObject, Rule>();
+  errors.forEach((error, index) => {
+    if (error.keyword !== 'if') return;
+    const parent = error.parentSchema as JsonSchema | undefined;
+    const branchKey = String(error.params.failingKeyword ?? 'then') as 'then' | 'else';
+    const branch = parent?.[branchKey];
+    const description = typeof parent?.description === 'string' ? parent.description : undefined;
+    if (!parent || !isObject(branch) || !description) return;
+    const reach = reachable(entry, branch as JsonSchema);
+    const base = instanceSegments(error.instancePath, undefined).map(String);
+    const rule: Rule = { description, triggers: isObject(parent.if) ? conditionPaths(parent.if as JsonSchema).map((p) => [...base, ...p]) : [] };
+    for (let i = index - 1; i >= 0; i--) {
+      const candidate = errors[i];
+      if (!within(candidate.instancePath, error.instancePath) || !reach.has(candidate.parentSchema as object)) break;
+      if (!rules.has(candidate)) rules.set(candidate, rule);
+    }
+  });
+  return rules;
+}
+
+/** The values an `if` schema tests with const/enum, e.g. [["profile"]] or [["temporal", "mode"]]. */
+function conditionPaths(schema: JsonSchema, prefix: string[] = []): string[][] {
+  const out: string[][] = [];
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    if (!isObject(child)) continue;
+    if ('const' in child || Array.isArray(child.enum)) out.push([...prefix, key]);
+    out.push(...conditionPaths(child, [...prefix, key]));
+  }
+  return out;
+}
+
+function branchesOf(error: ErrorObject): JsonSchema[] {
+  const branches = (error.parentSchema as JsonSchema | undefined)?.oneOf;
+  return Array.isArray(branches) ? branches : [];
+}
+
+/** Removes from `kept` the contiguous run of errors just before `error` that its branches produced. */
+function popNested<T extends { error: ErrorObject }>(kept: T[], error: ErrorObject, reach: Set<object>): T[] {
+  const subs: T[] = [];
+  while (kept.length) {
+    const last = kept[kept.length - 1].error;
+    if (!within(last.instancePath, error.instancePath) || !reach.has(last.parentSchema as object)) break;
+    subs.unshift(kept.pop()!);
+  }
+  return subs;
+}
+
+function within(path: string, ancestor: string): boolean {
+  return path === ancestor || path.startsWith(`${ancestor}/`);
+}
+
+/**
+ * One failed oneOf (e.g. SecretValue) becomes one message naming the accepted forms. When the value's type picks
+ * exactly one branch (an object → the {secretKeyRef} form), that branch's unknown keys stay separate issues and
+ * its other errors are quoted in the message.
+ */
+function oneOfIssues(entry: CompiledSchema, error: ErrorObject, subs: Array<{ error: ErrorObject; issue: ValuesIssue }>, segments: PathSegment[]): ValuesIssue[] {
+  const branches = branchesOf(error);
+  const forms = branches.map((branch) => describeSchema(entry.root, branch)).join(' or ');
+  const data = error.data;
+  const path = formatPath(segments);
+  if (Array.isArray(error.params.passingSchemas)) {
+    return [{ path, segments, message: `must match exactly one of: ${forms}` }];
+  }
+  const matching = branches.filter((branch) => typeMatches(entry.root, branch, data));
+  const out: ValuesIssue[] = [];
+  let details: string[] = [];
+  if (matching.length === 1 && (isObject(data) || Array.isArray(data))) {
+    const reach = reachable(entry, matching[0]);
+    const own = subs.filter((s) => reach.has(s.error.parentSchema as object) && !(s.error.keyword === 'type' && s.error.instancePath === error.instancePath));
+    const unknownKeys = own.filter((s) => s.error.keyword === 'additionalProperties');
+    out.push(...unknownKeys.map((s) => s.issue));
+    details = own.filter((s) => s.error.keyword !== 'additionalProperties').map((s) => {
+      const relative = formatPath(s.issue.segments.slice(segments.length));
+      return relative ? `${relative} ${s.issue.message}` : s.issue.message;
+    });
+    if (unknownKeys.length && !details.length) return out;
+  }
+  const got = details.length ? `: ${details.join('; ')}` : `, got ${describeValue(data)}`;
+  out.unshift({ path, segments, message: `must be ${forms}${got}` });
+  return out;
+}
+
+function typeMatches(root: JsonSchema, branch: JsonSchema, data: unknown): boolean {
+  const schema = derefAll(root, branch);
+  let types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (!types.length && schema.properties) types = ['object'];
+  if (!types.length) return true;
+  const actual = jsonType(data);
+  return types.some((t) => t === actual || (t === 'number' && actual === 'integer'));
+}
+
+function dedupe(issues: ValuesIssue[]): ValuesIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function sortIssues(issues: ValuesIssue[]): ValuesIssue[] {
+  return [...issues].sort((a, b) => compareSegments(a.segments, b.segments) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+}

@@ -1,0 +1,78 @@
+import AjvModule, { type ValidateFunction } from 'ajv';
+import formatsModule from 'ajv-formats';
+import { isObject, resolvePointer, type JsonSchema } from '../schema/json-schema.js';
+import { expandPodOptions, visit } from '../schema/normalize.js';
+
+// ajv and ajv-formats are CommonJS with `exports.default`; under NodeNext the default import is module.exports.
+const Ajv = AjvModule.default;
+const addFormats = formatsModule.default;
+
+/** The values schema compiled by ajv, with the root that local $refs resolve against and a reachability cache. */
+export interface CompiledSchema {
+  validate: ValidateFunction;
+  root: JsonSchema;
+  reach: WeakMap<object, Set<object>>;
+}
+
+const compiled = new WeakMap<object, CompiledSchema>();
+
+/** Compiles `schema` once (cached per schema object). */
+export function compileSchema(schema: JsonSchema): CompiledSchema {
+  let entry = compiled.get(schema);
+  if (!entry) {
+    // Pod options must be expanded (closed objects, draft-07): do it here if the caller passed the source schema.
+    const root = needsPodOptionsExpansion(schema) ? expandPodOptions(schema) : schema;
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+    addFormats(ajv);
+    entry = { validate: ajv.compile(root), root, reach: new WeakMap() };
+    compiled.set(schema, entry);
+  }
+  return entry;
+}
+
+function needsPodOptionsExpansion(schema: JsonSchema): boolean {
+  const podOptions = schema.definitions?.PodOptions?.properties;
+  if (!podOptions) return false;
+  let missing = false;
+  visit(schema, (node) => {
+    if (node['x-retool-pod-options'] === true && Object.keys(podOptions).some((key) => !node.properties?.[key])) missing = true;
+  });
+  return missing;
+}
+
+/** Every schema object evaluation of `node` can reach (following local $refs). */
+export function reachable(entry: CompiledSchema, node: JsonSchema): Set<object> {
+  const cached = entry.reach.get(node);
+  if (cached) return cached;
+  const seen = new Set<object>();
+  const walk = (value: unknown) => {
+    if (!isObject(value) || seen.has(value)) return;
+    seen.add(value);
+    const schema = value as JsonSchema;
+    if (typeof schema.$ref === 'string' && schema.$ref.startsWith('#/')) {
+      try {
+        walk(resolvePointer(entry.root, schema.$ref));
+      } catch {
+        // unresolvable refs fail at compile time already
+      }
+    }
+    for (const key of ['properties', 'patternProperties', 'dependencies'] as const) {
+      const map = schema[key];
+      if (isObject(map)) Object.values(map).forEach(walk);
+    }
+    for (const key of ['additionalProperties', 'propertyNames', 'additionalItems', 'contains', 'not', 'if', 'then', 'else'] as const) walk(schema[key]);
+    const items = schema.items as unknown;
+    if (Array.isArray(items)) items.forEach(walk);
+    else walk(items);
+    for (const key of ['oneOf', 'anyOf', 'allOf'] as const) schema[key]?.forEach(walk);
+  };
+  walk(node);
+  entry.reach.set(node, seen);
+  return seen;
+}
+
+export function reachableFromAll(entry: CompiledSchema, nodes: JsonSchema[]): Set<object> {
+  const all = new Set<object>();
+  for (const node of nodes) for (const item of reachable(entry, node)) all.add(item);
+  return all;
+}

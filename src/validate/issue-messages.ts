@@ -1,0 +1,139 @@
+import type { ErrorObject } from 'ajv';
+import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
+
+/** Short human description of what a schema accepts, e.g. `a non-empty string` or `{secretKeyRef: {name, key}}`. */
+export function describeSchema(root: JsonSchema, node: JsonSchema, depth = 0): string {
+  const schema = derefAll(root, node);
+  if ('const' in schema) return formatAllowed(schema.const);
+  if (Array.isArray(schema.enum)) return `one of ${schema.enum.map(formatAllowed).join(', ')}`;
+  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+  if ((types.length === 0 || types.includes('object')) && isObject(schema.properties) && depth < 3) {
+    const keys = schema.required?.length ? schema.required : Object.keys(schema.properties);
+    const parts = keys.map((key) => {
+      const child = schema.properties?.[key];
+      const resolved = child ? derefAll(root, child) : undefined;
+      return resolved && isObject(resolved.properties) ? `${key}: ${describeSchema(root, resolved, depth + 1)}` : key;
+    });
+    return `{${parts.join(', ')}}`;
+  }
+  if (types.length) {
+    return types.map((type) => {
+      switch (type) {
+        case 'string': return (schema.minLength ?? 0) >= 1 ? 'a non-empty string' : 'a string';
+        case 'integer': return 'an integer';
+        case 'number': return 'a number';
+        case 'boolean': return 'a boolean';
+        case 'array': return 'a list';
+        case 'object': return 'a map';
+        case 'null': return 'null';
+        default: return type;
+      }
+    }).join(' or ');
+  }
+  return schema.title ? `a ${schema.title}` : 'a value matching the schema';
+}
+
+/** Message for one ajv error, and the key to append to its path (missing or unknown property). */
+export function describeError(error: ErrorObject): { message: string; extra?: string } {
+  const p = error.params as Record<string, unknown>;
+  const data = error.data;
+  switch (error.keyword) {
+    case 'required':
+      return { extra: String(p.missingProperty), message: 'is required' };
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty);
+      const parent = error.parentSchema as JsonSchema | undefined;
+      const allowed = Object.keys(parent?.properties ?? {});
+      const guess = closest(key, allowed);
+      const hint = guess ? ` — did you mean "${guess}"?` : '';
+      const list = allowed.length ? `allowed: ${allowed.join(', ')}` : 'no keys are allowed here';
+      return { extra: key, message: `unknown key "${key}"${hint} (${list})` };
+    }
+    case 'type': {
+      const expected = String(p.type).split(',');
+      const quote = expected.includes('string') && (typeof data === 'number' || typeof data === 'boolean') ? '; quote it in YAML to make it a string' : '';
+      return { message: `must be ${expected.join(' or ')}, got ${jsonType(data)}${isObject(data) || Array.isArray(data) ? '' : ` ${describeValue(data)}`}${quote}` };
+    }
+    case 'enum':
+      return { message: `must be one of: ${(p.allowedValues as unknown[]).map(formatAllowed).join(', ')}; got ${describeValue(data)}` };
+    case 'const':
+      return { message: `must be ${formatAllowed(p.allowedValue)}, got ${describeValue(data)}` };
+    case 'pattern':
+      return { message: `must match pattern ${String(p.pattern)}, got ${describeValue(data)}` };
+    case 'format':
+      return { message: `must be a valid ${String(p.format)}, got ${describeValue(data)}` };
+    case 'minLength':
+      return { message: Number(p.limit) === 1 ? 'must not be empty' : `must be at least ${String(p.limit)} characters long` };
+    case 'maxLength':
+      return { message: `must be at most ${String(p.limit)} characters long${typeof data === 'string' ? ` (is ${data.length})` : ''}` };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return { message: `must be ${String(p.comparison)} ${String(p.limit)}, got ${describeValue(data)}` };
+    case 'minItems':
+      return { message: `must have at least ${String(p.limit)} item${Number(p.limit) === 1 ? '' : 's'}` };
+    case 'maxItems':
+      return { message: `must have at most ${String(p.limit)} item${Number(p.limit) === 1 ? '' : 's'}` };
+    case 'uniqueItems':
+      return { message: `must not repeat items (items ${String(p.j)} and ${String(p.i)} are equal)` };
+    case 'false schema':
+      return { message: 'is not allowed' };
+    case 'not': {
+      // `not: {const: x}` forbids one value; a bare `not: {}` forbids the key altogether.
+      const forbidden = (error.schema as JsonSchema | undefined)?.const;
+      return { message: forbidden === undefined ? 'must not be set here' : `must not be ${formatAllowed(forbidden)}` };
+    }
+    default:
+      return { message: error.message ?? `fails ${error.keyword}` };
+  }
+}
+
+export function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+export function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (isObject(value)) return 'a map';
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  return String(value);
+}
+
+function formatAllowed(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The allowed key nearest to `key` (case-insensitive or within a small edit distance). */
+function closest(key: string, allowed: string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of allowed) {
+    const distance = name.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key.toLowerCase(), name.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(name.length / 4)) && (!best || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** `deref`, leaving the node as it is when its $ref cannot be resolved. */
+export function derefAll(root: JsonSchema, node: JsonSchema): JsonSchema {
+  try {
+    return deref(root, node);
+  } catch {
+    return node;
+  }
+}
