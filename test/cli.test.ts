@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,6 +9,14 @@ import { MAJORS, parseManifests } from './support/render.js';
 
 const EXAMPLE = join(ROOT, 'examples/evaluation.values.yaml');
 const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/retool-chart.js'), ...args], { encoding: 'utf8', cwd: ROOT });
+
+test('every example validates and renders with both Helm majors', () => {
+  for (const example of readdirSync(join(ROOT, 'examples'))) {
+    const file = join(ROOT, 'examples', example);
+    assert.is(cli('validate', '-f', file).status, 0, example);
+    for (const major of MAJORS) assert.is(runHelm(['template', 'x', CHART, '-f', file], { major }).status, 0, `${example} helm ${major}`);
+  }
+});
 
 test('validate: a valid file exits 0', () => {
   const r = cli('validate', '-f', EXAMPLE);

@@ -884,7 +884,7 @@ export interface StorageDatabase {
 export interface EmbeddedDatabase {
   storage?: Storage;
   /**
-   * Password of the in-release database. Empty derives a stable one from retool.encryptionKey (which must then be a string).
+   * Password of the in-release database. Unset (null) derives a stable one from retool.encryptionKey, which must then be a string.
    */
   password?: OptionalSecretValue;
   resources?: Resources;
