@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import AdmZip from 'adm-zip';
+import { PROJECT_ROOT } from './project.js';
 
 export type HelmMajor = 3 | 4;
 
@@ -23,22 +23,9 @@ const ZIP_ENTRY = 'helm/helm';
 // Keyed by cache dir as well as major, because RETOOL_CHART_CACHE may change between calls.
 const resolved = new Map<string, string>();
 
-let projectRootMemo: string | undefined;
-
-function projectRoot(): string {
-  if (projectRootMemo !== undefined) return projectRootMemo;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return (projectRootMemo = dir);
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`helm: no package.json found above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
-
 function cacheDir(): string {
   const override = process.env.RETOOL_CHART_CACHE;
-  return override ? override : join(projectRoot(), 'node_modules', '.cache', 'retool-chart');
+  return override ? override : join(PROJECT_ROOT, 'node_modules', '.cache', 'retool-chart');
 }
 
 function majorDir(major: HelmMajor): string {
