@@ -181,9 +181,13 @@ test('generate refuses a broken schema and writes nothing', async () => {
     const schema = source();
     delete schema.properties!.profile.description;
     const file = writeSchema(dir, schema);
+    writeFileSync(file, JSON.stringify(schema, null, 2));
     const result = runNode(['generate', '--schema', file, '--out', dir]);
     assert.is(result.status, 1);
     assert.match(result.stderr, 'every property has a description');
+    // file:line:col of the offending property in the schema source
+    const line = JSON.stringify(schema, null, 2).split('\n').findIndex((l) => l.startsWith('    "profile": {')) + 1;
+    assert.match(result.stderr, `${file}:${line}:5  #/properties/profile  every property has a description`);
     assert.not.ok(existsSync(join(dir, 'charts')));
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

@@ -128,6 +128,11 @@ test('no Temporal objects outside local mode', () => {
   }
 });
 
+test('the in-cluster fixture is the evaluation example (so its golden file covers what npm start shows)', () => {
+  const example = readFileSync(join(FIXTURES, '..', '..', 'examples', 'evaluation.values.yaml'), 'utf8');
+  assert.is(readFileSync(join(FIXTURES, 'in-cluster.values.yaml'), 'utf8'), example.split('\n').slice(1).join('\n'));
+});
+
 test('the evaluation example (npm start) renders the complete in-cluster topology', () => {
   const r = runHelm(['template', 'retool', CHART, '-f', join(FIXTURES, '..', '..', 'examples', 'evaluation.values.yaml')]);
   assert.is(r.status, 0, r.stderr);

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { IssuesError } from '../issue.js';
+import { locateSchemaIssues } from '../schema/locate.js';
 import { buildChartModel, type ChartModel } from '../model/chart-model.js';
 import { loadSchema } from '../schema/load.js';
 import { CHART_DIR, chartTemplatesDir, generateFiles } from './chart-files.js';
@@ -10,7 +13,13 @@ export interface GenerateOptions {
 
 /** load → lint → model → emit: every generated file, nothing written. */
 export async function generate(options: GenerateOptions): Promise<{ model: ChartModel; files: Map<string, string> }> {
-  const model = buildChartModel(loadSchema(options.schemaFile), { chartVersion: options.chartVersion, schemaFile: options.schemaFile });
+  let model: ChartModel;
+  try {
+    model = buildChartModel(loadSchema(options.schemaFile), { chartVersion: options.chartVersion, schemaFile: options.schemaFile });
+  } catch (error) {
+    if (error instanceof IssuesError) throw locateSchemaIssues(error, options.schemaFile, readFileSync(options.schemaFile, 'utf8'));
+    throw error;
+  }
   return { model, files: await generateFiles(model, chartTemplatesDir(options.projectRoot)) };
 }
 
