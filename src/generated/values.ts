@@ -5,6 +5,10 @@
  */
 export type DeploymentProfile = 'evaluation' | 'production';
 /**
+ * Retool license key.
+ */
+export type LicenseKey = SecretValue;
+/**
  * A secret: a non-empty string (stored in the chart's Secret) or a reference to a key of an existing Secret.
  */
 export type SecretValue = string | SecretKeyRef;
@@ -12,6 +16,14 @@ export type SecretValue = string | SecretKeyRef;
  * A Kubernetes object name (DNS subdomain).
  */
 export type ResourceName = string;
+/**
+ * Key that encrypts credentials stored in the storage database. Never change it once set.
+ */
+export type EncryptionKey = SecretValue;
+/**
+ * Secret that signs user session tokens.
+ */
+export type JWTSecret = SecretValue;
 /**
  * A Kubernetes resource quantity, e.g. 500m, 2, 4Gi.
  */
@@ -64,18 +76,9 @@ export interface RetoolValues {
      * Release channel: stable (quarterly, supported six months) or edge (weekly).
      */
     channel?: 'stable' | 'edge';
-    /**
-     * Retool license key.
-     */
-    licenseKey: SecretValue;
-    /**
-     * Key that encrypts credentials stored in the storage database. Never change it once set.
-     */
-    encryptionKey: SecretValue;
-    /**
-     * Secret that signs user session tokens.
-     */
-    jwtSecret: SecretValue;
+    licenseKey: LicenseKey;
+    encryptionKey: EncryptionKey;
+    jwtSecret: JWTSecret;
     /**
      * Extra environment variables (NAME: value) for every backend-image container.
      */
@@ -820,9 +823,6 @@ export interface RetoolValues {
     dnsFrom?: NetworkPeer[];
   };
 }
-/**
- * A key of an existing Secret in the release namespace; the chart renders nothing for it.
- */
 export interface SecretKeyRef {
   /**
    * The Secret and key holding the value.

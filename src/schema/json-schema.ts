@@ -75,7 +75,7 @@ export const SCHEMA_DRAFT = 'http://json-schema.org/draft-07/schema#';
 
 /** Keywords that may stand beside `$ref`: draft-07 validators ignore siblings of `$ref`, so only annotations may. */
 export const ANNOTATION_KEYWORDS = new Set([
-  'title', 'description', 'default', 'examples', 'markdownDescription', 'deprecationMessage', 'defaultSnippets',
+  'title', 'description', 'default', 'examples', 'markdownDescription', 'deprecationMessage', 'defaultSnippets', 'patternErrorMessage',
 ]);
 
 export function isObject(value: unknown): value is Record<string, unknown> {
