@@ -1,4 +1,5 @@
 import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
+import { visit } from '../schema/normalize.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { GENERATED_BANNER } from './banner.js';
 
@@ -7,7 +8,10 @@ export function emitChartReadme(model: ChartModel): string {
   const rows = leafRows(model.schema, model.schema, model.defaults, '');
   const components = model.components.map((c) =>
     `| \`${c.key}\` | ${c.name} | \`${c.image}\` | ${c.serviceType.length ? `\`${c.serviceType.join(',')}\`` : '—'} | ${c.port} | ${c.replicable ? 'yes' : 'no, always 1 (Recreate)'} | ${c.enabledBy ? `\`${c.enabledBy}\`` : 'always'} |`);
-  const rules = (model.schema.allOf ?? []).map((rule) => `- ${rule.description}`);
+  const rules: string[] = [];
+  visit(model.schema, (node) => {
+    for (const rule of node.allOf ?? []) if (rule.if && rule.description) rules.push(`- ${rule.description}`);
+  });
   return [
     `<!-- ${GENERATED_BANNER} -->`,
     '# retool',
