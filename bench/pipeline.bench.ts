@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { generate } from '../src/generate/generate.js';
 import { PROJECT_ROOT, SCHEMA_FILE, packageVersion } from '../src/io/project.js';
-import { buildChartModel } from '../src/model/chart-model.js';
-import { loadSchema } from '../src/schema/load.js';
+import { projectModel } from '../src/project-model.js';
 import { validateSources } from '../src/validate/validate-values.js';
 import { runHelm, type HelmMajor } from '../src/io/helm.js';
 
@@ -25,7 +24,7 @@ async function measure(name: string, fn: () => unknown | Promise<unknown>): Prom
   console.log(`${name.padEnd(40)} median ${times[Math.floor(times.length / 2)].toFixed(1).padStart(8)} ms   min ${times[0].toFixed(1).padStart(8)} ms   rss ${rss} MiB`);
 }
 
-const model = buildChartModel(loadSchema(SCHEMA_FILE), { chartVersion: packageVersion(), schemaFile: SCHEMA_FILE });
+const model = projectModel();
 console.log(`${RUNS} runs each, after one warm-up run`);
 await measure('generate (all files, in memory)', () => generate({ projectRoot: PROJECT_ROOT, schemaFile: SCHEMA_FILE, chartVersion: packageVersion() }));
 await measure('validate evaluation example (ajv)', () => validateSources({ schema: model.schema, defaults: model.defaults, files: [EXAMPLE] }));

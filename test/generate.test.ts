@@ -153,6 +153,7 @@ const BREAKAGES: Array<[string, (s: JsonSchema) => void]> = [
   ['every object with properties is closed (additionalProperties: false)', (s) => { delete s.properties!.service.additionalProperties; }],
   ['every leaf has a default or is required', (s) => { delete s.properties!.profile.default; }],
   ['component annotations are complete and consistent', (s) => { (s.properties!.components.properties!.api['x-retool-component'] as any).edges.push('nowhere'); }],
+  ['database annotations are complete and unique', (s) => { (s.properties!.retoolDatabase['x-retool-database'] as any).passwordKey = 'postgres-password'; }],
   ['Temporal service annotations are complete and exactly one is the frontend', (s) => { (s.properties!.temporal.properties!.local.properties!.history['x-retool-temporal-service'] as any).service = 'frontend'; }],
 ];
 

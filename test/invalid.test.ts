@@ -2,15 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildChartModel } from '../src/model/chart-model.js';
-import { loadSchema } from '../src/schema/load.js';
-import { SCHEMA_FILE, packageVersion } from '../src/io/project.js';
+import { projectModel } from '../src/project-model.js';
 import { runHelm } from '../src/io/helm.js';
 import { validateSources } from '../src/validate/validate-values.js';
 import { CHART, INVALID_FIXTURES, fixtureNames } from './support/paths.js';
 import { MAJORS } from './support/render.js';
 
-const model = buildChartModel(loadSchema(SCHEMA_FILE), { chartVersion: packageVersion(), schemaFile: SCHEMA_FILE });
+const model = projectModel();
 const HELM_SCHEMA_ERROR = "values don't meet the specifications of the schema(s)";
 
 /**

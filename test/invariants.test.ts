@@ -1,8 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildChartModel } from '../src/model/chart-model.js';
-import { loadSchema } from '../src/schema/load.js';
-import { SCHEMA_FILE, packageVersion } from '../src/io/project.js';
+import { projectModel } from '../src/project-model.js';
 import { FIXTURES, fixtureNames } from './support/paths.js';
 import { byKind, containers, envOf, parseManifests, renderFixture, type K8sObject } from './support/render.js';
 
@@ -11,7 +9,7 @@ import { byKind, containers, envOf, parseManifests, renderFixture, type K8sObjec
  * fixture (no violations allowed) and on a deliberately broken copy of a real render (a violation required),
  * so a rule that cannot fail is caught.
  */
-const { components } = buildChartModel(loadSchema(SCHEMA_FILE), { chartVersion: packageVersion(), schemaFile: SCHEMA_FILE });
+const { components } = projectModel();
 const COMPONENT = 'app.kubernetes.io/component';
 const SECRET_ENV = /(PASSWORD|LICENSE_KEY|ENCRYPTION_KEY|JWT_SECRET|TLS_CRT|TLS_KEY)$/;
 const workloads = (objects: K8sObject[]) => objects.filter((o) => o.spec?.template);
@@ -142,8 +140,7 @@ const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) =
         if (!self) continue;
         const allowedOut = new Set([
           ...self.calls.map((c) => c.name),
-          ...(self.talksTo.storageDatabase ? ['postgresql'] : []),
-          ...(self.talksTo.retoolDatabase ? ['retooldb-postgresql'] : []),
+          ...self.databases.map((db) => db.name),
           ...(self.talksTo.temporal ? ['temporal-frontend'] : []),
         ]);
         const allowedIn = new Set(self.calledBy.map((c) => c.name));

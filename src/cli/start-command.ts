@@ -5,7 +5,7 @@ import { renderChart } from '../render/render.js';
 import { summarizeManifests } from '../render/summary.js';
 import { generateCommand } from './generate-command.js';
 import { parseArgs } from './args.js';
-import { CHART_PATH, checkValues } from './values-args.js';
+import { CHART_PATH, checkValues, VALUES_ARG_SPEC } from './values-args.js';
 
 const EXAMPLE = 'examples/evaluation.values.yaml';
 
@@ -13,7 +13,7 @@ const EXAMPLE = 'examples/evaluation.values.yaml';
 export async function startCommand(argv: string[]): Promise<number> {
   parseArgs(argv, {});
   if (await generateCommand(['--check']) !== 0) return 1;
-  const args = { booleans: {}, strings: {}, lists: { values: [join(PROJECT_ROOT, EXAMPLE)], set: [], 'set-string': [] }, rest: [] };
+  const args = parseArgs(['-f', join(PROJECT_ROOT, EXAMPLE)], VALUES_ARG_SPEC);
   const { issues } = checkValues(args);
   if (issues.length) {
     process.stderr.write(`${issues.map(formatIssue).join('\n')}\n`);

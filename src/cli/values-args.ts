@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { buildChartModel } from '../model/chart-model.js';
-import { PROJECT_ROOT, SCHEMA_FILE, packageVersion } from '../io/project.js';
-import { loadSchema } from '../schema/load.js';
+import { PROJECT_ROOT } from '../io/project.js';
+import { projectModel } from '../project-model.js';
 import { validateSources } from '../validate/validate-values.js';
 import type { ArgSpec, ParsedArgs } from './args.js';
 import { CHART_DIR } from '../generate/chart-files.js';
@@ -15,7 +14,7 @@ export const VALUES_ARG_SPEC: ArgSpec = {
 
 /** Validates the values files and --set overrides of a command line against the schema, as Helm would merge them. */
 export function checkValues(args: ParsedArgs) {
-  const model = buildChartModel(loadSchema(SCHEMA_FILE), { chartVersion: packageVersion(), schemaFile: SCHEMA_FILE });
+  const model = projectModel();
   return validateSources({
     schema: model.schema,
     defaults: model.defaults,

@@ -18,6 +18,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string): Map<stri
   const hbs = Handlebars.create();
   hbs.registerHelper('raw', (options: Handlebars.HelperOptions) => options.fn(undefined));
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+  // Free text placed into YAML: a JSON string is a valid YAML double-quoted scalar.
+  hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
   hbs.registerHelper('join', (list: unknown[], separator: string) => list.join(separator));
   const ingress = model.components.find((c) => c.ingress);
   if (!ingress) throw new Error('the schema declares no component with ingress: true');
@@ -27,7 +29,7 @@ export function emitTemplates(model: ChartModel, templatesDir: string): Map<stri
     temporalFrontend: model.temporalServices.find((s) => s.frontend),
     temporalClients: clientsOf(model.components, 'temporal'),
     ingress,
-    databaseClients: { database: clientsOf(model.components, 'storageDatabase'), retoolDatabase: clientsOf(model.components, 'retoolDatabase') },
+    databases: model.databases.map((db) => ({ ...db, clients: clientsOf(model.components, db.edge) })),
     chartVersion: model.chartVersion,
     appVersion: model.appVersion,
   };

@@ -6,7 +6,7 @@ import { GENERATED_BANNER } from './banner.js';
 
 /** src/generated/values.ts: the values API as TypeScript types. */
 export async function emitTypes(model: ChartModel): Promise<string> {
-  const shape = structuredClone(model.published);
+  const shape = sharePodOptions(model.schema);
   dropRules(shape);
   wrapAnnotatedRefs(shape);
   return compile(shape as Parameters<typeof compile>[0], 'RetoolValues', {
@@ -17,6 +17,36 @@ export async function emitTypes(model: ChartModel): Promise<string> {
     format: true,
     style: { singleQuote: true, printWidth: 120 },
   });
+}
+
+/**
+ * The published schema copies the pod options into every workload (draft-07 cannot share properties of a
+ * closed object). Types can: each workload becomes its own properties & PodOptions, so TypeScript users get
+ * one named PodOptions type instead of ten anonymous copies. Works on the annotated schema, strips the
+ * annotations afterwards.
+ */
+function sharePodOptions(expanded: JsonSchema): JsonSchema {
+  const schema = structuredClone(expanded);
+  const podOptions = schema.definitions!.PodOptions;
+  podOptions.title = 'PodOptions';
+  podOptions.additionalProperties = false;
+  const shared = new Set(Object.keys(podOptions.properties ?? {}));
+  visit(schema, (node) => {
+    if (node['x-retool-pod-options'] !== true || node === podOptions) return;
+    const own = Object.fromEntries(Object.entries(node.properties ?? {}).filter(([key]) => !shared.has(key)));
+    delete node.properties;
+    delete node.additionalProperties;
+    delete node.type;
+    node.allOf = [
+      { $ref: '#/definitions/PodOptions' },
+      ...(Object.keys(own).length ? [{ type: 'object', additionalProperties: false, properties: own }] : []),
+      ...(node.allOf ?? []),
+    ];
+  });
+  visit(schema, (node) => {
+    for (const key of Object.keys(node)) if (key.startsWith('x-retool-')) delete node[key];
+  });
+  return schema;
 }
 
 /** Cross-field rules (if/then under allOf) have no TypeScript form; they stay in the validator. */

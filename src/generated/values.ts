@@ -213,43 +213,7 @@ export interface RetoolValues {
       /**
        * Temporal frontend service.
        */
-      frontend?: {
-        resources?: Resources;
-        /**
-         * Node labels the pods must match.
-         */
-        nodeSelector?: StringMap;
-        /**
-         * Tolerations of the pods.
-         */
-        tolerations?: Toleration[];
-        affinity?: Affinity;
-        /**
-         * Topology spread constraints of the pods.
-         */
-        topologySpreadConstraints?: TopologySpreadConstraint[];
-        /**
-         * Extra pod annotations.
-         */
-        podAnnotations?: StringMap;
-        /**
-         * Extra pod labels (never replace the chart's selector labels).
-         */
-        podLabels?: StringMap;
-        /**
-         * Extra environment variables (NAME: value); win over retool.env and the chart's own.
-         */
-        env?: EnvMap;
-        /**
-         * PriorityClass of the pods; empty inherits.
-         */
-        priorityClassName?: string;
-        /**
-         * Grace period before pods are killed; null inherits (Kubernetes default 30).
-         */
-        terminationGracePeriodSeconds?: number | null;
-        podSecurityContext?: PodSecurityContext;
-        containerSecurityContext?: ContainerSecurityContext;
+      frontend?: PodOptions & {
         /**
          * Number of frontend pods.
          */
@@ -258,43 +222,7 @@ export interface RetoolValues {
       /**
        * Temporal history service.
        */
-      history?: {
-        resources?: Resources;
-        /**
-         * Node labels the pods must match.
-         */
-        nodeSelector?: StringMap;
-        /**
-         * Tolerations of the pods.
-         */
-        tolerations?: Toleration[];
-        affinity?: Affinity;
-        /**
-         * Topology spread constraints of the pods.
-         */
-        topologySpreadConstraints?: TopologySpreadConstraint[];
-        /**
-         * Extra pod annotations.
-         */
-        podAnnotations?: StringMap;
-        /**
-         * Extra pod labels (never replace the chart's selector labels).
-         */
-        podLabels?: StringMap;
-        /**
-         * Extra environment variables (NAME: value); win over retool.env and the chart's own.
-         */
-        env?: EnvMap;
-        /**
-         * PriorityClass of the pods; empty inherits.
-         */
-        priorityClassName?: string;
-        /**
-         * Grace period before pods are killed; null inherits (Kubernetes default 30).
-         */
-        terminationGracePeriodSeconds?: number | null;
-        podSecurityContext?: PodSecurityContext;
-        containerSecurityContext?: ContainerSecurityContext;
+      history?: PodOptions & {
         /**
          * Number of history pods.
          */
@@ -303,43 +231,7 @@ export interface RetoolValues {
       /**
        * Temporal matching service.
        */
-      matching?: {
-        resources?: Resources;
-        /**
-         * Node labels the pods must match.
-         */
-        nodeSelector?: StringMap;
-        /**
-         * Tolerations of the pods.
-         */
-        tolerations?: Toleration[];
-        affinity?: Affinity;
-        /**
-         * Topology spread constraints of the pods.
-         */
-        topologySpreadConstraints?: TopologySpreadConstraint[];
-        /**
-         * Extra pod annotations.
-         */
-        podAnnotations?: StringMap;
-        /**
-         * Extra pod labels (never replace the chart's selector labels).
-         */
-        podLabels?: StringMap;
-        /**
-         * Extra environment variables (NAME: value); win over retool.env and the chart's own.
-         */
-        env?: EnvMap;
-        /**
-         * PriorityClass of the pods; empty inherits.
-         */
-        priorityClassName?: string;
-        /**
-         * Grace period before pods are killed; null inherits (Kubernetes default 30).
-         */
-        terminationGracePeriodSeconds?: number | null;
-        podSecurityContext?: PodSecurityContext;
-        containerSecurityContext?: ContainerSecurityContext;
+      matching?: PodOptions & {
         /**
          * Number of matching pods.
          */
@@ -348,43 +240,7 @@ export interface RetoolValues {
       /**
        * Temporal worker service.
        */
-      worker?: {
-        resources?: Resources;
-        /**
-         * Node labels the pods must match.
-         */
-        nodeSelector?: StringMap;
-        /**
-         * Tolerations of the pods.
-         */
-        tolerations?: Toleration[];
-        affinity?: Affinity;
-        /**
-         * Topology spread constraints of the pods.
-         */
-        topologySpreadConstraints?: TopologySpreadConstraint[];
-        /**
-         * Extra pod annotations.
-         */
-        podAnnotations?: StringMap;
-        /**
-         * Extra pod labels (never replace the chart's selector labels).
-         */
-        podLabels?: StringMap;
-        /**
-         * Extra environment variables (NAME: value); win over retool.env and the chart's own.
-         */
-        env?: EnvMap;
-        /**
-         * PriorityClass of the pods; empty inherits.
-         */
-        priorityClassName?: string;
-        /**
-         * Grace period before pods are killed; null inherits (Kubernetes default 30).
-         */
-        terminationGracePeriodSeconds?: number | null;
-        podSecurityContext?: PodSecurityContext;
-        containerSecurityContext?: ContainerSecurityContext;
+      worker?: PodOptions & {
         /**
          * Number of worker pods.
          */
@@ -393,43 +249,7 @@ export interface RetoolValues {
       /**
        * Temporal Web UI (port 8080, not exposed outside the cluster).
        */
-      web?: {
-        resources?: Resources;
-        /**
-         * Node labels the pods must match.
-         */
-        nodeSelector?: StringMap;
-        /**
-         * Tolerations of the pods.
-         */
-        tolerations?: Toleration[];
-        affinity?: Affinity;
-        /**
-         * Topology spread constraints of the pods.
-         */
-        topologySpreadConstraints?: TopologySpreadConstraint[];
-        /**
-         * Extra pod annotations.
-         */
-        podAnnotations?: StringMap;
-        /**
-         * Extra pod labels (never replace the chart's selector labels).
-         */
-        podLabels?: StringMap;
-        /**
-         * Extra environment variables (NAME: value); win over retool.env and the chart's own.
-         */
-        env?: EnvMap;
-        /**
-         * PriorityClass of the pods; empty inherits.
-         */
-        priorityClassName?: string;
-        /**
-         * Grace period before pods are killed; null inherits (Kubernetes default 30).
-         */
-        terminationGracePeriodSeconds?: number | null;
-        podSecurityContext?: PodSecurityContext;
-        containerSecurityContext?: ContainerSecurityContext;
+      web?: PodOptions & {
         /**
          * Render the Temporal Web UI.
          */
@@ -453,43 +273,7 @@ export interface RetoolValues {
     /**
      * The main backend: serves the web app and API and takes client ingress.
      */
-    api?: {
-      resources?: Resources;
-      /**
-       * Node labels the pods must match.
-       */
-      nodeSelector?: StringMap;
-      /**
-       * Tolerations of the pods.
-       */
-      tolerations?: Toleration[];
-      affinity?: Affinity;
-      /**
-       * Topology spread constraints of the pods.
-       */
-      topologySpreadConstraints?: TopologySpreadConstraint[];
-      /**
-       * Extra pod annotations.
-       */
-      podAnnotations?: StringMap;
-      /**
-       * Extra pod labels (never replace the chart's selector labels).
-       */
-      podLabels?: StringMap;
-      /**
-       * Extra environment variables (NAME: value); win over retool.env and the chart's own.
-       */
-      env?: EnvMap;
-      /**
-       * PriorityClass of the pods; empty inherits.
-       */
-      priorityClassName?: string;
-      /**
-       * Grace period before pods are killed; null inherits (Kubernetes default 30).
-       */
-      terminationGracePeriodSeconds?: number | null;
-      podSecurityContext?: PodSecurityContext;
-      containerSecurityContext?: ContainerSecurityContext;
+    api?: PodOptions & {
       /**
        * Number of api pods.
        */
@@ -499,84 +283,11 @@ export interface RetoolValues {
     /**
      * Runs database migrations and Source Control. Always exactly one pod (never replicated).
      */
-    jobsRunner?: {
-      resources?: Resources;
-      /**
-       * Node labels the pods must match.
-       */
-      nodeSelector?: StringMap;
-      /**
-       * Tolerations of the pods.
-       */
-      tolerations?: Toleration[];
-      affinity?: Affinity;
-      /**
-       * Topology spread constraints of the pods.
-       */
-      topologySpreadConstraints?: TopologySpreadConstraint[];
-      /**
-       * Extra pod annotations.
-       */
-      podAnnotations?: StringMap;
-      /**
-       * Extra pod labels (never replace the chart's selector labels).
-       */
-      podLabels?: StringMap;
-      /**
-       * Extra environment variables (NAME: value); win over retool.env and the chart's own.
-       */
-      env?: EnvMap;
-      /**
-       * PriorityClass of the pods; empty inherits.
-       */
-      priorityClassName?: string;
-      /**
-       * Grace period before pods are killed; null inherits (Kubernetes default 30).
-       */
-      terminationGracePeriodSeconds?: number | null;
-      podSecurityContext?: PodSecurityContext;
-      containerSecurityContext?: ContainerSecurityContext;
-    };
+    jobsRunner?: PodOptions;
     /**
      * Polls Temporal and runs workflow steps.
      */
-    workflowsWorker?: {
-      resources?: Resources;
-      /**
-       * Node labels the pods must match.
-       */
-      nodeSelector?: StringMap;
-      /**
-       * Tolerations of the pods.
-       */
-      tolerations?: Toleration[];
-      affinity?: Affinity;
-      /**
-       * Topology spread constraints of the pods.
-       */
-      topologySpreadConstraints?: TopologySpreadConstraint[];
-      /**
-       * Extra pod annotations.
-       */
-      podAnnotations?: StringMap;
-      /**
-       * Extra pod labels (never replace the chart's selector labels).
-       */
-      podLabels?: StringMap;
-      /**
-       * Extra environment variables (NAME: value); win over retool.env and the chart's own.
-       */
-      env?: EnvMap;
-      /**
-       * PriorityClass of the pods; empty inherits.
-       */
-      priorityClassName?: string;
-      /**
-       * Grace period before pods are killed; null inherits (Kubernetes default 30).
-       */
-      terminationGracePeriodSeconds?: number | null;
-      podSecurityContext?: PodSecurityContext;
-      containerSecurityContext?: ContainerSecurityContext;
+    workflowsWorker?: PodOptions & {
       /**
        * Number of workflows-worker pods.
        */
@@ -586,43 +297,7 @@ export interface RetoolValues {
     /**
      * Receives requests from code-executor and uploads workflow logs and results.
      */
-    workflowsBackend?: {
-      resources?: Resources;
-      /**
-       * Node labels the pods must match.
-       */
-      nodeSelector?: StringMap;
-      /**
-       * Tolerations of the pods.
-       */
-      tolerations?: Toleration[];
-      affinity?: Affinity;
-      /**
-       * Topology spread constraints of the pods.
-       */
-      topologySpreadConstraints?: TopologySpreadConstraint[];
-      /**
-       * Extra pod annotations.
-       */
-      podAnnotations?: StringMap;
-      /**
-       * Extra pod labels (never replace the chart's selector labels).
-       */
-      podLabels?: StringMap;
-      /**
-       * Extra environment variables (NAME: value); win over retool.env and the chart's own.
-       */
-      env?: EnvMap;
-      /**
-       * PriorityClass of the pods; empty inherits.
-       */
-      priorityClassName?: string;
-      /**
-       * Grace period before pods are killed; null inherits (Kubernetes default 30).
-       */
-      terminationGracePeriodSeconds?: number | null;
-      podSecurityContext?: PodSecurityContext;
-      containerSecurityContext?: ContainerSecurityContext;
+    workflowsBackend?: PodOptions & {
       /**
        * Number of workflows-backend pods.
        */
@@ -632,43 +307,7 @@ export interface RetoolValues {
     /**
      * Runs user JavaScript and Python for workflows, sandboxed with nsjail.
      */
-    codeExecutor?: {
-      resources?: Resources;
-      /**
-       * Node labels the pods must match.
-       */
-      nodeSelector?: StringMap;
-      /**
-       * Tolerations of the pods.
-       */
-      tolerations?: Toleration[];
-      affinity?: Affinity;
-      /**
-       * Topology spread constraints of the pods.
-       */
-      topologySpreadConstraints?: TopologySpreadConstraint[];
-      /**
-       * Extra pod annotations.
-       */
-      podAnnotations?: StringMap;
-      /**
-       * Extra pod labels (never replace the chart's selector labels).
-       */
-      podLabels?: StringMap;
-      /**
-       * Extra environment variables (NAME: value); win over retool.env and the chart's own.
-       */
-      env?: EnvMap;
-      /**
-       * PriorityClass of the pods; empty inherits.
-       */
-      priorityClassName?: string;
-      /**
-       * Grace period before pods are killed; null inherits (Kubernetes default 30).
-       */
-      terminationGracePeriodSeconds?: number | null;
-      podSecurityContext?: PodSecurityContext;
-      containerSecurityContext?: ContainerSecurityContext;
+    codeExecutor?: PodOptions & {
       /**
        * Number of code-executor pods.
        */
@@ -683,44 +322,7 @@ export interface RetoolValues {
   /**
    * Pod options applied to every component; a component's own non-empty values win (maps are merged).
    */
-  podDefaults?: {
-    resources?: Resources;
-    /**
-     * Node labels every pod must match. Retool images are x86-64 only.
-     */
-    nodeSelector?: StringMap;
-    /**
-     * Tolerations of the pods.
-     */
-    tolerations?: Toleration[];
-    affinity?: Affinity;
-    /**
-     * Topology spread constraints of the pods.
-     */
-    topologySpreadConstraints?: TopologySpreadConstraint[];
-    /**
-     * Extra pod annotations.
-     */
-    podAnnotations?: StringMap;
-    /**
-     * Extra pod labels (never replace the chart's selector labels).
-     */
-    podLabels?: StringMap;
-    /**
-     * Extra environment variables (NAME: value); win over retool.env and the chart's own.
-     */
-    env?: EnvMap;
-    /**
-     * PriorityClass of the pods; empty inherits.
-     */
-    priorityClassName?: string;
-    /**
-     * Grace period before pods are killed; null inherits (Kubernetes default 30).
-     */
-    terminationGracePeriodSeconds?: number | null;
-    podSecurityContext?: PodSecurityContext;
-    containerSecurityContext?: ContainerSecurityContext;
-  };
+  podDefaults?: PodOptions;
   /**
    * Service in front of the api component.
    */
@@ -991,6 +593,47 @@ export interface TemporalDatabase {
    * Connect with TLS.
    */
   ssl?: boolean;
+}
+/**
+ * Scheduling and runtime options shared by every component (merged into each node marked x-retool-pod-options).
+ */
+export interface PodOptions {
+  resources?: Resources;
+  /**
+   * Node labels the pods must match.
+   */
+  nodeSelector?: StringMap;
+  /**
+   * Tolerations of the pods.
+   */
+  tolerations?: Toleration[];
+  affinity?: Affinity;
+  /**
+   * Topology spread constraints of the pods.
+   */
+  topologySpreadConstraints?: TopologySpreadConstraint[];
+  /**
+   * Extra pod annotations.
+   */
+  podAnnotations?: StringMap;
+  /**
+   * Extra pod labels (never replace the chart's selector labels).
+   */
+  podLabels?: StringMap;
+  /**
+   * Extra environment variables (NAME: value); win over retool.env and the chart's own.
+   */
+  env?: EnvMap;
+  /**
+   * PriorityClass of the pods; empty inherits.
+   */
+  priorityClassName?: string;
+  /**
+   * Grace period before pods are killed; null inherits (Kubernetes default 30).
+   */
+  terminationGracePeriodSeconds?: number | null;
+  podSecurityContext?: PodSecurityContext;
+  containerSecurityContext?: ContainerSecurityContext;
 }
 /**
  * A map of strings.

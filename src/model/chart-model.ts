@@ -2,7 +2,7 @@ import { lintSchema } from '../schema/lint.js';
 import { expandPodOptions, publishedSchema } from '../schema/normalize.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 import { schemaDefaults } from './defaults.js';
-import { buildTemporalServices, buildTopology, type Component, type TemporalService } from './topology.js';
+import { buildDatabases, buildTemporalServices, buildTopology, type Component, type Database, type TemporalService } from './topology.js';
 
 /** Everything every emitter reads; built once from the source schema. */
 export interface ChartModel {
@@ -11,6 +11,8 @@ export interface ChartModel {
   /** `schema` without the generator's annotations: written as values.schema.json. */
   published: JsonSchema;
   components: Component[];
+  /** PostgreSQL databases Retool may use (storage, Retool Database). */
+  databases: Database[];
   /** Temporal server services of temporal.mode: local. */
   temporalServices: TemporalService[];
   defaults: Record<string, unknown>;
@@ -33,6 +35,7 @@ export function buildChartModel(source: JsonSchema, options: ModelOptions): Char
     published: publishedSchema(schema),
     components: buildTopology(schema),
     temporalServices: buildTemporalServices(schema),
+    databases: buildDatabases(schema),
     defaults,
     appVersion: String((defaults.retool as Record<string, unknown>).version),
     chartVersion: options.chartVersion,

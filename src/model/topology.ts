@@ -1,4 +1,4 @@
-import type { ComponentAnnotation, JsonSchema, TemporalServiceAnnotation } from '../schema/json-schema.js';
+import type { ComponentAnnotation, DatabaseAnnotation, JsonSchema, TemporalServiceAnnotation } from '../schema/json-schema.js';
 
 /** One Retool workload, as the generator sees it: everything comes from the component's schema annotation. */
 export interface Component {
@@ -25,13 +25,28 @@ export interface Component {
   calls: Array<{ key: string; name: string; port: number }>;
   /** Components that call this one (reverse edges): who may connect in. */
   calledBy: Array<{ key: string; name: string }>;
-  talksTo: { storageDatabase: boolean; retoolDatabase: boolean; temporal: boolean; resources: boolean };
+  /** Databases this component connects to (its database edges), in schema order. */
+  databases: Database[];
+  talksTo: { temporal: boolean; resources: boolean };
+}
+
+/** A PostgreSQL database of the values API, from its `x-retool-database` annotation. */
+export interface Database extends DatabaseAnnotation {
+  /** Top-level values key (database, retoolDatabase). */
+  key: string;
+}
+
+export function buildDatabases(schema: JsonSchema): Database[] {
+  return Object.entries(schema.properties ?? {})
+    .filter(([, node]) => node['x-retool-database'])
+    .map(([key, node]) => ({ key, ...node['x-retool-database']! }));
 }
 
 const BACKEND_IMAGE = 'backend';
 
 /** Reads the component list, in schema order, from the `x-retool-component` annotations. */
 export function buildTopology(schema: JsonSchema): Component[] {
+  const databases = buildDatabases(schema);
   const nodes = schema.properties?.components?.properties ?? {};
   const annotations = Object.entries(nodes).map(([key, node]) => ({ key, a: node['x-retool-component'] as ComponentAnnotation }));
   const byKey = new Map(annotations.map(({ key, a }) => [key, a]));
@@ -56,9 +71,8 @@ export function buildTopology(schema: JsonSchema): Component[] {
     edges: [...a.edges],
     calls: a.edges.filter((edge) => byKey.has(edge)).map((edge) => ({ key: edge, name: byKey.get(edge)!.name, port: byKey.get(edge)!.port })),
     calledBy: annotations.filter((other) => other.a.edges.includes(key)).map((other) => ({ key: other.key, name: other.a.name })),
+    databases: databases.filter((db) => a.edges.includes(db.edge)),
     talksTo: {
-      storageDatabase: a.edges.includes('storageDatabase'),
-      retoolDatabase: a.edges.includes('retoolDatabase'),
       temporal: a.edges.includes('temporal'),
       resources: a.edges.includes('resources'),
     },

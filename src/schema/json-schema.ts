@@ -28,6 +28,7 @@ export interface JsonSchema {
   'x-retool-component'?: ComponentAnnotation;
   'x-retool-pod-options'?: boolean;
   'x-retool-temporal-service'?: TemporalServiceAnnotation;
+  'x-retool-database'?: DatabaseAnnotation;
   /** An override object merged over a chart baseline: its keys need no defaults. */
   'x-retool-sparse'?: boolean;
   [keyword: string]: unknown;
@@ -59,6 +60,23 @@ export interface ComponentAnnotation {
   sandboxed?: boolean;
   /** Outbound network edges: other components (by key) or storageDatabase, retoolDatabase, temporal, resources. */
   edges: string[];
+}
+
+/** A PostgreSQL database Retool may use (a top-level values key with mode embedded/external). */
+export interface DatabaseAnnotation {
+  /** Edge name components list to use it. */
+  edge: string;
+  /** Resource-name suffix of the embedded server. */
+  name: string;
+  /** Database and user names on the embedded server. */
+  database: string;
+  user: string;
+  /** Key of the password in the chart's Secret. */
+  passwordKey: string;
+  /** Prefix of the connection env (HOST, PORT, DB, USER, PASSWORD, SSL_ENABLED). */
+  envPrefix: string;
+  /** Run once when the embedded server initialises its volume. */
+  initSql: string;
 }
 
 /** A Temporal server service run in the release (temporal.mode: local). */

@@ -2,8 +2,8 @@ import { IssuesError, type Issue } from '../issue.js';
 import { ANNOTATION_KEYWORDS, SCHEMA_DRAFT, deref, isObject, type ComponentAnnotation, type JsonSchema } from './json-schema.js';
 import { visit } from './normalize.js';
 
-/** Outbound edge targets that are not components. */
-export const DEPENDENCY_EDGES = ['storageDatabase', 'retoolDatabase', 'temporal', 'resources'] as const;
+/** Outbound edge targets that are neither components nor databases (those are annotated in the schema). */
+export const DEPENDENCY_EDGES = ['temporal', 'resources'] as const;
 
 type Rule = (schema: JsonSchema) => Array<{ path: string; detail?: string }>;
 
@@ -55,6 +55,27 @@ export const SCHEMA_RULES = new Map<string, Rule>([
   }],
 
   ['component annotations are complete and consistent', (schema) => componentProblems(schema)],
+
+  ['database annotations are complete and unique', (schema) => {
+    const bad: Array<{ path: string; detail?: string }> = [];
+    const seen = new Set<string>();
+    for (const [key, node] of Object.entries(schema.properties ?? {})) {
+      const a = node['x-retool-database'];
+      if (!a) continue;
+      const path = `#/properties/${key}/x-retool-database`;
+      const modes = deref(schema, node.properties?.mode ?? {}).enum ?? [];
+      if (!modes.includes('embedded') || !node.properties?.embedded || !node.properties?.external) bad.push({ path, detail: 'a database has mode (with embedded), embedded and external' });
+      if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(a.name ?? '')) bad.push({ path, detail: `name must be a DNS label, got ${a.name}` });
+      if (!/^[A-Z][A-Z0-9_]*_$/.test(a.envPrefix ?? '')) bad.push({ path, detail: `envPrefix must be UPPER_CASE ending in _, got ${a.envPrefix}` });
+      if (!/^[-._a-zA-Z0-9]+$/.test(a.passwordKey ?? '')) bad.push({ path, detail: `passwordKey must be a Secret key, got ${a.passwordKey}` });
+      for (const field of ['edge', 'database', 'user', 'initSql'] as const) if (typeof a[field] !== 'string' || !a[field]) bad.push({ path, detail: `${field} is missing` });
+      for (const unique of [`name:${a.name}`, `edge:${a.edge}`, `key:${a.passwordKey}`, `env:${a.envPrefix}`]) {
+        if (seen.has(unique)) bad.push({ path, detail: `${unique} is used twice` });
+        seen.add(unique);
+      }
+    }
+    return bad;
+  }],
 
   ['Temporal service annotations are complete and exactly one is the frontend', (schema) => {
     const local = schema.properties?.temporal?.properties?.local?.properties ?? {};
@@ -121,6 +142,7 @@ function componentProblems(schema: JsonSchema): Array<{ path: string; detail: st
   const keys = Object.keys(components);
   const bad: Array<{ path: string; detail: string }> = [];
   const names = new Set<string>();
+  const databaseEdges = Object.values(schema.properties ?? {}).map((node) => node['x-retool-database']?.edge).filter(Boolean);
   for (const [key, node] of Object.entries(components)) {
     const path = `#/properties/components/properties/${key}`;
     const a = node['x-retool-component'] as ComponentAnnotation | undefined;
@@ -139,7 +161,7 @@ function componentProblems(schema: JsonSchema): Array<{ path: string; detail: st
     if (a.serviceType !== undefined && (!Array.isArray(a.serviceType) || a.serviceType.some((s) => !/^[A-Z_]+$/.test(s)))) problem('serviceType is a list of UPPER_CASE roles');
     if (a.enabledBy !== undefined && deref(schema, pathNode(schema, a.enabledBy) ?? {}).type !== 'boolean') problem(`enabledBy ${a.enabledBy} is not a boolean value`);
     for (const edge of a.edges ?? []) {
-      if (!keys.includes(edge) && !(DEPENDENCY_EDGES as readonly string[]).includes(edge)) problem(`unknown edge target ${edge}`);
+      if (!keys.includes(edge) && !databaseEdges.includes(edge) && !(DEPENDENCY_EDGES as readonly string[]).includes(edge)) problem(`unknown edge target ${edge}`);
     }
     if (!Array.isArray(a.edges)) problem('edges must be a list');
     for (const target of a.discovers ?? []) {

@@ -14,6 +14,25 @@ true
 {{- end -}}
 
 {{- /*
+retool.networkPolicy.head: apiVersion, metadata and the default-deny start of one workload's NetworkPolicy
+(it selects the workload's pods and restricts both directions); the caller adds ingress and egress.
+Usage: {{ include "retool.networkPolicy.head" (dict "root" $ "component" "api") }}
+*/ -}}
+{{- define "retool.networkPolicy.head" -}}
+apiVersion: {{ include "retool.apiVersion" (dict "root" .root "kind" "NetworkPolicy") }}
+kind: NetworkPolicy
+metadata:
+  name: {{ include "retool.componentName" (dict "root" .root "name" .component) }}
+  labels:
+    {{- include "retool.labels" . | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "retool.selectorLabels" . | nindent 6 }}
+  policyTypes: [Ingress, Egress]
+{{- end -}}
+
+{{- /*
 retool.networkPolicy.cidrPeers: ipBlock peers from a list of CIDRs.
 */ -}}
 {{- define "retool.networkPolicy.cidrPeers" -}}
