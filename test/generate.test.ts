@@ -117,8 +117,9 @@ test('a schema with one extra component generates a working workload from the sh
       additionalProperties: false,
       'x-retool-pod-options': true,
       'x-retool-component': {
-        name: 'report-worker', image: 'backend', serviceType: ['REPORT_WORKER'], port: 3000, replicable: true,
-        probePath: '/api/checkHealth', edges: ['storageDatabase'], discovers: ['codeExecutor'], enabledBy: 'workflows.enabled',
+        name: 'report-worker', image: 'backend', serviceType: ['REPORT_WORKER'], ports: [{ name: 'http', port: 3000 }], replicable: true,
+        probe: { path: '/api/checkHealth', port: 'http' }, edges: ['storageDatabase', 'codeExecutor'], enabledBy: 'workflows.enabled',
+        source: 'a test: no Retool artefact runs this component',
       },
       properties: { replicas: { description: 'Number of report-worker pods.', type: 'integer', minimum: 1, default: 3 } },
     };
@@ -135,7 +136,7 @@ test('a schema with one extra component generates a working workload from the sh
     assert.is(env.get('SERVICE_TYPE').value, 'REPORT_WORKER');
     assert.ok(env.get('POSTGRES_PASSWORD').valueFrom.secretKeyRef);
     assert.is(env.get('CODE_EXECUTOR_INGRESS_DOMAIN').value, 'http://x-retool-code-executor:3004');
-    assert.ok(docs.some((d) => d?.kind === 'Service' && d.metadata.name === 'x-retool-report-worker'));
+    assert.not.ok(docs.some((d) => d?.kind === 'Service' && d.metadata.name === 'x-retool-report-worker'), 'nothing calls it: no Service');
     assert.ok(files.get('charts/retool/values.yaml')!.includes('reportWorker:'));
     assert.ok(files.get('src/generated/values.ts')!.includes('reportWorker?:'));
     const bad = runHelm(['template', 'x', join(dir, 'charts/retool'), '--set', 'retool.licenseKey=l,retool.encryptionKey=e,retool.jwtSecret=j,components.reportWorker.replica=1']);

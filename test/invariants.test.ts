@@ -14,29 +14,57 @@ const COMPONENT = 'app.kubernetes.io/component';
 const SECRET_ENV = /(PASSWORD|LICENSE_KEY|ENCRYPTION_KEY|JWT_SECRET|TLS_CRT|TLS_KEY)$/;
 const workloads = (objects: K8sObject[]) => objects.filter((o) => o.spec?.template);
 const componentOf = (o: K8sObject) => o.spec?.template?.metadata?.labels?.[COMPONENT] ?? o.metadata.labels?.[COMPONENT];
-const isSandbox = (c: any) => c.name === 'code-executor' && c.securityContext?.privileged === true;
+/** The code-executor sandboxed by nsjail: privileged, or the seccomp variant with a Localhost profile. */
+const isSandbox = (c: any) => c.name === 'code-executor' && (c.securityContext?.privileged === true || c.securityContext?.seccompProfile?.type === 'Localhost');
+/** Pod Security Standards baseline: the capabilities a container may add. */
+const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+/** A Retool component's pod under podSecurity: compatible (the image's own user; no runAsNonRoot). */
+const isCompatibleRetool = (owner: K8sObject) =>
+  components.some((c) => c.name === componentOf(owner)) && owner.spec.template.spec.securityContext?.runAsNonRoot !== true;
 
 type Rule = (objects: K8sObject[]) => string[];
 
 const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) => void; fixture: string }> = [
   {
-    name: 'every pod but the nsjail sandbox meets Pod Security "restricted"',
-    fixture: 'evaluation',
+    name: 'every pod meets its Pod Security level: restricted for the chart\'s own pods and under podSecurity: restricted, baseline for Retool\'s under compatible (the code-executor sandbox follows its own rule)',
+    fixture: 'autoscaling-networkpolicy',
     rule: (objects) => containers(objects).flatMap(({ owner, container }) => {
       if (isSandbox(container)) return [];
       const pod = owner.spec.template.spec.securityContext ?? {};
       const sc = container.securityContext ?? {};
       const where = `${owner.metadata.name}/${container.name}`;
       const problems: string[] = [];
-      if (pod.runAsNonRoot !== true && sc.runAsNonRoot !== true) problems.push(`${where}: runAsNonRoot`);
-      if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation`);
-      if (!sc.capabilities?.drop?.includes('ALL')) problems.push(`${where}: capabilities.drop ALL`);
-      if ((pod.seccompProfile ?? sc.seccompProfile)?.type !== 'RuntimeDefault') problems.push(`${where}: seccomp RuntimeDefault`);
-      if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem`);
+      // Baseline, for every pod.
       if (sc.privileged) problems.push(`${where}: privileged`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation`);
+      if ((pod.seccompProfile ?? sc.seccompProfile)?.type !== 'RuntimeDefault') problems.push(`${where}: seccomp RuntimeDefault`);
+      if (sc.capabilities?.add?.some((cap: string) => !BASELINE_CAPABILITIES.has(cap))) problems.push(`${where}: capabilities beyond baseline`);
+      if (isCompatibleRetool(owner)) return problems;
+      // Restricted.
+      if (pod.runAsNonRoot !== true && sc.runAsNonRoot !== true) problems.push(`${where}: runAsNonRoot`);
+      if (!sc.capabilities?.drop?.includes('ALL')) problems.push(`${where}: capabilities.drop ALL`);
+      if (sc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem`);
       return problems;
     }),
     breakIt: (objects) => { workloads(objects)[0].spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true; },
+  },
+  {
+    name: 'under podSecurity: compatible, Retool\'s containers still meet Pod Security "baseline"',
+    fixture: 'evaluation',
+    rule: (objects) => containers(objects).filter(({ owner }) => isCompatibleRetool(owner)).flatMap(({ owner, container }) => {
+      if (isSandbox(container)) return [];
+      const sc = container.securityContext ?? {};
+      const where = `${owner.metadata.name}/${container.name}`;
+      return [
+        ...(sc.allowPrivilegeEscalation !== false ? [`${where}: allowPrivilegeEscalation`] : []),
+        ...(sc.capabilities?.add?.some((cap: string) => !BASELINE_CAPABILITIES.has(cap)) ? [`${where}: capabilities beyond baseline`] : []),
+        ...(owner.spec.template.spec.securityContext?.seccompProfile?.type !== 'RuntimeDefault' ? [`${where}: seccomp`] : []),
+      ];
+    }),
+    breakIt: (objects) => {
+      const api = workloads(objects).find((w) => componentOf(w) === 'api')!;
+      api.spec.template.spec.containers[0].securityContext.capabilities = { add: ['SYS_ADMIN'] };
+    },
   },
   {
     name: 'only a code-executor with the nsjail sandbox is privileged',

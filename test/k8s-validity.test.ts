@@ -182,11 +182,24 @@ for (const major of MAJORS) {
   });
 }
 
+/** Fixtures that need a newer cluster than the chart's minimum (sandbox: seccomp needs user namespaces and ProcMountType). */
+const MIN_KUBE: Record<string, string> = { 'code-executor-seccomp': '1.33.0' };
+const olderThan = (version: string, min: string) => version.localeCompare(min, undefined, { numeric: true }) < 0;
+
 for (const kubeVersion of KUBE_VERSIONS) {
   test(`helm 4 template --kube-version ${kubeVersion}: valid, no removed or pre-release APIs`, () => {
     for (const name of FIXTURE_NAMES) {
+      if (MIN_KUBE[name] && olderThan(kubeVersion, MIN_KUBE[name])) continue;
       validateRender(`[kube ${kubeVersion} ${name}]`, renderFixture(name, 4, ['--kube-version', kubeVersion]), kubeVersion);
     }
+  });
+}
+
+for (const major of MAJORS) {
+  test(`helm ${major} refuses sandbox: seccomp below Kubernetes 1.33 and says why`, () => {
+    const res = runHelm(['template', RELEASE, CHART, '-f', join(FIXTURES, 'code-executor-seccomp.values.yaml'), '--kube-version', '1.32.0'], { major });
+    assert.is.not(res.status, 0, 'rendered a seccomp sandbox for 1.32');
+    assert.match(res.stderr, /components\.codeExecutor\.sandbox: seccomp needs Kubernetes >= 1\.33\.0/);
   });
 }
 

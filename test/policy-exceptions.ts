@@ -37,6 +37,36 @@ const codeExecutor = (rule: string, what: string): PolicyException => ({
   reason: `${NSJAIL} (${what}).`,
 });
 
+/** The code-executor sandboxed by nsjail under a Localhost seccomp profile instead of privileged (sandbox: seccomp). */
+function seccompSandboxed(object: K8sObject): boolean {
+  const executor = (object.spec?.template?.spec?.containers ?? []).find((c: any) => c.name === 'code-executor');
+  return executor?.securityContext?.seccompProfile?.type === 'Localhost';
+}
+
+const SECCOMP = 'code-executor with sandbox: seccomp runs nsjail with exactly what Retool\'s chart grants instead of privileged';
+const seccompExecutor = (rule: string, what: string): PolicyException => ({
+  rule,
+  object: /^Deployment\/.+-code-executor$/,
+  container: 'code-executor',
+  when: seccompSandboxed,
+  reason: `${SECCOMP} (${what}).`,
+});
+
+/**
+ * A Retool workload under podSecurity: compatible runs the image as built (its own user, writable root filesystem),
+ * as every Retool artefact does; that preset meets Pod Security "baseline", not "restricted". The runtime contract
+ * test pins which fixtures use which preset.
+ */
+const RETOOL_WORKLOAD = /^Deployment\/.+-(api|jobs-runner|workflows-worker|workflows-backend|code-executor)$/;
+const compatiblePreset = (object: K8sObject) => object.spec?.template?.spec?.securityContext?.runAsNonRoot !== true;
+const COMPATIBLE = 'podSecurity: compatible runs Retool\'s image as built, as Retool\'s own chart and manifests do; podSecurity: restricted meets this rule';
+const compatible = (rule: string, what: string): PolicyException => ({
+  rule,
+  object: RETOOL_WORKLOAD,
+  when: compatiblePreset,
+  reason: `${COMPATIBLE} (${what}).`,
+});
+
 export const POLICY_EXCEPTIONS: PolicyException[] = [
   codeExecutor('PSS103', 'privileged: true'),
   codeExecutor('PSS202', 'a privileged container always allows privilege escalation'),
@@ -46,6 +76,14 @@ export const POLICY_EXCEPTIONS: PolicyException[] = [
   codeExecutor('KBP104', 'runAsUser: nsjail runs as root (uid 0), so a high runAsUser is impossible'),
   codeExecutor('KBP105', 'runAsGroup: nsjail runs as root (gid 0), so a high runAsGroup is impossible'),
   codeExecutor('KBP102', 'readOnlyRootFilesystem: nsjail builds each sandbox on the container filesystem'),
+  compatible('PSS203', 'runAsNonRoot: the image\'s own user'),
+  compatible('PSS206', 'capabilities: only NET_RAW is dropped, the runtime\'s default set stays'),
+  compatible('KBP102', 'readOnlyRootFilesystem: Retool writes SSH keys and Source Control checkouts into the image filesystem'),
+  compatible('KBP103', 'capabilities: only NET_RAW is dropped'),
+  compatible('KBP104', 'runAsUser: the image\'s own user'),
+  compatible('KBP105', 'runAsGroup: the image\'s own group'),
+  seccompExecutor('PSS104', 'NET_ADMIN for nsjail\'s network isolation and Retool\'s iptables rules'),
+  seccompExecutor('PSS109', 'procMount: Unmasked for nsjail\'s process resource monitoring, inside a user namespace (hostUsers: false)'),
   // Not an exception to the security baseline but the baseline itself: Retool reads its secrets from env
   // (LICENSE_KEY, JWT_SECRET, ...), and the chart's rule is that every one arrives through secretKeyRef.
   { rule: 'KBP111', object: /^(Deployment|StatefulSet)\//, reason: 'Retool\'s own variable names contain SECRET (JWT_SECRET); they are read from secretKeyRef, never literal values.' },

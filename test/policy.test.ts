@@ -222,6 +222,15 @@ for (const name of fixtures) {
   });
 }
 
+test('podSecurity: restricted renders need no security exception (only the secrets-from-env baseline)', async () => {
+  const restricted = fixtures.filter((name) => /^podSecurity: restricted$/m.test(readFileSync(join(FIXTURES, `${name}.values.yaml`), 'utf8')));
+  assert.ok(restricted.length >= 2, `restricted fixtures: ${restricted.join(', ')}`);
+  for (const result of (await allResults()).filter((r) => restricted.includes(r.name))) {
+    const used = result.accepted.filter((a) => !['KBP111', 'KBP112'].includes(a.finding.rule));
+    assert.equal(used.map((a) => formatFinding(a.finding)), [], `${result.name} relies on exceptions`);
+  }
+});
+
 test('every policy exception is used by at least one fixture', async () => {
   const used = new Set((await allResults()).flatMap((r) => r.accepted.map((a) => a.exception)));
   const stale = POLICY_EXCEPTIONS.filter((e) => !used.has(e));

@@ -29,7 +29,7 @@ for (const major of MAJORS) {
         assert.is(env.get('WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_PORT').value, String(port), container.name);
         assert.is(env.get('WORKFLOW_TEMPORAL_TLS_ENABLED').value, 'false');
       }
-      assert.is(clients, 3, 'api, workflows-worker and workflows-backend');
+      assert.is(clients, 4, 'api, jobs-runner, workflows-worker and workflows-backend');
       const cfg = config(objects);
       assert.is(cfg.publicClient.hostPort, `${frontend.metadata.name}:${port}`);
       assert.is(cfg.services.frontend.rpc.grpcPort, port);

@@ -107,7 +107,7 @@ const INVALID: InvalidCase[] = [
   { name: 'unknown key in a list item', yaml: `${SECRETS}podDefaults:\n  tolerations:\n    - key: a\n      operator: Exists\n    - {key: b, efect: NoSchedule}\n`, path: 'podDefaults.tolerations[1].efect', line: 9, column: 16, message: /did you mean "effect"/ },
   { name: 'unknown key inside a secretKeyRef', yaml: `retool:\n  licenseKey: {secretKeyRef: {name: s, key: k, namespace: other}}\n  encryptionKey: e\n  jwtSecret: j\n`, path: 'retool.licenseKey.secretKeyRef.namespace', line: 2, message: /unknown key "namespace" \(allowed: name, key\)/ },
   { name: 'wrong type', yaml: `${SECRETS}components:\n  api:\n    replicas: two\n`, path: 'components.api.replicas', line: 7, column: 5, message: /must be integer, got string "two"/ },
-  { name: 'number where a string is expected', yaml: `${SECRETS}  env:\n    PORT: 3000\n`, path: 'retool.env.PORT', line: 6, message: /must be string, got integer 3000; quote it/ },
+  { name: 'number where a string is expected', yaml: `${SECRETS}  env:\n    PORT: 3000\n`, path: 'retool.env.PORT', line: 6, message: /must be a string or \{secretKeyRef: \{name, key\}\} or \{configMapKeyRef: \{name, key\}\}, got 3000; quote it/ },
   { name: 'bad enum', yaml: `${SECRETS}retoolDatabase:\n  mode: sometimes\n`, path: 'retoolDatabase.mode', line: 6, column: 3, message: /must be one of: disabled, embedded, external; got "sometimes"/ },
   { name: 'retool.version as a YAML number', yaml: `${SECRETS}  version: 3.75\n`, path: 'retool.version', line: 5, message: /must be string, got number 3\.75/ },
   { name: 'retool.version without patch', yaml: `${SECRETS}  version: "3.75"\n`, path: 'retool.version', line: 5, message: /must match pattern/ },
@@ -162,7 +162,7 @@ test('validateValues: sorted, de-duplicated, without file positions', () => {
   assert.equal(paths, [...paths].sort(), show(issues));
   assert.equal(paths, ['retool.aa', 'retool.encryptionKey', 'retool.jwtSecret', 'retool.licenseKey', 'retool.zz', 'unknown'], show(issues));
   assert.ok(issues.every((i) => i.file === undefined));
-  assert.is(issues.find((i) => i.path === 'retool.licenseKey')!.message, 'must be a non-empty string or {secretKeyRef: {name, key}}, got 7');
+  assert.is(issues.find((i) => i.path === 'retool.licenseKey')!.message, 'must be a non-empty string or {secretKeyRef: {name, key}}, got 7; quote it in YAML to make it a string');
   assert.equal(new Set(issues.map((i) => `${i.path} ${i.message}`)).size, issues.length);
   // Compiled once per schema object: a second run gives the same answer.
   assert.equal(validateValues(schema, values), issues);

@@ -26,6 +26,7 @@ export function emitTemplates(model: ChartModel, templatesDir: string): Map<stri
   const context = {
     components: model.components,
     temporalServices: model.temporalServices,
+    podSecurityPresets: model.podSecurityPresets,
     temporalFrontend: model.temporalServices.find((s) => s.frontend),
     temporalClients: clientsOf(model.components, 'temporal'),
     ingress,

@@ -5,6 +5,10 @@
  */
 export type DeploymentProfile = 'evaluation' | 'production';
 /**
+ * compatible runs Retool's images as they are built (their own user, writable root filesystem) plus only settings that cannot break a process; restricted applies Pod Security Standards restricted (non-root, read-only root filesystem with writable emptyDirs where Retool writes) and needs components.codeExecutor.sandbox: none.
+ */
+export type PodSecurityPreset = 'compatible' | 'restricted';
+/**
  * Retool license key.
  */
 export type LicenseKey = SecretValue;
@@ -25,6 +29,10 @@ export type EncryptionKey = SecretValue;
  */
 export type JWTSecret = SecretValue;
 /**
+ * An environment variable's value: a string, a key of an existing Secret or a key of an existing ConfigMap.
+ */
+export type EnvValue = string | SecretKeyRef | ConfigMapKeyRef;
+/**
  * A Kubernetes resource quantity, e.g. 500m, 2, 4Gi.
  */
 export type Quantity = string | number;
@@ -40,6 +48,18 @@ export type Host = string;
  * A TCP port.
  */
 export type Port = number;
+/**
+ * Every key of an existing Secret or ConfigMap as environment variables.
+ */
+export type EnvFromSource = {
+  [k: string]: unknown;
+};
+/**
+ * A pod volume: exactly one of emptyDir, secret, configMap, persistentVolumeClaim, csi.
+ */
+export type Volume = {
+  [k: string]: unknown;
+};
 /**
  * An IPv4 or IPv6 CIDR block.
  */
@@ -64,6 +84,7 @@ export interface RetoolValues {
    */
   fullnameOverride?: string;
   profile?: DeploymentProfile;
+  podSecurity?: PodSecurityPreset;
   /**
    * Retool itself: version, release channel and the secrets every backend container needs.
    */
@@ -80,7 +101,15 @@ export interface RetoolValues {
     encryptionKey: EncryptionKey;
     jwtSecret: JWTSecret;
     /**
-     * Extra environment variables (NAME: value) for every backend-image container.
+     * Externally visible URL of Retool (links in emails, SSO redirects), e.g. https://retool.example.com; null derives it from ingress.host (https:// with TLS, http:// without).
+     */
+    baseDomain?: string | null;
+    /**
+     * Allow login cookies over plain HTTP (COOKIE_INSECURE); null derives it: true when the ingress has no TLS.
+     */
+    cookieInsecure?: boolean | null;
+    /**
+     * Extra environment variables (NAME: string, {secretKeyRef} or {configMapKeyRef}) for every backend-image container.
      */
     env?: EnvMap;
   };
@@ -278,6 +307,10 @@ export interface RetoolValues {
        * Number of api pods.
        */
       replicas?: number;
+      /**
+       * Run Retool's Java database connector in this container (JAVA_DBCONNECTOR in SERVICE_TYPE before Retool 3.93; from 3.93 it is on unless DISABLE_JAVA_DBCONNECTOR=true).
+       */
+      javaDbConnector?: boolean;
       autoscaling?: Autoscaling;
     };
     /**
@@ -302,6 +335,10 @@ export interface RetoolValues {
        * Number of workflows-backend pods.
        */
       replicas?: number;
+      /**
+       * Run Retool's Java database connector in this container (JAVA_DBCONNECTOR in SERVICE_TYPE before Retool 3.93; from 3.93 it is on unless DISABLE_JAVA_DBCONNECTOR=true).
+       */
+      javaDbConnector?: boolean;
       autoscaling?: Autoscaling;
     };
     /**
@@ -313,9 +350,13 @@ export interface RetoolValues {
        */
       replicas?: number;
       /**
-       * nsjail sandboxes user code (needs a privileged container); none runs unprivileged without custom libraries.
+       * How user code is isolated: nsjail (privileged container), seccomp (nsjail with a Localhost seccomp profile, NET_ADMIN, unmasked /proc and a user namespace instead of privileged; Kubernetes >= 1.33) or none (CONTAINER_UNPRIVILEGED_MODE: no sandbox, no custom JS/Python libraries).
        */
-      sandbox?: 'nsjail' | 'none';
+      sandbox?: 'nsjail' | 'seccomp' | 'none';
+      /**
+       * Localhost seccomp profile (path under the kubelet's seccomp directory on every node) for sandbox: seccomp. Install it on the nodes first, e.g. Retool's nsjail profile from its official chart.
+       */
+      seccompProfile?: string;
       autoscaling?: Autoscaling;
     };
   };
@@ -408,9 +449,13 @@ export interface RetoolValues {
      */
     licenseCIDRs?: CIDR[];
     /**
-     * Where user data sources (resources) may be reached from api and the workflow containers; tighten to your databases and APIs.
+     * Where user data sources (resources) and user code may be reached from api, the workflow containers and code-executor; the default is anywhere except link-local cloud metadata (169.254.0.0/16). Tighten it to your databases and APIs.
      */
     resources?: NetworkPeer[];
+    /**
+     * Where Source Control git hosts may be reached from api and jobs-runner (HTTPS or SSH).
+     */
+    sourceControl?: NetworkPeer[];
     /**
      * Where the external databases live (host names cannot be expressed in a NetworkPolicy).
      */
@@ -441,10 +486,25 @@ export interface SecretKeyRef {
   };
 }
 /**
- * Environment variables as NAME: value; values are strings (quote numbers and booleans).
+ * Environment variables as NAME: value; a value is a string (quote numbers and booleans), {secretKeyRef: {name, key}} or {configMapKeyRef: {name, key}}.
  */
 export interface EnvMap {
-  [k: string]: string;
+  [k: string]: EnvValue;
+}
+export interface ConfigMapKeyRef {
+  /**
+   * The ConfigMap and key holding the value.
+   */
+  configMapKeyRef: {
+    /**
+     * Name of the ConfigMap.
+     */
+    name: ResourceName;
+    /**
+     * Key within the ConfigMap.
+     */
+    key: string;
+  };
 }
 /**
  * A container image. digest (sha256:...) wins over tag when set.
@@ -593,6 +653,10 @@ export interface TemporalDatabase {
    * Connect with TLS.
    */
   ssl?: boolean;
+  /**
+   * CA certificate (PEM) that signed the server's certificate, for ssl: true; with it the host name is verified, without it TLS is used unverified.
+   */
+  caCert?: OptionalSecretValue;
 }
 /**
  * Scheduling and runtime options shared by every component (merged into each node marked x-retool-pod-options).
@@ -621,9 +685,29 @@ export interface PodOptions {
    */
   podLabels?: StringMap;
   /**
-   * Extra environment variables (NAME: value); win over retool.env and the chart's own.
+   * Extra environment variables (NAME: string, {secretKeyRef} or {configMapKeyRef}); win over retool.env and the chart's own.
    */
   env?: EnvMap;
+  /**
+   * Whole existing Secrets or ConfigMaps as environment variables of the main container (e.g. SSO or SMTP settings).
+   */
+  extraEnvFrom?: EnvFromSource[];
+  /**
+   * Extra pod volumes.
+   */
+  extraVolumes?: Volume[];
+  /**
+   * Extra mounts of the main container (of extraVolumes).
+   */
+  extraVolumeMounts?: VolumeMount[];
+  /**
+   * Extra containers beside the main one (sidecars).
+   */
+  extraContainers?: Container[];
+  /**
+   * Containers run to completion before the main one starts (after the chart's own).
+   */
+  initContainers?: Container[];
   /**
    * PriorityClass of the pods; empty inherits.
    */
@@ -721,47 +805,153 @@ export interface TopologySpreadConstraint {
   nodeTaintsPolicy?: 'Honor' | 'Ignore';
 }
 /**
- * Pod security context; merged key by key over the chart's restricted baseline.
+ * A volume mounted into the container.
  */
-export interface PodSecurityContext {
+export interface VolumeMount {
   /**
-   * Refuse to start containers running as root.
+   * Name of a volume of the pod.
    */
-  runAsNonRoot?: boolean;
+  name: ResourceName;
   /**
-   * UID of the container processes.
+   * Absolute path in the container.
    */
-  runAsUser?: number;
+  mountPath: string;
   /**
-   * GID of the container processes.
+   * Path within the volume.
    */
-  runAsGroup?: number;
+  subPath?: string;
   /**
-   * GID owning mounted volumes.
+   * Mount read-only.
    */
-  fsGroup?: number;
-  /**
-   * OnRootMismatch or Always.
-   */
-  fsGroupChangePolicy?: 'OnRootMismatch' | 'Always';
-  /**
-   * Extra GIDs.
-   */
-  supplementalGroups?: number[];
-  seccompProfile?: SeccompProfile;
+  readOnly?: boolean;
 }
 /**
- * Seccomp profile.
+ * An extra container (sidecar or init container); the preset's container security baseline is merged under its securityContext.
  */
-export interface SeccompProfile {
+export interface Container {
   /**
-   * RuntimeDefault, Localhost or Unconfined.
+   * Container name.
    */
-  type: 'RuntimeDefault' | 'Localhost' | 'Unconfined';
+  name: ResourceName;
   /**
-   * Profile file for type Localhost.
+   * Image reference.
    */
-  localhostProfile?: string;
+  image: string;
+  /**
+   * Pull policy.
+   */
+  imagePullPolicy?: 'IfNotPresent' | 'Always' | 'Never';
+  /**
+   * Entrypoint.
+   */
+  command?: string[];
+  /**
+   * Arguments.
+   */
+  args?: string[];
+  /**
+   * Working directory.
+   */
+  workingDir?: string;
+  /**
+   * Environment variables.
+   */
+  env?: ContainerEnvVar[];
+  /**
+   * Whole Secrets or ConfigMaps as env.
+   */
+  envFrom?: EnvFromSource[];
+  /**
+   * Ports.
+   */
+  ports?: {
+    /**
+     * Port name.
+     */
+    name?: string;
+    /**
+     * Port number.
+     */
+    containerPort: Port;
+    /**
+     * TCP, UDP or SCTP.
+     */
+    protocol?: 'TCP' | 'UDP' | 'SCTP';
+  }[];
+  resources?: Resources;
+  /**
+   * Volume mounts.
+   */
+  volumeMounts?: VolumeMount[];
+  securityContext?: ContainerSecurityContext;
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  startupProbe?: Probe;
+  /**
+   * Always makes an init container a native sidecar (Kubernetes >= 1.29).
+   */
+  restartPolicy?: 'Always';
+}
+/**
+ * An environment variable of an extra container.
+ */
+export interface ContainerEnvVar {
+  /**
+   * Variable name.
+   */
+  name: string;
+  /**
+   * Literal value.
+   */
+  value?: string;
+  /**
+   * Where the value comes from.
+   */
+  valueFrom?: {
+    /**
+     * A key of an existing Secret.
+     */
+    secretKeyRef?: {
+      /**
+       * Secret name.
+       */
+      name: ResourceName;
+      /**
+       * Key.
+       */
+      key: string;
+      /**
+       * Start even if missing.
+       */
+      optional?: boolean;
+    };
+    /**
+     * A key of an existing ConfigMap.
+     */
+    configMapKeyRef?: {
+      /**
+       * ConfigMap name.
+       */
+      name: ResourceName;
+      /**
+       * Key.
+       */
+      key: string;
+      /**
+       * Start even if missing.
+       */
+      optional?: boolean;
+    };
+    /**
+     * A field of the pod.
+     */
+    fieldRef?: {
+      /**
+       * e.g. status.podIP.
+       */
+      fieldPath: string;
+    };
+  };
 }
 /**
  * Container security context; merged key by key over the chart's restricted baseline.
@@ -806,6 +996,109 @@ export interface Capabilities {
    * Capabilities to drop.
    */
   drop?: string[];
+}
+/**
+ * Seccomp profile.
+ */
+export interface SeccompProfile {
+  /**
+   * RuntimeDefault, Localhost or Unconfined.
+   */
+  type: 'RuntimeDefault' | 'Localhost' | 'Unconfined';
+  /**
+   * Profile file for type Localhost.
+   */
+  localhostProfile?: string;
+}
+/**
+ * A container probe.
+ */
+export interface Probe {
+  /**
+   * HTTP GET check.
+   */
+  httpGet?: {
+    /**
+     * Path.
+     */
+    path?: string;
+    /**
+     * Port number or name.
+     */
+    port: number | string;
+    /**
+     * HTTP or HTTPS.
+     */
+    scheme?: 'HTTP' | 'HTTPS';
+  };
+  /**
+   * TCP connect check.
+   */
+  tcpSocket?: {
+    /**
+     * Port number or name.
+     */
+    port: number | string;
+  };
+  /**
+   * Command check.
+   */
+  exec?: {
+    /**
+     * Command and arguments.
+     */
+    command: string[];
+  };
+  /**
+   * Delay before the first check.
+   */
+  initialDelaySeconds?: number;
+  /**
+   * Seconds between checks.
+   */
+  periodSeconds?: number;
+  /**
+   * Timeout of one check.
+   */
+  timeoutSeconds?: number;
+  /**
+   * Failures before acting.
+   */
+  failureThreshold?: number;
+  /**
+   * Successes before healthy.
+   */
+  successThreshold?: number;
+}
+/**
+ * Pod security context; merged key by key over the chart's restricted baseline.
+ */
+export interface PodSecurityContext {
+  /**
+   * Refuse to start containers running as root.
+   */
+  runAsNonRoot?: boolean;
+  /**
+   * UID of the container processes.
+   */
+  runAsUser?: number;
+  /**
+   * GID of the container processes.
+   */
+  runAsGroup?: number;
+  /**
+   * GID owning mounted volumes.
+   */
+  fsGroup?: number;
+  /**
+   * OnRootMismatch or Always.
+   */
+  fsGroupChangePolicy?: 'OnRootMismatch' | 'Always';
+  /**
+   * Extra GIDs.
+   */
+  supplementalGroups?: number[];
+  seccompProfile?: SeccompProfile;
 }
 /**
  * HorizontalPodAutoscaler (autoscaling/v2). Enabling it requires removing the fixed count: replicas: null.

@@ -2,7 +2,7 @@ import { lintSchema } from '../schema/lint.js';
 import { expandPodOptions, publishedSchema } from '../schema/normalize.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 import { schemaDefaults } from './defaults.js';
-import { buildDatabases, buildTemporalServices, buildTopology, type Component, type Database, type TemporalService } from './topology.js';
+import { buildDatabases, buildPodSecurityPresets, buildTemporalServices, buildTopology, type Component, type Database, type TemporalService } from './topology.js';
 
 /** Everything every emitter reads; built once from the source schema. */
 export interface ChartModel {
@@ -15,6 +15,8 @@ export interface ChartModel {
   databases: Database[];
   /** Temporal server services of temporal.mode: local. */
   temporalServices: TemporalService[];
+  /** podSecurity preset name -> pod and container security baselines of Retool's containers. */
+  podSecurityPresets: ReturnType<typeof buildPodSecurityPresets>;
   defaults: Record<string, unknown>;
   /** Default Retool version: the chart's appVersion. */
   appVersion: string;
@@ -35,6 +37,7 @@ export function buildChartModel(source: JsonSchema, options: ModelOptions): Char
     published: publishedSchema(schema),
     components: buildTopology(schema),
     temporalServices: buildTemporalServices(schema),
+    podSecurityPresets: buildPodSecurityPresets(schema),
     databases: buildDatabases(schema),
     defaults,
     appVersion: String((defaults.retool as Record<string, unknown>).version),

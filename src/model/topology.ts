@@ -1,4 +1,4 @@
-import type { ComponentAnnotation, DatabaseAnnotation, JsonSchema, TemporalServiceAnnotation } from '../schema/json-schema.js';
+import type { ComponentAnnotation, ComponentPort, DatabaseAnnotation, ImageAnnotation, JsonSchema, PodSecurityAnnotation, SandboxMode, TemporalServiceAnnotation } from '../schema/json-schema.js';
 
 /** One Retool workload, as the generator sees it: everything comes from the component's schema annotation. */
 export interface Component {
@@ -10,15 +10,28 @@ export interface Component {
   serviceType: string[];
   /** Runs the backend image: gets Retool's secrets, NODE_ENV and retool.env. */
   backend: boolean;
+  /** The port its Service exposes and callers dial (the first of `ports`). */
   port: number;
+  ports: ComponentPort[];
+  /** Container args from the image's annotation; empty: the image's own start. */
+  args: string[];
   replicable: boolean;
   enabledBy?: string;
   ingress: boolean;
-  probePath: string;
+  probe: { path: string; port: string };
+  /** Env the chart sets by default: the image's, the component's tuning, the ports' listen env; sorted. */
   env: Array<{ name: string; value: string }>;
+  /** Paths the image writes, each with a volume name: emptyDirs there under podSecurity: restricted. */
+  writable: Array<{ name: string; path: string }>;
   urlEnv?: string;
-  /** Components (resolved) whose URL this one is told. */
+  /** Components it has an edge to that publish a URL: it is told each URL (their urlEnv). */
   discovers: Array<{ key: string; name: string; urlEnv: string; port: number; enabledBy?: string }>;
+  /** Its SERVICE_TYPE includes DB_CONNECTOR, so the Java database connector applies (javaDbConnector value). */
+  javaDbConnector?: NonNullable<ImageAnnotation['javaDbConnector']>;
+  /** Sandbox modes of a sandboxed component (its `sandbox` value), without their source notes. */
+  sandboxModes?: Record<string, Omit<SandboxMode, 'source'>>;
+  /** Has a Service: something calls it or it takes ingress. */
+  exposed: boolean;
   sandboxed: boolean;
   edges: string[];
   /** Components this one calls (its component edges), with the port they listen on. */
@@ -27,7 +40,8 @@ export interface Component {
   calledBy: Array<{ key: string; name: string }>;
   /** Databases this component connects to (its database edges), in schema order. */
   databases: Database[];
-  talksTo: { temporal: boolean; resources: boolean };
+  talksTo: { temporal: boolean; resources: boolean; sourceControl: boolean };
+  source: string;
 }
 
 /** A PostgreSQL database of the values API, from its `x-retool-database` annotation. */
@@ -50,33 +64,67 @@ export function buildTopology(schema: JsonSchema): Component[] {
   const nodes = schema.properties?.components?.properties ?? {};
   const annotations = Object.entries(nodes).map(([key, node]) => ({ key, a: node['x-retool-component'] as ComponentAnnotation }));
   const byKey = new Map(annotations.map(({ key, a }) => [key, a]));
-  return annotations.map(({ key, a }) => ({
-    key,
-    name: a.name,
-    image: a.image,
-    serviceType: a.serviceType ?? [],
-    backend: a.image === BACKEND_IMAGE,
-    port: a.port,
-    replicable: a.replicable,
-    enabledBy: a.enabledBy,
-    ingress: a.ingress === true,
-    probePath: a.probePath,
-    env: Object.entries(a.env ?? {}).sort(([x], [y]) => x.localeCompare(y)).map(([name, value]) => ({ name, value })),
-    urlEnv: a.urlEnv,
-    discovers: (a.discovers ?? []).map((target) => {
-      const t = annotations.find((c) => c.key === target)!.a;
-      return { key: target, name: t.name, urlEnv: t.urlEnv!, port: t.port, enabledBy: t.enabledBy };
-    }),
-    sandboxed: a.sandboxed === true,
-    edges: [...a.edges],
-    calls: a.edges.filter((edge) => byKey.has(edge)).map((edge) => ({ key: edge, name: byKey.get(edge)!.name, port: byKey.get(edge)!.port })),
-    calledBy: annotations.filter((other) => other.a.edges.includes(key)).map((other) => ({ key: other.key, name: other.a.name })),
-    databases: databases.filter((db) => a.edges.includes(db.edge)),
-    talksTo: {
-      temporal: a.edges.includes('temporal'),
-      resources: a.edges.includes('resources'),
-    },
-  }));
+  const images = schema.properties?.images?.properties ?? {};
+  return annotations.map(({ key, a }) => {
+    const image: Partial<ImageAnnotation> = images[a.image]?.['x-retool-image'] ?? {};
+    const env = {
+      ...image.env,
+      ...a.env,
+      ...Object.fromEntries(a.ports.filter((p) => p.env).map((p) => [p.env!, String(p.port)])),
+    };
+    const calledBy = annotations.filter((other) => other.a.edges.includes(key)).map((other) => ({ key: other.key, name: other.a.name }));
+    return {
+      key,
+      name: a.name,
+      image: a.image,
+      serviceType: a.serviceType ?? [],
+      backend: a.image === BACKEND_IMAGE,
+      port: a.ports[0].port,
+      ports: a.ports,
+      args: image.args ?? [],
+      replicable: a.replicable,
+      enabledBy: a.enabledBy,
+      ingress: a.ingress === true,
+      probe: a.probe,
+      env: Object.entries(env).sort(([x], [y]) => x.localeCompare(y)).map(([name, value]) => ({ name, value })),
+      writable: (image.writablePaths ?? []).map((path) => ({ name: volumeName(path), path })),
+      urlEnv: a.urlEnv,
+      // Only backend-image containers read these URLs (Retool's manifests give code-executor none).
+      discovers: a.edges.filter((edge) => a.image === BACKEND_IMAGE && byKey.get(edge)?.urlEnv).map((target) => {
+        const t = byKey.get(target)!;
+        // A target switched on by the same value as this component needs no condition of its own.
+        return { key: target, name: t.name, urlEnv: t.urlEnv!, port: t.ports[0].port, enabledBy: t.enabledBy === a.enabledBy ? undefined : t.enabledBy };
+      }),
+      javaDbConnector: image.javaDbConnector && (a.serviceType ?? []).includes(image.javaDbConnector.before) ? image.javaDbConnector : undefined,
+      sandboxModes: a.sandboxed ? withoutSource(schema.properties?.components?.properties?.[key]?.properties?.sandbox?.['x-retool-sandbox'] ?? {}) : undefined,
+      exposed: a.ingress === true || annotations.some((other) => other.a.edges.includes(key)),
+      sandboxed: a.sandboxed === true,
+      edges: [...a.edges],
+      calls: a.edges.filter((edge) => byKey.has(edge)).map((edge) => ({ key: edge, name: byKey.get(edge)!.name, port: byKey.get(edge)!.ports[0].port })),
+      calledBy,
+      databases: databases.filter((db) => a.edges.includes(db.edge)),
+      talksTo: {
+        temporal: a.edges.includes('temporal'),
+        resources: a.edges.includes('resources'),
+        sourceControl: a.edges.includes('sourceControl'),
+      },
+      source: a.source,
+    };
+  });
+}
+
+/** A volume name for a writable path: its segments joined by dashes (`/usr/local/retool-git-repo` -> `usr-local-retool-git-repo`). */
+export function volumeName(path: string): string {
+  return path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '') || 'root';
+}
+
+function withoutSource<T extends { source: string }>(table: Record<string, T>): Record<string, Omit<T, 'source'>> {
+  return Object.fromEntries(Object.entries(table).map(([key, { source: _source, ...rest }]) => [key, rest]));
+}
+
+/** The podSecurity presets' baselines (`x-retool-pod-security`), without their source notes. */
+export function buildPodSecurityPresets(schema: JsonSchema): Record<string, Omit<PodSecurityAnnotation[string], 'source'>> {
+  return withoutSource(schema.properties?.podSecurity?.['x-retool-pod-security'] ?? {});
 }
 
 /** Names of the components with an edge to a dependency (e.g. who may connect to the storage database). */

@@ -29,6 +29,9 @@ export interface JsonSchema {
   'x-retool-pod-options'?: boolean;
   'x-retool-temporal-service'?: TemporalServiceAnnotation;
   'x-retool-database'?: DatabaseAnnotation;
+  'x-retool-image'?: ImageAnnotation;
+  'x-retool-sandbox'?: Record<string, SandboxMode>;
+  'x-retool-pod-security'?: PodSecurityAnnotation;
   /** An override object merged over a chart baseline: its keys need no defaults. */
   'x-retool-sparse'?: boolean;
   [keyword: string]: unknown;
@@ -42,25 +45,64 @@ export interface ComponentAnnotation {
   image: string;
   /** SERVICE_TYPE roles; absent for containers that are not the backend image. */
   serviceType?: string[];
-  port: number;
+  /** Container ports; the first is the one the component's Service exposes and callers dial. */
+  ports: ComponentPort[];
   /** false: exactly one pod, Recreate strategy, no replicas key. */
   replicable: boolean;
   /** Dotted values path of a boolean that turns the component on; always on when absent. */
   enabledBy?: string;
   /** Takes client traffic through the chart's Service and Ingress. */
   ingress?: boolean;
-  probePath: string;
-  /** Static env every container of the component gets. */
+  /** HTTP health check used by the startup, readiness and liveness probes. */
+  probe: { path: string; port: string };
+  /** Tuning env the component gets by default (any user env map wins). */
   env?: Record<string, string>;
   /** Name of the env var through which other components learn this component's URL. */
   urlEnv?: string;
-  /** Components whose URL (their urlEnv) this component is told. */
-  discovers?: string[];
-  /** Has a `sandbox` value: nsjail (privileged) or none (CONTAINER_UNPRIVILEGED_MODE). */
+  /** Has a `sandbox` value: nsjail (privileged), seccomp or none (CONTAINER_UNPRIVILEGED_MODE). */
   sandboxed?: boolean;
-  /** Outbound network edges: other components (by key) or storageDatabase, retoolDatabase, temporal, resources. */
+  /**
+   * Outbound network edges: other components (by key), databases, temporal, resources, sourceControl.
+   * A component is told the URL (urlEnv) of every component it has an edge to, so every URL it knows is allowed.
+   */
   edges: string[];
+  /** Where the facts come from (Retool's own manifests). */
+  source: string;
 }
+
+export interface ComponentPort {
+  /** Port name (IANA_SVC_NAME). */
+  name: string;
+  port: number;
+  /** Env var that tells the process to listen on this port. */
+  env?: string;
+}
+
+/** Runtime facts of an image (`x-retool-image` on images.<key>), from Retool's own manifests. */
+export interface ImageAnnotation {
+  /** Container args replacing the image's CMD (the ENTRYPOINT stays); absent: the image default. */
+  args?: string[];
+  /** Env every container of the image gets. */
+  env?: Record<string, string>;
+  /** Paths the processes write; writable emptyDirs there under podSecurity: restricted. */
+  writablePaths: string[];
+  /** The Java database connector: a SERVICE_TYPE role before `optOutFrom`, an opt-out env from then on. */
+  javaDbConnector?: { role: string; before: string; optOutFrom: string; optOutEnv: string };
+  source: string;
+}
+
+/** One code-executor sandbox mode (`x-retool-sandbox` on its sandbox value). */
+export interface SandboxMode {
+  pod?: { hostUsers?: boolean };
+  /** Replaces the preset's container security baseline. */
+  container?: Record<string, unknown>;
+  env: Record<string, string>;
+  minKubeVersion?: string;
+  source: string;
+}
+
+/** Security baselines of the podSecurity presets (`x-retool-pod-security`). */
+export type PodSecurityAnnotation = Record<string, { pod: Record<string, unknown>; container: Record<string, unknown>; source: string }>;
 
 /** A PostgreSQL database Retool may use (a top-level values key with mode embedded/external). */
 export interface DatabaseAnnotation {
@@ -87,6 +129,9 @@ export interface TemporalServiceAnnotation {
   service: string;
   grpcPort: number;
   membershipPort: number;
+  /** false for a service that opens no gRPC listener of its own (Temporal's worker): no gRPC port, no probe. */
+  servesGrpc: boolean;
+  source: string;
 }
 
 export const SCHEMA_DRAFT = 'http://json-schema.org/draft-07/schema#';

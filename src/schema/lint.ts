@@ -1,9 +1,9 @@
 import { IssuesError, type Issue } from '../issue.js';
-import { ANNOTATION_KEYWORDS, SCHEMA_DRAFT, deref, isObject, type ComponentAnnotation, type JsonSchema } from './json-schema.js';
+import { ANNOTATION_KEYWORDS, SCHEMA_DRAFT, deref, isObject, type ComponentAnnotation, type ImageAnnotation, type JsonSchema } from './json-schema.js';
 import { visit } from './normalize.js';
 
 /** Outbound edge targets that are neither components nor databases (those are annotated in the schema). */
-export const DEPENDENCY_EDGES = ['temporal', 'resources'] as const;
+export const DEPENDENCY_EDGES = ['temporal', 'resources', 'sourceControl'] as const;
 
 type Rule = (schema: JsonSchema) => Array<{ path: string; detail?: string }>;
 
@@ -152,8 +152,20 @@ function componentProblems(schema: JsonSchema): Array<{ path: string; detail: st
     if (names.has(a.name)) problem(`name ${a.name} is used twice`);
     names.add(a.name);
     if (!images[a.image]) problem(`image ${a.image} is not a key of images`);
-    if (!Number.isInteger(a.port) || a.port < 1 || a.port > 65535) problem(`port must be a TCP port, got ${a.port}`);
-    if (typeof a.probePath !== 'string' || !a.probePath.startsWith('/')) problem('probePath must be an absolute HTTP path');
+    const image = images[a.image]?.['x-retool-image'] as ImageAnnotation | undefined;
+    if (!isObject(image) || !Array.isArray(image.writablePaths) || typeof image.source !== 'string') problem(`image ${a.image} needs x-retool-image with writablePaths and source`);
+    else if (image.writablePaths.some((w) => !w.startsWith('/'))) problem(`image ${a.image} writablePaths must be absolute`);
+    if (!Array.isArray(a.ports) || a.ports.length === 0) problem('ports must list at least one port');
+    const portNames = new Set<string>();
+    for (const port of Array.isArray(a.ports) ? a.ports : []) {
+      if (!Number.isInteger(port.port) || port.port < 1 || port.port > 65535) problem(`port must be a TCP port, got ${port.port}`);
+      if (!/^[a-z]([-a-z0-9]{0,13}[a-z0-9])?$/.test(port.name ?? '') || portNames.has(port.name)) problem(`port name ${port.name} must be a unique IANA service name`);
+      portNames.add(port.name);
+      if (port.env !== undefined && !/^[A-Z][A-Z0-9_]*$/.test(port.env)) problem(`port env ${port.env} must be an UPPER_CASE env name`);
+    }
+    if (typeof a.probe?.path !== 'string' || !a.probe.path.startsWith('/')) problem('probe.path must be an absolute HTTP path');
+    if (!portNames.has(a.probe?.port)) problem(`probe.port ${a.probe?.port} must name one of the ports`);
+    if (typeof a.source !== 'string' || a.source.length < 10) problem('source must say where the runtime facts come from');
     if (typeof a.replicable !== 'boolean') problem('replicable must be true or false');
     if (a.replicable !== ('replicas' in (node.properties ?? {}))) problem('a replicas property exists exactly when replicable is true');
     if (Boolean(a.sandboxed) !== ('sandbox' in (node.properties ?? {}))) problem('a sandbox property exists exactly when sandboxed is true');
@@ -164,10 +176,6 @@ function componentProblems(schema: JsonSchema): Array<{ path: string; detail: st
       if (!keys.includes(edge) && !databaseEdges.includes(edge) && !(DEPENDENCY_EDGES as readonly string[]).includes(edge)) problem(`unknown edge target ${edge}`);
     }
     if (!Array.isArray(a.edges)) problem('edges must be a list');
-    for (const target of a.discovers ?? []) {
-      const t = components[target]?.['x-retool-component'] as ComponentAnnotation | undefined;
-      if (!t?.urlEnv) problem(`discovers ${target}, which is not a component with urlEnv`);
-    }
   }
   return bad;
 }

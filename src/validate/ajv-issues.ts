@@ -155,7 +155,8 @@ function oneOfIssues(entry: CompiledSchema, error: ErrorObject, subs: Array<{ er
     });
     if (unknownKeys.length && !details.length) return out;
   }
-  const got = details.length ? `: ${details.join('; ')}` : `, got ${describeValue(data)}`;
+  const quotable = (typeof data === 'number' || typeof data === 'boolean') && branches.some((branch) => typeMatches(entry.root, branch, 'text'));
+  const got = details.length ? `: ${details.join('; ')}` : `, got ${describeValue(data)}${quotable ? '; quote it in YAML to make it a string' : ''}`;
   out.unshift({ path, segments, message: `must be ${forms}${got}` });
   return out;
 }

@@ -14,18 +14,55 @@ Usage: {{ include "retool.env.secret" (dict "root" $ "key" "license-key") | from
 {{- end -}}
 
 {{- /*
-retool.env.backend: what every backend-image container needs: role, Node mode and Retool's own secrets.
-Usage: (dict "root" $ "serviceType" "MAIN_BACKEND,DB_CONNECTOR")
+retool.env.backend: what every backend-image container needs: its SERVICE_TYPE roles, Retool's own secrets,
+the externally visible URL and the cookie mode. With .java (components whose roles include the database
+connector), the Java database connector follows retool's version: before .java.optOutFrom it is a role in
+SERVICE_TYPE (ahead of .java.before), from then on it runs unless .java.optOutEnv=true.
+Usage: (dict "root" $ "serviceType" (list "MAIN_BACKEND" "DB_CONNECTOR") "java" (dict "enabled" true "role" ...))
 */ -}}
 {{- define "retool.env.backend" -}}
-{{- $env := dict "NODE_ENV" (dict "value" "production") -}}
-{{- if .serviceType -}}
-{{- $_ := set $env "SERVICE_TYPE" (dict "value" .serviceType) -}}
+{{- $env := dict -}}
+{{- $roles := .serviceType -}}
+{{- with .java -}}
+{{- $optedOut := semverCompare (printf ">=%s-0" .optOutFrom) (include "retool.backendVersion" $.root) -}}
+{{- if and .enabled (not $optedOut) -}}
+{{- $at := 0 -}}
+{{- range $i, $role := $roles }}{{ if eq $role $.java.before }}{{ $at = $i }}{{ end }}{{ end -}}
+{{- $roles = concat (slice $roles 0 $at) (list .role) (slice $roles $at) -}}
+{{- else if and (not .enabled) $optedOut -}}
+{{- $_ := set $env .optOutEnv (dict "value" "true") -}}
+{{- end -}}
+{{- end -}}
+{{- if $roles -}}
+{{- $_ := set $env "SERVICE_TYPE" (dict "value" (join "," $roles)) -}}
 {{- end -}}
 {{- $_ := set $env "LICENSE_KEY" (include "retool.env.secret" (dict "root" .root "key" "license-key") | fromJson) -}}
 {{- $_ = set $env "ENCRYPTION_KEY" (include "retool.env.secret" (dict "root" .root "key" "encryption-key") | fromJson) -}}
 {{- $_ = set $env "JWT_SECRET" (include "retool.env.secret" (dict "root" .root "key" "jwt-secret") | fromJson) -}}
+{{- $r := .root.Values.retool -}}
+{{- $ingress := .root.Values.ingress -}}
+{{- /* Browsers drop Secure cookies over plain HTTP: login through an ingress without TLS needs COOKIE_INSECURE. */ -}}
+{{- $cookieInsecure := and $ingress.enabled (not $ingress.tls.enabled) -}}
+{{- if kindIs "bool" $r.cookieInsecure }}{{ $cookieInsecure = $r.cookieInsecure }}{{ end -}}
+{{- $_ = set $env "COOKIE_INSECURE" (dict "value" (toString $cookieInsecure)) -}}
+{{- $baseDomain := $r.baseDomain | default "" -}}
+{{- if and (not $baseDomain) $ingress.enabled -}}
+{{- $baseDomain = printf "%s://%s" (ternary "https" "http" $ingress.tls.enabled) $ingress.host -}}
+{{- end -}}
+{{- if $baseDomain -}}
+{{- $_ = set $env "BASE_DOMAIN" (dict "value" $baseDomain) -}}
+{{- end -}}
 {{- toJson $env -}}
+{{- end -}}
+
+{{- /*
+retool.backendVersion: the X.Y.Z version the backend image runs: the leading X.Y.Z of images.backend.tag
+when one is set, else retool.version (a digest-pinned image keeps retool.version).
+*/ -}}
+{{- define "retool.backendVersion" -}}
+{{- $tag := .Values.images.backend.tag | default "" -}}
+{{- $fromTag := regexFind "^[0-9]+\\.[0-9]+\\.[0-9]+" $tag -}}
+{{- $fromTag | default .Values.retool.version -}}
 {{- end -}}
 
 {{- /*
@@ -84,12 +121,16 @@ retool.temporal.caCert: "true" when a Temporal CA certificate is in use (it is t
 {{- end -}}
 
 {{- /*
-retool.env.literal: a map NAME -> string (values.yaml env maps) as env entries.
+retool.env.literal: an env map of values.yaml (NAME -> string, {secretKeyRef} or {configMapKeyRef}) as env entries.
 */ -}}
 {{- define "retool.env.literal" -}}
 {{- $env := dict -}}
 {{- range $name, $value := . -}}
+{{- if kindIs "map" $value -}}
+{{- $_ := set $env $name (dict "valueFrom" $value) -}}
+{{- else -}}
 {{- $_ := set $env $name (dict "value" (toString $value)) -}}
+{{- end -}}
 {{- end -}}
 {{- toJson $env -}}
 {{- end -}}

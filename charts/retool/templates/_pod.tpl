@@ -67,24 +67,24 @@ annotations: {{- toYaml $annotations | nindent 2 }}
 {{- end -}}
 
 {{- /*
-retool.probes: readiness, liveness and startup probes on the named port "http".
+retool.probes: startup, readiness and liveness probes: an HTTP GET of .path on the named container port .port.
 Readiness fails fast (traffic stops), liveness is lenient (restarts are costly), startup allows ten
 minutes for first boot (migrations) before liveness starts counting.
-Usage: {{- include "retool.probes" "/api/checkHealth" | nindent 10 }}
+Usage: {{- include "retool.probes" (dict "path" "/api/checkHealth" "port" "http") | nindent 10 }}
 */ -}}
 {{- define "retool.probes" -}}
 readinessProbe:
-  httpGet: { path: {{ . }}, port: http }
+  httpGet: { path: {{ .path }}, port: {{ .port }} }
   periodSeconds: 10
   timeoutSeconds: 5
   failureThreshold: 3
 livenessProbe:
-  httpGet: { path: {{ . }}, port: http }
+  httpGet: { path: {{ .path }}, port: {{ .port }} }
   periodSeconds: 30
   timeoutSeconds: 10
   failureThreshold: 5
 startupProbe:
-  httpGet: { path: {{ . }}, port: http }
+  httpGet: { path: {{ .path }}, port: {{ .port }} }
   periodSeconds: 10
   timeoutSeconds: 5
   failureThreshold: 60
@@ -109,30 +109,46 @@ Usage: {{ include "retool.merge" (dict "base" $baseline "override" $values) | fr
 {{- end -}}
 
 {{- /*
-retool.securityContext.pod: the pod security context: Pod Security Standards "restricted" (non-root UID/GID 10001, above any host user range,
-RuntimeDefault seccomp), or for a privileged sandbox only the seccomp profile; podSecurityContext overrides.
-Usage: (dict "pod" $pod "privileged" false)
+retool.podSecurity.chart: JSON {pod, container}: the security baseline of the pods the chart runs for
+itself (Temporal, its setup Job, wait containers), whatever podSecurity says: Pod Security Standards
+restricted under UID/GID 10001, which these images support.
 */ -}}
-{{- define "retool.securityContext.pod" -}}
-{{- $baseline := dict "seccompProfile" (dict "type" "RuntimeDefault") -}}
-{{- if not .privileged -}}
-{{- $baseline = merge $baseline (dict "runAsNonRoot" true "runAsUser" 10001 "runAsGroup" 10001 "fsGroup" 10001) -}}
-{{- end -}}
-{{- toYaml (include "retool.merge" (dict "base" $baseline "override" .pod.podSecurityContext) | fromJson) -}}
+{{- define "retool.podSecurity.chart" -}}
+{{- toJson (dict
+  "pod" (dict "runAsNonRoot" true "runAsUser" 10001 "runAsGroup" 10001 "fsGroup" 10001 "seccompProfile" (dict "type" "RuntimeDefault"))
+  "container" (dict "allowPrivilegeEscalation" false "readOnlyRootFilesystem" true "runAsNonRoot" true "capabilities" (dict "drop" (list "ALL")))) -}}
 {{- end -}}
 
 {{- /*
-retool.securityContext.container: the container security context: no privilege escalation, no capabilities,
-read-only root filesystem (writable emptyDirs are mounted where the image writes); privileged only for a
-code-executor sandboxing with nsjail. containerSecurityContext overrides.
-Usage: (dict "pod" $pod "privileged" false)
+retool.securityContext.pod: a pod security context: .baseline (a preset's pod part) with the workload's
+podSecurityContext merged over it.
+Usage: {{- include "retool.securityContext.pod" (dict "pod" $pod "baseline" $security.pod) | nindent 8 }}
+*/ -}}
+{{- define "retool.securityContext.pod" -}}
+{{- toYaml (include "retool.merge" (dict "base" .baseline "override" .pod.podSecurityContext) | fromJson) -}}
+{{- end -}}
+
+{{- /*
+retool.securityContext.container: a container security context: .baseline (a preset's container part, or a
+sandbox mode's) with the workload's containerSecurityContext merged over it.
+Usage: {{- include "retool.securityContext.container" (dict "pod" $pod "baseline" $security.container) | nindent 12 }}
 */ -}}
 {{- define "retool.securityContext.container" -}}
-{{- $baseline := dict "privileged" true -}}
-{{- if not .privileged -}}
-{{- $baseline = dict "allowPrivilegeEscalation" false "readOnlyRootFilesystem" true "runAsNonRoot" true "capabilities" (dict "drop" (list "ALL")) -}}
+{{- toYaml (include "retool.merge" (dict "base" .baseline "override" .pod.containerSecurityContext) | fromJson) -}}
 {{- end -}}
-{{- toYaml (include "retool.merge" (dict "base" $baseline "override" .pod.containerSecurityContext) | fromJson) -}}
+
+{{- /*
+retool.pod.extraContainers: a list of operator containers (extraContainers or initContainers) with the
+preset's container baseline merged under each one's own securityContext, so they pass the same policy.
+Usage: {{ include "retool.pod.extraContainers" (dict "containers" $pod.extraContainers "baseline" $preset.container) }}
+*/ -}}
+{{- define "retool.pod.extraContainers" -}}
+{{- $out := list -}}
+{{- range .containers -}}
+{{- $security := include "retool.merge" (dict "base" $.baseline "override" .securityContext) | fromJson -}}
+{{- $out = append $out (merge (dict "securityContext" $security) (omit . "securityContext")) -}}
+{{- end -}}
+{{- toYaml $out -}}
 {{- end -}}
 
 {{- /*
@@ -150,4 +166,12 @@ Usage: {{ $pod = include "retool.pod.defaultSpread" (dict "pod" $pod "replicated
   (dict "maxSkew" 1 "topologyKey" "topology.kubernetes.io/zone" "whenUnsatisfiable" "ScheduleAnyway")) -}}
 {{- end -}}
 {{- toJson $pod -}}
+{{- end -}}
+
+{{- /*
+retool.podSecurity.presets: JSON preset name -> {pod, container}, the security baselines of Retool's
+containers; generated from podSecurity's x-retool-pod-security annotation in schema/retool.schema.json.
+*/ -}}
+{{- define "retool.podSecurity.presets" -}}
+{"compatible":{"pod":{"seccompProfile":{"type":"RuntimeDefault"}},"container":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["NET_RAW"]}}},"restricted":{"pod":{"runAsNonRoot":true,"runAsUser":10001,"runAsGroup":10001,"fsGroup":10001,"seccompProfile":{"type":"RuntimeDefault"}},"container":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"runAsNonRoot":true,"capabilities":{"drop":["ALL"]}}}}
 {{- end -}}

@@ -25,6 +25,9 @@ Usage: {{ include "retool.secrets.inUse" $ | fromJson }}
 {{- $persistence := $v.temporal.local.persistence -}}
 {{- if and (eq $v.temporal.mode "local") (eq $persistence.database "external") -}}
 {{- $_ := set $s "temporal-db-password" $persistence.external.password -}}
+{{- if and $persistence.external.ssl (include "retool.secretGiven" $persistence.external.caCert) -}}
+{{- $_ := set $s "temporal-db-ca-cert" $persistence.external.caCert -}}
+{{- end -}}
 {{- end -}}
 {{- $tls := $v.temporal.external.tls -}}
 {{- if and (eq $v.temporal.mode "external") $tls.enabled -}}

@@ -13,11 +13,30 @@ Temporal's databases: the storage database's server, or temporal.local.persisten
 */ -}}
 {{- define "retool.temporal.persistence" -}}
 {{- $p := .Values.temporal.local.persistence -}}
+{{- $ca := hasKey (include "retool.secrets.inUse" . | fromJson) "temporal-db-ca-cert" -}}
 {{- if eq $p.database "external" -}}
-{{- toJson (dict "host" $p.external.host "port" (int $p.external.port) "user" $p.external.user "ssl" $p.external.ssl "passwordKey" "temporal-db-password") -}}
+{{- toJson (dict "host" $p.external.host "port" (int $p.external.port) "user" $p.external.user "ssl" $p.external.ssl "passwordKey" "temporal-db-password" "caCert" $ca) -}}
 {{- else -}}
 {{- $c := include "retool.database.connection" (dict "root" . "values" "database") | fromJson -}}
-{{- toJson (dict "host" $c.host "port" (int $c.port) "user" $c.user "ssl" $c.ssl "passwordKey" $c.passwordKey) -}}
+{{- toJson (dict "host" $c.host "port" (int $c.port) "user" $c.user "ssl" $c.ssl "passwordKey" $c.passwordKey "caCert" false) -}}
+{{- end -}}
+{{- end -}}
+
+{{- /*
+retool.temporal.dbCaVolume: the volume holding the CA of Temporal's PostgreSQL server (when one is given),
+mounted at /etc/temporal/db-ca: with it both the server and temporal-sql-tool verify the host name; without
+it TLS is used unverified (both verify by default and would refuse a server they cannot check).
+Usage: {{- include "retool.temporal.dbCaVolume" . | nindent 8 }}   (empty without a CA)
+*/ -}}
+{{- define "retool.temporal.dbCaVolume" -}}
+{{- if (include "retool.temporal.persistence" . | fromJson).caCert -}}
+{{- $ca := include "retool.secretKeyRef" (dict "root" . "key" "temporal-db-ca-cert") | fromYaml -}}
+- name: db-ca
+  secret:
+    secretName: {{ $ca.name }}
+    items:
+      - key: {{ $ca.key }}
+        path: ca.crt
 {{- end -}}
 {{- end -}}
 
@@ -69,7 +88,7 @@ the database, not the Kubernetes API.
     requests: { cpu: 10m, memory: 32Mi }
     limits: { cpu: 100m, memory: 64Mi }
   securityContext:
-    {{- include "retool.securityContext.container" (dict "pod" (dict) "privileged" false) | nindent 4 }}
+    {{- include "retool.securityContext.container" (dict "pod" (dict) "baseline" (include "retool.podSecurity.chart" . | fromJson).container) | nindent 4 }}
 {{- end -}}
 
 {{- /*

@@ -1,0 +1,256 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FIXTURES, GOLDEN, fixtureNames } from './support/paths.js';
+import { byKind, envOf, parseManifests, type K8sObject } from './support/render.js';
+
+/**
+ * The runtime contract of Retool's containers, written here independently of the schema annotations that
+ * generate the chart, so a regression anywhere (schema, model, template) is caught by name. Every fact is
+ * what Retool's own manifests do: tryretool/retool-helm 6.11.21 (charts/retool/templates/deployment_backend.yaml,
+ * deployment_jobs.yaml, _workers.tpl, deployment_workflows.yaml, deployment_code_executor.yaml) and
+ * tryretool/retool-onpremise (kubernetes/retool-container.yaml, compose.yaml).
+ */
+const BACKEND_START = ['bash', '-c', './docker_scripts/wait-for-it.sh -t 0 $POSTGRES_HOST:$POSTGRES_PORT; ./docker_scripts/start_api.sh'];
+
+interface Role {
+  /** Container args; undefined: the image's own start (no args, no command). */
+  args?: string[];
+  probe: { path: string; port: number };
+  /** Every port the container must declare. */
+  ports: number[];
+  /** Env names it must get, and the default value where one is fixed (null: any value). */
+  env: Record<string, string | null>;
+  serviceTypeStartsWith?: string;
+}
+
+const SECRETS = { LICENSE_KEY: null, ENCRYPTION_KEY: null, JWT_SECRET: null };
+const STORAGE = { POSTGRES_HOST: null, POSTGRES_PORT: null, POSTGRES_DB: null, POSTGRES_USER: null, POSTGRES_PASSWORD: null };
+const BACKEND = { ...SECRETS, ...STORAGE, NODE_ENV: 'production', COOKIE_INSECURE: null };
+
+const CONTRACT: Record<string, Role> = {
+  api: {
+    args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3000 }, ports: [3000], serviceTypeStartsWith: 'MAIN_BACKEND',
+    env: { ...BACKEND, DBCONNECTOR_POSTGRES_POOL_MAX_SIZE: '10' },
+  },
+  'jobs-runner': {
+    args: BACKEND_START, probe: { path: '/api/checkJobsRunnerHealth', port: 3003 }, ports: [3003], serviceTypeStartsWith: 'JOBS_RUNNER',
+    env: { ...BACKEND },
+  },
+  'workflows-worker': {
+    args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3005 }, ports: [3005, 9090], serviceTypeStartsWith: 'WORKFLOW_TEMPORAL_WORKER',
+    env: {
+      ...BACKEND, WORKFLOW_WORKER_HEALTHCHECK_PORT: '3005', NODE_OPTIONS: '--max_old_space_size=1024', DBCONNECTOR_POSTGRES_POOL_MAX_SIZE: '100',
+      DBCONNECTOR_QUERY_TIMEOUT_MS: '5400000', DISABLE_DATABASE_MIGRATIONS: 'true', WORKFLOW_BACKEND_HOST: null, CODE_EXECUTOR_INGRESS_DOMAIN: null,
+    },
+  },
+  'workflows-backend': {
+    args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3000 }, ports: [3000], serviceTypeStartsWith: 'WORKFLOW_BACKEND',
+    env: {
+      ...BACKEND, DBCONNECTOR_POSTGRES_POOL_MAX_SIZE: '100', DBCONNECTOR_QUERY_TIMEOUT_MS: '5400000', DISABLE_DATABASE_MIGRATIONS: 'true',
+      WORKFLOW_BACKEND_HOST: null, CODE_EXECUTOR_INGRESS_DOMAIN: null,
+    },
+  },
+  'code-executor': {
+    probe: { path: '/api/checkHealth', port: 3004 }, ports: [3004],
+    env: { NODE_ENV: 'production', NODE_OPTIONS: '--max_old_space_size=1024' },
+  },
+};
+
+/** Paths Retool's backend image writes (Retool's compose volumes and Kubernetes manifests). */
+const BACKEND_WRITES = ['/tmp', '/retool_backend/autogen_ssh_keys', '/retool_backend/pv-data', '/usr/local/retool-git-repo', '/usr/local/retool-repo'];
+const TEMPORAL_ENV = ['WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_HOST', 'WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_PORT', 'WORKFLOW_TEMPORAL_CLUSTER_NAMESPACE'];
+const URL_ENV = ['WORKFLOW_BACKEND_HOST', 'CODE_EXECUTOR_INGRESS_DOMAIN'];
+
+interface Fixture {
+  name: string;
+  values: any;
+  /** The fixture's own text: a default it overrides is not checked. */
+  text: string;
+  objects: K8sObject[];
+}
+
+const fixtures: Fixture[] = fixtureNames(FIXTURES).map((name) => {
+  const text = readFileSync(join(FIXTURES, `${name}.values.yaml`), 'utf8');
+  return { name, text, values: yaml.load(text) ?? {}, objects: parseManifests(readFileSync(join(GOLDEN, `${name}.yaml`), 'utf8')) };
+});
+
+const component = (objects: K8sObject[], name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === name);
+const mainContainer = (deployment: K8sObject, name: string) => deployment.spec.template.spec.containers.find((c: any) => c.name === name);
+
+/** The numeric port a probe's named or numeric port stands for. */
+function probePort(container: any, port: string | number): number | undefined {
+  if (typeof port === 'number') return port;
+  return container.ports?.find((p: any) => p.name === port)?.containerPort;
+}
+
+for (const fixture of fixtures) {
+  test(`${fixture.name}: every Retool container starts, listens and is probed as Retool's manifests say`, () => {
+    let seen = 0;
+    for (const [name, role] of Object.entries(CONTRACT)) {
+      const deployment = component(fixture.objects, name);
+      if (!deployment) continue;
+      seen += 1;
+      const c = mainContainer(deployment, name);
+      assert.ok(c, `${name} container`);
+      assert.equal(c.args, role.args, `${name} args`);
+      assert.is(c.command, undefined, `${name} keeps the image's entrypoint`);
+      for (const port of role.ports) assert.ok(c.ports.some((p: any) => p.containerPort === port), `${name} declares port ${port}`);
+      for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+        const http = c[probe]?.httpGet;
+        assert.ok(http, `${name} ${probe}`);
+        assert.is(http.path, role.probe.path, `${name} ${probe} path`);
+        assert.is(probePort(c, http.port), role.probe.port, `${name} ${probe} port`);
+      }
+      const env = envOf(c);
+      for (const [envName, value] of Object.entries(role.env)) {
+        assert.ok(env.has(envName), `${name} lacks ${envName}`);
+        if (value !== null && !fixture.text.includes(envName)) assert.is(env.get(envName).value, value, `${name} ${envName}`);
+      }
+      if (role.serviceTypeStartsWith) assert.ok(String(env.get('SERVICE_TYPE')?.value).startsWith(role.serviceTypeStartsWith), `${name} SERVICE_TYPE`);
+      else assert.not.ok(env.has('SERVICE_TYPE'), `${name} has no SERVICE_TYPE`);
+    }
+    assert.ok(seen >= 2, 'api and jobs-runner are always rendered');
+  });
+
+  test(`${fixture.name}: Temporal env reaches every Temporal client, jobs-runner included, or none`, () => {
+    const mode = fixture.values.temporal?.mode ?? 'retoolManaged';
+    for (const name of ['api', 'jobs-runner', 'workflows-worker', 'workflows-backend']) {
+      const deployment = component(fixture.objects, name);
+      if (!deployment) continue;
+      const env = envOf(mainContainer(deployment, name));
+      for (const envName of TEMPORAL_ENV) assert.is(env.has(envName), mode !== 'retoolManaged', `${name} ${envName} under ${mode}`);
+    }
+  });
+
+  test(`${fixture.name}: every in-release URL a container is told is a Service port it may reach`, () => {
+    const services = byKind(fixture.objects, 'Service');
+    const policies = byKind(fixture.objects, 'NetworkPolicy');
+    const policyOf = (component: string) => policies.find((p) => p.spec.podSelector.matchLabels['app.kubernetes.io/component'] === component);
+    for (const deployment of byKind(fixture.objects, 'Deployment')) {
+      const caller = deployment.metadata.labels!['app.kubernetes.io/component'];
+      for (const container of deployment.spec.template.spec.containers) {
+        for (const envName of URL_ENV) {
+          const url = envOf(container).get(envName)?.value;
+          if (!url) continue;
+          const { hostname, port } = new URL(url);
+          const service = services.find((s) => s.metadata.name === hostname);
+          assert.ok(service, `${caller} ${envName}=${url}: no Service ${hostname}`);
+          const servicePort = service!.spec.ports.find((p: any) => p.port === Number(port));
+          assert.ok(servicePort, `${caller} ${envName}=${url}: Service ${hostname} has no port ${port}`);
+          const target = service!.spec.selector['app.kubernetes.io/component'];
+          const targetPod = component(fixture.objects, target)!;
+          const targetPort = targetPod.spec.template.spec.containers[0].ports.find((p: any) => p.name === servicePort.targetPort)?.containerPort;
+          assert.ok(targetPort, `${hostname} targetPort ${servicePort.targetPort} is a container port`);
+          if (policies.length === 0) continue;
+          const out = policyOf(caller)!.spec.egress.some((rule: any) =>
+            rule.to?.some((peer: any) => peer.podSelector?.matchLabels?.['app.kubernetes.io/component'] === target) &&
+            rule.ports?.some((p: any) => p.port === targetPort));
+          assert.ok(out, `${caller}'s NetworkPolicy lets it reach ${target}:${targetPort} (${envName})`);
+          const inbound = policyOf(target)!.spec.ingress.some((rule: any) =>
+            rule.from?.some((peer: any) => peer.podSelector?.matchLabels?.['app.kubernetes.io/component'] === caller) &&
+            rule.ports?.some((p: any) => p.port === targetPort));
+          assert.ok(inbound, `${target}'s NetworkPolicy admits ${caller} on ${targetPort} (${envName})`);
+        }
+      }
+    }
+  });
+
+  test(`${fixture.name}: podSecurity preset: the images' own user and writable root, or restricted with emptyDirs where Retool writes`, () => {
+    const preset = fixture.values.podSecurity ?? 'compatible';
+    for (const name of Object.keys(CONTRACT)) {
+      const deployment = component(fixture.objects, name);
+      if (!deployment) continue;
+      const pod = deployment.spec.template.spec;
+      const c = mainContainer(deployment, name);
+      assert.is(pod.automountServiceAccountToken, false, `${name} mounts no token`);
+      // nsjail (privileged) and its seccomp variant follow the sandbox's own rule (Retool's settings exactly).
+      if (c.securityContext.privileged || c.securityContext.seccompProfile?.type === 'Localhost') continue;
+      assert.is(c.securityContext.allowPrivilegeEscalation, false, `${name} allowPrivilegeEscalation`);
+      const mounts = new Map((c.volumeMounts ?? []).map((m: any) => [m.mountPath, m.name]));
+      if (preset === 'compatible') {
+        assert.is(pod.securityContext.runAsUser, undefined, `${name} runs as the image's user`);
+        assert.not.ok(c.securityContext.readOnlyRootFilesystem, `${name} root filesystem writable`);
+        assert.equal(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' }, `${name} seccomp`);
+      } else {
+        assert.is(pod.securityContext.runAsNonRoot, true, `${name} runAsNonRoot`);
+        assert.is(c.securityContext.readOnlyRootFilesystem, true, `${name} read-only root`);
+        assert.ok(c.securityContext.capabilities?.drop?.includes('ALL'), `${name} drops ALL`);
+        const writes = c.image.includes('/backend:') ? BACKEND_WRITES : ['/tmp'];
+        for (const path of writes) {
+          const volume = pod.volumes.find((v: any) => v.name === mounts.get(path));
+          assert.ok(volume?.emptyDir, `${name} has a writable emptyDir at ${path}`);
+        }
+      }
+    }
+  });
+
+  test(`${fixture.name}: login cookies and links follow the ingress`, () => {
+    const api = component(fixture.objects, 'api')!;
+    const env = envOf(mainContainer(api, 'api'));
+    const ingress = fixture.values.ingress ?? {};
+    const retool = fixture.values.retool ?? {};
+    const cookie = retool.cookieInsecure ?? (ingress.enabled === true && ingress.tls?.enabled !== true);
+    assert.is(env.get('COOKIE_INSECURE').value, String(cookie));
+    const base = retool.baseDomain ?? (ingress.enabled ? `${ingress.tls?.enabled ? 'https' : 'http'}://${ingress.host}` : undefined);
+    assert.is(env.get('BASE_DOMAIN')?.value, base);
+  });
+}
+
+test('the Java database connector follows the Retool version: a role before 3.93, an opt-out from 3.93', () => {
+  const old = fixtures.find((f) => f.name === 'evaluation')!;
+  assert.is(envOf(mainContainer(component(old.objects, 'api')!, 'api')).get('SERVICE_TYPE').value, 'MAIN_BACKEND,JAVA_DBCONNECTOR,DB_CONNECTOR,DB_SSH_CONNECTOR');
+  const next = fixtures.find((f) => f.name === 'code-executor-seccomp')!;
+  const api = envOf(mainContainer(component(next.objects, 'api')!, 'api'));
+  assert.is(api.get('SERVICE_TYPE').value, 'MAIN_BACKEND,DB_CONNECTOR,DB_SSH_CONNECTOR');
+  assert.is(api.get('DISABLE_JAVA_DBCONNECTOR').value, 'true', 'api opted out');
+  const backend = envOf(mainContainer(component(next.objects, 'workflows-backend')!, 'workflows-backend'));
+  assert.not.ok(backend.has('DISABLE_JAVA_DBCONNECTOR'), 'workflows-backend keeps it (on by default from 3.93)');
+});
+
+test('code-executor sandboxes: nsjail privileged, seccomp without privileges, none with Retool\'s unprivileged switches', () => {
+  const executor = (name: string) => component(fixtures.find((f) => f.name === name)!.objects, 'code-executor')!;
+  const nsjail = executor('evaluation');
+  assert.equal(mainContainer(nsjail, 'code-executor').securityContext, { privileged: true });
+  const seccomp = executor('code-executor-seccomp');
+  assert.is(seccomp.spec.template.spec.hostUsers, false, 'user namespace');
+  assert.equal(mainContainer(seccomp, 'code-executor').securityContext, {
+    capabilities: { add: ['NET_ADMIN'] }, procMount: 'Unmasked', seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/retool-nsjail.json' },
+  });
+  const none = envOf(mainContainer(executor('code-executor-unsandboxed'), 'code-executor'));
+  assert.is(none.get('CONTAINER_UNPRIVILEGED_MODE').value, 'true');
+  assert.is(none.get('DISABLE_IPTABLES_SECURITY_CONFIGURATION').value, 'true');
+});
+
+test('local Temporal: the worker service is not probed on a port it never opens; the Web UI can write its config', () => {
+  const local = fixtures.find((f) => f.name === 'temporal-local-db-ca')!;
+  const worker = component(local.objects, 'temporal-worker')!;
+  const c = worker.spec.template.spec.containers[0];
+  assert.is(c.readinessProbe, undefined);
+  assert.is(c.livenessProbe, undefined);
+  assert.not.ok(c.ports.some((p: any) => p.containerPort === 7239), 'no gRPC port 7239');
+  const web = component(local.objects, 'temporal-web')!;
+  const mount = web.spec.template.spec.containers[0].volumeMounts.find((m: any) => m.mountPath === '/home/ui-server/config');
+  assert.ok(web.spec.template.spec.volumes.find((v: any) => v.name === mount?.name)?.emptyDir, 'writable /home/ui-server/config');
+});
+
+test('local Temporal over TLS verifies the database host only when a CA is given', () => {
+  const config = (name: string) => {
+    const cm = byKind(fixtures.find((f) => f.name === name)!.objects, 'ConfigMap').find((o) => o.metadata.name.endsWith('temporal-config'))!;
+    return (yaml.load(cm.data['docker.yaml'].replace(/\{\{[^}]*\}\}/g, 'x')) as any).persistence.datastores.default.sql.tls;
+  };
+  const setupEnv = (name: string) => {
+    const job = byKind(fixtures.find((f) => f.name === name)!.objects, 'Job')[0];
+    return envOf(job.spec.template.spec.initContainers.find((c: any) => c.name === 'schema'));
+  };
+  assert.equal(config('temporal-local-db-ca'), { enabled: true, enableHostVerification: true, caFile: '/etc/temporal/db-ca/ca.crt' });
+  assert.is(setupEnv('temporal-local-db-ca').get('SQL_TLS_DISABLE_HOST_VERIFICATION').value, 'false');
+  assert.is(setupEnv('temporal-local-db-ca').get('SQL_TLS_CA_FILE').value, '/etc/temporal/db-ca/ca.crt');
+  assert.equal(config('temporal-local-production-tls'), { enabled: true, enableHostVerification: false });
+  assert.is(setupEnv('temporal-local-production-tls').get('SQL_TLS_DISABLE_HOST_VERIFICATION').value, 'true');
+  assert.equal(config('temporal-local'), { enabled: false });
+});
+
+test.run();
