@@ -147,6 +147,28 @@ test('completion offers the components under components: and the secrets under r
   assert.equal([...components].sort(), [...expected].sort(), 'components: completion offers exactly the schema components');
 });
 
+test('the runtime values are in the editor: podSecurity and sandbox values complete, the escape hatches are keys', async () => {
+  const lsp = await server();
+  const { uri, text } = await lsp.openFile(writeDoc(`podSecurity: \n${SECRETS}  \ncomponents:\n  codeExecutor:\n    sandbox: \n  api:\n    \n`));
+  const at = (pattern: RegExp, character: number) => ({ line: lineOf(text, pattern), character });
+  const presets = (await lsp.completion(uri, at(/^podSecurity: $/, 'podSecurity: '.length))).map((i) => i.label);
+  assert.ok(presets.includes('compatible') && presets.includes('restricted'), `podSecurity: ${presets.join(', ')}`);
+  const sandboxes = (await lsp.completion(uri, at(/^ {4}sandbox: $/, '    sandbox: '.length))).map((i) => i.label);
+  for (const mode of ['nsjail', 'seccomp', 'none']) assert.ok(sandboxes.includes(mode), `sandbox: ${sandboxes.join(', ')}`);
+  const retool = (await lsp.completion(uri, { line: lineOf(text, /^ {2}jwtSecret: jwt$/) + 1, character: 2 })).map((i) => i.label);
+  for (const key of ['baseDomain', 'cookieInsecure', 'env']) assert.ok(retool.includes(key), `retool: ${retool.join(', ')}`);
+  const api = (await lsp.completion(uri, { line: lineOf(text, /^ {2}api:$/) + 1, character: 4 })).map((i) => i.label);
+  for (const key of ['extraEnvFrom', 'extraVolumes', 'extraVolumeMounts', 'extraContainers', 'initContainers', 'javaDbConnector']) {
+    assert.ok(api.includes(key), `components.api: ${api.join(', ')}`);
+  }
+});
+
+test('podSecurity: restricted with the default nsjail sandbox is flagged in the editor too', async () => {
+  const lsp = await server();
+  const { diagnostics } = await lsp.openFile(writeDoc(`podSecurity: restricted\n${SECRETS}workflows:\n  enabled: true\ncomponents:\n  codeExecutor:\n    sandbox: nsjail\n`));
+  assert.ok(diagnostics.length > 0, 'no diagnostic for restricted + nsjail');
+});
+
 test('charts/retool/values.yaml (own relative modeline) only misses the three required secrets at retool:', async () => {
   const lsp = await server();
   const { text, diagnostics } = await lsp.openFile(join(CHART, 'values.yaml'));

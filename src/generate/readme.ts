@@ -2,12 +2,13 @@ import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
 import { visit } from '../schema/normalize.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { GENERATED_BANNER } from './banner.js';
+import { runtimeSection } from './runtime-doc.js';
 
 /** charts/retool/README.md: what the chart deploys and a table of every value, all from the schema. */
 export function emitChartReadme(model: ChartModel): string {
   const rows = leafRows(model.schema, model.schema, model.defaults, '');
   const components = model.components.map((c) =>
-    `| \`${c.key}\` | ${c.name} | \`${c.image}\` | ${c.serviceType.length ? `\`${c.serviceType.join(',')}\`` : '—'} | ${c.port} | ${c.replicable ? 'yes' : 'no, always 1 (Recreate)'} | ${c.enabledBy ? `\`${c.enabledBy}\`` : 'always'} |`);
+    `| \`${c.key}\` | ${c.name} | \`${c.image}\` | ${c.serviceType.length ? `\`${c.serviceType.join(',')}\`` : '—'} | ${c.ports.map((p) => p.port).join(', ')} | ${c.replicable ? 'yes' : 'no, always 1 (Recreate)'} | ${c.enabledBy ? `\`${c.enabledBy}\`` : 'always'} |`);
   const rules: string[] = [];
   visit(model.schema, (node) => {
     for (const rule of node.allOf ?? []) if (rule.if && rule.description) rules.push(`- ${rule.description}`);
@@ -28,10 +29,11 @@ export function emitChartReadme(model: ChartModel): string {
     '',
     '## Workloads',
     '',
-    '| values key | name | image | SERVICE_TYPE | port | replicable | enabled by |',
+    '| values key | name | image | SERVICE_TYPE | ports | replicable | enabled by |',
     '|---|---|---|---|---|---|---|',
     ...components,
     '',
+    ...runtimeSection(model),
     '## Cross-field rules',
     '',
     ...rules,

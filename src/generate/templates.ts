@@ -20,6 +20,9 @@ export function emitTemplates(model: ChartModel, templatesDir: string): Map<stri
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   // Free text placed into YAML: a JSON string is a valid YAML double-quoted scalar.
   hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
+  // Runtime tables for Go templates: each entry without its documentation (source notes, costs).
+  hbs.registerHelper('runtimeJson', (table: Record<string, Record<string, unknown>>) =>
+    JSON.stringify(Object.fromEntries(Object.entries(table).map(([key, { source: _s, costs: _c, ...rest }]) => [key, rest]))));
   hbs.registerHelper('join', (list: unknown[], separator: string) => list.join(separator));
   const ingress = model.components.find((c) => c.ingress);
   if (!ingress) throw new Error('the schema declares no component with ingress: true');

@@ -28,8 +28,8 @@ export interface Component {
   discovers: Array<{ key: string; name: string; urlEnv: string; port: number; enabledBy?: string }>;
   /** Its SERVICE_TYPE includes DB_CONNECTOR, so the Java database connector applies (javaDbConnector value). */
   javaDbConnector?: NonNullable<ImageAnnotation['javaDbConnector']>;
-  /** Sandbox modes of a sandboxed component (its `sandbox` value), without their source notes. */
-  sandboxModes?: Record<string, Omit<SandboxMode, 'source'>>;
+  /** Sandbox modes of a sandboxed component (its `sandbox` value). */
+  sandboxModes?: Record<string, SandboxMode>;
   /** Has a Service: something calls it or it takes ingress. */
   exposed: boolean;
   sandboxed: boolean;
@@ -41,7 +41,9 @@ export interface Component {
   /** Databases this component connects to (its database edges), in schema order. */
   databases: Database[];
   talksTo: { temporal: boolean; resources: boolean; sourceControl: boolean };
+  /** Where the component's runtime facts come from, and its image's (start, env, writable paths). */
   source: string;
+  imageSource: string;
 }
 
 /** A PostgreSQL database of the values API, from its `x-retool-database` annotation. */
@@ -96,7 +98,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
         return { key: target, name: t.name, urlEnv: t.urlEnv!, port: t.ports[0].port, enabledBy: t.enabledBy === a.enabledBy ? undefined : t.enabledBy };
       }),
       javaDbConnector: image.javaDbConnector && (a.serviceType ?? []).includes(image.javaDbConnector.before) ? image.javaDbConnector : undefined,
-      sandboxModes: a.sandboxed ? withoutSource(schema.properties?.components?.properties?.[key]?.properties?.sandbox?.['x-retool-sandbox'] ?? {}) : undefined,
+      sandboxModes: a.sandboxed ? schema.properties?.components?.properties?.[key]?.properties?.sandbox?.['x-retool-sandbox'] ?? {} : undefined,
       exposed: a.ingress === true || annotations.some((other) => other.a.edges.includes(key)),
       sandboxed: a.sandboxed === true,
       edges: [...a.edges],
@@ -109,6 +111,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
         sourceControl: a.edges.includes('sourceControl'),
       },
       source: a.source,
+      imageSource: image.source ?? '',
     };
   });
 }
@@ -118,13 +121,9 @@ export function volumeName(path: string): string {
   return path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '') || 'root';
 }
 
-function withoutSource<T extends { source: string }>(table: Record<string, T>): Record<string, Omit<T, 'source'>> {
-  return Object.fromEntries(Object.entries(table).map(([key, { source: _source, ...rest }]) => [key, rest]));
-}
-
-/** The podSecurity presets' baselines (`x-retool-pod-security`), without their source notes. */
-export function buildPodSecurityPresets(schema: JsonSchema): Record<string, Omit<PodSecurityAnnotation[string], 'source'>> {
-  return withoutSource(schema.properties?.podSecurity?.['x-retool-pod-security'] ?? {});
+/** The podSecurity presets (`x-retool-pod-security`): security baselines of Retool's containers, with sources and costs. */
+export function buildPodSecurityPresets(schema: JsonSchema): PodSecurityAnnotation {
+  return schema.properties?.podSecurity?.['x-retool-pod-security'] ?? {};
 }
 
 /** Names of the components with an edge to a dependency (e.g. who may connect to the storage database). */

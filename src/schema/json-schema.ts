@@ -102,7 +102,15 @@ export interface SandboxMode {
 }
 
 /** Security baselines of the podSecurity presets (`x-retool-pod-security`). */
-export type PodSecurityAnnotation = Record<string, { pod: Record<string, unknown>; container: Record<string, unknown>; source: string }>;
+export type PodSecurityAnnotation = Record<string, PodSecurityPreset>;
+
+export interface PodSecurityPreset {
+  pod: Record<string, unknown>;
+  container: Record<string, unknown>;
+  source: string;
+  /** What the preset costs the operator (features, policy level), for the docs. */
+  costs: string;
+}
 
 /** A PostgreSQL database Retool may use (a top-level values key with mode embedded/external). */
 export interface DatabaseAnnotation {

@@ -141,7 +141,12 @@ function oneOfIssues(entry: CompiledSchema, error: ErrorObject, subs: Array<{ er
   if (Array.isArray(error.params.passingSchemas)) {
     return [{ path, segments, message: `must match exactly one of: ${forms}` }];
   }
-  const matching = branches.filter((branch) => typeMatches(entry.root, branch, data));
+  let matching = branches.filter((branch) => typeMatches(entry.root, branch, data));
+  if (matching.length > 1 && isObject(data)) {
+    // Several map forms ({secretKeyRef} or {configMapKeyRef}): the key the value uses picks one.
+    const keyed = matching.filter((branch) => Object.keys(derefAll(entry.root, branch).properties ?? {}).some((key) => key in data));
+    if (keyed.length === 1) matching = keyed;
+  }
   const out: ValuesIssue[] = [];
   let details: string[] = [];
   if (matching.length === 1 && (isObject(data) || Array.isArray(data))) {

@@ -16,6 +16,7 @@ export function describeSchema(root: JsonSchema, node: JsonSchema, depth = 0): s
     });
     return `{${parts.join(', ')}}`;
   }
+  if (!types.length && !schema.properties && schema.required?.length) return `{${schema.required.join(', ')}}`;
   if (types.length) {
     return types.map((type) => {
       switch (type) {
