@@ -1,5 +1,4 @@
 import { formatIssue, IssuesError } from '../issue.js';
-import { generateCommand } from './generate-command.js';
 
 const USAGE = `retool-chart <command>
 
@@ -13,7 +12,7 @@ const USAGE = `retool-chart <command>
 export type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  generate: async () => generateCommand,
+  generate: async () => (await import('./generate-command.js')).generateCommand,
   validate: async () => (await import('./validate-command.js')).validateCommand,
   render: async () => (await import('./render-command.js')).renderCommand,
   helm: async () => (await import('./helm-command.js')).helmCommand,
