@@ -7,6 +7,8 @@ const USAGE = `retool-chart <command>
   render -f values.yaml [--helm 3|4] [--kube-version X] [--namespace N] [--release NAME]
   helm [--major 3|4] -- <helm args>         run the bundled helm
   start                                     render examples/evaluation.values.yaml and summarise it
+  package [--out release] [--repo-url URL] [--merge index.yaml] [--sign --key NAME --keyring FILE]
+                                            reproducible chart archive, index.yaml, schema URL, .prov
 `;
 
 export type Command = (args: string[]) => Promise<number>;
@@ -17,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   render: async () => (await import('./render-command.js')).renderCommand,
   helm: async () => (await import('./helm-command.js')).helmCommand,
   start: async () => (await import('./start-command.js')).startCommand,
+  package: async () => (await import('./package-command.js')).packageCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
