@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
@@ -60,6 +60,9 @@ export async function packageCommand(argv: string[]): Promise<number> {
       files.set(PUBLIC_KEY_FILE, signer.publicKey);
     }
     writeTree(out, files, []);
+    // `helm push` dates the OCI manifest (org.opencontainers.image.created) by the archive's mtime: pinning it
+    // makes the manifest digest as reproducible as the archive.
+    utimesSync(join(out, archive.fileName), mtime, mtime);
     const shown = relative(process.cwd(), out) || '.';
     process.stdout.write(
       `${join(shown, archive.fileName)}  sha256:${archive.sha256}\n` +
