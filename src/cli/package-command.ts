@@ -26,7 +26,7 @@ export async function packageCommand(argv: string[]): Promise<number> {
   const out = resolve(args.strings.out ?? 'release');
   const project = readProjectFiles(PROJECT_ROOT).info;
   const repoUrl = (args.strings['repo-url'] ?? project.chartRepoUrl).replace(/\/+$/, '');
-  if (!/^(https?|file):\/\/\S+$/.test(repoUrl)) throw new Error(`--repo-url must be an http(s) URL, got "${repoUrl}"`);
+  if (!/^https?:\/\/[\x21-\x7e]+$/.test(repoUrl)) throw new Error(`--repo-url must be an http(s) URL, got "${repoUrl}"`);
   const chartDir = resolve(args.strings.chart ?? CHART_PATH);
   if (!args.strings.chart) await refuseStaleChart();
   if (!args.booleans.sign && (args.strings.key || args.strings.keyring)) throw new Error('--key and --keyring only apply with --sign');

@@ -23,7 +23,7 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-length': fs.statSync(file).size });
   fs.createReadStream(file).pipe(res);
 });
-server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
 `;
 
 export async function startStaticServer(root: string): Promise<Server> {
