@@ -15,6 +15,7 @@ export interface TestKey {
 
 /** A throwaway RSA signing key without passphrase (Helm 3's OpenPGP library has no EdDSA). */
 export function makeTestKey(dir: string, name = 'retool-chart test signer'): TestKey {
+  if (spawnSync('gpg', ['--version']).status !== 0) throw new Error('gpg is not installed: apt-get install gnupg (.ci/run does)');
   const home = mkdtempSync(join(tmpdir(), 'retool-chart-testkey-'));
   const gpg = (...args: string[]) => {
     const r = spawnSync('gpg', ['--homedir', home, '--batch', '--no-tty', ...args], { encoding: 'buffer' });

@@ -42,6 +42,7 @@ export function hasCommand(name: string): boolean {
 
 /** Debian's docker-registry (distribution 2.x) with filesystem storage in a temp dir. */
 export async function startRegistry(): Promise<Server> {
+  if (!hasCommand('docker-registry')) throw new Error('docker-registry is not installed: apt-get install docker-registry (.ci/run does)');
   const dir = mkdtempSync(join(tmpdir(), 'retool-chart-registry-'));
   const port = await freePort();
   const config = join(dir, 'config.yml');
