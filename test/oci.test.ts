@@ -11,7 +11,7 @@ import { runHelm, type HelmMajor } from '../src/io/helm.js';
 import { makeTestKey, type TestKey } from './support/gpg.js';
 import { FIXTURES, GOLDEN, NAMESPACE, RELEASE, ROOT } from './support/paths.js';
 import { MAJORS } from './support/render.js';
-import { startRegistry, type Server } from './support/servers.js';
+import { httpGet, startRegistry, type Server } from './support/servers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'retool-chart-oci-'));
 const REPO_URL = 'https://charts.example.com/retool';
@@ -69,12 +69,12 @@ for (const major of MAJORS) {
   });
 }
 
-Oci('the manifest digest is the same for two pushes and for both majors (helm dates it by the archive mtime, which package pins)', async () => {
+Oci('the manifest digest is the same for two pushes and for both majors (helm dates it by the archive mtime, which package pins)', () => {
   const digests = MAJORS.flatMap((major) => [push(major, unsigned, 'twice'), push(major, unsigned, 'twice')]);
   assert.equal(new Set(digests).size, 1, digests.join(' '));
-  const response = await fetch(`${registry.url}/v2/twice/retool/manifests/0.1.0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
-  assert.is(response.headers.get('docker-content-digest'), digests[0]);
-  const manifest = (await response.json()) as { annotations: Record<string, string> };
+  const response = httpGet(`${registry.url}/v2/twice/retool/manifests/0.1.0`, { accept: 'application/vnd.oci.image.manifest.v1+json' });
+  assert.is(response.headers['docker-content-digest'], digests[0]);
+  const manifest = JSON.parse(response.body) as { annotations: Record<string, string> };
   assert.is(manifest.annotations['org.opencontainers.image.created'], '2026-01-01T00:00:00Z');
 });
 

@@ -15,7 +15,7 @@ import { readTgz } from './support/archive.js';
 import { makeTestKey, type TestKey } from './support/gpg.js';
 import { CHART, FIXTURES, GOLDEN, NAMESPACE, RELEASE, ROOT } from './support/paths.js';
 import { MAJORS } from './support/render.js';
-import { startStaticServer, type Server } from './support/servers.js';
+import { httpGet, startStaticServer, type Server } from './support/servers.js';
 
 const EPOCH = '1767225600'; // 2026-01-01T00:00:00Z
 const EXAMPLE = join(ROOT, 'examples/evaluation.values.yaml');
@@ -117,15 +117,15 @@ Package('helm 3 and helm 4 lint, template and show the archive; helm 4 installs 
   assert.is.not(bad.status, 0, 'the packaged schema still rejects bad values');
 });
 
-Package('the packaged schema has a versioned $id, published at that URL, and values.yaml points at it', async () => {
+Package('the packaged schema has a versioned $id, published at that URL, and values.yaml points at it', () => {
   const id = `${server.url}/schema/0.1.0/values.schema.json`;
   const files = new Map(readTgz(join(repoDir, 'retool-0.1.0.tgz')).map((e) => [e.path, e.content.toString('utf8')]));
   const schema = files.get('retool/values.schema.json')!;
   assert.is(JSON.parse(schema).$id, id);
-  const served = await fetch(id);
+  const served = httpGet(id);
   assert.is(served.status, 200);
-  assert.is(await served.text(), schema, 'the URL serves the packaged schema');
-  assert.is(await (await fetch(`${server.url}/schema/latest/values.schema.json`)).text(), schema);
+  assert.is(served.body, schema, 'the URL serves the packaged schema');
+  assert.is(httpGet(`${server.url}/schema/latest/values.schema.json`).body, schema);
   for (const major of MAJORS) {
     assert.ok(helm(major, ['show', 'values', join(repoDir, 'retool-0.1.0.tgz')]).stdout.startsWith(`# yaml-language-server: $schema=${id}\n`), `helm ${major} show values`);
   }

@@ -36,6 +36,25 @@ export async function startStaticServer(root: string): Promise<Server> {
   return { url: `http://127.0.0.1:${port}`, address: `127.0.0.1:${port}`, stop: () => stop(child) };
 }
 
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * GET from a child process: test/policy.test.ts refuses every socket of the test process (uvu loads all test
+ * files into one), and a synchronous call suits the synchronous helm calls around it.
+ */
+export function httpGet(url: string, headers: Record<string, string> = {}): HttpResponse {
+  const script = `fetch(process.argv[1], { headers: JSON.parse(process.argv[2]) }).then(async (r) =>
+    process.stdout.write(JSON.stringify({ status: r.status, headers: Object.fromEntries(r.headers), body: await r.text() })),
+    () => process.stdout.write(JSON.stringify({ status: 0, headers: {}, body: '' })))`;
+  const r = spawnSync(process.execPath, ['-e', script, url, JSON.stringify(headers)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`GET ${url}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as HttpResponse;
+}
+
 export function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 }
@@ -44,7 +63,7 @@ export function hasCommand(name: string): boolean {
 export async function startRegistry(): Promise<Server> {
   if (!hasCommand('docker-registry')) throw new Error('docker-registry is not installed: apt-get install docker-registry (.ci/run does)');
   const dir = mkdtempSync(join(tmpdir(), 'retool-chart-registry-'));
-  const port = await freePort();
+  const port = freePort();
   const config = join(dir, 'config.yml');
   writeFileSync(config, [
     'version: 0.1',
@@ -59,8 +78,7 @@ export async function startRegistry(): Promise<Server> {
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${log}`);
-    const ok = await fetch(`${url}/v2/`).then((r) => r.ok, () => false);
-    if (ok) break;
+    if (httpGet(`${url}/v2/`).status === 200) break;
     if (attempt > 100) { stop(child); throw new Error(`docker-registry did not answer on ${url}: ${log}`); }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -71,16 +89,10 @@ export async function startRegistry(): Promise<Server> {
   };
 }
 
-async function freePort(): Promise<number> {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+/** A port free on 127.0.0.1 right now, asked of a child process (this one's sockets may be refused, see httpGet). */
+function freePort(): number {
+  const script = "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); })";
+  return Number(spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout);
 }
 
 function stop(child: ChildProcess): void {
