@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -151,6 +151,34 @@ Package('Chart.yaml carries the Artifact Hub metadata generated from project dat
   assert.is(chart.annotations['artifacthub.io/license'], pkg.license);
   assert.ok((yaml.load(chart.annotations['artifacthub.io/links']) as unknown[]).length > 0);
   assert.is(readFileSync(join(CHART, 'LICENSE'), 'utf8'), readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
+});
+
+Package('the chart-testing values in ci/ lint with --strict under both majors (what ct lint and Artifact Hub render)', () => {
+  const files = readdirSync(join(CHART, 'ci'));
+  assert.equal(files, readdirSync(join(ROOT, 'examples')).map((f) => f.replace('.values.yaml', '-values.yaml')).sort());
+  for (const file of files) {
+    for (const major of MAJORS) {
+      const lint = helm(major, ['lint', '--strict', CHART, '-f', join(CHART, 'ci', file)]);
+      assert.is(lint.status, 0, `helm ${major} lint ci/${file}: ${lint.stdout}${lint.stderr}`);
+    }
+  }
+});
+
+Package('a chart that drifted from the schema is refused before anything is written', () => {
+  // A copy of the project (compiled CLI included) whose generated chart was edited by hand.
+  const copy = join(tmp, 'project-copy');
+  for (const entry of ['package.json', 'schema', 'chart-templates', 'charts', 'examples', 'CHANGELOG.md', 'LICENSE', 'bin', 'dist']) {
+    cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+  writeFileSync(join(copy, 'charts/retool/README.md'), 'edited by hand\n');
+  const r = spawnSync(process.execPath, [join(copy, 'bin/retool-chart.js'), 'package', '--out', join(tmp, 'drifted')], {
+    encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: EPOCH },
+  });
+  assert.is(r.status, 1, r.stdout);
+  assert.match(r.stderr, 'charts/retool is out of date with the schema');
+  assert.match(r.stderr, 'charts/retool/README.md');
+  assert.not.ok(spawnSync('ls', [join(tmp, 'drifted')]).status === 0, 'nothing written');
 });
 
 Package('a second version joins the index without rewriting the first entry', () => {
