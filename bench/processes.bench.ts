@@ -78,7 +78,7 @@ function floorChart(dir: string): string {
  */
 function projectWithComponents(dir: string, count: number): string {
   const root = join(dir, `components-${count}`);
-  for (const part of ['bin', 'src', 'chart-templates', 'schema', 'package.json', 'tsconfig.json']) cpSync(join(PROJECT_ROOT, part), join(root, part), { recursive: true });
+  for (const part of ['bin', 'dist', 'src', 'chart-templates', 'schema', 'package.json', 'tsconfig.json', 'CHANGELOG.md', 'LICENSE', 'assets', 'examples']) cpSync(join(PROJECT_ROOT, part), join(root, part), { recursive: true });
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(root, 'node_modules'));
   const file = join(root, 'schema/retool.schema.json');
   const schema = JSON.parse(readFileSync(file, 'utf8'));
@@ -100,7 +100,7 @@ function projectWithComponents(dir: string, count: number): string {
     };
   }
   writeFileSync(file, `${JSON.stringify(schema, null, 2)}\n`);
-  const generated = spawnSync('node', [join(root, 'bin/retool-chart.js'), 'generate'], { cwd: root, encoding: 'utf8' });
+  const generated = spawnSync('node', [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'src/cli/run.ts'), 'generate'], { cwd: root, encoding: 'utf8' });
   if (generated.status !== 0) throw new Error(`generate with ${count} components failed: ${generated.stderr}`);
   return root;
 }

@@ -1,12 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { helmBinary, type HelmMajor } from '../io/helm.js';
+import { findHelm, helmBinary, type FoundHelm, type HelmMajor } from '../io/helm.js';
 import { parseArgs } from './args.js';
 
-/** `retool-chart helm [--major 3|4] -- <helm args>`: the bundled helm, output passed straight through. */
+/**
+ * `retool-chart helm [--major 3|4] -- <helm args>`: the bundled helm of that major, or without --major the
+ * helm findHelm() picks (named on stderr); output passed straight through.
+ */
 export async function helmCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { strings: ['major'] });
-  const major = parseMajor(args.strings.major ?? '4');
-  const result = spawnSync(helmBinary(major), args.rest, { stdio: 'inherit' });
+  let bin: string;
+  if (args.strings.major) {
+    bin = helmBinary(parseMajor(args.strings.major));
+  } else {
+    const found = findHelm();
+    process.stderr.write(`retool-chart: running ${describeHelm(found)}\n`);
+    bin = found.bin;
+  }
+  const result = spawnSync(bin, args.rest, { stdio: 'inherit' });
   if (result.error) throw result.error;
   return result.status ?? 1;
 }
@@ -14,4 +24,9 @@ export async function helmCommand(argv: string[]): Promise<number> {
 export function parseMajor(text: string): HelmMajor {
   if (text !== '3' && text !== '4') throw new Error(`--major/--helm must be 3 or 4, got "${text}"`);
   return Number(text) as HelmMajor;
+}
+
+export function describeHelm(helm: FoundHelm): string {
+  const where = { HELM_BIN: 'HELM_BIN', PATH: 'PATH', bundled: `the bundled helm ${helm.major} package` }[helm.source];
+  return `${helm.bin} (from ${where})`;
 }

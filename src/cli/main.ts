@@ -1,5 +1,4 @@
 import { formatIssue, IssuesError } from '../issue.js';
-import { generateCommand } from './generate-command.js';
 
 const USAGE = `retool-chart <command>
 
@@ -8,16 +7,19 @@ const USAGE = `retool-chart <command>
   render -f values.yaml [--helm 3|4] [--kube-version X] [--namespace N] [--release NAME]
   helm [--major 3|4] -- <helm args>         run the bundled helm
   start                                     render examples/evaluation.values.yaml and summarise it
+  package [--out release] [--repo-url URL] [--merge index.yaml] [--sign --key NAME --keyring FILE]
+                                            reproducible chart archive, index.yaml, schema URL, .prov
 `;
 
 export type Command = (args: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  generate: async () => generateCommand,
+  generate: async () => (await import('./generate-command.js')).generateCommand,
   validate: async () => (await import('./validate-command.js')).validateCommand,
   render: async () => (await import('./render-command.js')).renderCommand,
   helm: async () => (await import('./helm-command.js')).helmCommand,
   start: async () => (await import('./start-command.js')).startCommand,
+  package: async () => (await import('./package-command.js')).packageCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

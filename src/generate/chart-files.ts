@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import type { ChartModel } from '../model/chart-model.js';
+import type { ProjectFiles } from '../io/project.js';
+import { GENERATED_BANNER } from './banner.js';
+import { chartMetadata } from './chart-metadata.js';
 import { emitChartReadme } from './readme.js';
 import { emitTemplates } from './templates.js';
 import { emitTypes } from './types.js';
@@ -14,10 +17,15 @@ export const TYPES_FILE = 'src/generated/values.ts';
  * Every generated file as project-relative path -> content. Pure: reads only the model and the
  * Handlebars sources; writing is the caller's job.
  */
-export async function generateFiles(model: ChartModel, chartTemplatesDir: string): Promise<Map<string, string>> {
+export async function generateFiles(model: ChartModel, chartTemplatesDir: string, project: ProjectFiles): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const chart = (path: string, content: string) => files.set(`${CHART_DIR}/${path}`, content);
-  for (const [path, content] of emitTemplates(model, chartTemplatesDir)) chart(path, content);
+  for (const [path, content] of emitTemplates(model, chartTemplatesDir, chartMetadata(model, project.info))) chart(path, content);
+  chart('LICENSE', project.license);
+  // chart-testing's convention: ct lint and Artifact Hub's image scan render the chart with each of these.
+  for (const [name, content] of project.examples) {
+    chart(`ci/${name}-values.yaml`, `# ${GENERATED_BANNER.replace('schema/retool.schema.json', `examples/${name}.values.yaml`)}\n${content}`);
+  }
   chart('values.yaml', emitValuesYaml(model));
   chart('values.schema.json', emitValuesSchema(model));
   chart('README.md', emitChartReadme(model));

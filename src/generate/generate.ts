@@ -3,6 +3,7 @@ import { IssuesError } from '../issue.js';
 import { locateSchemaIssues } from '../schema/locate.js';
 import { buildChartModel, type ChartModel } from '../model/chart-model.js';
 import { loadSchema } from '../schema/load.js';
+import { readProjectFiles } from '../io/project.js';
 import { CHART_DIR, chartTemplatesDir, generateFiles } from './chart-files.js';
 
 export interface GenerateOptions {
@@ -20,7 +21,7 @@ export async function generate(options: GenerateOptions): Promise<{ model: Chart
     if (error instanceof IssuesError) throw locateSchemaIssues(error, options.schemaFile, readFileSync(options.schemaFile, 'utf8'));
     throw error;
   }
-  return { model, files: await generateFiles(model, chartTemplatesDir(options.projectRoot)) };
+  return { model, files: await generateFiles(model, chartTemplatesDir(options.projectRoot), readProjectFiles(options.projectRoot)) };
 }
 
 /** Directories the generator owns whole (replaced on every run). */

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import type { ChartModel } from '../model/chart-model.js';
+import type { ChartMetadata } from './chart-metadata.js';
 import { clientsOf } from '../model/topology.js';
 
 /** Rendered once per component instead of once. */
@@ -14,7 +15,7 @@ const PER_TEMPORAL_SERVICE_TEMPLATE = 'templates/temporal-service.yaml.hbs';
  * template text that Helm evaluates passes through as raw blocks or `\{{` escapes.
  * Returns chart-relative path -> content.
  */
-export function emitTemplates(model: ChartModel, templatesDir: string): Map<string, string> {
+export function emitTemplates(model: ChartModel, templatesDir: string, chart: ChartMetadata): Map<string, string> {
   const hbs = Handlebars.create();
   hbs.registerHelper('raw', (options: Handlebars.HelperOptions) => options.fn(undefined));
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
@@ -24,6 +25,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string): Map<stri
   hbs.registerHelper('runtimeJson', (table: Record<string, Record<string, unknown>>) =>
     JSON.stringify(Object.fromEntries(Object.entries(table).map(([key, { source: _s, costs: _c, ...rest }]) => [key, rest]))));
   hbs.registerHelper('join', (list: unknown[], separator: string) => list.join(separator));
+  // A multi-line text as the body of a YAML block scalar, indented by `width` spaces.
+  hbs.registerHelper('indent', (text: string, width: number) => text.trimEnd().split('\n').map((l) => `${' '.repeat(width)}${l}`).join('\n'));
   const ingress = model.components.find((c) => c.ingress);
   if (!ingress) throw new Error('the schema declares no component with ingress: true');
   const context = {
@@ -36,6 +39,7 @@ export function emitTemplates(model: ChartModel, templatesDir: string): Map<stri
     databases: model.databases.map((db) => ({ ...db, clients: clientsOf(model.components, db.edge) })),
     chartVersion: model.chartVersion,
     appVersion: model.appVersion,
+    chart,
   };
 
   const out = new Map<string, string>();

@@ -5,9 +5,9 @@
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import AdmZip from 'adm-zip';
 import { PROJECT_ROOT } from './project.js';
 
@@ -84,8 +84,58 @@ export function helmBinary(major: HelmMajor): string {
   return target;
 }
 
+/** Where the helm that runs came from, so the CLI can say which one ran. */
+export interface FoundHelm {
+  bin: string;
+  source: 'HELM_BIN' | 'PATH' | 'bundled';
+  /** Known for the bundled binaries only. */
+  major?: HelmMajor;
+}
+
+/**
+ * The helm to run when the user asked for no particular major: HELM_BIN, then `helm` on PATH, then the
+ * bundled helm 4, then the bundled helm 3 (the bundled ones are development dependencies, so an installed
+ * package usually has none).
+ */
+export function findHelm(): FoundHelm {
+  const override = process.env.HELM_BIN;
+  if (override) return { bin: override, source: 'HELM_BIN' };
+  const onPath = onSearchPath('helm');
+  if (onPath) return { bin: onPath, source: 'PATH' };
+  for (const major of [4, 3] as const) {
+    if (bundledPackageDir(major)) return { bin: helmBinary(major), source: 'bundled', major };
+  }
+  throw new Error(
+    'no helm found: install Helm 3.18+ or 4 (https://helm.sh/docs/intro/install/) and put it on PATH, or set ' +
+      `HELM_BIN=/path/to/helm (or, in a development checkout, npm install ${LAYER_PACKAGE[4]})`,
+  );
+}
+
+function onSearchPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const file = join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      if (statSync(file).isFile()) return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function bundledPackageDir(major: HelmMajor): string | undefined {
+  try {
+    return dirname(createRequire(import.meta.url).resolve(`${LAYER_PACKAGE[major]}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
 export interface RunHelmOptions {
   major?: HelmMajor;
+  /** A helm found by findHelm(); wins over `major`. */
+  bin?: string;
   cwd?: string;
   input?: string;
   env?: NodeJS.ProcessEnv;
@@ -105,14 +155,15 @@ const HELM_HOMES = {
 
 export function runHelm(args: string[], options: RunHelmOptions = {}): HelmResult {
   const major = options.major ?? 4;
-  const bin = helmBinary(major);
+  const bin = options.bin ?? helmBinary(major);
+  const homes = options.bin ? join(cacheDir(), 'helm-found') : majorDir(major);
 
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   // Only an explicit caller choice may redirect these; values inherited from the user's
   // shell are overridden so helm never reads or writes the user's real repos/plugins/registry auth.
   for (const [name, sub] of Object.entries(HELM_HOMES)) {
     if (options.env?.[name]) continue;
-    const dir = join(majorDir(major), 'home', sub);
+    const dir = join(homes, 'home', sub);
     mkdirSync(dir, { recursive: true });
     env[name] = dir;
   }

@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ProjectInfo } from '../generate/chart-metadata.js';
 
 /** The project root: the nearest ancestor of this file with a package.json. */
 export const PROJECT_ROOT = (() => {
@@ -17,4 +18,42 @@ export const SCHEMA_FILE = join(PROJECT_ROOT, 'schema/retool.schema.json');
 
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Project files the generated chart carries or is described by (read here, passed to the pure emitters). */
+export interface ProjectFiles {
+  info: ProjectInfo;
+  /** The project's LICENSE text, shipped in the chart. */
+  license: string;
+  /** examples/<name>.values.yaml contents by name: the chart's ci/<name>-values.yaml. */
+  examples: Map<string, string>;
+}
+
+interface PackageJson {
+  license: string;
+  homepage: string;
+  repository: { url: string };
+  retoolChart: { chartRepository: string; icon: string; maintainers: ProjectInfo['maintainers'] };
+}
+
+export function readProjectFiles(root: string): ProjectFiles {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
+  const examplesDir = join(root, 'examples');
+  const examples = new Map(
+    readdirSync(examplesDir).filter((f) => f.endsWith('.values.yaml')).sort()
+      .map((f) => [f.replace(/\.values\.yaml$/, ''), readFileSync(join(examplesDir, f), 'utf8')] as const),
+  );
+  return {
+    info: {
+      sourceUrl: pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, ''),
+      homepage: pkg.homepage,
+      license: pkg.license,
+      chartRepoUrl: pkg.retoolChart.chartRepository,
+      icon: pkg.retoolChart.icon,
+      maintainers: pkg.retoolChart.maintainers,
+      changelog: readFileSync(join(root, 'CHANGELOG.md'), 'utf8'),
+    },
+    license: readFileSync(join(root, 'LICENSE'), 'utf8'),
+    examples,
+  };
 }

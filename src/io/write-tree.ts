@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
  * sibling temp dir, then swapped in by rename, so a failure never leaves a half-written chart and stale
  * files disappear. Files outside owned dirs are written via temp file + rename.
  */
-export function writeTree(root: string, files: Map<string, string>, ownedDirs: string[]): void {
+export function writeTree(root: string, files: Map<string, string | Uint8Array>, ownedDirs: string[]): void {
   const stamp = `${process.pid}-${Date.now()}`;
   const staged: Array<{ temp: string; target: string }> = [];
   try {

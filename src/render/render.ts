@@ -6,6 +6,8 @@ export interface RenderOptions {
   sets?: string[];
   setStrings?: string[];
   major?: HelmMajor;
+  /** A helm binary to run instead of the bundled `major`. */
+  bin?: string;
   kubeVersion?: string;
   namespace?: string;
   release?: string;
@@ -18,7 +20,7 @@ export function renderChart(options: RenderOptions): string {
   for (const set of options.sets ?? []) args.push('--set', set);
   for (const set of options.setStrings ?? []) args.push('--set-string', set);
   if (options.kubeVersion) args.push('--kube-version', options.kubeVersion);
-  const result = runHelm(args, { major: options.major ?? 4 });
-  if (result.status !== 0) throw new Error(`helm ${options.major ?? 4} template failed:\n${result.stderr.trim()}`);
+  const result = runHelm(args, options.bin ? { bin: options.bin } : { major: options.major ?? 4 });
+  if (result.status !== 0) throw new Error(`${options.bin ?? `helm ${options.major ?? 4}`} template failed:\n${result.stderr.trim()}`);
   return result.stdout;
 }
