@@ -82,7 +82,7 @@ test('no Handlebars syntax is left in the generated chart', async () => {
 test('values.yaml carries every schema default, opens with the schema modeline, and documents keys', async () => {
   const { files, model } = await run();
   const text = files.get('charts/retool/values.yaml')!;
-  assert.ok(text.startsWith('# yaml-language-server: $schema=values.schema.json\n'));
+  assert.ok(text.startsWith('# yaml-language-server: $schema=values.editor.schema.json\n'));
   assert.equal(yaml.load(text), model.defaults);
   assert.match(text, /# Retool version as X\.Y\.Z[^\n]*\n {2}version: 3\.75\.3/);
   assert.match(text, /# licenseKey: {3}\(required, no default\)/);

@@ -3,6 +3,7 @@ import type { ChartModel } from '../model/chart-model.js';
 import type { ProjectFiles } from '../io/project.js';
 import { GENERATED_BANNER } from './banner.js';
 import { chartMetadata } from './chart-metadata.js';
+import { EDITOR_SCHEMA_FILE, emitEditorSchema } from './editor-schema.js';
 import { emitChartReadme } from './readme.js';
 import { emitTemplates } from './templates.js';
 import { emitTypes } from './types.js';
@@ -28,6 +29,8 @@ export async function generateFiles(model: ChartModel, chartTemplatesDir: string
   }
   chart('values.yaml', emitValuesYaml(model));
   chart('values.schema.json', emitValuesSchema(model));
+  chart(EDITOR_SCHEMA_FILE, emitEditorSchema(model));
+  chart(EDITOR_SCHEMA_FILE, emitEditorSchema(model));
   chart('README.md', emitChartReadme(model));
   files.set(TYPES_FILE, await emitTypes(model));
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));

@@ -1,6 +1,7 @@
 import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
 import { visit } from '../schema/normalize.js';
 import type { ChartModel } from '../model/chart-model.js';
+import { ruleReason } from '../validate/issue-messages.js';
 import { GENERATED_BANNER } from './banner.js';
 import { runtimeSection } from './runtime-doc.js';
 
@@ -11,7 +12,10 @@ export function emitChartReadme(model: ChartModel): string {
     `| \`${c.key}\` | ${c.name} | \`${c.image}\` | ${c.serviceType.length ? `\`${c.serviceType.join(',')}\`` : '—'} | ${c.ports.map((p) => p.port).join(', ')} | ${c.replicable ? 'yes' : 'no, always 1 (Recreate)'} | ${c.enabledBy ? `\`${c.enabledBy}\`` : 'always'} |`);
   const rules: string[] = [];
   visit(model.schema, (node) => {
-    for (const rule of node.allOf ?? []) if (rule.if && rule.description) rules.push(`- ${rule.description}`);
+    for (const rule of node.allOf ?? []) {
+      const reason = ruleReason(rule);
+      if (reason) rules.push(`- ${reason}`);
+    }
   });
   return [
     `<!-- ${GENERATED_BANNER} -->`,

@@ -2,15 +2,17 @@ import yaml from 'js-yaml';
 import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { GENERATED_BANNER } from './banner.js';
+import { EDITOR_SCHEMA_FILE } from './editor-schema.js';
 
 const WIDTH = 100;
 
 /** values.yaml: every default from the schema, each key preceded by its description. */
 export function emitValuesYaml(model: ChartModel): string {
   const lines = [
-    '# yaml-language-server: $schema=values.schema.json',
+    `# yaml-language-server: $schema=${EDITOR_SCHEMA_FILE}`,
     `# ${GENERATED_BANNER}`,
     '# Every key is checked by values.schema.json; unknown keys and wrong types make helm fail.',
+    `# Editors check your own values file against ${EDITOR_SCHEMA_FILE} (the same rules, laid over these defaults).`,
   ];
   emitProperties(model.schema, model.schema, model.defaults, 0, lines);
   return `${lines.join('\n')}\n`;

@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { Issue } from '../issue.js';
 import { isObject, type JsonSchema } from '../schema/json-schema.js';
 import { reachable, reachableFromAll, type CompiledSchema } from './compiled-schema.js';
-import { derefAll, describeError, describeSchema, describeValue, jsonType } from './issue-messages.js';
+import { derefAll, describeError, describeSchema, describeValue, jsonType, ruleReason, ruleTriggers } from './issue-messages.js';
 import { compareSegments, formatPath, instanceSegments, type PathSegment } from './values-paths.js';
 
 /** An issue before it is placed in a file: its path as segments, and which node to point at. */
@@ -37,6 +37,16 @@ export function describeErrors(entry: CompiledSchema, errors: ErrorObject[], val
       case 'if':
         // "must match "then" schema": the then-branch's own errors were reported just before it.
         continue;
+      case 'anyOf': {
+        // The branches already said what is wrong (each with the rule's reason); "must match a schema in anyOf" adds nothing.
+        const last = kept[kept.length - 1]?.error;
+        const branches = (error.parentSchema as JsonSchema | undefined)?.anyOf ?? [];
+        if (last && within(last.instancePath, error.instancePath) && reachableFromAll(entry, branches).has(last.parentSchema as object)) continue;
+        const segments = at(error);
+        const { message } = describeError(error);
+        kept.push({ error, issue: { path: formatPath(segments), segments, message: withRule(error, message) } });
+        continue;
+      }
       case 'oneOf': {
         const subs = popNested(kept, error, reachableFromAll(entry, branchesOf(error)));
         for (const replacement of oneOfIssues(entry, error, subs, at(error))) kept.push({ error, issue: { ...replacement, message: withRule(error, replacement.message) } });
@@ -83,11 +93,11 @@ function ruleDescriptions(entry: CompiledSchema, errors: ErrorObject[]): Map<Err
     const parent = error.parentSchema as JsonSchema | undefined;
     const branchKey = String(error.params.failingKeyword ?? 'then') as 'then' | 'else';
     const branch = parent?.[branchKey];
-    const description = typeof parent?.description === 'string' ? parent.description : undefined;
+    const description = parent ? ruleReason(parent) : undefined;
     if (!parent || !isObject(branch) || !description) return;
     const reach = reachable(entry, branch as JsonSchema);
     const base = instanceSegments(error.instancePath, undefined).map(String);
-    const rule: Rule = { description, triggers: isObject(parent.if) ? conditionPaths(parent.if as JsonSchema).map((p) => [...base, ...p]) : [] };
+    const rule: Rule = { description, triggers: ruleTriggers(parent.if as JsonSchema).map((p) => [...base, ...p]) };
     for (let i = index - 1; i >= 0; i--) {
       const candidate = errors[i];
       if (!within(candidate.instancePath, error.instancePath) || !reach.has(candidate.parentSchema as object)) break;
@@ -95,17 +105,6 @@ function ruleDescriptions(entry: CompiledSchema, errors: ErrorObject[]): Map<Err
     }
   });
   return rules;
-}
-
-/** The values an `if` schema tests with const/enum, e.g. [["profile"]] or [["temporal", "mode"]]. */
-function conditionPaths(schema: JsonSchema, prefix: string[] = []): string[][] {
-  const out: string[][] = [];
-  for (const [key, child] of Object.entries(schema.properties ?? {})) {
-    if (!isObject(child)) continue;
-    if ('const' in child || Array.isArray(child.enum)) out.push([...prefix, key]);
-    out.push(...conditionPaths(child, [...prefix, key]));
-  }
-  return out;
 }
 
 function branchesOf(error: ErrorObject): JsonSchema[] {

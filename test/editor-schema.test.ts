@@ -1,0 +1,172 @@
+/**
+ * The editor schema (charts/retool/values.editor.schema.json) without an editor: it is generated from the
+ * source schema, ajv's strict mode accepts it (editor keywords registered, nothing else), every cross-field
+ * rule speaks with the CLI's reason text, every property is documented, and on generated overlays its verdict
+ * is `validate`'s (the LSP suite in ide.test.ts proves the same in the real yaml-language-server, line by line).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildEditorSchema, EDITOR_SCHEMA_FILE, editorSchemaId } from '../src/generate/editor-schema.js';
+import { mergeValues } from '../src/model/defaults.js';
+import { projectModel } from '../src/project-model.js';
+import { isObject, type JsonSchema } from '../src/schema/json-schema.js';
+import { visit } from '../src/schema/normalize.js';
+import { editorAjv, EDITOR_KEYWORDS } from '../src/validate/editor-ajv.js';
+import { ruleReason } from '../src/validate/issue-messages.js';
+import { validateValues } from '../src/validate/validate-values.js';
+import { CHART, FIXTURES, ROOT } from './support/paths.js';
+import { allFixtureFiles } from './support/fixtures.js';
+
+const model = projectModel();
+const committed = JSON.parse(readFileSync(join(CHART, EDITOR_SCHEMA_FILE), 'utf8')) as JsonSchema;
+const editor = editorAjv().compile(committed);
+
+test('the committed editor schema is what the generator makes from the source schema, with its own $id', () => {
+  assert.equal(committed, JSON.parse(JSON.stringify(buildEditorSchema(model))));
+  assert.is(committed.$id, editorSchemaId(model.chartVersion));
+  assert.is(committed.$schema, 'http://json-schema.org/draft-07/schema#');
+  const text = JSON.stringify(committed);
+  assert.not.match(text, /x-retool-/);
+  for (const ref of text.matchAll(/"\$ref":"([^"]+)"/g)) assert.match(ref[1], /^#\/definitions\//);
+});
+
+test('ajv strict mode accepts the editor keywords only because they are registered, and still refuses typos', () => {
+  for (const keyword of EDITOR_KEYWORDS) assert.ok(JSON.stringify(committed).includes(`"${keyword}"`) || ['deprecationMessage', 'enumDescriptions'].includes(keyword), `${keyword} is used`);
+  assert.throws(() => editorAjv().compile({ type: 'string', markdownDescriptoin: 'typo' }), /unknown keyword/);
+  assert.not.throws(() => editorAjv().compile({ type: 'string', markdownDescription: 'ok', errorMessage: 'ok' }));
+});
+
+test('every cross-field rule of the source speaks in the editor with the reason the CLI gives (one text)', () => {
+  const reasons = new Set<string>();
+  visit(model.schema, (node) => node.allOf?.forEach((rule) => { const r = ruleReason(rule); if (r) reasons.add(r); }));
+  assert.ok(reasons.size >= 10, `only ${reasons.size} rules`);
+  const messages = new Set<string>();
+  visit(committed, (node) => { if (typeof node.errorMessage === 'string') messages.add(node.errorMessage); });
+  for (const reason of reasons) assert.ok(messages.has(reason), `no errorMessage says: ${reason}`);
+  // A rule's failing keywords carry its reason, never a generic wording.
+  visit(committed, (node) => {
+    const reason = ruleReason(node);
+    if (!reason || !isObject(node.then)) return;
+    visit(node.then as JsonSchema, (inner) => {
+      const failing = ['required', 'const', 'enum', 'type', 'pattern'].some((k) => k in inner);
+      if (failing) assert.ok(inner.errorMessage, `a keyword of "${reason}" has no errorMessage: ${JSON.stringify(inner).slice(0, 200)}`);
+    });
+  });
+});
+
+test('every value property has a title (never a type name) and a markdown description; enums say what each value means', () => {
+  const walk = (node: JsonSchema, path: string[]) => {
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      const where = [...path, key].join('.');
+      assert.ok(child.title && child.title !== 'RetoolValues', `${where} has no title`);
+      assert.ok(typeof child.markdownDescription === 'string' && child.markdownDescription.length > 0, `${where} has no markdownDescription`);
+      walk(child, [...path, key]);
+    }
+  };
+  walk(committed, []);
+  const p = committed.properties!;
+  for (const node of [p.profile, p.temporal.properties!.mode, p.components.properties!.codeExecutor.properties!.sandbox, p.database.properties!.mode]) {
+    const described = node.markdownEnumDescriptions as string[];
+    assert.ok(Array.isArray(described) && described.every(Boolean), `${node.title}: ${JSON.stringify(described)}`);
+    assert.ok(node['x-intellij-enum-metadata'], `${node.title} has JetBrains enum metadata`);
+  }
+  assert.match(String(p.database.markdownDescription), /```yaml\ndatabase:\n {2}mode: external/);
+  assert.match(String(p.components.properties!.api.properties!.replicas.markdownDescription), /Default: `2`/);
+  const cidr = committed.definitions!.CIDR;
+  assert.ok(cidr.patternErrorMessage && !String(cidr.patternErrorMessage).includes('^'), 'the CIDR pattern is explained, not quoted');
+});
+
+test('snippets for the blocks people write most: external database, external Temporal with mTLS, ingress with TLS, resources', () => {
+  const p = committed.properties!;
+  const labels = (node: JsonSchema) => ((node.defaultSnippets as Array<{ label: string }> | undefined) ?? []).map((s) => s.label);
+  assert.ok(labels(p.database).includes('External PostgreSQL'));
+  assert.ok(labels(p.temporal).includes('External Temporal with mTLS'));
+  assert.ok(labels(p.ingress).includes('Ingress with TLS'));
+  for (const component of Object.keys(p.components.properties!)) assert.ok(labels(p.components.properties![component].properties!.resources).includes('Requests and limits'), component);
+  // A snippet, filled in, is a valid values file (placeholders replaced by their defaults).
+  const fill = (v: unknown): unknown => (typeof v === 'string' ? v.replace(/\$\{\d+:([^}]*)\}/g, '$1') : Array.isArray(v) ? v.map(fill) : isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x)])) : v);
+  const secrets = { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' };
+  for (const [key, node] of [['database', p.database], ['temporal', p.temporal], ['ingress', p.ingress]] as const) {
+    const values = { retool: secrets, [key]: fill((node.defaultSnippets as Array<{ body: unknown }>)[0].body) };
+    assert.equal(validateValues(model.schema, mergeValues(model.defaults, values)), [], key);
+    assert.ok(editor(values), `${key}: ${JSON.stringify(editor.errors)}`);
+  }
+});
+
+/**
+ * Overlays made from every fixture by one change each: every enum value written, every written key deleted,
+ * set to null or to a value of the wrong type, every top-level section removed. Verdicts must be identical.
+ */
+function generatedOverlays(): Array<{ name: string; values: unknown }> {
+  const out: Array<{ name: string; values: unknown }> = [];
+  const enums: Array<{ path: string[]; values: unknown[] }> = [];
+  const walk = (node: JsonSchema, path: string[]) => {
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      if (Array.isArray(child.enum)) enums.push({ path: [...path, key], values: child.enum });
+      walk(child, [...path, key]);
+    }
+  };
+  walk(committed, []);
+  const set = (tree: unknown, path: string[], value: unknown): unknown => {
+    const copy: Record<string, unknown> = isObject(tree) ? structuredClone(tree) : {};
+    let cursor = copy;
+    for (const key of path.slice(0, -1)) {
+      if (!isObject(cursor[key])) cursor[key] = {};
+      cursor = cursor[key] as Record<string, unknown>;
+    }
+    if (value === undefined) delete cursor[path[path.length - 1]];
+    else cursor[path[path.length - 1]] = value;
+    return copy;
+  };
+  const written = (tree: unknown, path: string[] = []): string[][] =>
+    isObject(tree) ? Object.entries(tree).flatMap(([k, v]) => [[...path, k], ...written(v, [...path, k])]) : [];
+  for (const file of allFixtureFiles()) {
+    const base = (yaml.load(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+    const name = file.slice(ROOT.length + 1);
+    for (const { path, values } of enums) for (const value of values) out.push({ name: `${name} ${path.join('.')}=${JSON.stringify(value)}`, values: set(base, path, value) });
+    for (const path of written(base)) {
+      out.push({ name: `${name} -${path.join('.')}`, values: set(base, path, undefined) });
+      out.push({ name: `${name} ${path.join('.')}=null`, values: set(base, path, null) });
+      out.push({ name: `${name} ${path.join('.')}=""`, values: set(base, path, '') });
+      out.push({ name: `${name} ${path.join('.')}=1`, values: set(base, path, 1) });
+    }
+  }
+  return out;
+}
+
+/** Where the editor is knowingly stricter than Helm's merge (see KNOWN_GAPS in ide.test.ts). */
+function knownGap(values: unknown): boolean {
+  // An unknown key (or a map key with an invalid name) set to null: `validate` drops it in the merge; the
+  // editor still checks the key itself, so a typo stays a squiggle.
+  const hasUnknownNull = (node: JsonSchema | undefined, tree: unknown): boolean => isObject(tree) && Object.entries(tree).some(([k, v]) => {
+    const child = node?.properties?.[k];
+    if (!child) return v === null;
+    return hasUnknownNull(child, v);
+  });
+  return hasUnknownNull(committed, values);
+}
+
+test('generated overlays: the editor schema accepts a values file exactly when validate accepts it merged', () => {
+  const cases = generatedOverlays();
+  assert.ok(cases.length > 1000, `only ${cases.length} generated cases`);
+  const disagreements: string[] = [];
+  let gaps = 0;
+  for (const { name, values } of cases) {
+    const helm = validateValues(model.schema, mergeValues(model.defaults, values)).length === 0;
+    const ide = editor(values) as boolean;
+    if (helm === ide) continue;
+    if (knownGap(values)) { gaps++; continue; }
+    disagreements.push(`${name}: validate ${helm ? 'accepts' : 'refuses'}, editor ${ide ? 'accepts' : `refuses (${editor.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ')})`}`);
+  }
+  console.log(`  editor schema vs validate on ${cases.length} generated overlays: ${cases.length - disagreements.length - gaps} agree, ${gaps} known gap(s), ${disagreements.length} disagree`);
+  assert.equal(disagreements.slice(0, 20), [], `${disagreements.length} disagreements`);
+});
+
+test('fixtures folder exists (sanity for the generated cases)', () => {
+  assert.ok(allFixtureFiles().some((f) => f.startsWith(FIXTURES)));
+});
+
+test.run();
