@@ -48,7 +48,8 @@ test('every cross-field rule of the source speaks in the editor with the reason 
   for (const reason of reasons) assert.ok(messages.has(reason), `no errorMessage says: ${reason}`);
   // A rule's failing keywords carry its reason, never a generic wording.
   visit(committed, (node) => {
-    const reason = ruleReason(node);
+    // In the editor schema a rule names its reason in $comment (a description would replace the hover text).
+    const reason = typeof node.$comment === 'string' ? node.$comment : undefined;
     if (!reason || !isObject(node.then)) return;
     visit(node.then as JsonSchema, (inner) => {
       const failing = ['required', 'const', 'enum', 'type', 'pattern'].some((k) => k in inner);

@@ -90,10 +90,10 @@ function ruleEntries(ctx: OverlayContext, rule: JsonSchema, d: unknown, path: st
   const thenE = rule.then ? cond(ctx, rule.then, d, reason) : undefined;
   const elseE = rule.else ? cond(ctx, rule.else, d, reason) : undefined;
   const missing = path.length === 0 && thenE?.required?.length ? thenE.required : [];
-  if (!missing.length) return [{ description: reason, if: ifE, ...(thenE ? { then: thenE } : {}), ...(elseE ? { else: elseE } : {}) }];
+  if (!missing.length) return [{ $comment: reason, if: ifE, ...(thenE ? { then: thenE } : {}), ...(elseE ? { else: elseE } : {}) }];
 
   const { required: _required, ...thenRest } = thenE!;
-  const out: JsonSchema[] = [{ description: reason, if: ifE, then: thenRest, ...(elseE ? { else: elseE } : {}) }];
+  const out: JsonSchema[] = [{ $comment: reason, if: ifE, then: thenRest, ...(elseE ? { else: elseE } : {}) }];
   const triggers = ruleTriggers(rule.if!);
   for (const key of missing) {
     const absent: JsonSchema = { not: { required: [key] } };
@@ -104,14 +104,14 @@ function ruleEntries(ctx: OverlayContext, rule: JsonSchema, d: unknown, path: st
         const written = present(trigger.slice(0, depth));
         const deeper = depth < trigger.length ? [{ not: present(trigger.slice(0, depth + 1)) }] : [];
         out.push({
-          description: reason,
+          $comment: reason,
           if: { allOf: [ifE, absent, ...earlier, written, ...deeper] },
           then: failAt(trigger, depth, reason),
         });
       }
     });
     out.push({
-      description: reason,
+      $comment: reason,
       if: { allOf: [ifE, absent, ...triggers.map((t) => ({ not: { required: [t[0]] } }))] },
       then: { required: [key], errorMessage: reason },
     });
