@@ -3,6 +3,7 @@ import { visit } from '../schema/normalize.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { ruleReason } from '../validate/issue-messages.js';
 import { GENERATED_BANNER } from './banner.js';
+import { EDITOR_SCHEMA_FILE } from './editor-schema.js';
 import { runtimeSection } from './runtime-doc.js';
 
 /** charts/retool/README.md: what the chart deploys and a table of every value, all from the schema. */
@@ -30,6 +31,10 @@ export function emitChartReadme(model: ChartModel): string {
     '```sh',
     'helm install retool ./charts/retool -f my-values.yaml',
     '```',
+    '',
+    `Editors: start your values file with \`# yaml-language-server: $schema=<path to this chart>/${EDITOR_SCHEMA_FILE}\`.`,
+    'That schema checks the file as you write it (keys you leave out count as their defaults) with the same',
+    'rules and the reasons below, and documents every value on hover.',
     '',
     '## Workloads',
     '',

@@ -172,7 +172,7 @@ function cond(ctx: OverlayContext, c: JsonSchema, d: unknown, reason?: string, d
         if (reason) {
           if (keyword === 'minLength') extra.push({ pattern: `^[\\s\\S]{${Number(value)},}$`, errorMessage: reason });
           else extra.push({ pattern: `^[\\s\\S]{0,${Number(value)}}$`, errorMessage: reason });
-        } else out[keyword] = value;
+        } else (out as Record<string, unknown>)[keyword] = value;
         break;
       case 'minimum':
       case 'maximum':
@@ -181,12 +181,12 @@ function cond(ctx: OverlayContext, c: JsonSchema, d: unknown, reason?: string, d
       case 'multipleOf':
         // Same for numbers: a value outside the bound fails a type test worded with the reason.
         if (reason) extra.push({ if: { [keyword]: value }, else: { type: 'null', errorMessage: reason } });
-        else out[keyword] = value;
+        else (out as Record<string, unknown>)[keyword] = value;
         break;
       case 'type': case 'enum': case 'const': case 'pattern': case 'format': case 'items': case 'propertyNames':
       case 'additionalItems': case 'contains': case 'minItems': case 'maxItems': case 'uniqueItems':
       case 'minProperties': case 'maxProperties': case 'dependencies': case 'patternProperties':
-        out[keyword] = value;
+        (out as Record<string, unknown>)[keyword] = value;
         break;
       default:
         break; // annotations: a condition has no docs
