@@ -8,7 +8,14 @@ import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
  * "embedded runs …; external connects …"), `examples`, `defaultSnippets` (from `x-retool-snippets`), a worded
  * `patternErrorMessage`, and the JetBrains equivalents (`x-intellij-html-description`, `x-intellij-enum-metadata`).
  */
-export function documentProperty(root: JsonSchema, node: JsonSchema, source: JsonSchema, key: string, path: readonly string[]): JsonSchema {
+export function documentProperty(
+  root: JsonSchema,
+  node: JsonSchema,
+  source: JsonSchema,
+  key: string,
+  path: readonly string[],
+  accepts: (schema: JsonSchema, value: unknown) => boolean,
+): JsonSchema {
   const resolved = deref(root, source);
   const title = source.title ?? humanize(key);
   const description = source.description ?? resolved.description ?? '';
@@ -21,7 +28,7 @@ export function documentProperty(root: JsonSchema, node: JsonSchema, source: Jso
     out.markdownEnumDescriptions = enumText;
     out['x-intellij-enum-metadata'] = Object.fromEntries(enumValues.map((v, i) => [String(v), { description: enumText[i] }]));
   }
-  const sourceExamples = source.examples ?? resolved.examples;
+  const sourceExamples = source.examples ?? resolved.examples ?? textExamples(source, resolved, accepts);
   if (Array.isArray(sourceExamples) && sourceExamples.length) out.examples = sourceExamples;
   const snippets = source['x-retool-snippets'] ?? resolved['x-retool-snippets'];
   if (Array.isArray(snippets) && snippets.length) out.defaultSnippets = snippets;
@@ -35,6 +42,25 @@ export function documentProperty(root: JsonSchema, node: JsonSchema, source: Jso
   out['x-intellij-html-description'] = [`<p>${html(description)}</p>`, dflt !== undefined && !isEmpty(dflt) ? `<p>Default: <code>${html(JSON.stringify(dflt))}</code></p>` : '']
     .filter(Boolean).join('');
   return out;
+}
+
+/**
+ * Examples the description itself gives ("… e.g. registry.example.com"), kept only when the property's schema
+ * accepts them, so prose that is not a value ("e.g. cloud IAM roles") never becomes one.
+ */
+function textExamples(source: JsonSchema, resolved: JsonSchema, accepts: (schema: JsonSchema, value: unknown) => boolean): unknown[] | undefined {
+  const text = [source.description, resolved.description].filter(Boolean).join(' ');
+  const found: unknown[] = [];
+  for (const match of text.matchAll(/e\.g\.\s+([^\s,;()]+?)[.]?(?=[\s,;()]|$)/g)) {
+    for (const candidate of [match[1], Number(match[1])]) {
+      if (typeof candidate === 'number' && Number.isNaN(candidate)) continue;
+      if (!found.includes(candidate) && accepts(source, candidate)) {
+        found.push(candidate);
+        break;
+      }
+    }
+  }
+  return found.length ? found : undefined;
 }
 
 /** patternErrorMessage for a node with a pattern: what is expected, in words, instead of the raw regex. */

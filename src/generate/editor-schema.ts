@@ -28,11 +28,12 @@ export function editorSchemaId(chartVersion: string): string {
  */
 export function buildEditorSchema(model: ChartModel): JsonSchema {
   const root = model.schema;
+  const accepts = fragmentValidator(root);
   const ctx: OverlayContext = {
     root,
-    accepts: fragmentValidator(root),
+    accepts,
     brokenDefaults: brokenDefaultPaths(model),
-    decorate: (node, source, key, path) => documentProperty(root, node, source, key, path),
+    decorate: (node, source, key, path) => documentProperty(root, node, source, key, path, accepts),
   };
   // The overlay shares unchanged nodes with the source schema: copy before documenting in place.
   const overlay = structuredClone(overlaySchema(ctx, model.defaults));

@@ -89,11 +89,14 @@ function ruleEntries(ctx: OverlayContext, rule: JsonSchema, d: unknown, path: st
   const ifE = cond(ctx, rule.if!, d);
   const thenE = rule.then ? cond(ctx, rule.then, d, reason) : undefined;
   const elseE = rule.else ? cond(ctx, rule.else, d, reason) : undefined;
-  const missing = path.length === 0 && thenE?.required?.length ? thenE.required : [];
+  // Keys the condition itself requires are written whenever the rule applies: they never need the detour.
+  const missing = path.length === 0 ? (thenE?.required ?? []).filter((key) => !ifE.required?.includes(key)) : [];
   if (!missing.length) return [{ $comment: reason, if: ifE, ...(thenE ? { then: thenE } : {}), ...(elseE ? { else: elseE } : {}) }];
 
+  const kept = thenE!.required!.filter((key) => !missing.includes(key));
   const { required: _required, ...thenRest } = thenE!;
-  const out: JsonSchema[] = [{ $comment: reason, if: ifE, then: thenRest, ...(elseE ? { else: elseE } : {}) }];
+  const thenKept = kept.length ? { ...thenRest, required: kept } : thenRest;
+  const out: JsonSchema[] = [{ $comment: reason, if: ifE, then: thenKept, ...(elseE ? { else: elseE } : {}) }];
   const triggers = ruleTriggers(rule.if!);
   for (const key of missing) {
     const absent: JsonSchema = { not: { required: [key] } };
