@@ -328,7 +328,13 @@ test('missed errors are shown with their reason where validate shows them; false
     return lsp.openFile(writeDoc(body));
   };
   const production = await open('production-default-database');
-  expectDiagnostic(production.diagnostics, lineOf(production.text, /^profile: production$/), /^profile: production requires an external storage database\.$/, 'production with the default database');
+  const profileLine = lineOf(production.text, /^profile: production$/);
+  expectDiagnostic(production.diagnostics, profileLine, /^profile: production requires an external storage database\.$/, 'production with the default database');
+  assert.is(errors(production.diagnostics).length, 1, formatDiagnostics(production.diagnostics));
+  // The rule that faults profile leaves its docs alone.
+  const hover = hoverText(await lsp.hover(production.uri, { line: profileLine, character: 2 }));
+  assert.match(hover, /^#### Deployment profile\n/, hover);
+  assert.match(hover, /`production`: Requires external databases/, hover);
   const encryption = await open('encryption-key-ref-default-embedded');
   expectDiagnostic(encryption.diagnostics, lineOf(encryption.text, /^ {2}encryptionKey: /), /^An embedded storage database without its own password derives one from retool\.encryptionKey, which must then be a string\.$/, 'encryptionKey as a secretKeyRef');
   for (const name of ['external-database-default-name', 'production-partial-resources', 'autoscaling-replicas-null']) {

@@ -76,12 +76,19 @@ export function patternMessage(node: JsonSchema, fallbackDescription?: string): 
 export function humanize(key: string): string {
   const words = key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z]{2,})/g, '$1 $2')
     .split(/[\s_-]+/)
     .filter(Boolean)
-    .map((word, i) => (/^[A-Z0-9]{2,}$/.test(word) ? word : i === 0 ? word[0].toUpperCase() + word.slice(1) : word.toLowerCase()));
+    .map((word, i) => {
+      if (/^[A-Z0-9]{2,}s?$/.test(word)) return word;
+      if (ACRONYMS.has(word.toLowerCase())) return word.toUpperCase();
+      return i === 0 ? word[0].toUpperCase() + word.slice(1) : word.toLowerCase();
+    });
   return words.join(' ');
 }
+
+/** Words that read as acronyms in a title ("api" → "API"). */
+const ACRONYMS = new Set(['api', 'tls', 'ssl', 'jwt', 'url', 'cpu', 'dns', 'ip', 'cidr', 'id', 'ui']);
 
 /**
  * One description per enum value: the annotation `x-retool-enum-descriptions` ({value: text}) when present,
