@@ -69,7 +69,7 @@ test('every value property has a title (never a type name) and a markdown descri
   };
   walk(committed, []);
   const p = committed.properties!;
-  for (const node of [p.profile, p.temporal.properties!.mode, p.components.properties!.codeExecutor.properties!.sandbox, p.database.properties!.mode]) {
+  for (const node of [p.profile, p.podSecurity, p.temporal.properties!.mode, p.components.properties!.codeExecutor.properties!.sandbox, p.database.properties!.mode]) {
     const described = node.markdownEnumDescriptions as string[];
     assert.ok(Array.isArray(described) && described.every(Boolean), `${node.title}: ${JSON.stringify(described)}`);
     assert.ok(node['x-intellij-enum-metadata'], `${node.title} has JetBrains enum metadata`);
@@ -78,6 +78,22 @@ test('every value property has a title (never a type name) and a markdown descri
   assert.match(String(p.components.properties!.api.properties!.replicas.markdownDescription), /Default: `2`/);
   const cidr = committed.definitions!.CIDR;
   assert.ok(cidr.patternErrorMessage && !String(cidr.patternErrorMessage).includes('^'), 'the CIDR pattern is explained, not quoted');
+});
+
+test('every example in the editor schema is a value its property accepts', () => {
+  let checked = 0;
+  const walk = (node: JsonSchema, path: string[]) => {
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      for (const example of (child.examples as unknown[] | undefined) ?? []) {
+        const validate = editorAjv().compile({ ...child, definitions: committed.definitions });
+        assert.ok(validate(example), `${[...path, key].join('.')}: example ${JSON.stringify(example)} is refused: ${JSON.stringify(validate.errors)}`);
+        checked++;
+      }
+      walk(child, [...path, key]);
+    }
+  };
+  walk(committed, []);
+  assert.ok(checked >= 5, `only ${checked} examples`);
 });
 
 test('snippets for the blocks people write most: external database, external Temporal with mTLS, ingress with TLS, resources', () => {

@@ -334,7 +334,7 @@ test('missed errors are shown with their reason where validate shows them; false
   // The rule that faults profile leaves its docs alone.
   const hover = hoverText(await lsp.hover(production.uri, { line: profileLine, character: 2 }));
   assert.match(hover, /^#### Deployment profile\n/, hover);
-  assert.match(hover, /`production`: Requires external databases/, hover);
+  assert.match(hover, /`production`: requires external databases/, hover);
   const encryption = await open('encryption-key-ref-default-embedded');
   expectDiagnostic(encryption.diagnostics, lineOf(encryption.text, /^ {2}encryptionKey: /), /^An embedded storage database without its own password derives one from retool\.encryptionKey, which must then be a string\.$/, 'encryptionKey as a secretKeyRef');
   for (const name of ['external-database-default-name', 'production-partial-resources', 'autoscaling-replicas-null']) {
@@ -389,11 +389,16 @@ test('hover on a secret given as a secretKeyRef still names the secret, and enum
   assert.match(key, /^#### License key/, key);
   assert.ok(key.includes('Retool license key.'), key);
   const { uri, text } = await lsp.openFile(writeDoc(`${SECRETS}temporal:\n  mode: local\ncomponents:\n  codeExecutor:\n    sandbox: none\n`));
+  const explained = (hover: string, node: JsonSchema | undefined, what: string) => {
+    const values = (node?.enum ?? []).filter((v) => v !== null);
+    const texts = (node?.markdownEnumDescriptions ?? []) as string[];
+    assert.ok(values.length >= 2 && texts.length >= values.length, `${what}: enum descriptions in the schema`);
+    values.forEach((value, i) => assert.ok(hover.includes(`\`${String(value)}\`: ${texts[i]}`), `${what}: hover does not explain ${String(value)}:\n${hover}`));
+  };
   const mode = hoverText(await lsp.hover(uri, { line: lineOf(text, /^ {2}mode: local$/), character: 3 }));
-  assert.match(mode, /`retoolManaged`: Temporal Cloud run by Retool/, mode);
-  assert.match(mode, /`local`: A Temporal cluster inside this release/, mode);
+  explained(mode, editorNode(['temporal', 'mode']), 'temporal.mode');
   const sandbox = hoverText(await lsp.hover(uri, { line: lineOf(text, /^ {4}sandbox: none$/), character: 5 }));
-  assert.match(sandbox, /`nsjail`: Sandboxes user code/, sandbox);
+  explained(sandbox, editorNode(['components', 'codeExecutor', 'sandbox']), 'sandbox');
 });
 
 test('completion inside components.api: offers the pod options, replicas and autoscaling', async () => {

@@ -106,7 +106,7 @@ export function enumDescriptions(node: JsonSchema, values: unknown[]): string[] 
     const clause = clauses.find((c) => c === String(value) || c.startsWith(`${String(value)} `));
     if (!clause) return undefined;
     const rest = clause.slice(String(value).length).trim().replace(/^\((.*)\)\.?$/, '$1').replace(/\.$/, '');
-    return upperFirst(rest);
+    return rest;
   });
   return texts.every((t) => t !== undefined) && texts.some(Boolean) ? (texts as string[]) : undefined;
 }
@@ -171,6 +171,3 @@ function lowerFirst(text: string): string {
   return /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
 }
 
-function upperFirst(text: string): string {
-  return text ? text[0].toUpperCase() + text.slice(1) : text;
-}
