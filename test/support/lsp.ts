@@ -11,9 +11,13 @@ import { PROJECT_ROOT } from '../../src/io/project.js';
 
 export const YAML_LANGUAGE_SERVER = join(PROJECT_ROOT, 'node_modules/yaml-language-server/bin/yaml-language-server');
 
-/** Settings answered to the server's `workspace/configuration` pulls: validation on, no network. */
+/**
+ * Settings answered to the server's `workspace/configuration` pulls: validation on, no network, and YAML 1.1
+ * scalars (`yes`, `on`, `0777`), which is how Helm reads values files (what the README recommends).
+ */
 export const YAML_SETTINGS = {
   yaml: {
+    yamlVersion: '1.1',
     validate: true,
     hover: true,
     completion: true,
