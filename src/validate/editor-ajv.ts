@@ -23,8 +23,8 @@ export const EDITOR_KEYWORDS = [
 ] as const;
 
 /** An ajv in strict mode (unknown keywords are errors) that knows the editor keywords. */
-export function editorAjv(): InstanceType<typeof Ajv> {
-  const ajv = new Ajv({ allErrors: true, strictSchema: true, strictNumbers: true, strictTypes: false, strictTuples: false, strictRequired: false });
+export function editorAjv(options: { verbose?: boolean } = {}): InstanceType<typeof Ajv> {
+  const ajv = new Ajv({ allErrors: true, strictSchema: true, strictNumbers: true, strictTypes: false, strictTuples: false, strictRequired: false, ...options });
   addFormats(ajv);
   for (const keyword of EDITOR_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ['string', 'array', 'object'] });
   return ajv;
