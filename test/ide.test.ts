@@ -184,10 +184,14 @@ test('the runtime values are in the editor: podSecurity and sandbox values compl
   }
 });
 
-test('podSecurity: restricted with the default nsjail sandbox is flagged in the editor too', async () => {
+test('podSecurity: restricted with the default nsjail sandbox is flagged in the editor too, with the rule\'s reason', async () => {
   const lsp = await server();
-  const { diagnostics } = await lsp.openFile(writeDoc(`podSecurity: restricted\n${SECRETS}workflows:\n  enabled: true\ncomponents:\n  codeExecutor:\n    sandbox: nsjail\n`));
-  assert.ok(diagnostics.length > 0, 'no diagnostic for restricted + nsjail');
+  const reason = /^podSecurity: restricted needs components\.codeExecutor\.sandbox: none/;
+  const explicit = await lsp.openFile(writeDoc(`podSecurity: restricted\n${SECRETS}workflows:\n  enabled: true\ncomponents:\n  codeExecutor:\n    sandbox: nsjail\n`));
+  expectDiagnostic(explicit.diagnostics, lineOf(explicit.text, /^ {4}sandbox: nsjail$/), reason, 'sandbox: nsjail written');
+  // The sandbox left at its default: shown on podSecurity, the value that switched the rule on (as validate does).
+  const implicit = await lsp.openFile(writeDoc(`podSecurity: restricted\n${SECRETS}`));
+  expectDiagnostic(implicit.diagnostics, lineOf(implicit.text, /^podSecurity: restricted$/), reason, 'sandbox left at nsjail');
 });
 
 test('charts/retool/values.yaml (own relative modeline) only misses the three required secrets at retool:', async () => {
