@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildEditorSchema, EDITOR_SCHEMA_FILE, editorSchemaId } from '../src/generate/editor-schema.js';
+import { schemaUrl } from '../src/generate/chart-metadata.js';
+import { buildEditorSchema, EDITOR_SCHEMA_FILE } from '../src/generate/editor-schema.js';
+import { readProjectFiles } from '../src/io/project.js';
 import { mergeValues } from '../src/model/defaults.js';
 import { projectModel } from '../src/project-model.js';
 import { isObject, type JsonSchema } from '../src/schema/json-schema.js';
@@ -25,8 +27,9 @@ const committed = JSON.parse(readFileSync(join(CHART, EDITOR_SCHEMA_FILE), 'utf8
 const editor = editorAjv().compile(committed);
 
 test('the committed editor schema is what the generator makes from the source schema, with its own $id', () => {
-  assert.equal(committed, JSON.parse(JSON.stringify(buildEditorSchema(model))));
-  assert.is(committed.$id, editorSchemaId(model.chartVersion));
+  const id = schemaUrl(readProjectFiles(ROOT).info.chartRepoUrl, model.chartVersion, EDITOR_SCHEMA_FILE);
+  assert.is(committed.$id, id, 'the URL package publishes it at');
+  assert.equal(committed, JSON.parse(JSON.stringify(buildEditorSchema(model, id))));
   assert.is(committed.$schema, 'http://json-schema.org/draft-07/schema#');
   const text = JSON.stringify(committed);
   assert.not.match(text, /x-retool-/);

@@ -117,8 +117,9 @@ Package('helm 3 and helm 4 lint, template and show the archive; helm 4 installs 
   assert.is.not(bad.status, 0, 'the packaged schema still rejects bad values');
 });
 
-Package('the packaged schema has a versioned $id, published at that URL, and values.yaml points at it', () => {
+Package('the packaged schemas have versioned $ids, published at those URLs, and values.yaml points at the editor schema', () => {
   const id = `${server.url}/schema/0.1.0/values.schema.json`;
+  const editorId = `${server.url}/schema/0.1.0/values.editor.schema.json`;
   const files = new Map(readTgz(join(repoDir, 'retool-0.1.0.tgz')).map((e) => [e.path, e.content.toString('utf8')]));
   const schema = files.get('retool/values.schema.json')!;
   assert.is(JSON.parse(schema).$id, id);
@@ -126,8 +127,12 @@ Package('the packaged schema has a versioned $id, published at that URL, and val
   assert.is(served.status, 200);
   assert.is(served.body, schema, 'the URL serves the packaged schema');
   assert.is(httpGet(`${server.url}/schema/latest/values.schema.json`).body, schema);
+  const editor = files.get('retool/values.editor.schema.json')!;
+  assert.is(JSON.parse(editor).$id, editorId);
+  assert.is(httpGet(editorId).body, editor, 'the URL serves the packaged editor schema');
+  assert.is(httpGet(`${server.url}/schema/latest/values.editor.schema.json`).body, editor);
   for (const major of MAJORS) {
-    assert.ok(helm(major, ['show', 'values', join(repoDir, 'retool-0.1.0.tgz')]).stdout.startsWith(`# yaml-language-server: $schema=${id}\n`), `helm ${major} show values`);
+    assert.ok(helm(major, ['show', 'values', join(repoDir, 'retool-0.1.0.tgz')]).stdout.startsWith(`# yaml-language-server: $schema=${editorId}\n`), `helm ${major} show values`);
   }
   // Only the packaged copy changes: the schema itself is the generated one plus $id.
   const generated = JSON.parse(readFileSync(join(CHART, 'values.schema.json'), 'utf8'));

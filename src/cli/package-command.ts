@@ -5,6 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { generate, OWNED_DIRS } from '../generate/generate.js';
 import { schemaUrl } from '../generate/chart-metadata.js';
+import { EDITOR_SCHEMA_FILE } from '../generate/editor-schema.js';
 import { openSigner, type Signer } from '../io/gpg.js';
 import { PROJECT_ROOT, SCHEMA_FILE, packageVersion, readProjectFiles } from '../io/project.js';
 import { diffTree, writeTree } from '../io/write-tree.js';
@@ -55,6 +56,10 @@ export async function packageCommand(argv: string[]): Promise<number> {
       [`schema/${archive.version}/values.schema.json`, archive.schema],
     ]);
     if (newest) files.set('schema/latest/values.schema.json', archive.schema);
+    if (archive.editorSchema) {
+      files.set(`schema/${archive.version}/${EDITOR_SCHEMA_FILE}`, archive.editorSchema);
+      if (newest) files.set(`schema/latest/${EDITOR_SCHEMA_FILE}`, archive.editorSchema);
+    }
     if (signer) {
       files.set(`${archive.fileName}.prov`, signer.clearsign(provenanceMessage(archive)));
       files.set(PUBLIC_KEY_FILE, signer.publicKey);
@@ -68,6 +73,7 @@ export async function packageCommand(argv: string[]): Promise<number> {
       `${join(shown, archive.fileName)}  sha256:${archive.sha256}\n` +
         `index: ${join(shown, 'index.yaml')} (${added ? 'added' : 'already listed with this digest'} ${archive.name} ${archive.version})\n` +
         `schema: ${schemaUrl(repoUrl, archive.version)}${newest ? ' (and latest)' : ''}\n` +
+        (archive.editorSchema ? `editor schema: ${schemaUrl(repoUrl, archive.version, EDITOR_SCHEMA_FILE)}${newest ? ' (and latest)' : ''}\n` : '') +
         (signer ? `signed: ${join(shown, `${archive.fileName}.prov`)} by ${signer.fingerprint}\n` : ''),
     );
     return 0;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ChartModel } from '../model/chart-model.js';
 import type { ProjectFiles } from '../io/project.js';
 import { GENERATED_BANNER } from './banner.js';
-import { chartMetadata } from './chart-metadata.js';
+import { chartMetadata, schemaUrl } from './chart-metadata.js';
 import { EDITOR_SCHEMA_FILE, emitEditorSchema } from './editor-schema.js';
 import { emitChartReadme } from './readme.js';
 import { emitTemplates } from './templates.js';
@@ -25,12 +25,13 @@ export async function generateFiles(model: ChartModel, chartTemplatesDir: string
   chart('LICENSE', project.license);
   // chart-testing's convention: ct lint and Artifact Hub's image scan render the chart with each of these.
   for (const [name, content] of project.examples) {
-    chart(`ci/${name}-values.yaml`, `# ${GENERATED_BANNER.replace('schema/retool.schema.json', `examples/${name}.values.yaml`)}\n${content}`);
+    // The example's modeline is relative to examples/; from ci/ the editor schema is one folder up.
+    const ciContent = content.replace(/^# yaml-language-server: \$schema=\S+$/m, `# yaml-language-server: $schema=../${EDITOR_SCHEMA_FILE}`);
+    chart(`ci/${name}-values.yaml`, `# ${GENERATED_BANNER.replace('schema/retool.schema.json', `examples/${name}.values.yaml`)}\n${ciContent}`);
   }
   chart('values.yaml', emitValuesYaml(model));
   chart('values.schema.json', emitValuesSchema(model));
-  chart(EDITOR_SCHEMA_FILE, emitEditorSchema(model));
-  chart(EDITOR_SCHEMA_FILE, emitEditorSchema(model));
+  chart(EDITOR_SCHEMA_FILE, emitEditorSchema(model, schemaUrl(project.info.chartRepoUrl, model.chartVersion, EDITOR_SCHEMA_FILE)));
   chart('README.md', emitChartReadme(model));
   files.set(TYPES_FILE, await emitTypes(model));
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));

@@ -49,9 +49,9 @@ export function chartMetadata(model: ChartModel, project: ProjectInfo): ChartMet
   };
 }
 
-/** Where `package` publishes the values schema of one chart version (or `latest`). */
-export function schemaUrl(repoUrl: string, version: string): string {
-  return `${repoUrl.replace(/\/+$/, '')}/schema/${version}/values.schema.json`;
+/** Where `package` publishes a schema of one chart version (or `latest`): values.schema.json or the editor schema. */
+export function schemaUrl(repoUrl: string, version: string, file = 'values.schema.json'): string {
+  return `${repoUrl.replace(/\/+$/, '')}/schema/${version}/${file}`;
 }
 
 /**

@@ -13,20 +13,13 @@ const addFormats = formatsModule.default;
 /** File name of the editor schema, beside values.schema.json in the chart. */
 export const EDITOR_SCHEMA_FILE = 'values.editor.schema.json';
 
-/**
- * Identifier of the editor schema of a chart version. A name, not a location: editors find the schema
- * through the modeline or their settings; publishing may serve it under a URL of its own.
- */
-export function editorSchemaId(chartVersion: string): string {
-  return `urn:retool-chart:${chartVersion}:${EDITOR_SCHEMA_FILE}`;
-}
 
 /**
  * values.editor.schema.json: the schema for a values file *as a user writes it*, an overlay on the chart
  * defaults (see src/schema/overlay.ts), with editor documentation on every property. (test/editor-schema.test.ts
  * compiles it with ajv in strict mode: compiling it here would add seconds to every generate.)
  */
-export function buildEditorSchema(model: ChartModel): JsonSchema {
+export function buildEditorSchema(model: ChartModel, id: string): JsonSchema {
   const root = model.schema;
   const accepts = fragmentValidator(root);
   const ctx: OverlayContext = {
@@ -44,7 +37,7 @@ export function buildEditorSchema(model: ChartModel): JsonSchema {
   const { $schema: _s, title: _t, description, definitions: _d, ...body } = overlay;
   const schema: JsonSchema = {
     $schema: SCHEMA_DRAFT,
-    $id: editorSchemaId(model.chartVersion),
+    $id: id,
     title: 'Retool chart values (editor)',
     description: `${description ?? ''} For editors: checks a values file as Helm does once it is laid over the chart defaults.`.trim(),
     ...body,
@@ -54,8 +47,9 @@ export function buildEditorSchema(model: ChartModel): JsonSchema {
   return schema;
 }
 
-export function emitEditorSchema(model: ChartModel): string {
-  return `${JSON.stringify(buildEditorSchema(model), null, 2)}\n`;
+/** `id`: where `package` publishes it (schemaUrl of the project's chart repository; a release with another --repo-url rewrites it). */
+export function emitEditorSchema(model: ChartModel, id: string): string {
+  return `${JSON.stringify(buildEditorSchema(model, id), null, 2)}\n`;
 }
 
 /** Titles for untitled properties and worded pattern errors in parts kept as written (definitions, lists). */

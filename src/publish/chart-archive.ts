@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import yaml from 'js-yaml';
 import { schemaUrl } from '../generate/chart-metadata.js';
+import { EDITOR_SCHEMA_FILE } from '../generate/editor-schema.js';
 import { deterministicTgz } from './tar.js';
 
 /** What a release changes in the chart it packages: facts only known at package time. */
@@ -21,6 +22,8 @@ export interface ChartArchive {
   metadata: Record<string, unknown>;
   /** values.schema.json as packaged (with its `$id`), also published at its URL. */
   schema: string;
+  /** values.editor.schema.json as packaged (with its `$id`), when the chart has one; also published at its URL. */
+  editorSchema?: string;
   tgz: Buffer;
   sha256: string;
 }
@@ -30,8 +33,9 @@ const LEADING = ['Chart.yaml', 'values.yaml', 'values.schema.json'];
 
 /**
  * The chart directory's files (chart-relative path → bytes) as a release archive: the schema gets its
- * versioned `$id`, the values.yaml modeline points at that absolute URL (so `helm show values` output saved
- * anywhere still validates in an editor), Chart.yaml gets the signKey annotation when signing.
+ * versioned `$id` (and so does the editor schema), the values.yaml modeline points at the editor schema's
+ * absolute URL (so `helm show values` output saved anywhere still validates in an editor, as a partial values
+ * file), Chart.yaml gets the signKey annotation when signing.
  */
 export function buildChartArchive(files: Map<string, Buffer>, options: ReleaseOptions): ChartArchive {
   const chartYaml = files.get('Chart.yaml');
@@ -47,8 +51,13 @@ export function buildChartArchive(files: Map<string, Buffer>, options: ReleaseOp
   released.set('Chart.yaml', Buffer.from(chartText));
   const schema = withSchemaId(schemaFile.toString('utf8'), id);
   released.set('values.schema.json', Buffer.from(schema));
+  const editorFile = files.get(EDITOR_SCHEMA_FILE);
+  const editorId = schemaUrl(options.repoUrl, version, EDITOR_SCHEMA_FILE);
+  const editorSchema = editorFile ? withSchemaId(editorFile.toString('utf8'), editorId) : undefined;
+  if (editorSchema) released.set(EDITOR_SCHEMA_FILE, Buffer.from(editorSchema));
   const values = files.get('values.yaml');
-  if (values) released.set('values.yaml', Buffer.from(values.toString('utf8').replace(/^(# yaml-language-server: \$schema=)\S+/m, `$1${id}`)));
+  const modeline = editorSchema ? editorId : id;
+  if (values) released.set('values.yaml', Buffer.from(values.toString('utf8').replace(/^(# yaml-language-server: \$schema=)\S+/m, `$1${modeline}`)));
 
   const order = (path: string) => (LEADING.includes(path) ? LEADING.indexOf(path) : LEADING.length);
   const paths = [...released.keys()].sort((a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0));
@@ -59,6 +68,7 @@ export function buildChartArchive(files: Map<string, Buffer>, options: ReleaseOp
     fileName: `${name}-${version}.tgz`,
     metadata: yaml.load(chartText) as Record<string, unknown>,
     schema,
+    ...(editorSchema && { editorSchema }),
     tgz,
     sha256: createHash('sha256').update(tgz).digest('hex'),
   };
