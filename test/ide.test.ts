@@ -87,6 +87,18 @@ for (const name of readdirSync(EXAMPLES).filter((f) => f.endsWith('.values.yaml'
   });
 }
 
+for (const name of readdirSync(join(CHART, 'ci')).filter((f) => f.endsWith('.yaml')).sort()) {
+  test(`charts/retool/ci/${name} (modeline after the banner, relative to ci/) loads the editor schema: clean, and a typo is caught`, async () => {
+    const lsp = await server();
+    const { uri, text, diagnostics } = await lsp.openFile(join(CHART, 'ci', name));
+    assert.match(text.split('\n')[1], /^# yaml-language-server: \$schema=\.\.\/values\.editor\.schema\.json$/);
+    assert.equal(diagnostics, [], formatDiagnostics(diagnostics));
+    lsp.change(uri, `${text}replicaCount: 2\n`);
+    const typo = await lsp.waitForDiagnostics(uri);
+    assert.ok(typo.some((d) => /Property replicaCount is not allowed/.test(d.message)), formatDiagnostics(typo));
+  });
+}
+
 test('a copy of the production example with a relative modeline from another folder has no diagnostics', async () => {
   const lsp = await server();
   const body = readFileSync(join(EXAMPLES, 'production.values.yaml'), 'utf8').replace(/^# yaml-language-server:.*\n/, '');
