@@ -57,7 +57,7 @@ Oci.after(() => {
 
 for (const major of MAJORS) {
   const other: HelmMajor = major === 4 ? 3 : 4;
-  Oci(`helm ${major} pushes; helm ${other} renders the golden output and shows the values with the schema URL`, () => {
+  Oci(`helm ${major} pushes; helm ${other} renders the golden output and shows the values with the editor schema URL`, () => {
     push(major, unsigned, `pushed-by-${major}`);
     const ref = `oci://${registry.address}/pushed-by-${major}/retool`;
     const rendered = helm(other, ['template', RELEASE, ref, '--version', '0.1.0', '--namespace', NAMESPACE, '-f', join(FIXTURES, 'evaluation.values.yaml')]);
@@ -65,7 +65,7 @@ for (const major of MAJORS) {
     assert.ok(rendered.stdout === readFileSync(join(GOLDEN, 'evaluation.yaml'), 'utf8'), 'equals test/golden/evaluation.yaml');
     const values = helm(other, ['show', 'values', ref, '--version', '0.1.0']);
     assert.is(values.status, 0, values.stderr);
-    assert.ok(values.stdout.startsWith(`# yaml-language-server: $schema=${REPO_URL}/schema/0.1.0/values.schema.json\n`));
+    assert.ok(values.stdout.startsWith(`# yaml-language-server: $schema=${REPO_URL}/schema/0.1.0/values.editor.schema.json\n`));
   });
 }
 
