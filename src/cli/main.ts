@@ -9,6 +9,8 @@ const USAGE = `retool-chart <command>
   start                                     render examples/evaluation.values.yaml and summarise it
   package [--out release] [--repo-url URL] [--merge index.yaml] [--sign --key NAME --keyring FILE]
                                             reproducible chart archive, index.yaml, schema URL, .prov
+  import -f official.yaml [-f ...] [--set k=v] [-o out.yaml] [--release NAME] [--allow-dropped]
+                                            values for Retool's official chart -> values for this chart
 `;
 
 export type Command = (args: string[]) => Promise<number>;
@@ -20,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   helm: async () => (await import('./helm-command.js')).helmCommand,
   start: async () => (await import('./start-command.js')).startCommand,
   package: async () => (await import('./package-command.js')).packageCommand,
+  import: async () => (await import('./import-command.js')).importCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

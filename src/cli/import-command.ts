@@ -1,0 +1,57 @@
+import { basename, dirname, resolve } from 'node:path';
+import { formatIssue } from '../issue.js';
+import { importOfficial } from '../import/import-official.js';
+import { writeTree } from '../io/write-tree.js';
+import { projectModel } from '../project-model.js';
+import { parseArgs } from './args.js';
+
+/** Exit code when a key that changes behaviour was dropped and --allow-dropped was not given. */
+export const EXIT_DROPPED = 3;
+
+/**
+ * `retool-chart import -f official.yaml [-f more.yaml] [--set k=v] [-o our.values.yaml] [--release NAME]
+ * [--allow-dropped]`: values written for Retool's official chart -> an equivalent values file for this chart.
+ */
+export async function importCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, {
+    lists: ['values', 'set', 'set-string'],
+    strings: ['output', 'release'],
+    booleans: ['allow-dropped'],
+    aliases: { f: 'values', o: 'output' },
+  });
+  if (!args.lists.values.length && !args.lists.set.length && !args.lists['set-string'].length) {
+    throw new Error('give the official values with -f FILE (and/or --set)');
+  }
+  const outcome = importOfficial({
+    files: args.lists.values,
+    sets: args.lists.set,
+    setStrings: args.lists['set-string'],
+    release: args.strings.release,
+  }, projectModel());
+  if (outcome.issues.length) {
+    process.stderr.write(`${outcome.issues.map(formatIssue).join('\n')}\n${outcome.issues.length} error(s); nothing written\n`);
+    return 1;
+  }
+
+  const report: string[] = [];
+  for (const action of outcome.actions) report.push(`action: ${action.title}`, ...action.steps.map((s) => `  ${s}`));
+  for (const d of outcome.dropped) report.push(`${d.changesBehaviour ? 'dropped' : 'ignored'}: ${d.path}: ${d.reason}`);
+  for (const note of outcome.notes) report.push(`note: ${note}`);
+  const blocking = outcome.dropped.filter((d) => d.changesBehaviour);
+  if (blocking.length && !args.booleans['allow-dropped']) {
+    report.push(`${blocking.length} setting(s) that change behaviour cannot be carried; nothing written (--allow-dropped writes the values anyway)`);
+    process.stderr.write(`${report.join('\n')}\n`);
+    return EXIT_DROPPED;
+  }
+  if (report.length) process.stderr.write(`${report.join('\n')}\n`);
+
+  const output = args.strings.output;
+  if (!output || output === '-') {
+    process.stdout.write(outcome.text);
+  } else {
+    const file = resolve(output);
+    writeTree(dirname(file), new Map([[basename(file), outcome.text]]), []);
+    process.stderr.write(`wrote ${output}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,124 @@
+import { isObject } from '../schema/json-schema.js';
+import { joinPath, type ImportContext } from './import-context.js';
+import { deepEqual, truthy } from './map-values.js';
+import { OFFICIAL_CHART_VERSION, OFFICIAL_DEFAULTS, OFFICIAL_OPTIONAL_KEYS } from './official-chart.js';
+
+/**
+ * Why an official key the mapping does not read is left behind. `gate`: an official switch; while it is off the
+ * key is inert in the official chart too (nothing is lost). Without a gate, `changesBehaviour` decides.
+ */
+interface LeftoverRule {
+  reason: string;
+  /** OFFICIAL_DEFAULTS keeps only the switch of this section, so its other keys cannot be told from typos. */
+  abbreviated?: boolean;
+  gate?: string[];
+  changesBehaviour?: boolean;
+}
+
+/** Sentence-named rules, longest prefix wins. */
+const RULES: Record<string, LeftoverRule> = {
+  agents: { abbreviated: true, reason: 'Retool Agents workers are not part of this chart', gate: ['agents.enabled'] },
+  multiplayer: { abbreviated: true, reason: 'the multiplayer service is not part of this chart', gate: ['multiplayer.enabled'] },
+  mcp: { abbreviated: true, reason: 'the MCP server is not part of this chart', gate: ['mcp.enabled'] },
+  telemetry: { abbreviated: true, reason: 'the telemetry collector is not part of this chart', gate: ['telemetry.enabled'] },
+  rr: {
+    reason: 'the RR agent runtime (js-executor, agent sandbox, git server, blob storage) is not part of this chart',
+    gate: ['rr.enabled', 'rr.jsExecutor.enabled', 'rr.agent.enabled', 'rr.agentSandbox.enabled', 'rr.gitServer.enabled'],
+  },
+  dbconnector: { abbreviated: true, reason: 'a standalone dbconnector Deployment is not part of this chart (api and workflows-backend run their own connectors)', gate: ['dbconnector.enabled'] },
+  httpRoute: { abbreviated: true, reason: 'Gateway API HTTPRoute is not rendered by this chart; use ingress', gate: ['httpRoute.enabled'] },
+  securityGroupPolicy: { reason: 'AWS SecurityGroupPolicy is not rendered by this chart', gate: ['securityGroupPolicy.enabled'] },
+  ingress: { reason: 'not an ingress setting this chart has', gate: ['ingress.enabled'] },
+  'ingress.labels': { reason: 'labels on the Ingress object are not carried', changesBehaviour: false },
+  'ingress.pathType': { reason: 'this chart picks the path type itself', changesBehaviour: false },
+  externalSecrets: { reason: 'not carried', gate: ['externalSecrets.enabled', 'externalSecrets.externalSecretsOperator.enabled'] },
+  persistentVolumeClaim: { reason: 'not carried', gate: ['persistentVolumeClaim.enabled'] },
+  securityContext: { reason: 'not carried', gate: ['securityContext.enabled'] },
+  temporal: { reason: 'not carried', gate: ['temporal.enabled'] },
+  'retool-temporal-services-helm': { reason: 'a setting of the official Temporal subchart this chart does not carry', gate: ['retool-temporal-services-helm.enabled'] },
+  postgresql: { reason: 'a setting of the official PostgreSQL subchart; this chart runs its own', gate: ['postgresql.enabled'], changesBehaviour: false },
+  livenessProbe: { reason: 'this chart sets startup, readiness and liveness probes per component itself', changesBehaviour: false },
+  readinessProbe: { reason: 'this chart sets startup, readiness and liveness probes per component itself', changesBehaviour: false },
+  startupProbe: { reason: 'this chart sets startup, readiness and liveness probes per component itself', changesBehaviour: false },
+  preStopHook: { reason: 'graceful shutdown comes from terminationGracePeriodSeconds in this chart', changesBehaviour: false },
+  revisionHistoryLimit: { reason: 'Kubernetes keeps its default revision history', changesBehaviour: false },
+  deployment: { reason: 'labels and annotations on the Deployment objects are not carried (pod labels and annotations are)', changesBehaviour: false },
+  podDisruptionBudget: { reason: 'this chart renders a PodDisruptionBudget (maxUnavailable: 1) for every component that keeps more than one pod', changesBehaviour: false },
+  'serviceAccount.labels': { reason: 'labels on the ServiceAccount object are not carried', changesBehaviour: false },
+  'service.labels': { reason: 'labels on the Service object are not carried', changesBehaviour: false },
+  'service.selector': { reason: 'extra Service selectors are not supported', changesBehaviour: true },
+  'service.portName': { reason: 'this chart names the port itself', changesBehaviour: false },
+  networkPolicy: { reason: "this chart's networkPolicy (default-deny plus the topology's edges) replaces the official metadata-egress policy; tighten networkPolicy.resources instead", changesBehaviour: true },
+  commandline: { reason: 'this chart starts containers with their own start command; extra arguments are not supported' },
+  hostAliases: { reason: 'host aliases are not supported; use DNS' },
+  extraManifests: { reason: 'apply extra manifests yourself (kubectl apply) or from another release' },
+  files: { reason: 'config files mounted from the chart are not supported; mount a ConfigMap through extraVolumes' },
+  'codeExecutor.appArmorProfileInstaller': { reason: 'the AppArmor profile DaemonSet is not part of this chart' },
+  'dbconnector.java': { reason: 'carried through SERVICE_TYPE / DISABLE_JAVA_DBCONNECTOR', changesBehaviour: false },
+  'workflows.config': { reason: 'a workflows.config setting this chart does not carry' },
+};
+
+/**
+ * Reports every official key the user set that the mapping did not read: inert ones (behind an off switch, or
+ * equal to the official default) are skipped, keys the official chart never reads are listed as harmless,
+ * everything else is dropped with the reason of its rule.
+ */
+export function reportLeftovers(ctx: ImportContext, userValues: Record<string, unknown>): void {
+  for (const leaf of leaves(userValues)) {
+    const path = joinPath(leaf);
+    if (isUsed(ctx, leaf)) continue;
+    const value = ctx.peek(path);
+    if (deepEqual(value, valueAt(OFFICIAL_DEFAULTS, leaf))) continue;
+    const rule = ruleFor(leaf);
+    if (rule?.gate && !rule.gate.some((g) => truthy(ctx.peek(g)))) continue;
+    if (!rule?.abbreviated && !isOfficialKey(leaf)) {
+      ctx.drop(path, `unknown to the official chart ${OFFICIAL_CHART_VERSION} (ignored there too)`, false);
+      continue;
+    }
+    ctx.drop(path, rule?.reason ?? 'not carried by the import', rule?.changesBehaviour ?? true);
+  }
+}
+
+function isUsed(ctx: ImportContext, leaf: string[]): boolean {
+  for (let i = leaf.length; i >= 1; i--) if (ctx.used.has(joinPath(leaf.slice(0, i)))) return true;
+  // A whole subtree set at once (e.g. `workflows.temporal: {...}`) whose children were read one by one.
+  const path = joinPath(leaf);
+  for (const used of ctx.used) if (used.startsWith(`${path}.`)) return true;
+  return false;
+}
+
+function ruleFor(leaf: string[]): LeftoverRule | undefined {
+  for (let i = leaf.length; i >= 1; i--) {
+    const rule = RULES[joinPath(leaf.slice(0, i))];
+    if (rule) return rule;
+  }
+  return undefined;
+}
+
+/** A key the official chart reads: in its defaults, in its commented keys, or inside a free-form map it reads. */
+function isOfficialKey(leaf: string[]): boolean {
+  for (let i = leaf.length; i >= 1; i--) if (OFFICIAL_OPTIONAL_KEYS.includes(joinPath(leaf.slice(0, i)))) return true;
+  let cursor: unknown = OFFICIAL_DEFAULTS;
+  for (const segment of leaf) {
+    if (!isObject(cursor)) return true; // below a list, scalar or null default: user content of a key it reads
+    if (!(segment in cursor)) return Object.keys(cursor).length === 0 && cursor !== OFFICIAL_DEFAULTS; // free-form map
+    cursor = cursor[segment];
+  }
+  return true;
+}
+
+/** Leaf paths of a values tree: scalars, lists and empty maps. */
+function leaves(tree: unknown, prefix: string[] = []): string[][] {
+  if (!isObject(tree) || (Object.keys(tree).length === 0 && prefix.length)) return prefix.length ? [prefix] : [];
+  return Object.entries(tree).flatMap(([key, value]) => leaves(value, [...prefix, key]));
+}
+
+function valueAt(tree: unknown, path: string[]): unknown {
+  let cursor = tree;
+  for (const segment of path) {
+    if (!isObject(cursor)) return undefined;
+    cursor = cursor[segment];
+  }
+  return cursor;
+}
+
