@@ -517,6 +517,7 @@ function mapTuningEnv(ctx: ImportContext, workflows: boolean, version: Version |
   }
   const workerNode = str(ctx.read('workflows.config.nodeOptions'));
   ctx.set('components.workflowsWorker.env.NODE_OPTIONS', workerNode ?? OFFICIAL_TUNING.nodeOptions, workerNode ? 'workflows.config.nodeOptions' : 'the official chart\'s default NODE_OPTIONS for workflow workers');
+  ctx.set('components.codeExecutor.env.NODE_ENV', 'production', 'the official chart sets NODE_ENV on the code executor too');
   const ceNode = str(ctx.read('codeExecutor.config.nodeOptions'));
   ctx.set('components.codeExecutor.env.NODE_OPTIONS', ceNode ?? OFFICIAL_TUNING.nodeOptions, ceNode ? 'codeExecutor.config.nodeOptions' : 'the official chart\'s default NODE_OPTIONS for the code executor');
   const otel = ctx.read('workflows.config.otelCollector');
