@@ -76,7 +76,7 @@ test('helm: runs the bundled binaries', () => {
 test('npm start: summarises what the evaluation example deploys', () => {
   const r = cli('start');
   assert.is(r.status, 0, r.stderr);
-  for (const name of ['retool-api', 'retool-jobs-runner', 'retool-workflows-worker', 'retool-code-executor', 'retool-postgresql']) assert.match(r.stdout, name);
+  for (const name of ['retool-api', 'retool-jobs-runner', 'retool-workflows-worker', 'retool-code-executor', 'retool-storage-postgresql']) assert.match(r.stdout, name);
 });
 
 for (const major of MAJORS) {

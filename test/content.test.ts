@@ -100,7 +100,7 @@ test('evaluation: api, jobs-runner, workflows and code-executor wired as in the 
   const api = envOf(containerNamed(objects, 'api'));
   assert.is(api.get('CODE_EXECUTOR_INGRESS_DOMAIN')?.value, 'http://prod-retool-code-executor:3004');
   assert.is(api.get('WORKFLOW_BACKEND_HOST')?.value, 'http://prod-retool-workflows-backend:3000');
-  assert.is(api.get('POSTGRES_HOST')?.value, 'prod-retool-postgresql');
+  assert.is(api.get('POSTGRES_HOST')?.value, 'prod-retool-storage-postgresql');
   for (const name of ['workflows-worker', 'workflows-backend']) {
     assert.is(envOf(containerNamed(objects, name)).get('DISABLE_DATABASE_MIGRATIONS')?.value, 'true');
   }
@@ -111,7 +111,7 @@ test('evaluation: api, jobs-runner, workflows and code-executor wired as in the 
 
 test('evaluation: the embedded PostgreSQL is a StatefulSet with a volume claim and uuid-ossp at init', () => {
   const objects = render('evaluation');
-  const sts = find(objects, 'StatefulSet', '-postgresql')!;
+  const sts = find(objects, 'StatefulSet', '-storage-postgresql')!;
   assert.ok(sts);
   assert.is(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage, '60Gi');
   const init = find(objects, 'ConfigMap', '-postgresql-init')!;
@@ -228,7 +228,7 @@ test('embedded database password: derived deterministically, or taken from a ref
   assert.match(derived, /^[0-9a-f]{64}$/);
   assert.is.not(derived, 'CHANGE-ME-encryption-key');
   const ref = render('embedded-db-ref-password');
-  assert.equal(envOf(find(ref, 'StatefulSet', '-postgresql')!.spec.template.spec.containers[0]).get('POSTGRES_PASSWORD').valueFrom.secretKeyRef,
+  assert.equal(envOf(find(ref, 'StatefulSet', '-storage-postgresql')!.spec.template.spec.containers[0]).get('POSTGRES_PASSWORD').valueFrom.secretKeyRef,
     { name: 'retool-postgres', key: 'password' });
 });
 

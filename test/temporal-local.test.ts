@@ -79,7 +79,7 @@ for (const major of MAJORS) {
 test('persistence on the storage database reuses its server, user and password', () => {
   const objects = render('temporal-local');
   const sql = config(objects).persistence.datastores.default.sql;
-  assert.is(sql.connectAddr, 'prod-retool-postgresql:5432');
+  assert.is(sql.connectAddr, 'prod-retool-storage-postgresql:5432');
   assert.is(sql.user, 'retool');
   const pw = envOf(find(objects, 'Deployment', '-temporal-history')!.spec.template.spec.containers[0]).get('TEMPORAL_STORE_PASSWORD');
   assert.equal(pw.valueFrom.secretKeyRef, { name: 'prod-retool', key: 'postgres-password' });
@@ -110,7 +110,7 @@ test('persistence on its own external PostgreSQL, TLS off and on', () => {
 
 test('the full in-cluster topology: both embedded databases, local Temporal and its Web UI', () => {
   const objects = render('in-cluster');
-  assert.ok(find(objects, 'StatefulSet', '-postgresql'));
+  assert.ok(find(objects, 'StatefulSet', '-storage-postgresql'));
   assert.ok(find(objects, 'StatefulSet', '-retooldb-postgresql'));
   assert.ok(find(objects, 'Deployment', '-temporal-web'));
   assert.is(envOf(find(objects, 'Deployment', '-temporal-web')!.spec.template.spec.containers[0]).get('TEMPORAL_ADDRESS').value, 'prod-retool-temporal-frontend:7233');

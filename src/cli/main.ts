@@ -11,6 +11,8 @@ const USAGE = `retool-chart <command>
                                             reproducible chart archive, index.yaml, schema URL, .prov
   import -f official.yaml [-f ...] [--set k=v] [-o out.yaml] [--release NAME] [--allow-dropped]
                                             values for Retool's official chart -> values for this chart
+  diff (--from-manifest current.yaml | --from-values current.yaml) -f next.yaml [--from-chart official]
+                                            what helm upgrade would create, delete, restart, refuse or risk
 `;
 
 export type Command = (args: string[]) => Promise<number>;
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./start-command.js')).startCommand,
   package: async () => (await import('./package-command.js')).packageCommand,
   import: async () => (await import('./import-command.js')).importCommand,
+  diff: async () => (await import('./diff-command.js')).diffCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

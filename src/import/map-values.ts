@@ -225,12 +225,14 @@ function mapDatabase(ctx: ImportContext, carried: CarriedSecrets) {
     }
     const pg = officialPostgresName(release, ctx.official);
     ctx.drop('postgresql.enabled', `the official chart's Bitnami PostgreSQL (StatefulSet ${pg}) and its data are not adopted: this chart's embedded database starts empty — move the data first (README "Migrating from the official chart") or point database.mode: external at a server that has it`);
+    const ours = `${officialFullname(release, ctx.official)}-storage-postgresql`;
+    const database = str(ctx.peek('postgresql.auth.database')) ?? 'hammerhead_production';
     ctx.action({
       title: 'Move the data of the official in-release PostgreSQL',
       steps: [
-        `kubectl exec ${pg}-0 -- env PGPASSWORD="$(kubectl get secret ${pg} -o jsonpath='{.data.postgres-password}' | base64 -d)" pg_dump -U postgres -Fc ${str(ctx.peek('postgresql.auth.database')) ?? 'hammerhead_production'} > retool.dump`,
-        'install this chart, wait for its database pod, then: kubectl exec -i <new postgresql pod> -- pg_restore -U retool -d hammerhead_production --clean --if-exists < retool.dump',
-        `the old volume (PVC data-${pg}-0) is kept by Kubernetes after the switch; delete it once the restore is verified`,
+        `kubectl exec ${pg}-0 -- pg_dump -U postgres -Fc ${database} > retool.dump`,
+        `after installing this chart: kubectl exec -i ${ours}-0 -- pg_restore -U retool -d hammerhead_production --clean --if-exists --no-owner < retool.dump`,
+        `the old volume (PVC data-${pg}-0) is not touched by this chart (its database is ${ours}); delete it once the restore is verified`,
       ],
     });
     return;

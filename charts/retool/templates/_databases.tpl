@@ -12,7 +12,7 @@ retool.databases: the PostgreSQL databases Retool may use, as data (from the sch
 */ -}}
 {{- define "retool.databases" -}}
 - values: database
-  name: postgresql
+  name: storage-postgresql
   database: hammerhead_production
   user: retool
   passwordKey: postgres-password

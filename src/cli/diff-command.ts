@@ -1,0 +1,52 @@
+import { formatIssue, IssuesError } from '../issue.js';
+import { renderChart } from '../render/render.js';
+import { formatUpgradeReport } from '../upgrade/format-report.js';
+import { diffManifests } from '../upgrade/manifest-diff.js';
+import { loadManifestFile, parseManifestText } from '../upgrade/load-manifests.js';
+import { parseArgs, type ParsedArgs } from './args.js';
+import { parseMajor } from './helm-command.js';
+import { CHART_PATH, checkValues } from './values-args.js';
+
+/** Exit code when the upgrade is refused by Kubernetes or risks data. */
+export const EXIT_UNSAFE = 3;
+
+/**
+ * `retool-chart diff (--from-manifest current.yaml | --from-values current.values.yaml) -f next.values.yaml`:
+ * what `helm upgrade` to the next values would do, object by object, and whether it is safe.
+ */
+export async function diffCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, {
+    lists: ['values', 'set', 'set-string', 'from-values'],
+    strings: ['from-manifest', 'from-chart', 'helm', 'kube-version', 'namespace', 'release'],
+    aliases: { f: 'values', n: 'namespace' },
+  });
+  const fromChart = args.strings['from-chart'] ?? 'retool-chart';
+  if (!['official', 'retool-chart'].includes(fromChart)) throw new Error(`--from-chart must be official or retool-chart, not "${fromChart}"`);
+  const manifest = args.strings['from-manifest'];
+  const fromValues = args.lists['from-values'];
+  if (!manifest && !fromValues.length) throw new Error('give the current state: --from-manifest FILE (helm get manifest RELEASE > FILE) or --from-values FILE');
+  if (manifest && fromValues.length) throw new Error('give either --from-manifest or --from-values, not both');
+  if (fromChart === 'official' && !manifest) throw new Error('the official chart is not rendered here: pass its manifests, helm get manifest RELEASE > current.yaml, as --from-manifest current.yaml');
+
+  const before = manifest ? loadManifestFile(manifest) : render(args, fromValues, [], []);
+  const after = render(args, args.lists.values, args.lists.set, args.lists['set-string']);
+  const report = diffManifests(before, after);
+  process.stdout.write(formatUpgradeReport(report));
+  return report.safe ? 0 : EXIT_UNSAFE;
+}
+
+function render(args: ParsedArgs, files: string[], sets: string[], setStrings: string[]) {
+  const { issues } = checkValues({ ...args, lists: { ...args.lists, values: files, set: sets, 'set-string': setStrings } });
+  if (issues.length) throw new IssuesError(issues, `${issues.map(formatIssue).join('\n')}`);
+  const text = renderChart({
+    chartDir: CHART_PATH,
+    valuesFiles: files,
+    sets,
+    setStrings,
+    major: parseMajor(args.strings.helm ?? '4'),
+    kubeVersion: args.strings['kube-version'],
+    namespace: args.strings.namespace,
+    release: args.strings.release,
+  });
+  return parseManifestText(text, files.join(', ') || 'chart defaults');
+}

@@ -1,0 +1,111 @@
+// retool-chart diff: what `helm upgrade` would do, object by object. The official chart's side is given as the
+// manifests `helm get manifest` prints (test/fixtures/official/manifests, written for these tests); our side is
+// rendered by real Helm.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runHelm } from '../src/io/helm.js';
+import { diffManifests, type Manifest, type UpgradeReport } from '../src/upgrade/manifest-diff.js';
+import { loadManifestFile, parseManifestText } from '../src/upgrade/load-manifests.js';
+import { CHART, FIXTURES, GOLDEN, ROOT } from './support/paths.js';
+import { renderFixture } from './support/render.js';
+
+const MANIFESTS = join(FIXTURES, 'official/manifests');
+const IMPORTED = join(GOLDEN, 'import');
+const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/retool-chart.js'), ...args], { encoding: 'utf8', cwd: ROOT });
+
+const renderOurs = (release: string, file: string, ...extra: string[]): Manifest[] => {
+  const r = runHelm(['template', release, CHART, '--namespace', 'retool', '-f', file, ...extra], { major: 4 });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return parseManifestText(r.stdout, file);
+};
+const fixture = (name: string, ...sets: string[]) => parseManifestText(renderFixture(name, 4, sets.flatMap((s) => ['--set', s])), name);
+const change = (report: UpgradeReport, id: string) => report.changes.find((c) => c.id === id);
+
+test('official chart, in-release PostgreSQL, release "retool": the clashes and the data move are named', () => {
+  const report = diffManifests(loadManifestFile(join(MANIFESTS, 'defaults.retool.yaml')), renderOurs('retool', join(IMPORTED, 'defaults.values.yaml')));
+  assert.not.ok(report.safe);
+  // Same Deployment name, other selector labels: Kubernetes refuses the patch.
+  assert.match(change(report, 'Deployment/retool-jobs-runner')!.refused.join(), 'spec.selector is immutable');
+  // The official Bitnami StatefulSet is deleted, never patched into ours (ours is named storage-postgresql).
+  assert.is(change(report, 'StatefulSet/retool-postgresql')!.change, 'deleted');
+  assert.match(change(report, 'StatefulSet/retool-postgresql')!.risks.join(), 'data-retool-postgresql-0');
+  assert.is(change(report, 'StatefulSet/retool-storage-postgresql')!.change, 'created');
+  assert.ok(report.risks.some((r) => r.includes('POSTGRES_HOST retool-postgresql -> retool-storage-postgresql')), report.risks.join('\n'));
+  assert.is(change(report, 'Deployment/retool')!.change, 'deleted');
+  assert.is(change(report, 'Deployment/retool-api')!.change, 'created');
+  // Same inline encryption key, so the shared Secret name carries no encryption risk.
+  assert.equal(change(report, 'Secret/retool')!.risks, []);
+});
+
+test('official chart, external database: only the jobs-runner clash; safe once that Deployment is deleted first', () => {
+  const before = loadManifestFile(join(MANIFESTS, 'production.retool.yaml'));
+  const after = renderOurs('retool', join(IMPORTED, 'production.values.yaml'));
+  const report = diffManifests(before, after);
+  const refused = report.changes.filter((c) => c.refused.length).map((c) => c.id);
+  assert.equal(refused, ['Deployment/retool-jobs-runner']);
+  assert.equal(report.risks, []);
+  assert.ok(report.changes.every((c) => !c.risks.length));
+  const withoutJobsRunner = before.filter((o) => !(o.kind === 'Deployment' && o.metadata.name === 'retool-jobs-runner'));
+  assert.ok(diffManifests(withoutJobsRunner, after).safe, 'kubectl delete deployment retool-jobs-runner, then helm upgrade');
+});
+
+test('between our own values: replicas change no pod template; env restarts pods; both are safe', () => {
+  const before = fixture('evaluation');
+  const scaled = diffManifests(before, fixture('evaluation', 'components.api.replicas=3'));
+  assert.ok(scaled.safe);
+  assert.equal(scaled.changes.map((c) => [c.id, c.restartsPods]), [['Deployment/prod-retool-api', false]]);
+  const env = diffManifests(before, fixture('evaluation', 'retool.env.FEATURE_X=on'));
+  assert.ok(env.safe);
+  const restarted = env.changes.filter((c) => c.restartsPods).map((c) => c.id);
+  assert.ok(restarted.includes('Deployment/prod-retool-api') && restarted.includes('Deployment/prod-retool-jobs-runner'), restarted.join());
+  assert.not.ok(restarted.includes('StatefulSet/prod-retool-storage-postgresql'));
+});
+
+test('between our own values: numHistoryShards and the encryption key are data risks', () => {
+  const shards = diffManifests(fixture('temporal-local'), fixture('temporal-local', 'temporal.local.numHistoryShards=512'));
+  assert.not.ok(shards.safe);
+  assert.ok(shards.risks.some((r) => r.includes('numHistoryShards changes (128 -> 512)')), shards.risks.join('\n'));
+  const key = diffManifests(fixture('evaluation'), fixture('evaluation', 'retool.encryptionKey=another-key'));
+  assert.not.ok(key.safe);
+  assert.match(change(key, 'Secret/prod-retool')!.risks.join(), 'encryption-key changes');
+});
+
+test('immutable-field rules: headless Service, PersistentVolumeClaim, Job template; deleted claims', () => {
+  const obj = (kind: string, name: string, spec: unknown, annotations?: Record<string, string>): Manifest => ({ apiVersion: 'v1', kind, metadata: { name, annotations }, spec });
+  const svc = diffManifests([obj('Service', 's', { clusterIP: 'None', ports: [] })], [obj('Service', 's', { ports: [] })]);
+  assert.match(svc.changes[0].refused.join(), 'clusterIP is immutable');
+  const grow = diffManifests([obj('PersistentVolumeClaim', 'p', { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } })],
+    [obj('PersistentVolumeClaim', 'p', { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } })]);
+  assert.ok(grow.safe, 'a larger storage request is allowed');
+  const mode = diffManifests([obj('PersistentVolumeClaim', 'p', { accessModes: ['ReadWriteOnce'] })], [obj('PersistentVolumeClaim', 'p', { accessModes: ['ReadWriteMany'] })]);
+  assert.match(mode.changes[0].refused.join(), 'immutable');
+  const job = diffManifests([obj('Job', 'j', { template: { spec: { containers: [{ name: 'a', image: 'x:1' }] } } })], [obj('Job', 'j', { template: { spec: { containers: [{ name: 'a', image: 'x:2' }] } } })]);
+  assert.match(job.changes[0].refused.join(), "Job's pod template is immutable");
+  assert.match(diffManifests([obj('PersistentVolumeClaim', 'p', {})], []).changes[0].risks.join(), 'deletes this claim');
+  assert.ok(diffManifests([obj('PersistentVolumeClaim', 'p', {}, { 'helm.sh/resource-policy': 'keep' })], []).safe, 'a kept claim is not at risk');
+});
+
+test('CLI: exit 3 when unsafe, 0 when safe, 1 on bad input', () => {
+  const unsafe = cli('diff', '--from-chart', 'official', '--from-manifest', join(MANIFESTS, 'defaults.retool.yaml'), '-f', join(IMPORTED, 'defaults.values.yaml'), '--release', 'retool');
+  assert.is(unsafe.status, 3, unsafe.stderr);
+  assert.match(unsafe.stdout, /REFUSED {2}spec\.selector is immutable/);
+  assert.match(unsafe.stdout, /NOT safe to upgrade/);
+  const safe = cli('diff', '--from-values', join(FIXTURES, 'evaluation.values.yaml'), '-f', join(FIXTURES, 'evaluation.values.yaml'), '--set', 'components.api.replicas=3');
+  assert.is(safe.status, 0, safe.stderr);
+  assert.match(safe.stdout, /changed {2}Deployment\/retool-api {2}spec\.replicas/);
+  assert.match(safe.stdout, /safe to upgrade/);
+  assert.is(cli('diff', '-f', join(FIXTURES, 'evaluation.values.yaml')).status, 1, 'no current state');
+  const official = cli('diff', '--from-chart', 'official', '--from-values', join(FIXTURES, 'evaluation.values.yaml'), '-f', join(FIXTURES, 'evaluation.values.yaml'));
+  assert.is(official.status, 1);
+  assert.match(official.stderr, 'helm get manifest');
+  const missing = cli('diff', '--from-manifest', join(ROOT, 'no-such.yaml'), '-f', join(FIXTURES, 'evaluation.values.yaml'));
+  assert.is(missing.status, 1);
+  assert.match(missing.stderr, /no-such\.yaml.*file not found/);
+  const invalid = cli('diff', '--from-values', join(FIXTURES, 'evaluation.values.yaml'), '-f', join(FIXTURES, 'invalid/bad-enum-profile.values.yaml'));
+  assert.is(invalid.status, 1, 'next values are validated first');
+  assert.match(invalid.stderr, 'profile');
+});
+
+test.run();
