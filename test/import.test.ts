@@ -405,6 +405,35 @@ test('CLI: --set overrides the official files like Helm, and bad input is a clea
   assert.is(cli('import').status, 1, 'no input is an error');
 });
 
+test('official values this chart refuses are dropped with the key they came from; the rest still validates', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'retool-import-'));
+  try {
+    const file = join(dir, 'odd.yaml');
+    writeFileSync(file, [
+      'image: { tag: 3.75.3-stable }',
+      'config: { encryptionKey: e, jwtSecret: j, postgresql: { host: db.example.com, user: retool, password: p } }',
+      'postgresql: { enabled: false }',
+      'env: { "BAD-NAME": x, GOOD_NAME: y }',
+      'resources: { requests: { cpu: lots } }',
+    ].join('\n'));
+    const outcome = importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
+    assert.equal(outcome.issues, []);
+    const dropped = new Map(outcome.dropped.map((d) => [d.path, d]));
+    assert.match(dropped.get('env.BAD-NAME')!.reason, 'podDefaults.env.BAD-NAME');
+    assert.ok(dropped.get('resources')!.changesBehaviour);
+    assert.is(valueAt(outcome.values, 'podDefaults.env.GOOD_NAME'), 'y');
+    const written = join(dir, 'ours.yaml');
+    writeFileSync(written, outcome.text);
+    assert.equal(validateSources({ schema: model.schema, defaults: model.defaults, files: [written] }).issues, []);
+
+    writeFileSync(file, 'image: { tag: 3.75.3-stable }\nconfig: { encryptionKey: e, jwtSecret: j }\npostgresql: { enabled: false }\n');
+    const missing = importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
+    assert.ok(missing.issues.some((i) => i.path === 'database.external.host' && /official values do not give it/.test(i.message)), JSON.stringify(missing.issues));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the mapping never mutates the official values it reads', () => {
   const official = loadSources({ files: [join(OFFICIAL, 'production.official.yaml')], defaults: OFFICIAL_DEFAULTS }).merged.values;
   const before = structuredClone(official);

@@ -28,15 +28,15 @@ export async function importCommand(argv: string[]): Promise<number> {
     setStrings: args.lists['set-string'],
     release: args.strings.release,
   }, projectModel());
-  if (outcome.issues.length) {
-    process.stderr.write(`${outcome.issues.map(formatIssue).join('\n')}\n${outcome.issues.length} error(s); nothing written\n`);
-    return 1;
-  }
-
   const report: string[] = [];
   for (const action of outcome.actions) report.push(`action: ${action.title}`, ...action.steps.map((s) => `  ${s}`));
   for (const d of outcome.dropped) report.push(`${d.changesBehaviour ? 'dropped' : 'ignored'}: ${d.path}: ${d.reason}`);
   for (const note of outcome.notes) report.push(`note: ${note}`);
+  if (outcome.issues.length) {
+    process.stderr.write(`${[...report, ...outcome.issues.map(formatIssue)].join('\n')}\n${outcome.issues.length} error(s); nothing written\n`);
+    return 1;
+  }
+
   const blocking = outcome.dropped.filter((d) => d.changesBehaviour);
   if (blocking.length && !args.booleans['allow-dropped']) {
     report.push(`${blocking.length} setting(s) that change behaviour cannot be carried; nothing written (--allow-dropped writes the values anyway)`);

@@ -75,6 +75,18 @@ export class ImportContext {
     this.origins.set(path, previous && previous !== from ? `${previous}; ${from}` : from);
   }
 
+  /** Removes our value at `path` (and its origin comments); used when this chart's schema refuses it. */
+  unset(path: string): void {
+    const segments = splitPath(path);
+    let cursor: unknown = this.values;
+    for (const segment of segments.slice(0, -1)) {
+      if (!isObject(cursor)) return;
+      cursor = cursor[segment];
+    }
+    if (isObject(cursor)) delete cursor[segments[segments.length - 1]];
+    for (const key of [...this.origins.keys()]) if (key === path || key.startsWith(`${path}.`)) this.origins.delete(key);
+  }
+
   /** Our value at `path`, if the import set it. */
   get(path: string): unknown {
     let cursor: unknown = this.values;

@@ -2,11 +2,11 @@ import { relative } from 'node:path';
 import type { Issue } from '../issue.js';
 import { mergeValues } from '../model/defaults.js';
 import type { ChartModel } from '../model/chart-model.js';
-import { validateValues } from '../validate/validate-values.js';
+import { checkValues } from '../validate/validate-values.js';
 import { loadSources, type MergedValues } from '../validate/values-sources.js';
 import { detectCapabilities } from './capabilities.js';
 import { emitValuesYaml } from './emit-values.js';
-import type { Action, Dropped } from './import-context.js';
+import { joinPath, type Action, type Dropped, type ImportContext } from './import-context.js';
 import { reportLeftovers } from './leftovers.js';
 import { mapOfficialValues } from './map-values.js';
 import { OFFICIAL_CHART_VERSION, OFFICIAL_DEFAULTS } from './official-chart.js';
@@ -52,12 +52,43 @@ export function importOfficial(request: ImportRequest, model: ChartModel): Impor
   });
   reportLeftovers(ctx, userOnly);
 
-  // The result must pass this chart's own validation; anything else is a defect of the mapping.
-  const issues = validateValues(model.schema, mergeValues(model.defaults, ctx.values)).map((issue) => ({ ...issue, message: `imported values are invalid (a defect of the import): ${issue.message}` }));
+  const issues = pruneInvalid(ctx, model);
   const cwd = request.cwd ?? process.cwd();
   const comments = new Map([...ctx.origins].map(([path, from]) => [path, locate(from, merged, userOnly, cwd)]));
   const text = emitValuesYaml(ctx.values, { header: header(request, release, ctx.dropped, ctx.actions, ctx.notes, cwd), comments, schema: model.schema });
   return { values: ctx.values, text, dropped: ctx.dropped, notes: ctx.notes, actions: ctx.actions, issues };
+}
+
+/**
+ * The result must pass this chart's validation. An official value this chart's schema refuses (a malformed
+ * host, an env name, a quantity...) is taken out and reported as dropped, naming the official key it came
+ * from; what remains invalid (a value the official values never gave, e.g. an empty database host) is returned.
+ */
+function pruneInvalid(ctx: ImportContext, model: ChartModel): Issue[] {
+  for (let round = 0; round < 10; round++) {
+    const issues = checkValues(model.schema, mergeValues(model.defaults, ctx.values));
+    if (!issues.length) return [];
+    let pruned = false;
+    for (const issue of issues) {
+      const segments = (issue.locateSegments ?? issue.segments).map(String);
+      for (let i = segments.length; i >= 1; i--) {
+        const path = joinPath(segments.slice(0, i));
+        const from = ctx.origins.get(path);
+        if (from === undefined || ctx.get(path) === undefined) continue;
+        ctx.unset(path);
+        ctx.drop(from.split(/[ ,]/)[0], `${issue.message} (${path} in this chart)`);
+        pruned = true;
+        break;
+      }
+    }
+    if (!pruned) {
+      return issues.map(({ segments: _s, locateSegments: _l, triggers: _t, ...issue }) => ({
+        ...issue,
+        message: `${issue.message} — the official values do not give it; add it to the official values or to the imported file`,
+      }));
+    }
+  }
+  return [{ path: '', message: 'the imported values could not be made valid' }];
 }
 
 /** Appends file:line to a comment whose first word is an official key the user set. */
