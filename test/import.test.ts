@@ -40,30 +40,16 @@ type Role = 'api' | 'jobs-runner' | 'workflows-backend' | 'workflows-worker' | '
 /** Env the official chart sets that carry no configuration (its own bookkeeping), never expected here. */
 const OFFICIAL_BOOKKEEPING = ['DEPLOYMENT_TEMPLATE_TYPE', 'DEPLOYMENT_TEMPLATE_VERSION'];
 
-/**
- * Env the official chart sets that this chart does not (yet) render, with why; listed so the lead can close
- * them in the chart. Everything else the official chart sets must be there.
- */
-const KNOWN_CHART_GAPS: Record<string, string> = {
-  'workflows-backend:WORKFLOW_BACKEND_HOST': 'the official chart tells workflows-backend its own URL',
-  'workflows-worker:WORKFLOW_WORKER_HEALTHCHECK_PORT': 'official sets 3005 explicitly; this chart relies on the image default',
-  'jobs-runner:WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_HOST': 'the official jobs-runner gets the Temporal connection too',
-  'jobs-runner:WORKFLOW_TEMPORAL_CLUSTER_FRONTEND_PORT': 'the official jobs-runner gets the Temporal connection too',
-  'jobs-runner:WORKFLOW_TEMPORAL_CLUSTER_NAMESPACE': 'the official jobs-runner gets the Temporal connection too',
-  'jobs-runner:WORKFLOW_TEMPORAL_TLS_ENABLED': 'the official jobs-runner gets the Temporal connection too',
-  'jobs-runner:WORKFLOW_TEMPORAL_TLS_CRT': 'the official jobs-runner gets the Temporal connection too',
-  'jobs-runner:WORKFLOW_TEMPORAL_TLS_KEY': 'the official jobs-runner gets the Temporal connection too',
-};
-
 /** Where this chart differs from the official one on purpose. */
 const DELIBERATE: Record<string, string> = {
+  'code-executor:BASE_DOMAIN': 'retool.baseDomain reaches the backend-image containers, the ones that build links',
   'jobs-runner:RETOOLDB_POSTGRES_HOST': 'Retool Database env only reaches the components that use it (api and the workflow containers)',
   'jobs-runner:RETOOLDB_POSTGRES_DB': 'Retool Database env only reaches the components that use it',
   'jobs-runner:RETOOLDB_POSTGRES_USER': 'Retool Database env only reaches the components that use it',
   'jobs-runner:RETOOLDB_POSTGRES_PORT': 'Retool Database env only reaches the components that use it',
   'jobs-runner:RETOOLDB_POSTGRES_PASSWORD': 'Retool Database env only reaches the components that use it',
 };
-const skipped = (role: string, envName: string) => OFFICIAL_BOOKKEEPING.includes(envName) || `${role}:${envName}` in KNOWN_CHART_GAPS || `${role}:${envName}` in DELIBERATE;
+const skipped = (role: string, envName: string) => OFFICIAL_BOOKKEEPING.includes(envName) || `${role}:${envName}` in DELIBERATE;
 
 const DB = ['POSTGRES_HOST', 'POSTGRES_PORT', 'POSTGRES_DB', 'POSTGRES_USER', 'POSTGRES_SSL_ENABLED', 'POSTGRES_PASSWORD'];
 const SECRETS = ['LICENSE_KEY', 'JWT_SECRET', 'ENCRYPTION_KEY'];
@@ -99,7 +85,7 @@ interface Facts {
   /** Where this chart deliberately reads a secret from elsewhere, and why. */
   movedSecrets?: Record<string, { ours: string; why: string }>;
   /** Facts that hold only once this chart's schema has a capability; otherwise the key must be reported dropped. */
-  needs?: Array<{ capability: Capability; dropped: string; env?: Partial<Record<Role, string[]>>; secretRefs?: Record<string, string> }>;
+  needs?: Array<{ capability: Capability; dropped: string; env?: Partial<Record<Role, string[]>>; secretRefs?: Record<string, string>; ours?: Record<string, unknown> }>;
   /** Official keys the import must report as dropped, and whether each blocks without --allow-dropped. */
   dropped: Record<string, boolean>;
   /** Our values the import must set (dotted path -> value). */
@@ -192,6 +178,7 @@ const FACTS: Record<string, Facts> = {
     needs: [
       { capability: 'envSecretRefs', dropped: 'env.FROM_SECRET', env: { api: ['FROM_SECRET'] }, secretRefs: { FROM_SECRET: 'mysecret/mysecret-key' } },
       { capability: 'envSecretRefs', dropped: 'config.auth.google.clientSecretSecretName', env: { api: ['CLIENT_SECRET'] }, secretRefs: { CLIENT_SECRET: 'google-sso/google-client-secret' } },
+      { capability: 'seccompSandbox', dropped: 'codeExecutor.useSeccompProfile', ours: { 'components.codeExecutor.sandbox': 'seccomp' } },
     ],
     dropped: {},
   },
@@ -276,6 +263,7 @@ for (const [name, facts] of Object.entries(FACTS)) {
     }
     for (const need of facts.needs ?? []) {
       assert.is(dropped.has(need.dropped), !capabilities.has(need.capability), `${need.dropped} is dropped exactly when the schema lacks ${need.capability}`);
+      if (capabilities.has(need.capability)) for (const [path, value] of Object.entries(need.ours ?? {})) assert.equal(valueAt(outcome.values, path), value, path);
     }
     const expectedBlocking = Object.entries(facts.dropped).filter(([, b]) => b).map(([p]) => p);
     const needBlocking = (facts.needs ?? []).filter((n) => !capabilities.has(n.capability)).map((n) => n.dropped);
@@ -437,7 +425,7 @@ test('official values this chart refuses are dropped with the key they came from
 test('the mapping never mutates the official values it reads', () => {
   const official = loadSources({ files: [join(OFFICIAL, 'production.official.yaml')], defaults: OFFICIAL_DEFAULTS }).merged.values;
   const before = structuredClone(official);
-  const ctx = mapOfficialValues(official, { release: RELEASE, capabilities }, { podSecurityContextKeys: [], containerSecurityContextKeys: [], defaultVersion: '3.75.3' });
+  const ctx = mapOfficialValues(official, { release: RELEASE, capabilities }, { podSecurityContextKeys: [], containerSecurityContextKeys: [], defaultVersion: '3.75.3', builtInEnv: {}, javaDbConnectorComponents: [] });
   assert.equal(official, before);
   assert.is(ctx.get('components.api.replicas'), 3);
 });

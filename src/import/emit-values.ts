@@ -18,7 +18,8 @@ const WIDTH = 110;
  * the structure (never by splicing YAML text): scalars and small leaf objects go through js-yaml.
  */
 export function emitValuesYaml(values: Record<string, unknown>, options: EmitOptions): string {
-  const lines = options.header.flatMap((line) => wrap(line, WIDTH - 2).map((l) => (l ? `# ${l}` : '#')));
+  // Indented header lines are commands to copy: never wrapped.
+  const lines = options.header.flatMap((line) => (/^\s/.test(line) ? [line] : wrap(line, WIDTH - 2)).map((l) => (l ? `# ${l}` : '#')));
   if (lines.length) lines.push('');
   emitMap(values, [], options.schema, 0, options, lines);
   return `${lines.join('\n')}\n`;

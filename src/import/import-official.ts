@@ -49,6 +49,8 @@ export function importOfficial(request: ImportRequest, model: ChartModel): Impor
     podSecurityContextKeys: Object.keys(definitions.PodSecurityContext?.properties ?? {}),
     containerSecurityContextKeys: Object.keys(definitions.ContainerSecurityContext?.properties ?? {}),
     defaultVersion: model.appVersion,
+    builtInEnv: Object.fromEntries(model.components.map((c) => [c.key, Object.fromEntries(c.env.map((e) => [e.name, e.value]))])),
+    javaDbConnectorComponents: model.components.filter((c) => c.javaDbConnector).map((c) => c.key),
   });
   reportLeftovers(ctx, userOnly);
 

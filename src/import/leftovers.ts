@@ -53,6 +53,7 @@ const RULES: Record<string, LeftoverRule> = {
   hostAliases: { reason: 'host aliases are not supported; use DNS' },
   extraManifests: { reason: 'apply extra manifests yourself (kubectl apply) or from another release' },
   files: { reason: 'config files mounted from the chart are not supported; mount a ConfigMap through extraVolumes' },
+  'codeExecutor.seccompLocalhostProfile': { reason: 'read only with codeExecutor.useSeccompProfile', gate: ['codeExecutor.useSeccompProfile'], changesBehaviour: false },
   'codeExecutor.appArmorProfileInstaller': { reason: 'the AppArmor profile DaemonSet is not part of this chart' },
   'dbconnector.java': { reason: 'carried through SERVICE_TYPE / DISABLE_JAVA_DBCONNECTOR', changesBehaviour: false },
   'workflows.config': { reason: 'a workflows.config setting this chart does not carry' },

@@ -16,6 +16,10 @@ export interface TargetFacts {
   containerSecurityContextKeys: readonly string[];
   /** This chart's default Retool version (used when the official tag names none). */
   defaultVersion: string;
+  /** Env this chart already sets per component (components.<key> -> NAME -> value): carried only when it differs. */
+  builtInEnv: Record<string, Record<string, string>>;
+  /** Components that have a javaDbConnector switch. */
+  javaDbConnectorComponents: readonly string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -46,7 +50,7 @@ export function mapOfficialValues(official: Obj, options: ImportOptions, target:
   const workflows = mapWorkflows(ctx, version);
   mapTemporal(ctx, workflows);
   mapComponents(ctx, workflows);
-  mapTuningEnv(ctx, workflows, version);
+  mapTuningEnv(ctx, workflows, target);
   mapEnv(ctx);
   mapEnvFrom(ctx);
   mapPodOptions(ctx);
@@ -489,39 +493,43 @@ function mergeMaps(ctx: ImportContext, path: string, sources: string[]) {
 // ---------------------------------------------------------------------------------------------------------
 // env
 
-/** Runtime tuning env the official chart sets on its own; carried so the containers behave the same. */
-function mapTuningEnv(ctx: ImportContext, workflows: boolean, version: Version | undefined) {
+/**
+ * Runtime tuning env the official chart sets on its own (pool sizes, timeouts, Node options): this chart sets the
+ * same defaults itself, so only a value that differs from this chart's is written.
+ */
+function mapTuningEnv(ctx: ImportContext, workflows: boolean, target: TargetFacts) {
+  const tune = (component: string, name: string, value: string, from: string) => {
+    if (target.builtInEnv[component]?.[name] === value) return;
+    ctx.set(`components.${component}.env.${name}`, value, from);
+  };
   const pool = int(ctx.read('config.postgresPoolMaxSize'));
-  if (pool) ctx.set('components.api.env.DBCONNECTOR_POSTGRES_POOL_MAX_SIZE', String(pool), 'config.postgresPoolMaxSize');
+  if (pool) tune('api', 'DBCONNECTOR_POSTGRES_POOL_MAX_SIZE', String(pool), 'config.postgresPoolMaxSize');
   const timeout = str(ctx.read('config.dbConnectorTimeout')) ?? numStr(ctx.peek('config.dbConnectorTimeout'));
-  if (timeout) ctx.set('components.api.env.DBCONNECTOR_QUERY_TIMEOUT_MS', timeout, 'config.dbConnectorTimeout');
+  if (timeout) tune('api', 'DBCONNECTOR_QUERY_TIMEOUT_MS', timeout, 'config.dbConnectorTimeout');
 
-  // Java DB connector: part of SERVICE_TYPE before Retool 3.93, an opt-out env from 3.93 on.
+  // Java DB connector: on by default in both charts; this chart turns it into SERVICE_TYPE or the opt-out by version.
   const java = truthy(ctx.read('dbconnector.java.enabled'));
-  const optOut = !version || compareVersion(version, [3, 93, 0]) >= 0;
   ctx.use('dbconnector.java.port');
-  const serviceTypes: Array<[string, string]> = [['api', 'MAIN_BACKEND'], ...(workflows ? [['workflowsBackend', 'WORKFLOW_BACKEND'] as [string, string]] : [])];
-  for (const [component, role] of serviceTypes) {
-    if (!optOut && java) {
-      ctx.set(`components.${component}.env.SERVICE_TYPE`, `${role},JAVA_DBCONNECTOR,DB_CONNECTOR,DB_SSH_CONNECTOR`, 'dbconnector.java.enabled (before Retool 3.93 the official chart adds JAVA_DBCONNECTOR to SERVICE_TYPE)');
-    } else if (optOut && !java) {
-      ctx.set(`components.${component}.env.DISABLE_JAVA_DBCONNECTOR`, 'true', 'dbconnector.java.enabled: false');
+  if (!java) {
+    for (const component of target.javaDbConnectorComponents) {
+      if (component === 'workflowsBackend' && !workflows) continue;
+      ctx.set(`components.${component}.javaDbConnector`, false, 'dbconnector.java.enabled');
     }
   }
   if (!workflows) return;
   const workflowTimeout = str(ctx.read('workflows.dbConnectorTimeout')) ?? numStr(ctx.peek('workflows.dbConnectorTimeout'));
   const wfTimeout = workflowTimeout ?? timeout ?? OFFICIAL_TUNING.workflowsQueryTimeoutMs;
-  const wfTimeoutFrom = workflowTimeout ? 'workflows.dbConnectorTimeout' : timeout ? 'config.dbConnectorTimeout' : 'the official chart\'s default for workflow containers';
+  const wfTimeoutFrom = workflowTimeout ? 'workflows.dbConnectorTimeout' : 'config.dbConnectorTimeout (the official chart uses it for workflow containers too)';
   for (const [component, key] of [['workflowsBackend', 'backend'], ['workflowsWorker', 'worker']] as const) {
     const size = int(ctx.read(`workflows.${key}.postgresPoolMaxSize`)) ?? 100;
-    ctx.set(`components.${component}.env.DBCONNECTOR_POSTGRES_POOL_MAX_SIZE`, String(size), `workflows.${key}.postgresPoolMaxSize`);
-    ctx.set(`components.${component}.env.DBCONNECTOR_QUERY_TIMEOUT_MS`, wfTimeout, wfTimeoutFrom);
+    tune(component, 'DBCONNECTOR_POSTGRES_POOL_MAX_SIZE', String(size), `workflows.${key}.postgresPoolMaxSize`);
+    tune(component, 'DBCONNECTOR_QUERY_TIMEOUT_MS', wfTimeout, wfTimeoutFrom);
   }
   const workerNode = str(ctx.read('workflows.config.nodeOptions'));
-  ctx.set('components.workflowsWorker.env.NODE_OPTIONS', workerNode ?? OFFICIAL_TUNING.nodeOptions, workerNode ? 'workflows.config.nodeOptions' : 'the official chart\'s default NODE_OPTIONS for workflow workers');
-  ctx.set('components.codeExecutor.env.NODE_ENV', 'production', 'the official chart sets NODE_ENV on the code executor too');
+  tune('workflowsWorker', 'NODE_OPTIONS', workerNode ?? OFFICIAL_TUNING.nodeOptions, workerNode ? 'workflows.config.nodeOptions' : 'the official chart\'s default NODE_OPTIONS for workflow workers');
+  tune('codeExecutor', 'NODE_ENV', 'production', 'the official chart sets NODE_ENV on the code executor too');
   const ceNode = str(ctx.read('codeExecutor.config.nodeOptions'));
-  ctx.set('components.codeExecutor.env.NODE_OPTIONS', ceNode ?? OFFICIAL_TUNING.nodeOptions, ceNode ? 'codeExecutor.config.nodeOptions' : 'the official chart\'s default NODE_OPTIONS for the code executor');
+  tune('codeExecutor', 'NODE_OPTIONS', ceNode ?? OFFICIAL_TUNING.nodeOptions, ceNode ? 'codeExecutor.config.nodeOptions' : 'the official chart\'s default NODE_OPTIONS for the code executor');
   const otel = ctx.read('workflows.config.otelCollector');
   if (isObject(otel) && truthy(otel.enabled)) {
     const endpoint = str(otel.endpoint);
@@ -764,7 +772,6 @@ function mapSecurity(ctx: ImportContext, target: TargetFacts) {
   }
   const pinned = ctx.read('codeExecutor.securityContext');
   const seccomp = truthy(ctx.read('codeExecutor.useSeccompProfile'));
-  ctx.use('codeExecutor.seccompLocalhostProfile');
   if (isObject(pinned) && Object.keys(pinned).length) {
     if (pinned.privileged === true) {
       ctx.set('components.codeExecutor.sandbox', 'nsjail', 'codeExecutor.securityContext.privileged');
@@ -776,7 +783,12 @@ function mapSecurity(ctx: ImportContext, target: TargetFacts) {
       if (Object.keys(out).length) ctx.set('components.codeExecutor.containerSecurityContext', out, 'codeExecutor.securityContext');
     }
   } else if (seccomp) {
-    if (ctx.can('seccompSandbox')) ctx.set('components.codeExecutor.sandbox', 'seccomp', 'codeExecutor.useSeccompProfile');
+    if (ctx.can('seccompSandbox')) {
+      ctx.set('components.codeExecutor.sandbox', 'seccomp', 'codeExecutor.useSeccompProfile');
+      const profile = str(ctx.read('codeExecutor.seccompLocalhostProfile'));
+      if (profile && profile !== 'profiles/nsjail-seccomp.json') ctx.set('components.codeExecutor.seccompProfile', profile, 'codeExecutor.seccompLocalhostProfile');
+      ctx.note('sandbox: seccomp needs the nsjail seccomp profile on every node; the official chart installed it with an init container, this chart expects it installed (components.codeExecutor.seccompProfile).');
+    }
     else ctx.drop('codeExecutor.useSeccompProfile', 'the seccomp sandbox needs a chart version with components.codeExecutor.sandbox: seccomp; this one runs nsjail privileged');
   } else if (ctx.get('components.codeExecutor.sandbox') === undefined) {
     ctx.set('components.codeExecutor.sandbox', 'nsjail', 'codeExecutor.securityContext unset: the official chart runs the code executor privileged for nsjail');
