@@ -360,6 +360,8 @@ test('CLI: exit 3 and nothing written when behaviour-changing keys are dropped; 
     assert.is(refused.status, 3, refused.stderr);
     assert.match(refused.stderr, /dropped: postgresql\.enabled: /);
     assert.match(refused.stderr, /action: Copy jwt-secret out of the official chart's Secret prod-retool/);
+    const inNamespace = cli('import', '-f', join(OFFICIAL, 'defaults.official.yaml'), '--release', RELEASE, '-n', 'retool-prod', '--set', 'fullnameOverride=acme');
+    assert.match(inNamespace.stderr, /kubectl -n retool-prod create secret generic acme-imported --from-literal=jwt-secret="\$\(kubectl -n retool-prod get secret acme /);
     assert.not.ok(existsSync(out), 'nothing written');
     const allowed = cli('import', '-f', join(OFFICIAL, 'defaults.official.yaml'), '--release', RELEASE, '-o', out, '--allow-dropped');
     assert.is(allowed.status, 0, allowed.stderr);
@@ -378,6 +380,8 @@ test('CLI: --set overrides the official files like Helm, and bad input is a clea
   const r = cli('import', '-f', join(OFFICIAL, 'temporal-subchart.official.yaml'), '--set', 'replicaCount=4', '--release', RELEASE);
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, /# from replicaCount \(--set:1\)\n\s+replicas: 4/);
+  const named = cli('import', '-f', join(OFFICIAL, 'temporal-subchart.official.yaml'), '--set', 'fullnameOverride=acme');
+  assert.match(named.stdout, /# from fullnameOverride \(--set:1\)\nfullnameOverride: acme/, 'object names stay aligned');
   const missing = cli('import', '-f', join(ROOT, 'no-such.official.yaml'));
   assert.is(missing.status, 1);
   assert.match(missing.stderr, /no-such\.official\.yaml.*file not found/);

@@ -10,14 +10,14 @@ export const EXIT_DROPPED = 3;
 
 /**
  * `retool-chart import -f official.yaml [-f more.yaml] [--set k=v] [-o our.values.yaml] [--release NAME]
- * [--allow-dropped]`: values written for Retool's official chart -> an equivalent values file for this chart.
+ * [--namespace NS] [--allow-dropped]`: values written for Retool's official chart -> an equivalent values file for this chart.
  */
 export async function importCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, {
     lists: ['values', 'set', 'set-string'],
-    strings: ['output', 'release'],
+    strings: ['output', 'release', 'namespace'],
     booleans: ['allow-dropped'],
-    aliases: { f: 'values', o: 'output' },
+    aliases: { f: 'values', o: 'output', n: 'namespace' },
   });
   if (!args.lists.values.length && !args.lists.set.length && !args.lists['set-string'].length) {
     throw new Error('give the official values with -f FILE (and/or --set)');
@@ -27,6 +27,7 @@ export async function importCommand(argv: string[]): Promise<number> {
     sets: args.lists.set,
     setStrings: args.lists['set-string'],
     release: args.strings.release,
+    namespace: args.strings.namespace,
   }, projectModel());
   const report: string[] = [];
   for (const action of outcome.actions) report.push(`action: ${action.title}`, ...action.steps.map((s) => `  ${s}`));

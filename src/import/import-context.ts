@@ -19,6 +19,8 @@ export interface Action {
 export interface ImportOptions {
   /** Release name of the official installation (names of the objects it created). */
   release: string;
+  /** Namespace of the release, for the kubectl commands of the manual steps. */
+  namespace?: string;
   capabilities: Capabilities;
 }
 

@@ -18,6 +18,8 @@ export interface ImportRequest {
   setStrings?: readonly string[];
   /** Release name of the official installation; default retool. */
   release?: string;
+  /** Its namespace (used in the kubectl commands of the manual steps). */
+  namespace?: string;
   /** Directory file names in comments are relative to; default the working directory. */
   cwd?: string;
 }
@@ -45,7 +47,7 @@ export function importOfficial(request: ImportRequest, model: ChartModel): Impor
 
   const release = request.release ?? 'retool';
   const definitions = model.schema.definitions ?? {};
-  const ctx = mapOfficialValues(merged.values, { release, capabilities: detectCapabilities(model.schema, model.defaults) }, {
+  const ctx = mapOfficialValues(merged.values, { release, namespace: request.namespace, capabilities: detectCapabilities(model.schema, model.defaults) }, {
     podSecurityContextKeys: Object.keys(definitions.PodSecurityContext?.properties ?? {}),
     containerSecurityContextKeys: Object.keys(definitions.ContainerSecurityContext?.properties ?? {}),
     defaultVersion: model.appVersion,

@@ -43,7 +43,7 @@ const RETOOLDB_ENV: Record<string, string> = {
  */
 export function mapOfficialValues(official: Obj, options: ImportOptions, target: TargetFacts): ImportContext {
   const ctx = new ImportContext(official, options);
-  const carried = new CarriedSecrets(officialFullname(options.release, official));
+  const carried = new CarriedSecrets(officialFullname(options.release, official), kubectl(options));
   const version = mapImages(ctx, target);
   mapSecrets(ctx, carried);
   mapDatabase(ctx, carried);
@@ -137,7 +137,7 @@ function setRepository(ctx: ImportContext, image: 'backend' | 'codeExecutor', re
 /** Secrets the official chart generated or looked up in its own Secret: they must be copied before switching. */
 class CarriedSecrets {
   readonly keys: string[] = [];
-  constructor(readonly officialSecret: string) {}
+  constructor(readonly officialSecret: string, readonly kubectl: string) {}
   get name(): string {
     return `${this.officialSecret}-imported`.slice(0, 63);
   }
@@ -147,12 +147,12 @@ class CarriedSecrets {
   }
   finish(ctx: ImportContext) {
     if (!this.keys.length) return;
-    const literals = this.keys.map((key) => `--from-literal=${key}="$(kubectl get secret ${this.officialSecret} -o jsonpath='{.data.${key.replace(/\./g, '\\.')}}' | base64 -d)"`);
+    const literals = this.keys.map((key) => `--from-literal=${key}="$(${this.kubectl} get secret ${this.officialSecret} -o jsonpath='{.data.${key.replace(/\./g, '\\.')}}' | base64 -d)"`);
     ctx.action({
       title: `Copy ${this.keys.join(', ')} out of the official chart's Secret ${this.officialSecret} before switching`,
       steps: [
         `The official chart generated (or looked up) these values in its Secret ${this.officialSecret}; this chart reads them from ${this.name}.`,
-        `kubectl create secret generic ${this.name} ${literals.join(' ')}`,
+        `${this.kubectl} create secret generic ${this.name} ${literals.join(' ')}`,
       ],
     });
   }
@@ -234,8 +234,8 @@ function mapDatabase(ctx: ImportContext, carried: CarriedSecrets) {
     ctx.action({
       title: 'Move the data of the official in-release PostgreSQL',
       steps: [
-        `kubectl exec ${pg}-0 -- pg_dump -U postgres -Fc ${database} > retool.dump`,
-        `after installing this chart: kubectl exec -i ${ours}-0 -- pg_restore -U retool -d hammerhead_production --clean --if-exists --no-owner < retool.dump`,
+        `${kubectl(ctx.options)} exec ${pg}-0 -- pg_dump -U postgres -Fc ${database} > retool.dump`,
+        `after installing this chart, with its api, jobs-runner and workflow Deployments scaled to 0: ${kubectl(ctx.options)} exec -i ${ours}-0 -- pg_restore -U retool -d hammerhead_production --clean --if-exists --no-owner < retool.dump`,
         `the old volume (PVC data-${pg}-0) is not touched by this chart (its database is ${ours}); delete it once the restore is verified`,
       ],
     });
@@ -718,7 +718,7 @@ function mapVolumes(ctx: ImportContext) {
       if (!existing) {
         ctx.action({
           title: `Keep the PersistentVolumeClaim ${claim} the official chart created`,
-          steps: [`kubectl annotate pvc ${claim} helm.sh/resource-policy=keep   # otherwise helm upgrade deletes it with its data`],
+          steps: [`${kubectl(ctx.options)} annotate pvc ${claim} helm.sh/resource-policy=keep   # otherwise helm upgrade deletes it with its data`],
         });
       }
     }
@@ -838,7 +838,10 @@ function mapIngress(ctx: ImportContext) {
     tls.filter((t) => t !== match).forEach((t) => ctx.drop('ingress.tls', `TLS entry ${String(t.secretName)} for another host: this chart routes one host`));
   }
   if (ctx.get('retool.baseDomain') === undefined && ctx.get('podDefaults.env.BASE_DOMAIN') === undefined) {
-    ctx.note(`BASE_DOMAIN is not set (neither chart derives it from the ingress host); Retool needs it as the URL users open, e.g. https://${host}.`);
+    const scheme = ctx.get('ingress.tls.enabled') === true ? 'https' : 'http';
+    ctx.note(ctx.can('baseDomain')
+      ? `BASE_DOMAIN was not set for the official chart; this chart derives it from the ingress: ${scheme}://${host}.`
+      : `BASE_DOMAIN is not set; Retool needs it as the URL users open, e.g. ${scheme}://${host}.`);
   }
 }
 
@@ -860,12 +863,20 @@ function mapServiceAndAccount(ctx: ImportContext) {
   if (name) ctx.set('serviceAccount.name', name, 'serviceAccount.name');
   mergeMaps(ctx, 'serviceAccount.annotations', ['serviceAccount.annotations']);
   if (truthy(ctx.read('serviceAccount.automountToken'))) ctx.drop('serviceAccount.automountToken', 'this chart never mounts a service account token into Retool pods');
-  ctx.use('nameOverride');
-  ctx.use('fullnameOverride');
+  // Both charts derive object names the same way: keeping the overrides keeps the names (and Secret names) aligned.
+  for (const key of ['nameOverride', 'fullnameOverride']) {
+    const value = str(ctx.read(key));
+    if (value) ctx.set(key, value, key);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // small helpers
+
+/** kubectl, in the release's namespace when the import was told it. */
+function kubectl(options: ImportOptions): string {
+  return options.namespace ? `kubectl -n ${options.namespace}` : 'kubectl';
+}
 
 function ref(name: string, key: string): SecretValue {
   return { secretKeyRef: { name, key } };
