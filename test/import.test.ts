@@ -316,6 +316,16 @@ for (const [name, facts] of Object.entries(FACTS)) {
   });
 }
 
+test('external-secrets: the official envFrom Secrets reach the backend containers, not the code executor', () => {
+  if (!capabilities.has('extraEnvFrom')) return assert.ok(importFixture('external-secrets').dropped.some((d) => d.path === 'externalSecrets.enabled'));
+  const pods = rendered('external-secrets');
+  for (const role of ['api', 'jobs-runner'] as Role[]) {
+    assert.equal(pods.get(role)!.container.envFrom, [{ secretRef: { name: 'retool-config' } }, { secretRef: { name: 'retool-extra' } }], role);
+  }
+  const secretsOnly = rendered('production');
+  assert.not.ok(secretsOnly.get('code-executor')!.container.envFrom, 'no envFrom where the official chart had none');
+});
+
 test('production: Helm 3 renders the imported values to the same facts', () => {
   const four = rendered('production', 4);
   const three = rendered('production', 3);
