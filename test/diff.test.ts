@@ -92,6 +92,7 @@ test('CLI: exit 3 when unsafe, 0 when safe, 1 on bad input', () => {
   assert.is(unsafe.status, 3, unsafe.stderr);
   assert.match(unsafe.stdout, /REFUSED {2}spec\.selector is immutable/);
   assert.match(unsafe.stdout, /NOT safe to upgrade/);
+  assert.match(unsafe.stdout, /to proceed, before helm upgrade[^\n]*\n {2}kubectl delete deployment retool-jobs-runner\n/);
   const safe = cli('diff', '--from-values', join(FIXTURES, 'evaluation.values.yaml'), '-f', join(FIXTURES, 'evaluation.values.yaml'), '--set', 'components.api.replicas=3');
   assert.is(safe.status, 0, safe.stderr);
   assert.match(safe.stdout, /changed {2}Deployment\/retool-api {2}spec\.replicas/);

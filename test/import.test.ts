@@ -17,6 +17,7 @@ import { validateSources } from '../src/validate/validate-values.js';
 import { runHelm } from '../src/io/helm.js';
 import { projectModel } from '../src/project-model.js';
 import { assertGolden } from './support/golden.js';
+import { objectLabel, validateK8sObject } from './support/k8s-validate.js';
 import { CHART, FIXTURES, GOLDEN, NAMESPACE, RELEASE, ROOT } from './support/paths.js';
 import { envOf, parseManifests, type K8sObject } from './support/render.js';
 
@@ -225,11 +226,14 @@ function rendered(name: string, major: 3 | 4 = 4): Map<Role, { owner: K8sObject;
   return renders.get(key)!;
 }
 
+const objectsOf = new Map<string, K8sObject[]>();
 function renderImported(name: string, major: 3 | 4): Map<Role, { owner: K8sObject; container: any }> {
   const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(IMPORTED, `${name}.values.yaml`)], { major });
   if (result.status !== 0) throw new Error(`helm ${major} template of imported ${name} failed:\n${result.stderr}`);
   const out = new Map<Role, { owner: K8sObject; container: any }>();
-  for (const owner of parseManifests(result.stdout)) {
+  const objects = parseManifests(result.stdout);
+  objectsOf.set(`${name}|${major}`, objects);
+  for (const owner of objects) {
     if (owner.kind !== 'Deployment') continue;
     for (const container of owner.spec.template.spec.containers) {
       const role = ROLE_OF[container.name];
@@ -324,6 +328,17 @@ test('external-secrets: the official envFrom Secrets reach the backend container
   }
   const secretsOnly = rendered('production');
   assert.not.ok(secretsOnly.get('code-executor')!.container.envFrom, 'no envFrom where the official chart had none');
+});
+
+test('every imported render is valid Kubernetes (API types, strict unknown-field check)', () => {
+  for (const name of Object.keys(FACTS)) {
+    rendered(name);
+    const objects = objectsOf.get(`${name}|4`)!;
+    assert.ok(objects.length > 10, `${name} renders the release`);
+    for (const object of objects) {
+      assert.equal(validateK8sObject(object), [], `${name}: ${objectLabel(object)}`);
+    }
+  }
 });
 
 test('production: Helm 3 renders the imported values to the same facts', () => {

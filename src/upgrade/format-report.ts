@@ -17,5 +17,14 @@ export function formatUpgradeReport(report: UpgradeReport): string {
   lines.push('');
   lines.push(`${count('created')} created, ${count('deleted')} deleted, ${count('changed')} changed; pods restart in: ${restarts.join(', ') || 'none'}`);
   lines.push(report.safe ? 'safe to upgrade' : `NOT safe to upgrade: ${refused} change(s) Kubernetes refuses, ${risks} data risk(s)`);
+  const blocked = report.changes.filter((c) => c.refused.length);
+  if (blocked.length) {
+    lines.push('', 'to proceed, before helm upgrade (the upgrade creates them again):');
+    for (const c of blocked) {
+      const [kind, name] = c.id.split('/');
+      const stateful = kind === 'StatefulSet' || kind === 'PersistentVolumeClaim';
+      lines.push(`  ${stateful ? '# move its data first (README "Migrating from the official chart"), then: ' : ''}kubectl delete ${kind.toLowerCase()} ${name}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
