@@ -9,7 +9,6 @@ const USAGE = `retool-chart <command>
   start                                     render examples/evaluation.values.yaml and summarise it
   package [--out release] [--repo-url URL] [--merge index.yaml] [--sign --key NAME --keyring FILE]
                                             reproducible chart archive, index.yaml, schema URL, .prov
-  import -f official.yaml [-f ...] [--set k=v] [-o out.yaml] [--release NAME] [--allow-dropped]
   import -f official.yaml [-f ...] [--set k=v] [-o out.yaml] [--release NAME] [-n NS] [--allow-dropped]
                                             values for Retool's official chart -> values for this chart
   diff (--from-manifest current.yaml | --from-values current.yaml) -f next.yaml [--from-chart official]
