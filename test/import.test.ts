@@ -334,7 +334,7 @@ test('every imported render is valid Kubernetes (API types, strict unknown-field
   for (const name of Object.keys(FACTS)) {
     rendered(name);
     const objects = objectsOf.get(`${name}|4`)!;
-    assert.ok(objects.length > 10, `${name} renders the release`);
+    assert.ok(objects.some((o) => o.kind === "Deployment"), `${name} renders the release`);
     for (const object of objects) {
       assert.equal(validateK8sObject(object), [], `${name}: ${objectLabel(object)}`);
     }
