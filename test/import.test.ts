@@ -451,6 +451,36 @@ test('official values this chart refuses are dropped with the key they came from
   }
 });
 
+test('volumes, config-map mounts, init containers and the official PVC become typed escape hatches', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'retool-import-'));
+  try {
+    const file = join(dir, 'volumes.yaml');
+    writeFileSync(file, [
+      'image: { tag: 3.75.3-stable }',
+      'config: { encryptionKey: e, jwtSecret: j }',
+      'persistentVolumeClaim: { enabled: true }',
+      'extraConfigMapMounts: [{ name: ca, configMap: corp-ca, mountPath: /etc/ssl/corp, subPath: ca.pem }]',
+      'initContainers: { wait-for-proxy: { image: "busybox:1.37", command: [sh, -c, "true"] } }',
+    ].join('\n'));
+    const outcome = importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
+    assert.equal(outcome.issues, []);
+    assert.equal(valueAt(outcome.values, 'components.jobsRunner.extraVolumes'), [{ name: 'retool-pv', persistentVolumeClaim: { claimName: 'prod-retool' } }]);
+    assert.equal(valueAt(outcome.values, 'components.api.extraVolumeMounts'), [{ name: 'retool-pv', mountPath: '/retool_backend/pv-data' }]);
+    assert.equal(valueAt(outcome.values, 'podDefaults.extraVolumes'), [{ name: 'ca', configMap: { name: 'corp-ca' } }]);
+    assert.equal(valueAt(outcome.values, 'podDefaults.extraVolumeMounts'), [{ name: 'ca', mountPath: '/etc/ssl/corp', subPath: 'ca.pem' }]);
+    assert.equal(valueAt(outcome.values, 'podDefaults.initContainers'), [{ name: 'wait-for-proxy', image: 'busybox:1.37', command: ['sh', '-c', 'true'] }]);
+    assert.ok(outcome.actions.some((a) => a.steps.some((s) => s.includes('kubectl annotate pvc prod-retool helm.sh/resource-policy=keep'))), 'the official PVC must be kept before switching');
+    const written = join(dir, 'ours.yaml');
+    writeFileSync(written, outcome.text);
+    const r = runHelm(['template', RELEASE, CHART, '-f', written], { major: 4 });
+    assert.is(r.status, 0, r.stderr);
+    const api = parseManifests(r.stdout).find((o) => o.kind === 'Deployment' && o.metadata.name === 'prod-retool-api')!;
+    assert.ok(api.spec.template.spec.volumes.some((v: any) => v.persistentVolumeClaim?.claimName === 'prod-retool'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the mapping never mutates the official values it reads', () => {
   const official = loadSources({ files: [join(OFFICIAL, 'production.official.yaml')], defaults: OFFICIAL_DEFAULTS }).merged.values;
   const before = structuredClone(official);
