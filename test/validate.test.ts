@@ -189,7 +189,9 @@ const SET_CASES: Array<{ arg: string; expect: Array<{ path: string[]; value: unk
   { arg: 'a=,b=x=y', expect: [{ path: ['a'], value: '' }, { path: ['b'], value: 'x=y' }] },
   { arg: 'a=one\\,two', expect: [{ path: ['a'], value: 'one,two' }] },
   { arg: 'a={x,2,true},b=3', expect: [{ path: ['a'], value: ['x', 2, true] }, { path: ['b'], value: 3 }] },
-  { arg: 'a={}', expect: [{ path: ['a'], value: [] }] },
+  { arg: 'a={}', expect: [{ path: ['a'], value: [''] }] },
+  { arg: 'a[1].b=x,c[0][1]=2', expect: [{ path: ['a', '1', 'b'], value: 'x' }, { path: ['c', '0', '1'], value: 2 }] },
+  { arg: 'a=9007199254740993,b=-007,c=+5,d=-0', expect: [{ path: ['a'], value: 9007199254740992 }, { path: ['b'], value: -7 }, { path: ['c'], value: 5 }, { path: ['d'], value: 0 }] },
   { arg: '', expect: [] },
 ];
 
@@ -207,7 +209,7 @@ test('parseSetStringArguments keeps every value a string', () => {
 });
 
 test('parseSetArguments rejects malformed arguments with an IssuesError', () => {
-  for (const arg of ['a', 'a,b=1', 'a..b=1', '=1', 'a[0]=1', 'a={x', 'a={x}y', 'a=b\\']) {
+  for (const arg of ['a', 'a,b=1', 'a..b=1', 'a[-1]=1', 'a[x]=1', 'a[0]x=1', 'a[65537]=1', 'a={x', 'a={x}y', 'a=1,a.b=2']) {
     try {
       parseSetArguments(arg);
       assert.unreachable(`accepted ${arg}`);
@@ -260,7 +262,9 @@ test('null in a later file deletes a default; null in --set deletes a file value
   assert.ok('backend' in (get(values, 'images') as object));
 
   const removed = run([SECRETS], ['retool.jwtSecret=null']);
-  assert.equal(removed.issues.map((i) => [i.path, i.message, i.file]), [['retool.jwtSecret', 'is required', '--set']], show(removed.issues));
+  // jwtSecret has no default: as in Helm, the null is kept (nothing to delete) and the schema refuses it.
+  assert.equal(removed.issues.map((i) => [i.path, i.file]), [['retool.jwtSecret', '--set']], show(removed.issues));
+  assert.match(removed.issues[0].message, /got null/);
 });
 
 test('mergeSources.origin: last exact setter, else deepest ancestor, defaults file for chart-only values', () => {

@@ -3,7 +3,7 @@ import { formatIssue, IssuesError } from '../issue.js';
 const USAGE = `retool-chart <command>
 
   generate [--check]                        write charts/retool and src/generated from the schema
-  validate -f values.yaml [-f ...] [--set k=v] [--set-string k=v]
+  validate -f values.yaml [-f ...] [--set k=v] [--set-string|--set-json|--set-file|--set-literal k=v]
   render -f values.yaml [--helm 3|4] [--kube-version X] [--namespace N] [--release NAME]
   helm [--major 3|4] -- <helm args>         run the bundled helm
   start                                     render examples/evaluation.values.yaml and summarise it

@@ -7,7 +7,7 @@ import { CHART_DIR } from '../generate/chart-files.js';
 
 /** The values options validate and render share, spelled as Helm spells them. */
 export const VALUES_ARG_SPEC: ArgSpec = {
-  lists: ['values', 'set', 'set-string'],
+  lists: ['values', 'set', 'set-string', 'set-json', 'set-file', 'set-literal'],
   strings: ['helm', 'kube-version', 'namespace', 'release'],
   aliases: { f: 'values', n: 'namespace' },
 };
@@ -21,6 +21,9 @@ export function checkValues(args: ParsedArgs) {
     files: args.lists.values,
     sets: args.lists.set,
     setStrings: args.lists['set-string'],
+    setJsons: args.lists['set-json'],
+    setFiles: args.lists['set-file'],
+    setLiterals: args.lists['set-literal'],
     defaultsFile: join(CHART_DIR, 'values.yaml'),
   });
 }

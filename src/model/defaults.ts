@@ -1,4 +1,5 @@
-import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
+import { deref, type JsonSchema } from '../schema/json-schema.js';
+import { coalesceValues } from '../validate/coalesce.js';
 
 /**
  * The values a user gets without writing any: each node's `default`, or for an object without one, the
@@ -16,13 +17,7 @@ export function schemaDefaults(root: JsonSchema, node: JsonSchema = root): unkno
   return out;
 }
 
-/** Recursively merges `override` onto `base` the way Helm coalesces values: maps merge, anything else replaces, null deletes. */
+/** `override` laid over the chart defaults `base` as Helm coalesces values (see validate/coalesce.ts). */
 export function mergeValues(base: unknown, override: unknown): unknown {
-  if (!isObject(base) || !isObject(override)) return structuredClone(override);
-  const out: Record<string, unknown> = structuredClone(base);
-  for (const [key, value] of Object.entries(override)) {
-    if (value === null) delete out[key];
-    else out[key] = key in out ? mergeValues(out[key], value) : structuredClone(value);
-  }
-  return out;
+  return coalesceValues(base, override);
 }

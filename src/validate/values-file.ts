@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { IssuesError, type Issue } from '../issue.js';
 import { isObject } from '../schema/json-schema.js';
-import { recordYamlNodes, type Position } from './yaml-positions.js';
+import { HELM_YAML_SCHEMA, unbox, type UnboxProblem } from './helm-yaml.js';
+import { lineStarts, offsetToPosition, recordYamlNodes, type Position } from './yaml-positions.js';
 
 /** A parsed `-f` values file that can say where each key was written. */
 export interface ValuesFile {
@@ -15,38 +16,86 @@ export interface ValuesFile {
   locate(path: readonly string[]): Position | undefined;
 }
 
-const mergeKeyType = new yaml.Type('tag:yaml.org,2002:merge', {
-  kind: 'scalar',
-  resolve: (data: unknown) => data === '<<' || data === null,
-});
-
-/**
- * YAML 1.2 core types plus `<<` merge keys. Unlike js-yaml's default schema, timestamps stay strings (as Helm's
- * JSON conversion leaves them) and there is no !!binary.
- */
-const VALUES_YAML_SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [mergeKeyType] });
-
-/** Reads and parses a values file; any problem (missing file, YAML syntax, non-mapping document) throws IssuesError. */
+/** Reads and parses a values file; any problem (missing file, encoding, YAML syntax, non-mapping document) throws IssuesError. */
 export function loadValuesFile(file: string): ValuesFile {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a values file' : `cannot read: ${(error as Error).message}`;
     throw new IssuesError([{ path: '', message, file }], `${file}: ${message}`);
   }
-  return parseValuesYaml(text, file);
+  return parseValuesYaml(decodeValuesBytes(bytes, file), file);
 }
 
-/** Parses values YAML text; `file` names it in issues. An empty document is `{}`. */
+/**
+ * The text of a values file as go-yaml reads it: UTF-8 (a UTF-16 file with a byte order mark is decoded too,
+ * as go-yaml does). Bytes that are not valid UTF-8 are refused with their position: Node would silently turn
+ * them into U+FFFD, while Helm refuses the file ("invalid leading UTF-8 octet").
+ */
+export function decodeValuesBytes(bytes: Uint8Array, file: string): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const bad = firstInvalidUtf8(bytes);
+  if (bad < 0) return new TextDecoder('utf-8').decode(bytes);
+  const text = new TextDecoder('utf-8').decode(bytes.subarray(0, bad));
+  const position = offsetToPosition(lineStarts(text), text.length);
+  const message = `the file is not valid UTF-8 (byte 0x${bytes[bad].toString(16).padStart(2, '0')} at byte offset ${bad}); Helm refuses it too ("invalid leading UTF-8 octet"): save it as UTF-8`;
+  throw new IssuesError([{ path: '', message, file, ...position }], `${file}: not UTF-8`);
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629: no surrogates, at most U+10FFFF), or -1. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    if (b < 0x80) { i++; continue; }
+    let length: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) { length = 2; min = 0x80; }
+    else if (b >= 0xe0 && b <= 0xef) { length = 3; min = 0x800; }
+    else if (b >= 0xf0 && b <= 0xf4) { length = 4; min = 0x10000; }
+    else return i;
+    if (i + length > bytes.length) return i;
+    let code = b & (0xff >> (length + 1));
+    for (let k = 1; k < length; k++) {
+      const c = bytes[i + k];
+      if ((c & 0xc0) !== 0x80) return i;
+      code = (code << 6) | (c & 0x3f);
+    }
+    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return i;
+    i += length;
+  }
+  return -1;
+}
+
+/** Characters YAML (and so Helm) does not allow raw in a file; escapes in double quotes ("\x01") are fine. */
+const NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function fail(file: string, text: string, offset: number, message: string): never {
+  const position = offsetToPosition(lineStarts(text), offset);
+  throw new IssuesError([{ path: '', message, file, ...position }], `${file}: ${message}`);
+}
+
+/**
+ * Parses values YAML text exactly as Helm reads a values file (YAML 1.1 scalars, see helm-yaml.ts); `file` names
+ * it in issues. An empty document is `{}`. Refused, with file:line:col: non-printable characters, several
+ * documents (Helm 3 reads only the first, Helm 4 merges them all), keys Helm cannot turn into strings,
+ * .inf/.nan, lone surrogates, tags other than the standard ones, duplicate keys (Helm keeps the last silently).
+ */
 export function parseValuesYaml(source: string, file: string): ValuesFile {
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  const bad = NON_PRINTABLE.exec(text);
+  if (bad) {
+    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    fail(file, text, bad.index, `control or non-printable character U+${code} is not allowed in YAML; Helm refuses the file ("control characters are not allowed"); write it as an escape in double quotes ("\\u${code}") if you mean it`);
+  }
   const nodes = recordYamlNodes();
-  let loaded: unknown;
+  let documents: unknown[];
   try {
-    loaded = yaml.load(text, { filename: file, schema: VALUES_YAML_SCHEMA, listener: nodes.listener });
+    documents = yaml.loadAll(text, undefined, { filename: file, schema: HELM_YAML_SCHEMA, listener: nodes.listener });
   } catch (error) {
+    if (error instanceof RangeError) fail(file, text, 0, 'the document nests too deeply to be read');
     if (!(error instanceof yaml.YAMLException)) throw error;
     const mark = error.mark as yaml.Mark | undefined;
     const issue: Issue = {
@@ -58,11 +107,26 @@ export function parseValuesYaml(source: string, file: string): ValuesFile {
     };
     throw new IssuesError([issue], `${file}: invalid YAML`);
   }
+  const extra = documents.findIndex((document, i) => i > 0 && document !== null && document !== undefined);
+  if (extra > 0) {
+    const marker = [...text.matchAll(/^---/gm)].map((m) => m.index!).filter((offset) => offset > 0 || !/^---/.test(text))[extra - 1] ?? 0;
+    fail(file, text, marker, `the file holds ${documents.length} YAML documents (separated by ---); Helm 3 reads only the first and Helm 4 merges them all, so put all values in one document`);
+  }
+  const complex = nodes.complexKeys(text);
+  if (complex.length) fail(file, text, complex[0], 'a map key is a list or a map; Helm accepts only keys that convert to strings ("invalid map key")');
+  const loaded = documents[0];
   if (loaded === undefined || loaded === null) return { file, values: {}, locate: () => ({ line: 1, column: 1 }) };
   if (!isObject(loaded)) {
-    const got = Array.isArray(loaded) ? 'a list' : `a ${typeof loaded}`;
+    const got = Array.isArray(loaded) ? 'a list' : `a ${typeof loaded === 'object' ? 'scalar' : typeof loaded}`;
     const message = `the document must be a mapping of values (key: value), got ${got}`;
     throw new IssuesError([{ path: '', message, file, line: 1, column: 1 }], `${file}: ${message}`);
   }
-  return { file, values: loaded, locate: nodes.locator(text) };
+  const locate = nodes.locator(text);
+  const problems: UnboxProblem[] = [];
+  const values = unbox(loaded, problems) as Record<string, unknown>;
+  if (problems.length) {
+    const issues = problems.map((problem): Issue => ({ path: problem.path.join('.'), message: problem.message, file, ...locate(problem.path) }));
+    throw new IssuesError(issues, `${file}: values Helm cannot read`);
+  }
+  return { file, values, locate };
 }

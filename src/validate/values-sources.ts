@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { IssuesError, type Issue } from '../issue.js';
-import { mergeValues } from '../model/defaults.js';
 import { isObject } from '../schema/json-schema.js';
-import { parseSetArguments, parseSetStringArguments, type SetAssignment, type SetFlag } from './set-arguments.js';
-import { loadValuesFile, type ValuesFile } from './values-file.js';
+import { coalesceValues, mergeUserValues } from './coalesce.js';
+import { SET_FLAGS, setError, type SetAssignment, type SetFlag } from './set-arguments.js';
+import { applySetArgument, SetSyntaxError } from './strvals.js';
+import { decodeValuesBytes, loadValuesFile, type ValuesFile } from './values-file.js';
 
-/** Where a value was set: a file, or `--set` / `--set-string` with column = 1-based index of the assignment. */
+/** Where a value was set: a file, or a --set-family flag with column = 1-based index of the assignment. */
 export interface Origin {
   file: string;
   line: number;
@@ -26,7 +28,7 @@ export interface MergeOptions {
   defaultsFile?: string;
 }
 
-/** The values sources of a run: chart defaults, then what the command line gives (-f, --set, --set-string). */
+/** The values sources of a run: chart defaults, then what the command line gives, spelled as Helm's flags. */
 export interface SourceArguments {
   /** The chart's defaults (schemaDefaults of the schema). */
   defaults: unknown;
@@ -34,41 +36,61 @@ export interface SourceArguments {
   files: readonly string[];
   /** --set arguments, in order. */
   sets?: readonly string[];
-  /** --set-string arguments, in order (applied after --set, as Helm does). */
+  /** --set-string arguments, in order. */
   setStrings?: readonly string[];
+  /** --set-json arguments (key=JSON), in order. */
+  setJsons?: readonly string[];
+  /** --set-file arguments (key=path), in order. */
+  setFiles?: readonly string[];
+  /** --set-literal arguments, in order. */
+  setLiterals?: readonly string[];
   /** How the defaults are named in issues; default values.yaml. */
   defaultsFile?: string;
 }
 
+export interface SetArgument {
+  flag: SetFlag;
+  arg: string;
+}
+
+/** The --set family of `options`, in the order Helm applies them. */
+export function setArgumentsOf(options: SourceArguments): SetArgument[] {
+  const byFlag: Record<SetFlag, readonly string[] | undefined> = {
+    '--set-json': options.setJsons,
+    '--set': options.sets,
+    '--set-string': options.setStrings,
+    '--set-file': options.setFiles,
+    '--set-literal': options.setLiterals,
+  };
+  return SET_FLAGS.flatMap((flag) => (byFlag[flag] ?? []).map((arg) => ({ flag, arg })));
+}
+
+function readSetFile(path: string): string {
+  try {
+    return decodeValuesBytes(readFileSync(path), path);
+  } catch (error) {
+    if (error instanceof IssuesError) throw new SetSyntaxError(error.issues[0].message);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SetSyntaxError(`cannot read ${JSON.stringify(path)}: ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
+  }
+}
+
 /**
- * Loads the -f files, parses --set/--set-string and merges like Helm. Problems loading a source (missing file,
- * YAML syntax, bad --set) are returned as issues; the sources that did load are merged all the same.
+ * Loads the -f files and applies the --set family like Helm. Problems loading a source (missing file, YAML
+ * syntax, bad --set) are returned as issues; the sources that did load are merged all the same.
  */
 export function loadSources(options: SourceArguments): { merged: MergedValues; issues: Issue[] } {
   const loadIssues: Issue[] = [];
   const files: ValuesFile[] = [];
-  const collect = (error: unknown, fallback: Issue) => {
-    if (error instanceof IssuesError) loadIssues.push(...error.issues);
-    else loadIssues.push({ ...fallback, message: `${fallback.message}: ${(error as Error).message}` });
-  };
   for (const file of options.files) {
     try {
       files.push(loadValuesFile(file));
     } catch (error) {
-      collect(error, { path: '', file, message: 'cannot load' });
+      if (error instanceof IssuesError) loadIssues.push(...error.issues);
+      else loadIssues.push({ path: '', file, message: `cannot load: ${(error as Error).message}` });
     }
   }
-  const sets: SetAssignment[] = [];
-  for (const [flag, args, parse] of [['--set', options.sets ?? [], parseSetArguments], ['--set-string', options.setStrings ?? [], parseSetStringArguments]] as const) {
-    for (const arg of args) {
-      try {
-        sets.push(...parse(arg));
-      } catch (error) {
-        collect(error, { path: '', file: flag, message: `cannot parse ${JSON.stringify(arg)}` });
-      }
-    }
-  }
-  const merged = mergeSources(options.defaults, files, sets, { defaultsFile: options.defaultsFile });
+  const merged = mergeSources(options.defaults, files, setArgumentsOf(options), { defaultsFile: options.defaultsFile }, loadIssues);
   return { merged, issues: loadIssues };
 }
 
@@ -80,35 +102,51 @@ interface Source {
 }
 
 /**
- * Merges like Helm: chart defaults, then each -f file in order, then each --set assignment in order (pass
- * --set ones before --set-string ones, as Helm applies them). Maps merge, other values replace, null deletes.
+ * Combines like Helm: the -f files merged in order, the --set family parsed into that result (pass SetArguments
+ * in Helm's order, see setArgumentsOf, or already-parsed assignments), then all of it coalesced over the chart
+ * defaults. Arguments Helm fails on add an issue to `issues` (when given) and are skipped.
  */
 export function mergeSources(
   defaults: unknown,
   files: readonly ValuesFile[],
-  sets: readonly SetAssignment[] = [],
+  sets: readonly (SetArgument | SetAssignment)[] = [],
   options: MergeOptions = {},
+  issues: Issue[] = [],
 ): MergedValues {
   const defaultsFile = options.defaultsFile ?? 'values.yaml';
-  const sources: Source[] = [];
-  let values: Record<string, unknown> = isObject(defaults) ? structuredClone(defaults) : {};
-  sources.push({ kind: 'defaults', values, where: () => ({ file: defaultsFile, line: 1, column: 1 }) });
+  const sources: Source[] = [{ kind: 'defaults', values: isObject(defaults) ? defaults : {}, where: () => ({ file: defaultsFile, line: 1, column: 1 }) }];
 
+  let user: Record<string, unknown> = {};
   for (const file of files) {
-    values = mergeValues(values, file.values) as Record<string, unknown>;
+    user = mergeUserValues(user, file.values);
     sources.push({ kind: 'file', values: file.values, where: (path) => ({ file: file.file, ...(file.locate(path) ?? { line: 1, column: 1 }) }) });
   }
 
   const counts = new Map<SetFlag, number>();
-  for (const assignment of sets) {
-    const flag = assignment.flag ?? '--set';
+  const addSet = (flag: SetFlag, assignment: { path: string[] }, value: unknown) => {
     const column = (counts.get(flag) ?? 0) + 1;
     counts.set(flag, column);
-    const tree = nest(assignment.path, assignment.value);
-    values = mergeValues(values, tree) as Record<string, unknown>;
-    sources.push({ kind: 'set', values: tree, where: () => ({ file: flag, line: 1, column }) });
+    sources.push({ kind: 'set', values: nest(assignment.path, value), where: () => ({ file: flag, line: 1, column }) });
+  };
+  for (const set of sets) {
+    if ('arg' in set) {
+      // Parse into a copy: an argument Helm fails on must leave no half-applied change behind.
+      const attempt = structuredClone(user);
+      try {
+        const assignments = applySetArgument(set.flag, set.arg, attempt, readSetFile);
+        user = attempt;
+        for (const assignment of assignments) addSet(set.flag, assignment, assignment.value);
+      } catch (error) {
+        if (!(error instanceof SetSyntaxError)) throw error;
+        issues.push(...setError(set.flag, set.arg, error.message, (counts.get(set.flag) ?? 0) + 1).issues);
+      }
+    } else {
+      user = mergeUserValues(user, nest(set.path, set.value));
+      addSet(set.flag ?? '--set', set, set.value);
+    }
   }
 
+  const values = coalesceValues(defaults, user);
   return {
     values,
     origin(path, originOptions = {}) {

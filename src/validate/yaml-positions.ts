@@ -14,6 +14,8 @@ export interface YamlNodeRecorder {
   listener: (event: EventType, state: State) => void;
   /** After `text` loaded successfully (and is a mapping): where each values path was written. */
   locator(text: string): Locate;
+  /** Offsets of map keys that are lists or maps (`? [a, b]`, `{[a]: 1}`): keys Helm cannot read. */
+  complexKeys(text: string): number[];
 }
 
 /** One composeNode call of js-yaml, as seen through its `listener` option. */
@@ -51,7 +53,7 @@ export function recordYamlNodes(): YamlNodeRecorder {
     },
     locator(text) {
       const lines = lineStarts(text);
-      const documentNode = [...root.children].reverse().find((node) => node.kind === 'mapping');
+      const documentNode = root.children.find((node) => node.kind === 'mapping');
       const tree = documentNode ? buildPositions(documentNode, text) : undefined;
       const toPosition = (offset: number): Position => offsetToPosition(lines, offset);
       return (path) => {
@@ -71,6 +73,17 @@ export function recordYamlNodes(): YamlNodeRecorder {
         }
         return best;
       };
+    },
+    complexKeys(text) {
+      const found: number[] = [];
+      const walk = (node: RawNode, parentIsMapping: boolean) => {
+        if (parentIsMapping && (node.kind === 'mapping' || node.kind === 'sequence') && node.end > node.start && text[contentStart(text, node.end)] === ':') {
+          found.push(contentStart(text, node.start));
+        }
+        for (const child of node.children) walk(child, node.kind === 'mapping');
+      };
+      walk(root, false);
+      return found.sort((a, b) => a - b);
     },
   };
 }
@@ -129,7 +142,7 @@ function contentStart(text: string, offset: number): number {
   return Math.min(p, text.length);
 }
 
-function lineStarts(text: string): number[] {
+export function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
@@ -142,7 +155,7 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-function offsetToPosition(starts: number[], offset: number): Position {
+export function offsetToPosition(starts: number[], offset: number): Position {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
