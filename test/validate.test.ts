@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { IssuesError, type Issue } from '../src/issue.js';
-import { schemaDefaults } from '../src/model/defaults.js';
+import { mergeValues, schemaDefaults } from '../src/model/defaults.js';
 import { loadSchema } from '../src/schema/load.js';
 import { expandPodOptions } from '../src/schema/normalize.js';
 import { validateSources, validateValues } from '../src/validate/validate-values.js';
@@ -156,7 +156,7 @@ test('missing secrets without -f: one issue per secret, located in the chart def
 });
 
 test('validateValues: sorted, de-duplicated, without file positions', () => {
-  const values = { ...defaults, retool: { licenseKey: 7, zz: 1, aa: 2 }, unknown: true };
+  const values = mergeValues(defaults, { retool: { licenseKey: 7, zz: 1, aa: 2 }, unknown: true });
   const issues = validateValues(schema, values);
   const paths = issues.map((i) => i.path);
   assert.equal(paths, [...paths].sort(), show(issues));
@@ -170,7 +170,7 @@ test('validateValues: sorted, de-duplicated, without file positions', () => {
 
 test('validateValues accepts the unexpanded source schema too (expands pod options itself)', () => {
   const source = loadSchema(SCHEMA_FILE);
-  const values = { ...defaults, retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' }, components: { api: { podLabels: { a: 'b' } } } };
+  const values = mergeValues(defaults, { retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' }, components: { api: { podLabels: { a: 'b' } } } });
   assert.equal(validateValues(source, values), []);
 });
 
@@ -254,12 +254,17 @@ test('--set wins over files, --set-string after --set; issues point at the assig
   assert.is(stringly.issues[0]?.file, '--set-string');
 });
 
-test('null in a later file deletes a default; null in --set deletes a file value', () => {
-  const { values, issues } = run([SECRETS, `podDefaults:\n  nodeSelector: null\nimages:\n  postgres: null\n`]);
+test('null deletes a default only where the chart can do without it; elsewhere Helm keeps the null', () => {
+  // An entry of a free-form map and a null-default value may be deleted (Helm coalesce removes the key).
+  const { values, issues } = run([SECRETS, `podDefaults:\n  nodeSelector:\n    kubernetes.io/arch: null\nnetworkPolicy:\n  enabled: null\n`]);
   assert.equal(issues, [], show(issues));
-  assert.not.ok('nodeSelector' in (get(values, 'podDefaults') as object));
-  assert.not.ok('postgres' in (get(values, 'images') as object));
-  assert.ok('backend' in (get(values, 'images') as object));
+  assert.equal(get(values, 'podDefaults.nodeSelector'), {});
+  assert.not.ok('enabled' in (get(values, 'networkPolicy') as object));
+
+  // A defaulted section or value may not: Helm would delete it and the templates need it.
+  const deleted = run([SECRETS, `podDefaults:\n  nodeSelector: null\nimages:\n  postgres: null\n`]);
+  assert.equal(deleted.issues.map((i) => [i.path, i.line]), [['images.postgres', 4], ['podDefaults.nodeSelector', 2]], show(deleted.issues));
+  assert.match(deleted.issues[0].message, /chart default cannot be deleted with null/);
 
   const removed = run([SECRETS], ['retool.jwtSecret=null']);
   // jwtSecret has no default: as in Helm, the null is kept (nothing to delete) and the schema refuses it.

@@ -1,3 +1,4 @@
+import { defaultsKeptRule } from './helm-safety.js';
 import { isObject, type JsonSchema } from './json-schema.js';
 
 const POD_OPTIONS_DEFINITION = 'PodOptions';
@@ -16,6 +17,13 @@ export function expandPodOptions(source: JsonSchema): JsonSchema {
     node.properties = { ...structuredClone(podOptions), ...(node.properties ?? {}) };
   });
   expandComponentRules(schema);
+  let kept: JsonSchema | undefined;
+  try {
+    kept = defaultsKeptRule(schema);
+  } catch {
+    // An unresolvable $ref: the schema lint reports it with its location.
+  }
+  if (kept) schema.allOf = [...(schema.allOf ?? []), kept];
   return schema;
 }
 

@@ -1,0 +1,69 @@
+import { schemaDefaults } from '../model/defaults.js';
+import { deref, isObject, type JsonSchema } from './json-schema.js';
+
+/*
+ * Rules derived from the schema itself so that whatever Helm accepts renders a sound manifest. They are added
+ * to the schema both `validate` and Helm check, so the verdicts stay the same, and cover every property the
+ * schema gains later without hand edits.
+ */
+
+/** Marks the rule below (and its nodes); issue messages recognise it. */
+export const DEFAULTS_KEPT = 'retool-chart: keys with a chart default cannot be deleted with null';
+
+/**
+ * Helm deletes a key whose user value is null when the chart defaults have that key (coalesce), and the
+ * templates then read a missing section or value (nil pointers, `<nil>`, empty env). The merged values Helm
+ * checks can only show this as an absent key, so every key the defaults fill in along `properties` is required
+ * there — unless its schema accepts null (null means "off/inherit" there; templates handle it) or its default
+ * is null. Keys of free-form maps (nodeSelector, resource quantities, ...) stay deletable.
+ *
+ * The rule applies only when `global` is present: Helm injects it into the values it checks, while a values
+ * file in an editor (checked alone, partial by design) has none and must not be told to repeat every default.
+ */
+export function defaultsKeptRule(root: JsonSchema): JsonSchema | undefined {
+  const shadow = keptNode(root, root, schemaDefaults(root));
+  if (!shadow) return undefined;
+  return {
+    $comment: DEFAULTS_KEPT,
+    description: 'A key with a chart default cannot be deleted with null: Helm removes it and the chart needs it; set its fields instead ({} or [] for an empty map or list).',
+    if: { required: ['global'] },
+    then: shadow,
+  };
+}
+
+function keptNode(root: JsonSchema, node: JsonSchema, defaults: unknown): JsonSchema | undefined {
+  if (!isObject(defaults)) return undefined;
+  const schema = deref(root, node);
+  if (!isObject(schema.properties)) return undefined;
+  const required: string[] = [];
+  const properties: Record<string, JsonSchema> = {};
+  for (const [key, value] of Object.entries(defaults)) {
+    const child = schema.properties[key];
+    if (!child || value === null || value === undefined) continue;
+    if (!acceptsNull(root, child) && !ruleAcceptsNull(root, schema, key)) required.push(key);
+    const inner = keptNode(root, child, value);
+    if (inner) properties[key] = inner;
+  }
+  if (!required.length && !Object.keys(properties).length) return undefined;
+  return {
+    ...(required.length ? { required: required.sort() } : {}),
+    ...(Object.keys(properties).length ? { properties } : {}),
+  };
+}
+
+/** Whether null is a value `node` may accept (conservatively yes when it cannot tell). */
+export function acceptsNull(root: JsonSchema, node: JsonSchema): boolean {
+  const schema = deref(root, node);
+  if ('const' in schema) return schema.const === null;
+  if (Array.isArray(schema.enum)) return schema.enum.includes(null);
+  if (schema.oneOf || schema.anyOf) return [...(schema.oneOf ?? []), ...(schema.anyOf ?? [])].some((branch) => acceptsNull(root, branch));
+  // No type: only a node that describes no object (no properties) is meant to take anything, null included.
+  if (schema.type === undefined) return !schema.properties && !schema.additionalProperties && (!schema.allOf || schema.allOf.every((part) => acceptsNull(root, part)));
+  return (Array.isArray(schema.type) ? schema.type : [schema.type]).includes('null');
+}
+
+/** Whether a cross-field rule of `parent` lets `key` be null (e.g. replicas: null under autoscaling). */
+function ruleAcceptsNull(root: JsonSchema, parent: JsonSchema, key: string): boolean {
+  return (parent.allOf ?? []).some((rule) =>
+    [rule.then, rule.else].some((branch) => branch?.properties?.[key] !== undefined && acceptsNull(root, branch.properties[key])));
+}
