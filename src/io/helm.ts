@@ -3,7 +3,7 @@
 // helm install, and both helm 3 and helm 4 can be exercised side by side.
 // Operators who want their own helm can point HELM_BIN at it.
 
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -153,11 +153,9 @@ const HELM_HOMES = {
   HELM_DATA_HOME: 'data',
 } as const;
 
-export function runHelm(args: string[], options: RunHelmOptions = {}): HelmResult {
-  const major = options.major ?? 4;
-  const bin = options.bin ?? helmBinary(major);
-  const homes = options.bin ? join(cacheDir(), 'helm-found') : majorDir(major);
-
+/** The environment helm runs in: its homes under the cache, never the user's. */
+function helmEnv(options: RunHelmOptions): NodeJS.ProcessEnv {
+  const homes = options.bin ? join(cacheDir(), 'helm-found') : majorDir(options.major ?? 4);
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   // Only an explicit caller choice may redirect these; values inherited from the user's
   // shell are overridden so helm never reads or writes the user's real repos/plugins/registry auth.
@@ -167,6 +165,12 @@ export function runHelm(args: string[], options: RunHelmOptions = {}): HelmResul
     mkdirSync(dir, { recursive: true });
     env[name] = dir;
   }
+  return env;
+}
+
+export function runHelm(args: string[], options: RunHelmOptions = {}): HelmResult {
+  const bin = options.bin ?? helmBinary(options.major ?? 4);
+  const env = helmEnv(options);
 
   const result = spawnSync(bin, args, {
     cwd: options.cwd,
@@ -187,6 +191,23 @@ export function runHelm(args: string[], options: RunHelmOptions = {}): HelmResul
     status = 1;
   }
   return { status, stdout: result.stdout ?? '', stderr };
+}
+
+/** runHelm without blocking: for running many helm processes side by side (no `input`). */
+export function runHelmAsync(args: string[], options: RunHelmOptions = {}): Promise<HelmResult> {
+  const bin = options.bin ?? helmBinary(options.major ?? 4);
+  const env = helmEnv(options);
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, { cwd: options.cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== 'number' && !error.signal) {
+        reject(new Error(`helm: failed to run ${bin} ${args.join(' ')}: ${error.message}`, { cause: error }));
+        return;
+      }
+      const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      const signal = error?.signal ? `helm terminated by signal ${error.signal}\n` : '';
+      resolve({ status, stdout: stdout ?? '', stderr: `${stderr ?? ''}${signal}` });
+    });
+  });
 }
 
 export function helmVersion(major: HelmMajor): string {
