@@ -1,4 +1,4 @@
-import { diffTree, writeTree } from '../io/write-tree.js';
+import { diffTree, leftovers, writeTree } from '../io/write-tree.js';
 import { PROJECT_ROOT, SCHEMA_FILE, packageVersion } from '../io/project.js';
 import { generate, OWNED_DIRS } from '../generate/generate.js';
 import { parseArgs } from './args.js';
@@ -8,15 +8,20 @@ export async function generateCommand(argv: string[]): Promise<number> {
   const root = args.strings.out ?? PROJECT_ROOT;
   const { files } = await generate({ projectRoot: PROJECT_ROOT, schemaFile: args.strings.schema ?? SCHEMA_FILE, chartVersion: packageVersion() });
   if (args.booleans.check) {
+    const left = leftovers(root, OWNED_DIRS);
     const differing = diffTree(root, files, OWNED_DIRS);
+    if (left.length) {
+      process.stderr.write(`an interrupted generate run left these behind (npm run generate finishes or removes them):\n${left.map((p) => `  ${p}`).join('\n')}\n`);
+    }
     if (differing.length) {
       process.stderr.write(`generated files are out of date with the schema (run npm run generate):\n${differing.map((p) => `  ${p}`).join('\n')}\n`);
-      return 1;
     }
+    if (left.length || differing.length) return 1;
     process.stdout.write(`generated files are up to date (${files.size} files)\n`);
     return 0;
   }
-  writeTree(root, files, OWNED_DIRS);
+  const recovered = writeTree(root, files, OWNED_DIRS);
+  for (const line of recovered) process.stdout.write(`recovered: ${line}\n`);
   process.stdout.write(`wrote ${files.size} files\n`);
   return 0;
 }

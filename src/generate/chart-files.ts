@@ -12,7 +12,8 @@ import { emitValuesYaml } from './values-yaml.js';
 
 /** Where generated files go, relative to the project root. */
 export const CHART_DIR = 'charts/retool';
-export const TYPES_FILE = 'src/generated/values.ts';
+export const GENERATED_SRC_DIR = 'src/generated';
+export const TYPES_FILE = `${GENERATED_SRC_DIR}/values.ts`;
 
 /**
  * Every generated file as project-relative path -> content. Pure: reads only the model and the

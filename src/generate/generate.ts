@@ -4,7 +4,7 @@ import { locateSchemaIssues } from '../schema/locate.js';
 import { buildChartModel, type ChartModel } from '../model/chart-model.js';
 import { loadSchema } from '../schema/load.js';
 import { readProjectFiles } from '../io/project.js';
-import { CHART_DIR, chartTemplatesDir, generateFiles } from './chart-files.js';
+import { CHART_DIR, GENERATED_SRC_DIR, chartTemplatesDir, generateFiles } from './chart-files.js';
 
 export interface GenerateOptions {
   projectRoot: string;
@@ -24,5 +24,5 @@ export async function generate(options: GenerateOptions): Promise<{ model: Chart
   return { model, files: await generateFiles(model, chartTemplatesDir(options.projectRoot), readProjectFiles(options.projectRoot)) };
 }
 
-/** Directories the generator owns whole (replaced on every run). */
-export const OWNED_DIRS = [CHART_DIR];
+/** Directories the generator owns whole: replaced together, as one unit, on every run. */
+export const OWNED_DIRS = [CHART_DIR, GENERATED_SRC_DIR];
