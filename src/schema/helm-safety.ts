@@ -1,5 +1,6 @@
 import { schemaDefaults } from '../model/defaults.js';
 import { deref, isObject, type JsonSchema } from './json-schema.js';
+import { visit } from './visit.js';
 
 /*
  * Rules derived from the schema itself so that whatever Helm accepts renders a sound manifest. They are added
@@ -66,4 +67,32 @@ export function acceptsNull(root: JsonSchema, node: JsonSchema): boolean {
 function ruleAcceptsNull(root: JsonSchema, parent: JsonSchema, key: string): boolean {
   return (parent.allOf ?? []).some((rule) =>
     [rule.then, rule.else].some((branch) => branch?.properties?.[key] !== undefined && acceptsNull(root, branch.properties[key])));
+}
+
+/** Integers Kubernetes fields can hold (int32): beyond, the API server refuses the object, or Helm prints 1e+06. */
+export const INT32_MIN = -2147483648;
+export const INT32_MAX = 2147483647;
+
+/** One line, no control characters: what a name-like value printed into a manifest can safely hold. */
+export const SINGLE_LINE = '^[^\\x00-\\x1f\\x7f]*$';
+
+/**
+ * Bounds every value a manifest carries: integers without a maximum (minimum) get int32's, and string
+ * properties with no pattern, enum or format must be a single line without control characters (free-form
+ * maps — env, annotations — and secrets are left alone: their templates quote them, multi-line is legitimate).
+ */
+export function boundScalars(schema: JsonSchema): void {
+  visit(schema, (node) => {
+    const types = node.type === undefined ? [] : Array.isArray(node.type) ? node.type : [node.type];
+    if (types.includes('integer') || types.includes('number')) {
+      node.maximum ??= INT32_MAX;
+      node.minimum ??= INT32_MIN;
+    }
+    for (const child of Object.values(node.properties ?? {})) {
+      const childTypes = child.type === undefined ? [] : Array.isArray(child.type) ? child.type : [child.type];
+      if (childTypes.includes('string') && child.pattern === undefined && child.enum === undefined && child.const === undefined && child.format === undefined) {
+        child.pattern = SINGLE_LINE;
+      }
+    }
+  });
 }

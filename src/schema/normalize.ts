@@ -1,5 +1,6 @@
-import { defaultsKeptRule } from './helm-safety.js';
-import { isObject, type JsonSchema } from './json-schema.js';
+import { boundScalars, defaultsKeptRule } from './helm-safety.js';
+import { visit } from './visit.js';
+import type { JsonSchema } from './json-schema.js';
 
 const POD_OPTIONS_DEFINITION = 'PodOptions';
 
@@ -17,6 +18,7 @@ export function expandPodOptions(source: JsonSchema): JsonSchema {
     node.properties = { ...structuredClone(podOptions), ...(node.properties ?? {}) };
   });
   expandComponentRules(schema);
+  boundScalars(schema);
   let kept: JsonSchema | undefined;
   try {
     kept = defaultsKeptRule(schema);
@@ -74,20 +76,4 @@ export function publishedSchema(expanded: JsonSchema): JsonSchema {
   return schema;
 }
 
-/** Calls fn on every schema node (depth-first, parents first). */
-export function visit(node: JsonSchema, fn: (node: JsonSchema, path: string) => void, path = '#'): void {
-  fn(node, path);
-  const walkMap = (map: unknown, prefix: string) => {
-    if (!isObject(map)) return;
-    for (const [key, child] of Object.entries(map)) if (isObject(child)) visit(child as JsonSchema, fn, `${prefix}/${key}`);
-  };
-  walkMap(node.properties, `${path}/properties`);
-  walkMap(node.definitions, `${path}/definitions`);
-  for (const key of ['items', 'additionalProperties', 'propertyNames', 'if', 'then', 'else'] as const) {
-    const child = node[key];
-    if (isObject(child)) visit(child as JsonSchema, fn, `${path}/${key}`);
-  }
-  for (const key of ['oneOf', 'anyOf', 'allOf'] as const) {
-    node[key]?.forEach((child, i) => visit(child, fn, `${path}/${key}/${i}`));
-  }
-}
+export { visit } from './visit.js';
