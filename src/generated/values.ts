@@ -757,15 +757,158 @@ export interface Affinity {
   /**
    * Node affinity.
    */
-  nodeAffinity?: {};
+  nodeAffinity?: {
+    /**
+     * Node terms, one of which must hold.
+     */
+    requiredDuringSchedulingIgnoredDuringExecution?: {
+      /**
+       * Terms (ORed).
+       */
+      nodeSelectorTerms: NodeSelectorTerm[];
+    };
+    /**
+     * Node terms preferred, by weight.
+     */
+    preferredDuringSchedulingIgnoredDuringExecution?: {
+      /**
+       * Weight (1-100).
+       */
+      weight: number;
+      /**
+       * The term.
+       */
+      preference: NodeSelectorTerm;
+    }[];
+  };
   /**
    * Pod affinity.
    */
-  podAffinity?: {};
+  podAffinity?: {
+    /**
+     * Terms that must hold.
+     */
+    requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+    /**
+     * Terms preferred, by weight.
+     */
+    preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
+  };
   /**
    * Pod anti-affinity.
    */
-  podAntiAffinity?: {};
+  podAntiAffinity?: {
+    /**
+     * Terms that must hold.
+     */
+    requiredDuringSchedulingIgnoredDuringExecution?: PodAffinityTerm[];
+    /**
+     * Terms preferred, by weight.
+     */
+    preferredDuringSchedulingIgnoredDuringExecution?: WeightedPodAffinityTerm[];
+  };
+}
+/**
+ * Node requirements, all of which must hold.
+ */
+export interface NodeSelectorTerm {
+  /**
+   * Requirements on node labels.
+   */
+  matchExpressions?: NodeSelectorRequirement[];
+  /**
+   * Requirements on node fields.
+   */
+  matchFields?: NodeSelectorRequirement[];
+}
+/**
+ * A node selector requirement.
+ */
+export interface NodeSelectorRequirement {
+  /**
+   * Node label or field key.
+   */
+  key: string;
+  /**
+   * In, NotIn, Exists, DoesNotExist, Gt or Lt.
+   */
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  /**
+   * Values (In, NotIn, Gt, Lt).
+   */
+  values?: string[];
+}
+/**
+ * Pods (by label) near which to schedule, within a topology domain.
+ */
+export interface PodAffinityTerm {
+  /**
+   * Pods this term selects.
+   */
+  labelSelector?: LabelSelector;
+  /**
+   * Namespaces searched, by label.
+   */
+  namespaceSelector?: LabelSelector;
+  /**
+   * Namespaces searched, by name.
+   */
+  namespaces?: string[];
+  /**
+   * Node label defining the topology domain.
+   */
+  topologyKey: string;
+  /**
+   * Pod label keys added to the selector.
+   */
+  matchLabelKeys?: string[];
+  /**
+   * Pod label keys whose values must differ.
+   */
+  mismatchLabelKeys?: string[];
+}
+/**
+ * A Kubernetes label selector.
+ */
+export interface LabelSelector {
+  /**
+   * Labels that must match exactly.
+   */
+  matchLabels?: StringMap;
+  /**
+   * Label requirements, all of which must hold.
+   */
+  matchExpressions?: LabelSelectorRequirement[];
+}
+/**
+ * A label selector requirement.
+ */
+export interface LabelSelectorRequirement {
+  /**
+   * Label key.
+   */
+  key: string;
+  /**
+   * In, NotIn, Exists or DoesNotExist.
+   */
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  /**
+   * Label values (In, NotIn).
+   */
+  values?: string[];
+}
+/**
+ * A preferred pod affinity term and its weight.
+ */
+export interface WeightedPodAffinityTerm {
+  /**
+   * Weight (1-100).
+   */
+  weight: number;
+  /**
+   * The term.
+   */
+  podAffinityTerm: PodAffinityTerm;
 }
 /**
  * A Kubernetes topologySpreadConstraint; labelSelector defaults to the component's pods when omitted.
@@ -790,7 +933,7 @@ export interface TopologySpreadConstraint {
   /**
    * Pods counted for spreading.
    */
-  labelSelector?: {};
+  labelSelector?: LabelSelector;
   /**
    * Pod label keys added to the selector.
    */
@@ -1132,11 +1275,11 @@ export interface NetworkPeer {
   /**
    * Namespaces by label.
    */
-  namespaceSelector?: {};
+  namespaceSelector?: LabelSelector;
   /**
    * Pods by label.
    */
-  podSelector?: {};
+  podSelector?: LabelSelector;
   /**
    * An IP range.
    */

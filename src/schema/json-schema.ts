@@ -32,7 +32,7 @@ export interface JsonSchema {
   'x-retool-image'?: ImageAnnotation;
   'x-retool-sandbox'?: Record<string, SandboxMode>;
   'x-retool-pod-security'?: PodSecurityAnnotation;
-  /** An override object merged over a chart baseline: its keys need no defaults. */
+  /** An override object merged over a chart baseline, or a Kubernetes object passed through: its keys need no defaults. */
   'x-retool-sparse'?: boolean;
   [keyword: string]: unknown;
 }
