@@ -14,7 +14,7 @@ test('the case generator reads the schema: every site gets null, type swaps and 
   const sites = schemaSites(model.schema);
   assert.ok(sites.length > 200, `${sites.length} sites`);
   const kinds = new Set(sites.flatMap((site) => mutationsFor(model.schema, site).map((m) => m.kind)));
-  for (const kind of ['null', 'type swap', 'enum', 'boolean spelling', 'number', 'string', 'pattern', 'secret form', 'unknown key', 'map key', 'list']) assert.ok(kinds.has(kind), kind);
+  for (const kind of ['null', 'type swap', 'enum', 'boolean spelling', 'number', 'string', 'pattern', 'secret form', 'unknown key', 'map key', 'list', 'list index']) assert.ok(kinds.has(kind), kind);
   const cases = generateCases(model, SEED, 40);
   assert.equal(generateCases(model, SEED, 40), cases, 'same seed, same cases');
   assert.ok(new Set(cases.map((c) => c.channel)).size >= 3, 'files and --set flags');

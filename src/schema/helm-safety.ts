@@ -8,8 +8,9 @@ import { visit } from './visit.js';
  * schema gains later without hand edits.
  */
 
-/** Marks the rule below (and its nodes); issue messages recognise it. */
+/** Marks the rule below; issue messages recognise its description. */
 export const DEFAULTS_KEPT = 'retool-chart: keys with a chart default cannot be deleted with null';
+export const DEFAULTS_KEPT_DESCRIPTION = 'A key with a chart default cannot be deleted with null: Helm removes it and the chart needs it; set its fields instead ({} or [] for an empty map or list).';
 
 /**
  * Helm deletes a key whose user value is null when the chart defaults have that key (coalesce), and the
@@ -26,7 +27,7 @@ export function defaultsKeptRule(root: JsonSchema): JsonSchema | undefined {
   if (!shadow) return undefined;
   return {
     $comment: DEFAULTS_KEPT,
-    description: 'A key with a chart default cannot be deleted with null: Helm removes it and the chart needs it; set its fields instead ({} or [] for an empty map or list).',
+    description: DEFAULTS_KEPT_DESCRIPTION,
     if: { required: ['global'] },
     then: shadow,
   };

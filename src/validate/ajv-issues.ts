@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { Issue } from '../issue.js';
+import { DEFAULTS_KEPT_DESCRIPTION } from '../schema/helm-safety.js';
 import { isObject, type JsonSchema } from '../schema/json-schema.js';
 import { reachable, reachableFromAll, type CompiledSchema } from './compiled-schema.js';
 import { derefAll, describeError, describeSchema, describeValue, jsonType, ruleReason, ruleTriggers } from './issue-messages.js';
@@ -29,6 +30,9 @@ export function describeErrors(entry: CompiledSchema, errors: ErrorObject[], val
   const at = (error: ErrorObject) => instanceSegments(error.instancePath, values);
   const withRule = (error: ErrorObject, message: string) => {
     const rule = rules.get(error)?.description;
+    if (rule === DEFAULTS_KEPT_DESCRIPTION && error.keyword === 'required') {
+      return 'was deleted with null, but it has a chart default the chart needs (Helm removes the key); set its fields instead, or {} / [] for an empty map or list';
+    }
     return rule ? `${message} (${rule.replace(/\.$/, '')})` : message;
   };
 

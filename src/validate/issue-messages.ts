@@ -76,7 +76,7 @@ export function describeError(error: ErrorObject): { message: string; extra?: st
     case 'type': {
       const expected = String(p.type).split(',');
       const quote = expected.includes('string') && (typeof data === 'number' || typeof data === 'boolean') ? '; quote it in YAML to make it a string' : '';
-      return { message: `must be ${expected.join(' or ')}, got ${jsonType(data)}${isObject(data) || Array.isArray(data) ? '' : ` ${describeValue(data)}`}${quote}` };
+      return { message: `must be ${expected.join(' or ')}, got ${jsonType(data)}${isObject(data) || Array.isArray(data) || data === null ? '' : ` ${describeValue(data)}`}${quote}` };
     }
     case 'enum':
       return { message: `must be one of: ${(p.allowedValues as unknown[]).map(formatAllowed).join(', ')}; got ${describeValue(data)}` };

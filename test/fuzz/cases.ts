@@ -87,10 +87,19 @@ const TYPE_SWAPS = [s('[]', '{}', '[]'), s('{}', undefined, '{}'), s('"text"', '
 const MAP_KEYS = ['on', 'yes', 'Off', '1.5', '0x10', '1e6', '"a.b/c"', 'k8s.io/x', '~', 'true', '"quoted"', '[a, b]', '{a: 1}', 'UPPER_key', '"a\\nb"'];
 
 /** The mutations that make sense at a site, by what its schema says. */
-export function mutationsFor(root: JsonSchema, site: Site): Array<{ kind: string; value: Spelling; entryKey?: string }> {
+export interface Mutation {
+  kind: string;
+  value: Spelling;
+  /** A map entry to add under the site (file only). */
+  entryKey?: string;
+  /** A list index (and key) after the site's path: --set only, e.g. `[0].key`. */
+  setSuffix?: string;
+}
+
+export function mutationsFor(root: JsonSchema, site: Site): Mutation[] {
   const schema = site.schema;
   const types = typesOf(schema);
-  const out: Array<{ kind: string; value: Spelling; entryKey?: string }> = [];
+  const out: Mutation[] = [];
   out.push(...NULL_SPELLINGS.map((value) => ({ kind: 'null', value })));
   out.push(...TYPE_SWAPS.map((value) => ({ kind: 'type swap', value })));
   if (Array.isArray(schema.enum)) {
@@ -128,6 +137,13 @@ export function mutationsFor(root: JsonSchema, site: Site): Array<{ kind: string
   }
   if (types.includes('array')) {
     out.push({ kind: 'list', value: s('[x]', '{x}', '["x"]') }, { kind: 'list', value: s('[{}]', undefined, '[{}]') }, { kind: 'list', value: s('[null]', undefined, '[null]') });
+    const items = isObject(schema.items) ? deref(root, schema.items as JsonSchema) : undefined;
+    out.push({ kind: 'list index', value: s('', 'x'), setSuffix: '[0]' }, { kind: 'list index', value: s('', '7'), setSuffix: '[1]' });
+    for (const [key, prop] of Object.entries(items?.properties ?? {})) {
+      const resolved = deref(root, prop);
+      const sample = Array.isArray(resolved.enum) ? String(resolved.enum[0]) : typesOf(resolved).includes('integer') ? '1' : 'value';
+      out.push({ kind: 'list index', value: s('', sample), setSuffix: `[0].${key}` }, { kind: 'list index', value: s('', sample), setSuffix: `[2].${key}` });
+    }
   }
   return out;
 }
@@ -173,16 +189,16 @@ export function generateCases(model: ChartModel, seed: number, count: number): F
     const mutations = mutationsFor(model.schema, site);
     const mutation = pick(random, mutations);
     const base = pick(random, bases);
-    const channels: Channel[] = ['file', 'file'];
+    const channels: Channel[] = mutation.setSuffix ? [] : ['file', 'file'];
     if (mutation.entryKey === undefined && mutation.value.set !== undefined) channels.push('--set', '--set-string');
-    if (mutation.entryKey === undefined && mutation.value.json !== undefined) channels.push('--set-json');
+    if (mutation.entryKey === undefined && !mutation.setSuffix && mutation.value.json !== undefined) channels.push('--set-json');
     const channel = pick(random, channels);
     const id = cases.length;
     const common = { id, base, kind: mutation.kind, path: site.path, channel };
     if (channel === 'file') cases.push({ ...common, file: mutationFile(site.path, mutation.value.yaml, mutation.entryKey) });
     else {
       const text = channel === '--set-json' ? mutation.value.json! : mutation.value.set!;
-      cases.push({ ...common, flag: { name: channel, arg: `${setPath(site.path)}=${text}` } });
+      cases.push({ ...common, flag: { name: channel, arg: `${setPath(site.path)}${mutation.setSuffix ?? ''}=${text}` } });
     }
   }
   return cases;
