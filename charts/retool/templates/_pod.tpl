@@ -31,7 +31,7 @@ automountServiceAccountToken: false
 imagePullSecrets: {{- include "retool.imagePullSecrets" $.root | nindent 2 }}
 {{- end }}
 {{- with $pod.priorityClassName }}
-priorityClassName: {{ . }}
+priorityClassName: {{ . | quote }}
 {{- end }}
 {{- if not (kindIs "invalid" $pod.terminationGracePeriodSeconds) }}
 terminationGracePeriodSeconds: {{ int $pod.terminationGracePeriodSeconds }}

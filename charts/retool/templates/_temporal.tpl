@@ -33,9 +33,9 @@ Usage: {{- include "retool.temporal.dbCaVolume" . | nindent 8 }}   (empty withou
 {{- $ca := include "retool.secretKeyRef" (dict "root" . "key" "temporal-db-ca-cert") | fromYaml -}}
 - name: db-ca
   secret:
-    secretName: {{ $ca.name }}
+    secretName: {{ $ca.name | quote }}
     items:
-      - key: {{ $ca.key }}
+      - key: {{ $ca.key | quote }}
         path: ca.crt
 {{- end -}}
 {{- end -}}
