@@ -93,9 +93,10 @@ export function parseValuesYaml(source: string, file: string): ValuesFile {
   const nodes = recordYamlNodes();
   let documents: unknown[];
   try {
-    documents = yaml.loadAll(text, undefined, { filename: file, schema: HELM_YAML_SCHEMA, listener: nodes.listener });
+    // maxDepth: go-yaml's own limit ("exceeded max depth of 10000"); js-yaml's default of 100 would refuse more.
+    documents = yaml.loadAll(text, undefined, { filename: file, schema: HELM_YAML_SCHEMA, listener: nodes.listener, maxDepth: 10000 } as yaml.LoadOptions);
   } catch (error) {
-    if (error instanceof RangeError) fail(file, text, 0, 'the document nests too deeply to be read');
+    if (error instanceof RangeError) fail(file, text, 0, 'the document nests more deeply than retool-chart can read (about 1,000 levels; Helm stops at 10,000)');
     if (!(error instanceof yaml.YAMLException)) throw error;
     const mark = error.mark as yaml.Mark | undefined;
     const issue: Issue = {
