@@ -40,6 +40,18 @@ test('validate: later files and --set win, like Helm', () => {
   assert.is(cli('validate', '-f', broken, '-f', EXAMPLE).status, 1, 'the example does not set profile, so staging stays');
 });
 
+test('validate and render: --set-json, --set-literal and --set-file, as Helm applies them', () => {
+  const json = cli('validate', '-f', EXAMPLE, '--set-json', 'components.api.podLabels={"team":1}');
+  assert.is(json.status, 1);
+  assert.match(json.stderr, /--set-json:1:1 +components\.api\.podLabels\.team +must be string/);
+  assert.is(cli('validate', '-f', EXAMPLE, '--set-json', 'components.api.podLabels={"team":"a"}', '--set-literal', 'components.api.podAnnotations.note=a,b=c').status, 0);
+  const rendered = cli('render', '-f', EXAMPLE, '--set-literal', 'components.api.podAnnotations.note=a,b=c', '--set-file', `components.api.podAnnotations.file=${join(ROOT, 'package.json')}`);
+  assert.is(rendered.status, 0, rendered.stderr);
+  const api = parseManifests(rendered.stdout).find((o) => o.kind === 'Deployment' && o.metadata.name.endsWith('-api'))!;
+  assert.is(api.spec.template.metadata.annotations.note, 'a,b=c');
+  assert.match(api.spec.template.metadata.annotations.file, /"name": "retool-chart"/);
+});
+
 test('validate: a missing file and a YAML syntax error are reported, not thrown', () => {
   const r = cli('validate', '-f', join(ROOT, 'no-such.values.yaml'));
   assert.is(r.status, 1);
