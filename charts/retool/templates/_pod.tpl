@@ -25,7 +25,7 @@ Usage: {{- include "retool.pod.scheduling" (dict "root" $ "pod" $pod "component"
 */ -}}
 {{- define "retool.pod.scheduling" -}}
 {{- $pod := .pod -}}
-serviceAccountName: {{ include "retool.serviceAccountName" .root }}
+serviceAccountName: {{ include "retool.serviceAccountName" .root | quote }}
 automountServiceAccountToken: false
 {{- with .root.Values.images.pullSecrets }}
 imagePullSecrets: {{- include "retool.imagePullSecrets" $.root | nindent 2 }}
