@@ -14,6 +14,7 @@ import { buildEditorSchema, EDITOR_SCHEMA_FILE } from '../src/generate/editor-sc
 import { readProjectFiles } from '../src/io/project.js';
 import { mergeValues } from '../src/model/defaults.js';
 import { projectModel } from '../src/project-model.js';
+import { DEFAULTS_KEPT, keptDefaultPaths } from '../src/schema/helm-safety.js';
 import { isObject, type JsonSchema } from '../src/schema/json-schema.js';
 import { visit } from '../src/schema/normalize.js';
 import { editorAjv, EDITOR_KEYWORDS } from '../src/validate/editor-ajv.js';
@@ -44,7 +45,8 @@ test('ajv strict mode accepts the editor keywords only because they are register
 
 test('every cross-field rule of the source speaks in the editor with the reason the CLI gives (one text)', () => {
   const reasons = new Set<string>();
-  visit(model.schema, (node) => node.allOf?.forEach((rule) => { const r = ruleReason(rule); if (r) reasons.add(r); }));
+  // (The "defaults cannot be deleted with null" rule is left out of the editor schema: see KNOWN_GAPS in ide.test.ts.)
+  visit(model.schema, (node) => node.allOf?.forEach((rule) => { const r = ruleReason(rule); if (r && rule.$comment !== DEFAULTS_KEPT) reasons.add(r); }));
   assert.ok(reasons.size >= 10, `only ${reasons.size} rules`);
   const messages = new Set<string>();
   visit(committed, (node) => { if (typeof node.errorMessage === 'string') messages.add(node.errorMessage); });
@@ -168,7 +170,11 @@ function knownGap(values: unknown): boolean {
     if (!child) return v === null;
     return hasUnknownNull(child, v);
   });
-  return hasUnknownNull(committed, values);
+  // A null over a key with a chart default: refused in merged values only (see KNOWN_GAPS in ide.test.ts).
+  const kept = keptDefaultPaths(model.schema);
+  const hasKeptNull = (tree: unknown, path: string[]): boolean => isObject(tree) && Object.entries(tree).some(([k, v]) =>
+    (v === null && kept.has([...path, k].join('\u0000'))) || hasKeptNull(v, [...path, k]));
+  return hasUnknownNull(committed, values) || hasKeptNull(values, []);
 }
 
 test('generated overlays: the editor schema accepts a values file exactly when validate accepts it merged', () => {

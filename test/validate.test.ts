@@ -264,7 +264,7 @@ test('null deletes a default only where the chart can do without it; elsewhere H
   // A defaulted section or value may not: Helm would delete it and the templates need it.
   const deleted = run([SECRETS, `podDefaults:\n  nodeSelector: null\nimages:\n  postgres: null\n`]);
   assert.equal(deleted.issues.map((i) => [i.path, i.line]), [['images.postgres', 4], ['podDefaults.nodeSelector', 2]], show(deleted.issues));
-  assert.match(deleted.issues[0].message, /was deleted with null, but it has a chart default/);
+  assert.match(deleted.issues[0].message, /was deleted with null: A key with a chart default cannot be deleted with null/);
 
   const removed = run([SECRETS], ['retool.jwtSecret=null']);
   // jwtSecret has no default: as in Helm, the null is kept (nothing to delete) and the schema refuses it.

@@ -3,6 +3,7 @@ import formatsModule from 'ajv-formats';
 import type { ChartModel } from '../model/chart-model.js';
 import { isObject, SCHEMA_DRAFT, type JsonSchema } from '../schema/json-schema.js';
 import { visit } from '../schema/normalize.js';
+import { DEFAULTS_KEPT } from '../schema/helm-safety.js';
 import { overlaySchema, type OverlayContext } from '../schema/overlay.js';
 import { compileSchema } from '../validate/compiled-schema.js';
 import { documentProperty, humanize, patternMessage } from './editor-docs.js';
@@ -20,7 +21,9 @@ export const EDITOR_SCHEMA_FILE = 'values.editor.schema.json';
  * compiles it with ajv in strict mode: compiling it here would add seconds to every generate.)
  */
 export function buildEditorSchema(model: ChartModel, id: string): JsonSchema {
-  const root = model.schema;
+  // Without the "defaults cannot be deleted with null" rule: it applies to merged values only (Helm injects
+  // `global`), and a file checked alone cannot tell a deleted key from one not written (README, Guarantees).
+  const root: JsonSchema = { ...model.schema, allOf: model.schema.allOf?.filter((rule) => rule.$comment !== DEFAULTS_KEPT) };
   const accepts = fragmentValidator(root);
   const ctx: OverlayContext = {
     root,

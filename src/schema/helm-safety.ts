@@ -66,7 +66,7 @@ export function acceptsNull(root: JsonSchema, node: JsonSchema): boolean {
 
 /** Whether a cross-field rule of `parent` lets `key` be null (e.g. replicas: null under autoscaling). */
 function ruleAcceptsNull(root: JsonSchema, parent: JsonSchema, key: string): boolean {
-  return (parent.allOf ?? []).some((rule) =>
+  return (parent.allOf ?? []).some((rule) => rule.$comment !== DEFAULTS_KEPT &&
     [rule.then, rule.else].some((branch) => branch?.properties?.[key] !== undefined && acceptsNull(root, branch.properties[key])));
 }
 
@@ -93,7 +93,20 @@ export function boundScalars(schema: JsonSchema): void {
       const childTypes = child.type === undefined ? [] : Array.isArray(child.type) ? child.type : [child.type];
       if (childTypes.includes('string') && child.pattern === undefined && child.enum === undefined && child.const === undefined && child.format === undefined) {
         child.pattern = SINGLE_LINE;
+        child.patternErrorMessage ??= 'Expected one line without control characters (it is printed into a manifest).';
       }
     }
   });
+}
+
+/** The values paths (dotted) the rule above keeps: for editors, where a file may not write null. */
+export function keptDefaultPaths(root: JsonSchema): Set<string> {
+  const paths = new Set<string>();
+  const walk = (node: JsonSchema | undefined, path: string[]) => {
+    if (!node) return;
+    for (const key of node.required ?? []) paths.add([...path, key].join('\u0000'));
+    for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, [...path, key]);
+  };
+  walk(defaultsKeptRule(root)?.then, []);
+  return paths;
 }

@@ -25,12 +25,13 @@ export interface OverlayContext {
 }
 
 /**
- * Helm's (and `validate`'s) merge: a null in the file deletes the key, whether or not the defaults have it.
- * The one place that semantics lives here, so a change to how nulls merge is a change to this function.
+ * Helm's (and `validate`'s) merge: a null in the file deletes the key only where the defaults have it; anywhere
+ * else Helm keeps the null and checks it as a value. The one place that semantics lives here.
  */
-function nullDeletes(_defaultHasKey: boolean): boolean {
-  return true;
+function nullDeletes(defaultHasKey: boolean): boolean {
+  return defaultHasKey;
 }
+
 
 /** JSON types other than null: "this value must be set" in a form yaml-language-server words with errorMessage. */
 const NOT_NULL = ['object', 'array', 'string', 'number', 'boolean'];
@@ -67,7 +68,17 @@ function valueNode(ctx: OverlayContext, node: JsonSchema, d: unknown, path: stri
     }
     if (stillRequired.length) out.required = stillRequired;
   }
-  if (isObject(additionalProperties)) out.additionalProperties = nullable(ctx, additionalProperties as JsonSchema);
+  if (isObject(additionalProperties)) {
+    // A null deletes only an entry the defaults have; over any other key Helm keeps it and checks the null.
+    out.additionalProperties = additionalProperties;
+    for (const key of Object.keys(d)) {
+      if (out.properties?.[key]) continue;
+      let entry = nullable(ctx, additionalProperties as JsonSchema);
+      const described = { ...(additionalProperties as JsonSchema), description: `The chart's default entry "${key}"; null removes it.` };
+      if (ctx.decorate) entry = ctx.decorate(entry, described, key, [...path, key]);
+      out.properties = { ...(out.properties ?? {}), [key]: entry };
+    }
+  }
   else if (additionalProperties !== undefined) out.additionalProperties = additionalProperties;
   if (allOf) out.allOf = rules(ctx, allOf, d, path);
   return out;

@@ -30,9 +30,7 @@ export function describeErrors(entry: CompiledSchema, errors: ErrorObject[], val
   const at = (error: ErrorObject) => instanceSegments(error.instancePath, values);
   const withRule = (error: ErrorObject, message: string) => {
     const rule = rules.get(error)?.description;
-    if (rule === DEFAULTS_KEPT_DESCRIPTION && error.keyword === 'required') {
-      return 'was deleted with null, but it has a chart default the chart needs (Helm removes the key); set its fields instead, or {} / [] for an empty map or list';
-    }
+    if (rule === DEFAULTS_KEPT_DESCRIPTION && error.keyword === 'required') return `was deleted with null: ${rule}`;
     return rule ? `${message} (${rule.replace(/\.$/, '')})` : message;
   };
 
