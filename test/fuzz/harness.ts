@@ -42,7 +42,8 @@ export function manifestProblems(text: string): string[] {
   }
   let documents: unknown[];
   try {
-    documents = yaml.loadAll(text);
+    // As the API server reads YAML (sigs.k8s.io/yaml): a timestamp-looking scalar stays a string.
+    documents = yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA });
   } catch (error) {
     return [...problems, `manifests do not parse: ${(error as Error).message.split('\n')[0]}`];
   }
