@@ -430,7 +430,7 @@ test('official values this chart refuses are dropped with the key they came from
       'image: { tag: 3.75.3-stable }',
       'config: { encryptionKey: e, jwtSecret: j, postgresql: { host: db.example.com, user: retool, password: p } }',
       'postgresql: { enabled: false }',
-      'env: { "BAD-NAME": x, GOOD_NAME: y }',
+      'env: { "BAD-NAME": x, GOOD_NAME: fine }', // (a plain y would be the boolean true: Helm reads values as YAML 1.1)
       'resources: { requests: { cpu: lots } }',
     ].join('\n'));
     const outcome = importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
@@ -438,7 +438,7 @@ test('official values this chart refuses are dropped with the key they came from
     const dropped = new Map(outcome.dropped.map((d) => [d.path, d]));
     assert.match(dropped.get('env.BAD-NAME')!.reason, 'podDefaults.env.BAD-NAME');
     assert.ok(dropped.get('resources')!.changesBehaviour);
-    assert.is(valueAt(outcome.values, 'podDefaults.env.GOOD_NAME'), 'y');
+    assert.is(valueAt(outcome.values, 'podDefaults.env.GOOD_NAME'), 'fine');
     const written = join(dir, 'ours.yaml');
     writeFileSync(written, outcome.text);
     assert.equal(validateSources({ schema: model.schema, defaults: model.defaults, files: [written] }).issues, []);
