@@ -7,6 +7,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { formatIssue } from '../../src/issue.js';
+import { HELM_YAML_SCHEMA, unbox } from '../../src/validate/helm-yaml.js';
 import { runHelmAsync, type HelmMajor } from '../../src/io/helm.js';
 import type { ChartModel } from '../../src/model/chart-model.js';
 import { validateSources } from '../../src/validate/validate-values.js';
@@ -42,8 +43,8 @@ export function manifestProblems(text: string): string[] {
   }
   let documents: unknown[];
   try {
-    // As the API server reads YAML (sigs.k8s.io/yaml): a timestamp-looking scalar stays a string.
-    documents = yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA });
+    // As the API server reads YAML (sigs.k8s.io/yaml, YAML 1.1): `yes` is a boolean, a timestamp stays a string.
+    documents = yaml.loadAll(text, undefined, { schema: HELM_YAML_SCHEMA, json: true }).map((doc) => unbox(doc, []));
   } catch (error) {
     return [...problems, `manifests do not parse: ${(error as Error).message.split('\n')[0]}`];
   }

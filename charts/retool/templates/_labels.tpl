@@ -5,7 +5,7 @@ retool.selectorLabels: the fixed subset of labels that selects a component's pod
 Usage: {{ include "retool.selectorLabels" (dict "root" $ "component" "api") }}
 */ -}}
 {{- define "retool.selectorLabels" -}}
-app.kubernetes.io/name: {{ include "retool.name" .root }}
+app.kubernetes.io/name: {{ include "retool.name" .root | quote }}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- if .component }}
 app.kubernetes.io/component: {{ .component }}
