@@ -4,6 +4,7 @@ import Handlebars from 'handlebars';
 import type { ChartModel } from '../model/chart-model.js';
 import type { ChartMetadata } from './chart-metadata.js';
 import { clientsOf } from '../model/topology.js';
+import { preflightScriptContext } from '../preflight/script-context.js';
 
 /** Rendered once per component instead of once. */
 const PER_COMPONENT_TEMPLATE = 'templates/component.yaml.hbs';
@@ -37,6 +38,7 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     temporalClients: clientsOf(model.components, 'temporal'),
     ingress,
     databases: model.databases.map((db) => ({ ...db, clients: clientsOf(model.components, db.edge) })),
+    preflight: preflightScriptContext(),
     chartVersion: model.chartVersion,
     appVersion: model.appVersion,
     chart,

@@ -433,6 +433,15 @@ export interface RetoolValues {
     annotations?: StringMap;
   };
   /**
+   * The helm test hook: `helm test <release>` runs a preflight Pod that checks the databases (PostgreSQL >= 13, uuid-ossp, read committed, table creation) and Temporal reachability with the chart's own connection settings.
+   */
+  tests?: {
+    /**
+     * Render the preflight test Pod (only created by `helm test`).
+     */
+    enabled?: boolean;
+  };
+  /**
    * NetworkPolicies generated from the topology edges: default-deny per workload, then exactly the edges the topology declares.
    */
   networkPolicy?: {
