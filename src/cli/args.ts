@@ -15,6 +15,9 @@ export interface ParsedArgs {
   rest: string[];
 }
 
+/** Wrong command-line usage (exit code 2), as opposed to invalid input (1). */
+export class UsageError extends Error {}
+
 /** A small strict parser: unknown options and missing values are errors, never ignored. */
 export function parseArgs(argv: string[], spec: ArgSpec): ParsedArgs {
   const out: ParsedArgs = { booleans: {}, strings: {}, lists: {}, rest: [] };
@@ -23,15 +26,37 @@ export function parseArgs(argv: string[], spec: ArgSpec): ParsedArgs {
     const arg = argv[i];
     if (arg === '--') { out.rest = argv.slice(i + 1); break; }
     const match = /^(?:--([a-z][-a-z]*)|-([a-zA-Z]))(?:=(.*))?$/.exec(arg);
-    if (!match) throw new Error(`unexpected argument "${arg}"`);
+    if (!match) throw new UsageError(`unexpected argument "${arg}"`);
     const name = match[1] ?? spec.aliases?.[match[2]];
-    if (!name) throw new Error(`unknown option "${arg}"`);
+    if (!name) throw new UsageError(`unknown option "${arg}"${suggestion(arg, spec)}`);
     if (spec.booleans?.includes(name)) { out.booleans[name] = true; continue; }
     const takesValue = spec.strings?.includes(name) || spec.lists?.includes(name);
-    if (!takesValue) throw new Error(`unknown option "${arg}"`);
+    if (!takesValue) throw new UsageError(`unknown option "${arg}"${suggestion(arg, spec)}`);
     const value = match[3] ?? argv[++i];
-    if (value === undefined) throw new Error(`option "${arg}" needs a value`);
+    if (value === undefined) throw new UsageError(`option "${arg}" needs a value`);
     if (spec.lists?.includes(name)) out.lists[name].push(value); else out.strings[name] = value;
   }
   return out;
+}
+
+/** ", did you mean --x?" for the closest known option within a small edit distance, else "". */
+function suggestion(arg: string, spec: ArgSpec): string {
+  const typed = arg.replace(/^-+/, '').replace(/=.*$/, '');
+  const known = [...(spec.booleans ?? []), ...(spec.strings ?? []), ...(spec.lists ?? [])];
+  const ranked = known.map((name) => ({ name, distance: editDistance(typed, name) })).sort((a, b) => a.distance - b.distance);
+  const best = ranked[0];
+  if (!best || best.distance > Math.max(2, Math.floor(best.name.length / 3))) return '';
+  return `; did you mean --${best.name}?`;
+}
+
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

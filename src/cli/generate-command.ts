@@ -1,10 +1,10 @@
 import { diffTree, leftovers, writeTree } from '../io/write-tree.js';
 import { PROJECT_ROOT, SCHEMA_FILE, packageVersion } from '../io/project.js';
 import { generate, OWNED_DIRS } from '../generate/generate.js';
-import { parseArgs } from './args.js';
+import { parseCommand } from './specs.js';
 
 export async function generateCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { booleans: ['check'], strings: ['schema', 'out'] });
+  const args = parseCommand(argv, 'generate');
   const root = args.strings.out ?? PROJECT_ROOT;
   const { files } = await generate({ projectRoot: PROJECT_ROOT, schemaFile: args.strings.schema ?? SCHEMA_FILE, chartVersion: packageVersion() });
   if (args.booleans.check) {

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { findHelm, helmBinary, type FoundHelm, type HelmMajor } from '../io/helm.js';
-import { parseArgs } from './args.js';
+import { UsageError } from './args.js';
+import { parseCommand } from './specs.js';
 
 /**
  * `retool-chart helm [--major 3|4] -- <helm args>`: the bundled helm of that major, or without --major the
  * helm findHelm() picks (named on stderr); output passed straight through.
  */
 export async function helmCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { strings: ['major'] });
+  const args = parseCommand(argv, 'helm');
   let bin: string;
   if (args.strings.major) {
     bin = helmBinary(parseMajor(args.strings.major));
@@ -22,7 +23,7 @@ export async function helmCommand(argv: string[]): Promise<number> {
 }
 
 export function parseMajor(text: string): HelmMajor {
-  if (text !== '3' && text !== '4') throw new Error(`--major/--helm must be 3 or 4, got "${text}"`);
+  if (text !== '3' && text !== '4') throw new UsageError(`--major/--helm must be 3 or 4, got "${text}"`);
   return Number(text) as HelmMajor;
 }
 

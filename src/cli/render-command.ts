@@ -1,13 +1,14 @@
 import { formatIssue } from '../issue.js';
 import { renderChart } from '../render/render.js';
-import { parseArgs } from './args.js';
 import { describeHelm, parseMajor } from './helm-command.js';
 import { findHelm } from '../io/helm.js';
-import { CHART_PATH, checkValues, VALUES_ARG_SPEC } from './values-args.js';
+import { parseCommand } from './specs.js';
+import { progress } from './style.js';
+import { CHART_PATH, checkValues } from './values-args.js';
 
 /** `retool-chart render -f values.yaml [--helm 3|4] [--kube-version X]`: validate first, then helm template. */
 export async function renderCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, VALUES_ARG_SPEC);
+  const args = parseCommand(argv, 'render');
   const major = args.strings.helm ? parseMajor(args.strings.helm) : undefined;
   const { issues } = checkValues(args);
   if (issues.length) {
@@ -16,6 +17,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
   }
   // No --helm: the user's helm (HELM_BIN, PATH) before the bundled ones; a stderr line says which ran.
   const found = major ? undefined : findHelm();
+  progress(`rendering with ${found ? describeHelm(found) : `the bundled helm ${major}`}`);
   const manifests = renderChart({
     chartDir: CHART_PATH,
     valuesFiles: args.lists.values,

@@ -5,13 +5,14 @@ import { renderChart } from '../render/render.js';
 import { summarizeManifests } from '../render/summary.js';
 import { generateCommand } from './generate-command.js';
 import { parseArgs } from './args.js';
+import { parseCommand } from './specs.js';
 import { CHART_PATH, checkValues, VALUES_ARG_SPEC } from './values-args.js';
 
 const EXAMPLE = 'examples/evaluation.values.yaml';
 
 /** `npm start`: check the chart is current, then render the evaluation example and say what it deploys. */
 export async function startCommand(argv: string[]): Promise<number> {
-  parseArgs(argv, {});
+  parseCommand(argv, 'start');
   if (await generateCommand(['--check']) !== 0) return 1;
   const args = parseArgs(['-f', join(PROJECT_ROOT, EXAMPLE)], VALUES_ARG_SPEC);
   const { issues } = checkValues(args);

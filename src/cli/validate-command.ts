@@ -1,15 +1,22 @@
 import { formatIssue } from '../issue.js';
-import { checkValues, VALUES_ARG_SPEC } from './values-args.js';
-import { parseArgs } from './args.js';
+import { checkValues } from './values-args.js';
+import { parseCommand } from './specs.js';
+import { styleFor } from './style.js';
 
-/** `retool-chart validate -f a.yaml [-f b.yaml] [--set k=v]`: every schema error as file:line:col  path  message. */
+/** `retool-chart validate -f a.yaml [-f b.yaml] [--set k=v] [--output json]`: every schema error as file:line:col  path  message. */
 export async function validateCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, VALUES_ARG_SPEC);
+  const args = parseCommand(argv, 'validate');
   const { issues } = checkValues(args);
+  if (args.strings.output === 'json') {
+    // Issues as data (file, line, column, path, message), for CI annotations; stdout holds only the JSON.
+    process.stdout.write(`${JSON.stringify({ valid: issues.length === 0, files: args.lists.values, issues }, null, 2)}\n`);
+    return issues.length ? 1 : 0;
+  }
   if (issues.length) {
-    process.stderr.write(`${issues.map(formatIssue).join('\n')}\n${issues.length} error(s)\n`);
+    const style = styleFor(process.stderr);
+    process.stderr.write(`${issues.map((issue) => style.red(formatIssue(issue))).join('\n')}\n${issues.length} error(s)\n`);
     return 1;
   }
-  process.stdout.write(`valid: ${args.lists.values.join(', ') || '(chart defaults only)'}\n`);
+  process.stdout.write(`${styleFor(process.stdout).green('valid')}: ${args.lists.values.join(', ') || '(chart defaults only)'}\n`);
   return 0;
 }

@@ -1,4 +1,5 @@
 import { runHelm, type HelmMajor } from '../io/helm.js';
+import { ToolError } from '../io/tool-error.js';
 
 export interface RenderOptions {
   chartDir: string;
@@ -27,6 +28,6 @@ export function renderChart(options: RenderOptions): string {
   for (const set of options.setLiterals ?? []) args.push('--set-literal', set);
   if (options.kubeVersion) args.push('--kube-version', options.kubeVersion);
   const result = runHelm(args, options.bin ? { bin: options.bin } : { major: options.major ?? 4 });
-  if (result.status !== 0) throw new Error(`${options.bin ?? `helm ${options.major ?? 4}`} template failed:\n${result.stderr.trim()}`);
+  if (result.status !== 0) throw new ToolError(`${options.bin ?? `helm ${options.major ?? 4}`} template failed:\n${result.stderr.trim()}`);
   return result.stdout;
 }

@@ -1,0 +1,81 @@
+import { formatIssue } from '../issue.js';
+import { projectModel } from '../project-model.js';
+import { checkDatabase, parseDatabaseUrl, type Connection } from '../preflight/database-doctor.js';
+import { adviseValues, type Finding } from '../preflight/values-advice.js';
+import { UsageError } from './args.js';
+import { parseCommand } from './specs.js';
+import { progress, styleFor } from './style.js';
+import { checkValues } from './values-args.js';
+
+const URL_OPTION: Record<string, string> = { database: 'database-url', retoolDatabase: 'retooldb-url' };
+
+/**
+ * `retool-chart doctor -f values.yaml [--database-url URL] [--output json]`: the values are validated, then
+ * advised on (no cluster needed), then each database is checked with the same SQL as the `helm test` Pod.
+ */
+export async function doctorCommand(argv: string[]): Promise<number> {
+  const args = parseCommand(argv, 'doctor');
+  const json = args.strings.output === 'json';
+  const urls = Object.fromEntries(Object.entries(URL_OPTION).map(([key, option]) => [key, args.strings[option]]));
+  const explicit = Object.fromEntries(Object.entries(urls).filter(([, url]) => url !== undefined).map(([key, url]) => {
+    try {
+      return [key, parseDatabaseUrl(url!)];
+    } catch (error) {
+      throw new UsageError(`--${URL_OPTION[key]}: ${(error as Error).message}`);
+    }
+  })) as Record<string, Connection>;
+
+  const { values, issues } = checkValues(args);
+  if (issues.length) {
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, issues, findings: [] }, null, 2)}\n`);
+    else process.stderr.write(`${issues.map(formatIssue).join('\n')}\n${issues.length} error(s); fix the values first (retool-chart validate)\n`);
+    return 1;
+  }
+  const model = projectModel();
+  const findings = adviseValues(values, model.components);
+  for (const db of model.databases) {
+    const settings = values[db.key] as Record<string, any>;
+    if (settings.mode === 'disabled') continue;
+    if (args.booleans['no-database']) continue;
+    const connection = explicit[db.key] ?? connectionFromValues(db.key, settings, findings);
+    if (!connection) continue;
+    progress(`connecting to ${db.key} at ${connection.host}:${connection.port}`);
+    findings.push(...await checkDatabase(db.key, connection));
+  }
+  const ok = !findings.some((f) => f.status === 'fail');
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ok, issues: [], findings }, null, 2)}\n`);
+  } else {
+    process.stdout.write(formatFindings(findings, styleFor(process.stdout)));
+    const counts = (status: Finding['status']) => findings.filter((f) => f.status === status).length;
+    process.stdout.write(`\n${counts('fail')} failed, ${counts('warn')} warning(s), ${counts('pass')} passed. After installing, \`helm test <release>\` runs the database and Temporal checks from inside the cluster.\n`);
+  }
+  return ok ? 0 : 1;
+}
+
+/** The external connection the values describe, if its password is readable here; otherwise says why not. */
+function connectionFromValues(key: string, settings: Record<string, any>, findings: Finding[]): Connection | undefined {
+  if (settings.mode === 'embedded') {
+    findings.push({ status: 'info', scope: key, message: 'runs inside the release; `helm test` checks it after install', fix: `or pass --${URL_OPTION[key]} to check a server from here` });
+    return undefined;
+  }
+  const e = settings.external ?? {};
+  if (typeof e.password !== 'string') {
+    const ref = e.password?.secretKeyRef;
+    findings.push({
+      status: 'info', scope: key,
+      message: `the password is in Secret ${ref?.name ?? '?'} (key ${ref?.key ?? '?'}), not readable from the values; database not checked`,
+      fix: `pass --${URL_OPTION[key]} postgres://${e.user}:<password>@${e.host}:${e.port}/${e.name}, or run \`helm test\` after install`,
+    });
+    return undefined;
+  }
+  return { host: e.host, port: Number(e.port), database: e.name, user: e.user, password: e.password, ssl: e.ssl === true };
+}
+
+export function formatFindings(findings: Finding[], style = styleFor(process.stdout)): string {
+  const paint = { pass: style.green, fail: style.red, warn: style.yellow, info: style.dim };
+  return findings.map((f) => {
+    const head = `${paint[f.status](f.status.toUpperCase().padEnd(4))}  ${f.scope}: ${f.message}`;
+    return f.fix && f.status !== 'pass' ? `${head}\n      fix: ${f.fix}\n` : `${head}\n`;
+  }).join('');
+}

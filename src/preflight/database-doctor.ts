@@ -1,0 +1,92 @@
+import pg from 'pg';
+import { connectionFix, DATABASE_CHECKS } from './checks.js';
+import type { Finding } from './values-advice.js';
+
+export interface Connection {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string;
+  ssl: boolean;
+}
+
+/** postgres://user:password@host:port/db[?sslmode=require] as a Connection. */
+export function parseDatabaseUrl(url: string): Connection {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`not a URL: "${url}" (expected postgres://user:password@host:port/database)`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new Error(`expected a postgres:// URL, got ${parsed.protocol}//`);
+  const sslmode = parsed.searchParams.get('sslmode');
+  return {
+    host: decodeURIComponent(parsed.hostname),
+    port: parsed.port ? Number(parsed.port) : 5432,
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    ssl: sslmode !== null && sslmode !== 'disable',
+  };
+}
+
+/**
+ * The database checks of the `helm test` Pod (src/preflight/checks.ts), run with node-postgres from the
+ * operator's machine. Connects once; each check's transaction is rolled back.
+ */
+export async function checkDatabase(label: string, connection: Connection): Promise<Finding[]> {
+  const where = `${connection.user}@${connection.host}:${connection.port}/${connection.database}`;
+  const client = new pg.Client({
+    host: connection.host,
+    port: connection.port,
+    database: connection.database,
+    user: connection.user,
+    password: connection.password,
+    // Like POSTGRES_SSL_ENABLED=true (libpq sslmode=require): encrypted, certificate not verified.
+    ssl: connection.ssl ? { rejectUnauthorized: false } : false,
+    connectionTimeoutMillis: 5000,
+  });
+  client.on('error', () => { /* a dropped connection surfaces in the next query */ });
+  try {
+    await client.connect();
+  } catch (error) {
+    const message = errorMessage(error);
+    await client.end().catch(() => undefined);
+    return [{ status: 'fail', scope: label, message: `cannot connect to ${where}: ${message}`, fix: connectionFix(message) }];
+  }
+  const findings: Finding[] = [{ status: 'pass', scope: label, message: `connected to ${where}` }];
+  try {
+    for (const check of DATABASE_CHECKS) {
+      try {
+        const answer = lastValue(await client.query(check.sql));
+        findings.push(answer === 'ok'
+          ? { status: 'pass', scope: label, message: check.title }
+          : { status: 'fail', scope: label, message: answer ?? 'no answer', fix: check.fix });
+      } catch (error) {
+        findings.push({ status: 'fail', scope: label, message: errorMessage(error), fix: check.fix });
+        await client.query('ROLLBACK').catch(() => undefined);
+      }
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  return findings;
+}
+
+/** The single value the check's SELECT returned (a multi-statement query answers with one result each). */
+function lastValue(result: pg.QueryResult | pg.QueryResult[]): string | undefined {
+  const results = Array.isArray(result) ? result : [result];
+  for (const r of results.reverse()) {
+    const row = r.rows?.[0];
+    if (row) return String(Object.values(row)[0]);
+  }
+  return undefined;
+}
+
+function errorMessage(error: unknown): string {
+  const e = error as Error & { code?: string; errors?: Error[] };
+  // Connecting to a name with several addresses fails with an AggregateError whose own message is empty.
+  if (!e.message && e.errors?.length) return e.errors.map((x) => x.message).join('; ');
+  return e.message || e.code || String(error);
+}

@@ -1,0 +1,115 @@
+// `retool-chart doctor` against a real PostgreSQL server (started here on 127.0.0.1): the same cases as the
+// helm test script, through node-postgres, plus its values-level checks.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ROOT } from './support/paths.js';
+import { startPostgres, type LocalPostgres } from './support/postgres.js';
+import { PASSWORD, PREFLIGHT_CASES, USER, caseConnection, setUpDatabases } from './support/preflight-cases.js';
+import { externalValues } from './support/preflight.js';
+import { parseCpu, parseMemoryGiB } from '../src/preflight/values-advice.js';
+
+let pg: LocalPostgres;
+const dir = mkdtempSync(join(tmpdir(), 'retool-chart-doctor-'));
+let counter = 0;
+
+test.before(async () => {
+  pg = await startPostgres();
+  setUpDatabases(pg);
+});
+test.after(() => {
+  pg?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function doctor(values: object, ...extra: string[]) {
+  const file = join(dir, `values-${counter++}.yaml`);
+  writeFileSync(file, yaml.dump(values));
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/retool-chart.js'), 'doctor', '-f', file, ...extra], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}${r.stderr}` };
+}
+
+function hasLine(output: string, pattern: RegExp) {
+  assert.ok(output.split('\n').some((line) => pattern.test(line)), `expected ${pattern} in:\n${output}`);
+}
+
+for (const c of PREFLIGHT_CASES) {
+  test(`doctor, ${c.name}: ${c.ok ? 'exit 0' : 'exit 1'} with the same message as the helm test script`, async () => {
+    const r = doctor(externalValues(await caseConnection(pg, c)));
+    assert.is(r.status, c.ok ? 0 : 1, r.output);
+    for (const pattern of c.expect) hasLine(r.stdout, new RegExp(pattern.source.replace('(Connection refused|ECONNREFUSED)', '(Connection refused|ECONNREFUSED)')));
+    for (const pattern of c.refuse ?? []) {
+      if (pattern.source === 'FAIL') assert.not.ok(/^FAIL {2}database/m.test(r.stdout), r.stdout);
+      else assert.not.ok(pattern.test(r.stdout), `${pattern} in:\n${r.stdout}`);
+    }
+  });
+}
+
+test('doctor --output json: findings as data; the verdict matches the exit code', async () => {
+  const serializable = PREFLIGHT_CASES.find((c) => c.database === 'retool_serializable')!;
+  const r = doctor(externalValues(await caseConnection(pg, serializable)), '--output', 'json');
+  assert.is(r.status, 1, r.output);
+  const report = JSON.parse(r.stdout);
+  assert.is(report.ok, false);
+  const failed = report.findings.filter((f: any) => f.status === 'fail');
+  assert.is(failed.length, 1, r.stdout);
+  assert.equal(failed[0].scope, 'database');
+  assert.match(failed[0].message, 'default_transaction_isolation is serializable');
+  assert.match(failed[0].fix, "ALTER DATABASE <name> SET default_transaction_isolation = 'read committed'");
+});
+
+test('doctor: a secretKeyRef password is not readable, so --database-url supplies the connection', async () => {
+  const values = externalValues({ host: pg.host, port: pg.port, name: 'retool_good', user: USER, password: 'unused' }) as any;
+  values.database.external.password = { secretKeyRef: { name: 'retool-db', key: 'password' } };
+  const skipped = doctor(values);
+  assert.is(skipped.status, 0, skipped.output);
+  hasLine(skipped.stdout, /INFO {2}database: the password is in Secret retool-db \(key password\)/);
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${pg.port}/retool_serializable`;
+  const checked = doctor(values, '--database-url', url);
+  assert.is(checked.status, 1, checked.output);
+  hasLine(checked.stdout, /FAIL {2}database: default_transaction_isolation is serializable/);
+  const bad = doctor(values, '--database-url', 'mysql://x@y/z');
+  assert.is(bad.status, 2, bad.output);
+  assert.match(bad.stderr, 'expected a postgres:// URL');
+});
+
+test('doctor: values-level checks need no database (strings under production, small requests, arch, exposure)', () => {
+  const values = {
+    profile: 'production',
+    retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' },
+    database: { mode: 'external', external: { host: 'db.example.com', port: 5432, name: 'retool', user: 'retool', password: 'p', ssl: true } },
+    podDefaults: { nodeSelector: { 'kubernetes.io/arch': null } },   // null deletes the chart default, as in Helm
+  };
+  const r = doctor(values, '--no-database', '--output', 'json');
+  assert.is(r.status, 0, r.output);
+  const findings = JSON.parse(r.stdout).findings as Array<{ status: string; scope: string; message: string }>;
+  const at = (scope: string) => findings.find((f) => f.scope === scope);
+  for (const secret of ['retool.licenseKey', 'retool.encryptionKey', 'retool.jwtSecret', 'database.external.password']) assert.is(at(secret)?.status, 'warn', secret);
+  assert.is(at('podDefaults.nodeSelector')?.status, 'warn');
+  assert.is(at('ingress.enabled')?.status, 'info');
+  const resources = at('components.*.resources')!;
+  assert.is(resources.status, 'warn');
+  assert.match(resources.message, /request [0-9.]+ vCPU \/ [0-9.]+ GiB in total, below Retool's recommendation of 8 vCPU \/ 16 GiB/);
+  assert.not.ok(findings.some((f) => f.scope === 'database'), 'no database connection attempted');
+});
+
+test('doctor: invalid values are reported as validation errors first (exit 1)', () => {
+  const r = doctor({ profile: 'staging' });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, 'profile');
+  assert.match(r.stderr, 'fix the values first');
+});
+
+test('doctor: resource quantities are read as Kubernetes writes them', () => {
+  assert.is(parseCpu('500m'), 0.5);
+  assert.is(parseCpu('2'), 2);
+  assert.is(parseMemoryGiB('512Mi'), 0.5);
+  assert.is(parseMemoryGiB('2Gi'), 2);
+  assert.is(parseMemoryGiB('1G'), 1e9 / 2 ** 30);
+});
+
+test.run();
