@@ -5,6 +5,7 @@ import { ruleReason } from '../validate/issue-messages.js';
 import { GENERATED_BANNER } from './banner.js';
 import { EDITOR_SCHEMA_FILE } from './editor-schema.js';
 import { runtimeSection } from './runtime-doc.js';
+import { describeDeployment, formatDeploymentMermaid } from '../model/deployment.js';
 
 /** charts/retool/README.md: what the chart deploys and a table of every value, all from the schema. */
 export function emitChartReadme(model: ChartModel): string {
@@ -43,6 +44,14 @@ export function emitChartReadme(model: ChartModel): string {
     ...components,
     '',
     ...runtimeSection(model),
+    '## Default topology',
+    '',
+    'What the chart defaults deploy (`retool-chart explain -f values.yaml --format mermaid` draws yours):',
+    '',
+    '```mermaid',
+    formatDeploymentMermaid(describeDeployment(model, model.defaults)).trimEnd(),
+    '```',
+    '',
     '## Cross-field rules',
     '',
     ...rules,

@@ -1,0 +1,157 @@
+import type { ChartModel } from './chart-model.js';
+import type { Component } from './topology.js';
+
+/**
+ * The deployment a set of (merged, valid) values describes, built from the same chart model the chart is
+ * generated from: `retool-chart explain` prints it, the chart README draws the default one.
+ */
+export interface Deployment {
+  retool: { version: string; channel: string; profile: string };
+  components: Array<{ key: string; name: string; enabled: boolean; image: string; replicas: string; port: number }>;
+  databases: Array<{ key: string; mode: string; endpoint?: string; inRelease: boolean }>;
+  temporal: { mode: string; endpoint?: string; namespace?: string; tls?: boolean; services: string[] };
+  /** Every network connection: who opens it, to what, on which port. */
+  edges: Array<{ from: string; to: string; port?: number; note?: string }>;
+  exposure: { service: string; port: number; ingress?: string };
+  /** Names (as used in edges) of what runs inside the release. */
+  inRelease: string[];
+}
+
+/** Outbound destinations outside the cluster (REFERENCE §1). */
+export const LICENSE_SERVICE = 'Retool license and usage services (licensing.tryretool.com, 35.92.202.168/29, 44.211.178.248/29)';
+export const RESOURCES = 'your data sources (resources)';
+export const CLIENTS = 'browsers';
+export const TEMPORAL_CLOUD = 'Retool-managed Temporal (cloud)';
+
+type Values = Record<string, any>;
+
+export function describeDeployment(model: ChartModel, values: Values): Deployment {
+  const isOn = (c: Component) => !c.enabledBy || get(values, c.enabledBy) === true;
+  const on = model.components.filter(isOn);
+  const components = model.components.map((c) => ({
+    key: c.key, name: c.name, enabled: isOn(c), image: imageRef(values, c.image), replicas: replicaText(values, c), port: c.port,
+  }));
+  const databases = model.databases.map((db) => {
+    const v = values[db.key] ?? {};
+    if (v.mode === 'embedded') return { key: db.key, mode: 'embedded', endpoint: `${db.name}:5432/${db.database}`, inRelease: true };
+    if (v.mode === 'external') return { key: db.key, mode: 'external', endpoint: `${v.external.host}:${v.external.port}/${v.external.name}${v.external.ssl ? ' (SSL)' : ''}`, inRelease: false };
+    return { key: db.key, mode: String(v.mode ?? 'disabled'), inRelease: false };
+  });
+  const t = values.temporal ?? {};
+  const frontend = model.temporalServices.find((s) => s.frontend);
+  const temporal: Deployment['temporal'] = t.mode === 'external'
+    ? { mode: 'external', endpoint: `${t.external.host}:${t.external.port}`, namespace: t.external.namespace, tls: t.external.tls?.enabled === true, services: [] }
+    : t.mode === 'local'
+      ? { mode: 'local', endpoint: `${frontend?.name}:${frontend?.grpcPort}`, namespace: t.local.namespace, tls: false, services: model.temporalServices.map((s) => s.name) }
+      : { mode: 'retoolManaged', services: [] };
+  const temporalTarget = temporal.mode === 'retoolManaged' ? TEMPORAL_CLOUD : temporal.mode === 'local' ? frontend!.name : `Temporal ${temporal.endpoint}`;
+  const temporalPort = temporal.mode === 'local' ? frontend?.grpcPort : temporal.mode === 'external' ? Number(t.external.port) : undefined;
+
+  const edges: Deployment['edges'] = [];
+  const ingressComponent = model.components.find((c) => c.ingress)!;
+  edges.push({ from: CLIENTS, to: ingressComponent.name, port: Number(values.service?.port ?? ingressComponent.port), note: values.ingress?.enabled ? `Ingress ${values.ingress.host}` : `Service ${values.service?.type ?? 'ClusterIP'}` });
+  for (const c of on) {
+    for (const target of c.calls) {
+      const callee = model.components.find((x) => x.key === target.key)!;
+      if (isOn(callee)) edges.push({ from: c.name, to: target.name, port: target.port });
+    }
+    for (const db of c.databases) {
+      const d = databases.find((x) => x.key === db.key)!;
+      if (d.mode === 'disabled') continue;
+      edges.push({ from: c.name, to: d.inRelease ? db.name : `${db.key} ${d.endpoint}`, port: d.inRelease ? 5432 : Number(values[db.key].external.port) });
+    }
+    if (c.talksTo.temporal) edges.push({ from: c.name, to: temporalTarget, port: temporalPort, note: temporal.tls ? 'mTLS' : undefined });
+    if (c.talksTo.resources) edges.push({ from: c.name, to: RESOURCES });
+    if (c.backend) edges.push({ from: c.name, to: LICENSE_SERVICE, port: 443 });
+  }
+  if (temporal.mode === 'local') {
+    const persistence = t.local.persistence ?? {};
+    const store = persistence.database === 'external'
+      ? `Temporal database ${persistence.external.host}:${persistence.external.port}`
+      : (databases[0].inRelease ? model.databases[0].name : `${model.databases[0].key} ${databases[0].endpoint}`);
+    for (const service of model.temporalServices) {
+      edges.push({ from: service.name, to: store, port: persistence.database === 'external' ? Number(persistence.external.port) : databases[0].inRelease ? 5432 : Number(values.database.external.port) });
+    }
+  }
+  return {
+    retool: { version: String(values.retool?.version), channel: String(values.retool?.channel), profile: String(values.profile) },
+    components,
+    databases,
+    temporal,
+    edges,
+    inRelease: [
+      ...on.map((c) => c.name),
+      ...model.databases.filter((db) => databases.find((x) => x.key === db.key)!.inRelease).map((db) => db.name),
+      ...temporal.services,
+    ],
+    exposure: {
+      service: String(values.service?.type ?? 'ClusterIP'),
+      port: Number(values.service?.port ?? ingressComponent.port),
+      ingress: values.ingress?.enabled ? `http${values.ingress.tls?.enabled ? 's' : ''}://${values.ingress.host}/` : undefined,
+    },
+  };
+}
+
+export function formatDeploymentText(d: Deployment): string {
+  const lines = [`Retool ${d.retool.version}-${d.retool.channel}, profile ${d.retool.profile}`, '', 'Components:'];
+  const width = Math.max(...d.components.map((c) => c.name.length));
+  for (const c of d.components) {
+    lines.push(c.enabled ? `  ${c.name.padEnd(width)}  ${c.replicas.padEnd(24)}  ${c.image}  :${c.port}` : `  ${c.name.padEnd(width)}  disabled`);
+  }
+  lines.push('', 'Databases:');
+  for (const db of d.databases) {
+    lines.push(`  ${db.key.padEnd(15)} ${db.mode}${db.endpoint ? `  ${db.endpoint}` : ''}${db.inRelease ? '  (in the release: evaluation only)' : ''}`);
+  }
+  lines.push('', `Temporal: ${d.temporal.mode}${d.temporal.endpoint ? `  frontend ${d.temporal.endpoint}` : ''}${d.temporal.namespace ? `, namespace ${d.temporal.namespace}` : ''}${d.temporal.tls ? ', mTLS' : ''}`);
+  if (d.temporal.services.length) lines.push(`  in the release: ${d.temporal.services.join(', ')}`);
+  lines.push('', 'Network edges:');
+  for (const e of d.edges) lines.push(`  ${e.from} -> ${e.to}${e.port ? ` :${e.port}` : ''}${e.note ? `  (${e.note})` : ''}`);
+  lines.push('', 'Exposed:', d.exposure.ingress ? `  ${d.exposure.ingress} (Ingress -> api Service ${d.exposure.service} :${d.exposure.port})` : `  api Service ${d.exposure.service} :${d.exposure.port}${d.exposure.service === 'ClusterIP' ? ' (inside the cluster only; kubectl port-forward)' : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A Mermaid flowchart of the deployment; node ids are derived from names, so output is stable. */
+export function formatDeploymentMermaid(d: Deployment): string {
+  const ids = new Map<string, string>();
+  const id = (name: string) => {
+    if (!ids.has(name)) ids.set(name, `n${ids.size}`);
+    return ids.get(name)!;
+  };
+  const label = (text: string) => text.replace(/"/g, "'");
+  const lines = ['flowchart LR'];
+  const inRelease = new Set(d.inRelease);
+  const nodes = new Set(d.edges.flatMap((e) => [e.from, e.to]));
+  lines.push('  subgraph release["Helm release"]');
+  for (const name of nodes) if (inRelease.has(name)) lines.push(`    ${id(name)}["${label(name)}${replicaSuffix(d, name)}"]`);
+  lines.push('  end');
+  for (const name of nodes) if (!inRelease.has(name)) lines.push(`  ${id(name)}(["${label(name)}"])`);
+  for (const e of d.edges) {
+    const text = [e.port ? `:${e.port}` : '', e.note ?? ''].filter(Boolean).join(' ');
+    lines.push(`  ${id(e.from)} -->${text ? `|"${label(text)}"|` : ''} ${id(e.to)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function replicaSuffix(d: Deployment, name: string): string {
+  const c = d.components.find((x) => x.name === name);
+  return c ? `<br/>${c.replicas}` : '';
+}
+
+function replicaText(values: Values, c: Component): string {
+  if (!c.replicable) return '1 replica (never more)';
+  const v = values.components?.[c.key] ?? {};
+  if (v.autoscaling?.enabled) return `${v.autoscaling.minReplicas}–${v.autoscaling.maxReplicas} replicas (autoscaled)`;
+  return `${v.replicas} replica${v.replicas === 1 ? '' : 's'}`;
+}
+
+/** images.<key> as the chart's retool.image helper writes it. */
+export function imageRef(values: Values, key: string): string {
+  const image = values.images?.[key] ?? {};
+  const repository = values.images?.registry ? `${values.images.registry}/${image.repository}` : image.repository;
+  if (image.digest) return `${repository}@${image.digest}`;
+  return `${repository}:${image.tag || `${values.retool?.version}-${values.retool?.channel}`}`;
+}
+
+function get(values: Values, dotted: string): unknown {
+  return dotted.split('.').reduce<any>((v, k) => v?.[k], values);
+}
