@@ -50,7 +50,7 @@ function renderPlain(key: string, value: unknown, indent: number): string[] {
   return [`${pad}${key}:`, ...body.map((line) => `${pad}  ${line}`)];
 }
 
-function commentLines(node: JsonSchema): string[] {
+export function commentLines(node: JsonSchema): string[] {
   const text = [node.title ? `${node.title}: ` : '', node.description ?? ''].join('');
   const enumHint = node.enum ? ` One of: ${node.enum.join(', ')}.` : '';
   return wrap(`${text}${enumHint}`, WIDTH);
