@@ -62,7 +62,7 @@ test('validate: a missing file and a YAML syntax error are reported, not thrown'
 
 test('validate: unknown options are refused', () => {
   const r = cli('validate', '--fil', EXAMPLE);
-  assert.is(r.status, 1);
+  assert.is(r.status, 2, 'a usage error');
   assert.match(r.stderr, 'unknown option "--fil"');
 });
 
@@ -82,7 +82,7 @@ test('helm: runs the bundled binaries', () => {
   assert.match(four.stdout, /^v4\.1\./);
   const three = cli('helm', '--major', '3', '--', 'version', '--short');
   assert.match(three.stdout, /^v3\.18\./);
-  assert.is(cli('helm', '--major', '5', '--', 'version').status, 1);
+  assert.is(cli('helm', '--major', '5', '--', 'version').status, 2, 'a usage error');
 });
 
 test('npm start: summarises what the evaluation example deploys', () => {

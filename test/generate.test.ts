@@ -67,7 +67,7 @@ test('a failing write leaves the previous chart untouched', async () => {
     broken.set('charts/retool/templates', 'a file where a directory must be');
     assert.throws(() => writeTree(dir, broken, OWNED_DIRS));
     assert.equal(diffTree(dir, files, OWNED_DIRS), [], 'old tree intact');
-    assert.equal(readdirSync(dir).sort(), ['charts', 'src'], 'no temp dirs left');
+    assert.equal(readdirSync(dir).sort(), ['README.md', 'charts', 'src'], 'no temp dirs left');
     assert.equal(readdirSync(join(dir, 'charts')), ['retool']);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });

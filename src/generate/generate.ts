@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { IssuesError } from '../issue.js';
 import { locateSchemaIssues } from '../schema/locate.js';
 import { buildChartModel, type ChartModel } from '../model/chart-model.js';
 import { loadSchema } from '../schema/load.js';
 import { readProjectFiles } from '../io/project.js';
 import { CHART_DIR, GENERATED_SRC_DIR, chartTemplatesDir, generateFiles } from './chart-files.js';
+import { withCliReference } from './project-readme.js';
 
 export interface GenerateOptions {
   projectRoot: string;
@@ -21,8 +23,13 @@ export async function generate(options: GenerateOptions): Promise<{ model: Chart
     if (error instanceof IssuesError) throw locateSchemaIssues(error, options.schemaFile, readFileSync(options.schemaFile, 'utf8'));
     throw error;
   }
-  return { model, files: await generateFiles(model, chartTemplatesDir(options.projectRoot), readProjectFiles(options.projectRoot)) };
+  const files = await generateFiles(model, chartTemplatesDir(options.projectRoot), readProjectFiles(options.projectRoot));
+  files.set(PROJECT_README, withCliReference(readFileSync(join(options.projectRoot, PROJECT_README), 'utf8')));
+  return { model, files };
 }
+
+/** The project README: only its CLI reference section is generated. */
+export const PROJECT_README = 'README.md';
 
 /** Directories the generator owns whole: replaced together, as one unit, on every run. */
 export const OWNED_DIRS = [CHART_DIR, GENERATED_SRC_DIR];

@@ -44,7 +44,7 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
     : t.mode === 'local'
       ? { mode: 'local', endpoint: `${frontend?.name}:${frontend?.grpcPort}`, namespace: t.local.namespace, tls: false, services: model.temporalServices.map((s) => s.name) }
       : { mode: 'retoolManaged', services: [] };
-  const temporalTarget = temporal.mode === 'retoolManaged' ? TEMPORAL_CLOUD : temporal.mode === 'local' ? frontend!.name : `Temporal ${temporal.endpoint}`;
+  const temporalTarget = temporal.mode === 'retoolManaged' ? TEMPORAL_CLOUD : temporal.mode === 'local' ? frontend!.name : `Temporal ${t.external.host}`;
   const temporalPort = temporal.mode === 'local' ? frontend?.grpcPort : temporal.mode === 'external' ? Number(t.external.port) : undefined;
 
   const edges: Deployment['edges'] = [];
@@ -58,7 +58,7 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
     for (const db of c.databases) {
       const d = databases.find((x) => x.key === db.key)!;
       if (d.mode === 'disabled') continue;
-      edges.push({ from: c.name, to: d.inRelease ? db.name : `${db.key} ${d.endpoint}`, port: d.inRelease ? 5432 : Number(values[db.key].external.port) });
+      edges.push({ from: c.name, to: d.inRelease ? db.name : externalDatabase(db.key, values[db.key].external), port: d.inRelease ? 5432 : Number(values[db.key].external.port) });
     }
     if (c.talksTo.temporal) edges.push({ from: c.name, to: temporalTarget, port: temporalPort, note: temporal.tls ? 'mTLS' : undefined });
     if (c.talksTo.resources) edges.push({ from: c.name, to: RESOURCES });
@@ -67,8 +67,8 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
   if (temporal.mode === 'local') {
     const persistence = t.local.persistence ?? {};
     const store = persistence.database === 'external'
-      ? `Temporal database ${persistence.external.host}:${persistence.external.port}`
-      : (databases[0].inRelease ? model.databases[0].name : `${model.databases[0].key} ${databases[0].endpoint}`);
+      ? `Temporal database ${persistence.external.host}`
+      : (databases[0].inRelease ? model.databases[0].name : externalDatabase(model.databases[0].key, values[model.databases[0].key].external));
     for (const service of model.temporalServices) {
       edges.push({ from: service.name, to: store, port: persistence.database === 'external' ? Number(persistence.external.port) : databases[0].inRelease ? 5432 : Number(values.database.external.port) });
     }
@@ -130,6 +130,11 @@ export function formatDeploymentMermaid(d: Deployment): string {
     lines.push(`  ${id(e.from)} -->${text ? `|"${label(text)}"|` : ''} ${id(e.to)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** An external database as an edge target: values key, host and database name (the port is on the edge). */
+function externalDatabase(key: string, external: Values): string {
+  return `${key} ${external.host}/${external.name}${external.ssl ? ' (SSL)' : ''}`;
 }
 
 function replicaSuffix(d: Deployment, name: string): string {

@@ -1,0 +1,196 @@
+// The operator-facing CLI: --help/--version/exit codes, validate --output json, init and explain.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { askAnswers } from '../src/cli/init-command.js';
+import { COMMAND_SPECS, cliReferenceMarkdown } from '../src/cli/specs.js';
+import { describeDeployment, formatDeploymentMermaid } from '../src/model/deployment.js';
+import { projectModel } from '../src/project-model.js';
+import { FIXTURES, INVALID_FIXTURES, ROOT } from './support/paths.js';
+
+const BIN = join(ROOT, 'bin/retool-chart.js');
+const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+const dir = mkdtempSync(join(tmpdir(), 'retool-chart-cli-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('--help on every command: usage, each option of its spec, an example; exit 0', () => {
+  for (const spec of COMMAND_SPECS) {
+    for (const flag of spec.name === 'doctor' ? ['--help', '-h'] : ['--help']) {
+      const r = cli(spec.name, flag);
+      assert.is(r.status, 0, `${spec.name} ${flag}: ${r.stderr}`);
+      assert.match(r.stdout, `Usage: ${spec.usage}`);
+      for (const option of spec.options) assert.match(r.stdout, `--${option.name}`, `${spec.name} documents --${option.name}`);
+      assert.match(r.stdout, 'Examples:');
+    }
+  }
+  const helmArgs = cli('helm', '--', '--help');
+  assert.match(helmArgs.stdout, /helm/i, 'after --, --help belongs to helm');
+  assert.not.match(helmArgs.stdout, 'Usage: retool-chart');
+});
+
+test('--version prints the package version; bare command shows usage with exit 2', () => {
+  const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+  const r = cli('--version');
+  assert.is(r.status, 0);
+  assert.is(r.stdout.trim(), `retool-chart ${version}`);
+  const bare = cli();
+  assert.is(bare.status, 2);
+  for (const spec of COMMAND_SPECS) assert.match(bare.stderr, spec.name);
+  assert.match(bare.stderr, 'Exit codes:');
+});
+
+test('usage errors exit 2 and suggest the nearest option or command', () => {
+  const option = cli('validate', '--valuse', 'x.yaml');
+  assert.is(option.status, 2);
+  assert.match(option.stderr, 'unknown option "--valuse"; did you mean --values?');
+  assert.match(option.stderr, 'retool-chart validate --help');
+  const command = cli('valdate');
+  assert.is(command.status, 2);
+  assert.match(command.stderr, 'did you mean "validate"?');
+  const choice = cli('explain', '--format', 'svg');
+  assert.is(choice.status, 2);
+  assert.match(choice.stderr, '--format must be one of text, mermaid, json');
+  assert.is(cli('validate', '-f').status, 2, 'missing value');
+});
+
+test('exit code 3 when helm itself fails', () => {
+  const r = spawnSync(process.execPath, [BIN, 'render', '-f', join(ROOT, 'examples/evaluation.values.yaml')], {
+    encoding: 'utf8', cwd: ROOT, env: { ...process.env, HELM_BIN: '/bin/false' },
+  });
+  assert.is(r.status, 3, r.stderr);
+  assert.match(r.stderr, 'helm 4 template failed');
+});
+
+test('validate --output json: issues as data with file, line, column; exit code kept', () => {
+  const file = join(INVALID_FIXTURES, 'bad-enum-profile.values.yaml');
+  const bad = cli('validate', '-f', file, '--output', 'json');
+  assert.is(bad.status, 1);
+  const report = JSON.parse(bad.stdout);
+  assert.is(report.valid, false);
+  assert.equal(report.files, [file]);
+  const issue = report.issues.find((i: any) => i.path === 'profile');
+  assert.ok(issue, bad.stdout);
+  assert.is(issue.file, file);
+  assert.type(issue.line, 'number');
+  assert.type(issue.column, 'number');
+  const good = cli('validate', '-f', join(ROOT, 'examples/evaluation.values.yaml'), '--output', 'json');
+  assert.is(good.status, 0);
+  assert.equal(JSON.parse(good.stdout), { valid: true, files: [join(ROOT, 'examples/evaluation.values.yaml')], issues: [] });
+});
+
+test('no colour when piped or with NO_COLOR', () => {
+  const r = spawnSync(process.execPath, [BIN, 'validate', '-f', join(INVALID_FIXTURES, 'bad-enum-profile.values.yaml')], { encoding: 'utf8', cwd: ROOT });
+  assert.not.match(r.stderr, '\u001b[');
+});
+
+for (const profile of ['evaluation', 'production'] as const) {
+  test(`init --profile ${profile}: a commented starter that passes validate and renders`, () => {
+    const out = join(dir, `${profile}.yaml`);
+    const secret = join(dir, `${profile}-secret.yaml`);
+    const r = cli('init', '--profile', profile, '--ingress-host', 'retool.example.com', '-o', out, '--secret-manifest', secret);
+    assert.is(r.status, 0, r.stderr);
+    const text = readFileSync(out, 'utf8');
+    assert.match(text, /^# yaml-language-server: \$schema=.*charts\/retool\/values\.schema\.json$/m);
+    assert.match(text, '# Retool\'s storage database', 'keys carry the schema\'s descriptions');
+    assert.is(cli('validate', '-f', out).status, 0);
+    assert.is(cli('render', '-f', out).status, 0);
+    const values = yaml.load(text) as any;
+    assert.is(values.profile, profile);
+    assert.is(values.ingress.host, 'retool.example.com');
+    assert.equal(values.retool.encryptionKey, { secretKeyRef: { name: 'retool-secrets', key: 'encryption-key' } });
+    const manifest = yaml.load(readFileSync(secret, 'utf8')) as any;
+    assert.is(manifest.kind, 'Secret');
+    assert.is(manifest.metadata.name, 'retool-secrets');
+    assert.match(manifest.stringData['encryption-key'], /^[A-Za-z0-9+/]{43}=$/, '32 random bytes, base64');
+    assert.is.not(manifest.stringData['encryption-key'], manifest.stringData['jwt-secret']);
+    assert.is(statSync(secret).mode & 0o777, 0o600, 'only the owner may read the keys');
+    assert.match(r.stderr, 'secret manager');
+    assert.ok(manifest.stringData['database-password']);
+    if (profile === 'production') assert.is(values.database.mode, 'external');
+    else assert.equal(values.database.embedded.password, { secretKeyRef: { name: 'retool-secrets', key: 'database-password' } });
+  });
+}
+
+test('init: fresh keys on every run; refuses to overwrite without --force; bad combinations write nothing', () => {
+  const a = cli('init', '--profile', 'evaluation').stdout;
+  const b = cli('init', '--profile', 'evaluation').stdout;
+  const key = (text: string) => (yaml.load(text) as any).retool.encryptionKey;
+  assert.is.not(key(a), key(b));
+  const out = join(dir, 'exists.yaml');
+  writeFileSync(out, 'keep: me\n');
+  const refused = cli('init', '-o', out);
+  assert.is(refused.status, 2);
+  assert.match(refused.stderr, '--force');
+  assert.is(readFileSync(out, 'utf8'), 'keep: me\n');
+  assert.is(cli('init', '-o', out, '--force').status, 0);
+  const target = join(dir, 'bad.yaml');
+  const bad = cli('init', '--profile', 'production', '--database', 'embedded', '-o', target);
+  assert.is(bad.status, 1);
+  assert.match(bad.stderr, 'nothing written');
+  assert.not.ok(existsSync(target));
+});
+
+test('init asks for what the flags leave open, with defaults and re-asking on a wrong answer', async () => {
+  const answers = ['staging', 'production', '', 'local', 'retool.example.com', 'y', ''];
+  const asked: string[] = [];
+  const result = await askAnswers({}, undefined, async (q) => { asked.push(q); return answers.shift()!; });
+  assert.equal(result.answers, { profile: 'production', database: 'external', temporal: 'local', ingressHost: 'retool.example.com' });
+  assert.is(result.secretFile, 'retool-secret.yaml');
+  assert.is(asked.filter((q) => q.startsWith('Profile')).length, 2, 'asked again after "staging"');
+  const flagsOnly = await askAnswers({ profile: 'evaluation', database: 'embedded', temporal: 'retoolManaged', ingressHost: '' }, 'x.yaml', async () => { throw new Error('asked'); });
+  assert.is(flagsOnly.secretFile, 'x.yaml');
+});
+
+test('init on a terminal (a real pty through script(1)): questions answered line by line', () => {
+  const which = spawnSync('sh', ['-c', 'command -v script'], { encoding: 'utf8' });
+  if (which.status !== 0) throw new Error('script(1) from util-linux is needed for this test');
+  const out = join(dir, 'tty.yaml');
+  const command = `${process.execPath} ${BIN} init -o ${out}`;
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], { input: 'evaluation\n\nexternal\n\nn\n', encoding: 'utf8', timeout: 30_000 });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, 'Profile [evaluation/production]');
+  const values = yaml.load(readFileSync(out, 'utf8')) as any;
+  assert.is(values.temporal.mode, 'external');
+  assert.is(values.database.mode, 'embedded');
+  assert.is(cli('validate', '-f', out).status, 0);
+});
+
+test('explain: components, databases, Temporal, edges and exposure from the values', () => {
+  const r = cli('explain', '-f', join(FIXTURES, 'autoscaling-networkpolicy.values.yaml'));
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /api\s+3–12 replicas \(autoscaled\)/);
+  assert.match(r.stdout, /jobs-runner\s+1 replica \(never more\)/);
+  assert.match(r.stdout, 'code-executor -> api :3000');
+  assert.match(r.stdout, 'api -> database 10.20.30.40/retool (SSL) :5433');
+  assert.match(r.stdout, 'Exposed:');
+  const json = JSON.parse(cli('explain', '-f', join(FIXTURES, 'production-external.values.yaml'), '--format', 'json').stdout);
+  assert.equal(json.databases.find((d: any) => d.key === 'database'), { key: 'database', mode: 'external', endpoint: 'retool-db.internal.example.com:5432/retool (SSL)', inRelease: false });
+  assert.equal(json.temporal, { mode: 'external', endpoint: 'temporal-frontend.temporal.svc.cluster.local:7233', namespace: 'retool-workflows', tls: true, services: [] });
+  assert.ok(json.edges.some((e: any) => e.from === 'workflows-worker' && e.note === 'mTLS'));
+  assert.match(json.components.find((c: any) => c.key === 'api').image, 'tryretool/backend@sha256:0123');
+  const off = JSON.parse(cli('explain', '-f', join(FIXTURES, 'workflows-disabled.values.yaml'), '--format', 'json').stdout);
+  assert.not.ok(off.edges.some((e: any) => e.from === 'code-executor' || e.to === 'code-executor'), 'disabled components have no edges');
+  const invalid = cli('explain', '-f', join(INVALID_FIXTURES, 'bad-enum-profile.values.yaml'));
+  assert.is(invalid.status, 1);
+});
+
+test('explain --format mermaid: a flowchart with the release as a subgraph; the chart README embeds the default one', () => {
+  const r = cli('explain', '-f', join(ROOT, 'examples/evaluation.values.yaml'), '--format', 'mermaid');
+  assert.is(r.status, 0);
+  assert.match(r.stdout, /^flowchart LR\n {2}subgraph release\["Helm release"\]/);
+  assert.match(r.stdout, /n\d+\["temporal-frontend"\]/);
+  const model = projectModel();
+  const readme = readFileSync(join(ROOT, 'charts/retool/README.md'), 'utf8');
+  assert.ok(readme.includes(`\`\`\`mermaid\n${formatDeploymentMermaid(describeDeployment(model, model.defaults))}\`\`\``));
+});
+
+test('README CLI reference is the one generated from the option specs', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  assert.ok(readme.includes(cliReferenceMarkdown()), 'README.md section between the cli-reference markers is current (npm run generate)');
+});
+
+test.run();
