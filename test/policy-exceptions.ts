@@ -88,6 +88,7 @@ export const POLICY_EXCEPTIONS: PolicyException[] = [
   // (LICENSE_KEY, JWT_SECRET, ...), and the chart's rule is that every one arrives through secretKeyRef.
   { rule: 'KBP111', object: /^(Deployment|StatefulSet)\//, reason: 'Retool\'s own variable names contain SECRET (JWT_SECRET); they are read from secretKeyRef, never literal values.' },
   { rule: 'KBP112', object: /^(Deployment|StatefulSet)\//, reason: 'Retool and PostgreSQL read credentials from env; the chart delivers every one through secretKeyRef, as the security baseline requires.' },
+  { rule: 'KBP112', object: /^Pod\/.+-preflight$/, container: 'preflight', reason: 'The helm test Pod connects with exactly the env Retool\'s containers get (POSTGRES_PASSWORD and the like, through secretKeyRef), so that it proves what Retool will see.' },
 ];
 
 /** The exception accepting this finding on this object, if any. */
