@@ -22,13 +22,24 @@ for (const major of MAJORS) {
       assert.is(pod!.spec.restartPolicy, 'Never');
       assert.is(pod!.spec.automountServiceAccountToken, false);
 
-      // api: an unprivileged pod with the storage database and Temporal env.
+      // api: the storage database and Temporal env Retool gets.
       const reference = find(objects, 'Deployment', '-api')!.spec.template.spec;
-      assert.equal(pod!.spec.securityContext, reference.securityContext, 'pod security context as the chart\'s unprivileged pods');
       assert.equal(pod!.spec.nodeSelector, reference.nodeSelector);
       assert.equal(pod!.spec.serviceAccountName, reference.serviceAccountName);
       const [container] = pod!.spec.containers;
-      assert.equal(container.securityContext, reference.containers[0].securityContext, 'container security context as the chart\'s');
+      // The chart's own pods' baseline (Pod Security Standards restricted), like the Temporal setup Job.
+      assert.is(pod!.spec.securityContext.runAsNonRoot, true);
+      assert.equal(pod!.spec.securityContext.seccompProfile, { type: 'RuntimeDefault' });
+      assert.ok(pod!.spec.securityContext.runAsUser > 0);
+      assert.is(container.securityContext.allowPrivilegeEscalation, false);
+      assert.is(container.securityContext.readOnlyRootFilesystem, true);
+      assert.equal(container.securityContext.capabilities, { drop: ['ALL'] });
+      const setup = objects.find((o) => o.kind === 'Job' && /-temporal-setup-/.test(o.metadata.name));
+      if (setup) {
+        assert.equal(pod!.spec.securityContext, setup.spec.template.spec.securityContext, 'as the Temporal setup Job');
+        assert.equal(container.securityContext, setup.spec.template.spec.initContainers[0].securityContext, 'as its postgres container');
+        assert.is(container.image, setup.spec.template.spec.initContainers[0].image, 'the same postgres image');
+      }
       assert.match(container.image, /(^|\/)postgres[:@]/, 'the postgres image the chart already uses');
       assert.ok(container.resources?.requests && container.resources?.limits);
       assert.equal(container.command.slice(0, 2), ['bash', '-c']);
