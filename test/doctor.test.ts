@@ -18,8 +18,14 @@ const dir = mkdtempSync(join(tmpdir(), 'retool-chart-doctor-'));
 let counter = 0;
 
 test.before(async () => {
-  pg = await startPostgres();
-  setUpDatabases(pg);
+  try {
+    pg = await startPostgres();
+    setUpDatabases(pg);
+  } catch (error) {
+    // uvu reports a failing hook only as skipped tests: say why.
+    console.error(`cannot start the local PostgreSQL server: ${(error as Error).stack}`);
+    throw error;
+  }
 });
 test.after(() => {
   pg?.stop();

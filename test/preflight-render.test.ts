@@ -94,4 +94,17 @@ test('NetworkPolicies let the test Pod reach the in-release databases and Tempor
   assert.ok(JSON.stringify(frontend.spec.ingress).includes('preflight'), 'the Temporal frontend admits the preflight Pod');
 });
 
+test('NOTES (helm 4 install --dry-run=client): autoscaled components as min–max, and the next steps', () => {
+  const r = runHelm(['install', RELEASE, CHART, '--namespace', NAMESPACE, '--dry-run=client', '-f', join(FIXTURES, 'autoscaling-networkpolicy.values.yaml')], { major: 4 });
+  assert.is(r.status, 0, r.stderr);
+  const notes = r.stdout.slice(r.stdout.indexOf('NOTES:'));
+  assert.not.match(notes, /0 replica/);
+  assert.match(notes, /- api: \d+–\d+ replicas \(autoscaled\)/);
+  assert.match(notes, `helm test ${RELEASE} --namespace ${NAMESPACE} --logs`);
+  assert.match(notes, /Secrets:/);
+  const fixed = runHelm(['install', RELEASE, CHART, '--namespace', NAMESPACE, '--dry-run=client', '-f', join(FIXTURES, 'production-external.values.yaml')], { major: 4 });
+  assert.match(fixed.stdout, '- api: 3 replica(s)');
+  assert.match(fixed.stdout, /read from your own Secrets: .*retool-db\/password/);
+});
+
 test.run();

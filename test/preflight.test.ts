@@ -1,6 +1,5 @@
 // The helm test Pod's script, taken from the render and run with the local bash and psql against a real
 // PostgreSQL server (started here, on 127.0.0.1, with a temp data directory).
-import { createServer, type Server } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startPostgres, freePort, type LocalPostgres } from './support/postgres.js';
@@ -8,22 +7,19 @@ import { PASSWORD, PREFLIGHT_CASES, USER, caseConnection, setUpDatabases } from 
 import { externalValues, renderPreflight, runPreflightPod } from './support/preflight.js';
 
 let pg: LocalPostgres;
-let temporal: Server;
-let temporalPort: number;
 
 test.before(async () => {
-  pg = await startPostgres();
-  setUpDatabases(pg);
-  // Stands in for a Temporal frontend: the check is TCP reachability.
-  temporal = createServer((socket) => socket.end());
-  await new Promise<void>((resolve) => temporal.listen(0, '127.0.0.1', resolve));
-  temporalPort = (temporal.address() as { port: number }).port;
+  try {
+    pg = await startPostgres();
+    setUpDatabases(pg);
+  } catch (error) {
+    // uvu reports a failing hook only as skipped tests: say why.
+    console.error(`cannot start the local PostgreSQL server: ${(error as Error).stack}`);
+    throw error;
+  }
 });
 
-test.after(() => {
-  pg?.stop();
-  temporal?.close();
-});
+test.after(() => pg?.stop());
 
 function expectOutput(output: string, expect: RegExp[], refuse: RegExp[] = []) {
   for (const pattern of expect) assert.ok(output.split('\n').some((line) => pattern.test(line)), `expected ${pattern} in:\n${output}`);
@@ -42,6 +38,8 @@ for (const c of PREFLIGHT_CASES) {
 
 test('helm test script: a reachable Temporal frontend passes, an unreachable one fails with the fix', async () => {
   const db = { host: pg.host, port: pg.port, name: 'retool_good', user: USER, password: PASSWORD };
+  // The check is TCP reachability; the PostgreSQL server's port is a listening socket on 127.0.0.1.
+  const temporalPort = pg.port;
   const up = renderPreflight(externalValues(db, { host: '127.0.0.1', port: temporalPort }));
   const ok = runPreflightPod(up.pod, up.secret);
   assert.is(ok.status, 0, ok.output);

@@ -22,6 +22,7 @@ export const LICENSE_SERVICE = 'Retool license and usage services (licensing.try
 export const RESOURCES = 'your data sources (resources)';
 export const CLIENTS = 'browsers';
 export const TEMPORAL_CLOUD = 'Retool-managed Temporal (cloud)';
+export const SOURCE_CONTROL = 'git host (Source Control, when configured)';
 
 type Values = Record<string, any>;
 
@@ -62,6 +63,7 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
     }
     if (c.talksTo.temporal) edges.push({ from: c.name, to: temporalTarget, port: temporalPort, note: temporal.tls ? 'mTLS' : undefined });
     if (c.talksTo.resources) edges.push({ from: c.name, to: RESOURCES });
+    if (c.talksTo.sourceControl) edges.push({ from: c.name, to: SOURCE_CONTROL });
     if (c.backend) edges.push({ from: c.name, to: LICENSE_SERVICE, port: 443 });
   }
   if (temporal.mode === 'local') {
@@ -69,6 +71,12 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
     const store = persistence.database === 'external'
       ? `Temporal database ${persistence.external.host}`
       : (databases[0].inRelease ? model.databases[0].name : externalDatabase(model.databases[0].key, values[model.databases[0].key].external));
+    // The services form one cluster: gRPC and ringpop membership between every pair (as the NetworkPolicies allow).
+    for (const service of model.temporalServices) {
+      for (const other of model.temporalServices.filter((o) => o !== service)) {
+        edges.push({ from: service.name, to: other.name, port: other.grpcPort, note: `membership :${other.membershipPort}` });
+      }
+    }
     for (const service of model.temporalServices) {
       edges.push({ from: service.name, to: store, port: persistence.database === 'external' ? Number(persistence.external.port) : databases[0].inRelease ? 5432 : Number(values.database.external.port) });
     }

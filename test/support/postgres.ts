@@ -1,6 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,15 +23,16 @@ export function postgresBinDir(): string | undefined {
   return versions.length ? join(root, versions[0], 'bin') : undefined;
 }
 
+/**
+ * A TCP port free on 127.0.0.1, asked of the OS by a child process: test/policy.test.ts trips on any socket or
+ * DNS use in the test process (uvu runs every file in one process).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  const script = "const s = require('net').createServer(); s.listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); });";
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  const port = Number(result.stdout.trim());
+  if (result.status !== 0 || !Number.isInteger(port) || port <= 0) throw new Error(`could not find a free port (status ${result.status}, ${result.error ?? ""}): ${result.stdout} ${result.stderr}`);
+  return port;
 }
 
 export async function startPostgres(): Promise<LocalPostgres> {
