@@ -12,7 +12,7 @@ import { diffTree, writeTree } from '../io/write-tree.js';
 import { buildChartArchive } from '../publish/chart-archive.js';
 import { provenanceMessage } from '../publish/provenance.js';
 import { compareVersions, mergeIndex, parseIndex, serializeIndex } from '../publish/repo-index.js';
-import { parseArgs } from './args.js';
+import { parseCommand } from './specs.js';
 import { CHART_PATH } from './values-args.js';
 
 export const PUBLIC_KEY_FILE = 'pgp-public-key.asc';
@@ -23,7 +23,7 @@ export const PUBLIC_KEY_FILE = 'pgp-public-key.asc';
  * Nothing is written unless everything succeeded.
  */
 export async function packageCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { booleans: ['sign'], strings: ['out', 'repo-url', 'merge', 'key', 'keyring', 'chart'] });
+  const args = parseCommand(argv, 'package');
   const out = resolve(args.strings.out ?? 'release');
   const project = readProjectFiles(PROJECT_ROOT).info;
   const repoUrl = (args.strings['repo-url'] ?? project.chartRepoUrl).replace(/\/+$/, '');

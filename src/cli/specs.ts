@@ -97,7 +97,7 @@ export const COMMAND_SPECS: CommandSpec[] = [
     usage: 'retool-chart render -f values.yaml [--helm 3|4] [--kube-version X] [--namespace N] [--release NAME]',
     options: [
       ...VALUES_OPTIONS,
-      { name: 'helm', value: 'MAJOR', choices: ['3', '4'], description: 'bundled Helm major to render with (default 4)' },
+      { name: 'helm', value: 'MAJOR', choices: ['3', '4'], description: 'render with the bundled Helm of this major (default: HELM_BIN, then helm on PATH, then the bundled 4)' },
       { name: 'kube-version', value: 'VERSION', description: 'Kubernetes version to render for, e.g. 1.31.0' },
       { name: 'namespace', short: 'n', value: 'NAMESPACE', description: 'namespace (default retool)' },
       { name: 'release', value: 'NAME', description: 'release name (default retool)' },
@@ -106,11 +106,26 @@ export const COMMAND_SPECS: CommandSpec[] = [
   },
   {
     name: 'helm',
-    summary: 'run the bundled Helm (HELM_BIN=/path/helm uses yours); exits with Helm\'s status',
+    summary: 'run Helm (HELM_BIN, PATH or the bundled one; named on stderr); exits with Helm\'s status',
     usage: 'retool-chart helm [--major 3|4] -- <helm arguments>',
-    options: [{ name: 'major', value: 'MAJOR', choices: ['3', '4'], description: 'Helm major (default 4)' }],
+    options: [{ name: 'major', value: 'MAJOR', choices: ['3', '4'], description: 'the bundled Helm of this major (default: HELM_BIN, then helm on PATH, then the bundled 4)' }],
     examples: ['retool-chart helm -- install retool charts/retool -f values.yaml', 'retool-chart helm -- test retool'],
     passThrough: true,
+  },
+  {
+    name: 'package',
+    summary: 'reproducible chart archive, index.yaml, the schema at its published URL, optionally a .prov signature',
+    usage: 'retool-chart package [--out release] [--repo-url URL] [--merge index.yaml] [--sign --key NAME --keyring FILE]',
+    options: [
+      { name: 'out', value: 'DIR', description: 'output directory (default release)' },
+      { name: 'repo-url', value: 'URL', description: 'http(s) URL the chart repository is served from (default from the project)' },
+      { name: 'merge', value: 'FILE', description: 'existing index.yaml to merge into (default <out>/index.yaml when present)' },
+      { name: 'chart', value: 'DIR', description: 'chart directory to package (default the generated charts/retool, refused when stale)' },
+      { name: 'sign', description: 'write a .prov provenance file signed with GnuPG' },
+      { name: 'key', value: 'NAME', description: 'user ID substring of the signing key (with --sign)' },
+      { name: 'keyring', value: 'FILE', description: 'secret keyring (default ~/.gnupg/secring.gpg)' },
+    ],
+    examples: ['retool-chart package --out release --repo-url https://charts.example.com/retool', 'retool-chart package --sign --key "Release Signing" --keyring ./secring.gpg'],
   },
   {
     name: 'generate',
