@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IssuesError } from '../issue.js';
 import { locateSchemaIssues } from '../schema/locate.js';
@@ -24,7 +24,9 @@ export async function generate(options: GenerateOptions): Promise<{ model: Chart
     throw error;
   }
   const files = await generateFiles(model, chartTemplatesDir(options.projectRoot), readProjectFiles(options.projectRoot));
-  files.set(PROJECT_README, withCliReference(readFileSync(join(options.projectRoot, PROJECT_README), 'utf8')));
+  // Only a source checkout has the README whose CLI reference is generated (not the npm package, not a copy).
+  const readme = join(options.projectRoot, PROJECT_README);
+  if (existsSync(readme)) files.set(PROJECT_README, withCliReference(readFileSync(readme, 'utf8')));
   return { model, files };
 }
 
