@@ -94,7 +94,7 @@ for (const profile of ['evaluation', 'production'] as const) {
     const r = cli('init', '--profile', profile, '--ingress-host', 'retool.example.com', '-o', out, '--secret-manifest', secret);
     assert.is(r.status, 0, r.stderr);
     const text = readFileSync(out, 'utf8');
-    assert.match(text, /^# yaml-language-server: \$schema=.*charts\/retool\/values\.schema\.json$/m);
+    assert.match(text, /^# yaml-language-server: \$schema=.*charts\/retool\/values\.editor\.schema\.json$/m);
     assert.match(text, '# Retool\'s storage database', 'keys carry the schema\'s descriptions');
     assert.is(cli('validate', '-f', out).status, 0);
     assert.is(cli('render', '-f', out).status, 0);

@@ -50,7 +50,8 @@ export async function initCommand(argv: string[]): Promise<number> {
   for (const file of [out, secretFile && resolve(secretFile)]) {
     if (file && existsSync(file) && !args.booleans.force) throw new UsageError(`${file} exists; pass --force to overwrite it`);
   }
-  const schemaPath = out ? relative(dirname(out), join(CHART_PATH, 'values.schema.json')) : undefined;
+  // The editor schema: made for the partial values files people write (see charts/retool/README.md).
+  const schemaPath = out ? relative(dirname(out), join(CHART_PATH, 'values.editor.schema.json')) : undefined;
   const starter = buildStarter(projectModel().schema, answers, { schemaPath });
 
   // The file must pass validate before anything is written.
