@@ -3,7 +3,8 @@ import { renderChart } from '../render/render.js';
 import { formatUpgradeReport } from '../upgrade/format-report.js';
 import { diffManifests } from '../upgrade/manifest-diff.js';
 import { loadManifestFile, parseManifestText } from '../upgrade/load-manifests.js';
-import { parseArgs, type ParsedArgs } from './args.js';
+import type { ParsedArgs } from './args.js';
+import { parseCommand } from './specs.js';
 import { parseMajor } from './helm-command.js';
 import { CHART_PATH, checkValues } from './values-args.js';
 
@@ -15,11 +16,7 @@ export const EXIT_UNSAFE = 3;
  * what `helm upgrade` to the next values would do, object by object, and whether it is safe.
  */
 export async function diffCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, {
-    lists: ['values', 'set', 'set-string', 'from-values'],
-    strings: ['from-manifest', 'from-chart', 'helm', 'kube-version', 'namespace', 'release'],
-    aliases: { f: 'values', n: 'namespace' },
-  });
+  const args = parseCommand(argv, 'diff');
   const fromChart = args.strings['from-chart'] ?? 'retool-chart';
   if (!['official', 'retool-chart'].includes(fromChart)) throw new Error(`--from-chart must be official or retool-chart, not "${fromChart}"`);
   const manifest = args.strings['from-manifest'];

@@ -3,7 +3,7 @@ import { formatIssue } from '../issue.js';
 import { importOfficial } from '../import/import-official.js';
 import { writeTree } from '../io/write-tree.js';
 import { projectModel } from '../project-model.js';
-import { parseArgs } from './args.js';
+import { parseCommand } from './specs.js';
 
 /** Exit code when a key that changes behaviour was dropped and --allow-dropped was not given. */
 export const EXIT_DROPPED = 3;
@@ -13,12 +13,7 @@ export const EXIT_DROPPED = 3;
  * [--namespace NS] [--allow-dropped]`: values written for Retool's official chart -> an equivalent values file for this chart.
  */
 export async function importCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, {
-    lists: ['values', 'set', 'set-string'],
-    strings: ['output', 'release', 'namespace'],
-    booleans: ['allow-dropped'],
-    aliases: { f: 'values', o: 'output', n: 'namespace' },
-  });
+  const args = parseCommand(argv, 'import');
   if (!args.lists.values.length && !args.lists.set.length && !args.lists['set-string'].length) {
     throw new Error('give the official values with -f FILE (and/or --set)');
   }

@@ -30,7 +30,7 @@ export const EXIT_CODES: Array<[number, string]> = [
   [0, 'success (valid values, all checks passed)'],
   [1, 'invalid input: values fail the schema, a check failed, a file is missing or unreadable'],
   [2, 'usage error: unknown command or option, missing option value'],
-  [3, 'a tool failed: helm (or another program the command runs) exited with an error'],
+  [3, 'a tool failed: helm (or another program the command runs) exited with an error; for `import`, a key that changes behaviour was dropped (without --allow-dropped); for `diff`, the upgrade is refused by Kubernetes or risks data'],
 ];
 
 const VALUES_OPTIONS: OptionSpec[] = [
@@ -126,6 +126,35 @@ export const COMMAND_SPECS: CommandSpec[] = [
       { name: 'keyring', value: 'FILE', description: 'secret keyring (default ~/.gnupg/secring.gpg)' },
     ],
     examples: ['retool-chart package --out release --repo-url https://charts.example.com/retool', 'retool-chart package --sign --key "Release Signing" --keyring ./secring.gpg'],
+  },
+  {
+    name: 'import',
+    summary: 'values written for Retool\'s official chart -> an equivalent values file for this chart, with what was dropped',
+    usage: 'retool-chart import -f official.yaml [-f more.yaml] [--set k=v] [-o our.values.yaml] [--release NAME] [-n NS] [--allow-dropped]',
+    options: [
+      ...VALUES_OPTIONS,
+      { name: 'output', short: 'o', value: 'FILE', description: 'where to write the values (default: print them)' },
+      { name: 'release', value: 'NAME', description: 'release name, for the kubectl steps and name overrides' },
+      { name: 'namespace', short: 'n', value: 'NAMESPACE', description: 'namespace, for the kubectl steps' },
+      { name: 'allow-dropped', description: 'write the values even when a key that changes behaviour had to be dropped (else exit 3)' },
+    ],
+    examples: ['helm get values retool -o yaml > official.values.yaml', 'retool-chart import -f official.values.yaml --release retool -n retool -o retool.values.yaml'],
+  },
+  {
+    name: 'diff',
+    summary: 'what `helm upgrade` to the next values would create, delete, restart, refuse or risk (exit 3 when unsafe)',
+    usage: 'retool-chart diff (--from-manifest current.yaml | --from-values current.yaml) -f next.yaml [--from-chart official]',
+    options: [
+      ...VALUES_OPTIONS,
+      { name: 'from-manifest', value: 'FILE', description: 'the release as deployed: helm get manifest RELEASE > FILE' },
+      { name: 'from-values', value: 'FILE', repeat: true, description: 'or the current values of this chart (rendered here)' },
+      { name: 'from-chart', value: 'CHART', description: 'official (Retool\'s chart; needs --from-manifest) or retool-chart (default)' },
+      { name: 'helm', value: 'MAJOR', choices: ['3', '4'], description: 'bundled Helm major to render with (default 4)' },
+      { name: 'kube-version', value: 'VERSION', description: 'Kubernetes version to render for' },
+      { name: 'namespace', short: 'n', value: 'NAMESPACE', description: 'namespace (default retool)' },
+      { name: 'release', value: 'NAME', description: 'release name (default retool)' },
+    ],
+    examples: ['helm get manifest retool > current.yaml', 'retool-chart diff --from-chart official --from-manifest current.yaml -f retool.values.yaml --release retool'],
   },
   {
     name: 'generate',
