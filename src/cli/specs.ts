@@ -37,6 +37,9 @@ const VALUES_OPTIONS: OptionSpec[] = [
   { name: 'values', short: 'f', value: 'FILE', repeat: true, description: 'values file; repeat to merge several, later files win (as Helm)' },
   { name: 'set', value: 'KEY=VALUE', repeat: true, description: 'set one value, as `helm --set` (wins over files)' },
   { name: 'set-string', value: 'KEY=VALUE', repeat: true, description: 'set one value as a string, as `helm --set-string`' },
+  { name: 'set-json', value: 'KEY=JSON', repeat: true, description: 'set one value from JSON, as `helm --set-json`' },
+  { name: 'set-file', value: 'KEY=FILE', repeat: true, description: 'set one value to a file\'s content, as `helm --set-file`' },
+  { name: 'set-literal', value: 'KEY=VALUE', repeat: true, description: 'set one value as a literal string, as `helm --set-literal`' },
 ];
 
 const OUTPUT_JSON: OptionSpec = { name: 'output', value: 'FORMAT', choices: ['text', 'json'], description: 'text (default) or json (machine-readable, for CI)' };
