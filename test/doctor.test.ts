@@ -8,8 +8,8 @@ import yaml from 'js-yaml';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT } from './support/paths.js';
-import { startPostgres, type LocalPostgres } from './support/postgres.js';
-import { PASSWORD, PREFLIGHT_CASES, USER, caseConnection, setUpDatabases } from './support/preflight-cases.js';
+import type { LocalPostgres } from './support/postgres.js';
+import { PASSWORD, PREFLIGHT_CASES, USER, caseConnection, startCaseServer } from './support/preflight-cases.js';
 import { externalValues } from './support/preflight.js';
 import { parseCpu, parseMemoryGiB } from '../src/preflight/values-advice.js';
 
@@ -18,14 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'retool-chart-doctor-'));
 let counter = 0;
 
 test.before(async () => {
-  try {
-    pg = await startPostgres();
-    setUpDatabases(pg);
-  } catch (error) {
-    // uvu reports a failing hook only as skipped tests: say why.
-    console.error(`cannot start the local PostgreSQL server: ${(error as Error).stack}`);
-    throw error;
-  }
+  pg = await startCaseServer();
 });
 test.after(() => {
   pg?.stop();

@@ -2,21 +2,14 @@
 // PostgreSQL server (started here, on 127.0.0.1, with a temp data directory).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startPostgres, freePort, type LocalPostgres } from './support/postgres.js';
-import { PASSWORD, PREFLIGHT_CASES, USER, caseConnection, setUpDatabases } from './support/preflight-cases.js';
+import { freePort, type LocalPostgres } from './support/postgres.js';
+import { PASSWORD, PREFLIGHT_CASES, USER, caseConnection, startCaseServer } from './support/preflight-cases.js';
 import { externalValues, renderPreflight, runPreflightPod } from './support/preflight.js';
 
 let pg: LocalPostgres;
 
 test.before(async () => {
-  try {
-    pg = await startPostgres();
-    setUpDatabases(pg);
-  } catch (error) {
-    // uvu reports a failing hook only as skipped tests: say why.
-    console.error(`cannot start the local PostgreSQL server: ${(error as Error).stack}`);
-    throw error;
-  }
+  pg = await startCaseServer();
 });
 
 test.after(() => pg?.stop());

@@ -1,3 +1,5 @@
+import { editDistance } from '../edit-distance.js';
+
 export interface ArgSpec {
   booleans?: string[];
   strings?: string[];
@@ -49,14 +51,3 @@ function suggestion(arg: string, spec: ArgSpec): string {
   return `; did you mean --${best.name}?`;
 }
 
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}

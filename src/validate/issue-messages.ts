@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
+import { editDistance } from '../edit-distance.js';
 
 /**
  * The reason a cross-field rule (an `allOf` entry with `if`) gives when it is broken: its `description`,
@@ -141,17 +142,6 @@ function closest(key: string, allowed: string[]): string | undefined {
   return best?.name;
 }
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
 
 /** `deref`, leaving the node as it is when its $ref cannot be resolved. */
 export function derefAll(root: JsonSchema, node: JsonSchema): JsonSchema {

@@ -1,4 +1,4 @@
-import { freePort, type LocalPostgres } from './postgres.js';
+import { freePort, startPostgres, type LocalPostgres } from './postgres.js';
 
 /** The databases the preflight cases run against, created on one local server. */
 export const USER = 'retool';
@@ -72,4 +72,17 @@ export const PREFLIGHT_CASES: PreflightCase[] = [
 /** Connection settings of one case on this server. */
 export async function caseConnection(pg: LocalPostgres, c: PreflightCase) {
   return { host: pg.host, port: c.unreachable ? await freePort() : pg.port, name: c.database, user: USER, password: c.password };
+}
+
+/** A local PostgreSQL server with the case databases set up, for a test file's `before` hook. */
+export async function startCaseServer(): Promise<LocalPostgres> {
+  try {
+    const pg = await startPostgres();
+    setUpDatabases(pg);
+    return pg;
+  } catch (error) {
+    // uvu reports a failing hook only as skipped tests: say why.
+    console.error(`cannot start the local PostgreSQL server: ${(error as Error).stack}`);
+    throw error;
+  }
 }
