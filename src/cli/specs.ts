@@ -42,6 +42,12 @@ const VALUES_OPTIONS: OptionSpec[] = [
   { name: 'set-literal', value: 'KEY=VALUE', repeat: true, description: 'set one value as a literal string, as `helm --set-literal`' },
 ];
 
+/** Where a render lands: the options `render` and `diff` share with `helm template`. */
+const RENDER_TARGET_OPTIONS: OptionSpec[] = [
+  { name: 'namespace', short: 'n', value: 'NAMESPACE', description: 'namespace (default retool)' },
+  { name: 'release', value: 'NAME', description: 'release name (default retool)' },
+];
+
 const OUTPUT_JSON: OptionSpec = { name: 'output', value: 'FORMAT', choices: ['text', 'json'], description: 'text (default) or json (machine-readable, for CI)' };
 
 export const COMMAND_SPECS: CommandSpec[] = [
@@ -102,8 +108,7 @@ export const COMMAND_SPECS: CommandSpec[] = [
       ...VALUES_OPTIONS,
       { name: 'helm', value: 'MAJOR', choices: ['3', '4'], description: 'render with the bundled Helm of this major (default: HELM_BIN, then helm on PATH, then the bundled 4)' },
       { name: 'kube-version', value: 'VERSION', description: 'Kubernetes version to render for, e.g. 1.31.0' },
-      { name: 'namespace', short: 'n', value: 'NAMESPACE', description: 'namespace (default retool)' },
-      { name: 'release', value: 'NAME', description: 'release name (default retool)' },
+      ...RENDER_TARGET_OPTIONS,
     ],
     examples: ['retool-chart render -f values.yaml > manifests.yaml', 'retool-chart render -f values.yaml --helm 3 --kube-version 1.31.0'],
   },
@@ -154,8 +159,7 @@ export const COMMAND_SPECS: CommandSpec[] = [
       { name: 'from-chart', value: 'CHART', description: 'official (Retool\'s chart; needs --from-manifest) or retool-chart (default)' },
       { name: 'helm', value: 'MAJOR', choices: ['3', '4'], description: 'bundled Helm major to render with (default 4)' },
       { name: 'kube-version', value: 'VERSION', description: 'Kubernetes version to render for' },
-      { name: 'namespace', short: 'n', value: 'NAMESPACE', description: 'namespace (default retool)' },
-      { name: 'release', value: 'NAME', description: 'release name (default retool)' },
+      ...RENDER_TARGET_OPTIONS,
     ],
     examples: ['helm get manifest retool > current.yaml', 'retool-chart diff --from-chart official --from-manifest current.yaml -f retool.values.yaml --release retool'],
   },

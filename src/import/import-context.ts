@@ -1,5 +1,6 @@
 import { isObject } from '../schema/json-schema.js';
 import type { Capabilities, Capability } from './capabilities.js';
+import { valueAt } from '../validate/values-paths.js';
 
 /** An official key (or value) the import could not carry. */
 export interface Dropped {
@@ -51,12 +52,7 @@ export class ImportContext {
 
   /** The merged official value at `path`, without marking it used. */
   peek(path: string): unknown {
-    let cursor: unknown = this.official;
-    for (const segment of splitPath(path)) {
-      if (!isObject(cursor)) return undefined;
-      cursor = cursor[segment];
-    }
-    return cursor;
+    return valueAt(this.official, splitPath(path));
   }
 
   /** Marks every key under `path` used (a whole section handled at once). */
@@ -91,12 +87,7 @@ export class ImportContext {
 
   /** Our value at `path`, if the import set it. */
   get(path: string): unknown {
-    let cursor: unknown = this.values;
-    for (const segment of splitPath(path)) {
-      if (!isObject(cursor)) return undefined;
-      cursor = cursor[segment];
-    }
-    return cursor;
+    return valueAt(this.values, splitPath(path));
   }
 
   drop(path: string, reason: string, changesBehaviour = true): void {

@@ -2,6 +2,7 @@ import { isObject } from '../schema/json-schema.js';
 import { joinPath, type ImportContext } from './import-context.js';
 import { deepEqual, truthy } from './map-values.js';
 import { OFFICIAL_CHART_VERSION, OFFICIAL_DEFAULTS, OFFICIAL_OPTIONAL_KEYS } from './official-chart.js';
+import { valueAt } from '../validate/values-paths.js';
 
 /**
  * Why an official key the mapping does not read is left behind. `gate`: an official switch; while it is off the
@@ -112,14 +113,5 @@ function isOfficialKey(leaf: string[]): boolean {
 function leaves(tree: unknown, prefix: string[] = []): string[][] {
   if (!isObject(tree) || (Object.keys(tree).length === 0 && prefix.length)) return prefix.length ? [prefix] : [];
   return Object.entries(tree).flatMap(([key, value]) => leaves(value, [...prefix, key]));
-}
-
-function valueAt(tree: unknown, path: string[]): unknown {
-  let cursor = tree;
-  for (const segment of path) {
-    if (!isObject(cursor)) return undefined;
-    cursor = cursor[segment];
-  }
-  return cursor;
 }
 

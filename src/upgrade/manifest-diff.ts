@@ -1,4 +1,5 @@
 import { isObject } from '../schema/json-schema.js';
+import { valueAt } from '../validate/values-paths.js';
 
 /** One Kubernetes object of a rendered release. */
 export interface Manifest {
@@ -69,10 +70,10 @@ export function diffManifests(before: Manifest[], after: Manifest[]): UpgradeRep
     const fields = changedPaths(previous, object, 3);
     if (!fields.length) continue;
     const spec = (o: Manifest) => (o as Record<string, unknown>).spec;
-    const restartsPods = WORKLOADS.has(object.kind) && !equal(get(spec(previous), ['template']), get(spec(object), ['template']));
+    const restartsPods = WORKLOADS.has(object.kind) && !equal(valueAt(spec(previous), ['template']), valueAt(spec(object), ['template']));
     const refused = IMMUTABLE.filter((rule) => rule.kinds.includes(object.kind)).filter((rule) => {
-      const a = get(previous, rule.path);
-      const b = get(object, rule.path);
+      const a = valueAt(previous, rule.path);
+      const b = valueAt(object, rule.path);
       return rule.when ? rule.when(a, b) : !equal(a, b);
     }).map((rule) => rule.message);
     changes.push({ id, change: 'changed', fields, restartsPods, refused, risks: objectRisks(previous, object) });
@@ -92,9 +93,9 @@ function deletionRisks(object: Manifest): string[] {
   if (annotations['helm.sh/resource-policy'] === 'keep') return [];
   if (object.kind === 'PersistentVolumeClaim') return [`Helm deletes this claim and its volume's data (annotate it helm.sh/resource-policy=keep first to keep it)`];
   if (object.kind === 'StatefulSet') {
-    const templates = get(object, ['spec', 'volumeClaimTemplates']);
+    const templates = valueAt(object, ['spec', 'volumeClaimTemplates']);
     if (Array.isArray(templates) && templates.length) {
-      const claims = templates.map((t) => `${String(get(t, ['metadata', 'name']))}-${object.metadata.name}-0`);
+      const claims = templates.map((t) => `${String(valueAt(t, ['metadata', 'name']))}-${object.metadata.name}-0`);
       return [`its volumes (${claims.join(', ')}) are kept by Kubernetes but nothing uses them any more: move the data before the upgrade`];
     }
   }
@@ -113,7 +114,7 @@ function objectRisks(before: Manifest, after: Manifest): string[] {
       risks.push(b?.['encryption-key'] ? 'encryption-key changes: credentials stored in the database can no longer be decrypted' : 'encryption-key leaves this Secret: make sure its new source holds the same value');
     }
   }
-  if (before.kind === 'StatefulSet' && !equal(get(before, ['spec', 'volumeClaimTemplates']), get(after, ['spec', 'volumeClaimTemplates']))) {
+  if (before.kind === 'StatefulSet' && !equal(valueAt(before, ['spec', 'volumeClaimTemplates']), valueAt(after, ['spec', 'volumeClaimTemplates']))) {
     risks.push('the volumes of this StatefulSet would change: its data stays on the old claims');
   }
   return risks;
@@ -145,13 +146,13 @@ function retoolEnv(objects: Manifest[]): Map<string, string> {
   const env = new Map<string, string>();
   for (const object of objects) {
     if (object.kind !== 'Deployment') continue;
-    const containers = get(object, ['spec', 'template', 'spec', 'containers']);
+    const containers = valueAt(object, ['spec', 'template', 'spec', 'containers']);
     if (!Array.isArray(containers)) continue;
     const main = containers.find((c) => isObject(c) && (c.name === 'api' || c.name === 'main-backend'));
     if (!isObject(main) || !Array.isArray(main.env)) continue;
     for (const entry of main.env) {
       if (!isObject(entry)) continue;
-      const ref = get(entry, ['valueFrom', 'secretKeyRef']);
+      const ref = valueAt(entry, ['valueFrom', 'secretKeyRef']);
       env.set(String(entry.name), isObject(ref) ? `${String(ref.name)}/${String(ref.key)}` : String(entry.value ?? ''));
     }
   }
@@ -185,15 +186,6 @@ function changedPaths(a: unknown, b: unknown, depth: number, prefix = ''): strin
   if (depth === 0 || !isObject(a) || !isObject(b)) return [prefix || '(whole object)'];
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   return keys.flatMap((key) => changedPaths(a[key], b[key], depth - 1, prefix ? `${prefix}.${key}` : key));
-}
-
-function get(value: unknown, path: string[]): unknown {
-  let cursor = value;
-  for (const key of path) {
-    if (!isObject(cursor)) return undefined;
-    cursor = cursor[key];
-  }
-  return cursor;
 }
 
 function sameExcept(a: unknown, b: unknown, keys: string[]): boolean {

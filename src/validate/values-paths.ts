@@ -3,6 +3,16 @@ import { isObject } from '../schema/json-schema.js';
 /** A values path: keys, and numbers for list indices. */
 export type PathSegment = string | number;
 
+/** The value at a path of map keys, or undefined where the path leaves the maps. */
+export function valueAt(tree: unknown, path: readonly string[]): unknown {
+  let cursor = tree;
+  for (const segment of path) {
+    if (!isObject(cursor)) return undefined;
+    cursor = cursor[segment];
+  }
+  return cursor;
+}
+
 /** JSON pointer → segments; list indices become numbers where the values hold a list. */
 export function instanceSegments(pointer: string, values: unknown): PathSegment[] {
   if (!pointer) return [];
