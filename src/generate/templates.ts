@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import type { ChartModel } from '../model/chart-model.js';
 import type { ChartMetadata } from './chart-metadata.js';
-import { clientsOf } from '../model/topology.js';
+import { clientsOf, PREFLIGHT_NAME } from '../model/topology.js';
 import { preflightScriptContext } from '../preflight/script-context.js';
 
 /** Rendered once per component instead of once. */
@@ -22,9 +22,11 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   // Free text placed into YAML: a JSON string is a valid YAML double-quoted scalar.
   hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
+  // Model data as a Go template expression (`dict` / `list` / literals), so that templates get it without parsing.
+  hbs.registerHelper('go', (value: unknown) => goLiteral(value));
   // Runtime tables for Go templates: each entry without its documentation (source notes, costs).
-  hbs.registerHelper('runtimeJson', (table: Record<string, Record<string, unknown>>) =>
-    JSON.stringify(Object.fromEntries(Object.entries(table).map(([key, { source: _s, costs: _c, ...rest }]) => [key, rest]))));
+  hbs.registerHelper('runtime', (table: Record<string, Record<string, unknown>>) =>
+    Object.fromEntries(Object.entries(table).map(([key, { source: _s, costs: _c, ...rest }]) => [key, rest])));
   hbs.registerHelper('join', (list: unknown[], separator: string) => list.join(separator));
   // A multi-line text as the body of a YAML block scalar, indented by `width` spaces.
   hbs.registerHelper('indent', (text: string, width: number) => text.trimEnd().split('\n').map((l) => `${' '.repeat(width)}${l}`).join('\n'));
@@ -34,9 +36,12 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     components: model.components,
     temporalServices: model.temporalServices,
     podSecurityPresets: model.podSecurityPresets,
-    temporalFrontend: model.temporalServices.find((s) => s.frontend),
+    temporal: model.temporal,
     temporalClients: clientsOf(model.components, 'temporal'),
+    preflightName: PREFLIGHT_NAME,
     ingress,
+    // The storage database (Retool's own): the first x-retool-database; local Temporal may share its server.
+    storageDatabase: model.databases[0],
     databases: model.databases.map((db) => ({ ...db, clients: clientsOf(model.components, db.edge) })),
     preflight: preflightScriptContext(),
     chartVersion: model.chartVersion,
@@ -57,6 +62,22 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     }
   }
   return out;
+}
+
+/**
+ * A JSON value as a Go template expression: maps become `(dict …)` with sorted keys, arrays `(list …)`,
+ * strings JSON-quoted (a valid Go string literal), numbers and booleans as they are.
+ */
+export function goLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'nil';
+  if (Array.isArray(value)) return `(list${value.map((v) => ` ${goLiteral(v)}`).join('')})`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+    return `(dict${entries.map(([k, v]) => ` ${JSON.stringify(k)} ${goLiteral(v)}`).join('')})`;
+  }
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new Error(`no Go template literal for ${typeof value}`);
 }
 
 /** Raw blocks leave a leading newline; files end with exactly one. */

@@ -2,7 +2,7 @@ import { lintSchema } from '../schema/lint.js';
 import { expandPodOptions, publishedSchema } from '../schema/normalize.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 import { schemaDefaults } from './defaults.js';
-import { buildDatabases, buildPodSecurityPresets, buildTemporalServices, buildTopology, type Component, type Database, type TemporalService } from './topology.js';
+import { buildDatabases, buildPodSecurityPresets, buildTemporalServices, buildTemporalTopology, buildTopology, type Component, type Database, type TemporalService, type TemporalTopology } from './topology.js';
 
 /** Everything every emitter reads; built once from the source schema. */
 export interface ChartModel {
@@ -15,6 +15,8 @@ export interface ChartModel {
   databases: Database[];
   /** Temporal server services of temporal.mode: local. */
   temporalServices: TemporalService[];
+  /** The frontend, the setup Job, the Web UI and the config of temporal.mode: local; the external default port. */
+  temporal: TemporalTopology;
   /** podSecurity preset name -> pod and container security baselines of Retool's containers. */
   podSecurityPresets: ReturnType<typeof buildPodSecurityPresets>;
   defaults: Record<string, unknown>;
@@ -32,11 +34,13 @@ export function buildChartModel(source: JsonSchema, options: ModelOptions): Char
   const schema = expandPodOptions(source);
   lintSchema(schema, options.schemaFile);
   const defaults = schemaDefaults(schema) as Record<string, unknown>;
+  const temporalServices = buildTemporalServices(schema);
   return {
     schema,
     published: publishedSchema(schema),
     components: buildTopology(schema),
-    temporalServices: buildTemporalServices(schema),
+    temporalServices,
+    temporal: buildTemporalTopology(schema, temporalServices),
     podSecurityPresets: buildPodSecurityPresets(schema),
     databases: buildDatabases(schema),
     defaults,

@@ -34,7 +34,7 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
   }));
   const databases = model.databases.map((db) => {
     const v = values[db.key] ?? {};
-    if (v.mode === 'embedded') return { key: db.key, mode: 'embedded', endpoint: `${db.name}:5432/${db.database}`, inRelease: true };
+    if (v.mode === 'embedded') return { key: db.key, mode: 'embedded', endpoint: `${db.name}:${db.port}/${db.database}`, inRelease: true };
     if (v.mode === 'external') return { key: db.key, mode: 'external', endpoint: `${v.external.host}:${v.external.port}/${v.external.name}${v.external.ssl ? ' (SSL)' : ''}`, inRelease: false };
     return { key: db.key, mode: String(v.mode ?? 'disabled'), inRelease: false };
   });
@@ -59,7 +59,7 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
     for (const db of c.databases) {
       const d = databases.find((x) => x.key === db.key)!;
       if (d.mode === 'disabled') continue;
-      edges.push({ from: c.name, to: d.inRelease ? db.name : externalDatabase(db.key, values[db.key].external), port: d.inRelease ? 5432 : Number(values[db.key].external.port) });
+      edges.push({ from: c.name, to: d.inRelease ? db.name : externalDatabase(db.key, values[db.key].external), port: d.inRelease ? db.port : Number(values[db.key].external.port) });
     }
     if (c.talksTo.temporal) edges.push({ from: c.name, to: temporalTarget, port: temporalPort, note: temporal.tls ? 'mTLS' : undefined });
     if (c.talksTo.resources) edges.push({ from: c.name, to: RESOURCES });
@@ -78,7 +78,7 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
       }
     }
     for (const service of model.temporalServices) {
-      edges.push({ from: service.name, to: store, port: persistence.database === 'external' ? Number(persistence.external.port) : databases[0].inRelease ? 5432 : Number(values.database.external.port) });
+      edges.push({ from: service.name, to: store, port: persistence.database === 'external' ? Number(persistence.external.port) : databases[0].inRelease ? model.databases[0].port : Number(values.database.external.port) });
     }
   }
   return {

@@ -17,6 +17,8 @@ export interface Component {
   args: string[];
   replicable: boolean;
   enabledBy?: string;
+  /** The Go condition that renders it (`.Values.<enabledBy>`); absent: always rendered. */
+  condition?: string;
   ingress: boolean;
   probe: { path: string; port: string };
   /** Env the chart sets by default: the image's, the component's tuning, the ports' listen env; sorted. */
@@ -25,7 +27,7 @@ export interface Component {
   writable: Array<{ name: string; path: string }>;
   urlEnv?: string;
   /** Components it has an edge to that publish a URL: it is told each URL (their urlEnv). */
-  discovers: Array<{ key: string; name: string; urlEnv: string; port: number; enabledBy?: string }>;
+  discovers: Array<{ key: string; name: string; urlEnv: string; port: number; enabledBy?: string; condition?: string }>;
   /** Its SERVICE_TYPE includes DB_CONNECTOR, so the Java database connector applies (javaDbConnector value). */
   javaDbConnector?: NonNullable<ImageAnnotation['javaDbConnector']>;
   /** Sandbox modes of a sandboxed component (its `sandbox` value). */
@@ -50,12 +52,22 @@ export interface Component {
 export interface Database extends DatabaseAnnotation {
   /** Top-level values key (database, retoolDatabase). */
   key: string;
+  /** The port the embedded server listens on and its Service exposes. */
+  port: number;
 }
+
+/** The port of the postgres image's server (the embedded databases and the Temporal database default). */
+export const POSTGRES_PORT = 5432;
 
 export function buildDatabases(schema: JsonSchema): Database[] {
   return Object.entries(schema.properties ?? {})
     .filter(([, node]) => node['x-retool-database'])
-    .map(([key, node]) => ({ key, ...node['x-retool-database']! }));
+    .map(([key, node]) => ({ key, ...node['x-retool-database']!, port: POSTGRES_PORT }));
+}
+
+/** The Go condition under which something switched on by the boolean value at `enabledBy` is rendered. */
+export function goCondition(enabledBy: string | undefined): string | undefined {
+  return enabledBy === undefined ? undefined : `.Values.${enabledBy}`;
 }
 
 const BACKEND_IMAGE = 'backend';
@@ -86,6 +98,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
       args: image.args ?? [],
       replicable: a.replicable,
       enabledBy: a.enabledBy,
+      condition: goCondition(a.enabledBy),
       ingress: a.ingress === true,
       probe: a.probe,
       env: Object.entries(env).sort(([x], [y]) => x.localeCompare(y)).map(([name, value]) => ({ name, value })),
@@ -95,7 +108,8 @@ export function buildTopology(schema: JsonSchema): Component[] {
       discovers: a.edges.filter((edge) => a.image === BACKEND_IMAGE && byKey.get(edge)?.urlEnv).map((target) => {
         const t = byKey.get(target)!;
         // A target switched on by the same value as this component needs no condition of its own.
-        return { key: target, name: t.name, urlEnv: t.urlEnv!, port: t.ports[0].port, enabledBy: t.enabledBy === a.enabledBy ? undefined : t.enabledBy };
+        const enabledBy = t.enabledBy === a.enabledBy ? undefined : t.enabledBy;
+        return { key: target, name: t.name, urlEnv: t.urlEnv!, port: t.ports[0].port, enabledBy, condition: goCondition(enabledBy) };
       }),
       javaDbConnector: image.javaDbConnector && (a.serviceType ?? []).includes(image.javaDbConnector.before) ? image.javaDbConnector : undefined,
       sandboxModes: a.sandboxed ? schema.properties?.components?.properties?.[key]?.properties?.sandbox?.['x-retool-sandbox'] ?? {} : undefined,
@@ -148,3 +162,31 @@ export function buildTemporalServices(schema: JsonSchema): TemporalService[] {
       return { key, ...a, frontend: a.service === 'frontend' };
     });
 }
+
+/**
+ * The names and ports of Temporal's pieces the chart runs besides the services (temporal.mode: local), and the
+ * port a Temporal cluster outside the release is reached on by default: every template reads them from here.
+ */
+export interface TemporalTopology {
+  /** The service Retool's containers, the setup Job, the Web UI and the other services dial. */
+  frontend: TemporalService;
+  /** Resource-name suffix and component label of the Job that creates and migrates the databases. */
+  setup: string;
+  /** The ConfigMap holding the server configuration (suffix). */
+  config: string;
+  /** Temporal Web UI (temporal.local.web.enabled): name and HTTP port. */
+  web: { name: string; port: number };
+  /** temporal.external.port's default: the frontend port of Retool-managed Temporal and of external clusters. */
+  externalPort: number;
+}
+
+export function buildTemporalTopology(schema: JsonSchema, services: TemporalService[]): TemporalTopology {
+  const frontend = services.find((s) => s.frontend);
+  if (!frontend) throw new Error('the schema declares no Temporal frontend service (x-retool-temporal-service with service: frontend)');
+  const externalPort = schema.properties?.temporal?.properties?.external?.properties?.port?.default;
+  if (typeof externalPort !== 'number') throw new Error('temporal.external.port has no numeric default in the schema');
+  return { frontend, setup: 'temporal-setup', config: 'temporal-config', web: { name: 'temporal-web', port: 8080 }, externalPort };
+}
+
+/** The helm test Pod's name suffix and component label. */
+export const PREFLIGHT_NAME = 'preflight';

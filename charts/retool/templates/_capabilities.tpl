@@ -3,16 +3,16 @@
 {{- /*
 retool.apiVersions: for each kind the chart renders outside the core group, the API versions it may use,
 preferred first. Only versions that are GA in every supported Kubernetes release (Chart.yaml kubeVersion)
-are listed, so nothing deprecated or removed can be picked.
+are listed, so nothing deprecated or removed can be picked. Fills .out: kind -> list.
 */ -}}
 {{- define "retool.apiVersions" -}}
-Deployment: [apps/v1]
-StatefulSet: [apps/v1]
-Job: [batch/v1]
-PodDisruptionBudget: [policy/v1]
-HorizontalPodAutoscaler: [autoscaling/v2]
-NetworkPolicy: [networking.k8s.io/v1]
-Ingress: [networking.k8s.io/v1]
+{{- $_ := set .out "Deployment" (list "apps/v1") -}}
+{{- $_ = set .out "StatefulSet" (list "apps/v1") -}}
+{{- $_ = set .out "Job" (list "batch/v1") -}}
+{{- $_ = set .out "PodDisruptionBudget" (list "policy/v1") -}}
+{{- $_ = set .out "HorizontalPodAutoscaler" (list "autoscaling/v2") -}}
+{{- $_ = set .out "NetworkPolicy" (list "networking.k8s.io/v1") -}}
+{{- $_ = set .out "Ingress" (list "networking.k8s.io/v1") -}}
 {{- end -}}
 
 {{- /*
@@ -22,7 +22,9 @@ Usage: apiVersion: {{ include "retool.apiVersion" (dict "root" $ "kind" "PodDisr
 */ -}}
 {{- define "retool.apiVersion" -}}
 {{- $root := .root -}}
-{{- $candidates := index (include "retool.apiVersions" . | fromYaml) .kind -}}
+{{- $all := dict -}}
+{{- include "retool.apiVersions" (dict "out" $all) -}}
+{{- $candidates := index $all .kind -}}
 {{- $found := "" -}}
 {{- range $candidates -}}
 {{- if and (not $found) ($root.Capabilities.APIVersions.Has .) -}}

@@ -43,42 +43,36 @@ retool.networkPolicy.cidrPeers: ipBlock peers from a list of CIDRs.
 
 {{- /*
 retool.networkPolicy.databaseEgress: egress rule (a YAML list, maybe empty) to one database: the embedded
-server's pods, or the external host (a literal IPv4 address becomes a /32, a host name falls back to
-networkPolicy.databaseCIDRs).
-Usage: (dict "root" $ "values" "database")
+server's pods (.name, its component label, on .port), or the external host (a literal IPv4 address becomes a
+/32, a host name falls back to networkPolicy.databaseCIDRs).
+Usage: (dict "root" $ "values" .Values.database "name" "storage-postgresql" "port" $port)   (name and port: model data)
 */ -}}
 {{- define "retool.networkPolicy.databaseEgress" -}}
-{{- $values := index .root.Values .values -}}
-{{- if eq $values.mode "embedded" -}}
-{{- $c := include "retool.database.connection" . | fromJson -}}
-{{- range $db := include "retool.databases" .root | fromYamlArray }}
-{{- if eq $db.values $.values }}
+{{- if eq .values.mode "embedded" }}
 - to:
     - podSelector:
         matchLabels:
-          {{- include "retool.selectorLabels" (dict "root" $.root "component" $db.name) | nindent 10 }}
+          {{- include "retool.selectorLabels" (dict "root" .root "component" .name) | nindent 10 }}
   ports:
-    - { port: 5432, protocol: TCP }
-{{- end }}
-{{- end }}
-{{- else if eq $values.mode "external" -}}
-{{- include "retool.networkPolicy.externalDatabaseEgress" (dict "root" .root "host" $values.external.host "port" $values.external.port) -}}
+    - { port: {{ .port }}, protocol: TCP }
+{{- else if eq .values.mode "external" -}}
+{{- include "retool.networkPolicy.externalDatabaseEgress" (dict "root" .root "host" .values.external.host "port" .values.external.port) -}}
 {{- end -}}
 {{- end -}}
 
 {{- /*
-retool.networkPolicy.temporalEgress: egress rule to the Temporal frontend (external or Retool-managed).
+retool.networkPolicy.temporalEgress: egress rule to the Temporal frontend: the in-release temporal-frontend
+(local), or temporal.networkPolicy.temporalCIDRs on the external port (external; Retool-managed: 7233).
 */ -}}
 {{- define "retool.networkPolicy.temporalEgress" -}}
 {{- $t := .Values.temporal -}}
-{{- if eq $t.mode "local" -}}
-{{- $frontend := include "retool.temporal.frontend" . | fromJson }}
+{{- if eq $t.mode "local" }}
 - to:
     - podSelector:
         matchLabels:
           {{- include "retool.selectorLabels" (dict "root" . "component" "temporal-frontend") | nindent 10 }}
   ports:
-    - { port: {{ $frontend.port }}, protocol: TCP }
+    - { port: 7233, protocol: TCP }
 {{- else -}}
 {{- $port := ternary (int $t.external.port) 7233 (eq $t.mode "external") }}
 - to:
@@ -94,7 +88,7 @@ retool.networkPolicy.temporalDatabaseEgress: egress rule to the PostgreSQL serve
 {{- define "retool.networkPolicy.temporalDatabaseEgress" -}}
 {{- $p := .Values.temporal.local.persistence -}}
 {{- if eq $p.database "storage" -}}
-{{- include "retool.networkPolicy.databaseEgress" (dict "root" . "values" "database") -}}
+{{- include "retool.networkPolicy.databaseEgress" (dict "root" . "values" .Values.database "name" "storage-postgresql" "port" 5432) -}}
 {{- else -}}
 {{- include "retool.networkPolicy.externalDatabaseEgress" (dict "root" . "host" $p.external.host "port" $p.external.port) -}}
 {{- end -}}
@@ -103,7 +97,7 @@ retool.networkPolicy.temporalDatabaseEgress: egress rule to the PostgreSQL serve
 {{- /*
 retool.networkPolicy.externalDatabaseEgress: egress rule to a PostgreSQL server outside the cluster: a literal
 IPv4 host becomes a /32; a host name (which a NetworkPolicy cannot express) falls back to networkPolicy.databaseCIDRs.
-Usage: (dict "root" $ "host" "db.example.com" "port" 5432)
+Usage: (dict "root" $ "host" "db.example.com" "port" $values.external.port)
 */ -}}
 {{- define "retool.networkPolicy.externalDatabaseEgress" -}}
 {{- $cidrs := .root.Values.networkPolicy.databaseCIDRs -}}
