@@ -38,6 +38,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     podSecurityPresets: model.podSecurityPresets,
     temporal: model.temporal,
     temporalClients: clientsOf(model.components, 'temporal'),
+    // Who reaches the storage database's server when local Temporal keeps its databases there.
+    temporalDatabaseClients: [...model.temporalServices.map((s) => s.name), model.temporal.setup],
     preflightName: PREFLIGHT_NAME,
     ingress,
     // The storage database (Retool's own): the first x-retool-database; local Temporal may share its server.
