@@ -4,16 +4,21 @@ import Handlebars from 'handlebars';
 import type { ChartModel } from '../model/chart-model.js';
 import type { ChartMetadata } from './chart-metadata.js';
 import { clientsOf, PREFLIGHT_NAME } from '../model/topology.js';
+import { componentWorkload, postgresWorkload, temporalServiceWorkload, temporalWebWorkload, type WorkloadData } from '../model/workloads.js';
 import { preflightScriptContext } from '../preflight/script-context.js';
 
+/** Handlebars partials (the workload skeleton), registered by file name and not emitted. */
+const PARTIALS_DIR = 'partials';
 /** Rendered once per component instead of once. */
 const PER_COMPONENT_TEMPLATE = 'templates/component.yaml.hbs';
 /** Rendered once per Temporal service of temporal.mode: local. */
 const PER_TEMPORAL_SERVICE_TEMPLATE = 'templates/temporal-service.yaml.hbs';
 
 /**
- * Renders chart-templates/**\/*.hbs. Handlebars decides which files and blocks exist from the model; the Go
- * template text that Helm evaluates passes through as raw blocks or `\{{` escapes.
+ * Renders chart-templates/**\/*.hbs: model -> template data -> plain Helm. Handlebars reads only the chart model;
+ * it decides which files and blocks exist and writes the model's facts (names, ports, guards as Go conditions,
+ * presets as Go dict literals) into the Go text literally. The Go template text that Helm evaluates passes
+ * through as raw blocks or `\{{` escapes and keeps only the logic that values decide.
  * Returns chart-relative path -> content.
  */
 export function emitTemplates(model: ChartModel, templatesDir: string, chart: ChartMetadata): Map<string, string> {
@@ -28,6 +33,10 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
   hbs.registerHelper('runtime', (table: Record<string, Record<string, unknown>>) =>
     Object.fromEntries(Object.entries(table).map(([key, { source: _s, costs: _c, ...rest }]) => [key, rest])));
   hbs.registerHelper('join', (list: unknown[], separator: string) => list.join(separator));
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('add', (a: number, b: number) => a + b);
+  // A small map as one YAML flow line (`httpGet: { path: /api/checkHealth, port: http }`): probe handlers.
+  hbs.registerHelper('flow', (value: Record<string, unknown>) => flowYaml(value));
   // A multi-line text as the body of a YAML block scalar, indented by `width` spaces.
   hbs.registerHelper('indent', (text: string, width: number) => text.trimEnd().split('\n').map((l) => `${' '.repeat(width)}${l}`).join('\n'));
   const ingress = model.components.find((c) => c.ingress);
@@ -44,7 +53,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     ingress,
     // The storage database (Retool's own): the first x-retool-database; local Temporal may share its server.
     storageDatabase: model.databases[0],
-    databases: model.databases.map((db) => ({ ...db, clients: clientsOf(model.components, db.edge) })),
+    databases: model.databases.map((db) => ({ ...db, clients: clientsOf(model.components, db.edge), workload: workloadData(postgresWorkload(db)) })),
+    temporalWeb: workloadData(temporalWebWorkload(model.temporal)),
     preflight: preflightScriptContext(),
     chartVersion: model.chartVersion,
     appVersion: model.appVersion,
@@ -52,13 +62,19 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
   };
 
   const out = new Map<string, string>();
-  for (const file of listFiles(templatesDir).filter((f) => f.endsWith('.hbs'))) {
+  const files = listFiles(templatesDir).filter((f) => f.endsWith('.hbs'));
+  for (const file of files) {
     const source = relative(templatesDir, file).split('\\').join('/');
+    if (source.startsWith(`${PARTIALS_DIR}/`)) hbs.registerPartial(source.slice(PARTIALS_DIR.length + 1).replace(/\.hbs$/, ''), readFileSync(file, 'utf8'));
+  }
+  for (const file of files) {
+    const source = relative(templatesDir, file).split('\\').join('/');
+    if (source.startsWith(`${PARTIALS_DIR}/`)) continue;
     const render = hbs.compile(readFileSync(file, 'utf8'), { noEscape: true, strict: true });
     if (source === PER_COMPONENT_TEMPLATE) {
-      for (const component of model.components) out.set(`templates/${component.name}.yaml`, tidy(render({ ...context, component })));
+      for (const component of model.components) out.set(`templates/${component.name}.yaml`, tidy(render({ ...context, component, workload: workloadData(componentWorkload(component)) })));
     } else if (source === PER_TEMPORAL_SERVICE_TEMPLATE) {
-      for (const service of model.temporalServices) out.set(`templates/${service.name}.yaml`, tidy(render({ ...context, service })));
+      for (const service of model.temporalServices) out.set(`templates/${service.name}.yaml`, tidy(render({ ...context, service, workload: workloadData(temporalServiceWorkload(service, model.temporal)) })));
     } else {
       out.set(source.replace(/\.hbs$/, ''), tidy(render(context)));
     }
@@ -80,6 +96,36 @@ export function goLiteral(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   throw new Error(`no Go template literal for ${typeof value}`);
+}
+
+/** Every optional field present (Handlebars runs in strict mode): absent ones false, an absent override nil. */
+function workloadData(w: WorkloadData): Record<string, unknown> {
+  return {
+    replicas: {}, podAnnotations: 'dict', fixedPodMetadata: false, restartPolicy: false, hostUsers: false, podSecurityNote: false,
+    extraInitContainers: false, extraContainers: false, initContainersInclude: false, volumesVar: false, volumesInclude: false, claim: false,
+    ...w,
+    replicas: { autoscaled: false, fixed: false, recreate: false, note: false, expression: false, ...w.replicas },
+    volumes: w.volumes.map((v) => ({ emptyDir: false, configMap: false, ...v, ...(v.configMap ? { configMap: { items: false, ...v.configMap } } : {}) })),
+    initContainers: w.initContainers.map(containerData),
+    containers: w.containers.map(containerData),
+  };
+}
+
+function containerData(c: WorkloadData['containers'][number]): Record<string, unknown> {
+  return {
+    args: false, command: false, script: false, envFrom: false, probeNote: false, mountsVar: false,
+    ...c,
+    security: { override: 'nil', ...c.security },
+    probes: c.probes.map((p) => ({ initialDelaySeconds: false, failureThreshold: false, ...p })),
+    mounts: c.mounts.map((m) => ({ readOnly: false, comment: [], condition: false, ...m })),
+  };
+}
+
+/** `{ key: { k: v, … } }` as `key: { k: v, … }`; strings plain when YAML reads them back as the same string. */
+export function flowYaml(value: Record<string, unknown>): string {
+  const scalar = (v: unknown): string => (typeof v === 'string' && /^[A-Za-z_\/][A-Za-z0-9_\/.-]*$/.test(v) && !/^(true|false|yes|no|on|off|null|y|n)$/i.test(v) ? v : JSON.stringify(v));
+  const node = (v: unknown): string => (Array.isArray(v) ? `[${v.map(node).join(', ')}]` : v !== null && typeof v === 'object' ? `{ ${Object.entries(v).map(([k, x]) => `${k}: ${node(x)}`).join(', ')} }` : scalar(v));
+  return Object.entries(value).map(([k, v]) => `${k}: ${node(v)}`).join('\n');
 }
 
 /** Raw blocks leave a leading newline; files end with exactly one. */

@@ -1,0 +1,214 @@
+import type { Component, Database, TemporalService, TemporalTopology } from './topology.js';
+
+/**
+ * What the one workload skeleton (chart-templates/partials/workload.hbs and pod-spec.hbs) writes for each
+ * Deployment, StatefulSet, Job and Pod the chart renders: object kind and name, replica policy, containers with
+ * their ports, probes and mounts. Facts known here are written into the templates literally; what values
+ * decide stays Go and is named here by the Go variable the calling template sets (`$env`, `$pod.resources`).
+ */
+export interface WorkloadData {
+  kind: 'Deployment' | 'StatefulSet' | 'Job' | 'Pod';
+  /** Resource-name suffix and app.kubernetes.io/component label. */
+  component: string;
+  /** Deployment replicas: `values` (components.<key>.replicas unless autoscaled), a fixed count, or a Go expression. */
+  replicas?: { autoscaled: true } | { fixed: number; recreate?: boolean; note?: string } | { expression: string };
+  /** Pod template annotations besides checksum/secret (a Go variable holding a map), e.g. a config checksum. */
+  podAnnotations?: string;
+  /** The pod template gets the chart's labels and checksum/secret only (no podLabels, podAnnotations). */
+  fixedPodMetadata?: boolean;
+  restartPolicy?: string;
+  /** The pod may run in a user namespace (a Go boolean `$hostUsers`, false for some sandbox modes). */
+  hostUsers?: boolean;
+  /** A comment above the pod's securityContext. */
+  podSecurityNote?: string;
+  /** Operator initContainers ($pod.initContainers), under this container baseline (a Go expression). */
+  extraInitContainers?: string;
+  /** Operator extraContainers ($pod.extraContainers) likewise. */
+  extraContainers?: string;
+  initContainers: ContainerData[];
+  /** Init containers the calling template writes itself (a Go include), after `initContainers`. */
+  initContainersInclude?: string;
+  containers: ContainerData[];
+  volumes: VolumeData[];
+  /** A Go variable holding more volumes (a list). */
+  volumesVar?: string;
+  /** A Go expression writing more volumes as a YAML list (an include). */
+  volumesInclude?: string;
+  /** StatefulSet: its persistent volume claim template (name, Go expression of its values). */
+  claim?: { name: string; values: string };
+}
+
+export interface ContainerData {
+  name: string;
+  /** images.<key>. */
+  image: string;
+  /** Container args (JSON flow list) from the image annotation. */
+  args?: string[];
+  /** One-line command (YAML flow list). */
+  command?: string[];
+  /** Name of an inline partial of the calling template that writes the `command:` block (shell scripts with values). */
+  script?: string;
+  ports: Array<{ name: string; port: number }>;
+  /** Go variable holding the env map (NAME -> {value | valueFrom}). */
+  env: string;
+  /** $pod.extraEnvFrom as envFrom. */
+  envFrom?: boolean;
+  probes: ProbeData[];
+  /** Written instead of probes: why there is none. */
+  probeNote?: string;
+  /** Go expression of the resources map. */
+  resources: string;
+  /** Go expressions: the baseline security context and the workload's override (may be absent). */
+  security: { baseline: string; override?: string };
+  mounts: MountData[];
+  /** A Go variable holding more mounts (a list). */
+  mountsVar?: string;
+}
+
+export interface ProbeData {
+  kind: 'readinessProbe' | 'livenessProbe' | 'startupProbe';
+  /** The handler: one of httpGet, tcpSocket, exec (written as one YAML flow line). */
+  handler: { httpGet: { path: string; port: string } } | { tcpSocket: { port: string } } | { exec: { command: string[] } };
+  initialDelaySeconds?: number;
+  periodSeconds: number;
+  timeoutSeconds: number;
+  failureThreshold?: number;
+}
+
+/** A volume mount; with `condition` (a Go expression) only when it holds. */
+export interface MountData { name: string; mountPath: string; readOnly?: boolean; comment?: string[]; condition?: string }
+export interface VolumeData { name: string; emptyDir?: true; configMap?: { name: string; items?: Array<{ key: string; path: string }> } }
+
+/**
+ * Retool's HTTP probes: readiness fails fast (traffic stops), liveness is lenient (restarts are costly),
+ * startup allows ten minutes for first boot (migrations) before liveness starts counting.
+ */
+export function retoolProbes(path: string, port: string): ProbeData[] {
+  const handler = { httpGet: { path, port } };
+  return [
+    { kind: 'readinessProbe', handler, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    { kind: 'livenessProbe', handler, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
+    { kind: 'startupProbe', handler, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 60 },
+  ];
+}
+
+const PRESET_SECURITY = { baseline: '$security.container', override: '$pod.containerSecurityContext' };
+const CHART_SECURITY = { baseline: '$security.container', override: '$pod.containerSecurityContext' };
+
+export function componentWorkload(c: Component): WorkloadData {
+  return {
+    kind: 'Deployment',
+    component: c.name,
+    replicas: c.replicable ? { autoscaled: true } : { fixed: 1, recreate: true, note: `${c.name} must never run twice: one pod, and the old one stops before the new one starts.` },
+    hostUsers: c.sandboxed,
+    // Operator containers get the preset's baseline even when a sandbox mode replaces the main container's.
+    extraInitContainers: '$preset.container',
+    extraContainers: '$preset.container',
+    initContainers: [],
+    containers: [{
+      name: c.name,
+      image: c.image,
+      args: c.args.length ? c.args : undefined,
+      ports: c.ports.map((p) => ({ name: p.name, port: p.port })),
+      env: '$env',
+      envFrom: true,
+      probes: retoolProbes(c.probe.path, c.probe.port),
+      resources: '$pod.resources',
+      security: PRESET_SECURITY,
+      mounts: [],
+      mountsVar: '$mounts',
+    }],
+    volumes: [],
+    volumesVar: '$volumes',
+  };
+}
+
+export function temporalServiceWorkload(s: TemporalService, t: TemporalTopology): WorkloadData {
+  const tcp: ProbeData[] = [
+    { kind: 'readinessProbe', handler: { tcpSocket: { port: 'grpc' } }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+    { kind: 'livenessProbe', handler: { tcpSocket: { port: 'grpc' } }, initialDelaySeconds: 60, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
+  ];
+  return {
+    kind: 'Deployment',
+    component: s.name,
+    replicas: { expression: 'int $values.replicas' },
+    podAnnotations: '$checksum',
+    initContainers: [],
+    initContainersInclude: '(include "retool.temporal.waitForSchema" (dict "root" $ "persistence" $p "security" $security))',
+    containers: [{
+      name: s.name,
+      image: 'temporalServer',
+      command: ['temporal-server', '--root', '/', '--config', '/etc/temporal/config', '--env', 'docker', 'start', '--service', s.service],
+      ports: [...(s.servesGrpc ? [{ name: 'grpc', port: s.grpcPort }] : []), { name: 'membership', port: s.membershipPort }],
+      env: '$env',
+      probes: s.servesGrpc ? tcp : [],
+      probeNote: s.servesGrpc ? undefined : `The ${s.service} service opens no gRPC listener of its own, so there is nothing to probe (${s.source}).`,
+      resources: '$pod.resources',
+      security: CHART_SECURITY,
+      mounts: [
+        { name: 'config', mountPath: '/etc/temporal/config', readOnly: true },
+        { name: 'tmp', mountPath: '/tmp' },
+        { name: 'db-ca', mountPath: '/etc/temporal/db-ca', readOnly: true, condition: '$p.caCert' },
+      ],
+    }],
+    volumes: [{ name: 'config', configMap: { name: '$configName', items: [{ key: 'docker.yaml', path: 'docker.yaml' }] } }, { name: 'tmp', emptyDir: true }],
+    volumesInclude: '(include "retool.temporal.dbCaVolume" $)',
+  };
+}
+
+export function temporalWebWorkload(t: TemporalTopology): WorkloadData {
+  return {
+    kind: 'Deployment',
+    component: t.web.name,
+    replicas: { fixed: 1 },
+    initContainers: [],
+    containers: [{
+      name: t.web.name,
+      image: 'temporalWeb',
+      ports: [{ name: 'http', port: t.web.port }],
+      env: '$env',
+      probes: [
+        { kind: 'readinessProbe', handler: { tcpSocket: { port: 'http' } }, periodSeconds: 10, timeoutSeconds: 5 },
+        { kind: 'livenessProbe', handler: { tcpSocket: { port: 'http' } }, initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 10 },
+      ],
+      resources: '$pod.resources',
+      security: CHART_SECURITY,
+      mounts: [
+        { name: 'tmp', mountPath: '/tmp' },
+        { name: 'config', mountPath: '/home/ui-server/config', comment: ["temporalio/ui 2.34's start script renders ./config/docker.yaml (under /home/ui-server) from", './config-template.yaml at every start, so that directory must be writable.'] },
+      ],
+    }],
+    volumes: [{ name: 'tmp', emptyDir: true }, { name: 'config', emptyDir: true }],
+  };
+}
+
+export function postgresWorkload(db: Database): WorkloadData {
+  const ready = { exec: { command: ['sh', '-c', 'pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB" -h 127.0.0.1'] } };
+  return {
+    kind: 'StatefulSet',
+    component: db.name,
+    fixedPodMetadata: true,
+    podSecurityNote: 'The postgres image runs under any UID whose data directory is writable (fsGroup makes it so).',
+    initContainers: [],
+    containers: [{
+      name: 'postgresql',
+      image: 'postgres',
+      ports: [{ name: 'postgresql', port: db.port }],
+      env: '$env',
+      probes: [
+        { kind: 'readinessProbe', handler: ready, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+        { kind: 'livenessProbe', handler: ready, initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
+      ],
+      resources: '$embedded.resources',
+      security: { baseline: '$security.container' },
+      mounts: [
+        { name: 'data', mountPath: '/var/lib/postgresql/data' },
+        { name: 'init', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
+        { name: 'run', mountPath: '/var/run/postgresql' },
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    }],
+    volumes: [{ name: 'init', configMap: { name: '$initName' } }, { name: 'run', emptyDir: true }, { name: 'tmp', emptyDir: true }],
+    claim: { name: 'data', values: '$embedded.storage' },
+  };
+}
