@@ -187,6 +187,7 @@ export function postgresWorkload(db: Database): WorkloadData {
   return {
     kind: 'StatefulSet',
     component: db.name,
+    replicas: { fixed: 1 },
     fixedPodMetadata: true,
     podSecurityNote: 'The postgres image runs under any UID whose data directory is writable (fsGroup makes it so).',
     initContainers: [],
