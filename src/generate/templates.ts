@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import type { ChartModel } from '../model/chart-model.js';
 import type { ChartMetadata } from './chart-metadata.js';
 import { clientsOf, PREFLIGHT_NAME } from '../model/topology.js';
-import { componentWorkload, postgresWorkload, temporalServiceWorkload, temporalWebWorkload, type WorkloadData } from '../model/workloads.js';
+import { componentWorkload, postgresWorkload, preflightWorkload, temporalServiceWorkload, temporalSetupWorkload, temporalWebWorkload, type WorkloadData } from '../model/workloads.js';
 import { preflightScriptContext } from '../preflight/script-context.js';
 
 /** Handlebars partials (the workload skeleton), registered by file name and not emitted. */
@@ -55,6 +55,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     storageDatabase: model.databases[0],
     databases: model.databases.map((db) => ({ ...db, clients: clientsOf(model.components, db.edge), workload: workloadData(postgresWorkload(db)) })),
     temporalWeb: workloadData(temporalWebWorkload(model.temporal)),
+    temporalSetup: workloadData(temporalSetupWorkload(model.temporal)),
+    preflightPod: workloadData(preflightWorkload(PREFLIGHT_NAME)),
     preflight: preflightScriptContext(),
     chartVersion: model.chartVersion,
     appVersion: model.appVersion,
@@ -102,8 +104,9 @@ export function goLiteral(value: unknown): string {
 function workloadData(w: WorkloadData): Record<string, unknown> {
   return {
     replicas: {}, podAnnotations: 'dict', fixedPodMetadata: false, restartPolicy: false, hostUsers: false, podSecurityNote: false,
-    extraInitContainers: false, extraContainers: false, initContainersInclude: false, volumesVar: false, volumesInclude: false, claim: false,
+    extraInitContainers: false, extraContainers: false, labelsOnlyPodMetadata: false, backoffLimit: false, annotations: false, volumesVar: false, volumesInclude: false, claim: false,
     ...w,
+    annotations: w.annotations ? w.annotations.map((a) => ({ comment: false, ...a })) : false,
     replicas: { autoscaled: false, fixed: false, recreate: false, note: false, expression: false, ...w.replicas },
     volumes: w.volumes.map((v) => ({ emptyDir: false, configMap: false, ...v, ...(v.configMap ? { configMap: { items: false, ...v.configMap } } : {}) })),
     initContainers: w.initContainers.map(containerData),
@@ -118,6 +121,7 @@ function containerData(c: WorkloadData['containers'][number]): Record<string, un
     security: { override: 'nil', ...c.security },
     probes: c.probes.map((p) => ({ initialDelaySeconds: false, failureThreshold: false, ...p })),
     mounts: c.mounts.map((m) => ({ readOnly: false, comment: [], condition: false, ...m })),
+    ports: c.ports,
   };
 }
 

@@ -16,6 +16,12 @@ export interface WorkloadData {
   podAnnotations?: string;
   /** The pod template gets the chart's labels and checksum/secret only (no podLabels, podAnnotations). */
   fixedPodMetadata?: boolean;
+  /** The pod template gets the chart's labels only (a Job's pod). */
+  labelsOnlyPodMetadata?: boolean;
+  /** Job: retries before it fails. */
+  backoffLimit?: number;
+  /** Pod: annotations of the object (helm hooks), each with an optional comment line. */
+  annotations?: Array<{ key: string; value: string; comment?: string }>;
   restartPolicy?: string;
   /** The pod may run in a user namespace (a Go boolean `$hostUsers`, false for some sandbox modes). */
   hostUsers?: boolean;
@@ -26,8 +32,6 @@ export interface WorkloadData {
   /** Operator extraContainers ($pod.extraContainers) likewise. */
   extraContainers?: string;
   initContainers: ContainerData[];
-  /** Init containers the calling template writes itself (a Go include), after `initContainers`. */
-  initContainersInclude?: string;
   containers: ContainerData[];
   volumes: VolumeData[];
   /** A Go variable holding more volumes (a list). */
@@ -83,6 +87,14 @@ export interface VolumeData { name: string; emptyDir?: true; configMap?: { name:
  * Retool's HTTP probes: readiness fails fast (traffic stops), liveness is lenient (restarts are costly),
  * startup allows ten minutes for first boot (migrations) before liveness starts counting.
  */
+const PRESET_SECURITY = { baseline: '$security.container', override: '$pod.containerSecurityContext' };
+const CHART_SECURITY = { baseline: '$security.container', override: '$pod.containerSecurityContext' };
+
+/** Container data with nothing but the required fields filled in. */
+function container(c: Pick<ContainerData, 'name' | 'image' | 'env' | 'resources'> & Partial<ContainerData>): ContainerData {
+  return { ports: [], probes: [], mounts: [], security: CHART_SECURITY, ...c };
+}
+
 export function retoolProbes(path: string, port: string): ProbeData[] {
   const handler = { httpGet: { path, port } };
   return [
@@ -92,8 +104,6 @@ export function retoolProbes(path: string, port: string): ProbeData[] {
   ];
 }
 
-const PRESET_SECURITY = { baseline: '$security.container', override: '$pod.containerSecurityContext' };
-const CHART_SECURITY = { baseline: '$security.container', override: '$pod.containerSecurityContext' };
 
 export function componentWorkload(c: Component): WorkloadData {
   return {
@@ -133,8 +143,7 @@ export function temporalServiceWorkload(s: TemporalService, t: TemporalTopology)
     component: s.name,
     replicas: { expression: 'int $values.replicas' },
     podAnnotations: '$checksum',
-    initContainers: [],
-    initContainersInclude: '(include "retool.temporal.waitForSchema" (dict "root" $ "persistence" $p "security" $security))',
+    initContainers: [waitForSchema()],
     containers: [{
       name: s.name,
       image: 'temporalServer',
@@ -211,5 +220,46 @@ export function postgresWorkload(db: Database): WorkloadData {
     }],
     volumes: [{ name: 'init', configMap: { name: '$initName' } }, { name: 'run', emptyDir: true }, { name: 'tmp', emptyDir: true }],
     claim: { name: 'data', values: '$embedded.storage' },
+  };
+}
+
+/** The init container of every Temporal server pod: waits until the setup Job has put the schema in place. */
+function waitForSchema(): ContainerData {
+  return container({ name: 'wait-for-schema', image: 'postgres', script: 'wait-for-schema', env: '$pgEnv', resources: '$waitResources', security: { baseline: '$security.container' } });
+}
+
+/** The Job of temporal.mode: local that creates Temporal's databases, migrates their schema and registers the namespace. */
+export function temporalSetupWorkload(t: TemporalTopology): WorkloadData {
+  return {
+    kind: 'Job',
+    component: t.setup,
+    backoffLimit: 20,
+    labelsOnlyPodMetadata: true,
+    restartPolicy: 'OnFailure',
+    initContainers: [
+      container({ name: 'wait-for-database', image: 'postgres', command: ['sh', '-c', `'until pg_isready -d postgres; do echo "waiting for $PGHOST:$PGPORT"; sleep 3; done'`], env: '$pgEnv', resources: '$resources' }),
+      container({ name: 'schema', image: 'temporalAdminTools', script: 'schema', env: '$schemaEnv', resources: '$resources', mounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'db-ca', mountPath: '/etc/temporal/db-ca', readOnly: true, condition: '$p.caCert' }] }),
+    ],
+    containers: [
+      container({ name: 'namespace', image: 'temporalAdminTools', script: 'namespace', env: '$namespaceEnv', resources: '$resources', mounts: [{ name: 'tmp', mountPath: '/tmp' }] }),
+    ],
+    volumes: [{ name: 'tmp', emptyDir: true }],
+    volumesInclude: '(include "retool.temporal.dbCaVolume" $)',
+  };
+}
+
+/** The helm test Pod: runs the preflight checks with the connection env Retool's containers get. */
+export function preflightWorkload(name: string): WorkloadData {
+  return {
+    kind: 'Pod',
+    component: name,
+    annotations: [
+      { key: 'helm.sh/hook', value: 'test' },
+      { key: 'helm.sh/hook-delete-policy', value: 'before-hook-creation', comment: 'Kept after a run so that `kubectl logs` shows the verdict; replaced by the next `helm test`.' },
+    ],
+    restartPolicy: 'Never',
+    initContainers: [],
+    containers: [container({ name, image: 'postgres', script: 'preflight', env: '$env', resources: '$resources', mounts: [{ name: 'tmp', mountPath: '/tmp' }] })],
+    volumes: [{ name: 'tmp', emptyDir: true }],
   };
 }

@@ -97,30 +97,6 @@ annotations: {{- toYaml $annotations | nindent 2 }}
 {{- end -}}
 
 {{- /*
-retool.probes: startup, readiness and liveness probes: an HTTP GET of .path on the named container port .port.
-Readiness fails fast (traffic stops), liveness is lenient (restarts are costly), startup allows ten
-minutes for first boot (migrations) before liveness starts counting.
-Usage: {{- include "retool.probes" (dict "path" "/api/checkHealth" "port" "http") | nindent 10 }}
-*/ -}}
-{{- define "retool.probes" -}}
-readinessProbe:
-  httpGet: { path: {{ .path }}, port: {{ .port }} }
-  periodSeconds: 10
-  timeoutSeconds: 5
-  failureThreshold: 3
-livenessProbe:
-  httpGet: { path: {{ .path }}, port: {{ .port }} }
-  periodSeconds: 30
-  timeoutSeconds: 10
-  failureThreshold: 5
-startupProbe:
-  httpGet: { path: {{ .path }}, port: {{ .port }} }
-  periodSeconds: 10
-  timeoutSeconds: 5
-  failureThreshold: 60
-{{- end -}}
-
-{{- /*
 retool.merge: sets in .out (a copy of the base) the keys of .override, key by key: nested maps merge,
 anything else (false and 0 included) replaces. Every map on the way is copied, so the base is never changed.
 Security contexts are built this way, as data, so a key can never appear twice.

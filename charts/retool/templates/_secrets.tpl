@@ -56,21 +56,9 @@ retool.secretGiven: "true" for a SecretValue that is set: a non-empty string or 
 {{- end -}}
 
 {{- /*
-retool.secretKeyRef: {name, key} (YAML) of one secret: .value is its SecretValue; a string (or nothing: a
-derived password) lives in the chart's Secret under .key, a {secretKeyRef} points at the user's Secret.
-Usage: secretKeyRef: {{- include "retool.secretKeyRef" (dict "root" $ "value" .Values.retool.licenseKey "key" "license-key") | nindent 2 }}
-*/ -}}
-{{- define "retool.secretKeyRef" -}}
-{{- if kindIs "map" .value -}}
-{{- toYaml (dict "name" .value.secretKeyRef.name "key" .value.secretKeyRef.key) -}}
-{{- else -}}
-{{- toYaml (dict "name" (include "retool.fullname" .root) "key" .key) -}}
-{{- end -}}
-{{- end -}}
-
-{{- /*
-retool.env.secret: sets env entry .name of the env map .env to read one secret (.value, .key as in
-retool.secretKeyRef) through valueFrom.secretKeyRef.
+retool.env.secret: sets env entry .name of the env map .env to read one secret through valueFrom.secretKeyRef:
+.value is its SecretValue; a string (or nothing: a derived password) lives in the chart's Secret under .key,
+a {secretKeyRef} points at the user's Secret.
 Usage: {{- include "retool.env.secret" (dict "root" $ "env" $env "name" "LICENSE_KEY" "value" .Values.retool.licenseKey "key" "license-key") }}
 */ -}}
 {{- define "retool.env.secret" -}}

@@ -74,54 +74,17 @@ Usage: {{- include "retool.temporal.dbCaVolume" . | nindent 8 }}   (empty withou
 {{- end -}}
 
 {{- /*
-retool.temporal.pgEnv: libpq env (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSSLMODE) for Temporal's PostgreSQL
-(.persistence as filled by retool.temporal.persistence), as a YAML env list; the password comes from its secretKeyRef.
-Usage: {{- include "retool.temporal.pgEnv" (dict "root" $ "persistence" $p) | nindent 12 }}
+retool.temporal.pgEnv: sets the libpq env (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSSLMODE, PGCONNECT_TIMEOUT)
+for Temporal's PostgreSQL (.persistence as filled by retool.temporal.persistence) in the env map .env; the
+password comes from its secretKeyRef.
+Usage: {{- include "retool.temporal.pgEnv" (dict "root" $ "env" $pgEnv "persistence" $p) }}
 */ -}}
 {{- define "retool.temporal.pgEnv" -}}
 {{- $p := .persistence -}}
-- name: PGHOST
-  value: {{ $p.host | quote }}
-- name: PGPORT
-  value: {{ $p.port | int | quote }}
-- name: PGUSER
-  value: {{ $p.user | quote }}
-- name: PGPASSWORD
-  valueFrom:
-    secretKeyRef:
-      {{- include "retool.secretKeyRef" (dict "root" .root "value" $p.password "key" $p.passwordKey) | nindent 6 }}
-- name: PGSSLMODE
-  value: {{ ternary "require" "disable" $p.ssl }}
-- name: PGCONNECT_TIMEOUT
-  value: "5"
-{{- end -}}
-
-{{- /*
-retool.temporal.waitForSchema: init container that blocks until both Temporal databases carry a schema
-newer than the empty 0.0 the schema Job starts from. It runs the postgres image (psql), so it only needs
-the database, not the Kubernetes API.
-Usage: {{- include "retool.temporal.waitForSchema" (dict "root" $ "persistence" $p "security" $security) | nindent 8 }}
-*/ -}}
-{{- define "retool.temporal.waitForSchema" -}}
-{{- $l := .root.Values.temporal.local.persistence -}}
-- name: wait-for-schema
-  image: {{ include "retool.image" (dict "root" .root "image" "postgres") }}
-  imagePullPolicy: {{ .root.Values.images.pullPolicy }}
-  command:
-    - sh
-    - -c
-    - |
-      for db in {{ $l.defaultDatabase }} {{ $l.visibilityDatabase }}; do
-        until [ "$(psql -d "$db" -tAc "SELECT curr_version FROM schema_version LIMIT 1" 2>/dev/null)" != "" ] &&
-              [ "$(psql -d "$db" -tAc "SELECT curr_version FROM schema_version LIMIT 1" 2>/dev/null)" != "0.0" ]; do
-          echo "waiting for the Temporal schema in $db"; sleep 5
-        done
-      done
-  env:
-    {{- include "retool.temporal.pgEnv" . | nindent 4 }}
-  resources:
-    requests: { cpu: 10m, memory: 32Mi }
-    limits: { cpu: 100m, memory: 64Mi }
-  securityContext:
-    {{- toYaml .security.container | nindent 4 }}
+{{- $_ := set .env "PGHOST" (dict "value" (toString $p.host)) -}}
+{{- $_ = set .env "PGPORT" (dict "value" (toString (int $p.port))) -}}
+{{- $_ = set .env "PGUSER" (dict "value" (toString $p.user)) -}}
+{{- include "retool.env.secret" (dict "root" .root "env" .env "name" "PGPASSWORD" "value" $p.password "key" $p.passwordKey) -}}
+{{- $_ = set .env "PGSSLMODE" (dict "value" (ternary "require" "disable" $p.ssl)) -}}
+{{- $_ = set .env "PGCONNECT_TIMEOUT" (dict "value" "5") -}}
 {{- end -}}
