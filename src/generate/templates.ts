@@ -100,7 +100,7 @@ export function goLiteral(value: unknown): string {
   throw new Error(`no Go template literal for ${typeof value}`);
 }
 
-/** Every optional field present (Handlebars runs in strict mode): absent ones false, an absent override nil. */
+/** Every optional field present (Handlebars runs in strict mode): absent ones false. */
 function workloadData(w: WorkloadData): Record<string, unknown> {
   return {
     replicas: {}, podAnnotations: 'dict', fixedPodMetadata: false, restartPolicy: false, hostUsers: false, podSecurityNote: false,
@@ -118,7 +118,7 @@ function containerData(c: WorkloadData['containers'][number]): Record<string, un
   return {
     args: false, command: false, script: false, envFrom: false, probeNote: false, mountsVar: false,
     ...c,
-    security: { override: 'nil', ...c.security },
+    security: { override: false, ...c.security },
     probes: c.probes.map((p) => ({ initialDelaySeconds: false, failureThreshold: false, ...p })),
     mounts: c.mounts.map((m) => ({ readOnly: false, comment: [], condition: false, ...m })),
     ports: c.ports,
