@@ -45,7 +45,7 @@ retool.networkPolicy.cidrPeers: ipBlock peers from a list of CIDRs.
 retool.networkPolicy.databaseEgress: egress rule (a YAML list, maybe empty) to one database: the embedded
 server's pods (.name, its component label, on .port), or the external host (a literal IPv4 address becomes a
 /32, a host name falls back to networkPolicy.databaseCIDRs).
-Usage: (dict "root" $ "values" .Values.database "name" "storage-postgresql" "port" $port)   (name and port: model data)
+Usage: (dict "root" $ "values" .Values.database "name" $serverName "port" $port)   (name and port: model data)
 */ -}}
 {{- define "retool.networkPolicy.databaseEgress" -}}
 {{- if eq .values.mode "embedded" }}
