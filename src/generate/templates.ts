@@ -103,8 +103,8 @@ export function goLiteral(value: unknown): string {
 /** Every optional field present (Handlebars runs in strict mode): absent ones false. */
 function workloadData(w: WorkloadData): Record<string, unknown> {
   return {
-    replicas: {}, podAnnotations: 'dict', fixedPodMetadata: false, restartPolicy: false, hostUsers: false, podSecurityNote: false,
-    extraInitContainers: false, extraContainers: false, labelsOnlyPodMetadata: false, backoffLimit: false, annotations: false, volumesVar: false, volumesInclude: false, claim: false,
+    podAnnotations: 'dict', fixedPodMetadata: false, restartPolicy: false, hostUsers: false, podSecurityNote: false,
+    extraInitContainers: false, extraContainers: false, labelsOnlyPodMetadata: false, backoffLimit: false, volumesVar: false, volumesInclude: false, claim: false,
     ...w,
     annotations: w.annotations ? w.annotations.map((a) => ({ comment: false, ...a })) : false,
     replicas: { autoscaled: false, fixed: false, recreate: false, note: false, expression: false, ...w.replicas },
@@ -121,7 +121,6 @@ function containerData(c: WorkloadData['containers'][number]): Record<string, un
     security: { override: false, ...c.security },
     probes: c.probes.map((p) => ({ initialDelaySeconds: false, failureThreshold: false, ...p })),
     mounts: c.mounts.map((m) => ({ readOnly: false, comment: [], condition: false, ...m })),
-    ports: c.ports,
   };
 }
 
