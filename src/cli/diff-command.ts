@@ -25,15 +25,15 @@ export async function diffCommand(argv: string[]): Promise<number> {
   if (manifest && fromValues.length) throw new Error('give either --from-manifest or --from-values, not both');
   if (fromChart === 'official' && !manifest) throw new Error('the official chart is not rendered here: pass its manifests, helm get manifest RELEASE > current.yaml, as --from-manifest current.yaml');
 
-  const before = manifest ? loadManifestFile(manifest) : render(args, fromValues, [], []);
-  const after = render(args, args.lists.values, args.lists.set, args.lists['set-string']);
+  const before = manifest ? loadManifestFile(manifest) : await render(args, fromValues, [], []);
+  const after = await render(args, args.lists.values, args.lists.set, args.lists['set-string']);
   const report = diffManifests(before, after);
   process.stdout.write(formatUpgradeReport(report));
   return report.safe ? 0 : EXIT_UNSAFE;
 }
 
-function render(args: ParsedArgs, files: string[], sets: string[], setStrings: string[]) {
-  const { issues } = checkValues({ ...args, lists: { ...args.lists, values: files, set: sets, 'set-string': setStrings } });
+async function render(args: ParsedArgs, files: string[], sets: string[], setStrings: string[]) {
+  const { issues } = await checkValues({ ...args, lists: { ...args.lists, values: files, set: sets, 'set-string': setStrings } });
   if (issues.length) throw new IssuesError(issues, `${issues.map(formatIssue).join('\n')}`);
   const text = renderChart({
     chartDir: CHART_PATH,

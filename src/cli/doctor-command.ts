@@ -25,7 +25,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     }
   })) as Record<string, Connection>;
 
-  const { values, issues } = checkValues(args);
+  const { values, issues } = await checkValues(args);
   if (issues.length) {
     if (json) process.stdout.write(`${JSON.stringify({ ok: false, issues, findings: [] }, null, 2)}\n`);
     else process.stderr.write(`${issues.map(formatIssue).join('\n')}\n${issues.length} error(s); fix the values first (retool-chart validate)\n`);

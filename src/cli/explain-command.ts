@@ -7,7 +7,7 @@ import { checkValues } from './values-args.js';
 /** `retool-chart explain -f values.yaml [--format text|mermaid|json]`: what the values deploy, from the chart model. */
 export async function explainCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, 'explain');
-  const { values, issues } = checkValues(args);
+  const { values, issues } = await checkValues(args);
   if (issues.length) {
     process.stderr.write(`${issues.map(formatIssue).join('\n')}\n${issues.length} error(s); nothing explained\n`);
     return 1;

@@ -10,7 +10,7 @@ import { CHART_PATH, checkValues } from './values-args.js';
 export async function renderCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, 'render');
   const major = args.strings.helm ? parseMajor(args.strings.helm) : undefined;
-  const { issues } = checkValues(args);
+  const { issues } = await checkValues(args);
   if (issues.length) {
     process.stderr.write(`${issues.map(formatIssue).join('\n')}\n${issues.length} error(s); nothing rendered\n`);
     return 1;

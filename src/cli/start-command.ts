@@ -15,7 +15,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   parseCommand(argv, 'start');
   if (await generateCommand(['--check']) !== 0) return 1;
   const args = parseArgs(['-f', join(PROJECT_ROOT, EXAMPLE)], VALUES_ARG_SPEC);
-  const { issues } = checkValues(args);
+  const { issues } = await checkValues(args);
   if (issues.length) {
     process.stderr.write(`${issues.map(formatIssue).join('\n')}\n`);
     return 1;

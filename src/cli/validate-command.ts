@@ -6,7 +6,7 @@ import { styleFor } from './style.js';
 /** `retool-chart validate -f a.yaml [-f b.yaml] [--set k=v] [--output json]`: every schema error as file:line:col  path  message. */
 export async function validateCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, 'validate');
-  const { issues } = checkValues(args);
+  const { issues } = await checkValues(args);
   if (args.strings.output === 'json') {
     // Issues as data (file, line, column, path, message), for CI annotations; stdout holds only the JSON.
     process.stdout.write(`${JSON.stringify({ valid: issues.length === 0, files: args.lists.values, issues }, null, 2)}\n`);

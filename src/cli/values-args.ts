@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../io/project.js';
-import { projectModel } from '../project-model.js';
-import { validateSources } from '../validate/validate-values.js';
+import { PROJECT_ROOT, SCHEMA_FILE } from '../io/project.js';
+import type { Issue } from '../issue.js';
+import { precompiledValidator } from '../validate/precompiled.js';
+import { loadSources, type SourceArguments } from '../validate/values-sources.js';
 import type { ArgSpec, ParsedArgs } from './args.js';
-import { CHART_DIR } from '../generate/chart-files.js';
+import { CHART_DIR } from '../generate/layout.js';
 
 /** The values options validate and render share, spelled as Helm spells them. */
 export const VALUES_ARG_SPEC: ArgSpec = {
@@ -12,12 +13,13 @@ export const VALUES_ARG_SPEC: ArgSpec = {
   aliases: { f: 'values', n: 'namespace' },
 };
 
-/** Validates the values files and --set overrides of a command line against the schema, as Helm would merge them. */
-export function checkValues(args: ParsedArgs) {
-  const model = projectModel();
-  return validateSources({
-    schema: model.schema,
-    defaults: model.defaults,
+/**
+ * Validates the values files and --set overrides of a command line against the schema, as Helm would merge them.
+ * Valid values are decided by the validator `generate` compiled ahead of time; only when it rejects them (or
+ * the schema changed since) is the chart model built and the schema compiled, to explain every problem.
+ */
+export async function checkValues(args: ParsedArgs): Promise<{ values: Record<string, unknown>; issues: Issue[] }> {
+  const sources: Omit<SourceArguments, 'defaults'> = {
     files: args.lists.values,
     sets: args.lists.set,
     setStrings: args.lists['set-string'],
@@ -25,7 +27,15 @@ export function checkValues(args: ParsedArgs) {
     setFiles: args.lists['set-file'],
     setLiterals: args.lists['set-literal'],
     defaultsFile: join(CHART_DIR, 'values.yaml'),
-  });
+  };
+  const precompiled = await precompiledValidator(SCHEMA_FILE);
+  if (precompiled) {
+    const { merged, issues } = loadSources({ ...sources, defaults: precompiled.defaults });
+    if (!issues.length && precompiled.isValid(merged.values)) return { values: merged.values, issues: [] };
+  }
+  const [{ projectModel }, { validateSources }] = await Promise.all([import('../project-model.js'), import('../validate/validate-values.js')]);
+  const model = projectModel();
+  return validateSources({ ...sources, schema: model.schema, defaults: model.defaults });
 }
 
 export const CHART_PATH = join(PROJECT_ROOT, CHART_DIR);

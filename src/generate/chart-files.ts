@@ -9,11 +9,10 @@ import { emitTemplates } from './templates.js';
 import { emitTypes } from './types.js';
 import { emitValuesSchema } from './values-schema.js';
 import { emitValuesYaml } from './values-yaml.js';
+import { CHART_DIR, TYPES_FILE } from './layout.js';
 
-/** Where generated files go, relative to the project root. */
-export const CHART_DIR = 'charts/retool';
-export const GENERATED_SRC_DIR = 'src/generated';
-export const TYPES_FILE = `${GENERATED_SRC_DIR}/values.ts`;
+/** Where generated files go (kept in layout.ts, which commands import without the emitters). */
+export { CHART_DIR, GENERATED_SRC_DIR, TYPES_FILE } from './layout.js';
 
 /**
  * Every generated file as project-relative path -> content. Pure: reads only the model and the

@@ -7,6 +7,8 @@ import { loadSchema } from '../schema/load.js';
 import { readProjectFiles } from '../io/project.js';
 import { CHART_DIR, GENERATED_SRC_DIR, chartTemplatesDir, generateFiles } from './chart-files.js';
 import { withCliReference } from './project-readme.js';
+import { VALUES_VALIDATOR_FILE, VALUES_VALIDATOR_TYPES_FILE } from './layout.js';
+import { emitValuesValidator } from './values-validator.js';
 
 export interface GenerateOptions {
   projectRoot: string;
@@ -24,6 +26,9 @@ export async function generate(options: GenerateOptions): Promise<{ model: Chart
     throw error;
   }
   const files = await generateFiles(model, chartTemplatesDir(options.projectRoot), readProjectFiles(options.projectRoot));
+  // Carries the digest of the schema file's bytes: validate trusts it only for the schema it was made from.
+  const validator = emitValuesValidator(model, readFileSync(options.schemaFile));
+  files.set(VALUES_VALIDATOR_FILE, validator.code).set(VALUES_VALIDATOR_TYPES_FILE, validator.types);
   // Only a source checkout has the README whose CLI reference is generated (not the npm package, not a copy).
   const readme = join(options.projectRoot, PROJECT_README);
   if (existsSync(readme)) files.set(PROJECT_README, withCliReference(readFileSync(readme, 'utf8')));

@@ -1,0 +1,63 @@
+import AjvModule from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import formatsModule from 'ajv-formats';
+import type { ChartModel } from '../model/chart-model.js';
+import { GENERATED_BANNER } from './banner.js';
+import { schemaDigest } from '../schema/digest.js';
+
+// CommonJS packages with `exports.default`; under NodeNext the default import is module.exports.
+const Ajv = AjvModule.default;
+const addFormats = formatsModule.default;
+const standaloneCode = standaloneModule.default;
+
+/**
+ * src/generated/values-validator.js (+ .d.ts): the values schema compiled by ajv ahead of time (ajv's
+ * standalone code), so `validate` answers "valid" without loading ajv or compiling the schema (0.3-0.5 s on
+ * every run). It gives the verdict only: the same ajv options as validate/compiled-schema.ts except those that
+ * shape error reports (allErrors, verbose), which do not change whether values pass. When it says "invalid",
+ * the CLI compiles the full schema to explain why, so messages come from one place. It also carries the chart
+ * defaults the values are laid over and the digest of the schema file, which the CLI compares before trusting
+ * it. Plain JavaScript, not TypeScript: tsc would re-indent the deeply nested code to several times its size;
+ * `npm run build` copies it into dist/.
+ */
+export function emitValuesValidator(model: ChartModel, schemaBytes: Uint8Array | string): { code: string; types: string } {
+  const ajv = new Ajv({ strict: false, allErrors: false, verbose: false, inlineRefs: false, code: { source: true, esm: true, lines: true } });
+  addFormats(ajv);
+  const body = standaloneCode(ajv, ajv.compile(model.published));
+  const root = /^export const validate = (\w+);$/m.exec(body)?.[1];
+  if (!root) throw new Error('ajv standalone code: no exported validate function');
+  const functions = body
+    .replace(/^"use strict";\n/, '')
+    .replace(/^export const validate = \w+;\n/m, '')
+    .replace(/^export default \w+;\n/m, '');
+  const code = [
+    `/* ${GENERATED_BANNER} */`,
+    ...withRequire(functions),
+    '',
+    `export const schemaDigest = ${JSON.stringify(schemaDigest(schemaBytes))};`,
+    `export const defaults = ${JSON.stringify(model.defaults)};`,
+    `export function isValidValues(values) { return ${root}(values); }`,
+    '',
+    functions.trimEnd(),
+    '',
+  ].join('\n');
+  const types = [
+    `/* ${GENERATED_BANNER} */`,
+    '/** sha256 of the schema file this validator was generated from. */',
+    'export declare const schemaDigest: string;',
+    '/** The chart defaults (values.yaml) that user values are laid over before they are checked. */',
+    'export declare const defaults: Record<string, unknown>;',
+    "/** Whether merged values (chart defaults coalesced with the user's) pass values.schema.json. */",
+    'export declare function isValidValues(values: unknown): boolean;',
+    '',
+  ].join('\n');
+  return { code, types };
+}
+/**
+ * ajv's ESM output still `require`s its runtime helpers (ucs2length for string lengths, ajv-formats' checks);
+ * a `require` made by createRequire serves them, which is cheaper than importing CommonJS from ESM (Node then
+ * starts its CommonJS export scanner, 20-30 ms).
+ */
+function withRequire(code: string): string[] {
+  return code.includes('require(') ? ["import { createRequire } from 'node:module';", 'const require = createRequire(import.meta.url);'] : [];
+}
