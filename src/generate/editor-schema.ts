@@ -5,8 +5,8 @@ import { isObject, SCHEMA_DRAFT, type JsonSchema } from '../schema/json-schema.j
 import { visit } from '../schema/normalize.js';
 import { DEFAULTS_KEPT } from '../schema/helm-safety.js';
 import { overlaySchema, type OverlayContext } from '../schema/overlay.js';
-import { compileSchema } from '../validate/compiled-schema.js';
 import { documentProperty, humanize, patternMessage } from './editor-docs.js';
+import { compileValuesSchema } from './values-compile.js';
 
 const Ajv = AjvModule.default;
 const addFormats = formatsModule.default;
@@ -82,26 +82,50 @@ function stripGeneratorAnnotations(schema: JsonSchema): void {
   });
 }
 
-/** Validates fragments of the source schema (rule conditions on defaults); each fragment compiled once. */
+/** Where fragments' `#/definitions/...` refs point: the source schema's definitions, registered once under this id. */
+const ROOT_ID = 'retool-chart:source-schema';
+
+/**
+ * Validates fragments of the source schema (rule conditions on defaults, examples); each distinct fragment
+ * compiled once, however many places hold a copy of it (pod options sit in every workload). Local refs point
+ * at the source schema registered once, so each definition compiles once, not again with every fragment.
+ */
 function fragmentValidator(root: JsonSchema): OverlayContext['accepts'] {
   const ajv = new Ajv({ strict: false, allErrors: false });
   addFormats(ajv);
-  const cache = new WeakMap<object, ValidateFunction>();
+  // Only the definitions: a ref into the registered schema compiles its root first, and this root checks nothing.
+  ajv.addSchema({ $id: ROOT_ID, definitions: root.definitions });
+  const byObject = new WeakMap<object, ValidateFunction>();
+  const byText = new Map<string, ValidateFunction>();
   return (schema, value) => {
-    let validate = cache.get(schema);
+    let validate = byObject.get(schema);
     if (!validate) {
-      validate = ajv.compile({ ...schema, definitions: root.definitions });
-      cache.set(schema, validate);
+      const text = JSON.stringify(schema);
+      validate = byText.get(text) ?? ajv.compile(rebased(schema));
+      byText.set(text, validate);
+      byObject.set(schema, validate);
     }
     return validate(value) as boolean;
   };
 }
 
+/** A copy of `schema` whose local refs point into the registered source schema (values such as defaults kept as they are). */
+function rebased(schema: unknown): JsonSchema {
+  if (Array.isArray(schema)) return schema.map(rebased) as unknown as JsonSchema;
+  if (!isObject(schema)) return schema as JsonSchema;
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => {
+    if (key === '$ref' && typeof value === 'string' && value.startsWith('#')) return [key, `${ROOT_ID}${value}`];
+    return [key, VALUE_KEYWORDS.has(key) ? value : rebased(value)];
+  }));
+}
+
+const VALUE_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
+
 /** The values paths at which the chart defaults alone break the schema (the required secrets under retool). */
 function brokenDefaultPaths(model: ChartModel): OverlayContext['brokenDefaults'] {
-  const entry = compileSchema(model.schema);
-  entry.validate(model.defaults);
-  const broken = (entry.validate.errors ?? [])
+  const { validate } = compileValuesSchema(model);
+  validate(model.defaults);
+  const broken = (validate.errors ?? [])
     .filter((e) => e.keyword !== 'if')
     .map((e) => {
       const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));

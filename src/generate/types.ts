@@ -4,19 +4,113 @@ import type { JsonSchema } from '../schema/json-schema.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { GENERATED_BANNER } from './banner.js';
 
-/** src/generated/values.ts: the values API as TypeScript types. */
+/**
+ * src/generated/values.ts: the values API as TypeScript types. json-schema-to-typescript's own formatting
+ * (prettier with its TypeScript parser) took most of `generate`'s time, so it emits unformatted code and
+ * printTypes lays it out (byte for byte what prettier made of it).
+ */
 export async function emitTypes(model: ChartModel): Promise<string> {
   const shape = sharePodOptions(model.schema);
   dropRules(shape);
   wrapAnnotatedRefs(shape);
-  return compile(shape as Parameters<typeof compile>[0], 'RetoolValues', {
+  const code = await compile(shape as Parameters<typeof compile>[0], 'RetoolValues', {
     bannerComment: `/* ${GENERATED_BANNER} */`,
     additionalProperties: false,
     unknownAny: true,
     strictIndexSignatures: false,
-    format: true,
-    style: { singleQuote: true, printWidth: 120 },
+    format: false,
   });
+  return printTypes(code);
+}
+
+/**
+ * Prints json-schema-to-typescript's unformatted output the way its prettier pass did (2-space indent per open
+ * brace, `;` after members and aliases, no parentheses around a whole type, single-quoted literals), by lines:
+ * its output puts one member, alias or brace per line. Braces in comments and string literals do not count.
+ */
+export function printTypes(code: string): string {
+  let inComment = false;
+  /** Per open brace: does it close an interface (no `;`), and was the `(` before it dropped (drop its `)`). */
+  const open: { iface: boolean; paren: boolean }[] = [];
+  const out: string[] = [];
+  for (const raw of code.split('\n')) {
+    let line = raw.trim();
+    if (inComment || line.startsWith('/*')) {
+      const pad = '  '.repeat(open.length);
+      out.push(line.startsWith('*') ? `${pad} ${line}` : `${pad}${line}`);
+      inComment = !line.endsWith('*/');
+      continue;
+    }
+    if (!line) {
+      if (!open.length) out.push('');
+      continue;
+    }
+    let closes = 0;
+    while (line[closes] === '}') closes++;
+    const closed = open.splice(open.length - closes, closes);
+    if (closed.some((c) => c.paren)) line = line.replace(/^(}+)\)/, '$1');
+    const start = typeStart(line);
+    let paren = false;
+    if (start >= 0 && line[start] === '(') {
+      const end = matchingParen(line, start);
+      if (end === line.length - 1 || (end < 0 && line.endsWith('{'))) {
+        line = `${line.slice(0, start)}${line.slice(start + 1, end < 0 ? undefined : end)}`;
+        paren = end < 0;
+      }
+    }
+    line = singleQuoted(line);
+    const indent = open.length;
+    const opens = braceDelta(line) + closes;
+    for (let i = 0; i < opens; i++) open.push({ iface: indent === 0 && line.startsWith('export interface '), paren: paren && i === opens - 1 });
+    const endsDeclaration = !line.endsWith('{') && !(closes && closed[0].iface);
+    out.push(`${'  '.repeat(indent)}${line}${endsDeclaration ? ';' : ''}`);
+  }
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+/** Where the type begins on a declaration line (`export type X = T`, `key?: T`, `[k: string]: T`), or -1. */
+function typeStart(line: string): number {
+  const alias = /^export type \w+ = /.exec(line);
+  if (alias) return alias[0].length;
+  const member = /^(?:\[k: string\]|"(?:[^"\\]|\\.)*"|'[^']*'|[\w$]+)\??: /.exec(line);
+  return member ? member[0].length : -1;
+}
+
+/** Index of the `)` closing the `(` at `start` on this line (outside string literals), or -1. */
+function matchingParen(line: string, start: number): number {
+  let depth = 0;
+  let quote = '';
+  for (let i = start; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** "text" literals as 'text' where that needs no escaping (prettier's singleQuote). */
+function singleQuoted(line: string): string {
+  return line.replace(/"((?:[^"\\]|\\.)*)"/g, (literal, body: string) => (body.includes("'") || body.includes('\\') ? literal : `'${body}'`));
+}
+
+/** Opening minus closing braces in a line of code, outside string literals. */
+function braceDelta(line: string): number {
+  let delta = 0;
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '{') delta++;
+    else if (c === '}') delta--;
+  }
+  return delta;
 }
 
 /**

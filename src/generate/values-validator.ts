@@ -1,13 +1,10 @@
-import AjvModule from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import formatsModule from 'ajv-formats';
 import type { ChartModel } from '../model/chart-model.js';
-import { GENERATED_BANNER } from './banner.js';
 import { schemaDigest } from '../schema/digest.js';
+import { GENERATED_BANNER } from './banner.js';
+import { compileValuesSchema } from './values-compile.js';
 
-// CommonJS packages with `exports.default`; under NodeNext the default import is module.exports.
-const Ajv = AjvModule.default;
-const addFormats = formatsModule.default;
+// CommonJS with `exports.default`; under NodeNext the default import is module.exports.
 const standaloneCode = standaloneModule.default;
 
 /**
@@ -21,9 +18,8 @@ const standaloneCode = standaloneModule.default;
  * `npm run build` copies it into dist/.
  */
 export function emitValuesValidator(model: ChartModel, schemaBytes: Uint8Array | string): { code: string; types: string } {
-  const ajv = new Ajv({ strict: false, allErrors: false, verbose: false, inlineRefs: false, code: { source: true, esm: true, lines: true } });
-  addFormats(ajv);
-  const body = standaloneCode(ajv, ajv.compile(model.published));
+  const { ajv, validate } = compileValuesSchema(model);
+  const body = standaloneCode(ajv, validate);
   const root = /^export const validate = (\w+);$/m.exec(body)?.[1];
   if (!root) throw new Error('ajv standalone code: no exported validate function');
   const functions = body

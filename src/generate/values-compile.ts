@@ -1,0 +1,32 @@
+import AjvModule, { type ValidateFunction } from 'ajv';
+import formatsModule from 'ajv-formats';
+import type { ChartModel } from '../model/chart-model.js';
+
+// CommonJS packages with `exports.default`; under NodeNext the default import is module.exports.
+const Ajv = AjvModule.default;
+const addFormats = formatsModule.default;
+
+export interface ValuesCompile {
+  ajv: InstanceType<typeof Ajv>;
+  /** values.schema.json compiled with its source kept (for ajv's standalone code). */
+  validate: ValidateFunction;
+}
+
+const compiled = new WeakMap<ChartModel, ValuesCompile>();
+
+/**
+ * The values schema compiled once per generate run and shared by the emitters that need it (the precompiled
+ * validator, the editor schema's "which defaults fail" question): compiling it is the largest single cost of
+ * `generate`. The options are validate's (compiled-schema.ts) where they change a verdict (strict: false,
+ * formats); allErrors lists every failure; inlineRefs: false keeps each shared definition one function.
+ */
+export function compileValuesSchema(model: ChartModel): ValuesCompile {
+  let entry = compiled.get(model);
+  if (!entry) {
+    const ajv = new Ajv({ strict: false, allErrors: true, verbose: false, inlineRefs: false, code: { source: true, esm: true, lines: true, optimize: false } });
+    addFormats(ajv);
+    entry = { ajv, validate: ajv.compile(model.published) };
+    compiled.set(model, entry);
+  }
+  return entry;
+}
