@@ -102,6 +102,8 @@ function projectWithComponents(dir: string, count: number): string {
   writeFileSync(file, `${JSON.stringify(schema, null, 2)}\n`);
   const generated = spawnSync('node', [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'src/cli/run.ts'), 'generate'], { cwd: root, encoding: 'utf8' });
   if (generated.status !== 0) throw new Error(`generate with ${count} components failed: ${generated.stderr}`);
+  // What `npm run build` does with the generated validator: bin/ runs dist/, which must hold the one just made.
+  for (const name of ['values-validator.js', 'values-validator.d.ts']) cpSync(join(root, 'src/generated', name), join(root, 'dist/generated', name));
   return root;
 }
 

@@ -1,6 +1,7 @@
 import AjvModule, { type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 import type { ChartModel } from '../model/chart-model.js';
+import { compactSchema } from '../schema/compact.js';
 
 // CommonJS packages with `exports.default`; under NodeNext the default import is module.exports.
 const Ajv = AjvModule.default;
@@ -8,7 +9,7 @@ const addFormats = formatsModule.default;
 
 export interface ValuesCompile {
   ajv: InstanceType<typeof Ajv>;
-  /** values.schema.json compiled with its source kept (for ajv's standalone code). */
+  /** values.schema.json (compacted: same verdicts, see compact.ts) compiled with its source kept (for ajv's standalone code). */
   validate: ValidateFunction;
 }
 
@@ -25,7 +26,7 @@ export function compileValuesSchema(model: ChartModel): ValuesCompile {
   if (!entry) {
     const ajv = new Ajv({ strict: false, allErrors: true, verbose: false, inlineRefs: false, code: { source: true, esm: true, lines: true, optimize: false } });
     addFormats(ajv);
-    entry = { ajv, validate: ajv.compile(model.published) };
+    entry = { ajv, validate: ajv.compile(compactSchema(model.published)) };
     compiled.set(model, entry);
   }
   return entry;
