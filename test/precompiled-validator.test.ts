@@ -8,6 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SCHEMA_FILE } from '../src/io/project.js';
 import { projectModel } from '../src/project-model.js';
+import { compactSchema } from '../src/schema/compact.js';
+import type { JsonSchema } from '../src/schema/json-schema.js';
 import { precompiledValidator, type PrecompiledValidator } from '../src/validate/precompiled.js';
 import { checkValues } from '../src/validate/validate-values.js';
 import { loadSources, type SourceArguments } from '../src/validate/values-sources.js';
@@ -98,6 +100,21 @@ test('a schema edited since the last generate: the generated validator is not us
   assert.ok(await precompiledValidator(copy), 'same bytes: used');
   writeFileSync(copy, readFileSync(SCHEMA_FILE, 'utf8').replace('"maxLength": 63', '"maxLength": 62'));
   assert.is(await precompiledValidator(copy), undefined);
+});
+
+test('the compact schema: annotations dropped, properties named like them kept, repeated subschemas written once', () => {
+  const podOptions = (n: number): JsonSchema => ({
+    description: `copy ${n}`,
+    type: 'object',
+    additionalProperties: false,
+    properties: { description: { type: 'string', default: 'x', title: 'A property named description' }, tolerations: { type: 'array', items: { type: 'object', required: ['key', 'operator', 'effect'] } } },
+  });
+  const compact = compactSchema({ title: 'T', type: 'object', properties: { a: podOptions(1), b: podOptions(2), c: { type: 'string', 'x-retool-note': 1 } as JsonSchema } });
+  const shared = Object.keys(compact.definitions ?? {});
+  assert.is(shared.length, 1, JSON.stringify(compact));
+  assert.equal(compact.properties, { a: { $ref: `#/definitions/${shared[0]}` }, b: { $ref: `#/definitions/${shared[0]}` }, c: { type: 'string' } });
+  assert.equal(compact.definitions![shared[0]].properties!.description, { type: 'string' });
+  assert.is(compact.title, undefined);
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));
