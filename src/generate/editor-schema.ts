@@ -91,7 +91,8 @@ const ROOT_ID = 'retool-chart:source-schema';
  * at the source schema registered once, so each definition compiles once, not again with every fragment.
  */
 function fragmentValidator(root: JsonSchema): OverlayContext['accepts'] {
-  const ajv = new Ajv({ strict: false, allErrors: false });
+  // Fragments of a schema validate.ts compiles in full (meta-schema check included): no second check here.
+  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false });
   addFormats(ajv);
   // Only the definitions: a ref into the registered schema compiles its root first, and this root checks nothing.
   ajv.addSchema({ $id: ROOT_ID, definitions: root.definitions });
