@@ -11,10 +11,18 @@ export interface PrecompiledValidator {
 
 /**
  * The generated validator, when it was generated from the bytes now in `schemaFile`; otherwise (a schema edited
- * since the last `npm run generate`) undefined, and the caller compiles the schema itself.
+ * since the last `npm run generate`, or a dist/ not rebuilt since) undefined, and the caller compiles the schema
+ * itself.
  */
 export async function precompiledValidator(schemaFile: string): Promise<PrecompiledValidator | undefined> {
-  const generated = await import('../generated/values-validator.js');
+  let generated: typeof import('../generated/values-validator.js');
+  try {
+    generated = await import('../generated/values-validator.js');
+  } catch (error) {
+    // A dist/ built before the validator existed: compile instead.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
   if (generated.schemaDigest !== schemaDigest(readFileSync(schemaFile))) return undefined;
   return { defaults: generated.defaults, isValid: generated.isValidValues };
 }
