@@ -1,5 +1,6 @@
 import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
 import { visit } from '../schema/normalize.js';
+import { keyOf, valuesTree, type ValueNode } from '../schema/values-tree.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { ruleReason } from '../validate/issue-messages.js';
 import { GENERATED_BANNER } from './banner.js';
@@ -9,7 +10,7 @@ import { describeDeployment, formatDeploymentMermaid } from '../model/deployment
 
 /** charts/retool/README.md: what the chart deploys and a table of every value, all from the schema. */
 export function emitChartReadme(model: ChartModel): string {
-  const rows = leafRows(model.schema, model.schema, model.defaults, '');
+  const rows = leafRows(model.schema, valuesTree(model.schema), model.defaults);
   const components = model.components.map((c) =>
     `| \`${c.key}\` | ${c.name} | \`${c.image}\` | ${c.serviceType.length ? `\`${c.serviceType.join(',')}\`` : '—'} | ${c.ports.map((p) => p.port).join(', ')} | ${c.replicable ? 'yes' : 'no, always 1 (Recreate)'} | ${c.enabledBy ? `\`${c.enabledBy}\`` : 'always'} |`);
   const rules: string[] = [];
@@ -67,22 +68,21 @@ export function emitChartReadme(model: ChartModel): string {
 
 interface Row { key: string; type: string; default: string; description: string }
 
-function leafRows(root: JsonSchema, node: JsonSchema, defaults: unknown, prefix: string): Row[] {
+/** One row per leaf of the values tree (an object with its own default is one leaf). */
+function leafRows(root: JsonSchema, node: ValueNode, defaults: unknown): Row[] {
   const rows: Row[] = [];
-  const required = new Set(node.required ?? []);
-  for (const [key, child] of Object.entries(node.properties ?? {})) {
-    const resolved = deref(root, child);
-    const path = prefix ? `${prefix}.${key}` : key;
-    const value = isObject(defaults) ? defaults[key] : undefined;
+  for (const child of node.children) {
+    const resolved = child.schema;
+    const value = isObject(defaults) ? defaults[keyOf(child)] : undefined;
     if (resolved.properties && resolved.default === undefined) {
-      rows.push(...leafRows(root, resolved, value, path));
+      rows.push(...leafRows(root, child, value));
       continue;
     }
     const enumText = resolved.enum ? ` One of: ${resolved.enum.map((e) => `\`${String(e)}\``).join(', ')}.` : '';
     rows.push({
-      key: path,
+      key: child.path.join('.'),
       type: typeName(root, resolved),
-      default: required.has(key) && value === undefined ? '**required**' : `\`${JSON.stringify(value)}\``,
+      default: child.required && value === undefined ? '**required**' : `\`${JSON.stringify(value)}\``,
       description: `${resolved.description ?? ''}${enumText}`.replace(/\|/g, '\\|'),
     });
   }

@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
-import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
+import { isObject, type JsonSchema } from '../schema/json-schema.js';
+import { keyOf, valuesTree, type ValueNode } from '../schema/values-tree.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { GENERATED_BANNER } from './banner.js';
 import { EDITOR_SCHEMA_FILE } from './editor-schema.js';
@@ -14,26 +15,25 @@ export function emitValuesYaml(model: ChartModel): string {
     '# Every key is checked by values.schema.json; unknown keys and wrong types make helm fail.',
     `# Editors check your own values file against ${EDITOR_SCHEMA_FILE} (the same rules, laid over these defaults).`,
   ];
-  emitProperties(model.schema, model.schema, model.defaults, 0, lines);
+  emitProperties(valuesTree(model.schema), model.defaults, 0, lines);
   return `${lines.join('\n')}\n`;
 }
 
-function emitProperties(root: JsonSchema, node: JsonSchema, value: Record<string, unknown>, indent: number, lines: string[]): void {
+function emitProperties(node: ValueNode, value: Record<string, unknown>, indent: number, lines: string[]): void {
   const pad = ' '.repeat(indent);
-  for (const [key, child] of Object.entries(node.properties ?? {})) {
-    const resolved = deref(root, child);
+  for (const child of node.children) {
+    const key = keyOf(child);
     if (indent === 0) lines.push('');
-    // A referenced definition's title names a type, not this key; only the key's own title is shown.
-    const described = child.$ref ? { ...resolved, title: child.title } : resolved;
-    for (const comment of commentLines(described)) lines.push(`${pad}# ${comment}`.trimEnd());
+    // The key's own title (a referenced definition's title names a type).
+    for (const comment of commentLines({ ...child.schema, title: child.title })) lines.push(`${pad}# ${comment}`.trimEnd());
     if (!(key in value)) {
       lines.push(`${pad}# ${key}:   (required, no default)`);
       continue;
     }
     const v = value[key];
-    if (isObject(v) && resolved.properties && Object.keys(v).length > 0) {
+    if (isObject(v) && child.schema.properties && Object.keys(v).length > 0) {
       lines.push(`${pad}${key}:`);
-      emitProperties(root, resolved, v, indent + 2, lines);
+      emitProperties(child, v, indent + 2, lines);
     } else {
       lines.push(...renderPlain(key, v, indent));
     }

@@ -668,7 +668,7 @@ export interface TemporalDatabase {
   caCert?: OptionalSecretValue;
 }
 /**
- * Scheduling and runtime options shared by every component (merged into each node marked x-retool-pod-options).
+ * Scheduling and runtime options shared by every workload (each workload's pod options point here).
  */
 export interface PodOptions {
   resources?: Resources;

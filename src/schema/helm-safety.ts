@@ -1,5 +1,5 @@
-import { schemaDefaults } from '../model/defaults.js';
 import { deref, isObject, type JsonSchema } from './json-schema.js';
+import { valuesTree } from './values-tree.js';
 import { visit } from './visit.js';
 
 /*
@@ -23,7 +23,7 @@ export const DEFAULTS_KEPT_DESCRIPTION = 'A key with a chart default cannot be d
  * file in an editor (checked alone, partial by design) has none and must not be told to repeat every default.
  */
 export function defaultsKeptRule(root: JsonSchema): JsonSchema | undefined {
-  const shadow = keptNode(root, root, schemaDefaults(root));
+  const shadow = keptNode(root, root, valuesTree(root).default);
   if (!shadow) return undefined;
   return {
     $comment: DEFAULTS_KEPT,

@@ -1,6 +1,7 @@
 import { IssuesError, type Issue } from '../issue.js';
 import { ANNOTATION_KEYWORDS, SCHEMA_DRAFT, deref, isObject, type ComponentAnnotation, type ImageAnnotation, type JsonSchema } from './json-schema.js';
 import { visit } from './normalize.js';
+import { valueAtPath, valuesTree, type ValueNode } from './values-tree.js';
 
 /** Outbound edge targets that are neither components nor databases (those are annotated in the schema). */
 export const DEPENDENCY_EDGES = ['temporal', 'resources', 'sourceControl'] as const;
@@ -36,23 +37,16 @@ export const SCHEMA_RULES = new Map<string, Rule>([
   }],
 
   ['every property has a description', (schema) =>
-    valueProperties(schema).filter(({ node }) => !deref(schema, node).description).map(({ path }) => ({ path }))],
+    valueProperties(schema).filter((node) => !node.schema.description).map(({ pointer }) => ({ path: pointer }))],
 
   ['every object with properties is closed (additionalProperties: false)', (schema) =>
-    valueObjects(schema).filter(({ node }) => node.additionalProperties !== false).map(({ path }) => ({ path }))],
+    valueObjects(schema).filter((node) => node.schema.additionalProperties !== false).map(({ pointer }) => ({ path: pointer }))],
 
-  ['every leaf has a default or is required', (schema) => {
-    const bad: Array<{ path: string }> = [];
-    for (const { node: parent, path } of valueObjects(schema)) {
-      if (parent['x-retool-sparse'] === true) continue;
-      for (const [key, child] of Object.entries(parent.properties ?? {})) {
-        const resolved = deref(schema, child);
-        const isBranch = resolved.properties && resolved.default === undefined;
-        if (!isBranch && resolved.default === undefined && !parent.required?.includes(key)) bad.push({ path: `${path}/properties/${key}` });
-      }
-    }
-    return bad;
-  }],
+  ['every leaf has a default or is required', (schema) => valueObjects(schema)
+    .filter((parent) => !parent.sparse)
+    .flatMap((parent) => parent.children)
+    .filter((child) => !(child.schema.properties && child.schema.default === undefined) && child.schema.default === undefined && !child.required)
+    .map(({ pointer }) => ({ path: pointer }))],
 
   ['component annotations are complete and consistent', (schema) => componentProblems(schema)],
 
@@ -115,25 +109,21 @@ export function lintSchema(schema: JsonSchema, file: string): void {
   if (issues.length) throw new IssuesError(issues, `${file}: the schema breaks ${issues.length} rule(s)`);
 }
 
-/** Property nodes reachable from the root through `properties` (the values API, not the rule branches). */
-function valueProperties(schema: JsonSchema): Array<{ node: JsonSchema; path: string }> {
-  const out: Array<{ node: JsonSchema; path: string }> = [];
-  const walk = (node: JsonSchema, path: string) => {
-    for (const [key, child] of Object.entries(deref(schema, node).properties ?? {})) {
-      const childPath = `${path}/properties/${key}`;
-      out.push({ node: child, path: childPath });
-      // Sparse override objects (merged over a chart baseline) leave unset keys to the baseline.
-      if (deref(schema, child)['x-retool-sparse'] !== true) walk(child, childPath);
+/** Values properties (the values API, not the rule branches); keys under a sparse override object are left to its baseline. */
+function valueProperties(schema: JsonSchema): ValueNode[] {
+  const out: ValueNode[] = [];
+  const walk = (node: ValueNode) => {
+    for (const child of node.children) {
+      out.push(child);
+      if (!child.sparse) walk(child);
     }
   };
-  walk(schema, '#');
+  walk(valuesTree(schema));
   return out;
 }
 
-function valueObjects(schema: JsonSchema): Array<{ node: JsonSchema; path: string }> {
-  return [{ node: schema, path: '#' }, ...valueProperties(schema)]
-    .map(({ node, path }) => ({ node: deref(schema, node), path }))
-    .filter(({ node }) => node.properties !== undefined);
+function valueObjects(schema: JsonSchema): ValueNode[] {
+  return [valuesTree(schema), ...valueProperties(schema)].filter((node) => node.schema.properties !== undefined);
 }
 
 function componentProblems(schema: JsonSchema): Array<{ path: string; detail: string }> {
@@ -171,17 +161,11 @@ function componentProblems(schema: JsonSchema): Array<{ path: string; detail: st
     if (Boolean(a.sandboxed) !== ('sandbox' in (node.properties ?? {}))) problem('a sandbox property exists exactly when sandboxed is true');
     if (node['x-retool-pod-options'] !== true) problem('a component takes pod options (x-retool-pod-options: true)');
     if (a.serviceType !== undefined && (!Array.isArray(a.serviceType) || a.serviceType.some((s) => !/^[A-Z_]+$/.test(s)))) problem('serviceType is a list of UPPER_CASE roles');
-    if (a.enabledBy !== undefined && deref(schema, pathNode(schema, a.enabledBy) ?? {}).type !== 'boolean') problem(`enabledBy ${a.enabledBy} is not a boolean value`);
+    if (a.enabledBy !== undefined && valueAtPath(valuesTree(schema), a.enabledBy.split('.'))?.schema.type !== 'boolean') problem(`enabledBy ${a.enabledBy} is not a boolean value`);
     for (const edge of a.edges ?? []) {
       if (!keys.includes(edge) && !databaseEdges.includes(edge) && !(DEPENDENCY_EDGES as readonly string[]).includes(edge)) problem(`unknown edge target ${edge}`);
     }
     if (!Array.isArray(a.edges)) problem('edges must be a list');
   }
   return bad;
-}
-
-function pathNode(schema: JsonSchema, dotted: string): JsonSchema | undefined {
-  let node: JsonSchema | undefined = schema;
-  for (const key of dotted.split('.')) node = node && deref(schema, node).properties?.[key];
-  return node;
 }

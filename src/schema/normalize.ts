@@ -6,16 +6,20 @@ const POD_OPTIONS_DEFINITION = 'PodOptions';
 
 /**
  * Draft-07 has no `unevaluatedProperties`, so closed objects cannot share properties through `allOf`.
- * Nodes marked `x-retool-pod-options` therefore get every PodOptions property copied in; a property the
- * node declares itself (e.g. a component's own resource defaults) wins. Returns a new schema.
+ * Nodes marked `x-retool-pod-options` therefore get every PodOptions property as a one-line `$ref` to its
+ * definition (`#/definitions/PodOptions/properties/<key>`), not a copy: the object stays closed, every
+ * validator (Helm 3's gojsonschema, Helm 4's santhosh-tekuri/jsonschema, ajv, yaml-language-server) resolves
+ * the pointer to the same node, and the schema carries each option once. A property the node declares itself
+ * (e.g. a component's own resource defaults) wins. Returns a new schema.
  */
 export function expandPodOptions(source: JsonSchema): JsonSchema {
   const schema = structuredClone(source);
   const podOptions = schema.definitions?.[POD_OPTIONS_DEFINITION]?.properties;
   if (!podOptions) throw new Error(`schema lacks definitions.${POD_OPTIONS_DEFINITION}.properties`);
+  const shared = Object.fromEntries(Object.keys(podOptions).map((key) => [key, { $ref: podOptionRef(key) }]));
   visit(schema, (node) => {
     if (node['x-retool-pod-options'] !== true) return;
-    node.properties = { ...structuredClone(podOptions), ...(node.properties ?? {}) };
+    node.properties = { ...structuredClone(shared), ...(node.properties ?? {}) };
   });
   expandComponentRules(schema);
   boundScalars(schema);
@@ -66,13 +70,17 @@ function expandComponentRules(schema: JsonSchema): void {
   }];
 }
 
-/** The schema Helm and editors see: no project annotations, no definitions only the generator reads. */
+/** Where a workload's pod option `key` points (JSON pointer escaping is not needed: keys are identifiers). */
+export function podOptionRef(key: string): string {
+  return `#/definitions/${POD_OPTIONS_DEFINITION}/properties/${key}`;
+}
+
+/** The schema Helm and editors see: no project annotations. */
 export function publishedSchema(expanded: JsonSchema): JsonSchema {
   const schema = structuredClone(expanded);
   visit(schema, (node) => {
     for (const key of Object.keys(node)) if (key.startsWith('x-retool-')) delete node[key];
   });
-  if (schema.definitions) delete schema.definitions[POD_OPTIONS_DEFINITION];
   return schema;
 }
 
