@@ -15,7 +15,7 @@ import { readProjectFiles } from '../src/io/project.js';
 import { mergeValues } from '../src/model/defaults.js';
 import { projectModel } from '../src/project-model.js';
 import { DEFAULTS_KEPT, keptDefaultPaths } from '../src/schema/helm-safety.js';
-import { isObject, type JsonSchema } from '../src/schema/json-schema.js';
+import { isObject, resolvePointer, type JsonSchema } from '../src/schema/json-schema.js';
 import { visit } from '../src/schema/normalize.js';
 import { editorAjv, EDITOR_KEYWORDS } from '../src/validate/editor-ajv.js';
 import { ruleReason } from '../src/validate/issue-messages.js';
@@ -65,8 +65,10 @@ test('every cross-field rule of the source speaks in the editor with the reason 
 
 test('every value property has a title (never a type name) and a markdown description; enums say what each value means', () => {
   const walk = (node: JsonSchema, path: string[]) => {
-    for (const [key, child] of Object.entries(node.properties ?? {})) {
+    for (const [key, written] of Object.entries(node.properties ?? {})) {
       const where = [...path, key].join('.');
+      // A workload's shared pod option points at its one documented node (definitions.PodOptions).
+      const child = shared(written);
       assert.ok(child.title && child.title !== 'RetoolValues', `${where} has no title`);
       assert.ok(typeof child.markdownDescription === 'string' && child.markdownDescription.length > 0, `${where} has no markdownDescription`);
       walk(child, [...path, key]);
@@ -88,7 +90,8 @@ test('every value property has a title (never a type name) and a markdown descri
 test('every example in the editor schema is a value its property accepts', () => {
   let checked = 0;
   const walk = (node: JsonSchema, path: string[]) => {
-    for (const [key, child] of Object.entries(node.properties ?? {})) {
+    for (const [key, written] of Object.entries(node.properties ?? {})) {
+      const child = shared(written);
       for (const example of (child.examples as unknown[] | undefined) ?? []) {
         const validate = editorAjv().compile({ ...child, definitions: committed.definitions });
         assert.ok(validate(example), `${[...path, key].join('.')}: example ${JSON.stringify(example)} is refused: ${JSON.stringify(validate.errors)}`);
@@ -118,6 +121,11 @@ test('snippets for the blocks people write most: external database, external Tem
   }
 });
 
+/** A workload's shared pod option (a bare `$ref`) as the node it points at; any other node as it is. */
+function shared(node: JsonSchema): JsonSchema {
+  return node.$ref && Object.keys(node).length === 1 ? resolvePointer(committed, node.$ref) : node;
+}
+
 /**
  * Overlays made from every fixture by one change each: every enum value written, every written key deleted,
  * set to null or to a value of the wrong type, every top-level section removed. Verdicts must be identical.
@@ -126,7 +134,8 @@ function generatedOverlays(): Array<{ name: string; values: unknown }> {
   const out: Array<{ name: string; values: unknown }> = [];
   const enums: Array<{ path: string[]; values: unknown[] }> = [];
   const walk = (node: JsonSchema, path: string[]) => {
-    for (const [key, child] of Object.entries(node.properties ?? {})) {
+    for (const [key, written] of Object.entries(node.properties ?? {})) {
+      const child = shared(written);
       if (Array.isArray(child.enum)) enums.push({ path: [...path, key], values: child.enum });
       walk(child, [...path, key]);
     }
@@ -168,7 +177,7 @@ function knownGap(values: unknown): boolean {
   const hasUnknownNull = (node: JsonSchema | undefined, tree: unknown): boolean => isObject(tree) && Object.entries(tree).some(([k, v]) => {
     const child = node?.properties?.[k];
     if (!child) return v === null;
-    return hasUnknownNull(child, v);
+    return hasUnknownNull(shared(child), v);
   });
   // A null over a key with a chart default: refused in merged values only (see KNOWN_GAPS in ide.test.ts).
   const kept = keptDefaultPaths(model.schema);

@@ -14,7 +14,7 @@ import * as assert from 'uvu/assert';
 import { EDITOR_SCHEMA_FILE } from '../src/generate/editor-schema.js';
 import { runHelm } from '../src/io/helm.js';
 import { projectModel } from '../src/project-model.js';
-import type { JsonSchema } from '../src/schema/json-schema.js';
+import { resolvePointer, type JsonSchema } from '../src/schema/json-schema.js';
 import { visit } from '../src/schema/normalize.js';
 import { ruleReason } from '../src/validate/issue-messages.js';
 import { validateSources } from '../src/validate/validate-values.js';
@@ -370,11 +370,12 @@ test('missed errors are shown with their reason where validate shows them; false
 function editorNode(path: string[]): JsonSchema | undefined {
   let node: JsonSchema | undefined = schema;
   for (const key of path) {
-    const resolved: JsonSchema | undefined = node?.$ref ? schema.definitions?.[node.$ref.split('/').pop()!] : node;
+    const resolved: JsonSchema | undefined = node?.$ref ? resolvePointer(schema, node.$ref) : node;
     const props: Record<string, JsonSchema> | undefined = resolved?.properties ?? resolved?.anyOf?.find((b) => b.properties)?.properties;
     node = props?.[key];
   }
-  return node;
+  // A workload's shared pod option is a $ref to its one documented node.
+  return node?.$ref && Object.keys(node).length === 1 ? resolvePointer(schema, node.$ref) : node;
 }
 
 test('hover on every key of charts/retool/values.yaml shows its own title and description (never the RetoolValues fallback)', async () => {

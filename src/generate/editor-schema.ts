@@ -2,7 +2,8 @@ import AjvModule, { type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 import type { ChartModel } from '../model/chart-model.js';
 import { isObject, SCHEMA_DRAFT, type JsonSchema } from '../schema/json-schema.js';
-import { visit } from '../schema/normalize.js';
+import { podOptionRef, visit } from '../schema/normalize.js';
+import { valueNodes, valuesTree } from '../schema/values-tree.js';
 import { DEFAULTS_KEPT } from '../schema/helm-safety.js';
 import { overlaySchema, type OverlayContext } from '../schema/overlay.js';
 import { documentProperty, humanize, patternMessage } from './editor-docs.js';
@@ -25,17 +26,20 @@ export function buildEditorSchema(model: ChartModel, id: string): JsonSchema {
   // `global`), and a file checked alone cannot tell a deleted key from one not written (README, Guarantees).
   const root: JsonSchema = { ...model.schema, allOf: model.schema.allOf?.filter((rule) => rule.$comment !== DEFAULTS_KEPT) };
   const accepts = fragmentValidator(root);
+  const podOptions = valueNodes(valuesTree(model.schema)).filter((node) => node.podOption);
+  const podOptionAt = new Set(podOptions.map((node) => node.path.join('\u0000')));
   const ctx: OverlayContext = {
     root,
     accepts,
     brokenDefaults: brokenDefaultPaths(model),
-    decorate: (node, source, key, path) => documentProperty(root, node, source, key, path, accepts),
+    decorate: (node, source, key, path) => documentProperty(root, node, source, key, docPath(path, podOptionAt), accepts),
   };
   // The overlay shares unchanged nodes with the source schema: copy before documenting in place.
   const overlay = structuredClone(overlaySchema(ctx, model.defaults));
   const definitions = structuredClone(model.published.definitions ?? {});
   for (const definition of Object.values(definitions)) documentTree(definition);
   documentTree(overlay);
+  sharePodOptions(overlay, definitions, podOptions.map((node) => node.path));
 
   const { $schema: _s, title: _t, description, definitions: _d, ...body } = overlay;
   const schema: JsonSchema = {
@@ -53,6 +57,48 @@ export function buildEditorSchema(model: ChartModel, id: string): JsonSchema {
 /** `id`: where `package` publishes it (schemaUrl of the project's chart repository; a release with another --repo-url rewrites it). */
 export function emitEditorSchema(model: ChartModel, id: string): string {
   return `${JSON.stringify(buildEditorSchema(model, id), null, 2)}\n`;
+}
+
+/**
+ * Where a property's example is placed: inside a workload's shared pod option, relative to the workload
+ * (`affinity:\n  nodeAffinity: …`), so that every workload's copy is the same node and can be shared.
+ */
+function docPath(path: readonly string[], podOptionAt: Set<string>): readonly string[] {
+  for (let i = 0; i < path.length; i++) if (podOptionAt.has(path.slice(0, i + 1).join('\u0000'))) return path.slice(i);
+  return path;
+}
+
+/**
+ * The editor form of each shared pod option (overlaid on its default, documented) is the same under every
+ * workload: it is kept once, as `definitions.PodOptions.properties.<key>`, and every workload points there, as
+ * in values.schema.json. A key whose editor form differs between workloads stays written out where it is.
+ */
+function sharePodOptions(overlay: JsonSchema, definitions: Record<string, JsonSchema>, paths: ReadonlyArray<readonly string[]>): void {
+  const byKey = new Map<string, Array<{ holder: Record<string, JsonSchema>; key: string }>>();
+  for (const path of paths) {
+    const holder = propertiesAt(overlay, path.slice(0, -1));
+    const key = path[path.length - 1];
+    if (!holder?.[key]) continue;
+    byKey.set(key, [...(byKey.get(key) ?? []), { holder, key }]);
+  }
+  const shared = definitions.PodOptions?.properties;
+  if (!shared) return;
+  for (const [key, places] of byKey) {
+    const forms = new Set(places.map(({ holder }) => JSON.stringify(holder[key])));
+    if (forms.size !== 1) continue;
+    // A form the overlay left as the pointer itself (+ docs) takes the definition's body: no self-reference.
+    const { $ref, ...docs } = places[0].holder[key];
+    shared[key] = $ref === podOptionRef(key) ? { ...shared[key], ...docs } : places[0].holder[key];
+    for (const { holder } of places) holder[key] = { $ref: podOptionRef(key) };
+  }
+}
+
+/** The `properties` map of the editor schema node at a values path (through the null-accepting anyOf wrappers). */
+function propertiesAt(schema: JsonSchema, path: readonly string[]): Record<string, JsonSchema> | undefined {
+  const members = (node: JsonSchema | undefined) => node?.properties ?? node?.anyOf?.find((branch) => branch.properties)?.properties;
+  let node: JsonSchema | undefined = schema;
+  for (const key of path) node = members(node)?.[key];
+  return members(node);
 }
 
 /** Titles for untitled properties and worded pattern errors in parts kept as written (definitions, lists). */
