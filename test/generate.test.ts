@@ -10,6 +10,7 @@ import { diffTree, writeTree } from '../src/io/write-tree.js';
 import { SCHEMA_FILE, packageVersion } from '../src/io/project.js';
 import { IssuesError } from '../src/issue.js';
 import { SCHEMA_RULES, lintSchema } from '../src/schema/lint.js';
+import { buildProjectModel } from '../src/project-model.js';
 import { expandPodOptions } from '../src/schema/normalize.js';
 import { runHelm } from '../src/io/helm.js';
 import { ROOT } from './support/paths.js';
@@ -191,6 +192,29 @@ test('generate refuses a broken schema and writes nothing', async () => {
     const line = JSON.stringify(schema, null, 2).split('\n').findIndex((l) => l.startsWith('    "profile": {')) + 1;
     assert.match(result.stderr, `${file}:${line}:5  #/properties/profile  every property has a description`);
     assert.not.ok(existsSync(join(dir, 'charts')));
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('one project-model builder for generate and validate: a broken schema is named with file:line:col either way', () => {
+  const dir = tempDir();
+  try {
+    const schema = source();
+    delete schema.properties!.profile.description;
+    const file = join(dir, 'schema.json');
+    const text = JSON.stringify(schema, null, 2);
+    writeFileSync(file, text);
+    const line = text.split('\n').findIndex((l) => l.startsWith('    "profile": {')) + 1;
+    try {
+      buildProjectModel({ schemaFile: file, chartVersion: packageVersion() });
+      assert.unreachable('a broken schema built a model');
+    } catch (error) {
+      assert.instance(error, IssuesError);
+      assert.equal((error as IssuesError).issues.map(({ path, line: l, column }) => ({ path, line: l, column })), [{ path: '#/properties/profile', line, column: 5 }]);
+    }
+    writeFileSync(file, text.replace('"profile": {', '"profile": {,'));
+    assert.throws(() => buildProjectModel({ schemaFile: file, chartVersion: packageVersion() }), new RegExp(`${file.replace(/[.]/g, '\\.')}:${line}:\\d+`));
+    // validate, explain, doctor, init and import read the project's schema through the same builder.
+    assert.match(readFileSync(join(ROOT, 'src/project-model.ts'), 'utf8'), /projectModel\(\)[^]*buildProjectModel\(/);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 

@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IssuesError } from '../issue.js';
-import { locateSchemaIssues } from '../schema/locate.js';
-import { buildChartModel, type ChartModel } from '../model/chart-model.js';
-import { loadSchema } from '../schema/load.js';
+import type { ChartModel } from '../model/chart-model.js';
+import { buildProjectModel } from '../project-model.js';
 import { readProjectFiles } from '../io/project.js';
 import { CHART_DIR, GENERATED_SRC_DIR, chartTemplatesDir, generateFiles } from './chart-files.js';
 import { withCliReference } from './project-readme.js';
@@ -18,13 +16,7 @@ export interface GenerateOptions {
 
 /** load → lint → model → emit: every generated file, nothing written. */
 export async function generate(options: GenerateOptions): Promise<{ model: ChartModel; files: Map<string, string> }> {
-  let model: ChartModel;
-  try {
-    model = buildChartModel(loadSchema(options.schemaFile), { chartVersion: options.chartVersion, schemaFile: options.schemaFile });
-  } catch (error) {
-    if (error instanceof IssuesError) throw locateSchemaIssues(error, options.schemaFile, readFileSync(options.schemaFile, 'utf8'));
-    throw error;
-  }
+  const model = buildProjectModel({ chartVersion: options.chartVersion, schemaFile: options.schemaFile });
   const files = await generateFiles(model, chartTemplatesDir(options.projectRoot), readProjectFiles(options.projectRoot));
   // Carries the digest of the schema file's bytes: validate trusts it only for the schema it was made from.
   const validator = emitValuesValidator(model, readFileSync(options.schemaFile));

@@ -2,7 +2,7 @@ import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
 import { visit } from '../schema/normalize.js';
 import { keyOf, valuesTree, type ValueNode } from '../schema/values-tree.js';
 import type { ChartModel } from '../model/chart-model.js';
-import { ruleReason } from '../validate/issue-messages.js';
+import { ruleReason } from '../schema/rules.js';
 import { GENERATED_BANNER } from './banner.js';
 import { EDITOR_SCHEMA_FILE } from './editor-schema.js';
 import { runtimeSection } from './runtime-doc.js';

@@ -1,6 +1,6 @@
 import type { JsonSchema } from '../schema/json-schema.js';
 import { valuesTree } from '../schema/values-tree.js';
-import { coalesceValues } from '../validate/coalesce.js';
+import { coalesceValues } from './coalesce.js';
 
 /**
  * The values a user gets without writing any: each node's `default`, or for an object without one, the
@@ -11,7 +11,7 @@ export function schemaDefaults(root: JsonSchema): unknown {
   return structuredClone(valuesTree(root).default);
 }
 
-/** `override` laid over the chart defaults `base` as Helm coalesces values (see validate/coalesce.ts). */
+/** `override` laid over the chart defaults `base` as Helm coalesces values (see model/coalesce.ts). */
 export function mergeValues(base: unknown, override: unknown): unknown {
   return coalesceValues(base, override);
 }

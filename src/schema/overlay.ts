@@ -1,4 +1,4 @@
-import { ruleReason, ruleTriggers } from '../validate/issue-messages.js';
+import { ruleReason, ruleTriggers } from './rules.js';
 import { deref, isObject, type JsonSchema } from './json-schema.js';
 
 /**

@@ -3,7 +3,7 @@ import yaml from 'js-yaml';
 import { IssuesError, type Issue } from '../issue.js';
 import { isObject } from '../schema/json-schema.js';
 import { HELM_YAML_SCHEMA, unbox, type UnboxProblem } from './helm-yaml.js';
-import { lineStarts, offsetToPosition, recordYamlNodes, type Position } from './yaml-positions.js';
+import { lineStarts, offsetToPosition, recordYamlNodes, type Position } from '../yaml-positions.js';
 
 /** A parsed `-f` values file that can say where each key was written. */
 export interface ValuesFile {

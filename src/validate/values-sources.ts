@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { IssuesError, type Issue } from '../issue.js';
 import { isObject } from '../schema/json-schema.js';
-import { coalesceValues, mergeUserValues } from './coalesce.js';
+import { coalesceValues, mergeUserValues } from '../model/coalesce.js';
 import { SET_FLAGS, setError, type SetAssignment, type SetFlag } from './set-arguments.js';
 import { applySetArgument, SetSyntaxError } from './strvals.js';
 import { decodeValuesBytes, loadValuesFile, type ValuesFile } from './values-file.js';
