@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import yaml from 'js-yaml';
 import { commentLines } from '../generate/values-yaml.js';
-import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
+import { isObject, type JsonSchema } from '../schema/json-schema.js';
+import { childOf, valuesTree, type ValueNode } from '../schema/values-tree.js';
 
 /** What `retool-chart init` asks (or takes as flags); every field has a documented default. */
 export interface StarterAnswers {
@@ -92,7 +93,7 @@ export function buildStarter(schema: JsonSchema, answers: StarterAnswers, option
     '# Every key the chart accepts is listed in charts/retool/values.yaml.',
   ];
   const lines = [...header];
-  emit(schema, schema, values, '', 0, lines, notes);
+  emit(valuesTree(schema), values, '', 0, lines, notes);
   return {
     values,
     text: `${lines.join('\n')}\n`,
@@ -119,17 +120,17 @@ function secretManifest(answers: StarterAnswers, encryptionKey: string, jwtSecre
   ].join('\n');
 }
 
-function emit(root: JsonSchema, node: JsonSchema, value: Record<string, unknown>, prefix: string, indent: number, lines: string[], notes: Record<string, string>): void {
+function emit(node: ValueNode | undefined, value: Record<string, unknown>, prefix: string, indent: number, lines: string[], notes: Record<string, string>): void {
   const pad = ' '.repeat(indent);
   for (const [key, v] of Object.entries(value)) {
     const path = prefix ? `${prefix}.${key}` : key;
-    const child = deref(root, node.properties?.[key] ?? {});
+    const child = childOf(node, key);
     if (indent === 0) lines.push('');
-    for (const comment of commentLines({ ...child, title: undefined })) lines.push(`${pad}# ${comment}`.trimEnd());
+    for (const comment of commentLines({ ...(child?.schema ?? {}), title: undefined })) lines.push(`${pad}# ${comment}`.trimEnd());
     const note = notes[path] ? `  # ${notes[path]}` : '';
-    if (isObject(v) && child.properties && !('secretKeyRef' in v)) {
+    if (isObject(v) && child?.schema.properties && !('secretKeyRef' in v)) {
       lines.push(`${pad}${key}:${note}`);
-      emit(root, child, v, path, indent + 2, lines, notes);
+      emit(child, v, path, indent + 2, lines, notes);
     } else {
       lines.push(`${pad}${yaml.dump({ [key]: v }, { flowLevel: 1, quotingType: '"', lineWidth: -1 }).trimEnd()}${note}`);
     }

@@ -1,5 +1,5 @@
 import { deref, isObject, type JsonSchema } from './json-schema.js';
-import { valuesTree } from './values-tree.js';
+import { childOf, valuesTree, type ValueNode } from './values-tree.js';
 import { visit } from './visit.js';
 
 /*
@@ -23,7 +23,8 @@ export const DEFAULTS_KEPT_DESCRIPTION = 'A key with a chart default cannot be d
  * file in an editor (checked alone, partial by design) has none and must not be told to repeat every default.
  */
 export function defaultsKeptRule(root: JsonSchema): JsonSchema | undefined {
-  const shadow = keptNode(root, root, valuesTree(root).default);
+  const tree = valuesTree(root);
+  const shadow = keptNode(root, tree, tree.default);
   if (!shadow) return undefined;
   return {
     $comment: DEFAULTS_KEPT,
@@ -33,16 +34,14 @@ export function defaultsKeptRule(root: JsonSchema): JsonSchema | undefined {
   };
 }
 
-function keptNode(root: JsonSchema, node: JsonSchema, defaults: unknown): JsonSchema | undefined {
-  if (!isObject(defaults)) return undefined;
-  const schema = deref(root, node);
-  if (!isObject(schema.properties)) return undefined;
+function keptNode(root: JsonSchema, node: ValueNode, defaults: unknown): JsonSchema | undefined {
+  if (!isObject(defaults) || !isObject(node.schema.properties)) return undefined;
   const required: string[] = [];
   const properties: Record<string, JsonSchema> = {};
   for (const [key, value] of Object.entries(defaults)) {
-    const child = schema.properties[key];
+    const child = childOf(node, key);
     if (!child || value === null || value === undefined) continue;
-    if (!acceptsNull(root, child) && !ruleAcceptsNull(root, schema, key)) required.push(key);
+    if (!acceptsNull(root, child.source) && !ruleAcceptsNull(root, node.schema, key)) required.push(key);
     const inner = keptNode(root, child, value);
     if (inner) properties[key] = inner;
   }

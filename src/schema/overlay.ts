@@ -1,5 +1,6 @@
 import { ruleReason, ruleTriggers } from './rules.js';
 import { deref, isObject, type JsonSchema } from './json-schema.js';
+import { keyOf, valuesTree, type ValueNode } from './values-tree.js';
 
 /**
  * The schema of a values *overlay*: the file a user writes, which Helm lays over the chart defaults before it
@@ -38,32 +39,30 @@ const NOT_NULL = ['object', 'array', 'string', 'number', 'boolean'];
 
 /** The overlay schema of the whole values file. */
 export function overlaySchema(ctx: OverlayContext, defaults: unknown): JsonSchema {
-  return valueNode(ctx, ctx.root, defaults, []);
+  return valueNode(ctx, valuesTree(ctx.root), defaults);
 }
 
-/** The overlay schema of a values property with default `d` at `path`. */
-function valueNode(ctx: OverlayContext, node: JsonSchema, d: unknown, path: string[]): JsonSchema {
-  const { $ref: _ref, ...siblings } = node;
-  const resolved = node.$ref ? { ...deref(ctx.root, node), ...siblings } : node;
+/** The overlay schema of the values property `value` (a node of the values tree) with default `d`. */
+function valueNode(ctx: OverlayContext, value: ValueNode, d: unknown): JsonSchema {
+  const { source: node, schema: resolved, path } = value;
   const hasMembers = isObject(resolved.properties) || isObject(resolved.additionalProperties);
   if (!isObject(d) || !hasMembers) {
     // Replaced as a whole (or absent from the defaults): Helm checks the file's value as written.
-    return { ...node, ...(resolved.allOf && !node.$ref ? { allOf: rules(ctx, resolved.allOf, undefined, path) } : {}) };
+    return { ...node, ...(resolved.allOf && !node.$ref ? { allOf: rules(ctx, resolved.allOf, undefined, [...path]) } : {}) };
   }
-  const { $ref: _r, properties, required, additionalProperties, allOf, definitions: _defs, ...rest } = resolved;
+  const { $ref: _r, properties, required: _required, additionalProperties, allOf, definitions: _defs, ...rest } = resolved;
   const out: JsonSchema = { ...rest };
   if (properties) {
     out.properties = {};
     const stillRequired: string[] = [];
-    for (const [key, child] of Object.entries(properties)) {
-      const childPath = [...path, key];
+    for (const child of value.children) {
+      const key = keyOf(child);
       const dk = d[key];
-      const isRequired = required?.includes(key) ?? false;
-      let sub = valueNode(ctx, child, dk, childPath);
-      if (ctx.decorate) sub = ctx.decorate(sub, child, key, childPath);
-      if (!isRequired && nullDeletes(dk !== undefined)) sub = nullable(ctx, sub);
+      let sub = valueNode(ctx, child, dk);
+      if (ctx.decorate) sub = ctx.decorate(sub, child.source, key, child.path);
+      if (!child.required && nullDeletes(dk !== undefined)) sub = nullable(ctx, sub);
       out.properties[key] = sub;
-      const absentOk = dk === undefined ? !isRequired : !ctx.brokenDefaults(childPath);
+      const absentOk = dk === undefined ? !child.required : !ctx.brokenDefaults(child.path);
       if (!absentOk) stillRequired.push(key);
     }
     if (stillRequired.length) out.required = stillRequired;
@@ -80,7 +79,7 @@ function valueNode(ctx: OverlayContext, node: JsonSchema, d: unknown, path: stri
     }
   }
   else if (additionalProperties !== undefined) out.additionalProperties = additionalProperties;
-  if (allOf) out.allOf = rules(ctx, allOf, d, path);
+  if (allOf) out.allOf = rules(ctx, allOf, d, [...path]);
   return out;
 }
 

@@ -81,10 +81,15 @@ export function valueNodes(tree: ValueNode): ValueNode[] {
   return out;
 }
 
+/** The child of `node` at `key`, if the schema declares it. */
+export function childOf(node: ValueNode | undefined, key: string): ValueNode | undefined {
+  return node?.children.find((child) => keyOf(child) === key);
+}
+
 /** The node at a values path, if the schema declares it. */
 export function valueAtPath(tree: ValueNode, path: readonly string[]): ValueNode | undefined {
   let node: ValueNode | undefined = tree;
-  for (const key of path) node = node?.children.find((child) => child.path[child.path.length - 1] === key);
+  for (const key of path) node = childOf(node, key);
   return node;
 }
 
