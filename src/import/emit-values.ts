@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
-import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
+import { isObject, type JsonSchema } from '../schema/json-schema.js';
+import { childOf, keyOf, valuesTree, type ValueNode } from '../schema/values-tree.js';
 import { joinPath } from './import-context.js';
 
 export interface EmitOptions {
@@ -21,18 +22,18 @@ export function emitValuesYaml(values: Record<string, unknown>, options: EmitOpt
   // Indented header lines are commands to copy: never wrapped.
   const lines = options.header.flatMap((line) => (/^\s/.test(line) ? [line] : wrap(line, WIDTH - 2)).map((l) => (l ? `# ${l}` : '#')));
   if (lines.length) lines.push('');
-  emitMap(values, [], options.schema, 0, options, lines);
+  emitMap(values, [], valuesTree(options.schema), 0, options, lines);
   return `${lines.join('\n')}\n`;
 }
 
-function emitMap(map: Record<string, unknown>, path: string[], node: JsonSchema | undefined, depth: number, options: EmitOptions, out: string[]) {
+function emitMap(map: Record<string, unknown>, path: string[], node: ValueNode | undefined, depth: number, options: EmitOptions, out: string[]) {
   const indent = '  '.repeat(depth);
-  for (const key of orderedKeys(map, node, options.schema)) {
+  for (const key of orderedKeys(map, node)) {
     const value = map[key];
     const here = [...path, key];
     const comment = options.comments.get(joinPath(here));
     if (comment) for (const line of wrap(comment, WIDTH - indent.length - 2)) out.push(`${indent}# ${line}`);
-    const child = childSchema(node, key, options.schema);
+    const child = childOf(node, key);
     if (isObject(value) && Object.keys(value).length && (hasCommentsBelow(here, options.comments) || !fitsFlow(value, indent, key))) {
       out.push(`${indent}${yamlKey(key)}:`);
       emitMap(value, here, child, depth + 1, options, out);
@@ -64,19 +65,13 @@ function hasCommentsBelow(path: string[], comments: ReadonlyMap<string, string>)
   return false;
 }
 
-function orderedKeys(map: Record<string, unknown>, node: JsonSchema | undefined, root: JsonSchema): string[] {
-  const props = node ? Object.keys(deref(root, node).properties ?? {}) : [];
+function orderedKeys(map: Record<string, unknown>, node: ValueNode | undefined): string[] {
+  const props = node?.children.map(keyOf) ?? [];
   const rank = (key: string) => {
     const i = props.indexOf(key);
     return i === -1 ? props.length : i;
   };
   return Object.keys(map).map((key, i) => ({ key, i })).sort((a, b) => rank(a.key) - rank(b.key) || a.i - b.i).map((e) => e.key);
-}
-
-function childSchema(node: JsonSchema | undefined, key: string, root: JsonSchema): JsonSchema | undefined {
-  if (!node) return undefined;
-  const resolved = deref(root, node);
-  return resolved.properties?.[key];
 }
 
 function wrap(text: string, width: number): string[] {
