@@ -114,10 +114,9 @@ function braceDelta(line: string): number {
 }
 
 /**
- * The published schema copies the pod options into every workload (draft-07 cannot share properties of a
- * closed object). Types can: each workload becomes its own properties & PodOptions, so TypeScript users get
- * one named PodOptions type instead of ten anonymous copies. Works on the annotated schema, strips the
- * annotations afterwards.
+ * The published schema lists every pod option in each workload (as a `$ref` to PodOptions: draft-07 cannot
+ * extend a closed object). Types can do better: each workload becomes its own properties & PodOptions, so
+ * TypeScript users get one named PodOptions type. Works on the annotated schema, strips the annotations afterwards.
  */
 function sharePodOptions(expanded: JsonSchema): JsonSchema {
   const schema = structuredClone(expanded);

@@ -144,6 +144,14 @@ export interface TemporalServiceAnnotation {
 
 export const SCHEMA_DRAFT = 'http://json-schema.org/draft-07/schema#';
 
+/** The definition holding the pod options every workload takes (`x-retool-pod-options`). */
+export const POD_OPTIONS_DEFINITION = 'PodOptions';
+
+/** Where a workload's pod option `key` points (no JSON pointer escaping: keys are identifiers). */
+export function podOptionRef(key: string): string {
+  return `#/definitions/${POD_OPTIONS_DEFINITION}/properties/${key}`;
+}
+
 /** Keywords that may stand beside `$ref`: draft-07 validators ignore siblings of `$ref`, so only annotations may. */
 export const ANNOTATION_KEYWORDS = new Set([
   'title', 'description', 'default', 'examples', 'markdownDescription', 'deprecationMessage', 'defaultSnippets', 'patternErrorMessage',

@@ -1,8 +1,6 @@
 import { boundScalars, defaultsKeptRule } from './helm-safety.js';
 import { visit } from './visit.js';
-import type { JsonSchema } from './json-schema.js';
-
-const POD_OPTIONS_DEFINITION = 'PodOptions';
+import { POD_OPTIONS_DEFINITION, podOptionRef, type JsonSchema } from './json-schema.js';
 
 /**
  * Draft-07 has no `unevaluatedProperties`, so closed objects cannot share properties through `allOf`.
@@ -68,11 +66,6 @@ function expandComponentRules(schema: JsonSchema): void {
     if: { required: ['profile'], properties: { profile: { const: 'production' } } },
     then: { properties: { components: { properties: productionResources } } },
   }];
-}
-
-/** Where a workload's pod option `key` points (JSON pointer escaping is not needed: keys are identifiers). */
-export function podOptionRef(key: string): string {
-  return `#/definitions/${POD_OPTIONS_DEFINITION}/properties/${key}`;
 }
 
 /** The schema Helm and editors see: no project annotations. */

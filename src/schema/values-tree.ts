@@ -1,4 +1,4 @@
-import { deref, type JsonSchema } from './json-schema.js';
+import { deref, podOptionRef, type JsonSchema } from './json-schema.js';
 
 /**
  * The values API as one tree, built once from the (expanded) values schema: one node per values key reachable
@@ -64,7 +64,7 @@ function valueNode(root: JsonSchema, source: JsonSchema, path: string[], pointer
     required,
     title: source.$ref ? source.title : schema.title,
     description: schema.description,
-    podOption: typeof source.$ref === 'string' && source.$ref === `#/definitions/PodOptions/properties/${key}`,
+    podOption: source.$ref === podOptionRef(key),
     sparse: schema['x-retool-sparse'] === true,
     children,
   };
