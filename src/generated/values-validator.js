@@ -2,16 +2,16 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:b63d7610d9f769f437279689d6b8ef4eca1c5ea18daa2cb13cf15ed5ffb58e1c";
+export const schemaDigest = "sha256:8fb5f61e625f90f8686f156616c0cd9dc6e3b68a5b612e321d15516858743546";
 export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"$ref":"#/definitions/retool-chart-shared-3"},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["database"],"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-9"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-9"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-10"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-10"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-11"},"history":{"$ref":"#/definitions/retool-chart-shared-11"},"matching":{"$ref":"#/definitions/retool-chart-shared-11"},"worker":{"$ref":"#/definitions/retool-chart-shared-11"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","host","tls"],"properties":{"tls":{"required":["enabled","secretName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-13"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-14"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-14"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-13"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-15"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-15"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-16"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-16"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-10":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-11":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-12":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-13":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-15":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-16":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-17":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["database"],"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","host","tls"],"properties":{"tls":{"required":["enabled","secretName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-13"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-13"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-14"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-14"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-13":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-15":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
 const schema3 = {"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]};
-const schema4 = {"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-13"}}};
+const schema4 = {"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}};
 const schema5 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}};
 const schema6 = {"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"};
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "u");
@@ -1343,7 +1343,7 @@ return errors === 0;
 const schema14 = {"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}};
 const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const schema15 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]};
-const schema16 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-13"}}};
+const schema16 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}};
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -2507,7 +2507,7 @@ validate91.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema28 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
 const func13 = Object.prototype.hasOwnProperty;
 const schema29 = {"type":"object","additionalProperties":{"type":"string"}};
 
@@ -2548,9 +2548,10 @@ validate99.errors = vErrors;
 return errors === 0;
 }
 
-const schema30 = {"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
+const schema30 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
+const schema31 = {"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2610,9 +2611,9 @@ vErrors.push(err3);
 errors++;
 }
 const _errs5 = errors;
-const vSchema0 = schema30.properties.operator.enum;
+const vSchema0 = schema31.properties.operator.enum;
 if(!((data1 === "Exists") || (data1 === "Equal"))){
-const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema30.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema31.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2665,9 +2666,9 @@ vErrors.push(err7);
 errors++;
 }
 const _errs9 = errors;
-const vSchema1 = schema30.properties.effect.enum;
+const vSchema1 = schema31.properties.effect.enum;
 if(!(((data3 === "NoSchedule") || (data3 === "PreferNoSchedule")) || (data3 === "NoExecute"))){
-const err8 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema30.properties.effect.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema31.properties.effect.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2727,15 +2728,52 @@ vErrors.push(err12);
 }
 errors++;
 }
+validate102.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(Array.isArray(data)){
+let valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(!(validate102(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+valid1 = false;
+}
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
 validate101.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-14"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-14"}}};
-const schema32 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
-const schema33 = {"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
+const schema32 = {"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-13"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-13"}}};
+const schema33 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
+const schema34 = {"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2825,9 +2863,9 @@ vErrors.push(err6);
 errors++;
 }
 const _errs5 = errors;
-const vSchema0 = schema33.properties.operator.enum;
+const vSchema0 = schema34.properties.operator.enum;
 if(!((((((data1 === "In") || (data1 === "NotIn")) || (data1 === "Exists")) || (data1 === "DoesNotExist")) || (data1 === "Gt")) || (data1 === "Lt"))){
-const err7 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema33.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema34.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2888,12 +2926,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate105.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2921,8 +2959,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate105(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate107(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 else {
@@ -2955,8 +2993,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate105(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate107(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 else {
@@ -2990,16 +3028,54 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
-const schema34 = {"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}};
-const schema35 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}};
-const schema36 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
-const schema37 = {"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}};
+const schema35 = {"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}};
+const schema36 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}};
+const schema37 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+let data0 = data[key0];
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate115.errors = vErrors;
+return errors === 0;
+}
+
+const schema39 = {"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}};
+
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3089,9 +3165,9 @@ vErrors.push(err6);
 errors++;
 }
 const _errs5 = errors;
-const vSchema0 = schema37.properties.operator.enum;
+const vSchema0 = schema39.properties.operator.enum;
 if(!((((data1 === "In") || (data1 === "NotIn")) || (data1 === "Exists")) || (data1 === "DoesNotExist"))){
-const err7 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema37.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema39.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3152,12 +3228,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate114.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3178,8 +3254,8 @@ errors++;
 if(data.matchLabels !== undefined){
 let data0 = data.matchLabels;
 const _errs2 = errors;
-if(!(validate99(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate115(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
@@ -3196,8 +3272,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
-if(!(validate114(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate117(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 else {
@@ -3231,12 +3307,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3267,8 +3343,8 @@ errors++;
 if(data.labelSelector !== undefined){
 let data0 = data.labelSelector;
 const _errs2 = errors;
-if(!(validate112(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate114(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -3278,8 +3354,8 @@ var valid0 = _errs2 === errors;
 if(data.namespaceSelector !== undefined){
 let data1 = data.namespaceSelector;
 const _errs3 = errors;
-if(!(validate112(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate114(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -3452,13 +3528,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate111.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
+const schema40 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3537,8 +3613,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinityTerm !== undefined){
 let data1 = data.podAffinityTerm;
 const _errs4 = errors;
-if(!(validate111(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+if(!(validate113(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -3556,12 +3632,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3589,8 +3665,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate111(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+if(!(validate113(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -3623,8 +3699,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate119(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate122(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 else {
@@ -3658,12 +3734,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate110.errors = vErrors;
+validate112.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3737,8 +3813,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs10 = errors;
-if(!(validate104(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate106(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 else {
@@ -3860,8 +3936,8 @@ var valid7 = _errs16 === errors;
 if(data5.preference !== undefined){
 let data7 = data5.preference;
 const _errs18 = errors;
-if(!(validate104(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate106(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 else {
@@ -3913,8 +3989,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinity !== undefined){
 let data8 = data.podAffinity;
 const _errs19 = errors;
-if(!(validate110(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+if(!(validate112(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
 errors = vErrors.length;
 }
 else {
@@ -3924,8 +4000,8 @@ var valid0 = _errs19 === errors;
 if(data.podAntiAffinity !== undefined){
 let data9 = data.podAntiAffinity;
 const _errs20 = errors;
-if(!(validate110(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+if(!(validate112(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
 errors = vErrors.length;
 }
 else {
@@ -3943,13 +4019,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate103.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
+const schema41 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
+const schema42 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4087,9 +4164,9 @@ vErrors.push(err10);
 errors++;
 }
 const _errs7 = errors;
-const vSchema0 = schema39.properties.whenUnsatisfiable.enum;
+const vSchema0 = schema42.properties.whenUnsatisfiable.enum;
 if(!((data2 === "DoNotSchedule") || (data2 === "ScheduleAnyway"))){
-const err11 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/enum",keyword:"enum",params:{allowedValues: schema39.properties.whenUnsatisfiable.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/enum",keyword:"enum",params:{allowedValues: schema42.properties.whenUnsatisfiable.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4141,8 +4218,8 @@ var valid0 = _errs8 === errors;
 if(data.labelSelector !== undefined){
 let data4 = data.labelSelector;
 const _errs10 = errors;
-if(!(validate112(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate114(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -4202,9 +4279,9 @@ vErrors.push(err17);
 errors++;
 }
 const _errs16 = errors;
-const vSchema1 = schema39.properties.nodeAffinityPolicy.enum;
+const vSchema1 = schema42.properties.nodeAffinityPolicy.enum;
 if(!((data7 === "Honor") || (data7 === "Ignore"))){
-const err18 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/enum",keyword:"enum",params:{allowedValues: schema39.properties.nodeAffinityPolicy.enum},message:"must be equal to one of the allowed values"};
+const err18 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/enum",keyword:"enum",params:{allowedValues: schema42.properties.nodeAffinityPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4229,9 +4306,9 @@ vErrors.push(err19);
 errors++;
 }
 const _errs18 = errors;
-const vSchema2 = schema39.properties.nodeTaintsPolicy.enum;
+const vSchema2 = schema42.properties.nodeTaintsPolicy.enum;
 if(!((data8 === "Honor") || (data8 === "Ignore"))){
-const err20 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/enum",keyword:"enum",params:{allowedValues: schema39.properties.nodeTaintsPolicy.enum},message:"must be equal to one of the allowed values"};
+const err20 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/enum",keyword:"enum",params:{allowedValues: schema42.properties.nodeTaintsPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4253,14 +4330,187 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate125.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-15"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-15"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
-const schema41 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
 
-function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(Array.isArray(data)){
+let valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(!(validate129(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+valid1 = false;
+}
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate128.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+let data0 = data[key0];
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate133.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+let data0 = data[key0];
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate135.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs1 = errors;
+if(typeof key0 === "string"){
+if(!pattern7.test(key0)){
+const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",propertyName:key0};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+const _errs2 = errors;
+for(const key1 in data){
+let data0 = data[key1];
+const _errs3 = errors;
+if(!(validate47(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate137.errors = vErrors;
+return errors === 0;
+}
+
+const schema46 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}};
+const schema47 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-14"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-14"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
+const schema48 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
+
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4326,12 +4576,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate132.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4418,8 +4668,8 @@ errors++;
 if(data.secretRef !== undefined){
 let data0 = data.secretRef;
 const _errs5 = errors;
-if(!(validate132(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
-vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+if(!(validate142(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 else {
@@ -4429,8 +4679,8 @@ var valid1 = _errs5 === errors;
 if(data.configMapRef !== undefined){
 let data1 = data.configMapRef;
 const _errs6 = errors;
-if(!(validate132(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
-vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+if(!(validate142(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 else {
@@ -4476,14 +4726,52 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate131.errors = vErrors;
+validate141.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-16"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-16"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
-const schema43 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(Array.isArray(data)){
+let valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(!(validate141(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+valid1 = false;
+}
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate140.errors = vErrors;
+return errors === 0;
+}
+
+const schema49 = {"type":"array","items":{"$ref":"#/definitions/Volume"}};
+const schema50 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
+const schema51 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
+
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4649,12 +4937,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate141.errors = vErrors;
+validate153.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4863,9 +5151,9 @@ vErrors.push(err9);
 errors++;
 }
 const _errs13 = errors;
-const vSchema0 = schema42.properties.emptyDir.properties.medium.enum;
+const vSchema0 = schema50.properties.emptyDir.properties.medium.enum;
 if(!((data2 === "") || (data2 === "Memory"))){
-const err10 = {instancePath:instancePath+"/emptyDir/medium",schemaPath:"#/properties/emptyDir/properties/medium/enum",keyword:"enum",params:{allowedValues: schema42.properties.emptyDir.properties.medium.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/emptyDir/medium",schemaPath:"#/properties/emptyDir/properties/medium/enum",keyword:"enum",params:{allowedValues: schema50.properties.emptyDir.properties.medium.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4942,8 +5230,8 @@ var valid3 = _errs18 === errors;
 if(data4.items !== undefined){
 let data6 = data4.items;
 const _errs19 = errors;
-if(!(validate141(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate153(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
 else {
@@ -5059,8 +5347,8 @@ var valid4 = _errs27 === errors;
 if(data9.items !== undefined){
 let data11 = data9.items;
 const _errs28 = errors;
-if(!(validate141(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate153(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
 else {
@@ -5287,8 +5575,8 @@ var valid6 = _errs44 === errors;
 if(data17.volumeAttributes !== undefined){
 let data20 = data17.volumeAttributes;
 const _errs46 = errors;
-if(!(validate99(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate115(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
@@ -5319,14 +5607,52 @@ vErrors.push(err37);
 }
 errors++;
 }
-validate137.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
 
-const schema44 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}};
-const pattern34 = new RegExp("^/[^\\n]*$", "u");
 
 function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(Array.isArray(data)){
+let valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(!(validate149(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+valid1 = false;
+}
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate148.errors = vErrors;
+return errors === 0;
+}
+
+const schema52 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
+const schema53 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}};
+const pattern35 = new RegExp("^/[^\\n]*$", "u");
+
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5380,7 +5706,7 @@ let data1 = data.mountPath;
 const _errs3 = errors;
 const _errs4 = errors;
 if(typeof data1 === "string"){
-if(!pattern34.test(data1)){
+if(!pattern35.test(data1)){
 const err3 = {instancePath:instancePath+"/mountPath",schemaPath:"#/properties/mountPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\n]*$"},message:"must match pattern \""+"^/[^\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -5458,15 +5784,53 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate148.errors = vErrors;
+validate162.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}};
-const schema46 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
-const schema47 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}};
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(Array.isArray(data)){
+let valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(!(validate162(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+valid1 = false;
+}
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate161.errors = vErrors;
+return errors === 0;
+}
+
+const schema54 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
+const schema55 = {"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}};
+const schema56 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
+const schema57 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}};
+
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5570,12 +5934,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate154.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5680,8 +6044,8 @@ errors++;
 if(data2.secretKeyRef !== undefined){
 let data3 = data2.secretKeyRef;
 const _errs9 = errors;
-if(!(validate154(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate170(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 else {
@@ -5691,8 +6055,8 @@ var valid1 = _errs9 === errors;
 if(data2.configMapKeyRef !== undefined){
 let data4 = data2.configMapKeyRef;
 const _errs10 = errors;
-if(!(validate154(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate170(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 else {
@@ -5792,14 +6156,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate153.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
 
-const schema48 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
-const schema49 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
+const schema58 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema59 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5906,13 +6270,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate164.errors = vErrors;
+validate180.errors = vErrors;
 return errors === 0;
 }
 
-const schema50 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
+const schema60 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5954,9 +6318,9 @@ vErrors.push(err2);
 errors++;
 }
 const _errs3 = errors;
-const vSchema0 = schema50.properties.type.enum;
+const vSchema0 = schema60.properties.type.enum;
 if(!(((data0 === "RuntimeDefault") || (data0 === "Localhost")) || (data0 === "Unconfined"))){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema50.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema60.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6006,12 +6370,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate166.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6172,8 +6536,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate164(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+if(!(validate180(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
 errors = vErrors.length;
 }
 else {
@@ -6183,8 +6547,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate166(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate182(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
 errors = vErrors.length;
 }
 else {
@@ -6202,13 +6566,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate163.errors = vErrors;
+validate179.errors = vErrors;
 return errors === 0;
 }
 
-const schema51 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema61 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6286,7 +6650,7 @@ if(data0.port !== undefined){
 let data2 = data0.port;
 const _errs7 = errors;
 if((!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))) && (typeof data2 !== "string")){
-const err5 = {instancePath:instancePath+"/httpGet/port",schemaPath:"#/properties/httpGet/properties/port/type",keyword:"type",params:{type: schema51.properties.httpGet.properties.port.type},message:"must be integer,string"};
+const err5 = {instancePath:instancePath+"/httpGet/port",schemaPath:"#/properties/httpGet/properties/port/type",keyword:"type",params:{type: schema61.properties.httpGet.properties.port.type},message:"must be integer,string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6346,9 +6710,9 @@ vErrors.push(err9);
 errors++;
 }
 const _errs10 = errors;
-const vSchema0 = schema51.properties.httpGet.properties.scheme.enum;
+const vSchema0 = schema61.properties.httpGet.properties.scheme.enum;
 if(!((data3 === "HTTP") || (data3 === "HTTPS"))){
-const err10 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema51.properties.httpGet.properties.scheme.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema61.properties.httpGet.properties.scheme.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6404,7 +6768,7 @@ if(data4.port !== undefined){
 let data5 = data4.port;
 const _errs14 = errors;
 if((!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))) && (typeof data5 !== "string")){
-const err14 = {instancePath:instancePath+"/tcpSocket/port",schemaPath:"#/properties/tcpSocket/properties/port/type",keyword:"type",params:{type: schema51.properties.tcpSocket.properties.port.type},message:"must be integer,string"};
+const err14 = {instancePath:instancePath+"/tcpSocket/port",schemaPath:"#/properties/tcpSocket/properties/port/type",keyword:"type",params:{type: schema61.properties.tcpSocket.properties.port.type},message:"must be integer,string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6744,14 +7108,14 @@ vErrors.push(err39);
 }
 errors++;
 }
-validate169.errors = vErrors;
+validate185.errors = vErrors;
 return errors === 0;
 }
 
-const pattern36 = new RegExp("^[^\\s]+$", "u");
-const pattern42 = new RegExp("^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", "u");
+const pattern37 = new RegExp("^[^\\s]+$", "u");
+const pattern43 = new RegExp("^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", "u");
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6778,7 +7142,7 @@ errors++;
 }
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func13.call(schema45.properties, key0))){
+if(!(func13.call(schema55.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -6815,7 +7179,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!pattern36.test(data1)){
+if(!pattern37.test(data1)){
 const err4 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/pattern",keyword:"pattern",params:{pattern: "^[^\\s]+$"},message:"must match pattern \""+"^[^\\s]+$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -6852,9 +7216,9 @@ vErrors.push(err6);
 errors++;
 }
 const _errs6 = errors;
-const vSchema0 = schema45.properties.imagePullPolicy.enum;
+const vSchema0 = schema55.properties.imagePullPolicy.enum;
 if(!(((data2 === "IfNotPresent") || (data2 === "Always")) || (data2 === "Never"))){
-const err7 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema45.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema55.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6981,8 +7345,8 @@ const len2 = data8.length;
 for(let i2=0; i2<len2; i2++){
 let data9 = data8[i2];
 const _errs19 = errors;
-if(!(validate153(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
+if(!(validate169(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 else {
@@ -7015,8 +7379,8 @@ const len3 = data10.length;
 for(let i3=0; i3<len3; i3++){
 let data11 = data10[i3];
 const _errs22 = errors;
-if(!(validate131(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate141(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
 }
 else {
@@ -7079,7 +7443,7 @@ let data14 = data13.name;
 const _errs28 = errors;
 const _errs29 = errors;
 if(typeof data14 === "string"){
-if(!pattern42.test(data14)){
+if(!pattern43.test(data14)){
 const err18 = {instancePath:instancePath+"/ports/" + i4+"/name",schemaPath:"#/properties/ports/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err18];
@@ -7127,9 +7491,9 @@ vErrors.push(err20);
 errors++;
 }
 const _errs32 = errors;
-const vSchema1 = schema45.properties.ports.items.properties.protocol.enum;
+const vSchema1 = schema55.properties.ports.items.properties.protocol.enum;
 if(!(((data16 === "TCP") || (data16 === "UDP")) || (data16 === "SCTP"))){
-const err21 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema45.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+const err21 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema55.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7190,8 +7554,8 @@ const len5 = data18.length;
 for(let i5=0; i5<len5; i5++){
 let data19 = data18[i5];
 const _errs36 = errors;
-if(!(validate148(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate162(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
 errors = vErrors.length;
 }
 else {
@@ -7217,8 +7581,8 @@ var valid0 = _errs34 === errors;
 if(data.securityContext !== undefined){
 let data20 = data.securityContext;
 const _errs37 = errors;
-if(!(validate163(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate179(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
 errors = vErrors.length;
 }
 else {
@@ -7228,8 +7592,8 @@ var valid0 = _errs37 === errors;
 if(data.readinessProbe !== undefined){
 let data21 = data.readinessProbe;
 const _errs38 = errors;
-if(!(validate169(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+if(!(validate185(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -7239,8 +7603,8 @@ var valid0 = _errs38 === errors;
 if(data.livenessProbe !== undefined){
 let data22 = data.livenessProbe;
 const _errs39 = errors;
-if(!(validate169(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+if(!(validate185(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -7250,8 +7614,8 @@ var valid0 = _errs39 === errors;
 if(data.startupProbe !== undefined){
 let data23 = data.startupProbe;
 const _errs40 = errors;
-if(!(validate169(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+if(!(validate185(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -7272,9 +7636,9 @@ vErrors.push(err25);
 errors++;
 }
 const _errs42 = errors;
-const vSchema2 = schema45.properties.restartPolicy.enum;
+const vSchema2 = schema55.properties.restartPolicy.enum;
 if(!(data24 === "Always")){
-const err26 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/enum",keyword:"enum",params:{allowedValues: schema45.properties.restartPolicy.enum},message:"must be equal to one of the allowed values"};
+const err26 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/enum",keyword:"enum",params:{allowedValues: schema55.properties.restartPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -7296,13 +7660,162 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate151.errors = vErrors;
+validate167.errors = vErrors;
 return errors === 0;
 }
 
-const schema52 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(Array.isArray(data)){
+let valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(!(validate167(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+valid1 = false;
+}
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate166.errors = vErrors;
+return errors === 0;
+}
+
+const schema62 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
+
+function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(Array.isArray(data)){
+let valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+if(!(validate167(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+valid1 = false;
+}
+}
+}
+else {
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate191.errors = vErrors;
+return errors === 0;
+}
+
+const schema63 = {"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"};
+
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(typeof data === "string"){
+if(!pattern2.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate194.errors = vErrors;
+return errors === 0;
+}
+
+const schema64 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
+
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if((!((typeof data == "number") && (!(data % 1) && !isNaN(data)))) && (data !== null)){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema64.type},message:"must be integer,null"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+if(data > 2147483647 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 0 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate196.errors = vErrors;
+return errors === 0;
+}
+
+const schema65 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7464,9 +7977,9 @@ vErrors.push(err11);
 errors++;
 }
 const _errs11 = errors;
-const vSchema0 = schema52.properties.fsGroupChangePolicy.enum;
+const vSchema0 = schema65.properties.fsGroupChangePolicy.enum;
 if(!((data4 === "OnRootMismatch") || (data4 === "Always"))){
-const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema52.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema65.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -7541,8 +8054,8 @@ var valid0 = _errs12 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs16 = errors;
-if(!(validate166(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate182(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
 errors = vErrors.length;
 }
 else {
@@ -7560,7 +8073,203 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate175.errors = vErrors;
+validate198.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "runAsNonRoot") || (key0 === "runAsUser")) || (key0 === "runAsGroup")) || (key0 === "readOnlyRootFilesystem")) || (key0 === "allowPrivilegeEscalation")) || (key0 === "privileged")) || (key0 === "capabilities")) || (key0 === "seccompProfile"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.runAsNonRoot !== undefined){
+let data0 = data.runAsNonRoot;
+const _errs2 = errors;
+if(typeof data0 !== "boolean"){
+const err1 = {instancePath:instancePath+"/runAsNonRoot",schemaPath:"#/properties/runAsNonRoot/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.runAsUser !== undefined){
+let data1 = data.runAsUser;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err2 = {instancePath:instancePath+"/runAsUser",schemaPath:"#/properties/runAsUser/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
+if(data1 > 2147483647 || isNaN(data1)){
+const err3 = {instancePath:instancePath+"/runAsUser",schemaPath:"#/properties/runAsUser/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data1 < 0 || isNaN(data1)){
+const err4 = {instancePath:instancePath+"/runAsUser",schemaPath:"#/properties/runAsUser/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid0 = _errs4 === errors;
+}
+if(data.runAsGroup !== undefined){
+let data2 = data.runAsGroup;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err5 = {instancePath:instancePath+"/runAsGroup",schemaPath:"#/properties/runAsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs7 = errors;
+if(typeof data2 == "number"){
+if(data2 > 2147483647 || isNaN(data2)){
+const err6 = {instancePath:instancePath+"/runAsGroup",schemaPath:"#/properties/runAsGroup/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data2 < 0 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/runAsGroup",schemaPath:"#/properties/runAsGroup/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid0 = _errs6 === errors;
+}
+if(data.readOnlyRootFilesystem !== undefined){
+let data3 = data.readOnlyRootFilesystem;
+const _errs8 = errors;
+if(typeof data3 !== "boolean"){
+const err8 = {instancePath:instancePath+"/readOnlyRootFilesystem",schemaPath:"#/properties/readOnlyRootFilesystem/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+const _errs9 = errors;
+var valid0 = _errs8 === errors;
+}
+if(data.allowPrivilegeEscalation !== undefined){
+let data4 = data.allowPrivilegeEscalation;
+const _errs10 = errors;
+if(typeof data4 !== "boolean"){
+const err9 = {instancePath:instancePath+"/allowPrivilegeEscalation",schemaPath:"#/properties/allowPrivilegeEscalation/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const _errs11 = errors;
+var valid0 = _errs10 === errors;
+}
+if(data.privileged !== undefined){
+let data5 = data.privileged;
+const _errs12 = errors;
+if(typeof data5 !== "boolean"){
+const err10 = {instancePath:instancePath+"/privileged",schemaPath:"#/properties/privileged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const _errs13 = errors;
+var valid0 = _errs12 === errors;
+}
+if(data.capabilities !== undefined){
+let data6 = data.capabilities;
+const _errs14 = errors;
+if(!(validate180(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs14 === errors;
+}
+if(data.seccompProfile !== undefined){
+let data7 = data.seccompProfile;
+const _errs15 = errors;
+if(!(validate182(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs15 === errors;
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate201.errors = vErrors;
 return errors === 0;
 }
 
@@ -7608,27 +8317,173 @@ var valid0 = _errs3 === errors;
 if(data.tolerations !== undefined){
 let data2 = data.tolerations;
 const _errs4 = errors;
-const _errs5 = errors;
-if(Array.isArray(data2)){
-let valid2 = true;
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-const _errs6 = errors;
-if(!(validate101(data3, {instancePath:instancePath+"/tolerations/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+if(!(validate101(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
 vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid1 = _errs6 === errors;
-if(!valid1){
-valid2 = false;
+var valid0 = _errs4 === errors;
 }
-}
+if(data.affinity !== undefined){
+let data3 = data.affinity;
+const _errs5 = errors;
+if(!(validate105(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
 }
 else {
-const err1 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+var valid0 = _errs5 === errors;
+}
+if(data.topologySpreadConstraints !== undefined){
+let data4 = data.topologySpreadConstraints;
+const _errs6 = errors;
+if(!(validate128(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs6 === errors;
+}
+if(data.podAnnotations !== undefined){
+let data5 = data.podAnnotations;
+const _errs7 = errors;
+if(!(validate133(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs7 === errors;
+}
+if(data.podLabels !== undefined){
+let data6 = data.podLabels;
+const _errs8 = errors;
+if(!(validate135(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs8 === errors;
+}
+if(data.env !== undefined){
+let data7 = data.env;
+const _errs9 = errors;
+if(!(validate137(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs9 === errors;
+}
+if(data.extraEnvFrom !== undefined){
+let data8 = data.extraEnvFrom;
+const _errs10 = errors;
+if(!(validate140(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs10 === errors;
+}
+if(data.extraVolumes !== undefined){
+let data9 = data.extraVolumes;
+const _errs11 = errors;
+if(!(validate148(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs11 === errors;
+}
+if(data.extraVolumeMounts !== undefined){
+let data10 = data.extraVolumeMounts;
+const _errs12 = errors;
+if(!(validate161(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs12 === errors;
+}
+if(data.extraContainers !== undefined){
+let data11 = data.extraContainers;
+const _errs13 = errors;
+if(!(validate166(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs13 === errors;
+}
+if(data.initContainers !== undefined){
+let data12 = data.initContainers;
+const _errs14 = errors;
+if(!(validate191(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs14 === errors;
+}
+if(data.priorityClassName !== undefined){
+let data13 = data.priorityClassName;
+const _errs15 = errors;
+if(!(validate194(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs15 === errors;
+}
+if(data.terminationGracePeriodSeconds !== undefined){
+let data14 = data.terminationGracePeriodSeconds;
+const _errs16 = errors;
+if(!(validate196(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs16 === errors;
+}
+if(data.podSecurityContext !== undefined){
+let data15 = data.podSecurityContext;
+const _errs17 = errors;
+if(!(validate198(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs17 === errors;
+}
+if(data.containerSecurityContext !== undefined){
+let data16 = data.containerSecurityContext;
+const _errs18 = errors;
+if(!(validate201(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs18 === errors;
+}
+if(data.replicas !== undefined){
+let data17 = data.replicas;
+const _errs19 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err1 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7637,43 +8492,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-var valid0 = _errs4 === errors;
-}
-if(data.affinity !== undefined){
-let data4 = data.affinity;
-const _errs7 = errors;
-if(!(validate103(data4, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs7 === errors;
-}
-if(data.topologySpreadConstraints !== undefined){
-let data5 = data.topologySpreadConstraints;
-const _errs8 = errors;
-const _errs9 = errors;
-if(Array.isArray(data5)){
-let valid4 = true;
-const len1 = data5.length;
-for(let i1=0; i1<len1; i1++){
-let data6 = data5[i1];
-const _errs10 = errors;
-if(!(validate125(data6, {instancePath:instancePath+"/topologySpreadConstraints/" + i1,parentData:data5,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs10 === errors;
-if(!valid3){
-valid4 = false;
-}
-}
-}
-else {
-const err2 = {instancePath:instancePath+"/topologySpreadConstraints",schemaPath:"#/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs20 = errors;
+if(typeof data17 == "number"){
+if(data17 > 2147483647 || isNaN(data17)){
+const err2 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -7682,65 +8504,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-var valid0 = _errs8 === errors;
-}
-if(data.podAnnotations !== undefined){
-let data7 = data.podAnnotations;
-const _errs11 = errors;
-if(!(validate99(data7, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs11 === errors;
-}
-if(data.podLabels !== undefined){
-let data8 = data.podLabels;
-const _errs12 = errors;
-if(!(validate99(data8, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs12 === errors;
-}
-if(data.env !== undefined){
-let data9 = data.env;
-const _errs13 = errors;
-if(!(validate46(data9, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs13 === errors;
-}
-if(data.extraEnvFrom !== undefined){
-let data10 = data.extraEnvFrom;
-const _errs14 = errors;
-const _errs15 = errors;
-if(Array.isArray(data10)){
-let valid6 = true;
-const len2 = data10.length;
-for(let i2=0; i2<len2; i2++){
-let data11 = data10[i2];
-const _errs16 = errors;
-if(!(validate131(data11, {instancePath:instancePath+"/extraEnvFrom/" + i2,parentData:data10,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid5 = _errs16 === errors;
-if(!valid5){
-valid6 = false;
-}
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/extraEnvFrom",schemaPath:"#/properties/extraEnvFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data17 < 1 || isNaN(data17)){
+const err3 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7749,32 +8514,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-var valid0 = _errs14 === errors;
 }
-if(data.extraVolumes !== undefined){
-let data12 = data.extraVolumes;
-const _errs17 = errors;
-const _errs18 = errors;
-if(Array.isArray(data12)){
-let valid8 = true;
-const len3 = data12.length;
-for(let i3=0; i3<len3; i3++){
-let data13 = data12[i3];
-const _errs19 = errors;
-if(!(validate137(data13, {instancePath:instancePath+"/extraVolumes/" + i3,parentData:data12,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid7 = _errs19 === errors;
-if(!valid7){
-valid8 = false;
-}
+var valid0 = _errs19 === errors;
 }
 }
 else {
-const err4 = {instancePath:instancePath+"/extraVolumes",schemaPath:"#/properties/extraVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7783,254 +8528,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-var valid0 = _errs17 === errors;
-}
-if(data.extraVolumeMounts !== undefined){
-let data14 = data.extraVolumeMounts;
-const _errs20 = errors;
-const _errs21 = errors;
-if(Array.isArray(data14)){
-let valid10 = true;
-const len4 = data14.length;
-for(let i4=0; i4<len4; i4++){
-let data15 = data14[i4];
-const _errs22 = errors;
-if(!(validate148(data15, {instancePath:instancePath+"/extraVolumeMounts/" + i4,parentData:data14,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid9 = _errs22 === errors;
-if(!valid9){
-valid10 = false;
-}
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/extraVolumeMounts",schemaPath:"#/properties/extraVolumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-var valid0 = _errs20 === errors;
-}
-if(data.extraContainers !== undefined){
-let data16 = data.extraContainers;
-const _errs23 = errors;
-const _errs24 = errors;
-if(Array.isArray(data16)){
-let valid12 = true;
-const len5 = data16.length;
-for(let i5=0; i5<len5; i5++){
-let data17 = data16[i5];
-const _errs25 = errors;
-if(!(validate151(data17, {instancePath:instancePath+"/extraContainers/" + i5,parentData:data16,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid11 = _errs25 === errors;
-if(!valid11){
-valid12 = false;
-}
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/extraContainers",schemaPath:"#/properties/extraContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var valid0 = _errs23 === errors;
-}
-if(data.initContainers !== undefined){
-let data18 = data.initContainers;
-const _errs26 = errors;
-const _errs27 = errors;
-if(Array.isArray(data18)){
-let valid14 = true;
-const len6 = data18.length;
-for(let i6=0; i6<len6; i6++){
-let data19 = data18[i6];
-const _errs28 = errors;
-if(!(validate151(data19, {instancePath:instancePath+"/initContainers/" + i6,parentData:data18,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid13 = _errs28 === errors;
-if(!valid13){
-valid14 = false;
-}
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/initContainers",schemaPath:"#/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var valid0 = _errs26 === errors;
-}
-if(data.priorityClassName !== undefined){
-let data20 = data.priorityClassName;
-const _errs29 = errors;
-const _errs30 = errors;
-if(typeof data20 === "string"){
-if(!pattern2.test(data20)){
-const err8 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/properties/priorityClassName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var valid0 = _errs29 === errors;
-}
-if(data.terminationGracePeriodSeconds !== undefined){
-let data21 = data.terminationGracePeriodSeconds;
-const _errs31 = errors;
-if((!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))) && (data21 !== null)){
-const err10 = {instancePath:instancePath+"/terminationGracePeriodSeconds",schemaPath:"#/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema28.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-const _errs32 = errors;
-if(typeof data21 == "number"){
-if(data21 > 2147483647 || isNaN(data21)){
-const err11 = {instancePath:instancePath+"/terminationGracePeriodSeconds",schemaPath:"#/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(data21 < 0 || isNaN(data21)){
-const err12 = {instancePath:instancePath+"/terminationGracePeriodSeconds",schemaPath:"#/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-var valid0 = _errs31 === errors;
-}
-if(data.podSecurityContext !== undefined){
-let data22 = data.podSecurityContext;
-const _errs33 = errors;
-if(!(validate175(data22, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs33 === errors;
-}
-if(data.containerSecurityContext !== undefined){
-let data23 = data.containerSecurityContext;
-const _errs34 = errors;
-if(!(validate163(data23, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs34 === errors;
-}
-if(data.replicas !== undefined){
-let data24 = data.replicas;
-const _errs35 = errors;
-if(!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))){
-const err13 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-const _errs36 = errors;
-if(typeof data24 == "number"){
-if(data24 > 2147483647 || isNaN(data24)){
-const err14 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-if(data24 < 1 || isNaN(data24)){
-const err15 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-var valid0 = _errs35 === errors;
-}
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
 validate97.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
+const schema67 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
 
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8075,13 +8579,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate198.errors = vErrors;
+validate226.errors = vErrors;
 return errors === 0;
 }
 
-const schema54 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
+const schema68 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
-function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8128,13 +8632,13 @@ var valid1 = _errs1 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate200.errors = vErrors;
+validate228.errors = vErrors;
 return errors === 0;
 }
 
-const schema55 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
+const schema69 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
 
-function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8286,7 +8790,7 @@ if(data.targetMemoryUtilizationPercentage !== undefined){
 let data4 = data.targetMemoryUtilizationPercentage;
 const _errs10 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema55.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
+const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema69.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8331,447 +8835,20 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate217.errors = vErrors;
+validate247.errors = vErrors;
 return errors === 0;
 }
 
-const schema56 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}};
+const schema70 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
 
-function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func13.call(schema56.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-if(data.resources !== undefined){
-let data0 = data.resources;
-const _errs2 = errors;
-if(!(validate70(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs2 === errors;
-}
-if(data.nodeSelector !== undefined){
-let data1 = data.nodeSelector;
-const _errs3 = errors;
-if(!(validate99(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs3 === errors;
-}
-if(data.tolerations !== undefined){
-let data2 = data.tolerations;
-const _errs4 = errors;
-const _errs5 = errors;
-if(Array.isArray(data2)){
-let valid2 = true;
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-const _errs6 = errors;
-if(!(validate101(data3, {instancePath:instancePath+"/tolerations/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid1 = _errs6 === errors;
-if(!valid1){
-valid2 = false;
-}
-}
-}
-else {
-const err1 = {instancePath:instancePath+"/tolerations",schemaPath:"#/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var valid0 = _errs4 === errors;
-}
-if(data.affinity !== undefined){
-let data4 = data.affinity;
-const _errs7 = errors;
-if(!(validate103(data4, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs7 === errors;
-}
-if(data.topologySpreadConstraints !== undefined){
-let data5 = data.topologySpreadConstraints;
-const _errs8 = errors;
-const _errs9 = errors;
-if(Array.isArray(data5)){
-let valid4 = true;
-const len1 = data5.length;
-for(let i1=0; i1<len1; i1++){
-let data6 = data5[i1];
-const _errs10 = errors;
-if(!(validate125(data6, {instancePath:instancePath+"/topologySpreadConstraints/" + i1,parentData:data5,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid3 = _errs10 === errors;
-if(!valid3){
-valid4 = false;
-}
-}
-}
-else {
-const err2 = {instancePath:instancePath+"/topologySpreadConstraints",schemaPath:"#/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var valid0 = _errs8 === errors;
-}
-if(data.podAnnotations !== undefined){
-let data7 = data.podAnnotations;
-const _errs11 = errors;
-if(!(validate99(data7, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs11 === errors;
-}
-if(data.podLabels !== undefined){
-let data8 = data.podLabels;
-const _errs12 = errors;
-if(!(validate99(data8, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs12 === errors;
-}
-if(data.env !== undefined){
-let data9 = data.env;
-const _errs13 = errors;
-if(!(validate46(data9, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs13 === errors;
-}
-if(data.extraEnvFrom !== undefined){
-let data10 = data.extraEnvFrom;
-const _errs14 = errors;
-const _errs15 = errors;
-if(Array.isArray(data10)){
-let valid6 = true;
-const len2 = data10.length;
-for(let i2=0; i2<len2; i2++){
-let data11 = data10[i2];
-const _errs16 = errors;
-if(!(validate131(data11, {instancePath:instancePath+"/extraEnvFrom/" + i2,parentData:data10,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid5 = _errs16 === errors;
-if(!valid5){
-valid6 = false;
-}
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/extraEnvFrom",schemaPath:"#/properties/extraEnvFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-var valid0 = _errs14 === errors;
-}
-if(data.extraVolumes !== undefined){
-let data12 = data.extraVolumes;
-const _errs17 = errors;
-const _errs18 = errors;
-if(Array.isArray(data12)){
-let valid8 = true;
-const len3 = data12.length;
-for(let i3=0; i3<len3; i3++){
-let data13 = data12[i3];
-const _errs19 = errors;
-if(!(validate137(data13, {instancePath:instancePath+"/extraVolumes/" + i3,parentData:data12,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid7 = _errs19 === errors;
-if(!valid7){
-valid8 = false;
-}
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/extraVolumes",schemaPath:"#/properties/extraVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var valid0 = _errs17 === errors;
-}
-if(data.extraVolumeMounts !== undefined){
-let data14 = data.extraVolumeMounts;
-const _errs20 = errors;
-const _errs21 = errors;
-if(Array.isArray(data14)){
-let valid10 = true;
-const len4 = data14.length;
-for(let i4=0; i4<len4; i4++){
-let data15 = data14[i4];
-const _errs22 = errors;
-if(!(validate148(data15, {instancePath:instancePath+"/extraVolumeMounts/" + i4,parentData:data14,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid9 = _errs22 === errors;
-if(!valid9){
-valid10 = false;
-}
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/extraVolumeMounts",schemaPath:"#/properties/extraVolumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-var valid0 = _errs20 === errors;
-}
-if(data.extraContainers !== undefined){
-let data16 = data.extraContainers;
-const _errs23 = errors;
-const _errs24 = errors;
-if(Array.isArray(data16)){
-let valid12 = true;
-const len5 = data16.length;
-for(let i5=0; i5<len5; i5++){
-let data17 = data16[i5];
-const _errs25 = errors;
-if(!(validate151(data17, {instancePath:instancePath+"/extraContainers/" + i5,parentData:data16,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid11 = _errs25 === errors;
-if(!valid11){
-valid12 = false;
-}
-}
-}
-else {
-const err6 = {instancePath:instancePath+"/extraContainers",schemaPath:"#/properties/extraContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var valid0 = _errs23 === errors;
-}
-if(data.initContainers !== undefined){
-let data18 = data.initContainers;
-const _errs26 = errors;
-const _errs27 = errors;
-if(Array.isArray(data18)){
-let valid14 = true;
-const len6 = data18.length;
-for(let i6=0; i6<len6; i6++){
-let data19 = data18[i6];
-const _errs28 = errors;
-if(!(validate151(data19, {instancePath:instancePath+"/initContainers/" + i6,parentData:data18,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid13 = _errs28 === errors;
-if(!valid13){
-valid14 = false;
-}
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/initContainers",schemaPath:"#/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var valid0 = _errs26 === errors;
-}
-if(data.priorityClassName !== undefined){
-let data20 = data.priorityClassName;
-const _errs29 = errors;
-const _errs30 = errors;
-if(typeof data20 === "string"){
-if(!pattern2.test(data20)){
-const err8 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/properties/priorityClassName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/priorityClassName",schemaPath:"#/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var valid0 = _errs29 === errors;
-}
-if(data.terminationGracePeriodSeconds !== undefined){
-let data21 = data.terminationGracePeriodSeconds;
-const _errs31 = errors;
-if((!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))) && (data21 !== null)){
-const err10 = {instancePath:instancePath+"/terminationGracePeriodSeconds",schemaPath:"#/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema56.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-const _errs32 = errors;
-if(typeof data21 == "number"){
-if(data21 > 2147483647 || isNaN(data21)){
-const err11 = {instancePath:instancePath+"/terminationGracePeriodSeconds",schemaPath:"#/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-if(data21 < 0 || isNaN(data21)){
-const err12 = {instancePath:instancePath+"/terminationGracePeriodSeconds",schemaPath:"#/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-var valid0 = _errs31 === errors;
-}
-if(data.podSecurityContext !== undefined){
-let data22 = data.podSecurityContext;
-const _errs33 = errors;
-if(!(validate175(data22, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs33 === errors;
-}
-if(data.containerSecurityContext !== undefined){
-let data23 = data.containerSecurityContext;
-const _errs34 = errors;
-if(!(validate163(data23, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs34 === errors;
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-validate219.errors = vErrors;
-return errors === 0;
-}
-
-const schema57 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
-
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = true;
 const _errs1 = errors;
-if(!(validate200(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+if(!(validate228(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
@@ -8792,9 +8869,9 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.replicas !== undefined){
 let data0 = data.replicas;
 const _errs3 = errors;
-const vSchema0 = schema57.then.properties.replicas.enum;
+const vSchema0 = schema70.then.properties.replicas.enum;
 if(!((data0 === null) || (data0 === 1))){
-const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema57.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema70.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8819,20 +8896,76 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate236.errors = vErrors;
+validate266.errors = vErrors;
 return errors === 0;
 }
 
-const schema58 = {"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
-const schema59 = {"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"};
-const pattern58 = new RegExp("^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$", "u");
 
-function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "requests") || (key0 === "limits"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.requests !== undefined){
+let data0 = data.requests;
+const _errs2 = errors;
+if(!(validate71(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.limits !== undefined){
+let data1 = data.limits;
+const _errs3 = errors;
+if(!(validate71(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs3 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate325.errors = vErrors;
+return errors === 0;
+}
+
+const schema72 = {"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
+const schema73 = {"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"};
+const pattern53 = new RegExp("^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$", "u");
+
+function validate354(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(typeof data === "string"){
-if(!pattern58.test(data)){
+if(!pattern53.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},message:"must match pattern \""+"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -8853,12 +8986,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate299.errors = vErrors;
+validate354.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate351(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8879,8 +9012,8 @@ errors++;
 if(data.namespaceSelector !== undefined){
 let data0 = data.namespaceSelector;
 const _errs2 = errors;
-if(!(validate112(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate114(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -8890,8 +9023,8 @@ var valid0 = _errs2 === errors;
 if(data.podSelector !== undefined){
 let data1 = data.podSelector;
 const _errs3 = errors;
-if(!(validate112(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate114(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -8929,8 +9062,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs7 = errors;
-if(!(validate299(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate299.errors : vErrors.concat(validate299.errors);
+if(!(validate354(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
 errors = vErrors.length;
 }
 else {
@@ -8947,8 +9080,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs10 = errors;
-if(!(validate299(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate299.errors : vErrors.concat(validate299.errors);
+if(!(validate354(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
 errors = vErrors.length;
 }
 else {
@@ -8995,7 +9128,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate296.errors = vErrors;
+validate351.errors = vErrors;
 return errors === 0;
 }
 
@@ -9006,7 +9139,7 @@ const pattern8 = new RegExp("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9
 const pattern19 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$", "u");
 const pattern20 = new RegExp("^[0-9]+(h|m|s)$", "u");
 const pattern22 = new RegExp("^[a-z_][a-z0-9_]{0,62}$", "u");
-const pattern54 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
+const pattern49 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -14735,27 +14868,173 @@ var valid105 = _errs289 === errors;
 if(data174.tolerations !== undefined){
 let data177 = data174.tolerations;
 const _errs290 = errors;
-const _errs291 = errors;
-if(Array.isArray(data177)){
-let valid107 = true;
-const len1 = data177.length;
-for(let i1=0; i1<len1; i1++){
-let data178 = data177[i1];
-const _errs292 = errors;
-if(!(validate101(data178, {instancePath:instancePath+"/temporal/local/web/tolerations/" + i1,parentData:data177,parentDataProperty:i1,rootData}))){
+if(!(validate101(data177, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data174,parentDataProperty:"tolerations",rootData}))){
 vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid106 = _errs292 === errors;
-if(!valid106){
-valid107 = false;
+var valid105 = _errs290 === errors;
 }
-}
+if(data174.affinity !== undefined){
+let data178 = data174.affinity;
+const _errs291 = errors;
+if(!(validate105(data178, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data174,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
 }
 else {
-const err352 = {instancePath:instancePath+"/temporal/local/web/tolerations",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+var valid105 = _errs291 === errors;
+}
+if(data174.topologySpreadConstraints !== undefined){
+let data179 = data174.topologySpreadConstraints;
+const _errs292 = errors;
+if(!(validate128(data179, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data174,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs292 === errors;
+}
+if(data174.podAnnotations !== undefined){
+let data180 = data174.podAnnotations;
+const _errs293 = errors;
+if(!(validate133(data180, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data174,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs293 === errors;
+}
+if(data174.podLabels !== undefined){
+let data181 = data174.podLabels;
+const _errs294 = errors;
+if(!(validate135(data181, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data174,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs294 === errors;
+}
+if(data174.env !== undefined){
+let data182 = data174.env;
+const _errs295 = errors;
+if(!(validate137(data182, {instancePath:instancePath+"/temporal/local/web/env",parentData:data174,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs295 === errors;
+}
+if(data174.extraEnvFrom !== undefined){
+let data183 = data174.extraEnvFrom;
+const _errs296 = errors;
+if(!(validate140(data183, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data174,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs296 === errors;
+}
+if(data174.extraVolumes !== undefined){
+let data184 = data174.extraVolumes;
+const _errs297 = errors;
+if(!(validate148(data184, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data174,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs297 === errors;
+}
+if(data174.extraVolumeMounts !== undefined){
+let data185 = data174.extraVolumeMounts;
+const _errs298 = errors;
+if(!(validate161(data185, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data174,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs298 === errors;
+}
+if(data174.extraContainers !== undefined){
+let data186 = data174.extraContainers;
+const _errs299 = errors;
+if(!(validate166(data186, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data174,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs299 === errors;
+}
+if(data174.initContainers !== undefined){
+let data187 = data174.initContainers;
+const _errs300 = errors;
+if(!(validate191(data187, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data174,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs300 === errors;
+}
+if(data174.priorityClassName !== undefined){
+let data188 = data174.priorityClassName;
+const _errs301 = errors;
+if(!(validate194(data188, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data174,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs301 === errors;
+}
+if(data174.terminationGracePeriodSeconds !== undefined){
+let data189 = data174.terminationGracePeriodSeconds;
+const _errs302 = errors;
+if(!(validate196(data189, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data174,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs302 === errors;
+}
+if(data174.podSecurityContext !== undefined){
+let data190 = data174.podSecurityContext;
+const _errs303 = errors;
+if(!(validate198(data190, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data174,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs303 === errors;
+}
+if(data174.containerSecurityContext !== undefined){
+let data191 = data174.containerSecurityContext;
+const _errs304 = errors;
+if(!(validate201(data191, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data174,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs304 === errors;
+}
+if(data174.enabled !== undefined){
+let data192 = data174.enabled;
+const _errs305 = errors;
+if(typeof data192 !== "boolean"){
+const err352 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -14764,43 +15043,12 @@ vErrors.push(err352);
 }
 errors++;
 }
-var valid105 = _errs290 === errors;
-}
-if(data174.affinity !== undefined){
-let data179 = data174.affinity;
-const _errs293 = errors;
-if(!(validate103(data179, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data174,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs293 === errors;
-}
-if(data174.topologySpreadConstraints !== undefined){
-let data180 = data174.topologySpreadConstraints;
-const _errs294 = errors;
-const _errs295 = errors;
-if(Array.isArray(data180)){
-let valid109 = true;
-const len2 = data180.length;
-for(let i2=0; i2<len2; i2++){
-let data181 = data180[i2];
-const _errs296 = errors;
-if(!(validate125(data181, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints/" + i2,parentData:data180,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid108 = _errs296 === errors;
-if(!valid108){
-valid109 = false;
-}
+const _errs306 = errors;
+var valid105 = _errs305 === errors;
 }
 }
 else {
-const err353 = {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err353 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -14809,65 +15057,11 @@ vErrors.push(err353);
 }
 errors++;
 }
-var valid105 = _errs294 === errors;
-}
-if(data174.podAnnotations !== undefined){
-let data182 = data174.podAnnotations;
-const _errs297 = errors;
-if(!(validate99(data182, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data174,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs297 === errors;
-}
-if(data174.podLabels !== undefined){
-let data183 = data174.podLabels;
-const _errs298 = errors;
-if(!(validate99(data183, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data174,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs298 === errors;
-}
-if(data174.env !== undefined){
-let data184 = data174.env;
-const _errs299 = errors;
-if(!(validate46(data184, {instancePath:instancePath+"/temporal/local/web/env",parentData:data174,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs299 === errors;
-}
-if(data174.extraEnvFrom !== undefined){
-let data185 = data174.extraEnvFrom;
-const _errs300 = errors;
-const _errs301 = errors;
-if(Array.isArray(data185)){
-let valid111 = true;
-const len3 = data185.length;
-for(let i3=0; i3<len3; i3++){
-let data186 = data185[i3];
-const _errs302 = errors;
-if(!(validate131(data186, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom/" + i3,parentData:data185,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs302 === errors;
-if(!valid110){
-valid111 = false;
-}
+var valid103 = _errs285 === errors;
 }
 }
 else {
-const err354 = {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/extraEnvFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err354 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -14876,32 +15070,11 @@ vErrors.push(err354);
 }
 errors++;
 }
-var valid105 = _errs300 === errors;
-}
-if(data174.extraVolumes !== undefined){
-let data187 = data174.extraVolumes;
-const _errs303 = errors;
-const _errs304 = errors;
-if(Array.isArray(data187)){
-let valid113 = true;
-const len4 = data187.length;
-for(let i4=0; i4<len4; i4++){
-let data188 = data187[i4];
-const _errs305 = errors;
-if(!(validate137(data188, {instancePath:instancePath+"/temporal/local/web/extraVolumes/" + i4,parentData:data187,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid112 = _errs305 === errors;
-if(!valid112){
-valid113 = false;
-}
+var valid100 = _errs262 === errors;
 }
 }
 else {
-const err355 = {instancePath:instancePath+"/temporal/local/web/extraVolumes",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/extraVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err355 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -14910,32 +15083,28 @@ vErrors.push(err355);
 }
 errors++;
 }
-var valid105 = _errs303 === errors;
+var valid93 = _errs242 === errors;
 }
-if(data174.extraVolumeMounts !== undefined){
-let data189 = data174.extraVolumeMounts;
-const _errs306 = errors;
+if(data.workflows !== undefined){
+let data193 = data.workflows;
 const _errs307 = errors;
-if(Array.isArray(data189)){
-let valid115 = true;
-const len5 = data189.length;
-for(let i5=0; i5<len5; i5++){
-let data190 = data189[i5];
-const _errs308 = errors;
-if(!(validate148(data190, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts/" + i5,parentData:data189,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate226(data193, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid114 = _errs308 === errors;
-if(!valid114){
-valid115 = false;
+var valid93 = _errs307 === errors;
 }
-}
-}
-else {
-const err356 = {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/extraVolumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.components !== undefined){
+let data194 = data.components;
+const _errs308 = errors;
+const _errs309 = errors;
+if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
+const _errs310 = errors;
+for(const key11 in data194){
+if(!(((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor"))){
+const err356 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -14944,32 +15113,40 @@ vErrors.push(err356);
 }
 errors++;
 }
-var valid105 = _errs306 === errors;
 }
-if(data174.extraContainers !== undefined){
-let data191 = data174.extraContainers;
-const _errs309 = errors;
-const _errs310 = errors;
-if(Array.isArray(data191)){
-let valid117 = true;
-const len6 = data191.length;
-for(let i6=0; i6<len6; i6++){
-let data192 = data191[i6];
+if(data194.api !== undefined){
+let data195 = data194.api;
 const _errs311 = errors;
-if(!(validate151(data192, {instancePath:instancePath+"/temporal/local/web/extraContainers/" + i6,parentData:data191,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+const _errs312 = errors;
+const _errs313 = errors;
+const _errs314 = errors;
+let valid108 = true;
+const _errs315 = errors;
+if(!(validate228(data195, {instancePath:instancePath+"/components/api",parentData:data194,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid116 = _errs311 === errors;
-if(!valid116){
-valid117 = false;
-}
-}
+var _valid17 = _errs315 === errors;
+errors = _errs314;
+if(vErrors !== null){
+if(_errs314){
+vErrors.length = _errs314;
 }
 else {
-const err357 = {instancePath:instancePath+"/temporal/local/web/extraContainers",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/extraContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+if(_valid17){
+const _errs316 = errors;
+if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+if(data195.replicas !== undefined){
+let data196 = data195.replicas;
+const _errs317 = errors;
+const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data196 === null) || (data196 === 2))){
+const err357 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -14978,32 +15155,14 @@ vErrors.push(err357);
 }
 errors++;
 }
-var valid105 = _errs309 === errors;
-}
-if(data174.initContainers !== undefined){
-let data193 = data174.initContainers;
-const _errs312 = errors;
-const _errs313 = errors;
-if(Array.isArray(data193)){
-let valid119 = true;
-const len7 = data193.length;
-for(let i7=0; i7<len7; i7++){
-let data194 = data193[i7];
-const _errs314 = errors;
-if(!(validate151(data194, {instancePath:instancePath+"/temporal/local/web/initContainers/" + i7,parentData:data193,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs314 === errors;
-if(!valid118){
-valid119 = false;
+var valid109 = _errs317 === errors;
 }
 }
+var _valid17 = _errs316 === errors;
+valid108 = _valid17;
 }
-else {
-const err358 = {instancePath:instancePath+"/temporal/local/web/initContainers",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!valid108){
+const err358 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -15012,15 +15171,12 @@ vErrors.push(err358);
 }
 errors++;
 }
-var valid105 = _errs312 === errors;
-}
-if(data174.priorityClassName !== undefined){
-let data195 = data174.priorityClassName;
-const _errs315 = errors;
-const _errs316 = errors;
-if(typeof data195 === "string"){
-if(!pattern2.test(data195)){
-const err359 = {instancePath:instancePath+"/temporal/local/web/priorityClassName",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/priorityClassName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+var valid107 = _errs313 === errors;
+if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+const _errs318 = errors;
+for(const key12 in data195){
+if(!(func13.call(schema0.properties.components.properties.api.properties, key12))){
+const err359 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -15030,8 +15186,198 @@ vErrors.push(err359);
 errors++;
 }
 }
+if(data195.resources !== undefined){
+let data197 = data195.resources;
+const _errs319 = errors;
+if(!(validate70(data197, {instancePath:instancePath+"/components/api/resources",parentData:data195,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
 else {
-const err360 = {instancePath:instancePath+"/temporal/local/web/priorityClassName",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid110 = _errs319 === errors;
+}
+if(data195.nodeSelector !== undefined){
+let data198 = data195.nodeSelector;
+const _errs320 = errors;
+if(!(validate99(data198, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data195,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs320 === errors;
+}
+if(data195.tolerations !== undefined){
+let data199 = data195.tolerations;
+const _errs321 = errors;
+if(!(validate101(data199, {instancePath:instancePath+"/components/api/tolerations",parentData:data195,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs321 === errors;
+}
+if(data195.affinity !== undefined){
+let data200 = data195.affinity;
+const _errs322 = errors;
+if(!(validate105(data200, {instancePath:instancePath+"/components/api/affinity",parentData:data195,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs322 === errors;
+}
+if(data195.topologySpreadConstraints !== undefined){
+let data201 = data195.topologySpreadConstraints;
+const _errs323 = errors;
+if(!(validate128(data201, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data195,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs323 === errors;
+}
+if(data195.podAnnotations !== undefined){
+let data202 = data195.podAnnotations;
+const _errs324 = errors;
+if(!(validate133(data202, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data195,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs324 === errors;
+}
+if(data195.podLabels !== undefined){
+let data203 = data195.podLabels;
+const _errs325 = errors;
+if(!(validate135(data203, {instancePath:instancePath+"/components/api/podLabels",parentData:data195,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs325 === errors;
+}
+if(data195.env !== undefined){
+let data204 = data195.env;
+const _errs326 = errors;
+if(!(validate137(data204, {instancePath:instancePath+"/components/api/env",parentData:data195,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs326 === errors;
+}
+if(data195.extraEnvFrom !== undefined){
+let data205 = data195.extraEnvFrom;
+const _errs327 = errors;
+if(!(validate140(data205, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data195,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs327 === errors;
+}
+if(data195.extraVolumes !== undefined){
+let data206 = data195.extraVolumes;
+const _errs328 = errors;
+if(!(validate148(data206, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data195,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs328 === errors;
+}
+if(data195.extraVolumeMounts !== undefined){
+let data207 = data195.extraVolumeMounts;
+const _errs329 = errors;
+if(!(validate161(data207, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data195,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs329 === errors;
+}
+if(data195.extraContainers !== undefined){
+let data208 = data195.extraContainers;
+const _errs330 = errors;
+if(!(validate166(data208, {instancePath:instancePath+"/components/api/extraContainers",parentData:data195,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs330 === errors;
+}
+if(data195.initContainers !== undefined){
+let data209 = data195.initContainers;
+const _errs331 = errors;
+if(!(validate191(data209, {instancePath:instancePath+"/components/api/initContainers",parentData:data195,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs331 === errors;
+}
+if(data195.priorityClassName !== undefined){
+let data210 = data195.priorityClassName;
+const _errs332 = errors;
+if(!(validate194(data210, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data195,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs332 === errors;
+}
+if(data195.terminationGracePeriodSeconds !== undefined){
+let data211 = data195.terminationGracePeriodSeconds;
+const _errs333 = errors;
+if(!(validate196(data211, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data195,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs333 === errors;
+}
+if(data195.podSecurityContext !== undefined){
+let data212 = data195.podSecurityContext;
+const _errs334 = errors;
+if(!(validate198(data212, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data195,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs334 === errors;
+}
+if(data195.containerSecurityContext !== undefined){
+let data213 = data195.containerSecurityContext;
+const _errs335 = errors;
+if(!(validate201(data213, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data195,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs335 === errors;
+}
+if(data195.replicas !== undefined){
+let data214 = data195.replicas;
+const _errs336 = errors;
+if(!((typeof data214 == "number") && (!(data214 % 1) && !isNaN(data214)))){
+const err360 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -15040,13 +15386,10 @@ vErrors.push(err360);
 }
 errors++;
 }
-var valid105 = _errs315 === errors;
-}
-if(data174.terminationGracePeriodSeconds !== undefined){
-let data196 = data174.terminationGracePeriodSeconds;
-const _errs317 = errors;
-if((!((typeof data196 == "number") && (!(data196 % 1) && !isNaN(data196)))) && (data196 !== null)){
-const err361 = {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.temporal.properties.local.properties.web.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
+const _errs337 = errors;
+if(typeof data214 == "number"){
+if(data214 > 2147483647 || isNaN(data214)){
+const err361 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -15055,10 +15398,8 @@ vErrors.push(err361);
 }
 errors++;
 }
-const _errs318 = errors;
-if(typeof data196 == "number"){
-if(data196 > 2147483647 || isNaN(data196)){
-const err362 = {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(data214 < 1 || isNaN(data214)){
+const err362 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -15067,8 +15408,14 @@ vErrors.push(err362);
 }
 errors++;
 }
-if(data196 < 0 || isNaN(data196)){
-const err363 = {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+var valid110 = _errs336 === errors;
+}
+if(data195.javaDbConnector !== undefined){
+let data215 = data195.javaDbConnector;
+const _errs338 = errors;
+if(typeof data215 !== "boolean"){
+const err363 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -15077,36 +15424,23 @@ vErrors.push(err363);
 }
 errors++;
 }
+const _errs339 = errors;
+var valid110 = _errs338 === errors;
 }
-var valid105 = _errs317 === errors;
-}
-if(data174.podSecurityContext !== undefined){
-let data197 = data174.podSecurityContext;
-const _errs319 = errors;
-if(!(validate175(data197, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data174,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+if(data195.autoscaling !== undefined){
+let data216 = data195.autoscaling;
+const _errs340 = errors;
+if(!(validate247(data216, {instancePath:instancePath+"/components/api/autoscaling",parentData:data195,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid105 = _errs319 === errors;
+var valid110 = _errs340 === errors;
 }
-if(data174.containerSecurityContext !== undefined){
-let data198 = data174.containerSecurityContext;
-const _errs320 = errors;
-if(!(validate163(data198, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data174,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid105 = _errs320 === errors;
-}
-if(data174.enabled !== undefined){
-let data199 = data174.enabled;
-const _errs321 = errors;
-if(typeof data199 !== "boolean"){
-const err364 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err364 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -15115,12 +15449,17 @@ vErrors.push(err364);
 }
 errors++;
 }
-const _errs322 = errors;
-var valid105 = _errs321 === errors;
+var valid106 = _errs311 === errors;
 }
-}
-else {
-const err365 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data194.jobsRunner !== undefined){
+let data217 = data194.jobsRunner;
+const _errs341 = errors;
+const _errs342 = errors;
+if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
+const _errs343 = errors;
+for(const key13 in data217){
+if(!(func13.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
+const err365 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -15129,11 +15468,197 @@ vErrors.push(err365);
 }
 errors++;
 }
-var valid103 = _errs285 === errors;
+}
+if(data217.resources !== undefined){
+let data218 = data217.resources;
+const _errs344 = errors;
+if(!(validate70(data218, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data217,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs344 === errors;
+}
+if(data217.nodeSelector !== undefined){
+let data219 = data217.nodeSelector;
+const _errs345 = errors;
+if(!(validate99(data219, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data217,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs345 === errors;
+}
+if(data217.tolerations !== undefined){
+let data220 = data217.tolerations;
+const _errs346 = errors;
+if(!(validate101(data220, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data217,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs346 === errors;
+}
+if(data217.affinity !== undefined){
+let data221 = data217.affinity;
+const _errs347 = errors;
+if(!(validate105(data221, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data217,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs347 === errors;
+}
+if(data217.topologySpreadConstraints !== undefined){
+let data222 = data217.topologySpreadConstraints;
+const _errs348 = errors;
+if(!(validate128(data222, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data217,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs348 === errors;
+}
+if(data217.podAnnotations !== undefined){
+let data223 = data217.podAnnotations;
+const _errs349 = errors;
+if(!(validate133(data223, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data217,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs349 === errors;
+}
+if(data217.podLabels !== undefined){
+let data224 = data217.podLabels;
+const _errs350 = errors;
+if(!(validate135(data224, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data217,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs350 === errors;
+}
+if(data217.env !== undefined){
+let data225 = data217.env;
+const _errs351 = errors;
+if(!(validate137(data225, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data217,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs351 === errors;
+}
+if(data217.extraEnvFrom !== undefined){
+let data226 = data217.extraEnvFrom;
+const _errs352 = errors;
+if(!(validate140(data226, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data217,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs352 === errors;
+}
+if(data217.extraVolumes !== undefined){
+let data227 = data217.extraVolumes;
+const _errs353 = errors;
+if(!(validate148(data227, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data217,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs353 === errors;
+}
+if(data217.extraVolumeMounts !== undefined){
+let data228 = data217.extraVolumeMounts;
+const _errs354 = errors;
+if(!(validate161(data228, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data217,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs354 === errors;
+}
+if(data217.extraContainers !== undefined){
+let data229 = data217.extraContainers;
+const _errs355 = errors;
+if(!(validate166(data229, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data217,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs355 === errors;
+}
+if(data217.initContainers !== undefined){
+let data230 = data217.initContainers;
+const _errs356 = errors;
+if(!(validate191(data230, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data217,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs356 === errors;
+}
+if(data217.priorityClassName !== undefined){
+let data231 = data217.priorityClassName;
+const _errs357 = errors;
+if(!(validate194(data231, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data217,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs357 === errors;
+}
+if(data217.terminationGracePeriodSeconds !== undefined){
+let data232 = data217.terminationGracePeriodSeconds;
+const _errs358 = errors;
+if(!(validate196(data232, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data217,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs358 === errors;
+}
+if(data217.podSecurityContext !== undefined){
+let data233 = data217.podSecurityContext;
+const _errs359 = errors;
+if(!(validate198(data233, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data217,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs359 === errors;
+}
+if(data217.containerSecurityContext !== undefined){
+let data234 = data217.containerSecurityContext;
+const _errs360 = errors;
+if(!(validate201(data234, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data217,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs360 === errors;
 }
 }
 else {
-const err366 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err366 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -15142,11 +15667,25 @@ vErrors.push(err366);
 }
 errors++;
 }
-var valid100 = _errs262 === errors;
+var valid106 = _errs341 === errors;
 }
+if(data194.workflowsWorker !== undefined){
+let data235 = data194.workflowsWorker;
+const _errs361 = errors;
+const _errs362 = errors;
+const _errs363 = errors;
+if(!(validate266(data235, {instancePath:instancePath+"/components/workflowsWorker",parentData:data194,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+errors = vErrors.length;
 }
 else {
-const err367 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid112 = _errs363 === errors;
+if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
+const _errs364 = errors;
+for(const key14 in data235){
+if(!(func13.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
+const err367 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -15155,28 +15694,199 @@ vErrors.push(err367);
 }
 errors++;
 }
-var valid93 = _errs242 === errors;
 }
-if(data.workflows !== undefined){
-let data200 = data.workflows;
-const _errs323 = errors;
-if(!(validate198(data200, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+if(data235.resources !== undefined){
+let data236 = data235.resources;
+const _errs365 = errors;
+if(!(validate70(data236, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data235,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs365 === errors;
+}
+if(data235.nodeSelector !== undefined){
+let data237 = data235.nodeSelector;
+const _errs366 = errors;
+if(!(validate99(data237, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data235,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs366 === errors;
+}
+if(data235.tolerations !== undefined){
+let data238 = data235.tolerations;
+const _errs367 = errors;
+if(!(validate101(data238, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data235,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs367 === errors;
+}
+if(data235.affinity !== undefined){
+let data239 = data235.affinity;
+const _errs368 = errors;
+if(!(validate105(data239, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data235,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs368 === errors;
+}
+if(data235.topologySpreadConstraints !== undefined){
+let data240 = data235.topologySpreadConstraints;
+const _errs369 = errors;
+if(!(validate128(data240, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data235,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs369 === errors;
+}
+if(data235.podAnnotations !== undefined){
+let data241 = data235.podAnnotations;
+const _errs370 = errors;
+if(!(validate133(data241, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data235,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs370 === errors;
+}
+if(data235.podLabels !== undefined){
+let data242 = data235.podLabels;
+const _errs371 = errors;
+if(!(validate135(data242, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data235,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs371 === errors;
+}
+if(data235.env !== undefined){
+let data243 = data235.env;
+const _errs372 = errors;
+if(!(validate137(data243, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data235,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs372 === errors;
+}
+if(data235.extraEnvFrom !== undefined){
+let data244 = data235.extraEnvFrom;
+const _errs373 = errors;
+if(!(validate140(data244, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data235,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs373 === errors;
+}
+if(data235.extraVolumes !== undefined){
+let data245 = data235.extraVolumes;
+const _errs374 = errors;
+if(!(validate148(data245, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data235,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs374 === errors;
+}
+if(data235.extraVolumeMounts !== undefined){
+let data246 = data235.extraVolumeMounts;
+const _errs375 = errors;
+if(!(validate161(data246, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data235,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs375 === errors;
+}
+if(data235.extraContainers !== undefined){
+let data247 = data235.extraContainers;
+const _errs376 = errors;
+if(!(validate166(data247, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data235,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs376 === errors;
+}
+if(data235.initContainers !== undefined){
+let data248 = data235.initContainers;
+const _errs377 = errors;
+if(!(validate191(data248, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data235,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs377 === errors;
+}
+if(data235.priorityClassName !== undefined){
+let data249 = data235.priorityClassName;
+const _errs378 = errors;
+if(!(validate194(data249, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data235,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs378 === errors;
+}
+if(data235.terminationGracePeriodSeconds !== undefined){
+let data250 = data235.terminationGracePeriodSeconds;
+const _errs379 = errors;
+if(!(validate196(data250, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data235,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs379 === errors;
+}
+if(data235.podSecurityContext !== undefined){
+let data251 = data235.podSecurityContext;
+const _errs380 = errors;
+if(!(validate198(data251, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data235,parentDataProperty:"podSecurityContext",rootData}))){
 vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid93 = _errs323 === errors;
+var valid113 = _errs380 === errors;
 }
-if(data.components !== undefined){
-let data201 = data.components;
-const _errs324 = errors;
-const _errs325 = errors;
-if(data201 && typeof data201 == "object" && !Array.isArray(data201)){
-const _errs326 = errors;
-for(const key11 in data201){
-if(!(((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor"))){
-const err368 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data235.containerSecurityContext !== undefined){
+let data252 = data235.containerSecurityContext;
+const _errs381 = errors;
+if(!(validate201(data252, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data235,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs381 === errors;
+}
+if(data235.replicas !== undefined){
+let data253 = data235.replicas;
+const _errs382 = errors;
+if(!((typeof data253 == "number") && (!(data253 % 1) && !isNaN(data253)))){
+const err368 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -15185,40 +15895,10 @@ vErrors.push(err368);
 }
 errors++;
 }
-}
-if(data201.api !== undefined){
-let data202 = data201.api;
-const _errs327 = errors;
-const _errs328 = errors;
-const _errs329 = errors;
-const _errs330 = errors;
-let valid122 = true;
-const _errs331 = errors;
-if(!(validate200(data202, {instancePath:instancePath+"/components/api",parentData:data201,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
-errors = vErrors.length;
-}
-else {
-}
-var _valid17 = _errs331 === errors;
-errors = _errs330;
-if(vErrors !== null){
-if(_errs330){
-vErrors.length = _errs330;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid17){
-const _errs332 = errors;
-if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
-if(data202.replicas !== undefined){
-let data203 = data202.replicas;
-const _errs333 = errors;
-const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data203 === null) || (data203 === 2))){
-const err369 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const _errs383 = errors;
+if(typeof data253 == "number"){
+if(data253 > 2147483647 || isNaN(data253)){
+const err369 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -15227,14 +15907,8 @@ vErrors.push(err369);
 }
 errors++;
 }
-var valid123 = _errs333 === errors;
-}
-}
-var _valid17 = _errs332 === errors;
-valid122 = _valid17;
-}
-if(!valid122){
-const err370 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data253 < 1 || isNaN(data253)){
+const err370 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -15243,12 +15917,23 @@ vErrors.push(err370);
 }
 errors++;
 }
-var valid121 = _errs329 === errors;
-if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
-const _errs334 = errors;
-for(const key12 in data202){
-if(!(func13.call(schema0.properties.components.properties.api.properties, key12))){
-const err371 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+var valid113 = _errs382 === errors;
+}
+if(data235.autoscaling !== undefined){
+let data254 = data235.autoscaling;
+const _errs384 = errors;
+if(!(validate247(data254, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data235,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs384 === errors;
+}
+}
+else {
+const err371 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -15257,53 +15942,25 @@ vErrors.push(err371);
 }
 errors++;
 }
+var valid106 = _errs361 === errors;
 }
-if(data202.resources !== undefined){
-let data204 = data202.resources;
-const _errs335 = errors;
-if(!(validate70(data204, {instancePath:instancePath+"/components/api/resources",parentData:data202,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(data194.workflowsBackend !== undefined){
+let data255 = data194.workflowsBackend;
+const _errs385 = errors;
+const _errs386 = errors;
+const _errs387 = errors;
+if(!(validate266(data255, {instancePath:instancePath+"/components/workflowsBackend",parentData:data194,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid124 = _errs335 === errors;
-}
-if(data202.nodeSelector !== undefined){
-let data205 = data202.nodeSelector;
-const _errs336 = errors;
-if(!(validate99(data205, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data202,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs336 === errors;
-}
-if(data202.tolerations !== undefined){
-let data206 = data202.tolerations;
-const _errs337 = errors;
-const _errs338 = errors;
-if(Array.isArray(data206)){
-let valid126 = true;
-const len8 = data206.length;
-for(let i8=0; i8<len8; i8++){
-let data207 = data206[i8];
-const _errs339 = errors;
-if(!(validate101(data207, {instancePath:instancePath+"/components/api/tolerations/" + i8,parentData:data206,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs339 === errors;
-if(!valid125){
-valid126 = false;
-}
-}
-}
-else {
-const err372 = {instancePath:instancePath+"/components/api/tolerations",schemaPath:"#/properties/components/properties/api/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var valid114 = _errs387 === errors;
+if(data255 && typeof data255 == "object" && !Array.isArray(data255)){
+const _errs388 = errors;
+for(const key15 in data255){
+if(!(func13.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
+const err372 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -15312,43 +15969,199 @@ vErrors.push(err372);
 }
 errors++;
 }
-var valid124 = _errs337 === errors;
 }
-if(data202.affinity !== undefined){
-let data208 = data202.affinity;
-const _errs340 = errors;
-if(!(validate103(data208, {instancePath:instancePath+"/components/api/affinity",parentData:data202,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
+if(data255.resources !== undefined){
+let data256 = data255.resources;
+const _errs389 = errors;
+if(!(validate70(data256, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data255,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid124 = _errs340 === errors;
+var valid115 = _errs389 === errors;
 }
-if(data202.topologySpreadConstraints !== undefined){
-let data209 = data202.topologySpreadConstraints;
-const _errs341 = errors;
-const _errs342 = errors;
-if(Array.isArray(data209)){
-let valid128 = true;
-const len9 = data209.length;
-for(let i9=0; i9<len9; i9++){
-let data210 = data209[i9];
-const _errs343 = errors;
-if(!(validate125(data210, {instancePath:instancePath+"/components/api/topologySpreadConstraints/" + i9,parentData:data209,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(data255.nodeSelector !== undefined){
+let data257 = data255.nodeSelector;
+const _errs390 = errors;
+if(!(validate99(data257, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data255,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid127 = _errs343 === errors;
-if(!valid127){
-valid128 = false;
+var valid115 = _errs390 === errors;
 }
-}
+if(data255.tolerations !== undefined){
+let data258 = data255.tolerations;
+const _errs391 = errors;
+if(!(validate101(data258, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data255,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
 }
 else {
-const err373 = {instancePath:instancePath+"/components/api/topologySpreadConstraints",schemaPath:"#/properties/components/properties/api/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+var valid115 = _errs391 === errors;
+}
+if(data255.affinity !== undefined){
+let data259 = data255.affinity;
+const _errs392 = errors;
+if(!(validate105(data259, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data255,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs392 === errors;
+}
+if(data255.topologySpreadConstraints !== undefined){
+let data260 = data255.topologySpreadConstraints;
+const _errs393 = errors;
+if(!(validate128(data260, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data255,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs393 === errors;
+}
+if(data255.podAnnotations !== undefined){
+let data261 = data255.podAnnotations;
+const _errs394 = errors;
+if(!(validate133(data261, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data255,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs394 === errors;
+}
+if(data255.podLabels !== undefined){
+let data262 = data255.podLabels;
+const _errs395 = errors;
+if(!(validate135(data262, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data255,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs395 === errors;
+}
+if(data255.env !== undefined){
+let data263 = data255.env;
+const _errs396 = errors;
+if(!(validate137(data263, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data255,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs396 === errors;
+}
+if(data255.extraEnvFrom !== undefined){
+let data264 = data255.extraEnvFrom;
+const _errs397 = errors;
+if(!(validate140(data264, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data255,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs397 === errors;
+}
+if(data255.extraVolumes !== undefined){
+let data265 = data255.extraVolumes;
+const _errs398 = errors;
+if(!(validate148(data265, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data255,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs398 === errors;
+}
+if(data255.extraVolumeMounts !== undefined){
+let data266 = data255.extraVolumeMounts;
+const _errs399 = errors;
+if(!(validate161(data266, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data255,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs399 === errors;
+}
+if(data255.extraContainers !== undefined){
+let data267 = data255.extraContainers;
+const _errs400 = errors;
+if(!(validate166(data267, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data255,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs400 === errors;
+}
+if(data255.initContainers !== undefined){
+let data268 = data255.initContainers;
+const _errs401 = errors;
+if(!(validate191(data268, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data255,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs401 === errors;
+}
+if(data255.priorityClassName !== undefined){
+let data269 = data255.priorityClassName;
+const _errs402 = errors;
+if(!(validate194(data269, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data255,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs402 === errors;
+}
+if(data255.terminationGracePeriodSeconds !== undefined){
+let data270 = data255.terminationGracePeriodSeconds;
+const _errs403 = errors;
+if(!(validate196(data270, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data255,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs403 === errors;
+}
+if(data255.podSecurityContext !== undefined){
+let data271 = data255.podSecurityContext;
+const _errs404 = errors;
+if(!(validate198(data271, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data255,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs404 === errors;
+}
+if(data255.containerSecurityContext !== undefined){
+let data272 = data255.containerSecurityContext;
+const _errs405 = errors;
+if(!(validate201(data272, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data255,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs405 === errors;
+}
+if(data255.replicas !== undefined){
+let data273 = data255.replicas;
+const _errs406 = errors;
+if(!((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273)))){
+const err373 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -15357,65 +16170,10 @@ vErrors.push(err373);
 }
 errors++;
 }
-var valid124 = _errs341 === errors;
-}
-if(data202.podAnnotations !== undefined){
-let data211 = data202.podAnnotations;
-const _errs344 = errors;
-if(!(validate99(data211, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data202,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs344 === errors;
-}
-if(data202.podLabels !== undefined){
-let data212 = data202.podLabels;
-const _errs345 = errors;
-if(!(validate99(data212, {instancePath:instancePath+"/components/api/podLabels",parentData:data202,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs345 === errors;
-}
-if(data202.env !== undefined){
-let data213 = data202.env;
-const _errs346 = errors;
-if(!(validate46(data213, {instancePath:instancePath+"/components/api/env",parentData:data202,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs346 === errors;
-}
-if(data202.extraEnvFrom !== undefined){
-let data214 = data202.extraEnvFrom;
-const _errs347 = errors;
-const _errs348 = errors;
-if(Array.isArray(data214)){
-let valid130 = true;
-const len10 = data214.length;
-for(let i10=0; i10<len10; i10++){
-let data215 = data214[i10];
-const _errs349 = errors;
-if(!(validate131(data215, {instancePath:instancePath+"/components/api/extraEnvFrom/" + i10,parentData:data214,parentDataProperty:i10,rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs349 === errors;
-if(!valid129){
-valid130 = false;
-}
-}
-}
-else {
-const err374 = {instancePath:instancePath+"/components/api/extraEnvFrom",schemaPath:"#/properties/components/properties/api/properties/extraEnvFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs407 = errors;
+if(typeof data273 == "number"){
+if(data273 > 2147483647 || isNaN(data273)){
+const err374 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -15424,32 +16182,8 @@ vErrors.push(err374);
 }
 errors++;
 }
-var valid124 = _errs347 === errors;
-}
-if(data202.extraVolumes !== undefined){
-let data216 = data202.extraVolumes;
-const _errs350 = errors;
-const _errs351 = errors;
-if(Array.isArray(data216)){
-let valid132 = true;
-const len11 = data216.length;
-for(let i11=0; i11<len11; i11++){
-let data217 = data216[i11];
-const _errs352 = errors;
-if(!(validate137(data217, {instancePath:instancePath+"/components/api/extraVolumes/" + i11,parentData:data216,parentDataProperty:i11,rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs352 === errors;
-if(!valid131){
-valid132 = false;
-}
-}
-}
-else {
-const err375 = {instancePath:instancePath+"/components/api/extraVolumes",schemaPath:"#/properties/components/properties/api/properties/extraVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data273 < 1 || isNaN(data273)){
+const err375 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -15458,32 +16192,14 @@ vErrors.push(err375);
 }
 errors++;
 }
-var valid124 = _errs350 === errors;
 }
-if(data202.extraVolumeMounts !== undefined){
-let data218 = data202.extraVolumeMounts;
-const _errs353 = errors;
-const _errs354 = errors;
-if(Array.isArray(data218)){
-let valid134 = true;
-const len12 = data218.length;
-for(let i12=0; i12<len12; i12++){
-let data219 = data218[i12];
-const _errs355 = errors;
-if(!(validate148(data219, {instancePath:instancePath+"/components/api/extraVolumeMounts/" + i12,parentData:data218,parentDataProperty:i12,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
+var valid115 = _errs406 === errors;
 }
-else {
-}
-var valid133 = _errs355 === errors;
-if(!valid133){
-valid134 = false;
-}
-}
-}
-else {
-const err376 = {instancePath:instancePath+"/components/api/extraVolumeMounts",schemaPath:"#/properties/components/properties/api/properties/extraVolumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data255.javaDbConnector !== undefined){
+let data274 = data255.javaDbConnector;
+const _errs408 = errors;
+if(typeof data274 !== "boolean"){
+const err376 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -15492,32 +16208,23 @@ vErrors.push(err376);
 }
 errors++;
 }
-var valid124 = _errs353 === errors;
+const _errs409 = errors;
+var valid115 = _errs408 === errors;
 }
-if(data202.extraContainers !== undefined){
-let data220 = data202.extraContainers;
-const _errs356 = errors;
-const _errs357 = errors;
-if(Array.isArray(data220)){
-let valid136 = true;
-const len13 = data220.length;
-for(let i13=0; i13<len13; i13++){
-let data221 = data220[i13];
-const _errs358 = errors;
-if(!(validate151(data221, {instancePath:instancePath+"/components/api/extraContainers/" + i13,parentData:data220,parentDataProperty:i13,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(data255.autoscaling !== undefined){
+let data275 = data255.autoscaling;
+const _errs410 = errors;
+if(!(validate247(data275, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data255,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid135 = _errs358 === errors;
-if(!valid135){
-valid136 = false;
-}
+var valid115 = _errs410 === errors;
 }
 }
 else {
-const err377 = {instancePath:instancePath+"/components/api/extraContainers",schemaPath:"#/properties/components/properties/api/properties/extraContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err377 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -15526,32 +16233,25 @@ vErrors.push(err377);
 }
 errors++;
 }
-var valid124 = _errs356 === errors;
+var valid106 = _errs385 === errors;
 }
-if(data202.initContainers !== undefined){
-let data222 = data202.initContainers;
-const _errs359 = errors;
-const _errs360 = errors;
-if(Array.isArray(data222)){
-let valid138 = true;
-const len14 = data222.length;
-for(let i14=0; i14<len14; i14++){
-let data223 = data222[i14];
-const _errs361 = errors;
-if(!(validate151(data223, {instancePath:instancePath+"/components/api/initContainers/" + i14,parentData:data222,parentDataProperty:i14,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(data194.codeExecutor !== undefined){
+let data276 = data194.codeExecutor;
+const _errs411 = errors;
+const _errs412 = errors;
+const _errs413 = errors;
+if(!(validate266(data276, {instancePath:instancePath+"/components/codeExecutor",parentData:data194,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid137 = _errs361 === errors;
-if(!valid137){
-valid138 = false;
-}
-}
-}
-else {
-const err378 = {instancePath:instancePath+"/components/api/initContainers",schemaPath:"#/properties/components/properties/api/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var valid116 = _errs413 === errors;
+if(data276 && typeof data276 == "object" && !Array.isArray(data276)){
+const _errs414 = errors;
+for(const key16 in data276){
+if(!(func13.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
+const err378 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -15560,15 +16260,199 @@ vErrors.push(err378);
 }
 errors++;
 }
-var valid124 = _errs359 === errors;
 }
-if(data202.priorityClassName !== undefined){
-let data224 = data202.priorityClassName;
-const _errs362 = errors;
-const _errs363 = errors;
-if(typeof data224 === "string"){
-if(!pattern2.test(data224)){
-const err379 = {instancePath:instancePath+"/components/api/priorityClassName",schemaPath:"#/properties/components/properties/api/properties/priorityClassName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data276.resources !== undefined){
+let data277 = data276.resources;
+const _errs415 = errors;
+if(!(validate70(data277, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data276,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs415 === errors;
+}
+if(data276.nodeSelector !== undefined){
+let data278 = data276.nodeSelector;
+const _errs416 = errors;
+if(!(validate99(data278, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data276,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs416 === errors;
+}
+if(data276.tolerations !== undefined){
+let data279 = data276.tolerations;
+const _errs417 = errors;
+if(!(validate101(data279, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data276,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs417 === errors;
+}
+if(data276.affinity !== undefined){
+let data280 = data276.affinity;
+const _errs418 = errors;
+if(!(validate105(data280, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data276,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs418 === errors;
+}
+if(data276.topologySpreadConstraints !== undefined){
+let data281 = data276.topologySpreadConstraints;
+const _errs419 = errors;
+if(!(validate128(data281, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data276,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs419 === errors;
+}
+if(data276.podAnnotations !== undefined){
+let data282 = data276.podAnnotations;
+const _errs420 = errors;
+if(!(validate133(data282, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data276,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs420 === errors;
+}
+if(data276.podLabels !== undefined){
+let data283 = data276.podLabels;
+const _errs421 = errors;
+if(!(validate135(data283, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data276,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs421 === errors;
+}
+if(data276.env !== undefined){
+let data284 = data276.env;
+const _errs422 = errors;
+if(!(validate137(data284, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data276,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs422 === errors;
+}
+if(data276.extraEnvFrom !== undefined){
+let data285 = data276.extraEnvFrom;
+const _errs423 = errors;
+if(!(validate140(data285, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data276,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs423 === errors;
+}
+if(data276.extraVolumes !== undefined){
+let data286 = data276.extraVolumes;
+const _errs424 = errors;
+if(!(validate148(data286, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data276,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs424 === errors;
+}
+if(data276.extraVolumeMounts !== undefined){
+let data287 = data276.extraVolumeMounts;
+const _errs425 = errors;
+if(!(validate161(data287, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data276,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs425 === errors;
+}
+if(data276.extraContainers !== undefined){
+let data288 = data276.extraContainers;
+const _errs426 = errors;
+if(!(validate166(data288, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data276,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs426 === errors;
+}
+if(data276.initContainers !== undefined){
+let data289 = data276.initContainers;
+const _errs427 = errors;
+if(!(validate191(data289, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data276,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs427 === errors;
+}
+if(data276.priorityClassName !== undefined){
+let data290 = data276.priorityClassName;
+const _errs428 = errors;
+if(!(validate194(data290, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data276,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs428 === errors;
+}
+if(data276.terminationGracePeriodSeconds !== undefined){
+let data291 = data276.terminationGracePeriodSeconds;
+const _errs429 = errors;
+if(!(validate196(data291, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data276,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs429 === errors;
+}
+if(data276.podSecurityContext !== undefined){
+let data292 = data276.podSecurityContext;
+const _errs430 = errors;
+if(!(validate198(data292, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data276,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs430 === errors;
+}
+if(data276.containerSecurityContext !== undefined){
+let data293 = data276.containerSecurityContext;
+const _errs431 = errors;
+if(!(validate201(data293, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data276,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs431 === errors;
+}
+if(data276.replicas !== undefined){
+let data294 = data276.replicas;
+const _errs432 = errors;
+if(!((typeof data294 == "number") && (!(data294 % 1) && !isNaN(data294)))){
+const err379 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -15577,9 +16461,10 @@ vErrors.push(err379);
 }
 errors++;
 }
-}
-else {
-const err380 = {instancePath:instancePath+"/components/api/priorityClassName",schemaPath:"#/properties/components/properties/api/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs433 = errors;
+if(typeof data294 == "number"){
+if(data294 > 2147483647 || isNaN(data294)){
+const err380 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -15588,13 +16473,8 @@ vErrors.push(err380);
 }
 errors++;
 }
-var valid124 = _errs362 === errors;
-}
-if(data202.terminationGracePeriodSeconds !== undefined){
-let data225 = data202.terminationGracePeriodSeconds;
-const _errs364 = errors;
-if((!((typeof data225 == "number") && (!(data225 % 1) && !isNaN(data225)))) && (data225 !== null)){
-const err381 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
+if(data294 < 1 || isNaN(data294)){
+const err381 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -15603,10 +16483,14 @@ vErrors.push(err381);
 }
 errors++;
 }
-const _errs365 = errors;
-if(typeof data225 == "number"){
-if(data225 > 2147483647 || isNaN(data225)){
-const err382 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var valid117 = _errs432 === errors;
+}
+if(data276.sandbox !== undefined){
+let data295 = data276.sandbox;
+const _errs434 = errors;
+if(typeof data295 !== "string"){
+const err382 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -15615,8 +16499,10 @@ vErrors.push(err382);
 }
 errors++;
 }
-if(data225 < 0 || isNaN(data225)){
-const err383 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const _errs435 = errors;
+const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data295 === "nsjail") || (data295 === "seccomp")) || (data295 === "none"))){
+const err383 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -15625,36 +16511,15 @@ vErrors.push(err383);
 }
 errors++;
 }
+var valid117 = _errs434 === errors;
 }
-var valid124 = _errs364 === errors;
-}
-if(data202.podSecurityContext !== undefined){
-let data226 = data202.podSecurityContext;
-const _errs366 = errors;
-if(!(validate175(data226, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data202,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs366 === errors;
-}
-if(data202.containerSecurityContext !== undefined){
-let data227 = data202.containerSecurityContext;
-const _errs367 = errors;
-if(!(validate163(data227, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data202,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs367 === errors;
-}
-if(data202.replicas !== undefined){
-let data228 = data202.replicas;
-const _errs368 = errors;
-if(!((typeof data228 == "number") && (!(data228 % 1) && !isNaN(data228)))){
-const err384 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data276.seccompProfile !== undefined){
+let data296 = data276.seccompProfile;
+const _errs436 = errors;
+const _errs437 = errors;
+if(typeof data296 === "string"){
+if(func0(data296) < 1){
+const err384 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -15663,10 +16528,8 @@ vErrors.push(err384);
 }
 errors++;
 }
-const _errs369 = errors;
-if(typeof data228 == "number"){
-if(data228 > 2147483647 || isNaN(data228)){
-const err385 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(!pattern49.test(data296)){
+const err385 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -15675,8 +16538,9 @@ vErrors.push(err385);
 }
 errors++;
 }
-if(data228 < 1 || isNaN(data228)){
-const err386 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err386 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -15685,14 +16549,22 @@ vErrors.push(err386);
 }
 errors++;
 }
+var valid117 = _errs436 === errors;
 }
-var valid124 = _errs368 === errors;
+if(data276.autoscaling !== undefined){
+let data297 = data276.autoscaling;
+const _errs438 = errors;
+if(!(validate247(data297, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data276,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
 }
-if(data202.javaDbConnector !== undefined){
-let data229 = data202.javaDbConnector;
-const _errs370 = errors;
-if(typeof data229 !== "boolean"){
-const err387 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+}
+var valid117 = _errs438 === errors;
+}
+}
+else {
+const err387 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -15701,23 +16573,11 @@ vErrors.push(err387);
 }
 errors++;
 }
-const _errs371 = errors;
-var valid124 = _errs370 === errors;
-}
-if(data202.autoscaling !== undefined){
-let data230 = data202.autoscaling;
-const _errs372 = errors;
-if(!(validate217(data230, {instancePath:instancePath+"/components/api/autoscaling",parentData:data202,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs372 === errors;
+var valid106 = _errs411 === errors;
 }
 }
 else {
-const err388 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err388 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -15726,36 +16586,17 @@ vErrors.push(err388);
 }
 errors++;
 }
-var valid120 = _errs327 === errors;
+var valid93 = _errs308 === errors;
 }
-if(data201.jobsRunner !== undefined){
-let data231 = data201.jobsRunner;
-const _errs373 = errors;
-if(!(validate219(data231, {instancePath:instancePath+"/components/jobsRunner",parentData:data201,parentDataProperty:"jobsRunner",rootData}))){
-vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid120 = _errs373 === errors;
-}
-if(data201.workflowsWorker !== undefined){
-let data232 = data201.workflowsWorker;
-const _errs374 = errors;
-const _errs375 = errors;
-const _errs376 = errors;
-if(!(validate236(data232, {instancePath:instancePath+"/components/workflowsWorker",parentData:data201,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid139 = _errs376 === errors;
-if(data232 && typeof data232 == "object" && !Array.isArray(data232)){
-const _errs377 = errors;
-for(const key13 in data232){
-if(!(func13.call(schema0.properties.components.properties.workflowsWorker.properties, key13))){
-const err389 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(data.podDefaults !== undefined){
+let data298 = data.podDefaults;
+const _errs439 = errors;
+const _errs440 = errors;
+if(data298 && typeof data298 == "object" && !Array.isArray(data298)){
+const _errs441 = errors;
+for(const key17 in data298){
+if(!(func13.call(schema0.properties.podDefaults.properties, key17))){
+const err389 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -15765,52 +16606,196 @@ vErrors.push(err389);
 errors++;
 }
 }
-if(data232.resources !== undefined){
-let data233 = data232.resources;
-const _errs378 = errors;
-if(!(validate70(data233, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data232,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(data298.resources !== undefined){
+let data299 = data298.resources;
+const _errs442 = errors;
+if(!(validate325(data299, {instancePath:instancePath+"/podDefaults/resources",parentData:data298,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid140 = _errs378 === errors;
+var valid118 = _errs442 === errors;
 }
-if(data232.nodeSelector !== undefined){
-let data234 = data232.nodeSelector;
-const _errs379 = errors;
-if(!(validate99(data234, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data232,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(data298.nodeSelector !== undefined){
+let data300 = data298.nodeSelector;
+const _errs443 = errors;
+if(!(validate115(data300, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data298,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid140 = _errs379 === errors;
+var valid118 = _errs443 === errors;
 }
-if(data232.tolerations !== undefined){
-let data235 = data232.tolerations;
-const _errs380 = errors;
-const _errs381 = errors;
-if(Array.isArray(data235)){
-let valid142 = true;
-const len15 = data235.length;
-for(let i15=0; i15<len15; i15++){
-let data236 = data235[i15];
-const _errs382 = errors;
-if(!(validate101(data236, {instancePath:instancePath+"/components/workflowsWorker/tolerations/" + i15,parentData:data235,parentDataProperty:i15,rootData}))){
+if(data298.tolerations !== undefined){
+let data301 = data298.tolerations;
+const _errs444 = errors;
+if(!(validate101(data301, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data298,parentDataProperty:"tolerations",rootData}))){
 vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid141 = _errs382 === errors;
-if(!valid141){
-valid142 = false;
+var valid118 = _errs444 === errors;
 }
+if(data298.affinity !== undefined){
+let data302 = data298.affinity;
+const _errs445 = errors;
+if(!(validate105(data302, {instancePath:instancePath+"/podDefaults/affinity",parentData:data298,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs445 === errors;
+}
+if(data298.topologySpreadConstraints !== undefined){
+let data303 = data298.topologySpreadConstraints;
+const _errs446 = errors;
+if(!(validate128(data303, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data298,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs446 === errors;
+}
+if(data298.podAnnotations !== undefined){
+let data304 = data298.podAnnotations;
+const _errs447 = errors;
+if(!(validate133(data304, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data298,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs447 === errors;
+}
+if(data298.podLabels !== undefined){
+let data305 = data298.podLabels;
+const _errs448 = errors;
+if(!(validate135(data305, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data298,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs448 === errors;
+}
+if(data298.env !== undefined){
+let data306 = data298.env;
+const _errs449 = errors;
+if(!(validate137(data306, {instancePath:instancePath+"/podDefaults/env",parentData:data298,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs449 === errors;
+}
+if(data298.extraEnvFrom !== undefined){
+let data307 = data298.extraEnvFrom;
+const _errs450 = errors;
+if(!(validate140(data307, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data298,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs450 === errors;
+}
+if(data298.extraVolumes !== undefined){
+let data308 = data298.extraVolumes;
+const _errs451 = errors;
+if(!(validate148(data308, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data298,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs451 === errors;
+}
+if(data298.extraVolumeMounts !== undefined){
+let data309 = data298.extraVolumeMounts;
+const _errs452 = errors;
+if(!(validate161(data309, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data298,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs452 === errors;
+}
+if(data298.extraContainers !== undefined){
+let data310 = data298.extraContainers;
+const _errs453 = errors;
+if(!(validate166(data310, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data298,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs453 === errors;
+}
+if(data298.initContainers !== undefined){
+let data311 = data298.initContainers;
+const _errs454 = errors;
+if(!(validate191(data311, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data298,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs454 === errors;
+}
+if(data298.priorityClassName !== undefined){
+let data312 = data298.priorityClassName;
+const _errs455 = errors;
+if(!(validate194(data312, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data298,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs455 === errors;
+}
+if(data298.terminationGracePeriodSeconds !== undefined){
+let data313 = data298.terminationGracePeriodSeconds;
+const _errs456 = errors;
+if(!(validate196(data313, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data298,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs456 === errors;
+}
+if(data298.podSecurityContext !== undefined){
+let data314 = data298.podSecurityContext;
+const _errs457 = errors;
+if(!(validate198(data314, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data298,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs457 === errors;
+}
+if(data298.containerSecurityContext !== undefined){
+let data315 = data298.containerSecurityContext;
+const _errs458 = errors;
+if(!(validate201(data315, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data298,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs458 === errors;
 }
 }
 else {
-const err390 = {instancePath:instancePath+"/components/workflowsWorker/tolerations",schemaPath:"#/properties/components/properties/workflowsWorker/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err390 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -15819,43 +16804,17 @@ vErrors.push(err390);
 }
 errors++;
 }
-var valid140 = _errs380 === errors;
+var valid93 = _errs439 === errors;
 }
-if(data232.affinity !== undefined){
-let data237 = data232.affinity;
-const _errs383 = errors;
-if(!(validate103(data237, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data232,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs383 === errors;
-}
-if(data232.topologySpreadConstraints !== undefined){
-let data238 = data232.topologySpreadConstraints;
-const _errs384 = errors;
-const _errs385 = errors;
-if(Array.isArray(data238)){
-let valid144 = true;
-const len16 = data238.length;
-for(let i16=0; i16<len16; i16++){
-let data239 = data238[i16];
-const _errs386 = errors;
-if(!(validate125(data239, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints/" + i16,parentData:data238,parentDataProperty:i16,rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs386 === errors;
-if(!valid143){
-valid144 = false;
-}
-}
-}
-else {
-const err391 = {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",schemaPath:"#/properties/components/properties/workflowsWorker/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.service !== undefined){
+let data316 = data.service;
+const _errs459 = errors;
+const _errs460 = errors;
+if(data316 && typeof data316 == "object" && !Array.isArray(data316)){
+const _errs461 = errors;
+for(const key18 in data316){
+if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
+const err391 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -15864,65 +16823,12 @@ vErrors.push(err391);
 }
 errors++;
 }
-var valid140 = _errs384 === errors;
 }
-if(data232.podAnnotations !== undefined){
-let data240 = data232.podAnnotations;
-const _errs387 = errors;
-if(!(validate99(data240, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data232,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs387 === errors;
-}
-if(data232.podLabels !== undefined){
-let data241 = data232.podLabels;
-const _errs388 = errors;
-if(!(validate99(data241, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data232,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs388 === errors;
-}
-if(data232.env !== undefined){
-let data242 = data232.env;
-const _errs389 = errors;
-if(!(validate46(data242, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data232,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs389 === errors;
-}
-if(data232.extraEnvFrom !== undefined){
-let data243 = data232.extraEnvFrom;
-const _errs390 = errors;
-const _errs391 = errors;
-if(Array.isArray(data243)){
-let valid146 = true;
-const len17 = data243.length;
-for(let i17=0; i17<len17; i17++){
-let data244 = data243[i17];
-const _errs392 = errors;
-if(!(validate131(data244, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom/" + i17,parentData:data243,parentDataProperty:i17,rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid145 = _errs392 === errors;
-if(!valid145){
-valid146 = false;
-}
-}
-}
-else {
-const err392 = {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",schemaPath:"#/properties/components/properties/workflowsWorker/properties/extraEnvFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data316.type !== undefined){
+let data317 = data316.type;
+const _errs462 = errors;
+if(typeof data317 !== "string"){
+const err392 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -15931,32 +16837,10 @@ vErrors.push(err392);
 }
 errors++;
 }
-var valid140 = _errs390 === errors;
-}
-if(data232.extraVolumes !== undefined){
-let data245 = data232.extraVolumes;
-const _errs393 = errors;
-const _errs394 = errors;
-if(Array.isArray(data245)){
-let valid148 = true;
-const len18 = data245.length;
-for(let i18=0; i18<len18; i18++){
-let data246 = data245[i18];
-const _errs395 = errors;
-if(!(validate137(data246, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes/" + i18,parentData:data245,parentDataProperty:i18,rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid147 = _errs395 === errors;
-if(!valid147){
-valid148 = false;
-}
-}
-}
-else {
-const err393 = {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",schemaPath:"#/properties/components/properties/workflowsWorker/properties/extraVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs463 = errors;
+const vSchema11 = schema0.properties.service.properties.type.enum;
+if(!(((data317 === "ClusterIP") || (data317 === "NodePort")) || (data317 === "LoadBalancer"))){
+const err393 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -15965,32 +16849,33 @@ vErrors.push(err393);
 }
 errors++;
 }
-var valid140 = _errs393 === errors;
+var valid119 = _errs462 === errors;
 }
-if(data232.extraVolumeMounts !== undefined){
-let data247 = data232.extraVolumeMounts;
-const _errs396 = errors;
-const _errs397 = errors;
-if(Array.isArray(data247)){
-let valid150 = true;
-const len19 = data247.length;
-for(let i19=0; i19<len19; i19++){
-let data248 = data247[i19];
-const _errs398 = errors;
-if(!(validate148(data248, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts/" + i19,parentData:data247,parentDataProperty:i19,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(data316.port !== undefined){
+let data318 = data316.port;
+const _errs464 = errors;
+if(!(validate80(data318, {instancePath:instancePath+"/service/port",parentData:data316,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid149 = _errs398 === errors;
-if(!valid149){
-valid150 = false;
+var valid119 = _errs464 === errors;
 }
+if(data316.annotations !== undefined){
+let data319 = data316.annotations;
+const _errs465 = errors;
+if(!(validate115(data319, {instancePath:instancePath+"/service/annotations",parentData:data316,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs465 === errors;
 }
 }
 else {
-const err394 = {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",schemaPath:"#/properties/components/properties/workflowsWorker/properties/extraVolumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err394 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -15999,32 +16884,17 @@ vErrors.push(err394);
 }
 errors++;
 }
-var valid140 = _errs396 === errors;
+var valid93 = _errs459 === errors;
 }
-if(data232.extraContainers !== undefined){
-let data249 = data232.extraContainers;
-const _errs399 = errors;
-const _errs400 = errors;
-if(Array.isArray(data249)){
-let valid152 = true;
-const len20 = data249.length;
-for(let i20=0; i20<len20; i20++){
-let data250 = data249[i20];
-const _errs401 = errors;
-if(!(validate151(data250, {instancePath:instancePath+"/components/workflowsWorker/extraContainers/" + i20,parentData:data249,parentDataProperty:i20,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs401 === errors;
-if(!valid151){
-valid152 = false;
-}
-}
-}
-else {
-const err395 = {instancePath:instancePath+"/components/workflowsWorker/extraContainers",schemaPath:"#/properties/components/properties/workflowsWorker/properties/extraContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.ingress !== undefined){
+let data320 = data.ingress;
+const _errs466 = errors;
+const _errs467 = errors;
+if(data320 && typeof data320 == "object" && !Array.isArray(data320)){
+const _errs468 = errors;
+for(const key19 in data320){
+if(!(((((key19 === "enabled") || (key19 === "className")) || (key19 === "host")) || (key19 === "tls")) || (key19 === "annotations"))){
+const err395 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -16033,32 +16903,12 @@ vErrors.push(err395);
 }
 errors++;
 }
-var valid140 = _errs399 === errors;
 }
-if(data232.initContainers !== undefined){
-let data251 = data232.initContainers;
-const _errs402 = errors;
-const _errs403 = errors;
-if(Array.isArray(data251)){
-let valid154 = true;
-const len21 = data251.length;
-for(let i21=0; i21<len21; i21++){
-let data252 = data251[i21];
-const _errs404 = errors;
-if(!(validate151(data252, {instancePath:instancePath+"/components/workflowsWorker/initContainers/" + i21,parentData:data251,parentDataProperty:i21,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs404 === errors;
-if(!valid153){
-valid154 = false;
-}
-}
-}
-else {
-const err396 = {instancePath:instancePath+"/components/workflowsWorker/initContainers",schemaPath:"#/properties/components/properties/workflowsWorker/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data320.enabled !== undefined){
+let data321 = data320.enabled;
+const _errs469 = errors;
+if(typeof data321 !== "boolean"){
+const err396 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -16067,15 +16917,16 @@ vErrors.push(err396);
 }
 errors++;
 }
-var valid140 = _errs402 === errors;
+const _errs470 = errors;
+var valid120 = _errs469 === errors;
 }
-if(data232.priorityClassName !== undefined){
-let data253 = data232.priorityClassName;
-const _errs405 = errors;
-const _errs406 = errors;
-if(typeof data253 === "string"){
-if(!pattern2.test(data253)){
-const err397 = {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",schemaPath:"#/properties/components/properties/workflowsWorker/properties/priorityClassName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data320.className !== undefined){
+let data322 = data320.className;
+const _errs471 = errors;
+const _errs472 = errors;
+if(typeof data322 === "string"){
+if(!pattern2.test(data322)){
+const err397 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -16086,7 +16937,7 @@ errors++;
 }
 }
 else {
-const err398 = {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",schemaPath:"#/properties/components/properties/workflowsWorker/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err398 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -16095,13 +16946,28 @@ vErrors.push(err398);
 }
 errors++;
 }
-var valid140 = _errs405 === errors;
+var valid120 = _errs471 === errors;
 }
-if(data232.terminationGracePeriodSeconds !== undefined){
-let data254 = data232.terminationGracePeriodSeconds;
-const _errs407 = errors;
-if((!((typeof data254 == "number") && (!(data254 % 1) && !isNaN(data254)))) && (data254 !== null)){
-const err399 = {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/workflowsWorker/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.workflowsWorker.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
+if(data320.host !== undefined){
+let data323 = data320.host;
+const _errs473 = errors;
+if(!(validate78(data323, {instancePath:instancePath+"/ingress/host",parentData:data320,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid120 = _errs473 === errors;
+}
+if(data320.tls !== undefined){
+let data324 = data320.tls;
+const _errs474 = errors;
+const _errs475 = errors;
+if(data324 && typeof data324 == "object" && !Array.isArray(data324)){
+const _errs476 = errors;
+for(const key20 in data324){
+if(!((key20 === "enabled") || (key20 === "secretName"))){
+const err399 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -16110,10 +16976,12 @@ vErrors.push(err399);
 }
 errors++;
 }
-const _errs408 = errors;
-if(typeof data254 == "number"){
-if(data254 > 2147483647 || isNaN(data254)){
-const err400 = {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/workflowsWorker/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+if(data324.enabled !== undefined){
+let data325 = data324.enabled;
+const _errs477 = errors;
+if(typeof data325 !== "boolean"){
+const err400 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -16122,8 +16990,16 @@ vErrors.push(err400);
 }
 errors++;
 }
-if(data254 < 0 || isNaN(data254)){
-const err401 = {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/workflowsWorker/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const _errs478 = errors;
+var valid121 = _errs477 === errors;
+}
+if(data324.secretName !== undefined){
+let data326 = data324.secretName;
+const _errs479 = errors;
+const _errs480 = errors;
+if(typeof data326 === "string"){
+if(!pattern2.test(data326)){
+const err401 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -16133,35 +17009,8 @@ vErrors.push(err401);
 errors++;
 }
 }
-var valid140 = _errs407 === errors;
-}
-if(data232.podSecurityContext !== undefined){
-let data255 = data232.podSecurityContext;
-const _errs409 = errors;
-if(!(validate175(data255, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data232,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
 else {
-}
-var valid140 = _errs409 === errors;
-}
-if(data232.containerSecurityContext !== undefined){
-let data256 = data232.containerSecurityContext;
-const _errs410 = errors;
-if(!(validate163(data256, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data232,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs410 === errors;
-}
-if(data232.replicas !== undefined){
-let data257 = data232.replicas;
-const _errs411 = errors;
-if(!((typeof data257 == "number") && (!(data257 % 1) && !isNaN(data257)))){
-const err402 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err402 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -16170,10 +17019,11 @@ vErrors.push(err402);
 }
 errors++;
 }
-const _errs412 = errors;
-if(typeof data257 == "number"){
-if(data257 > 2147483647 || isNaN(data257)){
-const err403 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid121 = _errs479 === errors;
+}
+}
+else {
+const err403 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -16182,8 +17032,22 @@ vErrors.push(err403);
 }
 errors++;
 }
-if(data257 < 1 || isNaN(data257)){
-const err404 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid120 = _errs474 === errors;
+}
+if(data320.annotations !== undefined){
+let data327 = data320.annotations;
+const _errs481 = errors;
+if(!(validate115(data327, {instancePath:instancePath+"/ingress/annotations",parentData:data320,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid120 = _errs481 === errors;
+}
+}
+else {
+const err404 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -16192,23 +17056,17 @@ vErrors.push(err404);
 }
 errors++;
 }
+var valid93 = _errs466 === errors;
 }
-var valid140 = _errs411 === errors;
-}
-if(data232.autoscaling !== undefined){
-let data258 = data232.autoscaling;
-const _errs413 = errors;
-if(!(validate217(data258, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data232,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs413 === errors;
-}
-}
-else {
-const err405 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.serviceAccount !== undefined){
+let data328 = data.serviceAccount;
+const _errs482 = errors;
+const _errs483 = errors;
+if(data328 && typeof data328 == "object" && !Array.isArray(data328)){
+const _errs484 = errors;
+for(const key21 in data328){
+if(!(((key21 === "create") || (key21 === "name")) || (key21 === "annotations"))){
+const err405 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -16217,25 +17075,12 @@ vErrors.push(err405);
 }
 errors++;
 }
-var valid120 = _errs374 === errors;
 }
-if(data201.workflowsBackend !== undefined){
-let data259 = data201.workflowsBackend;
-const _errs414 = errors;
-const _errs415 = errors;
-const _errs416 = errors;
-if(!(validate236(data259, {instancePath:instancePath+"/components/workflowsBackend",parentData:data201,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid155 = _errs416 === errors;
-if(data259 && typeof data259 == "object" && !Array.isArray(data259)){
-const _errs417 = errors;
-for(const key14 in data259){
-if(!(func13.call(schema0.properties.components.properties.workflowsBackend.properties, key14))){
-const err406 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data328.create !== undefined){
+let data329 = data328.create;
+const _errs485 = errors;
+if(typeof data329 !== "boolean"){
+const err406 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -16244,53 +17089,16 @@ vErrors.push(err406);
 }
 errors++;
 }
+const _errs486 = errors;
+var valid122 = _errs485 === errors;
 }
-if(data259.resources !== undefined){
-let data260 = data259.resources;
-const _errs418 = errors;
-if(!(validate70(data260, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data259,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid156 = _errs418 === errors;
-}
-if(data259.nodeSelector !== undefined){
-let data261 = data259.nodeSelector;
-const _errs419 = errors;
-if(!(validate99(data261, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data259,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid156 = _errs419 === errors;
-}
-if(data259.tolerations !== undefined){
-let data262 = data259.tolerations;
-const _errs420 = errors;
-const _errs421 = errors;
-if(Array.isArray(data262)){
-let valid158 = true;
-const len22 = data262.length;
-for(let i22=0; i22<len22; i22++){
-let data263 = data262[i22];
-const _errs422 = errors;
-if(!(validate101(data263, {instancePath:instancePath+"/components/workflowsBackend/tolerations/" + i22,parentData:data262,parentDataProperty:i22,rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid157 = _errs422 === errors;
-if(!valid157){
-valid158 = false;
-}
-}
-}
-else {
-const err407 = {instancePath:instancePath+"/components/workflowsBackend/tolerations",schemaPath:"#/properties/components/properties/workflowsBackend/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data328.name !== undefined){
+let data330 = data328.name;
+const _errs487 = errors;
+const _errs488 = errors;
+if(typeof data330 === "string"){
+if(!pattern2.test(data330)){
+const err407 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -16299,43 +17107,9 @@ vErrors.push(err407);
 }
 errors++;
 }
-var valid156 = _errs420 === errors;
-}
-if(data259.affinity !== undefined){
-let data264 = data259.affinity;
-const _errs423 = errors;
-if(!(validate103(data264, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data259,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid156 = _errs423 === errors;
-}
-if(data259.topologySpreadConstraints !== undefined){
-let data265 = data259.topologySpreadConstraints;
-const _errs424 = errors;
-const _errs425 = errors;
-if(Array.isArray(data265)){
-let valid160 = true;
-const len23 = data265.length;
-for(let i23=0; i23<len23; i23++){
-let data266 = data265[i23];
-const _errs426 = errors;
-if(!(validate125(data266, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints/" + i23,parentData:data265,parentDataProperty:i23,rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid159 = _errs426 === errors;
-if(!valid159){
-valid160 = false;
-}
-}
-}
-else {
-const err408 = {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",schemaPath:"#/properties/components/properties/workflowsBackend/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err408 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -16344,65 +17118,22 @@ vErrors.push(err408);
 }
 errors++;
 }
-var valid156 = _errs424 === errors;
+var valid122 = _errs487 === errors;
 }
-if(data259.podAnnotations !== undefined){
-let data267 = data259.podAnnotations;
-const _errs427 = errors;
-if(!(validate99(data267, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data259,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(data328.annotations !== undefined){
+let data331 = data328.annotations;
+const _errs489 = errors;
+if(!(validate115(data331, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data328,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid156 = _errs427 === errors;
-}
-if(data259.podLabels !== undefined){
-let data268 = data259.podLabels;
-const _errs428 = errors;
-if(!(validate99(data268, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data259,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid156 = _errs428 === errors;
-}
-if(data259.env !== undefined){
-let data269 = data259.env;
-const _errs429 = errors;
-if(!(validate46(data269, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data259,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid156 = _errs429 === errors;
-}
-if(data259.extraEnvFrom !== undefined){
-let data270 = data259.extraEnvFrom;
-const _errs430 = errors;
-const _errs431 = errors;
-if(Array.isArray(data270)){
-let valid162 = true;
-const len24 = data270.length;
-for(let i24=0; i24<len24; i24++){
-let data271 = data270[i24];
-const _errs432 = errors;
-if(!(validate131(data271, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom/" + i24,parentData:data270,parentDataProperty:i24,rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid161 = _errs432 === errors;
-if(!valid161){
-valid162 = false;
-}
+var valid122 = _errs489 === errors;
 }
 }
 else {
-const err409 = {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",schemaPath:"#/properties/components/properties/workflowsBackend/properties/extraEnvFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err409 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -16411,32 +17142,28 @@ vErrors.push(err409);
 }
 errors++;
 }
-var valid156 = _errs430 === errors;
+var valid93 = _errs482 === errors;
 }
-if(data259.extraVolumes !== undefined){
-let data272 = data259.extraVolumes;
-const _errs433 = errors;
-const _errs434 = errors;
-if(Array.isArray(data272)){
-let valid164 = true;
-const len25 = data272.length;
-for(let i25=0; i25<len25; i25++){
-let data273 = data272[i25];
-const _errs435 = errors;
-if(!(validate137(data273, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes/" + i25,parentData:data272,parentDataProperty:i25,rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(data.tests !== undefined){
+let data332 = data.tests;
+const _errs490 = errors;
+if(!(validate226(data332, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid163 = _errs435 === errors;
-if(!valid163){
-valid164 = false;
+var valid93 = _errs490 === errors;
 }
-}
-}
-else {
-const err410 = {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",schemaPath:"#/properties/components/properties/workflowsBackend/properties/extraVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.networkPolicy !== undefined){
+let data333 = data.networkPolicy;
+const _errs491 = errors;
+const _errs492 = errors;
+if(data333 && typeof data333 == "object" && !Array.isArray(data333)){
+const _errs493 = errors;
+for(const key22 in data333){
+if(!((((((((key22 === "enabled") || (key22 === "ingressControllerFrom")) || (key22 === "licenseCIDRs")) || (key22 === "resources")) || (key22 === "sourceControl")) || (key22 === "databaseCIDRs")) || (key22 === "temporalCIDRs")) || (key22 === "dnsFrom"))){
+const err410 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -16445,32 +17172,12 @@ vErrors.push(err410);
 }
 errors++;
 }
-var valid156 = _errs433 === errors;
 }
-if(data259.extraVolumeMounts !== undefined){
-let data274 = data259.extraVolumeMounts;
-const _errs436 = errors;
-const _errs437 = errors;
-if(Array.isArray(data274)){
-let valid166 = true;
-const len26 = data274.length;
-for(let i26=0; i26<len26; i26++){
-let data275 = data274[i26];
-const _errs438 = errors;
-if(!(validate148(data275, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts/" + i26,parentData:data274,parentDataProperty:i26,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid165 = _errs438 === errors;
-if(!valid165){
-valid166 = false;
-}
-}
-}
-else {
-const err411 = {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",schemaPath:"#/properties/components/properties/workflowsBackend/properties/extraVolumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data333.enabled !== undefined){
+let data334 = data333.enabled;
+const _errs494 = errors;
+if((typeof data334 !== "boolean") && (data334 !== null)){
+const err411 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -16479,32 +17186,33 @@ vErrors.push(err411);
 }
 errors++;
 }
-var valid156 = _errs436 === errors;
+const _errs495 = errors;
+var valid123 = _errs494 === errors;
 }
-if(data259.extraContainers !== undefined){
-let data276 = data259.extraContainers;
-const _errs439 = errors;
-const _errs440 = errors;
-if(Array.isArray(data276)){
-let valid168 = true;
-const len27 = data276.length;
-for(let i27=0; i27<len27; i27++){
-let data277 = data276[i27];
-const _errs441 = errors;
-if(!(validate151(data277, {instancePath:instancePath+"/components/workflowsBackend/extraContainers/" + i27,parentData:data276,parentDataProperty:i27,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(data333.ingressControllerFrom !== undefined){
+let data335 = data333.ingressControllerFrom;
+const _errs496 = errors;
+const _errs497 = errors;
+if(Array.isArray(data335)){
+let valid125 = true;
+const len1 = data335.length;
+for(let i1=0; i1<len1; i1++){
+let data336 = data335[i1];
+const _errs498 = errors;
+if(!(validate351(data336, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i1,parentData:data335,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid167 = _errs441 === errors;
-if(!valid167){
-valid168 = false;
+var valid124 = _errs498 === errors;
+if(!valid124){
+valid125 = false;
 }
 }
 }
 else {
-const err412 = {instancePath:instancePath+"/components/workflowsBackend/extraContainers",schemaPath:"#/properties/components/properties/workflowsBackend/properties/extraContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err412 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -16513,32 +17221,32 @@ vErrors.push(err412);
 }
 errors++;
 }
-var valid156 = _errs439 === errors;
+var valid123 = _errs496 === errors;
 }
-if(data259.initContainers !== undefined){
-let data278 = data259.initContainers;
-const _errs442 = errors;
-const _errs443 = errors;
-if(Array.isArray(data278)){
-let valid170 = true;
-const len28 = data278.length;
-for(let i28=0; i28<len28; i28++){
-let data279 = data278[i28];
-const _errs444 = errors;
-if(!(validate151(data279, {instancePath:instancePath+"/components/workflowsBackend/initContainers/" + i28,parentData:data278,parentDataProperty:i28,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(data333.licenseCIDRs !== undefined){
+let data337 = data333.licenseCIDRs;
+const _errs499 = errors;
+const _errs500 = errors;
+if(Array.isArray(data337)){
+let valid127 = true;
+const len2 = data337.length;
+for(let i2=0; i2<len2; i2++){
+let data338 = data337[i2];
+const _errs501 = errors;
+if(!(validate354(data338, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i2,parentData:data337,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid169 = _errs444 === errors;
-if(!valid169){
-valid170 = false;
+var valid126 = _errs501 === errors;
+if(!valid126){
+valid127 = false;
 }
 }
 }
 else {
-const err413 = {instancePath:instancePath+"/components/workflowsBackend/initContainers",schemaPath:"#/properties/components/properties/workflowsBackend/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err413 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -16547,15 +17255,32 @@ vErrors.push(err413);
 }
 errors++;
 }
-var valid156 = _errs442 === errors;
+var valid123 = _errs499 === errors;
 }
-if(data259.priorityClassName !== undefined){
-let data280 = data259.priorityClassName;
-const _errs445 = errors;
-const _errs446 = errors;
-if(typeof data280 === "string"){
-if(!pattern2.test(data280)){
-const err414 = {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",schemaPath:"#/properties/components/properties/workflowsBackend/properties/priorityClassName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data333.resources !== undefined){
+let data339 = data333.resources;
+const _errs502 = errors;
+const _errs503 = errors;
+if(Array.isArray(data339)){
+let valid129 = true;
+const len3 = data339.length;
+for(let i3=0; i3<len3; i3++){
+let data340 = data339[i3];
+const _errs504 = errors;
+if(!(validate351(data340, {instancePath:instancePath+"/networkPolicy/resources/" + i3,parentData:data339,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs504 === errors;
+if(!valid128){
+valid129 = false;
+}
+}
+}
+else {
+const err414 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -16564,9 +17289,32 @@ vErrors.push(err414);
 }
 errors++;
 }
+var valid123 = _errs502 === errors;
+}
+if(data333.sourceControl !== undefined){
+let data341 = data333.sourceControl;
+const _errs505 = errors;
+const _errs506 = errors;
+if(Array.isArray(data341)){
+let valid131 = true;
+const len4 = data341.length;
+for(let i4=0; i4<len4; i4++){
+let data342 = data341[i4];
+const _errs507 = errors;
+if(!(validate351(data342, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i4,parentData:data341,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
+errors = vErrors.length;
 }
 else {
-const err415 = {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",schemaPath:"#/properties/components/properties/workflowsBackend/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid130 = _errs507 === errors;
+if(!valid130){
+valid131 = false;
+}
+}
+}
+else {
+const err415 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -16575,13 +17323,32 @@ vErrors.push(err415);
 }
 errors++;
 }
-var valid156 = _errs445 === errors;
+var valid123 = _errs505 === errors;
 }
-if(data259.terminationGracePeriodSeconds !== undefined){
-let data281 = data259.terminationGracePeriodSeconds;
-const _errs447 = errors;
-if((!((typeof data281 == "number") && (!(data281 % 1) && !isNaN(data281)))) && (data281 !== null)){
-const err416 = {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/workflowsBackend/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.workflowsBackend.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
+if(data333.databaseCIDRs !== undefined){
+let data343 = data333.databaseCIDRs;
+const _errs508 = errors;
+const _errs509 = errors;
+if(Array.isArray(data343)){
+let valid133 = true;
+const len5 = data343.length;
+for(let i5=0; i5<len5; i5++){
+let data344 = data343[i5];
+const _errs510 = errors;
+if(!(validate354(data344, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i5,parentData:data343,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs510 === errors;
+if(!valid132){
+valid133 = false;
+}
+}
+}
+else {
+const err416 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -16590,10 +17357,32 @@ vErrors.push(err416);
 }
 errors++;
 }
-const _errs448 = errors;
-if(typeof data281 == "number"){
-if(data281 > 2147483647 || isNaN(data281)){
-const err417 = {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/workflowsBackend/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid123 = _errs508 === errors;
+}
+if(data333.temporalCIDRs !== undefined){
+let data345 = data333.temporalCIDRs;
+const _errs511 = errors;
+const _errs512 = errors;
+if(Array.isArray(data345)){
+let valid135 = true;
+const len6 = data345.length;
+for(let i6=0; i6<len6; i6++){
+let data346 = data345[i6];
+const _errs513 = errors;
+if(!(validate354(data346, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i6,parentData:data345,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid134 = _errs513 === errors;
+if(!valid134){
+valid135 = false;
+}
+}
+}
+else {
+const err417 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -16602,8 +17391,32 @@ vErrors.push(err417);
 }
 errors++;
 }
-if(data281 < 0 || isNaN(data281)){
-const err418 = {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/workflowsBackend/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var valid123 = _errs511 === errors;
+}
+if(data333.dnsFrom !== undefined){
+let data347 = data333.dnsFrom;
+const _errs514 = errors;
+const _errs515 = errors;
+if(Array.isArray(data347)){
+let valid137 = true;
+const len7 = data347.length;
+for(let i7=0; i7<len7; i7++){
+let data348 = data347[i7];
+const _errs516 = errors;
+if(!(validate351(data348, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i7,parentData:data347,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid136 = _errs516 === errors;
+if(!valid136){
+valid137 = false;
+}
+}
+}
+else {
+const err418 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -16612,36 +17425,11 @@ vErrors.push(err418);
 }
 errors++;
 }
+var valid123 = _errs514 === errors;
 }
-var valid156 = _errs447 === errors;
-}
-if(data259.podSecurityContext !== undefined){
-let data282 = data259.podSecurityContext;
-const _errs449 = errors;
-if(!(validate175(data282, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data259,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid156 = _errs449 === errors;
-}
-if(data259.containerSecurityContext !== undefined){
-let data283 = data259.containerSecurityContext;
-const _errs450 = errors;
-if(!(validate163(data283, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data259,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid156 = _errs450 === errors;
-}
-if(data259.replicas !== undefined){
-let data284 = data259.replicas;
-const _errs451 = errors;
-if(!((typeof data284 == "number") && (!(data284 % 1) && !isNaN(data284)))){
-const err419 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err419 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -16650,1282 +17438,16 @@ vErrors.push(err419);
 }
 errors++;
 }
-const _errs452 = errors;
-if(typeof data284 == "number"){
-if(data284 > 2147483647 || isNaN(data284)){
-const err420 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid93 = _errs491 === errors;
+}
+}
+else {
+const err420 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err420];
 }
 else {
 vErrors.push(err420);
-}
-errors++;
-}
-if(data284 < 1 || isNaN(data284)){
-const err421 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err421];
-}
-else {
-vErrors.push(err421);
-}
-errors++;
-}
-}
-var valid156 = _errs451 === errors;
-}
-if(data259.javaDbConnector !== undefined){
-let data285 = data259.javaDbConnector;
-const _errs453 = errors;
-if(typeof data285 !== "boolean"){
-const err422 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err422];
-}
-else {
-vErrors.push(err422);
-}
-errors++;
-}
-const _errs454 = errors;
-var valid156 = _errs453 === errors;
-}
-if(data259.autoscaling !== undefined){
-let data286 = data259.autoscaling;
-const _errs455 = errors;
-if(!(validate217(data286, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data259,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid156 = _errs455 === errors;
-}
-}
-else {
-const err423 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err423];
-}
-else {
-vErrors.push(err423);
-}
-errors++;
-}
-var valid120 = _errs414 === errors;
-}
-if(data201.codeExecutor !== undefined){
-let data287 = data201.codeExecutor;
-const _errs456 = errors;
-const _errs457 = errors;
-const _errs458 = errors;
-if(!(validate236(data287, {instancePath:instancePath+"/components/codeExecutor",parentData:data201,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid171 = _errs458 === errors;
-if(data287 && typeof data287 == "object" && !Array.isArray(data287)){
-const _errs459 = errors;
-for(const key15 in data287){
-if(!(func13.call(schema0.properties.components.properties.codeExecutor.properties, key15))){
-const err424 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err424];
-}
-else {
-vErrors.push(err424);
-}
-errors++;
-}
-}
-if(data287.resources !== undefined){
-let data288 = data287.resources;
-const _errs460 = errors;
-if(!(validate70(data288, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data287,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid172 = _errs460 === errors;
-}
-if(data287.nodeSelector !== undefined){
-let data289 = data287.nodeSelector;
-const _errs461 = errors;
-if(!(validate99(data289, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data287,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid172 = _errs461 === errors;
-}
-if(data287.tolerations !== undefined){
-let data290 = data287.tolerations;
-const _errs462 = errors;
-const _errs463 = errors;
-if(Array.isArray(data290)){
-let valid174 = true;
-const len29 = data290.length;
-for(let i29=0; i29<len29; i29++){
-let data291 = data290[i29];
-const _errs464 = errors;
-if(!(validate101(data291, {instancePath:instancePath+"/components/codeExecutor/tolerations/" + i29,parentData:data290,parentDataProperty:i29,rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid173 = _errs464 === errors;
-if(!valid173){
-valid174 = false;
-}
-}
-}
-else {
-const err425 = {instancePath:instancePath+"/components/codeExecutor/tolerations",schemaPath:"#/properties/components/properties/codeExecutor/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err425];
-}
-else {
-vErrors.push(err425);
-}
-errors++;
-}
-var valid172 = _errs462 === errors;
-}
-if(data287.affinity !== undefined){
-let data292 = data287.affinity;
-const _errs465 = errors;
-if(!(validate103(data292, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data287,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid172 = _errs465 === errors;
-}
-if(data287.topologySpreadConstraints !== undefined){
-let data293 = data287.topologySpreadConstraints;
-const _errs466 = errors;
-const _errs467 = errors;
-if(Array.isArray(data293)){
-let valid176 = true;
-const len30 = data293.length;
-for(let i30=0; i30<len30; i30++){
-let data294 = data293[i30];
-const _errs468 = errors;
-if(!(validate125(data294, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints/" + i30,parentData:data293,parentDataProperty:i30,rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid175 = _errs468 === errors;
-if(!valid175){
-valid176 = false;
-}
-}
-}
-else {
-const err426 = {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",schemaPath:"#/properties/components/properties/codeExecutor/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err426];
-}
-else {
-vErrors.push(err426);
-}
-errors++;
-}
-var valid172 = _errs466 === errors;
-}
-if(data287.podAnnotations !== undefined){
-let data295 = data287.podAnnotations;
-const _errs469 = errors;
-if(!(validate99(data295, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data287,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid172 = _errs469 === errors;
-}
-if(data287.podLabels !== undefined){
-let data296 = data287.podLabels;
-const _errs470 = errors;
-if(!(validate99(data296, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data287,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid172 = _errs470 === errors;
-}
-if(data287.env !== undefined){
-let data297 = data287.env;
-const _errs471 = errors;
-if(!(validate46(data297, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data287,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid172 = _errs471 === errors;
-}
-if(data287.extraEnvFrom !== undefined){
-let data298 = data287.extraEnvFrom;
-const _errs472 = errors;
-const _errs473 = errors;
-if(Array.isArray(data298)){
-let valid178 = true;
-const len31 = data298.length;
-for(let i31=0; i31<len31; i31++){
-let data299 = data298[i31];
-const _errs474 = errors;
-if(!(validate131(data299, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom/" + i31,parentData:data298,parentDataProperty:i31,rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid177 = _errs474 === errors;
-if(!valid177){
-valid178 = false;
-}
-}
-}
-else {
-const err427 = {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",schemaPath:"#/properties/components/properties/codeExecutor/properties/extraEnvFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err427];
-}
-else {
-vErrors.push(err427);
-}
-errors++;
-}
-var valid172 = _errs472 === errors;
-}
-if(data287.extraVolumes !== undefined){
-let data300 = data287.extraVolumes;
-const _errs475 = errors;
-const _errs476 = errors;
-if(Array.isArray(data300)){
-let valid180 = true;
-const len32 = data300.length;
-for(let i32=0; i32<len32; i32++){
-let data301 = data300[i32];
-const _errs477 = errors;
-if(!(validate137(data301, {instancePath:instancePath+"/components/codeExecutor/extraVolumes/" + i32,parentData:data300,parentDataProperty:i32,rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid179 = _errs477 === errors;
-if(!valid179){
-valid180 = false;
-}
-}
-}
-else {
-const err428 = {instancePath:instancePath+"/components/codeExecutor/extraVolumes",schemaPath:"#/properties/components/properties/codeExecutor/properties/extraVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err428];
-}
-else {
-vErrors.push(err428);
-}
-errors++;
-}
-var valid172 = _errs475 === errors;
-}
-if(data287.extraVolumeMounts !== undefined){
-let data302 = data287.extraVolumeMounts;
-const _errs478 = errors;
-const _errs479 = errors;
-if(Array.isArray(data302)){
-let valid182 = true;
-const len33 = data302.length;
-for(let i33=0; i33<len33; i33++){
-let data303 = data302[i33];
-const _errs480 = errors;
-if(!(validate148(data303, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts/" + i33,parentData:data302,parentDataProperty:i33,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid181 = _errs480 === errors;
-if(!valid181){
-valid182 = false;
-}
-}
-}
-else {
-const err429 = {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",schemaPath:"#/properties/components/properties/codeExecutor/properties/extraVolumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err429];
-}
-else {
-vErrors.push(err429);
-}
-errors++;
-}
-var valid172 = _errs478 === errors;
-}
-if(data287.extraContainers !== undefined){
-let data304 = data287.extraContainers;
-const _errs481 = errors;
-const _errs482 = errors;
-if(Array.isArray(data304)){
-let valid184 = true;
-const len34 = data304.length;
-for(let i34=0; i34<len34; i34++){
-let data305 = data304[i34];
-const _errs483 = errors;
-if(!(validate151(data305, {instancePath:instancePath+"/components/codeExecutor/extraContainers/" + i34,parentData:data304,parentDataProperty:i34,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid183 = _errs483 === errors;
-if(!valid183){
-valid184 = false;
-}
-}
-}
-else {
-const err430 = {instancePath:instancePath+"/components/codeExecutor/extraContainers",schemaPath:"#/properties/components/properties/codeExecutor/properties/extraContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err430];
-}
-else {
-vErrors.push(err430);
-}
-errors++;
-}
-var valid172 = _errs481 === errors;
-}
-if(data287.initContainers !== undefined){
-let data306 = data287.initContainers;
-const _errs484 = errors;
-const _errs485 = errors;
-if(Array.isArray(data306)){
-let valid186 = true;
-const len35 = data306.length;
-for(let i35=0; i35<len35; i35++){
-let data307 = data306[i35];
-const _errs486 = errors;
-if(!(validate151(data307, {instancePath:instancePath+"/components/codeExecutor/initContainers/" + i35,parentData:data306,parentDataProperty:i35,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid185 = _errs486 === errors;
-if(!valid185){
-valid186 = false;
-}
-}
-}
-else {
-const err431 = {instancePath:instancePath+"/components/codeExecutor/initContainers",schemaPath:"#/properties/components/properties/codeExecutor/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err431];
-}
-else {
-vErrors.push(err431);
-}
-errors++;
-}
-var valid172 = _errs484 === errors;
-}
-if(data287.priorityClassName !== undefined){
-let data308 = data287.priorityClassName;
-const _errs487 = errors;
-const _errs488 = errors;
-if(typeof data308 === "string"){
-if(!pattern2.test(data308)){
-const err432 = {instancePath:instancePath+"/components/codeExecutor/priorityClassName",schemaPath:"#/properties/components/properties/codeExecutor/properties/priorityClassName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
-if(vErrors === null){
-vErrors = [err432];
-}
-else {
-vErrors.push(err432);
-}
-errors++;
-}
-}
-else {
-const err433 = {instancePath:instancePath+"/components/codeExecutor/priorityClassName",schemaPath:"#/properties/components/properties/codeExecutor/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err433];
-}
-else {
-vErrors.push(err433);
-}
-errors++;
-}
-var valid172 = _errs487 === errors;
-}
-if(data287.terminationGracePeriodSeconds !== undefined){
-let data309 = data287.terminationGracePeriodSeconds;
-const _errs489 = errors;
-if((!((typeof data309 == "number") && (!(data309 % 1) && !isNaN(data309)))) && (data309 !== null)){
-const err434 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
-if(vErrors === null){
-vErrors = [err434];
-}
-else {
-vErrors.push(err434);
-}
-errors++;
-}
-const _errs490 = errors;
-if(typeof data309 == "number"){
-if(data309 > 2147483647 || isNaN(data309)){
-const err435 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err435];
-}
-else {
-vErrors.push(err435);
-}
-errors++;
-}
-if(data309 < 0 || isNaN(data309)){
-const err436 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err436];
-}
-else {
-vErrors.push(err436);
-}
-errors++;
-}
-}
-var valid172 = _errs489 === errors;
-}
-if(data287.podSecurityContext !== undefined){
-let data310 = data287.podSecurityContext;
-const _errs491 = errors;
-if(!(validate175(data310, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data287,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid172 = _errs491 === errors;
-}
-if(data287.containerSecurityContext !== undefined){
-let data311 = data287.containerSecurityContext;
-const _errs492 = errors;
-if(!(validate163(data311, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data287,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid172 = _errs492 === errors;
-}
-if(data287.replicas !== undefined){
-let data312 = data287.replicas;
-const _errs493 = errors;
-if(!((typeof data312 == "number") && (!(data312 % 1) && !isNaN(data312)))){
-const err437 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err437];
-}
-else {
-vErrors.push(err437);
-}
-errors++;
-}
-const _errs494 = errors;
-if(typeof data312 == "number"){
-if(data312 > 2147483647 || isNaN(data312)){
-const err438 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err438];
-}
-else {
-vErrors.push(err438);
-}
-errors++;
-}
-if(data312 < 1 || isNaN(data312)){
-const err439 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err439];
-}
-else {
-vErrors.push(err439);
-}
-errors++;
-}
-}
-var valid172 = _errs493 === errors;
-}
-if(data287.sandbox !== undefined){
-let data313 = data287.sandbox;
-const _errs495 = errors;
-if(typeof data313 !== "string"){
-const err440 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err440];
-}
-else {
-vErrors.push(err440);
-}
-errors++;
-}
-const _errs496 = errors;
-const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data313 === "nsjail") || (data313 === "seccomp")) || (data313 === "none"))){
-const err441 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err441];
-}
-else {
-vErrors.push(err441);
-}
-errors++;
-}
-var valid172 = _errs495 === errors;
-}
-if(data287.seccompProfile !== undefined){
-let data314 = data287.seccompProfile;
-const _errs497 = errors;
-const _errs498 = errors;
-if(typeof data314 === "string"){
-if(func0(data314) < 1){
-const err442 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err442];
-}
-else {
-vErrors.push(err442);
-}
-errors++;
-}
-if(!pattern54.test(data314)){
-const err443 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
-if(vErrors === null){
-vErrors = [err443];
-}
-else {
-vErrors.push(err443);
-}
-errors++;
-}
-}
-else {
-const err444 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err444];
-}
-else {
-vErrors.push(err444);
-}
-errors++;
-}
-var valid172 = _errs497 === errors;
-}
-if(data287.autoscaling !== undefined){
-let data315 = data287.autoscaling;
-const _errs499 = errors;
-if(!(validate217(data315, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data287,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid172 = _errs499 === errors;
-}
-}
-else {
-const err445 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err445];
-}
-else {
-vErrors.push(err445);
-}
-errors++;
-}
-var valid120 = _errs456 === errors;
-}
-}
-else {
-const err446 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err446];
-}
-else {
-vErrors.push(err446);
-}
-errors++;
-}
-var valid93 = _errs324 === errors;
-}
-if(data.podDefaults !== undefined){
-let data316 = data.podDefaults;
-const _errs500 = errors;
-if(!(validate219(data316, {instancePath:instancePath+"/podDefaults",parentData:data,parentDataProperty:"podDefaults",rootData}))){
-vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid93 = _errs500 === errors;
-}
-if(data.service !== undefined){
-let data317 = data.service;
-const _errs501 = errors;
-const _errs502 = errors;
-if(data317 && typeof data317 == "object" && !Array.isArray(data317)){
-const _errs503 = errors;
-for(const key16 in data317){
-if(!(((key16 === "type") || (key16 === "port")) || (key16 === "annotations"))){
-const err447 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err447];
-}
-else {
-vErrors.push(err447);
-}
-errors++;
-}
-}
-if(data317.type !== undefined){
-let data318 = data317.type;
-const _errs504 = errors;
-if(typeof data318 !== "string"){
-const err448 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err448];
-}
-else {
-vErrors.push(err448);
-}
-errors++;
-}
-const _errs505 = errors;
-const vSchema11 = schema0.properties.service.properties.type.enum;
-if(!(((data318 === "ClusterIP") || (data318 === "NodePort")) || (data318 === "LoadBalancer"))){
-const err449 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err449];
-}
-else {
-vErrors.push(err449);
-}
-errors++;
-}
-var valid187 = _errs504 === errors;
-}
-if(data317.port !== undefined){
-let data319 = data317.port;
-const _errs506 = errors;
-if(!(validate80(data319, {instancePath:instancePath+"/service/port",parentData:data317,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid187 = _errs506 === errors;
-}
-if(data317.annotations !== undefined){
-let data320 = data317.annotations;
-const _errs507 = errors;
-if(!(validate99(data320, {instancePath:instancePath+"/service/annotations",parentData:data317,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid187 = _errs507 === errors;
-}
-}
-else {
-const err450 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err450];
-}
-else {
-vErrors.push(err450);
-}
-errors++;
-}
-var valid93 = _errs501 === errors;
-}
-if(data.ingress !== undefined){
-let data321 = data.ingress;
-const _errs508 = errors;
-const _errs509 = errors;
-if(data321 && typeof data321 == "object" && !Array.isArray(data321)){
-const _errs510 = errors;
-for(const key17 in data321){
-if(!(((((key17 === "enabled") || (key17 === "className")) || (key17 === "host")) || (key17 === "tls")) || (key17 === "annotations"))){
-const err451 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err451];
-}
-else {
-vErrors.push(err451);
-}
-errors++;
-}
-}
-if(data321.enabled !== undefined){
-let data322 = data321.enabled;
-const _errs511 = errors;
-if(typeof data322 !== "boolean"){
-const err452 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err452];
-}
-else {
-vErrors.push(err452);
-}
-errors++;
-}
-const _errs512 = errors;
-var valid188 = _errs511 === errors;
-}
-if(data321.className !== undefined){
-let data323 = data321.className;
-const _errs513 = errors;
-const _errs514 = errors;
-if(typeof data323 === "string"){
-if(!pattern2.test(data323)){
-const err453 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
-if(vErrors === null){
-vErrors = [err453];
-}
-else {
-vErrors.push(err453);
-}
-errors++;
-}
-}
-else {
-const err454 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err454];
-}
-else {
-vErrors.push(err454);
-}
-errors++;
-}
-var valid188 = _errs513 === errors;
-}
-if(data321.host !== undefined){
-let data324 = data321.host;
-const _errs515 = errors;
-if(!(validate78(data324, {instancePath:instancePath+"/ingress/host",parentData:data321,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid188 = _errs515 === errors;
-}
-if(data321.tls !== undefined){
-let data325 = data321.tls;
-const _errs516 = errors;
-const _errs517 = errors;
-if(data325 && typeof data325 == "object" && !Array.isArray(data325)){
-const _errs518 = errors;
-for(const key18 in data325){
-if(!((key18 === "enabled") || (key18 === "secretName"))){
-const err455 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err455];
-}
-else {
-vErrors.push(err455);
-}
-errors++;
-}
-}
-if(data325.enabled !== undefined){
-let data326 = data325.enabled;
-const _errs519 = errors;
-if(typeof data326 !== "boolean"){
-const err456 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err456];
-}
-else {
-vErrors.push(err456);
-}
-errors++;
-}
-const _errs520 = errors;
-var valid189 = _errs519 === errors;
-}
-if(data325.secretName !== undefined){
-let data327 = data325.secretName;
-const _errs521 = errors;
-const _errs522 = errors;
-if(typeof data327 === "string"){
-if(!pattern2.test(data327)){
-const err457 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
-if(vErrors === null){
-vErrors = [err457];
-}
-else {
-vErrors.push(err457);
-}
-errors++;
-}
-}
-else {
-const err458 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err458];
-}
-else {
-vErrors.push(err458);
-}
-errors++;
-}
-var valid189 = _errs521 === errors;
-}
-}
-else {
-const err459 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err459];
-}
-else {
-vErrors.push(err459);
-}
-errors++;
-}
-var valid188 = _errs516 === errors;
-}
-if(data321.annotations !== undefined){
-let data328 = data321.annotations;
-const _errs523 = errors;
-if(!(validate99(data328, {instancePath:instancePath+"/ingress/annotations",parentData:data321,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid188 = _errs523 === errors;
-}
-}
-else {
-const err460 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err460];
-}
-else {
-vErrors.push(err460);
-}
-errors++;
-}
-var valid93 = _errs508 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data329 = data.serviceAccount;
-const _errs524 = errors;
-const _errs525 = errors;
-if(data329 && typeof data329 == "object" && !Array.isArray(data329)){
-const _errs526 = errors;
-for(const key19 in data329){
-if(!(((key19 === "create") || (key19 === "name")) || (key19 === "annotations"))){
-const err461 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err461];
-}
-else {
-vErrors.push(err461);
-}
-errors++;
-}
-}
-if(data329.create !== undefined){
-let data330 = data329.create;
-const _errs527 = errors;
-if(typeof data330 !== "boolean"){
-const err462 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err462];
-}
-else {
-vErrors.push(err462);
-}
-errors++;
-}
-const _errs528 = errors;
-var valid190 = _errs527 === errors;
-}
-if(data329.name !== undefined){
-let data331 = data329.name;
-const _errs529 = errors;
-const _errs530 = errors;
-if(typeof data331 === "string"){
-if(!pattern2.test(data331)){
-const err463 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
-if(vErrors === null){
-vErrors = [err463];
-}
-else {
-vErrors.push(err463);
-}
-errors++;
-}
-}
-else {
-const err464 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err464];
-}
-else {
-vErrors.push(err464);
-}
-errors++;
-}
-var valid190 = _errs529 === errors;
-}
-if(data329.annotations !== undefined){
-let data332 = data329.annotations;
-const _errs531 = errors;
-if(!(validate99(data332, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data329,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid190 = _errs531 === errors;
-}
-}
-else {
-const err465 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err465];
-}
-else {
-vErrors.push(err465);
-}
-errors++;
-}
-var valid93 = _errs524 === errors;
-}
-if(data.tests !== undefined){
-let data333 = data.tests;
-const _errs532 = errors;
-if(!(validate198(data333, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid93 = _errs532 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data334 = data.networkPolicy;
-const _errs533 = errors;
-const _errs534 = errors;
-if(data334 && typeof data334 == "object" && !Array.isArray(data334)){
-const _errs535 = errors;
-for(const key20 in data334){
-if(!((((((((key20 === "enabled") || (key20 === "ingressControllerFrom")) || (key20 === "licenseCIDRs")) || (key20 === "resources")) || (key20 === "sourceControl")) || (key20 === "databaseCIDRs")) || (key20 === "temporalCIDRs")) || (key20 === "dnsFrom"))){
-const err466 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err466];
-}
-else {
-vErrors.push(err466);
-}
-errors++;
-}
-}
-if(data334.enabled !== undefined){
-let data335 = data334.enabled;
-const _errs536 = errors;
-if((typeof data335 !== "boolean") && (data335 !== null)){
-const err467 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
-if(vErrors === null){
-vErrors = [err467];
-}
-else {
-vErrors.push(err467);
-}
-errors++;
-}
-const _errs537 = errors;
-var valid191 = _errs536 === errors;
-}
-if(data334.ingressControllerFrom !== undefined){
-let data336 = data334.ingressControllerFrom;
-const _errs538 = errors;
-const _errs539 = errors;
-if(Array.isArray(data336)){
-let valid193 = true;
-const len36 = data336.length;
-for(let i36=0; i36<len36; i36++){
-let data337 = data336[i36];
-const _errs540 = errors;
-if(!(validate296(data337, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i36,parentData:data336,parentDataProperty:i36,rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid192 = _errs540 === errors;
-if(!valid192){
-valid193 = false;
-}
-}
-}
-else {
-const err468 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err468];
-}
-else {
-vErrors.push(err468);
-}
-errors++;
-}
-var valid191 = _errs538 === errors;
-}
-if(data334.licenseCIDRs !== undefined){
-let data338 = data334.licenseCIDRs;
-const _errs541 = errors;
-const _errs542 = errors;
-if(Array.isArray(data338)){
-let valid195 = true;
-const len37 = data338.length;
-for(let i37=0; i37<len37; i37++){
-let data339 = data338[i37];
-const _errs543 = errors;
-if(!(validate299(data339, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i37,parentData:data338,parentDataProperty:i37,rootData}))){
-vErrors = vErrors === null ? validate299.errors : vErrors.concat(validate299.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid194 = _errs543 === errors;
-if(!valid194){
-valid195 = false;
-}
-}
-}
-else {
-const err469 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err469];
-}
-else {
-vErrors.push(err469);
-}
-errors++;
-}
-var valid191 = _errs541 === errors;
-}
-if(data334.resources !== undefined){
-let data340 = data334.resources;
-const _errs544 = errors;
-const _errs545 = errors;
-if(Array.isArray(data340)){
-let valid197 = true;
-const len38 = data340.length;
-for(let i38=0; i38<len38; i38++){
-let data341 = data340[i38];
-const _errs546 = errors;
-if(!(validate296(data341, {instancePath:instancePath+"/networkPolicy/resources/" + i38,parentData:data340,parentDataProperty:i38,rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid196 = _errs546 === errors;
-if(!valid196){
-valid197 = false;
-}
-}
-}
-else {
-const err470 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err470];
-}
-else {
-vErrors.push(err470);
-}
-errors++;
-}
-var valid191 = _errs544 === errors;
-}
-if(data334.sourceControl !== undefined){
-let data342 = data334.sourceControl;
-const _errs547 = errors;
-const _errs548 = errors;
-if(Array.isArray(data342)){
-let valid199 = true;
-const len39 = data342.length;
-for(let i39=0; i39<len39; i39++){
-let data343 = data342[i39];
-const _errs549 = errors;
-if(!(validate296(data343, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i39,parentData:data342,parentDataProperty:i39,rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid198 = _errs549 === errors;
-if(!valid198){
-valid199 = false;
-}
-}
-}
-else {
-const err471 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err471];
-}
-else {
-vErrors.push(err471);
-}
-errors++;
-}
-var valid191 = _errs547 === errors;
-}
-if(data334.databaseCIDRs !== undefined){
-let data344 = data334.databaseCIDRs;
-const _errs550 = errors;
-const _errs551 = errors;
-if(Array.isArray(data344)){
-let valid201 = true;
-const len40 = data344.length;
-for(let i40=0; i40<len40; i40++){
-let data345 = data344[i40];
-const _errs552 = errors;
-if(!(validate299(data345, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i40,parentData:data344,parentDataProperty:i40,rootData}))){
-vErrors = vErrors === null ? validate299.errors : vErrors.concat(validate299.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid200 = _errs552 === errors;
-if(!valid200){
-valid201 = false;
-}
-}
-}
-else {
-const err472 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err472];
-}
-else {
-vErrors.push(err472);
-}
-errors++;
-}
-var valid191 = _errs550 === errors;
-}
-if(data334.temporalCIDRs !== undefined){
-let data346 = data334.temporalCIDRs;
-const _errs553 = errors;
-const _errs554 = errors;
-if(Array.isArray(data346)){
-let valid203 = true;
-const len41 = data346.length;
-for(let i41=0; i41<len41; i41++){
-let data347 = data346[i41];
-const _errs555 = errors;
-if(!(validate299(data347, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i41,parentData:data346,parentDataProperty:i41,rootData}))){
-vErrors = vErrors === null ? validate299.errors : vErrors.concat(validate299.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid202 = _errs555 === errors;
-if(!valid202){
-valid203 = false;
-}
-}
-}
-else {
-const err473 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err473];
-}
-else {
-vErrors.push(err473);
-}
-errors++;
-}
-var valid191 = _errs553 === errors;
-}
-if(data334.dnsFrom !== undefined){
-let data348 = data334.dnsFrom;
-const _errs556 = errors;
-const _errs557 = errors;
-if(Array.isArray(data348)){
-let valid205 = true;
-const len42 = data348.length;
-for(let i42=0; i42<len42; i42++){
-let data349 = data348[i42];
-const _errs558 = errors;
-if(!(validate296(data349, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i42,parentData:data348,parentDataProperty:i42,rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid204 = _errs558 === errors;
-if(!valid204){
-valid205 = false;
-}
-}
-}
-else {
-const err474 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err474];
-}
-else {
-vErrors.push(err474);
-}
-errors++;
-}
-var valid191 = _errs556 === errors;
-}
-}
-else {
-const err475 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err475];
-}
-else {
-vErrors.push(err475);
-}
-errors++;
-}
-var valid93 = _errs533 === errors;
-}
-}
-else {
-const err476 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err476];
-}
-else {
-vErrors.push(err476);
 }
 errors++;
 }
