@@ -3,18 +3,28 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { runHelm } from '../src/io/helm.js';
+import { helmAll, helmAsync } from './support/helm-cache.js';
 import { CHART, FIXTURES, INVALID_FIXTURES, ROOT } from './support/paths.js';
 import { MAJORS, parseManifests } from './support/render.js';
 
 const EXAMPLE = join(ROOT, 'examples/evaluation.values.yaml');
 const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/retool-chart.js'), ...args], { encoding: 'utf8', cwd: ROOT });
+const EXAMPLES = readdirSync(join(ROOT, 'examples'));
+const PRODUCTION = join(FIXTURES, 'production-external.values.yaml');
 
-test('every example validates and renders with both Helm majors', () => {
-  for (const example of readdirSync(join(ROOT, 'examples'))) {
+// The Helm runs of this file start in the background at once; each test reads its own results.
+helmAll([
+  ...EXAMPLES.flatMap((example) => MAJORS.map((major) => ({ args: ['template', 'x', CHART, '-f', join(ROOT, 'examples', example)], major }))),
+  ...MAJORS.flatMap((major) => [{ args: ['lint', '--strict', CHART, '-f', EXAMPLE], major }, { args: ['template', 'x', CHART, '-f', EXAMPLE, '--kube-version', '1.28.0'], major }]),
+  { args: ['install', 'retool', CHART, '-f', EXAMPLE, '--dry-run=client', '--namespace', 'retool'], major: 4 },
+  { args: ['install', 'retool', CHART, '-f', PRODUCTION, '--dry-run=client'], major: 4 },
+]).catch(() => {});
+
+test('every example validates and renders with both Helm majors', async () => {
+  for (const example of EXAMPLES) {
     const file = join(ROOT, 'examples', example);
     assert.is(cli('validate', '-f', file).status, 0, example);
-    for (const major of MAJORS) assert.is(runHelm(['template', 'x', CHART, '-f', file], { major }).status, 0, `${example} helm ${major}`);
+    for (const major of MAJORS) assert.is((await helmAsync(['template', 'x', CHART, '-f', file], major)).status, 0, `${example} helm ${major}`);
   }
 });
 
@@ -92,26 +102,26 @@ test('npm start: summarises what the evaluation example deploys', () => {
 });
 
 for (const major of MAJORS) {
-  test(`helm ${major} lint --strict passes with the evaluation example`, () => {
-    const r = runHelm(['lint', '--strict', CHART, '-f', EXAMPLE], { major });
+  test(`helm ${major} lint --strict passes with the evaluation example`, async () => {
+    const r = await helmAsync(['lint', '--strict', CHART, '-f', EXAMPLE], major);
     assert.is(r.status, 0, r.stdout + r.stderr);
   });
 }
 
-test('Kubernetes older than 1.29 is refused before anything renders', () => {
+test('Kubernetes older than 1.29 is refused before anything renders', async () => {
   for (const major of MAJORS) {
-    const r = runHelm(['template', 'x', CHART, '-f', EXAMPLE, '--kube-version', '1.28.0'], { major });
+    const r = await helmAsync(['template', 'x', CHART, '-f', EXAMPLE, '--kube-version', '1.28.0'], major);
     assert.is.not(r.status, 0);
     assert.match(r.stderr, '>=1.29.0-0');
   }
 });
 
-test('helm 4 install --dry-run=client shows the evaluation-only warning in NOTES', () => {
-  const r = runHelm(['install', 'retool', CHART, '-f', EXAMPLE, '--dry-run=client', '--namespace', 'retool'], { major: 4 });
+test('helm 4 install --dry-run=client shows the evaluation-only warning in NOTES', async () => {
+  const r = await helmAsync(['install', 'retool', CHART, '-f', EXAMPLE, '--dry-run=client', '--namespace', 'retool'], 4);
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stdout, 'EVALUATION ONLY');
   assert.match(r.stdout, 'workflows-worker: 1 replica(s)');
-  const prod = runHelm(['install', 'retool', CHART, '-f', join(FIXTURES, 'production-external.values.yaml'), '--dry-run=client'], { major: 4 });
+  const prod = await helmAsync(['install', 'retool', CHART, '-f', PRODUCTION, '--dry-run=client'], 4);
   assert.is(prod.status, 0, prod.stderr);
   assert.not.match(prod.stdout, 'EVALUATION ONLY');
 });

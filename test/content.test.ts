@@ -1,12 +1,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FIXTURES, fixtureNames } from './support/paths.js';
-import { MAJORS, byKind, containers, envOf, find, parseManifests, renderFixture, type K8sObject } from './support/render.js';
+import { MAJORS, byKind, containers, envOf, find, parseManifests, renderFixture, renderFixtures, type K8sObject } from './support/render.js';
 
 const fixtures = fixtureNames(FIXTURES);
 const render = (name: string, major: 3 | 4 = 4) => parseManifests(renderFixture(name, major));
 const SECRET_ENV = /(PASSWORD|LICENSE_KEY|ENCRYPTION_KEY|JWT_SECRET|TLS_CRT|TLS_KEY)$/;
 const TEMPORAL_ENV = /^WORKFLOW_TEMPORAL_/;
+
+// The renders this file reads, side by side up front (once per run: support/helm-cache.ts).
+test.before(() => renderFixtures(fixtureNames(FIXTURES)));
 
 for (const major of MAJORS) {
   for (const name of fixtures) {

@@ -48,14 +48,37 @@ test('writeTree takes the expected steps: stage both, journal, swap both, commit
     'retire src/generated', 'install src/generated', 'commit', 'cleanup charts/retool', 'cleanup src/generated']);
 });
 
+interface Crash {
+  root: string;
+  work: string;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+/** A child that writes NEW over OLD in a temp root and is killed (SIGKILL) just before `step`. */
+function crashBefore(step: WriteStep): Promise<Crash> {
+  const root = tempRoot();
+  const work = tempRoot();
+  writeTree(root, OLD, OWNED);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CRASH, root, writeFilesJson(work, NEW), step], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('close', (_code, signal) => resolve({ root, work, signal, stderr }));
+  });
+}
+
+/** Every step's crashed child, run side by side (each in its own temp root) before the tests check them. */
+const crashes = new Map<WriteStep, Promise<Crash>>();
+test.before(() => {
+  for (const step of steps) crashes.set(step, crashBefore(step));
+});
+
 for (const [index, step] of steps.entries()) {
-  test(`killed (SIGKILL) before "${step}": recovery leaves the chart and the types all old or all new, nothing behind`, () => {
-    const root = tempRoot();
-    const work = tempRoot();
+  test(`killed (SIGKILL) before "${step}": recovery leaves the chart and the types all old or all new, nothing behind`, async () => {
+    const { root, work, signal, stderr } = await crashes.get(step)!;
     try {
-      writeTree(root, OLD, OWNED);
-      const child = spawnSync(process.execPath, ['--import', 'tsx', CRASH, root, writeFilesJson(work, NEW), step], { encoding: 'utf8' });
-      assert.is(child.signal, 'SIGKILL', `the child was not killed: ${child.stderr}`);
+      assert.is(signal, 'SIGKILL', `the child was not killed: ${stderr}`);
       const committed = index > steps.indexOf('journal');
       assert.ok(leftovers(root, OWNED).includes(LOCK), 'the dead run\'s lock is reported');
       // Recovery alone ends all old or all new, never mixed: a committed run is finished, anything else undone.

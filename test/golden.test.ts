@@ -3,9 +3,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { assertGolden } from './support/golden.js';
 import { FIXTURES, GOLDEN, fixtureNames } from './support/paths.js';
-import { MAJORS, renderFixture } from './support/render.js';
+import { MAJORS, renderFixture, renderFixtures } from './support/render.js';
 
 const fixtures = fixtureNames(FIXTURES);
+
+// Every render of this file side by side up front; the tests below (and later files) read them from the cache.
+test.before(async () => {
+  await Promise.all([renderFixtures(fixtures), renderFixtures(fixtures, [4], ['--debug=false'])]);
+});
 
 test('there is a fixture for every scenario the chart promises', () => {
   for (const required of ['evaluation', 'production-external', 'temporal-retool-managed', 'workflows-disabled',

@@ -12,13 +12,13 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EDITOR_SCHEMA_FILE } from '../src/generate/editor-schema.js';
-import { runHelm } from '../src/io/helm.js';
 import { projectModel } from '../src/project-model.js';
 import { resolvePointer, type JsonSchema } from '../src/schema/json-schema.js';
 import { visit } from '../src/schema/normalize.js';
 import { ruleReason } from '../src/validate/issue-messages.js';
 import { validateSources } from '../src/validate/validate-values.js';
 import { allFixtureFiles } from './support/fixtures.js';
+import { helmAll, helmCached } from './support/helm-cache.js';
 import { formatDiagnostics, hoverText, LspClient, type Diagnostic } from './support/lsp.js';
 import { CHART, FIXTURES, ROOT } from './support/paths.js';
 import { MAJORS } from './support/render.js';
@@ -33,6 +33,11 @@ const EXAMPLES = join(ROOT, 'examples');
 const EDITOR_FIXTURES = join(FIXTURES, 'editor');
 const model = projectModel();
 const SECRETS = 'retool:\n  licenseKey: license\n  encryptionKey: encryption\n  jwtSecret: jwt\n';
+
+/** Helm 3 and 4 on every editor fixture, run in the background while the editor tests talk to the server. */
+const editorFixtureRenders = helmAll(readdirSync(EDITOR_FIXTURES).filter((f) => f.endsWith('.values.yaml'))
+  .flatMap((name) => MAJORS.map((major) => ({ args: ['template', 'x', CHART, '-f', join(EDITOR_FIXTURES, name)], major }))));
+editorFixtureRenders.catch(() => {}); // awaited by the test that reads them
 
 let client: Promise<LspClient> | undefined;
 /** The one server of this file, started on first use (a failed start fails each test readably). */
@@ -292,6 +297,9 @@ function compare(v: LineReasons, e: LineReasons): string[] {
   return problems;
 }
 
+/** Files the server has open and is checking ahead of the one compared. */
+const OPEN_AHEAD = 6;
+
 test('every fixture, valid and invalid: the editor reports an error iff validate does, on the same lines, with the same reason', async () => {
   const lsp = await server();
   const files = allFixtureFiles();
@@ -300,12 +308,26 @@ test('every fixture, valid and invalid: the editor reports an error iff validate
   const stillGaps: string[] = [];
   let agree = 0;
   let refused = 0;
-  for (const source of files) {
-    const name = relative(ROOT, source);
-    // A copy with the editor schema's modeline first: the file a user would have open.
+  // A copy of each with the editor schema's modeline first: the file a user would have open.
+  const copies = files.map((source) => {
     const file = join(dir, `${++counter}-${basename(source)}`);
     writeFileSync(file, `# yaml-language-server: $schema=${SCHEMA_URL}\n${readFileSync(source, 'utf8').replace(/^# yaml-language-server:.*\n/, '')}`);
-    const { text, diagnostics } = await lsp.openFile(file);
+    return file;
+  });
+  // The server checks the next few files while this process runs validate on the current one.
+  const opened: Array<ReturnType<LspClient['openFile']>> = [];
+  const openAt = (i: number) => {
+    if (!opened[i]) {
+      opened[i] = lsp.openFile(copies[i]);
+      opened[i].catch(() => {}); // awaited (and reported) in turn below
+    }
+    return opened[i];
+  };
+  for (const [i, source] of files.entries()) {
+    const name = relative(ROOT, source);
+    const file = copies[i];
+    for (let j = i; j < Math.min(files.length, i + OPEN_AHEAD); j++) openAt(j);
+    const { text, diagnostics } = await openAt(i);
     const v = validateVerdict(file, text);
     if (v.size) refused++;
     const problems = compare(v, editorVerdict(diagnostics));
@@ -323,8 +345,9 @@ test('every fixture, valid and invalid: the editor reports an error iff validate
   assert.equal(stillGaps.sort(), Object.keys(KNOWN_GAPS).sort());
 });
 
-test('the issue cases: Helm 3 and 4, validate and the fixture header agree on every editor fixture (known gaps: Helm and header only)', () => {
+test('the issue cases: Helm 3 and 4, validate and the fixture header agree on every editor fixture (known gaps: Helm and header only)', async () => {
   const names = readdirSync(EDITOR_FIXTURES).filter((f) => f.endsWith('.values.yaml'));
+  await editorFixtureRenders;
   assert.ok(names.length >= 8);
   for (const name of names) {
     const file = join(EDITOR_FIXTURES, name);
@@ -335,7 +358,7 @@ test('the issue cases: Helm 3 and 4, validate and the fixture header agree on ev
     if (relative(ROOT, file) in KNOWN_GAPS) assert.is.not(validateSays, declared, `${name}: validate agrees with Helm now; drop it from KNOWN_GAPS`);
     else assert.is(validateSays, declared, `${name}: validate says ${issues.map((i) => i.message).join('; ') || 'valid'}`);
     for (const major of MAJORS) {
-      const result = runHelm(['template', 'x', CHART, '-f', file], { major });
+      const result = helmCached(['template', 'x', CHART, '-f', file], major);
       assert.is(result.status === 0 ? 'valid' : 'invalid', declared, `${name}: helm ${major}: ${result.stderr.slice(0, 400)}`);
     }
   }

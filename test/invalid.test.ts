@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectModel } from '../src/project-model.js';
-import { runHelm } from '../src/io/helm.js';
 import { validateSources } from '../src/validate/validate-values.js';
+import { helmAll, helmCached } from './support/helm-cache.js';
 import { CHART, INVALID_FIXTURES, fixtureNames } from './support/paths.js';
 import { MAJORS } from './support/render.js';
 
@@ -23,6 +23,12 @@ function expectation(name: string): { file: string; path: string; key: string } 
 }
 
 const names = fixtureNames(INVALID_FIXTURES);
+const helmArgs = (name: string) => ['template', 'x', CHART, '-f', join(INVALID_FIXTURES, `${name}.values.yaml`)];
+
+// Every Helm run of this file, side by side up front; the tests below read the results.
+test.before(async () => {
+  await helmAll([...names.map(helmArgs), ['template', 'x', CHART]].flatMap((args) => MAJORS.map((major) => ({ args, major }))));
+});
 
 test('invalid fixtures cover cross-field rules, unknown keys at several depths, types, enums and versions', () => {
   assert.ok(names.length >= 25, `only ${names.length} invalid fixtures`);
@@ -45,8 +51,8 @@ for (const name of names) {
 
   for (const major of MAJORS) {
     test(`${name}: helm ${major} refuses it with a schema error naming the key`, () => {
-      const { file, key } = expectation(name);
-      const result = runHelm(['template', 'x', CHART, '-f', file], { major });
+      const { key } = expectation(name);
+      const result = helmCached(helmArgs(name), major);
       assert.is.not(result.status, 0, 'helm accepted invalid values');
       assert.ok(result.stderr.includes(HELM_SCHEMA_ERROR), result.stderr);
       assert.ok(result.stderr.includes(key), `helm's error does not mention ${key}:\n${result.stderr}`);
@@ -56,7 +62,7 @@ for (const name of names) {
 
 test('helm with no values at all fails and names every missing secret', () => {
   for (const major of MAJORS) {
-    const result = runHelm(['template', 'x', CHART], { major });
+    const result = helmCached(['template', 'x', CHART], major);
     assert.is.not(result.status, 0);
     for (const secret of ['licenseKey', 'encryptionKey', 'jwtSecret']) assert.ok(result.stderr.includes(secret), `helm ${major}: ${result.stderr}`);
   }

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectModel } from '../src/project-model.js';
 import { FIXTURES, fixtureNames } from './support/paths.js';
-import { byKind, containers, envOf, parseManifests, renderFixture, type K8sObject } from './support/render.js';
+import { byKind, containers, envOf, parseManifests, renderFixture, renderFixtures, type K8sObject } from './support/render.js';
 
 /**
  * The security and availability baseline as executable rules over rendered objects. Each rule runs on every
@@ -211,6 +211,10 @@ const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) =
 ];
 
 const fixtures = fixtureNames(FIXTURES);
+
+// The renders this file reads, side by side up front (once per run: support/helm-cache.ts).
+test.before(() => renderFixtures(fixtureNames(FIXTURES)));
+
 for (const { name, rule, breakIt, fixture } of RULES) {
   test(`${name}: holds on every fixture`, () => {
     for (const f of fixtures) assert.equal(rule(parseManifests(renderFixture(f, 4))), [], f);

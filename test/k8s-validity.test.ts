@@ -5,13 +5,32 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { runHelm, type HelmMajor } from '../src/io/helm.js';
+import type { HelmMajor } from '../src/io/helm.js';
+import { helmAll, helmCached } from './support/helm-cache.js';
 import { CHART_KINDS, loadModel, objectLabel, validateK8sObject } from './support/k8s-validate.js';
 import { CHART, FIXTURES, NAMESPACE, RELEASE, fixtureNames } from './support/paths.js';
-import { MAJORS, parseManifests, renderFixture, type K8sObject } from './support/render.js';
+import { MAJORS, parseManifests, renderFixture, renderFixtures, type K8sObject } from './support/render.js';
 
 const FIXTURE_NAMES = fixtureNames(FIXTURES);
 const KUBE_VERSIONS = ['1.29.0', '1.31.0', '1.33.0', '1.35.0'];
+/** Fixtures that need a newer cluster than the chart's minimum (sandbox: seccomp needs user namespaces and ProcMountType). */
+const MIN_KUBE: Record<string, string> = { 'code-executor-seccomp': '1.33.0' };
+const olderThan = (version: string, min: string) => version.localeCompare(min, undefined, { numeric: true }) < 0;
+const lintArgs = (name: string) => ['lint', '--strict', CHART, '-f', join(FIXTURES, `${name}.values.yaml`)];
+const installArgs = (name: string) => ['install', RELEASE, CHART, '-f', join(FIXTURES, `${name}.values.yaml`), '--dry-run=client', '--namespace', NAMESPACE];
+const seccompArgs = ['template', RELEASE, CHART, '-f', join(FIXTURES, 'code-executor-seccomp.values.yaml'), '--kube-version', '1.32.0'];
+
+// Every Helm run of this file side by side up front; the tests below read the results.
+test.before(async () => {
+  await Promise.all([
+    renderFixtures(FIXTURE_NAMES),
+    ...KUBE_VERSIONS.map((kubeVersion) => renderFixtures(FIXTURE_NAMES.filter((name) => !(MIN_KUBE[name] && olderThan(kubeVersion, MIN_KUBE[name]))), [4], ['--kube-version', kubeVersion])),
+    helmAll([
+      ...MAJORS.flatMap((major) => [{ args: seccompArgs, major }, ...FIXTURE_NAMES.map((name) => ({ args: lintArgs(name), major }))]),
+      ...FIXTURE_NAMES.map((name) => ({ args: installArgs(name), major: 4 as const })),
+    ]),
+  ]);
+});
 
 /**
  * API versions the chart must never emit, with the Kubernetes minor that stopped serving
@@ -182,10 +201,6 @@ for (const major of MAJORS) {
   });
 }
 
-/** Fixtures that need a newer cluster than the chart's minimum (sandbox: seccomp needs user namespaces and ProcMountType). */
-const MIN_KUBE: Record<string, string> = { 'code-executor-seccomp': '1.33.0' };
-const olderThan = (version: string, min: string) => version.localeCompare(min, undefined, { numeric: true }) < 0;
-
 for (const kubeVersion of KUBE_VERSIONS) {
   test(`helm 4 template --kube-version ${kubeVersion}: valid, no removed or pre-release APIs`, () => {
     for (const name of FIXTURE_NAMES) {
@@ -197,7 +212,7 @@ for (const kubeVersion of KUBE_VERSIONS) {
 
 for (const major of MAJORS) {
   test(`helm ${major} refuses sandbox: seccomp below Kubernetes 1.33 and says why`, () => {
-    const res = runHelm(['template', RELEASE, CHART, '-f', join(FIXTURES, 'code-executor-seccomp.values.yaml'), '--kube-version', '1.32.0'], { major });
+    const res = helmCached(seccompArgs, major);
     assert.is.not(res.status, 0, 'rendered a seccomp sandbox for 1.32');
     assert.match(res.stderr, /components\.codeExecutor\.sandbox: seccomp needs Kubernetes >= 1\.33\.0/);
   });
@@ -207,7 +222,7 @@ for (const major of MAJORS) {
   test(`helm ${major} lint --strict passes for every fixture`, () => {
     const failures: string[] = [];
     for (const name of FIXTURE_NAMES) {
-      const res = runHelm(['lint', '--strict', CHART, '-f', join(FIXTURES, `${name}.values.yaml`)], { major });
+      const res = helmCached(lintArgs(name), major);
       if (res.status !== 0) failures.push(`${name}: exit ${res.status}\n${res.stdout}${res.stderr}`);
     }
     assert.equal(failures, [], failures.join('\n'));
@@ -217,10 +232,7 @@ for (const major of MAJORS) {
 test('helm 4 install --dry-run=client succeeds for every fixture', () => {
   const failures: string[] = [];
   for (const name of FIXTURE_NAMES) {
-    const res = runHelm(
-      ['install', RELEASE, CHART, '-f', join(FIXTURES, `${name}.values.yaml`), '--dry-run=client', '--namespace', NAMESPACE],
-      { major: 4 },
-    );
+    const res = helmCached(installArgs(name), 4);
     if (res.status !== 0) failures.push(`${name}: exit ${res.status}\n${res.stderr}`);
   }
   assert.equal(failures, [], failures.join('\n'));

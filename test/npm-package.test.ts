@@ -2,7 +2,7 @@
 // (offline, from the npm cache), then use the library from JavaScript and TypeScript and the CLI with
 // plain node: no tsx, no TypeScript, no bundled helm at run time.
 
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -57,6 +57,7 @@ Npm.before(() => {
   ok('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { env: { ...process.env, npm_config_legacy_peer_deps: 'true' } });
   writeFileSync(join(project, 'values.yaml'), 'retool:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret: j\n');
   writeFileSync(join(project, 'bad.yaml'), 'retool:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret: j\ncomponents:\n  api:\n    replica: 2\n');
+  for (const resolution of RESOLUTIONS) compiled.set(resolution, compileConsumer(resolution));
 });
 
 Npm.after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -88,27 +89,42 @@ Npm('plain JavaScript imports the validator from the installed package', () => {
   assert.match(result.bad[0], 'components.api.replica  unknown key "replica"');
 });
 
-for (const resolution of ['NodeNext', 'Bundler'] as const) {
-  Npm(`TypeScript (strict, exactOptionalPropertyTypes, moduleResolution ${resolution}) compiles a consumer and rejects a typo`, () => {
-    const dir = join(project, `ts-${resolution}`);
-    mkdirSync(dir);
-    const module = resolution === 'NodeNext' ? 'NodeNext' : 'ESNext';
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, exactOptionalPropertyTypes: true, module, moduleResolution: resolution, target: 'ES2022', noEmit: true, skipLibCheck: false, types: [] },
-      include: ['*.ts'],
-    }));
-    writeFileSync(join(dir, 'use.ts'), [
-      "import { validateRetoolValues, formatIssue, type RetoolValues, type Issue } from 'retool-chart';",
-      "const values: RetoolValues = { retool: { licenseKey: { secretKeyRef: { name: 'retool', key: 'license' } }, encryptionKey: 'e', jwtSecret: 'j' }, components: { api: { replicas: 3 } } };",
-      'export const issues: Issue[] = validateRetoolValues(values);',
-      'export const lines: string[] = issues.map(formatIssue);',
-    ].join('\n'));
-    writeFileSync(join(dir, 'typo.ts'), [
-      "import type { RetoolValues } from 'retool-chart';",
-      "export const typo: RetoolValues = { retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' }, components: { api: { replica: 3 } } };",
-    ].join('\n'));
-    // One compiler run: use.ts must be clean and the typo the only error.
-    const bad = run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir]);
+const RESOLUTIONS = ['NodeNext', 'Bundler'] as const;
+type Resolution = (typeof RESOLUTIONS)[number];
+/** The consumer compilations, started side by side once the package is installed; the tests read their results. */
+const compiled = new Map<Resolution, Promise<{ status: number | null; stdout: string }>>();
+
+/** A TypeScript consumer of the installed package (strict, exactOptionalPropertyTypes) with one typo, compiled by tsc. */
+function compileConsumer(resolution: Resolution): Promise<{ status: number | null; stdout: string }> {
+  const dir = join(project, `ts-${resolution}`);
+  mkdirSync(dir);
+  const module = resolution === 'NodeNext' ? 'NodeNext' : 'ESNext';
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, exactOptionalPropertyTypes: true, module, moduleResolution: resolution, target: 'ES2022', noEmit: true, skipLibCheck: false, types: [] },
+    include: ['*.ts'],
+  }));
+  writeFileSync(join(dir, 'use.ts'), [
+    "import { validateRetoolValues, formatIssue, type RetoolValues, type Issue } from 'retool-chart';",
+    "const values: RetoolValues = { retool: { licenseKey: { secretKeyRef: { name: 'retool', key: 'license' } }, encryptionKey: 'e', jwtSecret: 'j' }, components: { api: { replicas: 3 } } };",
+    'export const issues: Issue[] = validateRetoolValues(values);',
+    'export const lines: string[] = issues.map(formatIssue);',
+  ].join('\n'));
+  writeFileSync(join(dir, 'typo.ts'), [
+    "import type { RetoolValues } from 'retool-chart';",
+    "export const typo: RetoolValues = { retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' }, components: { api: { replica: 3 } } };",
+  ].join('\n'));
+  // One compiler run: use.ts must be clean and the typo the only error.
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: project, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.on('close', (status) => resolve({ status, stdout }));
+  });
+}
+
+for (const resolution of RESOLUTIONS) {
+  Npm(`TypeScript (strict, exactOptionalPropertyTypes, moduleResolution ${resolution}) compiles a consumer and rejects a typo`, async () => {
+    const bad = await compiled.get(resolution)!;
     assert.is(bad.status, 2, 'a typo does not compile');
     const errors = bad.stdout.split('\n').filter((line) => /error TS/.test(line));
     assert.is(errors.length, 1, bad.stdout);

@@ -4,10 +4,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runHelm } from '../src/io/helm.js';
 import { CHART, FIXTURES, fixtureNames, NAMESPACE, RELEASE } from './support/paths.js';
-import { MAJORS, byKind, find, parseManifests, renderFixture, type K8sObject } from './support/render.js';
+import { MAJORS, byKind, find, parseManifests, renderFixture, renderFixtures, type K8sObject } from './support/render.js';
 import { join } from 'node:path';
 
 const fixtures = fixtureNames(FIXTURES);
+
+// The renders this file reads, side by side up front (once per run: support/helm-cache.ts).
+test.before(() => renderFixtures(fixtureNames(FIXTURES)));
 const testPod = (objects: K8sObject[]) => objects.find((o) => o.kind === 'Pod' && o.metadata.annotations?.['helm.sh/hook'] === 'test');
 
 for (const major of MAJORS) {

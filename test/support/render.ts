@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { runHelm, type HelmMajor } from '../../src/io/helm.js';
+import type { HelmMajor } from '../../src/io/helm.js';
+import { helmAll, helmCached } from './helm-cache.js';
 import { CHART, FIXTURES, NAMESPACE, RELEASE } from './paths.js';
 
 export const MAJORS: HelmMajor[] = [4, 3];
@@ -12,21 +13,36 @@ export interface K8sObject {
   [field: string]: any;
 }
 
-const cache = new Map<string, string>();
+/** The `helm template` arguments of one valid fixture. */
+function fixtureArgs(name: string, extraArgs: string[]): string[] {
+  return ['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(FIXTURES, `${name}.values.yaml`), ...extraArgs];
+}
 
-/** `helm template` of one valid fixture with the given Helm major; cached per process. */
+/** `helm template` of one valid fixture with the given Helm major; rendered once per run (support/helm-cache.ts). */
 export function renderFixture(name: string, major: HelmMajor, extraArgs: string[] = []): string {
-  const key = `${name}|${major}|${extraArgs.join(' ')}`;
-  const hit = cache.get(key);
-  if (hit !== undefined) return hit;
-  const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(FIXTURES, `${name}.values.yaml`), ...extraArgs], { major });
+  const result = helmCached(fixtureArgs(name, extraArgs), major);
   if (result.status !== 0) throw new Error(`helm ${major} template ${name} failed:\n${result.stderr}`);
-  cache.set(key, result.stdout);
   return result.stdout;
 }
 
+/** Renders fixtures × majors side by side, so the renderFixture calls that follow find them done. */
+export async function renderFixtures(names: readonly string[], majors: readonly HelmMajor[] = MAJORS, extraArgs: string[] = []): Promise<void> {
+  await helmAll(names.flatMap((name) => majors.map((major) => ({ args: fixtureArgs(name, extraArgs), major }))));
+}
+
+const parsed = new Map<string, K8sObject[]>();
+
+/**
+ * The documents of a manifest stream. Parsed once per distinct text (a fixture's Helm 3 and Helm 4 renders are
+ * the same text); each call gets its own copy, so a test may change what it got without the next one seeing it.
+ */
 export function parseManifests(text: string): K8sObject[] {
-  return yaml.loadAll(text).filter((doc): doc is K8sObject => doc !== null && typeof doc === 'object');
+  let objects = parsed.get(text);
+  if (!objects) {
+    objects = yaml.loadAll(text).filter((doc): doc is K8sObject => doc !== null && typeof doc === 'object');
+    parsed.set(text, objects);
+  }
+  return structuredClone(objects);
 }
 
 export function byKind(objects: K8sObject[], kind: string): K8sObject[] {

@@ -1,0 +1,158 @@
+// `npm test` after the build: the drift check, the type check and the uvu test files, side by side.
+//
+// uvu runs its files one after another in one process; here the files are dealt to a few uvu processes
+// (workers), longest first onto the least-loaded worker (WEIGHTS: seconds measured alone), and the drift
+// check and tsc run beside them. Helm results are shared by every worker through a per-run cache directory
+// (test/support/helm-cache.ts). Each worker's uvu output is printed whole when it ends, then one summary
+// in uvu's words (`Total:`, `Passed:`, read by .ci/run). Exit code 1 when anything failed.
+//
+//   tsx test/run.ts [--jobs N] [pattern ...]   patterns select test files by name (regular expressions);
+//                                              with patterns the drift check and tsc are left out.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CACHE_ENV } from './support/helm-cache.js';
+import { ROOT } from './support/paths.js';
+
+/** Seconds each file takes when run alone (measured; a file not listed counts as DEFAULT_WEIGHT). */
+const WEIGHTS: Record<string, number> = {
+  'ide.test.ts': 45,
+  'npm-package.test.ts': 45,
+  'publish.test.ts': 40,
+  'cli-operator.test.ts': 35,
+  'oci.test.ts': 30,
+  'fuzz.test.ts': 25,
+  'k8s-validity.test.ts': 25,
+  'cli.test.ts': 20,
+  'doctor.test.ts': 20,
+  'generate.test.ts': 20,
+  'golden.test.ts': 18,
+  'invalid.test.ts': 18,
+  'preflight.test.ts': 15,
+  'generate-safety.test.ts': 15,
+  'editor-schema.test.ts': 15,
+  'import.test.ts': 15,
+  'values-parity.test.ts': 12,
+};
+const DEFAULT_WEIGHT = 8;
+
+/**
+ * test/policy.test.ts refuses every socket and DNS lookup in its process (its checks must work offline), so
+ * it never shares a worker with a file that talks to a server on 127.0.0.1.
+ */
+const TRIPWIRE = 'policy.test.ts';
+const LOOPBACK = new Set(['publish.test.ts', 'oci.test.ts', 'preflight.test.ts', 'doctor.test.ts', 'npm-package.test.ts']);
+
+/** Files that read the fixtures' renders: after golden.test.ts (which renders them all at once) in their worker. */
+const RENDER_READERS = /^(content|invariants|k8s-validity|runtime-contract|temporal-local|preflight-render|diff|policy)\.test\.ts$/;
+
+interface Task {
+  name: string;
+  command: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Outcome {
+  task: Task;
+  code: number;
+  output: string;
+  seconds: number;
+}
+
+function testFiles(patterns: RegExp[]): string[] {
+  const files = readdirSync(join(ROOT, 'test')).filter((f) => f.endsWith('.test.ts')).sort();
+  return patterns.length ? files.filter((f) => patterns.some((p) => p.test(f))) : files;
+}
+
+/** Longest first onto the least-loaded worker; the tripwire file apart from loopback files. */
+export function deal(files: string[], workers: number): string[][] {
+  const shards = Array.from({ length: Math.min(workers, files.length) }, () => ({ files: [] as string[], load: 0 }));
+  const weight = (f: string) => WEIGHTS[f] ?? DEFAULT_WEIGHT;
+  for (const file of [...files].sort((a, b) => weight(b) - weight(a) || a.localeCompare(b))) {
+    const allowed = shards.filter((s) => shards.length === 1 || (file === TRIPWIRE ? !s.files.some((f) => LOOPBACK.has(f))
+      : !LOOPBACK.has(file) || !s.files.includes(TRIPWIRE)));
+    const target = (allowed.length ? allowed : shards).reduce((a, b) => (b.load < a.load ? b : a));
+    target.files.push(file);
+    target.load += weight(file);
+  }
+  const order = (f: string) => (f === 'golden.test.ts' ? 1 : RENDER_READERS.test(f) ? 2 : 0);
+  return shards.map((s) => s.files.sort((a, b) => order(a) - order(b) || a.localeCompare(b)));
+}
+
+function run(task: Task): Promise<Outcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(task.command[0], task.command.slice(1), { cwd: ROOT, env: { ...process.env, ...task.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => { output += chunk; });
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.on('error', (error) => { output += `${error.message}\n`; });
+    child.on('close', (code, signal) => {
+      resolve({ task, code: code ?? (signal ? 1 : 0), output: signal ? `${output}\nterminated by ${signal}\n` : output, seconds: (performance.now() - started) / 1000 });
+    });
+  });
+}
+
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+function sum(output: string, label: string): number {
+  return [...plain(output).matchAll(new RegExp(`^ *${label}: *(\\d+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  let jobs = Math.max(2, Math.min(3, cpus().length + 1));
+  const patterns: RegExp[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--jobs') jobs = Math.max(1, Number(args[++i]));
+    else patterns.push(new RegExp(args[i]));
+  }
+  const files = testFiles(patterns);
+  if (files.length === 0) {
+    console.error(`no test file matches ${patterns.join(' ')}`);
+    return 1;
+  }
+  const cache = mkdtempSync(join(tmpdir(), 'retool-chart-test-cache-'));
+  const uvu = join(ROOT, 'node_modules/uvu/bin.js');
+  const escape = (f: string) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const tasks: Task[] = deal(files, jobs).map((shard, i) => ({
+    name: `worker ${i + 1}: ${shard.join(' ')}`,
+    command: [process.execPath, uvu, '-r', 'tsx', 'test', `^(${shard.map(escape).join('|')})$`],
+    env: { [CACHE_ENV]: cache },
+  }));
+  if (patterns.length === 0) {
+    tasks.unshift(
+      { name: 'generate --check', command: [process.execPath, join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/cli/run.ts', 'generate', '--check'] },
+      { name: 'tsc --noEmit', command: [process.execPath, join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', '.',
+        '--incremental', '--tsBuildInfoFile', 'node_modules/.cache/retool-chart/typecheck.tsbuildinfo'] },
+    );
+  }
+  const started = performance.now();
+  let failed = 0;
+  let total = 0;
+  let passed = 0;
+  let skipped = 0;
+  try {
+    await Promise.all(tasks.map(async (task) => {
+      const outcome = await run(task);
+      const isUvu = task.command[1] === uvu;
+      const ok = outcome.code === 0;
+      if (!ok) failed++;
+      if (isUvu) {
+        total += sum(outcome.output, 'Total');
+        passed += sum(outcome.output, 'Passed');
+        skipped += sum(outcome.output, 'Skipped');
+      }
+      process.stdout.write(`\n── ${task.name} (${outcome.seconds.toFixed(1)} s${ok ? '' : `, exit ${outcome.code}`})\n`);
+      process.stdout.write(isUvu ? outcome.output : outcome.output || 'ok\n');
+    }));
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+  const seconds = (performance.now() - started) / 1000;
+  process.stdout.write(`\n  Total:     ${total}\n  Passed:    ${passed}\n  Skipped:   ${skipped}\n  Duration:  ${seconds.toFixed(1)} s (${tasks.length - (patterns.length ? 0 : 2)} uvu workers${patterns.length ? '' : ', drift check and tsc beside them'})\n\n`);
+  return failed > 0 || passed !== total || total === 0 ? 1 : 0;
+}
+
+process.exitCode = await main();
