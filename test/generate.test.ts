@@ -18,6 +18,9 @@ import type { JsonSchema } from '../src/schema/json-schema.js';
 
 const source = (): JsonSchema => JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
 const run = (schemaFile = SCHEMA_FILE) => generate({ projectRoot: ROOT, schemaFile, chartVersion: packageVersion() });
+let first: ReturnType<typeof run> | undefined;
+/** The generator's output for the project schema, for tests that only read it (the first tests prove a run repeatable). */
+const generated = () => (first ??= run());
 const tempDir = () => mkdtempSync(join(tmpdir(), 'retool-chart-gen-'));
 
 function writeSchema(dir: string, schema: JsonSchema): string {
@@ -44,13 +47,13 @@ test('generation never mutates its input schema', async () => {
 });
 
 test('committed generated files are in step with the schema', async () => {
-  assert.equal(diffTree(ROOT, (await run()).files, OWNED_DIRS), []);
+  assert.equal(diffTree(ROOT, (await generated()).files, OWNED_DIRS), []);
 });
 
 test('--check names a file that drifted and a stray file', async () => {
   const dir = tempDir();
   try {
-    const { files } = await run();
+    const { files } = await generated();
     writeTree(dir, files, OWNED_DIRS);
     assert.equal(diffTree(dir, files, OWNED_DIRS), []);
     writeFileSync(join(dir, 'charts/retool/values.yaml'), 'edited: by hand\n');
@@ -62,7 +65,7 @@ test('--check names a file that drifted and a stray file', async () => {
 test('a failing write leaves the previous chart untouched', async () => {
   const dir = tempDir();
   try {
-    const { files } = await run();
+    const { files } = await generated();
     writeTree(dir, files, OWNED_DIRS);
     const broken = new Map(files);
     broken.set('charts/retool/templates', 'a file where a directory must be');
@@ -74,14 +77,14 @@ test('a failing write leaves the previous chart untouched', async () => {
 });
 
 test('no Handlebars syntax is left in the generated chart', async () => {
-  for (const [path, content] of (await run()).files) {
+  for (const [path, content] of (await generated()).files) {
     if (!path.startsWith('charts/')) continue;
     assert.not.match(content, /\{\{\{\{|\\\{\{|\{\{!|\{\{#|\{\{\//, path);
   }
 });
 
 test('values.yaml carries every schema default, opens with the schema modeline, and documents keys', async () => {
-  const { files, model } = await run();
+  const { files, model } = await generated();
   const text = files.get('charts/retool/values.yaml')!;
   assert.ok(text.startsWith('# yaml-language-server: $schema=values.editor.schema.json\n'));
   assert.equal(yaml.load(text), model.defaults);
@@ -90,7 +93,7 @@ test('values.yaml carries every schema default, opens with the schema modeline, 
 });
 
 test('values.schema.json is draft-07, self-contained and free of generator annotations', async () => {
-  const text = (await run()).files.get('charts/retool/values.schema.json')!;
+  const text = (await generated()).files.get('charts/retool/values.schema.json')!;
   const schema = JSON.parse(text);
   assert.is(schema.$schema, 'http://json-schema.org/draft-07/schema#');
   for (const ref of text.matchAll(/"\$ref": "([^"]+)"/g)) assert.match(ref[1], /^#\/definitions\//);
@@ -99,7 +102,7 @@ test('values.schema.json is draft-07, self-contained and free of generator annot
 });
 
 test('types: closed objects have no index signature, free-form maps do', async () => {
-  const types = (await run()).files.get('src/generated/values.ts')!;
+  const types = (await generated()).files.get('src/generated/values.ts')!;
   const root = types.slice(types.indexOf('export interface RetoolValues'), types.indexOf('\n}\n', types.indexOf('export interface RetoolValues')));
   assert.not.match(root, /\n {2}\[k: string\]/, 'RetoolValues is closed');
   assert.match(root, /\n {2}global\?: \{\n {4}\[k: string\]: unknown;/, 'global is free-form');
