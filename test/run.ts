@@ -6,8 +6,9 @@
 // (test/support/helm-cache.ts). Each worker's uvu output is printed whole when it ends, then one summary
 // in uvu's words (`Total:`, `Passed:`, read by .ci/run). Exit code 1 when anything failed.
 //
-//   tsx test/run.ts [--jobs N] [pattern ...]   patterns select test files by name (regular expressions);
-//                                              with patterns the drift check and tsc are left out.
+//   tsx test/run.ts [--jobs N] [--list] [pattern ...]   patterns select test files by name (regular expressions;
+//                                                       then the drift check and tsc are left out); --list
+//                                                       prints how the files are dealt and runs nothing.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -16,27 +17,34 @@ import { join } from 'node:path';
 import { CACHE_ENV } from './support/helm-cache.js';
 import { ROOT } from './support/paths.js';
 
-/** Seconds each file takes when run alone (measured; a file not listed counts as DEFAULT_WEIGHT). */
+/** Seconds each file took when run alone (measured on a loaded 2-CPU machine; a file not listed counts DEFAULT_WEIGHT). */
 const WEIGHTS: Record<string, number> = {
-  'ide.test.ts': 45,
-  'npm-package.test.ts': 45,
-  'publish.test.ts': 40,
-  'cli-operator.test.ts': 35,
+  'k8s-validity.test.ts': 65,
+  'publish.test.ts': 65,
+  'npm-package.test.ts': 50,
+  'cli-operator.test.ts': 40,
+  'doctor.test.ts': 40,
+  'cli.test.ts': 40,
+  'generate-safety.test.ts': 35,
+  'fuzz.test.ts': 35,
   'oci.test.ts': 30,
-  'fuzz.test.ts': 25,
-  'k8s-validity.test.ts': 25,
-  'cli.test.ts': 20,
-  'doctor.test.ts': 20,
-  'generate.test.ts': 20,
-  'golden.test.ts': 18,
-  'invalid.test.ts': 18,
-  'preflight.test.ts': 15,
-  'generate-safety.test.ts': 15,
-  'editor-schema.test.ts': 15,
-  'import.test.ts': 15,
-  'values-parity.test.ts': 12,
+  'generate.test.ts': 30,
+  'import.test.ts': 28,
+  'editor-schema.test.ts': 27,
+  'invalid.test.ts': 23,
+  'ide.test.ts': 20,
+  'invariants.test.ts': 20,
+  'diff.test.ts': 19,
+  'golden.test.ts': 17,
+  'content.test.ts': 16,
+  'helm.test.ts': 11,
+  'preflight.test.ts': 11,
+  'preflight-render.test.ts': 9,
+  'temporal-local.test.ts': 9,
+  'values-parity.test.ts': 6,
+  'policy.test.ts': 5,
 };
-const DEFAULT_WEIGHT = 8;
+const DEFAULT_WEIGHT = 3;
 
 /**
  * test/policy.test.ts refuses every socket and DNS lookup in its process (its checks must work offline), so
@@ -69,14 +77,15 @@ function testFiles(patterns: RegExp[]): string[] {
   return patterns.length ? files.filter((f) => patterns.some((p) => p.test(f))) : files;
 }
 
-/** Longest first onto the least-loaded worker; the tripwire file apart from loopback files. */
-export function deal(files: string[], workers: number): string[][] {
+/** Longest first onto the least-loaded worker; the tripwire file apart from loopback files (unless one worker). */
+function deal(files: string[], workers: number): string[][] {
   const shards = Array.from({ length: Math.min(workers, files.length) }, () => ({ files: [] as string[], load: 0 }));
   const weight = (f: string) => WEIGHTS[f] ?? DEFAULT_WEIGHT;
-  for (const file of [...files].sort((a, b) => weight(b) - weight(a) || a.localeCompare(b))) {
-    const allowed = shards.filter((s) => shards.length === 1 || (file === TRIPWIRE ? !s.files.some((f) => LOOPBACK.has(f))
-      : !LOOPBACK.has(file) || !s.files.includes(TRIPWIRE)));
-    const target = (allowed.length ? allowed : shards).reduce((a, b) => (b.load < a.load ? b : a));
+  // The tripwire file is dealt first, so the loopback files can always be kept off its worker.
+  const first = (f: string) => (f === TRIPWIRE ? 0 : 1);
+  for (const file of [...files].sort((a, b) => first(a) - first(b) || weight(b) - weight(a) || a.localeCompare(b))) {
+    const allowed = shards.filter((s) => shards.length === 1 || !LOOPBACK.has(file) || !s.files.includes(TRIPWIRE));
+    const target = allowed.reduce((a, b) => (b.load < a.load ? b : a));
     target.files.push(file);
     target.load += weight(file);
   }
@@ -107,14 +116,20 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   let jobs = Math.max(2, Math.min(3, cpus().length + 1));
   const patterns: RegExp[] = [];
+  let list = false;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--jobs') jobs = Math.max(1, Number(args[++i]));
+    else if (args[i] === '--list') list = true;
     else patterns.push(new RegExp(args[i]));
   }
   const files = testFiles(patterns);
   if (files.length === 0) {
     console.error(`no test file matches ${patterns.join(' ')}`);
     return 1;
+  }
+  if (list) {
+    deal(files, jobs).forEach((shard, i) => console.log(`worker ${i + 1} (${shard.reduce((n, f) => n + (WEIGHTS[f] ?? DEFAULT_WEIGHT), 0)}): ${shard.join(' ')}`));
+    return 0;
   }
   const cache = mkdtempSync(join(tmpdir(), 'retool-chart-test-cache-'));
   const uvu = join(ROOT, 'node_modules/uvu/bin.js');
