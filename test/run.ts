@@ -132,6 +132,12 @@ async function main(): Promise<number> {
     return 0;
   }
   const cache = mkdtempSync(join(tmpdir(), 'retool-chart-test-cache-'));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      rmSync(cache, { recursive: true, force: true });
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    });
+  }
   const uvu = join(ROOT, 'node_modules/uvu/bin.js');
   const escape = (f: string) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const uvuTask = (name: string, shard: string[]): Task => ({
