@@ -10,7 +10,7 @@
 //                                                       then the drift check and tsc are left out); --list
 //                                                       prints how the files are dealt and runs nothing.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,15 +93,19 @@ function deal(files: string[], workers: number): string[][] {
   return shards.map((s) => s.files.sort((a, b) => order(a) - order(b) || a.localeCompare(b)));
 }
 
+const children = new Set<ChildProcess>();
+
 function run(task: Task): Promise<Outcome> {
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(task.command[0], task.command.slice(1), { cwd: ROOT, env: { ...process.env, ...task.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
     let output = '';
     child.stdout.on('data', (chunk) => { output += chunk; });
     child.stderr.on('data', (chunk) => { output += chunk; });
     child.on('error', (error) => { output += `${error.message}\n`; });
     child.on('close', (code, signal) => {
+      children.delete(child);
       resolve({ task, code: code ?? (signal ? 1 : 0), output: signal ? `${output}\nterminated by ${signal}\n` : output, seconds: (performance.now() - started) / 1000 });
     });
   });
@@ -134,6 +138,7 @@ async function main(): Promise<number> {
   const cache = mkdtempSync(join(tmpdir(), 'retool-chart-test-cache-'));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      for (const child of children) child.kill(signal);
       rmSync(cache, { recursive: true, force: true });
       process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
     });
