@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import yaml from 'js-yaml';
 import { runHelm } from '../src/io/helm.js';
-import { CHART, FIXTURES, fixtureNames } from './support/paths.js';
+import { CHART, FIXTURES } from './support/paths.js';
 import { MAJORS, byKind, containers, envOf, find, parseManifests, renderFixture, renderFixtures, type K8sObject } from './support/render.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ const SERVICES = ['temporal-frontend', 'temporal-history', 'temporal-matching', 
 const render = (name: string, major: 3 | 4 = 4) => parseManifests(renderFixture(name, major));
 
 // The renders this file reads, side by side up front (once per run: support/helm-cache.ts).
-test.before(() => renderFixtures(fixtureNames(FIXTURES)));
+test.before(() => renderFixtures(LOCAL));
 const config = (objects: K8sObject[]) => yaml.load(find(objects, 'ConfigMap', '-temporal-config')!.data['docker.yaml'].replace(/\{\{[^}]*\}\}/g, '"x"')) as any;
 const setupJob = (objects: K8sObject[]) => byKind(objects, 'Job').find((j) => j.metadata.name.includes('-temporal-setup-'))!;
 
