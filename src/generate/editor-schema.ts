@@ -138,7 +138,7 @@ const ROOT_ID = 'retool-chart:source-schema';
  */
 function fragmentValidator(root: JsonSchema): OverlayContext['accepts'] {
   // Fragments of a schema validate.ts compiles in full (meta-schema check included): no second check here.
-  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false });
+  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, code: { optimize: false } });
   addFormats(ajv);
   // Only the definitions: a ref into the registered schema compiles its root first, and this root checks nothing.
   ajv.addSchema({ $id: ROOT_ID, definitions: root.definitions });
