@@ -173,7 +173,7 @@ export function resolvePointer(root: JsonSchema, ref: string): JsonSchema {
   if (!ref.startsWith('#/')) throw new Error(`only local refs are supported, got ${ref}`);
   let cursor: unknown = root;
   for (const raw of ref.slice(2).split('/')) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const segment = raw.includes('~') ? raw.replace(/~1/g, '/').replace(/~0/g, '~') : raw;
     if (!isObject(cursor) || !(segment in cursor)) throw new Error(`unresolvable $ref ${ref}`);
     cursor = cursor[segment];
   }
