@@ -7,6 +7,8 @@ import { clientsOf, PREFLIGHT_NAME } from '../model/topology.js';
 import { componentWorkload, postgresWorkload, preflightWorkload, temporalServiceWorkload, temporalSetupWorkload, temporalWebWorkload, type WorkloadData } from '../model/workloads.js';
 import { preflightScriptContext } from '../preflight/script-context.js';
 
+const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
+
 /** Handlebars partials (the workload skeleton), registered by file name and not emitted. */
 const PARTIALS_DIR = 'partials';
 /** Rendered once per component instead of once. */
@@ -67,12 +69,14 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
   const files = listFiles(templatesDir).filter((f) => f.endsWith('.hbs'));
   for (const file of files) {
     const source = relative(templatesDir, file).split('\\').join('/');
-    if (source.startsWith(`${PARTIALS_DIR}/`)) hbs.registerPartial(source.slice(PARTIALS_DIR.length + 1).replace(/\.hbs$/, ''), readFileSync(file, 'utf8'));
+    // Registered compiled: Handlebars compiles a partial given as text again for every top-level render
+    // (its cache lives in that render's partials object), i.e. once per workload.
+    if (source.startsWith(`${PARTIALS_DIR}/`)) hbs.registerPartial(source.slice(PARTIALS_DIR.length + 1).replace(/\.hbs$/, ''), hbs.compile(readFileSync(file, 'utf8'), COMPILE_OPTIONS));
   }
   for (const file of files) {
     const source = relative(templatesDir, file).split('\\').join('/');
     if (source.startsWith(`${PARTIALS_DIR}/`)) continue;
-    const render = hbs.compile(readFileSync(file, 'utf8'), { noEscape: true, strict: true });
+    const render = hbs.compile(readFileSync(file, 'utf8'), COMPILE_OPTIONS);
     if (source === PER_COMPONENT_TEMPLATE) {
       for (const component of model.components) out.set(`templates/${component.name}.yaml`, tidy(render({ ...context, component, workload: workloadData(componentWorkload(component)) })));
     } else if (source === PER_TEMPORAL_SERVICE_TEMPLATE) {
