@@ -97,6 +97,10 @@ test('CLI: exit 3 when unsafe, 0 when safe, 1 on bad input', () => {
   assert.is(safe.status, 0, safe.stderr);
   assert.match(safe.stdout, /changed {2}Deployment\/retool-api {2}spec\.replicas/);
   assert.match(safe.stdout, /safe to upgrade/);
+  // The whole --set family reaches the render, not only the validation.
+  const json = cli('diff', '--from-values', join(FIXTURES, 'evaluation.values.yaml'), '-f', join(FIXTURES, 'evaluation.values.yaml'), '--set-json', 'components.api.replicas=3');
+  assert.is(json.status, 0, json.stderr);
+  assert.match(json.stdout, /changed {2}Deployment\/retool-api {2}spec\.replicas/);
   assert.is(cli('diff', '-f', join(FIXTURES, 'evaluation.values.yaml')).status, 1, 'no current state');
   const official = cli('diff', '--from-chart', 'official', '--from-values', join(FIXTURES, 'evaluation.values.yaml'), '-f', join(FIXTURES, 'evaluation.values.yaml'));
   assert.is(official.status, 1);

@@ -6,7 +6,7 @@ import { loadManifestFile, parseManifestText } from '../upgrade/load-manifests.j
 import type { ParsedArgs } from './args.js';
 import { parseCommand } from './specs.js';
 import { parseMajor } from './helm-command.js';
-import { CHART_PATH, checkValues } from './values-args.js';
+import { CHART_PATH, checkValues, valuesSourcesOf } from './values-args.js';
 
 /** Exit code when the upgrade is refused by Kubernetes or risks data. */
 export const EXIT_UNSAFE = 3;
@@ -25,21 +25,22 @@ export async function diffCommand(argv: string[]): Promise<number> {
   if (manifest && fromValues.length) throw new Error('give either --from-manifest or --from-values, not both');
   if (fromChart === 'official' && !manifest) throw new Error('the official chart is not rendered here: pass its manifests, helm get manifest RELEASE > current.yaml, as --from-manifest current.yaml');
 
-  const before = manifest ? loadManifestFile(manifest) : await render(args, fromValues, [], []);
-  const after = await render(args, args.lists.values, args.lists.set, args.lists['set-string']);
+  const noSets = { set: [], 'set-string': [], 'set-json': [], 'set-file': [], 'set-literal': [] };
+  const before = manifest ? loadManifestFile(manifest) : await render({ ...args, lists: { ...args.lists, ...noSets, values: fromValues } });
+  const after = await render(args);
   const report = diffManifests(before, after);
   process.stdout.write(formatUpgradeReport(report));
   return report.safe ? 0 : EXIT_UNSAFE;
 }
 
-async function render(args: ParsedArgs, files: string[], sets: string[], setStrings: string[]) {
-  const { issues } = await checkValues({ ...args, lists: { ...args.lists, values: files, set: sets, 'set-string': setStrings } });
+/** Validates and renders the values of `args` (its values files and the whole --set family). */
+async function render(args: ParsedArgs) {
+  const { issues } = await checkValues(args);
   if (issues.length) throw new IssuesError(issues, `${issues.map(formatIssue).join('\n')}`);
+  const files = args.lists.values;
   const text = renderChart({
     chartDir: CHART_PATH,
-    valuesFiles: files,
-    sets,
-    setStrings,
+    ...valuesSourcesOf(args),
     major: parseMajor(args.strings.helm ?? '4'),
     kubeVersion: args.strings['kube-version'],
     namespace: args.strings.namespace,

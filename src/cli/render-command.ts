@@ -4,7 +4,7 @@ import { describeHelm, parseMajor } from './helm-command.js';
 import { findHelm } from '../io/helm.js';
 import { parseCommand } from './specs.js';
 import { progress } from './style.js';
-import { CHART_PATH, checkValues } from './values-args.js';
+import { CHART_PATH, checkValues, valuesSourcesOf } from './values-args.js';
 
 /** `retool-chart render -f values.yaml [--helm 3|4] [--kube-version X]`: validate first, then helm template. */
 export async function renderCommand(argv: string[]): Promise<number> {
@@ -20,12 +20,7 @@ export async function renderCommand(argv: string[]): Promise<number> {
   progress(`rendering with ${found ? describeHelm(found) : `the bundled helm ${major}`}`);
   const manifests = renderChart({
     chartDir: CHART_PATH,
-    valuesFiles: args.lists.values,
-    sets: args.lists.set,
-    setStrings: args.lists['set-string'],
-    setJsons: args.lists['set-json'],
-    setFiles: args.lists['set-file'],
-    setLiterals: args.lists['set-literal'],
+    ...valuesSourcesOf(args),
     ...(major ? { major } : { bin: found!.bin }),
     kubeVersion: args.strings['kube-version'],
     namespace: args.strings.namespace,

@@ -140,7 +140,8 @@ export const COMMAND_SPECS: CommandSpec[] = [
     summary: 'values written for Retool\'s official chart -> an equivalent values file for this chart, with what was dropped',
     usage: 'retool-chart import -f official.yaml [-f more.yaml] [--set k=v] [-o our.values.yaml] [--release NAME] [-n NS] [--allow-dropped]',
     options: [
-      ...VALUES_OPTIONS,
+      // The official values are read from files, --set and --set-string (what importOfficial takes).
+      ...VALUES_OPTIONS.filter((o) => ['values', 'set', 'set-string'].includes(o.name)),
       { name: 'output', short: 'o', value: 'FILE', description: 'where to write the values (default: print them)' },
       { name: 'release', value: 'NAME', description: 'release name, for the kubectl steps and name overrides' },
       { name: 'namespace', short: 'n', value: 'NAMESPACE', description: 'namespace, for the kubectl steps' },

@@ -19,15 +19,8 @@ export const VALUES_ARG_SPEC: ArgSpec = {
  * the schema changed since) is the chart model built and the schema compiled, to explain every problem.
  */
 export async function checkValues(args: ParsedArgs): Promise<{ values: Record<string, unknown>; issues: Issue[] }> {
-  const sources: Omit<SourceArguments, 'defaults'> = {
-    files: args.lists.values,
-    sets: args.lists.set,
-    setStrings: args.lists['set-string'],
-    setJsons: args.lists['set-json'],
-    setFiles: args.lists['set-file'],
-    setLiterals: args.lists['set-literal'],
-    defaultsFile: join(CHART_DIR, 'values.yaml'),
-  };
+  const { valuesFiles: files, ...sets } = valuesSourcesOf(args);
+  const sources: Omit<SourceArguments, 'defaults'> = { files, ...sets, defaultsFile: join(CHART_DIR, 'values.yaml') };
   const precompiled = await precompiledValidator(SCHEMA_FILE);
   if (precompiled) {
     const { merged, issues } = loadSources({ ...sources, defaults: precompiled.defaults });
@@ -36,6 +29,18 @@ export async function checkValues(args: ParsedArgs): Promise<{ values: Record<st
   const [{ projectModel }, { validateSources }] = await Promise.all([import('../project-model.js'), import('../validate/validate-values.js')]);
   const model = projectModel();
   return validateSources({ ...sources, schema: model.schema, defaults: model.defaults });
+}
+
+/** The values files and --set family of a command line, as `renderChart` and `loadSources` name them. */
+export function valuesSourcesOf(args: ParsedArgs) {
+  return {
+    valuesFiles: args.lists.values,
+    sets: args.lists.set,
+    setStrings: args.lists['set-string'],
+    setJsons: args.lists['set-json'],
+    setFiles: args.lists['set-file'],
+    setLiterals: args.lists['set-literal'],
+  };
 }
 
 export const CHART_PATH = join(PROJECT_ROOT, CHART_DIR);

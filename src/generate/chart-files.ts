@@ -11,8 +11,6 @@ import { emitValuesSchema } from './values-schema.js';
 import { emitValuesYaml } from './values-yaml.js';
 import { CHART_DIR, TYPES_FILE } from './layout.js';
 
-/** Where generated files go (kept in layout.ts, which commands import without the emitters). */
-export { CHART_DIR, GENERATED_SRC_DIR, TYPES_FILE } from './layout.js';
 
 /**
  * Every generated file as project-relative path -> content. Pure: reads only the model and the

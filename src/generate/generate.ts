@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { ChartModel } from '../model/chart-model.js';
 import { buildProjectModel } from '../project-model.js';
 import { readProjectFiles } from '../io/project.js';
-import { CHART_DIR, GENERATED_SRC_DIR, chartTemplatesDir, generateFiles } from './chart-files.js';
+import { chartTemplatesDir, generateFiles } from './chart-files.js';
 import { withCliReference } from './project-readme.js';
-import { VALUES_VALIDATOR_FILE, VALUES_VALIDATOR_TYPES_FILE } from './layout.js';
+import { CHART_DIR, GENERATED_SRC_DIR, VALUES_VALIDATOR_FILE, VALUES_VALIDATOR_TYPES_FILE } from './layout.js';
 import { emitValuesValidator } from './values-validator.js';
 
 export interface GenerateOptions {

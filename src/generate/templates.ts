@@ -80,7 +80,7 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     if (source === PER_COMPONENT_TEMPLATE) {
       for (const component of model.components) out.set(`templates/${component.name}.yaml`, tidy(render({ ...context, component, workload: workloadData(componentWorkload(component)) })));
     } else if (source === PER_TEMPORAL_SERVICE_TEMPLATE) {
-      for (const service of model.temporalServices) out.set(`templates/${service.name}.yaml`, tidy(render({ ...context, service, workload: workloadData(temporalServiceWorkload(service, model.temporal)) })));
+      for (const service of model.temporalServices) out.set(`templates/${service.name}.yaml`, tidy(render({ ...context, service, workload: workloadData(temporalServiceWorkload(service)) })));
     } else {
       out.set(source.replace(/\.hbs$/, ''), tidy(render(context)));
     }

@@ -39,14 +39,14 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
     return { key: db.key, mode: String(v.mode ?? 'disabled'), inRelease: false };
   });
   const t = values.temporal ?? {};
-  const frontend = model.temporalServices.find((s) => s.frontend);
+  const frontend = model.temporal.frontend;
   const temporal: Deployment['temporal'] = t.mode === 'external'
     ? { mode: 'external', endpoint: `${t.external.host}:${t.external.port}`, namespace: t.external.namespace, tls: t.external.tls?.enabled === true, services: [] }
     : t.mode === 'local'
-      ? { mode: 'local', endpoint: `${frontend?.name}:${frontend?.grpcPort}`, namespace: t.local.namespace, tls: false, services: model.temporalServices.map((s) => s.name) }
+      ? { mode: 'local', endpoint: `${frontend.name}:${frontend.grpcPort}`, namespace: t.local.namespace, tls: false, services: model.temporalServices.map((s) => s.name) }
       : { mode: 'retoolManaged', services: [] };
-  const temporalTarget = temporal.mode === 'retoolManaged' ? TEMPORAL_CLOUD : temporal.mode === 'local' ? frontend!.name : `Temporal ${t.external.host}`;
-  const temporalPort = temporal.mode === 'local' ? frontend?.grpcPort : temporal.mode === 'external' ? Number(t.external.port) : undefined;
+  const temporalTarget = temporal.mode === 'retoolManaged' ? TEMPORAL_CLOUD : temporal.mode === 'local' ? frontend.name : `Temporal ${t.external.host}`;
+  const temporalPort = temporal.mode === 'local' ? frontend.grpcPort : temporal.mode === 'external' ? Number(t.external.port) : undefined;
 
   const edges: Deployment['edges'] = [];
   const ingressComponent = model.components.find((c) => c.ingress)!;

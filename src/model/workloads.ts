@@ -83,19 +83,24 @@ export interface ProbeData {
 export interface MountData { name: string; mountPath: string; readOnly?: boolean; comment?: string[]; condition?: string }
 export interface VolumeData { name: string; emptyDir?: true; configMap?: { name: string; items?: Array<{ key: string; path: string }> } }
 
+/** The workload's baseline (the podSecurity preset for Retool's pods, the chart's for the others) under the operator's override. */
+const SECURITY = { baseline: '$security.container', override: '$pod.containerSecurityContext' };
+/** Every container writes /tmp (read-only root filesystem). */
+const TMP_MOUNT: MountData = { name: 'tmp', mountPath: '/tmp' };
+const TMP_VOLUME: VolumeData = { name: 'tmp', emptyDir: true };
+/** Temporal's database CA, when temporal.local.persistence.external.caCert is set. */
+const DB_CA_MOUNT: MountData = { name: 'db-ca', mountPath: '/etc/temporal/db-ca', readOnly: true, condition: '$p.caCert' };
+
+/** Container data with nothing but the required fields filled in. */
+function container(c: Pick<ContainerData, 'name' | 'image' | 'env' | 'resources'> & Partial<ContainerData>): ContainerData {
+  return { ports: [], probes: [], mounts: [], security: SECURITY, ...c };
+}
+
 /**
  * Retool's HTTP probes: readiness fails fast (traffic stops), liveness is lenient (restarts are costly),
  * startup allows ten minutes for first boot (migrations) before liveness starts counting.
  */
-const PRESET_SECURITY = { baseline: '$security.container', override: '$pod.containerSecurityContext' };
-const CHART_SECURITY = { baseline: '$security.container', override: '$pod.containerSecurityContext' };
-
-/** Container data with nothing but the required fields filled in. */
-function container(c: Pick<ContainerData, 'name' | 'image' | 'env' | 'resources'> & Partial<ContainerData>): ContainerData {
-  return { ports: [], probes: [], mounts: [], security: CHART_SECURITY, ...c };
-}
-
-export function retoolProbes(path: string, port: string): ProbeData[] {
+function retoolProbes(path: string, port: string): ProbeData[] {
   const handler = { httpGet: { path, port } };
   return [
     { kind: 'readinessProbe', handler, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
@@ -115,7 +120,7 @@ export function componentWorkload(c: Component): WorkloadData {
     extraInitContainers: '$preset.container',
     extraContainers: '$preset.container',
     initContainers: [],
-    containers: [{
+    containers: [container({
       name: c.name,
       image: c.image,
       args: c.args.length ? c.args : undefined,
@@ -124,16 +129,14 @@ export function componentWorkload(c: Component): WorkloadData {
       envFrom: true,
       probes: retoolProbes(c.probe.path, c.probe.port),
       resources: '$pod.resources',
-      security: PRESET_SECURITY,
-      mounts: [],
       mountsVar: '$mounts',
-    }],
+    })],
     volumes: [],
     volumesVar: '$volumes',
   };
 }
 
-export function temporalServiceWorkload(s: TemporalService, t: TemporalTopology): WorkloadData {
+export function temporalServiceWorkload(s: TemporalService): WorkloadData {
   const tcp: ProbeData[] = [
     { kind: 'readinessProbe', handler: { tcpSocket: { port: 'grpc' } }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     { kind: 'livenessProbe', handler: { tcpSocket: { port: 'grpc' } }, initialDelaySeconds: 60, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
@@ -144,7 +147,7 @@ export function temporalServiceWorkload(s: TemporalService, t: TemporalTopology)
     replicas: { expression: 'int $values.replicas' },
     podAnnotations: '$checksum',
     initContainers: [waitForSchema()],
-    containers: [{
+    containers: [container({
       name: s.name,
       image: 'temporalServer',
       command: ['temporal-server', '--root', '/', '--config', '/etc/temporal/config', '--env', 'docker', 'start', '--service', s.service],
@@ -153,14 +156,9 @@ export function temporalServiceWorkload(s: TemporalService, t: TemporalTopology)
       probes: s.servesGrpc ? tcp : [],
       probeNote: s.servesGrpc ? undefined : `The ${s.service} service opens no gRPC listener of its own, so there is nothing to probe (${s.source}).`,
       resources: '$pod.resources',
-      security: CHART_SECURITY,
-      mounts: [
-        { name: 'config', mountPath: '/etc/temporal/config', readOnly: true },
-        { name: 'tmp', mountPath: '/tmp' },
-        { name: 'db-ca', mountPath: '/etc/temporal/db-ca', readOnly: true, condition: '$p.caCert' },
-      ],
-    }],
-    volumes: [{ name: 'config', configMap: { name: '$configName', items: [{ key: 'docker.yaml', path: 'docker.yaml' }] } }, { name: 'tmp', emptyDir: true }],
+      mounts: [{ name: 'config', mountPath: '/etc/temporal/config', readOnly: true }, TMP_MOUNT, DB_CA_MOUNT],
+    })],
+    volumes: [{ name: 'config', configMap: { name: '$configName', items: [{ key: 'docker.yaml', path: 'docker.yaml' }] } }, TMP_VOLUME],
     volumesInclude: '(include "retool.temporal.dbCaVolume" $)',
   };
 }
@@ -171,7 +169,7 @@ export function temporalWebWorkload(t: TemporalTopology): WorkloadData {
     component: t.web.name,
     replicas: { fixed: 1 },
     initContainers: [],
-    containers: [{
+    containers: [container({
       name: t.web.name,
       image: 'temporalWeb',
       ports: [{ name: 'http', port: t.web.port }],
@@ -181,13 +179,12 @@ export function temporalWebWorkload(t: TemporalTopology): WorkloadData {
         { kind: 'livenessProbe', handler: { tcpSocket: { port: 'http' } }, initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 10 },
       ],
       resources: '$pod.resources',
-      security: CHART_SECURITY,
       mounts: [
-        { name: 'tmp', mountPath: '/tmp' },
+        TMP_MOUNT,
         { name: 'config', mountPath: '/home/ui-server/config', comment: ["temporalio/ui 2.34's start script renders ./config/docker.yaml (under /home/ui-server) from", './config-template.yaml at every start, so that directory must be writable.'] },
       ],
-    }],
-    volumes: [{ name: 'tmp', emptyDir: true }, { name: 'config', emptyDir: true }],
+    })],
+    volumes: [TMP_VOLUME, { name: 'config', emptyDir: true }],
   };
 }
 
@@ -200,7 +197,7 @@ export function postgresWorkload(db: Database): WorkloadData {
     fixedPodMetadata: true,
     podSecurityNote: 'The postgres image runs under any UID whose data directory is writable (fsGroup makes it so).',
     initContainers: [],
-    containers: [{
+    containers: [container({
       name: 'postgresql',
       image: 'postgres',
       ports: [{ name: 'postgresql', port: db.port }],
@@ -215,10 +212,10 @@ export function postgresWorkload(db: Database): WorkloadData {
         { name: 'data', mountPath: '/var/lib/postgresql/data' },
         { name: 'init', mountPath: '/docker-entrypoint-initdb.d', readOnly: true },
         { name: 'run', mountPath: '/var/run/postgresql' },
-        { name: 'tmp', mountPath: '/tmp' },
+        TMP_MOUNT,
       ],
-    }],
-    volumes: [{ name: 'init', configMap: { name: '$initName' } }, { name: 'run', emptyDir: true }, { name: 'tmp', emptyDir: true }],
+    })],
+    volumes: [{ name: 'init', configMap: { name: '$initName' } }, { name: 'run', emptyDir: true }, TMP_VOLUME],
     claim: { name: 'data', values: '$embedded.storage' },
   };
 }
@@ -238,12 +235,12 @@ export function temporalSetupWorkload(t: TemporalTopology): WorkloadData {
     restartPolicy: 'OnFailure',
     initContainers: [
       container({ name: 'wait-for-database', image: 'postgres', command: ['sh', '-c', `'until pg_isready -d postgres; do echo "waiting for $PGHOST:$PGPORT"; sleep 3; done'`], env: '$pgEnv', resources: '$resources' }),
-      container({ name: 'schema', image: 'temporalAdminTools', script: 'schema', env: '$schemaEnv', resources: '$resources', mounts: [{ name: 'tmp', mountPath: '/tmp' }, { name: 'db-ca', mountPath: '/etc/temporal/db-ca', readOnly: true, condition: '$p.caCert' }] }),
+      container({ name: 'schema', image: 'temporalAdminTools', script: 'schema', env: '$schemaEnv', resources: '$resources', mounts: [TMP_MOUNT, DB_CA_MOUNT] }),
     ],
     containers: [
-      container({ name: 'namespace', image: 'temporalAdminTools', script: 'namespace', env: '$namespaceEnv', resources: '$resources', mounts: [{ name: 'tmp', mountPath: '/tmp' }] }),
+      container({ name: 'namespace', image: 'temporalAdminTools', script: 'namespace', env: '$namespaceEnv', resources: '$resources', mounts: [TMP_MOUNT] }),
     ],
-    volumes: [{ name: 'tmp', emptyDir: true }],
+    volumes: [TMP_VOLUME],
     volumesInclude: '(include "retool.temporal.dbCaVolume" $)',
   };
 }
@@ -259,7 +256,7 @@ export function preflightWorkload(name: string): WorkloadData {
     ],
     restartPolicy: 'Never',
     initContainers: [],
-    containers: [container({ name, image: 'postgres', script: 'preflight', env: '$env', resources: '$resources', mounts: [{ name: 'tmp', mountPath: '/tmp' }] })],
-    volumes: [{ name: 'tmp', emptyDir: true }],
+    containers: [container({ name, image: 'postgres', script: 'preflight', env: '$env', resources: '$resources', mounts: [TMP_MOUNT] })],
+    volumes: [TMP_VOLUME],
   };
 }
