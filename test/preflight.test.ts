@@ -2,7 +2,8 @@
 // PostgreSQL server (started here, on 127.0.0.1, with a temp data directory).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort, type LocalPostgres } from './support/postgres.js';
+import { type LocalPostgres } from './support/postgres.js';
+import { freePort } from './support/servers.js';
 import { PASSWORD, PREFLIGHT_CASES, USER, caseConnection, startCaseServer } from './support/preflight-cases.js';
 import { externalValues, renderPreflight, runPreflightPod } from './support/preflight.js';
 
@@ -37,7 +38,7 @@ test('helm test script: a reachable Temporal frontend passes, an unreachable one
   const ok = runPreflightPod(up.pod, up.secret);
   assert.is(ok.status, 0, ok.output);
   expectOutput(ok.output, [new RegExp(`PASS {2}temporal: 127\\.0\\.0\\.1:${temporalPort} is reachable`)]);
-  const down = renderPreflight(externalValues(db, { host: '127.0.0.1', port: await freePort() }));
+  const down = renderPreflight(externalValues(db, { host: '127.0.0.1', port: freePort() }));
   const bad = runPreflightPod(down.pod, down.secret);
   assert.is(bad.status, 1, bad.output);
   expectOutput(bad.output, [/FAIL {2}temporal: cannot open a TCP connection to 127\.0\.0\.1:\d+/, /fix: check temporal\.external\.host\/port/,

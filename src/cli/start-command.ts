@@ -4,9 +4,8 @@ import { PROJECT_ROOT } from '../io/project.js';
 import { renderChart } from '../render/render.js';
 import { summarizeManifests } from '../render/summary.js';
 import { generateCommand } from './generate-command.js';
-import { parseArgs } from './args.js';
 import { parseCommand } from './specs.js';
-import { CHART_PATH, checkValues, VALUES_ARG_SPEC } from './values-args.js';
+import { CHART_PATH, checkValues } from './values-args.js';
 
 const EXAMPLE = 'examples/evaluation.values.yaml';
 
@@ -14,7 +13,7 @@ const EXAMPLE = 'examples/evaluation.values.yaml';
 export async function startCommand(argv: string[]): Promise<number> {
   parseCommand(argv, 'start');
   if (await generateCommand(['--check']) !== 0) return 1;
-  const args = parseArgs(['-f', join(PROJECT_ROOT, EXAMPLE)], VALUES_ARG_SPEC);
+  const args = parseCommand(['-f', join(PROJECT_ROOT, EXAMPLE)], 'validate');
   const { issues } = await checkValues(args);
   if (issues.length) {
     process.stderr.write(`${issues.map(formatIssue).join('\n')}\n`);

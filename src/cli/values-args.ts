@@ -3,15 +3,8 @@ import { PROJECT_ROOT, SCHEMA_FILE } from '../io/project.js';
 import type { Issue } from '../issue.js';
 import { precompiledValidator } from '../validate/precompiled.js';
 import { loadSources, type SourceArguments } from '../validate/values-sources.js';
-import type { ArgSpec, ParsedArgs } from './args.js';
+import type { ParsedArgs } from './args.js';
 import { CHART_DIR } from '../generate/layout.js';
-
-/** The values options validate and render share, spelled as Helm spells them. */
-export const VALUES_ARG_SPEC: ArgSpec = {
-  lists: ['values', 'set', 'set-string', 'set-json', 'set-file', 'set-literal'],
-  strings: ['helm', 'kube-version', 'namespace', 'release'],
-  aliases: { f: 'values', n: 'namespace' },
-};
 
 /**
  * Validates the values files and --set overrides of a command line against the schema, as Helm would merge them.
@@ -20,15 +13,19 @@ export const VALUES_ARG_SPEC: ArgSpec = {
  */
 export async function checkValues(args: ParsedArgs): Promise<{ values: Record<string, unknown>; issues: Issue[] }> {
   const { valuesFiles: files, ...sets } = valuesSourcesOf(args);
-  const sources: Omit<SourceArguments, 'defaults'> = { files, ...sets, defaultsFile: join(CHART_DIR, 'values.yaml') };
+  const defaultsFile = join(CHART_DIR, 'values.yaml');
+  const sources: Omit<SourceArguments, 'defaults'> = { files, ...sets, defaultsFile };
   const precompiled = await precompiledValidator(SCHEMA_FILE);
-  if (precompiled) {
-    const { merged, issues } = loadSources({ ...sources, defaults: precompiled.defaults });
-    if (!issues.length && precompiled.isValid(merged.values)) return { values: merged.values, issues: [] };
+  if (!precompiled) {
+    const [{ projectModel }, { validateSources }] = await Promise.all([import('../project-model.js'), import('../validate/validate-values.js')]);
+    const model = projectModel();
+    return validateSources({ ...sources, schema: model.schema, defaults: model.defaults });
   }
-  const [{ projectModel }, { validateSources }] = await Promise.all([import('../project-model.js'), import('../validate/validate-values.js')]);
-  const model = projectModel();
-  return validateSources({ ...sources, schema: model.schema, defaults: model.defaults });
+  // The precompiled validator's defaults are the chart defaults (same schema digest), so the sources are read once.
+  const { merged, issues } = loadSources({ ...sources, defaults: precompiled.defaults });
+  if (issues.length || precompiled.isValid(merged.values)) return { values: merged.values, issues };
+  const [{ projectModel }, { explainValues }] = await Promise.all([import('../project-model.js'), import('../validate/validate-values.js')]);
+  return { values: merged.values, issues: explainValues(projectModel().schema, merged, defaultsFile) };
 }
 
 /** The values files and --set family of a command line, as `renderChart` and `loadSources` name them. */

@@ -2,7 +2,7 @@ import AjvModule, { type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 import type { ChartModel } from '../model/chart-model.js';
 import { isObject, podOptionRef, SCHEMA_DRAFT, type JsonSchema } from '../schema/json-schema.js';
-import { visit } from '../schema/normalize.js';
+import { visit } from '../schema/visit.js';
 import { valueNodes, valuesTree } from '../schema/values-tree.js';
 import { DEFAULTS_KEPT } from '../schema/helm-safety.js';
 import { overlaySchema, type OverlayContext } from '../schema/overlay.js';

@@ -1,5 +1,5 @@
 import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
-import { visit } from '../schema/normalize.js';
+import { visit } from '../schema/visit.js';
 import { keyOf, valuesTree, type ValueNode } from '../schema/values-tree.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { ruleReason } from '../schema/rules.js';

@@ -1,5 +1,5 @@
 import { compile } from 'json-schema-to-typescript';
-import { visit } from '../schema/normalize.js';
+import { visit } from '../schema/visit.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 import type { ChartModel } from '../model/chart-model.js';
 import { GENERATED_BANNER } from './banner.js';

@@ -1,6 +1,6 @@
 import { IssuesError, type Issue } from '../issue.js';
 import { ANNOTATION_KEYWORDS, SCHEMA_DRAFT, deref, isObject, type ComponentAnnotation, type ImageAnnotation, type JsonSchema } from './json-schema.js';
-import { visit } from './normalize.js';
+import { visit } from './visit.js';
 import { valueAtPath, valuesTree, type ValueNode } from './values-tree.js';
 
 /** Outbound edge targets that are neither components nor databases (those are annotated in the schema). */

@@ -76,5 +76,3 @@ export function publishedSchema(expanded: JsonSchema): JsonSchema {
   });
   return schema;
 }
-
-export { visit } from './visit.js';

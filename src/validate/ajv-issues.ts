@@ -3,7 +3,8 @@ import type { Issue } from '../issue.js';
 import { DEFAULTS_KEPT_DESCRIPTION } from '../schema/helm-safety.js';
 import { isObject, type JsonSchema } from '../schema/json-schema.js';
 import { reachable, reachableFromAll, type CompiledSchema } from './compiled-schema.js';
-import { derefAll, describeError, describeSchema, describeValue, jsonType, ruleReason, ruleTriggers } from './issue-messages.js';
+import { derefAll, describeError, describeSchema, describeValue, jsonType } from './issue-messages.js';
+import { ruleReason, ruleTriggers } from '../schema/rules.js';
 import { compareSegments, formatPath, instanceSegments, type PathSegment } from './values-paths.js';
 
 /** An issue before it is placed in a file: its path as segments, and which node to point at. */

@@ -1,7 +1,8 @@
 import AjvModule, { type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 import { isObject, resolvePointer, type JsonSchema } from '../schema/json-schema.js';
-import { expandPodOptions, visit } from '../schema/normalize.js';
+import { expandPodOptions } from '../schema/normalize.js';
+import { visit } from '../schema/visit.js';
 
 // ajv and ajv-formats are CommonJS with `exports.default`; under NodeNext the default import is module.exports.
 const Ajv = AjvModule.default;

@@ -1,9 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { deref, isObject, type JsonSchema } from '../schema/json-schema.js';
 import { editDistance } from '../edit-distance.js';
-import { ruleReason, ruleTriggers } from '../schema/rules.js';
-
-export { ruleReason, ruleTriggers };
 
 /** Short human description of what a schema accepts, e.g. `a non-empty string` or `{secretKeyRef: {name, key}}`. */
 export function describeSchema(root: JsonSchema, node: JsonSchema, depth = 0): string {

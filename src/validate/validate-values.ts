@@ -4,6 +4,8 @@ import { describeErrors, type ValuesIssue } from './ajv-issues.js';
 import { compileSchema } from './compiled-schema.js';
 import { loadSources, type SourceArguments } from './values-sources.js';
 
+type MergedValues = ReturnType<typeof loadSources>['merged'];
+
 /** Validates merged values against the (pod-options-expanded) values schema. Issues carry no file yet. */
 export function validateValues(schema: JsonSchema, values: unknown): Issue[] {
   return checkValues(schema, values).map(({ segments: _segments, locateSegments: _locate, triggers: _triggers, ...issue }) => issue);
@@ -29,9 +31,12 @@ export interface ValidateSourcesOptions extends SourceArguments {
 export function validateSources(options: ValidateSourcesOptions): { values: Record<string, unknown>; issues: Issue[] } {
   const { merged, issues: loadIssues } = loadSources(options);
   if (loadIssues.length) return { values: merged.values, issues: loadIssues };
+  return { values: merged.values, issues: explainValues(options.schema, merged, options.defaultsFile ?? 'values.yaml') };
+}
 
-  const defaultsFile = options.defaultsFile ?? 'values.yaml';
-  const issues = checkValues(options.schema, merged.values).map(({ segments, locateSegments, triggers, ...issue }): Issue => {
+/** The schema's problems with merged values, each at the file, line and column it came from. */
+export function explainValues(schema: JsonSchema, merged: MergedValues, defaultsFile: string): Issue[] {
+  return checkValues(schema, merged.values).map(({ segments, locateSegments, triggers, ...issue }): Issue => {
     let where = merged.origin((locateSegments ?? segments).map(String), { preferUserSources: true });
     // A default broke a cross-field rule: point at the value the user set that switched the rule on.
     if (where?.file === defaultsFile && triggers) {
@@ -45,5 +50,4 @@ export function validateSources(options: ValidateSourcesOptions): { values: Reco
     }
     return where ? { ...issue, file: where.file, line: where.line, column: where.column } : issue;
   });
-  return { values: merged.values, issues };
 }

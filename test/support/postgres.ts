@@ -2,6 +2,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './servers.js';
 
 /**
  * A throw-away PostgreSQL server for tests: Debian's binaries, a temp data directory, 127.0.0.1 on a free
@@ -23,18 +24,6 @@ export function postgresBinDir(): string | undefined {
   return versions.length ? join(root, versions[0], 'bin') : undefined;
 }
 
-/**
- * A TCP port free on 127.0.0.1, asked of the OS by a child process: test/policy.test.ts trips on any socket or
- * DNS use in the test process (uvu runs every file in one process).
- */
-export async function freePort(): Promise<number> {
-  const script = "const s = require('net').createServer(); s.listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); });";
-  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-  const port = Number(result.stdout.trim());
-  if (result.status !== 0 || !Number.isInteger(port) || port <= 0) throw new Error(`could not find a free port (status ${result.status}, ${result.error ?? ""}): ${result.stdout} ${result.stderr}`);
-  return port;
-}
-
 export async function startPostgres(): Promise<LocalPostgres> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql (.ci/run installs the postgresql package)');
@@ -54,7 +43,7 @@ export async function startPostgres(): Promise<LocalPostgres> {
     return result;
   };
   must(run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '-E', 'UTF8', '--locale=C']), 'initdb');
-  const port = await freePort();
+  const port = freePort();
   const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=40 -c shared_buffers=16MB`;
   must(run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']), 'pg_ctl start');
   let stopped = false;

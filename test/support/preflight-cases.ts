@@ -1,4 +1,5 @@
-import { freePort, startPostgres, type LocalPostgres } from './postgres.js';
+import { startPostgres, type LocalPostgres } from './postgres.js';
+import { freePort } from './servers.js';
 
 /** The databases the preflight cases run against, created on one local server. */
 export const USER = 'retool';
@@ -71,7 +72,7 @@ export const PREFLIGHT_CASES: PreflightCase[] = [
 
 /** Connection settings of one case on this server. */
 export async function caseConnection(pg: LocalPostgres, c: PreflightCase) {
-  return { host: pg.host, port: c.unreachable ? await freePort() : pg.port, name: c.database, user: USER, password: c.password };
+  return { host: pg.host, port: c.unreachable ? freePort() : pg.port, name: c.database, user: USER, password: c.password };
 }
 
 /** A local PostgreSQL server with the case databases set up, for a test file's `before` hook. */

@@ -89,10 +89,16 @@ export async function startRegistry(): Promise<Server> {
   };
 }
 
-/** A port free on 127.0.0.1 right now, asked of a child process (this one's sockets may be refused, see httpGet). */
-function freePort(): number {
+/**
+ * A TCP port free on 127.0.0.1 right now, asked of the OS by a child process: test/policy.test.ts trips on any
+ * socket or DNS use in its test process (see httpGet).
+ */
+export function freePort(): number {
   const script = "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close(); })";
-  return Number(spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout);
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  const port = Number(result.stdout.trim());
+  if (result.status !== 0 || !Number.isInteger(port) || port <= 0) throw new Error(`could not find a free port (status ${result.status}, ${result.error ?? ''}): ${result.stdout} ${result.stderr}`);
+  return port;
 }
 
 function stop(child: ChildProcess): void {
