@@ -1,5 +1,4 @@
-import AjvModule, { type ValidateFunction } from 'ajv';
-import formatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import type { ChartModel } from '../model/chart-model.js';
 import { isObject, podOptionRef, SCHEMA_DRAFT, type JsonSchema } from '../schema/json-schema.js';
 import { visit } from '../schema/visit.js';
@@ -7,10 +6,8 @@ import { valueNodes, valuesTree } from '../schema/values-tree.js';
 import { DEFAULTS_KEPT } from '../schema/helm-safety.js';
 import { overlaySchema, type OverlayContext } from '../schema/overlay.js';
 import { documentProperty, humanize, patternMessage } from './editor-docs.js';
+import { newValuesAjv } from '../validate/compiled-schema.js';
 import { compileValuesSchema } from './values-compile.js';
-
-const Ajv = AjvModule.default;
-const addFormats = formatsModule.default;
 
 /** File name of the editor schema, beside values.schema.json in the chart. */
 export const EDITOR_SCHEMA_FILE = 'values.editor.schema.json';
@@ -138,8 +135,7 @@ const ROOT_ID = 'retool-chart:source-schema';
  */
 function fragmentValidator(root: JsonSchema): OverlayContext['accepts'] {
   // Fragments of a schema validate.ts compiles in full (meta-schema check included): no second check here.
-  const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, code: { optimize: false } });
-  addFormats(ajv);
+  const ajv = newValuesAjv({ allErrors: false, validateSchema: false, code: { optimize: false } });
   // Only the definitions: a ref into the registered schema compiles its root first, and this root checks nothing.
   ajv.addSchema({ $id: ROOT_ID, definitions: root.definitions });
   const byObject = new WeakMap<object, ValidateFunction>();

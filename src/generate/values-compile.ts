@@ -1,14 +1,10 @@
-import AjvModule, { type ValidateFunction } from 'ajv';
-import formatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import type { ChartModel } from '../model/chart-model.js';
 import { compactSchema } from '../schema/compact.js';
-
-// CommonJS packages with `exports.default`; under NodeNext the default import is module.exports.
-const Ajv = AjvModule.default;
-const addFormats = formatsModule.default;
+import { newValuesAjv } from '../validate/compiled-schema.js';
 
 export interface ValuesCompile {
-  ajv: InstanceType<typeof Ajv>;
+  ajv: ReturnType<typeof newValuesAjv>;
   /** values.schema.json (compacted: same verdicts, see compact.ts) compiled with its source kept (for ajv's standalone code). */
   validate: ValidateFunction;
 }
@@ -18,8 +14,7 @@ const compiled = new WeakMap<ChartModel, ValuesCompile>();
 /**
  * The values schema compiled once per generate run and shared by the emitters that need it (the precompiled
  * validator, the editor schema's "which defaults fail" question): compiling it is the largest single cost of
- * `generate`. The options are validate's (compiled-schema.ts) where they change a verdict (strict: false,
- * formats); allErrors lists every failure; inlineRefs: false keeps each shared definition one function;
+ * `generate`. The options that change a verdict come from newValuesAjv, as validate's; allErrors lists every failure; inlineRefs: false keeps each shared definition one function;
  * no code optimisation: half the compile time for about 10 % more code.
  */
 export function compileValuesSchema(model: ChartModel): ValuesCompile {
@@ -27,11 +22,10 @@ export function compileValuesSchema(model: ChartModel): ValuesCompile {
   if (!entry) {
     // validateSchema: false: the schema is checked against the draft-07 meta-schema where validate compiles it
     // (compiled-schema.ts, on every test run); doing it again here costs a third of the compile.
-    const ajv = new Ajv({
-      strict: false, allErrors: true, verbose: false, inlineRefs: false, validateSchema: false,
+    const ajv = newValuesAjv({
+      allErrors: true, verbose: false, inlineRefs: false, validateSchema: false,
       code: { source: true, esm: true, lines: true, optimize: false },
     });
-    addFormats(ajv);
     entry = { ajv, validate: ajv.compile(compactSchema(model.published)) };
     compiled.set(model, entry);
   }

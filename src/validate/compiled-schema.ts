@@ -1,4 +1,4 @@
-import AjvModule, { type ValidateFunction } from 'ajv';
+import AjvModule, { type Options, type ValidateFunction } from 'ajv';
 import formatsModule from 'ajv-formats';
 import { isObject, resolvePointer, type JsonSchema } from '../schema/json-schema.js';
 import { expandPodOptions } from '../schema/normalize.js';
@@ -7,6 +7,17 @@ import { visit } from '../schema/visit.js';
 // ajv and ajv-formats are CommonJS with `exports.default`; under NodeNext the default import is module.exports.
 const Ajv = AjvModule.default;
 const addFormats = formatsModule.default;
+
+/**
+ * An ajv for the values schema or fragments of it. The options that decide a verdict are fixed here, for every
+ * validator of the values (validate's, the precompiled one, the editor schema's fragment checks): strict off
+ * (the source schema carries x-retool-* keywords) and ajv-formats. `options` add what changes only speed or output.
+ */
+export function newValuesAjv(options: Options = {}): InstanceType<typeof Ajv> {
+  const ajv = new Ajv({ ...options, strict: false });
+  addFormats(ajv);
+  return ajv;
+}
 
 /** The values schema compiled by ajv, with the root that local $refs resolve against and a reachability cache. */
 export interface CompiledSchema {
@@ -25,8 +36,7 @@ export function compileSchema(schema: JsonSchema): CompiledSchema {
     const root = needsPodOptionsExpansion(schema) ? expandPodOptions(schema) : schema;
     // inlineRefs: false and no code optimisation: the same checks and errors, compiled in about half the time
     // (ajv otherwise inlines every definition at each use and re-walks the generated code).
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, inlineRefs: false, code: { optimize: false } });
-    addFormats(ajv);
+    const ajv = newValuesAjv({ allErrors: true, verbose: true, inlineRefs: false, code: { optimize: false } });
     entry = { validate: ajv.compile(root), root, reach: new WeakMap() };
     compiled.set(schema, entry);
   }

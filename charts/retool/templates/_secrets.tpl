@@ -62,11 +62,24 @@ a {secretKeyRef} points at the user's Secret.
 Usage: {{- include "retool.env.secret" (dict "root" $ "env" $env "name" "LICENSE_KEY" "value" .Values.retool.licenseKey "key" "license-key") }}
 */ -}}
 {{- define "retool.env.secret" -}}
-{{- $ref := dict "name" (include "retool.fullname" .root) "key" .key -}}
-{{- if kindIs "map" .value -}}
-{{- $ref = dict "name" .value.secretKeyRef.name "key" .value.secretKeyRef.key -}}
-{{- end -}}
+{{- $ref := dict -}}
+{{- include "retool.secretRef" (dict "root" .root "value" .value "key" .key "out" $ref) -}}
 {{- $_ := set .env .name (dict "valueFrom" (dict "secretKeyRef" $ref)) -}}
+{{- end -}}
+
+{{- /*
+retool.secretRef: fills .out with the {name, key} a SecretValue .value is read from: a string (or nothing) lives
+in the chart's Secret under .key, a {secretKeyRef} points at the user's Secret.
+Usage: {{- $ref := dict }}{{- include "retool.secretRef" (dict "root" $ "value" .Values.x "key" "x" "out" $ref) }}
+*/ -}}
+{{- define "retool.secretRef" -}}
+{{- if kindIs "map" .value -}}
+{{- $_ := set .out "name" .value.secretKeyRef.name -}}
+{{- $_ := set .out "key" .value.secretKeyRef.key -}}
+{{- else -}}
+{{- $_ := set .out "name" (include "retool.fullname" .root) -}}
+{{- $_ := set .out "key" .key -}}
+{{- end -}}
 {{- end -}}
 
 {{- /*

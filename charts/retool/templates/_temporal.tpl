@@ -61,9 +61,8 @@ Usage: {{- include "retool.temporal.dbCaVolume" . | nindent 8 }}   (empty withou
 */ -}}
 {{- define "retool.temporal.dbCaVolume" -}}
 {{- if include "retool.temporal.dbCaCert" . -}}
-{{- $ca := .Values.temporal.local.persistence.external.caCert -}}
-{{- $ref := dict "name" (include "retool.fullname" .) "key" "temporal-db-ca-cert" -}}
-{{- if kindIs "map" $ca }}{{ $ref = $ca.secretKeyRef }}{{ end -}}
+{{- $ref := dict -}}
+{{- include "retool.secretRef" (dict "root" . "value" .Values.temporal.local.persistence.external.caCert "key" "temporal-db-ca-cert" "out" $ref) -}}
 - name: db-ca
   secret:
     secretName: {{ $ref.name | quote }}
