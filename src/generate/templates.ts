@@ -104,28 +104,12 @@ export function goLiteral(value: unknown): string {
   throw new Error(`no Go template literal for ${typeof value}`);
 }
 
-/** Every optional field present (Handlebars runs in strict mode): absent ones false. */
+/**
+ * The skeleton's data: the workload with its defaults. Strict mode does not ask optional fields read only under
+ * #if / #each / #with to be present, so nothing else is filled in.
+ */
 function workloadData(w: WorkloadData): Record<string, unknown> {
-  return {
-    podAnnotations: 'dict', fixedPodMetadata: false, restartPolicy: false, hostUsers: false, podSecurityNote: false,
-    extraInitContainers: false, extraContainers: false, labelsOnlyPodMetadata: false, backoffLimit: false, volumesVar: false, volumesInclude: false, claim: false,
-    ...w,
-    annotations: w.annotations ? w.annotations.map((a) => ({ comment: false, ...a })) : false,
-    replicas: { autoscaled: false, fixed: false, recreate: false, note: false, expression: false, ...w.replicas },
-    volumes: w.volumes.map((v) => ({ emptyDir: false, configMap: false, ...v, ...(v.configMap ? { configMap: { items: false, ...v.configMap } } : {}) })),
-    initContainers: w.initContainers.map(containerData),
-    containers: w.containers.map(containerData),
-  };
-}
-
-function containerData(c: WorkloadData['containers'][number]): Record<string, unknown> {
-  return {
-    args: false, command: false, script: false, envFrom: false, probeNote: false, mountsVar: false,
-    ...c,
-    security: { override: false, ...c.security },
-    probes: c.probes.map((p) => ({ initialDelaySeconds: false, failureThreshold: false, ...p })),
-    mounts: c.mounts.map((m) => ({ readOnly: false, comment: [], condition: false, ...m })),
-  };
+  return { podAnnotations: 'dict', ...w, replicas: w.replicas ?? {} };
 }
 
 /** `{ key: { k: v, … } }` as `key: { k: v, … }`; strings plain when YAML reads them back as the same string. */
