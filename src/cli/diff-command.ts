@@ -18,7 +18,6 @@ export const EXIT_UNSAFE = 3;
 export async function diffCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, 'diff');
   const fromChart = args.strings['from-chart'] ?? 'retool-chart';
-  if (!['official', 'retool-chart'].includes(fromChart)) throw new Error(`--from-chart must be official or retool-chart, not "${fromChart}"`);
   const manifest = args.strings['from-manifest'];
   const fromValues = args.lists['from-values'];
   if (!manifest && !fromValues.length) throw new Error('give the current state: --from-manifest FILE (helm get manifest RELEASE > FILE) or --from-values FILE');

@@ -157,7 +157,7 @@ export const COMMAND_SPECS: CommandSpec[] = [
       ...VALUES_OPTIONS,
       { name: 'from-manifest', value: 'FILE', description: 'the release as deployed: helm get manifest RELEASE > FILE' },
       { name: 'from-values', value: 'FILE', repeat: true, description: 'or the current values of this chart (rendered here)' },
-      { name: 'from-chart', value: 'CHART', description: 'official (Retool\'s chart; needs --from-manifest) or retool-chart (default)' },
+      { name: 'from-chart', value: 'CHART', choices: ['official', 'retool-chart'], description: 'official (Retool\'s chart; needs --from-manifest) or retool-chart (default)' },
       { name: 'helm', value: 'MAJOR', choices: ['3', '4'], description: 'bundled Helm major to render with (default 4)' },
       { name: 'kube-version', value: 'VERSION', description: 'Kubernetes version to render for' },
       ...RENDER_TARGET_OPTIONS,

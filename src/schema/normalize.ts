@@ -24,8 +24,10 @@ export function expandPodOptions(source: JsonSchema): JsonSchema {
   let kept: JsonSchema | undefined;
   try {
     kept = defaultsKeptRule(schema);
-  } catch {
-    // An unresolvable $ref: the schema lint reports it with its location.
+  } catch (error) {
+    // A $ref that does not resolve locally: the schema lint reports it with its location. Anything else
+    // (e.g. values nesting without end) is a real failure.
+    if (!/^(unresolvable \$ref |only local refs are supported)/.test((error as Error).message)) throw error;
   }
   if (kept) schema.allOf = [...(schema.allOf ?? []), kept];
   return schema;
