@@ -44,6 +44,7 @@ const VALUES_OPTIONS: OptionSpec[] = [
 
 /** Where a render lands: the options `render` and `diff` share with `helm template`. */
 const RENDER_TARGET_OPTIONS: OptionSpec[] = [
+  { name: 'kube-version', value: 'VERSION', description: 'Kubernetes version to render for, e.g. 1.31.0' },
   { name: 'namespace', short: 'n', value: 'NAMESPACE', description: 'namespace (default retool)' },
   { name: 'release', value: 'NAME', description: 'release name (default retool)' },
 ];
@@ -107,7 +108,6 @@ export const COMMAND_SPECS: CommandSpec[] = [
     options: [
       ...VALUES_OPTIONS,
       { name: 'helm', value: 'MAJOR', choices: ['3', '4'], description: 'render with the bundled Helm of this major (default: HELM_BIN, then helm on PATH, then the bundled 4)' },
-      { name: 'kube-version', value: 'VERSION', description: 'Kubernetes version to render for, e.g. 1.31.0' },
       ...RENDER_TARGET_OPTIONS,
     ],
     examples: ['retool-chart render -f values.yaml > manifests.yaml', 'retool-chart render -f values.yaml --helm 3 --kube-version 1.31.0'],
@@ -159,7 +159,6 @@ export const COMMAND_SPECS: CommandSpec[] = [
       { name: 'from-values', value: 'FILE', repeat: true, description: 'or the current values of this chart (rendered here)' },
       { name: 'from-chart', value: 'CHART', choices: ['official', 'retool-chart'], description: 'official (Retool\'s chart; needs --from-manifest) or retool-chart (default)' },
       { name: 'helm', value: 'MAJOR', choices: ['3', '4'], description: 'bundled Helm major to render with (default 4)' },
-      { name: 'kube-version', value: 'VERSION', description: 'Kubernetes version to render for' },
       ...RENDER_TARGET_OPTIONS,
     ],
     examples: ['helm get manifest retool > current.yaml', 'retool-chart diff --from-chart official --from-manifest current.yaml -f retool.values.yaml --release retool'],
