@@ -157,9 +157,11 @@ const BREAKAGES: Array<[string, (s: JsonSchema) => void]> = [
   ['every property has a description', (s) => { delete s.properties!.profile.description; }],
   ['every object with properties is closed (additionalProperties: false)', (s) => { delete s.properties!.service.additionalProperties; }],
   ['every leaf has a default or is required', (s) => { delete s.properties!.profile.default; }],
-  ['component annotations are complete and consistent', (s) => { (s.properties!.components.properties!.api['x-retool-component'] as any).edges.push('nowhere'); }],
+  ['annotations match schema/annotations.schema.json', (s) => { (s.properties!.components.properties!.api as any)['x-retool-compnent'] = {}; }],
+  ['component annotations are consistent', (s) => { (s.properties!.components.properties!.api['x-retool-component'] as any).edges.push('nowhere'); }],
+  ['edge kinds name values that exist and no component or database', (s) => { (s['x-retool-edge-kinds']!.resources.egress as any).peers = 'networkPolicy.nowhere'; }],
   ['database annotations are complete and unique', (s) => { (s.properties!.retoolDatabase['x-retool-database'] as any).passwordKey = 'postgres-password'; }],
-  ['Temporal service annotations are complete and exactly one is the frontend', (s) => { (s.properties!.temporal.properties!.local.properties!.history['x-retool-temporal-service'] as any).service = 'frontend'; }],
+  ['Temporal services have free ports, pod options and replicas, and exactly one is the frontend', (s) => { (s.properties!.temporal.properties!.local.properties!.history['x-retool-temporal-service'] as any).service = 'frontend'; }],
 ];
 
 test('every schema rule has a breaking case', () => {
@@ -177,6 +179,31 @@ for (const [sentence, breakIt] of BREAKAGES) {
     } catch (error) {
       assert.instance(error, IssuesError);
       assert.ok((error as IssuesError).issues.some((i) => i.message.startsWith(sentence)), (error as Error).message);
+    }
+  });
+}
+
+// The annotation schema (ajv strict) decides the shapes: each broken annotation is reported at its JSON pointer.
+const ANNOTATION_BREAKAGES: Array<[string, string, (s: JsonSchema) => void]> = [
+  ['a missing field', '#/properties/components/properties/api/x-retool-component  annotations match schema/annotations.schema.json: source is missing', (s) => { delete (s.properties!.components.properties!.api['x-retool-component'] as any).source; }],
+  ['a port out of range', '#/properties/components/properties/jobsRunner/x-retool-component/ports/0/port', (s) => { (s.properties!.components.properties!.jobsRunner['x-retool-component'] as any).ports[0].port = 70000; }],
+  ['an unknown field', 'unknown key ingres', (s) => { (s.properties!.components.properties!.api['x-retool-component'] as any).ingres = true; }],
+  ['a bad env name', '#/properties/images/properties/backend/x-retool-image/env', (s) => { (s.properties!.images.properties!.backend['x-retool-image'] as any).env['node-env'] = 'x'; }],
+  ['an unknown Temporal service', 'x-retool-temporal-service/service', (s) => { (s.properties!.temporal.properties!.local.properties!.history['x-retool-temporal-service'] as any).service = 'histories'; }],
+  ['an edge kind without egress', '#/x-retool-edge-kinds/license  annotations match schema/annotations.schema.json: egress is missing', (s) => { delete (s['x-retool-edge-kinds']!.license as any).egress; }],
+];
+
+for (const [what, expected, breakIt] of ANNOTATION_BREAKAGES) {
+  test(`annotation schema refuses ${what}`, () => {
+    const schema = source();
+    breakIt(schema);
+    try {
+      lintSchema(expandPodOptions(schema), 'schema.json');
+      assert.unreachable('lint accepted a broken annotation');
+    } catch (error) {
+      assert.instance(error, IssuesError);
+      const lines = (error as IssuesError).issues.map((i) => `${i.path}  ${i.message}`);
+      assert.ok(lines.some((l) => l.includes(expected)), lines.join('\n'));
     }
   });
 }

@@ -6,10 +6,10 @@ import { chartMetadata, schemaUrl } from './chart-metadata.js';
 import { EDITOR_SCHEMA_FILE, emitEditorSchema } from './editor-schema.js';
 import { emitChartReadme } from './readme.js';
 import { emitTemplates } from './templates.js';
-import { emitTypes } from './types.js';
+import { emitAnnotationTypes, emitTypes } from './types.js';
 import { emitValuesSchema } from './values-schema.js';
 import { emitValuesYaml } from './values-yaml.js';
-import { CHART_DIR, TYPES_FILE } from './layout.js';
+import { ANNOTATION_TYPES_FILE, CHART_DIR, TYPES_FILE } from './layout.js';
 
 
 /**
@@ -32,6 +32,7 @@ export async function generateFiles(model: ChartModel, chartTemplatesDir: string
   chart(EDITOR_SCHEMA_FILE, emitEditorSchema(model, schemaUrl(project.info.chartRepoUrl, model.chartVersion, EDITOR_SCHEMA_FILE)));
   chart('README.md', emitChartReadme(model));
   files.set(TYPES_FILE, await emitTypes(model));
+  files.set(ANNOTATION_TYPES_FILE, await emitAnnotationTypes(model.annotationSchema));
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }
 

@@ -2,6 +2,8 @@
 export const CHART_DIR = 'charts/retool';
 export const GENERATED_SRC_DIR = 'src/generated';
 export const TYPES_FILE = `${GENERATED_SRC_DIR}/values.ts`;
+/** The x-retool-* annotation types, from schema/annotations.schema.json. */
+export const ANNOTATION_TYPES_FILE = `${GENERATED_SRC_DIR}/annotations.ts`;
 /** The values validator compiled ahead of time, JavaScript with its declarations (see values-validator.ts). */
 export const VALUES_VALIDATOR_FILE = `${GENERATED_SRC_DIR}/values-validator.js`;
 export const VALUES_VALIDATOR_TYPES_FILE = `${GENERATED_SRC_DIR}/values-validator.d.ts`;

@@ -24,6 +24,24 @@ export async function emitTypes(model: ChartModel): Promise<string> {
 }
 
 /**
+ * src/generated/annotations.ts: the x-retool-* annotations (schema/annotations.schema.json) as TypeScript
+ * types, read by the model and the lint. Same compiler and layout as the values types.
+ */
+export async function emitAnnotationTypes(annotations: JsonSchema): Promise<string> {
+  const shape = structuredClone(annotations);
+  wrapAnnotatedRefs(shape);
+  const code = await compile(shape as Parameters<typeof compile>[0], 'RetoolChartSchemaAnnotations', {
+    bannerComment: `/* ${GENERATED_BANNER.replace('schema/retool.schema.json', 'schema/annotations.schema.json')} */`,
+    additionalProperties: false,
+    unknownAny: true,
+    strictIndexSignatures: false,
+    ignoreMinAndMaxItems: true,
+    format: false,
+  });
+  return printTypes(code);
+}
+
+/**
  * Prints json-schema-to-typescript's unformatted output the way its prettier pass did (2-space indent per open
  * brace, `;` after members and aliases, no parentheses around a whole type, single-quoted literals), by lines:
  * its output puts one member, alias or brace per line. Braces in comments and string literals do not count.

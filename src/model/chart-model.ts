@@ -1,16 +1,21 @@
+import { annotationSchema } from '../schema/annotations.js';
 import { lintSchema } from '../schema/lint.js';
 import { expandPodOptions, publishedSchema } from '../schema/normalize.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 import { schemaDefaults } from './defaults.js';
-import { buildDatabases, buildPodSecurityPresets, buildTemporalServices, buildTemporalTopology, buildTopology, type Component, type Database, type TemporalService, type TemporalTopology } from './topology.js';
+import { buildDatabases, buildEdgeKinds, buildPodSecurityPresets, buildTemporalServices, buildTemporalTopology, buildTopology, type Component, type Database, type NamedEdgeKind, type TemporalService, type TemporalTopology } from './topology.js';
 
 /** Everything every emitter reads; built once from the source schema. */
 export interface ChartModel {
   /** Source schema with pod options expanded: what values are validated against. */
   schema: JsonSchema;
+  /** schema/annotations.schema.json: what the x-retool-* annotations may hold (src/generated/annotations.ts). */
+  annotationSchema: JsonSchema;
   /** `schema` without the generator's annotations: written as values.schema.json. */
   published: JsonSchema;
   components: Component[];
+  /** Network edges to what is neither a component nor a database (x-retool-edge-kinds). */
+  edgeKinds: NamedEdgeKind[];
   /** PostgreSQL databases Retool may use (storage, Retool Database). */
   databases: Database[];
   /** Temporal server services of temporal.mode: local. */
@@ -37,8 +42,10 @@ export function buildChartModel(source: JsonSchema, options: ModelOptions): Char
   const temporalServices = buildTemporalServices(schema);
   return {
     schema,
+    annotationSchema: annotationSchema().schema,
     published: publishedSchema(schema),
     components: buildTopology(schema),
+    edgeKinds: buildEdgeKinds(schema),
     temporalServices,
     temporal: buildTemporalTopology(schema, temporalServices),
     podSecurityPresets: buildPodSecurityPresets(schema),

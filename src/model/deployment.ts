@@ -17,12 +17,9 @@ export interface Deployment {
   inRelease: string[];
 }
 
-/** Outbound destinations outside the cluster (REFERENCE §1). */
-export const LICENSE_SERVICE = 'Retool license and usage services (licensing.tryretool.com, 35.92.202.168/29, 44.211.178.248/29)';
-export const RESOURCES = 'your data sources (resources)';
+/** Who reaches the ingress component; where Retool-managed Temporal is (the other targets: x-retool-edge-kinds). */
 export const CLIENTS = 'browsers';
 export const TEMPORAL_CLOUD = 'Retool-managed Temporal (cloud)';
-export const SOURCE_CONTROL = 'git host (Source Control, when configured)';
 
 type Values = Record<string, any>;
 
@@ -61,10 +58,11 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
       if (d.mode === 'disabled') continue;
       edges.push({ from: c.name, to: d.inRelease ? db.name : externalDatabase(db.key, values[db.key].external), port: d.inRelease ? db.port : Number(values[db.key].external.port) });
     }
-    if (c.talksTo.temporal) edges.push({ from: c.name, to: temporalTarget, port: temporalPort, note: temporal.tls ? 'mTLS' : undefined });
-    if (c.talksTo.resources) edges.push({ from: c.name, to: RESOURCES });
-    if (c.talksTo.sourceControl) edges.push({ from: c.name, to: SOURCE_CONTROL });
-    if (c.backend) edges.push({ from: c.name, to: LICENSE_SERVICE, port: 443 });
+    for (const kind of c.external) {
+      // Temporal's target depends on temporal.mode; every other kind names its target in the table.
+      if (kind.name === 'temporal') edges.push({ from: c.name, to: temporalTarget, port: temporalPort, note: temporal.tls ? 'mTLS' : undefined });
+      else edges.push({ from: c.name, to: kind.target, ...('ports' in kind.egress && kind.egress.ports?.length ? { port: kind.egress.ports[0] } : {}) });
+    }
   }
   if (temporal.mode === 'local') {
     const persistence = t.local.persistence ?? {};

@@ -1,4 +1,4 @@
-import type { ComponentAnnotation, ComponentPort, DatabaseAnnotation, ImageAnnotation, JsonSchema, PodSecurityAnnotation, SandboxMode, TemporalServiceAnnotation } from '../schema/json-schema.js';
+import type { ComponentAnnotation, ComponentPort, DatabaseAnnotation, EdgeKind, ImageAnnotation, JsonSchema, PodSecurityAnnotation, SandboxMode, TemporalServiceAnnotation } from '../schema/json-schema.js';
 
 /** One Retool workload, as the generator sees it: everything comes from the component's schema annotation. */
 export interface Component {
@@ -8,8 +8,8 @@ export interface Component {
   name: string;
   image: string;
   serviceType: string[];
-  /** Runs the backend image: gets Retool's secrets, NODE_ENV and retool.env. */
-  backend: boolean;
+  /** Its image has retoolEnv (Retool's backend): gets SERVICE_TYPE, Retool's secrets, retool.env and the implied edges. */
+  retoolEnv: boolean;
   /** The port its Service exposes and callers dial (the first of `ports`). */
   port: number;
   ports: ComponentPort[];
@@ -35,14 +35,18 @@ export interface Component {
   /** Has a Service: something calls it or it takes ingress. */
   exposed: boolean;
   sandboxed: boolean;
+  /** Its edges as listed, then the edge kinds its image implies (retoolEnv). */
   edges: string[];
+  /** The edge kinds (x-retool-edge-kinds) among its edges, in table order: one NetworkPolicy egress rule each. */
+  external: NamedEdgeKind[];
   /** Components this one calls (its component edges), with the port they listen on. */
   calls: Array<{ key: string; name: string; port: number }>;
   /** Components that call this one (reverse edges): who may connect in. */
   calledBy: Array<{ key: string; name: string }>;
   /** Databases this component connects to (its database edges), in schema order. */
   databases: Database[];
-  talksTo: { temporal: boolean; resources: boolean; sourceControl: boolean };
+  /** Edge kind name -> whether it has that edge (every kind of the table is a key). */
+  talksTo: Record<string, boolean>;
   /** Where the component's runtime facts come from, and its image's (start, env, writable paths). */
   source: string;
   imageSource: string;
@@ -70,7 +74,14 @@ export function goCondition(enabledBy: string | undefined): string | undefined {
   return enabledBy === undefined ? undefined : `.Values.${enabledBy}`;
 }
 
-const BACKEND_IMAGE = 'backend';
+/** An edge kind of the schema's x-retool-edge-kinds table, with its name. */
+export interface NamedEdgeKind extends EdgeKind {
+  name: string;
+}
+
+export function buildEdgeKinds(schema: JsonSchema): NamedEdgeKind[] {
+  return Object.entries(schema['x-retool-edge-kinds'] ?? {}).map(([name, kind]) => ({ name, ...kind }));
+}
 
 /** Reads the component list, in schema order, from the `x-retool-component` annotations. */
 export function buildTopology(schema: JsonSchema): Component[] {
@@ -79,8 +90,11 @@ export function buildTopology(schema: JsonSchema): Component[] {
   const annotations = Object.entries(nodes).map(([key, node]) => ({ key, a: node['x-retool-component'] as ComponentAnnotation }));
   const byKey = new Map(annotations.map(({ key, a }) => [key, a]));
   const images = schema.properties?.images?.properties ?? {};
+  const kinds = buildEdgeKinds(schema);
   return annotations.map(({ key, a }) => {
     const image: Partial<ImageAnnotation> = images[a.image]?.['x-retool-image'] ?? {};
+    const retoolEnv = image.retoolEnv === true;
+    const edges = [...a.edges, ...kinds.filter((k) => k.impliedByRetoolEnv && retoolEnv && !a.edges.includes(k.name)).map((k) => k.name)];
     const env = {
       ...image.env,
       ...a.env,
@@ -92,7 +106,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
       name: a.name,
       image: a.image,
       serviceType: a.serviceType ?? [],
-      backend: a.image === BACKEND_IMAGE,
+      retoolEnv,
       port: a.ports[0].port,
       ports: a.ports,
       args: image.args ?? [],
@@ -104,8 +118,8 @@ export function buildTopology(schema: JsonSchema): Component[] {
       env: Object.entries(env).sort(([x], [y]) => x.localeCompare(y)).map(([name, value]) => ({ name, value })),
       writable: (image.writablePaths ?? []).map((path) => ({ name: volumeName(path), path })),
       urlEnv: a.urlEnv,
-      // Only backend-image containers read these URLs (Retool's manifests give code-executor none).
-      discovers: a.edges.filter((edge) => a.image === BACKEND_IMAGE && byKey.get(edge)?.urlEnv).map((target) => {
+      // Only Retool's backend containers read these URLs (Retool's manifests give code-executor none).
+      discovers: a.edges.filter((edge) => retoolEnv && byKey.get(edge)?.urlEnv).map((target) => {
         const t = byKey.get(target)!;
         // A target switched on by the same value as this component needs no condition of its own.
         const enabledBy = t.enabledBy === a.enabledBy ? undefined : t.enabledBy;
@@ -115,15 +129,12 @@ export function buildTopology(schema: JsonSchema): Component[] {
       sandboxModes: a.sandboxed ? schema.properties?.components?.properties?.[key]?.properties?.sandbox?.['x-retool-sandbox'] ?? {} : undefined,
       exposed: a.ingress === true || annotations.some((other) => other.a.edges.includes(key)),
       sandboxed: a.sandboxed === true,
-      edges: [...a.edges],
+      edges,
+      external: kinds.filter((k) => edges.includes(k.name)),
       calls: a.edges.filter((edge) => byKey.has(edge)).map((edge) => ({ key: edge, name: byKey.get(edge)!.name, port: byKey.get(edge)!.ports[0].port })),
       calledBy,
       databases: databases.filter((db) => a.edges.includes(db.edge)),
-      talksTo: {
-        temporal: a.edges.includes('temporal'),
-        resources: a.edges.includes('resources'),
-        sourceControl: a.edges.includes('sourceControl'),
-      },
+      talksTo: Object.fromEntries(kinds.map((k) => [k.name, edges.includes(k.name)])),
       source: a.source,
       imageSource: image.source ?? '',
     };

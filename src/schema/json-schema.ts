@@ -1,3 +1,5 @@
+import type { ComponentAnnotation, DatabaseAnnotation, EdgeKinds, ImageAnnotation, PodSecurityAnnotation, SandboxMode, TemporalServiceAnnotation } from '../generated/annotations.js';
+
 // The subset of JSON Schema draft-07 this project reads, plus its own `x-retool-*` annotations.
 export interface JsonSchema {
   $schema?: string;
@@ -32,115 +34,19 @@ export interface JsonSchema {
   'x-retool-image'?: ImageAnnotation;
   'x-retool-sandbox'?: Record<string, SandboxMode>;
   'x-retool-pod-security'?: PodSecurityAnnotation;
+  /** At the schema root: network edges to what is neither a component nor a database. */
+  'x-retool-edge-kinds'?: EdgeKinds;
   /** An override object merged over a chart baseline, or a Kubernetes object passed through: its keys need no defaults. */
   'x-retool-sparse'?: boolean;
   [keyword: string]: unknown;
 }
 
-/** The topology annotation a component's schema node carries (see REFERENCE §1). */
-export interface ComponentAnnotation {
-  /** Kebab-case name: container name and resource-name suffix. */
-  name: string;
-  /** Key under `images` of the container's image. */
-  image: string;
-  /** SERVICE_TYPE roles; absent for containers that are not the backend image. */
-  serviceType?: string[];
-  /** Container ports; the first is the one the component's Service exposes and callers dial. */
-  ports: ComponentPort[];
-  /** false: exactly one pod, Recreate strategy, no replicas key. */
-  replicable: boolean;
-  /** Dotted values path of a boolean that turns the component on; always on when absent. */
-  enabledBy?: string;
-  /** Takes client traffic through the chart's Service and Ingress. */
-  ingress?: boolean;
-  /** HTTP health check used by the startup, readiness and liveness probes. */
-  probe: { path: string; port: string };
-  /** Tuning env the component gets by default (any user env map wins). */
-  env?: Record<string, string>;
-  /** Name of the env var through which other components learn this component's URL. */
-  urlEnv?: string;
-  /** Has a `sandbox` value: nsjail (privileged), seccomp or none (CONTAINER_UNPRIVILEGED_MODE). */
-  sandboxed?: boolean;
-  /**
-   * Outbound network edges: other components (by key), databases, temporal, resources, sourceControl.
-   * A component is told the URL (urlEnv) of every component it has an edge to, so every URL it knows is allowed.
-   */
-  edges: string[];
-  /** Where the facts come from (Retool's own manifests). */
-  source: string;
-}
-
-export interface ComponentPort {
-  /** Port name (IANA_SVC_NAME). */
-  name: string;
-  port: number;
-  /** Env var that tells the process to listen on this port. */
-  env?: string;
-}
-
-/** Runtime facts of an image (`x-retool-image` on images.<key>), from Retool's own manifests. */
-export interface ImageAnnotation {
-  /** Container args replacing the image's CMD (the ENTRYPOINT stays); absent: the image default. */
-  args?: string[];
-  /** Env every container of the image gets. */
-  env?: Record<string, string>;
-  /** Paths the processes write; writable emptyDirs there under podSecurity: restricted. */
-  writablePaths: string[];
-  /** The Java database connector: a SERVICE_TYPE role before `optOutFrom`, an opt-out env from then on. */
-  javaDbConnector?: { role: string; before: string; optOutFrom: string; optOutEnv: string };
-  source: string;
-}
-
-/** One code-executor sandbox mode (`x-retool-sandbox` on its sandbox value). */
-export interface SandboxMode {
-  pod?: { hostUsers?: boolean };
-  /** Replaces the preset's container security baseline. */
-  container?: Record<string, unknown>;
-  env: Record<string, string>;
-  minKubeVersion?: string;
-  source: string;
-}
-
-/** Security baselines of the podSecurity presets (`x-retool-pod-security`). */
-export type PodSecurityAnnotation = Record<string, PodSecurityPreset>;
-
-export interface PodSecurityPreset {
-  pod: Record<string, unknown>;
-  container: Record<string, unknown>;
-  source: string;
-  /** What the preset costs the operator (features, policy level), for the docs. */
-  costs: string;
-}
-
-/** A PostgreSQL database Retool may use (a top-level values key with mode embedded/external). */
-export interface DatabaseAnnotation {
-  /** Edge name components list to use it. */
-  edge: string;
-  /** Resource-name suffix of the embedded server. */
-  name: string;
-  /** Database and user names on the embedded server. */
-  database: string;
-  user: string;
-  /** Key of the password in the chart's Secret. */
-  passwordKey: string;
-  /** Prefix of the connection env (HOST, PORT, DB, USER, PASSWORD, SSL_ENABLED). */
-  envPrefix: string;
-  /** Run once when the embedded server initialises its volume. */
-  initSql: string;
-}
-
-/** A Temporal server service run in the release (temporal.mode: local). */
-export interface TemporalServiceAnnotation {
-  /** Kebab-case resource-name suffix and container name. */
-  name: string;
-  /** The Temporal service role passed to `temporal-server start --service`. */
-  service: string;
-  grpcPort: number;
-  membershipPort: number;
-  /** false for a service that opens no gRPC listener of its own (Temporal's worker): no gRPC port, no probe. */
-  servesGrpc: boolean;
-  source: string;
-}
+// The annotation types are generated from schema/annotations.schema.json (the lint checks every annotation
+// against it); re-exported here so that readers of the schema import one module.
+export type {
+  ComponentAnnotation, ComponentPort, DatabaseAnnotation, EdgeKind, EdgeKinds, ImageAnnotation, PodSecurityAnnotation, PodSecurityPreset,
+  SandboxMode, TemporalServiceAnnotation,
+} from '../generated/annotations.js';
 
 export const SCHEMA_DRAFT = 'http://json-schema.org/draft-07/schema#';
 

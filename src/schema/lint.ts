@@ -1,10 +1,8 @@
 import { IssuesError, type Issue } from '../issue.js';
-import { ANNOTATION_KEYWORDS, SCHEMA_DRAFT, deref, isObject, type ComponentAnnotation, type ImageAnnotation, type JsonSchema } from './json-schema.js';
+import { annotationProblems } from './annotations.js';
+import { ANNOTATION_KEYWORDS, SCHEMA_DRAFT, deref, isObject, type ComponentAnnotation, type JsonSchema } from './json-schema.js';
 import { visit } from './visit.js';
 import { valueAtPath, valuesTree, type ValueNode } from './values-tree.js';
-
-/** Outbound edge targets that are neither components nor databases (those are annotated in the schema). */
-export const DEPENDENCY_EDGES = ['temporal', 'resources', 'sourceControl'] as const;
 
 type Rule = (schema: JsonSchema) => Array<{ path: string; detail?: string }>;
 
@@ -48,7 +46,11 @@ export const SCHEMA_RULES = new Map<string, Rule>([
     .filter((child) => !(child.schema.properties && child.schema.default === undefined) && child.schema.default === undefined && !child.required)
     .map(({ pointer }) => ({ path: pointer }))],
 
-  ['component annotations are complete and consistent', (schema) => componentProblems(schema)],
+  ['annotations match schema/annotations.schema.json', (schema) => annotationProblems(schema)],
+
+  ['component annotations are consistent', (schema) => componentProblems(schema)],
+
+  ['edge kinds name values that exist and no component or database', (schema) => edgeKindProblems(schema)],
 
   ['database annotations are complete and unique', (schema) => {
     const bad: Array<{ path: string; detail?: string }> = [];
@@ -59,10 +61,6 @@ export const SCHEMA_RULES = new Map<string, Rule>([
       const path = `#/properties/${key}/x-retool-database`;
       const modes = deref(schema, node.properties?.mode ?? {}).enum ?? [];
       if (!modes.includes('embedded') || !node.properties?.embedded || !node.properties?.external) bad.push({ path, detail: 'a database has mode (with embedded), embedded and external' });
-      if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(a.name ?? '')) bad.push({ path, detail: `name must be a DNS label, got ${a.name}` });
-      if (!/^[A-Z][A-Z0-9_]*_$/.test(a.envPrefix ?? '')) bad.push({ path, detail: `envPrefix must be UPPER_CASE ending in _, got ${a.envPrefix}` });
-      if (!/^[-._a-zA-Z0-9]+$/.test(a.passwordKey ?? '')) bad.push({ path, detail: `passwordKey must be a Secret key, got ${a.passwordKey}` });
-      for (const field of ['edge', 'database', 'user', 'initSql'] as const) if (typeof a[field] !== 'string' || !a[field]) bad.push({ path, detail: `${field} is missing` });
       for (const unique of [`name:${a.name}`, `edge:${a.edge}`, `key:${a.passwordKey}`, `env:${a.envPrefix}`]) {
         if (seen.has(unique)) bad.push({ path, detail: `${unique} is used twice` });
         seen.add(unique);
@@ -71,7 +69,7 @@ export const SCHEMA_RULES = new Map<string, Rule>([
     return bad;
   }],
 
-  ['Temporal service annotations are complete and exactly one is the frontend', (schema) => {
+  ['Temporal services have free ports, pod options and replicas, and exactly one is the frontend', (schema) => {
     const local = schema.properties?.temporal?.properties?.local?.properties ?? {};
     const annotated = Object.entries(local).filter(([, node]) => node['x-retool-temporal-service']);
     const bad: Array<{ path: string; detail?: string }> = [];
@@ -79,10 +77,8 @@ export const SCHEMA_RULES = new Map<string, Rule>([
     for (const [key, node] of annotated) {
       const a = node['x-retool-temporal-service']!;
       const path = `#/properties/temporal/properties/local/properties/${key}/x-retool-temporal-service`;
-      if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(a.name ?? '')) bad.push({ path, detail: `name must be a DNS label, got ${a.name}` });
-      if (!['frontend', 'history', 'matching', 'worker', 'internal-frontend'].includes(a.service)) bad.push({ path, detail: `unknown Temporal service ${a.service}` });
       for (const port of [a.grpcPort, a.membershipPort]) {
-        if (!Number.isInteger(port) || port < 1 || port > 65535 || ports.has(port)) bad.push({ path, detail: `port ${port} is not a free TCP port` });
+        if (ports.has(port)) bad.push({ path, detail: `port ${port} is used twice` });
         ports.add(port);
       }
       if (node['x-retool-pod-options'] !== true) bad.push({ path, detail: 'a Temporal service takes pod options' });
@@ -126,46 +122,56 @@ function valueObjects(schema: JsonSchema): ValueNode[] {
   return [valuesTree(schema), ...valueProperties(schema)].filter((node) => node.schema.properties !== undefined);
 }
 
+/**
+ * What the annotation schema cannot say of a component: its cross-references (image, probe port, edge targets,
+ * enabledBy) and the values its annotation implies (replicas, sandbox, pod options). Shapes are the annotation
+ * schema's (annotationProblems); a component without a well-formed annotation is reported there, not here.
+ */
 function componentProblems(schema: JsonSchema): Array<{ path: string; detail: string }> {
   const components = schema.properties?.components?.properties ?? {};
   const images = schema.properties?.images?.properties ?? {};
-  const keys = Object.keys(components);
+  const targets = edgeTargets(schema);
   const bad: Array<{ path: string; detail: string }> = [];
   const names = new Set<string>();
-  const databaseEdges = Object.values(schema.properties ?? {}).map((node) => node['x-retool-database']?.edge).filter(Boolean);
   for (const [key, node] of Object.entries(components)) {
     const path = `#/properties/components/properties/${key}`;
     const a = node['x-retool-component'] as ComponentAnnotation | undefined;
     if (!isObject(a)) { bad.push({ path, detail: 'missing x-retool-component' }); continue; }
     const problem = (detail: string) => bad.push({ path: `${path}/x-retool-component`, detail });
-    if (typeof a.name !== 'string' || !/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/.test(a.name)) problem(`name must be a short DNS label, got ${a.name}`);
     if (names.has(a.name)) problem(`name ${a.name} is used twice`);
     names.add(a.name);
     if (!images[a.image]) problem(`image ${a.image} is not a key of images`);
-    const image = images[a.image]?.['x-retool-image'] as ImageAnnotation | undefined;
-    if (!isObject(image) || !Array.isArray(image.writablePaths) || typeof image.source !== 'string') problem(`image ${a.image} needs x-retool-image with writablePaths and source`);
-    else if (image.writablePaths.some((w) => !w.startsWith('/'))) problem(`image ${a.image} writablePaths must be absolute`);
-    if (!Array.isArray(a.ports) || a.ports.length === 0) problem('ports must list at least one port');
-    const portNames = new Set<string>();
-    for (const port of Array.isArray(a.ports) ? a.ports : []) {
-      if (!Number.isInteger(port.port) || port.port < 1 || port.port > 65535) problem(`port must be a TCP port, got ${port.port}`);
-      if (!/^[a-z]([-a-z0-9]{0,13}[a-z0-9])?$/.test(port.name ?? '') || portNames.has(port.name)) problem(`port name ${port.name} must be a unique IANA service name`);
-      portNames.add(port.name);
-      if (port.env !== undefined && !/^[A-Z][A-Z0-9_]*$/.test(port.env)) problem(`port env ${port.env} must be an UPPER_CASE env name`);
-    }
-    if (typeof a.probe?.path !== 'string' || !a.probe.path.startsWith('/')) problem('probe.path must be an absolute HTTP path');
-    if (!portNames.has(a.probe?.port)) problem(`probe.port ${a.probe?.port} must name one of the ports`);
-    if (typeof a.source !== 'string' || a.source.length < 10) problem('source must say where the runtime facts come from');
-    if (typeof a.replicable !== 'boolean') problem('replicable must be true or false');
+    else if (!isObject(images[a.image]['x-retool-image'])) problem(`image ${a.image} has no x-retool-image (start, env, writable paths and their source)`);
+    const portNames = (a.ports ?? []).map((p) => p.name);
+    if (new Set(portNames).size !== portNames.length) problem(`port names must be unique, got ${portNames.join(', ')}`);
+    if (!portNames.includes(a.probe?.port)) problem(`probe.port ${a.probe?.port} must name one of the ports`);
     if (a.replicable !== ('replicas' in (node.properties ?? {}))) problem('a replicas property exists exactly when replicable is true');
     if (Boolean(a.sandboxed) !== ('sandbox' in (node.properties ?? {}))) problem('a sandbox property exists exactly when sandboxed is true');
     if (node['x-retool-pod-options'] !== true) problem('a component takes pod options (x-retool-pod-options: true)');
-    if (a.serviceType !== undefined && (!Array.isArray(a.serviceType) || a.serviceType.some((s) => !/^[A-Z_]+$/.test(s)))) problem('serviceType is a list of UPPER_CASE roles');
     if (a.enabledBy !== undefined && valueAtPath(valuesTree(schema), a.enabledBy.split('.'))?.schema.type !== 'boolean') problem(`enabledBy ${a.enabledBy} is not a boolean value`);
-    for (const edge of a.edges ?? []) {
-      if (!keys.includes(edge) && !databaseEdges.includes(edge) && !(DEPENDENCY_EDGES as readonly string[]).includes(edge)) problem(`unknown edge target ${edge}`);
-    }
-    if (!Array.isArray(a.edges)) problem('edges must be a list');
+    for (const edge of a.edges ?? []) if (!targets.has(edge)) problem(`unknown edge target ${edge} (not a component, a database edge or an x-retool-edge-kinds key)`);
+  }
+  return bad;
+}
+
+/** Every name a component may list in `edges`: component keys, database edges, edge kinds. */
+export function edgeTargets(schema: JsonSchema): Set<string> {
+  return new Set([
+    ...Object.keys(schema.properties?.components?.properties ?? {}),
+    ...Object.values(schema.properties ?? {}).map((node) => node['x-retool-database']?.edge).filter((e): e is string => Boolean(e)),
+    ...Object.keys(schema['x-retool-edge-kinds'] ?? {}),
+  ]);
+}
+
+function edgeKindProblems(schema: JsonSchema): Array<{ path: string; detail: string }> {
+  const bad: Array<{ path: string; detail: string }> = [];
+  const components = new Set(Object.keys(schema.properties?.components?.properties ?? {}));
+  const databases = new Set(Object.values(schema.properties ?? {}).map((node) => node['x-retool-database']?.edge));
+  for (const [name, kind] of Object.entries(schema['x-retool-edge-kinds'] ?? {})) {
+    const path = `#/x-retool-edge-kinds/${name}`;
+    if (components.has(name) || databases.has(name)) bad.push({ path, detail: `${name} is also a component or a database edge` });
+    const peers = 'peers' in kind.egress ? kind.egress.peers : undefined;
+    if (peers !== undefined && valueAtPath(valuesTree(schema), peers.split('.'))?.schema.type !== 'array') bad.push({ path: `${path}/egress/peers`, detail: `${peers} is not a list value` });
   }
   return bad;
 }
