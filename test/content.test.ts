@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { projectModel } from '../src/project-model.js';
 import { FIXTURES, fixtureNames } from './support/paths.js';
 import { MAJORS, byKind, containers, envOf, find, parseManifests, renderFixture, renderFixtures, type K8sObject } from './support/render.js';
 
@@ -166,9 +167,11 @@ test('production-external: external DB over TLS, no chart Secret, no embedded da
   assert.is(find(objects, 'Deployment', '-api')!.spec.replicas, 3);
 });
 
-test('workflows disabled: only api and jobs-runner, and api is not told about workflow services', () => {
+test('workflows disabled: only the components nothing switches on or off, and api is not told about workflow services', () => {
   const objects = render('workflows-disabled');
-  assert.equal(byKind(objects, 'Deployment').map((d) => d.metadata.name).sort(), ['prod-retool-api', 'prod-retool-jobs-runner']);
+  const alwaysOn = projectModel().components.filter((c) => !c.enabledBy).map((c) => `prod-retool-${c.name}`).sort();
+  assert.ok(alwaysOn.includes('prod-retool-api') && alwaysOn.includes('prod-retool-jobs-runner'));
+  assert.equal(byKind(objects, 'Deployment').map((d) => d.metadata.name).sort(), alwaysOn);
   const api = envOf(containerNamed(objects, 'api'));
   assert.not.ok(api.has('CODE_EXECUTOR_INGRESS_DOMAIN'));
   assert.not.ok(api.has('WORKFLOW_BACKEND_HOST'));

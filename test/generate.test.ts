@@ -111,7 +111,7 @@ test('types: closed objects have no index signature, free-form maps do', async (
   assert.match(types, /replicas\?: number/);
 });
 
-test('a schema with one extra component generates a working workload from the shared template', async () => {
+test('a synthetic component in a scratch copy of the schema: chart, NetworkPolicies, docs and types follow with no other edit', async () => {
   const dir = tempDir();
   try {
     const schema = source();
@@ -145,6 +145,29 @@ test('a schema with one extra component generates a working workload from the sh
     assert.ok(files.get('src/generated/values.ts')!.includes('reportWorker?:'));
     const bad = runHelm(['template', 'x', join(dir, 'charts/retool'), '--set', 'retool.licenseKey=l,retool.encryptionKey=e,retool.jwtSecret=j,components.reportWorker.replica=1']);
     assert.is.not(bad.status, 0, 'the new component is closed too');
+    // NetworkPolicies: its own (its edges, the license edge its image implies, nobody in), and the callee admits it.
+    const secured = runHelm(['template', 'x', join(dir, 'charts/retool'), '--set', 'retool.licenseKey=l,retool.encryptionKey=e,retool.jwtSecret=j,networkPolicy.enabled=true']);
+    assert.is(secured.status, 0, secured.stderr);
+    const policies = (yaml.loadAll(secured.stdout) as any[]).filter((d) => d?.kind === 'NetworkPolicy');
+    const policy = (name: string) => policies.find((p) => p.metadata.name === `x-retool-${name}`);
+    const own = policy('report-worker');
+    assert.ok(own, 'report-worker NetworkPolicy');
+    assert.equal(own.spec.ingress, [], 'nothing calls it');
+    const reaches = (p: any, component: string, port: number) => p.spec.egress.some((r: any) => r.to?.some((peer: any) => peer.podSelector?.matchLabels?.['app.kubernetes.io/component'] === component) && r.ports?.some((x: any) => x.port === port));
+    assert.ok(reaches(own, 'code-executor', 3004), 'out to code-executor');
+    assert.ok(reaches(own, 'storage-postgresql', 5432), 'out to the storage database');
+    assert.ok(own.spec.egress.some((r: any) => r.ports?.some((x: any) => x.port === 443) && r.to?.some((peer: any) => peer.ipBlock)), 'out to the license CIDRs (retoolEnv)');
+    const admits = (p: any, component: string) => p.spec.ingress.some((r: any) => r.from?.some((peer: any) => peer.podSelector?.matchLabels?.['app.kubernetes.io/component'] === component));
+    assert.ok(admits(policy('code-executor'), 'report-worker'), 'code-executor admits it');
+    assert.ok(admits(policy('storage-postgresql'), 'report-worker'), 'the storage database admits it');
+    // Docs: the chart README's runtime table and its source note; the values table.
+    const readme = files.get('charts/retool/README.md')!;
+    assert.match(readme, /\| `report-worker` \| `backend` \|/);
+    assert.match(readme, '- report-worker: a test: no Retool artefact runs this component');
+    assert.match(readme, 'components.reportWorker.replicas');
+    // Types and the published schema.
+    assert.match(files.get('src/generated/values.ts')!, /reportWorker\?: /);
+    assert.ok(JSON.parse(files.get('charts/retool/values.schema.json')!).properties.components.properties.reportWorker);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 

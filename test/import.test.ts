@@ -484,7 +484,7 @@ test('volumes, config-map mounts, init containers and the official PVC become ty
 test('the mapping never mutates the official values it reads', () => {
   const official = loadSources({ files: [join(OFFICIAL, 'production.official.yaml')], defaults: OFFICIAL_DEFAULTS }).merged.values;
   const before = structuredClone(official);
-  const ctx = mapOfficialValues(official, { release: RELEASE, capabilities }, { podSecurityContextKeys: [], containerSecurityContextKeys: [], defaultVersion: '3.75.3', builtInEnv: {}, javaDbConnectorComponents: [] });
+  const ctx = mapOfficialValues(official, { release: RELEASE, capabilities }, { podSecurityContextKeys: [], containerSecurityContextKeys: [], defaultVersion: '3.75.3', builtInEnv: {}, javaDbConnectorComponents: [], components: [] });
   assert.equal(official, before);
   assert.is(ctx.get('components.api.replicas'), 3);
 });

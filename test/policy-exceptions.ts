@@ -1,3 +1,4 @@
+import { projectModel } from '../src/project-model.js';
 import type { Finding } from './support/policy.js';
 import type { K8sObject } from './support/render.js';
 
@@ -57,7 +58,7 @@ const seccompExecutor = (rule: string, what: string): PolicyException => ({
  * as every Retool artefact does; that preset meets Pod Security "baseline", not "restricted". The runtime contract
  * test pins which fixtures use which preset.
  */
-const RETOOL_WORKLOAD = /^Deployment\/.+-(api|jobs-runner|workflows-worker|workflows-backend|code-executor)$/;
+const RETOOL_WORKLOAD = new RegExp(`^Deployment/.+-(${projectModel().components.map((c) => c.name).join('|')})$`);
 const compatiblePreset = (object: K8sObject) => object.spec?.template?.spec?.securityContext?.runAsNonRoot !== true;
 const COMPATIBLE = 'podSecurity: compatible runs Retool\'s image as built, as Retool\'s own chart and manifests do; podSecurity: restricted meets this rule';
 const compatible = (rule: string, what: string): PolicyException => ({

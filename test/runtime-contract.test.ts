@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FIXTURES, GOLDEN, fixtureNames } from './support/paths.js';
-import { byKind, envOf, parseManifests, type K8sObject } from './support/render.js';
+import { projectModel } from '../src/project-model.js';
+import { FIXTURES, fixtureNames } from './support/paths.js';
+import { byKind, envOf, parseManifests, renderFixture, type K8sObject } from './support/render.js';
 
 /**
  * The runtime contract of Retool's containers, written here independently of the schema annotations that
@@ -72,9 +73,22 @@ interface Fixture {
   objects: K8sObject[];
 }
 
+// Fresh renders (never the committed golden files, which a stale run would leave behind).
 const fixtures: Fixture[] = fixtureNames(FIXTURES).map((name) => {
   const text = readFileSync(join(FIXTURES, `${name}.values.yaml`), 'utf8');
-  return { name, text, values: yaml.load(text) ?? {}, objects: parseManifests(readFileSync(join(GOLDEN, `${name}.yaml`), 'utf8')) };
+  return { name, text, values: yaml.load(text) ?? {}, objects: parseManifests(renderFixture(name, 4)) };
+});
+
+const model = projectModel();
+
+test('every component of the schema has a row in the contract, and every row is a component', () => {
+  const names = model.components.map((c) => c.name);
+  for (const name of names) assert.ok(CONTRACT[name], `${name} has no row in CONTRACT: write its runtime facts there from Retool's own manifests`);
+  for (const name of Object.keys(CONTRACT)) assert.ok(names.includes(name), `CONTRACT row ${name} is no component of the schema`);
+});
+
+test('every component is rendered, with its contract checked, by at least one fixture', () => {
+  for (const c of model.components) assert.ok(fixtures.some((f) => component(f.objects, c.name)), `no fixture renders ${c.name}`);
 });
 
 const component = (objects: K8sObject[], name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === name);
@@ -117,7 +131,7 @@ for (const fixture of fixtures) {
 
   test(`${fixture.name}: Temporal env reaches every Temporal client, jobs-runner included, or none`, () => {
     const mode = fixture.values.temporal?.mode ?? 'retoolManaged';
-    for (const name of ['api', 'jobs-runner', 'workflows-worker', 'workflows-backend']) {
+    for (const name of model.components.filter((c) => c.talksTo.temporal).map((c) => c.name)) {
       const deployment = component(fixture.objects, name);
       if (!deployment) continue;
       const env = envOf(mainContainer(deployment, name));

@@ -26,6 +26,8 @@ export interface TargetFacts {
   builtInEnv: Record<string, Record<string, string>>;
   /** Components that have a javaDbConnector switch. */
   javaDbConnectorComponents: readonly string[];
+  /** This chart's components (schema order): key, the boolean value that switches it on, whether it is Retool's backend. */
+  components: ReadonlyArray<{ key: string; enabledBy?: string; retoolEnv: boolean }>;
 }
 
 /**
@@ -43,9 +45,9 @@ export function mapOfficialValues(official: Obj, options: ImportOptions, target:
   mapComponents(ctx, workflows);
   mapTuningEnv(ctx, workflows, target);
   mapEnv(ctx);
-  mapEnvFrom(ctx);
-  mapPodOptions(ctx);
-  mapVolumes(ctx);
+  mapEnvFrom(ctx, target);
+  mapPodOptions(ctx, target);
+  mapVolumes(ctx, target);
   mapSecurity(ctx, target);
   mapIngress(ctx);
   mapServiceAndAccount(ctx);

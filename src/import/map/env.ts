@@ -3,7 +3,7 @@ import { type ImportContext } from '../import-context.js';
 import { type TargetFacts } from '../map-values.js';
 import { OFFICIAL_TUNING } from '../official-chart.js';
 import { mapRetoolDatabase } from './databases.js';
-import { BACKEND_COMPONENTS, type EnvValue, type SecretValue, arr, bool, int, numStr, ref, str, truthy } from './helpers.js';
+import { backendComponents, type EnvValue, type SecretValue, arr, bool, int, numStr, ref, str, truthy } from './helpers.js';
 import { envFromSecretNames } from './secrets.js';
 
 /**
@@ -130,7 +130,7 @@ export function setEnvRef(ctx: ImportContext, path: string, value: SecretValue, 
 }
 
 /** externalSecrets (legacy and External Secrets Operator) were envFrom Secrets on the backend containers. */
-export function mapEnvFrom(ctx: ImportContext) {
+export function mapEnvFrom(ctx: ImportContext, target: TargetFacts) {
   const legacy = truthy(ctx.read('externalSecrets.enabled'));
   const eso = truthy(ctx.read('externalSecrets.externalSecretsOperator.enabled'));
   if (!legacy && !eso) {
@@ -147,7 +147,7 @@ export function mapEnvFrom(ctx: ImportContext) {
   }
   const list = names.map((name) => ({ secretRef: { name } }));
   // Backend-image containers only: the official code executor had no envFrom.
-  for (const c of BACKEND_COMPONENTS) ctx.set(`components.${c}.extraEnvFrom`, list, from);
+  for (const c of backendComponents(ctx, target)) ctx.set(`components.${c}.extraEnvFrom`, list, from);
   if (eso) {
     ctx.use('externalSecrets.externalSecretsOperator');
     ctx.note('The official chart created the ExternalSecret objects as Helm hooks; Helm never deletes hook objects on upgrade, so they stay and keep syncing: manage them outside this chart from now on.');

@@ -1,12 +1,18 @@
 import { isObject } from '../../schema/json-schema.js';
 import { type ImportContext, type ImportOptions } from '../import-context.js';
+import type { TargetFacts } from '../map-values.js';
 
 export type Obj = Record<string, unknown>;
 export type SecretValue = string | { secretKeyRef: { name: string; key: string } };
 export type EnvValue = SecretValue | { configMapKeyRef: { name: string; key: string } };
 
-/** Backend-image components of this chart (the official chart's main, jobs and workflow pods). */
-export const BACKEND_COMPONENTS = ['api', 'jobsRunner', 'workflowsBackend', 'workflowsWorker'] as const;
+/**
+ * This chart's Retool backend components (retoolEnv) that the imported values run: the official chart's main,
+ * jobs, workflow and other backend pods, which share its top-level pod settings.
+ */
+export function backendComponents(ctx: ImportContext, target: Pick<TargetFacts, 'components'>): string[] {
+  return target.components.filter((c) => c.retoolEnv && (!c.enabledBy || ctx.get(c.enabledBy) === true)).map((c) => c.key);
+}
 export const RETOOLDB_ENV: Record<string, string> = {
   RETOOLDB_POSTGRES_HOST: 'host',
   RETOOLDB_POSTGRES_PORT: 'port',

@@ -2,9 +2,9 @@ import { isObject } from '../../schema/json-schema.js';
 import { type ImportContext } from '../import-context.js';
 import { type TargetFacts } from '../map-values.js';
 import { OFFICIAL_DEFAULTS, officialFullname } from '../official-chart.js';
-import { BACKEND_COMPONENTS, type Obj, arr, copyKnown, deepEqual, int, kubectl, mergeMaps, str, truthy } from './helpers.js';
+import { backendComponents, type Obj, arr, copyKnown, deepEqual, int, kubectl, mergeMaps, str, truthy } from './helpers.js';
 
-export function mapPodOptions(ctx: ImportContext) {
+export function mapPodOptions(ctx: ImportContext, target: TargetFacts) {
   const nodeSelector = ctx.read('nodeSelector');
   if (isObject(nodeSelector)) ctx.set('podDefaults.nodeSelector', Object.fromEntries(Object.entries(nodeSelector).map(([k, v]) => [k, String(v)])), 'nodeSelector');
   const tolerations = ctx.read('tolerations');
@@ -18,12 +18,12 @@ export function mapPodOptions(ctx: ImportContext) {
     // The official default spreads Retool pods over nodes; this chart spreads replicated components by default.
     if (!deepEqual(affinity, OFFICIAL_DEFAULTS.affinity)) {
       // The official code executor ignores the top-level affinity: only the backend-image components get it.
-      for (const c of BACKEND_COMPONENTS) ctx.set(`components.${c}.affinity`, affinity, 'affinity');
+      for (const c of backendComponents(ctx, target)) ctx.set(`components.${c}.affinity`, affinity, 'affinity');
     }
   }
 }
 
-export function mapVolumes(ctx: ImportContext) {
+export function mapVolumes(ctx: ImportContext, target: TargetFacts) {
   const volumes: unknown[] = [];
   const mounts: unknown[] = [];
   const from: string[] = [];
@@ -68,7 +68,7 @@ export function mapVolumes(ctx: ImportContext) {
     if (!ctx.can('extraVolumes')) {
       ctx.drop('persistentVolumeClaim.enabled', `the volume ${claim} at ${mountPath} needs a chart version with extraVolumes`);
     } else {
-      for (const c of BACKEND_COMPONENTS) {
+      for (const c of backendComponents(ctx, target)) {
         ctx.set(`components.${c}.extraVolumes`, [{ name: 'retool-pv', persistentVolumeClaim: { claimName: claim } }], existing ? 'persistentVolumeClaim.existingClaim' : 'persistentVolumeClaim.enabled (the claim the official chart created)');
         ctx.set(`components.${c}.extraVolumeMounts`, [{ name: 'retool-pv', mountPath }], 'persistentVolumeClaim.mountPath');
       }
