@@ -167,6 +167,33 @@ test('production-external: external DB over TLS, no chart Secret, no embedded da
   assert.is(find(objects, 'Deployment', '-api')!.spec.replicas, 3);
 });
 
+test('ingress: every host gets the extra paths first, then the components\' routes; TLS lists every host', () => {
+  const objects = render('ingress-hosts-paths');
+  const ingress = byKind(objects, 'Ingress')[0];
+  assert.equal(ingress.spec.tls, [{ hosts: ['retool.example.com', 'retool.example.org'], secretName: 'retool-tls' }]);
+  assert.equal(ingress.spec.rules.map((r: any) => r.host), ['retool.example.com', 'retool.example.org']);
+  for (const rule of ingress.spec.rules) {
+    assert.equal(rule.http.paths.map((p: any) => p.path), ['/healthz', '/']);
+    assert.equal(rule.http.paths[0].backend.service, { name: 'edge-health', port: { number: 9000 } });
+    assert.is(rule.http.paths[1].backend.service.name, find(objects, 'Service', '-api')!.metadata.name);
+  }
+});
+
+test('ingress.kind: HTTPRoute attaches to the Gateway with every host; the api gets https BASE_DOMAIN and secure cookies', () => {
+  const objects = render('ingress-httproute');
+  assert.is(byKind(objects, 'Ingress').length, 0, 'no Ingress');
+  const route = byKind(objects, 'HTTPRoute')[0];
+  assert.is(route.apiVersion, 'gateway.networking.k8s.io/v1');
+  assert.equal(route.spec.parentRefs, [{ name: 'shared-gateway', namespace: 'gateway-system', sectionName: 'https' }]);
+  assert.equal(route.spec.hostnames, ['retool.example.com', 'retool.internal.example.com']);
+  assert.equal(route.spec.rules[0], { matches: [{ path: { type: 'Exact', value: '/status' } }], backendRefs: [{ name: 'status-page', port: 8080 }] });
+  const api = find(objects, 'Service', '-api')!;
+  assert.equal(route.spec.rules.at(-1).backendRefs, [{ name: api.metadata.name, port: api.spec.ports[0].port }]);
+  const env = envOf(containerNamed(objects, 'api'));
+  assert.is(env.get('BASE_DOMAIN').value, 'https://retool.example.com');
+  assert.is(env.get('COOKIE_INSECURE').value, 'false');
+});
+
 test('workflows disabled: only the components nothing switches on or off, and api is not told about workflow services', () => {
   const objects = render('workflows-disabled');
   const alwaysOn = projectModel().components.filter((c) => !c.enabledBy).map((c) => `prod-retool-${c.name}`).sort();

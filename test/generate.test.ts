@@ -182,6 +182,7 @@ const BREAKAGES: Array<[string, (s: JsonSchema) => void]> = [
   ['every leaf has a default or is required', (s) => { delete s.properties!.profile.default; }],
   ['annotations match schema/annotations.schema.json', (s) => { (s.properties!.components.properties!.api as any)['x-retool-compnent'] = {}; }],
   ['component annotations are consistent', (s) => { (s.properties!.components.properties!.api['x-retool-component'] as any).edges.push('nowhere'); }],
+  ['exactly one component is routed at / and no path is routed twice', (s) => { (s.properties!.components.properties!.jobsRunner['x-retool-component'] as any).routes = [{ path: '/' }]; }],
   ['edge kinds name values that exist and no component or database', (s) => { (s['x-retool-edge-kinds']!.resources.egress as any).peers = 'networkPolicy.nowhere'; }],
   ['database annotations are complete and unique', (s) => { (s.properties!.retoolDatabase['x-retool-database'] as any).passwordKey = 'postgres-password'; }],
   ['Temporal services have free ports, pod options and replicas, and exactly one is the frontend', (s) => { (s.properties!.temporal.properties!.local.properties!.history['x-retool-temporal-service'] as any).service = 'frontend'; }],
@@ -210,7 +211,7 @@ for (const [sentence, breakIt] of BREAKAGES) {
 const ANNOTATION_BREAKAGES: Array<[string, string, (s: JsonSchema) => void]> = [
   ['a missing field', '#/properties/components/properties/api/x-retool-component  annotations match schema/annotations.schema.json: source is missing', (s) => { delete (s.properties!.components.properties!.api['x-retool-component'] as any).source; }],
   ['a port out of range', '#/properties/components/properties/jobsRunner/x-retool-component/ports/0/port', (s) => { (s.properties!.components.properties!.jobsRunner['x-retool-component'] as any).ports[0].port = 70000; }],
-  ['an unknown field', 'unknown key ingres', (s) => { (s.properties!.components.properties!.api['x-retool-component'] as any).ingres = true; }],
+  ['an unknown field', 'unknown key ingress', (s) => { (s.properties!.components.properties!.api['x-retool-component'] as any).ingress = true; }],
   ['a bad env name', '#/properties/images/properties/backend/x-retool-image/env', (s) => { (s.properties!.images.properties!.backend['x-retool-image'] as any).env['node-env'] = 'x'; }],
   ['an unknown Temporal service', 'x-retool-temporal-service/service', (s) => { (s.properties!.temporal.properties!.local.properties!.history['x-retool-temporal-service'] as any).service = 'histories'; }],
   ['an edge kind without egress', '#/x-retool-edge-kinds/license  annotations match schema/annotations.schema.json: egress is missing', (s) => { delete (s['x-retool-edge-kinds']!.license as any).egress; }],

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import type { HelmMajor } from '../src/io/helm.js';
 import { helmAll, helmCached } from './support/helm-cache.js';
-import { CHART_KINDS, loadModel, objectLabel, validateK8sObject } from './support/k8s-validate.js';
+import { CHART_KINDS, loadEsmModels, loadModel, objectLabel, validateK8sObject } from './support/k8s-validate.js';
 import { CHART, FIXTURES, NAMESPACE, RELEASE, fixtureNames } from './support/paths.js';
 import { MAJORS, parseManifests, renderFixture, renderFixtures, type K8sObject } from './support/render.js';
 
@@ -23,6 +23,7 @@ const seccompArgs = ['template', RELEASE, CHART, '-f', join(FIXTURES, 'code-exec
 // Every Helm run of this file side by side up front; the tests below read the results.
 test.before(async () => {
   await Promise.all([
+    loadEsmModels(),
     renderFixtures(FIXTURE_NAMES),
     ...KUBE_VERSIONS.map((kubeVersion) => renderFixtures(FIXTURE_NAMES.filter((name) => !(MIN_KUBE[name] && olderThan(kubeVersion, MIN_KUBE[name]))), [4], ['--kube-version', kubeVersion])),
     helmAll([

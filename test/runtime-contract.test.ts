@@ -206,9 +206,11 @@ for (const fixture of fixtures) {
     const env = envOf(mainContainer(api, 'api'));
     const ingress = fixture.values.ingress ?? {};
     const retool = fixture.values.retool ?? {};
-    const cookie = retool.cookieInsecure ?? (ingress.enabled === true && ingress.tls?.enabled !== true);
+    // An HTTPRoute's TLS is the Gateway's: clients are taken to use HTTPS.
+    const https = ingress.tls?.enabled === true || ingress.kind === 'HTTPRoute';
+    const cookie = retool.cookieInsecure ?? (ingress.enabled === true && !https);
     assert.is(env.get('COOKIE_INSECURE').value, String(cookie));
-    const base = retool.baseDomain ?? (ingress.enabled ? `${ingress.tls?.enabled ? 'https' : 'http'}://${ingress.host}` : undefined);
+    const base = retool.baseDomain ?? (ingress.enabled ? `${https ? 'https' : 'http'}://${ingress.host}` : undefined);
     assert.is(env.get('BASE_DOMAIN')?.value, base);
   });
 }

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import Handlebars from 'handlebars';
 import type { ChartModel } from '../model/chart-model.js';
 import type { ChartMetadata } from './chart-metadata.js';
-import { clientsOf, PREFLIGHT_NAME } from '../model/topology.js';
+import { clientsOf, ingressRoutes, PREFLIGHT_NAME } from '../model/topology.js';
 import { componentWorkload, postgresWorkload, preflightWorkload, temporalServiceWorkload, temporalSetupWorkload, temporalWebWorkload, type WorkloadData } from '../model/workloads.js';
 import { preflightScriptContext } from '../preflight/script-context.js';
 
@@ -41,8 +41,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
   hbs.registerHelper('flow', (value: Record<string, unknown>) => flowYaml(value));
   // A multi-line text as the body of a YAML block scalar, indented by `width` spaces.
   hbs.registerHelper('indent', (text: string, width: number) => text.trimEnd().split('\n').map((l) => `${' '.repeat(width)}${l}`).join('\n'));
-  const ingress = model.components.find((c) => c.ingress);
-  if (!ingress) throw new Error('the schema declares no component with ingress: true');
+  const ingress = model.components.find((c) => c.entry);
+  if (!ingress) throw new Error('the schema declares no component routed at / (x-retool-component routes)');
   const context = {
     components: model.components,
     temporalServices: model.temporalServices,
@@ -53,6 +53,8 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     temporalDatabaseClients: [...model.temporalServices.map((s) => s.name), model.temporal.setup],
     preflightName: PREFLIGHT_NAME,
     ingress,
+    // Every component route, most specific first: the Ingress/HTTPRoute paths and NOTES.
+    routes: ingressRoutes(model.components),
     // The storage database (Retool's own): the first x-retool-database; local Temporal may share its server.
     storageDatabase: model.databases[0],
     databases: model.databases.map((db) => ({ ...db, clients: clientsOf(model.components, db.edge), workload: workloadData(postgresWorkload(db)) })),

@@ -85,9 +85,9 @@ export interface ComponentAnnotation {
    */
   enabledBy?: string;
   /**
-   * Takes client traffic through the chart's Service and Ingress.
+   * Paths it serves to clients through the Ingress or HTTPRoute (ingress.*), on its first port; the Ingress lists them most specific first. The component routed at / is the entry: its Service is the service.* one.
    */
-  ingress?: boolean;
+  routes?: Route[];
   /**
    * Tuning env the component gets by default (any user env map wins).
    */
@@ -113,6 +113,16 @@ export interface ComponentPort {
    * Env var that tells the process to listen on this port.
    */
   env?: EnvName;
+}
+export interface Route {
+  /**
+   * Absolute HTTP path.
+   */
+  path: string;
+  /**
+   * Prefix (default) or Exact.
+   */
+  pathType?: 'Prefix' | 'Exact';
 }
 /**
  * Env names and their literal values.

@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:9d3359e52257d2b91922126bc40b9c52813ef7b9afa5e67543d9ca4cca751633";
-export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
+export const schemaDigest = "sha256:2af51fe98b10f3b090d63e07c75a668d8569c8158617897adec69fcc4ae98052";
+export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["database"],"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","host","tls"],"properties":{"tls":{"required":["enabled","secretName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-13"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-13"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-14"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-14"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-13":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-15":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$","maxLength":253}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["database"],"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-13"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-13"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-14"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-14"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-13":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-15":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
@@ -2508,7 +2508,7 @@ return errors === 0;
 }
 
 const schema28 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
-const func13 = Object.prototype.hasOwnProperty;
+const func14 = Object.prototype.hasOwnProperty;
 const schema29 = {"type":"object","additionalProperties":{"type":"string"}};
 
 function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -7142,7 +7142,7 @@ errors++;
 }
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func13.call(schema55.properties, key0))){
+if(!(func14.call(schema55.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -8281,7 +8281,7 @@ const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func13.call(schema28.properties, key0))){
+if(!(func14.call(schema28.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8958,14 +8958,14 @@ return errors === 0;
 
 const schema72 = {"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
 const schema73 = {"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"};
-const pattern53 = new RegExp("^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$", "u");
+const pattern59 = new RegExp("^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$", "u");
 
-function validate354(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(typeof data === "string"){
-if(!pattern53.test(data)){
+if(!pattern59.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},message:"must match pattern \""+"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -8986,12 +8986,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate354.errors = vErrors;
+validate355.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate351(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9062,8 +9062,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs7 = errors;
-if(!(validate354(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
+if(!(validate355(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
 errors = vErrors.length;
 }
 else {
@@ -9080,8 +9080,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs10 = errors;
-if(!(validate354(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
+if(!(validate355(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
 errors = vErrors.length;
 }
 else {
@@ -9128,7 +9128,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate351.errors = vErrors;
+validate352.errors = vErrors;
 return errors === 0;
 }
 
@@ -9140,6 +9140,9 @@ const pattern19 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$", "u");
 const pattern20 = new RegExp("^[0-9]+(h|m|s)$", "u");
 const pattern22 = new RegExp("^[a-z_][a-z0-9_]{0,62}$", "u");
 const pattern49 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
+const pattern52 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$", "u");
+const pattern53 = new RegExp("^/[!-~]*$", "u");
+const pattern54 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -10075,7 +10078,7 @@ let data28 = data.ingress;
 const _errs64 = errors;
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
 let missing13;
-if((data28.enabled === undefined) && (missing13 = "enabled")){
+if(((data28.enabled === undefined) && (missing13 = "enabled")) || ((data28.kind === undefined) && (missing13 = "kind"))){
 const err36 = {};
 if(vErrors === null){
 vErrors = [err36];
@@ -10109,6 +10112,30 @@ else {
 var valid36 = true;
 }
 if(valid36){
+if(data28.kind !== undefined){
+let data30 = data28.kind;
+const _errs66 = errors;
+if("HTTPRoute" !== data30){
+const err38 = {};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs66){
+}
+var valid36 = _errs66 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+}
 }
 }
 }
@@ -10136,28 +10163,14 @@ vErrors = null;
 }
 }
 if(_valid8){
-const _errs66 = errors;
+const _errs67 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ingress !== undefined){
-let data30 = data.ingress;
-const _errs67 = errors;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.host === undefined){
-const err38 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/8/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-if(data30.host !== undefined){
-let data31 = data30.host;
+let data31 = data.ingress;
 const _errs68 = errors;
-if(typeof data31 === "string"){
-if(func0(data31) < 1){
-const err39 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/allOf/8/then/properties/ingress/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+if(data31.gateway === undefined){
+const err39 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/8/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -10166,18 +10179,12 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-var valid38 = _errs68 === errors;
-}
-}
-var valid37 = _errs67 === errors;
-}
-}
-var _valid8 = _errs66 === errors;
-valid34 = _valid8;
-}
-if(!valid34){
-const err40 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data31.gateway !== undefined){
+let data32 = data31.gateway;
+const _errs69 = errors;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.name === undefined){
+const err40 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/8/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -10186,15 +10193,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-var valid0 = _errs61 === errors;
-const _errs69 = errors;
+if(data32.name !== undefined){
+let data33 = data32.name;
 const _errs70 = errors;
-let valid39 = true;
-const _errs71 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.ingress === undefined) && (missing14 = "ingress")){
-const err41 = {};
+if(typeof data33 === "string"){
+if(func0(data33) < 1){
+const err41 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/allOf/8/then/properties/ingress/properties/gateway/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -10203,50 +10207,21 @@ vErrors.push(err41);
 }
 errors++;
 }
-else {
-if(data.ingress !== undefined){
-let data32 = data.ingress;
-const _errs72 = errors;
-if(!(validate20(data32, {instancePath:instancePath+"/ingress",parentData:data,parentDataProperty:"ingress",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid40 = _errs72 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
+var valid39 = _errs70 === errors;
 }
 }
-}
-if(errors === _errs71){
-}
-var _valid9 = _errs71 === errors;
-errors = _errs70;
-if(vErrors !== null){
-if(_errs70){
-vErrors.length = _errs70;
-}
-else {
-vErrors = null;
+var valid38 = _errs69 === errors;
 }
 }
-if(_valid9){
-const _errs73 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.ingress !== undefined){
-let data33 = data.ingress;
-const _errs74 = errors;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.tls !== undefined){
-let data34 = data33.tls;
-const _errs75 = errors;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.secretName === undefined){
-const err42 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/9/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+var valid37 = _errs68 === errors;
+}
+}
+var _valid8 = _errs67 === errors;
+valid34 = _valid8;
+}
+if(!valid34){
+const err42 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -10255,12 +10230,15 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data34.secretName !== undefined){
-let data35 = data34.secretName;
-const _errs76 = errors;
-if(typeof data35 === "string"){
-if(func0(data35) < 1){
-const err43 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/allOf/9/then/properties/ingress/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var valid0 = _errs61 === errors;
+const _errs71 = errors;
+const _errs72 = errors;
+let valid40 = true;
+const _errs73 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.ingress === undefined) && (missing14 = "ingress")){
+const err43 = {};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -10269,21 +10247,14 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-var valid43 = _errs76 === errors;
-}
-}
-var valid42 = _errs75 === errors;
-}
-}
-var valid41 = _errs74 === errors;
-}
-}
-var _valid9 = _errs73 === errors;
-valid39 = _valid9;
-}
-if(!valid39){
-const err44 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+if(data.ingress !== undefined){
+let data34 = data.ingress;
+const _errs74 = errors;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+let missing15;
+if((data34.enabled === undefined) && (missing15 = "enabled")){
+const err44 = {};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -10292,14 +10263,11 @@ vErrors.push(err44);
 }
 errors++;
 }
-var valid0 = _errs69 === errors;
-const _errs77 = errors;
-const _errs78 = errors;
-let valid44 = true;
-const _errs79 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing15;
-if((data.profile === undefined) && (missing15 = "profile")){
+else {
+if(data34.enabled !== undefined){
+let data35 = data34.enabled;
+const _errs75 = errors;
+if(true !== data35){
 const err45 = {};
 if(vErrors === null){
 vErrors = [err45];
@@ -10310,11 +10278,50 @@ vErrors.push(err45);
 errors++;
 }
 else {
-if(data.profile !== undefined){
-let data36 = data.profile;
-const _errs80 = errors;
-if("production" !== data36){
-const err46 = {};
+}
+if(errors === _errs75){
+}
+var valid42 = _errs75 === errors;
+}
+else {
+var valid42 = true;
+}
+if(valid42){
+}
+}
+}
+if(errors === _errs74){
+}
+var valid41 = _errs74 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+}
+}
+}
+if(errors === _errs73){
+}
+var _valid9 = _errs73 === errors;
+errors = _errs72;
+if(vErrors !== null){
+if(_errs72){
+vErrors.length = _errs72;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid9){
+const _errs76 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ingress !== undefined){
+let data36 = data.ingress;
+const _errs77 = errors;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.host === undefined){
+const err46 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/9/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -10323,48 +10330,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs80){
-}
-var valid45 = _errs80 === errors;
-}
-else {
-var valid45 = true;
-}
-if(valid45){
-}
-}
-}
-if(errors === _errs79){
-}
-var _valid10 = _errs79 === errors;
-errors = _errs78;
-if(vErrors !== null){
-if(_errs78){
-vErrors.length = _errs78;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid10){
-const _errs81 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components !== undefined){
-let data37 = data.components;
-const _errs82 = errors;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.api !== undefined){
-let data38 = data37.api;
-const _errs83 = errors;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.replicas !== undefined){
-let data39 = data38.replicas;
-const _errs84 = errors;
-if(typeof data39 == "number"){
-if(data39 < 2 || isNaN(data39)){
-const err47 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/allOf/10/then/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+if(data36.host !== undefined){
+let data37 = data36.host;
+const _errs78 = errors;
+if(typeof data37 === "string"){
+if(func0(data37) < 1){
+const err47 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/allOf/9/then/properties/ingress/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -10374,23 +10345,105 @@ vErrors.push(err47);
 errors++;
 }
 }
-var valid48 = _errs84 === errors;
+var valid44 = _errs78 === errors;
 }
-if(data38.autoscaling !== undefined){
-let data40 = data38.autoscaling;
-const _errs85 = errors;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.minReplicas !== undefined){
-let data41 = data40.minReplicas;
-const _errs86 = errors;
-if(typeof data41 == "number"){
-if(data41 < 2 || isNaN(data41)){
-const err48 = {instancePath:instancePath+"/components/api/autoscaling/minReplicas",schemaPath:"#/allOf/10/then/properties/components/properties/api/properties/autoscaling/properties/minReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+}
+var valid43 = _errs77 === errors;
+}
+}
+var _valid9 = _errs76 === errors;
+valid40 = _valid9;
+}
+if(!valid40){
+const err48 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err48];
 }
 else {
 vErrors.push(err48);
+}
+errors++;
+}
+var valid0 = _errs71 === errors;
+const _errs79 = errors;
+const _errs80 = errors;
+let valid45 = true;
+const _errs81 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if((data.ingress === undefined) && (missing16 = "ingress")){
+const err49 = {};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+else {
+if(data.ingress !== undefined){
+let data38 = data.ingress;
+const _errs82 = errors;
+if(!(validate20(data38, {instancePath:instancePath+"/ingress",parentData:data,parentDataProperty:"ingress",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid46 = _errs82 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
+}
+}
+}
+if(errors === _errs81){
+}
+var _valid10 = _errs81 === errors;
+errors = _errs80;
+if(vErrors !== null){
+if(_errs80){
+vErrors.length = _errs80;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid10){
+const _errs83 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ingress !== undefined){
+let data39 = data.ingress;
+const _errs84 = errors;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.tls !== undefined){
+let data40 = data39.tls;
+const _errs85 = errors;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.secretName === undefined){
+const err50 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/10/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(data40.secretName !== undefined){
+let data41 = data40.secretName;
+const _errs86 = errors;
+if(typeof data41 === "string"){
+if(func0(data41) < 1){
+const err51 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/allOf/10/then/properties/ingress/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
 }
 errors++;
 }
@@ -10401,64 +10454,14 @@ var valid49 = _errs86 === errors;
 var valid48 = _errs85 === errors;
 }
 }
-var valid47 = _errs83 === errors;
+var valid47 = _errs84 === errors;
 }
 }
-var valid46 = _errs82 === errors;
+var _valid10 = _errs83 === errors;
+valid45 = _valid10;
 }
-}
-var _valid10 = _errs81 === errors;
-valid44 = _valid10;
-}
-if(!valid44){
-const err49 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-}
-var valid0 = _errs77 === errors;
-const _errs87 = errors;
-const _errs88 = errors;
-let valid50 = true;
-const _errs89 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing16;
-if((data.temporal === undefined) && (missing16 = "temporal")){
-const err50 = {};
-if(vErrors === null){
-vErrors = [err50];
-}
-else {
-vErrors.push(err50);
-}
-errors++;
-}
-else {
-if(data.temporal !== undefined){
-let data42 = data.temporal;
-const _errs90 = errors;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-let missing17;
-if(((data42.mode === undefined) && (missing17 = "mode")) || ((data42.local === undefined) && (missing17 = "local"))){
-const err51 = {};
-if(vErrors === null){
-vErrors = [err51];
-}
-else {
-vErrors.push(err51);
-}
-errors++;
-}
-else {
-if(data42.mode !== undefined){
-let data43 = data42.mode;
-const _errs91 = errors;
-if("local" !== data43){
-const err52 = {};
+if(!valid45){
+const err52 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -10467,22 +10470,14 @@ vErrors.push(err52);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs91){
-}
-var valid52 = _errs91 === errors;
-}
-else {
-var valid52 = true;
-}
-if(valid52){
-if(data42.local !== undefined){
-let data44 = data42.local;
-const _errs92 = errors;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-let missing18;
-if((data44.persistence === undefined) && (missing18 = "persistence")){
+var valid0 = _errs79 === errors;
+const _errs87 = errors;
+const _errs88 = errors;
+let valid50 = true;
+const _errs89 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing17;
+if((data.profile === undefined) && (missing17 = "profile")){
 const err53 = {};
 if(vErrors === null){
 vErrors = [err53];
@@ -10493,12 +10488,10 @@ vErrors.push(err53);
 errors++;
 }
 else {
-if(data44.persistence !== undefined){
-let data45 = data44.persistence;
-const _errs93 = errors;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-let missing19;
-if((data45.database === undefined) && (missing19 = "database")){
+if(data.profile !== undefined){
+let data42 = data.profile;
+const _errs90 = errors;
+if("production" !== data42){
 const err54 = {};
 if(vErrors === null){
 vErrors = [err54];
@@ -10509,54 +10502,6 @@ vErrors.push(err54);
 errors++;
 }
 else {
-if(data45.database !== undefined){
-let data46 = data45.database;
-const _errs94 = errors;
-if("external" !== data46){
-const err55 = {};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-else {
-}
-if(errors === _errs94){
-}
-var valid54 = _errs94 === errors;
-}
-else {
-var valid54 = true;
-}
-if(valid54){
-}
-}
-}
-if(errors === _errs93){
-}
-var valid53 = _errs93 === errors;
-}
-else {
-var valid53 = true;
-}
-if(valid53){
-}
-}
-}
-if(errors === _errs92){
-}
-var valid52 = _errs92 === errors;
-}
-else {
-var valid52 = true;
-}
-if(valid52){
-}
-}
-}
 }
 if(errors === _errs90){
 }
@@ -10582,26 +10527,43 @@ vErrors = null;
 }
 }
 if(_valid11){
-const _errs95 = errors;
+const _errs91 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.temporal !== undefined){
-let data47 = data.temporal;
+if(data.components !== undefined){
+let data43 = data.components;
+const _errs92 = errors;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+if(data43.api !== undefined){
+let data44 = data43.api;
+const _errs93 = errors;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.replicas !== undefined){
+let data45 = data44.replicas;
+const _errs94 = errors;
+if(typeof data45 == "number"){
+if(data45 < 2 || isNaN(data45)){
+const err55 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/allOf/11/then/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+var valid54 = _errs94 === errors;
+}
+if(data44.autoscaling !== undefined){
+let data46 = data44.autoscaling;
+const _errs95 = errors;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.minReplicas !== undefined){
+let data47 = data46.minReplicas;
 const _errs96 = errors;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.local !== undefined){
-let data48 = data47.local;
-const _errs97 = errors;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.persistence !== undefined){
-let data49 = data48.persistence;
-const _errs98 = errors;
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.external !== undefined){
-let data50 = data49.external;
-const _errs99 = errors;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-if(data50.host === undefined){
-const err56 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(typeof data47 == "number"){
+if(data47 < 2 || isNaN(data47)){
+const err56 = {instancePath:instancePath+"/components/api/autoscaling/minReplicas",schemaPath:"#/allOf/11/then/properties/components/properties/api/properties/autoscaling/properties/minReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -10610,8 +10572,24 @@ vErrors.push(err56);
 }
 errors++;
 }
-if(data50.user === undefined){
-const err57 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
+}
+var valid55 = _errs96 === errors;
+}
+}
+var valid54 = _errs95 === errors;
+}
+}
+var valid53 = _errs93 === errors;
+}
+}
+var valid52 = _errs92 === errors;
+}
+}
+var _valid11 = _errs91 === errors;
+valid50 = _valid11;
+}
+if(!valid50){
+const err57 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -10620,8 +10598,15 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(data50.password === undefined){
-const err58 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
+var valid0 = _errs87 === errors;
+const _errs97 = errors;
+const _errs98 = errors;
+let valid56 = true;
+const _errs99 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing18;
+if((data.temporal === undefined) && (missing18 = "temporal")){
+const err58 = {};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -10630,12 +10615,14 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(data50.host !== undefined){
-let data51 = data50.host;
+else {
+if(data.temporal !== undefined){
+let data48 = data.temporal;
 const _errs100 = errors;
-if(typeof data51 === "string"){
-if(func0(data51) < 1){
-const err59 = {instancePath:instancePath+"/temporal/local/persistence/external/host",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+let missing19;
+if(((data48.mode === undefined) && (missing19 = "mode")) || ((data48.local === undefined) && (missing19 = "local"))){
+const err59 = {};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -10644,15 +10631,12 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-var valid59 = _errs100 === errors;
-}
-if(data50.user !== undefined){
-let data52 = data50.user;
+else {
+if(data48.mode !== undefined){
+let data49 = data48.mode;
 const _errs101 = errors;
-if(typeof data52 === "string"){
-if(func0(data52) < 1){
-const err60 = {instancePath:instancePath+"/temporal/local/persistence/external/user",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if("local" !== data49){
+const err60 = {};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -10661,38 +10645,23 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-var valid59 = _errs101 === errors;
-}
-if(data50.password !== undefined){
-let data53 = data50.password;
-const _errs102 = errors;
-if(!(validate3(data53, {instancePath:instancePath+"/temporal/local/persistence/external/password",parentData:data50,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
 else {
 }
-var valid59 = _errs102 === errors;
+if(errors === _errs101){
 }
+var valid58 = _errs101 === errors;
 }
-var valid58 = _errs99 === errors;
+else {
+var valid58 = true;
 }
-}
-var valid57 = _errs98 === errors;
-}
-}
-var valid56 = _errs97 === errors;
-}
-}
-var valid55 = _errs96 === errors;
-}
-}
-var _valid11 = _errs95 === errors;
-valid50 = _valid11;
-}
-if(!valid50){
-const err61 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(valid58){
+if(data48.local !== undefined){
+let data50 = data48.local;
+const _errs102 = errors;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+let missing20;
+if((data50.persistence === undefined) && (missing20 = "persistence")){
+const err61 = {};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -10701,14 +10670,13 @@ vErrors.push(err61);
 }
 errors++;
 }
-var valid0 = _errs87 === errors;
+else {
+if(data50.persistence !== undefined){
+let data51 = data50.persistence;
 const _errs103 = errors;
-const _errs104 = errors;
-let valid60 = true;
-const _errs105 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing20;
-if(((data.profile === undefined) && (missing20 = "profile")) || ((data.temporal === undefined) && (missing20 = "temporal"))){
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+let missing21;
+if((data51.database === undefined) && (missing21 = "database")){
 const err62 = {};
 if(vErrors === null){
 vErrors = [err62];
@@ -10719,10 +10687,10 @@ vErrors.push(err62);
 errors++;
 }
 else {
-if(data.profile !== undefined){
-let data54 = data.profile;
-const _errs106 = errors;
-if("production" !== data54){
+if(data51.database !== undefined){
+let data52 = data51.database;
+const _errs104 = errors;
+if("external" !== data52){
 const err63 = {};
 if(vErrors === null){
 vErrors = [err63];
@@ -10734,21 +10702,84 @@ errors++;
 }
 else {
 }
-if(errors === _errs106){
+if(errors === _errs104){
 }
-var valid61 = _errs106 === errors;
+var valid60 = _errs104 === errors;
 }
 else {
-var valid61 = true;
+var valid60 = true;
 }
-if(valid61){
+if(valid60){
+}
+}
+}
+if(errors === _errs103){
+}
+var valid59 = _errs103 === errors;
+}
+else {
+var valid59 = true;
+}
+if(valid59){
+}
+}
+}
+if(errors === _errs102){
+}
+var valid58 = _errs102 === errors;
+}
+else {
+var valid58 = true;
+}
+if(valid58){
+}
+}
+}
+}
+if(errors === _errs100){
+}
+var valid57 = _errs100 === errors;
+}
+else {
+var valid57 = true;
+}
+if(valid57){
+}
+}
+}
+if(errors === _errs99){
+}
+var _valid12 = _errs99 === errors;
+errors = _errs98;
+if(vErrors !== null){
+if(_errs98){
+vErrors.length = _errs98;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid12){
+const _errs105 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.temporal !== undefined){
-let data55 = data.temporal;
+let data53 = data.temporal;
+const _errs106 = errors;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.local !== undefined){
+let data54 = data53.local;
 const _errs107 = errors;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+if(data54.persistence !== undefined){
+let data55 = data54.persistence;
+const _errs108 = errors;
 if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-let missing21;
-if((data55.mode === undefined) && (missing21 = "mode")){
-const err64 = {};
+if(data55.external !== undefined){
+let data56 = data55.external;
+const _errs109 = errors;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.host === undefined){
+const err64 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -10757,12 +10788,8 @@ vErrors.push(err64);
 }
 errors++;
 }
-else {
-if(data55.mode !== undefined){
-let data56 = data55.mode;
-const _errs108 = errors;
-if("local" !== data56){
-const err65 = {};
+if(data56.user === undefined){
+const err65 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -10771,66 +10798,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs108){
-}
-var valid62 = _errs108 === errors;
-}
-else {
-var valid62 = true;
-}
-if(valid62){
-}
-}
-}
-if(errors === _errs107){
-}
-var valid61 = _errs107 === errors;
-}
-else {
-var valid61 = true;
-}
-if(valid61){
-}
-}
-}
-}
-if(errors === _errs105){
-}
-var _valid12 = _errs105 === errors;
-errors = _errs104;
-if(vErrors !== null){
-if(_errs104){
-vErrors.length = _errs104;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid12){
-const _errs109 = errors;
-const _errs110 = errors;
-let valid63 = false;
-const _errs111 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.temporal !== undefined){
-let data57 = data.temporal;
-const _errs112 = errors;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.local !== undefined){
-let data58 = data57.local;
-const _errs113 = errors;
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-if(data58.persistence !== undefined){
-let data59 = data58.persistence;
-const _errs114 = errors;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-if(data59.database !== undefined){
-let data60 = data59.database;
-const _errs115 = errors;
-if("external" !== data60){
-const err66 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/allOf/12/then/anyOf/0/properties/temporal/properties/local/properties/persistence/properties/database/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
+if(data56.password === undefined){
+const err66 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -10839,32 +10808,12 @@ vErrors.push(err66);
 }
 errors++;
 }
-var valid67 = _errs115 === errors;
-}
-}
-var valid66 = _errs114 === errors;
-}
-}
-var valid65 = _errs113 === errors;
-}
-}
-var valid64 = _errs112 === errors;
-}
-}
-var _valid13 = _errs111 === errors;
-valid63 = valid63 || _valid13;
-if(!valid63){
-const _errs116 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.database !== undefined){
-let data61 = data.database;
-const _errs117 = errors;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-if(data61.mode !== undefined){
-let data62 = data61.mode;
-const _errs118 = errors;
-if("external" !== data62){
-const err67 = {instancePath:instancePath+"/database/mode",schemaPath:"#/allOf/12/then/anyOf/1/properties/database/properties/mode/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
+if(data56.host !== undefined){
+let data57 = data56.host;
+const _errs110 = errors;
+if(typeof data57 === "string"){
+if(func0(data57) < 1){
+const err67 = {instancePath:instancePath+"/temporal/local/persistence/external/host",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -10873,19 +10822,15 @@ vErrors.push(err67);
 }
 errors++;
 }
-var valid69 = _errs118 === errors;
 }
+var valid65 = _errs110 === errors;
 }
-var valid68 = _errs117 === errors;
-}
-}
-var _valid13 = _errs116 === errors;
-valid63 = valid63 || _valid13;
-if(!valid63){
-}
-}
-if(!valid63){
-const err68 = {instancePath,schemaPath:"#/allOf/12/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data56.user !== undefined){
+let data58 = data56.user;
+const _errs111 = errors;
+if(typeof data58 === "string"){
+if(func0(data58) < 1){
+const err68 = {instancePath:instancePath+"/temporal/local/persistence/external/user",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -10894,21 +10839,37 @@ vErrors.push(err68);
 }
 errors++;
 }
-else {
-errors = _errs110;
-if(vErrors !== null){
-if(_errs110){
-vErrors.length = _errs110;
+}
+var valid65 = _errs111 === errors;
+}
+if(data56.password !== undefined){
+let data59 = data56.password;
+const _errs112 = errors;
+if(!(validate3(data59, {instancePath:instancePath+"/temporal/local/persistence/external/password",parentData:data56,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
 }
 else {
-vErrors = null;
+}
+var valid65 = _errs112 === errors;
 }
 }
+var valid64 = _errs109 === errors;
 }
-var _valid12 = _errs109 === errors;
-valid60 = _valid12;
 }
-if(!valid60){
+var valid63 = _errs108 === errors;
+}
+}
+var valid62 = _errs107 === errors;
+}
+}
+var valid61 = _errs106 === errors;
+}
+}
+var _valid12 = _errs105 === errors;
+valid56 = _valid12;
+}
+if(!valid56){
 const err69 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err69];
@@ -10918,14 +10879,14 @@ vErrors.push(err69);
 }
 errors++;
 }
-var valid0 = _errs103 === errors;
-const _errs119 = errors;
-const _errs120 = errors;
-let valid70 = true;
-const _errs121 = errors;
+var valid0 = _errs97 === errors;
+const _errs113 = errors;
+const _errs114 = errors;
+let valid66 = true;
+const _errs115 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing22;
-if(((data.podSecurity === undefined) && (missing22 = "podSecurity")) || ((data.workflows === undefined) && (missing22 = "workflows"))){
+if(((data.profile === undefined) && (missing22 = "profile")) || ((data.temporal === undefined) && (missing22 = "temporal"))){
 const err70 = {};
 if(vErrors === null){
 vErrors = [err70];
@@ -10936,10 +10897,10 @@ vErrors.push(err70);
 errors++;
 }
 else {
-if(data.podSecurity !== undefined){
-let data63 = data.podSecurity;
-const _errs122 = errors;
-if("restricted" !== data63){
+if(data.profile !== undefined){
+let data60 = data.profile;
+const _errs116 = errors;
+if("production" !== data60){
 const err71 = {};
 if(vErrors === null){
 vErrors = [err71];
@@ -10951,20 +10912,20 @@ errors++;
 }
 else {
 }
-if(errors === _errs122){
+if(errors === _errs116){
 }
-var valid71 = _errs122 === errors;
+var valid67 = _errs116 === errors;
 }
 else {
-var valid71 = true;
+var valid67 = true;
 }
-if(valid71){
-if(data.workflows !== undefined){
-let data64 = data.workflows;
-const _errs123 = errors;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(valid67){
+if(data.temporal !== undefined){
+let data61 = data.temporal;
+const _errs117 = errors;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
 let missing23;
-if((data64.enabled === undefined) && (missing23 = "enabled")){
+if((data61.mode === undefined) && (missing23 = "mode")){
 const err72 = {};
 if(vErrors === null){
 vErrors = [err72];
@@ -10975,10 +10936,10 @@ vErrors.push(err72);
 errors++;
 }
 else {
-if(data64.enabled !== undefined){
-let data65 = data64.enabled;
-const _errs124 = errors;
-if(true !== data65){
+if(data61.mode !== undefined){
+let data62 = data61.mode;
+const _errs118 = errors;
+if("local" !== data62){
 const err73 = {};
 if(vErrors === null){
 vErrors = [err73];
@@ -10990,46 +10951,64 @@ errors++;
 }
 else {
 }
-if(errors === _errs124){
+if(errors === _errs118){
 }
-var valid72 = _errs124 === errors;
-}
-else {
-var valid72 = true;
-}
-if(valid72){
-}
-}
-}
-if(errors === _errs123){
-}
-var valid71 = _errs123 === errors;
+var valid68 = _errs118 === errors;
 }
 else {
-var valid71 = true;
+var valid68 = true;
 }
-if(valid71){
-}
-}
+if(valid68){
 }
 }
-if(errors === _errs121){
 }
-var _valid14 = _errs121 === errors;
-errors = _errs120;
+if(errors === _errs117){
+}
+var valid67 = _errs117 === errors;
+}
+else {
+var valid67 = true;
+}
+if(valid67){
+}
+}
+}
+}
+if(errors === _errs115){
+}
+var _valid13 = _errs115 === errors;
+errors = _errs114;
 if(vErrors !== null){
-if(_errs120){
-vErrors.length = _errs120;
+if(_errs114){
+vErrors.length = _errs114;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid14){
-const _errs125 = errors;
+if(_valid13){
+const _errs119 = errors;
+const _errs120 = errors;
+let valid69 = false;
+const _errs121 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components === undefined){
-const err74 = {instancePath,schemaPath:"#/allOf/13/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
+if(data.temporal !== undefined){
+let data63 = data.temporal;
+const _errs122 = errors;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.local !== undefined){
+let data64 = data63.local;
+const _errs123 = errors;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+if(data64.persistence !== undefined){
+let data65 = data64.persistence;
+const _errs124 = errors;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.database !== undefined){
+let data66 = data65.database;
+const _errs125 = errors;
+if("external" !== data66){
+const err74 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/allOf/13/then/anyOf/0/properties/temporal/properties/local/properties/persistence/properties/database/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -11038,44 +11017,37 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(data.components !== undefined){
-let data66 = data.components;
+var valid73 = _errs125 === errors;
+}
+}
+var valid72 = _errs124 === errors;
+}
+}
+var valid71 = _errs123 === errors;
+}
+}
+var valid70 = _errs122 === errors;
+}
+}
+var _valid14 = _errs121 === errors;
+valid69 = valid69 || _valid14;
+if(!valid69){
 const _errs126 = errors;
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.codeExecutor === undefined){
-const err75 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/13/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.database !== undefined){
+let data67 = data.database;
+const _errs127 = errors;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.mode !== undefined){
+let data68 = data67.mode;
+const _errs128 = errors;
+if("external" !== data68){
+const err75 = {instancePath:instancePath+"/database/mode",schemaPath:"#/allOf/13/then/anyOf/1/properties/database/properties/mode/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err75];
 }
 else {
 vErrors.push(err75);
-}
-errors++;
-}
-if(data66.codeExecutor !== undefined){
-let data67 = data66.codeExecutor;
-const _errs127 = errors;
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-if(data67.sandbox === undefined){
-const err76 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/13/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
-if(vErrors === null){
-vErrors = [err76];
-}
-else {
-vErrors.push(err76);
-}
-errors++;
-}
-if(data67.sandbox !== undefined){
-let data68 = data67.sandbox;
-const _errs128 = errors;
-if("none" !== data68){
-const err77 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/allOf/13/then/properties/components/properties/codeExecutor/properties/sandbox/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err77];
-}
-else {
-vErrors.push(err77);
 }
 errors++;
 }
@@ -11085,14 +11057,54 @@ var valid75 = _errs128 === errors;
 var valid74 = _errs127 === errors;
 }
 }
-var valid73 = _errs126 === errors;
+var _valid14 = _errs126 === errors;
+valid69 = valid69 || _valid14;
+if(!valid69){
 }
 }
-var _valid14 = _errs125 === errors;
-valid70 = _valid14;
+if(!valid69){
+const err76 = {instancePath,schemaPath:"#/allOf/13/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err76];
 }
-if(!valid70){
-const err78 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+else {
+errors = _errs120;
+if(vErrors !== null){
+if(_errs120){
+vErrors.length = _errs120;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid13 = _errs119 === errors;
+valid66 = _valid13;
+}
+if(!valid66){
+const err77 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+var valid0 = _errs113 === errors;
+const _errs129 = errors;
+const _errs130 = errors;
+let valid76 = true;
+const _errs131 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing24;
+if(((data.podSecurity === undefined) && (missing24 = "podSecurity")) || ((data.workflows === undefined) && (missing24 = "workflows"))){
+const err78 = {};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -11101,34 +11113,17 @@ vErrors.push(err78);
 }
 errors++;
 }
-var valid0 = _errs119 === errors;
-const _errs129 = errors;
-const _errs130 = errors;
-let valid76 = true;
-const _errs131 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing24;
-if((data.profile === undefined) && (missing24 = "profile")){
+else {
+if(data.podSecurity !== undefined){
+let data69 = data.podSecurity;
+const _errs132 = errors;
+if("restricted" !== data69){
 const err79 = {};
 if(vErrors === null){
 vErrors = [err79];
 }
 else {
 vErrors.push(err79);
-}
-errors++;
-}
-else {
-if(data.profile !== undefined){
-let data69 = data.profile;
-const _errs132 = errors;
-if("production" !== data69){
-const err80 = {};
-if(vErrors === null){
-vErrors = [err80];
-}
-else {
-vErrors.push(err80);
 }
 errors++;
 }
@@ -11142,6 +11137,57 @@ else {
 var valid77 = true;
 }
 if(valid77){
+if(data.workflows !== undefined){
+let data70 = data.workflows;
+const _errs133 = errors;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+let missing25;
+if((data70.enabled === undefined) && (missing25 = "enabled")){
+const err80 = {};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+else {
+if(data70.enabled !== undefined){
+let data71 = data70.enabled;
+const _errs134 = errors;
+if(true !== data71){
+const err81 = {};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs134){
+}
+var valid78 = _errs134 === errors;
+}
+else {
+var valid78 = true;
+}
+if(valid78){
+}
+}
+}
+if(errors === _errs133){
+}
+var valid77 = _errs133 === errors;
+}
+else {
+var valid77 = true;
+}
+if(valid77){
+}
 }
 }
 }
@@ -11158,93 +11204,10 @@ vErrors = null;
 }
 }
 if(_valid15){
-const _errs133 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components !== undefined){
-let data70 = data.components;
-const _errs134 = errors;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-if(data70.api !== undefined){
-let data71 = data70.api;
 const _errs135 = errors;
-if(!(validate26(data71, {instancePath:instancePath+"/components/api",parentData:data70,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid79 = _errs135 === errors;
-}
-if(data70.jobsRunner !== undefined){
-let data72 = data70.jobsRunner;
-const _errs136 = errors;
-if(!(validate26(data72, {instancePath:instancePath+"/components/jobsRunner",parentData:data70,parentDataProperty:"jobsRunner",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid79 = _errs136 === errors;
-}
-if(data70.workflowsWorker !== undefined){
-let data73 = data70.workflowsWorker;
-const _errs137 = errors;
-if(!(validate26(data73, {instancePath:instancePath+"/components/workflowsWorker",parentData:data70,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid79 = _errs137 === errors;
-}
-if(data70.workflowsBackend !== undefined){
-let data74 = data70.workflowsBackend;
-const _errs138 = errors;
-if(!(validate26(data74, {instancePath:instancePath+"/components/workflowsBackend",parentData:data70,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid79 = _errs138 === errors;
-}
-if(data70.codeExecutor !== undefined){
-let data75 = data70.codeExecutor;
-const _errs139 = errors;
-if(!(validate26(data75, {instancePath:instancePath+"/components/codeExecutor",parentData:data70,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid79 = _errs139 === errors;
-}
-}
-var valid78 = _errs134 === errors;
-}
-}
-var _valid15 = _errs133 === errors;
-valid76 = _valid15;
-}
-if(!valid76){
-const err81 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err81];
-}
-else {
-vErrors.push(err81);
-}
-errors++;
-}
-var valid0 = _errs129 === errors;
-const _errs140 = errors;
-const _errs141 = errors;
-let valid80 = true;
-const _errs142 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing25;
-if((data.global === undefined) && (missing25 = "global")){
-const err82 = {};
+if(data.components === undefined){
+const err82 = {instancePath,schemaPath:"#/allOf/14/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -11253,26 +11216,12 @@ vErrors.push(err82);
 }
 errors++;
 }
-else {
-}
-}
-if(errors === _errs142){
-}
-var _valid16 = _errs142 === errors;
-errors = _errs141;
-if(vErrors !== null){
-if(_errs141){
-vErrors.length = _errs141;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid16){
-const _errs143 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components === undefined){
-const err83 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
+if(data.components !== undefined){
+let data72 = data.components;
+const _errs136 = errors;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+if(data72.codeExecutor === undefined){
+const err83 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/14/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -11281,8 +11230,12 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(data.database === undefined){
-const err84 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+if(data72.codeExecutor !== undefined){
+let data73 = data72.codeExecutor;
+const _errs137 = errors;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.sandbox === undefined){
+const err84 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/14/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -11291,8 +11244,11 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(data.fullnameOverride === undefined){
-const err85 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
+if(data73.sandbox !== undefined){
+let data74 = data73.sandbox;
+const _errs138 = errors;
+if("none" !== data74){
+const err85 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/allOf/14/then/properties/components/properties/codeExecutor/properties/sandbox/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -11301,8 +11257,20 @@ vErrors.push(err85);
 }
 errors++;
 }
-if(data.global === undefined){
-const err86 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
+var valid81 = _errs138 === errors;
+}
+}
+var valid80 = _errs137 === errors;
+}
+}
+var valid79 = _errs136 === errors;
+}
+}
+var _valid15 = _errs135 === errors;
+valid76 = _valid15;
+}
+if(!valid76){
+const err86 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -11311,8 +11279,15 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data.images === undefined){
-const err87 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
+var valid0 = _errs129 === errors;
+const _errs139 = errors;
+const _errs140 = errors;
+let valid82 = true;
+const _errs141 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing26;
+if((data.profile === undefined) && (missing26 = "profile")){
+const err87 = {};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -11321,8 +11296,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(data.ingress === undefined){
-const err88 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
+else {
+if(data.profile !== undefined){
+let data75 = data.profile;
+const _errs142 = errors;
+if("production" !== data75){
+const err88 = {};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -11331,8 +11310,102 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(data.nameOverride === undefined){
-const err89 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
+else {
+}
+if(errors === _errs142){
+}
+var valid83 = _errs142 === errors;
+}
+else {
+var valid83 = true;
+}
+if(valid83){
+}
+}
+}
+if(errors === _errs141){
+}
+var _valid16 = _errs141 === errors;
+errors = _errs140;
+if(vErrors !== null){
+if(_errs140){
+vErrors.length = _errs140;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid16){
+const _errs143 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components !== undefined){
+let data76 = data.components;
+const _errs144 = errors;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(data76.api !== undefined){
+let data77 = data76.api;
+const _errs145 = errors;
+if(!(validate26(data77, {instancePath:instancePath+"/components/api",parentData:data76,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs145 === errors;
+}
+if(data76.jobsRunner !== undefined){
+let data78 = data76.jobsRunner;
+const _errs146 = errors;
+if(!(validate26(data78, {instancePath:instancePath+"/components/jobsRunner",parentData:data76,parentDataProperty:"jobsRunner",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs146 === errors;
+}
+if(data76.workflowsWorker !== undefined){
+let data79 = data76.workflowsWorker;
+const _errs147 = errors;
+if(!(validate26(data79, {instancePath:instancePath+"/components/workflowsWorker",parentData:data76,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs147 === errors;
+}
+if(data76.workflowsBackend !== undefined){
+let data80 = data76.workflowsBackend;
+const _errs148 = errors;
+if(!(validate26(data80, {instancePath:instancePath+"/components/workflowsBackend",parentData:data76,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs148 === errors;
+}
+if(data76.codeExecutor !== undefined){
+let data81 = data76.codeExecutor;
+const _errs149 = errors;
+if(!(validate26(data81, {instancePath:instancePath+"/components/codeExecutor",parentData:data76,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs149 === errors;
+}
+}
+var valid84 = _errs144 === errors;
+}
+}
+var _valid16 = _errs143 === errors;
+valid82 = _valid16;
+}
+if(!valid82){
+const err89 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -11341,8 +11414,15 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(data.networkPolicy === undefined){
-const err90 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
+var valid0 = _errs139 === errors;
+const _errs150 = errors;
+const _errs151 = errors;
+let valid86 = true;
+const _errs152 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing27;
+if((data.global === undefined) && (missing27 = "global")){
+const err90 = {};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -11351,8 +11431,26 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data.podDefaults === undefined){
-const err91 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
+else {
+}
+}
+if(errors === _errs152){
+}
+var _valid17 = _errs152 === errors;
+errors = _errs151;
+if(vErrors !== null){
+if(_errs151){
+vErrors.length = _errs151;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid17){
+const _errs153 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components === undefined){
+const err91 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -11361,8 +11459,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data.podSecurity === undefined){
-const err92 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
+if(data.database === undefined){
+const err92 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -11371,8 +11469,8 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(data.profile === undefined){
-const err93 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
+if(data.fullnameOverride === undefined){
+const err93 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -11381,8 +11479,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data.retool === undefined){
-const err94 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+if(data.global === undefined){
+const err94 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -11391,8 +11489,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(data.retoolDatabase === undefined){
-const err95 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
+if(data.images === undefined){
+const err95 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -11401,8 +11499,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data.service === undefined){
-const err96 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+if(data.ingress === undefined){
+const err96 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -11411,8 +11509,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data.serviceAccount === undefined){
-const err97 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
+if(data.nameOverride === undefined){
+const err97 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -11421,8 +11519,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data.temporal === undefined){
-const err98 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
+if(data.networkPolicy === undefined){
+const err98 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -11431,8 +11529,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data.tests === undefined){
-const err99 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
+if(data.podDefaults === undefined){
+const err99 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -11441,8 +11539,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data.workflows === undefined){
-const err100 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
+if(data.podSecurity === undefined){
+const err100 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -11451,12 +11549,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data.retool !== undefined){
-let data76 = data.retool;
-const _errs144 = errors;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.channel === undefined){
-const err101 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/15/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
+if(data.profile === undefined){
+const err101 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -11465,8 +11559,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data76.env === undefined){
-const err102 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/15/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data.retool === undefined){
+const err102 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -11475,8 +11569,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data76.version === undefined){
-const err103 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/15/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(data.retoolDatabase === undefined){
+const err103 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -11485,15 +11579,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-var valid81 = _errs144 === errors;
-}
-if(data.images !== undefined){
-let data77 = data.images;
-const _errs145 = errors;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-if(data77.backend === undefined){
-const err104 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
+if(data.service === undefined){
+const err104 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -11502,8 +11589,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data77.codeExecutor === undefined){
-const err105 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data.serviceAccount === undefined){
+const err105 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -11512,8 +11599,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data77.postgres === undefined){
-const err106 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
+if(data.temporal === undefined){
+const err106 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -11522,8 +11609,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data77.pullPolicy === undefined){
-const err107 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
+if(data.tests === undefined){
+const err107 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -11532,8 +11619,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data77.pullSecrets === undefined){
-const err108 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
+if(data.workflows === undefined){
+const err108 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -11542,8 +11629,12 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(data77.registry === undefined){
-const err109 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
+if(data.retool !== undefined){
+let data82 = data.retool;
+const _errs154 = errors;
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+if(data82.channel === undefined){
+const err109 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -11552,8 +11643,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(data77.temporalAdminTools === undefined){
-const err110 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
+if(data82.env === undefined){
+const err110 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -11562,8 +11653,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data77.temporalServer === undefined){
-const err111 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
+if(data82.version === undefined){
+const err111 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -11572,8 +11663,15 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data77.temporalWeb === undefined){
-const err112 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
+}
+var valid87 = _errs154 === errors;
+}
+if(data.images !== undefined){
+let data83 = data.images;
+const _errs155 = errors;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.backend === undefined){
+const err112 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -11582,12 +11680,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data77.backend !== undefined){
-let data78 = data77.backend;
-const _errs146 = errors;
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(data78.digest === undefined){
-const err113 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/15/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data83.codeExecutor === undefined){
+const err113 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -11596,8 +11690,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data78.repository === undefined){
-const err114 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/15/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data83.postgres === undefined){
+const err114 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -11606,8 +11700,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data78.tag === undefined){
-const err115 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/15/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data83.pullPolicy === undefined){
+const err115 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -11616,15 +11710,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-var valid82 = _errs146 === errors;
-}
-if(data77.codeExecutor !== undefined){
-let data79 = data77.codeExecutor;
-const _errs147 = errors;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.digest === undefined){
-const err116 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/15/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data83.pullSecrets === undefined){
+const err116 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -11633,8 +11720,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data79.repository === undefined){
-const err117 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/15/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data83.registry === undefined){
+const err117 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -11643,8 +11730,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data79.tag === undefined){
-const err118 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/15/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data83.temporalAdminTools === undefined){
+const err118 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -11653,15 +11740,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-var valid82 = _errs147 === errors;
-}
-if(data77.postgres !== undefined){
-let data80 = data77.postgres;
-const _errs148 = errors;
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-if(data80.digest === undefined){
-const err119 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/15/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data83.temporalServer === undefined){
+const err119 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -11670,8 +11750,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data80.repository === undefined){
-const err120 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/15/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data83.temporalWeb === undefined){
+const err120 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -11680,8 +11760,12 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data80.tag === undefined){
-const err121 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/15/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data83.backend !== undefined){
+let data84 = data83.backend;
+const _errs156 = errors;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.digest === undefined){
+const err121 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -11690,15 +11774,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-var valid82 = _errs148 === errors;
-}
-if(data77.temporalServer !== undefined){
-let data81 = data77.temporalServer;
-const _errs149 = errors;
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-if(data81.digest === undefined){
-const err122 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/15/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data84.repository === undefined){
+const err122 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -11707,8 +11784,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data81.repository === undefined){
-const err123 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/15/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data84.tag === undefined){
+const err123 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -11717,8 +11794,15 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(data81.tag === undefined){
-const err124 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/15/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid88 = _errs156 === errors;
+}
+if(data83.codeExecutor !== undefined){
+let data85 = data83.codeExecutor;
+const _errs157 = errors;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.digest === undefined){
+const err124 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -11727,15 +11811,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-var valid82 = _errs149 === errors;
-}
-if(data77.temporalAdminTools !== undefined){
-let data82 = data77.temporalAdminTools;
-const _errs150 = errors;
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-if(data82.digest === undefined){
-const err125 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/15/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data85.repository === undefined){
+const err125 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -11744,8 +11821,8 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data82.repository === undefined){
-const err126 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/15/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data85.tag === undefined){
+const err126 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -11754,8 +11831,15 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(data82.tag === undefined){
-const err127 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/15/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid88 = _errs157 === errors;
+}
+if(data83.postgres !== undefined){
+let data86 = data83.postgres;
+const _errs158 = errors;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+if(data86.digest === undefined){
+const err127 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -11764,15 +11848,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-}
-var valid82 = _errs150 === errors;
-}
-if(data77.temporalWeb !== undefined){
-let data83 = data77.temporalWeb;
-const _errs151 = errors;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.digest === undefined){
-const err128 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/15/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data86.repository === undefined){
+const err128 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -11781,8 +11858,8 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data83.repository === undefined){
-const err129 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/15/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data86.tag === undefined){
+const err129 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -11791,8 +11868,15 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data83.tag === undefined){
-const err130 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/15/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid88 = _errs158 === errors;
+}
+if(data83.temporalServer !== undefined){
+let data87 = data83.temporalServer;
+const _errs159 = errors;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+if(data87.digest === undefined){
+const err130 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -11801,40 +11885,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-var valid82 = _errs151 === errors;
-}
-}
-var valid81 = _errs145 === errors;
-}
-if(data.database !== undefined){
-let data84 = data.database;
-const _errs152 = errors;
-if(!(validate32(data84, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid81 = _errs152 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data85 = data.retoolDatabase;
-const _errs153 = errors;
-if(!(validate32(data85, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid81 = _errs153 === errors;
-}
-if(data.temporal !== undefined){
-let data86 = data.temporal;
-const _errs154 = errors;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.external === undefined){
-const err131 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/15/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data87.repository === undefined){
+const err131 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -11843,8 +11895,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data86.local === undefined){
-const err132 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/15/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
+if(data87.tag === undefined){
+const err132 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -11853,8 +11905,15 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(data86.mode === undefined){
-const err133 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/15/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
+}
+var valid88 = _errs159 === errors;
+}
+if(data83.temporalAdminTools !== undefined){
+let data88 = data83.temporalAdminTools;
+const _errs160 = errors;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88.digest === undefined){
+const err133 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -11863,12 +11922,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(data86.external !== undefined){
-let data87 = data86.external;
-const _errs155 = errors;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-if(data87.host === undefined){
-const err134 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data88.repository === undefined){
+const err134 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -11877,8 +11932,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data87.namespace === undefined){
-const err135 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data88.tag === undefined){
+const err135 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -11887,8 +11942,15 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(data87.port === undefined){
-const err136 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+}
+var valid88 = _errs160 === errors;
+}
+if(data83.temporalWeb !== undefined){
+let data89 = data83.temporalWeb;
+const _errs161 = errors;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+if(data89.digest === undefined){
+const err136 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -11897,8 +11959,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data87.tls === undefined){
-const err137 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data89.repository === undefined){
+const err137 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -11907,12 +11969,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data87.tls !== undefined){
-let data88 = data87.tls;
-const _errs156 = errors;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-if(data88.enabled === undefined){
-const err138 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data89.tag === undefined){
+const err138 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -11922,17 +11980,39 @@ vErrors.push(err138);
 errors++;
 }
 }
-var valid84 = _errs156 === errors;
+var valid88 = _errs161 === errors;
 }
 }
-var valid83 = _errs155 === errors;
+var valid87 = _errs155 === errors;
 }
-if(data86.local !== undefined){
-let data89 = data86.local;
-const _errs157 = errors;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.frontend === undefined){
-const err139 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
+if(data.database !== undefined){
+let data90 = data.database;
+const _errs162 = errors;
+if(!(validate32(data90, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid87 = _errs162 === errors;
+}
+if(data.retoolDatabase !== undefined){
+let data91 = data.retoolDatabase;
+const _errs163 = errors;
+if(!(validate32(data91, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid87 = _errs163 === errors;
+}
+if(data.temporal !== undefined){
+let data92 = data.temporal;
+const _errs164 = errors;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+if(data92.external === undefined){
+const err139 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -11941,8 +12021,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data89.history === undefined){
-const err140 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
+if(data92.local === undefined){
+const err140 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -11951,8 +12031,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data89.matching === undefined){
-const err141 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
+if(data92.mode === undefined){
+const err141 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -11961,8 +12041,12 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(data89.namespace === undefined){
-const err142 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data92.external !== undefined){
+let data93 = data92.external;
+const _errs165 = errors;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.host === undefined){
+const err142 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -11971,8 +12055,8 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(data89.numHistoryShards === undefined){
-const err143 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
+if(data93.namespace === undefined){
+const err143 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -11981,8 +12065,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(data89.persistence === undefined){
-const err144 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
+if(data93.port === undefined){
+const err144 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -11991,8 +12075,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(data89.retention === undefined){
-const err145 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
+if(data93.tls === undefined){
+const err145 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -12001,8 +12085,12 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(data89.web === undefined){
-const err146 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
+if(data93.tls !== undefined){
+let data94 = data93.tls;
+const _errs166 = errors;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.enabled === undefined){
+const err146 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -12011,8 +12099,18 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(data89.worker === undefined){
-const err147 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
+}
+var valid90 = _errs166 === errors;
+}
+}
+var valid89 = _errs165 === errors;
+}
+if(data92.local !== undefined){
+let data95 = data92.local;
+const _errs167 = errors;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.frontend === undefined){
+const err147 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -12021,12 +12119,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-if(data89.persistence !== undefined){
-let data90 = data89.persistence;
-const _errs158 = errors;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.database === undefined){
-const err148 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+if(data95.history === undefined){
+const err148 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -12035,8 +12129,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(data90.defaultDatabase === undefined){
-const err149 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
+if(data95.matching === undefined){
+const err149 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -12045,8 +12139,8 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data90.external === undefined){
-const err150 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data95.namespace === undefined){
+const err150 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -12055,8 +12149,8 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(data90.visibilityDatabase === undefined){
-const err151 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
+if(data95.numHistoryShards === undefined){
+const err151 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -12065,12 +12159,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(data90.external !== undefined){
-let data91 = data90.external;
-const _errs159 = errors;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.host === undefined){
-const err152 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data95.persistence === undefined){
+const err152 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -12079,8 +12169,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(data91.port === undefined){
-const err153 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data95.retention === undefined){
+const err153 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -12089,8 +12179,8 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(data91.ssl === undefined){
-const err154 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
+if(data95.web === undefined){
+const err154 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -12099,8 +12189,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data91.user === undefined){
-const err155 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
+if(data95.worker === undefined){
+const err155 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -12109,62 +12199,12 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-var valid86 = _errs159 === errors;
-}
-}
-var valid85 = _errs158 === errors;
-}
-if(data89.frontend !== undefined){
-let data92 = data89.frontend;
-const _errs160 = errors;
-if(!(validate35(data92, {instancePath:instancePath+"/temporal/local/frontend",parentData:data89,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs160 === errors;
-}
-if(data89.history !== undefined){
-let data93 = data89.history;
-const _errs161 = errors;
-if(!(validate35(data93, {instancePath:instancePath+"/temporal/local/history",parentData:data89,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs161 === errors;
-}
-if(data89.matching !== undefined){
-let data94 = data89.matching;
-const _errs162 = errors;
-if(!(validate35(data94, {instancePath:instancePath+"/temporal/local/matching",parentData:data89,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs162 === errors;
-}
-if(data89.worker !== undefined){
-let data95 = data89.worker;
-const _errs163 = errors;
-if(!(validate35(data95, {instancePath:instancePath+"/temporal/local/worker",parentData:data89,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs163 === errors;
-}
-if(data89.web !== undefined){
-let data96 = data89.web;
-const _errs164 = errors;
+if(data95.persistence !== undefined){
+let data96 = data95.persistence;
+const _errs168 = errors;
 if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.affinity === undefined){
-const err156 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data96.database === undefined){
+const err156 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -12173,8 +12213,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data96.containerSecurityContext === undefined){
-const err157 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data96.defaultDatabase === undefined){
+const err157 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -12183,8 +12223,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data96.enabled === undefined){
-const err158 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data96.external === undefined){
+const err158 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -12193,8 +12233,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data96.env === undefined){
-const err159 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data96.visibilityDatabase === undefined){
+const err159 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -12203,8 +12243,12 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data96.extraContainers === undefined){
-const err160 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data96.external !== undefined){
+let data97 = data96.external;
+const _errs169 = errors;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.host === undefined){
+const err160 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -12213,8 +12257,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(data96.extraEnvFrom === undefined){
-const err161 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data97.port === undefined){
+const err161 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -12223,8 +12267,8 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data96.extraVolumeMounts === undefined){
-const err162 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data97.ssl === undefined){
+const err162 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -12233,8 +12277,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(data96.extraVolumes === undefined){
-const err163 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data97.user === undefined){
+const err163 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -12243,8 +12287,62 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(data96.initContainers === undefined){
-const err164 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+}
+var valid92 = _errs169 === errors;
+}
+}
+var valid91 = _errs168 === errors;
+}
+if(data95.frontend !== undefined){
+let data98 = data95.frontend;
+const _errs170 = errors;
+if(!(validate35(data98, {instancePath:instancePath+"/temporal/local/frontend",parentData:data95,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid91 = _errs170 === errors;
+}
+if(data95.history !== undefined){
+let data99 = data95.history;
+const _errs171 = errors;
+if(!(validate35(data99, {instancePath:instancePath+"/temporal/local/history",parentData:data95,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid91 = _errs171 === errors;
+}
+if(data95.matching !== undefined){
+let data100 = data95.matching;
+const _errs172 = errors;
+if(!(validate35(data100, {instancePath:instancePath+"/temporal/local/matching",parentData:data95,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid91 = _errs172 === errors;
+}
+if(data95.worker !== undefined){
+let data101 = data95.worker;
+const _errs173 = errors;
+if(!(validate35(data101, {instancePath:instancePath+"/temporal/local/worker",parentData:data95,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid91 = _errs173 === errors;
+}
+if(data95.web !== undefined){
+let data102 = data95.web;
+const _errs174 = errors;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.affinity === undefined){
+const err164 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -12253,8 +12351,8 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data96.nodeSelector === undefined){
-const err165 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data102.containerSecurityContext === undefined){
+const err165 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -12263,8 +12361,8 @@ vErrors.push(err165);
 }
 errors++;
 }
-if(data96.podAnnotations === undefined){
-const err166 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data102.enabled === undefined){
+const err166 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -12273,8 +12371,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(data96.podLabels === undefined){
-const err167 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data102.env === undefined){
+const err167 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -12283,8 +12381,8 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(data96.podSecurityContext === undefined){
-const err168 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data102.extraContainers === undefined){
+const err168 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -12293,8 +12391,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(data96.priorityClassName === undefined){
-const err169 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data102.extraEnvFrom === undefined){
+const err169 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -12303,8 +12401,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(data96.resources === undefined){
-const err170 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data102.extraVolumeMounts === undefined){
+const err170 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -12313,8 +12411,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data96.tolerations === undefined){
-const err171 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data102.extraVolumes === undefined){
+const err171 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -12323,8 +12421,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data96.topologySpreadConstraints === undefined){
-const err172 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data102.initContainers === undefined){
+const err172 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -12333,12 +12431,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data96.resources !== undefined){
-let data97 = data96.resources;
-const _errs165 = errors;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.limits === undefined){
-const err173 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data102.nodeSelector === undefined){
+const err173 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -12347,8 +12441,8 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data97.requests === undefined){
-const err174 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data102.podAnnotations === undefined){
+const err174 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -12357,24 +12451,8 @@ vErrors.push(err174);
 }
 errors++;
 }
-}
-var valid87 = _errs165 === errors;
-}
-}
-var valid85 = _errs164 === errors;
-}
-}
-var valid83 = _errs157 === errors;
-}
-}
-var valid81 = _errs154 === errors;
-}
-if(data.workflows !== undefined){
-let data98 = data.workflows;
-const _errs166 = errors;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.enabled === undefined){
-const err175 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/15/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data102.podLabels === undefined){
+const err175 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -12383,15 +12461,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-var valid81 = _errs166 === errors;
-}
-if(data.components !== undefined){
-let data99 = data.components;
-const _errs167 = errors;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.api === undefined){
-const err176 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
+if(data102.podSecurityContext === undefined){
+const err176 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -12400,8 +12471,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(data99.codeExecutor === undefined){
-const err177 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data102.priorityClassName === undefined){
+const err177 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -12410,8 +12481,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data99.jobsRunner === undefined){
-const err178 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
+if(data102.resources === undefined){
+const err178 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -12420,8 +12491,8 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data99.workflowsBackend === undefined){
-const err179 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
+if(data102.tolerations === undefined){
+const err179 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -12430,8 +12501,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data99.workflowsWorker === undefined){
-const err180 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(data102.topologySpreadConstraints === undefined){
+const err180 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -12440,23 +12511,12 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(data99.api !== undefined){
-let data100 = data99.api;
-const _errs168 = errors;
-if(!(validate40(data100, {instancePath:instancePath+"/components/api",parentData:data99,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid88 = _errs168 === errors;
-}
-if(data99.jobsRunner !== undefined){
-let data101 = data99.jobsRunner;
-const _errs169 = errors;
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-if(data101.affinity === undefined){
-const err181 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data102.resources !== undefined){
+let data103 = data102.resources;
+const _errs175 = errors;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.limits === undefined){
+const err181 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -12465,8 +12525,8 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data101.containerSecurityContext === undefined){
-const err182 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data103.requests === undefined){
+const err182 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -12475,8 +12535,24 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(data101.env === undefined){
-const err183 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+}
+var valid93 = _errs175 === errors;
+}
+}
+var valid91 = _errs174 === errors;
+}
+}
+var valid89 = _errs167 === errors;
+}
+}
+var valid87 = _errs164 === errors;
+}
+if(data.workflows !== undefined){
+let data104 = data.workflows;
+const _errs176 = errors;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.enabled === undefined){
+const err183 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/16/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -12485,8 +12561,15 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(data101.extraContainers === undefined){
-const err184 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+}
+var valid87 = _errs176 === errors;
+}
+if(data.components !== undefined){
+let data105 = data.components;
+const _errs177 = errors;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105.api === undefined){
+const err184 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -12495,8 +12578,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(data101.extraEnvFrom === undefined){
-const err185 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data105.codeExecutor === undefined){
+const err185 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -12505,8 +12588,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data101.extraVolumeMounts === undefined){
-const err186 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data105.jobsRunner === undefined){
+const err186 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -12515,8 +12598,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data101.extraVolumes === undefined){
-const err187 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data105.workflowsBackend === undefined){
+const err187 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -12525,8 +12608,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data101.initContainers === undefined){
-const err188 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data105.workflowsWorker === undefined){
+const err188 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -12535,8 +12618,23 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data101.nodeSelector === undefined){
-const err189 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data105.api !== undefined){
+let data106 = data105.api;
+const _errs178 = errors;
+if(!(validate40(data106, {instancePath:instancePath+"/components/api",parentData:data105,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid94 = _errs178 === errors;
+}
+if(data105.jobsRunner !== undefined){
+let data107 = data105.jobsRunner;
+const _errs179 = errors;
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.affinity === undefined){
+const err189 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -12545,8 +12643,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data101.podAnnotations === undefined){
-const err190 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data107.containerSecurityContext === undefined){
+const err190 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -12555,8 +12653,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data101.podLabels === undefined){
-const err191 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data107.env === undefined){
+const err191 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -12565,8 +12663,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data101.podSecurityContext === undefined){
-const err192 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data107.extraContainers === undefined){
+const err192 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -12575,8 +12673,8 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data101.priorityClassName === undefined){
-const err193 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data107.extraEnvFrom === undefined){
+const err193 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -12585,8 +12683,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(data101.resources === undefined){
-const err194 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data107.extraVolumeMounts === undefined){
+const err194 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -12595,8 +12693,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(data101.tolerations === undefined){
-const err195 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data107.extraVolumes === undefined){
+const err195 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -12605,8 +12703,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data101.topologySpreadConstraints === undefined){
-const err196 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data107.initContainers === undefined){
+const err196 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -12615,12 +12713,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data101.resources !== undefined){
-let data102 = data101.resources;
-const _errs170 = errors;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-if(data102.limits === undefined){
-const err197 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data107.nodeSelector === undefined){
+const err197 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -12629,8 +12723,8 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(data102.requests === undefined){
-const err198 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data107.podAnnotations === undefined){
+const err198 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -12639,18 +12733,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-}
-var valid89 = _errs170 === errors;
-}
-}
-var valid88 = _errs169 === errors;
-}
-if(data99.workflowsWorker !== undefined){
-let data103 = data99.workflowsWorker;
-const _errs171 = errors;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.affinity === undefined){
-const err199 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data107.podLabels === undefined){
+const err199 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -12659,8 +12743,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data103.autoscaling === undefined){
-const err200 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data107.podSecurityContext === undefined){
+const err200 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -12669,8 +12753,8 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(data103.containerSecurityContext === undefined){
-const err201 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data107.priorityClassName === undefined){
+const err201 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -12679,8 +12763,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data103.env === undefined){
-const err202 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data107.resources === undefined){
+const err202 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -12689,8 +12773,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data103.extraContainers === undefined){
-const err203 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data107.tolerations === undefined){
+const err203 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -12699,8 +12783,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data103.extraEnvFrom === undefined){
-const err204 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data107.topologySpreadConstraints === undefined){
+const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -12709,8 +12793,12 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data103.extraVolumeMounts === undefined){
-const err205 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data107.resources !== undefined){
+let data108 = data107.resources;
+const _errs180 = errors;
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+if(data108.limits === undefined){
+const err205 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -12719,8 +12807,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data103.extraVolumes === undefined){
-const err206 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data108.requests === undefined){
+const err206 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -12729,8 +12817,18 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data103.initContainers === undefined){
-const err207 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+}
+var valid95 = _errs180 === errors;
+}
+}
+var valid94 = _errs179 === errors;
+}
+if(data105.workflowsWorker !== undefined){
+let data109 = data105.workflowsWorker;
+const _errs181 = errors;
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+if(data109.affinity === undefined){
+const err207 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -12739,8 +12837,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data103.nodeSelector === undefined){
-const err208 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data109.autoscaling === undefined){
+const err208 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -12749,8 +12847,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data103.podAnnotations === undefined){
-const err209 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data109.containerSecurityContext === undefined){
+const err209 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -12759,8 +12857,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data103.podLabels === undefined){
-const err210 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data109.env === undefined){
+const err210 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -12769,8 +12867,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data103.podSecurityContext === undefined){
-const err211 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data109.extraContainers === undefined){
+const err211 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -12779,8 +12877,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data103.priorityClassName === undefined){
-const err212 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data109.extraEnvFrom === undefined){
+const err212 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -12789,8 +12887,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data103.resources === undefined){
-const err213 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data109.extraVolumeMounts === undefined){
+const err213 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -12799,8 +12897,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data103.tolerations === undefined){
-const err214 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data109.extraVolumes === undefined){
+const err214 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -12809,8 +12907,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data103.topologySpreadConstraints === undefined){
-const err215 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data109.initContainers === undefined){
+const err215 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -12819,12 +12917,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data103.resources !== undefined){
-let data104 = data103.resources;
-const _errs172 = errors;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.limits === undefined){
-const err216 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data109.nodeSelector === undefined){
+const err216 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -12833,8 +12927,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data104.requests === undefined){
-const err217 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data109.podAnnotations === undefined){
+const err217 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -12843,15 +12937,8 @@ vErrors.push(err217);
 }
 errors++;
 }
-}
-var valid90 = _errs172 === errors;
-}
-if(data103.autoscaling !== undefined){
-let data105 = data103.autoscaling;
-const _errs173 = errors;
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-if(data105.enabled === undefined){
-const err218 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data109.podLabels === undefined){
+const err218 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -12860,8 +12947,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data105.maxReplicas === undefined){
-const err219 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data109.podSecurityContext === undefined){
+const err219 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -12870,8 +12957,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data105.minReplicas === undefined){
-const err220 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data109.priorityClassName === undefined){
+const err220 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -12880,8 +12967,8 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(data105.targetCPUUtilizationPercentage === undefined){
-const err221 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data109.resources === undefined){
+const err221 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -12890,29 +12977,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-}
-var valid90 = _errs173 === errors;
-}
-}
-var valid88 = _errs171 === errors;
-}
-if(data99.workflowsBackend !== undefined){
-let data106 = data99.workflowsBackend;
-const _errs174 = errors;
-if(!(validate40(data106, {instancePath:instancePath+"/components/workflowsBackend",parentData:data99,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid88 = _errs174 === errors;
-}
-if(data99.codeExecutor !== undefined){
-let data107 = data99.codeExecutor;
-const _errs175 = errors;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.affinity === undefined){
-const err222 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data109.tolerations === undefined){
+const err222 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -12921,8 +12987,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(data107.autoscaling === undefined){
-const err223 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data109.topologySpreadConstraints === undefined){
+const err223 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -12931,8 +12997,12 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data107.containerSecurityContext === undefined){
-const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data109.resources !== undefined){
+let data110 = data109.resources;
+const _errs182 = errors;
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+if(data110.limits === undefined){
+const err224 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -12941,8 +13011,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(data107.env === undefined){
-const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data110.requests === undefined){
+const err225 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -12951,8 +13021,15 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data107.extraContainers === undefined){
-const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+}
+var valid96 = _errs182 === errors;
+}
+if(data109.autoscaling !== undefined){
+let data111 = data109.autoscaling;
+const _errs183 = errors;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+if(data111.enabled === undefined){
+const err226 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -12961,8 +13038,8 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data107.extraEnvFrom === undefined){
-const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data111.maxReplicas === undefined){
+const err227 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -12971,8 +13048,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(data107.extraVolumeMounts === undefined){
-const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data111.minReplicas === undefined){
+const err228 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -12981,8 +13058,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data107.extraVolumes === undefined){
-const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data111.targetCPUUtilizationPercentage === undefined){
+const err229 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -12991,8 +13068,29 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data107.initContainers === undefined){
-const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+}
+var valid96 = _errs183 === errors;
+}
+}
+var valid94 = _errs181 === errors;
+}
+if(data105.workflowsBackend !== undefined){
+let data112 = data105.workflowsBackend;
+const _errs184 = errors;
+if(!(validate40(data112, {instancePath:instancePath+"/components/workflowsBackend",parentData:data105,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid94 = _errs184 === errors;
+}
+if(data105.codeExecutor !== undefined){
+let data113 = data105.codeExecutor;
+const _errs185 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(data113.affinity === undefined){
+const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -13001,8 +13099,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(data107.nodeSelector === undefined){
-const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data113.autoscaling === undefined){
+const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -13011,8 +13109,8 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(data107.podAnnotations === undefined){
-const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data113.containerSecurityContext === undefined){
+const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -13021,8 +13119,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data107.podLabels === undefined){
-const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data113.env === undefined){
+const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -13031,8 +13129,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(data107.podSecurityContext === undefined){
-const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data113.extraContainers === undefined){
+const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -13041,8 +13139,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data107.priorityClassName === undefined){
-const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data113.extraEnvFrom === undefined){
+const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -13051,8 +13149,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data107.resources === undefined){
-const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data113.extraVolumeMounts === undefined){
+const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -13061,8 +13159,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(data107.sandbox === undefined){
-const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data113.extraVolumes === undefined){
+const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -13071,8 +13169,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data107.seccompProfile === undefined){
-const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data113.initContainers === undefined){
+const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -13081,8 +13179,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(data107.tolerations === undefined){
-const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data113.nodeSelector === undefined){
+const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -13091,8 +13189,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data107.topologySpreadConstraints === undefined){
-const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data113.podAnnotations === undefined){
+const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -13101,12 +13199,8 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(data107.resources !== undefined){
-let data108 = data107.resources;
-const _errs176 = errors;
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-if(data108.limits === undefined){
-const err241 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data113.podLabels === undefined){
+const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -13115,8 +13209,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data108.requests === undefined){
-const err242 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data113.podSecurityContext === undefined){
+const err242 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -13125,15 +13219,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-}
-var valid91 = _errs176 === errors;
-}
-if(data107.autoscaling !== undefined){
-let data109 = data107.autoscaling;
-const _errs177 = errors;
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-if(data109.enabled === undefined){
-const err243 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data113.priorityClassName === undefined){
+const err243 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -13142,8 +13229,8 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(data109.maxReplicas === undefined){
-const err244 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data113.resources === undefined){
+const err244 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -13152,8 +13239,8 @@ vErrors.push(err244);
 }
 errors++;
 }
-if(data109.minReplicas === undefined){
-const err245 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data113.sandbox === undefined){
+const err245 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -13162,8 +13249,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data109.targetCPUUtilizationPercentage === undefined){
-const err246 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data113.seccompProfile === undefined){
+const err246 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -13172,21 +13259,8 @@ vErrors.push(err246);
 }
 errors++;
 }
-}
-var valid91 = _errs177 === errors;
-}
-}
-var valid88 = _errs175 === errors;
-}
-}
-var valid81 = _errs167 === errors;
-}
-if(data.podDefaults !== undefined){
-let data110 = data.podDefaults;
-const _errs178 = errors;
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-if(data110.affinity === undefined){
-const err247 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data113.tolerations === undefined){
+const err247 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -13195,8 +13269,8 @@ vErrors.push(err247);
 }
 errors++;
 }
-if(data110.containerSecurityContext === undefined){
-const err248 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data113.topologySpreadConstraints === undefined){
+const err248 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -13205,8 +13279,12 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data110.env === undefined){
-const err249 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data113.resources !== undefined){
+let data114 = data113.resources;
+const _errs186 = errors;
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+if(data114.limits === undefined){
+const err249 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -13215,8 +13293,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data110.extraContainers === undefined){
-const err250 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data114.requests === undefined){
+const err250 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -13225,8 +13303,15 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(data110.extraEnvFrom === undefined){
-const err251 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+}
+var valid97 = _errs186 === errors;
+}
+if(data113.autoscaling !== undefined){
+let data115 = data113.autoscaling;
+const _errs187 = errors;
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.enabled === undefined){
+const err251 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -13235,8 +13320,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data110.extraVolumeMounts === undefined){
-const err252 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data115.maxReplicas === undefined){
+const err252 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -13245,8 +13330,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data110.extraVolumes === undefined){
-const err253 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data115.minReplicas === undefined){
+const err253 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -13255,8 +13340,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data110.initContainers === undefined){
-const err254 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data115.targetCPUUtilizationPercentage === undefined){
+const err254 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -13265,8 +13350,21 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(data110.nodeSelector === undefined){
-const err255 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+}
+var valid97 = _errs187 === errors;
+}
+}
+var valid94 = _errs185 === errors;
+}
+}
+var valid87 = _errs177 === errors;
+}
+if(data.podDefaults !== undefined){
+let data116 = data.podDefaults;
+const _errs188 = errors;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.affinity === undefined){
+const err255 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -13275,8 +13373,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data110.podAnnotations === undefined){
-const err256 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data116.containerSecurityContext === undefined){
+const err256 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -13285,8 +13383,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data110.podLabels === undefined){
-const err257 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data116.env === undefined){
+const err257 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -13295,8 +13393,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data110.podSecurityContext === undefined){
-const err258 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data116.extraContainers === undefined){
+const err258 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -13305,8 +13403,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(data110.priorityClassName === undefined){
-const err259 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data116.extraEnvFrom === undefined){
+const err259 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -13315,8 +13413,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data110.resources === undefined){
-const err260 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data116.extraVolumeMounts === undefined){
+const err260 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -13325,8 +13423,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data110.tolerations === undefined){
-const err261 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data116.extraVolumes === undefined){
+const err261 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -13335,8 +13433,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data110.topologySpreadConstraints === undefined){
-const err262 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data116.initContainers === undefined){
+const err262 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -13345,15 +13443,8 @@ vErrors.push(err262);
 }
 errors++;
 }
-}
-var valid81 = _errs178 === errors;
-}
-if(data.service !== undefined){
-let data111 = data.service;
-const _errs179 = errors;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.annotations === undefined){
-const err263 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data116.nodeSelector === undefined){
+const err263 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -13362,8 +13453,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data111.port === undefined){
-const err264 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data116.podAnnotations === undefined){
+const err264 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -13372,8 +13463,8 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data111.type === undefined){
-const err265 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data116.podLabels === undefined){
+const err265 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -13382,15 +13473,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-}
-var valid81 = _errs179 === errors;
-}
-if(data.ingress !== undefined){
-let data112 = data.ingress;
-const _errs180 = errors;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.annotations === undefined){
-const err266 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data116.podSecurityContext === undefined){
+const err266 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -13399,8 +13483,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data112.className === undefined){
-const err267 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
+if(data116.priorityClassName === undefined){
+const err267 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -13409,8 +13493,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data112.enabled === undefined){
-const err268 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data116.resources === undefined){
+const err268 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -13419,8 +13503,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(data112.host === undefined){
-const err269 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data116.tolerations === undefined){
+const err269 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -13429,8 +13513,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data112.tls === undefined){
-const err270 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data116.topologySpreadConstraints === undefined){
+const err270 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -13439,12 +13523,15 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(data112.tls !== undefined){
-let data113 = data112.tls;
-const _errs181 = errors;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(data113.enabled === undefined){
-const err271 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/15/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+}
+var valid87 = _errs188 === errors;
+}
+if(data.service !== undefined){
+let data117 = data.service;
+const _errs189 = errors;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.annotations === undefined){
+const err271 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -13453,8 +13540,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(data113.secretName === undefined){
-const err272 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/15/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data117.port === undefined){
+const err272 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -13463,18 +13550,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-var valid92 = _errs181 === errors;
-}
-}
-var valid81 = _errs180 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data114 = data.serviceAccount;
-const _errs182 = errors;
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-if(data114.annotations === undefined){
-const err273 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data117.type === undefined){
+const err273 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -13483,8 +13560,15 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(data114.create === undefined){
-const err274 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+}
+var valid87 = _errs189 === errors;
+}
+if(data.ingress !== undefined){
+let data118 = data.ingress;
+const _errs190 = errors;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.annotations === undefined){
+const err274 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -13493,8 +13577,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data114.name === undefined){
-const err275 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data118.className === undefined){
+const err275 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -13503,15 +13587,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-}
-var valid81 = _errs182 === errors;
-}
-if(data.tests !== undefined){
-let data115 = data.tests;
-const _errs183 = errors;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-if(data115.enabled === undefined){
-const err276 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/15/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data118.enabled === undefined){
+const err276 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -13520,15 +13597,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-}
-var valid81 = _errs183 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data116 = data.networkPolicy;
-const _errs184 = errors;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.databaseCIDRs === undefined){
-const err277 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+if(data118.extraHosts === undefined){
+const err277 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -13537,8 +13607,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data116.dnsFrom === undefined){
-const err278 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+if(data118.extraPaths === undefined){
+const err278 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -13547,8 +13617,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data116.ingressControllerFrom === undefined){
-const err279 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(data118.gateway === undefined){
+const err279 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -13557,8 +13627,8 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data116.licenseCIDRs === undefined){
-const err280 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(data118.host === undefined){
+const err280 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -13567,8 +13637,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data116.resources === undefined){
-const err281 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data118.kind === undefined){
+const err281 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -13577,8 +13647,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data116.sourceControl === undefined){
-const err282 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+if(data118.tls === undefined){
+const err282 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -13587,8 +13657,12 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data116.temporalCIDRs === undefined){
-const err283 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(data118.tls !== undefined){
+let data119 = data118.tls;
+const _errs191 = errors;
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(data119.enabled === undefined){
+const err283 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/16/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -13597,15 +13671,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-}
-var valid81 = _errs184 === errors;
-}
-}
-var _valid16 = _errs143 === errors;
-valid80 = _valid16;
-}
-if(!valid80){
-const err284 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data119.secretName === undefined){
+const err284 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/16/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -13614,10 +13681,15 @@ vErrors.push(err284);
 }
 errors++;
 }
-var valid0 = _errs140 === errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool === undefined){
-const err285 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+}
+var valid98 = _errs191 === errors;
+}
+if(data118.gateway !== undefined){
+let data120 = data118.gateway;
+const _errs192 = errors;
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(data120.name === undefined){
+const err285 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -13626,10 +13698,8 @@ vErrors.push(err285);
 }
 errors++;
 }
-const _errs185 = errors;
-for(const key0 in data){
-if(!(func13.call(schema0.properties, key0))){
-const err286 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data120.namespace === undefined){
+const err286 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -13638,16 +13708,8 @@ vErrors.push(err286);
 }
 errors++;
 }
-}
-if(data.global !== undefined){
-let data117 = data.global;
-const _errs186 = errors;
-const _errs187 = errors;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-const _errs188 = errors;
-}
-else {
-const err287 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data120.sectionName === undefined){
+const err287 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -13656,15 +13718,18 @@ vErrors.push(err287);
 }
 errors++;
 }
-var valid93 = _errs186 === errors;
 }
-if(data.nameOverride !== undefined){
-let data118 = data.nameOverride;
-const _errs189 = errors;
-const _errs190 = errors;
-if(typeof data118 === "string"){
-if(func0(data118) > 63){
-const err288 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+var valid98 = _errs192 === errors;
+}
+}
+var valid87 = _errs190 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data121 = data.serviceAccount;
+const _errs193 = errors;
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(data121.annotations === undefined){
+const err288 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -13673,8 +13738,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(!pattern3.test(data118)){
-const err289 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+if(data121.create === undefined){
+const err289 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -13683,9 +13748,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-}
-else {
-const err290 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data121.name === undefined){
+const err290 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -13694,15 +13758,15 @@ vErrors.push(err290);
 }
 errors++;
 }
-var valid93 = _errs189 === errors;
 }
-if(data.fullnameOverride !== undefined){
-let data119 = data.fullnameOverride;
-const _errs191 = errors;
-const _errs192 = errors;
-if(typeof data119 === "string"){
-if(func0(data119) > 63){
-const err291 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+var valid87 = _errs193 === errors;
+}
+if(data.tests !== undefined){
+let data122 = data.tests;
+const _errs194 = errors;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.enabled === undefined){
+const err291 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/16/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -13711,8 +13775,15 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(!pattern3.test(data119)){
-const err292 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+}
+var valid87 = _errs194 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data123 = data.networkPolicy;
+const _errs195 = errors;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+if(data123.databaseCIDRs === undefined){
+const err292 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -13721,9 +13792,8 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-else {
-const err293 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data123.dnsFrom === undefined){
+const err293 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -13732,13 +13802,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-var valid93 = _errs191 === errors;
-}
-if(data.profile !== undefined){
-let data120 = data.profile;
-const _errs193 = errors;
-if(typeof data120 !== "string"){
-const err294 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data123.ingressControllerFrom === undefined){
+const err294 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -13747,10 +13812,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-const _errs194 = errors;
-const vSchema1 = schema0.properties.profile.enum;
-if(!((data120 === "evaluation") || (data120 === "production"))){
-const err295 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
+if(data123.licenseCIDRs === undefined){
+const err295 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -13759,13 +13822,8 @@ vErrors.push(err295);
 }
 errors++;
 }
-var valid93 = _errs193 === errors;
-}
-if(data.podSecurity !== undefined){
-let data121 = data.podSecurity;
-const _errs195 = errors;
-if(typeof data121 !== "string"){
-const err296 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data123.resources === undefined){
+const err296 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -13774,10 +13832,8 @@ vErrors.push(err296);
 }
 errors++;
 }
-const _errs196 = errors;
-const vSchema2 = schema0.properties.podSecurity.enum;
-if(!((data121 === "compatible") || (data121 === "restricted"))){
-const err297 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+if(data123.sourceControl === undefined){
+const err297 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -13786,15 +13842,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-var valid93 = _errs195 === errors;
-}
-if(data.retool !== undefined){
-let data122 = data.retool;
-const _errs197 = errors;
-const _errs198 = errors;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-if(data122.licenseKey === undefined){
-const err298 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
+if(data123.temporalCIDRs === undefined){
+const err298 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -13803,8 +13852,15 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data122.encryptionKey === undefined){
-const err299 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+}
+var valid87 = _errs195 === errors;
+}
+}
+var _valid17 = _errs153 === errors;
+valid86 = _valid17;
+}
+if(!valid86){
+const err299 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -13813,8 +13869,10 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data122.jwtSecret === undefined){
-const err300 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+var valid0 = _errs150 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool === undefined){
+const err300 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -13823,10 +13881,10 @@ vErrors.push(err300);
 }
 errors++;
 }
-const _errs199 = errors;
-for(const key1 in data122){
-if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
-const err301 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const _errs196 = errors;
+for(const key0 in data){
+if(!(func14.call(schema0.properties, key0))){
+const err301 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -13836,13 +13894,15 @@ vErrors.push(err301);
 errors++;
 }
 }
-if(data122.version !== undefined){
-let data123 = data122.version;
-const _errs200 = errors;
-const _errs201 = errors;
-if(typeof data123 === "string"){
-if(!pattern5.test(data123)){
-const err302 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
+if(data.global !== undefined){
+let data124 = data.global;
+const _errs197 = errors;
+const _errs198 = errors;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+const _errs199 = errors;
+}
+else {
+const err302 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -13851,9 +13911,15 @@ vErrors.push(err302);
 }
 errors++;
 }
+var valid99 = _errs197 === errors;
 }
-else {
-const err303 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.nameOverride !== undefined){
+let data125 = data.nameOverride;
+const _errs200 = errors;
+const _errs201 = errors;
+if(typeof data125 === "string"){
+if(func0(data125) > 63){
+const err303 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -13862,13 +13928,8 @@ vErrors.push(err303);
 }
 errors++;
 }
-var valid94 = _errs200 === errors;
-}
-if(data122.channel !== undefined){
-let data124 = data122.channel;
-const _errs202 = errors;
-if(typeof data124 !== "string"){
-const err304 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern3.test(data125)){
+const err304 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -13877,10 +13938,9 @@ vErrors.push(err304);
 }
 errors++;
 }
-const _errs203 = errors;
-const vSchema3 = schema0.properties.retool.properties.channel.enum;
-if(!((data124 === "stable") || (data124 === "edge"))){
-const err305 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err305 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -13889,46 +13949,15 @@ vErrors.push(err305);
 }
 errors++;
 }
-var valid94 = _errs202 === errors;
+var valid99 = _errs200 === errors;
 }
-if(data122.licenseKey !== undefined){
-let data125 = data122.licenseKey;
-const _errs204 = errors;
-if(!(validate3(data125, {instancePath:instancePath+"/retool/licenseKey",parentData:data122,parentDataProperty:"licenseKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs204 === errors;
-}
-if(data122.encryptionKey !== undefined){
-let data126 = data122.encryptionKey;
-const _errs205 = errors;
-if(!(validate3(data126, {instancePath:instancePath+"/retool/encryptionKey",parentData:data122,parentDataProperty:"encryptionKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs205 === errors;
-}
-if(data122.jwtSecret !== undefined){
-let data127 = data122.jwtSecret;
-const _errs206 = errors;
-if(!(validate3(data127, {instancePath:instancePath+"/retool/jwtSecret",parentData:data122,parentDataProperty:"jwtSecret",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs206 === errors;
-}
-if(data122.baseDomain !== undefined){
-let data128 = data122.baseDomain;
-const _errs207 = errors;
-if((typeof data128 !== "string") && (data128 !== null)){
-const err306 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+if(data.fullnameOverride !== undefined){
+let data126 = data.fullnameOverride;
+const _errs202 = errors;
+const _errs203 = errors;
+if(typeof data126 === "string"){
+if(func0(data126) > 63){
+const err306 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -13937,10 +13966,8 @@ vErrors.push(err306);
 }
 errors++;
 }
-const _errs208 = errors;
-if(typeof data128 === "string"){
-if(!pattern6.test(data128)){
-const err307 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/[^\\s]*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/[^\\s]*)?$"+"\""};
+if(!pattern3.test(data126)){
+const err307 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -13950,13 +13977,8 @@ vErrors.push(err307);
 errors++;
 }
 }
-var valid94 = _errs207 === errors;
-}
-if(data122.cookieInsecure !== undefined){
-let data129 = data122.cookieInsecure;
-const _errs209 = errors;
-if((typeof data129 !== "boolean") && (data129 !== null)){
-const err308 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+else {
+const err308 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -13965,23 +13987,13 @@ vErrors.push(err308);
 }
 errors++;
 }
-const _errs210 = errors;
-var valid94 = _errs209 === errors;
+var valid99 = _errs202 === errors;
 }
-if(data122.env !== undefined){
-let data130 = data122.env;
-const _errs211 = errors;
-if(!(validate46(data130, {instancePath:instancePath+"/retool/env",parentData:data122,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs211 === errors;
-}
-}
-else {
-const err309 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.profile !== undefined){
+let data127 = data.profile;
+const _errs204 = errors;
+if(typeof data127 !== "string"){
+const err309 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -13990,17 +14002,10 @@ vErrors.push(err309);
 }
 errors++;
 }
-var valid93 = _errs197 === errors;
-}
-if(data.images !== undefined){
-let data131 = data.images;
-const _errs212 = errors;
-const _errs213 = errors;
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-const _errs214 = errors;
-for(const key2 in data131){
-if(!(func13.call(schema0.properties.images.properties, key2))){
-const err310 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+const _errs205 = errors;
+const vSchema1 = schema0.properties.profile.enum;
+if(!((data127 === "evaluation") || (data127 === "production"))){
+const err310 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -14009,14 +14014,13 @@ vErrors.push(err310);
 }
 errors++;
 }
+var valid99 = _errs204 === errors;
 }
-if(data131.registry !== undefined){
-let data132 = data131.registry;
-const _errs215 = errors;
-const _errs216 = errors;
-if(typeof data132 === "string"){
-if(!pattern8.test(data132)){
-const err311 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
+if(data.podSecurity !== undefined){
+let data128 = data.podSecurity;
+const _errs206 = errors;
+if(typeof data128 !== "string"){
+const err311 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -14025,9 +14029,10 @@ vErrors.push(err311);
 }
 errors++;
 }
-}
-else {
-const err312 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs207 = errors;
+const vSchema2 = schema0.properties.podSecurity.enum;
+if(!((data128 === "compatible") || (data128 === "restricted"))){
+const err312 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -14036,13 +14041,15 @@ vErrors.push(err312);
 }
 errors++;
 }
-var valid95 = _errs215 === errors;
+var valid99 = _errs206 === errors;
 }
-if(data131.pullPolicy !== undefined){
-let data133 = data131.pullPolicy;
-const _errs217 = errors;
-if(typeof data133 !== "string"){
-const err313 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.retool !== undefined){
+let data129 = data.retool;
+const _errs208 = errors;
+const _errs209 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.licenseKey === undefined){
+const err313 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -14051,10 +14058,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-const _errs218 = errors;
-const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
-if(!(((data133 === "IfNotPresent") || (data133 === "Always")) || (data133 === "Never"))){
-const err314 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+if(data129.encryptionKey === undefined){
+const err314 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -14063,32 +14068,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-var valid95 = _errs217 === errors;
-}
-if(data131.pullSecrets !== undefined){
-let data134 = data131.pullSecrets;
-const _errs219 = errors;
-const _errs220 = errors;
-if(Array.isArray(data134)){
-let valid97 = true;
-const len0 = data134.length;
-for(let i0=0; i0<len0; i0++){
-let data135 = data134[i0];
-const _errs221 = errors;
-if(!(validate6(data135, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data134,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid96 = _errs221 === errors;
-if(!valid96){
-valid97 = false;
-}
-}
-}
-else {
-const err315 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data129.jwtSecret === undefined){
+const err315 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -14097,77 +14078,10 @@ vErrors.push(err315);
 }
 errors++;
 }
-var valid95 = _errs219 === errors;
-}
-if(data131.backend !== undefined){
-let data136 = data131.backend;
-const _errs222 = errors;
-if(!(validate55(data136, {instancePath:instancePath+"/images/backend",parentData:data131,parentDataProperty:"backend",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid95 = _errs222 === errors;
-}
-if(data131.codeExecutor !== undefined){
-let data137 = data131.codeExecutor;
-const _errs223 = errors;
-if(!(validate55(data137, {instancePath:instancePath+"/images/codeExecutor",parentData:data131,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid95 = _errs223 === errors;
-}
-if(data131.postgres !== undefined){
-let data138 = data131.postgres;
-const _errs224 = errors;
-if(!(validate55(data138, {instancePath:instancePath+"/images/postgres",parentData:data131,parentDataProperty:"postgres",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid95 = _errs224 === errors;
-}
-if(data131.temporalServer !== undefined){
-let data139 = data131.temporalServer;
-const _errs225 = errors;
-if(!(validate55(data139, {instancePath:instancePath+"/images/temporalServer",parentData:data131,parentDataProperty:"temporalServer",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid95 = _errs225 === errors;
-}
-if(data131.temporalAdminTools !== undefined){
-let data140 = data131.temporalAdminTools;
-const _errs226 = errors;
-if(!(validate55(data140, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data131,parentDataProperty:"temporalAdminTools",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid95 = _errs226 === errors;
-}
-if(data131.temporalWeb !== undefined){
-let data141 = data131.temporalWeb;
-const _errs227 = errors;
-if(!(validate55(data141, {instancePath:instancePath+"/images/temporalWeb",parentData:data131,parentDataProperty:"temporalWeb",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid95 = _errs227 === errors;
-}
-}
-else {
-const err316 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs210 = errors;
+for(const key1 in data129){
+if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
+const err316 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -14176,17 +14090,14 @@ vErrors.push(err316);
 }
 errors++;
 }
-var valid93 = _errs212 === errors;
 }
-if(data.database !== undefined){
-let data142 = data.database;
-const _errs228 = errors;
-const _errs229 = errors;
-if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
-const _errs230 = errors;
-for(const key3 in data142){
-if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
-const err317 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data129.version !== undefined){
+let data130 = data129.version;
+const _errs211 = errors;
+const _errs212 = errors;
+if(typeof data130 === "string"){
+if(!pattern5.test(data130)){
+const err317 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -14196,11 +14107,8 @@ vErrors.push(err317);
 errors++;
 }
 }
-if(data142.mode !== undefined){
-let data143 = data142.mode;
-const _errs231 = errors;
-if(typeof data143 !== "string"){
-const err318 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err318 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -14209,10 +14117,13 @@ vErrors.push(err318);
 }
 errors++;
 }
-const _errs232 = errors;
-const vSchema5 = schema0.properties.database.properties.mode.enum;
-if(!((data143 === "embedded") || (data143 === "external"))){
-const err319 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+var valid100 = _errs211 === errors;
+}
+if(data129.channel !== undefined){
+let data131 = data129.channel;
+const _errs213 = errors;
+if(typeof data131 !== "string"){
+const err319 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -14221,33 +14132,10 @@ vErrors.push(err319);
 }
 errors++;
 }
-var valid98 = _errs231 === errors;
-}
-if(data142.embedded !== undefined){
-let data144 = data142.embedded;
-const _errs233 = errors;
-if(!(validate62(data144, {instancePath:instancePath+"/database/embedded",parentData:data142,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid98 = _errs233 === errors;
-}
-if(data142.external !== undefined){
-let data145 = data142.external;
-const _errs234 = errors;
-if(!(validate77(data145, {instancePath:instancePath+"/database/external",parentData:data142,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid98 = _errs234 === errors;
-}
-}
-else {
-const err320 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs214 = errors;
+const vSchema3 = schema0.properties.retool.properties.channel.enum;
+if(!((data131 === "stable") || (data131 === "edge"))){
+const err320 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -14256,17 +14144,46 @@ vErrors.push(err320);
 }
 errors++;
 }
-var valid93 = _errs228 === errors;
+var valid100 = _errs213 === errors;
 }
-if(data.retoolDatabase !== undefined){
-let data146 = data.retoolDatabase;
-const _errs235 = errors;
-const _errs236 = errors;
-if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
-const _errs237 = errors;
-for(const key4 in data146){
-if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err321 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data129.licenseKey !== undefined){
+let data132 = data129.licenseKey;
+const _errs215 = errors;
+if(!(validate3(data132, {instancePath:instancePath+"/retool/licenseKey",parentData:data129,parentDataProperty:"licenseKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid100 = _errs215 === errors;
+}
+if(data129.encryptionKey !== undefined){
+let data133 = data129.encryptionKey;
+const _errs216 = errors;
+if(!(validate3(data133, {instancePath:instancePath+"/retool/encryptionKey",parentData:data129,parentDataProperty:"encryptionKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid100 = _errs216 === errors;
+}
+if(data129.jwtSecret !== undefined){
+let data134 = data129.jwtSecret;
+const _errs217 = errors;
+if(!(validate3(data134, {instancePath:instancePath+"/retool/jwtSecret",parentData:data129,parentDataProperty:"jwtSecret",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid100 = _errs217 === errors;
+}
+if(data129.baseDomain !== undefined){
+let data135 = data129.baseDomain;
+const _errs218 = errors;
+if((typeof data135 !== "string") && (data135 !== null)){
+const err321 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -14275,12 +14192,10 @@ vErrors.push(err321);
 }
 errors++;
 }
-}
-if(data146.mode !== undefined){
-let data147 = data146.mode;
-const _errs238 = errors;
-if(typeof data147 !== "string"){
-const err322 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs219 = errors;
+if(typeof data135 === "string"){
+if(!pattern6.test(data135)){
+const err322 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/[^\\s]*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/[^\\s]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -14289,10 +14204,14 @@ vErrors.push(err322);
 }
 errors++;
 }
-const _errs239 = errors;
-const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
-if(!(((data147 === "disabled") || (data147 === "embedded")) || (data147 === "external"))){
-const err323 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+var valid100 = _errs218 === errors;
+}
+if(data129.cookieInsecure !== undefined){
+let data136 = data129.cookieInsecure;
+const _errs220 = errors;
+if((typeof data136 !== "boolean") && (data136 !== null)){
+const err323 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -14301,33 +14220,23 @@ vErrors.push(err323);
 }
 errors++;
 }
-var valid99 = _errs238 === errors;
+const _errs221 = errors;
+var valid100 = _errs220 === errors;
 }
-if(data146.embedded !== undefined){
-let data148 = data146.embedded;
-const _errs240 = errors;
-if(!(validate62(data148, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data146,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(data129.env !== undefined){
+let data137 = data129.env;
+const _errs222 = errors;
+if(!(validate46(data137, {instancePath:instancePath+"/retool/env",parentData:data129,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid99 = _errs240 === errors;
-}
-if(data146.external !== undefined){
-let data149 = data146.external;
-const _errs241 = errors;
-if(!(validate77(data149, {instancePath:instancePath+"/retoolDatabase/external",parentData:data146,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs241 === errors;
+var valid100 = _errs222 === errors;
 }
 }
 else {
-const err324 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err324 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -14336,17 +14245,17 @@ vErrors.push(err324);
 }
 errors++;
 }
-var valid93 = _errs235 === errors;
+var valid99 = _errs208 === errors;
 }
-if(data.temporal !== undefined){
-let data150 = data.temporal;
-const _errs242 = errors;
-const _errs243 = errors;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-const _errs244 = errors;
-for(const key5 in data150){
-if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
-const err325 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data.images !== undefined){
+let data138 = data.images;
+const _errs223 = errors;
+const _errs224 = errors;
+if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
+const _errs225 = errors;
+for(const key2 in data138){
+if(!(func14.call(schema0.properties.images.properties, key2))){
+const err325 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -14356,11 +14265,13 @@ vErrors.push(err325);
 errors++;
 }
 }
-if(data150.mode !== undefined){
-let data151 = data150.mode;
-const _errs245 = errors;
-if(typeof data151 !== "string"){
-const err326 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data138.registry !== undefined){
+let data139 = data138.registry;
+const _errs226 = errors;
+const _errs227 = errors;
+if(typeof data139 === "string"){
+if(!pattern8.test(data139)){
+const err326 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -14369,10 +14280,9 @@ vErrors.push(err326);
 }
 errors++;
 }
-const _errs246 = errors;
-const vSchema7 = schema0.properties.temporal.properties.mode.enum;
-if(!(((data151 === "retoolManaged") || (data151 === "external")) || (data151 === "local"))){
-const err327 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err327 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -14381,17 +14291,13 @@ vErrors.push(err327);
 }
 errors++;
 }
-var valid100 = _errs245 === errors;
+var valid101 = _errs226 === errors;
 }
-if(data150.external !== undefined){
-let data152 = data150.external;
-const _errs247 = errors;
-const _errs248 = errors;
-if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
-const _errs249 = errors;
-for(const key6 in data152){
-if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
-const err328 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data138.pullPolicy !== undefined){
+let data140 = data138.pullPolicy;
+const _errs228 = errors;
+if(typeof data140 !== "string"){
+const err328 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -14400,36 +14306,10 @@ vErrors.push(err328);
 }
 errors++;
 }
-}
-if(data152.host !== undefined){
-let data153 = data152.host;
-const _errs250 = errors;
-if(!(validate78(data153, {instancePath:instancePath+"/temporal/external/host",parentData:data152,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs250 === errors;
-}
-if(data152.port !== undefined){
-let data154 = data152.port;
-const _errs251 = errors;
-if(!(validate80(data154, {instancePath:instancePath+"/temporal/external/port",parentData:data152,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs251 === errors;
-}
-if(data152.namespace !== undefined){
-let data155 = data152.namespace;
-const _errs252 = errors;
-const _errs253 = errors;
-if(typeof data155 === "string"){
-if(!pattern2.test(data155)){
-const err329 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const _errs229 = errors;
+const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
+if(!(((data140 === "IfNotPresent") || (data140 === "Always")) || (data140 === "Never"))){
+const err329 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -14438,9 +14318,32 @@ vErrors.push(err329);
 }
 errors++;
 }
+var valid101 = _errs228 === errors;
+}
+if(data138.pullSecrets !== undefined){
+let data141 = data138.pullSecrets;
+const _errs230 = errors;
+const _errs231 = errors;
+if(Array.isArray(data141)){
+let valid103 = true;
+const len0 = data141.length;
+for(let i0=0; i0<len0; i0++){
+let data142 = data141[i0];
+const _errs232 = errors;
+if(!(validate6(data142, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data141,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
 }
 else {
-const err330 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid102 = _errs232 === errors;
+if(!valid102){
+valid103 = false;
+}
+}
+}
+else {
+const err330 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -14449,17 +14352,77 @@ vErrors.push(err330);
 }
 errors++;
 }
-var valid101 = _errs252 === errors;
+var valid101 = _errs230 === errors;
 }
-if(data152.tls !== undefined){
-let data156 = data152.tls;
-const _errs254 = errors;
-const _errs255 = errors;
-if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
-const _errs256 = errors;
-for(const key7 in data156){
-if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
-const err331 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(data138.backend !== undefined){
+let data143 = data138.backend;
+const _errs233 = errors;
+if(!(validate55(data143, {instancePath:instancePath+"/images/backend",parentData:data138,parentDataProperty:"backend",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs233 === errors;
+}
+if(data138.codeExecutor !== undefined){
+let data144 = data138.codeExecutor;
+const _errs234 = errors;
+if(!(validate55(data144, {instancePath:instancePath+"/images/codeExecutor",parentData:data138,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs234 === errors;
+}
+if(data138.postgres !== undefined){
+let data145 = data138.postgres;
+const _errs235 = errors;
+if(!(validate55(data145, {instancePath:instancePath+"/images/postgres",parentData:data138,parentDataProperty:"postgres",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs235 === errors;
+}
+if(data138.temporalServer !== undefined){
+let data146 = data138.temporalServer;
+const _errs236 = errors;
+if(!(validate55(data146, {instancePath:instancePath+"/images/temporalServer",parentData:data138,parentDataProperty:"temporalServer",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs236 === errors;
+}
+if(data138.temporalAdminTools !== undefined){
+let data147 = data138.temporalAdminTools;
+const _errs237 = errors;
+if(!(validate55(data147, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data138,parentDataProperty:"temporalAdminTools",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs237 === errors;
+}
+if(data138.temporalWeb !== undefined){
+let data148 = data138.temporalWeb;
+const _errs238 = errors;
+if(!(validate55(data148, {instancePath:instancePath+"/images/temporalWeb",parentData:data138,parentDataProperty:"temporalWeb",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs238 === errors;
+}
+}
+else {
+const err331 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -14468,12 +14431,17 @@ vErrors.push(err331);
 }
 errors++;
 }
+var valid99 = _errs223 === errors;
 }
-if(data156.enabled !== undefined){
-let data157 = data156.enabled;
-const _errs257 = errors;
-if(typeof data157 !== "boolean"){
-const err332 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.database !== undefined){
+let data149 = data.database;
+const _errs239 = errors;
+const _errs240 = errors;
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+const _errs241 = errors;
+for(const key3 in data149){
+if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
+const err332 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -14482,45 +14450,12 @@ vErrors.push(err332);
 }
 errors++;
 }
-const _errs258 = errors;
-var valid102 = _errs257 === errors;
 }
-if(data156.clientCert !== undefined){
-let data158 = data156.clientCert;
-const _errs259 = errors;
-if(!(validate67(data158, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data156,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid102 = _errs259 === errors;
-}
-if(data156.clientKey !== undefined){
-let data159 = data156.clientKey;
-const _errs260 = errors;
-if(!(validate67(data159, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data156,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid102 = _errs260 === errors;
-}
-if(data156.caCert !== undefined){
-let data160 = data156.caCert;
-const _errs261 = errors;
-if(!(validate67(data160, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data156,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid102 = _errs261 === errors;
-}
-}
-else {
-const err333 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data149.mode !== undefined){
+let data150 = data149.mode;
+const _errs242 = errors;
+if(typeof data150 !== "string"){
+const err333 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -14529,11 +14464,10 @@ vErrors.push(err333);
 }
 errors++;
 }
-var valid101 = _errs254 === errors;
-}
-}
-else {
-const err334 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs243 = errors;
+const vSchema5 = schema0.properties.database.properties.mode.enum;
+if(!((data150 === "embedded") || (data150 === "external"))){
+const err334 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -14542,17 +14476,33 @@ vErrors.push(err334);
 }
 errors++;
 }
-var valid100 = _errs247 === errors;
+var valid104 = _errs242 === errors;
 }
-if(data150.local !== undefined){
-let data161 = data150.local;
-const _errs262 = errors;
-const _errs263 = errors;
-if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
-const _errs264 = errors;
-for(const key8 in data161){
-if(!(func13.call(schema0.properties.temporal.properties.local.properties, key8))){
-const err335 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(data149.embedded !== undefined){
+let data151 = data149.embedded;
+const _errs244 = errors;
+if(!(validate62(data151, {instancePath:instancePath+"/database/embedded",parentData:data149,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs244 === errors;
+}
+if(data149.external !== undefined){
+let data152 = data149.external;
+const _errs245 = errors;
+if(!(validate77(data152, {instancePath:instancePath+"/database/external",parentData:data149,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs245 === errors;
+}
+}
+else {
+const err335 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -14561,14 +14511,17 @@ vErrors.push(err335);
 }
 errors++;
 }
+var valid99 = _errs239 === errors;
 }
-if(data161.namespace !== undefined){
-let data162 = data161.namespace;
-const _errs265 = errors;
-const _errs266 = errors;
-if(typeof data162 === "string"){
-if(!pattern19.test(data162)){
-const err336 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
+if(data.retoolDatabase !== undefined){
+let data153 = data.retoolDatabase;
+const _errs246 = errors;
+const _errs247 = errors;
+if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
+const _errs248 = errors;
+for(const key4 in data153){
+if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
+const err336 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -14578,8 +14531,11 @@ vErrors.push(err336);
 errors++;
 }
 }
-else {
-const err337 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data153.mode !== undefined){
+let data154 = data153.mode;
+const _errs249 = errors;
+if(typeof data154 !== "string"){
+const err337 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -14588,13 +14544,10 @@ vErrors.push(err337);
 }
 errors++;
 }
-var valid103 = _errs265 === errors;
-}
-if(data161.numHistoryShards !== undefined){
-let data163 = data161.numHistoryShards;
-const _errs267 = errors;
-if(!((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163)))){
-const err338 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs250 = errors;
+const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
+if(!(((data154 === "disabled") || (data154 === "embedded")) || (data154 === "external"))){
+const err338 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -14603,10 +14556,33 @@ vErrors.push(err338);
 }
 errors++;
 }
-const _errs268 = errors;
-if(typeof data163 == "number"){
-if(data163 > 16384 || isNaN(data163)){
-const err339 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+var valid105 = _errs249 === errors;
+}
+if(data153.embedded !== undefined){
+let data155 = data153.embedded;
+const _errs251 = errors;
+if(!(validate62(data155, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data153,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs251 === errors;
+}
+if(data153.external !== undefined){
+let data156 = data153.external;
+const _errs252 = errors;
+if(!(validate77(data156, {instancePath:instancePath+"/retoolDatabase/external",parentData:data153,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs252 === errors;
+}
+}
+else {
+const err339 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -14615,8 +14591,17 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(data163 < 1 || isNaN(data163)){
-const err340 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid99 = _errs246 === errors;
+}
+if(data.temporal !== undefined){
+let data157 = data.temporal;
+const _errs253 = errors;
+const _errs254 = errors;
+if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
+const _errs255 = errors;
+for(const key5 in data157){
+if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
+const err340 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -14626,15 +14611,11 @@ vErrors.push(err340);
 errors++;
 }
 }
-var valid103 = _errs267 === errors;
-}
-if(data161.retention !== undefined){
-let data164 = data161.retention;
-const _errs269 = errors;
-const _errs270 = errors;
-if(typeof data164 === "string"){
-if(!pattern20.test(data164)){
-const err341 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
+if(data157.mode !== undefined){
+let data158 = data157.mode;
+const _errs256 = errors;
+if(typeof data158 !== "string"){
+const err341 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -14643,9 +14624,10 @@ vErrors.push(err341);
 }
 errors++;
 }
-}
-else {
-const err342 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs257 = errors;
+const vSchema7 = schema0.properties.temporal.properties.mode.enum;
+if(!(((data158 === "retoolManaged") || (data158 === "external")) || (data158 === "local"))){
+const err342 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -14654,17 +14636,17 @@ vErrors.push(err342);
 }
 errors++;
 }
-var valid103 = _errs269 === errors;
+var valid106 = _errs256 === errors;
 }
-if(data161.persistence !== undefined){
-let data165 = data161.persistence;
-const _errs271 = errors;
-const _errs272 = errors;
-if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
-const _errs273 = errors;
-for(const key9 in data165){
-if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
-const err343 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data157.external !== undefined){
+let data159 = data157.external;
+const _errs258 = errors;
+const _errs259 = errors;
+if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
+const _errs260 = errors;
+for(const key6 in data159){
+if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
+const err343 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -14674,11 +14656,35 @@ vErrors.push(err343);
 errors++;
 }
 }
-if(data165.database !== undefined){
-let data166 = data165.database;
-const _errs274 = errors;
-if(typeof data166 !== "string"){
-const err344 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data159.host !== undefined){
+let data160 = data159.host;
+const _errs261 = errors;
+if(!(validate78(data160, {instancePath:instancePath+"/temporal/external/host",parentData:data159,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs261 === errors;
+}
+if(data159.port !== undefined){
+let data161 = data159.port;
+const _errs262 = errors;
+if(!(validate80(data161, {instancePath:instancePath+"/temporal/external/port",parentData:data159,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs262 === errors;
+}
+if(data159.namespace !== undefined){
+let data162 = data159.namespace;
+const _errs263 = errors;
+const _errs264 = errors;
+if(typeof data162 === "string"){
+if(!pattern2.test(data162)){
+const err344 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -14687,10 +14693,9 @@ vErrors.push(err344);
 }
 errors++;
 }
-const _errs275 = errors;
-const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
-if(!((data166 === "storage") || (data166 === "external"))){
-const err345 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err345 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -14699,26 +14704,17 @@ vErrors.push(err345);
 }
 errors++;
 }
-var valid104 = _errs274 === errors;
+var valid107 = _errs263 === errors;
 }
-if(data165.external !== undefined){
-let data167 = data165.external;
-const _errs276 = errors;
-if(!(validate91(data167, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data165,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid104 = _errs276 === errors;
-}
-if(data165.defaultDatabase !== undefined){
-let data168 = data165.defaultDatabase;
-const _errs277 = errors;
-const _errs278 = errors;
-if(typeof data168 === "string"){
-if(!pattern22.test(data168)){
-const err346 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+if(data159.tls !== undefined){
+let data163 = data159.tls;
+const _errs265 = errors;
+const _errs266 = errors;
+if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
+const _errs267 = errors;
+for(const key7 in data163){
+if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
+const err346 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -14728,8 +14724,11 @@ vErrors.push(err346);
 errors++;
 }
 }
-else {
-const err347 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data163.enabled !== undefined){
+let data164 = data163.enabled;
+const _errs268 = errors;
+if(typeof data164 !== "boolean"){
+const err347 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -14738,15 +14737,45 @@ vErrors.push(err347);
 }
 errors++;
 }
-var valid104 = _errs277 === errors;
+const _errs269 = errors;
+var valid108 = _errs268 === errors;
 }
-if(data165.visibilityDatabase !== undefined){
-let data169 = data165.visibilityDatabase;
-const _errs279 = errors;
-const _errs280 = errors;
-if(typeof data169 === "string"){
-if(!pattern22.test(data169)){
-const err348 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+if(data163.clientCert !== undefined){
+let data165 = data163.clientCert;
+const _errs270 = errors;
+if(!(validate67(data165, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data163,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid108 = _errs270 === errors;
+}
+if(data163.clientKey !== undefined){
+let data166 = data163.clientKey;
+const _errs271 = errors;
+if(!(validate67(data166, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data163,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid108 = _errs271 === errors;
+}
+if(data163.caCert !== undefined){
+let data167 = data163.caCert;
+const _errs272 = errors;
+if(!(validate67(data167, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data163,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid108 = _errs272 === errors;
+}
+}
+else {
+const err348 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -14755,9 +14784,11 @@ vErrors.push(err348);
 }
 errors++;
 }
+var valid107 = _errs265 === errors;
+}
 }
 else {
-const err349 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err349 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -14766,11 +14797,17 @@ vErrors.push(err349);
 }
 errors++;
 }
-var valid104 = _errs279 === errors;
+var valid106 = _errs258 === errors;
 }
-}
-else {
-const err350 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data157.local !== undefined){
+let data168 = data157.local;
+const _errs273 = errors;
+const _errs274 = errors;
+if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
+const _errs275 = errors;
+for(const key8 in data168){
+if(!(func14.call(schema0.properties.temporal.properties.local.properties, key8))){
+const err350 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -14779,61 +14816,14 @@ vErrors.push(err350);
 }
 errors++;
 }
-var valid103 = _errs271 === errors;
 }
-if(data161.frontend !== undefined){
-let data170 = data161.frontend;
-const _errs281 = errors;
-if(!(validate97(data170, {instancePath:instancePath+"/temporal/local/frontend",parentData:data161,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid103 = _errs281 === errors;
-}
-if(data161.history !== undefined){
-let data171 = data161.history;
-const _errs282 = errors;
-if(!(validate97(data171, {instancePath:instancePath+"/temporal/local/history",parentData:data161,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid103 = _errs282 === errors;
-}
-if(data161.matching !== undefined){
-let data172 = data161.matching;
-const _errs283 = errors;
-if(!(validate97(data172, {instancePath:instancePath+"/temporal/local/matching",parentData:data161,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid103 = _errs283 === errors;
-}
-if(data161.worker !== undefined){
-let data173 = data161.worker;
-const _errs284 = errors;
-if(!(validate97(data173, {instancePath:instancePath+"/temporal/local/worker",parentData:data161,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid103 = _errs284 === errors;
-}
-if(data161.web !== undefined){
-let data174 = data161.web;
-const _errs285 = errors;
-const _errs286 = errors;
-if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
-const _errs287 = errors;
-for(const key10 in data174){
-if(!(func13.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
-const err351 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(data168.namespace !== undefined){
+let data169 = data168.namespace;
+const _errs276 = errors;
+const _errs277 = errors;
+if(typeof data169 === "string"){
+if(!pattern19.test(data169)){
+const err351 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -14843,198 +14833,8 @@ vErrors.push(err351);
 errors++;
 }
 }
-if(data174.resources !== undefined){
-let data175 = data174.resources;
-const _errs288 = errors;
-if(!(validate70(data175, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data174,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
 else {
-}
-var valid105 = _errs288 === errors;
-}
-if(data174.nodeSelector !== undefined){
-let data176 = data174.nodeSelector;
-const _errs289 = errors;
-if(!(validate99(data176, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data174,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs289 === errors;
-}
-if(data174.tolerations !== undefined){
-let data177 = data174.tolerations;
-const _errs290 = errors;
-if(!(validate101(data177, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data174,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs290 === errors;
-}
-if(data174.affinity !== undefined){
-let data178 = data174.affinity;
-const _errs291 = errors;
-if(!(validate105(data178, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data174,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs291 === errors;
-}
-if(data174.topologySpreadConstraints !== undefined){
-let data179 = data174.topologySpreadConstraints;
-const _errs292 = errors;
-if(!(validate128(data179, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data174,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs292 === errors;
-}
-if(data174.podAnnotations !== undefined){
-let data180 = data174.podAnnotations;
-const _errs293 = errors;
-if(!(validate133(data180, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data174,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs293 === errors;
-}
-if(data174.podLabels !== undefined){
-let data181 = data174.podLabels;
-const _errs294 = errors;
-if(!(validate135(data181, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data174,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs294 === errors;
-}
-if(data174.env !== undefined){
-let data182 = data174.env;
-const _errs295 = errors;
-if(!(validate137(data182, {instancePath:instancePath+"/temporal/local/web/env",parentData:data174,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs295 === errors;
-}
-if(data174.extraEnvFrom !== undefined){
-let data183 = data174.extraEnvFrom;
-const _errs296 = errors;
-if(!(validate140(data183, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data174,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs296 === errors;
-}
-if(data174.extraVolumes !== undefined){
-let data184 = data174.extraVolumes;
-const _errs297 = errors;
-if(!(validate148(data184, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data174,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs297 === errors;
-}
-if(data174.extraVolumeMounts !== undefined){
-let data185 = data174.extraVolumeMounts;
-const _errs298 = errors;
-if(!(validate161(data185, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data174,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs298 === errors;
-}
-if(data174.extraContainers !== undefined){
-let data186 = data174.extraContainers;
-const _errs299 = errors;
-if(!(validate166(data186, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data174,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs299 === errors;
-}
-if(data174.initContainers !== undefined){
-let data187 = data174.initContainers;
-const _errs300 = errors;
-if(!(validate191(data187, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data174,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs300 === errors;
-}
-if(data174.priorityClassName !== undefined){
-let data188 = data174.priorityClassName;
-const _errs301 = errors;
-if(!(validate194(data188, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data174,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs301 === errors;
-}
-if(data174.terminationGracePeriodSeconds !== undefined){
-let data189 = data174.terminationGracePeriodSeconds;
-const _errs302 = errors;
-if(!(validate196(data189, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data174,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs302 === errors;
-}
-if(data174.podSecurityContext !== undefined){
-let data190 = data174.podSecurityContext;
-const _errs303 = errors;
-if(!(validate198(data190, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data174,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs303 === errors;
-}
-if(data174.containerSecurityContext !== undefined){
-let data191 = data174.containerSecurityContext;
-const _errs304 = errors;
-if(!(validate201(data191, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data174,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs304 === errors;
-}
-if(data174.enabled !== undefined){
-let data192 = data174.enabled;
-const _errs305 = errors;
-if(typeof data192 !== "boolean"){
-const err352 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err352 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -15043,12 +14843,13 @@ vErrors.push(err352);
 }
 errors++;
 }
-const _errs306 = errors;
-var valid105 = _errs305 === errors;
+var valid109 = _errs276 === errors;
 }
-}
-else {
-const err353 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data168.numHistoryShards !== undefined){
+let data170 = data168.numHistoryShards;
+const _errs278 = errors;
+if(!((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170)))){
+const err353 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -15057,11 +14858,10 @@ vErrors.push(err353);
 }
 errors++;
 }
-var valid103 = _errs285 === errors;
-}
-}
-else {
-const err354 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs279 = errors;
+if(typeof data170 == "number"){
+if(data170 > 16384 || isNaN(data170)){
+const err354 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -15070,11 +14870,8 @@ vErrors.push(err354);
 }
 errors++;
 }
-var valid100 = _errs262 === errors;
-}
-}
-else {
-const err355 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data170 < 1 || isNaN(data170)){
+const err355 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -15083,28 +14880,16 @@ vErrors.push(err355);
 }
 errors++;
 }
-var valid93 = _errs242 === errors;
 }
-if(data.workflows !== undefined){
-let data193 = data.workflows;
-const _errs307 = errors;
-if(!(validate226(data193, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
-errors = vErrors.length;
+var valid109 = _errs278 === errors;
 }
-else {
-}
-var valid93 = _errs307 === errors;
-}
-if(data.components !== undefined){
-let data194 = data.components;
-const _errs308 = errors;
-const _errs309 = errors;
-if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
-const _errs310 = errors;
-for(const key11 in data194){
-if(!(((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor"))){
-const err356 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data168.retention !== undefined){
+let data171 = data168.retention;
+const _errs280 = errors;
+const _errs281 = errors;
+if(typeof data171 === "string"){
+if(!pattern20.test(data171)){
+const err356 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -15114,39 +14899,8 @@ vErrors.push(err356);
 errors++;
 }
 }
-if(data194.api !== undefined){
-let data195 = data194.api;
-const _errs311 = errors;
-const _errs312 = errors;
-const _errs313 = errors;
-const _errs314 = errors;
-let valid108 = true;
-const _errs315 = errors;
-if(!(validate228(data195, {instancePath:instancePath+"/components/api",parentData:data194,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
-errors = vErrors.length;
-}
 else {
-}
-var _valid17 = _errs315 === errors;
-errors = _errs314;
-if(vErrors !== null){
-if(_errs314){
-vErrors.length = _errs314;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid17){
-const _errs316 = errors;
-if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
-if(data195.replicas !== undefined){
-let data196 = data195.replicas;
-const _errs317 = errors;
-const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data196 === null) || (data196 === 2))){
-const err357 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err357 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -15155,14 +14909,17 @@ vErrors.push(err357);
 }
 errors++;
 }
-var valid109 = _errs317 === errors;
+var valid109 = _errs280 === errors;
 }
-}
-var _valid17 = _errs316 === errors;
-valid108 = _valid17;
-}
-if(!valid108){
-const err358 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data168.persistence !== undefined){
+let data172 = data168.persistence;
+const _errs282 = errors;
+const _errs283 = errors;
+if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
+const _errs284 = errors;
+for(const key9 in data172){
+if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
+const err358 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -15171,12 +14928,12 @@ vErrors.push(err358);
 }
 errors++;
 }
-var valid107 = _errs313 === errors;
-if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
-const _errs318 = errors;
-for(const key12 in data195){
-if(!(func13.call(schema0.properties.components.properties.api.properties, key12))){
-const err359 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+if(data172.database !== undefined){
+let data173 = data172.database;
+const _errs285 = errors;
+if(typeof data173 !== "string"){
+const err359 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -15185,199 +14942,10 @@ vErrors.push(err359);
 }
 errors++;
 }
-}
-if(data195.resources !== undefined){
-let data197 = data195.resources;
-const _errs319 = errors;
-if(!(validate70(data197, {instancePath:instancePath+"/components/api/resources",parentData:data195,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs319 === errors;
-}
-if(data195.nodeSelector !== undefined){
-let data198 = data195.nodeSelector;
-const _errs320 = errors;
-if(!(validate99(data198, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data195,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs320 === errors;
-}
-if(data195.tolerations !== undefined){
-let data199 = data195.tolerations;
-const _errs321 = errors;
-if(!(validate101(data199, {instancePath:instancePath+"/components/api/tolerations",parentData:data195,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs321 === errors;
-}
-if(data195.affinity !== undefined){
-let data200 = data195.affinity;
-const _errs322 = errors;
-if(!(validate105(data200, {instancePath:instancePath+"/components/api/affinity",parentData:data195,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs322 === errors;
-}
-if(data195.topologySpreadConstraints !== undefined){
-let data201 = data195.topologySpreadConstraints;
-const _errs323 = errors;
-if(!(validate128(data201, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data195,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs323 === errors;
-}
-if(data195.podAnnotations !== undefined){
-let data202 = data195.podAnnotations;
-const _errs324 = errors;
-if(!(validate133(data202, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data195,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs324 === errors;
-}
-if(data195.podLabels !== undefined){
-let data203 = data195.podLabels;
-const _errs325 = errors;
-if(!(validate135(data203, {instancePath:instancePath+"/components/api/podLabels",parentData:data195,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs325 === errors;
-}
-if(data195.env !== undefined){
-let data204 = data195.env;
-const _errs326 = errors;
-if(!(validate137(data204, {instancePath:instancePath+"/components/api/env",parentData:data195,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs326 === errors;
-}
-if(data195.extraEnvFrom !== undefined){
-let data205 = data195.extraEnvFrom;
-const _errs327 = errors;
-if(!(validate140(data205, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data195,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs327 === errors;
-}
-if(data195.extraVolumes !== undefined){
-let data206 = data195.extraVolumes;
-const _errs328 = errors;
-if(!(validate148(data206, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data195,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs328 === errors;
-}
-if(data195.extraVolumeMounts !== undefined){
-let data207 = data195.extraVolumeMounts;
-const _errs329 = errors;
-if(!(validate161(data207, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data195,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs329 === errors;
-}
-if(data195.extraContainers !== undefined){
-let data208 = data195.extraContainers;
-const _errs330 = errors;
-if(!(validate166(data208, {instancePath:instancePath+"/components/api/extraContainers",parentData:data195,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs330 === errors;
-}
-if(data195.initContainers !== undefined){
-let data209 = data195.initContainers;
-const _errs331 = errors;
-if(!(validate191(data209, {instancePath:instancePath+"/components/api/initContainers",parentData:data195,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs331 === errors;
-}
-if(data195.priorityClassName !== undefined){
-let data210 = data195.priorityClassName;
-const _errs332 = errors;
-if(!(validate194(data210, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data195,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs332 === errors;
-}
-if(data195.terminationGracePeriodSeconds !== undefined){
-let data211 = data195.terminationGracePeriodSeconds;
-const _errs333 = errors;
-if(!(validate196(data211, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data195,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs333 === errors;
-}
-if(data195.podSecurityContext !== undefined){
-let data212 = data195.podSecurityContext;
-const _errs334 = errors;
-if(!(validate198(data212, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data195,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs334 === errors;
-}
-if(data195.containerSecurityContext !== undefined){
-let data213 = data195.containerSecurityContext;
-const _errs335 = errors;
-if(!(validate201(data213, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data195,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs335 === errors;
-}
-if(data195.replicas !== undefined){
-let data214 = data195.replicas;
-const _errs336 = errors;
-if(!((typeof data214 == "number") && (!(data214 % 1) && !isNaN(data214)))){
-const err360 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs286 = errors;
+const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
+if(!((data173 === "storage") || (data173 === "external"))){
+const err360 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -15386,10 +14954,26 @@ vErrors.push(err360);
 }
 errors++;
 }
-const _errs337 = errors;
-if(typeof data214 == "number"){
-if(data214 > 2147483647 || isNaN(data214)){
-const err361 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid110 = _errs285 === errors;
+}
+if(data172.external !== undefined){
+let data174 = data172.external;
+const _errs287 = errors;
+if(!(validate91(data174, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data172,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs287 === errors;
+}
+if(data172.defaultDatabase !== undefined){
+let data175 = data172.defaultDatabase;
+const _errs288 = errors;
+const _errs289 = errors;
+if(typeof data175 === "string"){
+if(!pattern22.test(data175)){
+const err361 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -15398,8 +14982,9 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(data214 < 1 || isNaN(data214)){
-const err362 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err362 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -15408,14 +14993,15 @@ vErrors.push(err362);
 }
 errors++;
 }
+var valid110 = _errs288 === errors;
 }
-var valid110 = _errs336 === errors;
-}
-if(data195.javaDbConnector !== undefined){
-let data215 = data195.javaDbConnector;
-const _errs338 = errors;
-if(typeof data215 !== "boolean"){
-const err363 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data172.visibilityDatabase !== undefined){
+let data176 = data172.visibilityDatabase;
+const _errs290 = errors;
+const _errs291 = errors;
+if(typeof data176 === "string"){
+if(!pattern22.test(data176)){
+const err363 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -15424,23 +15010,9 @@ vErrors.push(err363);
 }
 errors++;
 }
-const _errs339 = errors;
-var valid110 = _errs338 === errors;
-}
-if(data195.autoscaling !== undefined){
-let data216 = data195.autoscaling;
-const _errs340 = errors;
-if(!(validate247(data216, {instancePath:instancePath+"/components/api/autoscaling",parentData:data195,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid110 = _errs340 === errors;
-}
-}
-else {
-const err364 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err364 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -15449,17 +15021,11 @@ vErrors.push(err364);
 }
 errors++;
 }
-var valid106 = _errs311 === errors;
+var valid110 = _errs290 === errors;
 }
-if(data194.jobsRunner !== undefined){
-let data217 = data194.jobsRunner;
-const _errs341 = errors;
-const _errs342 = errors;
-if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
-const _errs343 = errors;
-for(const key13 in data217){
-if(!(func13.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
-const err365 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+}
+else {
+const err365 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -15468,197 +15034,61 @@ vErrors.push(err365);
 }
 errors++;
 }
+var valid109 = _errs282 === errors;
 }
-if(data217.resources !== undefined){
-let data218 = data217.resources;
-const _errs344 = errors;
-if(!(validate70(data218, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data217,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(data168.frontend !== undefined){
+let data177 = data168.frontend;
+const _errs292 = errors;
+if(!(validate97(data177, {instancePath:instancePath+"/temporal/local/frontend",parentData:data168,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid111 = _errs344 === errors;
+var valid109 = _errs292 === errors;
 }
-if(data217.nodeSelector !== undefined){
-let data219 = data217.nodeSelector;
-const _errs345 = errors;
-if(!(validate99(data219, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data217,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(data168.history !== undefined){
+let data178 = data168.history;
+const _errs293 = errors;
+if(!(validate97(data178, {instancePath:instancePath+"/temporal/local/history",parentData:data168,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid111 = _errs345 === errors;
+var valid109 = _errs293 === errors;
 }
-if(data217.tolerations !== undefined){
-let data220 = data217.tolerations;
-const _errs346 = errors;
-if(!(validate101(data220, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data217,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(data168.matching !== undefined){
+let data179 = data168.matching;
+const _errs294 = errors;
+if(!(validate97(data179, {instancePath:instancePath+"/temporal/local/matching",parentData:data168,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid111 = _errs346 === errors;
+var valid109 = _errs294 === errors;
 }
-if(data217.affinity !== undefined){
-let data221 = data217.affinity;
-const _errs347 = errors;
-if(!(validate105(data221, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data217,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(data168.worker !== undefined){
+let data180 = data168.worker;
+const _errs295 = errors;
+if(!(validate97(data180, {instancePath:instancePath+"/temporal/local/worker",parentData:data168,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid111 = _errs347 === errors;
+var valid109 = _errs295 === errors;
 }
-if(data217.topologySpreadConstraints !== undefined){
-let data222 = data217.topologySpreadConstraints;
-const _errs348 = errors;
-if(!(validate128(data222, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data217,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs348 === errors;
-}
-if(data217.podAnnotations !== undefined){
-let data223 = data217.podAnnotations;
-const _errs349 = errors;
-if(!(validate133(data223, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data217,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs349 === errors;
-}
-if(data217.podLabels !== undefined){
-let data224 = data217.podLabels;
-const _errs350 = errors;
-if(!(validate135(data224, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data217,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs350 === errors;
-}
-if(data217.env !== undefined){
-let data225 = data217.env;
-const _errs351 = errors;
-if(!(validate137(data225, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data217,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs351 === errors;
-}
-if(data217.extraEnvFrom !== undefined){
-let data226 = data217.extraEnvFrom;
-const _errs352 = errors;
-if(!(validate140(data226, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data217,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs352 === errors;
-}
-if(data217.extraVolumes !== undefined){
-let data227 = data217.extraVolumes;
-const _errs353 = errors;
-if(!(validate148(data227, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data217,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs353 === errors;
-}
-if(data217.extraVolumeMounts !== undefined){
-let data228 = data217.extraVolumeMounts;
-const _errs354 = errors;
-if(!(validate161(data228, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data217,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs354 === errors;
-}
-if(data217.extraContainers !== undefined){
-let data229 = data217.extraContainers;
-const _errs355 = errors;
-if(!(validate166(data229, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data217,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs355 === errors;
-}
-if(data217.initContainers !== undefined){
-let data230 = data217.initContainers;
-const _errs356 = errors;
-if(!(validate191(data230, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data217,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs356 === errors;
-}
-if(data217.priorityClassName !== undefined){
-let data231 = data217.priorityClassName;
-const _errs357 = errors;
-if(!(validate194(data231, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data217,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs357 === errors;
-}
-if(data217.terminationGracePeriodSeconds !== undefined){
-let data232 = data217.terminationGracePeriodSeconds;
-const _errs358 = errors;
-if(!(validate196(data232, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data217,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs358 === errors;
-}
-if(data217.podSecurityContext !== undefined){
-let data233 = data217.podSecurityContext;
-const _errs359 = errors;
-if(!(validate198(data233, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data217,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs359 === errors;
-}
-if(data217.containerSecurityContext !== undefined){
-let data234 = data217.containerSecurityContext;
-const _errs360 = errors;
-if(!(validate201(data234, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data217,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs360 === errors;
-}
-}
-else {
-const err366 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data168.web !== undefined){
+let data181 = data168.web;
+const _errs296 = errors;
+const _errs297 = errors;
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
+const _errs298 = errors;
+for(const key10 in data181){
+if(!(func14.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
+const err366 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -15667,25 +15097,199 @@ vErrors.push(err366);
 }
 errors++;
 }
-var valid106 = _errs341 === errors;
 }
-if(data194.workflowsWorker !== undefined){
-let data235 = data194.workflowsWorker;
-const _errs361 = errors;
-const _errs362 = errors;
-const _errs363 = errors;
-if(!(validate266(data235, {instancePath:instancePath+"/components/workflowsWorker",parentData:data194,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+if(data181.resources !== undefined){
+let data182 = data181.resources;
+const _errs299 = errors;
+if(!(validate70(data182, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data181,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid112 = _errs363 === errors;
-if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
-const _errs364 = errors;
-for(const key14 in data235){
-if(!(func13.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
-const err367 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+var valid111 = _errs299 === errors;
+}
+if(data181.nodeSelector !== undefined){
+let data183 = data181.nodeSelector;
+const _errs300 = errors;
+if(!(validate99(data183, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data181,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs300 === errors;
+}
+if(data181.tolerations !== undefined){
+let data184 = data181.tolerations;
+const _errs301 = errors;
+if(!(validate101(data184, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data181,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs301 === errors;
+}
+if(data181.affinity !== undefined){
+let data185 = data181.affinity;
+const _errs302 = errors;
+if(!(validate105(data185, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data181,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs302 === errors;
+}
+if(data181.topologySpreadConstraints !== undefined){
+let data186 = data181.topologySpreadConstraints;
+const _errs303 = errors;
+if(!(validate128(data186, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data181,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs303 === errors;
+}
+if(data181.podAnnotations !== undefined){
+let data187 = data181.podAnnotations;
+const _errs304 = errors;
+if(!(validate133(data187, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data181,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs304 === errors;
+}
+if(data181.podLabels !== undefined){
+let data188 = data181.podLabels;
+const _errs305 = errors;
+if(!(validate135(data188, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data181,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs305 === errors;
+}
+if(data181.env !== undefined){
+let data189 = data181.env;
+const _errs306 = errors;
+if(!(validate137(data189, {instancePath:instancePath+"/temporal/local/web/env",parentData:data181,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs306 === errors;
+}
+if(data181.extraEnvFrom !== undefined){
+let data190 = data181.extraEnvFrom;
+const _errs307 = errors;
+if(!(validate140(data190, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data181,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs307 === errors;
+}
+if(data181.extraVolumes !== undefined){
+let data191 = data181.extraVolumes;
+const _errs308 = errors;
+if(!(validate148(data191, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data181,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs308 === errors;
+}
+if(data181.extraVolumeMounts !== undefined){
+let data192 = data181.extraVolumeMounts;
+const _errs309 = errors;
+if(!(validate161(data192, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data181,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs309 === errors;
+}
+if(data181.extraContainers !== undefined){
+let data193 = data181.extraContainers;
+const _errs310 = errors;
+if(!(validate166(data193, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data181,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs310 === errors;
+}
+if(data181.initContainers !== undefined){
+let data194 = data181.initContainers;
+const _errs311 = errors;
+if(!(validate191(data194, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data181,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs311 === errors;
+}
+if(data181.priorityClassName !== undefined){
+let data195 = data181.priorityClassName;
+const _errs312 = errors;
+if(!(validate194(data195, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data181,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs312 === errors;
+}
+if(data181.terminationGracePeriodSeconds !== undefined){
+let data196 = data181.terminationGracePeriodSeconds;
+const _errs313 = errors;
+if(!(validate196(data196, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data181,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs313 === errors;
+}
+if(data181.podSecurityContext !== undefined){
+let data197 = data181.podSecurityContext;
+const _errs314 = errors;
+if(!(validate198(data197, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data181,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs314 === errors;
+}
+if(data181.containerSecurityContext !== undefined){
+let data198 = data181.containerSecurityContext;
+const _errs315 = errors;
+if(!(validate201(data198, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data181,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs315 === errors;
+}
+if(data181.enabled !== undefined){
+let data199 = data181.enabled;
+const _errs316 = errors;
+if(typeof data199 !== "boolean"){
+const err367 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -15694,199 +15298,12 @@ vErrors.push(err367);
 }
 errors++;
 }
+const _errs317 = errors;
+var valid111 = _errs316 === errors;
 }
-if(data235.resources !== undefined){
-let data236 = data235.resources;
-const _errs365 = errors;
-if(!(validate70(data236, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data235,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid113 = _errs365 === errors;
-}
-if(data235.nodeSelector !== undefined){
-let data237 = data235.nodeSelector;
-const _errs366 = errors;
-if(!(validate99(data237, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data235,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs366 === errors;
-}
-if(data235.tolerations !== undefined){
-let data238 = data235.tolerations;
-const _errs367 = errors;
-if(!(validate101(data238, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data235,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs367 === errors;
-}
-if(data235.affinity !== undefined){
-let data239 = data235.affinity;
-const _errs368 = errors;
-if(!(validate105(data239, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data235,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs368 === errors;
-}
-if(data235.topologySpreadConstraints !== undefined){
-let data240 = data235.topologySpreadConstraints;
-const _errs369 = errors;
-if(!(validate128(data240, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data235,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs369 === errors;
-}
-if(data235.podAnnotations !== undefined){
-let data241 = data235.podAnnotations;
-const _errs370 = errors;
-if(!(validate133(data241, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data235,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs370 === errors;
-}
-if(data235.podLabels !== undefined){
-let data242 = data235.podLabels;
-const _errs371 = errors;
-if(!(validate135(data242, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data235,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs371 === errors;
-}
-if(data235.env !== undefined){
-let data243 = data235.env;
-const _errs372 = errors;
-if(!(validate137(data243, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data235,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs372 === errors;
-}
-if(data235.extraEnvFrom !== undefined){
-let data244 = data235.extraEnvFrom;
-const _errs373 = errors;
-if(!(validate140(data244, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data235,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs373 === errors;
-}
-if(data235.extraVolumes !== undefined){
-let data245 = data235.extraVolumes;
-const _errs374 = errors;
-if(!(validate148(data245, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data235,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs374 === errors;
-}
-if(data235.extraVolumeMounts !== undefined){
-let data246 = data235.extraVolumeMounts;
-const _errs375 = errors;
-if(!(validate161(data246, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data235,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs375 === errors;
-}
-if(data235.extraContainers !== undefined){
-let data247 = data235.extraContainers;
-const _errs376 = errors;
-if(!(validate166(data247, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data235,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs376 === errors;
-}
-if(data235.initContainers !== undefined){
-let data248 = data235.initContainers;
-const _errs377 = errors;
-if(!(validate191(data248, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data235,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs377 === errors;
-}
-if(data235.priorityClassName !== undefined){
-let data249 = data235.priorityClassName;
-const _errs378 = errors;
-if(!(validate194(data249, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data235,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs378 === errors;
-}
-if(data235.terminationGracePeriodSeconds !== undefined){
-let data250 = data235.terminationGracePeriodSeconds;
-const _errs379 = errors;
-if(!(validate196(data250, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data235,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs379 === errors;
-}
-if(data235.podSecurityContext !== undefined){
-let data251 = data235.podSecurityContext;
-const _errs380 = errors;
-if(!(validate198(data251, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data235,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs380 === errors;
-}
-if(data235.containerSecurityContext !== undefined){
-let data252 = data235.containerSecurityContext;
-const _errs381 = errors;
-if(!(validate201(data252, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data235,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs381 === errors;
-}
-if(data235.replicas !== undefined){
-let data253 = data235.replicas;
-const _errs382 = errors;
-if(!((typeof data253 == "number") && (!(data253 % 1) && !isNaN(data253)))){
-const err368 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err368 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -15895,10 +15312,11 @@ vErrors.push(err368);
 }
 errors++;
 }
-const _errs383 = errors;
-if(typeof data253 == "number"){
-if(data253 > 2147483647 || isNaN(data253)){
-const err369 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid109 = _errs296 === errors;
+}
+}
+else {
+const err369 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -15907,8 +15325,11 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(data253 < 1 || isNaN(data253)){
-const err370 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid106 = _errs273 === errors;
+}
+}
+else {
+const err370 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -15917,23 +15338,28 @@ vErrors.push(err370);
 }
 errors++;
 }
+var valid99 = _errs253 === errors;
 }
-var valid113 = _errs382 === errors;
-}
-if(data235.autoscaling !== undefined){
-let data254 = data235.autoscaling;
-const _errs384 = errors;
-if(!(validate247(data254, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data235,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(data.workflows !== undefined){
+let data200 = data.workflows;
+const _errs318 = errors;
+if(!(validate226(data200, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs384 === errors;
+var valid99 = _errs318 === errors;
 }
-}
-else {
-const err371 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.components !== undefined){
+let data201 = data.components;
+const _errs319 = errors;
+const _errs320 = errors;
+if(data201 && typeof data201 == "object" && !Array.isArray(data201)){
+const _errs321 = errors;
+for(const key11 in data201){
+if(!(((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor"))){
+const err371 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -15942,25 +15368,40 @@ vErrors.push(err371);
 }
 errors++;
 }
-var valid106 = _errs361 === errors;
 }
-if(data194.workflowsBackend !== undefined){
-let data255 = data194.workflowsBackend;
-const _errs385 = errors;
-const _errs386 = errors;
-const _errs387 = errors;
-if(!(validate266(data255, {instancePath:instancePath+"/components/workflowsBackend",parentData:data194,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+if(data201.api !== undefined){
+let data202 = data201.api;
+const _errs322 = errors;
+const _errs323 = errors;
+const _errs324 = errors;
+const _errs325 = errors;
+let valid114 = true;
+const _errs326 = errors;
+if(!(validate228(data202, {instancePath:instancePath+"/components/api",parentData:data201,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid114 = _errs387 === errors;
-if(data255 && typeof data255 == "object" && !Array.isArray(data255)){
-const _errs388 = errors;
-for(const key15 in data255){
-if(!(func13.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
-const err372 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+var _valid18 = _errs326 === errors;
+errors = _errs325;
+if(vErrors !== null){
+if(_errs325){
+vErrors.length = _errs325;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid18){
+const _errs327 = errors;
+if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
+if(data202.replicas !== undefined){
+let data203 = data202.replicas;
+const _errs328 = errors;
+const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data203 === null) || (data203 === 2))){
+const err372 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -15969,199 +15410,14 @@ vErrors.push(err372);
 }
 errors++;
 }
+var valid115 = _errs328 === errors;
 }
-if(data255.resources !== undefined){
-let data256 = data255.resources;
-const _errs389 = errors;
-if(!(validate70(data256, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data255,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
 }
-else {
+var _valid18 = _errs327 === errors;
+valid114 = _valid18;
 }
-var valid115 = _errs389 === errors;
-}
-if(data255.nodeSelector !== undefined){
-let data257 = data255.nodeSelector;
-const _errs390 = errors;
-if(!(validate99(data257, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data255,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs390 === errors;
-}
-if(data255.tolerations !== undefined){
-let data258 = data255.tolerations;
-const _errs391 = errors;
-if(!(validate101(data258, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data255,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs391 === errors;
-}
-if(data255.affinity !== undefined){
-let data259 = data255.affinity;
-const _errs392 = errors;
-if(!(validate105(data259, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data255,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs392 === errors;
-}
-if(data255.topologySpreadConstraints !== undefined){
-let data260 = data255.topologySpreadConstraints;
-const _errs393 = errors;
-if(!(validate128(data260, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data255,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs393 === errors;
-}
-if(data255.podAnnotations !== undefined){
-let data261 = data255.podAnnotations;
-const _errs394 = errors;
-if(!(validate133(data261, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data255,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs394 === errors;
-}
-if(data255.podLabels !== undefined){
-let data262 = data255.podLabels;
-const _errs395 = errors;
-if(!(validate135(data262, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data255,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs395 === errors;
-}
-if(data255.env !== undefined){
-let data263 = data255.env;
-const _errs396 = errors;
-if(!(validate137(data263, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data255,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs396 === errors;
-}
-if(data255.extraEnvFrom !== undefined){
-let data264 = data255.extraEnvFrom;
-const _errs397 = errors;
-if(!(validate140(data264, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data255,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs397 === errors;
-}
-if(data255.extraVolumes !== undefined){
-let data265 = data255.extraVolumes;
-const _errs398 = errors;
-if(!(validate148(data265, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data255,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs398 === errors;
-}
-if(data255.extraVolumeMounts !== undefined){
-let data266 = data255.extraVolumeMounts;
-const _errs399 = errors;
-if(!(validate161(data266, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data255,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs399 === errors;
-}
-if(data255.extraContainers !== undefined){
-let data267 = data255.extraContainers;
-const _errs400 = errors;
-if(!(validate166(data267, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data255,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs400 === errors;
-}
-if(data255.initContainers !== undefined){
-let data268 = data255.initContainers;
-const _errs401 = errors;
-if(!(validate191(data268, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data255,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs401 === errors;
-}
-if(data255.priorityClassName !== undefined){
-let data269 = data255.priorityClassName;
-const _errs402 = errors;
-if(!(validate194(data269, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data255,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs402 === errors;
-}
-if(data255.terminationGracePeriodSeconds !== undefined){
-let data270 = data255.terminationGracePeriodSeconds;
-const _errs403 = errors;
-if(!(validate196(data270, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data255,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs403 === errors;
-}
-if(data255.podSecurityContext !== undefined){
-let data271 = data255.podSecurityContext;
-const _errs404 = errors;
-if(!(validate198(data271, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data255,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs404 === errors;
-}
-if(data255.containerSecurityContext !== undefined){
-let data272 = data255.containerSecurityContext;
-const _errs405 = errors;
-if(!(validate201(data272, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data255,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs405 === errors;
-}
-if(data255.replicas !== undefined){
-let data273 = data255.replicas;
-const _errs406 = errors;
-if(!((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273)))){
-const err373 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!valid114){
+const err373 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -16170,10 +15426,12 @@ vErrors.push(err373);
 }
 errors++;
 }
-const _errs407 = errors;
-if(typeof data273 == "number"){
-if(data273 > 2147483647 || isNaN(data273)){
-const err374 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid113 = _errs324 === errors;
+if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
+const _errs329 = errors;
+for(const key12 in data202){
+if(!(func14.call(schema0.properties.components.properties.api.properties, key12))){
+const err374 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -16182,8 +15440,199 @@ vErrors.push(err374);
 }
 errors++;
 }
-if(data273 < 1 || isNaN(data273)){
-const err375 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data202.resources !== undefined){
+let data204 = data202.resources;
+const _errs330 = errors;
+if(!(validate70(data204, {instancePath:instancePath+"/components/api/resources",parentData:data202,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs330 === errors;
+}
+if(data202.nodeSelector !== undefined){
+let data205 = data202.nodeSelector;
+const _errs331 = errors;
+if(!(validate99(data205, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data202,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs331 === errors;
+}
+if(data202.tolerations !== undefined){
+let data206 = data202.tolerations;
+const _errs332 = errors;
+if(!(validate101(data206, {instancePath:instancePath+"/components/api/tolerations",parentData:data202,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs332 === errors;
+}
+if(data202.affinity !== undefined){
+let data207 = data202.affinity;
+const _errs333 = errors;
+if(!(validate105(data207, {instancePath:instancePath+"/components/api/affinity",parentData:data202,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs333 === errors;
+}
+if(data202.topologySpreadConstraints !== undefined){
+let data208 = data202.topologySpreadConstraints;
+const _errs334 = errors;
+if(!(validate128(data208, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data202,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs334 === errors;
+}
+if(data202.podAnnotations !== undefined){
+let data209 = data202.podAnnotations;
+const _errs335 = errors;
+if(!(validate133(data209, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data202,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs335 === errors;
+}
+if(data202.podLabels !== undefined){
+let data210 = data202.podLabels;
+const _errs336 = errors;
+if(!(validate135(data210, {instancePath:instancePath+"/components/api/podLabels",parentData:data202,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs336 === errors;
+}
+if(data202.env !== undefined){
+let data211 = data202.env;
+const _errs337 = errors;
+if(!(validate137(data211, {instancePath:instancePath+"/components/api/env",parentData:data202,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs337 === errors;
+}
+if(data202.extraEnvFrom !== undefined){
+let data212 = data202.extraEnvFrom;
+const _errs338 = errors;
+if(!(validate140(data212, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data202,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs338 === errors;
+}
+if(data202.extraVolumes !== undefined){
+let data213 = data202.extraVolumes;
+const _errs339 = errors;
+if(!(validate148(data213, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data202,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs339 === errors;
+}
+if(data202.extraVolumeMounts !== undefined){
+let data214 = data202.extraVolumeMounts;
+const _errs340 = errors;
+if(!(validate161(data214, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data202,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs340 === errors;
+}
+if(data202.extraContainers !== undefined){
+let data215 = data202.extraContainers;
+const _errs341 = errors;
+if(!(validate166(data215, {instancePath:instancePath+"/components/api/extraContainers",parentData:data202,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs341 === errors;
+}
+if(data202.initContainers !== undefined){
+let data216 = data202.initContainers;
+const _errs342 = errors;
+if(!(validate191(data216, {instancePath:instancePath+"/components/api/initContainers",parentData:data202,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs342 === errors;
+}
+if(data202.priorityClassName !== undefined){
+let data217 = data202.priorityClassName;
+const _errs343 = errors;
+if(!(validate194(data217, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data202,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs343 === errors;
+}
+if(data202.terminationGracePeriodSeconds !== undefined){
+let data218 = data202.terminationGracePeriodSeconds;
+const _errs344 = errors;
+if(!(validate196(data218, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data202,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs344 === errors;
+}
+if(data202.podSecurityContext !== undefined){
+let data219 = data202.podSecurityContext;
+const _errs345 = errors;
+if(!(validate198(data219, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data202,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs345 === errors;
+}
+if(data202.containerSecurityContext !== undefined){
+let data220 = data202.containerSecurityContext;
+const _errs346 = errors;
+if(!(validate201(data220, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data202,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs346 === errors;
+}
+if(data202.replicas !== undefined){
+let data221 = data202.replicas;
+const _errs347 = errors;
+if(!((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221)))){
+const err375 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -16192,14 +15641,10 @@ vErrors.push(err375);
 }
 errors++;
 }
-}
-var valid115 = _errs406 === errors;
-}
-if(data255.javaDbConnector !== undefined){
-let data274 = data255.javaDbConnector;
-const _errs408 = errors;
-if(typeof data274 !== "boolean"){
-const err376 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs348 = errors;
+if(typeof data221 == "number"){
+if(data221 > 2147483647 || isNaN(data221)){
+const err376 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -16208,23 +15653,8 @@ vErrors.push(err376);
 }
 errors++;
 }
-const _errs409 = errors;
-var valid115 = _errs408 === errors;
-}
-if(data255.autoscaling !== undefined){
-let data275 = data255.autoscaling;
-const _errs410 = errors;
-if(!(validate247(data275, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data255,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs410 === errors;
-}
-}
-else {
-const err377 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data221 < 1 || isNaN(data221)){
+const err377 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -16233,25 +15663,14 @@ vErrors.push(err377);
 }
 errors++;
 }
-var valid106 = _errs385 === errors;
 }
-if(data194.codeExecutor !== undefined){
-let data276 = data194.codeExecutor;
-const _errs411 = errors;
-const _errs412 = errors;
-const _errs413 = errors;
-if(!(validate266(data276, {instancePath:instancePath+"/components/codeExecutor",parentData:data194,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
-errors = vErrors.length;
+var valid116 = _errs347 === errors;
 }
-else {
-}
-var valid116 = _errs413 === errors;
-if(data276 && typeof data276 == "object" && !Array.isArray(data276)){
-const _errs414 = errors;
-for(const key16 in data276){
-if(!(func13.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
-const err378 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+if(data202.javaDbConnector !== undefined){
+let data222 = data202.javaDbConnector;
+const _errs349 = errors;
+if(typeof data222 !== "boolean"){
+const err378 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -16260,199 +15679,23 @@ vErrors.push(err378);
 }
 errors++;
 }
+const _errs350 = errors;
+var valid116 = _errs349 === errors;
 }
-if(data276.resources !== undefined){
-let data277 = data276.resources;
-const _errs415 = errors;
-if(!(validate70(data277, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data276,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(data202.autoscaling !== undefined){
+let data223 = data202.autoscaling;
+const _errs351 = errors;
+if(!(validate247(data223, {instancePath:instancePath+"/components/api/autoscaling",parentData:data202,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs415 === errors;
+var valid116 = _errs351 === errors;
 }
-if(data276.nodeSelector !== undefined){
-let data278 = data276.nodeSelector;
-const _errs416 = errors;
-if(!(validate99(data278, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data276,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid117 = _errs416 === errors;
-}
-if(data276.tolerations !== undefined){
-let data279 = data276.tolerations;
-const _errs417 = errors;
-if(!(validate101(data279, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data276,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs417 === errors;
-}
-if(data276.affinity !== undefined){
-let data280 = data276.affinity;
-const _errs418 = errors;
-if(!(validate105(data280, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data276,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs418 === errors;
-}
-if(data276.topologySpreadConstraints !== undefined){
-let data281 = data276.topologySpreadConstraints;
-const _errs419 = errors;
-if(!(validate128(data281, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data276,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs419 === errors;
-}
-if(data276.podAnnotations !== undefined){
-let data282 = data276.podAnnotations;
-const _errs420 = errors;
-if(!(validate133(data282, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data276,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs420 === errors;
-}
-if(data276.podLabels !== undefined){
-let data283 = data276.podLabels;
-const _errs421 = errors;
-if(!(validate135(data283, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data276,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs421 === errors;
-}
-if(data276.env !== undefined){
-let data284 = data276.env;
-const _errs422 = errors;
-if(!(validate137(data284, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data276,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs422 === errors;
-}
-if(data276.extraEnvFrom !== undefined){
-let data285 = data276.extraEnvFrom;
-const _errs423 = errors;
-if(!(validate140(data285, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data276,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs423 === errors;
-}
-if(data276.extraVolumes !== undefined){
-let data286 = data276.extraVolumes;
-const _errs424 = errors;
-if(!(validate148(data286, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data276,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs424 === errors;
-}
-if(data276.extraVolumeMounts !== undefined){
-let data287 = data276.extraVolumeMounts;
-const _errs425 = errors;
-if(!(validate161(data287, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data276,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs425 === errors;
-}
-if(data276.extraContainers !== undefined){
-let data288 = data276.extraContainers;
-const _errs426 = errors;
-if(!(validate166(data288, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data276,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs426 === errors;
-}
-if(data276.initContainers !== undefined){
-let data289 = data276.initContainers;
-const _errs427 = errors;
-if(!(validate191(data289, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data276,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs427 === errors;
-}
-if(data276.priorityClassName !== undefined){
-let data290 = data276.priorityClassName;
-const _errs428 = errors;
-if(!(validate194(data290, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data276,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs428 === errors;
-}
-if(data276.terminationGracePeriodSeconds !== undefined){
-let data291 = data276.terminationGracePeriodSeconds;
-const _errs429 = errors;
-if(!(validate196(data291, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data276,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs429 === errors;
-}
-if(data276.podSecurityContext !== undefined){
-let data292 = data276.podSecurityContext;
-const _errs430 = errors;
-if(!(validate198(data292, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data276,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs430 === errors;
-}
-if(data276.containerSecurityContext !== undefined){
-let data293 = data276.containerSecurityContext;
-const _errs431 = errors;
-if(!(validate201(data293, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data276,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs431 === errors;
-}
-if(data276.replicas !== undefined){
-let data294 = data276.replicas;
-const _errs432 = errors;
-if(!((typeof data294 == "number") && (!(data294 % 1) && !isNaN(data294)))){
-const err379 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err379 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -16461,10 +15704,17 @@ vErrors.push(err379);
 }
 errors++;
 }
-const _errs433 = errors;
-if(typeof data294 == "number"){
-if(data294 > 2147483647 || isNaN(data294)){
-const err380 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid112 = _errs322 === errors;
+}
+if(data201.jobsRunner !== undefined){
+let data224 = data201.jobsRunner;
+const _errs352 = errors;
+const _errs353 = errors;
+if(data224 && typeof data224 == "object" && !Array.isArray(data224)){
+const _errs354 = errors;
+for(const key13 in data224){
+if(!(func14.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
+const err380 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -16473,8 +15723,197 @@ vErrors.push(err380);
 }
 errors++;
 }
-if(data294 < 1 || isNaN(data294)){
-const err381 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data224.resources !== undefined){
+let data225 = data224.resources;
+const _errs355 = errors;
+if(!(validate70(data225, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data224,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs355 === errors;
+}
+if(data224.nodeSelector !== undefined){
+let data226 = data224.nodeSelector;
+const _errs356 = errors;
+if(!(validate99(data226, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data224,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs356 === errors;
+}
+if(data224.tolerations !== undefined){
+let data227 = data224.tolerations;
+const _errs357 = errors;
+if(!(validate101(data227, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data224,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs357 === errors;
+}
+if(data224.affinity !== undefined){
+let data228 = data224.affinity;
+const _errs358 = errors;
+if(!(validate105(data228, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data224,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs358 === errors;
+}
+if(data224.topologySpreadConstraints !== undefined){
+let data229 = data224.topologySpreadConstraints;
+const _errs359 = errors;
+if(!(validate128(data229, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data224,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs359 === errors;
+}
+if(data224.podAnnotations !== undefined){
+let data230 = data224.podAnnotations;
+const _errs360 = errors;
+if(!(validate133(data230, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data224,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs360 === errors;
+}
+if(data224.podLabels !== undefined){
+let data231 = data224.podLabels;
+const _errs361 = errors;
+if(!(validate135(data231, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data224,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs361 === errors;
+}
+if(data224.env !== undefined){
+let data232 = data224.env;
+const _errs362 = errors;
+if(!(validate137(data232, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data224,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs362 === errors;
+}
+if(data224.extraEnvFrom !== undefined){
+let data233 = data224.extraEnvFrom;
+const _errs363 = errors;
+if(!(validate140(data233, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data224,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs363 === errors;
+}
+if(data224.extraVolumes !== undefined){
+let data234 = data224.extraVolumes;
+const _errs364 = errors;
+if(!(validate148(data234, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data224,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs364 === errors;
+}
+if(data224.extraVolumeMounts !== undefined){
+let data235 = data224.extraVolumeMounts;
+const _errs365 = errors;
+if(!(validate161(data235, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data224,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs365 === errors;
+}
+if(data224.extraContainers !== undefined){
+let data236 = data224.extraContainers;
+const _errs366 = errors;
+if(!(validate166(data236, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data224,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs366 === errors;
+}
+if(data224.initContainers !== undefined){
+let data237 = data224.initContainers;
+const _errs367 = errors;
+if(!(validate191(data237, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data224,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs367 === errors;
+}
+if(data224.priorityClassName !== undefined){
+let data238 = data224.priorityClassName;
+const _errs368 = errors;
+if(!(validate194(data238, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data224,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs368 === errors;
+}
+if(data224.terminationGracePeriodSeconds !== undefined){
+let data239 = data224.terminationGracePeriodSeconds;
+const _errs369 = errors;
+if(!(validate196(data239, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data224,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs369 === errors;
+}
+if(data224.podSecurityContext !== undefined){
+let data240 = data224.podSecurityContext;
+const _errs370 = errors;
+if(!(validate198(data240, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data224,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs370 === errors;
+}
+if(data224.containerSecurityContext !== undefined){
+let data241 = data224.containerSecurityContext;
+const _errs371 = errors;
+if(!(validate201(data241, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data224,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs371 === errors;
+}
+}
+else {
+const err381 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -16483,14 +15922,25 @@ vErrors.push(err381);
 }
 errors++;
 }
+var valid112 = _errs352 === errors;
 }
-var valid117 = _errs432 === errors;
+if(data201.workflowsWorker !== undefined){
+let data242 = data201.workflowsWorker;
+const _errs372 = errors;
+const _errs373 = errors;
+const _errs374 = errors;
+if(!(validate266(data242, {instancePath:instancePath+"/components/workflowsWorker",parentData:data201,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+errors = vErrors.length;
 }
-if(data276.sandbox !== undefined){
-let data295 = data276.sandbox;
-const _errs434 = errors;
-if(typeof data295 !== "string"){
-const err382 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+}
+var valid118 = _errs374 === errors;
+if(data242 && typeof data242 == "object" && !Array.isArray(data242)){
+const _errs375 = errors;
+for(const key14 in data242){
+if(!(func14.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
+const err382 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -16499,10 +15949,199 @@ vErrors.push(err382);
 }
 errors++;
 }
-const _errs435 = errors;
-const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data295 === "nsjail") || (data295 === "seccomp")) || (data295 === "none"))){
-const err383 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+}
+if(data242.resources !== undefined){
+let data243 = data242.resources;
+const _errs376 = errors;
+if(!(validate70(data243, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data242,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs376 === errors;
+}
+if(data242.nodeSelector !== undefined){
+let data244 = data242.nodeSelector;
+const _errs377 = errors;
+if(!(validate99(data244, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data242,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs377 === errors;
+}
+if(data242.tolerations !== undefined){
+let data245 = data242.tolerations;
+const _errs378 = errors;
+if(!(validate101(data245, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data242,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs378 === errors;
+}
+if(data242.affinity !== undefined){
+let data246 = data242.affinity;
+const _errs379 = errors;
+if(!(validate105(data246, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data242,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs379 === errors;
+}
+if(data242.topologySpreadConstraints !== undefined){
+let data247 = data242.topologySpreadConstraints;
+const _errs380 = errors;
+if(!(validate128(data247, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data242,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs380 === errors;
+}
+if(data242.podAnnotations !== undefined){
+let data248 = data242.podAnnotations;
+const _errs381 = errors;
+if(!(validate133(data248, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data242,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs381 === errors;
+}
+if(data242.podLabels !== undefined){
+let data249 = data242.podLabels;
+const _errs382 = errors;
+if(!(validate135(data249, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data242,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs382 === errors;
+}
+if(data242.env !== undefined){
+let data250 = data242.env;
+const _errs383 = errors;
+if(!(validate137(data250, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data242,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs383 === errors;
+}
+if(data242.extraEnvFrom !== undefined){
+let data251 = data242.extraEnvFrom;
+const _errs384 = errors;
+if(!(validate140(data251, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data242,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs384 === errors;
+}
+if(data242.extraVolumes !== undefined){
+let data252 = data242.extraVolumes;
+const _errs385 = errors;
+if(!(validate148(data252, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data242,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs385 === errors;
+}
+if(data242.extraVolumeMounts !== undefined){
+let data253 = data242.extraVolumeMounts;
+const _errs386 = errors;
+if(!(validate161(data253, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data242,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs386 === errors;
+}
+if(data242.extraContainers !== undefined){
+let data254 = data242.extraContainers;
+const _errs387 = errors;
+if(!(validate166(data254, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data242,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs387 === errors;
+}
+if(data242.initContainers !== undefined){
+let data255 = data242.initContainers;
+const _errs388 = errors;
+if(!(validate191(data255, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data242,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs388 === errors;
+}
+if(data242.priorityClassName !== undefined){
+let data256 = data242.priorityClassName;
+const _errs389 = errors;
+if(!(validate194(data256, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data242,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs389 === errors;
+}
+if(data242.terminationGracePeriodSeconds !== undefined){
+let data257 = data242.terminationGracePeriodSeconds;
+const _errs390 = errors;
+if(!(validate196(data257, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data242,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs390 === errors;
+}
+if(data242.podSecurityContext !== undefined){
+let data258 = data242.podSecurityContext;
+const _errs391 = errors;
+if(!(validate198(data258, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data242,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs391 === errors;
+}
+if(data242.containerSecurityContext !== undefined){
+let data259 = data242.containerSecurityContext;
+const _errs392 = errors;
+if(!(validate201(data259, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data242,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs392 === errors;
+}
+if(data242.replicas !== undefined){
+let data260 = data242.replicas;
+const _errs393 = errors;
+if(!((typeof data260 == "number") && (!(data260 % 1) && !isNaN(data260)))){
+const err383 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -16511,15 +16150,10 @@ vErrors.push(err383);
 }
 errors++;
 }
-var valid117 = _errs434 === errors;
-}
-if(data276.seccompProfile !== undefined){
-let data296 = data276.seccompProfile;
-const _errs436 = errors;
-const _errs437 = errors;
-if(typeof data296 === "string"){
-if(func0(data296) < 1){
-const err384 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const _errs394 = errors;
+if(typeof data260 == "number"){
+if(data260 > 2147483647 || isNaN(data260)){
+const err384 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -16528,8 +16162,8 @@ vErrors.push(err384);
 }
 errors++;
 }
-if(!pattern49.test(data296)){
-const err385 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+if(data260 < 1 || isNaN(data260)){
+const err385 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -16539,8 +16173,22 @@ vErrors.push(err385);
 errors++;
 }
 }
+var valid119 = _errs393 === errors;
+}
+if(data242.autoscaling !== undefined){
+let data261 = data242.autoscaling;
+const _errs395 = errors;
+if(!(validate247(data261, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data242,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
 else {
-const err386 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid119 = _errs395 === errors;
+}
+}
+else {
+const err386 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -16549,22 +16197,25 @@ vErrors.push(err386);
 }
 errors++;
 }
-var valid117 = _errs436 === errors;
+var valid112 = _errs372 === errors;
 }
-if(data276.autoscaling !== undefined){
-let data297 = data276.autoscaling;
-const _errs438 = errors;
-if(!(validate247(data297, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data276,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(data201.workflowsBackend !== undefined){
+let data262 = data201.workflowsBackend;
+const _errs396 = errors;
+const _errs397 = errors;
+const _errs398 = errors;
+if(!(validate266(data262, {instancePath:instancePath+"/components/workflowsBackend",parentData:data201,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs438 === errors;
-}
-}
-else {
-const err387 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid120 = _errs398 === errors;
+if(data262 && typeof data262 == "object" && !Array.isArray(data262)){
+const _errs399 = errors;
+for(const key15 in data262){
+if(!(func14.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
+const err387 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -16573,11 +16224,199 @@ vErrors.push(err387);
 }
 errors++;
 }
-var valid106 = _errs411 === errors;
 }
+if(data262.resources !== undefined){
+let data263 = data262.resources;
+const _errs400 = errors;
+if(!(validate70(data263, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data262,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
 }
 else {
-const err388 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid121 = _errs400 === errors;
+}
+if(data262.nodeSelector !== undefined){
+let data264 = data262.nodeSelector;
+const _errs401 = errors;
+if(!(validate99(data264, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data262,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs401 === errors;
+}
+if(data262.tolerations !== undefined){
+let data265 = data262.tolerations;
+const _errs402 = errors;
+if(!(validate101(data265, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data262,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs402 === errors;
+}
+if(data262.affinity !== undefined){
+let data266 = data262.affinity;
+const _errs403 = errors;
+if(!(validate105(data266, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data262,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs403 === errors;
+}
+if(data262.topologySpreadConstraints !== undefined){
+let data267 = data262.topologySpreadConstraints;
+const _errs404 = errors;
+if(!(validate128(data267, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data262,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs404 === errors;
+}
+if(data262.podAnnotations !== undefined){
+let data268 = data262.podAnnotations;
+const _errs405 = errors;
+if(!(validate133(data268, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data262,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs405 === errors;
+}
+if(data262.podLabels !== undefined){
+let data269 = data262.podLabels;
+const _errs406 = errors;
+if(!(validate135(data269, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data262,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs406 === errors;
+}
+if(data262.env !== undefined){
+let data270 = data262.env;
+const _errs407 = errors;
+if(!(validate137(data270, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data262,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs407 === errors;
+}
+if(data262.extraEnvFrom !== undefined){
+let data271 = data262.extraEnvFrom;
+const _errs408 = errors;
+if(!(validate140(data271, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data262,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs408 === errors;
+}
+if(data262.extraVolumes !== undefined){
+let data272 = data262.extraVolumes;
+const _errs409 = errors;
+if(!(validate148(data272, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data262,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs409 === errors;
+}
+if(data262.extraVolumeMounts !== undefined){
+let data273 = data262.extraVolumeMounts;
+const _errs410 = errors;
+if(!(validate161(data273, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data262,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs410 === errors;
+}
+if(data262.extraContainers !== undefined){
+let data274 = data262.extraContainers;
+const _errs411 = errors;
+if(!(validate166(data274, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data262,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs411 === errors;
+}
+if(data262.initContainers !== undefined){
+let data275 = data262.initContainers;
+const _errs412 = errors;
+if(!(validate191(data275, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data262,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs412 === errors;
+}
+if(data262.priorityClassName !== undefined){
+let data276 = data262.priorityClassName;
+const _errs413 = errors;
+if(!(validate194(data276, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data262,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs413 === errors;
+}
+if(data262.terminationGracePeriodSeconds !== undefined){
+let data277 = data262.terminationGracePeriodSeconds;
+const _errs414 = errors;
+if(!(validate196(data277, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data262,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs414 === errors;
+}
+if(data262.podSecurityContext !== undefined){
+let data278 = data262.podSecurityContext;
+const _errs415 = errors;
+if(!(validate198(data278, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data262,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs415 === errors;
+}
+if(data262.containerSecurityContext !== undefined){
+let data279 = data262.containerSecurityContext;
+const _errs416 = errors;
+if(!(validate201(data279, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data262,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs416 === errors;
+}
+if(data262.replicas !== undefined){
+let data280 = data262.replicas;
+const _errs417 = errors;
+if(!((typeof data280 == "number") && (!(data280 % 1) && !isNaN(data280)))){
+const err388 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -16586,17 +16425,10 @@ vErrors.push(err388);
 }
 errors++;
 }
-var valid93 = _errs308 === errors;
-}
-if(data.podDefaults !== undefined){
-let data298 = data.podDefaults;
-const _errs439 = errors;
-const _errs440 = errors;
-if(data298 && typeof data298 == "object" && !Array.isArray(data298)){
-const _errs441 = errors;
-for(const key17 in data298){
-if(!(func13.call(schema0.properties.podDefaults.properties, key17))){
-const err389 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+const _errs418 = errors;
+if(typeof data280 == "number"){
+if(data280 > 2147483647 || isNaN(data280)){
+const err389 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -16605,197 +16437,8 @@ vErrors.push(err389);
 }
 errors++;
 }
-}
-if(data298.resources !== undefined){
-let data299 = data298.resources;
-const _errs442 = errors;
-if(!(validate325(data299, {instancePath:instancePath+"/podDefaults/resources",parentData:data298,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs442 === errors;
-}
-if(data298.nodeSelector !== undefined){
-let data300 = data298.nodeSelector;
-const _errs443 = errors;
-if(!(validate115(data300, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data298,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs443 === errors;
-}
-if(data298.tolerations !== undefined){
-let data301 = data298.tolerations;
-const _errs444 = errors;
-if(!(validate101(data301, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data298,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs444 === errors;
-}
-if(data298.affinity !== undefined){
-let data302 = data298.affinity;
-const _errs445 = errors;
-if(!(validate105(data302, {instancePath:instancePath+"/podDefaults/affinity",parentData:data298,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs445 === errors;
-}
-if(data298.topologySpreadConstraints !== undefined){
-let data303 = data298.topologySpreadConstraints;
-const _errs446 = errors;
-if(!(validate128(data303, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data298,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs446 === errors;
-}
-if(data298.podAnnotations !== undefined){
-let data304 = data298.podAnnotations;
-const _errs447 = errors;
-if(!(validate133(data304, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data298,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs447 === errors;
-}
-if(data298.podLabels !== undefined){
-let data305 = data298.podLabels;
-const _errs448 = errors;
-if(!(validate135(data305, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data298,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs448 === errors;
-}
-if(data298.env !== undefined){
-let data306 = data298.env;
-const _errs449 = errors;
-if(!(validate137(data306, {instancePath:instancePath+"/podDefaults/env",parentData:data298,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs449 === errors;
-}
-if(data298.extraEnvFrom !== undefined){
-let data307 = data298.extraEnvFrom;
-const _errs450 = errors;
-if(!(validate140(data307, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data298,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs450 === errors;
-}
-if(data298.extraVolumes !== undefined){
-let data308 = data298.extraVolumes;
-const _errs451 = errors;
-if(!(validate148(data308, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data298,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs451 === errors;
-}
-if(data298.extraVolumeMounts !== undefined){
-let data309 = data298.extraVolumeMounts;
-const _errs452 = errors;
-if(!(validate161(data309, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data298,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs452 === errors;
-}
-if(data298.extraContainers !== undefined){
-let data310 = data298.extraContainers;
-const _errs453 = errors;
-if(!(validate166(data310, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data298,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs453 === errors;
-}
-if(data298.initContainers !== undefined){
-let data311 = data298.initContainers;
-const _errs454 = errors;
-if(!(validate191(data311, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data298,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs454 === errors;
-}
-if(data298.priorityClassName !== undefined){
-let data312 = data298.priorityClassName;
-const _errs455 = errors;
-if(!(validate194(data312, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data298,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs455 === errors;
-}
-if(data298.terminationGracePeriodSeconds !== undefined){
-let data313 = data298.terminationGracePeriodSeconds;
-const _errs456 = errors;
-if(!(validate196(data313, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data298,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs456 === errors;
-}
-if(data298.podSecurityContext !== undefined){
-let data314 = data298.podSecurityContext;
-const _errs457 = errors;
-if(!(validate198(data314, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data298,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs457 === errors;
-}
-if(data298.containerSecurityContext !== undefined){
-let data315 = data298.containerSecurityContext;
-const _errs458 = errors;
-if(!(validate201(data315, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data298,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs458 === errors;
-}
-}
-else {
-const err390 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data280 < 1 || isNaN(data280)){
+const err390 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -16804,17 +16447,14 @@ vErrors.push(err390);
 }
 errors++;
 }
-var valid93 = _errs439 === errors;
 }
-if(data.service !== undefined){
-let data316 = data.service;
-const _errs459 = errors;
-const _errs460 = errors;
-if(data316 && typeof data316 == "object" && !Array.isArray(data316)){
-const _errs461 = errors;
-for(const key18 in data316){
-if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
-const err391 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+var valid121 = _errs417 === errors;
+}
+if(data262.javaDbConnector !== undefined){
+let data281 = data262.javaDbConnector;
+const _errs419 = errors;
+if(typeof data281 !== "boolean"){
+const err391 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -16823,12 +16463,23 @@ vErrors.push(err391);
 }
 errors++;
 }
+const _errs420 = errors;
+var valid121 = _errs419 === errors;
 }
-if(data316.type !== undefined){
-let data317 = data316.type;
-const _errs462 = errors;
-if(typeof data317 !== "string"){
-const err392 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data262.autoscaling !== undefined){
+let data282 = data262.autoscaling;
+const _errs421 = errors;
+if(!(validate247(data282, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data262,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs421 === errors;
+}
+}
+else {
+const err392 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -16837,10 +16488,25 @@ vErrors.push(err392);
 }
 errors++;
 }
-const _errs463 = errors;
-const vSchema11 = schema0.properties.service.properties.type.enum;
-if(!(((data317 === "ClusterIP") || (data317 === "NodePort")) || (data317 === "LoadBalancer"))){
-const err393 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+var valid112 = _errs396 === errors;
+}
+if(data201.codeExecutor !== undefined){
+let data283 = data201.codeExecutor;
+const _errs422 = errors;
+const _errs423 = errors;
+const _errs424 = errors;
+if(!(validate266(data283, {instancePath:instancePath+"/components/codeExecutor",parentData:data201,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs424 === errors;
+if(data283 && typeof data283 == "object" && !Array.isArray(data283)){
+const _errs425 = errors;
+for(const key16 in data283){
+if(!(func14.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
+const err393 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -16849,33 +16515,199 @@ vErrors.push(err393);
 }
 errors++;
 }
-var valid119 = _errs462 === errors;
 }
-if(data316.port !== undefined){
-let data318 = data316.port;
-const _errs464 = errors;
-if(!(validate80(data318, {instancePath:instancePath+"/service/port",parentData:data316,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(data283.resources !== undefined){
+let data284 = data283.resources;
+const _errs426 = errors;
+if(!(validate70(data284, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data283,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs464 === errors;
+var valid123 = _errs426 === errors;
 }
-if(data316.annotations !== undefined){
-let data319 = data316.annotations;
-const _errs465 = errors;
-if(!(validate115(data319, {instancePath:instancePath+"/service/annotations",parentData:data316,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(data283.nodeSelector !== undefined){
+let data285 = data283.nodeSelector;
+const _errs427 = errors;
+if(!(validate99(data285, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data283,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs465 === errors;
+var valid123 = _errs427 === errors;
 }
+if(data283.tolerations !== undefined){
+let data286 = data283.tolerations;
+const _errs428 = errors;
+if(!(validate101(data286, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data283,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
 }
 else {
-const err394 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid123 = _errs428 === errors;
+}
+if(data283.affinity !== undefined){
+let data287 = data283.affinity;
+const _errs429 = errors;
+if(!(validate105(data287, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data283,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs429 === errors;
+}
+if(data283.topologySpreadConstraints !== undefined){
+let data288 = data283.topologySpreadConstraints;
+const _errs430 = errors;
+if(!(validate128(data288, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data283,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs430 === errors;
+}
+if(data283.podAnnotations !== undefined){
+let data289 = data283.podAnnotations;
+const _errs431 = errors;
+if(!(validate133(data289, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data283,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs431 === errors;
+}
+if(data283.podLabels !== undefined){
+let data290 = data283.podLabels;
+const _errs432 = errors;
+if(!(validate135(data290, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data283,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs432 === errors;
+}
+if(data283.env !== undefined){
+let data291 = data283.env;
+const _errs433 = errors;
+if(!(validate137(data291, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data283,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs433 === errors;
+}
+if(data283.extraEnvFrom !== undefined){
+let data292 = data283.extraEnvFrom;
+const _errs434 = errors;
+if(!(validate140(data292, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data283,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs434 === errors;
+}
+if(data283.extraVolumes !== undefined){
+let data293 = data283.extraVolumes;
+const _errs435 = errors;
+if(!(validate148(data293, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data283,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs435 === errors;
+}
+if(data283.extraVolumeMounts !== undefined){
+let data294 = data283.extraVolumeMounts;
+const _errs436 = errors;
+if(!(validate161(data294, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data283,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs436 === errors;
+}
+if(data283.extraContainers !== undefined){
+let data295 = data283.extraContainers;
+const _errs437 = errors;
+if(!(validate166(data295, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data283,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs437 === errors;
+}
+if(data283.initContainers !== undefined){
+let data296 = data283.initContainers;
+const _errs438 = errors;
+if(!(validate191(data296, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data283,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs438 === errors;
+}
+if(data283.priorityClassName !== undefined){
+let data297 = data283.priorityClassName;
+const _errs439 = errors;
+if(!(validate194(data297, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data283,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs439 === errors;
+}
+if(data283.terminationGracePeriodSeconds !== undefined){
+let data298 = data283.terminationGracePeriodSeconds;
+const _errs440 = errors;
+if(!(validate196(data298, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data283,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs440 === errors;
+}
+if(data283.podSecurityContext !== undefined){
+let data299 = data283.podSecurityContext;
+const _errs441 = errors;
+if(!(validate198(data299, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data283,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs441 === errors;
+}
+if(data283.containerSecurityContext !== undefined){
+let data300 = data283.containerSecurityContext;
+const _errs442 = errors;
+if(!(validate201(data300, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data283,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs442 === errors;
+}
+if(data283.replicas !== undefined){
+let data301 = data283.replicas;
+const _errs443 = errors;
+if(!((typeof data301 == "number") && (!(data301 % 1) && !isNaN(data301)))){
+const err394 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -16884,17 +16716,10 @@ vErrors.push(err394);
 }
 errors++;
 }
-var valid93 = _errs459 === errors;
-}
-if(data.ingress !== undefined){
-let data320 = data.ingress;
-const _errs466 = errors;
-const _errs467 = errors;
-if(data320 && typeof data320 == "object" && !Array.isArray(data320)){
-const _errs468 = errors;
-for(const key19 in data320){
-if(!(((((key19 === "enabled") || (key19 === "className")) || (key19 === "host")) || (key19 === "tls")) || (key19 === "annotations"))){
-const err395 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+const _errs444 = errors;
+if(typeof data301 == "number"){
+if(data301 > 2147483647 || isNaN(data301)){
+const err395 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -16903,12 +16728,8 @@ vErrors.push(err395);
 }
 errors++;
 }
-}
-if(data320.enabled !== undefined){
-let data321 = data320.enabled;
-const _errs469 = errors;
-if(typeof data321 !== "boolean"){
-const err396 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data301 < 1 || isNaN(data301)){
+const err396 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -16917,16 +16738,14 @@ vErrors.push(err396);
 }
 errors++;
 }
-const _errs470 = errors;
-var valid120 = _errs469 === errors;
 }
-if(data320.className !== undefined){
-let data322 = data320.className;
-const _errs471 = errors;
-const _errs472 = errors;
-if(typeof data322 === "string"){
-if(!pattern2.test(data322)){
-const err397 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+var valid123 = _errs443 === errors;
+}
+if(data283.sandbox !== undefined){
+let data302 = data283.sandbox;
+const _errs445 = errors;
+if(typeof data302 !== "string"){
+const err397 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -16935,9 +16754,10 @@ vErrors.push(err397);
 }
 errors++;
 }
-}
-else {
-const err398 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs446 = errors;
+const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data302 === "nsjail") || (data302 === "seccomp")) || (data302 === "none"))){
+const err398 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -16946,28 +16766,15 @@ vErrors.push(err398);
 }
 errors++;
 }
-var valid120 = _errs471 === errors;
+var valid123 = _errs445 === errors;
 }
-if(data320.host !== undefined){
-let data323 = data320.host;
-const _errs473 = errors;
-if(!(validate78(data323, {instancePath:instancePath+"/ingress/host",parentData:data320,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid120 = _errs473 === errors;
-}
-if(data320.tls !== undefined){
-let data324 = data320.tls;
-const _errs474 = errors;
-const _errs475 = errors;
-if(data324 && typeof data324 == "object" && !Array.isArray(data324)){
-const _errs476 = errors;
-for(const key20 in data324){
-if(!((key20 === "enabled") || (key20 === "secretName"))){
-const err399 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(data283.seccompProfile !== undefined){
+let data303 = data283.seccompProfile;
+const _errs447 = errors;
+const _errs448 = errors;
+if(typeof data303 === "string"){
+if(func0(data303) < 1){
+const err399 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -16976,12 +16783,8 @@ vErrors.push(err399);
 }
 errors++;
 }
-}
-if(data324.enabled !== undefined){
-let data325 = data324.enabled;
-const _errs477 = errors;
-if(typeof data325 !== "boolean"){
-const err400 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(!pattern49.test(data303)){
+const err400 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -16990,16 +16793,9 @@ vErrors.push(err400);
 }
 errors++;
 }
-const _errs478 = errors;
-var valid121 = _errs477 === errors;
 }
-if(data324.secretName !== undefined){
-let data326 = data324.secretName;
-const _errs479 = errors;
-const _errs480 = errors;
-if(typeof data326 === "string"){
-if(!pattern2.test(data326)){
-const err401 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+else {
+const err401 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -17008,9 +16804,22 @@ vErrors.push(err401);
 }
 errors++;
 }
+var valid123 = _errs447 === errors;
+}
+if(data283.autoscaling !== undefined){
+let data304 = data283.autoscaling;
+const _errs449 = errors;
+if(!(validate247(data304, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data283,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
 }
 else {
-const err402 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid123 = _errs449 === errors;
+}
+}
+else {
+const err402 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -17019,11 +16828,11 @@ vErrors.push(err402);
 }
 errors++;
 }
-var valid121 = _errs479 === errors;
+var valid112 = _errs422 === errors;
 }
 }
 else {
-const err403 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err403 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -17032,22 +16841,17 @@ vErrors.push(err403);
 }
 errors++;
 }
-var valid120 = _errs474 === errors;
+var valid99 = _errs319 === errors;
 }
-if(data320.annotations !== undefined){
-let data327 = data320.annotations;
-const _errs481 = errors;
-if(!(validate115(data327, {instancePath:instancePath+"/ingress/annotations",parentData:data320,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid120 = _errs481 === errors;
-}
-}
-else {
-const err404 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.podDefaults !== undefined){
+let data305 = data.podDefaults;
+const _errs450 = errors;
+const _errs451 = errors;
+if(data305 && typeof data305 == "object" && !Array.isArray(data305)){
+const _errs452 = errors;
+for(const key17 in data305){
+if(!(func14.call(schema0.properties.podDefaults.properties, key17))){
+const err404 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -17056,17 +16860,197 @@ vErrors.push(err404);
 }
 errors++;
 }
-var valid93 = _errs466 === errors;
 }
-if(data.serviceAccount !== undefined){
-let data328 = data.serviceAccount;
-const _errs482 = errors;
-const _errs483 = errors;
-if(data328 && typeof data328 == "object" && !Array.isArray(data328)){
-const _errs484 = errors;
-for(const key21 in data328){
-if(!(((key21 === "create") || (key21 === "name")) || (key21 === "annotations"))){
-const err405 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(data305.resources !== undefined){
+let data306 = data305.resources;
+const _errs453 = errors;
+if(!(validate325(data306, {instancePath:instancePath+"/podDefaults/resources",parentData:data305,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs453 === errors;
+}
+if(data305.nodeSelector !== undefined){
+let data307 = data305.nodeSelector;
+const _errs454 = errors;
+if(!(validate115(data307, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data305,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs454 === errors;
+}
+if(data305.tolerations !== undefined){
+let data308 = data305.tolerations;
+const _errs455 = errors;
+if(!(validate101(data308, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data305,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs455 === errors;
+}
+if(data305.affinity !== undefined){
+let data309 = data305.affinity;
+const _errs456 = errors;
+if(!(validate105(data309, {instancePath:instancePath+"/podDefaults/affinity",parentData:data305,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs456 === errors;
+}
+if(data305.topologySpreadConstraints !== undefined){
+let data310 = data305.topologySpreadConstraints;
+const _errs457 = errors;
+if(!(validate128(data310, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data305,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs457 === errors;
+}
+if(data305.podAnnotations !== undefined){
+let data311 = data305.podAnnotations;
+const _errs458 = errors;
+if(!(validate133(data311, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data305,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs458 === errors;
+}
+if(data305.podLabels !== undefined){
+let data312 = data305.podLabels;
+const _errs459 = errors;
+if(!(validate135(data312, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data305,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs459 === errors;
+}
+if(data305.env !== undefined){
+let data313 = data305.env;
+const _errs460 = errors;
+if(!(validate137(data313, {instancePath:instancePath+"/podDefaults/env",parentData:data305,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs460 === errors;
+}
+if(data305.extraEnvFrom !== undefined){
+let data314 = data305.extraEnvFrom;
+const _errs461 = errors;
+if(!(validate140(data314, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data305,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs461 === errors;
+}
+if(data305.extraVolumes !== undefined){
+let data315 = data305.extraVolumes;
+const _errs462 = errors;
+if(!(validate148(data315, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data305,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs462 === errors;
+}
+if(data305.extraVolumeMounts !== undefined){
+let data316 = data305.extraVolumeMounts;
+const _errs463 = errors;
+if(!(validate161(data316, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data305,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs463 === errors;
+}
+if(data305.extraContainers !== undefined){
+let data317 = data305.extraContainers;
+const _errs464 = errors;
+if(!(validate166(data317, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data305,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs464 === errors;
+}
+if(data305.initContainers !== undefined){
+let data318 = data305.initContainers;
+const _errs465 = errors;
+if(!(validate191(data318, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data305,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs465 === errors;
+}
+if(data305.priorityClassName !== undefined){
+let data319 = data305.priorityClassName;
+const _errs466 = errors;
+if(!(validate194(data319, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data305,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs466 === errors;
+}
+if(data305.terminationGracePeriodSeconds !== undefined){
+let data320 = data305.terminationGracePeriodSeconds;
+const _errs467 = errors;
+if(!(validate196(data320, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data305,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs467 === errors;
+}
+if(data305.podSecurityContext !== undefined){
+let data321 = data305.podSecurityContext;
+const _errs468 = errors;
+if(!(validate198(data321, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data305,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs468 === errors;
+}
+if(data305.containerSecurityContext !== undefined){
+let data322 = data305.containerSecurityContext;
+const _errs469 = errors;
+if(!(validate201(data322, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data305,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs469 === errors;
+}
+}
+else {
+const err405 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -17075,12 +17059,17 @@ vErrors.push(err405);
 }
 errors++;
 }
+var valid99 = _errs450 === errors;
 }
-if(data328.create !== undefined){
-let data329 = data328.create;
-const _errs485 = errors;
-if(typeof data329 !== "boolean"){
-const err406 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.service !== undefined){
+let data323 = data.service;
+const _errs470 = errors;
+const _errs471 = errors;
+if(data323 && typeof data323 == "object" && !Array.isArray(data323)){
+const _errs472 = errors;
+for(const key18 in data323){
+if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
+const err406 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -17089,16 +17078,12 @@ vErrors.push(err406);
 }
 errors++;
 }
-const _errs486 = errors;
-var valid122 = _errs485 === errors;
 }
-if(data328.name !== undefined){
-let data330 = data328.name;
-const _errs487 = errors;
-const _errs488 = errors;
-if(typeof data330 === "string"){
-if(!pattern2.test(data330)){
-const err407 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data323.type !== undefined){
+let data324 = data323.type;
+const _errs473 = errors;
+if(typeof data324 !== "string"){
+const err407 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -17107,9 +17092,10 @@ vErrors.push(err407);
 }
 errors++;
 }
-}
-else {
-const err408 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs474 = errors;
+const vSchema11 = schema0.properties.service.properties.type.enum;
+if(!(((data324 === "ClusterIP") || (data324 === "NodePort")) || (data324 === "LoadBalancer"))){
+const err408 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -17118,22 +17104,33 @@ vErrors.push(err408);
 }
 errors++;
 }
-var valid122 = _errs487 === errors;
+var valid125 = _errs473 === errors;
 }
-if(data328.annotations !== undefined){
-let data331 = data328.annotations;
-const _errs489 = errors;
-if(!(validate115(data331, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data328,parentDataProperty:"annotations",rootData}))){
+if(data323.port !== undefined){
+let data325 = data323.port;
+const _errs475 = errors;
+if(!(validate80(data325, {instancePath:instancePath+"/service/port",parentData:data323,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs475 === errors;
+}
+if(data323.annotations !== undefined){
+let data326 = data323.annotations;
+const _errs476 = errors;
+if(!(validate115(data326, {instancePath:instancePath+"/service/annotations",parentData:data323,parentDataProperty:"annotations",rootData}))){
 vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid122 = _errs489 === errors;
+var valid125 = _errs476 === errors;
 }
 }
 else {
-const err409 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err409 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -17142,28 +17139,17 @@ vErrors.push(err409);
 }
 errors++;
 }
-var valid93 = _errs482 === errors;
+var valid99 = _errs470 === errors;
 }
-if(data.tests !== undefined){
-let data332 = data.tests;
-const _errs490 = errors;
-if(!(validate226(data332, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid93 = _errs490 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data333 = data.networkPolicy;
-const _errs491 = errors;
-const _errs492 = errors;
-if(data333 && typeof data333 == "object" && !Array.isArray(data333)){
-const _errs493 = errors;
-for(const key22 in data333){
-if(!((((((((key22 === "enabled") || (key22 === "ingressControllerFrom")) || (key22 === "licenseCIDRs")) || (key22 === "resources")) || (key22 === "sourceControl")) || (key22 === "databaseCIDRs")) || (key22 === "temporalCIDRs")) || (key22 === "dnsFrom"))){
-const err410 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(data.ingress !== undefined){
+let data327 = data.ingress;
+const _errs477 = errors;
+const _errs478 = errors;
+if(data327 && typeof data327 == "object" && !Array.isArray(data327)){
+const _errs479 = errors;
+for(const key19 in data327){
+if(!(func14.call(schema0.properties.ingress.properties, key19))){
+const err410 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -17173,11 +17159,11 @@ vErrors.push(err410);
 errors++;
 }
 }
-if(data333.enabled !== undefined){
-let data334 = data333.enabled;
-const _errs494 = errors;
-if((typeof data334 !== "boolean") && (data334 !== null)){
-const err411 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(data327.enabled !== undefined){
+let data328 = data327.enabled;
+const _errs480 = errors;
+if(typeof data328 !== "boolean"){
+const err411 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -17186,33 +17172,16 @@ vErrors.push(err411);
 }
 errors++;
 }
-const _errs495 = errors;
-var valid123 = _errs494 === errors;
+const _errs481 = errors;
+var valid126 = _errs480 === errors;
 }
-if(data333.ingressControllerFrom !== undefined){
-let data335 = data333.ingressControllerFrom;
-const _errs496 = errors;
-const _errs497 = errors;
-if(Array.isArray(data335)){
-let valid125 = true;
-const len1 = data335.length;
-for(let i1=0; i1<len1; i1++){
-let data336 = data335[i1];
-const _errs498 = errors;
-if(!(validate351(data336, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i1,parentData:data335,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs498 === errors;
-if(!valid124){
-valid125 = false;
-}
-}
-}
-else {
-const err412 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data327.className !== undefined){
+let data329 = data327.className;
+const _errs482 = errors;
+const _errs483 = errors;
+if(typeof data329 === "string"){
+if(!pattern2.test(data329)){
+const err412 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -17221,32 +17190,9 @@ vErrors.push(err412);
 }
 errors++;
 }
-var valid123 = _errs496 === errors;
-}
-if(data333.licenseCIDRs !== undefined){
-let data337 = data333.licenseCIDRs;
-const _errs499 = errors;
-const _errs500 = errors;
-if(Array.isArray(data337)){
-let valid127 = true;
-const len2 = data337.length;
-for(let i2=0; i2<len2; i2++){
-let data338 = data337[i2];
-const _errs501 = errors;
-if(!(validate354(data338, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i2,parentData:data337,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid126 = _errs501 === errors;
-if(!valid126){
-valid127 = false;
-}
-}
-}
-else {
-const err413 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err413 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -17255,32 +17201,28 @@ vErrors.push(err413);
 }
 errors++;
 }
-var valid123 = _errs499 === errors;
+var valid126 = _errs482 === errors;
 }
-if(data333.resources !== undefined){
-let data339 = data333.resources;
-const _errs502 = errors;
-const _errs503 = errors;
-if(Array.isArray(data339)){
-let valid129 = true;
-const len3 = data339.length;
-for(let i3=0; i3<len3; i3++){
-let data340 = data339[i3];
-const _errs504 = errors;
-if(!(validate351(data340, {instancePath:instancePath+"/networkPolicy/resources/" + i3,parentData:data339,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
+if(data327.host !== undefined){
+let data330 = data327.host;
+const _errs484 = errors;
+if(!(validate78(data330, {instancePath:instancePath+"/ingress/host",parentData:data327,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid128 = _errs504 === errors;
-if(!valid128){
-valid129 = false;
+var valid126 = _errs484 === errors;
 }
-}
-}
-else {
-const err414 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data327.tls !== undefined){
+let data331 = data327.tls;
+const _errs485 = errors;
+const _errs486 = errors;
+if(data331 && typeof data331 == "object" && !Array.isArray(data331)){
+const _errs487 = errors;
+for(const key20 in data331){
+if(!((key20 === "enabled") || (key20 === "secretName"))){
+const err414 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -17289,32 +17231,12 @@ vErrors.push(err414);
 }
 errors++;
 }
-var valid123 = _errs502 === errors;
 }
-if(data333.sourceControl !== undefined){
-let data341 = data333.sourceControl;
-const _errs505 = errors;
-const _errs506 = errors;
-if(Array.isArray(data341)){
-let valid131 = true;
-const len4 = data341.length;
-for(let i4=0; i4<len4; i4++){
-let data342 = data341[i4];
-const _errs507 = errors;
-if(!(validate351(data342, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i4,parentData:data341,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid130 = _errs507 === errors;
-if(!valid130){
-valid131 = false;
-}
-}
-}
-else {
-const err415 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data331.enabled !== undefined){
+let data332 = data331.enabled;
+const _errs488 = errors;
+if(typeof data332 !== "boolean"){
+const err415 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -17323,32 +17245,16 @@ vErrors.push(err415);
 }
 errors++;
 }
-var valid123 = _errs505 === errors;
+const _errs489 = errors;
+var valid127 = _errs488 === errors;
 }
-if(data333.databaseCIDRs !== undefined){
-let data343 = data333.databaseCIDRs;
-const _errs508 = errors;
-const _errs509 = errors;
-if(Array.isArray(data343)){
-let valid133 = true;
-const len5 = data343.length;
-for(let i5=0; i5<len5; i5++){
-let data344 = data343[i5];
-const _errs510 = errors;
-if(!(validate354(data344, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i5,parentData:data343,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs510 === errors;
-if(!valid132){
-valid133 = false;
-}
-}
-}
-else {
-const err416 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data331.secretName !== undefined){
+let data333 = data331.secretName;
+const _errs490 = errors;
+const _errs491 = errors;
+if(typeof data333 === "string"){
+if(!pattern2.test(data333)){
+const err416 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -17357,32 +17263,9 @@ vErrors.push(err416);
 }
 errors++;
 }
-var valid123 = _errs508 === errors;
-}
-if(data333.temporalCIDRs !== undefined){
-let data345 = data333.temporalCIDRs;
-const _errs511 = errors;
-const _errs512 = errors;
-if(Array.isArray(data345)){
-let valid135 = true;
-const len6 = data345.length;
-for(let i6=0; i6<len6; i6++){
-let data346 = data345[i6];
-const _errs513 = errors;
-if(!(validate354(data346, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i6,parentData:data345,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid134 = _errs513 === errors;
-if(!valid134){
-valid135 = false;
-}
-}
-}
-else {
-const err417 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err417 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -17391,32 +17274,11 @@ vErrors.push(err417);
 }
 errors++;
 }
-var valid123 = _errs511 === errors;
-}
-if(data333.dnsFrom !== undefined){
-let data347 = data333.dnsFrom;
-const _errs514 = errors;
-const _errs515 = errors;
-if(Array.isArray(data347)){
-let valid137 = true;
-const len7 = data347.length;
-for(let i7=0; i7<len7; i7++){
-let data348 = data347[i7];
-const _errs516 = errors;
-if(!(validate351(data348, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i7,parentData:data347,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid136 = _errs516 === errors;
-if(!valid136){
-valid137 = false;
-}
+var valid127 = _errs490 === errors;
 }
 }
 else {
-const err418 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err418 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -17425,11 +17287,24 @@ vErrors.push(err418);
 }
 errors++;
 }
-var valid123 = _errs514 === errors;
+var valid126 = _errs485 === errors;
 }
+if(data327.annotations !== undefined){
+let data334 = data327.annotations;
+const _errs492 = errors;
+if(!(validate115(data334, {instancePath:instancePath+"/ingress/annotations",parentData:data327,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
 }
 else {
-const err419 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid126 = _errs492 === errors;
+}
+if(data327.kind !== undefined){
+let data335 = data327.kind;
+const _errs493 = errors;
+if(typeof data335 !== "string"){
+const err419 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -17438,16 +17313,787 @@ vErrors.push(err419);
 }
 errors++;
 }
-var valid93 = _errs491 === errors;
-}
-}
-else {
-const err420 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs494 = errors;
+const vSchema12 = schema0.properties.ingress.properties.kind.enum;
+if(!((data335 === "Ingress") || (data335 === "HTTPRoute"))){
+const err420 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err420];
 }
 else {
 vErrors.push(err420);
+}
+errors++;
+}
+var valid126 = _errs493 === errors;
+}
+if(data327.extraHosts !== undefined){
+let data336 = data327.extraHosts;
+const _errs495 = errors;
+const _errs496 = errors;
+if(Array.isArray(data336)){
+let valid129 = true;
+const len1 = data336.length;
+for(let i1=0; i1<len1; i1++){
+let data337 = data336[i1];
+const _errs497 = errors;
+const _errs498 = errors;
+if(typeof data337 === "string"){
+if(func0(data337) > 253){
+const err421 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err421];
+}
+else {
+vErrors.push(err421);
+}
+errors++;
+}
+if(!pattern52.test(data337)){
+const err422 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
+}
+errors++;
+}
+}
+else {
+const err423 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err423];
+}
+else {
+vErrors.push(err423);
+}
+errors++;
+}
+var valid128 = _errs497 === errors;
+if(!valid128){
+valid129 = false;
+}
+}
+}
+else {
+const err424 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err424];
+}
+else {
+vErrors.push(err424);
+}
+errors++;
+}
+var valid126 = _errs495 === errors;
+}
+if(data327.extraPaths !== undefined){
+let data338 = data327.extraPaths;
+const _errs499 = errors;
+const _errs500 = errors;
+if(Array.isArray(data338)){
+let valid131 = true;
+const len2 = data338.length;
+for(let i2=0; i2<len2; i2++){
+let data339 = data338[i2];
+const _errs501 = errors;
+const _errs502 = errors;
+if(data339 && typeof data339 == "object" && !Array.isArray(data339)){
+if(data339.path === undefined){
+const err425 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err425];
+}
+else {
+vErrors.push(err425);
+}
+errors++;
+}
+if(data339.service === undefined){
+const err426 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+if(vErrors === null){
+vErrors = [err426];
+}
+else {
+vErrors.push(err426);
+}
+errors++;
+}
+if(data339.port === undefined){
+const err427 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(vErrors === null){
+vErrors = [err427];
+}
+else {
+vErrors.push(err427);
+}
+errors++;
+}
+const _errs503 = errors;
+for(const key21 in data339){
+if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
+const err428 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err428];
+}
+else {
+vErrors.push(err428);
+}
+errors++;
+}
+}
+if(data339.path !== undefined){
+let data340 = data339.path;
+const _errs504 = errors;
+const _errs505 = errors;
+if(typeof data340 === "string"){
+if(!pattern53.test(data340)){
+const err429 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
+if(vErrors === null){
+vErrors = [err429];
+}
+else {
+vErrors.push(err429);
+}
+errors++;
+}
+}
+else {
+const err430 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err430];
+}
+else {
+vErrors.push(err430);
+}
+errors++;
+}
+var valid132 = _errs504 === errors;
+}
+if(data339.pathType !== undefined){
+let data341 = data339.pathType;
+const _errs506 = errors;
+if(typeof data341 !== "string"){
+const err431 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err431];
+}
+else {
+vErrors.push(err431);
+}
+errors++;
+}
+const _errs507 = errors;
+const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
+if(!((data341 === "Prefix") || (data341 === "Exact"))){
+const err432 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err432];
+}
+else {
+vErrors.push(err432);
+}
+errors++;
+}
+var valid132 = _errs506 === errors;
+}
+if(data339.service !== undefined){
+let data342 = data339.service;
+const _errs508 = errors;
+const _errs509 = errors;
+if(typeof data342 === "string"){
+if(func0(data342) > 63){
+const err433 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err433];
+}
+else {
+vErrors.push(err433);
+}
+errors++;
+}
+if(!pattern54.test(data342)){
+const err434 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err434];
+}
+else {
+vErrors.push(err434);
+}
+errors++;
+}
+}
+else {
+const err435 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err435];
+}
+else {
+vErrors.push(err435);
+}
+errors++;
+}
+var valid132 = _errs508 === errors;
+}
+if(data339.port !== undefined){
+let data343 = data339.port;
+const _errs510 = errors;
+if(!(validate80(data343, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data339,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs510 === errors;
+}
+}
+else {
+const err436 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err436];
+}
+else {
+vErrors.push(err436);
+}
+errors++;
+}
+var valid130 = _errs501 === errors;
+if(!valid130){
+valid131 = false;
+}
+}
+}
+else {
+const err437 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err437];
+}
+else {
+vErrors.push(err437);
+}
+errors++;
+}
+var valid126 = _errs499 === errors;
+}
+if(data327.gateway !== undefined){
+let data344 = data327.gateway;
+const _errs511 = errors;
+const _errs512 = errors;
+if(data344 && typeof data344 == "object" && !Array.isArray(data344)){
+const _errs513 = errors;
+for(const key22 in data344){
+if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
+const err438 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err438];
+}
+else {
+vErrors.push(err438);
+}
+errors++;
+}
+}
+if(data344.name !== undefined){
+let data345 = data344.name;
+const _errs514 = errors;
+const _errs515 = errors;
+if(typeof data345 === "string"){
+if(!pattern2.test(data345)){
+const err439 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err439];
+}
+else {
+vErrors.push(err439);
+}
+errors++;
+}
+}
+else {
+const err440 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err440];
+}
+else {
+vErrors.push(err440);
+}
+errors++;
+}
+var valid133 = _errs514 === errors;
+}
+if(data344.namespace !== undefined){
+let data346 = data344.namespace;
+const _errs516 = errors;
+const _errs517 = errors;
+if(typeof data346 === "string"){
+if(!pattern2.test(data346)){
+const err441 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err441];
+}
+else {
+vErrors.push(err441);
+}
+errors++;
+}
+}
+else {
+const err442 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err442];
+}
+else {
+vErrors.push(err442);
+}
+errors++;
+}
+var valid133 = _errs516 === errors;
+}
+if(data344.sectionName !== undefined){
+let data347 = data344.sectionName;
+const _errs518 = errors;
+const _errs519 = errors;
+if(typeof data347 === "string"){
+if(!pattern2.test(data347)){
+const err443 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err443];
+}
+else {
+vErrors.push(err443);
+}
+errors++;
+}
+}
+else {
+const err444 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err444];
+}
+else {
+vErrors.push(err444);
+}
+errors++;
+}
+var valid133 = _errs518 === errors;
+}
+}
+else {
+const err445 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err445];
+}
+else {
+vErrors.push(err445);
+}
+errors++;
+}
+var valid126 = _errs511 === errors;
+}
+}
+else {
+const err446 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err446];
+}
+else {
+vErrors.push(err446);
+}
+errors++;
+}
+var valid99 = _errs477 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data348 = data.serviceAccount;
+const _errs520 = errors;
+const _errs521 = errors;
+if(data348 && typeof data348 == "object" && !Array.isArray(data348)){
+const _errs522 = errors;
+for(const key23 in data348){
+if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
+const err447 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err447];
+}
+else {
+vErrors.push(err447);
+}
+errors++;
+}
+}
+if(data348.create !== undefined){
+let data349 = data348.create;
+const _errs523 = errors;
+if(typeof data349 !== "boolean"){
+const err448 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err448];
+}
+else {
+vErrors.push(err448);
+}
+errors++;
+}
+const _errs524 = errors;
+var valid134 = _errs523 === errors;
+}
+if(data348.name !== undefined){
+let data350 = data348.name;
+const _errs525 = errors;
+const _errs526 = errors;
+if(typeof data350 === "string"){
+if(!pattern2.test(data350)){
+const err449 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err449];
+}
+else {
+vErrors.push(err449);
+}
+errors++;
+}
+}
+else {
+const err450 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err450];
+}
+else {
+vErrors.push(err450);
+}
+errors++;
+}
+var valid134 = _errs525 === errors;
+}
+if(data348.annotations !== undefined){
+let data351 = data348.annotations;
+const _errs527 = errors;
+if(!(validate115(data351, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data348,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid134 = _errs527 === errors;
+}
+}
+else {
+const err451 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err451];
+}
+else {
+vErrors.push(err451);
+}
+errors++;
+}
+var valid99 = _errs520 === errors;
+}
+if(data.tests !== undefined){
+let data352 = data.tests;
+const _errs528 = errors;
+if(!(validate226(data352, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs528 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data353 = data.networkPolicy;
+const _errs529 = errors;
+const _errs530 = errors;
+if(data353 && typeof data353 == "object" && !Array.isArray(data353)){
+const _errs531 = errors;
+for(const key24 in data353){
+if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
+const err452 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err452];
+}
+else {
+vErrors.push(err452);
+}
+errors++;
+}
+}
+if(data353.enabled !== undefined){
+let data354 = data353.enabled;
+const _errs532 = errors;
+if((typeof data354 !== "boolean") && (data354 !== null)){
+const err453 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err453];
+}
+else {
+vErrors.push(err453);
+}
+errors++;
+}
+const _errs533 = errors;
+var valid135 = _errs532 === errors;
+}
+if(data353.ingressControllerFrom !== undefined){
+let data355 = data353.ingressControllerFrom;
+const _errs534 = errors;
+const _errs535 = errors;
+if(Array.isArray(data355)){
+let valid137 = true;
+const len3 = data355.length;
+for(let i3=0; i3<len3; i3++){
+let data356 = data355[i3];
+const _errs536 = errors;
+if(!(validate352(data356, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data355,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid136 = _errs536 === errors;
+if(!valid136){
+valid137 = false;
+}
+}
+}
+else {
+const err454 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err454];
+}
+else {
+vErrors.push(err454);
+}
+errors++;
+}
+var valid135 = _errs534 === errors;
+}
+if(data353.licenseCIDRs !== undefined){
+let data357 = data353.licenseCIDRs;
+const _errs537 = errors;
+const _errs538 = errors;
+if(Array.isArray(data357)){
+let valid139 = true;
+const len4 = data357.length;
+for(let i4=0; i4<len4; i4++){
+let data358 = data357[i4];
+const _errs539 = errors;
+if(!(validate355(data358, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data357,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid138 = _errs539 === errors;
+if(!valid138){
+valid139 = false;
+}
+}
+}
+else {
+const err455 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err455];
+}
+else {
+vErrors.push(err455);
+}
+errors++;
+}
+var valid135 = _errs537 === errors;
+}
+if(data353.resources !== undefined){
+let data359 = data353.resources;
+const _errs540 = errors;
+const _errs541 = errors;
+if(Array.isArray(data359)){
+let valid141 = true;
+const len5 = data359.length;
+for(let i5=0; i5<len5; i5++){
+let data360 = data359[i5];
+const _errs542 = errors;
+if(!(validate352(data360, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data359,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid140 = _errs542 === errors;
+if(!valid140){
+valid141 = false;
+}
+}
+}
+else {
+const err456 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err456];
+}
+else {
+vErrors.push(err456);
+}
+errors++;
+}
+var valid135 = _errs540 === errors;
+}
+if(data353.sourceControl !== undefined){
+let data361 = data353.sourceControl;
+const _errs543 = errors;
+const _errs544 = errors;
+if(Array.isArray(data361)){
+let valid143 = true;
+const len6 = data361.length;
+for(let i6=0; i6<len6; i6++){
+let data362 = data361[i6];
+const _errs545 = errors;
+if(!(validate352(data362, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data361,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid142 = _errs545 === errors;
+if(!valid142){
+valid143 = false;
+}
+}
+}
+else {
+const err457 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err457];
+}
+else {
+vErrors.push(err457);
+}
+errors++;
+}
+var valid135 = _errs543 === errors;
+}
+if(data353.databaseCIDRs !== undefined){
+let data363 = data353.databaseCIDRs;
+const _errs546 = errors;
+const _errs547 = errors;
+if(Array.isArray(data363)){
+let valid145 = true;
+const len7 = data363.length;
+for(let i7=0; i7<len7; i7++){
+let data364 = data363[i7];
+const _errs548 = errors;
+if(!(validate355(data364, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data363,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid144 = _errs548 === errors;
+if(!valid144){
+valid145 = false;
+}
+}
+}
+else {
+const err458 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err458];
+}
+else {
+vErrors.push(err458);
+}
+errors++;
+}
+var valid135 = _errs546 === errors;
+}
+if(data353.temporalCIDRs !== undefined){
+let data365 = data353.temporalCIDRs;
+const _errs549 = errors;
+const _errs550 = errors;
+if(Array.isArray(data365)){
+let valid147 = true;
+const len8 = data365.length;
+for(let i8=0; i8<len8; i8++){
+let data366 = data365[i8];
+const _errs551 = errors;
+if(!(validate355(data366, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data365,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid146 = _errs551 === errors;
+if(!valid146){
+valid147 = false;
+}
+}
+}
+else {
+const err459 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err459];
+}
+else {
+vErrors.push(err459);
+}
+errors++;
+}
+var valid135 = _errs549 === errors;
+}
+if(data353.dnsFrom !== undefined){
+let data367 = data353.dnsFrom;
+const _errs552 = errors;
+const _errs553 = errors;
+if(Array.isArray(data367)){
+let valid149 = true;
+const len9 = data367.length;
+for(let i9=0; i9<len9; i9++){
+let data368 = data367[i9];
+const _errs554 = errors;
+if(!(validate352(data368, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data367,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs554 === errors;
+if(!valid148){
+valid149 = false;
+}
+}
+}
+else {
+const err460 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err460];
+}
+else {
+vErrors.push(err460);
+}
+errors++;
+}
+var valid135 = _errs552 === errors;
+}
+}
+else {
+const err461 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err461];
+}
+else {
+vErrors.push(err461);
+}
+errors++;
+}
+var valid99 = _errs529 === errors;
+}
+}
+else {
+const err462 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err462];
+}
+else {
+vErrors.push(err462);
 }
 errors++;
 }

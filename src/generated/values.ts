@@ -382,7 +382,7 @@ export interface RetoolValues {
     annotations?: StringMap;
   };
   /**
-   * Ingress routing client traffic to the api Service.
+   * Ingress (or Gateway API HTTPRoute) routing client traffic to the components that serve paths: the api Service at /, more specific paths first.
    */
   ingress?: {
     /**
@@ -411,9 +411,55 @@ export interface RetoolValues {
       secretName?: string;
     };
     /**
-     * Annotations of the Ingress.
+     * Annotations of the Ingress (or HTTPRoute).
      */
     annotations?: StringMap;
+    /**
+     * Ingress (networking.k8s.io/v1) or a Gateway API HTTPRoute (gateway.networking.k8s.io/v1) attached to ingress.gateway; with HTTPRoute, TLS terminates at the Gateway (clients are taken to use HTTPS for BASE_DOMAIN and cookies; retool.baseDomain and retool.cookieInsecure override) and className and tls are not used.
+     */
+    kind?: 'Ingress' | 'HTTPRoute';
+    /**
+     * More host names routed like host (each gets every path; with TLS, listed in the certificate's hosts).
+     */
+    extraHosts?: string[];
+    /**
+     * More paths, routed before the chart's own (the components' paths, most specific first), each to a Service port of your choice.
+     */
+    extraPaths?: {
+      /**
+       * An absolute HTTP path.
+       */
+      path: string;
+      /**
+       * Prefix or Exact (HTTPRoute: PathPrefix or Exact).
+       */
+      pathType?: 'Prefix' | 'Exact';
+      /**
+       * Name of a Service in the release's namespace.
+       */
+      service: string;
+      /**
+       * Its port number.
+       */
+      port: Port;
+    }[];
+    /**
+     * The Gateway an HTTPRoute attaches to (kind: HTTPRoute).
+     */
+    gateway?: {
+      /**
+       * Gateway name (required with kind: HTTPRoute).
+       */
+      name?: string;
+      /**
+       * Gateway namespace; empty: the release's namespace.
+       */
+      namespace?: string;
+      /**
+       * Listener of the Gateway; empty: every listener that admits the route.
+       */
+      sectionName?: string;
+    };
   };
   /**
    * ServiceAccount of every pod.

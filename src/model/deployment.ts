@@ -46,8 +46,12 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
   const temporalPort = temporal.mode === 'local' ? frontend.grpcPort : temporal.mode === 'external' ? Number(t.external.port) : undefined;
 
   const edges: Deployment['edges'] = [];
-  const ingressComponent = model.components.find((c) => c.ingress)!;
-  edges.push({ from: CLIENTS, to: ingressComponent.name, port: Number(values.service?.port ?? ingressComponent.port), note: values.ingress?.enabled ? `Ingress ${values.ingress.host}` : `Service ${values.service?.type ?? 'ClusterIP'}` });
+  const ingressComponent = model.components.find((c) => c.entry)!;
+  edges.push({ from: CLIENTS, to: ingressComponent.name, port: Number(values.service?.port ?? ingressComponent.port), note: values.ingress?.enabled ? `${values.ingress.kind ?? 'Ingress'} ${values.ingress.host}` : `Service ${values.service?.type ?? 'ClusterIP'}` });
+  // The other routed components are reached only through the Ingress/HTTPRoute, on their own paths.
+  if (values.ingress?.enabled) {
+    for (const c of on.filter((x) => x.ingress && !x.entry)) edges.push({ from: CLIENTS, to: c.name, port: c.port, note: `${values.ingress.kind ?? 'Ingress'} ${values.ingress.host}${c.routes.map((r) => r.path).join(', ')}` });
+  }
   for (const c of on) {
     for (const target of c.calls) {
       const callee = model.components.find((x) => x.key === target.key)!;
@@ -93,7 +97,7 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
     exposure: {
       service: String(values.service?.type ?? 'ClusterIP'),
       port: Number(values.service?.port ?? ingressComponent.port),
-      ingress: values.ingress?.enabled ? `http${values.ingress.tls?.enabled ? 's' : ''}://${values.ingress.host}/` : undefined,
+      ingress: values.ingress?.enabled ? `http${values.ingress.tls?.enabled || values.ingress.kind === 'HTTPRoute' ? 's' : ''}://${values.ingress.host}/` : undefined,
     },
   };
 }

@@ -19,7 +19,11 @@ export interface Component {
   enabledBy?: string;
   /** The Go condition that renders it (`.Values.<enabledBy>`); absent: always rendered. */
   condition?: string;
+  /** Serves client paths through the Ingress/HTTPRoute (its routes), on its first port. */
   ingress: boolean;
+  routes: Array<{ path: string; pathType: 'Prefix' | 'Exact' }>;
+  /** Routed at /: its Service is the one service.* configures (type, port, annotations). */
+  entry: boolean;
   probe: { path: string; port: string };
   /** Env the chart sets by default: the image's, the component's tuning, the ports' listen env; sorted. */
   env: Array<{ name: string; value: string }>;
@@ -113,7 +117,9 @@ export function buildTopology(schema: JsonSchema): Component[] {
       replicable: a.replicable,
       enabledBy: a.enabledBy,
       condition: goCondition(a.enabledBy),
-      ingress: a.ingress === true,
+      ingress: (a.routes ?? []).length > 0,
+      routes: (a.routes ?? []).map((r) => ({ path: r.path, pathType: r.pathType ?? 'Prefix' })),
+      entry: (a.routes ?? []).some((r) => r.path === '/'),
       probe: a.probe,
       env: Object.entries(env).sort(([x], [y]) => x.localeCompare(y)).map(([name, value]) => ({ name, value })),
       writable: (image.writablePaths ?? []).map((path) => ({ name: volumeName(path), path })),
@@ -127,7 +133,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
       }),
       javaDbConnector: image.javaDbConnector && (a.serviceType ?? []).includes(image.javaDbConnector.before) ? image.javaDbConnector : undefined,
       sandboxModes: a.sandboxed ? schema.properties?.components?.properties?.[key]?.properties?.sandbox?.['x-retool-sandbox'] ?? {} : undefined,
-      exposed: a.ingress === true || annotations.some((other) => other.a.edges.includes(key)),
+      exposed: (a.routes ?? []).length > 0 || annotations.some((other) => other.a.edges.includes(key)),
       sandboxed: a.sandboxed === true,
       edges,
       external: kinds.filter((k) => edges.includes(k.name)),
@@ -201,3 +207,23 @@ export function buildTemporalTopology(schema: JsonSchema, services: TemporalServ
 
 /** The helm test Pod's name suffix and component label. */
 export const PREFLIGHT_NAME = 'preflight';
+
+/** One path of the Ingress/HTTPRoute: a component's route with the Service port it reaches. */
+export interface IngressRoute {
+  path: string;
+  pathType: 'Prefix' | 'Exact';
+  /** Component name (its Service). */
+  name: string;
+  /** Its first port: name and number (the entry component's Service port is service.port instead). */
+  portName: string;
+  port: number;
+  entry: boolean;
+  condition?: string;
+}
+
+/** Every component route, most specific first (longer paths before shorter; Exact before Prefix on the same path). */
+export function ingressRoutes(components: Component[]): IngressRoute[] {
+  return components
+    .flatMap((c) => c.routes.map((r) => ({ ...r, name: c.name, portName: c.ports[0].name, port: c.port, entry: c.entry, condition: c.condition })))
+    .sort((a, b) => b.path.length - a.path.length || (a.pathType === b.pathType ? 0 : a.pathType === 'Exact' ? -1 : 1) || a.path.localeCompare(b.path));
+}

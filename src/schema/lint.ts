@@ -50,6 +50,19 @@ export const SCHEMA_RULES = new Map<string, Rule>([
 
   ['component annotations are consistent', (schema) => componentProblems(schema)],
 
+  ['exactly one component is routed at / and no path is routed twice', (schema) => {
+    const routes = Object.entries(schema.properties?.components?.properties ?? {})
+      .flatMap(([key, node]) => ((node['x-retool-component'] as ComponentAnnotation | undefined)?.routes ?? []).map((r) => ({ key, path: `${r.pathType ?? 'Prefix'} ${r.path}` })));
+    const bad: Array<{ path: string; detail?: string }> = [];
+    if (routes.filter((r) => r.path === 'Prefix /').length !== 1) bad.push({ path: '#/properties/components', detail: `routed at /: ${routes.filter((r) => r.path === 'Prefix /').map((r) => r.key).join(', ') || 'none'}` });
+    const seen = new Set<string>();
+    for (const r of routes) {
+      if (seen.has(r.path)) bad.push({ path: `#/properties/components/properties/${r.key}/x-retool-component/routes`, detail: `${r.path} is routed twice` });
+      seen.add(r.path);
+    }
+    return bad;
+  }],
+
   ['edge kinds name values that exist and no component or database', (schema) => edgeKindProblems(schema)],
 
   ['database annotations are complete and unique', (schema) => {

@@ -11,7 +11,7 @@ import { HELM_YAML_SCHEMA, unbox } from '../../src/validate/helm-yaml.js';
 import { runHelmAsync, type HelmMajor } from '../../src/io/helm.js';
 import type { ChartModel } from '../../src/model/chart-model.js';
 import { validateSources } from '../../src/validate/validate-values.js';
-import { validateK8sObject, objectLabel } from '../support/k8s-validate.js';
+import { loadEsmModels, validateK8sObject, objectLabel } from '../support/k8s-validate.js';
 import { CHART, NAMESPACE, RELEASE } from '../support/paths.js';
 import { fixtureFile, type FuzzCase } from './cases.js';
 
@@ -96,6 +96,7 @@ export async function runCases(cases: readonly FuzzCase[], options: HarnessOptio
 }
 
 export async function runCase(fuzzCase: FuzzCase, model: ChartModel, dir: string, base = fixtureFile(fuzzCase.base)): Promise<CaseResult> {
+  await loadEsmModels();
   const files = [base];
   if (fuzzCase.file !== undefined) {
     const file = join(dir, `case-${fuzzCase.id}-${Math.random().toString(36).slice(2)}.yaml`);

@@ -54,6 +54,8 @@ export const CHART_KINDS: Record<string, string> = {
   'policy/v1/PodDisruptionBudget': 'kubernetes-models/policy/v1/PodDisruptionBudget',
   'autoscaling/v2/HorizontalPodAutoscaler': 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
   'batch/v1/Job': 'kubernetes-models/batch/v1/Job',
+  // Gateway API (a CRD, not built in): ingress.kind: HTTPRoute. ESM only: loaded up front (ESM_MODELS).
+  'gateway.networking.k8s.io/v1/HTTPRoute': '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute',
 };
 
 const API_VERSION = /^(?:[a-z0-9]([a-z0-9.-]*[a-z0-9])?\/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$/;
@@ -68,6 +70,15 @@ export function modelSpecifier(apiVersion: string, kind: string): string | undef
 }
 
 const models = new Map<string, ModelClass | undefined>();
+
+/**
+ * Models from packages that export only ESM (no "require" condition, so loadModel's synchronous require cannot
+ * load them): imported here, once, before any validation (the test's `before` hook awaits it).
+ */
+export async function loadEsmModels(): Promise<void> {
+  const { HTTPRoute } = await import('@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute');
+  models.set('gateway.networking.k8s.io/v1/HTTPRoute', HTTPRoute as unknown as ModelClass);
+}
 
 /** The kubernetes-models class for apiVersion/kind, or undefined when the package has none. */
 export function loadModel(apiVersion: string, kind: string): ModelClass | undefined {

@@ -35,13 +35,15 @@ Usage: {{- include "retool.env.backend" (dict "root" $ "env" $env "serviceType" 
 {{- include "retool.env.secret" (dict "root" .root "env" $env "name" "ENCRYPTION_KEY" "value" $r.encryptionKey "key" "encryption-key") -}}
 {{- include "retool.env.secret" (dict "root" .root "env" $env "name" "JWT_SECRET" "value" $r.jwtSecret "key" "jwt-secret") -}}
 {{- $ingress := .root.Values.ingress -}}
+{{- /* An HTTPRoute's TLS is the Gateway listener's: clients are taken to use HTTPS (retool.baseDomain and cookieInsecure say otherwise). */ -}}
+{{- $https := or $ingress.tls.enabled (eq $ingress.kind "HTTPRoute") -}}
 {{- /* Browsers drop Secure cookies over plain HTTP: login through an ingress without TLS needs COOKIE_INSECURE. */ -}}
-{{- $cookieInsecure := and $ingress.enabled (not $ingress.tls.enabled) -}}
+{{- $cookieInsecure := and $ingress.enabled (not $https) -}}
 {{- if kindIs "bool" $r.cookieInsecure }}{{ $cookieInsecure = $r.cookieInsecure }}{{ end -}}
 {{- $_ := set $env "COOKIE_INSECURE" (dict "value" (toString $cookieInsecure)) -}}
 {{- $baseDomain := $r.baseDomain | default "" -}}
 {{- if and (not $baseDomain) $ingress.enabled -}}
-{{- $baseDomain = printf "%s://%s" (ternary "https" "http" $ingress.tls.enabled) $ingress.host -}}
+{{- $baseDomain = printf "%s://%s" (ternary "https" "http" $https) $ingress.host -}}
 {{- end -}}
 {{- if $baseDomain -}}
 {{- $_ := set $env "BASE_DOMAIN" (dict "value" $baseDomain) -}}
