@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:8fb5f61e625f90f8686f156616c0cd9dc6e3b68a5b612e321d15516858743546";
+export const schemaDigest = "sha256:8d3b54f63e9403962857ddac465819bafdda1866fbdb5d1feee5ca669d115fbf";
 export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["database"],"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","host","tls"],"properties":{"tls":{"required":["enabled","secretName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-13"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-13"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-14"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-14"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-13":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-15":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","host","tls"],"properties":{"tls":{"required":["enabled","secretName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-13"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-13"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-14"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-14"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-13":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-15":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
@@ -9564,7 +9564,7 @@ let valid17 = true;
 const _errs31 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing6;
-if((data.database === undefined) && (missing6 = "database")){
+if(((data.profile === undefined) && (missing6 = "profile")) || ((data.database === undefined) && (missing6 = "database"))){
 const err16 = {};
 if(vErrors === null){
 vErrors = [err16];
@@ -9575,14 +9575,22 @@ vErrors.push(err16);
 errors++;
 }
 else {
-if(data.database !== undefined){
-let data12 = data.database;
+if(data.profile !== undefined){
+let data12 = data.profile;
 const _errs32 = errors;
-if(!(validate14(data12, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
-errors = vErrors.length;
+if("evaluation" !== data12){
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
 }
 else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs32){
 }
 var valid18 = _errs32 === errors;
 }
@@ -9590,6 +9598,22 @@ else {
 var valid18 = true;
 }
 if(valid18){
+if(data.database !== undefined){
+let data13 = data.database;
+const _errs33 = errors;
+if(!(validate14(data13, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid18 = _errs33 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+}
 }
 }
 }
@@ -9606,35 +9630,18 @@ vErrors = null;
 }
 }
 if(_valid4){
-const _errs33 = errors;
+const _errs34 = errors;
 if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
 else {
 }
-var _valid4 = _errs33 === errors;
+var _valid4 = _errs34 === errors;
 valid17 = _valid4;
 }
 if(!valid17){
-const err17 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-var valid0 = _errs29 === errors;
-const _errs34 = errors;
-const _errs35 = errors;
-let valid19 = true;
-const _errs36 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.retoolDatabase === undefined) && (missing7 = "retoolDatabase")){
-const err18 = {};
+const err18 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -9643,50 +9650,15 @@ vErrors.push(err18);
 }
 errors++;
 }
-else {
-if(data.retoolDatabase !== undefined){
-let data13 = data.retoolDatabase;
+var valid0 = _errs29 === errors;
+const _errs35 = errors;
+const _errs36 = errors;
+let valid19 = true;
 const _errs37 = errors;
-if(!(validate14(data13, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid20 = _errs37 === errors;
-}
-else {
-var valid20 = true;
-}
-if(valid20){
-}
-}
-}
-if(errors === _errs36){
-}
-var _valid5 = _errs36 === errors;
-errors = _errs35;
-if(vErrors !== null){
-if(_errs35){
-vErrors.length = _errs35;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid5){
-const _errs38 = errors;
-if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
-errors = vErrors.length;
-}
-else {
-}
-var _valid5 = _errs38 === errors;
-valid19 = _valid5;
-}
-if(!valid19){
-const err19 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if(((data.profile === undefined) && (missing7 = "profile")) || ((data.retoolDatabase === undefined) && (missing7 = "retoolDatabase"))){
+const err19 = {};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -9695,14 +9667,11 @@ vErrors.push(err19);
 }
 errors++;
 }
-var valid0 = _errs34 === errors;
-const _errs39 = errors;
-const _errs40 = errors;
-let valid21 = true;
-const _errs41 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.temporal === undefined) && (missing8 = "temporal")){
+else {
+if(data.profile !== undefined){
+let data14 = data.profile;
+const _errs38 = errors;
+if("evaluation" !== data14){
 const err20 = {};
 if(vErrors === null){
 vErrors = [err20];
@@ -9713,13 +9682,59 @@ vErrors.push(err20);
 errors++;
 }
 else {
-if(data.temporal !== undefined){
-let data14 = data.temporal;
-const _errs42 = errors;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-let missing9;
-if((data14.mode === undefined) && (missing9 = "mode")){
-const err21 = {};
+}
+if(errors === _errs38){
+}
+var valid20 = _errs38 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data.retoolDatabase !== undefined){
+let data15 = data.retoolDatabase;
+const _errs39 = errors;
+if(!(validate14(data15, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid20 = _errs39 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+}
+}
+}
+}
+if(errors === _errs37){
+}
+var _valid5 = _errs37 === errors;
+errors = _errs36;
+if(vErrors !== null){
+if(_errs36){
+vErrors.length = _errs36;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs40 = errors;
+if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid5 = _errs40 === errors;
+valid19 = _valid5;
+}
+if(!valid19){
+const err21 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -9728,11 +9743,14 @@ vErrors.push(err21);
 }
 errors++;
 }
-else {
-if(data14.mode !== undefined){
-let data15 = data14.mode;
+var valid0 = _errs35 === errors;
+const _errs41 = errors;
+const _errs42 = errors;
+let valid21 = true;
 const _errs43 = errors;
-if("external" !== data15){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data.temporal === undefined) && (missing8 = "temporal")){
 const err22 = {};
 if(vErrors === null){
 vErrors = [err22];
@@ -9743,50 +9761,13 @@ vErrors.push(err22);
 errors++;
 }
 else {
-}
-if(errors === _errs43){
-}
-var valid23 = _errs43 === errors;
-}
-else {
-var valid23 = true;
-}
-if(valid23){
-}
-}
-}
-if(errors === _errs42){
-}
-var valid22 = _errs42 === errors;
-}
-else {
-var valid22 = true;
-}
-if(valid22){
-}
-}
-}
-if(errors === _errs41){
-}
-var _valid6 = _errs41 === errors;
-errors = _errs40;
-if(vErrors !== null){
-if(_errs40){
-vErrors.length = _errs40;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid6){
-const _errs44 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.temporal !== undefined){
 let data16 = data.temporal;
-const _errs45 = errors;
+const _errs44 = errors;
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.external === undefined){
-const err23 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/6/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+let missing9;
+if((data16.mode === undefined) && (missing9 = "mode")){
+const err23 = {};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -9795,12 +9776,12 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data16.external !== undefined){
-let data17 = data16.external;
-const _errs46 = errors;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.host === undefined){
-const err24 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+else {
+if(data16.mode !== undefined){
+let data17 = data16.mode;
+const _errs45 = errors;
+if("external" !== data17){
+const err24 = {};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -9809,8 +9790,51 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data17.namespace === undefined){
-const err25 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+else {
+}
+if(errors === _errs45){
+}
+var valid23 = _errs45 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+}
+}
+}
+if(errors === _errs44){
+}
+var valid22 = _errs44 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+}
+}
+}
+if(errors === _errs43){
+}
+var _valid6 = _errs43 === errors;
+errors = _errs42;
+if(vErrors !== null){
+if(_errs42){
+vErrors.length = _errs42;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid6){
+const _errs46 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.temporal !== undefined){
+let data18 = data.temporal;
+const _errs47 = errors;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.external === undefined){
+const err25 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/6/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -9819,12 +9843,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data17.host !== undefined){
-let data18 = data17.host;
-const _errs47 = errors;
-if(typeof data18 === "string"){
-if(func0(data18) < 1){
-const err26 = {instancePath:instancePath+"/temporal/external/host",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data18.external !== undefined){
+let data19 = data18.external;
+const _errs48 = errors;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.host === undefined){
+const err26 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -9833,15 +9857,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-var valid26 = _errs47 === errors;
-}
-if(data17.namespace !== undefined){
-let data19 = data17.namespace;
-const _errs48 = errors;
-if(typeof data19 === "string"){
-if(func0(data19) < 1){
-const err27 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data19.namespace === undefined){
+const err27 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -9850,21 +9867,12 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-var valid26 = _errs48 === errors;
-}
-}
-var valid25 = _errs46 === errors;
-}
-}
-var valid24 = _errs45 === errors;
-}
-}
-var _valid6 = _errs44 === errors;
-valid21 = _valid6;
-}
-if(!valid21){
-const err28 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data19.host !== undefined){
+let data20 = data19.host;
+const _errs49 = errors;
+if(typeof data20 === "string"){
+if(func0(data20) < 1){
+const err28 = {instancePath:instancePath+"/temporal/external/host",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -9873,15 +9881,15 @@ vErrors.push(err28);
 }
 errors++;
 }
-var valid0 = _errs39 === errors;
-const _errs49 = errors;
+}
+var valid26 = _errs49 === errors;
+}
+if(data19.namespace !== undefined){
+let data21 = data19.namespace;
 const _errs50 = errors;
-let valid27 = true;
-const _errs51 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.temporal === undefined) && (missing10 = "temporal")){
-const err29 = {};
+if(typeof data21 === "string"){
+if(func0(data21) < 1){
+const err29 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -9890,14 +9898,21 @@ vErrors.push(err29);
 }
 errors++;
 }
-else {
-if(data.temporal !== undefined){
-let data20 = data.temporal;
-const _errs52 = errors;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-let missing11;
-if(((data20.mode === undefined) && (missing11 = "mode")) || ((data20.external === undefined) && (missing11 = "external"))){
-const err30 = {};
+}
+var valid26 = _errs50 === errors;
+}
+}
+var valid25 = _errs48 === errors;
+}
+}
+var valid24 = _errs47 === errors;
+}
+}
+var _valid6 = _errs46 === errors;
+valid21 = _valid6;
+}
+if(!valid21){
+const err30 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -9906,11 +9921,14 @@ vErrors.push(err30);
 }
 errors++;
 }
-else {
-if(data20.mode !== undefined){
-let data21 = data20.mode;
+var valid0 = _errs41 === errors;
+const _errs51 = errors;
+const _errs52 = errors;
+let valid27 = true;
 const _errs53 = errors;
-if("external" !== data21){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.temporal === undefined) && (missing10 = "temporal")){
 const err31 = {};
 if(vErrors === null){
 vErrors = [err31];
@@ -9921,74 +9939,13 @@ vErrors.push(err31);
 errors++;
 }
 else {
-}
-if(errors === _errs53){
-}
-var valid29 = _errs53 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-if(data20.external !== undefined){
-let data22 = data20.external;
-const _errs54 = errors;
-if(!(validate20(data22, {instancePath:instancePath+"/temporal/external",parentData:data20,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid29 = _errs54 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-}
-}
-}
-}
-if(errors === _errs52){
-}
-var valid28 = _errs52 === errors;
-}
-else {
-var valid28 = true;
-}
-if(valid28){
-}
-}
-}
-if(errors === _errs51){
-}
-var _valid7 = _errs51 === errors;
-errors = _errs50;
-if(vErrors !== null){
-if(_errs50){
-vErrors.length = _errs50;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid7){
-const _errs55 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.temporal !== undefined){
-let data23 = data.temporal;
-const _errs56 = errors;
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.external !== undefined){
-let data24 = data23.external;
-const _errs57 = errors;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.tls !== undefined){
-let data25 = data24.tls;
-const _errs58 = errors;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.clientCert === undefined){
-const err32 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/7/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "clientCert"},message:"must have required property '"+"clientCert"+"'"};
+let data22 = data.temporal;
+const _errs54 = errors;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+let missing11;
+if(((data22.mode === undefined) && (missing11 = "mode")) || ((data22.external === undefined) && (missing11 = "external"))){
+const err32 = {};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -9997,8 +9954,12 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(data25.clientKey === undefined){
-const err33 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/7/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "clientKey"},message:"must have required property '"+"clientKey"+"'"};
+else {
+if(data22.mode !== undefined){
+let data23 = data22.mode;
+const _errs55 = errors;
+if("external" !== data23){
+const err33 = {};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -10007,43 +9968,75 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data25.clientCert !== undefined){
-let data26 = data25.clientCert;
+else {
+}
+if(errors === _errs55){
+}
+var valid29 = _errs55 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data22.external !== undefined){
+let data24 = data22.external;
+const _errs56 = errors;
+if(!(validate20(data24, {instancePath:instancePath+"/temporal/external",parentData:data22,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid29 = _errs56 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+}
+}
+}
+}
+if(errors === _errs54){
+}
+var valid28 = _errs54 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+}
+}
+}
+if(errors === _errs53){
+}
+var _valid7 = _errs53 === errors;
+errors = _errs52;
+if(vErrors !== null){
+if(_errs52){
+vErrors.length = _errs52;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid7){
+const _errs57 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.temporal !== undefined){
+let data25 = data.temporal;
+const _errs58 = errors;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.external !== undefined){
+let data26 = data25.external;
 const _errs59 = errors;
-if(!(validate3(data26, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data25,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid33 = _errs59 === errors;
-}
-if(data25.clientKey !== undefined){
-let data27 = data25.clientKey;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.tls !== undefined){
+let data27 = data26.tls;
 const _errs60 = errors;
-if(!(validate3(data27, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data25,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid33 = _errs60 === errors;
-}
-}
-var valid32 = _errs58 === errors;
-}
-}
-var valid31 = _errs57 === errors;
-}
-}
-var valid30 = _errs56 === errors;
-}
-}
-var _valid7 = _errs55 === errors;
-valid27 = _valid7;
-}
-if(!valid27){
-const err34 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.clientCert === undefined){
+const err34 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/7/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "clientCert"},message:"must have required property '"+"clientCert"+"'"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -10052,15 +10045,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-var valid0 = _errs49 === errors;
-const _errs61 = errors;
-const _errs62 = errors;
-let valid34 = true;
-const _errs63 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing12;
-if((data.ingress === undefined) && (missing12 = "ingress")){
-const err35 = {};
+if(data27.clientKey === undefined){
+const err35 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/7/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "clientKey"},message:"must have required property '"+"clientKey"+"'"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -10069,14 +10055,43 @@ vErrors.push(err35);
 }
 errors++;
 }
+if(data27.clientCert !== undefined){
+let data28 = data27.clientCert;
+const _errs61 = errors;
+if(!(validate3(data28, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data27,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
 else {
-if(data.ingress !== undefined){
-let data28 = data.ingress;
-const _errs64 = errors;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-let missing13;
-if((data28.enabled === undefined) && (missing13 = "enabled")){
-const err36 = {};
+}
+var valid33 = _errs61 === errors;
+}
+if(data27.clientKey !== undefined){
+let data29 = data27.clientKey;
+const _errs62 = errors;
+if(!(validate3(data29, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data27,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid33 = _errs62 === errors;
+}
+}
+var valid32 = _errs60 === errors;
+}
+}
+var valid31 = _errs59 === errors;
+}
+}
+var valid30 = _errs58 === errors;
+}
+}
+var _valid7 = _errs57 === errors;
+valid27 = _valid7;
+}
+if(!valid27){
+const err36 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -10085,11 +10100,14 @@ vErrors.push(err36);
 }
 errors++;
 }
-else {
-if(data28.enabled !== undefined){
-let data29 = data28.enabled;
+var valid0 = _errs51 === errors;
+const _errs63 = errors;
+const _errs64 = errors;
+let valid34 = true;
 const _errs65 = errors;
-if(true !== data29){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if((data.ingress === undefined) && (missing12 = "ingress")){
 const err37 = {};
 if(vErrors === null){
 vErrors = [err37];
@@ -10100,50 +10118,13 @@ vErrors.push(err37);
 errors++;
 }
 else {
-}
-if(errors === _errs65){
-}
-var valid36 = _errs65 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-}
-}
-}
-if(errors === _errs64){
-}
-var valid35 = _errs64 === errors;
-}
-else {
-var valid35 = true;
-}
-if(valid35){
-}
-}
-}
-if(errors === _errs63){
-}
-var _valid8 = _errs63 === errors;
-errors = _errs62;
-if(vErrors !== null){
-if(_errs62){
-vErrors.length = _errs62;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid8){
-const _errs66 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ingress !== undefined){
 let data30 = data.ingress;
-const _errs67 = errors;
+const _errs66 = errors;
 if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-if(data30.host === undefined){
-const err38 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/8/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+let missing13;
+if((data30.enabled === undefined) && (missing13 = "enabled")){
+const err38 = {};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -10152,12 +10133,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(data30.host !== undefined){
-let data31 = data30.host;
-const _errs68 = errors;
-if(typeof data31 === "string"){
-if(func0(data31) < 1){
-const err39 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/allOf/8/then/properties/ingress/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+if(data30.enabled !== undefined){
+let data31 = data30.enabled;
+const _errs67 = errors;
+if(true !== data31){
+const err39 = {};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -10166,18 +10147,51 @@ vErrors.push(err39);
 }
 errors++;
 }
+else {
 }
-var valid38 = _errs68 === errors;
+if(errors === _errs67){
+}
+var valid36 = _errs67 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
 }
 }
-var valid37 = _errs67 === errors;
+}
+if(errors === _errs66){
+}
+var valid35 = _errs66 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
 }
 }
-var _valid8 = _errs66 === errors;
-valid34 = _valid8;
 }
-if(!valid34){
-const err40 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(errors === _errs65){
+}
+var _valid8 = _errs65 === errors;
+errors = _errs64;
+if(vErrors !== null){
+if(_errs64){
+vErrors.length = _errs64;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid8){
+const _errs68 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ingress !== undefined){
+let data32 = data.ingress;
+const _errs69 = errors;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.host === undefined){
+const err40 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/8/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -10186,15 +10200,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-var valid0 = _errs61 === errors;
-const _errs69 = errors;
+if(data32.host !== undefined){
+let data33 = data32.host;
 const _errs70 = errors;
-let valid39 = true;
-const _errs71 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.ingress === undefined) && (missing14 = "ingress")){
-const err41 = {};
+if(typeof data33 === "string"){
+if(func0(data33) < 1){
+const err41 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/allOf/8/then/properties/ingress/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -10203,50 +10214,18 @@ vErrors.push(err41);
 }
 errors++;
 }
-else {
-if(data.ingress !== undefined){
-let data32 = data.ingress;
-const _errs72 = errors;
-if(!(validate20(data32, {instancePath:instancePath+"/ingress",parentData:data,parentDataProperty:"ingress",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid40 = _errs72 === errors;
-}
-else {
-var valid40 = true;
-}
-if(valid40){
+var valid38 = _errs70 === errors;
 }
 }
-}
-if(errors === _errs71){
-}
-var _valid9 = _errs71 === errors;
-errors = _errs70;
-if(vErrors !== null){
-if(_errs70){
-vErrors.length = _errs70;
-}
-else {
-vErrors = null;
+var valid37 = _errs69 === errors;
 }
 }
-if(_valid9){
-const _errs73 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.ingress !== undefined){
-let data33 = data.ingress;
-const _errs74 = errors;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.tls !== undefined){
-let data34 = data33.tls;
-const _errs75 = errors;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.secretName === undefined){
-const err42 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/9/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+var _valid8 = _errs68 === errors;
+valid34 = _valid8;
+}
+if(!valid34){
+const err42 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -10255,12 +10234,15 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data34.secretName !== undefined){
-let data35 = data34.secretName;
-const _errs76 = errors;
-if(typeof data35 === "string"){
-if(func0(data35) < 1){
-const err43 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/allOf/9/then/properties/ingress/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var valid0 = _errs63 === errors;
+const _errs71 = errors;
+const _errs72 = errors;
+let valid39 = true;
+const _errs73 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.ingress === undefined) && (missing14 = "ingress")){
+const err43 = {};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -10269,21 +10251,50 @@ vErrors.push(err43);
 }
 errors++;
 }
+else {
+if(data.ingress !== undefined){
+let data34 = data.ingress;
+const _errs74 = errors;
+if(!(validate20(data34, {instancePath:instancePath+"/ingress",parentData:data,parentDataProperty:"ingress",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
 }
-var valid43 = _errs76 === errors;
+else {
+}
+var valid40 = _errs74 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
 }
 }
-var valid42 = _errs75 === errors;
 }
-}
-var valid41 = _errs74 === errors;
-}
+if(errors === _errs73){
 }
 var _valid9 = _errs73 === errors;
-valid39 = _valid9;
+errors = _errs72;
+if(vErrors !== null){
+if(_errs72){
+vErrors.length = _errs72;
 }
-if(!valid39){
-const err44 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+vErrors = null;
+}
+}
+if(_valid9){
+const _errs75 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ingress !== undefined){
+let data35 = data.ingress;
+const _errs76 = errors;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.tls !== undefined){
+let data36 = data35.tls;
+const _errs77 = errors;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+if(data36.secretName === undefined){
+const err44 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/9/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -10292,15 +10303,12 @@ vErrors.push(err44);
 }
 errors++;
 }
-var valid0 = _errs69 === errors;
-const _errs77 = errors;
+if(data36.secretName !== undefined){
+let data37 = data36.secretName;
 const _errs78 = errors;
-let valid44 = true;
-const _errs79 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing15;
-if((data.profile === undefined) && (missing15 = "profile")){
-const err45 = {};
+if(typeof data37 === "string"){
+if(func0(data37) < 1){
+const err45 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/allOf/9/then/properties/ingress/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -10309,12 +10317,21 @@ vErrors.push(err45);
 }
 errors++;
 }
-else {
-if(data.profile !== undefined){
-let data36 = data.profile;
-const _errs80 = errors;
-if("production" !== data36){
-const err46 = {};
+}
+var valid43 = _errs78 === errors;
+}
+}
+var valid42 = _errs77 === errors;
+}
+}
+var valid41 = _errs76 === errors;
+}
+}
+var _valid9 = _errs75 === errors;
+valid39 = _valid9;
+}
+if(!valid39){
+const err46 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -10323,48 +10340,15 @@ vErrors.push(err46);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs80){
-}
-var valid45 = _errs80 === errors;
-}
-else {
-var valid45 = true;
-}
-if(valid45){
-}
-}
-}
-if(errors === _errs79){
-}
-var _valid10 = _errs79 === errors;
-errors = _errs78;
-if(vErrors !== null){
-if(_errs78){
-vErrors.length = _errs78;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid10){
+var valid0 = _errs71 === errors;
+const _errs79 = errors;
+const _errs80 = errors;
+let valid44 = true;
 const _errs81 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components !== undefined){
-let data37 = data.components;
-const _errs82 = errors;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.api !== undefined){
-let data38 = data37.api;
-const _errs83 = errors;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.replicas !== undefined){
-let data39 = data38.replicas;
-const _errs84 = errors;
-if(typeof data39 == "number"){
-if(data39 < 2 || isNaN(data39)){
-const err47 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/allOf/10/then/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+let missing15;
+if((data.profile === undefined) && (missing15 = "profile")){
+const err47 = {};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -10373,19 +10357,12 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-var valid48 = _errs84 === errors;
-}
-if(data38.autoscaling !== undefined){
-let data40 = data38.autoscaling;
-const _errs85 = errors;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.minReplicas !== undefined){
-let data41 = data40.minReplicas;
-const _errs86 = errors;
-if(typeof data41 == "number"){
-if(data41 < 2 || isNaN(data41)){
-const err48 = {instancePath:instancePath+"/components/api/autoscaling/minReplicas",schemaPath:"#/allOf/10/then/properties/components/properties/api/properties/autoscaling/properties/minReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+else {
+if(data.profile !== undefined){
+let data38 = data.profile;
+const _errs82 = errors;
+if("production" !== data38){
+const err48 = {};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -10394,24 +10371,48 @@ vErrors.push(err48);
 }
 errors++;
 }
+else {
 }
-var valid49 = _errs86 === errors;
+if(errors === _errs82){
+}
+var valid45 = _errs82 === errors;
+}
+else {
+var valid45 = true;
+}
+if(valid45){
 }
 }
-var valid48 = _errs85 === errors;
 }
-}
-var valid47 = _errs83 === errors;
-}
-}
-var valid46 = _errs82 === errors;
-}
+if(errors === _errs81){
 }
 var _valid10 = _errs81 === errors;
-valid44 = _valid10;
+errors = _errs80;
+if(vErrors !== null){
+if(_errs80){
+vErrors.length = _errs80;
 }
-if(!valid44){
-const err49 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+vErrors = null;
+}
+}
+if(_valid10){
+const _errs83 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components !== undefined){
+let data39 = data.components;
+const _errs84 = errors;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.api !== undefined){
+let data40 = data39.api;
+const _errs85 = errors;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(data40.replicas !== undefined){
+let data41 = data40.replicas;
+const _errs86 = errors;
+if(typeof data41 == "number"){
+if(data41 < 2 || isNaN(data41)){
+const err49 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/allOf/10/then/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -10420,15 +10421,19 @@ vErrors.push(err49);
 }
 errors++;
 }
-var valid0 = _errs77 === errors;
+}
+var valid48 = _errs86 === errors;
+}
+if(data40.autoscaling !== undefined){
+let data42 = data40.autoscaling;
 const _errs87 = errors;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.minReplicas !== undefined){
+let data43 = data42.minReplicas;
 const _errs88 = errors;
-let valid50 = true;
-const _errs89 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing16;
-if((data.temporal === undefined) && (missing16 = "temporal")){
-const err50 = {};
+if(typeof data43 == "number"){
+if(data43 < 2 || isNaN(data43)){
+const err50 = {instancePath:instancePath+"/components/api/autoscaling/minReplicas",schemaPath:"#/allOf/10/then/properties/components/properties/api/properties/autoscaling/properties/minReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -10437,14 +10442,24 @@ vErrors.push(err50);
 }
 errors++;
 }
-else {
-if(data.temporal !== undefined){
-let data42 = data.temporal;
-const _errs90 = errors;
-if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-let missing17;
-if(((data42.mode === undefined) && (missing17 = "mode")) || ((data42.local === undefined) && (missing17 = "local"))){
-const err51 = {};
+}
+var valid49 = _errs88 === errors;
+}
+}
+var valid48 = _errs87 === errors;
+}
+}
+var valid47 = _errs85 === errors;
+}
+}
+var valid46 = _errs84 === errors;
+}
+}
+var _valid10 = _errs83 === errors;
+valid44 = _valid10;
+}
+if(!valid44){
+const err51 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -10453,11 +10468,14 @@ vErrors.push(err51);
 }
 errors++;
 }
-else {
-if(data42.mode !== undefined){
-let data43 = data42.mode;
+var valid0 = _errs79 === errors;
+const _errs89 = errors;
+const _errs90 = errors;
+let valid50 = true;
 const _errs91 = errors;
-if("local" !== data43){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if((data.temporal === undefined) && (missing16 = "temporal")){
 const err52 = {};
 if(vErrors === null){
 vErrors = [err52];
@@ -10468,21 +10486,12 @@ vErrors.push(err52);
 errors++;
 }
 else {
-}
-if(errors === _errs91){
-}
-var valid52 = _errs91 === errors;
-}
-else {
-var valid52 = true;
-}
-if(valid52){
-if(data42.local !== undefined){
-let data44 = data42.local;
+if(data.temporal !== undefined){
+let data44 = data.temporal;
 const _errs92 = errors;
 if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-let missing18;
-if((data44.persistence === undefined) && (missing18 = "persistence")){
+let missing17;
+if(((data44.mode === undefined) && (missing17 = "mode")) || ((data44.local === undefined) && (missing17 = "local"))){
 const err53 = {};
 if(vErrors === null){
 vErrors = [err53];
@@ -10493,12 +10502,10 @@ vErrors.push(err53);
 errors++;
 }
 else {
-if(data44.persistence !== undefined){
-let data45 = data44.persistence;
+if(data44.mode !== undefined){
+let data45 = data44.mode;
 const _errs93 = errors;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-let missing19;
-if((data45.database === undefined) && (missing19 = "database")){
+if("local" !== data45){
 const err54 = {};
 if(vErrors === null){
 vErrors = [err54];
@@ -10509,10 +10516,21 @@ vErrors.push(err54);
 errors++;
 }
 else {
-if(data45.database !== undefined){
-let data46 = data45.database;
+}
+if(errors === _errs93){
+}
+var valid52 = _errs93 === errors;
+}
+else {
+var valid52 = true;
+}
+if(valid52){
+if(data44.local !== undefined){
+let data46 = data44.local;
 const _errs94 = errors;
-if("external" !== data46){
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+let missing18;
+if((data46.persistence === undefined) && (missing18 = "persistence")){
 const err55 = {};
 if(vErrors === null){
 vErrors = [err55];
@@ -10523,10 +10541,40 @@ vErrors.push(err55);
 errors++;
 }
 else {
+if(data46.persistence !== undefined){
+let data47 = data46.persistence;
+const _errs95 = errors;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+let missing19;
+if((data47.database === undefined) && (missing19 = "database")){
+const err56 = {};
+if(vErrors === null){
+vErrors = [err56];
 }
-if(errors === _errs94){
+else {
+vErrors.push(err56);
 }
-var valid54 = _errs94 === errors;
+errors++;
+}
+else {
+if(data47.database !== undefined){
+let data48 = data47.database;
+const _errs96 = errors;
+if("external" !== data48){
+const err57 = {};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs96){
+}
+var valid54 = _errs96 === errors;
 }
 else {
 var valid54 = true;
@@ -10535,9 +10583,9 @@ if(valid54){
 }
 }
 }
-if(errors === _errs93){
+if(errors === _errs95){
 }
-var valid53 = _errs93 === errors;
+var valid53 = _errs95 === errors;
 }
 else {
 var valid53 = true;
@@ -10546,9 +10594,9 @@ if(valid53){
 }
 }
 }
-if(errors === _errs92){
+if(errors === _errs94){
 }
-var valid52 = _errs92 === errors;
+var valid52 = _errs94 === errors;
 }
 else {
 var valid52 = true;
@@ -10558,9 +10606,9 @@ if(valid52){
 }
 }
 }
-if(errors === _errs90){
+if(errors === _errs92){
 }
-var valid51 = _errs90 === errors;
+var valid51 = _errs92 === errors;
 }
 else {
 var valid51 = true;
@@ -10569,59 +10617,39 @@ if(valid51){
 }
 }
 }
-if(errors === _errs89){
+if(errors === _errs91){
 }
-var _valid11 = _errs89 === errors;
-errors = _errs88;
+var _valid11 = _errs91 === errors;
+errors = _errs90;
 if(vErrors !== null){
-if(_errs88){
-vErrors.length = _errs88;
+if(_errs90){
+vErrors.length = _errs90;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid11){
-const _errs95 = errors;
+const _errs97 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.temporal !== undefined){
-let data47 = data.temporal;
-const _errs96 = errors;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.local !== undefined){
-let data48 = data47.local;
-const _errs97 = errors;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.persistence !== undefined){
-let data49 = data48.persistence;
+let data49 = data.temporal;
 const _errs98 = errors;
 if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.external !== undefined){
-let data50 = data49.external;
+if(data49.local !== undefined){
+let data50 = data49.local;
 const _errs99 = errors;
 if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-if(data50.host === undefined){
-const err56 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
-if(vErrors === null){
-vErrors = [err56];
-}
-else {
-vErrors.push(err56);
-}
-errors++;
-}
-if(data50.user === undefined){
-const err57 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-if(data50.password === undefined){
-const err58 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
+if(data50.persistence !== undefined){
+let data51 = data50.persistence;
+const _errs100 = errors;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.external !== undefined){
+let data52 = data51.external;
+const _errs101 = errors;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.host === undefined){
+const err58 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -10630,12 +10658,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(data50.host !== undefined){
-let data51 = data50.host;
-const _errs100 = errors;
-if(typeof data51 === "string"){
-if(func0(data51) < 1){
-const err59 = {instancePath:instancePath+"/temporal/local/persistence/external/host",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data52.user === undefined){
+const err59 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -10644,15 +10668,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-var valid59 = _errs100 === errors;
-}
-if(data50.user !== undefined){
-let data52 = data50.user;
-const _errs101 = errors;
-if(typeof data52 === "string"){
-if(func0(data52) < 1){
-const err60 = {instancePath:instancePath+"/temporal/local/persistence/external/user",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data52.password === undefined){
+const err60 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -10661,38 +10678,12 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-var valid59 = _errs101 === errors;
-}
-if(data50.password !== undefined){
-let data53 = data50.password;
+if(data52.host !== undefined){
+let data53 = data52.host;
 const _errs102 = errors;
-if(!(validate3(data53, {instancePath:instancePath+"/temporal/local/persistence/external/password",parentData:data50,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid59 = _errs102 === errors;
-}
-}
-var valid58 = _errs99 === errors;
-}
-}
-var valid57 = _errs98 === errors;
-}
-}
-var valid56 = _errs97 === errors;
-}
-}
-var valid55 = _errs96 === errors;
-}
-}
-var _valid11 = _errs95 === errors;
-valid50 = _valid11;
-}
-if(!valid50){
-const err61 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(typeof data53 === "string"){
+if(func0(data53) < 1){
+const err61 = {instancePath:instancePath+"/temporal/local/persistence/external/host",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -10701,15 +10692,15 @@ vErrors.push(err61);
 }
 errors++;
 }
-var valid0 = _errs87 === errors;
+}
+var valid59 = _errs102 === errors;
+}
+if(data52.user !== undefined){
+let data54 = data52.user;
 const _errs103 = errors;
-const _errs104 = errors;
-let valid60 = true;
-const _errs105 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing20;
-if(((data.profile === undefined) && (missing20 = "profile")) || ((data.temporal === undefined) && (missing20 = "temporal"))){
-const err62 = {};
+if(typeof data54 === "string"){
+if(func0(data54) < 1){
+const err62 = {instancePath:instancePath+"/temporal/local/persistence/external/user",schemaPath:"#/allOf/11/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -10718,12 +10709,38 @@ vErrors.push(err62);
 }
 errors++;
 }
+}
+var valid59 = _errs103 === errors;
+}
+if(data52.password !== undefined){
+let data55 = data52.password;
+const _errs104 = errors;
+if(!(validate3(data55, {instancePath:instancePath+"/temporal/local/persistence/external/password",parentData:data52,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
 else {
-if(data.profile !== undefined){
-let data54 = data.profile;
-const _errs106 = errors;
-if("production" !== data54){
-const err63 = {};
+}
+var valid59 = _errs104 === errors;
+}
+}
+var valid58 = _errs101 === errors;
+}
+}
+var valid57 = _errs100 === errors;
+}
+}
+var valid56 = _errs99 === errors;
+}
+}
+var valid55 = _errs98 === errors;
+}
+}
+var _valid11 = _errs97 === errors;
+valid50 = _valid11;
+}
+if(!valid50){
+const err63 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -10732,22 +10749,14 @@ vErrors.push(err63);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs106){
-}
-var valid61 = _errs106 === errors;
-}
-else {
-var valid61 = true;
-}
-if(valid61){
-if(data.temporal !== undefined){
-let data55 = data.temporal;
+var valid0 = _errs89 === errors;
+const _errs105 = errors;
+const _errs106 = errors;
+let valid60 = true;
 const _errs107 = errors;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-let missing21;
-if((data55.mode === undefined) && (missing21 = "mode")){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing20;
+if(((data.profile === undefined) && (missing20 = "profile")) || ((data.temporal === undefined) && (missing20 = "temporal"))){
 const err64 = {};
 if(vErrors === null){
 vErrors = [err64];
@@ -10758,10 +10767,10 @@ vErrors.push(err64);
 errors++;
 }
 else {
-if(data55.mode !== undefined){
-let data56 = data55.mode;
+if(data.profile !== undefined){
+let data56 = data.profile;
 const _errs108 = errors;
-if("local" !== data56){
+if("production" !== data56){
 const err65 = {};
 if(vErrors === null){
 vErrors = [err65];
@@ -10775,7 +10784,46 @@ else {
 }
 if(errors === _errs108){
 }
-var valid62 = _errs108 === errors;
+var valid61 = _errs108 === errors;
+}
+else {
+var valid61 = true;
+}
+if(valid61){
+if(data.temporal !== undefined){
+let data57 = data.temporal;
+const _errs109 = errors;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+let missing21;
+if((data57.mode === undefined) && (missing21 = "mode")){
+const err66 = {};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+else {
+if(data57.mode !== undefined){
+let data58 = data57.mode;
+const _errs110 = errors;
+if("local" !== data58){
+const err67 = {};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs110){
+}
+var valid62 = _errs110 === errors;
 }
 else {
 var valid62 = true;
@@ -10784,9 +10832,9 @@ if(valid62){
 }
 }
 }
-if(errors === _errs107){
+if(errors === _errs109){
 }
-var valid61 = _errs107 === errors;
+var valid61 = _errs109 === errors;
 }
 else {
 var valid61 = true;
@@ -10796,96 +10844,41 @@ if(valid61){
 }
 }
 }
-if(errors === _errs105){
+if(errors === _errs107){
 }
-var _valid12 = _errs105 === errors;
-errors = _errs104;
+var _valid12 = _errs107 === errors;
+errors = _errs106;
 if(vErrors !== null){
-if(_errs104){
-vErrors.length = _errs104;
+if(_errs106){
+vErrors.length = _errs106;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid12){
-const _errs109 = errors;
-const _errs110 = errors;
-let valid63 = false;
 const _errs111 = errors;
+const _errs112 = errors;
+let valid63 = false;
+const _errs113 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.temporal !== undefined){
-let data57 = data.temporal;
-const _errs112 = errors;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.local !== undefined){
-let data58 = data57.local;
-const _errs113 = errors;
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-if(data58.persistence !== undefined){
-let data59 = data58.persistence;
+let data59 = data.temporal;
 const _errs114 = errors;
 if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-if(data59.database !== undefined){
-let data60 = data59.database;
+if(data59.local !== undefined){
+let data60 = data59.local;
 const _errs115 = errors;
-if("external" !== data60){
-const err66 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/allOf/12/then/anyOf/0/properties/temporal/properties/local/properties/persistence/properties/database/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err66];
-}
-else {
-vErrors.push(err66);
-}
-errors++;
-}
-var valid67 = _errs115 === errors;
-}
-}
-var valid66 = _errs114 === errors;
-}
-}
-var valid65 = _errs113 === errors;
-}
-}
-var valid64 = _errs112 === errors;
-}
-}
-var _valid13 = _errs111 === errors;
-valid63 = valid63 || _valid13;
-if(!valid63){
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+if(data60.persistence !== undefined){
+let data61 = data60.persistence;
 const _errs116 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.database !== undefined){
-let data61 = data.database;
-const _errs117 = errors;
 if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-if(data61.mode !== undefined){
-let data62 = data61.mode;
-const _errs118 = errors;
+if(data61.database !== undefined){
+let data62 = data61.database;
+const _errs117 = errors;
 if("external" !== data62){
-const err67 = {instancePath:instancePath+"/database/mode",schemaPath:"#/allOf/12/then/anyOf/1/properties/database/properties/mode/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-var valid69 = _errs118 === errors;
-}
-}
-var valid68 = _errs117 === errors;
-}
-}
-var _valid13 = _errs116 === errors;
-valid63 = valid63 || _valid13;
-if(!valid63){
-}
-}
-if(!valid63){
-const err68 = {instancePath,schemaPath:"#/allOf/12/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err68 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/allOf/12/then/anyOf/0/properties/temporal/properties/local/properties/persistence/properties/database/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -10894,22 +10887,32 @@ vErrors.push(err68);
 }
 errors++;
 }
-else {
-errors = _errs110;
-if(vErrors !== null){
-if(_errs110){
-vErrors.length = _errs110;
-}
-else {
-vErrors = null;
+var valid67 = _errs117 === errors;
 }
 }
+var valid66 = _errs116 === errors;
 }
-var _valid12 = _errs109 === errors;
-valid60 = _valid12;
 }
-if(!valid60){
-const err69 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var valid65 = _errs115 === errors;
+}
+}
+var valid64 = _errs114 === errors;
+}
+}
+var _valid13 = _errs113 === errors;
+valid63 = valid63 || _valid13;
+if(!valid63){
+const _errs118 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.database !== undefined){
+let data63 = data.database;
+const _errs119 = errors;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+if(data63.mode !== undefined){
+let data64 = data63.mode;
+const _errs120 = errors;
+if("external" !== data64){
+const err69 = {instancePath:instancePath+"/database/mode",schemaPath:"#/allOf/12/then/anyOf/1/properties/database/properties/mode/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -10918,15 +10921,19 @@ vErrors.push(err69);
 }
 errors++;
 }
-var valid0 = _errs103 === errors;
-const _errs119 = errors;
-const _errs120 = errors;
-let valid70 = true;
-const _errs121 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing22;
-if(((data.podSecurity === undefined) && (missing22 = "podSecurity")) || ((data.workflows === undefined) && (missing22 = "workflows"))){
-const err70 = {};
+var valid69 = _errs120 === errors;
+}
+}
+var valid68 = _errs119 === errors;
+}
+}
+var _valid13 = _errs118 === errors;
+valid63 = valid63 || _valid13;
+if(!valid63){
+}
+}
+if(!valid63){
+const err70 = {instancePath,schemaPath:"#/allOf/12/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -10936,11 +10943,21 @@ vErrors.push(err70);
 errors++;
 }
 else {
-if(data.podSecurity !== undefined){
-let data63 = data.podSecurity;
-const _errs122 = errors;
-if("restricted" !== data63){
-const err71 = {};
+errors = _errs112;
+if(vErrors !== null){
+if(_errs112){
+vErrors.length = _errs112;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid12 = _errs111 === errors;
+valid60 = _valid12;
+}
+if(!valid60){
+const err71 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -10949,22 +10966,14 @@ vErrors.push(err71);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs122){
-}
-var valid71 = _errs122 === errors;
-}
-else {
-var valid71 = true;
-}
-if(valid71){
-if(data.workflows !== undefined){
-let data64 = data.workflows;
+var valid0 = _errs105 === errors;
+const _errs121 = errors;
+const _errs122 = errors;
+let valid70 = true;
 const _errs123 = errors;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-let missing23;
-if((data64.enabled === undefined) && (missing23 = "enabled")){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing22;
+if(((data.podSecurity === undefined) && (missing22 = "podSecurity")) || ((data.workflows === undefined) && (missing22 = "workflows"))){
 const err72 = {};
 if(vErrors === null){
 vErrors = [err72];
@@ -10975,10 +10984,10 @@ vErrors.push(err72);
 errors++;
 }
 else {
-if(data64.enabled !== undefined){
-let data65 = data64.enabled;
+if(data.podSecurity !== undefined){
+let data65 = data.podSecurity;
 const _errs124 = errors;
-if(true !== data65){
+if("restricted" !== data65){
 const err73 = {};
 if(vErrors === null){
 vErrors = [err73];
@@ -10992,7 +11001,46 @@ else {
 }
 if(errors === _errs124){
 }
-var valid72 = _errs124 === errors;
+var valid71 = _errs124 === errors;
+}
+else {
+var valid71 = true;
+}
+if(valid71){
+if(data.workflows !== undefined){
+let data66 = data.workflows;
+const _errs125 = errors;
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+let missing23;
+if((data66.enabled === undefined) && (missing23 = "enabled")){
+const err74 = {};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+else {
+if(data66.enabled !== undefined){
+let data67 = data66.enabled;
+const _errs126 = errors;
+if(true !== data67){
+const err75 = {};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs126){
+}
+var valid72 = _errs126 === errors;
 }
 else {
 var valid72 = true;
@@ -11001,9 +11049,9 @@ if(valid72){
 }
 }
 }
-if(errors === _errs123){
+if(errors === _errs125){
 }
-var valid71 = _errs123 === errors;
+var valid71 = _errs125 === errors;
 }
 else {
 var valid71 = true;
@@ -11013,51 +11061,23 @@ if(valid71){
 }
 }
 }
-if(errors === _errs121){
+if(errors === _errs123){
 }
-var _valid14 = _errs121 === errors;
-errors = _errs120;
+var _valid14 = _errs123 === errors;
+errors = _errs122;
 if(vErrors !== null){
-if(_errs120){
-vErrors.length = _errs120;
+if(_errs122){
+vErrors.length = _errs122;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid14){
-const _errs125 = errors;
+const _errs127 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.components === undefined){
-const err74 = {instancePath,schemaPath:"#/allOf/13/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-if(data.components !== undefined){
-let data66 = data.components;
-const _errs126 = errors;
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.codeExecutor === undefined){
-const err75 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/13/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-if(data66.codeExecutor !== undefined){
-let data67 = data66.codeExecutor;
-const _errs127 = errors;
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-if(data67.sandbox === undefined){
-const err76 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/13/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+const err76 = {instancePath,schemaPath:"#/allOf/13/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -11066,11 +11086,12 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(data67.sandbox !== undefined){
-let data68 = data67.sandbox;
+if(data.components !== undefined){
+let data68 = data.components;
 const _errs128 = errors;
-if("none" !== data68){
-const err77 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/allOf/13/then/properties/components/properties/codeExecutor/properties/sandbox/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant"};
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+if(data68.codeExecutor === undefined){
+const err77 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/13/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -11079,20 +11100,12 @@ vErrors.push(err77);
 }
 errors++;
 }
-var valid75 = _errs128 === errors;
-}
-}
-var valid74 = _errs127 === errors;
-}
-}
-var valid73 = _errs126 === errors;
-}
-}
-var _valid14 = _errs125 === errors;
-valid70 = _valid14;
-}
-if(!valid70){
-const err78 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data68.codeExecutor !== undefined){
+let data69 = data68.codeExecutor;
+const _errs129 = errors;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.sandbox === undefined){
+const err78 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/13/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -11101,15 +11114,11 @@ vErrors.push(err78);
 }
 errors++;
 }
-var valid0 = _errs119 === errors;
-const _errs129 = errors;
+if(data69.sandbox !== undefined){
+let data70 = data69.sandbox;
 const _errs130 = errors;
-let valid76 = true;
-const _errs131 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing24;
-if((data.profile === undefined) && (missing24 = "profile")){
-const err79 = {};
+if("none" !== data70){
+const err79 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/allOf/13/then/properties/components/properties/codeExecutor/properties/sandbox/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -11118,12 +11127,20 @@ vErrors.push(err79);
 }
 errors++;
 }
-else {
-if(data.profile !== undefined){
-let data69 = data.profile;
-const _errs132 = errors;
-if("production" !== data69){
-const err80 = {};
+var valid75 = _errs130 === errors;
+}
+}
+var valid74 = _errs129 === errors;
+}
+}
+var valid73 = _errs128 === errors;
+}
+}
+var _valid14 = _errs127 === errors;
+valid70 = _valid14;
+}
+if(!valid70){
+const err80 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -11132,102 +11149,15 @@ vErrors.push(err80);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs132){
-}
-var valid77 = _errs132 === errors;
-}
-else {
-var valid77 = true;
-}
-if(valid77){
-}
-}
-}
-if(errors === _errs131){
-}
-var _valid15 = _errs131 === errors;
-errors = _errs130;
-if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid15){
+var valid0 = _errs121 === errors;
+const _errs131 = errors;
+const _errs132 = errors;
+let valid76 = true;
 const _errs133 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components !== undefined){
-let data70 = data.components;
-const _errs134 = errors;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-if(data70.api !== undefined){
-let data71 = data70.api;
-const _errs135 = errors;
-if(!(validate26(data71, {instancePath:instancePath+"/components/api",parentData:data70,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid79 = _errs135 === errors;
-}
-if(data70.jobsRunner !== undefined){
-let data72 = data70.jobsRunner;
-const _errs136 = errors;
-if(!(validate26(data72, {instancePath:instancePath+"/components/jobsRunner",parentData:data70,parentDataProperty:"jobsRunner",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid79 = _errs136 === errors;
-}
-if(data70.workflowsWorker !== undefined){
-let data73 = data70.workflowsWorker;
-const _errs137 = errors;
-if(!(validate26(data73, {instancePath:instancePath+"/components/workflowsWorker",parentData:data70,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid79 = _errs137 === errors;
-}
-if(data70.workflowsBackend !== undefined){
-let data74 = data70.workflowsBackend;
-const _errs138 = errors;
-if(!(validate26(data74, {instancePath:instancePath+"/components/workflowsBackend",parentData:data70,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid79 = _errs138 === errors;
-}
-if(data70.codeExecutor !== undefined){
-let data75 = data70.codeExecutor;
-const _errs139 = errors;
-if(!(validate26(data75, {instancePath:instancePath+"/components/codeExecutor",parentData:data70,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid79 = _errs139 === errors;
-}
-}
-var valid78 = _errs134 === errors;
-}
-}
-var _valid15 = _errs133 === errors;
-valid76 = _valid15;
-}
-if(!valid76){
-const err81 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+let missing24;
+if((data.profile === undefined) && (missing24 = "profile")){
+const err81 = {};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -11236,14 +11166,11 @@ vErrors.push(err81);
 }
 errors++;
 }
-var valid0 = _errs129 === errors;
-const _errs140 = errors;
-const _errs141 = errors;
-let valid80 = true;
-const _errs142 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing25;
-if((data.global === undefined) && (missing25 = "global")){
+else {
+if(data.profile !== undefined){
+let data71 = data.profile;
+const _errs134 = errors;
+if("production" !== data71){
 const err82 = {};
 if(vErrors === null){
 vErrors = [err82];
@@ -11255,24 +11182,100 @@ errors++;
 }
 else {
 }
+if(errors === _errs134){
 }
-if(errors === _errs142){
+var valid77 = _errs134 === errors;
 }
-var _valid16 = _errs142 === errors;
-errors = _errs141;
+else {
+var valid77 = true;
+}
+if(valid77){
+}
+}
+}
+if(errors === _errs133){
+}
+var _valid15 = _errs133 === errors;
+errors = _errs132;
 if(vErrors !== null){
-if(_errs141){
-vErrors.length = _errs141;
+if(_errs132){
+vErrors.length = _errs132;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid16){
-const _errs143 = errors;
+if(_valid15){
+const _errs135 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components === undefined){
-const err83 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
+if(data.components !== undefined){
+let data72 = data.components;
+const _errs136 = errors;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+if(data72.api !== undefined){
+let data73 = data72.api;
+const _errs137 = errors;
+if(!(validate26(data73, {instancePath:instancePath+"/components/api",parentData:data72,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid79 = _errs137 === errors;
+}
+if(data72.jobsRunner !== undefined){
+let data74 = data72.jobsRunner;
+const _errs138 = errors;
+if(!(validate26(data74, {instancePath:instancePath+"/components/jobsRunner",parentData:data72,parentDataProperty:"jobsRunner",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid79 = _errs138 === errors;
+}
+if(data72.workflowsWorker !== undefined){
+let data75 = data72.workflowsWorker;
+const _errs139 = errors;
+if(!(validate26(data75, {instancePath:instancePath+"/components/workflowsWorker",parentData:data72,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid79 = _errs139 === errors;
+}
+if(data72.workflowsBackend !== undefined){
+let data76 = data72.workflowsBackend;
+const _errs140 = errors;
+if(!(validate26(data76, {instancePath:instancePath+"/components/workflowsBackend",parentData:data72,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid79 = _errs140 === errors;
+}
+if(data72.codeExecutor !== undefined){
+let data77 = data72.codeExecutor;
+const _errs141 = errors;
+if(!(validate26(data77, {instancePath:instancePath+"/components/codeExecutor",parentData:data72,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid79 = _errs141 === errors;
+}
+}
+var valid78 = _errs136 === errors;
+}
+}
+var _valid15 = _errs135 === errors;
+valid76 = _valid15;
+}
+if(!valid76){
+const err83 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -11281,8 +11284,15 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(data.database === undefined){
-const err84 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+var valid0 = _errs131 === errors;
+const _errs142 = errors;
+const _errs143 = errors;
+let valid80 = true;
+const _errs144 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing25;
+if((data.global === undefined) && (missing25 = "global")){
+const err84 = {};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -11291,8 +11301,26 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(data.fullnameOverride === undefined){
-const err85 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
+else {
+}
+}
+if(errors === _errs144){
+}
+var _valid16 = _errs144 === errors;
+errors = _errs143;
+if(vErrors !== null){
+if(_errs143){
+vErrors.length = _errs143;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid16){
+const _errs145 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components === undefined){
+const err85 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -11301,8 +11329,8 @@ vErrors.push(err85);
 }
 errors++;
 }
-if(data.global === undefined){
-const err86 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
+if(data.database === undefined){
+const err86 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -11311,8 +11339,8 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data.images === undefined){
-const err87 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
+if(data.fullnameOverride === undefined){
+const err87 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -11321,8 +11349,8 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(data.ingress === undefined){
-const err88 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
+if(data.global === undefined){
+const err88 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -11331,8 +11359,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(data.nameOverride === undefined){
-const err89 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
+if(data.images === undefined){
+const err89 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -11341,8 +11369,8 @@ vErrors.push(err89);
 }
 errors++;
 }
-if(data.networkPolicy === undefined){
-const err90 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
+if(data.ingress === undefined){
+const err90 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -11351,8 +11379,8 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data.podDefaults === undefined){
-const err91 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
+if(data.nameOverride === undefined){
+const err91 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -11361,8 +11389,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data.podSecurity === undefined){
-const err92 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
+if(data.networkPolicy === undefined){
+const err92 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -11371,8 +11399,8 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(data.profile === undefined){
-const err93 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
+if(data.podDefaults === undefined){
+const err93 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -11381,8 +11409,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data.retool === undefined){
-const err94 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+if(data.podSecurity === undefined){
+const err94 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -11391,8 +11419,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(data.retoolDatabase === undefined){
-const err95 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
+if(data.profile === undefined){
+const err95 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -11401,8 +11429,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data.service === undefined){
-const err96 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+if(data.retool === undefined){
+const err96 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -11411,8 +11439,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data.serviceAccount === undefined){
-const err97 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
+if(data.retoolDatabase === undefined){
+const err97 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -11421,8 +11449,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data.temporal === undefined){
-const err98 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
+if(data.service === undefined){
+const err98 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -11431,8 +11459,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data.tests === undefined){
-const err99 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
+if(data.serviceAccount === undefined){
+const err99 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -11441,8 +11469,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data.workflows === undefined){
-const err100 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
+if(data.temporal === undefined){
+const err100 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -11451,12 +11479,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data.retool !== undefined){
-let data76 = data.retool;
-const _errs144 = errors;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.channel === undefined){
-const err101 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/15/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
+if(data.tests === undefined){
+const err101 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -11465,8 +11489,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data76.env === undefined){
-const err102 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/15/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data.workflows === undefined){
+const err102 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -11475,8 +11499,12 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data76.version === undefined){
-const err103 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/15/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(data.retool !== undefined){
+let data78 = data.retool;
+const _errs146 = errors;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(data78.channel === undefined){
+const err103 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/15/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -11485,15 +11513,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-var valid81 = _errs144 === errors;
-}
-if(data.images !== undefined){
-let data77 = data.images;
-const _errs145 = errors;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-if(data77.backend === undefined){
-const err104 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
+if(data78.env === undefined){
+const err104 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/15/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -11502,8 +11523,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data77.codeExecutor === undefined){
-const err105 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data78.version === undefined){
+const err105 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/15/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -11512,8 +11533,15 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data77.postgres === undefined){
-const err106 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
+}
+var valid81 = _errs146 === errors;
+}
+if(data.images !== undefined){
+let data79 = data.images;
+const _errs147 = errors;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.backend === undefined){
+const err106 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -11522,8 +11550,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data77.pullPolicy === undefined){
-const err107 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
+if(data79.codeExecutor === undefined){
+const err107 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -11532,8 +11560,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data77.pullSecrets === undefined){
-const err108 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
+if(data79.postgres === undefined){
+const err108 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -11542,8 +11570,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(data77.registry === undefined){
-const err109 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
+if(data79.pullPolicy === undefined){
+const err109 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -11552,8 +11580,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(data77.temporalAdminTools === undefined){
-const err110 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
+if(data79.pullSecrets === undefined){
+const err110 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -11562,8 +11590,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data77.temporalServer === undefined){
-const err111 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
+if(data79.registry === undefined){
+const err111 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -11572,8 +11600,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data77.temporalWeb === undefined){
-const err112 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
+if(data79.temporalAdminTools === undefined){
+const err112 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -11582,12 +11610,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data77.backend !== undefined){
-let data78 = data77.backend;
-const _errs146 = errors;
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(data78.digest === undefined){
-const err113 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/15/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data79.temporalServer === undefined){
+const err113 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -11596,8 +11620,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data78.repository === undefined){
-const err114 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/15/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data79.temporalWeb === undefined){
+const err114 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/15/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -11606,8 +11630,12 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data78.tag === undefined){
-const err115 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/15/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data79.backend !== undefined){
+let data80 = data79.backend;
+const _errs148 = errors;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+if(data80.digest === undefined){
+const err115 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/15/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -11616,15 +11644,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-var valid82 = _errs146 === errors;
-}
-if(data77.codeExecutor !== undefined){
-let data79 = data77.codeExecutor;
-const _errs147 = errors;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.digest === undefined){
-const err116 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/15/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data80.repository === undefined){
+const err116 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/15/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -11633,8 +11654,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data79.repository === undefined){
-const err117 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/15/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data80.tag === undefined){
+const err117 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/15/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -11643,8 +11664,15 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data79.tag === undefined){
-const err118 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/15/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid82 = _errs148 === errors;
+}
+if(data79.codeExecutor !== undefined){
+let data81 = data79.codeExecutor;
+const _errs149 = errors;
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+if(data81.digest === undefined){
+const err118 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/15/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -11653,15 +11681,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-var valid82 = _errs147 === errors;
-}
-if(data77.postgres !== undefined){
-let data80 = data77.postgres;
-const _errs148 = errors;
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-if(data80.digest === undefined){
-const err119 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/15/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data81.repository === undefined){
+const err119 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/15/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -11670,8 +11691,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data80.repository === undefined){
-const err120 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/15/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data81.tag === undefined){
+const err120 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/15/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -11680,8 +11701,15 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data80.tag === undefined){
-const err121 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/15/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid82 = _errs149 === errors;
+}
+if(data79.postgres !== undefined){
+let data82 = data79.postgres;
+const _errs150 = errors;
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+if(data82.digest === undefined){
+const err121 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/15/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -11690,15 +11718,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-}
-var valid82 = _errs148 === errors;
-}
-if(data77.temporalServer !== undefined){
-let data81 = data77.temporalServer;
-const _errs149 = errors;
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-if(data81.digest === undefined){
-const err122 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/15/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data82.repository === undefined){
+const err122 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/15/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -11707,8 +11728,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data81.repository === undefined){
-const err123 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/15/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data82.tag === undefined){
+const err123 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/15/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -11717,8 +11738,15 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(data81.tag === undefined){
-const err124 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/15/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid82 = _errs150 === errors;
+}
+if(data79.temporalServer !== undefined){
+let data83 = data79.temporalServer;
+const _errs151 = errors;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+if(data83.digest === undefined){
+const err124 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/15/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -11727,15 +11755,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-var valid82 = _errs149 === errors;
-}
-if(data77.temporalAdminTools !== undefined){
-let data82 = data77.temporalAdminTools;
-const _errs150 = errors;
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-if(data82.digest === undefined){
-const err125 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/15/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data83.repository === undefined){
+const err125 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/15/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -11744,8 +11765,8 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data82.repository === undefined){
-const err126 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/15/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data83.tag === undefined){
+const err126 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/15/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -11754,8 +11775,15 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(data82.tag === undefined){
-const err127 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/15/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid82 = _errs151 === errors;
+}
+if(data79.temporalAdminTools !== undefined){
+let data84 = data79.temporalAdminTools;
+const _errs152 = errors;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.digest === undefined){
+const err127 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/15/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -11764,15 +11792,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-}
-var valid82 = _errs150 === errors;
-}
-if(data77.temporalWeb !== undefined){
-let data83 = data77.temporalWeb;
-const _errs151 = errors;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.digest === undefined){
-const err128 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/15/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data84.repository === undefined){
+const err128 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/15/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -11781,8 +11802,8 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data83.repository === undefined){
-const err129 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/15/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data84.tag === undefined){
+const err129 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/15/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -11791,8 +11812,15 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data83.tag === undefined){
-const err130 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/15/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid82 = _errs152 === errors;
+}
+if(data79.temporalWeb !== undefined){
+let data85 = data79.temporalWeb;
+const _errs153 = errors;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.digest === undefined){
+const err130 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/15/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -11801,40 +11829,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-var valid82 = _errs151 === errors;
-}
-}
-var valid81 = _errs145 === errors;
-}
-if(data.database !== undefined){
-let data84 = data.database;
-const _errs152 = errors;
-if(!(validate32(data84, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid81 = _errs152 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data85 = data.retoolDatabase;
-const _errs153 = errors;
-if(!(validate32(data85, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid81 = _errs153 === errors;
-}
-if(data.temporal !== undefined){
-let data86 = data.temporal;
-const _errs154 = errors;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.external === undefined){
-const err131 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/15/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data85.repository === undefined){
+const err131 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/15/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -11843,8 +11839,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data86.local === undefined){
-const err132 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/15/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
+if(data85.tag === undefined){
+const err132 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/15/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -11853,8 +11849,40 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(data86.mode === undefined){
-const err133 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/15/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
+}
+var valid82 = _errs153 === errors;
+}
+}
+var valid81 = _errs147 === errors;
+}
+if(data.database !== undefined){
+let data86 = data.database;
+const _errs154 = errors;
+if(!(validate32(data86, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid81 = _errs154 === errors;
+}
+if(data.retoolDatabase !== undefined){
+let data87 = data.retoolDatabase;
+const _errs155 = errors;
+if(!(validate32(data87, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid81 = _errs155 === errors;
+}
+if(data.temporal !== undefined){
+let data88 = data.temporal;
+const _errs156 = errors;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88.external === undefined){
+const err133 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/15/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -11863,12 +11891,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(data86.external !== undefined){
-let data87 = data86.external;
-const _errs155 = errors;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-if(data87.host === undefined){
-const err134 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data88.local === undefined){
+const err134 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/15/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -11877,8 +11901,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data87.namespace === undefined){
-const err135 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data88.mode === undefined){
+const err135 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/15/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -11887,8 +11911,12 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(data87.port === undefined){
-const err136 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data88.external !== undefined){
+let data89 = data88.external;
+const _errs157 = errors;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+if(data89.host === undefined){
+const err136 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -11897,8 +11925,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data87.tls === undefined){
-const err137 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data89.namespace === undefined){
+const err137 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -11907,12 +11935,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data87.tls !== undefined){
-let data88 = data87.tls;
-const _errs156 = errors;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-if(data88.enabled === undefined){
-const err138 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data89.port === undefined){
+const err138 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -11921,18 +11945,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-var valid84 = _errs156 === errors;
-}
-}
-var valid83 = _errs155 === errors;
-}
-if(data86.local !== undefined){
-let data89 = data86.local;
-const _errs157 = errors;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.frontend === undefined){
-const err139 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
+if(data89.tls === undefined){
+const err139 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -11941,8 +11955,12 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data89.history === undefined){
-const err140 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
+if(data89.tls !== undefined){
+let data90 = data89.tls;
+const _errs158 = errors;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+if(data90.enabled === undefined){
+const err140 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/15/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -11951,8 +11969,18 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data89.matching === undefined){
-const err141 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
+}
+var valid84 = _errs158 === errors;
+}
+}
+var valid83 = _errs157 === errors;
+}
+if(data88.local !== undefined){
+let data91 = data88.local;
+const _errs159 = errors;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.frontend === undefined){
+const err141 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -11961,8 +11989,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(data89.namespace === undefined){
-const err142 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data91.history === undefined){
+const err142 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -11971,8 +11999,8 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(data89.numHistoryShards === undefined){
-const err143 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
+if(data91.matching === undefined){
+const err143 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -11981,8 +12009,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(data89.persistence === undefined){
-const err144 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
+if(data91.namespace === undefined){
+const err144 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -11991,8 +12019,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(data89.retention === undefined){
-const err145 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
+if(data91.numHistoryShards === undefined){
+const err145 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -12001,8 +12029,8 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(data89.web === undefined){
-const err146 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
+if(data91.persistence === undefined){
+const err146 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -12011,8 +12039,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(data89.worker === undefined){
-const err147 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
+if(data91.retention === undefined){
+const err147 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -12021,12 +12049,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-if(data89.persistence !== undefined){
-let data90 = data89.persistence;
-const _errs158 = errors;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.database === undefined){
-const err148 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+if(data91.web === undefined){
+const err148 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -12035,8 +12059,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(data90.defaultDatabase === undefined){
-const err149 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
+if(data91.worker === undefined){
+const err149 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -12045,8 +12069,12 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data90.external === undefined){
-const err150 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data91.persistence !== undefined){
+let data92 = data91.persistence;
+const _errs160 = errors;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+if(data92.database === undefined){
+const err150 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -12055,8 +12083,8 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(data90.visibilityDatabase === undefined){
-const err151 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
+if(data92.defaultDatabase === undefined){
+const err151 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -12065,12 +12093,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(data90.external !== undefined){
-let data91 = data90.external;
-const _errs159 = errors;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.host === undefined){
-const err152 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data92.external === undefined){
+const err152 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -12079,8 +12103,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(data91.port === undefined){
-const err153 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data92.visibilityDatabase === undefined){
+const err153 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -12089,8 +12113,12 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(data91.ssl === undefined){
-const err154 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
+if(data92.external !== undefined){
+let data93 = data92.external;
+const _errs161 = errors;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.host === undefined){
+const err154 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -12099,8 +12127,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data91.user === undefined){
-const err155 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
+if(data93.port === undefined){
+const err155 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -12109,62 +12137,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-var valid86 = _errs159 === errors;
-}
-}
-var valid85 = _errs158 === errors;
-}
-if(data89.frontend !== undefined){
-let data92 = data89.frontend;
-const _errs160 = errors;
-if(!(validate35(data92, {instancePath:instancePath+"/temporal/local/frontend",parentData:data89,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs160 === errors;
-}
-if(data89.history !== undefined){
-let data93 = data89.history;
-const _errs161 = errors;
-if(!(validate35(data93, {instancePath:instancePath+"/temporal/local/history",parentData:data89,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs161 === errors;
-}
-if(data89.matching !== undefined){
-let data94 = data89.matching;
-const _errs162 = errors;
-if(!(validate35(data94, {instancePath:instancePath+"/temporal/local/matching",parentData:data89,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs162 === errors;
-}
-if(data89.worker !== undefined){
-let data95 = data89.worker;
-const _errs163 = errors;
-if(!(validate35(data95, {instancePath:instancePath+"/temporal/local/worker",parentData:data89,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs163 === errors;
-}
-if(data89.web !== undefined){
-let data96 = data89.web;
-const _errs164 = errors;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.affinity === undefined){
-const err156 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data93.ssl === undefined){
+const err156 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -12173,8 +12147,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data96.containerSecurityContext === undefined){
-const err157 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data93.user === undefined){
+const err157 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -12183,8 +12157,62 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data96.enabled === undefined){
-const err158 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+}
+var valid86 = _errs161 === errors;
+}
+}
+var valid85 = _errs160 === errors;
+}
+if(data91.frontend !== undefined){
+let data94 = data91.frontend;
+const _errs162 = errors;
+if(!(validate35(data94, {instancePath:instancePath+"/temporal/local/frontend",parentData:data91,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs162 === errors;
+}
+if(data91.history !== undefined){
+let data95 = data91.history;
+const _errs163 = errors;
+if(!(validate35(data95, {instancePath:instancePath+"/temporal/local/history",parentData:data91,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs163 === errors;
+}
+if(data91.matching !== undefined){
+let data96 = data91.matching;
+const _errs164 = errors;
+if(!(validate35(data96, {instancePath:instancePath+"/temporal/local/matching",parentData:data91,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs164 === errors;
+}
+if(data91.worker !== undefined){
+let data97 = data91.worker;
+const _errs165 = errors;
+if(!(validate35(data97, {instancePath:instancePath+"/temporal/local/worker",parentData:data91,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs165 === errors;
+}
+if(data91.web !== undefined){
+let data98 = data91.web;
+const _errs166 = errors;
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.affinity === undefined){
+const err158 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -12193,8 +12221,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data96.env === undefined){
-const err159 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data98.containerSecurityContext === undefined){
+const err159 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -12203,8 +12231,8 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data96.extraContainers === undefined){
-const err160 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data98.enabled === undefined){
+const err160 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -12213,8 +12241,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(data96.extraEnvFrom === undefined){
-const err161 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data98.env === undefined){
+const err161 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -12223,8 +12251,8 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data96.extraVolumeMounts === undefined){
-const err162 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data98.extraContainers === undefined){
+const err162 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -12233,8 +12261,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(data96.extraVolumes === undefined){
-const err163 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data98.extraEnvFrom === undefined){
+const err163 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -12243,8 +12271,8 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(data96.initContainers === undefined){
-const err164 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data98.extraVolumeMounts === undefined){
+const err164 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -12253,8 +12281,8 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data96.nodeSelector === undefined){
-const err165 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data98.extraVolumes === undefined){
+const err165 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -12263,8 +12291,8 @@ vErrors.push(err165);
 }
 errors++;
 }
-if(data96.podAnnotations === undefined){
-const err166 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data98.initContainers === undefined){
+const err166 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -12273,8 +12301,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(data96.podLabels === undefined){
-const err167 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data98.nodeSelector === undefined){
+const err167 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -12283,8 +12311,8 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(data96.podSecurityContext === undefined){
-const err168 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data98.podAnnotations === undefined){
+const err168 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -12293,8 +12321,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(data96.priorityClassName === undefined){
-const err169 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data98.podLabels === undefined){
+const err169 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -12303,8 +12331,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(data96.resources === undefined){
-const err170 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data98.podSecurityContext === undefined){
+const err170 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -12313,8 +12341,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data96.tolerations === undefined){
-const err171 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data98.priorityClassName === undefined){
+const err171 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -12323,8 +12351,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data96.topologySpreadConstraints === undefined){
-const err172 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data98.resources === undefined){
+const err172 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -12333,12 +12361,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data96.resources !== undefined){
-let data97 = data96.resources;
-const _errs165 = errors;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.limits === undefined){
-const err173 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data98.tolerations === undefined){
+const err173 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -12347,8 +12371,8 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data97.requests === undefined){
-const err174 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data98.topologySpreadConstraints === undefined){
+const err174 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -12357,24 +12381,12 @@ vErrors.push(err174);
 }
 errors++;
 }
-}
-var valid87 = _errs165 === errors;
-}
-}
-var valid85 = _errs164 === errors;
-}
-}
-var valid83 = _errs157 === errors;
-}
-}
-var valid81 = _errs154 === errors;
-}
-if(data.workflows !== undefined){
-let data98 = data.workflows;
-const _errs166 = errors;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.enabled === undefined){
-const err175 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/15/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data98.resources !== undefined){
+let data99 = data98.resources;
+const _errs167 = errors;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.limits === undefined){
+const err175 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -12383,15 +12395,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-}
-var valid81 = _errs166 === errors;
-}
-if(data.components !== undefined){
-let data99 = data.components;
-const _errs167 = errors;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.api === undefined){
-const err176 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
+if(data99.requests === undefined){
+const err176 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -12400,8 +12405,24 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(data99.codeExecutor === undefined){
-const err177 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+}
+var valid87 = _errs167 === errors;
+}
+}
+var valid85 = _errs166 === errors;
+}
+}
+var valid83 = _errs159 === errors;
+}
+}
+var valid81 = _errs156 === errors;
+}
+if(data.workflows !== undefined){
+let data100 = data.workflows;
+const _errs168 = errors;
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+if(data100.enabled === undefined){
+const err177 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/15/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -12410,8 +12431,15 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data99.jobsRunner === undefined){
-const err178 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
+}
+var valid81 = _errs168 === errors;
+}
+if(data.components !== undefined){
+let data101 = data.components;
+const _errs169 = errors;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+if(data101.api === undefined){
+const err178 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -12420,8 +12448,8 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data99.workflowsBackend === undefined){
-const err179 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
+if(data101.codeExecutor === undefined){
+const err179 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -12430,8 +12458,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data99.workflowsWorker === undefined){
-const err180 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(data101.jobsRunner === undefined){
+const err180 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -12440,23 +12468,8 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(data99.api !== undefined){
-let data100 = data99.api;
-const _errs168 = errors;
-if(!(validate40(data100, {instancePath:instancePath+"/components/api",parentData:data99,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid88 = _errs168 === errors;
-}
-if(data99.jobsRunner !== undefined){
-let data101 = data99.jobsRunner;
-const _errs169 = errors;
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-if(data101.affinity === undefined){
-const err181 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data101.workflowsBackend === undefined){
+const err181 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -12465,8 +12478,8 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data101.containerSecurityContext === undefined){
-const err182 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data101.workflowsWorker === undefined){
+const err182 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -12475,8 +12488,23 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(data101.env === undefined){
-const err183 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data101.api !== undefined){
+let data102 = data101.api;
+const _errs170 = errors;
+if(!(validate40(data102, {instancePath:instancePath+"/components/api",parentData:data101,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid88 = _errs170 === errors;
+}
+if(data101.jobsRunner !== undefined){
+let data103 = data101.jobsRunner;
+const _errs171 = errors;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.affinity === undefined){
+const err183 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -12485,8 +12513,8 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(data101.extraContainers === undefined){
-const err184 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data103.containerSecurityContext === undefined){
+const err184 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -12495,8 +12523,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(data101.extraEnvFrom === undefined){
-const err185 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data103.env === undefined){
+const err185 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -12505,8 +12533,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data101.extraVolumeMounts === undefined){
-const err186 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data103.extraContainers === undefined){
+const err186 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -12515,8 +12543,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data101.extraVolumes === undefined){
-const err187 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data103.extraEnvFrom === undefined){
+const err187 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -12525,8 +12553,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data101.initContainers === undefined){
-const err188 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data103.extraVolumeMounts === undefined){
+const err188 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -12535,8 +12563,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data101.nodeSelector === undefined){
-const err189 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data103.extraVolumes === undefined){
+const err189 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -12545,8 +12573,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data101.podAnnotations === undefined){
-const err190 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data103.initContainers === undefined){
+const err190 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -12555,8 +12583,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data101.podLabels === undefined){
-const err191 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data103.nodeSelector === undefined){
+const err191 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -12565,8 +12593,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data101.podSecurityContext === undefined){
-const err192 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data103.podAnnotations === undefined){
+const err192 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -12575,8 +12603,8 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data101.priorityClassName === undefined){
-const err193 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data103.podLabels === undefined){
+const err193 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -12585,8 +12613,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(data101.resources === undefined){
-const err194 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data103.podSecurityContext === undefined){
+const err194 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -12595,8 +12623,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(data101.tolerations === undefined){
-const err195 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data103.priorityClassName === undefined){
+const err195 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -12605,8 +12633,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data101.topologySpreadConstraints === undefined){
-const err196 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data103.resources === undefined){
+const err196 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -12615,12 +12643,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data101.resources !== undefined){
-let data102 = data101.resources;
-const _errs170 = errors;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-if(data102.limits === undefined){
-const err197 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data103.tolerations === undefined){
+const err197 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -12629,8 +12653,8 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(data102.requests === undefined){
-const err198 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data103.topologySpreadConstraints === undefined){
+const err198 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -12639,18 +12663,12 @@ vErrors.push(err198);
 }
 errors++;
 }
-}
-var valid89 = _errs170 === errors;
-}
-}
-var valid88 = _errs169 === errors;
-}
-if(data99.workflowsWorker !== undefined){
-let data103 = data99.workflowsWorker;
-const _errs171 = errors;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.affinity === undefined){
-const err199 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data103.resources !== undefined){
+let data104 = data103.resources;
+const _errs172 = errors;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.limits === undefined){
+const err199 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -12659,8 +12677,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data103.autoscaling === undefined){
-const err200 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data104.requests === undefined){
+const err200 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -12669,8 +12687,18 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(data103.containerSecurityContext === undefined){
-const err201 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+}
+var valid89 = _errs172 === errors;
+}
+}
+var valid88 = _errs171 === errors;
+}
+if(data101.workflowsWorker !== undefined){
+let data105 = data101.workflowsWorker;
+const _errs173 = errors;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105.affinity === undefined){
+const err201 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -12679,8 +12707,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data103.env === undefined){
-const err202 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data105.autoscaling === undefined){
+const err202 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -12689,8 +12717,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data103.extraContainers === undefined){
-const err203 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data105.containerSecurityContext === undefined){
+const err203 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -12699,8 +12727,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data103.extraEnvFrom === undefined){
-const err204 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data105.env === undefined){
+const err204 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -12709,8 +12737,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data103.extraVolumeMounts === undefined){
-const err205 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data105.extraContainers === undefined){
+const err205 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -12719,8 +12747,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data103.extraVolumes === undefined){
-const err206 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data105.extraEnvFrom === undefined){
+const err206 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -12729,8 +12757,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data103.initContainers === undefined){
-const err207 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data105.extraVolumeMounts === undefined){
+const err207 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -12739,8 +12767,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data103.nodeSelector === undefined){
-const err208 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data105.extraVolumes === undefined){
+const err208 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -12749,8 +12777,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data103.podAnnotations === undefined){
-const err209 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data105.initContainers === undefined){
+const err209 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -12759,8 +12787,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data103.podLabels === undefined){
-const err210 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data105.nodeSelector === undefined){
+const err210 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -12769,8 +12797,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data103.podSecurityContext === undefined){
-const err211 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data105.podAnnotations === undefined){
+const err211 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -12779,8 +12807,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data103.priorityClassName === undefined){
-const err212 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data105.podLabels === undefined){
+const err212 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -12789,8 +12817,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data103.resources === undefined){
-const err213 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data105.podSecurityContext === undefined){
+const err213 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -12799,8 +12827,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data103.tolerations === undefined){
-const err214 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data105.priorityClassName === undefined){
+const err214 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -12809,8 +12837,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data103.topologySpreadConstraints === undefined){
-const err215 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data105.resources === undefined){
+const err215 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -12819,12 +12847,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data103.resources !== undefined){
-let data104 = data103.resources;
-const _errs172 = errors;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.limits === undefined){
-const err216 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data105.tolerations === undefined){
+const err216 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -12833,8 +12857,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data104.requests === undefined){
-const err217 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data105.topologySpreadConstraints === undefined){
+const err217 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -12843,15 +12867,12 @@ vErrors.push(err217);
 }
 errors++;
 }
-}
-var valid90 = _errs172 === errors;
-}
-if(data103.autoscaling !== undefined){
-let data105 = data103.autoscaling;
-const _errs173 = errors;
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-if(data105.enabled === undefined){
-const err218 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data105.resources !== undefined){
+let data106 = data105.resources;
+const _errs174 = errors;
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+if(data106.limits === undefined){
+const err218 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -12860,8 +12881,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data105.maxReplicas === undefined){
-const err219 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data106.requests === undefined){
+const err219 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -12870,8 +12891,15 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data105.minReplicas === undefined){
-const err220 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+}
+var valid90 = _errs174 === errors;
+}
+if(data105.autoscaling !== undefined){
+let data107 = data105.autoscaling;
+const _errs175 = errors;
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.enabled === undefined){
+const err220 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -12880,8 +12908,8 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(data105.targetCPUUtilizationPercentage === undefined){
-const err221 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data107.maxReplicas === undefined){
+const err221 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -12890,29 +12918,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-}
-var valid90 = _errs173 === errors;
-}
-}
-var valid88 = _errs171 === errors;
-}
-if(data99.workflowsBackend !== undefined){
-let data106 = data99.workflowsBackend;
-const _errs174 = errors;
-if(!(validate40(data106, {instancePath:instancePath+"/components/workflowsBackend",parentData:data99,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid88 = _errs174 === errors;
-}
-if(data99.codeExecutor !== undefined){
-let data107 = data99.codeExecutor;
-const _errs175 = errors;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.affinity === undefined){
-const err222 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data107.minReplicas === undefined){
+const err222 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -12921,8 +12928,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(data107.autoscaling === undefined){
-const err223 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data107.targetCPUUtilizationPercentage === undefined){
+const err223 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -12931,8 +12938,29 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data107.containerSecurityContext === undefined){
-const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+}
+var valid90 = _errs175 === errors;
+}
+}
+var valid88 = _errs173 === errors;
+}
+if(data101.workflowsBackend !== undefined){
+let data108 = data101.workflowsBackend;
+const _errs176 = errors;
+if(!(validate40(data108, {instancePath:instancePath+"/components/workflowsBackend",parentData:data101,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid88 = _errs176 === errors;
+}
+if(data101.codeExecutor !== undefined){
+let data109 = data101.codeExecutor;
+const _errs177 = errors;
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+if(data109.affinity === undefined){
+const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -12941,8 +12969,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(data107.env === undefined){
-const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data109.autoscaling === undefined){
+const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -12951,8 +12979,8 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data107.extraContainers === undefined){
-const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data109.containerSecurityContext === undefined){
+const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -12961,8 +12989,8 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data107.extraEnvFrom === undefined){
-const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data109.env === undefined){
+const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -12971,8 +12999,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(data107.extraVolumeMounts === undefined){
-const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data109.extraContainers === undefined){
+const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -12981,8 +13009,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data107.extraVolumes === undefined){
-const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data109.extraEnvFrom === undefined){
+const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -12991,8 +13019,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data107.initContainers === undefined){
-const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data109.extraVolumeMounts === undefined){
+const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -13001,8 +13029,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(data107.nodeSelector === undefined){
-const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data109.extraVolumes === undefined){
+const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -13011,8 +13039,8 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(data107.podAnnotations === undefined){
-const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data109.initContainers === undefined){
+const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -13021,8 +13049,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data107.podLabels === undefined){
-const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data109.nodeSelector === undefined){
+const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -13031,8 +13059,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(data107.podSecurityContext === undefined){
-const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data109.podAnnotations === undefined){
+const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -13041,8 +13069,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data107.priorityClassName === undefined){
-const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data109.podLabels === undefined){
+const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -13051,8 +13079,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data107.resources === undefined){
-const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data109.podSecurityContext === undefined){
+const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -13061,8 +13089,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(data107.sandbox === undefined){
-const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data109.priorityClassName === undefined){
+const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -13071,8 +13099,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data107.seccompProfile === undefined){
-const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data109.resources === undefined){
+const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -13081,8 +13109,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(data107.tolerations === undefined){
-const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data109.sandbox === undefined){
+const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -13091,8 +13119,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data107.topologySpreadConstraints === undefined){
-const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data109.seccompProfile === undefined){
+const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -13101,12 +13129,8 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(data107.resources !== undefined){
-let data108 = data107.resources;
-const _errs176 = errors;
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-if(data108.limits === undefined){
-const err241 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data109.tolerations === undefined){
+const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -13115,8 +13139,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data108.requests === undefined){
-const err242 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data109.topologySpreadConstraints === undefined){
+const err242 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -13125,15 +13149,12 @@ vErrors.push(err242);
 }
 errors++;
 }
-}
-var valid91 = _errs176 === errors;
-}
-if(data107.autoscaling !== undefined){
-let data109 = data107.autoscaling;
-const _errs177 = errors;
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-if(data109.enabled === undefined){
-const err243 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data109.resources !== undefined){
+let data110 = data109.resources;
+const _errs178 = errors;
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+if(data110.limits === undefined){
+const err243 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -13142,8 +13163,8 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(data109.maxReplicas === undefined){
-const err244 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data110.requests === undefined){
+const err244 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -13152,8 +13173,15 @@ vErrors.push(err244);
 }
 errors++;
 }
-if(data109.minReplicas === undefined){
-const err245 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+}
+var valid91 = _errs178 === errors;
+}
+if(data109.autoscaling !== undefined){
+let data111 = data109.autoscaling;
+const _errs179 = errors;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+if(data111.enabled === undefined){
+const err245 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -13162,8 +13190,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data109.targetCPUUtilizationPercentage === undefined){
-const err246 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data111.maxReplicas === undefined){
+const err246 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -13172,21 +13200,8 @@ vErrors.push(err246);
 }
 errors++;
 }
-}
-var valid91 = _errs177 === errors;
-}
-}
-var valid88 = _errs175 === errors;
-}
-}
-var valid81 = _errs167 === errors;
-}
-if(data.podDefaults !== undefined){
-let data110 = data.podDefaults;
-const _errs178 = errors;
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-if(data110.affinity === undefined){
-const err247 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data111.minReplicas === undefined){
+const err247 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -13195,8 +13210,8 @@ vErrors.push(err247);
 }
 errors++;
 }
-if(data110.containerSecurityContext === undefined){
-const err248 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data111.targetCPUUtilizationPercentage === undefined){
+const err248 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -13205,8 +13220,21 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data110.env === undefined){
-const err249 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+}
+var valid91 = _errs179 === errors;
+}
+}
+var valid88 = _errs177 === errors;
+}
+}
+var valid81 = _errs169 === errors;
+}
+if(data.podDefaults !== undefined){
+let data112 = data.podDefaults;
+const _errs180 = errors;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.affinity === undefined){
+const err249 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -13215,8 +13243,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data110.extraContainers === undefined){
-const err250 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data112.containerSecurityContext === undefined){
+const err250 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -13225,8 +13253,8 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(data110.extraEnvFrom === undefined){
-const err251 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data112.env === undefined){
+const err251 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -13235,8 +13263,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data110.extraVolumeMounts === undefined){
-const err252 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data112.extraContainers === undefined){
+const err252 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -13245,8 +13273,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data110.extraVolumes === undefined){
-const err253 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data112.extraEnvFrom === undefined){
+const err253 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -13255,8 +13283,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data110.initContainers === undefined){
-const err254 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data112.extraVolumeMounts === undefined){
+const err254 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -13265,8 +13293,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(data110.nodeSelector === undefined){
-const err255 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data112.extraVolumes === undefined){
+const err255 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -13275,8 +13303,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data110.podAnnotations === undefined){
-const err256 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data112.initContainers === undefined){
+const err256 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -13285,8 +13313,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data110.podLabels === undefined){
-const err257 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data112.nodeSelector === undefined){
+const err257 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -13295,8 +13323,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data110.podSecurityContext === undefined){
-const err258 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data112.podAnnotations === undefined){
+const err258 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -13305,8 +13333,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(data110.priorityClassName === undefined){
-const err259 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data112.podLabels === undefined){
+const err259 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -13315,8 +13343,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data110.resources === undefined){
-const err260 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data112.podSecurityContext === undefined){
+const err260 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -13325,8 +13353,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data110.tolerations === undefined){
-const err261 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data112.priorityClassName === undefined){
+const err261 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -13335,8 +13363,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data110.topologySpreadConstraints === undefined){
-const err262 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data112.resources === undefined){
+const err262 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -13345,15 +13373,8 @@ vErrors.push(err262);
 }
 errors++;
 }
-}
-var valid81 = _errs178 === errors;
-}
-if(data.service !== undefined){
-let data111 = data.service;
-const _errs179 = errors;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.annotations === undefined){
-const err263 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data112.tolerations === undefined){
+const err263 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -13362,8 +13383,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data111.port === undefined){
-const err264 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data112.topologySpreadConstraints === undefined){
+const err264 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -13372,8 +13393,15 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data111.type === undefined){
-const err265 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var valid81 = _errs180 === errors;
+}
+if(data.service !== undefined){
+let data113 = data.service;
+const _errs181 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(data113.annotations === undefined){
+const err265 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -13382,15 +13410,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-}
-var valid81 = _errs179 === errors;
-}
-if(data.ingress !== undefined){
-let data112 = data.ingress;
-const _errs180 = errors;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.annotations === undefined){
-const err266 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data113.port === undefined){
+const err266 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -13399,8 +13420,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data112.className === undefined){
-const err267 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
+if(data113.type === undefined){
+const err267 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -13409,8 +13430,15 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data112.enabled === undefined){
-const err268 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+}
+var valid81 = _errs181 === errors;
+}
+if(data.ingress !== undefined){
+let data114 = data.ingress;
+const _errs182 = errors;
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+if(data114.annotations === undefined){
+const err268 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -13419,8 +13447,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(data112.host === undefined){
-const err269 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data114.className === undefined){
+const err269 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -13429,8 +13457,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data112.tls === undefined){
-const err270 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data114.enabled === undefined){
+const err270 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -13439,12 +13467,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(data112.tls !== undefined){
-let data113 = data112.tls;
-const _errs181 = errors;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(data113.enabled === undefined){
-const err271 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/15/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data114.host === undefined){
+const err271 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -13453,8 +13477,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(data113.secretName === undefined){
-const err272 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/15/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data114.tls === undefined){
+const err272 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -13463,18 +13487,12 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-var valid92 = _errs181 === errors;
-}
-}
-var valid81 = _errs180 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data114 = data.serviceAccount;
-const _errs182 = errors;
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-if(data114.annotations === undefined){
-const err273 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data114.tls !== undefined){
+let data115 = data114.tls;
+const _errs183 = errors;
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.enabled === undefined){
+const err273 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/15/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -13483,8 +13501,8 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(data114.create === undefined){
-const err274 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+if(data115.secretName === undefined){
+const err274 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/15/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -13493,8 +13511,18 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data114.name === undefined){
-const err275 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+var valid92 = _errs183 === errors;
+}
+}
+var valid81 = _errs182 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data116 = data.serviceAccount;
+const _errs184 = errors;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.annotations === undefined){
+const err275 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -13503,15 +13531,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-}
-var valid81 = _errs182 === errors;
-}
-if(data.tests !== undefined){
-let data115 = data.tests;
-const _errs183 = errors;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-if(data115.enabled === undefined){
-const err276 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/15/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data116.create === undefined){
+const err276 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -13520,15 +13541,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-}
-var valid81 = _errs183 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data116 = data.networkPolicy;
-const _errs184 = errors;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.databaseCIDRs === undefined){
-const err277 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+if(data116.name === undefined){
+const err277 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -13537,8 +13551,15 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data116.dnsFrom === undefined){
-const err278 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+}
+var valid81 = _errs184 === errors;
+}
+if(data.tests !== undefined){
+let data117 = data.tests;
+const _errs185 = errors;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.enabled === undefined){
+const err278 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/15/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -13547,8 +13568,15 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data116.ingressControllerFrom === undefined){
-const err279 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+}
+var valid81 = _errs185 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data118 = data.networkPolicy;
+const _errs186 = errors;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.databaseCIDRs === undefined){
+const err279 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -13557,8 +13585,8 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data116.licenseCIDRs === undefined){
-const err280 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(data118.dnsFrom === undefined){
+const err280 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -13567,8 +13595,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data116.resources === undefined){
-const err281 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data118.ingressControllerFrom === undefined){
+const err281 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -13577,8 +13605,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data116.sourceControl === undefined){
-const err282 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+if(data118.licenseCIDRs === undefined){
+const err282 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -13587,8 +13615,8 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data116.temporalCIDRs === undefined){
-const err283 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(data118.resources === undefined){
+const err283 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -13597,15 +13625,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-}
-var valid81 = _errs184 === errors;
-}
-}
-var _valid16 = _errs143 === errors;
-valid80 = _valid16;
-}
-if(!valid80){
-const err284 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data118.sourceControl === undefined){
+const err284 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -13614,10 +13635,8 @@ vErrors.push(err284);
 }
 errors++;
 }
-var valid0 = _errs140 === errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool === undefined){
-const err285 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+if(data118.temporalCIDRs === undefined){
+const err285 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -13626,10 +13645,15 @@ vErrors.push(err285);
 }
 errors++;
 }
-const _errs185 = errors;
-for(const key0 in data){
-if(!(func13.call(schema0.properties, key0))){
-const err286 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+}
+var valid81 = _errs186 === errors;
+}
+}
+var _valid16 = _errs145 === errors;
+valid80 = _valid16;
+}
+if(!valid80){
+const err286 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -13638,16 +13662,10 @@ vErrors.push(err286);
 }
 errors++;
 }
-}
-if(data.global !== undefined){
-let data117 = data.global;
-const _errs186 = errors;
-const _errs187 = errors;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-const _errs188 = errors;
-}
-else {
-const err287 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid0 = _errs142 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool === undefined){
+const err287 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -13656,15 +13674,10 @@ vErrors.push(err287);
 }
 errors++;
 }
-var valid93 = _errs186 === errors;
-}
-if(data.nameOverride !== undefined){
-let data118 = data.nameOverride;
-const _errs189 = errors;
-const _errs190 = errors;
-if(typeof data118 === "string"){
-if(func0(data118) > 63){
-const err288 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+const _errs187 = errors;
+for(const key0 in data){
+if(!(func13.call(schema0.properties, key0))){
+const err288 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -13673,8 +13686,16 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(!pattern3.test(data118)){
-const err289 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+}
+if(data.global !== undefined){
+let data119 = data.global;
+const _errs188 = errors;
+const _errs189 = errors;
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+const _errs190 = errors;
+}
+else {
+const err289 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -13683,9 +13704,15 @@ vErrors.push(err289);
 }
 errors++;
 }
+var valid93 = _errs188 === errors;
 }
-else {
-const err290 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.nameOverride !== undefined){
+let data120 = data.nameOverride;
+const _errs191 = errors;
+const _errs192 = errors;
+if(typeof data120 === "string"){
+if(func0(data120) > 63){
+const err290 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -13694,15 +13721,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-var valid93 = _errs189 === errors;
-}
-if(data.fullnameOverride !== undefined){
-let data119 = data.fullnameOverride;
-const _errs191 = errors;
-const _errs192 = errors;
-if(typeof data119 === "string"){
-if(func0(data119) > 63){
-const err291 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(!pattern3.test(data120)){
+const err291 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -13711,8 +13731,9 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(!pattern3.test(data119)){
-const err292 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+}
+else {
+const err292 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -13721,9 +13742,15 @@ vErrors.push(err292);
 }
 errors++;
 }
+var valid93 = _errs191 === errors;
 }
-else {
-const err293 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.fullnameOverride !== undefined){
+let data121 = data.fullnameOverride;
+const _errs193 = errors;
+const _errs194 = errors;
+if(typeof data121 === "string"){
+if(func0(data121) > 63){
+const err293 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -13732,13 +13759,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-var valid93 = _errs191 === errors;
-}
-if(data.profile !== undefined){
-let data120 = data.profile;
-const _errs193 = errors;
-if(typeof data120 !== "string"){
-const err294 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern3.test(data121)){
+const err294 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -13747,10 +13769,9 @@ vErrors.push(err294);
 }
 errors++;
 }
-const _errs194 = errors;
-const vSchema1 = schema0.properties.profile.enum;
-if(!((data120 === "evaluation") || (data120 === "production"))){
-const err295 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err295 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -13761,11 +13782,11 @@ errors++;
 }
 var valid93 = _errs193 === errors;
 }
-if(data.podSecurity !== undefined){
-let data121 = data.podSecurity;
+if(data.profile !== undefined){
+let data122 = data.profile;
 const _errs195 = errors;
-if(typeof data121 !== "string"){
-const err296 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data122 !== "string"){
+const err296 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -13775,9 +13796,9 @@ vErrors.push(err296);
 errors++;
 }
 const _errs196 = errors;
-const vSchema2 = schema0.properties.podSecurity.enum;
-if(!((data121 === "compatible") || (data121 === "restricted"))){
-const err297 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+const vSchema1 = schema0.properties.profile.enum;
+if(!((data122 === "evaluation") || (data122 === "production"))){
+const err297 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -13788,13 +13809,11 @@ errors++;
 }
 var valid93 = _errs195 === errors;
 }
-if(data.retool !== undefined){
-let data122 = data.retool;
+if(data.podSecurity !== undefined){
+let data123 = data.podSecurity;
 const _errs197 = errors;
-const _errs198 = errors;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-if(data122.licenseKey === undefined){
-const err298 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
+if(typeof data123 !== "string"){
+const err298 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -13803,8 +13822,10 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data122.encryptionKey === undefined){
-const err299 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+const _errs198 = errors;
+const vSchema2 = schema0.properties.podSecurity.enum;
+if(!((data123 === "compatible") || (data123 === "restricted"))){
+const err299 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -13813,8 +13834,15 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data122.jwtSecret === undefined){
-const err300 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+var valid93 = _errs197 === errors;
+}
+if(data.retool !== undefined){
+let data124 = data.retool;
+const _errs199 = errors;
+const _errs200 = errors;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+if(data124.licenseKey === undefined){
+const err300 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -13823,10 +13851,8 @@ vErrors.push(err300);
 }
 errors++;
 }
-const _errs199 = errors;
-for(const key1 in data122){
-if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
-const err301 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data124.encryptionKey === undefined){
+const err301 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -13835,14 +13861,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-}
-if(data122.version !== undefined){
-let data123 = data122.version;
-const _errs200 = errors;
-const _errs201 = errors;
-if(typeof data123 === "string"){
-if(!pattern5.test(data123)){
-const err302 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
+if(data124.jwtSecret === undefined){
+const err302 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -13851,9 +13871,10 @@ vErrors.push(err302);
 }
 errors++;
 }
-}
-else {
-const err303 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs201 = errors;
+for(const key1 in data124){
+if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
+const err303 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -13862,13 +13883,14 @@ vErrors.push(err303);
 }
 errors++;
 }
-var valid94 = _errs200 === errors;
 }
-if(data122.channel !== undefined){
-let data124 = data122.channel;
+if(data124.version !== undefined){
+let data125 = data124.version;
 const _errs202 = errors;
-if(typeof data124 !== "string"){
-const err304 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs203 = errors;
+if(typeof data125 === "string"){
+if(!pattern5.test(data125)){
+const err304 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -13877,10 +13899,9 @@ vErrors.push(err304);
 }
 errors++;
 }
-const _errs203 = errors;
-const vSchema3 = schema0.properties.retool.properties.channel.enum;
-if(!((data124 === "stable") || (data124 === "edge"))){
-const err305 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err305 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -13891,44 +13912,11 @@ errors++;
 }
 var valid94 = _errs202 === errors;
 }
-if(data122.licenseKey !== undefined){
-let data125 = data122.licenseKey;
+if(data124.channel !== undefined){
+let data126 = data124.channel;
 const _errs204 = errors;
-if(!(validate3(data125, {instancePath:instancePath+"/retool/licenseKey",parentData:data122,parentDataProperty:"licenseKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs204 === errors;
-}
-if(data122.encryptionKey !== undefined){
-let data126 = data122.encryptionKey;
-const _errs205 = errors;
-if(!(validate3(data126, {instancePath:instancePath+"/retool/encryptionKey",parentData:data122,parentDataProperty:"encryptionKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs205 === errors;
-}
-if(data122.jwtSecret !== undefined){
-let data127 = data122.jwtSecret;
-const _errs206 = errors;
-if(!(validate3(data127, {instancePath:instancePath+"/retool/jwtSecret",parentData:data122,parentDataProperty:"jwtSecret",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs206 === errors;
-}
-if(data122.baseDomain !== undefined){
-let data128 = data122.baseDomain;
-const _errs207 = errors;
-if((typeof data128 !== "string") && (data128 !== null)){
-const err306 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+if(typeof data126 !== "string"){
+const err306 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -13937,10 +13925,10 @@ vErrors.push(err306);
 }
 errors++;
 }
-const _errs208 = errors;
-if(typeof data128 === "string"){
-if(!pattern6.test(data128)){
-const err307 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/[^\\s]*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/[^\\s]*)?$"+"\""};
+const _errs205 = errors;
+const vSchema3 = schema0.properties.retool.properties.channel.enum;
+if(!((data126 === "stable") || (data126 === "edge"))){
+const err307 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -13949,14 +13937,46 @@ vErrors.push(err307);
 }
 errors++;
 }
+var valid94 = _errs204 === errors;
+}
+if(data124.licenseKey !== undefined){
+let data127 = data124.licenseKey;
+const _errs206 = errors;
+if(!(validate3(data127, {instancePath:instancePath+"/retool/licenseKey",parentData:data124,parentDataProperty:"licenseKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid94 = _errs206 === errors;
+}
+if(data124.encryptionKey !== undefined){
+let data128 = data124.encryptionKey;
+const _errs207 = errors;
+if(!(validate3(data128, {instancePath:instancePath+"/retool/encryptionKey",parentData:data124,parentDataProperty:"encryptionKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
 }
 var valid94 = _errs207 === errors;
 }
-if(data122.cookieInsecure !== undefined){
-let data129 = data122.cookieInsecure;
+if(data124.jwtSecret !== undefined){
+let data129 = data124.jwtSecret;
+const _errs208 = errors;
+if(!(validate3(data129, {instancePath:instancePath+"/retool/jwtSecret",parentData:data124,parentDataProperty:"jwtSecret",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid94 = _errs208 === errors;
+}
+if(data124.baseDomain !== undefined){
+let data130 = data124.baseDomain;
 const _errs209 = errors;
-if((typeof data129 !== "boolean") && (data129 !== null)){
-const err308 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+if((typeof data130 !== "string") && (data130 !== null)){
+const err308 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -13966,22 +13986,9 @@ vErrors.push(err308);
 errors++;
 }
 const _errs210 = errors;
-var valid94 = _errs209 === errors;
-}
-if(data122.env !== undefined){
-let data130 = data122.env;
-const _errs211 = errors;
-if(!(validate46(data130, {instancePath:instancePath+"/retool/env",parentData:data122,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs211 === errors;
-}
-}
-else {
-const err309 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data130 === "string"){
+if(!pattern6.test(data130)){
+const err309 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/[^\\s]*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/[^\\s]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -13990,17 +13997,14 @@ vErrors.push(err309);
 }
 errors++;
 }
-var valid93 = _errs197 === errors;
 }
-if(data.images !== undefined){
-let data131 = data.images;
-const _errs212 = errors;
-const _errs213 = errors;
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-const _errs214 = errors;
-for(const key2 in data131){
-if(!(func13.call(schema0.properties.images.properties, key2))){
-const err310 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+var valid94 = _errs209 === errors;
+}
+if(data124.cookieInsecure !== undefined){
+let data131 = data124.cookieInsecure;
+const _errs211 = errors;
+if((typeof data131 !== "boolean") && (data131 !== null)){
+const err310 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -14009,14 +14013,23 @@ vErrors.push(err310);
 }
 errors++;
 }
+const _errs212 = errors;
+var valid94 = _errs211 === errors;
 }
-if(data131.registry !== undefined){
-let data132 = data131.registry;
-const _errs215 = errors;
-const _errs216 = errors;
-if(typeof data132 === "string"){
-if(!pattern8.test(data132)){
-const err311 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
+if(data124.env !== undefined){
+let data132 = data124.env;
+const _errs213 = errors;
+if(!(validate46(data132, {instancePath:instancePath+"/retool/env",parentData:data124,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid94 = _errs213 === errors;
+}
+}
+else {
+const err311 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -14025,9 +14038,17 @@ vErrors.push(err311);
 }
 errors++;
 }
+var valid93 = _errs199 === errors;
 }
-else {
-const err312 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.images !== undefined){
+let data133 = data.images;
+const _errs214 = errors;
+const _errs215 = errors;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+const _errs216 = errors;
+for(const key2 in data133){
+if(!(func13.call(schema0.properties.images.properties, key2))){
+const err312 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -14036,13 +14057,14 @@ vErrors.push(err312);
 }
 errors++;
 }
-var valid95 = _errs215 === errors;
 }
-if(data131.pullPolicy !== undefined){
-let data133 = data131.pullPolicy;
+if(data133.registry !== undefined){
+let data134 = data133.registry;
 const _errs217 = errors;
-if(typeof data133 !== "string"){
-const err313 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs218 = errors;
+if(typeof data134 === "string"){
+if(!pattern8.test(data134)){
+const err313 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -14051,10 +14073,9 @@ vErrors.push(err313);
 }
 errors++;
 }
-const _errs218 = errors;
-const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
-if(!(((data133 === "IfNotPresent") || (data133 === "Always")) || (data133 === "Never"))){
-const err314 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err314 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -14065,30 +14086,11 @@ errors++;
 }
 var valid95 = _errs217 === errors;
 }
-if(data131.pullSecrets !== undefined){
-let data134 = data131.pullSecrets;
+if(data133.pullPolicy !== undefined){
+let data135 = data133.pullPolicy;
 const _errs219 = errors;
-const _errs220 = errors;
-if(Array.isArray(data134)){
-let valid97 = true;
-const len0 = data134.length;
-for(let i0=0; i0<len0; i0++){
-let data135 = data134[i0];
-const _errs221 = errors;
-if(!(validate6(data135, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data134,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid96 = _errs221 === errors;
-if(!valid96){
-valid97 = false;
-}
-}
-}
-else {
-const err315 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data135 !== "string"){
+const err315 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -14097,77 +14099,10 @@ vErrors.push(err315);
 }
 errors++;
 }
-var valid95 = _errs219 === errors;
-}
-if(data131.backend !== undefined){
-let data136 = data131.backend;
-const _errs222 = errors;
-if(!(validate55(data136, {instancePath:instancePath+"/images/backend",parentData:data131,parentDataProperty:"backend",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid95 = _errs222 === errors;
-}
-if(data131.codeExecutor !== undefined){
-let data137 = data131.codeExecutor;
-const _errs223 = errors;
-if(!(validate55(data137, {instancePath:instancePath+"/images/codeExecutor",parentData:data131,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid95 = _errs223 === errors;
-}
-if(data131.postgres !== undefined){
-let data138 = data131.postgres;
-const _errs224 = errors;
-if(!(validate55(data138, {instancePath:instancePath+"/images/postgres",parentData:data131,parentDataProperty:"postgres",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid95 = _errs224 === errors;
-}
-if(data131.temporalServer !== undefined){
-let data139 = data131.temporalServer;
-const _errs225 = errors;
-if(!(validate55(data139, {instancePath:instancePath+"/images/temporalServer",parentData:data131,parentDataProperty:"temporalServer",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid95 = _errs225 === errors;
-}
-if(data131.temporalAdminTools !== undefined){
-let data140 = data131.temporalAdminTools;
-const _errs226 = errors;
-if(!(validate55(data140, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data131,parentDataProperty:"temporalAdminTools",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid95 = _errs226 === errors;
-}
-if(data131.temporalWeb !== undefined){
-let data141 = data131.temporalWeb;
-const _errs227 = errors;
-if(!(validate55(data141, {instancePath:instancePath+"/images/temporalWeb",parentData:data131,parentDataProperty:"temporalWeb",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid95 = _errs227 === errors;
-}
-}
-else {
-const err316 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs220 = errors;
+const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
+if(!(((data135 === "IfNotPresent") || (data135 === "Always")) || (data135 === "Never"))){
+const err316 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -14176,17 +14111,32 @@ vErrors.push(err316);
 }
 errors++;
 }
-var valid93 = _errs212 === errors;
+var valid95 = _errs219 === errors;
 }
-if(data.database !== undefined){
-let data142 = data.database;
-const _errs228 = errors;
-const _errs229 = errors;
-if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
-const _errs230 = errors;
-for(const key3 in data142){
-if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
-const err317 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data133.pullSecrets !== undefined){
+let data136 = data133.pullSecrets;
+const _errs221 = errors;
+const _errs222 = errors;
+if(Array.isArray(data136)){
+let valid97 = true;
+const len0 = data136.length;
+for(let i0=0; i0<len0; i0++){
+let data137 = data136[i0];
+const _errs223 = errors;
+if(!(validate6(data137, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data136,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid96 = _errs223 === errors;
+if(!valid96){
+valid97 = false;
+}
+}
+}
+else {
+const err317 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -14195,12 +14145,77 @@ vErrors.push(err317);
 }
 errors++;
 }
+var valid95 = _errs221 === errors;
 }
-if(data142.mode !== undefined){
-let data143 = data142.mode;
-const _errs231 = errors;
-if(typeof data143 !== "string"){
-const err318 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data133.backend !== undefined){
+let data138 = data133.backend;
+const _errs224 = errors;
+if(!(validate55(data138, {instancePath:instancePath+"/images/backend",parentData:data133,parentDataProperty:"backend",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid95 = _errs224 === errors;
+}
+if(data133.codeExecutor !== undefined){
+let data139 = data133.codeExecutor;
+const _errs225 = errors;
+if(!(validate55(data139, {instancePath:instancePath+"/images/codeExecutor",parentData:data133,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid95 = _errs225 === errors;
+}
+if(data133.postgres !== undefined){
+let data140 = data133.postgres;
+const _errs226 = errors;
+if(!(validate55(data140, {instancePath:instancePath+"/images/postgres",parentData:data133,parentDataProperty:"postgres",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid95 = _errs226 === errors;
+}
+if(data133.temporalServer !== undefined){
+let data141 = data133.temporalServer;
+const _errs227 = errors;
+if(!(validate55(data141, {instancePath:instancePath+"/images/temporalServer",parentData:data133,parentDataProperty:"temporalServer",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid95 = _errs227 === errors;
+}
+if(data133.temporalAdminTools !== undefined){
+let data142 = data133.temporalAdminTools;
+const _errs228 = errors;
+if(!(validate55(data142, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data133,parentDataProperty:"temporalAdminTools",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid95 = _errs228 === errors;
+}
+if(data133.temporalWeb !== undefined){
+let data143 = data133.temporalWeb;
+const _errs229 = errors;
+if(!(validate55(data143, {instancePath:instancePath+"/images/temporalWeb",parentData:data133,parentDataProperty:"temporalWeb",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid95 = _errs229 === errors;
+}
+}
+else {
+const err318 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -14209,10 +14224,17 @@ vErrors.push(err318);
 }
 errors++;
 }
+var valid93 = _errs214 === errors;
+}
+if(data.database !== undefined){
+let data144 = data.database;
+const _errs230 = errors;
+const _errs231 = errors;
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
 const _errs232 = errors;
-const vSchema5 = schema0.properties.database.properties.mode.enum;
-if(!((data143 === "embedded") || (data143 === "external"))){
-const err319 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+for(const key3 in data144){
+if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
+const err319 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -14221,33 +14243,12 @@ vErrors.push(err319);
 }
 errors++;
 }
-var valid98 = _errs231 === errors;
 }
-if(data142.embedded !== undefined){
-let data144 = data142.embedded;
+if(data144.mode !== undefined){
+let data145 = data144.mode;
 const _errs233 = errors;
-if(!(validate62(data144, {instancePath:instancePath+"/database/embedded",parentData:data142,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid98 = _errs233 === errors;
-}
-if(data142.external !== undefined){
-let data145 = data142.external;
-const _errs234 = errors;
-if(!(validate77(data145, {instancePath:instancePath+"/database/external",parentData:data142,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid98 = _errs234 === errors;
-}
-}
-else {
-const err320 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data145 !== "string"){
+const err320 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -14256,17 +14257,10 @@ vErrors.push(err320);
 }
 errors++;
 }
-var valid93 = _errs228 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data146 = data.retoolDatabase;
-const _errs235 = errors;
-const _errs236 = errors;
-if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
-const _errs237 = errors;
-for(const key4 in data146){
-if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err321 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const _errs234 = errors;
+const vSchema5 = schema0.properties.database.properties.mode.enum;
+if(!((data145 === "embedded") || (data145 === "external"))){
+const err321 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -14275,12 +14269,33 @@ vErrors.push(err321);
 }
 errors++;
 }
+var valid98 = _errs233 === errors;
 }
-if(data146.mode !== undefined){
-let data147 = data146.mode;
-const _errs238 = errors;
-if(typeof data147 !== "string"){
-const err322 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data144.embedded !== undefined){
+let data146 = data144.embedded;
+const _errs235 = errors;
+if(!(validate62(data146, {instancePath:instancePath+"/database/embedded",parentData:data144,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid98 = _errs235 === errors;
+}
+if(data144.external !== undefined){
+let data147 = data144.external;
+const _errs236 = errors;
+if(!(validate77(data147, {instancePath:instancePath+"/database/external",parentData:data144,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid98 = _errs236 === errors;
+}
+}
+else {
+const err322 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -14289,10 +14304,17 @@ vErrors.push(err322);
 }
 errors++;
 }
+var valid93 = _errs230 === errors;
+}
+if(data.retoolDatabase !== undefined){
+let data148 = data.retoolDatabase;
+const _errs237 = errors;
+const _errs238 = errors;
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
 const _errs239 = errors;
-const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
-if(!(((data147 === "disabled") || (data147 === "embedded")) || (data147 === "external"))){
-const err323 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+for(const key4 in data148){
+if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
+const err323 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -14301,33 +14323,12 @@ vErrors.push(err323);
 }
 errors++;
 }
-var valid99 = _errs238 === errors;
 }
-if(data146.embedded !== undefined){
-let data148 = data146.embedded;
+if(data148.mode !== undefined){
+let data149 = data148.mode;
 const _errs240 = errors;
-if(!(validate62(data148, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data146,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs240 === errors;
-}
-if(data146.external !== undefined){
-let data149 = data146.external;
-const _errs241 = errors;
-if(!(validate77(data149, {instancePath:instancePath+"/retoolDatabase/external",parentData:data146,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs241 === errors;
-}
-}
-else {
-const err324 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data149 !== "string"){
+const err324 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -14336,17 +14337,10 @@ vErrors.push(err324);
 }
 errors++;
 }
-var valid93 = _errs235 === errors;
-}
-if(data.temporal !== undefined){
-let data150 = data.temporal;
-const _errs242 = errors;
-const _errs243 = errors;
-if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
-const _errs244 = errors;
-for(const key5 in data150){
-if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
-const err325 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+const _errs241 = errors;
+const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
+if(!(((data149 === "disabled") || (data149 === "embedded")) || (data149 === "external"))){
+const err325 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -14355,12 +14349,33 @@ vErrors.push(err325);
 }
 errors++;
 }
+var valid99 = _errs240 === errors;
 }
-if(data150.mode !== undefined){
-let data151 = data150.mode;
-const _errs245 = errors;
-if(typeof data151 !== "string"){
-const err326 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data148.embedded !== undefined){
+let data150 = data148.embedded;
+const _errs242 = errors;
+if(!(validate62(data150, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data148,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs242 === errors;
+}
+if(data148.external !== undefined){
+let data151 = data148.external;
+const _errs243 = errors;
+if(!(validate77(data151, {instancePath:instancePath+"/retoolDatabase/external",parentData:data148,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs243 === errors;
+}
+}
+else {
+const err326 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -14369,10 +14384,17 @@ vErrors.push(err326);
 }
 errors++;
 }
+var valid93 = _errs237 === errors;
+}
+if(data.temporal !== undefined){
+let data152 = data.temporal;
+const _errs244 = errors;
+const _errs245 = errors;
+if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
 const _errs246 = errors;
-const vSchema7 = schema0.properties.temporal.properties.mode.enum;
-if(!(((data151 === "retoolManaged") || (data151 === "external")) || (data151 === "local"))){
-const err327 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+for(const key5 in data152){
+if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
+const err327 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -14381,17 +14403,12 @@ vErrors.push(err327);
 }
 errors++;
 }
-var valid100 = _errs245 === errors;
 }
-if(data150.external !== undefined){
-let data152 = data150.external;
+if(data152.mode !== undefined){
+let data153 = data152.mode;
 const _errs247 = errors;
-const _errs248 = errors;
-if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
-const _errs249 = errors;
-for(const key6 in data152){
-if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
-const err328 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(typeof data153 !== "string"){
+const err328 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -14400,36 +14417,10 @@ vErrors.push(err328);
 }
 errors++;
 }
-}
-if(data152.host !== undefined){
-let data153 = data152.host;
-const _errs250 = errors;
-if(!(validate78(data153, {instancePath:instancePath+"/temporal/external/host",parentData:data152,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs250 === errors;
-}
-if(data152.port !== undefined){
-let data154 = data152.port;
-const _errs251 = errors;
-if(!(validate80(data154, {instancePath:instancePath+"/temporal/external/port",parentData:data152,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs251 === errors;
-}
-if(data152.namespace !== undefined){
-let data155 = data152.namespace;
-const _errs252 = errors;
-const _errs253 = errors;
-if(typeof data155 === "string"){
-if(!pattern2.test(data155)){
-const err329 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const _errs248 = errors;
+const vSchema7 = schema0.properties.temporal.properties.mode.enum;
+if(!(((data153 === "retoolManaged") || (data153 === "external")) || (data153 === "local"))){
+const err329 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -14438,9 +14429,17 @@ vErrors.push(err329);
 }
 errors++;
 }
+var valid100 = _errs247 === errors;
 }
-else {
-const err330 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data152.external !== undefined){
+let data154 = data152.external;
+const _errs249 = errors;
+const _errs250 = errors;
+if(data154 && typeof data154 == "object" && !Array.isArray(data154)){
+const _errs251 = errors;
+for(const key6 in data154){
+if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
+const err330 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -14449,17 +14448,36 @@ vErrors.push(err330);
 }
 errors++;
 }
+}
+if(data154.host !== undefined){
+let data155 = data154.host;
+const _errs252 = errors;
+if(!(validate78(data155, {instancePath:instancePath+"/temporal/external/host",parentData:data154,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
 var valid101 = _errs252 === errors;
 }
-if(data152.tls !== undefined){
-let data156 = data152.tls;
+if(data154.port !== undefined){
+let data156 = data154.port;
+const _errs253 = errors;
+if(!(validate80(data156, {instancePath:instancePath+"/temporal/external/port",parentData:data154,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs253 === errors;
+}
+if(data154.namespace !== undefined){
+let data157 = data154.namespace;
 const _errs254 = errors;
 const _errs255 = errors;
-if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
-const _errs256 = errors;
-for(const key7 in data156){
-if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
-const err331 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(typeof data157 === "string"){
+if(!pattern2.test(data157)){
+const err331 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -14469,11 +14487,8 @@ vErrors.push(err331);
 errors++;
 }
 }
-if(data156.enabled !== undefined){
-let data157 = data156.enabled;
-const _errs257 = errors;
-if(typeof data157 !== "boolean"){
-const err332 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err332 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -14482,45 +14497,17 @@ vErrors.push(err332);
 }
 errors++;
 }
+var valid101 = _errs254 === errors;
+}
+if(data154.tls !== undefined){
+let data158 = data154.tls;
+const _errs256 = errors;
+const _errs257 = errors;
+if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
 const _errs258 = errors;
-var valid102 = _errs257 === errors;
-}
-if(data156.clientCert !== undefined){
-let data158 = data156.clientCert;
-const _errs259 = errors;
-if(!(validate67(data158, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data156,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid102 = _errs259 === errors;
-}
-if(data156.clientKey !== undefined){
-let data159 = data156.clientKey;
-const _errs260 = errors;
-if(!(validate67(data159, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data156,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid102 = _errs260 === errors;
-}
-if(data156.caCert !== undefined){
-let data160 = data156.caCert;
-const _errs261 = errors;
-if(!(validate67(data160, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data156,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid102 = _errs261 === errors;
-}
-}
-else {
-const err333 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key7 in data158){
+if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
+const err333 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -14529,11 +14516,12 @@ vErrors.push(err333);
 }
 errors++;
 }
-var valid101 = _errs254 === errors;
 }
-}
-else {
-const err334 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data158.enabled !== undefined){
+let data159 = data158.enabled;
+const _errs259 = errors;
+if(typeof data159 !== "boolean"){
+const err334 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -14542,17 +14530,45 @@ vErrors.push(err334);
 }
 errors++;
 }
-var valid100 = _errs247 === errors;
+const _errs260 = errors;
+var valid102 = _errs259 === errors;
 }
-if(data150.local !== undefined){
-let data161 = data150.local;
+if(data158.clientCert !== undefined){
+let data160 = data158.clientCert;
+const _errs261 = errors;
+if(!(validate67(data160, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data158,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid102 = _errs261 === errors;
+}
+if(data158.clientKey !== undefined){
+let data161 = data158.clientKey;
 const _errs262 = errors;
+if(!(validate67(data161, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data158,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid102 = _errs262 === errors;
+}
+if(data158.caCert !== undefined){
+let data162 = data158.caCert;
 const _errs263 = errors;
-if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
-const _errs264 = errors;
-for(const key8 in data161){
-if(!(func13.call(schema0.properties.temporal.properties.local.properties, key8))){
-const err335 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(!(validate67(data162, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data158,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid102 = _errs263 === errors;
+}
+}
+else {
+const err335 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -14561,14 +14577,11 @@ vErrors.push(err335);
 }
 errors++;
 }
+var valid101 = _errs256 === errors;
 }
-if(data161.namespace !== undefined){
-let data162 = data161.namespace;
-const _errs265 = errors;
-const _errs266 = errors;
-if(typeof data162 === "string"){
-if(!pattern19.test(data162)){
-const err336 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
+}
+else {
+const err336 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -14577,9 +14590,17 @@ vErrors.push(err336);
 }
 errors++;
 }
+var valid100 = _errs249 === errors;
 }
-else {
-const err337 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data152.local !== undefined){
+let data163 = data152.local;
+const _errs264 = errors;
+const _errs265 = errors;
+if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
+const _errs266 = errors;
+for(const key8 in data163){
+if(!(func13.call(schema0.properties.temporal.properties.local.properties, key8))){
+const err337 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -14588,13 +14609,14 @@ vErrors.push(err337);
 }
 errors++;
 }
-var valid103 = _errs265 === errors;
 }
-if(data161.numHistoryShards !== undefined){
-let data163 = data161.numHistoryShards;
+if(data163.namespace !== undefined){
+let data164 = data163.namespace;
 const _errs267 = errors;
-if(!((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163)))){
-const err338 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs268 = errors;
+if(typeof data164 === "string"){
+if(!pattern19.test(data164)){
+const err338 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -14603,10 +14625,9 @@ vErrors.push(err338);
 }
 errors++;
 }
-const _errs268 = errors;
-if(typeof data163 == "number"){
-if(data163 > 16384 || isNaN(data163)){
-const err339 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+}
+else {
+const err339 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -14615,8 +14636,13 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(data163 < 1 || isNaN(data163)){
-const err340 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid103 = _errs267 === errors;
+}
+if(data163.numHistoryShards !== undefined){
+let data165 = data163.numHistoryShards;
+const _errs269 = errors;
+if(!((typeof data165 == "number") && (!(data165 % 1) && !isNaN(data165)))){
+const err340 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -14625,16 +14651,10 @@ vErrors.push(err340);
 }
 errors++;
 }
-}
-var valid103 = _errs267 === errors;
-}
-if(data161.retention !== undefined){
-let data164 = data161.retention;
-const _errs269 = errors;
 const _errs270 = errors;
-if(typeof data164 === "string"){
-if(!pattern20.test(data164)){
-const err341 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
+if(typeof data165 == "number"){
+if(data165 > 16384 || isNaN(data165)){
+const err341 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -14643,9 +14663,8 @@ vErrors.push(err341);
 }
 errors++;
 }
-}
-else {
-const err342 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data165 < 1 || isNaN(data165)){
+const err342 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -14654,17 +14673,16 @@ vErrors.push(err342);
 }
 errors++;
 }
+}
 var valid103 = _errs269 === errors;
 }
-if(data161.persistence !== undefined){
-let data165 = data161.persistence;
+if(data163.retention !== undefined){
+let data166 = data163.retention;
 const _errs271 = errors;
 const _errs272 = errors;
-if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
-const _errs273 = errors;
-for(const key9 in data165){
-if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
-const err343 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(typeof data166 === "string"){
+if(!pattern20.test(data166)){
+const err343 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -14674,11 +14692,8 @@ vErrors.push(err343);
 errors++;
 }
 }
-if(data165.database !== undefined){
-let data166 = data165.database;
-const _errs274 = errors;
-if(typeof data166 !== "string"){
-const err344 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err344 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -14687,10 +14702,17 @@ vErrors.push(err344);
 }
 errors++;
 }
+var valid103 = _errs271 === errors;
+}
+if(data163.persistence !== undefined){
+let data167 = data163.persistence;
+const _errs273 = errors;
+const _errs274 = errors;
+if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
 const _errs275 = errors;
-const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
-if(!((data166 === "storage") || (data166 === "external"))){
-const err345 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+for(const key9 in data167){
+if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
+const err345 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -14699,26 +14721,12 @@ vErrors.push(err345);
 }
 errors++;
 }
-var valid104 = _errs274 === errors;
 }
-if(data165.external !== undefined){
-let data167 = data165.external;
+if(data167.database !== undefined){
+let data168 = data167.database;
 const _errs276 = errors;
-if(!(validate91(data167, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data165,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid104 = _errs276 === errors;
-}
-if(data165.defaultDatabase !== undefined){
-let data168 = data165.defaultDatabase;
-const _errs277 = errors;
-const _errs278 = errors;
-if(typeof data168 === "string"){
-if(!pattern22.test(data168)){
-const err346 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+if(typeof data168 !== "string"){
+const err346 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -14727,9 +14735,10 @@ vErrors.push(err346);
 }
 errors++;
 }
-}
-else {
-const err347 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs277 = errors;
+const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
+if(!((data168 === "storage") || (data168 === "external"))){
+const err347 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -14738,15 +14747,26 @@ vErrors.push(err347);
 }
 errors++;
 }
-var valid104 = _errs277 === errors;
+var valid104 = _errs276 === errors;
 }
-if(data165.visibilityDatabase !== undefined){
-let data169 = data165.visibilityDatabase;
+if(data167.external !== undefined){
+let data169 = data167.external;
+const _errs278 = errors;
+if(!(validate91(data169, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data167,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs278 === errors;
+}
+if(data167.defaultDatabase !== undefined){
+let data170 = data167.defaultDatabase;
 const _errs279 = errors;
 const _errs280 = errors;
-if(typeof data169 === "string"){
-if(!pattern22.test(data169)){
-const err348 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+if(typeof data170 === "string"){
+if(!pattern22.test(data170)){
+const err348 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -14757,7 +14777,7 @@ errors++;
 }
 }
 else {
-const err349 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err349 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -14768,9 +14788,13 @@ errors++;
 }
 var valid104 = _errs279 === errors;
 }
-}
-else {
-const err350 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data167.visibilityDatabase !== undefined){
+let data171 = data167.visibilityDatabase;
+const _errs281 = errors;
+const _errs282 = errors;
+if(typeof data171 === "string"){
+if(!pattern22.test(data171)){
+const err350 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -14779,61 +14803,9 @@ vErrors.push(err350);
 }
 errors++;
 }
-var valid103 = _errs271 === errors;
-}
-if(data161.frontend !== undefined){
-let data170 = data161.frontend;
-const _errs281 = errors;
-if(!(validate97(data170, {instancePath:instancePath+"/temporal/local/frontend",parentData:data161,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid103 = _errs281 === errors;
-}
-if(data161.history !== undefined){
-let data171 = data161.history;
-const _errs282 = errors;
-if(!(validate97(data171, {instancePath:instancePath+"/temporal/local/history",parentData:data161,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid103 = _errs282 === errors;
-}
-if(data161.matching !== undefined){
-let data172 = data161.matching;
-const _errs283 = errors;
-if(!(validate97(data172, {instancePath:instancePath+"/temporal/local/matching",parentData:data161,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid103 = _errs283 === errors;
-}
-if(data161.worker !== undefined){
-let data173 = data161.worker;
-const _errs284 = errors;
-if(!(validate97(data173, {instancePath:instancePath+"/temporal/local/worker",parentData:data161,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid103 = _errs284 === errors;
-}
-if(data161.web !== undefined){
-let data174 = data161.web;
-const _errs285 = errors;
-const _errs286 = errors;
-if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
-const _errs287 = errors;
-for(const key10 in data174){
-if(!(func13.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
-const err351 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+const err351 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -14842,199 +14814,11 @@ vErrors.push(err351);
 }
 errors++;
 }
+var valid104 = _errs281 === errors;
 }
-if(data174.resources !== undefined){
-let data175 = data174.resources;
-const _errs288 = errors;
-if(!(validate70(data175, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data174,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid105 = _errs288 === errors;
-}
-if(data174.nodeSelector !== undefined){
-let data176 = data174.nodeSelector;
-const _errs289 = errors;
-if(!(validate99(data176, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data174,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs289 === errors;
-}
-if(data174.tolerations !== undefined){
-let data177 = data174.tolerations;
-const _errs290 = errors;
-if(!(validate101(data177, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data174,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs290 === errors;
-}
-if(data174.affinity !== undefined){
-let data178 = data174.affinity;
-const _errs291 = errors;
-if(!(validate105(data178, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data174,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs291 === errors;
-}
-if(data174.topologySpreadConstraints !== undefined){
-let data179 = data174.topologySpreadConstraints;
-const _errs292 = errors;
-if(!(validate128(data179, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data174,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs292 === errors;
-}
-if(data174.podAnnotations !== undefined){
-let data180 = data174.podAnnotations;
-const _errs293 = errors;
-if(!(validate133(data180, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data174,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs293 === errors;
-}
-if(data174.podLabels !== undefined){
-let data181 = data174.podLabels;
-const _errs294 = errors;
-if(!(validate135(data181, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data174,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs294 === errors;
-}
-if(data174.env !== undefined){
-let data182 = data174.env;
-const _errs295 = errors;
-if(!(validate137(data182, {instancePath:instancePath+"/temporal/local/web/env",parentData:data174,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs295 === errors;
-}
-if(data174.extraEnvFrom !== undefined){
-let data183 = data174.extraEnvFrom;
-const _errs296 = errors;
-if(!(validate140(data183, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data174,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs296 === errors;
-}
-if(data174.extraVolumes !== undefined){
-let data184 = data174.extraVolumes;
-const _errs297 = errors;
-if(!(validate148(data184, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data174,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs297 === errors;
-}
-if(data174.extraVolumeMounts !== undefined){
-let data185 = data174.extraVolumeMounts;
-const _errs298 = errors;
-if(!(validate161(data185, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data174,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs298 === errors;
-}
-if(data174.extraContainers !== undefined){
-let data186 = data174.extraContainers;
-const _errs299 = errors;
-if(!(validate166(data186, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data174,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs299 === errors;
-}
-if(data174.initContainers !== undefined){
-let data187 = data174.initContainers;
-const _errs300 = errors;
-if(!(validate191(data187, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data174,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs300 === errors;
-}
-if(data174.priorityClassName !== undefined){
-let data188 = data174.priorityClassName;
-const _errs301 = errors;
-if(!(validate194(data188, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data174,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs301 === errors;
-}
-if(data174.terminationGracePeriodSeconds !== undefined){
-let data189 = data174.terminationGracePeriodSeconds;
-const _errs302 = errors;
-if(!(validate196(data189, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data174,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs302 === errors;
-}
-if(data174.podSecurityContext !== undefined){
-let data190 = data174.podSecurityContext;
-const _errs303 = errors;
-if(!(validate198(data190, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data174,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs303 === errors;
-}
-if(data174.containerSecurityContext !== undefined){
-let data191 = data174.containerSecurityContext;
-const _errs304 = errors;
-if(!(validate201(data191, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data174,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs304 === errors;
-}
-if(data174.enabled !== undefined){
-let data192 = data174.enabled;
-const _errs305 = errors;
-if(typeof data192 !== "boolean"){
-const err352 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err352 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -15043,12 +14827,61 @@ vErrors.push(err352);
 }
 errors++;
 }
-const _errs306 = errors;
-var valid105 = _errs305 === errors;
+var valid103 = _errs273 === errors;
 }
+if(data163.frontend !== undefined){
+let data172 = data163.frontend;
+const _errs283 = errors;
+if(!(validate97(data172, {instancePath:instancePath+"/temporal/local/frontend",parentData:data163,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
 }
 else {
-const err353 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid103 = _errs283 === errors;
+}
+if(data163.history !== undefined){
+let data173 = data163.history;
+const _errs284 = errors;
+if(!(validate97(data173, {instancePath:instancePath+"/temporal/local/history",parentData:data163,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid103 = _errs284 === errors;
+}
+if(data163.matching !== undefined){
+let data174 = data163.matching;
+const _errs285 = errors;
+if(!(validate97(data174, {instancePath:instancePath+"/temporal/local/matching",parentData:data163,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid103 = _errs285 === errors;
+}
+if(data163.worker !== undefined){
+let data175 = data163.worker;
+const _errs286 = errors;
+if(!(validate97(data175, {instancePath:instancePath+"/temporal/local/worker",parentData:data163,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid103 = _errs286 === errors;
+}
+if(data163.web !== undefined){
+let data176 = data163.web;
+const _errs287 = errors;
+const _errs288 = errors;
+if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
+const _errs289 = errors;
+for(const key10 in data176){
+if(!(func13.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
+const err353 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -15057,11 +14890,199 @@ vErrors.push(err353);
 }
 errors++;
 }
-var valid103 = _errs285 === errors;
 }
+if(data176.resources !== undefined){
+let data177 = data176.resources;
+const _errs290 = errors;
+if(!(validate70(data177, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data176,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
 }
 else {
-const err354 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid105 = _errs290 === errors;
+}
+if(data176.nodeSelector !== undefined){
+let data178 = data176.nodeSelector;
+const _errs291 = errors;
+if(!(validate99(data178, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data176,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs291 === errors;
+}
+if(data176.tolerations !== undefined){
+let data179 = data176.tolerations;
+const _errs292 = errors;
+if(!(validate101(data179, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data176,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs292 === errors;
+}
+if(data176.affinity !== undefined){
+let data180 = data176.affinity;
+const _errs293 = errors;
+if(!(validate105(data180, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data176,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs293 === errors;
+}
+if(data176.topologySpreadConstraints !== undefined){
+let data181 = data176.topologySpreadConstraints;
+const _errs294 = errors;
+if(!(validate128(data181, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data176,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs294 === errors;
+}
+if(data176.podAnnotations !== undefined){
+let data182 = data176.podAnnotations;
+const _errs295 = errors;
+if(!(validate133(data182, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data176,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs295 === errors;
+}
+if(data176.podLabels !== undefined){
+let data183 = data176.podLabels;
+const _errs296 = errors;
+if(!(validate135(data183, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data176,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs296 === errors;
+}
+if(data176.env !== undefined){
+let data184 = data176.env;
+const _errs297 = errors;
+if(!(validate137(data184, {instancePath:instancePath+"/temporal/local/web/env",parentData:data176,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs297 === errors;
+}
+if(data176.extraEnvFrom !== undefined){
+let data185 = data176.extraEnvFrom;
+const _errs298 = errors;
+if(!(validate140(data185, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data176,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs298 === errors;
+}
+if(data176.extraVolumes !== undefined){
+let data186 = data176.extraVolumes;
+const _errs299 = errors;
+if(!(validate148(data186, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data176,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs299 === errors;
+}
+if(data176.extraVolumeMounts !== undefined){
+let data187 = data176.extraVolumeMounts;
+const _errs300 = errors;
+if(!(validate161(data187, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data176,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs300 === errors;
+}
+if(data176.extraContainers !== undefined){
+let data188 = data176.extraContainers;
+const _errs301 = errors;
+if(!(validate166(data188, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data176,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs301 === errors;
+}
+if(data176.initContainers !== undefined){
+let data189 = data176.initContainers;
+const _errs302 = errors;
+if(!(validate191(data189, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data176,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs302 === errors;
+}
+if(data176.priorityClassName !== undefined){
+let data190 = data176.priorityClassName;
+const _errs303 = errors;
+if(!(validate194(data190, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data176,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs303 === errors;
+}
+if(data176.terminationGracePeriodSeconds !== undefined){
+let data191 = data176.terminationGracePeriodSeconds;
+const _errs304 = errors;
+if(!(validate196(data191, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data176,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs304 === errors;
+}
+if(data176.podSecurityContext !== undefined){
+let data192 = data176.podSecurityContext;
+const _errs305 = errors;
+if(!(validate198(data192, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data176,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs305 === errors;
+}
+if(data176.containerSecurityContext !== undefined){
+let data193 = data176.containerSecurityContext;
+const _errs306 = errors;
+if(!(validate201(data193, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data176,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs306 === errors;
+}
+if(data176.enabled !== undefined){
+let data194 = data176.enabled;
+const _errs307 = errors;
+if(typeof data194 !== "boolean"){
+const err354 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -15070,11 +15091,12 @@ vErrors.push(err354);
 }
 errors++;
 }
-var valid100 = _errs262 === errors;
+const _errs308 = errors;
+var valid105 = _errs307 === errors;
 }
 }
 else {
-const err355 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err355 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -15083,28 +15105,11 @@ vErrors.push(err355);
 }
 errors++;
 }
-var valid93 = _errs242 === errors;
+var valid103 = _errs287 === errors;
 }
-if(data.workflows !== undefined){
-let data193 = data.workflows;
-const _errs307 = errors;
-if(!(validate226(data193, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid93 = _errs307 === errors;
-}
-if(data.components !== undefined){
-let data194 = data.components;
-const _errs308 = errors;
-const _errs309 = errors;
-if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
-const _errs310 = errors;
-for(const key11 in data194){
-if(!(((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor"))){
-const err356 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+const err356 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -15113,40 +15118,11 @@ vErrors.push(err356);
 }
 errors++;
 }
+var valid100 = _errs264 === errors;
 }
-if(data194.api !== undefined){
-let data195 = data194.api;
-const _errs311 = errors;
-const _errs312 = errors;
-const _errs313 = errors;
-const _errs314 = errors;
-let valid108 = true;
-const _errs315 = errors;
-if(!(validate228(data195, {instancePath:instancePath+"/components/api",parentData:data194,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
-errors = vErrors.length;
 }
 else {
-}
-var _valid17 = _errs315 === errors;
-errors = _errs314;
-if(vErrors !== null){
-if(_errs314){
-vErrors.length = _errs314;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid17){
-const _errs316 = errors;
-if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
-if(data195.replicas !== undefined){
-let data196 = data195.replicas;
-const _errs317 = errors;
-const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data196 === null) || (data196 === 2))){
-const err357 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err357 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -15155,14 +15131,28 @@ vErrors.push(err357);
 }
 errors++;
 }
-var valid109 = _errs317 === errors;
+var valid93 = _errs244 === errors;
 }
+if(data.workflows !== undefined){
+let data195 = data.workflows;
+const _errs309 = errors;
+if(!(validate226(data195, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+errors = vErrors.length;
 }
-var _valid17 = _errs316 === errors;
-valid108 = _valid17;
+else {
 }
-if(!valid108){
-const err358 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var valid93 = _errs309 === errors;
+}
+if(data.components !== undefined){
+let data196 = data.components;
+const _errs310 = errors;
+const _errs311 = errors;
+if(data196 && typeof data196 == "object" && !Array.isArray(data196)){
+const _errs312 = errors;
+for(const key11 in data196){
+if(!(((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor"))){
+const err358 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -15171,12 +15161,40 @@ vErrors.push(err358);
 }
 errors++;
 }
-var valid107 = _errs313 === errors;
-if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+}
+if(data196.api !== undefined){
+let data197 = data196.api;
+const _errs313 = errors;
+const _errs314 = errors;
+const _errs315 = errors;
+const _errs316 = errors;
+let valid108 = true;
+const _errs317 = errors;
+if(!(validate228(data197, {instancePath:instancePath+"/components/api",parentData:data196,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid17 = _errs317 === errors;
+errors = _errs316;
+if(vErrors !== null){
+if(_errs316){
+vErrors.length = _errs316;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid17){
 const _errs318 = errors;
-for(const key12 in data195){
-if(!(func13.call(schema0.properties.components.properties.api.properties, key12))){
-const err359 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
+if(data197.replicas !== undefined){
+let data198 = data197.replicas;
+const _errs319 = errors;
+const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data198 === null) || (data198 === 2))){
+const err359 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -15185,199 +15203,14 @@ vErrors.push(err359);
 }
 errors++;
 }
+var valid109 = _errs319 === errors;
 }
-if(data195.resources !== undefined){
-let data197 = data195.resources;
-const _errs319 = errors;
-if(!(validate70(data197, {instancePath:instancePath+"/components/api/resources",parentData:data195,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
 }
-else {
+var _valid17 = _errs318 === errors;
+valid108 = _valid17;
 }
-var valid110 = _errs319 === errors;
-}
-if(data195.nodeSelector !== undefined){
-let data198 = data195.nodeSelector;
-const _errs320 = errors;
-if(!(validate99(data198, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data195,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs320 === errors;
-}
-if(data195.tolerations !== undefined){
-let data199 = data195.tolerations;
-const _errs321 = errors;
-if(!(validate101(data199, {instancePath:instancePath+"/components/api/tolerations",parentData:data195,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs321 === errors;
-}
-if(data195.affinity !== undefined){
-let data200 = data195.affinity;
-const _errs322 = errors;
-if(!(validate105(data200, {instancePath:instancePath+"/components/api/affinity",parentData:data195,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs322 === errors;
-}
-if(data195.topologySpreadConstraints !== undefined){
-let data201 = data195.topologySpreadConstraints;
-const _errs323 = errors;
-if(!(validate128(data201, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data195,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs323 === errors;
-}
-if(data195.podAnnotations !== undefined){
-let data202 = data195.podAnnotations;
-const _errs324 = errors;
-if(!(validate133(data202, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data195,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs324 === errors;
-}
-if(data195.podLabels !== undefined){
-let data203 = data195.podLabels;
-const _errs325 = errors;
-if(!(validate135(data203, {instancePath:instancePath+"/components/api/podLabels",parentData:data195,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs325 === errors;
-}
-if(data195.env !== undefined){
-let data204 = data195.env;
-const _errs326 = errors;
-if(!(validate137(data204, {instancePath:instancePath+"/components/api/env",parentData:data195,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs326 === errors;
-}
-if(data195.extraEnvFrom !== undefined){
-let data205 = data195.extraEnvFrom;
-const _errs327 = errors;
-if(!(validate140(data205, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data195,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs327 === errors;
-}
-if(data195.extraVolumes !== undefined){
-let data206 = data195.extraVolumes;
-const _errs328 = errors;
-if(!(validate148(data206, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data195,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs328 === errors;
-}
-if(data195.extraVolumeMounts !== undefined){
-let data207 = data195.extraVolumeMounts;
-const _errs329 = errors;
-if(!(validate161(data207, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data195,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs329 === errors;
-}
-if(data195.extraContainers !== undefined){
-let data208 = data195.extraContainers;
-const _errs330 = errors;
-if(!(validate166(data208, {instancePath:instancePath+"/components/api/extraContainers",parentData:data195,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs330 === errors;
-}
-if(data195.initContainers !== undefined){
-let data209 = data195.initContainers;
-const _errs331 = errors;
-if(!(validate191(data209, {instancePath:instancePath+"/components/api/initContainers",parentData:data195,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs331 === errors;
-}
-if(data195.priorityClassName !== undefined){
-let data210 = data195.priorityClassName;
-const _errs332 = errors;
-if(!(validate194(data210, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data195,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs332 === errors;
-}
-if(data195.terminationGracePeriodSeconds !== undefined){
-let data211 = data195.terminationGracePeriodSeconds;
-const _errs333 = errors;
-if(!(validate196(data211, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data195,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs333 === errors;
-}
-if(data195.podSecurityContext !== undefined){
-let data212 = data195.podSecurityContext;
-const _errs334 = errors;
-if(!(validate198(data212, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data195,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs334 === errors;
-}
-if(data195.containerSecurityContext !== undefined){
-let data213 = data195.containerSecurityContext;
-const _errs335 = errors;
-if(!(validate201(data213, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data195,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs335 === errors;
-}
-if(data195.replicas !== undefined){
-let data214 = data195.replicas;
-const _errs336 = errors;
-if(!((typeof data214 == "number") && (!(data214 % 1) && !isNaN(data214)))){
-const err360 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!valid108){
+const err360 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -15386,10 +15219,12 @@ vErrors.push(err360);
 }
 errors++;
 }
-const _errs337 = errors;
-if(typeof data214 == "number"){
-if(data214 > 2147483647 || isNaN(data214)){
-const err361 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid107 = _errs315 === errors;
+if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
+const _errs320 = errors;
+for(const key12 in data197){
+if(!(func13.call(schema0.properties.components.properties.api.properties, key12))){
+const err361 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -15398,8 +15233,199 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(data214 < 1 || isNaN(data214)){
-const err362 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data197.resources !== undefined){
+let data199 = data197.resources;
+const _errs321 = errors;
+if(!(validate70(data199, {instancePath:instancePath+"/components/api/resources",parentData:data197,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs321 === errors;
+}
+if(data197.nodeSelector !== undefined){
+let data200 = data197.nodeSelector;
+const _errs322 = errors;
+if(!(validate99(data200, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data197,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs322 === errors;
+}
+if(data197.tolerations !== undefined){
+let data201 = data197.tolerations;
+const _errs323 = errors;
+if(!(validate101(data201, {instancePath:instancePath+"/components/api/tolerations",parentData:data197,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs323 === errors;
+}
+if(data197.affinity !== undefined){
+let data202 = data197.affinity;
+const _errs324 = errors;
+if(!(validate105(data202, {instancePath:instancePath+"/components/api/affinity",parentData:data197,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs324 === errors;
+}
+if(data197.topologySpreadConstraints !== undefined){
+let data203 = data197.topologySpreadConstraints;
+const _errs325 = errors;
+if(!(validate128(data203, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data197,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs325 === errors;
+}
+if(data197.podAnnotations !== undefined){
+let data204 = data197.podAnnotations;
+const _errs326 = errors;
+if(!(validate133(data204, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data197,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs326 === errors;
+}
+if(data197.podLabels !== undefined){
+let data205 = data197.podLabels;
+const _errs327 = errors;
+if(!(validate135(data205, {instancePath:instancePath+"/components/api/podLabels",parentData:data197,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs327 === errors;
+}
+if(data197.env !== undefined){
+let data206 = data197.env;
+const _errs328 = errors;
+if(!(validate137(data206, {instancePath:instancePath+"/components/api/env",parentData:data197,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs328 === errors;
+}
+if(data197.extraEnvFrom !== undefined){
+let data207 = data197.extraEnvFrom;
+const _errs329 = errors;
+if(!(validate140(data207, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data197,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs329 === errors;
+}
+if(data197.extraVolumes !== undefined){
+let data208 = data197.extraVolumes;
+const _errs330 = errors;
+if(!(validate148(data208, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data197,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs330 === errors;
+}
+if(data197.extraVolumeMounts !== undefined){
+let data209 = data197.extraVolumeMounts;
+const _errs331 = errors;
+if(!(validate161(data209, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data197,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs331 === errors;
+}
+if(data197.extraContainers !== undefined){
+let data210 = data197.extraContainers;
+const _errs332 = errors;
+if(!(validate166(data210, {instancePath:instancePath+"/components/api/extraContainers",parentData:data197,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs332 === errors;
+}
+if(data197.initContainers !== undefined){
+let data211 = data197.initContainers;
+const _errs333 = errors;
+if(!(validate191(data211, {instancePath:instancePath+"/components/api/initContainers",parentData:data197,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs333 === errors;
+}
+if(data197.priorityClassName !== undefined){
+let data212 = data197.priorityClassName;
+const _errs334 = errors;
+if(!(validate194(data212, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data197,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs334 === errors;
+}
+if(data197.terminationGracePeriodSeconds !== undefined){
+let data213 = data197.terminationGracePeriodSeconds;
+const _errs335 = errors;
+if(!(validate196(data213, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data197,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs335 === errors;
+}
+if(data197.podSecurityContext !== undefined){
+let data214 = data197.podSecurityContext;
+const _errs336 = errors;
+if(!(validate198(data214, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data197,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs336 === errors;
+}
+if(data197.containerSecurityContext !== undefined){
+let data215 = data197.containerSecurityContext;
+const _errs337 = errors;
+if(!(validate201(data215, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data197,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs337 === errors;
+}
+if(data197.replicas !== undefined){
+let data216 = data197.replicas;
+const _errs338 = errors;
+if(!((typeof data216 == "number") && (!(data216 % 1) && !isNaN(data216)))){
+const err362 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -15408,14 +15434,10 @@ vErrors.push(err362);
 }
 errors++;
 }
-}
-var valid110 = _errs336 === errors;
-}
-if(data195.javaDbConnector !== undefined){
-let data215 = data195.javaDbConnector;
-const _errs338 = errors;
-if(typeof data215 !== "boolean"){
-const err363 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs339 = errors;
+if(typeof data216 == "number"){
+if(data216 > 2147483647 || isNaN(data216)){
+const err363 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -15424,23 +15446,8 @@ vErrors.push(err363);
 }
 errors++;
 }
-const _errs339 = errors;
-var valid110 = _errs338 === errors;
-}
-if(data195.autoscaling !== undefined){
-let data216 = data195.autoscaling;
-const _errs340 = errors;
-if(!(validate247(data216, {instancePath:instancePath+"/components/api/autoscaling",parentData:data195,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs340 === errors;
-}
-}
-else {
-const err364 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data216 < 1 || isNaN(data216)){
+const err364 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -15449,17 +15456,14 @@ vErrors.push(err364);
 }
 errors++;
 }
-var valid106 = _errs311 === errors;
 }
-if(data194.jobsRunner !== undefined){
-let data217 = data194.jobsRunner;
-const _errs341 = errors;
-const _errs342 = errors;
-if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
-const _errs343 = errors;
-for(const key13 in data217){
-if(!(func13.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
-const err365 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+var valid110 = _errs338 === errors;
+}
+if(data197.javaDbConnector !== undefined){
+let data217 = data197.javaDbConnector;
+const _errs340 = errors;
+if(typeof data217 !== "boolean"){
+const err365 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -15468,197 +15472,23 @@ vErrors.push(err365);
 }
 errors++;
 }
+const _errs341 = errors;
+var valid110 = _errs340 === errors;
 }
-if(data217.resources !== undefined){
-let data218 = data217.resources;
-const _errs344 = errors;
-if(!(validate70(data218, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data217,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(data197.autoscaling !== undefined){
+let data218 = data197.autoscaling;
+const _errs342 = errors;
+if(!(validate247(data218, {instancePath:instancePath+"/components/api/autoscaling",parentData:data197,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid111 = _errs344 === errors;
-}
-if(data217.nodeSelector !== undefined){
-let data219 = data217.nodeSelector;
-const _errs345 = errors;
-if(!(validate99(data219, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data217,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs345 === errors;
-}
-if(data217.tolerations !== undefined){
-let data220 = data217.tolerations;
-const _errs346 = errors;
-if(!(validate101(data220, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data217,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs346 === errors;
-}
-if(data217.affinity !== undefined){
-let data221 = data217.affinity;
-const _errs347 = errors;
-if(!(validate105(data221, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data217,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs347 === errors;
-}
-if(data217.topologySpreadConstraints !== undefined){
-let data222 = data217.topologySpreadConstraints;
-const _errs348 = errors;
-if(!(validate128(data222, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data217,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs348 === errors;
-}
-if(data217.podAnnotations !== undefined){
-let data223 = data217.podAnnotations;
-const _errs349 = errors;
-if(!(validate133(data223, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data217,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs349 === errors;
-}
-if(data217.podLabels !== undefined){
-let data224 = data217.podLabels;
-const _errs350 = errors;
-if(!(validate135(data224, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data217,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs350 === errors;
-}
-if(data217.env !== undefined){
-let data225 = data217.env;
-const _errs351 = errors;
-if(!(validate137(data225, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data217,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs351 === errors;
-}
-if(data217.extraEnvFrom !== undefined){
-let data226 = data217.extraEnvFrom;
-const _errs352 = errors;
-if(!(validate140(data226, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data217,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs352 === errors;
-}
-if(data217.extraVolumes !== undefined){
-let data227 = data217.extraVolumes;
-const _errs353 = errors;
-if(!(validate148(data227, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data217,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs353 === errors;
-}
-if(data217.extraVolumeMounts !== undefined){
-let data228 = data217.extraVolumeMounts;
-const _errs354 = errors;
-if(!(validate161(data228, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data217,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs354 === errors;
-}
-if(data217.extraContainers !== undefined){
-let data229 = data217.extraContainers;
-const _errs355 = errors;
-if(!(validate166(data229, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data217,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs355 === errors;
-}
-if(data217.initContainers !== undefined){
-let data230 = data217.initContainers;
-const _errs356 = errors;
-if(!(validate191(data230, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data217,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs356 === errors;
-}
-if(data217.priorityClassName !== undefined){
-let data231 = data217.priorityClassName;
-const _errs357 = errors;
-if(!(validate194(data231, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data217,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs357 === errors;
-}
-if(data217.terminationGracePeriodSeconds !== undefined){
-let data232 = data217.terminationGracePeriodSeconds;
-const _errs358 = errors;
-if(!(validate196(data232, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data217,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs358 === errors;
-}
-if(data217.podSecurityContext !== undefined){
-let data233 = data217.podSecurityContext;
-const _errs359 = errors;
-if(!(validate198(data233, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data217,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs359 === errors;
-}
-if(data217.containerSecurityContext !== undefined){
-let data234 = data217.containerSecurityContext;
-const _errs360 = errors;
-if(!(validate201(data234, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data217,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs360 === errors;
+var valid110 = _errs342 === errors;
 }
 }
 else {
-const err366 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err366 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -15667,25 +15497,17 @@ vErrors.push(err366);
 }
 errors++;
 }
-var valid106 = _errs341 === errors;
+var valid106 = _errs313 === errors;
 }
-if(data194.workflowsWorker !== undefined){
-let data235 = data194.workflowsWorker;
-const _errs361 = errors;
-const _errs362 = errors;
-const _errs363 = errors;
-if(!(validate266(data235, {instancePath:instancePath+"/components/workflowsWorker",parentData:data194,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid112 = _errs363 === errors;
-if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
-const _errs364 = errors;
-for(const key14 in data235){
-if(!(func13.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
-const err367 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data196.jobsRunner !== undefined){
+let data219 = data196.jobsRunner;
+const _errs343 = errors;
+const _errs344 = errors;
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+const _errs345 = errors;
+for(const key13 in data219){
+if(!(func13.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
+const err367 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -15695,198 +15517,196 @@ vErrors.push(err367);
 errors++;
 }
 }
-if(data235.resources !== undefined){
-let data236 = data235.resources;
-const _errs365 = errors;
-if(!(validate70(data236, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data235,parentDataProperty:"resources",rootData}))){
+if(data219.resources !== undefined){
+let data220 = data219.resources;
+const _errs346 = errors;
+if(!(validate70(data220, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data219,parentDataProperty:"resources",rootData}))){
 vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs365 === errors;
+var valid111 = _errs346 === errors;
 }
-if(data235.nodeSelector !== undefined){
-let data237 = data235.nodeSelector;
-const _errs366 = errors;
-if(!(validate99(data237, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data235,parentDataProperty:"nodeSelector",rootData}))){
+if(data219.nodeSelector !== undefined){
+let data221 = data219.nodeSelector;
+const _errs347 = errors;
+if(!(validate99(data221, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data219,parentDataProperty:"nodeSelector",rootData}))){
 vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs366 === errors;
+var valid111 = _errs347 === errors;
 }
-if(data235.tolerations !== undefined){
-let data238 = data235.tolerations;
-const _errs367 = errors;
-if(!(validate101(data238, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data235,parentDataProperty:"tolerations",rootData}))){
+if(data219.tolerations !== undefined){
+let data222 = data219.tolerations;
+const _errs348 = errors;
+if(!(validate101(data222, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data219,parentDataProperty:"tolerations",rootData}))){
 vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs367 === errors;
+var valid111 = _errs348 === errors;
 }
-if(data235.affinity !== undefined){
-let data239 = data235.affinity;
-const _errs368 = errors;
-if(!(validate105(data239, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data235,parentDataProperty:"affinity",rootData}))){
+if(data219.affinity !== undefined){
+let data223 = data219.affinity;
+const _errs349 = errors;
+if(!(validate105(data223, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data219,parentDataProperty:"affinity",rootData}))){
 vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs368 === errors;
+var valid111 = _errs349 === errors;
 }
-if(data235.topologySpreadConstraints !== undefined){
-let data240 = data235.topologySpreadConstraints;
-const _errs369 = errors;
-if(!(validate128(data240, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data235,parentDataProperty:"topologySpreadConstraints",rootData}))){
+if(data219.topologySpreadConstraints !== undefined){
+let data224 = data219.topologySpreadConstraints;
+const _errs350 = errors;
+if(!(validate128(data224, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data219,parentDataProperty:"topologySpreadConstraints",rootData}))){
 vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs369 === errors;
+var valid111 = _errs350 === errors;
 }
-if(data235.podAnnotations !== undefined){
-let data241 = data235.podAnnotations;
-const _errs370 = errors;
-if(!(validate133(data241, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data235,parentDataProperty:"podAnnotations",rootData}))){
+if(data219.podAnnotations !== undefined){
+let data225 = data219.podAnnotations;
+const _errs351 = errors;
+if(!(validate133(data225, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data219,parentDataProperty:"podAnnotations",rootData}))){
 vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs370 === errors;
+var valid111 = _errs351 === errors;
 }
-if(data235.podLabels !== undefined){
-let data242 = data235.podLabels;
-const _errs371 = errors;
-if(!(validate135(data242, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data235,parentDataProperty:"podLabels",rootData}))){
+if(data219.podLabels !== undefined){
+let data226 = data219.podLabels;
+const _errs352 = errors;
+if(!(validate135(data226, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data219,parentDataProperty:"podLabels",rootData}))){
 vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs371 === errors;
+var valid111 = _errs352 === errors;
 }
-if(data235.env !== undefined){
-let data243 = data235.env;
-const _errs372 = errors;
-if(!(validate137(data243, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data235,parentDataProperty:"env",rootData}))){
+if(data219.env !== undefined){
+let data227 = data219.env;
+const _errs353 = errors;
+if(!(validate137(data227, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data219,parentDataProperty:"env",rootData}))){
 vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs372 === errors;
+var valid111 = _errs353 === errors;
 }
-if(data235.extraEnvFrom !== undefined){
-let data244 = data235.extraEnvFrom;
-const _errs373 = errors;
-if(!(validate140(data244, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data235,parentDataProperty:"extraEnvFrom",rootData}))){
+if(data219.extraEnvFrom !== undefined){
+let data228 = data219.extraEnvFrom;
+const _errs354 = errors;
+if(!(validate140(data228, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data219,parentDataProperty:"extraEnvFrom",rootData}))){
 vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs373 === errors;
+var valid111 = _errs354 === errors;
 }
-if(data235.extraVolumes !== undefined){
-let data245 = data235.extraVolumes;
-const _errs374 = errors;
-if(!(validate148(data245, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data235,parentDataProperty:"extraVolumes",rootData}))){
+if(data219.extraVolumes !== undefined){
+let data229 = data219.extraVolumes;
+const _errs355 = errors;
+if(!(validate148(data229, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data219,parentDataProperty:"extraVolumes",rootData}))){
 vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs374 === errors;
+var valid111 = _errs355 === errors;
 }
-if(data235.extraVolumeMounts !== undefined){
-let data246 = data235.extraVolumeMounts;
-const _errs375 = errors;
-if(!(validate161(data246, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data235,parentDataProperty:"extraVolumeMounts",rootData}))){
+if(data219.extraVolumeMounts !== undefined){
+let data230 = data219.extraVolumeMounts;
+const _errs356 = errors;
+if(!(validate161(data230, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data219,parentDataProperty:"extraVolumeMounts",rootData}))){
 vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs375 === errors;
+var valid111 = _errs356 === errors;
 }
-if(data235.extraContainers !== undefined){
-let data247 = data235.extraContainers;
-const _errs376 = errors;
-if(!(validate166(data247, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data235,parentDataProperty:"extraContainers",rootData}))){
+if(data219.extraContainers !== undefined){
+let data231 = data219.extraContainers;
+const _errs357 = errors;
+if(!(validate166(data231, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data219,parentDataProperty:"extraContainers",rootData}))){
 vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs376 === errors;
+var valid111 = _errs357 === errors;
 }
-if(data235.initContainers !== undefined){
-let data248 = data235.initContainers;
-const _errs377 = errors;
-if(!(validate191(data248, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data235,parentDataProperty:"initContainers",rootData}))){
+if(data219.initContainers !== undefined){
+let data232 = data219.initContainers;
+const _errs358 = errors;
+if(!(validate191(data232, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data219,parentDataProperty:"initContainers",rootData}))){
 vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs377 === errors;
+var valid111 = _errs358 === errors;
 }
-if(data235.priorityClassName !== undefined){
-let data249 = data235.priorityClassName;
-const _errs378 = errors;
-if(!(validate194(data249, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data235,parentDataProperty:"priorityClassName",rootData}))){
+if(data219.priorityClassName !== undefined){
+let data233 = data219.priorityClassName;
+const _errs359 = errors;
+if(!(validate194(data233, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data219,parentDataProperty:"priorityClassName",rootData}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs378 === errors;
+var valid111 = _errs359 === errors;
 }
-if(data235.terminationGracePeriodSeconds !== undefined){
-let data250 = data235.terminationGracePeriodSeconds;
-const _errs379 = errors;
-if(!(validate196(data250, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data235,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+if(data219.terminationGracePeriodSeconds !== undefined){
+let data234 = data219.terminationGracePeriodSeconds;
+const _errs360 = errors;
+if(!(validate196(data234, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data219,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
 vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs379 === errors;
+var valid111 = _errs360 === errors;
 }
-if(data235.podSecurityContext !== undefined){
-let data251 = data235.podSecurityContext;
-const _errs380 = errors;
-if(!(validate198(data251, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data235,parentDataProperty:"podSecurityContext",rootData}))){
+if(data219.podSecurityContext !== undefined){
+let data235 = data219.podSecurityContext;
+const _errs361 = errors;
+if(!(validate198(data235, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data219,parentDataProperty:"podSecurityContext",rootData}))){
 vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs380 === errors;
+var valid111 = _errs361 === errors;
 }
-if(data235.containerSecurityContext !== undefined){
-let data252 = data235.containerSecurityContext;
-const _errs381 = errors;
-if(!(validate201(data252, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data235,parentDataProperty:"containerSecurityContext",rootData}))){
+if(data219.containerSecurityContext !== undefined){
+let data236 = data219.containerSecurityContext;
+const _errs362 = errors;
+if(!(validate201(data236, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data219,parentDataProperty:"containerSecurityContext",rootData}))){
 vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs381 === errors;
+var valid111 = _errs362 === errors;
 }
-if(data235.replicas !== undefined){
-let data253 = data235.replicas;
-const _errs382 = errors;
-if(!((typeof data253 == "number") && (!(data253 % 1) && !isNaN(data253)))){
-const err368 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err368 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -15895,10 +15715,25 @@ vErrors.push(err368);
 }
 errors++;
 }
-const _errs383 = errors;
-if(typeof data253 == "number"){
-if(data253 > 2147483647 || isNaN(data253)){
-const err369 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid106 = _errs343 === errors;
+}
+if(data196.workflowsWorker !== undefined){
+let data237 = data196.workflowsWorker;
+const _errs363 = errors;
+const _errs364 = errors;
+const _errs365 = errors;
+if(!(validate266(data237, {instancePath:instancePath+"/components/workflowsWorker",parentData:data196,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid112 = _errs365 === errors;
+if(data237 && typeof data237 == "object" && !Array.isArray(data237)){
+const _errs366 = errors;
+for(const key14 in data237){
+if(!(func13.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
+const err369 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -15907,8 +15742,199 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(data253 < 1 || isNaN(data253)){
-const err370 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data237.resources !== undefined){
+let data238 = data237.resources;
+const _errs367 = errors;
+if(!(validate70(data238, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data237,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs367 === errors;
+}
+if(data237.nodeSelector !== undefined){
+let data239 = data237.nodeSelector;
+const _errs368 = errors;
+if(!(validate99(data239, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data237,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs368 === errors;
+}
+if(data237.tolerations !== undefined){
+let data240 = data237.tolerations;
+const _errs369 = errors;
+if(!(validate101(data240, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data237,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs369 === errors;
+}
+if(data237.affinity !== undefined){
+let data241 = data237.affinity;
+const _errs370 = errors;
+if(!(validate105(data241, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data237,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs370 === errors;
+}
+if(data237.topologySpreadConstraints !== undefined){
+let data242 = data237.topologySpreadConstraints;
+const _errs371 = errors;
+if(!(validate128(data242, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data237,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs371 === errors;
+}
+if(data237.podAnnotations !== undefined){
+let data243 = data237.podAnnotations;
+const _errs372 = errors;
+if(!(validate133(data243, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data237,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs372 === errors;
+}
+if(data237.podLabels !== undefined){
+let data244 = data237.podLabels;
+const _errs373 = errors;
+if(!(validate135(data244, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data237,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs373 === errors;
+}
+if(data237.env !== undefined){
+let data245 = data237.env;
+const _errs374 = errors;
+if(!(validate137(data245, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data237,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs374 === errors;
+}
+if(data237.extraEnvFrom !== undefined){
+let data246 = data237.extraEnvFrom;
+const _errs375 = errors;
+if(!(validate140(data246, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data237,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs375 === errors;
+}
+if(data237.extraVolumes !== undefined){
+let data247 = data237.extraVolumes;
+const _errs376 = errors;
+if(!(validate148(data247, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data237,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs376 === errors;
+}
+if(data237.extraVolumeMounts !== undefined){
+let data248 = data237.extraVolumeMounts;
+const _errs377 = errors;
+if(!(validate161(data248, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data237,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs377 === errors;
+}
+if(data237.extraContainers !== undefined){
+let data249 = data237.extraContainers;
+const _errs378 = errors;
+if(!(validate166(data249, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data237,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs378 === errors;
+}
+if(data237.initContainers !== undefined){
+let data250 = data237.initContainers;
+const _errs379 = errors;
+if(!(validate191(data250, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data237,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs379 === errors;
+}
+if(data237.priorityClassName !== undefined){
+let data251 = data237.priorityClassName;
+const _errs380 = errors;
+if(!(validate194(data251, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data237,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs380 === errors;
+}
+if(data237.terminationGracePeriodSeconds !== undefined){
+let data252 = data237.terminationGracePeriodSeconds;
+const _errs381 = errors;
+if(!(validate196(data252, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data237,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs381 === errors;
+}
+if(data237.podSecurityContext !== undefined){
+let data253 = data237.podSecurityContext;
+const _errs382 = errors;
+if(!(validate198(data253, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data237,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs382 === errors;
+}
+if(data237.containerSecurityContext !== undefined){
+let data254 = data237.containerSecurityContext;
+const _errs383 = errors;
+if(!(validate201(data254, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data237,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs383 === errors;
+}
+if(data237.replicas !== undefined){
+let data255 = data237.replicas;
+const _errs384 = errors;
+if(!((typeof data255 == "number") && (!(data255 % 1) && !isNaN(data255)))){
+const err370 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -15917,23 +15943,10 @@ vErrors.push(err370);
 }
 errors++;
 }
-}
-var valid113 = _errs382 === errors;
-}
-if(data235.autoscaling !== undefined){
-let data254 = data235.autoscaling;
-const _errs384 = errors;
-if(!(validate247(data254, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data235,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs384 === errors;
-}
-}
-else {
-const err371 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs385 = errors;
+if(typeof data255 == "number"){
+if(data255 > 2147483647 || isNaN(data255)){
+const err371 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -15942,25 +15955,8 @@ vErrors.push(err371);
 }
 errors++;
 }
-var valid106 = _errs361 === errors;
-}
-if(data194.workflowsBackend !== undefined){
-let data255 = data194.workflowsBackend;
-const _errs385 = errors;
-const _errs386 = errors;
-const _errs387 = errors;
-if(!(validate266(data255, {instancePath:instancePath+"/components/workflowsBackend",parentData:data194,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid114 = _errs387 === errors;
-if(data255 && typeof data255 == "object" && !Array.isArray(data255)){
-const _errs388 = errors;
-for(const key15 in data255){
-if(!(func13.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
-const err372 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(data255 < 1 || isNaN(data255)){
+const err372 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -15970,198 +15966,22 @@ vErrors.push(err372);
 errors++;
 }
 }
-if(data255.resources !== undefined){
-let data256 = data255.resources;
-const _errs389 = errors;
-if(!(validate70(data256, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data255,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+var valid113 = _errs384 === errors;
+}
+if(data237.autoscaling !== undefined){
+let data256 = data237.autoscaling;
+const _errs386 = errors;
+if(!(validate247(data256, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data237,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid115 = _errs389 === errors;
+var valid113 = _errs386 === errors;
 }
-if(data255.nodeSelector !== undefined){
-let data257 = data255.nodeSelector;
-const _errs390 = errors;
-if(!(validate99(data257, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data255,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid115 = _errs390 === errors;
-}
-if(data255.tolerations !== undefined){
-let data258 = data255.tolerations;
-const _errs391 = errors;
-if(!(validate101(data258, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data255,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs391 === errors;
-}
-if(data255.affinity !== undefined){
-let data259 = data255.affinity;
-const _errs392 = errors;
-if(!(validate105(data259, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data255,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs392 === errors;
-}
-if(data255.topologySpreadConstraints !== undefined){
-let data260 = data255.topologySpreadConstraints;
-const _errs393 = errors;
-if(!(validate128(data260, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data255,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs393 === errors;
-}
-if(data255.podAnnotations !== undefined){
-let data261 = data255.podAnnotations;
-const _errs394 = errors;
-if(!(validate133(data261, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data255,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs394 === errors;
-}
-if(data255.podLabels !== undefined){
-let data262 = data255.podLabels;
-const _errs395 = errors;
-if(!(validate135(data262, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data255,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs395 === errors;
-}
-if(data255.env !== undefined){
-let data263 = data255.env;
-const _errs396 = errors;
-if(!(validate137(data263, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data255,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs396 === errors;
-}
-if(data255.extraEnvFrom !== undefined){
-let data264 = data255.extraEnvFrom;
-const _errs397 = errors;
-if(!(validate140(data264, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data255,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs397 === errors;
-}
-if(data255.extraVolumes !== undefined){
-let data265 = data255.extraVolumes;
-const _errs398 = errors;
-if(!(validate148(data265, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data255,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs398 === errors;
-}
-if(data255.extraVolumeMounts !== undefined){
-let data266 = data255.extraVolumeMounts;
-const _errs399 = errors;
-if(!(validate161(data266, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data255,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs399 === errors;
-}
-if(data255.extraContainers !== undefined){
-let data267 = data255.extraContainers;
-const _errs400 = errors;
-if(!(validate166(data267, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data255,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs400 === errors;
-}
-if(data255.initContainers !== undefined){
-let data268 = data255.initContainers;
-const _errs401 = errors;
-if(!(validate191(data268, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data255,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs401 === errors;
-}
-if(data255.priorityClassName !== undefined){
-let data269 = data255.priorityClassName;
-const _errs402 = errors;
-if(!(validate194(data269, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data255,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs402 === errors;
-}
-if(data255.terminationGracePeriodSeconds !== undefined){
-let data270 = data255.terminationGracePeriodSeconds;
-const _errs403 = errors;
-if(!(validate196(data270, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data255,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs403 === errors;
-}
-if(data255.podSecurityContext !== undefined){
-let data271 = data255.podSecurityContext;
-const _errs404 = errors;
-if(!(validate198(data271, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data255,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs404 === errors;
-}
-if(data255.containerSecurityContext !== undefined){
-let data272 = data255.containerSecurityContext;
-const _errs405 = errors;
-if(!(validate201(data272, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data255,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs405 === errors;
-}
-if(data255.replicas !== undefined){
-let data273 = data255.replicas;
-const _errs406 = errors;
-if(!((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273)))){
-const err373 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err373 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -16170,10 +15990,25 @@ vErrors.push(err373);
 }
 errors++;
 }
-const _errs407 = errors;
-if(typeof data273 == "number"){
-if(data273 > 2147483647 || isNaN(data273)){
-const err374 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid106 = _errs363 === errors;
+}
+if(data196.workflowsBackend !== undefined){
+let data257 = data196.workflowsBackend;
+const _errs387 = errors;
+const _errs388 = errors;
+const _errs389 = errors;
+if(!(validate266(data257, {instancePath:instancePath+"/components/workflowsBackend",parentData:data196,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid114 = _errs389 === errors;
+if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
+const _errs390 = errors;
+for(const key15 in data257){
+if(!(func13.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
+const err374 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -16182,8 +16017,199 @@ vErrors.push(err374);
 }
 errors++;
 }
-if(data273 < 1 || isNaN(data273)){
-const err375 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data257.resources !== undefined){
+let data258 = data257.resources;
+const _errs391 = errors;
+if(!(validate70(data258, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data257,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs391 === errors;
+}
+if(data257.nodeSelector !== undefined){
+let data259 = data257.nodeSelector;
+const _errs392 = errors;
+if(!(validate99(data259, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data257,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs392 === errors;
+}
+if(data257.tolerations !== undefined){
+let data260 = data257.tolerations;
+const _errs393 = errors;
+if(!(validate101(data260, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data257,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs393 === errors;
+}
+if(data257.affinity !== undefined){
+let data261 = data257.affinity;
+const _errs394 = errors;
+if(!(validate105(data261, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data257,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs394 === errors;
+}
+if(data257.topologySpreadConstraints !== undefined){
+let data262 = data257.topologySpreadConstraints;
+const _errs395 = errors;
+if(!(validate128(data262, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data257,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs395 === errors;
+}
+if(data257.podAnnotations !== undefined){
+let data263 = data257.podAnnotations;
+const _errs396 = errors;
+if(!(validate133(data263, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data257,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs396 === errors;
+}
+if(data257.podLabels !== undefined){
+let data264 = data257.podLabels;
+const _errs397 = errors;
+if(!(validate135(data264, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data257,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs397 === errors;
+}
+if(data257.env !== undefined){
+let data265 = data257.env;
+const _errs398 = errors;
+if(!(validate137(data265, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data257,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs398 === errors;
+}
+if(data257.extraEnvFrom !== undefined){
+let data266 = data257.extraEnvFrom;
+const _errs399 = errors;
+if(!(validate140(data266, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data257,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs399 === errors;
+}
+if(data257.extraVolumes !== undefined){
+let data267 = data257.extraVolumes;
+const _errs400 = errors;
+if(!(validate148(data267, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data257,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs400 === errors;
+}
+if(data257.extraVolumeMounts !== undefined){
+let data268 = data257.extraVolumeMounts;
+const _errs401 = errors;
+if(!(validate161(data268, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data257,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs401 === errors;
+}
+if(data257.extraContainers !== undefined){
+let data269 = data257.extraContainers;
+const _errs402 = errors;
+if(!(validate166(data269, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data257,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs402 === errors;
+}
+if(data257.initContainers !== undefined){
+let data270 = data257.initContainers;
+const _errs403 = errors;
+if(!(validate191(data270, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data257,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs403 === errors;
+}
+if(data257.priorityClassName !== undefined){
+let data271 = data257.priorityClassName;
+const _errs404 = errors;
+if(!(validate194(data271, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data257,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs404 === errors;
+}
+if(data257.terminationGracePeriodSeconds !== undefined){
+let data272 = data257.terminationGracePeriodSeconds;
+const _errs405 = errors;
+if(!(validate196(data272, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data257,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs405 === errors;
+}
+if(data257.podSecurityContext !== undefined){
+let data273 = data257.podSecurityContext;
+const _errs406 = errors;
+if(!(validate198(data273, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data257,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs406 === errors;
+}
+if(data257.containerSecurityContext !== undefined){
+let data274 = data257.containerSecurityContext;
+const _errs407 = errors;
+if(!(validate201(data274, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data257,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs407 === errors;
+}
+if(data257.replicas !== undefined){
+let data275 = data257.replicas;
+const _errs408 = errors;
+if(!((typeof data275 == "number") && (!(data275 % 1) && !isNaN(data275)))){
+const err375 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -16192,14 +16218,10 @@ vErrors.push(err375);
 }
 errors++;
 }
-}
-var valid115 = _errs406 === errors;
-}
-if(data255.javaDbConnector !== undefined){
-let data274 = data255.javaDbConnector;
-const _errs408 = errors;
-if(typeof data274 !== "boolean"){
-const err376 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs409 = errors;
+if(typeof data275 == "number"){
+if(data275 > 2147483647 || isNaN(data275)){
+const err376 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -16208,23 +16230,8 @@ vErrors.push(err376);
 }
 errors++;
 }
-const _errs409 = errors;
-var valid115 = _errs408 === errors;
-}
-if(data255.autoscaling !== undefined){
-let data275 = data255.autoscaling;
-const _errs410 = errors;
-if(!(validate247(data275, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data255,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs410 === errors;
-}
-}
-else {
-const err377 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data275 < 1 || isNaN(data275)){
+const err377 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -16233,25 +16240,14 @@ vErrors.push(err377);
 }
 errors++;
 }
-var valid106 = _errs385 === errors;
 }
-if(data194.codeExecutor !== undefined){
-let data276 = data194.codeExecutor;
-const _errs411 = errors;
-const _errs412 = errors;
-const _errs413 = errors;
-if(!(validate266(data276, {instancePath:instancePath+"/components/codeExecutor",parentData:data194,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
-errors = vErrors.length;
+var valid115 = _errs408 === errors;
 }
-else {
-}
-var valid116 = _errs413 === errors;
-if(data276 && typeof data276 == "object" && !Array.isArray(data276)){
-const _errs414 = errors;
-for(const key16 in data276){
-if(!(func13.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
-const err378 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+if(data257.javaDbConnector !== undefined){
+let data276 = data257.javaDbConnector;
+const _errs410 = errors;
+if(typeof data276 !== "boolean"){
+const err378 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -16260,199 +16256,23 @@ vErrors.push(err378);
 }
 errors++;
 }
+const _errs411 = errors;
+var valid115 = _errs410 === errors;
 }
-if(data276.resources !== undefined){
-let data277 = data276.resources;
-const _errs415 = errors;
-if(!(validate70(data277, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data276,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(data257.autoscaling !== undefined){
+let data277 = data257.autoscaling;
+const _errs412 = errors;
+if(!(validate247(data277, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data257,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs415 === errors;
+var valid115 = _errs412 === errors;
 }
-if(data276.nodeSelector !== undefined){
-let data278 = data276.nodeSelector;
-const _errs416 = errors;
-if(!(validate99(data278, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data276,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid117 = _errs416 === errors;
-}
-if(data276.tolerations !== undefined){
-let data279 = data276.tolerations;
-const _errs417 = errors;
-if(!(validate101(data279, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data276,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs417 === errors;
-}
-if(data276.affinity !== undefined){
-let data280 = data276.affinity;
-const _errs418 = errors;
-if(!(validate105(data280, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data276,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs418 === errors;
-}
-if(data276.topologySpreadConstraints !== undefined){
-let data281 = data276.topologySpreadConstraints;
-const _errs419 = errors;
-if(!(validate128(data281, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data276,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs419 === errors;
-}
-if(data276.podAnnotations !== undefined){
-let data282 = data276.podAnnotations;
-const _errs420 = errors;
-if(!(validate133(data282, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data276,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs420 === errors;
-}
-if(data276.podLabels !== undefined){
-let data283 = data276.podLabels;
-const _errs421 = errors;
-if(!(validate135(data283, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data276,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs421 === errors;
-}
-if(data276.env !== undefined){
-let data284 = data276.env;
-const _errs422 = errors;
-if(!(validate137(data284, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data276,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs422 === errors;
-}
-if(data276.extraEnvFrom !== undefined){
-let data285 = data276.extraEnvFrom;
-const _errs423 = errors;
-if(!(validate140(data285, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data276,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs423 === errors;
-}
-if(data276.extraVolumes !== undefined){
-let data286 = data276.extraVolumes;
-const _errs424 = errors;
-if(!(validate148(data286, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data276,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs424 === errors;
-}
-if(data276.extraVolumeMounts !== undefined){
-let data287 = data276.extraVolumeMounts;
-const _errs425 = errors;
-if(!(validate161(data287, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data276,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs425 === errors;
-}
-if(data276.extraContainers !== undefined){
-let data288 = data276.extraContainers;
-const _errs426 = errors;
-if(!(validate166(data288, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data276,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs426 === errors;
-}
-if(data276.initContainers !== undefined){
-let data289 = data276.initContainers;
-const _errs427 = errors;
-if(!(validate191(data289, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data276,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs427 === errors;
-}
-if(data276.priorityClassName !== undefined){
-let data290 = data276.priorityClassName;
-const _errs428 = errors;
-if(!(validate194(data290, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data276,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs428 === errors;
-}
-if(data276.terminationGracePeriodSeconds !== undefined){
-let data291 = data276.terminationGracePeriodSeconds;
-const _errs429 = errors;
-if(!(validate196(data291, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data276,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs429 === errors;
-}
-if(data276.podSecurityContext !== undefined){
-let data292 = data276.podSecurityContext;
-const _errs430 = errors;
-if(!(validate198(data292, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data276,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs430 === errors;
-}
-if(data276.containerSecurityContext !== undefined){
-let data293 = data276.containerSecurityContext;
-const _errs431 = errors;
-if(!(validate201(data293, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data276,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs431 === errors;
-}
-if(data276.replicas !== undefined){
-let data294 = data276.replicas;
-const _errs432 = errors;
-if(!((typeof data294 == "number") && (!(data294 % 1) && !isNaN(data294)))){
-const err379 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err379 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -16461,10 +16281,25 @@ vErrors.push(err379);
 }
 errors++;
 }
-const _errs433 = errors;
-if(typeof data294 == "number"){
-if(data294 > 2147483647 || isNaN(data294)){
-const err380 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid106 = _errs387 === errors;
+}
+if(data196.codeExecutor !== undefined){
+let data278 = data196.codeExecutor;
+const _errs413 = errors;
+const _errs414 = errors;
+const _errs415 = errors;
+if(!(validate266(data278, {instancePath:instancePath+"/components/codeExecutor",parentData:data196,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs415 === errors;
+if(data278 && typeof data278 == "object" && !Array.isArray(data278)){
+const _errs416 = errors;
+for(const key16 in data278){
+if(!(func13.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
+const err380 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -16473,8 +16308,199 @@ vErrors.push(err380);
 }
 errors++;
 }
-if(data294 < 1 || isNaN(data294)){
-const err381 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data278.resources !== undefined){
+let data279 = data278.resources;
+const _errs417 = errors;
+if(!(validate70(data279, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data278,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs417 === errors;
+}
+if(data278.nodeSelector !== undefined){
+let data280 = data278.nodeSelector;
+const _errs418 = errors;
+if(!(validate99(data280, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data278,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs418 === errors;
+}
+if(data278.tolerations !== undefined){
+let data281 = data278.tolerations;
+const _errs419 = errors;
+if(!(validate101(data281, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data278,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs419 === errors;
+}
+if(data278.affinity !== undefined){
+let data282 = data278.affinity;
+const _errs420 = errors;
+if(!(validate105(data282, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data278,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs420 === errors;
+}
+if(data278.topologySpreadConstraints !== undefined){
+let data283 = data278.topologySpreadConstraints;
+const _errs421 = errors;
+if(!(validate128(data283, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data278,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs421 === errors;
+}
+if(data278.podAnnotations !== undefined){
+let data284 = data278.podAnnotations;
+const _errs422 = errors;
+if(!(validate133(data284, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data278,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs422 === errors;
+}
+if(data278.podLabels !== undefined){
+let data285 = data278.podLabels;
+const _errs423 = errors;
+if(!(validate135(data285, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data278,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs423 === errors;
+}
+if(data278.env !== undefined){
+let data286 = data278.env;
+const _errs424 = errors;
+if(!(validate137(data286, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data278,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs424 === errors;
+}
+if(data278.extraEnvFrom !== undefined){
+let data287 = data278.extraEnvFrom;
+const _errs425 = errors;
+if(!(validate140(data287, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data278,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs425 === errors;
+}
+if(data278.extraVolumes !== undefined){
+let data288 = data278.extraVolumes;
+const _errs426 = errors;
+if(!(validate148(data288, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data278,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs426 === errors;
+}
+if(data278.extraVolumeMounts !== undefined){
+let data289 = data278.extraVolumeMounts;
+const _errs427 = errors;
+if(!(validate161(data289, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data278,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs427 === errors;
+}
+if(data278.extraContainers !== undefined){
+let data290 = data278.extraContainers;
+const _errs428 = errors;
+if(!(validate166(data290, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data278,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs428 === errors;
+}
+if(data278.initContainers !== undefined){
+let data291 = data278.initContainers;
+const _errs429 = errors;
+if(!(validate191(data291, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data278,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs429 === errors;
+}
+if(data278.priorityClassName !== undefined){
+let data292 = data278.priorityClassName;
+const _errs430 = errors;
+if(!(validate194(data292, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data278,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs430 === errors;
+}
+if(data278.terminationGracePeriodSeconds !== undefined){
+let data293 = data278.terminationGracePeriodSeconds;
+const _errs431 = errors;
+if(!(validate196(data293, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data278,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs431 === errors;
+}
+if(data278.podSecurityContext !== undefined){
+let data294 = data278.podSecurityContext;
+const _errs432 = errors;
+if(!(validate198(data294, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data278,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs432 === errors;
+}
+if(data278.containerSecurityContext !== undefined){
+let data295 = data278.containerSecurityContext;
+const _errs433 = errors;
+if(!(validate201(data295, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data278,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs433 === errors;
+}
+if(data278.replicas !== undefined){
+let data296 = data278.replicas;
+const _errs434 = errors;
+if(!((typeof data296 == "number") && (!(data296 % 1) && !isNaN(data296)))){
+const err381 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -16483,14 +16509,10 @@ vErrors.push(err381);
 }
 errors++;
 }
-}
-var valid117 = _errs432 === errors;
-}
-if(data276.sandbox !== undefined){
-let data295 = data276.sandbox;
-const _errs434 = errors;
-if(typeof data295 !== "string"){
-const err382 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs435 = errors;
+if(typeof data296 == "number"){
+if(data296 > 2147483647 || isNaN(data296)){
+const err382 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -16499,10 +16521,8 @@ vErrors.push(err382);
 }
 errors++;
 }
-const _errs435 = errors;
-const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data295 === "nsjail") || (data295 === "seccomp")) || (data295 === "none"))){
-const err383 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+if(data296 < 1 || isNaN(data296)){
+const err383 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -16511,15 +16531,14 @@ vErrors.push(err383);
 }
 errors++;
 }
+}
 var valid117 = _errs434 === errors;
 }
-if(data276.seccompProfile !== undefined){
-let data296 = data276.seccompProfile;
+if(data278.sandbox !== undefined){
+let data297 = data278.sandbox;
 const _errs436 = errors;
-const _errs437 = errors;
-if(typeof data296 === "string"){
-if(func0(data296) < 1){
-const err384 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(typeof data297 !== "string"){
+const err384 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -16528,8 +16547,10 @@ vErrors.push(err384);
 }
 errors++;
 }
-if(!pattern49.test(data296)){
-const err385 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+const _errs437 = errors;
+const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data297 === "nsjail") || (data297 === "seccomp")) || (data297 === "none"))){
+const err385 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -16538,9 +16559,15 @@ vErrors.push(err385);
 }
 errors++;
 }
+var valid117 = _errs436 === errors;
 }
-else {
-const err386 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data278.seccompProfile !== undefined){
+let data298 = data278.seccompProfile;
+const _errs438 = errors;
+const _errs439 = errors;
+if(typeof data298 === "string"){
+if(func0(data298) < 1){
+const err386 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -16549,22 +16576,8 @@ vErrors.push(err386);
 }
 errors++;
 }
-var valid117 = _errs436 === errors;
-}
-if(data276.autoscaling !== undefined){
-let data297 = data276.autoscaling;
-const _errs438 = errors;
-if(!(validate247(data297, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data276,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs438 === errors;
-}
-}
-else {
-const err387 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern49.test(data298)){
+const err387 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -16573,11 +16586,9 @@ vErrors.push(err387);
 }
 errors++;
 }
-var valid106 = _errs411 === errors;
-}
 }
 else {
-const err388 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err388 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -16586,17 +16597,22 @@ vErrors.push(err388);
 }
 errors++;
 }
-var valid93 = _errs308 === errors;
+var valid117 = _errs438 === errors;
 }
-if(data.podDefaults !== undefined){
-let data298 = data.podDefaults;
-const _errs439 = errors;
+if(data278.autoscaling !== undefined){
+let data299 = data278.autoscaling;
 const _errs440 = errors;
-if(data298 && typeof data298 == "object" && !Array.isArray(data298)){
-const _errs441 = errors;
-for(const key17 in data298){
-if(!(func13.call(schema0.properties.podDefaults.properties, key17))){
-const err389 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(!(validate247(data299, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data278,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs440 === errors;
+}
+}
+else {
+const err389 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -16605,197 +16621,11 @@ vErrors.push(err389);
 }
 errors++;
 }
-}
-if(data298.resources !== undefined){
-let data299 = data298.resources;
-const _errs442 = errors;
-if(!(validate325(data299, {instancePath:instancePath+"/podDefaults/resources",parentData:data298,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs442 === errors;
-}
-if(data298.nodeSelector !== undefined){
-let data300 = data298.nodeSelector;
-const _errs443 = errors;
-if(!(validate115(data300, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data298,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs443 === errors;
-}
-if(data298.tolerations !== undefined){
-let data301 = data298.tolerations;
-const _errs444 = errors;
-if(!(validate101(data301, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data298,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs444 === errors;
-}
-if(data298.affinity !== undefined){
-let data302 = data298.affinity;
-const _errs445 = errors;
-if(!(validate105(data302, {instancePath:instancePath+"/podDefaults/affinity",parentData:data298,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs445 === errors;
-}
-if(data298.topologySpreadConstraints !== undefined){
-let data303 = data298.topologySpreadConstraints;
-const _errs446 = errors;
-if(!(validate128(data303, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data298,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs446 === errors;
-}
-if(data298.podAnnotations !== undefined){
-let data304 = data298.podAnnotations;
-const _errs447 = errors;
-if(!(validate133(data304, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data298,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs447 === errors;
-}
-if(data298.podLabels !== undefined){
-let data305 = data298.podLabels;
-const _errs448 = errors;
-if(!(validate135(data305, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data298,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs448 === errors;
-}
-if(data298.env !== undefined){
-let data306 = data298.env;
-const _errs449 = errors;
-if(!(validate137(data306, {instancePath:instancePath+"/podDefaults/env",parentData:data298,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs449 === errors;
-}
-if(data298.extraEnvFrom !== undefined){
-let data307 = data298.extraEnvFrom;
-const _errs450 = errors;
-if(!(validate140(data307, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data298,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs450 === errors;
-}
-if(data298.extraVolumes !== undefined){
-let data308 = data298.extraVolumes;
-const _errs451 = errors;
-if(!(validate148(data308, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data298,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs451 === errors;
-}
-if(data298.extraVolumeMounts !== undefined){
-let data309 = data298.extraVolumeMounts;
-const _errs452 = errors;
-if(!(validate161(data309, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data298,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs452 === errors;
-}
-if(data298.extraContainers !== undefined){
-let data310 = data298.extraContainers;
-const _errs453 = errors;
-if(!(validate166(data310, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data298,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs453 === errors;
-}
-if(data298.initContainers !== undefined){
-let data311 = data298.initContainers;
-const _errs454 = errors;
-if(!(validate191(data311, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data298,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs454 === errors;
-}
-if(data298.priorityClassName !== undefined){
-let data312 = data298.priorityClassName;
-const _errs455 = errors;
-if(!(validate194(data312, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data298,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs455 === errors;
-}
-if(data298.terminationGracePeriodSeconds !== undefined){
-let data313 = data298.terminationGracePeriodSeconds;
-const _errs456 = errors;
-if(!(validate196(data313, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data298,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs456 === errors;
-}
-if(data298.podSecurityContext !== undefined){
-let data314 = data298.podSecurityContext;
-const _errs457 = errors;
-if(!(validate198(data314, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data298,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs457 === errors;
-}
-if(data298.containerSecurityContext !== undefined){
-let data315 = data298.containerSecurityContext;
-const _errs458 = errors;
-if(!(validate201(data315, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data298,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs458 === errors;
+var valid106 = _errs413 === errors;
 }
 }
 else {
-const err390 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err390 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -16804,17 +16634,17 @@ vErrors.push(err390);
 }
 errors++;
 }
-var valid93 = _errs439 === errors;
+var valid93 = _errs310 === errors;
 }
-if(data.service !== undefined){
-let data316 = data.service;
-const _errs459 = errors;
-const _errs460 = errors;
-if(data316 && typeof data316 == "object" && !Array.isArray(data316)){
-const _errs461 = errors;
-for(const key18 in data316){
-if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
-const err391 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(data.podDefaults !== undefined){
+let data300 = data.podDefaults;
+const _errs441 = errors;
+const _errs442 = errors;
+if(data300 && typeof data300 == "object" && !Array.isArray(data300)){
+const _errs443 = errors;
+for(const key17 in data300){
+if(!(func13.call(schema0.properties.podDefaults.properties, key17))){
+const err391 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -16824,11 +16654,196 @@ vErrors.push(err391);
 errors++;
 }
 }
-if(data316.type !== undefined){
-let data317 = data316.type;
-const _errs462 = errors;
-if(typeof data317 !== "string"){
-const err392 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data300.resources !== undefined){
+let data301 = data300.resources;
+const _errs444 = errors;
+if(!(validate325(data301, {instancePath:instancePath+"/podDefaults/resources",parentData:data300,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs444 === errors;
+}
+if(data300.nodeSelector !== undefined){
+let data302 = data300.nodeSelector;
+const _errs445 = errors;
+if(!(validate115(data302, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data300,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs445 === errors;
+}
+if(data300.tolerations !== undefined){
+let data303 = data300.tolerations;
+const _errs446 = errors;
+if(!(validate101(data303, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data300,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs446 === errors;
+}
+if(data300.affinity !== undefined){
+let data304 = data300.affinity;
+const _errs447 = errors;
+if(!(validate105(data304, {instancePath:instancePath+"/podDefaults/affinity",parentData:data300,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs447 === errors;
+}
+if(data300.topologySpreadConstraints !== undefined){
+let data305 = data300.topologySpreadConstraints;
+const _errs448 = errors;
+if(!(validate128(data305, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data300,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs448 === errors;
+}
+if(data300.podAnnotations !== undefined){
+let data306 = data300.podAnnotations;
+const _errs449 = errors;
+if(!(validate133(data306, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data300,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs449 === errors;
+}
+if(data300.podLabels !== undefined){
+let data307 = data300.podLabels;
+const _errs450 = errors;
+if(!(validate135(data307, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data300,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs450 === errors;
+}
+if(data300.env !== undefined){
+let data308 = data300.env;
+const _errs451 = errors;
+if(!(validate137(data308, {instancePath:instancePath+"/podDefaults/env",parentData:data300,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs451 === errors;
+}
+if(data300.extraEnvFrom !== undefined){
+let data309 = data300.extraEnvFrom;
+const _errs452 = errors;
+if(!(validate140(data309, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data300,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs452 === errors;
+}
+if(data300.extraVolumes !== undefined){
+let data310 = data300.extraVolumes;
+const _errs453 = errors;
+if(!(validate148(data310, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data300,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs453 === errors;
+}
+if(data300.extraVolumeMounts !== undefined){
+let data311 = data300.extraVolumeMounts;
+const _errs454 = errors;
+if(!(validate161(data311, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data300,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs454 === errors;
+}
+if(data300.extraContainers !== undefined){
+let data312 = data300.extraContainers;
+const _errs455 = errors;
+if(!(validate166(data312, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data300,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs455 === errors;
+}
+if(data300.initContainers !== undefined){
+let data313 = data300.initContainers;
+const _errs456 = errors;
+if(!(validate191(data313, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data300,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs456 === errors;
+}
+if(data300.priorityClassName !== undefined){
+let data314 = data300.priorityClassName;
+const _errs457 = errors;
+if(!(validate194(data314, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data300,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs457 === errors;
+}
+if(data300.terminationGracePeriodSeconds !== undefined){
+let data315 = data300.terminationGracePeriodSeconds;
+const _errs458 = errors;
+if(!(validate196(data315, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data300,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs458 === errors;
+}
+if(data300.podSecurityContext !== undefined){
+let data316 = data300.podSecurityContext;
+const _errs459 = errors;
+if(!(validate198(data316, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data300,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs459 === errors;
+}
+if(data300.containerSecurityContext !== undefined){
+let data317 = data300.containerSecurityContext;
+const _errs460 = errors;
+if(!(validate201(data317, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data300,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs460 === errors;
+}
+}
+else {
+const err392 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -16837,10 +16852,17 @@ vErrors.push(err392);
 }
 errors++;
 }
+var valid93 = _errs441 === errors;
+}
+if(data.service !== undefined){
+let data318 = data.service;
+const _errs461 = errors;
+const _errs462 = errors;
+if(data318 && typeof data318 == "object" && !Array.isArray(data318)){
 const _errs463 = errors;
-const vSchema11 = schema0.properties.service.properties.type.enum;
-if(!(((data317 === "ClusterIP") || (data317 === "NodePort")) || (data317 === "LoadBalancer"))){
-const err393 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+for(const key18 in data318){
+if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
+const err393 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -16849,33 +16871,12 @@ vErrors.push(err393);
 }
 errors++;
 }
-var valid119 = _errs462 === errors;
 }
-if(data316.port !== undefined){
-let data318 = data316.port;
+if(data318.type !== undefined){
+let data319 = data318.type;
 const _errs464 = errors;
-if(!(validate80(data318, {instancePath:instancePath+"/service/port",parentData:data316,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs464 === errors;
-}
-if(data316.annotations !== undefined){
-let data319 = data316.annotations;
-const _errs465 = errors;
-if(!(validate115(data319, {instancePath:instancePath+"/service/annotations",parentData:data316,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs465 === errors;
-}
-}
-else {
-const err394 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data319 !== "string"){
+const err394 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -16884,17 +16885,10 @@ vErrors.push(err394);
 }
 errors++;
 }
-var valid93 = _errs459 === errors;
-}
-if(data.ingress !== undefined){
-let data320 = data.ingress;
-const _errs466 = errors;
-const _errs467 = errors;
-if(data320 && typeof data320 == "object" && !Array.isArray(data320)){
-const _errs468 = errors;
-for(const key19 in data320){
-if(!(((((key19 === "enabled") || (key19 === "className")) || (key19 === "host")) || (key19 === "tls")) || (key19 === "annotations"))){
-const err395 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+const _errs465 = errors;
+const vSchema11 = schema0.properties.service.properties.type.enum;
+if(!(((data319 === "ClusterIP") || (data319 === "NodePort")) || (data319 === "LoadBalancer"))){
+const err395 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -16903,12 +16897,33 @@ vErrors.push(err395);
 }
 errors++;
 }
+var valid119 = _errs464 === errors;
 }
-if(data320.enabled !== undefined){
-let data321 = data320.enabled;
-const _errs469 = errors;
-if(typeof data321 !== "boolean"){
-const err396 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data318.port !== undefined){
+let data320 = data318.port;
+const _errs466 = errors;
+if(!(validate80(data320, {instancePath:instancePath+"/service/port",parentData:data318,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs466 === errors;
+}
+if(data318.annotations !== undefined){
+let data321 = data318.annotations;
+const _errs467 = errors;
+if(!(validate115(data321, {instancePath:instancePath+"/service/annotations",parentData:data318,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs467 === errors;
+}
+}
+else {
+const err396 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -16917,16 +16932,17 @@ vErrors.push(err396);
 }
 errors++;
 }
-const _errs470 = errors;
-var valid120 = _errs469 === errors;
+var valid93 = _errs461 === errors;
 }
-if(data320.className !== undefined){
-let data322 = data320.className;
-const _errs471 = errors;
-const _errs472 = errors;
-if(typeof data322 === "string"){
-if(!pattern2.test(data322)){
-const err397 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data.ingress !== undefined){
+let data322 = data.ingress;
+const _errs468 = errors;
+const _errs469 = errors;
+if(data322 && typeof data322 == "object" && !Array.isArray(data322)){
+const _errs470 = errors;
+for(const key19 in data322){
+if(!(((((key19 === "enabled") || (key19 === "className")) || (key19 === "host")) || (key19 === "tls")) || (key19 === "annotations"))){
+const err397 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -16936,8 +16952,11 @@ vErrors.push(err397);
 errors++;
 }
 }
-else {
-const err398 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data322.enabled !== undefined){
+let data323 = data322.enabled;
+const _errs471 = errors;
+if(typeof data323 !== "boolean"){
+const err398 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -16946,28 +16965,16 @@ vErrors.push(err398);
 }
 errors++;
 }
+const _errs472 = errors;
 var valid120 = _errs471 === errors;
 }
-if(data320.host !== undefined){
-let data323 = data320.host;
+if(data322.className !== undefined){
+let data324 = data322.className;
 const _errs473 = errors;
-if(!(validate78(data323, {instancePath:instancePath+"/ingress/host",parentData:data320,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid120 = _errs473 === errors;
-}
-if(data320.tls !== undefined){
-let data324 = data320.tls;
 const _errs474 = errors;
-const _errs475 = errors;
-if(data324 && typeof data324 == "object" && !Array.isArray(data324)){
-const _errs476 = errors;
-for(const key20 in data324){
-if(!((key20 === "enabled") || (key20 === "secretName"))){
-const err399 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(typeof data324 === "string"){
+if(!pattern2.test(data324)){
+const err399 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -16977,11 +16984,8 @@ vErrors.push(err399);
 errors++;
 }
 }
-if(data324.enabled !== undefined){
-let data325 = data324.enabled;
-const _errs477 = errors;
-if(typeof data325 !== "boolean"){
-const err400 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err400 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -16990,16 +16994,28 @@ vErrors.push(err400);
 }
 errors++;
 }
-const _errs478 = errors;
-var valid121 = _errs477 === errors;
+var valid120 = _errs473 === errors;
 }
-if(data324.secretName !== undefined){
-let data326 = data324.secretName;
-const _errs479 = errors;
-const _errs480 = errors;
-if(typeof data326 === "string"){
-if(!pattern2.test(data326)){
-const err401 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data322.host !== undefined){
+let data325 = data322.host;
+const _errs475 = errors;
+if(!(validate78(data325, {instancePath:instancePath+"/ingress/host",parentData:data322,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid120 = _errs475 === errors;
+}
+if(data322.tls !== undefined){
+let data326 = data322.tls;
+const _errs476 = errors;
+const _errs477 = errors;
+if(data326 && typeof data326 == "object" && !Array.isArray(data326)){
+const _errs478 = errors;
+for(const key20 in data326){
+if(!((key20 === "enabled") || (key20 === "secretName"))){
+const err401 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -17009,8 +17025,11 @@ vErrors.push(err401);
 errors++;
 }
 }
-else {
-const err402 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data326.enabled !== undefined){
+let data327 = data326.enabled;
+const _errs479 = errors;
+if(typeof data327 !== "boolean"){
+const err402 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -17019,11 +17038,16 @@ vErrors.push(err402);
 }
 errors++;
 }
+const _errs480 = errors;
 var valid121 = _errs479 === errors;
 }
-}
-else {
-const err403 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data326.secretName !== undefined){
+let data328 = data326.secretName;
+const _errs481 = errors;
+const _errs482 = errors;
+if(typeof data328 === "string"){
+if(!pattern2.test(data328)){
+const err403 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -17032,22 +17056,9 @@ vErrors.push(err403);
 }
 errors++;
 }
-var valid120 = _errs474 === errors;
-}
-if(data320.annotations !== undefined){
-let data327 = data320.annotations;
-const _errs481 = errors;
-if(!(validate115(data327, {instancePath:instancePath+"/ingress/annotations",parentData:data320,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid120 = _errs481 === errors;
-}
-}
-else {
-const err404 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err404 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -17056,17 +17067,11 @@ vErrors.push(err404);
 }
 errors++;
 }
-var valid93 = _errs466 === errors;
+var valid121 = _errs481 === errors;
 }
-if(data.serviceAccount !== undefined){
-let data328 = data.serviceAccount;
-const _errs482 = errors;
-const _errs483 = errors;
-if(data328 && typeof data328 == "object" && !Array.isArray(data328)){
-const _errs484 = errors;
-for(const key21 in data328){
-if(!(((key21 === "create") || (key21 === "name")) || (key21 === "annotations"))){
-const err405 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+}
+else {
+const err405 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -17075,12 +17080,22 @@ vErrors.push(err405);
 }
 errors++;
 }
+var valid120 = _errs476 === errors;
 }
-if(data328.create !== undefined){
-let data329 = data328.create;
-const _errs485 = errors;
-if(typeof data329 !== "boolean"){
-const err406 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data322.annotations !== undefined){
+let data329 = data322.annotations;
+const _errs483 = errors;
+if(!(validate115(data329, {instancePath:instancePath+"/ingress/annotations",parentData:data322,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid120 = _errs483 === errors;
+}
+}
+else {
+const err406 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -17089,16 +17104,17 @@ vErrors.push(err406);
 }
 errors++;
 }
-const _errs486 = errors;
-var valid122 = _errs485 === errors;
+var valid93 = _errs468 === errors;
 }
-if(data328.name !== undefined){
-let data330 = data328.name;
-const _errs487 = errors;
-const _errs488 = errors;
-if(typeof data330 === "string"){
-if(!pattern2.test(data330)){
-const err407 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data.serviceAccount !== undefined){
+let data330 = data.serviceAccount;
+const _errs484 = errors;
+const _errs485 = errors;
+if(data330 && typeof data330 == "object" && !Array.isArray(data330)){
+const _errs486 = errors;
+for(const key21 in data330){
+if(!(((key21 === "create") || (key21 === "name")) || (key21 === "annotations"))){
+const err407 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -17108,8 +17124,11 @@ vErrors.push(err407);
 errors++;
 }
 }
-else {
-const err408 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data330.create !== undefined){
+let data331 = data330.create;
+const _errs487 = errors;
+if(typeof data331 !== "boolean"){
+const err408 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -17118,22 +17137,16 @@ vErrors.push(err408);
 }
 errors++;
 }
+const _errs488 = errors;
 var valid122 = _errs487 === errors;
 }
-if(data328.annotations !== undefined){
-let data331 = data328.annotations;
+if(data330.name !== undefined){
+let data332 = data330.name;
 const _errs489 = errors;
-if(!(validate115(data331, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data328,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs489 === errors;
-}
-}
-else {
-const err409 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs490 = errors;
+if(typeof data332 === "string"){
+if(!pattern2.test(data332)){
+const err409 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -17142,28 +17155,9 @@ vErrors.push(err409);
 }
 errors++;
 }
-var valid93 = _errs482 === errors;
-}
-if(data.tests !== undefined){
-let data332 = data.tests;
-const _errs490 = errors;
-if(!(validate226(data332, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid93 = _errs490 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data333 = data.networkPolicy;
-const _errs491 = errors;
-const _errs492 = errors;
-if(data333 && typeof data333 == "object" && !Array.isArray(data333)){
-const _errs493 = errors;
-for(const key22 in data333){
-if(!((((((((key22 === "enabled") || (key22 === "ingressControllerFrom")) || (key22 === "licenseCIDRs")) || (key22 === "resources")) || (key22 === "sourceControl")) || (key22 === "databaseCIDRs")) || (key22 === "temporalCIDRs")) || (key22 === "dnsFrom"))){
-const err410 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+const err410 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -17172,12 +17166,22 @@ vErrors.push(err410);
 }
 errors++;
 }
+var valid122 = _errs489 === errors;
 }
-if(data333.enabled !== undefined){
-let data334 = data333.enabled;
-const _errs494 = errors;
-if((typeof data334 !== "boolean") && (data334 !== null)){
-const err411 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(data330.annotations !== undefined){
+let data333 = data330.annotations;
+const _errs491 = errors;
+if(!(validate115(data333, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data330,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs491 === errors;
+}
+}
+else {
+const err411 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -17186,33 +17190,28 @@ vErrors.push(err411);
 }
 errors++;
 }
-const _errs495 = errors;
-var valid123 = _errs494 === errors;
+var valid93 = _errs484 === errors;
 }
-if(data333.ingressControllerFrom !== undefined){
-let data335 = data333.ingressControllerFrom;
-const _errs496 = errors;
-const _errs497 = errors;
-if(Array.isArray(data335)){
-let valid125 = true;
-const len1 = data335.length;
-for(let i1=0; i1<len1; i1++){
-let data336 = data335[i1];
-const _errs498 = errors;
-if(!(validate351(data336, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i1,parentData:data335,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
+if(data.tests !== undefined){
+let data334 = data.tests;
+const _errs492 = errors;
+if(!(validate226(data334, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid124 = _errs498 === errors;
-if(!valid124){
-valid125 = false;
+var valid93 = _errs492 === errors;
 }
-}
-}
-else {
-const err412 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.networkPolicy !== undefined){
+let data335 = data.networkPolicy;
+const _errs493 = errors;
+const _errs494 = errors;
+if(data335 && typeof data335 == "object" && !Array.isArray(data335)){
+const _errs495 = errors;
+for(const key22 in data335){
+if(!((((((((key22 === "enabled") || (key22 === "ingressControllerFrom")) || (key22 === "licenseCIDRs")) || (key22 === "resources")) || (key22 === "sourceControl")) || (key22 === "databaseCIDRs")) || (key22 === "temporalCIDRs")) || (key22 === "dnsFrom"))){
+const err412 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -17221,32 +17220,12 @@ vErrors.push(err412);
 }
 errors++;
 }
-var valid123 = _errs496 === errors;
 }
-if(data333.licenseCIDRs !== undefined){
-let data337 = data333.licenseCIDRs;
-const _errs499 = errors;
-const _errs500 = errors;
-if(Array.isArray(data337)){
-let valid127 = true;
-const len2 = data337.length;
-for(let i2=0; i2<len2; i2++){
-let data338 = data337[i2];
-const _errs501 = errors;
-if(!(validate354(data338, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i2,parentData:data337,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs501 === errors;
-if(!valid126){
-valid127 = false;
-}
-}
-}
-else {
-const err413 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data335.enabled !== undefined){
+let data336 = data335.enabled;
+const _errs496 = errors;
+if((typeof data336 !== "boolean") && (data336 !== null)){
+const err413 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -17255,32 +17234,33 @@ vErrors.push(err413);
 }
 errors++;
 }
-var valid123 = _errs499 === errors;
+const _errs497 = errors;
+var valid123 = _errs496 === errors;
 }
-if(data333.resources !== undefined){
-let data339 = data333.resources;
-const _errs502 = errors;
-const _errs503 = errors;
-if(Array.isArray(data339)){
-let valid129 = true;
-const len3 = data339.length;
-for(let i3=0; i3<len3; i3++){
-let data340 = data339[i3];
-const _errs504 = errors;
-if(!(validate351(data340, {instancePath:instancePath+"/networkPolicy/resources/" + i3,parentData:data339,parentDataProperty:i3,rootData}))){
+if(data335.ingressControllerFrom !== undefined){
+let data337 = data335.ingressControllerFrom;
+const _errs498 = errors;
+const _errs499 = errors;
+if(Array.isArray(data337)){
+let valid125 = true;
+const len1 = data337.length;
+for(let i1=0; i1<len1; i1++){
+let data338 = data337[i1];
+const _errs500 = errors;
+if(!(validate351(data338, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i1,parentData:data337,parentDataProperty:i1,rootData}))){
 vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid128 = _errs504 === errors;
-if(!valid128){
-valid129 = false;
+var valid124 = _errs500 === errors;
+if(!valid124){
+valid125 = false;
 }
 }
 }
 else {
-const err414 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err414 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -17289,32 +17269,32 @@ vErrors.push(err414);
 }
 errors++;
 }
-var valid123 = _errs502 === errors;
+var valid123 = _errs498 === errors;
 }
-if(data333.sourceControl !== undefined){
-let data341 = data333.sourceControl;
-const _errs505 = errors;
-const _errs506 = errors;
-if(Array.isArray(data341)){
-let valid131 = true;
-const len4 = data341.length;
-for(let i4=0; i4<len4; i4++){
-let data342 = data341[i4];
-const _errs507 = errors;
-if(!(validate351(data342, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i4,parentData:data341,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
+if(data335.licenseCIDRs !== undefined){
+let data339 = data335.licenseCIDRs;
+const _errs501 = errors;
+const _errs502 = errors;
+if(Array.isArray(data339)){
+let valid127 = true;
+const len2 = data339.length;
+for(let i2=0; i2<len2; i2++){
+let data340 = data339[i2];
+const _errs503 = errors;
+if(!(validate354(data340, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i2,parentData:data339,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid130 = _errs507 === errors;
-if(!valid130){
-valid131 = false;
+var valid126 = _errs503 === errors;
+if(!valid126){
+valid127 = false;
 }
 }
 }
 else {
-const err415 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err415 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -17323,32 +17303,32 @@ vErrors.push(err415);
 }
 errors++;
 }
-var valid123 = _errs505 === errors;
+var valid123 = _errs501 === errors;
 }
-if(data333.databaseCIDRs !== undefined){
-let data343 = data333.databaseCIDRs;
-const _errs508 = errors;
-const _errs509 = errors;
-if(Array.isArray(data343)){
-let valid133 = true;
-const len5 = data343.length;
-for(let i5=0; i5<len5; i5++){
-let data344 = data343[i5];
-const _errs510 = errors;
-if(!(validate354(data344, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i5,parentData:data343,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
+if(data335.resources !== undefined){
+let data341 = data335.resources;
+const _errs504 = errors;
+const _errs505 = errors;
+if(Array.isArray(data341)){
+let valid129 = true;
+const len3 = data341.length;
+for(let i3=0; i3<len3; i3++){
+let data342 = data341[i3];
+const _errs506 = errors;
+if(!(validate351(data342, {instancePath:instancePath+"/networkPolicy/resources/" + i3,parentData:data341,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid132 = _errs510 === errors;
-if(!valid132){
-valid133 = false;
+var valid128 = _errs506 === errors;
+if(!valid128){
+valid129 = false;
 }
 }
 }
 else {
-const err416 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err416 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -17357,32 +17337,32 @@ vErrors.push(err416);
 }
 errors++;
 }
-var valid123 = _errs508 === errors;
+var valid123 = _errs504 === errors;
 }
-if(data333.temporalCIDRs !== undefined){
-let data345 = data333.temporalCIDRs;
-const _errs511 = errors;
-const _errs512 = errors;
-if(Array.isArray(data345)){
-let valid135 = true;
-const len6 = data345.length;
-for(let i6=0; i6<len6; i6++){
-let data346 = data345[i6];
-const _errs513 = errors;
-if(!(validate354(data346, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i6,parentData:data345,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
+if(data335.sourceControl !== undefined){
+let data343 = data335.sourceControl;
+const _errs507 = errors;
+const _errs508 = errors;
+if(Array.isArray(data343)){
+let valid131 = true;
+const len4 = data343.length;
+for(let i4=0; i4<len4; i4++){
+let data344 = data343[i4];
+const _errs509 = errors;
+if(!(validate351(data344, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i4,parentData:data343,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid134 = _errs513 === errors;
-if(!valid134){
-valid135 = false;
+var valid130 = _errs509 === errors;
+if(!valid130){
+valid131 = false;
 }
 }
 }
 else {
-const err417 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err417 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -17391,32 +17371,32 @@ vErrors.push(err417);
 }
 errors++;
 }
-var valid123 = _errs511 === errors;
+var valid123 = _errs507 === errors;
 }
-if(data333.dnsFrom !== undefined){
-let data347 = data333.dnsFrom;
-const _errs514 = errors;
-const _errs515 = errors;
-if(Array.isArray(data347)){
-let valid137 = true;
-const len7 = data347.length;
-for(let i7=0; i7<len7; i7++){
-let data348 = data347[i7];
-const _errs516 = errors;
-if(!(validate351(data348, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i7,parentData:data347,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
+if(data335.databaseCIDRs !== undefined){
+let data345 = data335.databaseCIDRs;
+const _errs510 = errors;
+const _errs511 = errors;
+if(Array.isArray(data345)){
+let valid133 = true;
+const len5 = data345.length;
+for(let i5=0; i5<len5; i5++){
+let data346 = data345[i5];
+const _errs512 = errors;
+if(!(validate354(data346, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i5,parentData:data345,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid136 = _errs516 === errors;
-if(!valid136){
-valid137 = false;
+var valid132 = _errs512 === errors;
+if(!valid132){
+valid133 = false;
 }
 }
 }
 else {
-const err418 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err418 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -17425,11 +17405,32 @@ vErrors.push(err418);
 }
 errors++;
 }
-var valid123 = _errs514 === errors;
+var valid123 = _errs510 === errors;
+}
+if(data335.temporalCIDRs !== undefined){
+let data347 = data335.temporalCIDRs;
+const _errs513 = errors;
+const _errs514 = errors;
+if(Array.isArray(data347)){
+let valid135 = true;
+const len6 = data347.length;
+for(let i6=0; i6<len6; i6++){
+let data348 = data347[i6];
+const _errs515 = errors;
+if(!(validate354(data348, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i6,parentData:data347,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate354.errors : vErrors.concat(validate354.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid134 = _errs515 === errors;
+if(!valid134){
+valid135 = false;
+}
 }
 }
 else {
-const err419 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err419 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -17438,16 +17439,63 @@ vErrors.push(err419);
 }
 errors++;
 }
-var valid93 = _errs491 === errors;
+var valid123 = _errs513 === errors;
+}
+if(data335.dnsFrom !== undefined){
+let data349 = data335.dnsFrom;
+const _errs516 = errors;
+const _errs517 = errors;
+if(Array.isArray(data349)){
+let valid137 = true;
+const len7 = data349.length;
+for(let i7=0; i7<len7; i7++){
+let data350 = data349[i7];
+const _errs518 = errors;
+if(!(validate351(data350, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i7,parentData:data349,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate351.errors : vErrors.concat(validate351.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid136 = _errs518 === errors;
+if(!valid136){
+valid137 = false;
+}
 }
 }
 else {
-const err420 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err420 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err420];
 }
 else {
 vErrors.push(err420);
+}
+errors++;
+}
+var valid123 = _errs516 === errors;
+}
+}
+else {
+const err421 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err421];
+}
+else {
+vErrors.push(err421);
+}
+errors++;
+}
+var valid93 = _errs493 === errors;
+}
+}
+else {
+const err422 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
 }
 errors++;
 }

@@ -48,6 +48,15 @@ export const SCHEMA_RULES = new Map<string, Rule>([
     .filter((child) => !(child.schema.properties && child.schema.default === undefined) && child.schema.default === undefined && !child.required)
     .map(({ pointer }) => ({ path: pointer }))],
 
+  // validate, Helm's users and the editor read the words; a raw regular expression explains nothing.
+  ['every pattern says in words what it accepts (patternErrorMessage)', (schema) => {
+    const bad: Array<{ path: string }> = [];
+    visit(schema, (node, path) => {
+      if (typeof node.pattern === 'string' && typeof node.patternErrorMessage !== 'string') bad.push({ path });
+    });
+    return bad;
+  }],
+
   ['component annotations are complete and consistent', (schema) => componentProblems(schema)],
 
   ['database annotations are complete and unique', (schema) => {
