@@ -2,14 +2,23 @@
 // it and timed against a floor measured in the same run, in alternating pairs, so the ratio survives a shared,
 // noisy machine. Reported, never asserted: bench/results.json and the README "Performance" table.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { helmBinary, type HelmMajor } from '../src/io/helm.js';
 import { PROJECT_ROOT } from '../src/io/project.js';
+import { importOfficial } from '../src/import/import-official.js';
+import { projectModel } from '../src/project-model.js';
 
 const PAIRS = Math.max(10, Number(process.env.BENCH_PAIRS ?? 10));
 const GROWTH = (process.env.BENCH_GROWTH ?? '5,50,200').split(',').map(Number);
+/** The values growth series: env entries/extra volumes (and as many mounts) in one values file. */
+const VALUES_GROWTH = (process.env.BENCH_VALUES_GROWTH ?? '0/0,1000/200,3000/600').split(',').map((pair) => pair.split('/').map(Number) as [number, number]);
+/** Which parts to run: all (default), or a comma list of cli, helm, values, official, components. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'cli,helm,values,official,components').split(','));
+/** A checkout of tryretool/retool-helm (its repository root or charts/retool): compare with the official chart. */
+const OFFICIAL_CHART = process.env.OFFICIAL_CHART;
+const OFFICIAL_FIXTURE = join(PROJECT_ROOT, 'test/fixtures/official/production.official.yaml');
 const CLI = join(PROJECT_ROOT, 'bin/retool-chart.js');
 const PRODUCTION = join(PROJECT_ROOT, 'examples/production.values.yaml');
 const EVALUATION = join(PROJECT_ROOT, 'examples/evaluation.values.yaml');
@@ -107,32 +116,94 @@ function projectWithComponents(dir: string, count: number): string {
   return root;
 }
 
+/**
+ * Official-chart values with `env` entries and `extraVolumes`/`extraVolumeMounts` added to the production
+ * fixture, and the same configuration for this chart as `retool-chart import` writes it: both charts render
+ * the same deployment, so their `helm template` times compare directly.
+ */
+function growthValues(dir: string, env: number, volumes: number): { official: string[]; ours: string } {
+  // A second values file over the fixture: Helm (and import) merge its env map into the fixture's.
+  const lines: string[] = ['{}'];
+  if (env) lines.push('env:', ...Array.from({ length: env }, (_, i) => `  BENCH_VAR_${i}: "value ${i}"`));
+  if (volumes) {
+    lines.push('extraVolumes:', ...Array.from({ length: volumes }, (_, i) => `  - name: bench-${i}\n    emptyDir: {}`));
+    lines.push('extraVolumeMounts:', ...Array.from({ length: volumes }, (_, i) => `  - name: bench-${i}\n    mountPath: /mnt/bench-${i}`));
+  }
+  const growth = join(dir, `official-${env}-${volumes}.yaml`);
+  writeFileSync(growth, `${(lines.length > 1 ? lines.slice(1) : lines).join('\n')}\n`);
+  const official = [OFFICIAL_FIXTURE, growth];
+  const outcome = importOfficial({ files: official, release: 'retool' }, projectModel());
+  if (outcome.issues.length) throw new Error(`import of ${growth}: ${outcome.issues.map((i) => i.message).join('; ')}`);
+  const ours = join(dir, `ours-${env}-${volumes}.yaml`);
+  writeFileSync(ours, outcome.text);
+  return { official, ours };
+}
+
+/**
+ * The official chart as `helm template` can read it: its charts/ lacks the Bitnami postgresql dependency
+ * (fetched by `helm dependency build` from the internet), which the compared values switch off anyway
+ * (postgresql.enabled: false), so an empty stand-in with its name and version satisfies Helm's check.
+ */
+function officialChart(dir: string, checkout: string): string {
+  const source = existsSync(join(checkout, 'Chart.yaml')) ? checkout : join(checkout, 'charts/retool');
+  const chart = join(dir, 'official-chart');
+  cpSync(source, chart, { recursive: true });
+  const lock = readFileSync(join(chart, 'Chart.yaml'), 'utf8');
+  const version = /name: postgresql\s+version: ([^\s]+)/.exec(lock)?.[1];
+  if (version && !existsSync(join(chart, 'charts/postgresql')) && !readdirSync(join(chart, 'charts')).some((f) => f.startsWith('postgresql-'))) {
+    mkdirSync(join(chart, 'charts/postgresql'), { recursive: true });
+    writeFileSync(join(chart, 'charts/postgresql/Chart.yaml'), `apiVersion: v2\nname: postgresql\nversion: ${version}\n`);
+  }
+  return chart;
+}
+
 const work = mkdtempSync(join(tmpdir(), 'retool-bench-'));
 try {
   const node = ['node', '-e', '0'];
   console.log(`${PAIRS} paired runs per line; ratio = median of target/floor per pair\n`);
-  const results: Measurement[] = [
-    paired('retool-chart validate -f examples/production.values.yaml', 'node -e 0', node, ['node', CLI, 'validate', '-f', PRODUCTION]),
-    paired('retool-chart --help', 'node -e 0', node, ['node', CLI, '--help']),
-    paired('retool-chart generate --check', 'node -e 0', node, ['node', CLI, 'generate', '--check']),
-  ];
+  const results: Measurement[] = [];
+  if (ONLY.has('cli')) {
+    results.push(
+      paired('retool-chart validate -f examples/production.values.yaml', 'node -e 0', node, ['node', CLI, 'validate', '-f', PRODUCTION]),
+      paired('retool-chart --help', 'node -e 0', node, ['node', CLI, '--help']),
+      paired('retool-chart generate --check', 'node -e 0', node, ['node', CLI, 'generate', '--check']),
+    );
+  }
   const floor = floorChart(work);
   for (const major of [4, 3] as HelmMajor[]) {
     const helm = helmBinary(major);
     const floorCmd = [helm, 'template', 'x', floor];
-    for (const [label, values] of [['production', PRODUCTION], ['evaluation', EVALUATION]]) {
-      results.push(paired(`helm ${major} template, ${label} example`, 'one-ConfigMap chart', floorCmd, [helm, 'template', 'retool', CHART, '-f', values]));
+    if (ONLY.has('helm')) {
+      for (const [label, values] of [['production', PRODUCTION], ['evaluation', EVALUATION]]) {
+        results.push(paired(`helm ${major} template, ${label} example`, 'one-ConfigMap chart', floorCmd, [helm, 'template', 'retool', CHART, '-f', values]));
+      }
+    }
+    // Renders that scale: the same chart with more and more env entries and volumes, against the floor (growth
+    // per entry shows as the ratio's slope) and, given OFFICIAL_CHART, against the official chart rendering the
+    // same configuration (the ratio is ours ÷ official directly).
+    const official = OFFICIAL_CHART && ONLY.has('official') ? officialChart(work, OFFICIAL_CHART) : undefined;
+    for (const [env, volumes] of VALUES_GROWTH) {
+      const values = growthValues(work, env, volumes);
+      const label = `${env} env entries, ${volumes} volumes`;
+      if (ONLY.has('values')) results.push(paired(`helm ${major} template, production fixture + ${label}`, 'one-ConfigMap chart', floorCmd, [helm, 'template', 'retool', CHART, '-f', values.ours]));
+      if (official) {
+        results.push(paired(`helm ${major} template ours vs official chart, ${label}`, 'official chart', [helm, 'template', 'retool', official, ...values.official.flatMap((file) => ['-f', file])], [helm, 'template', 'retool', CHART, '-f', values.ours]));
+      }
     }
   }
   const growth: Measurement[] = [];
-  for (const count of GROWTH) {
+  for (const count of ONLY.has('components') ? GROWTH : []) {
     const root = projectWithComponents(work, count);
     growth.push(paired(`retool-chart validate, ${count} extra components`, 'node -e 0', node, ['node', join(root, 'bin/retool-chart.js'), 'validate', '-f', PRODUCTION], root));
     growth.push(paired(`retool-chart generate --check, ${count} extra components`, 'node -e 0', node, ['node', join(root, 'bin/retool-chart.js'), 'generate', '--check'], root));
   }
   const report = { date: new Date().toISOString().slice(0, 10), pairs: PAIRS, node: process.version, results, growth };
-  writeFileSync(join(PROJECT_ROOT, 'bench/results.json'), `${JSON.stringify(report, null, 2)}\n`);
-  updateReadme([...results, ...growth], report.date);
+  if (process.env.BENCH_ONLY) {
+    console.log('\npart of the bench only (BENCH_ONLY): bench/results.json and the README table are left as they are');
+  } else {
+    writeFileSync(join(PROJECT_ROOT, 'bench/results.json'), `${JSON.stringify(report, null, 2)}\n`);
+    updateReadme([...results, ...growth], report.date);
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

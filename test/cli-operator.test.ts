@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { askAnswers } from '../src/cli/init-command.js';
-import { COMMAND_SPECS, cliReferenceMarkdown } from '../src/cli/specs.js';
+import { answerRules, askAnswers } from '../src/cli/init-command.js';
+import { COMMAND_SPECS, EXIT, EXIT_CODES, cliReferenceMarkdown } from '../src/cli/specs.js';
 import { describeDeployment, formatDeploymentMermaid } from '../src/model/deployment.js';
+import { runHelm } from '../src/io/helm.js';
 import { projectModel } from '../src/project-model.js';
 import { FIXTURES, INVALID_FIXTURES, ROOT } from './support/paths.js';
 
@@ -58,6 +59,7 @@ test('usage errors exit 2 and suggest the nearest option or command', () => {
 });
 
 test('exit code 3 when helm itself fails', () => {
+  assert.is(EXIT.toolFailed, 3);
   const r = spawnSync(process.execPath, [BIN, 'render', '-f', join(ROOT, 'examples/evaluation.values.yaml')], {
     encoding: 'utf8', cwd: ROOT, env: { ...process.env, HELM_BIN: '/bin/false' },
   });
@@ -129,18 +131,53 @@ test('init: fresh keys on every run; refuses to overwrite without --force; bad c
   assert.is(cli('init', '-o', out, '--force').status, 0);
   const target = join(dir, 'bad.yaml');
   const bad = cli('init', '--profile', 'production', '--database', 'embedded', '-o', target);
-  assert.is(bad.status, 1);
+  assert.is(bad.status, 2, 'a contradiction between flags is a usage error, said before anything is asked');
   assert.match(bad.stderr, 'nothing written');
+  assert.not.ok(existsSync(target));
+  const host = cli('init', '--ingress-host', 'bad host', '-o', target);
+  assert.is(host.status, 2);
+  assert.match(host.stderr, '--ingress-host: Expected a DNS host name');
   assert.not.ok(existsSync(target));
 });
 
-test('init asks for what the flags leave open, with defaults and re-asking on a wrong answer', async () => {
-  const answers = ['staging', 'production', '', 'local', 'retool.example.com', 'y', ''];
+test('init: ingress TLS and Temporal mTLS from flags make values that validate', () => {
+  const out = join(dir, 'tls.yaml');
+  const r = cli('init', '--profile', 'production', '--temporal', 'external', '--temporal-mtls-secret', 'temporal-mtls', '--temporal-ca',
+    '--ingress-host', 'retool.example.com', '--ingress-tls-secret', 'retool-tls', '-o', out);
+  assert.is(r.status, 0, r.stderr);
+  const values = yaml.load(readFileSync(out, 'utf8')) as any;
+  assert.equal(values.ingress.tls, { enabled: true, secretName: 'retool-tls' });
+  assert.equal(values.temporal.external.tls, {
+    enabled: true,
+    clientCert: { secretKeyRef: { name: 'temporal-mtls', key: 'tls.crt' } },
+    clientKey: { secretKeyRef: { name: 'temporal-mtls', key: 'tls.key' } },
+    caCert: { secretKeyRef: { name: 'temporal-mtls', key: 'ca.crt' } },
+  });
+  assert.match(r.stderr, 'Temporal mTLS Secret');
+  assert.is(cli('validate', '-f', out).status, 0);
+  const misplaced = cli('init', '--temporal', 'local', '--temporal-mtls-secret', 'x');
+  assert.is(misplaced.status, 2);
+});
+
+test('init asks for what the flags leave open, with defaults, prefixes and re-asking on a wrong answer', async () => {
+  const rules = answerRules(projectModel().schema);
+  const answers = ['staging', 'prod', 'ext', 'Bad_Name', 'temporal-mtls', 'yes', 'bad host', 'retool.example.com', 'retool-tls', 'y', ''];
   const asked: string[] = [];
-  const result = await askAnswers({}, undefined, async (q) => { asked.push(q); return answers.shift()!; });
-  assert.equal(result.answers, { profile: 'production', database: 'external', temporal: 'local', ingressHost: 'retool.example.com' });
+  const result = await askAnswers({}, undefined, async (q) => { asked.push(q); return answers.shift()!; }, rules);
+  assert.equal(result.answers, {
+    profile: 'production', database: 'external', temporal: 'external', temporalTlsSecret: 'temporal-mtls', temporalTlsCa: true,
+    ingressHost: 'retool.example.com', ingressTlsSecret: 'retool-tls',
+  });
+  assert.is(answers.length, 0, 'every answer was read');
   assert.is(result.secretFile, 'retool-secret.yaml');
-  assert.is(asked.filter((q) => q.startsWith('Profile')).length, 2, 'asked again after "staging"');
+  assert.is(asked.filter((q) => q.startsWith('Profile')).length, 2, 'asked again after "staging"; "prod" is production');
+  assert.not.ok(asked.some((q) => q.startsWith('Storage database')), 'production has one storage database choice: it is not offered');
+  assert.is(asked.filter((q) => q.startsWith('Temporal mTLS')).length, 2, 'an invalid Secret name is asked again');
+  assert.is(asked.filter((q) => q.startsWith('Ingress host')).length, 2, 'an invalid host is asked again');
+  const storage = ['e', 'ext'];
+  const evaluation = await askAnswers({ profile: 'evaluation' }, 'x.yaml', async (q) => (q.startsWith('Storage') ? storage.shift()! : ''), rules);
+  assert.is(storage.length, 0, '"e" is ambiguous (embedded, external): asked again');
+  assert.is(evaluation.answers.database, 'external');
   const flagsOnly = await askAnswers({ profile: 'evaluation', database: 'embedded', temporal: 'retoolManaged', ingressHost: '' }, 'x.yaml', async () => { throw new Error('asked'); });
   assert.is(flagsOnly.secretFile, 'x.yaml');
 });
@@ -150,13 +187,50 @@ test('init on a terminal (a real pty through script(1)): questions answered line
   if (which.status !== 0) throw new Error('script(1) from util-linux is needed for this test');
   const out = join(dir, 'tty.yaml');
   const command = `${process.execPath} ${BIN} init -o ${out}`;
-  const r = spawnSync('script', ['-qec', command, '/dev/null'], { input: 'evaluation\n\nexternal\n\nn\n', encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('script', ['-qec', command, '/dev/null'], { input: 'evaluation\n\nexternal\n\n\nn\n', encoding: 'utf8', timeout: 30_000 });
   assert.is(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, 'Profile [evaluation/production]');
   const values = yaml.load(readFileSync(out, 'utf8')) as any;
   assert.is(values.temporal.mode, 'external');
   assert.is(values.database.mode, 'embedded');
   assert.is(cli('validate', '-f', out).status, 0);
+  // production by prefix: the storage database is not offered, TLS is asked for, and the file is written.
+  const prod = join(dir, 'tty-prod.yaml');
+  const p = spawnSync('script', ['-qec', `${process.execPath} ${BIN} init -o ${prod}`, '/dev/null'], {
+    input: 'prod\n\nretool.example.com\nretool-tls\nn\n', encoding: 'utf8', timeout: 30_000,
+  });
+  assert.is(p.status, 0, p.stdout + p.stderr);
+  assert.match(p.stdout, 'Storage database: external');
+  assert.not.match(p.stdout, 'Storage database [');
+  assert.match(p.stdout, 'Ingress TLS');
+  const prodValues = yaml.load(readFileSync(prod, 'utf8')) as any;
+  assert.is(prodValues.profile, 'production');
+  assert.equal(prodValues.ingress.tls, { enabled: true, secretName: 'retool-tls' });
+});
+
+test('npm run cli from a subdirectory writes relative to the caller (INIT_CWD); hints print a command that works', () => {
+  const sub = mkdtempSync(join(dir, 'sub-'));
+  const r = spawnSync('npm', ['--prefix', ROOT, 'run', '--silent', 'cli', '--', 'init', '--no-input', '-o', 'here.yaml'], { cwd: sub, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.is(r.status, 0, r.stderr);
+  assert.ok(existsSync(join(sub, 'here.yaml')), 'written in the caller\'s directory');
+  assert.not.ok(existsSync(join(ROOT, 'here.yaml')), 'not in the repository root');
+  assert.match(r.stderr, 'check it: npm run cli -- validate -f here.yaml');
+  const usage = spawnSync('npm', ['--prefix', ROOT, 'run', '--silent', 'cli', '--', 'validate', '--valuse'], { cwd: sub, encoding: 'utf8' });
+  assert.is(usage.status, 2);
+  assert.match(usage.stderr, '(npm run cli -- validate --help for every option)');
+});
+
+test('exit codes: one per outcome, listed in --help; missing required options are usage errors', () => {
+  const help = cli('--help').stdout;
+  for (const [code, text] of EXIT_CODES) assert.ok(help.includes(`  ${code}  ${text}`), `--help lists exit code ${code}`);
+  assert.is(new Set(EXIT_CODES.map(([code]) => code)).size, EXIT_CODES.length);
+  assert.equal(Object.values(EXIT).sort(), EXIT_CODES.map(([code]) => code).sort());
+  const noValues = cli('import');
+  assert.is(noValues.status, EXIT.usage, noValues.stderr);
+  assert.match(noValues.stderr, 'give the official values with -f FILE');
+  assert.is(cli('diff', '-f', join(ROOT, 'examples/evaluation.values.yaml')).status, EXIT.usage);
+  assert.is(cli('package', '--sign').status, EXIT.usage);
+  // "no helm found" (EXIT.noHelm) needs a machine without the bundled helm: npm-package.test.ts proves it from the installed package.
 });
 
 test('explain: components, databases, Temporal, edges and exposure from the values', () => {
@@ -172,6 +246,11 @@ test('explain: components, databases, Temporal, edges and exposure from the valu
   assert.equal(json.temporal, { mode: 'external', endpoint: 'temporal-frontend.temporal.svc.cluster.local:7233', namespace: 'retool-workflows', tls: true, services: [] });
   assert.ok(json.edges.some((e: any) => e.from === 'workflows-worker' && e.note === 'mTLS'));
   assert.match(json.components.find((c: any) => c.key === 'api').image, 'tryretool/backend@sha256:0123');
+  assert.type(json.components.find((c: any) => c.key === 'api').replicas, 'number', 'replicas is a number, not text');
+  assert.equal(json.components.find((c: any) => c.key === 'jobsRunner').replicas, 1);
+  assert.is(json.components.find((c: any) => c.key === 'jobsRunner').single, true);
+  const scaled = JSON.parse(cli('explain', '-f', join(FIXTURES, 'autoscaling-networkpolicy.values.yaml'), '--format', 'json').stdout).components.find((c: any) => c.key === 'api');
+  assert.equal([scaled.replicas, scaled.autoscaling], [3, { minReplicas: 3, maxReplicas: 12 }]);
   const off = JSON.parse(cli('explain', '-f', join(FIXTURES, 'workflows-disabled.values.yaml'), '--format', 'json').stdout);
   assert.not.ok(off.edges.some((e: any) => e.from === 'code-executor' || e.to === 'code-executor'), 'disabled components have no edges');
   const invalid = cli('explain', '-f', join(INVALID_FIXTURES, 'bad-enum-profile.values.yaml'));
@@ -186,6 +265,15 @@ test('explain --format mermaid: a flowchart with the release as a subgraph; the 
   const model = projectModel();
   const readme = readFileSync(join(ROOT, 'charts/retool/README.md'), 'utf8');
   assert.ok(readme.includes(`\`\`\`mermaid\n${formatDeploymentMermaid(describeDeployment(model, model.defaults))}\`\`\``));
+});
+
+test('helm show values starts with a header that says where the file comes from and that a copy may be edited', () => {
+  const shown = runHelm(['show', 'values', join(ROOT, 'charts/retool')], { major: 4 });
+  assert.is(shown.status, 0, shown.stderr);
+  const header = shown.stdout.split('\n').slice(0, 6).join('\n');
+  assert.not.match(header, /do not edit/i);
+  assert.match(header, 'generated from its values schema');
+  assert.match(header, 'Safe to copy and edit');
 });
 
 test('README CLI reference is the one generated from the option specs', () => {

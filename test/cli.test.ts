@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,11 +11,14 @@ const EXAMPLE = join(ROOT, 'examples/evaluation.values.yaml');
 const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/retool-chart.js'), ...args], { encoding: 'utf8', cwd: ROOT });
 const EXAMPLES = readdirSync(join(ROOT, 'examples'));
 const PRODUCTION = join(FIXTURES, 'production-external.values.yaml');
+/** The chart's Kubernetes floor and the minor just below it, which must be refused. */
+const MIN_KUBERNETES: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).retoolChart.minKubernetes;
+const BELOW_FLOOR = MIN_KUBERNETES.replace(/^(\d+)\.(\d+)\..*$/, (_, major, minor) => `${major}.${Number(minor) - 1}.0`);
 
 // The Helm runs of this file start in the background at once; each test reads its own results.
 helmAll([
   ...EXAMPLES.flatMap((example) => MAJORS.map((major) => ({ args: ['template', 'x', CHART, '-f', join(ROOT, 'examples', example)], major }))),
-  ...MAJORS.flatMap((major) => [{ args: ['lint', '--strict', CHART, '-f', EXAMPLE], major }, { args: ['template', 'x', CHART, '-f', EXAMPLE, '--kube-version', '1.28.0'], major }]),
+  ...MAJORS.flatMap((major) => [{ args: ['lint', '--strict', CHART, '-f', EXAMPLE], major }, { args: ['template', 'x', CHART, '-f', EXAMPLE, '--kube-version', BELOW_FLOOR], major }]),
   { args: ['install', 'retool', CHART, '-f', EXAMPLE, '--dry-run=client', '--namespace', 'retool'], major: 4 },
   { args: ['install', 'retool', CHART, '-f', PRODUCTION, '--dry-run=client'], major: 4 },
 ]).catch(() => {});
@@ -108,11 +111,12 @@ for (const major of MAJORS) {
   });
 }
 
-test('Kubernetes older than 1.29 is refused before anything renders', async () => {
+test('Kubernetes older than the floor is refused before anything renders; Chart.yaml carries the floor', async () => {
+  assert.match(readFileSync(join(CHART, 'Chart.yaml'), 'utf8'), `kubeVersion: ">=${MIN_KUBERNETES}-0"`);
   for (const major of MAJORS) {
-    const r = await helmAsync(['template', 'x', CHART, '-f', EXAMPLE, '--kube-version', '1.28.0'], major);
+    const r = await helmAsync(['template', 'x', CHART, '-f', EXAMPLE, '--kube-version', BELOW_FLOOR], major);
     assert.is.not(r.status, 0);
-    assert.match(r.stderr, '>=1.29.0-0');
+    assert.match(r.stderr, `>=${MIN_KUBERNETES}-0`);
   }
 });
 

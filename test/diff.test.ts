@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runHelm } from '../src/io/helm.js';
 import { diffManifests, type Manifest, type UpgradeReport } from '../src/upgrade/manifest-diff.js';
+import { formatUpgradeReport, formatValueChange } from '../src/upgrade/format-report.js';
 import { loadManifestFile, parseManifestText } from '../src/upgrade/load-manifests.js';
 import { CHART, FIXTURES, GOLDEN, ROOT } from './support/paths.js';
 import { renderFixture } from './support/render.js';
@@ -87,23 +88,41 @@ test('immutable-field rules: headless Service, PersistentVolumeClaim, Job templa
   assert.ok(diffManifests([obj('PersistentVolumeClaim', 'p', {}, { 'helm.sh/resource-policy': 'keep' })], []).safe, 'a kept claim is not at risk');
 });
 
-test('CLI: exit 3 when unsafe, 0 when safe, 1 on bad input', () => {
+test('changed values: old → new per leaf, lists of named items matched by name, Secret values never shown', () => {
+  const obj = (kind: string, spec: object, extra: object = {}): Manifest => ({ apiVersion: 'v1', kind, metadata: { name: 'x' }, spec, ...extra });
+  const env = (pairs: Record<string, string>) => ({ template: { spec: { containers: [{ name: 'api', env: Object.entries(pairs).map(([name, value]) => ({ name, value })) }] } } });
+  const report = diffManifests([obj('Deployment', { replicas: 2, ...env({ A: '1', B: '2' }) })], [obj('Deployment', { replicas: 3, ...env({ A: '1', C: '3', B: '9' }) })]);
+  assert.equal(report.changes[0].values, [
+    { path: 'spec.replicas', before: 2, after: 3 },
+    { path: 'spec.template.spec.containers[api].env[B].value', before: '2', after: '9' },
+    { path: 'spec.template.spec.containers[api].env[C]', after: { name: 'C', value: '3' } },
+  ]);
+  assert.is(formatValueChange(report.changes[0].values[0]), 'spec.replicas: 2 → 3');
+  assert.is(formatValueChange(report.changes[0].values[2]), 'spec.template.spec.containers[api].env[C]: (unset) → {"name":"C","value":"3"}');
+  const secret = diffManifests([obj('Secret', {}, { data: { 'jwt-secret': 'b2xk' } })], [obj('Secret', {}, { data: { 'jwt-secret': 'bmV3' } })]);
+  const text = formatUpgradeReport(secret);
+  assert.match(text, 'data.jwt-secret: (changed; Secret values are not shown)');
+  assert.not.match(text, 'bmV3');
+});
+
+test('CLI: exit 6 when unsafe, 0 when safe, 1 on bad input, 2 on a missing or contradictory option', () => {
   const unsafe = cli('diff', '--from-chart', 'official', '--from-manifest', join(MANIFESTS, 'defaults.retool.yaml'), '-f', join(IMPORTED, 'defaults.values.yaml'), '--release', 'retool');
-  assert.is(unsafe.status, 3, unsafe.stderr);
+  assert.is(unsafe.status, 6, unsafe.stderr);
   assert.match(unsafe.stdout, /REFUSED {2}spec\.selector is immutable/);
   assert.match(unsafe.stdout, /NOT safe to upgrade/);
   assert.match(unsafe.stdout, /to proceed, before helm upgrade[^\n]*\n {2}kubectl delete deployment retool-jobs-runner\n/);
   const safe = cli('diff', '--from-values', join(FIXTURES, 'evaluation.values.yaml'), '-f', join(FIXTURES, 'evaluation.values.yaml'), '--set', 'components.api.replicas=3');
   assert.is(safe.status, 0, safe.stderr);
   assert.match(safe.stdout, /changed {2}Deployment\/retool-api {2}spec\.replicas/);
+  assert.match(safe.stdout, /\n {4}spec\.replicas: [12] → 3\n/, 'the value before and after');
   assert.match(safe.stdout, /safe to upgrade/);
   // The whole --set family reaches the render, not only the validation.
   const json = cli('diff', '--from-values', join(FIXTURES, 'evaluation.values.yaml'), '-f', join(FIXTURES, 'evaluation.values.yaml'), '--set-json', 'components.api.replicas=3');
   assert.is(json.status, 0, json.stderr);
   assert.match(json.stdout, /changed {2}Deployment\/retool-api {2}spec\.replicas/);
-  assert.is(cli('diff', '-f', join(FIXTURES, 'evaluation.values.yaml')).status, 1, 'no current state');
+  assert.is(cli('diff', '-f', join(FIXTURES, 'evaluation.values.yaml')).status, 2, 'no current state');
   const official = cli('diff', '--from-chart', 'official', '--from-values', join(FIXTURES, 'evaluation.values.yaml'), '-f', join(FIXTURES, 'evaluation.values.yaml'));
-  assert.is(official.status, 1);
+  assert.is(official.status, 2);
   assert.match(official.stderr, 'helm get manifest');
   const missing = cli('diff', '--from-manifest', join(ROOT, 'no-such.yaml'), '-f', join(FIXTURES, 'evaluation.values.yaml'));
   assert.is(missing.status, 1);

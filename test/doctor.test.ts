@@ -58,7 +58,7 @@ test('doctor --output json: findings as data; the verdict matches the exit code'
   assert.is(failed.length, 1, r.stdout);
   assert.equal(failed[0].scope, 'database');
   assert.match(failed[0].message, 'default_transaction_isolation is serializable');
-  assert.match(failed[0].fix, "ALTER DATABASE <name> SET default_transaction_isolation = 'read committed'");
+  assert.match(failed[0].fix, `ALTER DATABASE "${serializable.database}" SET default_transaction_isolation = 'read committed'`);
 });
 
 test('doctor: a secretKeyRef password is not readable, so --database-url supplies the connection', async () => {
@@ -71,6 +71,15 @@ test('doctor: a secretKeyRef password is not readable, so --database-url supplie
   const checked = doctor(values, '--database-url', url);
   assert.is(checked.status, 1, checked.output);
   hasLine(checked.stdout, /FAIL {2}database: default_transaction_isolation is serializable/);
+  hasLine(checked.stdout, /WARN {2}database: --database-url differs from the values: database retool_serializable \(values: retool_good\); the chart will connect where the values say/);
+  const same = doctor(values, '--database-url', `postgres://${USER}:${PASSWORD}@${pg.host}:${pg.port}/retool_good`);
+  assert.is(same.status, 0, same.output);
+  assert.not.match(same.stdout, 'differs from the values');
+  const elsewhere = doctor(values, '--database-url', `postgres://other:pw@${pg.host}:${pg.port + 1}/retool_good?sslmode=require`, '--output', 'json');
+  const warning = JSON.parse(elsewhere.stdout).findings.find((f: any) => f.status === 'warn' && f.scope === 'database');
+  assert.ok(warning, elsewhere.stdout);
+  assert.match(warning.message, `port ${pg.port + 1} (values: ${pg.port}), user other (values: ${USER}), ssl true (values: false)`);
+  assert.match(warning.fix, 'database.external.port, database.external.user, database.external.ssl');
   const bad = doctor(values, '--database-url', 'mysql://x@y/z');
   assert.is(bad.status, 2, bad.output);
   assert.match(bad.stderr, 'expected a postgres:// URL');

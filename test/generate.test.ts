@@ -178,6 +178,7 @@ const BREAKAGES: Array<[string, (s: JsonSchema) => void]> = [
   ['every $ref points into #/definitions', (s) => { s.properties!.nameOverride = { description: 'x', $ref: 'https://example.com/s.json' }; }],
   ['only annotations stand beside $ref (draft-07 ignores the rest)', (s) => { (s.properties!.retool.properties!.licenseKey as any).minLength = 3; }],
   ['every property has a description', (s) => { delete s.properties!.profile.description; }],
+  ['every pattern says in words what it accepts (patternErrorMessage)', (s) => { delete s.properties!.retool.properties!.version.patternErrorMessage; }],
   ['every object with properties is closed (additionalProperties: false)', (s) => { delete s.properties!.service.additionalProperties; }],
   ['every leaf has a default or is required', (s) => { delete s.properties!.profile.default; }],
   ['annotations match schema/annotations.schema.json', (s) => { (s.properties!.components.properties!.api as any)['x-retool-compnent'] = {}; }],

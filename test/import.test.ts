@@ -377,12 +377,12 @@ test('keys the official chart never reads are listed as harmless; inert ones beh
   assert.ok(external && !external.changesBehaviour && /unknown to the official chart/.test(external.reason));
 });
 
-test('CLI: exit 3 and nothing written when behaviour-changing keys are dropped; --allow-dropped writes atomically', () => {
+test('CLI: exit 5 and nothing written when behaviour-changing keys are dropped; --allow-dropped writes atomically', () => {
   const dir = mkdtempSync(join(tmpdir(), 'retool-import-'));
   try {
     const out = join(dir, 'ours.values.yaml');
     const refused = cli('import', '-f', join(OFFICIAL, 'defaults.official.yaml'), '--release', RELEASE, '-o', out);
-    assert.is(refused.status, 3, refused.stderr);
+    assert.is(refused.status, 5, refused.stderr);
     assert.match(refused.stderr, /dropped: postgresql\.enabled: /);
     assert.match(refused.stderr, /action: Copy jwt-secret out of the official chart's Secret prod-retool/);
     const inNamespace = cli('import', '-f', join(OFFICIAL, 'defaults.official.yaml'), '--release', RELEASE, '-n', 'retool-prod', '--set', 'fullnameOverride=acme');
@@ -419,7 +419,7 @@ test('CLI: --set overrides the official files like Helm, and bad input is a clea
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  assert.is(cli('import').status, 1, 'no input is an error');
+  assert.is(cli('import').status, 2, 'no input is a usage error');
 });
 
 test('official values this chart refuses are dropped with the key they came from; the rest still validates', () => {

@@ -4,15 +4,18 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HelmMajor } from '../src/io/helm.js';
 import { helmAll, helmCached } from './support/helm-cache.js';
 import { CHART_KINDS, loadEsmModels, loadModel, objectLabel, validateK8sObject } from './support/k8s-validate.js';
-import { CHART, FIXTURES, NAMESPACE, RELEASE, fixtureNames } from './support/paths.js';
+import { CHART, FIXTURES, NAMESPACE, RELEASE, ROOT, fixtureNames } from './support/paths.js';
 import { MAJORS, parseManifests, renderFixture, renderFixtures, type K8sObject } from './support/render.js';
 
 const FIXTURE_NAMES = fixtureNames(FIXTURES);
-const KUBE_VERSIONS = ['1.29.0', '1.31.0', '1.33.0', '1.35.0'];
+/** The chart's floor (package.json retoolChart.minKubernetes, Chart.yaml kubeVersion) is the oldest target proven here. */
+const MIN_KUBERNETES: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).retoolChart.minKubernetes;
+const KUBE_VERSIONS = [MIN_KUBERNETES, '1.31.0', '1.33.0', '1.35.0'];
 /** Fixtures that need a newer cluster than the chart's minimum (sandbox: seccomp needs user namespaces and ProcMountType). */
 const MIN_KUBE: Record<string, string> = { 'code-executor-seccomp': '1.33.0' };
 const olderThan = (version: string, min: string) => version.localeCompare(min, undefined, { numeric: true }) < 0;

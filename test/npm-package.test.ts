@@ -65,13 +65,30 @@ Npm.after(() => rmSync(tmp, { recursive: true, force: true }));
 Npm('the tarball ships the compiled library, the CLI, the schema and the chart; no tests, fixtures or TypeScript sources', () => {
   const files = packed.files.map((f) => f.path);
   for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/generated/values.d.ts', 'dist/cli/run.js', 'bin/retool-chart.js',
-    'schema/retool.schema.json', 'charts/retool/values.schema.json', 'charts/retool/Chart.yaml', 'chart-templates/Chart.yaml.hbs', 'LICENSE', 'package.json']) {
+    'schema/retool.schema.json', 'charts/retool/values.schema.json', 'charts/retool/Chart.yaml', 'LICENSE', 'package.json']) {
     assert.ok(files.includes(file), `${file} is packed`);
   }
+  assert.not.ok(files.some((f) => f.startsWith('chart-templates/')), 'the generator\'s templates are not packed');
   const stray = files.filter((f) => /^(test|src|bench|examples)\//.test(f) || (/\.ts$/.test(f) && !f.endsWith('.d.ts')));
   assert.equal(stray, []);
   assert.not.ok(existsSync(join(project, 'node_modules/tsx')), 'tsx is not installed with the package');
   assert.not.ok(existsSync(join(project, 'node_modules/typescript')), 'typescript is not installed with the package');
+});
+
+Npm('what only generate needs is not installed, and the package runs no script at install time', () => {
+  for (const name of ['handlebars', 'json-schema-to-typescript', 'prettier', 'adm-zip']) {
+    assert.not.ok(existsSync(join(project, 'node_modules', name)), `${name} is not installed with the package`);
+  }
+  const manifest = JSON.parse(readFileSync(join(project, 'node_modules/retool-chart/package.json'), 'utf8'));
+  for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) assert.not.ok(manifest.scripts?.[script], `no ${script} script (npm warns about it)`);
+  const generate = run('npx', ['--no', 'retool-chart', 'generate', '--check']);
+  assert.is(generate.status, 1);
+  assert.match(generate.stderr, 'the chart generator is not installed here');
+  const release = join(tmp, 'release');
+  const packaged = run('npx', ['--no', 'retool-chart', 'package', '--out', release], { env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' } });
+  assert.is(packaged.status, 0, packaged.stderr);
+  assert.match(packaged.stderr, 'packaging the chart as shipped');
+  assert.ok(existsSync(join(release, 'index.yaml')));
 });
 
 Npm('plain JavaScript imports the validator from the installed package', () => {
@@ -152,7 +169,7 @@ Npm('npx retool-chart render finds helm on PATH or via HELM_BIN, says which ran,
   assert.is(viaEnv.status, 0, viaEnv.stderr);
   assert.match(viaEnv.stderr, '(from HELM_BIN)');
   const none = run('npx', ['--no', 'retool-chart', 'render', '-f', 'values.yaml'], { env: { ...process.env, HELM_BIN: '', PATH: nodeDir } });
-  assert.is(none.status, 1);
+  assert.is(none.status, 4, 'no helm found has its own exit code');
   assert.match(none.stderr, 'no helm found: install Helm');
   assert.is(none.stdout, '');
 });

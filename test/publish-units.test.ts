@@ -5,7 +5,7 @@ import { buildChartArchive, withSchemaId } from '../src/publish/chart-archive.js
 import { compareVersions, mergeIndex } from '../src/publish/repo-index.js';
 import { IssuesError } from '../src/issue.js';
 import { readTgz } from './support/archive.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -54,8 +54,13 @@ test('archive: paths longer than 100 bytes use the ustar prefix field and read b
   ]);
   const archive = buildChartArchive(files, { repoUrl: 'https://r', mtime: 1 });
   const dir = mkdtempSync(join(tmpdir(), 'retool-chart-tar-'));
-  writeFileSync(join(dir, archive.fileName), archive.tgz);
-  const entries = readTgz(join(dir, archive.fileName));
+  let entries: ReturnType<typeof readTgz>;
+  try {
+    writeFileSync(join(dir, archive.fileName), archive.tgz);
+    entries = readTgz(join(dir, archive.fileName));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   assert.equal(entries.map((e) => e.path), ['c/Chart.yaml', 'c/values.schema.json', `c/${long}`]);
   assert.is(entries[2].content.toString(), 'kind: ConfigMap\n');
 });

@@ -232,15 +232,16 @@ Package('signing: helm 3 and helm 4 verify the .prov; a changed archive fails ve
 
 Package('bad options are refused before anything is written', () => {
   const out = join(tmp, 'refused');
-  for (const [args, message] of [
-    [['--sign'], '--sign needs --key'],
-    [['--key', 'x'], 'only apply with --sign'],
-    [['--repo-url', 'charts.example.com'], '--repo-url must be an http(s) URL'],
-    [['--sign', '--key', 'nobody', '--keyring', key.secring], 'no secret key matches "nobody"'],
-    [['--sign', '--key', 'x', '--keyring', join(tmp, 'missing.gpg')], 'gpg'],
+  // Usage errors (a missing or misplaced option) exit 2; a key that cannot be used is bad input (1).
+  for (const [args, message, status] of [
+    [['--sign'], '--sign needs --key', 2],
+    [['--key', 'x'], 'only apply with --sign', 2],
+    [['--repo-url', 'charts.example.com'], '--repo-url must be an http(s) URL', 2],
+    [['--sign', '--key', 'nobody', '--keyring', key.secring], 'no secret key matches "nobody"', 1],
+    [['--sign', '--key', 'x', '--keyring', join(tmp, 'missing.gpg')], 'gpg', 1],
   ] as const) {
     const r = cli(['--out', out, ...args]);
-    assert.is(r.status, 1, args.join(' '));
+    assert.is(r.status, status, args.join(' '));
     assert.match(r.stderr, message);
   }
   assert.not.ok(spawnSync('ls', [out]).status === 0, 'no output directory');

@@ -24,6 +24,11 @@ test('cross-field rules the types cannot express are still enforced', () => {
   assert.ok(issues.some((i) => i.path === 'database.mode'), JSON.stringify(issues));
 });
 
+test('an autoscaled component removes its fixed count with replicas: null, as the README says (it compiles and validates)', () => {
+  const autoscaled: RetoolValues = { ...production, components: { api: { replicas: null, autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6 } } } };
+  assert.equal(validateRetoolValues(autoscaled), []);
+});
+
 test('the types are closed: an unknown key does not compile', () => {
   const typo: RetoolValues = {
     retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' },

@@ -110,11 +110,11 @@ const INVALID: InvalidCase[] = [
   { name: 'number where a string is expected', yaml: `${SECRETS}  env:\n    PORT: 3000\n`, path: 'retool.env.PORT', line: 6, message: /must be a string or \{secretKeyRef: \{name, key\}\} or \{configMapKeyRef: \{name, key\}\}, got 3000; quote it/ },
   { name: 'bad enum', yaml: `${SECRETS}retoolDatabase:\n  mode: sometimes\n`, path: 'retoolDatabase.mode', line: 6, column: 3, message: /must be one of: disabled, embedded, external; got "sometimes"/ },
   { name: 'retool.version as a YAML number', yaml: `${SECRETS}  version: 3.75\n`, path: 'retool.version', line: 5, message: /must be string, got number 3\.75/ },
-  { name: 'retool.version without patch', yaml: `${SECRETS}  version: "3.75"\n`, path: 'retool.version', line: 5, message: /must match pattern/ },
+  { name: 'retool.version without patch', yaml: `${SECRETS}  version: "3.75"\n`, path: 'retool.version', line: 5, message: /^use X\.Y\.Z, e\.g\. 3\.75\.3 \(the channel is separate\); got "3\.75"$/ },
   { name: 'temporal external without host', yaml: `${SECRETS}temporal:\n  mode: external\n  external:\n    namespace: retool\n`, path: 'temporal.external.host', line: 7, message: /must not be empty \(temporal\.mode: external requires host and namespace\)/ },
   { name: 'secretKeyRef without key', yaml: `retool:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret:\n    secretKeyRef:\n      name: x\n`, path: 'retool.jwtSecret', line: 4, message: /^must be a non-empty string or \{secretKeyRef: \{name, key\}\}: secretKeyRef\.key is required$/ },
   { name: 'empty secret string', yaml: `retool:\n  licenseKey: ""\n  encryptionKey: e\n  jwtSecret: j\n`, path: 'retool.licenseKey', line: 2, message: /^must be a non-empty string or \{secretKeyRef: \{name, key\}\}, got ""$/ },
-  { name: 'env name that is not a variable name', yaml: `${SECRETS}  env:\n    GOOD: a\n    1-BAD: b\n`, path: 'retool.env', line: 7, column: 5, message: /invalid key "1-BAD": must match pattern/ },
+  { name: 'env name that is not a variable name', yaml: `${SECRETS}  env:\n    GOOD: a\n    1-BAD: b\n`, path: 'retool.env', line: 7, column: 5, message: /invalid key "1-BAD": expected an environment variable name: letters, digits and _, not starting with a digit; got "1-BAD"/ },
   { name: 'out of range', yaml: `${SECRETS}service:\n  port: 70000\n`, path: 'service.port', line: 6, message: /must be <= 65535, got 70000/ },
   { name: 'production profile with the default embedded database points at profile', yaml: `profile: production\n${SECRETS}`, path: 'database.mode', line: 1, column: 1, message: /must be external, got "embedded" \(profile: production requires an external storage database\)/ },
 ];
@@ -145,11 +145,24 @@ test('temporal.mode: external without host reports temporal.external.host (and t
   assert.is(host.line, 5, show(issues));
 });
 
+test('jobs-runner replicas: the rule and its reason, not "unknown key"; production with the embedded database: one error', () => {
+  const file = (text: string) => { const f = join(dir, `m-${Math.random().toString(36).slice(2)}.yaml`); writeFileSync(f, text); return f; };
+  const jobs = validateSources({ schema, defaults, files: [file(`${SECRETS}components:\n  jobsRunner:\n    replicas: 2\n`)], defaultsFile: DEFAULTS_FILE }).issues;
+  assert.is(jobs.length, 1, show(jobs));
+  assert.is(jobs[0].path, 'components.jobsRunner.replicas');
+  assert.match(jobs[0].message, /^jobs-runner always runs exactly one pod, so it takes no "replicas": it runs database migrations/);
+  const refs = '  licenseKey: { secretKeyRef: { name: s, key: l } }\n  encryptionKey: { secretKeyRef: { name: s, key: e } }\n  jwtSecret: { secretKeyRef: { name: s, key: j } }\n';
+  const prod = validateSources({ schema, defaults, files: [file(`profile: production\nretool:\n${refs}`)], defaultsFile: DEFAULTS_FILE }).issues;
+  assert.equal(prod.map((i) => i.path), ['database.mode'], show(prod));
+  const evaluation = validateSources({ schema, defaults, files: [file(`retool:\n${refs}`)], defaultsFile: DEFAULTS_FILE }).issues;
+  assert.equal(evaluation.map((i) => i.path), ['retool.encryptionKey'], 'under evaluation the derived password still needs a string key');
+});
+
 test('missing secrets without -f: one issue per secret, located in the chart defaults', () => {
   const { issues } = validateSources({ schema, defaults, files: [], defaultsFile: DEFAULTS_FILE });
   assert.equal(issues.map((i) => i.path), ['retool.encryptionKey', 'retool.jwtSecret', 'retool.licenseKey'], show(issues));
   for (const issue of issues) {
-    assert.is(issue.message, 'is required');
+    assert.is(issue.message, 'is required; give a non-empty string or {secretKeyRef: {name, key}}', 'the accepted forms of a secret');
     assert.is(issue.file, DEFAULTS_FILE);
     assert.is(issue.line, 1);
   }

@@ -3,13 +3,11 @@ import { renderChart } from '../render/render.js';
 import { formatUpgradeReport } from '../upgrade/format-report.js';
 import { diffManifests } from '../upgrade/manifest-diff.js';
 import { loadManifestFile, parseManifestText } from '../upgrade/load-manifests.js';
-import type { ParsedArgs } from './args.js';
-import { parseCommand } from './specs.js';
+import { UsageError, type ParsedArgs } from './args.js';
+import { EXIT, parseCommand } from './specs.js';
 import { parseMajor } from './helm-command.js';
 import { CHART_PATH, checkValues, valuesSourcesOf } from './values-args.js';
 
-/** Exit code when the upgrade is refused by Kubernetes or risks data. */
-export const EXIT_UNSAFE = 3;
 
 /**
  * `retool-chart diff (--from-manifest current.yaml | --from-values current.values.yaml) -f next.values.yaml`:
@@ -20,16 +18,16 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const fromChart = args.strings['from-chart'] ?? 'retool-chart';
   const manifest = args.strings['from-manifest'];
   const fromValues = args.lists['from-values'];
-  if (!manifest && !fromValues.length) throw new Error('give the current state: --from-manifest FILE (helm get manifest RELEASE > FILE) or --from-values FILE');
-  if (manifest && fromValues.length) throw new Error('give either --from-manifest or --from-values, not both');
-  if (fromChart === 'official' && !manifest) throw new Error('the official chart is not rendered here: pass its manifests, helm get manifest RELEASE > current.yaml, as --from-manifest current.yaml');
+  if (!manifest && !fromValues.length) throw new UsageError('give the current state: --from-manifest FILE (helm get manifest RELEASE > FILE) or --from-values FILE');
+  if (manifest && fromValues.length) throw new UsageError('give either --from-manifest or --from-values, not both');
+  if (fromChart === 'official' && !manifest) throw new UsageError('the official chart is not rendered here: pass its manifests, helm get manifest RELEASE > current.yaml, as --from-manifest current.yaml');
 
   const noSets = { set: [], 'set-string': [], 'set-json': [], 'set-file': [], 'set-literal': [] };
   const before = manifest ? loadManifestFile(manifest) : await render({ ...args, lists: { ...args.lists, ...noSets, values: fromValues } });
   const after = await render(args);
   const report = diffManifests(before, after);
   process.stdout.write(formatUpgradeReport(report));
-  return report.safe ? 0 : EXIT_UNSAFE;
+  return report.safe ? EXIT.ok : EXIT.diffUnsafe;
 }
 
 /** Validates and renders the values of `args` (its values files and the whole --set family). */

@@ -3,6 +3,7 @@ import { projectModel } from '../project-model.js';
 import { checkDatabase, parseDatabaseUrl, type Connection } from '../preflight/database-doctor.js';
 import { adviseValues, type Finding } from '../preflight/values-advice.js';
 import { UsageError } from './args.js';
+import { selfCommand } from './invocation.js';
 import { parseCommand } from './specs.js';
 import { progress, styleFor } from './style.js';
 import { checkValues } from './values-args.js';
@@ -28,7 +29,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   const { values, issues } = await checkValues(args);
   if (issues.length) {
     if (json) process.stdout.write(`${JSON.stringify({ ok: false, issues, findings: [] }, null, 2)}\n`);
-    else process.stderr.write(`${issues.map(formatIssue).join('\n')}\n${issues.length} error(s); fix the values first (retool-chart validate)\n`);
+    else process.stderr.write(`${issues.map(formatIssue).join('\n')}\n${issues.length} error(s); fix the values first (${selfCommand()} validate)\n`);
     return 1;
   }
   const model = projectModel();
@@ -37,6 +38,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     const settings = values[db.key] as Record<string, any>;
     if (settings.mode === 'disabled') continue;
     if (args.booleans['no-database']) continue;
+    if (explicit[db.key]) findings.push(...urlAgainstValues(db.key, settings, explicit[db.key]));
     const connection = explicit[db.key] ?? connectionFromValues(db.key, settings, findings);
     if (!connection) continue;
     progress(`connecting to ${db.key} at ${connection.host}:${connection.port}`);
@@ -51,6 +53,30 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     process.stdout.write(`\n${counts('fail')} failed, ${counts('warn')} warning(s), ${counts('pass')} passed. After installing, \`helm test <release>\` runs the database and Temporal checks from inside the cluster.\n`);
   }
   return ok ? 0 : 1;
+}
+
+/**
+ * --database-url checks the server it names, but the chart connects where the values say: every difference
+ * (host, port, user, database, ssl) is a warning, so a check that passed on another server is not taken for
+ * this one.
+ */
+export function urlAgainstValues(key: string, settings: Record<string, any>, url: Connection): Finding[] {
+  const option = `--${URL_OPTION[key]}`;
+  if (settings.mode === 'embedded') {
+    return [{ status: 'warn', scope: key, message: `${option} checks ${url.host}:${url.port}, but the values run this database inside the release`, fix: `set ${key}.mode: external with that server, or drop ${option} and run \`helm test\` after install` }];
+  }
+  const e = settings.external ?? {};
+  const fields: Array<[string, unknown, unknown]> = [
+    ['host', url.host, e.host], ['port', url.port, Number(e.port)], ['user', url.user, e.user], ['database', url.database, e.name], ['ssl', url.ssl, e.ssl === true],
+  ];
+  const differ = fields.filter(([, given, values]) => given !== values);
+  if (!differ.length) return [];
+  const keyOf: Record<string, string> = { database: 'name' };
+  return [{
+    status: 'warn', scope: key,
+    message: `${option} differs from the values: ${differ.map(([field, given, values]) => `${field} ${String(given)} (values: ${String(values)})`).join(', ')}; the chart will connect where the values say, not to the server checked here`,
+    fix: `make ${differ.map(([field]) => `${key}.external.${keyOf[field] ?? field}`).join(', ')} match the server, or pass the URL of the database the values name`,
+  }];
 }
 
 /** The external connection the values describe, if its password is readable here; otherwise says why not. */

@@ -1,11 +1,12 @@
 import { diffTree, leftovers, writeTree } from '../io/write-tree.js';
 import { PROJECT_ROOT, SCHEMA_FILE, packageVersion } from '../io/project.js';
-import { generate, OWNED_DIRS } from '../generate/generate.js';
+import { loadGenerator } from './generator.js';
 import { parseCommand } from './specs.js';
 
 export async function generateCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, 'generate');
   const root = args.strings.out ?? PROJECT_ROOT;
+  const { generate, OWNED_DIRS } = await loadGenerator();
   const { files } = await generate({ projectRoot: PROJECT_ROOT, schemaFile: args.strings.schema ?? SCHEMA_FILE, chartVersion: packageVersion() });
   if (args.booleans.check) {
     const left = leftovers(root, OWNED_DIRS);

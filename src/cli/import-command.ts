@@ -5,8 +5,8 @@ import { writeTree } from '../io/write-tree.js';
 import { projectModel } from '../project-model.js';
 import { parseCommand } from './specs.js';
 
-/** Exit code when a key that changes behaviour was dropped and --allow-dropped was not given. */
-export const EXIT_DROPPED = 3;
+import { UsageError } from './args.js';
+import { EXIT } from './specs.js';
 
 /**
  * `retool-chart import -f official.yaml [-f more.yaml] [--set k=v] [-o our.values.yaml] [--release NAME]
@@ -15,7 +15,7 @@ export const EXIT_DROPPED = 3;
 export async function importCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, 'import');
   if (!args.lists.values.length && !args.lists.set.length && !args.lists['set-string'].length) {
-    throw new Error('give the official values with -f FILE (and/or --set)');
+    throw new UsageError('give the official values with -f FILE (and/or --set)');
   }
   const outcome = importOfficial({
     files: args.lists.values,
@@ -37,7 +37,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   if (blocking.length && !args.booleans['allow-dropped']) {
     report.push(`${blocking.length} setting(s) that change behaviour cannot be carried; nothing written (--allow-dropped writes the values anyway)`);
     process.stderr.write(`${report.join('\n')}\n`);
-    return EXIT_DROPPED;
+    return EXIT.importDropped;
   }
   if (report.length) process.stderr.write(`${report.join('\n')}\n`);
 

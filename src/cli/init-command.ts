@@ -5,8 +5,10 @@ import { createInterface } from 'node:readline/promises';
 import { formatIssue } from '../issue.js';
 import { PROJECT_ROOT } from '../io/project.js';
 import { buildStarter, defaultAnswers, type StarterAnswers } from '../init/starter.js';
+import type { JsonSchema } from '../schema/json-schema.js';
 import { projectModel } from '../project-model.js';
 import { UsageError } from './args.js';
+import { selfCommand } from './invocation.js';
 import { parseCommand, commandSpec } from './specs.js';
 import { CHART_PATH } from './values-args.js';
 import { validateSources } from '../validate/validate-values.js';
@@ -25,7 +27,21 @@ export async function initCommand(argv: string[]): Promise<number> {
     database: args.strings.database as StarterAnswers['database'] | undefined,
     temporal: args.strings.temporal as StarterAnswers['temporal'] | undefined,
     ingressHost: args.strings['ingress-host'],
+    ingressTlsSecret: args.strings['ingress-tls-secret'],
+    temporalTlsSecret: args.strings['temporal-mtls-secret'],
+    ...(args.booleans['temporal-ca'] && { temporalTlsCa: true }),
   };
+  const force = args.booleans.force === true;
+  const out = args.strings.out ? resolve(args.strings.out) : undefined;
+  // Everything the flags already decide is checked before the first question: no answer is asked for in vain.
+  refuseContradictions(given);
+  for (const file of [out, args.strings['secret-manifest'] && resolve(args.strings['secret-manifest'])]) refuseExisting(file, force);
+  const rules = answerRules(projectModel().schema);
+  for (const [name, value] of [['ingress-host', given.ingressHost], ['ingress-tls-secret', given.ingressTlsSecret], ['temporal-mtls-secret', given.temporalTlsSecret]] as const) {
+    const problem = value ? rules[name === 'ingress-host' ? 'host' : 'secretName'](value) : undefined;
+    if (problem) throw new UsageError(`--${name}: ${problem}`);
+  }
+
   let secretFile = args.strings['secret-manifest'];
   const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true && !args.booleans['no-input'];
   if (interactive) {
@@ -38,7 +54,7 @@ export async function initCommand(argv: string[]): Promise<number> {
         const next = await lines.next();
         if (next.done) throw new UsageError('input ended before every question was answered (use flags and --no-input)');
         return next.value;
-      });
+      }, { ...rules, file: (name) => (!force && existsSync(resolve(name)) ? `${name} exists (pass --force to overwrite it)` : undefined) });
       Object.assign(given, asked.answers);
       secretFile = asked.secretFile;
     } finally {
@@ -46,10 +62,6 @@ export async function initCommand(argv: string[]): Promise<number> {
     }
   }
   const answers = defaultAnswers({ ...given, secretName: secretFile ? 'retool-secrets' : given.profile === 'production' ? 'retool-secrets' : undefined });
-  const out = args.strings.out ? resolve(args.strings.out) : undefined;
-  for (const file of [out, secretFile && resolve(secretFile)]) {
-    if (file && existsSync(file) && !args.booleans.force) throw new UsageError(`${file} exists; pass --force to overwrite it`);
-  }
   // The editor schema: made for the partial values files people write (see charts/retool/README.md).
   const schemaPath = out ? relative(dirname(out), join(CHART_PATH, 'values.editor.schema.json')) : undefined;
   const starter = buildStarter(projectModel().schema, answers, { schemaPath });
@@ -63,11 +75,15 @@ export async function initCommand(argv: string[]): Promise<number> {
   if (answers.profile === 'production' && !secretFile) {
     process.stderr.write(`note: the values read their secrets from Secret ${answers.secretName}; pass --secret-manifest FILE to have it written with fresh keys\n`);
   }
+  if (answers.temporalTlsSecret) {
+    process.stderr.write(`note: create Secret ${answers.temporalTlsSecret} with the Temporal client certificate before installing (README: "The Temporal mTLS Secret")\n`);
+  }
   if (!out) {
     process.stdout.write(starter.text);
   } else {
     writeAtomically(out, starter.text);
-    process.stderr.write(`wrote ${out}  (check it: retool-chart validate -f ${relative(process.cwd(), out)}; then retool-chart doctor -f ${relative(process.cwd(), out)})\n`);
+    const shown = relative(process.cwd(), out);
+    process.stderr.write(`wrote ${out}  (check it: ${selfCommand()} validate -f ${shown}; then ${selfCommand()} doctor -f ${shown})\n`);
   }
   if (secretFile && starter.secret) {
     writeAtomically(resolve(secretFile), starter.secret, 0o600);
@@ -81,27 +97,91 @@ export async function initCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Combinations of flags the schema refuses, said before any question is asked. */
+function refuseContradictions(given: Partial<StarterAnswers>): void {
+  if (given.profile === 'production' && given.database === 'embedded') {
+    throw new UsageError('--database embedded is for evaluation only: profile production needs an external storage database; nothing written');
+  }
+  if (given.ingressTlsSecret && given.ingressHost === '') throw new UsageError('--ingress-tls-secret needs --ingress-host');
+  if ((given.temporalTlsSecret || given.temporalTlsCa) && given.temporal !== undefined && given.temporal !== 'external') {
+    throw new UsageError('--temporal-mtls-secret and --temporal-ca apply to --temporal external only');
+  }
+}
+
+function refuseExisting(file: string | undefined, force: boolean): void {
+  if (file && existsSync(file) && !force) throw new UsageError(`${file} exists; pass --force to overwrite it`);
+}
+
+/** Checks of single answers, each returning what is wrong (or undefined): a wrong answer is asked again. */
+export interface AnswerRules {
+  host: (value: string) => string | undefined;
+  secretName: (value: string) => string | undefined;
+  /** A file to write: undefined when it may be written. */
+  file?: (value: string) => string | undefined;
+}
+
+/** The schema's own host and object-name patterns, with its words for them. */
+export function answerRules(schema: JsonSchema): AnswerRules {
+  const rule = (definition: JsonSchema | undefined) => {
+    const pattern = new RegExp(String(definition?.pattern ?? '.*'));
+    return (value: string) => (pattern.test(value) ? undefined : String(definition?.patternErrorMessage ?? 'not accepted by the schema'));
+  };
+  return { host: rule(schema.definitions?.Host), secretName: rule(schema.definitions?.ResourceName) };
+}
+
 /** The questions a person is asked on a terminal, for what the flags left open. */
-export async function askAnswers(given: Partial<StarterAnswers>, secretFile: string | undefined, ask: Ask) {
+export async function askAnswers(given: Partial<StarterAnswers>, secretFile: string | undefined, ask: Ask, rules?: AnswerRules) {
   const spec = commandSpec('init')!;
-  const choices = (name: string) => spec.options.find((o) => o.name === name)!.choices!;
-  const pick = async <T extends string>(name: string, question: string, fallback: T): Promise<T> => {
+  const choicesOf = (name: string) => spec.options.find((o) => o.name === name)!.choices!;
+  const pick = async <T extends string>(question: string, choices: string[], fallback: T): Promise<T> => {
     for (;;) {
-      const answer = (await ask(`${question} [${choices(name).join('/')}] (${fallback}): `)).trim();
+      const answer = (await ask(`${question} [${choices.join('/')}] (${fallback}): `)).trim().toLowerCase();
       if (!answer) return fallback;
-      if (choices(name).includes(answer)) return answer as T;
-      process.stdout.write(`  please answer one of ${choices(name).join(', ')}\n`);
+      // An unambiguous prefix is enough ("prod" for production, "ext" for external).
+      const matches = choices.filter((c) => c.toLowerCase() === answer || c.toLowerCase().startsWith(answer));
+      const exact = matches.find((c) => c.toLowerCase() === answer);
+      if (exact || matches.length === 1) return (exact ?? matches[0]) as T;
+      process.stdout.write(`  please answer one of ${choices.join(', ')}${matches.length > 1 ? ` ("${answer}" could be ${matches.join(' or ')})` : ''}\n`);
     }
   };
+  const text = async (question: string, check?: (value: string) => string | undefined): Promise<string> => {
+    for (;;) {
+      const answer = (await ask(question)).trim();
+      const problem = answer && check ? check(answer) : undefined;
+      if (!problem) return answer;
+      process.stdout.write(`  ${problem}\n`);
+    }
+  };
+  const yesNo = async (question: string, fallback: 'y' | 'n'): Promise<boolean> => {
+    for (;;) {
+      const answer = (await ask(`${question} [y/n] (${fallback}): `)).trim().toLowerCase() || fallback;
+      if (/^y(es)?$/.test(answer)) return true;
+      if (/^no?$/.test(answer)) return false;
+      process.stdout.write('  please answer y or n\n');
+    }
+  };
+
   const answers: Partial<StarterAnswers> = { ...given };
-  answers.profile ??= await pick('profile', 'Profile', 'evaluation');
-  answers.database ??= await pick('database', 'Storage database', answers.profile === 'production' ? 'external' : 'embedded');
-  answers.temporal ??= await pick('temporal', 'Temporal for Workflows', 'retoolManaged');
-  answers.ingressHost ??= (await ask('Ingress host name (empty: no Ingress, use port-forward): ')).trim();
+  answers.profile ??= await pick('Profile', choicesOf('profile'), 'evaluation');
+  if (answers.profile === 'production') {
+    // The schema refuses an in-release database under production: nothing to choose, so nothing is offered.
+    if (answers.database === undefined) process.stdout.write('Storage database: external (profile production runs on your own PostgreSQL)\n');
+    answers.database = 'external';
+  }
+  answers.database ??= await pick('Storage database', choicesOf('database'), 'embedded');
+  answers.temporal ??= await pick('Temporal for Workflows', choicesOf('temporal'), 'retoolManaged');
+  if (answers.temporal === 'external' && answers.temporalTlsSecret === undefined) {
+    answers.temporalTlsSecret = await text('Temporal mTLS: Secret with the client certificate (tls.crt, tls.key), empty for no mTLS: ', rules?.secretName);
+    if (answers.temporalTlsSecret && answers.temporalTlsCa === undefined) answers.temporalTlsCa = await yesNo(`Does ${answers.temporalTlsSecret} also hold ca.crt, the CA of the Temporal frontend?`, 'n');
+  }
+  answers.ingressHost ??= await text('Ingress host name (empty: no Ingress, use port-forward): ', rules?.host);
+  if (answers.ingressHost && answers.ingressTlsSecret === undefined) {
+    answers.ingressTlsSecret = await text('Ingress TLS: existing kubernetes.io/tls Secret, empty for plain HTTP: ', rules?.secretName);
+  }
   if (secretFile === undefined) {
-    const fallback = answers.profile === 'production' ? 'y' : 'n';
-    const yes = ((await ask(`Write a Kubernetes Secret manifest with fresh encryptionKey/jwtSecret? [y/n] (${fallback}): `)).trim() || fallback).toLowerCase().startsWith('y');
-    if (yes) secretFile = (await ask('Secret manifest file (retool-secret.yaml): ')).trim() || 'retool-secret.yaml';
+    const yes = await yesNo('Write a Kubernetes Secret manifest with fresh encryptionKey/jwtSecret?', answers.profile === 'production' ? 'y' : 'n');
+    if (yes) secretFile = await text('Secret manifest file (retool-secret.yaml): ', rules?.file) || 'retool-secret.yaml';
+    if (secretFile && rules?.file?.(secretFile)) throw new UsageError(rules.file(secretFile)!);
   }
   return { answers, secretFile };
 }

@@ -1,8 +1,9 @@
 import { formatIssue, IssuesError } from '../issue.js';
 import { packageVersion } from '../io/project.js';
-import { ToolError } from '../io/tool-error.js';
+import { HelmNotFoundError, ToolError } from '../io/tool-error.js';
 import { UsageError } from './args.js';
-import { commandSpec, formatHelp, formatUsage } from './specs.js';
+import { selfCommand } from './invocation.js';
+import { commandSpec, EXIT, formatHelp, formatUsage } from './specs.js';
 
 export type Command = (args: string[]) => Promise<number>;
 
@@ -20,12 +21,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   explain: async () => (await import('./explain-command.js')).explainCommand,
 };
 
-/** Exit codes: 0 ok, 1 invalid input, 2 usage, 3 helm/tool failure (see EXIT_CODES in specs.ts). */
+/** Exit codes: one per outcome (EXIT and EXIT_CODES in specs.ts). */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process[name ? 'stdout' : 'stderr'].write(formatUsage());
-    return name ? 0 : 2;
+    return name ? EXIT.ok : EXIT.usage;
   }
   if (name === '--version' || name === '-V') {
     process.stdout.write(`retool-chart ${packageVersion()}\n`);
@@ -34,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   const load = COMMANDS[name];
   if (!load) {
     process.stderr.write(`retool-chart: unknown command "${name}"${nearestCommand(name)}\n\n${formatUsage()}`);
-    return 2;
+    return EXIT.usage;
   }
   const spec = commandSpec(name);
   const dash = args.indexOf('--');
@@ -47,15 +48,16 @@ export async function main(argv: string[]): Promise<number> {
     return await (await load())(args);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`retool-chart ${name}: ${error.message}\n${spec ? `Usage: ${spec.usage}\n(retool-chart ${name} --help for every option)\n` : ''}`);
-      return 2;
+      process.stderr.write(`retool-chart ${name}: ${error.message}\n${spec ? `Usage: ${spec.usage}\n(${selfCommand()} ${name} --help for every option)\n` : ''}`);
+      return EXIT.usage;
     }
     if (error instanceof IssuesError) {
       process.stderr.write(`${error.message.split('\n')[0]}\n${error.issues.map(formatIssue).join('\n')}\n`);
-      return 1;
+      return EXIT.invalid;
     }
     process.stderr.write(`retool-chart ${name}: ${(error as Error).message}\n`);
-    return error instanceof ToolError ? 3 : 1;
+    if (error instanceof HelmNotFoundError) return EXIT.noHelm;
+    return error instanceof ToolError ? EXIT.toolFailed : EXIT.invalid;
   }
 }
 

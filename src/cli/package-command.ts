@@ -3,15 +3,16 @@ import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'nod
 import { homedir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
-import { generate, OWNED_DIRS } from '../generate/generate.js';
 import { schemaUrl } from '../generate/chart-metadata.js';
 import { EDITOR_SCHEMA_FILE } from '../generate/editor-schema.js';
 import { openSigner, type Signer } from '../io/gpg.js';
-import { PROJECT_ROOT, SCHEMA_FILE, packageVersion, readProjectFiles } from '../io/project.js';
+import { PROJECT_ROOT, SCHEMA_FILE, packageVersion, readProjectInfo } from '../io/project.js';
 import { diffTree, writeTree } from '../io/write-tree.js';
 import { buildChartArchive } from '../publish/chart-archive.js';
 import { provenanceMessage } from '../publish/provenance.js';
 import { compareVersions, mergeIndex, parseIndex, serializeIndex } from '../publish/repo-index.js';
+import { UsageError } from './args.js';
+import { GeneratorMissingError, loadGenerator } from './generator.js';
 import { parseCommand } from './specs.js';
 import { CHART_PATH } from './values-args.js';
 
@@ -24,14 +25,15 @@ export const PUBLIC_KEY_FILE = 'pgp-public-key.asc';
  */
 export async function packageCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, 'package');
+  // Usage first: a wrong command line is refused before the (slower) staleness check.
+  if (!args.booleans.sign && (args.strings.key || args.strings.keyring)) throw new UsageError('--key and --keyring only apply with --sign');
+  if (args.booleans.sign && !args.strings.key) throw new UsageError('--sign needs --key NAME (a user ID substring of the signing key)');
   const out = resolve(args.strings.out ?? 'release');
-  const project = readProjectFiles(PROJECT_ROOT).info;
+  const project = readProjectInfo(PROJECT_ROOT);
   const repoUrl = (args.strings['repo-url'] ?? project.chartRepoUrl).replace(/\/+$/, '');
-  if (!/^https?:\/\/[\x21-\x7e]+$/.test(repoUrl)) throw new Error(`--repo-url must be an http(s) URL, got "${repoUrl}"`);
+  if (!/^https?:\/\/[\x21-\x7e]+$/.test(repoUrl)) throw new UsageError(`--repo-url must be an http(s) URL, got "${repoUrl}"`);
   const chartDir = resolve(args.strings.chart ?? CHART_PATH);
   if (!args.strings.chart) await refuseStaleChart();
-  if (!args.booleans.sign && (args.strings.key || args.strings.keyring)) throw new Error('--key and --keyring only apply with --sign');
-  if (args.booleans.sign && !args.strings.key) throw new Error('--sign needs --key NAME (a user ID substring of the signing key)');
 
   const mergeFile = args.strings.merge ?? (existsSync(join(out, 'index.yaml')) ? join(out, 'index.yaml') : undefined);
   const existing = mergeFile ? parseIndex(readFileSync(mergeFile, 'utf8'), mergeFile) : undefined;
@@ -83,6 +85,16 @@ export async function packageCommand(argv: string[]): Promise<number> {
 }
 
 async function refuseStaleChart(): Promise<void> {
+  let generator: Awaited<ReturnType<typeof loadGenerator>>;
+  try {
+    generator = await loadGenerator();
+  } catch (error) {
+    if (!(error instanceof GeneratorMissingError)) throw error;
+    // An installed package: its chart and schema were generated together and checked when it was packed.
+    process.stderr.write('note: no generator installed here; packaging the chart as shipped with this package\n');
+    return;
+  }
+  const { generate, OWNED_DIRS } = generator;
   const { files } = await generate({ projectRoot: PROJECT_ROOT, schemaFile: SCHEMA_FILE, chartVersion: packageVersion() });
   const differing = diffTree(PROJECT_ROOT, files, OWNED_DIRS);
   if (differing.length) throw new Error(`charts/retool is out of date with the schema (run npm run generate first):\n${differing.map((p) => `  ${p}`).join('\n')}`);

@@ -26,11 +26,25 @@ export interface CommandSpec {
   passThrough?: boolean;
 }
 
+/** One exit code per outcome, so a script can tell them apart; `--help` and the README list them from here. */
+export const EXIT = {
+  ok: 0,
+  invalid: 1,
+  usage: 2,
+  toolFailed: 3,
+  noHelm: 4,
+  importDropped: 5,
+  diffUnsafe: 6,
+} as const;
+
 export const EXIT_CODES: Array<[number, string]> = [
-  [0, 'success (valid values, all checks passed)'],
-  [1, 'invalid input: values fail the schema, a check failed, a file is missing or unreadable'],
-  [2, 'usage error: unknown command or option, missing option value'],
-  [3, 'a tool failed: helm (or another program the command runs) exited with an error; for `import`, a key that changes behaviour was dropped (without --allow-dropped); for `diff`, the upgrade is refused by Kubernetes or risks data'],
+  [EXIT.ok, 'success (valid values, all checks passed, the upgrade is safe)'],
+  [EXIT.invalid, 'invalid input: values fail the schema, a check failed, a file is missing or unreadable'],
+  [EXIT.usage, 'usage error: unknown command or option, a missing option value or a missing required option'],
+  [EXIT.toolFailed, 'a tool failed: helm (or another program the command runs) exited with an error'],
+  [EXIT.noHelm, 'no helm found: HELM_BIN unset, no `helm` on PATH and no bundled Helm package'],
+  [EXIT.importDropped, '`import`: a setting that changes behaviour cannot be carried; nothing written (--allow-dropped writes anyway)'],
+  [EXIT.diffUnsafe, '`diff`: the upgrade is refused by Kubernetes or risks data'],
 ];
 
 const VALUES_OPTIONS: OptionSpec[] = [
@@ -55,12 +69,15 @@ export const COMMAND_SPECS: CommandSpec[] = [
   {
     name: 'init',
     summary: 'write a commented starter values file (and optionally a Secret with fresh keys)',
-    usage: 'retool-chart init [--profile P] [--database D] [--temporal T] [--ingress-host HOST] [-o FILE] [--secret-manifest FILE]',
+    usage: 'retool-chart init [--profile P] [--database D] [--temporal T] [--ingress-host HOST [--ingress-tls-secret S]] [-o FILE] [--secret-manifest FILE]',
     options: [
       { name: 'profile', value: 'PROFILE', choices: ['evaluation', 'production'], description: 'evaluation (in-release databases) or production (external database, secrets from a Secret)' },
       { name: 'database', value: 'MODE', choices: ['embedded', 'external'], description: 'storage database: embedded (evaluation only) or external' },
       { name: 'temporal', value: 'MODE', choices: ['retoolManaged', 'external', 'local'], description: 'Temporal for Workflows' },
       { name: 'ingress-host', value: 'HOST', description: 'expose Retool through an Ingress on this host name' },
+      { name: 'ingress-tls-secret', value: 'SECRET', description: 'terminate TLS at the Ingress with this existing kubernetes.io/tls Secret' },
+      { name: 'temporal-mtls-secret', value: 'SECRET', description: 'with --temporal external: mTLS with the client certificate in this Secret (keys tls.crt, tls.key)' },
+      { name: 'temporal-ca', description: 'with --temporal-mtls-secret: that Secret also holds ca.crt, the CA of the Temporal frontend' },
       { name: 'out', short: 'o', value: 'FILE', description: 'where to write the values (default: print them)' },
       { name: 'secret-manifest', value: 'FILE', description: 'also write a Kubernetes Secret with a fresh encryptionKey and jwtSecret' },
       { name: 'force', description: 'overwrite existing files' },
@@ -145,13 +162,13 @@ export const COMMAND_SPECS: CommandSpec[] = [
       { name: 'output', short: 'o', value: 'FILE', description: 'where to write the values (default: print them)' },
       { name: 'release', value: 'NAME', description: 'release name, for the kubectl steps and name overrides' },
       { name: 'namespace', short: 'n', value: 'NAMESPACE', description: 'namespace, for the kubectl steps' },
-      { name: 'allow-dropped', description: 'write the values even when a key that changes behaviour had to be dropped (else exit 3)' },
+      { name: 'allow-dropped', description: 'write the values even when a key that changes behaviour had to be dropped (else exit 5)' },
     ],
     examples: ['helm get values retool -o yaml > official.values.yaml', 'retool-chart import -f official.values.yaml --release retool -n retool -o retool.values.yaml'],
   },
   {
     name: 'diff',
-    summary: 'what `helm upgrade` to the next values would create, delete, restart, refuse or risk (exit 3 when unsafe)',
+    summary: 'what `helm upgrade` to the next values would create, delete, restart, refuse or risk (exit 6 when unsafe)',
     usage: 'retool-chart diff (--from-manifest current.yaml | --from-values current.yaml) -f next.yaml [--from-chart official]',
     options: [
       ...VALUES_OPTIONS,

@@ -11,6 +11,11 @@ export interface ProjectInfo {
   license: string;
   /** Default URL the chart repository is served from (`package --repo-url` overrides it). */
   chartRepoUrl: string;
+  /**
+   * The oldest Kubernetes the chart supports (X.Y.Z): Chart.yaml's kubeVersion floor. The suite renders and
+   * validates every fixture for it (test/k8s-validity.test.ts's oldest target) and proves older ones refused.
+   */
+  minKubernetes: string;
   icon: string;
   maintainers: Array<{ name: string; email?: string; url?: string }>;
   /** CHANGELOG.md text (Keep a Changelog layout). */
@@ -20,6 +25,8 @@ export interface ProjectInfo {
 /** What Chart.yaml.hbs needs beyond the model; annotation values are YAML documents (Artifact Hub's format). */
 export interface ChartMetadata {
   home: string;
+  /** Chart.yaml kubeVersion, e.g. ">=1.29.0-0" (the -0 admits the pre-release suffixes of managed clusters' versions). */
+  kubeVersion: string;
   sources: string[];
   icon: string;
   license: string;
@@ -31,8 +38,12 @@ const CHANGE_KINDS = ['added', 'changed', 'deprecated', 'removed', 'fixed', 'sec
 
 export function chartMetadata(model: ChartModel, project: ProjectInfo): ChartMetadata {
   const dump = (value: unknown) => yaml.dump(value, { lineWidth: -1, quotingType: '"' });
+  if (!/^\d+\.\d+\.\d+$/.test(project.minKubernetes ?? '')) {
+    throw new IssuesError([{ file: 'package.json', path: 'retoolChart.minKubernetes', message: `must be a Kubernetes version X.Y.Z, got ${JSON.stringify(project.minKubernetes)}` }], 'package.json: retoolChart.minKubernetes is not a version');
+  }
   return {
     home: project.homepage,
+    kubeVersion: `>=${project.minKubernetes}-0`,
     sources: [project.sourceUrl],
     icon: project.icon,
     license: project.license,

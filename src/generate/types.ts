@@ -10,7 +10,7 @@ import { GENERATED_BANNER } from './banner.js';
  * printTypes lays it out (byte for byte what prettier made of it).
  */
 export async function emitTypes(model: ChartModel): Promise<string> {
-  const shape = sharePodOptions(model.schema);
+  const shape = sharePodOptions(allowNullReplicas(structuredClone(model.schema)));
   dropRules(shape);
   wrapAnnotatedRefs(shape);
   const code = await compile(shape as Parameters<typeof compile>[0], 'RetoolValues', {
@@ -39,6 +39,18 @@ export async function emitAnnotationTypes(annotations: JsonSchema): Promise<stri
     format: false,
   });
   return printTypes(code);
+}
+
+/**
+ * An autoscaled component drops its fixed count with `replicas: null` (the README and the rule that
+ * expandComponentRules adds say so, and Helm deletes a default set to null): the types accept it there.
+ */
+function allowNullReplicas(schema: JsonSchema): JsonSchema {
+  for (const node of Object.values(schema.properties?.components?.properties ?? {})) {
+    const replicas = node.properties?.replicas;
+    if (node['x-retool-component']?.replicable && replicas && replicas.type === 'integer') replicas.type = ['integer', 'null'];
+  }
+  return schema;
 }
 
 /**

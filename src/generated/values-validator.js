@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:2af51fe98b10f3b090d63e07c75a668d8569c8158617897adec69fcc4ae98052";
+export const schemaDigest = "sha256:2c4f1c51c7dff202555cb7ee1778860220e6b829a60599872a7b82685b0af036";
 export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$","maxLength":253}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["database"],"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-13"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-13"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-14"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-14"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-13":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-15":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$","maxLength":253}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-13"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-13"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-14"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-14"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-13":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-15":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
@@ -9567,7 +9567,7 @@ let valid17 = true;
 const _errs31 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing6;
-if((data.database === undefined) && (missing6 = "database")){
+if(((data.profile === undefined) && (missing6 = "profile")) || ((data.database === undefined) && (missing6 = "database"))){
 const err16 = {};
 if(vErrors === null){
 vErrors = [err16];
@@ -9578,14 +9578,22 @@ vErrors.push(err16);
 errors++;
 }
 else {
-if(data.database !== undefined){
-let data12 = data.database;
+if(data.profile !== undefined){
+let data12 = data.profile;
 const _errs32 = errors;
-if(!(validate14(data12, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
-errors = vErrors.length;
+if("evaluation" !== data12){
+const err17 = {};
+if(vErrors === null){
+vErrors = [err17];
 }
 else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs32){
 }
 var valid18 = _errs32 === errors;
 }
@@ -9593,6 +9601,22 @@ else {
 var valid18 = true;
 }
 if(valid18){
+if(data.database !== undefined){
+let data13 = data.database;
+const _errs33 = errors;
+if(!(validate14(data13, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid18 = _errs33 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+}
 }
 }
 }
@@ -9609,35 +9633,18 @@ vErrors = null;
 }
 }
 if(_valid4){
-const _errs33 = errors;
+const _errs34 = errors;
 if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
 vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
 else {
 }
-var _valid4 = _errs33 === errors;
+var _valid4 = _errs34 === errors;
 valid17 = _valid4;
 }
 if(!valid17){
-const err17 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-}
-var valid0 = _errs29 === errors;
-const _errs34 = errors;
-const _errs35 = errors;
-let valid19 = true;
-const _errs36 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing7;
-if((data.retoolDatabase === undefined) && (missing7 = "retoolDatabase")){
-const err18 = {};
+const err18 = {instancePath,schemaPath:"#/allOf/4/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -9646,50 +9653,15 @@ vErrors.push(err18);
 }
 errors++;
 }
-else {
-if(data.retoolDatabase !== undefined){
-let data13 = data.retoolDatabase;
+var valid0 = _errs29 === errors;
+const _errs35 = errors;
+const _errs36 = errors;
+let valid19 = true;
 const _errs37 = errors;
-if(!(validate14(data13, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid20 = _errs37 === errors;
-}
-else {
-var valid20 = true;
-}
-if(valid20){
-}
-}
-}
-if(errors === _errs36){
-}
-var _valid5 = _errs36 === errors;
-errors = _errs35;
-if(vErrors !== null){
-if(_errs35){
-vErrors.length = _errs35;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid5){
-const _errs38 = errors;
-if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
-errors = vErrors.length;
-}
-else {
-}
-var _valid5 = _errs38 === errors;
-valid19 = _valid5;
-}
-if(!valid19){
-const err19 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing7;
+if(((data.profile === undefined) && (missing7 = "profile")) || ((data.retoolDatabase === undefined) && (missing7 = "retoolDatabase"))){
+const err19 = {};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -9698,14 +9670,11 @@ vErrors.push(err19);
 }
 errors++;
 }
-var valid0 = _errs34 === errors;
-const _errs39 = errors;
-const _errs40 = errors;
-let valid21 = true;
-const _errs41 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing8;
-if((data.temporal === undefined) && (missing8 = "temporal")){
+else {
+if(data.profile !== undefined){
+let data14 = data.profile;
+const _errs38 = errors;
+if("evaluation" !== data14){
 const err20 = {};
 if(vErrors === null){
 vErrors = [err20];
@@ -9716,13 +9685,59 @@ vErrors.push(err20);
 errors++;
 }
 else {
-if(data.temporal !== undefined){
-let data14 = data.temporal;
-const _errs42 = errors;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-let missing9;
-if((data14.mode === undefined) && (missing9 = "mode")){
-const err21 = {};
+}
+if(errors === _errs38){
+}
+var valid20 = _errs38 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+if(data.retoolDatabase !== undefined){
+let data15 = data.retoolDatabase;
+const _errs39 = errors;
+if(!(validate14(data15, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid20 = _errs39 === errors;
+}
+else {
+var valid20 = true;
+}
+if(valid20){
+}
+}
+}
+}
+if(errors === _errs37){
+}
+var _valid5 = _errs37 === errors;
+errors = _errs36;
+if(vErrors !== null){
+if(_errs36){
+vErrors.length = _errs36;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid5){
+const _errs40 = errors;
+if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid5 = _errs40 === errors;
+valid19 = _valid5;
+}
+if(!valid19){
+const err21 = {instancePath,schemaPath:"#/allOf/5/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -9731,11 +9746,14 @@ vErrors.push(err21);
 }
 errors++;
 }
-else {
-if(data14.mode !== undefined){
-let data15 = data14.mode;
+var valid0 = _errs35 === errors;
+const _errs41 = errors;
+const _errs42 = errors;
+let valid21 = true;
 const _errs43 = errors;
-if("external" !== data15){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing8;
+if((data.temporal === undefined) && (missing8 = "temporal")){
 const err22 = {};
 if(vErrors === null){
 vErrors = [err22];
@@ -9746,50 +9764,13 @@ vErrors.push(err22);
 errors++;
 }
 else {
-}
-if(errors === _errs43){
-}
-var valid23 = _errs43 === errors;
-}
-else {
-var valid23 = true;
-}
-if(valid23){
-}
-}
-}
-if(errors === _errs42){
-}
-var valid22 = _errs42 === errors;
-}
-else {
-var valid22 = true;
-}
-if(valid22){
-}
-}
-}
-if(errors === _errs41){
-}
-var _valid6 = _errs41 === errors;
-errors = _errs40;
-if(vErrors !== null){
-if(_errs40){
-vErrors.length = _errs40;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid6){
-const _errs44 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.temporal !== undefined){
 let data16 = data.temporal;
-const _errs45 = errors;
+const _errs44 = errors;
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-if(data16.external === undefined){
-const err23 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/6/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+let missing9;
+if((data16.mode === undefined) && (missing9 = "mode")){
+const err23 = {};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -9798,12 +9779,12 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data16.external !== undefined){
-let data17 = data16.external;
-const _errs46 = errors;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.host === undefined){
-const err24 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+else {
+if(data16.mode !== undefined){
+let data17 = data16.mode;
+const _errs45 = errors;
+if("external" !== data17){
+const err24 = {};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -9812,8 +9793,51 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data17.namespace === undefined){
-const err25 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+else {
+}
+if(errors === _errs45){
+}
+var valid23 = _errs45 === errors;
+}
+else {
+var valid23 = true;
+}
+if(valid23){
+}
+}
+}
+if(errors === _errs44){
+}
+var valid22 = _errs44 === errors;
+}
+else {
+var valid22 = true;
+}
+if(valid22){
+}
+}
+}
+if(errors === _errs43){
+}
+var _valid6 = _errs43 === errors;
+errors = _errs42;
+if(vErrors !== null){
+if(_errs42){
+vErrors.length = _errs42;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid6){
+const _errs46 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.temporal !== undefined){
+let data18 = data.temporal;
+const _errs47 = errors;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+if(data18.external === undefined){
+const err25 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/6/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -9822,12 +9846,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data17.host !== undefined){
-let data18 = data17.host;
-const _errs47 = errors;
-if(typeof data18 === "string"){
-if(func0(data18) < 1){
-const err26 = {instancePath:instancePath+"/temporal/external/host",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data18.external !== undefined){
+let data19 = data18.external;
+const _errs48 = errors;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.host === undefined){
+const err26 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -9836,15 +9860,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-var valid26 = _errs47 === errors;
-}
-if(data17.namespace !== undefined){
-let data19 = data17.namespace;
-const _errs48 = errors;
-if(typeof data19 === "string"){
-if(func0(data19) < 1){
-const err27 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data19.namespace === undefined){
+const err27 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -9853,21 +9870,12 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-var valid26 = _errs48 === errors;
-}
-}
-var valid25 = _errs46 === errors;
-}
-}
-var valid24 = _errs45 === errors;
-}
-}
-var _valid6 = _errs44 === errors;
-valid21 = _valid6;
-}
-if(!valid21){
-const err28 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data19.host !== undefined){
+let data20 = data19.host;
+const _errs49 = errors;
+if(typeof data20 === "string"){
+if(func0(data20) < 1){
+const err28 = {instancePath:instancePath+"/temporal/external/host",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -9876,15 +9884,15 @@ vErrors.push(err28);
 }
 errors++;
 }
-var valid0 = _errs39 === errors;
-const _errs49 = errors;
+}
+var valid26 = _errs49 === errors;
+}
+if(data19.namespace !== undefined){
+let data21 = data19.namespace;
 const _errs50 = errors;
-let valid27 = true;
-const _errs51 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing10;
-if((data.temporal === undefined) && (missing10 = "temporal")){
-const err29 = {};
+if(typeof data21 === "string"){
+if(func0(data21) < 1){
+const err29 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/allOf/6/then/properties/temporal/properties/external/properties/namespace/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -9893,14 +9901,21 @@ vErrors.push(err29);
 }
 errors++;
 }
-else {
-if(data.temporal !== undefined){
-let data20 = data.temporal;
-const _errs52 = errors;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-let missing11;
-if(((data20.mode === undefined) && (missing11 = "mode")) || ((data20.external === undefined) && (missing11 = "external"))){
-const err30 = {};
+}
+var valid26 = _errs50 === errors;
+}
+}
+var valid25 = _errs48 === errors;
+}
+}
+var valid24 = _errs47 === errors;
+}
+}
+var _valid6 = _errs46 === errors;
+valid21 = _valid6;
+}
+if(!valid21){
+const err30 = {instancePath,schemaPath:"#/allOf/6/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -9909,11 +9924,14 @@ vErrors.push(err30);
 }
 errors++;
 }
-else {
-if(data20.mode !== undefined){
-let data21 = data20.mode;
+var valid0 = _errs41 === errors;
+const _errs51 = errors;
+const _errs52 = errors;
+let valid27 = true;
 const _errs53 = errors;
-if("external" !== data21){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing10;
+if((data.temporal === undefined) && (missing10 = "temporal")){
 const err31 = {};
 if(vErrors === null){
 vErrors = [err31];
@@ -9924,74 +9942,13 @@ vErrors.push(err31);
 errors++;
 }
 else {
-}
-if(errors === _errs53){
-}
-var valid29 = _errs53 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-if(data20.external !== undefined){
-let data22 = data20.external;
-const _errs54 = errors;
-if(!(validate20(data22, {instancePath:instancePath+"/temporal/external",parentData:data20,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid29 = _errs54 === errors;
-}
-else {
-var valid29 = true;
-}
-if(valid29){
-}
-}
-}
-}
-if(errors === _errs52){
-}
-var valid28 = _errs52 === errors;
-}
-else {
-var valid28 = true;
-}
-if(valid28){
-}
-}
-}
-if(errors === _errs51){
-}
-var _valid7 = _errs51 === errors;
-errors = _errs50;
-if(vErrors !== null){
-if(_errs50){
-vErrors.length = _errs50;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid7){
-const _errs55 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.temporal !== undefined){
-let data23 = data.temporal;
-const _errs56 = errors;
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.external !== undefined){
-let data24 = data23.external;
-const _errs57 = errors;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.tls !== undefined){
-let data25 = data24.tls;
-const _errs58 = errors;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-if(data25.clientCert === undefined){
-const err32 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/7/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "clientCert"},message:"must have required property '"+"clientCert"+"'"};
+let data22 = data.temporal;
+const _errs54 = errors;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+let missing11;
+if(((data22.mode === undefined) && (missing11 = "mode")) || ((data22.external === undefined) && (missing11 = "external"))){
+const err32 = {};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -10000,8 +9957,12 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(data25.clientKey === undefined){
-const err33 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/7/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "clientKey"},message:"must have required property '"+"clientKey"+"'"};
+else {
+if(data22.mode !== undefined){
+let data23 = data22.mode;
+const _errs55 = errors;
+if("external" !== data23){
+const err33 = {};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -10010,43 +9971,75 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data25.clientCert !== undefined){
-let data26 = data25.clientCert;
+else {
+}
+if(errors === _errs55){
+}
+var valid29 = _errs55 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+if(data22.external !== undefined){
+let data24 = data22.external;
+const _errs56 = errors;
+if(!(validate20(data24, {instancePath:instancePath+"/temporal/external",parentData:data22,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid29 = _errs56 === errors;
+}
+else {
+var valid29 = true;
+}
+if(valid29){
+}
+}
+}
+}
+if(errors === _errs54){
+}
+var valid28 = _errs54 === errors;
+}
+else {
+var valid28 = true;
+}
+if(valid28){
+}
+}
+}
+if(errors === _errs53){
+}
+var _valid7 = _errs53 === errors;
+errors = _errs52;
+if(vErrors !== null){
+if(_errs52){
+vErrors.length = _errs52;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid7){
+const _errs57 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.temporal !== undefined){
+let data25 = data.temporal;
+const _errs58 = errors;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(data25.external !== undefined){
+let data26 = data25.external;
 const _errs59 = errors;
-if(!(validate3(data26, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data25,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid33 = _errs59 === errors;
-}
-if(data25.clientKey !== undefined){
-let data27 = data25.clientKey;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.tls !== undefined){
+let data27 = data26.tls;
 const _errs60 = errors;
-if(!(validate3(data27, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data25,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid33 = _errs60 === errors;
-}
-}
-var valid32 = _errs58 === errors;
-}
-}
-var valid31 = _errs57 === errors;
-}
-}
-var valid30 = _errs56 === errors;
-}
-}
-var _valid7 = _errs55 === errors;
-valid27 = _valid7;
-}
-if(!valid27){
-const err34 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+if(data27.clientCert === undefined){
+const err34 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/7/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "clientCert"},message:"must have required property '"+"clientCert"+"'"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -10055,15 +10048,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-var valid0 = _errs49 === errors;
-const _errs61 = errors;
-const _errs62 = errors;
-let valid34 = true;
-const _errs63 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing12;
-if((data.ingress === undefined) && (missing12 = "ingress")){
-const err35 = {};
+if(data27.clientKey === undefined){
+const err35 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/7/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "clientKey"},message:"must have required property '"+"clientKey"+"'"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -10072,14 +10058,43 @@ vErrors.push(err35);
 }
 errors++;
 }
+if(data27.clientCert !== undefined){
+let data28 = data27.clientCert;
+const _errs61 = errors;
+if(!(validate3(data28, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data27,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
 else {
-if(data.ingress !== undefined){
-let data28 = data.ingress;
-const _errs64 = errors;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-let missing13;
-if(((data28.enabled === undefined) && (missing13 = "enabled")) || ((data28.kind === undefined) && (missing13 = "kind"))){
-const err36 = {};
+}
+var valid33 = _errs61 === errors;
+}
+if(data27.clientKey !== undefined){
+let data29 = data27.clientKey;
+const _errs62 = errors;
+if(!(validate3(data29, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data27,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid33 = _errs62 === errors;
+}
+}
+var valid32 = _errs60 === errors;
+}
+}
+var valid31 = _errs59 === errors;
+}
+}
+var valid30 = _errs58 === errors;
+}
+}
+var _valid7 = _errs57 === errors;
+valid27 = _valid7;
+}
+if(!valid27){
+const err36 = {instancePath,schemaPath:"#/allOf/7/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -10088,11 +10103,14 @@ vErrors.push(err36);
 }
 errors++;
 }
-else {
-if(data28.enabled !== undefined){
-let data29 = data28.enabled;
+var valid0 = _errs51 === errors;
+const _errs63 = errors;
+const _errs64 = errors;
+let valid34 = true;
 const _errs65 = errors;
-if(true !== data29){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing12;
+if((data.ingress === undefined) && (missing12 = "ingress")){
 const err37 = {};
 if(vErrors === null){
 vErrors = [err37];
@@ -10103,19 +10121,12 @@ vErrors.push(err37);
 errors++;
 }
 else {
-}
-if(errors === _errs65){
-}
-var valid36 = _errs65 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-if(data28.kind !== undefined){
-let data30 = data28.kind;
+if(data.ingress !== undefined){
+let data30 = data.ingress;
 const _errs66 = errors;
-if("HTTPRoute" !== data30){
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+let missing13;
+if(((data30.enabled === undefined) && (missing13 = "enabled")) || ((data30.kind === undefined) && (missing13 = "kind"))){
 const err38 = {};
 if(vErrors === null){
 vErrors = [err38];
@@ -10126,10 +10137,47 @@ vErrors.push(err38);
 errors++;
 }
 else {
+if(data30.enabled !== undefined){
+let data31 = data30.enabled;
+const _errs67 = errors;
+if(true !== data31){
+const err39 = {};
+if(vErrors === null){
+vErrors = [err39];
 }
-if(errors === _errs66){
+else {
+vErrors.push(err39);
 }
-var valid36 = _errs66 === errors;
+errors++;
+}
+else {
+}
+if(errors === _errs67){
+}
+var valid36 = _errs67 === errors;
+}
+else {
+var valid36 = true;
+}
+if(valid36){
+if(data30.kind !== undefined){
+let data32 = data30.kind;
+const _errs68 = errors;
+if("HTTPRoute" !== data32){
+const err40 = {};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs68){
+}
+var valid36 = _errs68 === errors;
 }
 else {
 var valid36 = true;
@@ -10139,9 +10187,9 @@ if(valid36){
 }
 }
 }
-if(errors === _errs64){
+if(errors === _errs66){
 }
-var valid35 = _errs64 === errors;
+var valid35 = _errs66 === errors;
 }
 else {
 var valid35 = true;
@@ -10150,55 +10198,27 @@ if(valid35){
 }
 }
 }
-if(errors === _errs63){
+if(errors === _errs65){
 }
-var _valid8 = _errs63 === errors;
-errors = _errs62;
+var _valid8 = _errs65 === errors;
+errors = _errs64;
 if(vErrors !== null){
-if(_errs62){
-vErrors.length = _errs62;
+if(_errs64){
+vErrors.length = _errs64;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid8){
-const _errs67 = errors;
+const _errs69 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ingress !== undefined){
-let data31 = data.ingress;
-const _errs68 = errors;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.gateway === undefined){
-const err39 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/8/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-if(data31.gateway !== undefined){
-let data32 = data31.gateway;
-const _errs69 = errors;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.name === undefined){
-const err40 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/8/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-if(data32.name !== undefined){
-let data33 = data32.name;
+let data33 = data.ingress;
 const _errs70 = errors;
-if(typeof data33 === "string"){
-if(func0(data33) < 1){
-const err41 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/allOf/8/then/properties/ingress/properties/gateway/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.gateway === undefined){
+const err41 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/8/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -10207,21 +10227,12 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-var valid39 = _errs70 === errors;
-}
-}
-var valid38 = _errs69 === errors;
-}
-}
-var valid37 = _errs68 === errors;
-}
-}
-var _valid8 = _errs67 === errors;
-valid34 = _valid8;
-}
-if(!valid34){
-const err42 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data33.gateway !== undefined){
+let data34 = data33.gateway;
+const _errs71 = errors;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+if(data34.name === undefined){
+const err42 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/8/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -10230,15 +10241,12 @@ vErrors.push(err42);
 }
 errors++;
 }
-var valid0 = _errs61 === errors;
-const _errs71 = errors;
+if(data34.name !== undefined){
+let data35 = data34.name;
 const _errs72 = errors;
-let valid40 = true;
-const _errs73 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.ingress === undefined) && (missing14 = "ingress")){
-const err43 = {};
+if(typeof data35 === "string"){
+if(func0(data35) < 1){
+const err43 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/allOf/8/then/properties/ingress/properties/gateway/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -10247,14 +10255,21 @@ vErrors.push(err43);
 }
 errors++;
 }
-else {
-if(data.ingress !== undefined){
-let data34 = data.ingress;
-const _errs74 = errors;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-let missing15;
-if((data34.enabled === undefined) && (missing15 = "enabled")){
-const err44 = {};
+}
+var valid39 = _errs72 === errors;
+}
+}
+var valid38 = _errs71 === errors;
+}
+}
+var valid37 = _errs70 === errors;
+}
+}
+var _valid8 = _errs69 === errors;
+valid34 = _valid8;
+}
+if(!valid34){
+const err44 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -10263,11 +10278,14 @@ vErrors.push(err44);
 }
 errors++;
 }
-else {
-if(data34.enabled !== undefined){
-let data35 = data34.enabled;
+var valid0 = _errs63 === errors;
+const _errs73 = errors;
+const _errs74 = errors;
+let valid40 = true;
 const _errs75 = errors;
-if(true !== data35){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.ingress === undefined) && (missing14 = "ingress")){
 const err45 = {};
 if(vErrors === null){
 vErrors = [err45];
@@ -10278,50 +10296,13 @@ vErrors.push(err45);
 errors++;
 }
 else {
-}
-if(errors === _errs75){
-}
-var valid42 = _errs75 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-}
-}
-}
-if(errors === _errs74){
-}
-var valid41 = _errs74 === errors;
-}
-else {
-var valid41 = true;
-}
-if(valid41){
-}
-}
-}
-if(errors === _errs73){
-}
-var _valid9 = _errs73 === errors;
-errors = _errs72;
-if(vErrors !== null){
-if(_errs72){
-vErrors.length = _errs72;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid9){
-const _errs76 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ingress !== undefined){
 let data36 = data.ingress;
-const _errs77 = errors;
+const _errs76 = errors;
 if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.host === undefined){
-const err46 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/9/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+let missing15;
+if((data36.enabled === undefined) && (missing15 = "enabled")){
+const err46 = {};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -10330,12 +10311,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data36.host !== undefined){
-let data37 = data36.host;
-const _errs78 = errors;
-if(typeof data37 === "string"){
-if(func0(data37) < 1){
-const err47 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/allOf/9/then/properties/ingress/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+if(data36.enabled !== undefined){
+let data37 = data36.enabled;
+const _errs77 = errors;
+if(true !== data37){
+const err47 = {};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -10344,18 +10325,51 @@ vErrors.push(err47);
 }
 errors++;
 }
+else {
 }
-var valid44 = _errs78 === errors;
+if(errors === _errs77){
+}
+var valid42 = _errs77 === errors;
+}
+else {
+var valid42 = true;
+}
+if(valid42){
 }
 }
-var valid43 = _errs77 === errors;
+}
+if(errors === _errs76){
+}
+var valid41 = _errs76 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
 }
 }
-var _valid9 = _errs76 === errors;
-valid40 = _valid9;
 }
-if(!valid40){
-const err48 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(errors === _errs75){
+}
+var _valid9 = _errs75 === errors;
+errors = _errs74;
+if(vErrors !== null){
+if(_errs74){
+vErrors.length = _errs74;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid9){
+const _errs78 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ingress !== undefined){
+let data38 = data.ingress;
+const _errs79 = errors;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.host === undefined){
+const err48 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/9/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -10364,15 +10378,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-var valid0 = _errs71 === errors;
-const _errs79 = errors;
+if(data38.host !== undefined){
+let data39 = data38.host;
 const _errs80 = errors;
-let valid45 = true;
-const _errs81 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing16;
-if((data.ingress === undefined) && (missing16 = "ingress")){
-const err49 = {};
+if(typeof data39 === "string"){
+if(func0(data39) < 1){
+const err49 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/allOf/9/then/properties/ingress/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -10381,50 +10392,18 @@ vErrors.push(err49);
 }
 errors++;
 }
-else {
-if(data.ingress !== undefined){
-let data38 = data.ingress;
-const _errs82 = errors;
-if(!(validate20(data38, {instancePath:instancePath+"/ingress",parentData:data,parentDataProperty:"ingress",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid46 = _errs82 === errors;
-}
-else {
-var valid46 = true;
-}
-if(valid46){
+var valid44 = _errs80 === errors;
 }
 }
-}
-if(errors === _errs81){
-}
-var _valid10 = _errs81 === errors;
-errors = _errs80;
-if(vErrors !== null){
-if(_errs80){
-vErrors.length = _errs80;
-}
-else {
-vErrors = null;
+var valid43 = _errs79 === errors;
 }
 }
-if(_valid10){
-const _errs83 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.ingress !== undefined){
-let data39 = data.ingress;
-const _errs84 = errors;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.tls !== undefined){
-let data40 = data39.tls;
-const _errs85 = errors;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.secretName === undefined){
-const err50 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/10/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+var _valid9 = _errs78 === errors;
+valid40 = _valid9;
+}
+if(!valid40){
+const err50 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -10433,12 +10412,15 @@ vErrors.push(err50);
 }
 errors++;
 }
-if(data40.secretName !== undefined){
-let data41 = data40.secretName;
-const _errs86 = errors;
-if(typeof data41 === "string"){
-if(func0(data41) < 1){
-const err51 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/allOf/10/then/properties/ingress/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var valid0 = _errs73 === errors;
+const _errs81 = errors;
+const _errs82 = errors;
+let valid45 = true;
+const _errs83 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing16;
+if((data.ingress === undefined) && (missing16 = "ingress")){
+const err51 = {};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -10447,21 +10429,50 @@ vErrors.push(err51);
 }
 errors++;
 }
+else {
+if(data.ingress !== undefined){
+let data40 = data.ingress;
+const _errs84 = errors;
+if(!(validate20(data40, {instancePath:instancePath+"/ingress",parentData:data,parentDataProperty:"ingress",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
 }
-var valid49 = _errs86 === errors;
+else {
+}
+var valid46 = _errs84 === errors;
+}
+else {
+var valid46 = true;
+}
+if(valid46){
 }
 }
-var valid48 = _errs85 === errors;
 }
-}
-var valid47 = _errs84 === errors;
-}
+if(errors === _errs83){
 }
 var _valid10 = _errs83 === errors;
-valid45 = _valid10;
+errors = _errs82;
+if(vErrors !== null){
+if(_errs82){
+vErrors.length = _errs82;
 }
-if(!valid45){
-const err52 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+vErrors = null;
+}
+}
+if(_valid10){
+const _errs85 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.ingress !== undefined){
+let data41 = data.ingress;
+const _errs86 = errors;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.tls !== undefined){
+let data42 = data41.tls;
+const _errs87 = errors;
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+if(data42.secretName === undefined){
+const err52 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/10/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -10470,15 +10481,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-var valid0 = _errs79 === errors;
-const _errs87 = errors;
+if(data42.secretName !== undefined){
+let data43 = data42.secretName;
 const _errs88 = errors;
-let valid50 = true;
-const _errs89 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing17;
-if((data.profile === undefined) && (missing17 = "profile")){
-const err53 = {};
+if(typeof data43 === "string"){
+if(func0(data43) < 1){
+const err53 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/allOf/10/then/properties/ingress/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -10487,12 +10495,21 @@ vErrors.push(err53);
 }
 errors++;
 }
-else {
-if(data.profile !== undefined){
-let data42 = data.profile;
-const _errs90 = errors;
-if("production" !== data42){
-const err54 = {};
+}
+var valid49 = _errs88 === errors;
+}
+}
+var valid48 = _errs87 === errors;
+}
+}
+var valid47 = _errs86 === errors;
+}
+}
+var _valid10 = _errs85 === errors;
+valid45 = _valid10;
+}
+if(!valid45){
+const err54 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -10501,48 +10518,15 @@ vErrors.push(err54);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs90){
-}
-var valid51 = _errs90 === errors;
-}
-else {
-var valid51 = true;
-}
-if(valid51){
-}
-}
-}
-if(errors === _errs89){
-}
-var _valid11 = _errs89 === errors;
-errors = _errs88;
-if(vErrors !== null){
-if(_errs88){
-vErrors.length = _errs88;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid11){
+var valid0 = _errs81 === errors;
+const _errs89 = errors;
+const _errs90 = errors;
+let valid50 = true;
 const _errs91 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components !== undefined){
-let data43 = data.components;
-const _errs92 = errors;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.api !== undefined){
-let data44 = data43.api;
-const _errs93 = errors;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.replicas !== undefined){
-let data45 = data44.replicas;
-const _errs94 = errors;
-if(typeof data45 == "number"){
-if(data45 < 2 || isNaN(data45)){
-const err55 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/allOf/11/then/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+let missing17;
+if((data.profile === undefined) && (missing17 = "profile")){
+const err55 = {};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -10551,19 +10535,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-var valid54 = _errs94 === errors;
-}
-if(data44.autoscaling !== undefined){
-let data46 = data44.autoscaling;
-const _errs95 = errors;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-if(data46.minReplicas !== undefined){
-let data47 = data46.minReplicas;
-const _errs96 = errors;
-if(typeof data47 == "number"){
-if(data47 < 2 || isNaN(data47)){
-const err56 = {instancePath:instancePath+"/components/api/autoscaling/minReplicas",schemaPath:"#/allOf/11/then/properties/components/properties/api/properties/autoscaling/properties/minReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+else {
+if(data.profile !== undefined){
+let data44 = data.profile;
+const _errs92 = errors;
+if("production" !== data44){
+const err56 = {};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -10572,24 +10549,48 @@ vErrors.push(err56);
 }
 errors++;
 }
+else {
 }
-var valid55 = _errs96 === errors;
+if(errors === _errs92){
+}
+var valid51 = _errs92 === errors;
+}
+else {
+var valid51 = true;
+}
+if(valid51){
 }
 }
-var valid54 = _errs95 === errors;
 }
-}
-var valid53 = _errs93 === errors;
-}
-}
-var valid52 = _errs92 === errors;
-}
+if(errors === _errs91){
 }
 var _valid11 = _errs91 === errors;
-valid50 = _valid11;
+errors = _errs90;
+if(vErrors !== null){
+if(_errs90){
+vErrors.length = _errs90;
 }
-if(!valid50){
-const err57 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+vErrors = null;
+}
+}
+if(_valid11){
+const _errs93 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components !== undefined){
+let data45 = data.components;
+const _errs94 = errors;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.api !== undefined){
+let data46 = data45.api;
+const _errs95 = errors;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.replicas !== undefined){
+let data47 = data46.replicas;
+const _errs96 = errors;
+if(typeof data47 == "number"){
+if(data47 < 2 || isNaN(data47)){
+const err57 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/allOf/11/then/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -10598,15 +10599,19 @@ vErrors.push(err57);
 }
 errors++;
 }
-var valid0 = _errs87 === errors;
+}
+var valid54 = _errs96 === errors;
+}
+if(data46.autoscaling !== undefined){
+let data48 = data46.autoscaling;
 const _errs97 = errors;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.minReplicas !== undefined){
+let data49 = data48.minReplicas;
 const _errs98 = errors;
-let valid56 = true;
-const _errs99 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing18;
-if((data.temporal === undefined) && (missing18 = "temporal")){
-const err58 = {};
+if(typeof data49 == "number"){
+if(data49 < 2 || isNaN(data49)){
+const err58 = {instancePath:instancePath+"/components/api/autoscaling/minReplicas",schemaPath:"#/allOf/11/then/properties/components/properties/api/properties/autoscaling/properties/minReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -10615,14 +10620,24 @@ vErrors.push(err58);
 }
 errors++;
 }
-else {
-if(data.temporal !== undefined){
-let data48 = data.temporal;
-const _errs100 = errors;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-let missing19;
-if(((data48.mode === undefined) && (missing19 = "mode")) || ((data48.local === undefined) && (missing19 = "local"))){
-const err59 = {};
+}
+var valid55 = _errs98 === errors;
+}
+}
+var valid54 = _errs97 === errors;
+}
+}
+var valid53 = _errs95 === errors;
+}
+}
+var valid52 = _errs94 === errors;
+}
+}
+var _valid11 = _errs93 === errors;
+valid50 = _valid11;
+}
+if(!valid50){
+const err59 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -10631,11 +10646,14 @@ vErrors.push(err59);
 }
 errors++;
 }
-else {
-if(data48.mode !== undefined){
-let data49 = data48.mode;
+var valid0 = _errs89 === errors;
+const _errs99 = errors;
+const _errs100 = errors;
+let valid56 = true;
 const _errs101 = errors;
-if("local" !== data49){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing18;
+if((data.temporal === undefined) && (missing18 = "temporal")){
 const err60 = {};
 if(vErrors === null){
 vErrors = [err60];
@@ -10646,21 +10664,12 @@ vErrors.push(err60);
 errors++;
 }
 else {
-}
-if(errors === _errs101){
-}
-var valid58 = _errs101 === errors;
-}
-else {
-var valid58 = true;
-}
-if(valid58){
-if(data48.local !== undefined){
-let data50 = data48.local;
+if(data.temporal !== undefined){
+let data50 = data.temporal;
 const _errs102 = errors;
 if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-let missing20;
-if((data50.persistence === undefined) && (missing20 = "persistence")){
+let missing19;
+if(((data50.mode === undefined) && (missing19 = "mode")) || ((data50.local === undefined) && (missing19 = "local"))){
 const err61 = {};
 if(vErrors === null){
 vErrors = [err61];
@@ -10671,12 +10680,10 @@ vErrors.push(err61);
 errors++;
 }
 else {
-if(data50.persistence !== undefined){
-let data51 = data50.persistence;
+if(data50.mode !== undefined){
+let data51 = data50.mode;
 const _errs103 = errors;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-let missing21;
-if((data51.database === undefined) && (missing21 = "database")){
+if("local" !== data51){
 const err62 = {};
 if(vErrors === null){
 vErrors = [err62];
@@ -10687,10 +10694,21 @@ vErrors.push(err62);
 errors++;
 }
 else {
-if(data51.database !== undefined){
-let data52 = data51.database;
+}
+if(errors === _errs103){
+}
+var valid58 = _errs103 === errors;
+}
+else {
+var valid58 = true;
+}
+if(valid58){
+if(data50.local !== undefined){
+let data52 = data50.local;
 const _errs104 = errors;
-if("external" !== data52){
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+let missing20;
+if((data52.persistence === undefined) && (missing20 = "persistence")){
 const err63 = {};
 if(vErrors === null){
 vErrors = [err63];
@@ -10701,10 +10719,40 @@ vErrors.push(err63);
 errors++;
 }
 else {
+if(data52.persistence !== undefined){
+let data53 = data52.persistence;
+const _errs105 = errors;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+let missing21;
+if((data53.database === undefined) && (missing21 = "database")){
+const err64 = {};
+if(vErrors === null){
+vErrors = [err64];
 }
-if(errors === _errs104){
+else {
+vErrors.push(err64);
 }
-var valid60 = _errs104 === errors;
+errors++;
+}
+else {
+if(data53.database !== undefined){
+let data54 = data53.database;
+const _errs106 = errors;
+if("external" !== data54){
+const err65 = {};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs106){
+}
+var valid60 = _errs106 === errors;
 }
 else {
 var valid60 = true;
@@ -10713,9 +10761,9 @@ if(valid60){
 }
 }
 }
-if(errors === _errs103){
+if(errors === _errs105){
 }
-var valid59 = _errs103 === errors;
+var valid59 = _errs105 === errors;
 }
 else {
 var valid59 = true;
@@ -10724,9 +10772,9 @@ if(valid59){
 }
 }
 }
-if(errors === _errs102){
+if(errors === _errs104){
 }
-var valid58 = _errs102 === errors;
+var valid58 = _errs104 === errors;
 }
 else {
 var valid58 = true;
@@ -10736,9 +10784,9 @@ if(valid58){
 }
 }
 }
-if(errors === _errs100){
+if(errors === _errs102){
 }
-var valid57 = _errs100 === errors;
+var valid57 = _errs102 === errors;
 }
 else {
 var valid57 = true;
@@ -10747,59 +10795,39 @@ if(valid57){
 }
 }
 }
-if(errors === _errs99){
+if(errors === _errs101){
 }
-var _valid12 = _errs99 === errors;
-errors = _errs98;
+var _valid12 = _errs101 === errors;
+errors = _errs100;
 if(vErrors !== null){
-if(_errs98){
-vErrors.length = _errs98;
+if(_errs100){
+vErrors.length = _errs100;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid12){
-const _errs105 = errors;
+const _errs107 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.temporal !== undefined){
-let data53 = data.temporal;
-const _errs106 = errors;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53.local !== undefined){
-let data54 = data53.local;
-const _errs107 = errors;
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-if(data54.persistence !== undefined){
-let data55 = data54.persistence;
+let data55 = data.temporal;
 const _errs108 = errors;
 if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-if(data55.external !== undefined){
-let data56 = data55.external;
+if(data55.local !== undefined){
+let data56 = data55.local;
 const _errs109 = errors;
 if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.host === undefined){
-const err64 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-if(data56.user === undefined){
-const err65 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-if(data56.password === undefined){
-const err66 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
+if(data56.persistence !== undefined){
+let data57 = data56.persistence;
+const _errs110 = errors;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.external !== undefined){
+let data58 = data57.external;
+const _errs111 = errors;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+if(data58.host === undefined){
+const err66 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -10808,12 +10836,8 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data56.host !== undefined){
-let data57 = data56.host;
-const _errs110 = errors;
-if(typeof data57 === "string"){
-if(func0(data57) < 1){
-const err67 = {instancePath:instancePath+"/temporal/local/persistence/external/host",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data58.user === undefined){
+const err67 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -10822,15 +10846,8 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-var valid65 = _errs110 === errors;
-}
-if(data56.user !== undefined){
-let data58 = data56.user;
-const _errs111 = errors;
-if(typeof data58 === "string"){
-if(func0(data58) < 1){
-const err68 = {instancePath:instancePath+"/temporal/local/persistence/external/user",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data58.password === undefined){
+const err68 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -10839,38 +10856,12 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-var valid65 = _errs111 === errors;
-}
-if(data56.password !== undefined){
-let data59 = data56.password;
+if(data58.host !== undefined){
+let data59 = data58.host;
 const _errs112 = errors;
-if(!(validate3(data59, {instancePath:instancePath+"/temporal/local/persistence/external/password",parentData:data56,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid65 = _errs112 === errors;
-}
-}
-var valid64 = _errs109 === errors;
-}
-}
-var valid63 = _errs108 === errors;
-}
-}
-var valid62 = _errs107 === errors;
-}
-}
-var valid61 = _errs106 === errors;
-}
-}
-var _valid12 = _errs105 === errors;
-valid56 = _valid12;
-}
-if(!valid56){
-const err69 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(typeof data59 === "string"){
+if(func0(data59) < 1){
+const err69 = {instancePath:instancePath+"/temporal/local/persistence/external/host",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -10879,15 +10870,15 @@ vErrors.push(err69);
 }
 errors++;
 }
-var valid0 = _errs97 === errors;
+}
+var valid65 = _errs112 === errors;
+}
+if(data58.user !== undefined){
+let data60 = data58.user;
 const _errs113 = errors;
-const _errs114 = errors;
-let valid66 = true;
-const _errs115 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing22;
-if(((data.profile === undefined) && (missing22 = "profile")) || ((data.temporal === undefined) && (missing22 = "temporal"))){
-const err70 = {};
+if(typeof data60 === "string"){
+if(func0(data60) < 1){
+const err70 = {instancePath:instancePath+"/temporal/local/persistence/external/user",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -10896,12 +10887,38 @@ vErrors.push(err70);
 }
 errors++;
 }
+}
+var valid65 = _errs113 === errors;
+}
+if(data58.password !== undefined){
+let data61 = data58.password;
+const _errs114 = errors;
+if(!(validate3(data61, {instancePath:instancePath+"/temporal/local/persistence/external/password",parentData:data58,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
 else {
-if(data.profile !== undefined){
-let data60 = data.profile;
-const _errs116 = errors;
-if("production" !== data60){
-const err71 = {};
+}
+var valid65 = _errs114 === errors;
+}
+}
+var valid64 = _errs111 === errors;
+}
+}
+var valid63 = _errs110 === errors;
+}
+}
+var valid62 = _errs109 === errors;
+}
+}
+var valid61 = _errs108 === errors;
+}
+}
+var _valid12 = _errs107 === errors;
+valid56 = _valid12;
+}
+if(!valid56){
+const err71 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -10910,22 +10927,14 @@ vErrors.push(err71);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs116){
-}
-var valid67 = _errs116 === errors;
-}
-else {
-var valid67 = true;
-}
-if(valid67){
-if(data.temporal !== undefined){
-let data61 = data.temporal;
+var valid0 = _errs99 === errors;
+const _errs115 = errors;
+const _errs116 = errors;
+let valid66 = true;
 const _errs117 = errors;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-let missing23;
-if((data61.mode === undefined) && (missing23 = "mode")){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing22;
+if(((data.profile === undefined) && (missing22 = "profile")) || ((data.temporal === undefined) && (missing22 = "temporal"))){
 const err72 = {};
 if(vErrors === null){
 vErrors = [err72];
@@ -10936,10 +10945,10 @@ vErrors.push(err72);
 errors++;
 }
 else {
-if(data61.mode !== undefined){
-let data62 = data61.mode;
+if(data.profile !== undefined){
+let data62 = data.profile;
 const _errs118 = errors;
-if("local" !== data62){
+if("production" !== data62){
 const err73 = {};
 if(vErrors === null){
 vErrors = [err73];
@@ -10953,7 +10962,46 @@ else {
 }
 if(errors === _errs118){
 }
-var valid68 = _errs118 === errors;
+var valid67 = _errs118 === errors;
+}
+else {
+var valid67 = true;
+}
+if(valid67){
+if(data.temporal !== undefined){
+let data63 = data.temporal;
+const _errs119 = errors;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+let missing23;
+if((data63.mode === undefined) && (missing23 = "mode")){
+const err74 = {};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+else {
+if(data63.mode !== undefined){
+let data64 = data63.mode;
+const _errs120 = errors;
+if("local" !== data64){
+const err75 = {};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs120){
+}
+var valid68 = _errs120 === errors;
 }
 else {
 var valid68 = true;
@@ -10962,9 +11010,9 @@ if(valid68){
 }
 }
 }
-if(errors === _errs117){
+if(errors === _errs119){
 }
-var valid67 = _errs117 === errors;
+var valid67 = _errs119 === errors;
 }
 else {
 var valid67 = true;
@@ -10974,96 +11022,41 @@ if(valid67){
 }
 }
 }
-if(errors === _errs115){
+if(errors === _errs117){
 }
-var _valid13 = _errs115 === errors;
-errors = _errs114;
+var _valid13 = _errs117 === errors;
+errors = _errs116;
 if(vErrors !== null){
-if(_errs114){
-vErrors.length = _errs114;
+if(_errs116){
+vErrors.length = _errs116;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid13){
-const _errs119 = errors;
-const _errs120 = errors;
-let valid69 = false;
 const _errs121 = errors;
+const _errs122 = errors;
+let valid69 = false;
+const _errs123 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.temporal !== undefined){
-let data63 = data.temporal;
-const _errs122 = errors;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-if(data63.local !== undefined){
-let data64 = data63.local;
-const _errs123 = errors;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-if(data64.persistence !== undefined){
-let data65 = data64.persistence;
+let data65 = data.temporal;
 const _errs124 = errors;
 if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.database !== undefined){
-let data66 = data65.database;
+if(data65.local !== undefined){
+let data66 = data65.local;
 const _errs125 = errors;
-if("external" !== data66){
-const err74 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/allOf/13/then/anyOf/0/properties/temporal/properties/local/properties/persistence/properties/database/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-var valid73 = _errs125 === errors;
-}
-}
-var valid72 = _errs124 === errors;
-}
-}
-var valid71 = _errs123 === errors;
-}
-}
-var valid70 = _errs122 === errors;
-}
-}
-var _valid14 = _errs121 === errors;
-valid69 = valid69 || _valid14;
-if(!valid69){
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.persistence !== undefined){
+let data67 = data66.persistence;
 const _errs126 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.database !== undefined){
-let data67 = data.database;
-const _errs127 = errors;
 if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-if(data67.mode !== undefined){
-let data68 = data67.mode;
-const _errs128 = errors;
+if(data67.database !== undefined){
+let data68 = data67.database;
+const _errs127 = errors;
 if("external" !== data68){
-const err75 = {instancePath:instancePath+"/database/mode",schemaPath:"#/allOf/13/then/anyOf/1/properties/database/properties/mode/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err75];
-}
-else {
-vErrors.push(err75);
-}
-errors++;
-}
-var valid75 = _errs128 === errors;
-}
-}
-var valid74 = _errs127 === errors;
-}
-}
-var _valid14 = _errs126 === errors;
-valid69 = valid69 || _valid14;
-if(!valid69){
-}
-}
-if(!valid69){
-const err76 = {instancePath,schemaPath:"#/allOf/13/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err76 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/allOf/13/then/anyOf/0/properties/temporal/properties/local/properties/persistence/properties/database/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -11072,22 +11065,32 @@ vErrors.push(err76);
 }
 errors++;
 }
-else {
-errors = _errs120;
-if(vErrors !== null){
-if(_errs120){
-vErrors.length = _errs120;
-}
-else {
-vErrors = null;
+var valid73 = _errs127 === errors;
 }
 }
+var valid72 = _errs126 === errors;
 }
-var _valid13 = _errs119 === errors;
-valid66 = _valid13;
 }
-if(!valid66){
-const err77 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var valid71 = _errs125 === errors;
+}
+}
+var valid70 = _errs124 === errors;
+}
+}
+var _valid14 = _errs123 === errors;
+valid69 = valid69 || _valid14;
+if(!valid69){
+const _errs128 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.database !== undefined){
+let data69 = data.database;
+const _errs129 = errors;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.mode !== undefined){
+let data70 = data69.mode;
+const _errs130 = errors;
+if("external" !== data70){
+const err77 = {instancePath:instancePath+"/database/mode",schemaPath:"#/allOf/13/then/anyOf/1/properties/database/properties/mode/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -11096,15 +11099,19 @@ vErrors.push(err77);
 }
 errors++;
 }
-var valid0 = _errs113 === errors;
-const _errs129 = errors;
-const _errs130 = errors;
-let valid76 = true;
-const _errs131 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing24;
-if(((data.podSecurity === undefined) && (missing24 = "podSecurity")) || ((data.workflows === undefined) && (missing24 = "workflows"))){
-const err78 = {};
+var valid75 = _errs130 === errors;
+}
+}
+var valid74 = _errs129 === errors;
+}
+}
+var _valid14 = _errs128 === errors;
+valid69 = valid69 || _valid14;
+if(!valid69){
+}
+}
+if(!valid69){
+const err78 = {instancePath,schemaPath:"#/allOf/13/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -11114,11 +11121,21 @@ vErrors.push(err78);
 errors++;
 }
 else {
-if(data.podSecurity !== undefined){
-let data69 = data.podSecurity;
-const _errs132 = errors;
-if("restricted" !== data69){
-const err79 = {};
+errors = _errs122;
+if(vErrors !== null){
+if(_errs122){
+vErrors.length = _errs122;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid13 = _errs121 === errors;
+valid66 = _valid13;
+}
+if(!valid66){
+const err79 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -11127,22 +11144,14 @@ vErrors.push(err79);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs132){
-}
-var valid77 = _errs132 === errors;
-}
-else {
-var valid77 = true;
-}
-if(valid77){
-if(data.workflows !== undefined){
-let data70 = data.workflows;
+var valid0 = _errs115 === errors;
+const _errs131 = errors;
+const _errs132 = errors;
+let valid76 = true;
 const _errs133 = errors;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-let missing25;
-if((data70.enabled === undefined) && (missing25 = "enabled")){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing24;
+if(((data.podSecurity === undefined) && (missing24 = "podSecurity")) || ((data.workflows === undefined) && (missing24 = "workflows"))){
 const err80 = {};
 if(vErrors === null){
 vErrors = [err80];
@@ -11153,10 +11162,10 @@ vErrors.push(err80);
 errors++;
 }
 else {
-if(data70.enabled !== undefined){
-let data71 = data70.enabled;
+if(data.podSecurity !== undefined){
+let data71 = data.podSecurity;
 const _errs134 = errors;
-if(true !== data71){
+if("restricted" !== data71){
 const err81 = {};
 if(vErrors === null){
 vErrors = [err81];
@@ -11170,7 +11179,46 @@ else {
 }
 if(errors === _errs134){
 }
-var valid78 = _errs134 === errors;
+var valid77 = _errs134 === errors;
+}
+else {
+var valid77 = true;
+}
+if(valid77){
+if(data.workflows !== undefined){
+let data72 = data.workflows;
+const _errs135 = errors;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+let missing25;
+if((data72.enabled === undefined) && (missing25 = "enabled")){
+const err82 = {};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+else {
+if(data72.enabled !== undefined){
+let data73 = data72.enabled;
+const _errs136 = errors;
+if(true !== data73){
+const err83 = {};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs136){
+}
+var valid78 = _errs136 === errors;
 }
 else {
 var valid78 = true;
@@ -11179,9 +11227,9 @@ if(valid78){
 }
 }
 }
-if(errors === _errs133){
+if(errors === _errs135){
 }
-var valid77 = _errs133 === errors;
+var valid77 = _errs135 === errors;
 }
 else {
 var valid77 = true;
@@ -11191,51 +11239,23 @@ if(valid77){
 }
 }
 }
-if(errors === _errs131){
+if(errors === _errs133){
 }
-var _valid15 = _errs131 === errors;
-errors = _errs130;
+var _valid15 = _errs133 === errors;
+errors = _errs132;
 if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
+if(_errs132){
+vErrors.length = _errs132;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid15){
-const _errs135 = errors;
+const _errs137 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.components === undefined){
-const err82 = {instancePath,schemaPath:"#/allOf/14/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
-if(vErrors === null){
-vErrors = [err82];
-}
-else {
-vErrors.push(err82);
-}
-errors++;
-}
-if(data.components !== undefined){
-let data72 = data.components;
-const _errs136 = errors;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-if(data72.codeExecutor === undefined){
-const err83 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/14/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
-if(vErrors === null){
-vErrors = [err83];
-}
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-if(data72.codeExecutor !== undefined){
-let data73 = data72.codeExecutor;
-const _errs137 = errors;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-if(data73.sandbox === undefined){
-const err84 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/14/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+const err84 = {instancePath,schemaPath:"#/allOf/14/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -11244,11 +11264,12 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(data73.sandbox !== undefined){
-let data74 = data73.sandbox;
+if(data.components !== undefined){
+let data74 = data.components;
 const _errs138 = errors;
-if("none" !== data74){
-const err85 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/allOf/14/then/properties/components/properties/codeExecutor/properties/sandbox/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant"};
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+if(data74.codeExecutor === undefined){
+const err85 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/14/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -11257,20 +11278,12 @@ vErrors.push(err85);
 }
 errors++;
 }
-var valid81 = _errs138 === errors;
-}
-}
-var valid80 = _errs137 === errors;
-}
-}
-var valid79 = _errs136 === errors;
-}
-}
-var _valid15 = _errs135 === errors;
-valid76 = _valid15;
-}
-if(!valid76){
-const err86 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data74.codeExecutor !== undefined){
+let data75 = data74.codeExecutor;
+const _errs139 = errors;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.sandbox === undefined){
+const err86 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/14/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -11279,15 +11292,11 @@ vErrors.push(err86);
 }
 errors++;
 }
-var valid0 = _errs129 === errors;
-const _errs139 = errors;
+if(data75.sandbox !== undefined){
+let data76 = data75.sandbox;
 const _errs140 = errors;
-let valid82 = true;
-const _errs141 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing26;
-if((data.profile === undefined) && (missing26 = "profile")){
-const err87 = {};
+if("none" !== data76){
+const err87 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/allOf/14/then/properties/components/properties/codeExecutor/properties/sandbox/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -11296,12 +11305,20 @@ vErrors.push(err87);
 }
 errors++;
 }
-else {
-if(data.profile !== undefined){
-let data75 = data.profile;
-const _errs142 = errors;
-if("production" !== data75){
-const err88 = {};
+var valid81 = _errs140 === errors;
+}
+}
+var valid80 = _errs139 === errors;
+}
+}
+var valid79 = _errs138 === errors;
+}
+}
+var _valid15 = _errs137 === errors;
+valid76 = _valid15;
+}
+if(!valid76){
+const err88 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -11310,102 +11327,15 @@ vErrors.push(err88);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs142){
-}
-var valid83 = _errs142 === errors;
-}
-else {
-var valid83 = true;
-}
-if(valid83){
-}
-}
-}
-if(errors === _errs141){
-}
-var _valid16 = _errs141 === errors;
-errors = _errs140;
-if(vErrors !== null){
-if(_errs140){
-vErrors.length = _errs140;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid16){
+var valid0 = _errs131 === errors;
+const _errs141 = errors;
+const _errs142 = errors;
+let valid82 = true;
 const _errs143 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components !== undefined){
-let data76 = data.components;
-const _errs144 = errors;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.api !== undefined){
-let data77 = data76.api;
-const _errs145 = errors;
-if(!(validate26(data77, {instancePath:instancePath+"/components/api",parentData:data76,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs145 === errors;
-}
-if(data76.jobsRunner !== undefined){
-let data78 = data76.jobsRunner;
-const _errs146 = errors;
-if(!(validate26(data78, {instancePath:instancePath+"/components/jobsRunner",parentData:data76,parentDataProperty:"jobsRunner",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs146 === errors;
-}
-if(data76.workflowsWorker !== undefined){
-let data79 = data76.workflowsWorker;
-const _errs147 = errors;
-if(!(validate26(data79, {instancePath:instancePath+"/components/workflowsWorker",parentData:data76,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs147 === errors;
-}
-if(data76.workflowsBackend !== undefined){
-let data80 = data76.workflowsBackend;
-const _errs148 = errors;
-if(!(validate26(data80, {instancePath:instancePath+"/components/workflowsBackend",parentData:data76,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs148 === errors;
-}
-if(data76.codeExecutor !== undefined){
-let data81 = data76.codeExecutor;
-const _errs149 = errors;
-if(!(validate26(data81, {instancePath:instancePath+"/components/codeExecutor",parentData:data76,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs149 === errors;
-}
-}
-var valid84 = _errs144 === errors;
-}
-}
-var _valid16 = _errs143 === errors;
-valid82 = _valid16;
-}
-if(!valid82){
-const err89 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+let missing26;
+if((data.profile === undefined) && (missing26 = "profile")){
+const err89 = {};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -11414,14 +11344,11 @@ vErrors.push(err89);
 }
 errors++;
 }
-var valid0 = _errs139 === errors;
-const _errs150 = errors;
-const _errs151 = errors;
-let valid86 = true;
-const _errs152 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing27;
-if((data.global === undefined) && (missing27 = "global")){
+else {
+if(data.profile !== undefined){
+let data77 = data.profile;
+const _errs144 = errors;
+if("production" !== data77){
 const err90 = {};
 if(vErrors === null){
 vErrors = [err90];
@@ -11433,24 +11360,100 @@ errors++;
 }
 else {
 }
+if(errors === _errs144){
 }
-if(errors === _errs152){
+var valid83 = _errs144 === errors;
 }
-var _valid17 = _errs152 === errors;
-errors = _errs151;
+else {
+var valid83 = true;
+}
+if(valid83){
+}
+}
+}
+if(errors === _errs143){
+}
+var _valid16 = _errs143 === errors;
+errors = _errs142;
 if(vErrors !== null){
-if(_errs151){
-vErrors.length = _errs151;
+if(_errs142){
+vErrors.length = _errs142;
 }
 else {
 vErrors = null;
 }
 }
-if(_valid17){
-const _errs153 = errors;
+if(_valid16){
+const _errs145 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components === undefined){
-const err91 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
+if(data.components !== undefined){
+let data78 = data.components;
+const _errs146 = errors;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(data78.api !== undefined){
+let data79 = data78.api;
+const _errs147 = errors;
+if(!(validate26(data79, {instancePath:instancePath+"/components/api",parentData:data78,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs147 === errors;
+}
+if(data78.jobsRunner !== undefined){
+let data80 = data78.jobsRunner;
+const _errs148 = errors;
+if(!(validate26(data80, {instancePath:instancePath+"/components/jobsRunner",parentData:data78,parentDataProperty:"jobsRunner",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs148 === errors;
+}
+if(data78.workflowsWorker !== undefined){
+let data81 = data78.workflowsWorker;
+const _errs149 = errors;
+if(!(validate26(data81, {instancePath:instancePath+"/components/workflowsWorker",parentData:data78,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs149 === errors;
+}
+if(data78.workflowsBackend !== undefined){
+let data82 = data78.workflowsBackend;
+const _errs150 = errors;
+if(!(validate26(data82, {instancePath:instancePath+"/components/workflowsBackend",parentData:data78,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs150 === errors;
+}
+if(data78.codeExecutor !== undefined){
+let data83 = data78.codeExecutor;
+const _errs151 = errors;
+if(!(validate26(data83, {instancePath:instancePath+"/components/codeExecutor",parentData:data78,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid85 = _errs151 === errors;
+}
+}
+var valid84 = _errs146 === errors;
+}
+}
+var _valid16 = _errs145 === errors;
+valid82 = _valid16;
+}
+if(!valid82){
+const err91 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -11459,8 +11462,15 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data.database === undefined){
-const err92 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+var valid0 = _errs141 === errors;
+const _errs152 = errors;
+const _errs153 = errors;
+let valid86 = true;
+const _errs154 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing27;
+if((data.global === undefined) && (missing27 = "global")){
+const err92 = {};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -11469,8 +11479,26 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(data.fullnameOverride === undefined){
-const err93 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
+else {
+}
+}
+if(errors === _errs154){
+}
+var _valid17 = _errs154 === errors;
+errors = _errs153;
+if(vErrors !== null){
+if(_errs153){
+vErrors.length = _errs153;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid17){
+const _errs155 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components === undefined){
+const err93 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -11479,8 +11507,8 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data.global === undefined){
-const err94 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
+if(data.database === undefined){
+const err94 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -11489,8 +11517,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(data.images === undefined){
-const err95 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
+if(data.fullnameOverride === undefined){
+const err95 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -11499,8 +11527,8 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data.ingress === undefined){
-const err96 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
+if(data.global === undefined){
+const err96 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -11509,8 +11537,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data.nameOverride === undefined){
-const err97 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
+if(data.images === undefined){
+const err97 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -11519,8 +11547,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data.networkPolicy === undefined){
-const err98 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
+if(data.ingress === undefined){
+const err98 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -11529,8 +11557,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data.podDefaults === undefined){
-const err99 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
+if(data.nameOverride === undefined){
+const err99 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -11539,8 +11567,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data.podSecurity === undefined){
-const err100 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
+if(data.networkPolicy === undefined){
+const err100 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -11549,8 +11577,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data.profile === undefined){
-const err101 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
+if(data.podDefaults === undefined){
+const err101 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -11559,8 +11587,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data.retool === undefined){
-const err102 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+if(data.podSecurity === undefined){
+const err102 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -11569,8 +11597,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data.retoolDatabase === undefined){
-const err103 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
+if(data.profile === undefined){
+const err103 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -11579,8 +11607,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(data.service === undefined){
-const err104 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+if(data.retool === undefined){
+const err104 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -11589,8 +11617,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data.serviceAccount === undefined){
-const err105 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
+if(data.retoolDatabase === undefined){
+const err105 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -11599,8 +11627,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data.temporal === undefined){
-const err106 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
+if(data.service === undefined){
+const err106 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -11609,8 +11637,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data.tests === undefined){
-const err107 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
+if(data.serviceAccount === undefined){
+const err107 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -11619,8 +11647,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data.workflows === undefined){
-const err108 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
+if(data.temporal === undefined){
+const err108 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -11629,12 +11657,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(data.retool !== undefined){
-let data82 = data.retool;
-const _errs154 = errors;
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-if(data82.channel === undefined){
-const err109 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
+if(data.tests === undefined){
+const err109 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -11643,8 +11667,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(data82.env === undefined){
-const err110 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data.workflows === undefined){
+const err110 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -11653,8 +11677,12 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data82.version === undefined){
-const err111 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(data.retool !== undefined){
+let data84 = data.retool;
+const _errs156 = errors;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.channel === undefined){
+const err111 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -11663,15 +11691,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-var valid87 = _errs154 === errors;
-}
-if(data.images !== undefined){
-let data83 = data.images;
-const _errs155 = errors;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.backend === undefined){
-const err112 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
+if(data84.env === undefined){
+const err112 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -11680,8 +11701,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data83.codeExecutor === undefined){
-const err113 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data84.version === undefined){
+const err113 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -11690,8 +11711,15 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data83.postgres === undefined){
-const err114 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
+}
+var valid87 = _errs156 === errors;
+}
+if(data.images !== undefined){
+let data85 = data.images;
+const _errs157 = errors;
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+if(data85.backend === undefined){
+const err114 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -11700,8 +11728,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data83.pullPolicy === undefined){
-const err115 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
+if(data85.codeExecutor === undefined){
+const err115 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -11710,8 +11738,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data83.pullSecrets === undefined){
-const err116 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
+if(data85.postgres === undefined){
+const err116 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -11720,8 +11748,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data83.registry === undefined){
-const err117 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
+if(data85.pullPolicy === undefined){
+const err117 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -11730,8 +11758,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data83.temporalAdminTools === undefined){
-const err118 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
+if(data85.pullSecrets === undefined){
+const err118 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -11740,8 +11768,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data83.temporalServer === undefined){
-const err119 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
+if(data85.registry === undefined){
+const err119 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -11750,8 +11778,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data83.temporalWeb === undefined){
-const err120 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
+if(data85.temporalAdminTools === undefined){
+const err120 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -11760,12 +11788,8 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data83.backend !== undefined){
-let data84 = data83.backend;
-const _errs156 = errors;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.digest === undefined){
-const err121 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data85.temporalServer === undefined){
+const err121 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -11774,8 +11798,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data84.repository === undefined){
-const err122 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data85.temporalWeb === undefined){
+const err122 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -11784,8 +11808,12 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data84.tag === undefined){
-const err123 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data85.backend !== undefined){
+let data86 = data85.backend;
+const _errs158 = errors;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+if(data86.digest === undefined){
+const err123 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -11794,15 +11822,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-var valid88 = _errs156 === errors;
-}
-if(data83.codeExecutor !== undefined){
-let data85 = data83.codeExecutor;
-const _errs157 = errors;
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-if(data85.digest === undefined){
-const err124 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data86.repository === undefined){
+const err124 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -11811,8 +11832,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(data85.repository === undefined){
-const err125 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data86.tag === undefined){
+const err125 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -11821,8 +11842,15 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data85.tag === undefined){
-const err126 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid88 = _errs158 === errors;
+}
+if(data85.codeExecutor !== undefined){
+let data87 = data85.codeExecutor;
+const _errs159 = errors;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+if(data87.digest === undefined){
+const err126 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -11831,15 +11859,8 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-var valid88 = _errs157 === errors;
-}
-if(data83.postgres !== undefined){
-let data86 = data83.postgres;
-const _errs158 = errors;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.digest === undefined){
-const err127 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data87.repository === undefined){
+const err127 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -11848,8 +11869,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(data86.repository === undefined){
-const err128 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data87.tag === undefined){
+const err128 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -11858,8 +11879,15 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data86.tag === undefined){
-const err129 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid88 = _errs159 === errors;
+}
+if(data85.postgres !== undefined){
+let data88 = data85.postgres;
+const _errs160 = errors;
+if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
+if(data88.digest === undefined){
+const err129 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -11868,15 +11896,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-var valid88 = _errs158 === errors;
-}
-if(data83.temporalServer !== undefined){
-let data87 = data83.temporalServer;
-const _errs159 = errors;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-if(data87.digest === undefined){
-const err130 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data88.repository === undefined){
+const err130 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -11885,8 +11906,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(data87.repository === undefined){
-const err131 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data88.tag === undefined){
+const err131 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -11895,8 +11916,15 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data87.tag === undefined){
-const err132 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid88 = _errs160 === errors;
+}
+if(data85.temporalServer !== undefined){
+let data89 = data85.temporalServer;
+const _errs161 = errors;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+if(data89.digest === undefined){
+const err132 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -11905,15 +11933,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-var valid88 = _errs159 === errors;
-}
-if(data83.temporalAdminTools !== undefined){
-let data88 = data83.temporalAdminTools;
-const _errs160 = errors;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-if(data88.digest === undefined){
-const err133 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data89.repository === undefined){
+const err133 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -11922,8 +11943,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(data88.repository === undefined){
-const err134 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data89.tag === undefined){
+const err134 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -11932,8 +11953,15 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data88.tag === undefined){
-const err135 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid88 = _errs161 === errors;
+}
+if(data85.temporalAdminTools !== undefined){
+let data90 = data85.temporalAdminTools;
+const _errs162 = errors;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+if(data90.digest === undefined){
+const err135 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -11942,15 +11970,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-var valid88 = _errs160 === errors;
-}
-if(data83.temporalWeb !== undefined){
-let data89 = data83.temporalWeb;
-const _errs161 = errors;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.digest === undefined){
-const err136 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data90.repository === undefined){
+const err136 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -11959,8 +11980,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data89.repository === undefined){
-const err137 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data90.tag === undefined){
+const err137 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -11969,8 +11990,15 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data89.tag === undefined){
-const err138 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+}
+var valid88 = _errs162 === errors;
+}
+if(data85.temporalWeb !== undefined){
+let data91 = data85.temporalWeb;
+const _errs163 = errors;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.digest === undefined){
+const err138 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -11979,40 +12007,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-var valid88 = _errs161 === errors;
-}
-}
-var valid87 = _errs155 === errors;
-}
-if(data.database !== undefined){
-let data90 = data.database;
-const _errs162 = errors;
-if(!(validate32(data90, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid87 = _errs162 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data91 = data.retoolDatabase;
-const _errs163 = errors;
-if(!(validate32(data91, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid87 = _errs163 === errors;
-}
-if(data.temporal !== undefined){
-let data92 = data.temporal;
-const _errs164 = errors;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-if(data92.external === undefined){
-const err139 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data91.repository === undefined){
+const err139 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -12021,8 +12017,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data92.local === undefined){
-const err140 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
+if(data91.tag === undefined){
+const err140 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -12031,8 +12027,40 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data92.mode === undefined){
-const err141 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
+}
+var valid88 = _errs163 === errors;
+}
+}
+var valid87 = _errs157 === errors;
+}
+if(data.database !== undefined){
+let data92 = data.database;
+const _errs164 = errors;
+if(!(validate32(data92, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid87 = _errs164 === errors;
+}
+if(data.retoolDatabase !== undefined){
+let data93 = data.retoolDatabase;
+const _errs165 = errors;
+if(!(validate32(data93, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid87 = _errs165 === errors;
+}
+if(data.temporal !== undefined){
+let data94 = data.temporal;
+const _errs166 = errors;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.external === undefined){
+const err141 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -12041,12 +12069,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(data92.external !== undefined){
-let data93 = data92.external;
-const _errs165 = errors;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(data93.host === undefined){
-const err142 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data94.local === undefined){
+const err142 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -12055,8 +12079,8 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(data93.namespace === undefined){
-const err143 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data94.mode === undefined){
+const err143 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -12065,8 +12089,12 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(data93.port === undefined){
-const err144 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data94.external !== undefined){
+let data95 = data94.external;
+const _errs167 = errors;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.host === undefined){
+const err144 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -12075,8 +12103,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(data93.tls === undefined){
-const err145 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data95.namespace === undefined){
+const err145 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -12085,12 +12113,8 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(data93.tls !== undefined){
-let data94 = data93.tls;
-const _errs166 = errors;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.enabled === undefined){
-const err146 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data95.port === undefined){
+const err146 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -12099,18 +12123,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-var valid90 = _errs166 === errors;
-}
-}
-var valid89 = _errs165 === errors;
-}
-if(data92.local !== undefined){
-let data95 = data92.local;
-const _errs167 = errors;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.frontend === undefined){
-const err147 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
+if(data95.tls === undefined){
+const err147 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -12119,8 +12133,12 @@ vErrors.push(err147);
 }
 errors++;
 }
-if(data95.history === undefined){
-const err148 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
+if(data95.tls !== undefined){
+let data96 = data95.tls;
+const _errs168 = errors;
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+if(data96.enabled === undefined){
+const err148 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -12129,8 +12147,18 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(data95.matching === undefined){
-const err149 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
+}
+var valid90 = _errs168 === errors;
+}
+}
+var valid89 = _errs167 === errors;
+}
+if(data94.local !== undefined){
+let data97 = data94.local;
+const _errs169 = errors;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.frontend === undefined){
+const err149 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -12139,8 +12167,8 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data95.namespace === undefined){
-const err150 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data97.history === undefined){
+const err150 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -12149,8 +12177,8 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(data95.numHistoryShards === undefined){
-const err151 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
+if(data97.matching === undefined){
+const err151 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -12159,8 +12187,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(data95.persistence === undefined){
-const err152 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
+if(data97.namespace === undefined){
+const err152 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -12169,8 +12197,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(data95.retention === undefined){
-const err153 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
+if(data97.numHistoryShards === undefined){
+const err153 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -12179,8 +12207,8 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(data95.web === undefined){
-const err154 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
+if(data97.persistence === undefined){
+const err154 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -12189,8 +12217,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data95.worker === undefined){
-const err155 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
+if(data97.retention === undefined){
+const err155 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -12199,12 +12227,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(data95.persistence !== undefined){
-let data96 = data95.persistence;
-const _errs168 = errors;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.database === undefined){
-const err156 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+if(data97.web === undefined){
+const err156 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -12213,8 +12237,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data96.defaultDatabase === undefined){
-const err157 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
+if(data97.worker === undefined){
+const err157 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -12223,8 +12247,12 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data96.external === undefined){
-const err158 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data97.persistence !== undefined){
+let data98 = data97.persistence;
+const _errs170 = errors;
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.database === undefined){
+const err158 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -12233,8 +12261,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data96.visibilityDatabase === undefined){
-const err159 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
+if(data98.defaultDatabase === undefined){
+const err159 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -12243,12 +12271,8 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data96.external !== undefined){
-let data97 = data96.external;
-const _errs169 = errors;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.host === undefined){
-const err160 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data98.external === undefined){
+const err160 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -12257,8 +12281,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(data97.port === undefined){
-const err161 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data98.visibilityDatabase === undefined){
+const err161 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -12267,8 +12291,12 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data97.ssl === undefined){
-const err162 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
+if(data98.external !== undefined){
+let data99 = data98.external;
+const _errs171 = errors;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.host === undefined){
+const err162 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -12277,8 +12305,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(data97.user === undefined){
-const err163 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
+if(data99.port === undefined){
+const err163 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -12287,62 +12315,8 @@ vErrors.push(err163);
 }
 errors++;
 }
-}
-var valid92 = _errs169 === errors;
-}
-}
-var valid91 = _errs168 === errors;
-}
-if(data95.frontend !== undefined){
-let data98 = data95.frontend;
-const _errs170 = errors;
-if(!(validate35(data98, {instancePath:instancePath+"/temporal/local/frontend",parentData:data95,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid91 = _errs170 === errors;
-}
-if(data95.history !== undefined){
-let data99 = data95.history;
-const _errs171 = errors;
-if(!(validate35(data99, {instancePath:instancePath+"/temporal/local/history",parentData:data95,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid91 = _errs171 === errors;
-}
-if(data95.matching !== undefined){
-let data100 = data95.matching;
-const _errs172 = errors;
-if(!(validate35(data100, {instancePath:instancePath+"/temporal/local/matching",parentData:data95,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid91 = _errs172 === errors;
-}
-if(data95.worker !== undefined){
-let data101 = data95.worker;
-const _errs173 = errors;
-if(!(validate35(data101, {instancePath:instancePath+"/temporal/local/worker",parentData:data95,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid91 = _errs173 === errors;
-}
-if(data95.web !== undefined){
-let data102 = data95.web;
-const _errs174 = errors;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-if(data102.affinity === undefined){
-const err164 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data99.ssl === undefined){
+const err164 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -12351,8 +12325,8 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data102.containerSecurityContext === undefined){
-const err165 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data99.user === undefined){
+const err165 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -12361,8 +12335,62 @@ vErrors.push(err165);
 }
 errors++;
 }
-if(data102.enabled === undefined){
-const err166 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+}
+var valid92 = _errs171 === errors;
+}
+}
+var valid91 = _errs170 === errors;
+}
+if(data97.frontend !== undefined){
+let data100 = data97.frontend;
+const _errs172 = errors;
+if(!(validate35(data100, {instancePath:instancePath+"/temporal/local/frontend",parentData:data97,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid91 = _errs172 === errors;
+}
+if(data97.history !== undefined){
+let data101 = data97.history;
+const _errs173 = errors;
+if(!(validate35(data101, {instancePath:instancePath+"/temporal/local/history",parentData:data97,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid91 = _errs173 === errors;
+}
+if(data97.matching !== undefined){
+let data102 = data97.matching;
+const _errs174 = errors;
+if(!(validate35(data102, {instancePath:instancePath+"/temporal/local/matching",parentData:data97,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid91 = _errs174 === errors;
+}
+if(data97.worker !== undefined){
+let data103 = data97.worker;
+const _errs175 = errors;
+if(!(validate35(data103, {instancePath:instancePath+"/temporal/local/worker",parentData:data97,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid91 = _errs175 === errors;
+}
+if(data97.web !== undefined){
+let data104 = data97.web;
+const _errs176 = errors;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.affinity === undefined){
+const err166 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -12371,8 +12399,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(data102.env === undefined){
-const err167 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data104.containerSecurityContext === undefined){
+const err167 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -12381,8 +12409,8 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(data102.extraContainers === undefined){
-const err168 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data104.enabled === undefined){
+const err168 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -12391,8 +12419,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(data102.extraEnvFrom === undefined){
-const err169 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data104.env === undefined){
+const err169 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -12401,8 +12429,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(data102.extraVolumeMounts === undefined){
-const err170 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data104.extraContainers === undefined){
+const err170 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -12411,8 +12439,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data102.extraVolumes === undefined){
-const err171 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data104.extraEnvFrom === undefined){
+const err171 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -12421,8 +12449,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data102.initContainers === undefined){
-const err172 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data104.extraVolumeMounts === undefined){
+const err172 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -12431,8 +12459,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data102.nodeSelector === undefined){
-const err173 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data104.extraVolumes === undefined){
+const err173 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -12441,8 +12469,8 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data102.podAnnotations === undefined){
-const err174 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data104.initContainers === undefined){
+const err174 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -12451,8 +12479,8 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data102.podLabels === undefined){
-const err175 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data104.nodeSelector === undefined){
+const err175 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -12461,8 +12489,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(data102.podSecurityContext === undefined){
-const err176 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data104.podAnnotations === undefined){
+const err176 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -12471,8 +12499,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(data102.priorityClassName === undefined){
-const err177 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data104.podLabels === undefined){
+const err177 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -12481,8 +12509,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data102.resources === undefined){
-const err178 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data104.podSecurityContext === undefined){
+const err178 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -12491,8 +12519,8 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data102.tolerations === undefined){
-const err179 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data104.priorityClassName === undefined){
+const err179 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -12501,8 +12529,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data102.topologySpreadConstraints === undefined){
-const err180 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data104.resources === undefined){
+const err180 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -12511,12 +12539,8 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(data102.resources !== undefined){
-let data103 = data102.resources;
-const _errs175 = errors;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.limits === undefined){
-const err181 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data104.tolerations === undefined){
+const err181 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -12525,8 +12549,8 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data103.requests === undefined){
-const err182 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data104.topologySpreadConstraints === undefined){
+const err182 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -12535,24 +12559,12 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-var valid93 = _errs175 === errors;
-}
-}
-var valid91 = _errs174 === errors;
-}
-}
-var valid89 = _errs167 === errors;
-}
-}
-var valid87 = _errs164 === errors;
-}
-if(data.workflows !== undefined){
-let data104 = data.workflows;
-const _errs176 = errors;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.enabled === undefined){
-const err183 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/16/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data104.resources !== undefined){
+let data105 = data104.resources;
+const _errs177 = errors;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105.limits === undefined){
+const err183 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -12561,15 +12573,8 @@ vErrors.push(err183);
 }
 errors++;
 }
-}
-var valid87 = _errs176 === errors;
-}
-if(data.components !== undefined){
-let data105 = data.components;
-const _errs177 = errors;
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-if(data105.api === undefined){
-const err184 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
+if(data105.requests === undefined){
+const err184 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -12578,8 +12583,24 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(data105.codeExecutor === undefined){
-const err185 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+}
+var valid93 = _errs177 === errors;
+}
+}
+var valid91 = _errs176 === errors;
+}
+}
+var valid89 = _errs169 === errors;
+}
+}
+var valid87 = _errs166 === errors;
+}
+if(data.workflows !== undefined){
+let data106 = data.workflows;
+const _errs178 = errors;
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+if(data106.enabled === undefined){
+const err185 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/16/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -12588,8 +12609,15 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data105.jobsRunner === undefined){
-const err186 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
+}
+var valid87 = _errs178 === errors;
+}
+if(data.components !== undefined){
+let data107 = data.components;
+const _errs179 = errors;
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.api === undefined){
+const err186 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -12598,8 +12626,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data105.workflowsBackend === undefined){
-const err187 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
+if(data107.codeExecutor === undefined){
+const err187 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -12608,8 +12636,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data105.workflowsWorker === undefined){
-const err188 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(data107.jobsRunner === undefined){
+const err188 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -12618,23 +12646,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data105.api !== undefined){
-let data106 = data105.api;
-const _errs178 = errors;
-if(!(validate40(data106, {instancePath:instancePath+"/components/api",parentData:data105,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs178 === errors;
-}
-if(data105.jobsRunner !== undefined){
-let data107 = data105.jobsRunner;
-const _errs179 = errors;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.affinity === undefined){
-const err189 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data107.workflowsBackend === undefined){
+const err189 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -12643,8 +12656,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data107.containerSecurityContext === undefined){
-const err190 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data107.workflowsWorker === undefined){
+const err190 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -12653,8 +12666,23 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data107.env === undefined){
-const err191 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data107.api !== undefined){
+let data108 = data107.api;
+const _errs180 = errors;
+if(!(validate40(data108, {instancePath:instancePath+"/components/api",parentData:data107,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid94 = _errs180 === errors;
+}
+if(data107.jobsRunner !== undefined){
+let data109 = data107.jobsRunner;
+const _errs181 = errors;
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+if(data109.affinity === undefined){
+const err191 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -12663,8 +12691,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data107.extraContainers === undefined){
-const err192 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data109.containerSecurityContext === undefined){
+const err192 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -12673,8 +12701,8 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data107.extraEnvFrom === undefined){
-const err193 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data109.env === undefined){
+const err193 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -12683,8 +12711,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(data107.extraVolumeMounts === undefined){
-const err194 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data109.extraContainers === undefined){
+const err194 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -12693,8 +12721,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(data107.extraVolumes === undefined){
-const err195 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data109.extraEnvFrom === undefined){
+const err195 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -12703,8 +12731,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data107.initContainers === undefined){
-const err196 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data109.extraVolumeMounts === undefined){
+const err196 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -12713,8 +12741,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data107.nodeSelector === undefined){
-const err197 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data109.extraVolumes === undefined){
+const err197 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -12723,8 +12751,8 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(data107.podAnnotations === undefined){
-const err198 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data109.initContainers === undefined){
+const err198 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -12733,8 +12761,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data107.podLabels === undefined){
-const err199 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data109.nodeSelector === undefined){
+const err199 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -12743,8 +12771,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data107.podSecurityContext === undefined){
-const err200 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data109.podAnnotations === undefined){
+const err200 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -12753,8 +12781,8 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(data107.priorityClassName === undefined){
-const err201 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data109.podLabels === undefined){
+const err201 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -12763,8 +12791,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data107.resources === undefined){
-const err202 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data109.podSecurityContext === undefined){
+const err202 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -12773,8 +12801,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data107.tolerations === undefined){
-const err203 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data109.priorityClassName === undefined){
+const err203 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -12783,8 +12811,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data107.topologySpreadConstraints === undefined){
-const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data109.resources === undefined){
+const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -12793,12 +12821,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data107.resources !== undefined){
-let data108 = data107.resources;
-const _errs180 = errors;
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-if(data108.limits === undefined){
-const err205 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data109.tolerations === undefined){
+const err205 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -12807,8 +12831,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data108.requests === undefined){
-const err206 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data109.topologySpreadConstraints === undefined){
+const err206 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -12817,18 +12841,12 @@ vErrors.push(err206);
 }
 errors++;
 }
-}
-var valid95 = _errs180 === errors;
-}
-}
-var valid94 = _errs179 === errors;
-}
-if(data105.workflowsWorker !== undefined){
-let data109 = data105.workflowsWorker;
-const _errs181 = errors;
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-if(data109.affinity === undefined){
-const err207 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data109.resources !== undefined){
+let data110 = data109.resources;
+const _errs182 = errors;
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+if(data110.limits === undefined){
+const err207 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -12837,8 +12855,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data109.autoscaling === undefined){
-const err208 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data110.requests === undefined){
+const err208 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -12847,8 +12865,18 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data109.containerSecurityContext === undefined){
-const err209 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+}
+var valid95 = _errs182 === errors;
+}
+}
+var valid94 = _errs181 === errors;
+}
+if(data107.workflowsWorker !== undefined){
+let data111 = data107.workflowsWorker;
+const _errs183 = errors;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+if(data111.affinity === undefined){
+const err209 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -12857,8 +12885,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data109.env === undefined){
-const err210 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data111.autoscaling === undefined){
+const err210 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -12867,8 +12895,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data109.extraContainers === undefined){
-const err211 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data111.containerSecurityContext === undefined){
+const err211 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -12877,8 +12905,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data109.extraEnvFrom === undefined){
-const err212 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data111.env === undefined){
+const err212 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -12887,8 +12915,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data109.extraVolumeMounts === undefined){
-const err213 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data111.extraContainers === undefined){
+const err213 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -12897,8 +12925,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data109.extraVolumes === undefined){
-const err214 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data111.extraEnvFrom === undefined){
+const err214 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -12907,8 +12935,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data109.initContainers === undefined){
-const err215 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data111.extraVolumeMounts === undefined){
+const err215 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -12917,8 +12945,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data109.nodeSelector === undefined){
-const err216 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data111.extraVolumes === undefined){
+const err216 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -12927,8 +12955,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data109.podAnnotations === undefined){
-const err217 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data111.initContainers === undefined){
+const err217 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -12937,8 +12965,8 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(data109.podLabels === undefined){
-const err218 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data111.nodeSelector === undefined){
+const err218 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -12947,8 +12975,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data109.podSecurityContext === undefined){
-const err219 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data111.podAnnotations === undefined){
+const err219 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -12957,8 +12985,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data109.priorityClassName === undefined){
-const err220 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data111.podLabels === undefined){
+const err220 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -12967,8 +12995,8 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(data109.resources === undefined){
-const err221 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data111.podSecurityContext === undefined){
+const err221 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -12977,8 +13005,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(data109.tolerations === undefined){
-const err222 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data111.priorityClassName === undefined){
+const err222 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -12987,8 +13015,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(data109.topologySpreadConstraints === undefined){
-const err223 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data111.resources === undefined){
+const err223 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -12997,12 +13025,8 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data109.resources !== undefined){
-let data110 = data109.resources;
-const _errs182 = errors;
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-if(data110.limits === undefined){
-const err224 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data111.tolerations === undefined){
+const err224 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -13011,8 +13035,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(data110.requests === undefined){
-const err225 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data111.topologySpreadConstraints === undefined){
+const err225 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -13021,15 +13045,12 @@ vErrors.push(err225);
 }
 errors++;
 }
-}
-var valid96 = _errs182 === errors;
-}
-if(data109.autoscaling !== undefined){
-let data111 = data109.autoscaling;
-const _errs183 = errors;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.enabled === undefined){
-const err226 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data111.resources !== undefined){
+let data112 = data111.resources;
+const _errs184 = errors;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.limits === undefined){
+const err226 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -13038,8 +13059,8 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data111.maxReplicas === undefined){
-const err227 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data112.requests === undefined){
+const err227 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -13048,8 +13069,15 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(data111.minReplicas === undefined){
-const err228 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+}
+var valid96 = _errs184 === errors;
+}
+if(data111.autoscaling !== undefined){
+let data113 = data111.autoscaling;
+const _errs185 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(data113.enabled === undefined){
+const err228 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -13058,8 +13086,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data111.targetCPUUtilizationPercentage === undefined){
-const err229 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data113.maxReplicas === undefined){
+const err229 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -13068,29 +13096,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-}
-var valid96 = _errs183 === errors;
-}
-}
-var valid94 = _errs181 === errors;
-}
-if(data105.workflowsBackend !== undefined){
-let data112 = data105.workflowsBackend;
-const _errs184 = errors;
-if(!(validate40(data112, {instancePath:instancePath+"/components/workflowsBackend",parentData:data105,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs184 === errors;
-}
-if(data105.codeExecutor !== undefined){
-let data113 = data105.codeExecutor;
-const _errs185 = errors;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(data113.affinity === undefined){
-const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data113.minReplicas === undefined){
+const err230 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -13099,8 +13106,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(data113.autoscaling === undefined){
-const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data113.targetCPUUtilizationPercentage === undefined){
+const err231 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -13109,8 +13116,29 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(data113.containerSecurityContext === undefined){
-const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+}
+var valid96 = _errs185 === errors;
+}
+}
+var valid94 = _errs183 === errors;
+}
+if(data107.workflowsBackend !== undefined){
+let data114 = data107.workflowsBackend;
+const _errs186 = errors;
+if(!(validate40(data114, {instancePath:instancePath+"/components/workflowsBackend",parentData:data107,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid94 = _errs186 === errors;
+}
+if(data107.codeExecutor !== undefined){
+let data115 = data107.codeExecutor;
+const _errs187 = errors;
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.affinity === undefined){
+const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -13119,8 +13147,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data113.env === undefined){
-const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data115.autoscaling === undefined){
+const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -13129,8 +13157,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(data113.extraContainers === undefined){
-const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data115.containerSecurityContext === undefined){
+const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -13139,8 +13167,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data113.extraEnvFrom === undefined){
-const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data115.env === undefined){
+const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -13149,8 +13177,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data113.extraVolumeMounts === undefined){
-const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data115.extraContainers === undefined){
+const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -13159,8 +13187,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(data113.extraVolumes === undefined){
-const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data115.extraEnvFrom === undefined){
+const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -13169,8 +13197,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data113.initContainers === undefined){
-const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data115.extraVolumeMounts === undefined){
+const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -13179,8 +13207,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(data113.nodeSelector === undefined){
-const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data115.extraVolumes === undefined){
+const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -13189,8 +13217,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data113.podAnnotations === undefined){
-const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data115.initContainers === undefined){
+const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -13199,8 +13227,8 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(data113.podLabels === undefined){
-const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data115.nodeSelector === undefined){
+const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -13209,8 +13237,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data113.podSecurityContext === undefined){
-const err242 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data115.podAnnotations === undefined){
+const err242 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -13219,8 +13247,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-if(data113.priorityClassName === undefined){
-const err243 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data115.podLabels === undefined){
+const err243 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -13229,8 +13257,8 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(data113.resources === undefined){
-const err244 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data115.podSecurityContext === undefined){
+const err244 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -13239,8 +13267,8 @@ vErrors.push(err244);
 }
 errors++;
 }
-if(data113.sandbox === undefined){
-const err245 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data115.priorityClassName === undefined){
+const err245 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -13249,8 +13277,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data113.seccompProfile === undefined){
-const err246 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data115.resources === undefined){
+const err246 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -13259,8 +13287,8 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data113.tolerations === undefined){
-const err247 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data115.sandbox === undefined){
+const err247 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -13269,8 +13297,8 @@ vErrors.push(err247);
 }
 errors++;
 }
-if(data113.topologySpreadConstraints === undefined){
-const err248 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data115.seccompProfile === undefined){
+const err248 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -13279,12 +13307,8 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data113.resources !== undefined){
-let data114 = data113.resources;
-const _errs186 = errors;
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-if(data114.limits === undefined){
-const err249 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data115.tolerations === undefined){
+const err249 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -13293,8 +13317,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data114.requests === undefined){
-const err250 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data115.topologySpreadConstraints === undefined){
+const err250 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -13303,15 +13327,12 @@ vErrors.push(err250);
 }
 errors++;
 }
-}
-var valid97 = _errs186 === errors;
-}
-if(data113.autoscaling !== undefined){
-let data115 = data113.autoscaling;
-const _errs187 = errors;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-if(data115.enabled === undefined){
-const err251 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data115.resources !== undefined){
+let data116 = data115.resources;
+const _errs188 = errors;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.limits === undefined){
+const err251 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -13320,8 +13341,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data115.maxReplicas === undefined){
-const err252 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data116.requests === undefined){
+const err252 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -13330,8 +13351,15 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data115.minReplicas === undefined){
-const err253 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+}
+var valid97 = _errs188 === errors;
+}
+if(data115.autoscaling !== undefined){
+let data117 = data115.autoscaling;
+const _errs189 = errors;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.enabled === undefined){
+const err253 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -13340,8 +13368,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data115.targetCPUUtilizationPercentage === undefined){
-const err254 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data117.maxReplicas === undefined){
+const err254 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -13350,21 +13378,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-}
-var valid97 = _errs187 === errors;
-}
-}
-var valid94 = _errs185 === errors;
-}
-}
-var valid87 = _errs177 === errors;
-}
-if(data.podDefaults !== undefined){
-let data116 = data.podDefaults;
-const _errs188 = errors;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.affinity === undefined){
-const err255 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data117.minReplicas === undefined){
+const err255 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -13373,8 +13388,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data116.containerSecurityContext === undefined){
-const err256 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data117.targetCPUUtilizationPercentage === undefined){
+const err256 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -13383,8 +13398,21 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data116.env === undefined){
-const err257 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+}
+var valid97 = _errs189 === errors;
+}
+}
+var valid94 = _errs187 === errors;
+}
+}
+var valid87 = _errs179 === errors;
+}
+if(data.podDefaults !== undefined){
+let data118 = data.podDefaults;
+const _errs190 = errors;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.affinity === undefined){
+const err257 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -13393,8 +13421,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data116.extraContainers === undefined){
-const err258 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data118.containerSecurityContext === undefined){
+const err258 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -13403,8 +13431,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(data116.extraEnvFrom === undefined){
-const err259 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data118.env === undefined){
+const err259 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -13413,8 +13441,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data116.extraVolumeMounts === undefined){
-const err260 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data118.extraContainers === undefined){
+const err260 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -13423,8 +13451,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data116.extraVolumes === undefined){
-const err261 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data118.extraEnvFrom === undefined){
+const err261 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -13433,8 +13461,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data116.initContainers === undefined){
-const err262 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data118.extraVolumeMounts === undefined){
+const err262 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -13443,8 +13471,8 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(data116.nodeSelector === undefined){
-const err263 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data118.extraVolumes === undefined){
+const err263 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -13453,8 +13481,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data116.podAnnotations === undefined){
-const err264 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data118.initContainers === undefined){
+const err264 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -13463,8 +13491,8 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data116.podLabels === undefined){
-const err265 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data118.nodeSelector === undefined){
+const err265 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -13473,8 +13501,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data116.podSecurityContext === undefined){
-const err266 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data118.podAnnotations === undefined){
+const err266 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -13483,8 +13511,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data116.priorityClassName === undefined){
-const err267 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data118.podLabels === undefined){
+const err267 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -13493,8 +13521,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data116.resources === undefined){
-const err268 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data118.podSecurityContext === undefined){
+const err268 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -13503,8 +13531,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(data116.tolerations === undefined){
-const err269 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data118.priorityClassName === undefined){
+const err269 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -13513,8 +13541,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data116.topologySpreadConstraints === undefined){
-const err270 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data118.resources === undefined){
+const err270 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -13523,15 +13551,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-}
-var valid87 = _errs188 === errors;
-}
-if(data.service !== undefined){
-let data117 = data.service;
-const _errs189 = errors;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.annotations === undefined){
-const err271 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data118.tolerations === undefined){
+const err271 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -13540,8 +13561,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(data117.port === undefined){
-const err272 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data118.topologySpreadConstraints === undefined){
+const err272 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -13550,8 +13571,15 @@ vErrors.push(err272);
 }
 errors++;
 }
-if(data117.type === undefined){
-const err273 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+}
+var valid87 = _errs190 === errors;
+}
+if(data.service !== undefined){
+let data119 = data.service;
+const _errs191 = errors;
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(data119.annotations === undefined){
+const err273 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -13560,15 +13588,8 @@ vErrors.push(err273);
 }
 errors++;
 }
-}
-var valid87 = _errs189 === errors;
-}
-if(data.ingress !== undefined){
-let data118 = data.ingress;
-const _errs190 = errors;
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-if(data118.annotations === undefined){
-const err274 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data119.port === undefined){
+const err274 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -13577,8 +13598,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data118.className === undefined){
-const err275 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
+if(data119.type === undefined){
+const err275 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -13587,8 +13608,15 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data118.enabled === undefined){
-const err276 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+}
+var valid87 = _errs191 === errors;
+}
+if(data.ingress !== undefined){
+let data120 = data.ingress;
+const _errs192 = errors;
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(data120.annotations === undefined){
+const err276 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -13597,8 +13625,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data118.extraHosts === undefined){
-const err277 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
+if(data120.className === undefined){
+const err277 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -13607,8 +13635,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data118.extraPaths === undefined){
-const err278 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
+if(data120.enabled === undefined){
+const err278 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -13617,8 +13645,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data118.gateway === undefined){
-const err279 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(data120.extraHosts === undefined){
+const err279 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -13627,8 +13655,8 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data118.host === undefined){
-const err280 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data120.extraPaths === undefined){
+const err280 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -13637,8 +13665,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data118.kind === undefined){
-const err281 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data120.gateway === undefined){
+const err281 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -13647,8 +13675,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data118.tls === undefined){
-const err282 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data120.host === undefined){
+const err282 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -13657,12 +13685,8 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data118.tls !== undefined){
-let data119 = data118.tls;
-const _errs191 = errors;
-if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
-if(data119.enabled === undefined){
-const err283 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/16/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data120.kind === undefined){
+const err283 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -13671,8 +13695,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data119.secretName === undefined){
-const err284 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/16/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data120.tls === undefined){
+const err284 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -13681,15 +13705,12 @@ vErrors.push(err284);
 }
 errors++;
 }
-}
-var valid98 = _errs191 === errors;
-}
-if(data118.gateway !== undefined){
-let data120 = data118.gateway;
-const _errs192 = errors;
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-if(data120.name === undefined){
-const err285 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data120.tls !== undefined){
+let data121 = data120.tls;
+const _errs193 = errors;
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(data121.enabled === undefined){
+const err285 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/16/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -13698,8 +13719,8 @@ vErrors.push(err285);
 }
 errors++;
 }
-if(data120.namespace === undefined){
-const err286 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data121.secretName === undefined){
+const err286 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/16/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -13708,8 +13729,15 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(data120.sectionName === undefined){
-const err287 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
+}
+var valid98 = _errs193 === errors;
+}
+if(data120.gateway !== undefined){
+let data122 = data120.gateway;
+const _errs194 = errors;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.name === undefined){
+const err287 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -13718,18 +13746,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
-var valid98 = _errs192 === errors;
-}
-}
-var valid87 = _errs190 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data121 = data.serviceAccount;
-const _errs193 = errors;
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-if(data121.annotations === undefined){
-const err288 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data122.namespace === undefined){
+const err288 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -13738,8 +13756,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data121.create === undefined){
-const err289 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+if(data122.sectionName === undefined){
+const err289 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -13748,8 +13766,18 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data121.name === undefined){
-const err290 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+var valid98 = _errs194 === errors;
+}
+}
+var valid87 = _errs192 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data123 = data.serviceAccount;
+const _errs195 = errors;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+if(data123.annotations === undefined){
+const err290 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -13758,15 +13786,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-}
-var valid87 = _errs193 === errors;
-}
-if(data.tests !== undefined){
-let data122 = data.tests;
-const _errs194 = errors;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-if(data122.enabled === undefined){
-const err291 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/16/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data123.create === undefined){
+const err291 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -13775,15 +13796,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-}
-var valid87 = _errs194 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data123 = data.networkPolicy;
-const _errs195 = errors;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.databaseCIDRs === undefined){
-const err292 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+if(data123.name === undefined){
+const err292 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -13792,8 +13806,15 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(data123.dnsFrom === undefined){
-const err293 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+}
+var valid87 = _errs195 === errors;
+}
+if(data.tests !== undefined){
+let data124 = data.tests;
+const _errs196 = errors;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+if(data124.enabled === undefined){
+const err293 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/16/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -13802,8 +13823,15 @@ vErrors.push(err293);
 }
 errors++;
 }
-if(data123.ingressControllerFrom === undefined){
-const err294 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+}
+var valid87 = _errs196 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data125 = data.networkPolicy;
+const _errs197 = errors;
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+if(data125.databaseCIDRs === undefined){
+const err294 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -13812,8 +13840,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data123.licenseCIDRs === undefined){
-const err295 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(data125.dnsFrom === undefined){
+const err295 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -13822,8 +13850,8 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(data123.resources === undefined){
-const err296 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data125.ingressControllerFrom === undefined){
+const err296 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -13832,8 +13860,8 @@ vErrors.push(err296);
 }
 errors++;
 }
-if(data123.sourceControl === undefined){
-const err297 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+if(data125.licenseCIDRs === undefined){
+const err297 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -13842,8 +13870,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(data123.temporalCIDRs === undefined){
-const err298 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(data125.resources === undefined){
+const err298 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -13852,15 +13880,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-}
-var valid87 = _errs195 === errors;
-}
-}
-var _valid17 = _errs153 === errors;
-valid86 = _valid17;
-}
-if(!valid86){
-const err299 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data125.sourceControl === undefined){
+const err299 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -13869,10 +13890,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-var valid0 = _errs150 === errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool === undefined){
-const err300 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+if(data125.temporalCIDRs === undefined){
+const err300 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -13881,10 +13900,15 @@ vErrors.push(err300);
 }
 errors++;
 }
-const _errs196 = errors;
-for(const key0 in data){
-if(!(func14.call(schema0.properties, key0))){
-const err301 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+}
+var valid87 = _errs197 === errors;
+}
+}
+var _valid17 = _errs155 === errors;
+valid86 = _valid17;
+}
+if(!valid86){
+const err301 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -13893,16 +13917,10 @@ vErrors.push(err301);
 }
 errors++;
 }
-}
-if(data.global !== undefined){
-let data124 = data.global;
-const _errs197 = errors;
-const _errs198 = errors;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-const _errs199 = errors;
-}
-else {
-const err302 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid0 = _errs152 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool === undefined){
+const err302 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -13911,15 +13929,10 @@ vErrors.push(err302);
 }
 errors++;
 }
-var valid99 = _errs197 === errors;
-}
-if(data.nameOverride !== undefined){
-let data125 = data.nameOverride;
-const _errs200 = errors;
-const _errs201 = errors;
-if(typeof data125 === "string"){
-if(func0(data125) > 63){
-const err303 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+const _errs198 = errors;
+for(const key0 in data){
+if(!(func14.call(schema0.properties, key0))){
+const err303 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -13928,8 +13941,16 @@ vErrors.push(err303);
 }
 errors++;
 }
-if(!pattern3.test(data125)){
-const err304 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+}
+if(data.global !== undefined){
+let data126 = data.global;
+const _errs199 = errors;
+const _errs200 = errors;
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+const _errs201 = errors;
+}
+else {
+const err304 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -13938,9 +13959,15 @@ vErrors.push(err304);
 }
 errors++;
 }
+var valid99 = _errs199 === errors;
 }
-else {
-const err305 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.nameOverride !== undefined){
+let data127 = data.nameOverride;
+const _errs202 = errors;
+const _errs203 = errors;
+if(typeof data127 === "string"){
+if(func0(data127) > 63){
+const err305 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -13949,15 +13976,8 @@ vErrors.push(err305);
 }
 errors++;
 }
-var valid99 = _errs200 === errors;
-}
-if(data.fullnameOverride !== undefined){
-let data126 = data.fullnameOverride;
-const _errs202 = errors;
-const _errs203 = errors;
-if(typeof data126 === "string"){
-if(func0(data126) > 63){
-const err306 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(!pattern3.test(data127)){
+const err306 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -13966,8 +13986,9 @@ vErrors.push(err306);
 }
 errors++;
 }
-if(!pattern3.test(data126)){
-const err307 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+}
+else {
+const err307 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -13976,9 +13997,15 @@ vErrors.push(err307);
 }
 errors++;
 }
+var valid99 = _errs202 === errors;
 }
-else {
-const err308 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.fullnameOverride !== undefined){
+let data128 = data.fullnameOverride;
+const _errs204 = errors;
+const _errs205 = errors;
+if(typeof data128 === "string"){
+if(func0(data128) > 63){
+const err308 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -13987,13 +14014,8 @@ vErrors.push(err308);
 }
 errors++;
 }
-var valid99 = _errs202 === errors;
-}
-if(data.profile !== undefined){
-let data127 = data.profile;
-const _errs204 = errors;
-if(typeof data127 !== "string"){
-const err309 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern3.test(data128)){
+const err309 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -14002,10 +14024,9 @@ vErrors.push(err309);
 }
 errors++;
 }
-const _errs205 = errors;
-const vSchema1 = schema0.properties.profile.enum;
-if(!((data127 === "evaluation") || (data127 === "production"))){
-const err310 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err310 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -14016,11 +14037,11 @@ errors++;
 }
 var valid99 = _errs204 === errors;
 }
-if(data.podSecurity !== undefined){
-let data128 = data.podSecurity;
+if(data.profile !== undefined){
+let data129 = data.profile;
 const _errs206 = errors;
-if(typeof data128 !== "string"){
-const err311 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data129 !== "string"){
+const err311 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -14030,9 +14051,9 @@ vErrors.push(err311);
 errors++;
 }
 const _errs207 = errors;
-const vSchema2 = schema0.properties.podSecurity.enum;
-if(!((data128 === "compatible") || (data128 === "restricted"))){
-const err312 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+const vSchema1 = schema0.properties.profile.enum;
+if(!((data129 === "evaluation") || (data129 === "production"))){
+const err312 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -14043,13 +14064,11 @@ errors++;
 }
 var valid99 = _errs206 === errors;
 }
-if(data.retool !== undefined){
-let data129 = data.retool;
+if(data.podSecurity !== undefined){
+let data130 = data.podSecurity;
 const _errs208 = errors;
-const _errs209 = errors;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.licenseKey === undefined){
-const err313 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
+if(typeof data130 !== "string"){
+const err313 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -14058,8 +14077,10 @@ vErrors.push(err313);
 }
 errors++;
 }
-if(data129.encryptionKey === undefined){
-const err314 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+const _errs209 = errors;
+const vSchema2 = schema0.properties.podSecurity.enum;
+if(!((data130 === "compatible") || (data130 === "restricted"))){
+const err314 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -14068,8 +14089,15 @@ vErrors.push(err314);
 }
 errors++;
 }
-if(data129.jwtSecret === undefined){
-const err315 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+var valid99 = _errs208 === errors;
+}
+if(data.retool !== undefined){
+let data131 = data.retool;
+const _errs210 = errors;
+const _errs211 = errors;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(data131.licenseKey === undefined){
+const err315 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -14078,10 +14106,8 @@ vErrors.push(err315);
 }
 errors++;
 }
-const _errs210 = errors;
-for(const key1 in data129){
-if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
-const err316 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data131.encryptionKey === undefined){
+const err316 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -14090,14 +14116,8 @@ vErrors.push(err316);
 }
 errors++;
 }
-}
-if(data129.version !== undefined){
-let data130 = data129.version;
-const _errs211 = errors;
-const _errs212 = errors;
-if(typeof data130 === "string"){
-if(!pattern5.test(data130)){
-const err317 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
+if(data131.jwtSecret === undefined){
+const err317 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -14106,9 +14126,10 @@ vErrors.push(err317);
 }
 errors++;
 }
-}
-else {
-const err318 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs212 = errors;
+for(const key1 in data131){
+if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
+const err318 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -14117,13 +14138,14 @@ vErrors.push(err318);
 }
 errors++;
 }
-var valid100 = _errs211 === errors;
 }
-if(data129.channel !== undefined){
-let data131 = data129.channel;
+if(data131.version !== undefined){
+let data132 = data131.version;
 const _errs213 = errors;
-if(typeof data131 !== "string"){
-const err319 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs214 = errors;
+if(typeof data132 === "string"){
+if(!pattern5.test(data132)){
+const err319 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -14132,10 +14154,9 @@ vErrors.push(err319);
 }
 errors++;
 }
-const _errs214 = errors;
-const vSchema3 = schema0.properties.retool.properties.channel.enum;
-if(!((data131 === "stable") || (data131 === "edge"))){
-const err320 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err320 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -14146,44 +14167,11 @@ errors++;
 }
 var valid100 = _errs213 === errors;
 }
-if(data129.licenseKey !== undefined){
-let data132 = data129.licenseKey;
+if(data131.channel !== undefined){
+let data133 = data131.channel;
 const _errs215 = errors;
-if(!(validate3(data132, {instancePath:instancePath+"/retool/licenseKey",parentData:data129,parentDataProperty:"licenseKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid100 = _errs215 === errors;
-}
-if(data129.encryptionKey !== undefined){
-let data133 = data129.encryptionKey;
-const _errs216 = errors;
-if(!(validate3(data133, {instancePath:instancePath+"/retool/encryptionKey",parentData:data129,parentDataProperty:"encryptionKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid100 = _errs216 === errors;
-}
-if(data129.jwtSecret !== undefined){
-let data134 = data129.jwtSecret;
-const _errs217 = errors;
-if(!(validate3(data134, {instancePath:instancePath+"/retool/jwtSecret",parentData:data129,parentDataProperty:"jwtSecret",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid100 = _errs217 === errors;
-}
-if(data129.baseDomain !== undefined){
-let data135 = data129.baseDomain;
-const _errs218 = errors;
-if((typeof data135 !== "string") && (data135 !== null)){
-const err321 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+if(typeof data133 !== "string"){
+const err321 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -14192,10 +14180,10 @@ vErrors.push(err321);
 }
 errors++;
 }
-const _errs219 = errors;
-if(typeof data135 === "string"){
-if(!pattern6.test(data135)){
-const err322 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/[^\\s]*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/[^\\s]*)?$"+"\""};
+const _errs216 = errors;
+const vSchema3 = schema0.properties.retool.properties.channel.enum;
+if(!((data133 === "stable") || (data133 === "edge"))){
+const err322 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -14204,14 +14192,46 @@ vErrors.push(err322);
 }
 errors++;
 }
+var valid100 = _errs215 === errors;
+}
+if(data131.licenseKey !== undefined){
+let data134 = data131.licenseKey;
+const _errs217 = errors;
+if(!(validate3(data134, {instancePath:instancePath+"/retool/licenseKey",parentData:data131,parentDataProperty:"licenseKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid100 = _errs217 === errors;
+}
+if(data131.encryptionKey !== undefined){
+let data135 = data131.encryptionKey;
+const _errs218 = errors;
+if(!(validate3(data135, {instancePath:instancePath+"/retool/encryptionKey",parentData:data131,parentDataProperty:"encryptionKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
 }
 var valid100 = _errs218 === errors;
 }
-if(data129.cookieInsecure !== undefined){
-let data136 = data129.cookieInsecure;
+if(data131.jwtSecret !== undefined){
+let data136 = data131.jwtSecret;
+const _errs219 = errors;
+if(!(validate3(data136, {instancePath:instancePath+"/retool/jwtSecret",parentData:data131,parentDataProperty:"jwtSecret",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid100 = _errs219 === errors;
+}
+if(data131.baseDomain !== undefined){
+let data137 = data131.baseDomain;
 const _errs220 = errors;
-if((typeof data136 !== "boolean") && (data136 !== null)){
-const err323 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+if((typeof data137 !== "string") && (data137 !== null)){
+const err323 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -14221,22 +14241,9 @@ vErrors.push(err323);
 errors++;
 }
 const _errs221 = errors;
-var valid100 = _errs220 === errors;
-}
-if(data129.env !== undefined){
-let data137 = data129.env;
-const _errs222 = errors;
-if(!(validate46(data137, {instancePath:instancePath+"/retool/env",parentData:data129,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid100 = _errs222 === errors;
-}
-}
-else {
-const err324 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data137 === "string"){
+if(!pattern6.test(data137)){
+const err324 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/[^\\s]*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/[^\\s]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -14245,17 +14252,14 @@ vErrors.push(err324);
 }
 errors++;
 }
-var valid99 = _errs208 === errors;
 }
-if(data.images !== undefined){
-let data138 = data.images;
-const _errs223 = errors;
-const _errs224 = errors;
-if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
-const _errs225 = errors;
-for(const key2 in data138){
-if(!(func14.call(schema0.properties.images.properties, key2))){
-const err325 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+var valid100 = _errs220 === errors;
+}
+if(data131.cookieInsecure !== undefined){
+let data138 = data131.cookieInsecure;
+const _errs222 = errors;
+if((typeof data138 !== "boolean") && (data138 !== null)){
+const err325 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -14264,14 +14268,23 @@ vErrors.push(err325);
 }
 errors++;
 }
+const _errs223 = errors;
+var valid100 = _errs222 === errors;
 }
-if(data138.registry !== undefined){
-let data139 = data138.registry;
-const _errs226 = errors;
-const _errs227 = errors;
-if(typeof data139 === "string"){
-if(!pattern8.test(data139)){
-const err326 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
+if(data131.env !== undefined){
+let data139 = data131.env;
+const _errs224 = errors;
+if(!(validate46(data139, {instancePath:instancePath+"/retool/env",parentData:data131,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid100 = _errs224 === errors;
+}
+}
+else {
+const err326 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -14280,9 +14293,17 @@ vErrors.push(err326);
 }
 errors++;
 }
+var valid99 = _errs210 === errors;
 }
-else {
-const err327 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.images !== undefined){
+let data140 = data.images;
+const _errs225 = errors;
+const _errs226 = errors;
+if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
+const _errs227 = errors;
+for(const key2 in data140){
+if(!(func14.call(schema0.properties.images.properties, key2))){
+const err327 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -14291,13 +14312,14 @@ vErrors.push(err327);
 }
 errors++;
 }
-var valid101 = _errs226 === errors;
 }
-if(data138.pullPolicy !== undefined){
-let data140 = data138.pullPolicy;
+if(data140.registry !== undefined){
+let data141 = data140.registry;
 const _errs228 = errors;
-if(typeof data140 !== "string"){
-const err328 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs229 = errors;
+if(typeof data141 === "string"){
+if(!pattern8.test(data141)){
+const err328 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -14306,10 +14328,9 @@ vErrors.push(err328);
 }
 errors++;
 }
-const _errs229 = errors;
-const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
-if(!(((data140 === "IfNotPresent") || (data140 === "Always")) || (data140 === "Never"))){
-const err329 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err329 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -14320,30 +14341,11 @@ errors++;
 }
 var valid101 = _errs228 === errors;
 }
-if(data138.pullSecrets !== undefined){
-let data141 = data138.pullSecrets;
+if(data140.pullPolicy !== undefined){
+let data142 = data140.pullPolicy;
 const _errs230 = errors;
-const _errs231 = errors;
-if(Array.isArray(data141)){
-let valid103 = true;
-const len0 = data141.length;
-for(let i0=0; i0<len0; i0++){
-let data142 = data141[i0];
-const _errs232 = errors;
-if(!(validate6(data142, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data141,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid102 = _errs232 === errors;
-if(!valid102){
-valid103 = false;
-}
-}
-}
-else {
-const err330 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data142 !== "string"){
+const err330 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -14352,77 +14354,10 @@ vErrors.push(err330);
 }
 errors++;
 }
-var valid101 = _errs230 === errors;
-}
-if(data138.backend !== undefined){
-let data143 = data138.backend;
-const _errs233 = errors;
-if(!(validate55(data143, {instancePath:instancePath+"/images/backend",parentData:data138,parentDataProperty:"backend",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs233 === errors;
-}
-if(data138.codeExecutor !== undefined){
-let data144 = data138.codeExecutor;
-const _errs234 = errors;
-if(!(validate55(data144, {instancePath:instancePath+"/images/codeExecutor",parentData:data138,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs234 === errors;
-}
-if(data138.postgres !== undefined){
-let data145 = data138.postgres;
-const _errs235 = errors;
-if(!(validate55(data145, {instancePath:instancePath+"/images/postgres",parentData:data138,parentDataProperty:"postgres",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs235 === errors;
-}
-if(data138.temporalServer !== undefined){
-let data146 = data138.temporalServer;
-const _errs236 = errors;
-if(!(validate55(data146, {instancePath:instancePath+"/images/temporalServer",parentData:data138,parentDataProperty:"temporalServer",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs236 === errors;
-}
-if(data138.temporalAdminTools !== undefined){
-let data147 = data138.temporalAdminTools;
-const _errs237 = errors;
-if(!(validate55(data147, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data138,parentDataProperty:"temporalAdminTools",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs237 === errors;
-}
-if(data138.temporalWeb !== undefined){
-let data148 = data138.temporalWeb;
-const _errs238 = errors;
-if(!(validate55(data148, {instancePath:instancePath+"/images/temporalWeb",parentData:data138,parentDataProperty:"temporalWeb",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs238 === errors;
-}
-}
-else {
-const err331 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs231 = errors;
+const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
+if(!(((data142 === "IfNotPresent") || (data142 === "Always")) || (data142 === "Never"))){
+const err331 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -14431,17 +14366,32 @@ vErrors.push(err331);
 }
 errors++;
 }
-var valid99 = _errs223 === errors;
+var valid101 = _errs230 === errors;
 }
-if(data.database !== undefined){
-let data149 = data.database;
-const _errs239 = errors;
-const _errs240 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-const _errs241 = errors;
-for(const key3 in data149){
-if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
-const err332 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data140.pullSecrets !== undefined){
+let data143 = data140.pullSecrets;
+const _errs232 = errors;
+const _errs233 = errors;
+if(Array.isArray(data143)){
+let valid103 = true;
+const len0 = data143.length;
+for(let i0=0; i0<len0; i0++){
+let data144 = data143[i0];
+const _errs234 = errors;
+if(!(validate6(data144, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data143,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid102 = _errs234 === errors;
+if(!valid102){
+valid103 = false;
+}
+}
+}
+else {
+const err332 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -14450,12 +14400,77 @@ vErrors.push(err332);
 }
 errors++;
 }
+var valid101 = _errs232 === errors;
 }
-if(data149.mode !== undefined){
-let data150 = data149.mode;
-const _errs242 = errors;
-if(typeof data150 !== "string"){
-const err333 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data140.backend !== undefined){
+let data145 = data140.backend;
+const _errs235 = errors;
+if(!(validate55(data145, {instancePath:instancePath+"/images/backend",parentData:data140,parentDataProperty:"backend",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs235 === errors;
+}
+if(data140.codeExecutor !== undefined){
+let data146 = data140.codeExecutor;
+const _errs236 = errors;
+if(!(validate55(data146, {instancePath:instancePath+"/images/codeExecutor",parentData:data140,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs236 === errors;
+}
+if(data140.postgres !== undefined){
+let data147 = data140.postgres;
+const _errs237 = errors;
+if(!(validate55(data147, {instancePath:instancePath+"/images/postgres",parentData:data140,parentDataProperty:"postgres",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs237 === errors;
+}
+if(data140.temporalServer !== undefined){
+let data148 = data140.temporalServer;
+const _errs238 = errors;
+if(!(validate55(data148, {instancePath:instancePath+"/images/temporalServer",parentData:data140,parentDataProperty:"temporalServer",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs238 === errors;
+}
+if(data140.temporalAdminTools !== undefined){
+let data149 = data140.temporalAdminTools;
+const _errs239 = errors;
+if(!(validate55(data149, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data140,parentDataProperty:"temporalAdminTools",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs239 === errors;
+}
+if(data140.temporalWeb !== undefined){
+let data150 = data140.temporalWeb;
+const _errs240 = errors;
+if(!(validate55(data150, {instancePath:instancePath+"/images/temporalWeb",parentData:data140,parentDataProperty:"temporalWeb",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid101 = _errs240 === errors;
+}
+}
+else {
+const err333 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -14464,10 +14479,17 @@ vErrors.push(err333);
 }
 errors++;
 }
+var valid99 = _errs225 === errors;
+}
+if(data.database !== undefined){
+let data151 = data.database;
+const _errs241 = errors;
+const _errs242 = errors;
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
 const _errs243 = errors;
-const vSchema5 = schema0.properties.database.properties.mode.enum;
-if(!((data150 === "embedded") || (data150 === "external"))){
-const err334 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+for(const key3 in data151){
+if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
+const err334 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -14476,33 +14498,12 @@ vErrors.push(err334);
 }
 errors++;
 }
-var valid104 = _errs242 === errors;
 }
-if(data149.embedded !== undefined){
-let data151 = data149.embedded;
+if(data151.mode !== undefined){
+let data152 = data151.mode;
 const _errs244 = errors;
-if(!(validate62(data151, {instancePath:instancePath+"/database/embedded",parentData:data149,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid104 = _errs244 === errors;
-}
-if(data149.external !== undefined){
-let data152 = data149.external;
-const _errs245 = errors;
-if(!(validate77(data152, {instancePath:instancePath+"/database/external",parentData:data149,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid104 = _errs245 === errors;
-}
-}
-else {
-const err335 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data152 !== "string"){
+const err335 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -14511,17 +14512,10 @@ vErrors.push(err335);
 }
 errors++;
 }
-var valid99 = _errs239 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data153 = data.retoolDatabase;
-const _errs246 = errors;
-const _errs247 = errors;
-if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
-const _errs248 = errors;
-for(const key4 in data153){
-if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err336 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const _errs245 = errors;
+const vSchema5 = schema0.properties.database.properties.mode.enum;
+if(!((data152 === "embedded") || (data152 === "external"))){
+const err336 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -14530,12 +14524,33 @@ vErrors.push(err336);
 }
 errors++;
 }
+var valid104 = _errs244 === errors;
 }
-if(data153.mode !== undefined){
-let data154 = data153.mode;
-const _errs249 = errors;
-if(typeof data154 !== "string"){
-const err337 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data151.embedded !== undefined){
+let data153 = data151.embedded;
+const _errs246 = errors;
+if(!(validate62(data153, {instancePath:instancePath+"/database/embedded",parentData:data151,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs246 === errors;
+}
+if(data151.external !== undefined){
+let data154 = data151.external;
+const _errs247 = errors;
+if(!(validate77(data154, {instancePath:instancePath+"/database/external",parentData:data151,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs247 === errors;
+}
+}
+else {
+const err337 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -14544,10 +14559,17 @@ vErrors.push(err337);
 }
 errors++;
 }
+var valid99 = _errs241 === errors;
+}
+if(data.retoolDatabase !== undefined){
+let data155 = data.retoolDatabase;
+const _errs248 = errors;
+const _errs249 = errors;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
 const _errs250 = errors;
-const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
-if(!(((data154 === "disabled") || (data154 === "embedded")) || (data154 === "external"))){
-const err338 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+for(const key4 in data155){
+if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
+const err338 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -14556,33 +14578,12 @@ vErrors.push(err338);
 }
 errors++;
 }
-var valid105 = _errs249 === errors;
 }
-if(data153.embedded !== undefined){
-let data155 = data153.embedded;
+if(data155.mode !== undefined){
+let data156 = data155.mode;
 const _errs251 = errors;
-if(!(validate62(data155, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data153,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs251 === errors;
-}
-if(data153.external !== undefined){
-let data156 = data153.external;
-const _errs252 = errors;
-if(!(validate77(data156, {instancePath:instancePath+"/retoolDatabase/external",parentData:data153,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs252 === errors;
-}
-}
-else {
-const err339 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data156 !== "string"){
+const err339 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -14591,17 +14592,10 @@ vErrors.push(err339);
 }
 errors++;
 }
-var valid99 = _errs246 === errors;
-}
-if(data.temporal !== undefined){
-let data157 = data.temporal;
-const _errs253 = errors;
-const _errs254 = errors;
-if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
-const _errs255 = errors;
-for(const key5 in data157){
-if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
-const err340 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+const _errs252 = errors;
+const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
+if(!(((data156 === "disabled") || (data156 === "embedded")) || (data156 === "external"))){
+const err340 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -14610,12 +14604,33 @@ vErrors.push(err340);
 }
 errors++;
 }
+var valid105 = _errs251 === errors;
 }
-if(data157.mode !== undefined){
-let data158 = data157.mode;
-const _errs256 = errors;
-if(typeof data158 !== "string"){
-const err341 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data155.embedded !== undefined){
+let data157 = data155.embedded;
+const _errs253 = errors;
+if(!(validate62(data157, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data155,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs253 === errors;
+}
+if(data155.external !== undefined){
+let data158 = data155.external;
+const _errs254 = errors;
+if(!(validate77(data158, {instancePath:instancePath+"/retoolDatabase/external",parentData:data155,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs254 === errors;
+}
+}
+else {
+const err341 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -14624,10 +14639,17 @@ vErrors.push(err341);
 }
 errors++;
 }
+var valid99 = _errs248 === errors;
+}
+if(data.temporal !== undefined){
+let data159 = data.temporal;
+const _errs255 = errors;
+const _errs256 = errors;
+if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
 const _errs257 = errors;
-const vSchema7 = schema0.properties.temporal.properties.mode.enum;
-if(!(((data158 === "retoolManaged") || (data158 === "external")) || (data158 === "local"))){
-const err342 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+for(const key5 in data159){
+if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
+const err342 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -14636,17 +14658,12 @@ vErrors.push(err342);
 }
 errors++;
 }
-var valid106 = _errs256 === errors;
 }
-if(data157.external !== undefined){
-let data159 = data157.external;
+if(data159.mode !== undefined){
+let data160 = data159.mode;
 const _errs258 = errors;
-const _errs259 = errors;
-if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
-const _errs260 = errors;
-for(const key6 in data159){
-if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
-const err343 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(typeof data160 !== "string"){
+const err343 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -14655,36 +14672,10 @@ vErrors.push(err343);
 }
 errors++;
 }
-}
-if(data159.host !== undefined){
-let data160 = data159.host;
-const _errs261 = errors;
-if(!(validate78(data160, {instancePath:instancePath+"/temporal/external/host",parentData:data159,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs261 === errors;
-}
-if(data159.port !== undefined){
-let data161 = data159.port;
-const _errs262 = errors;
-if(!(validate80(data161, {instancePath:instancePath+"/temporal/external/port",parentData:data159,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs262 === errors;
-}
-if(data159.namespace !== undefined){
-let data162 = data159.namespace;
-const _errs263 = errors;
-const _errs264 = errors;
-if(typeof data162 === "string"){
-if(!pattern2.test(data162)){
-const err344 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const _errs259 = errors;
+const vSchema7 = schema0.properties.temporal.properties.mode.enum;
+if(!(((data160 === "retoolManaged") || (data160 === "external")) || (data160 === "local"))){
+const err344 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -14693,9 +14684,17 @@ vErrors.push(err344);
 }
 errors++;
 }
+var valid106 = _errs258 === errors;
 }
-else {
-const err345 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data159.external !== undefined){
+let data161 = data159.external;
+const _errs260 = errors;
+const _errs261 = errors;
+if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
+const _errs262 = errors;
+for(const key6 in data161){
+if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
+const err345 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -14704,17 +14703,36 @@ vErrors.push(err345);
 }
 errors++;
 }
+}
+if(data161.host !== undefined){
+let data162 = data161.host;
+const _errs263 = errors;
+if(!(validate78(data162, {instancePath:instancePath+"/temporal/external/host",parentData:data161,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
 var valid107 = _errs263 === errors;
 }
-if(data159.tls !== undefined){
-let data163 = data159.tls;
+if(data161.port !== undefined){
+let data163 = data161.port;
+const _errs264 = errors;
+if(!(validate80(data163, {instancePath:instancePath+"/temporal/external/port",parentData:data161,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs264 === errors;
+}
+if(data161.namespace !== undefined){
+let data164 = data161.namespace;
 const _errs265 = errors;
 const _errs266 = errors;
-if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
-const _errs267 = errors;
-for(const key7 in data163){
-if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
-const err346 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(typeof data164 === "string"){
+if(!pattern2.test(data164)){
+const err346 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -14724,11 +14742,8 @@ vErrors.push(err346);
 errors++;
 }
 }
-if(data163.enabled !== undefined){
-let data164 = data163.enabled;
-const _errs268 = errors;
-if(typeof data164 !== "boolean"){
-const err347 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err347 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -14737,45 +14752,17 @@ vErrors.push(err347);
 }
 errors++;
 }
+var valid107 = _errs265 === errors;
+}
+if(data161.tls !== undefined){
+let data165 = data161.tls;
+const _errs267 = errors;
+const _errs268 = errors;
+if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
 const _errs269 = errors;
-var valid108 = _errs268 === errors;
-}
-if(data163.clientCert !== undefined){
-let data165 = data163.clientCert;
-const _errs270 = errors;
-if(!(validate67(data165, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data163,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid108 = _errs270 === errors;
-}
-if(data163.clientKey !== undefined){
-let data166 = data163.clientKey;
-const _errs271 = errors;
-if(!(validate67(data166, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data163,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid108 = _errs271 === errors;
-}
-if(data163.caCert !== undefined){
-let data167 = data163.caCert;
-const _errs272 = errors;
-if(!(validate67(data167, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data163,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid108 = _errs272 === errors;
-}
-}
-else {
-const err348 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key7 in data165){
+if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
+const err348 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -14784,11 +14771,12 @@ vErrors.push(err348);
 }
 errors++;
 }
-var valid107 = _errs265 === errors;
 }
-}
-else {
-const err349 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data165.enabled !== undefined){
+let data166 = data165.enabled;
+const _errs270 = errors;
+if(typeof data166 !== "boolean"){
+const err349 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -14797,17 +14785,45 @@ vErrors.push(err349);
 }
 errors++;
 }
-var valid106 = _errs258 === errors;
+const _errs271 = errors;
+var valid108 = _errs270 === errors;
 }
-if(data157.local !== undefined){
-let data168 = data157.local;
+if(data165.clientCert !== undefined){
+let data167 = data165.clientCert;
+const _errs272 = errors;
+if(!(validate67(data167, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data165,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid108 = _errs272 === errors;
+}
+if(data165.clientKey !== undefined){
+let data168 = data165.clientKey;
 const _errs273 = errors;
+if(!(validate67(data168, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data165,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid108 = _errs273 === errors;
+}
+if(data165.caCert !== undefined){
+let data169 = data165.caCert;
 const _errs274 = errors;
-if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
-const _errs275 = errors;
-for(const key8 in data168){
-if(!(func14.call(schema0.properties.temporal.properties.local.properties, key8))){
-const err350 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(!(validate67(data169, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data165,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid108 = _errs274 === errors;
+}
+}
+else {
+const err350 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -14816,14 +14832,11 @@ vErrors.push(err350);
 }
 errors++;
 }
+var valid107 = _errs267 === errors;
 }
-if(data168.namespace !== undefined){
-let data169 = data168.namespace;
-const _errs276 = errors;
-const _errs277 = errors;
-if(typeof data169 === "string"){
-if(!pattern19.test(data169)){
-const err351 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
+}
+else {
+const err351 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -14832,9 +14845,17 @@ vErrors.push(err351);
 }
 errors++;
 }
+var valid106 = _errs260 === errors;
 }
-else {
-const err352 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data159.local !== undefined){
+let data170 = data159.local;
+const _errs275 = errors;
+const _errs276 = errors;
+if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
+const _errs277 = errors;
+for(const key8 in data170){
+if(!(func14.call(schema0.properties.temporal.properties.local.properties, key8))){
+const err352 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -14843,13 +14864,14 @@ vErrors.push(err352);
 }
 errors++;
 }
-var valid109 = _errs276 === errors;
 }
-if(data168.numHistoryShards !== undefined){
-let data170 = data168.numHistoryShards;
+if(data170.namespace !== undefined){
+let data171 = data170.namespace;
 const _errs278 = errors;
-if(!((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170)))){
-const err353 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs279 = errors;
+if(typeof data171 === "string"){
+if(!pattern19.test(data171)){
+const err353 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -14858,10 +14880,9 @@ vErrors.push(err353);
 }
 errors++;
 }
-const _errs279 = errors;
-if(typeof data170 == "number"){
-if(data170 > 16384 || isNaN(data170)){
-const err354 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+}
+else {
+const err354 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -14870,8 +14891,13 @@ vErrors.push(err354);
 }
 errors++;
 }
-if(data170 < 1 || isNaN(data170)){
-const err355 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid109 = _errs278 === errors;
+}
+if(data170.numHistoryShards !== undefined){
+let data172 = data170.numHistoryShards;
+const _errs280 = errors;
+if(!((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172)))){
+const err355 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -14880,16 +14906,10 @@ vErrors.push(err355);
 }
 errors++;
 }
-}
-var valid109 = _errs278 === errors;
-}
-if(data168.retention !== undefined){
-let data171 = data168.retention;
-const _errs280 = errors;
 const _errs281 = errors;
-if(typeof data171 === "string"){
-if(!pattern20.test(data171)){
-const err356 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
+if(typeof data172 == "number"){
+if(data172 > 16384 || isNaN(data172)){
+const err356 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -14898,9 +14918,8 @@ vErrors.push(err356);
 }
 errors++;
 }
-}
-else {
-const err357 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data172 < 1 || isNaN(data172)){
+const err357 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -14909,17 +14928,16 @@ vErrors.push(err357);
 }
 errors++;
 }
+}
 var valid109 = _errs280 === errors;
 }
-if(data168.persistence !== undefined){
-let data172 = data168.persistence;
+if(data170.retention !== undefined){
+let data173 = data170.retention;
 const _errs282 = errors;
 const _errs283 = errors;
-if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
-const _errs284 = errors;
-for(const key9 in data172){
-if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
-const err358 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(typeof data173 === "string"){
+if(!pattern20.test(data173)){
+const err358 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -14929,11 +14947,8 @@ vErrors.push(err358);
 errors++;
 }
 }
-if(data172.database !== undefined){
-let data173 = data172.database;
-const _errs285 = errors;
-if(typeof data173 !== "string"){
-const err359 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err359 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -14942,10 +14957,17 @@ vErrors.push(err359);
 }
 errors++;
 }
+var valid109 = _errs282 === errors;
+}
+if(data170.persistence !== undefined){
+let data174 = data170.persistence;
+const _errs284 = errors;
+const _errs285 = errors;
+if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
 const _errs286 = errors;
-const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
-if(!((data173 === "storage") || (data173 === "external"))){
-const err360 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+for(const key9 in data174){
+if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
+const err360 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -14954,26 +14976,12 @@ vErrors.push(err360);
 }
 errors++;
 }
-var valid110 = _errs285 === errors;
 }
-if(data172.external !== undefined){
-let data174 = data172.external;
+if(data174.database !== undefined){
+let data175 = data174.database;
 const _errs287 = errors;
-if(!(validate91(data174, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data172,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs287 === errors;
-}
-if(data172.defaultDatabase !== undefined){
-let data175 = data172.defaultDatabase;
-const _errs288 = errors;
-const _errs289 = errors;
-if(typeof data175 === "string"){
-if(!pattern22.test(data175)){
-const err361 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+if(typeof data175 !== "string"){
+const err361 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -14982,9 +14990,10 @@ vErrors.push(err361);
 }
 errors++;
 }
-}
-else {
-const err362 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs288 = errors;
+const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
+if(!((data175 === "storage") || (data175 === "external"))){
+const err362 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -14993,15 +15002,26 @@ vErrors.push(err362);
 }
 errors++;
 }
-var valid110 = _errs288 === errors;
+var valid110 = _errs287 === errors;
 }
-if(data172.visibilityDatabase !== undefined){
-let data176 = data172.visibilityDatabase;
+if(data174.external !== undefined){
+let data176 = data174.external;
+const _errs289 = errors;
+if(!(validate91(data176, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data174,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs289 === errors;
+}
+if(data174.defaultDatabase !== undefined){
+let data177 = data174.defaultDatabase;
 const _errs290 = errors;
 const _errs291 = errors;
-if(typeof data176 === "string"){
-if(!pattern22.test(data176)){
-const err363 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+if(typeof data177 === "string"){
+if(!pattern22.test(data177)){
+const err363 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -15012,7 +15032,7 @@ errors++;
 }
 }
 else {
-const err364 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err364 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -15023,9 +15043,13 @@ errors++;
 }
 var valid110 = _errs290 === errors;
 }
-}
-else {
-const err365 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data174.visibilityDatabase !== undefined){
+let data178 = data174.visibilityDatabase;
+const _errs292 = errors;
+const _errs293 = errors;
+if(typeof data178 === "string"){
+if(!pattern22.test(data178)){
+const err365 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -15034,61 +15058,9 @@ vErrors.push(err365);
 }
 errors++;
 }
-var valid109 = _errs282 === errors;
-}
-if(data168.frontend !== undefined){
-let data177 = data168.frontend;
-const _errs292 = errors;
-if(!(validate97(data177, {instancePath:instancePath+"/temporal/local/frontend",parentData:data168,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid109 = _errs292 === errors;
-}
-if(data168.history !== undefined){
-let data178 = data168.history;
-const _errs293 = errors;
-if(!(validate97(data178, {instancePath:instancePath+"/temporal/local/history",parentData:data168,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs293 === errors;
-}
-if(data168.matching !== undefined){
-let data179 = data168.matching;
-const _errs294 = errors;
-if(!(validate97(data179, {instancePath:instancePath+"/temporal/local/matching",parentData:data168,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs294 === errors;
-}
-if(data168.worker !== undefined){
-let data180 = data168.worker;
-const _errs295 = errors;
-if(!(validate97(data180, {instancePath:instancePath+"/temporal/local/worker",parentData:data168,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs295 === errors;
-}
-if(data168.web !== undefined){
-let data181 = data168.web;
-const _errs296 = errors;
-const _errs297 = errors;
-if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
-const _errs298 = errors;
-for(const key10 in data181){
-if(!(func14.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
-const err366 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+const err366 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -15097,199 +15069,11 @@ vErrors.push(err366);
 }
 errors++;
 }
+var valid110 = _errs292 === errors;
 }
-if(data181.resources !== undefined){
-let data182 = data181.resources;
-const _errs299 = errors;
-if(!(validate70(data182, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data181,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid111 = _errs299 === errors;
-}
-if(data181.nodeSelector !== undefined){
-let data183 = data181.nodeSelector;
-const _errs300 = errors;
-if(!(validate99(data183, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data181,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs300 === errors;
-}
-if(data181.tolerations !== undefined){
-let data184 = data181.tolerations;
-const _errs301 = errors;
-if(!(validate101(data184, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data181,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs301 === errors;
-}
-if(data181.affinity !== undefined){
-let data185 = data181.affinity;
-const _errs302 = errors;
-if(!(validate105(data185, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data181,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs302 === errors;
-}
-if(data181.topologySpreadConstraints !== undefined){
-let data186 = data181.topologySpreadConstraints;
-const _errs303 = errors;
-if(!(validate128(data186, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data181,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs303 === errors;
-}
-if(data181.podAnnotations !== undefined){
-let data187 = data181.podAnnotations;
-const _errs304 = errors;
-if(!(validate133(data187, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data181,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs304 === errors;
-}
-if(data181.podLabels !== undefined){
-let data188 = data181.podLabels;
-const _errs305 = errors;
-if(!(validate135(data188, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data181,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs305 === errors;
-}
-if(data181.env !== undefined){
-let data189 = data181.env;
-const _errs306 = errors;
-if(!(validate137(data189, {instancePath:instancePath+"/temporal/local/web/env",parentData:data181,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs306 === errors;
-}
-if(data181.extraEnvFrom !== undefined){
-let data190 = data181.extraEnvFrom;
-const _errs307 = errors;
-if(!(validate140(data190, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data181,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs307 === errors;
-}
-if(data181.extraVolumes !== undefined){
-let data191 = data181.extraVolumes;
-const _errs308 = errors;
-if(!(validate148(data191, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data181,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs308 === errors;
-}
-if(data181.extraVolumeMounts !== undefined){
-let data192 = data181.extraVolumeMounts;
-const _errs309 = errors;
-if(!(validate161(data192, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data181,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs309 === errors;
-}
-if(data181.extraContainers !== undefined){
-let data193 = data181.extraContainers;
-const _errs310 = errors;
-if(!(validate166(data193, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data181,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs310 === errors;
-}
-if(data181.initContainers !== undefined){
-let data194 = data181.initContainers;
-const _errs311 = errors;
-if(!(validate191(data194, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data181,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs311 === errors;
-}
-if(data181.priorityClassName !== undefined){
-let data195 = data181.priorityClassName;
-const _errs312 = errors;
-if(!(validate194(data195, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data181,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs312 === errors;
-}
-if(data181.terminationGracePeriodSeconds !== undefined){
-let data196 = data181.terminationGracePeriodSeconds;
-const _errs313 = errors;
-if(!(validate196(data196, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data181,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs313 === errors;
-}
-if(data181.podSecurityContext !== undefined){
-let data197 = data181.podSecurityContext;
-const _errs314 = errors;
-if(!(validate198(data197, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data181,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs314 === errors;
-}
-if(data181.containerSecurityContext !== undefined){
-let data198 = data181.containerSecurityContext;
-const _errs315 = errors;
-if(!(validate201(data198, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data181,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs315 === errors;
-}
-if(data181.enabled !== undefined){
-let data199 = data181.enabled;
-const _errs316 = errors;
-if(typeof data199 !== "boolean"){
-const err367 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err367 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -15298,12 +15082,61 @@ vErrors.push(err367);
 }
 errors++;
 }
-const _errs317 = errors;
-var valid111 = _errs316 === errors;
+var valid109 = _errs284 === errors;
 }
+if(data170.frontend !== undefined){
+let data179 = data170.frontend;
+const _errs294 = errors;
+if(!(validate97(data179, {instancePath:instancePath+"/temporal/local/frontend",parentData:data170,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
 }
 else {
-const err368 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid109 = _errs294 === errors;
+}
+if(data170.history !== undefined){
+let data180 = data170.history;
+const _errs295 = errors;
+if(!(validate97(data180, {instancePath:instancePath+"/temporal/local/history",parentData:data170,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid109 = _errs295 === errors;
+}
+if(data170.matching !== undefined){
+let data181 = data170.matching;
+const _errs296 = errors;
+if(!(validate97(data181, {instancePath:instancePath+"/temporal/local/matching",parentData:data170,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid109 = _errs296 === errors;
+}
+if(data170.worker !== undefined){
+let data182 = data170.worker;
+const _errs297 = errors;
+if(!(validate97(data182, {instancePath:instancePath+"/temporal/local/worker",parentData:data170,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid109 = _errs297 === errors;
+}
+if(data170.web !== undefined){
+let data183 = data170.web;
+const _errs298 = errors;
+const _errs299 = errors;
+if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
+const _errs300 = errors;
+for(const key10 in data183){
+if(!(func14.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
+const err368 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -15312,11 +15145,199 @@ vErrors.push(err368);
 }
 errors++;
 }
-var valid109 = _errs296 === errors;
 }
+if(data183.resources !== undefined){
+let data184 = data183.resources;
+const _errs301 = errors;
+if(!(validate70(data184, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data183,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
 }
 else {
-const err369 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid111 = _errs301 === errors;
+}
+if(data183.nodeSelector !== undefined){
+let data185 = data183.nodeSelector;
+const _errs302 = errors;
+if(!(validate99(data185, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data183,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs302 === errors;
+}
+if(data183.tolerations !== undefined){
+let data186 = data183.tolerations;
+const _errs303 = errors;
+if(!(validate101(data186, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data183,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs303 === errors;
+}
+if(data183.affinity !== undefined){
+let data187 = data183.affinity;
+const _errs304 = errors;
+if(!(validate105(data187, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data183,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs304 === errors;
+}
+if(data183.topologySpreadConstraints !== undefined){
+let data188 = data183.topologySpreadConstraints;
+const _errs305 = errors;
+if(!(validate128(data188, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data183,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs305 === errors;
+}
+if(data183.podAnnotations !== undefined){
+let data189 = data183.podAnnotations;
+const _errs306 = errors;
+if(!(validate133(data189, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data183,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs306 === errors;
+}
+if(data183.podLabels !== undefined){
+let data190 = data183.podLabels;
+const _errs307 = errors;
+if(!(validate135(data190, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data183,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs307 === errors;
+}
+if(data183.env !== undefined){
+let data191 = data183.env;
+const _errs308 = errors;
+if(!(validate137(data191, {instancePath:instancePath+"/temporal/local/web/env",parentData:data183,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs308 === errors;
+}
+if(data183.extraEnvFrom !== undefined){
+let data192 = data183.extraEnvFrom;
+const _errs309 = errors;
+if(!(validate140(data192, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data183,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs309 === errors;
+}
+if(data183.extraVolumes !== undefined){
+let data193 = data183.extraVolumes;
+const _errs310 = errors;
+if(!(validate148(data193, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data183,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs310 === errors;
+}
+if(data183.extraVolumeMounts !== undefined){
+let data194 = data183.extraVolumeMounts;
+const _errs311 = errors;
+if(!(validate161(data194, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data183,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs311 === errors;
+}
+if(data183.extraContainers !== undefined){
+let data195 = data183.extraContainers;
+const _errs312 = errors;
+if(!(validate166(data195, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data183,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs312 === errors;
+}
+if(data183.initContainers !== undefined){
+let data196 = data183.initContainers;
+const _errs313 = errors;
+if(!(validate191(data196, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data183,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs313 === errors;
+}
+if(data183.priorityClassName !== undefined){
+let data197 = data183.priorityClassName;
+const _errs314 = errors;
+if(!(validate194(data197, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data183,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs314 === errors;
+}
+if(data183.terminationGracePeriodSeconds !== undefined){
+let data198 = data183.terminationGracePeriodSeconds;
+const _errs315 = errors;
+if(!(validate196(data198, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data183,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs315 === errors;
+}
+if(data183.podSecurityContext !== undefined){
+let data199 = data183.podSecurityContext;
+const _errs316 = errors;
+if(!(validate198(data199, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data183,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs316 === errors;
+}
+if(data183.containerSecurityContext !== undefined){
+let data200 = data183.containerSecurityContext;
+const _errs317 = errors;
+if(!(validate201(data200, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data183,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs317 === errors;
+}
+if(data183.enabled !== undefined){
+let data201 = data183.enabled;
+const _errs318 = errors;
+if(typeof data201 !== "boolean"){
+const err369 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -15325,11 +15346,12 @@ vErrors.push(err369);
 }
 errors++;
 }
-var valid106 = _errs273 === errors;
+const _errs319 = errors;
+var valid111 = _errs318 === errors;
 }
 }
 else {
-const err370 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err370 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -15338,28 +15360,11 @@ vErrors.push(err370);
 }
 errors++;
 }
-var valid99 = _errs253 === errors;
+var valid109 = _errs298 === errors;
 }
-if(data.workflows !== undefined){
-let data200 = data.workflows;
-const _errs318 = errors;
-if(!(validate226(data200, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid99 = _errs318 === errors;
-}
-if(data.components !== undefined){
-let data201 = data.components;
-const _errs319 = errors;
-const _errs320 = errors;
-if(data201 && typeof data201 == "object" && !Array.isArray(data201)){
-const _errs321 = errors;
-for(const key11 in data201){
-if(!(((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor"))){
-const err371 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+const err371 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -15368,40 +15373,11 @@ vErrors.push(err371);
 }
 errors++;
 }
+var valid106 = _errs275 === errors;
 }
-if(data201.api !== undefined){
-let data202 = data201.api;
-const _errs322 = errors;
-const _errs323 = errors;
-const _errs324 = errors;
-const _errs325 = errors;
-let valid114 = true;
-const _errs326 = errors;
-if(!(validate228(data202, {instancePath:instancePath+"/components/api",parentData:data201,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
-errors = vErrors.length;
 }
 else {
-}
-var _valid18 = _errs326 === errors;
-errors = _errs325;
-if(vErrors !== null){
-if(_errs325){
-vErrors.length = _errs325;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid18){
-const _errs327 = errors;
-if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
-if(data202.replicas !== undefined){
-let data203 = data202.replicas;
-const _errs328 = errors;
-const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data203 === null) || (data203 === 2))){
-const err372 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err372 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -15410,14 +15386,28 @@ vErrors.push(err372);
 }
 errors++;
 }
-var valid115 = _errs328 === errors;
+var valid99 = _errs255 === errors;
 }
+if(data.workflows !== undefined){
+let data202 = data.workflows;
+const _errs320 = errors;
+if(!(validate226(data202, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+errors = vErrors.length;
 }
-var _valid18 = _errs327 === errors;
-valid114 = _valid18;
+else {
 }
-if(!valid114){
-const err373 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var valid99 = _errs320 === errors;
+}
+if(data.components !== undefined){
+let data203 = data.components;
+const _errs321 = errors;
+const _errs322 = errors;
+if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
+const _errs323 = errors;
+for(const key11 in data203){
+if(!(((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor"))){
+const err373 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -15426,12 +15416,40 @@ vErrors.push(err373);
 }
 errors++;
 }
-var valid113 = _errs324 === errors;
-if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
+}
+if(data203.api !== undefined){
+let data204 = data203.api;
+const _errs324 = errors;
+const _errs325 = errors;
+const _errs326 = errors;
+const _errs327 = errors;
+let valid114 = true;
+const _errs328 = errors;
+if(!(validate228(data204, {instancePath:instancePath+"/components/api",parentData:data203,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid18 = _errs328 === errors;
+errors = _errs327;
+if(vErrors !== null){
+if(_errs327){
+vErrors.length = _errs327;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid18){
 const _errs329 = errors;
-for(const key12 in data202){
-if(!(func14.call(schema0.properties.components.properties.api.properties, key12))){
-const err374 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
+if(data204.replicas !== undefined){
+let data205 = data204.replicas;
+const _errs330 = errors;
+const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data205 === null) || (data205 === 2))){
+const err374 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -15440,199 +15458,14 @@ vErrors.push(err374);
 }
 errors++;
 }
+var valid115 = _errs330 === errors;
 }
-if(data202.resources !== undefined){
-let data204 = data202.resources;
-const _errs330 = errors;
-if(!(validate70(data204, {instancePath:instancePath+"/components/api/resources",parentData:data202,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
 }
-else {
+var _valid18 = _errs329 === errors;
+valid114 = _valid18;
 }
-var valid116 = _errs330 === errors;
-}
-if(data202.nodeSelector !== undefined){
-let data205 = data202.nodeSelector;
-const _errs331 = errors;
-if(!(validate99(data205, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data202,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs331 === errors;
-}
-if(data202.tolerations !== undefined){
-let data206 = data202.tolerations;
-const _errs332 = errors;
-if(!(validate101(data206, {instancePath:instancePath+"/components/api/tolerations",parentData:data202,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs332 === errors;
-}
-if(data202.affinity !== undefined){
-let data207 = data202.affinity;
-const _errs333 = errors;
-if(!(validate105(data207, {instancePath:instancePath+"/components/api/affinity",parentData:data202,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs333 === errors;
-}
-if(data202.topologySpreadConstraints !== undefined){
-let data208 = data202.topologySpreadConstraints;
-const _errs334 = errors;
-if(!(validate128(data208, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data202,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs334 === errors;
-}
-if(data202.podAnnotations !== undefined){
-let data209 = data202.podAnnotations;
-const _errs335 = errors;
-if(!(validate133(data209, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data202,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs335 === errors;
-}
-if(data202.podLabels !== undefined){
-let data210 = data202.podLabels;
-const _errs336 = errors;
-if(!(validate135(data210, {instancePath:instancePath+"/components/api/podLabels",parentData:data202,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs336 === errors;
-}
-if(data202.env !== undefined){
-let data211 = data202.env;
-const _errs337 = errors;
-if(!(validate137(data211, {instancePath:instancePath+"/components/api/env",parentData:data202,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs337 === errors;
-}
-if(data202.extraEnvFrom !== undefined){
-let data212 = data202.extraEnvFrom;
-const _errs338 = errors;
-if(!(validate140(data212, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data202,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs338 === errors;
-}
-if(data202.extraVolumes !== undefined){
-let data213 = data202.extraVolumes;
-const _errs339 = errors;
-if(!(validate148(data213, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data202,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs339 === errors;
-}
-if(data202.extraVolumeMounts !== undefined){
-let data214 = data202.extraVolumeMounts;
-const _errs340 = errors;
-if(!(validate161(data214, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data202,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs340 === errors;
-}
-if(data202.extraContainers !== undefined){
-let data215 = data202.extraContainers;
-const _errs341 = errors;
-if(!(validate166(data215, {instancePath:instancePath+"/components/api/extraContainers",parentData:data202,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs341 === errors;
-}
-if(data202.initContainers !== undefined){
-let data216 = data202.initContainers;
-const _errs342 = errors;
-if(!(validate191(data216, {instancePath:instancePath+"/components/api/initContainers",parentData:data202,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs342 === errors;
-}
-if(data202.priorityClassName !== undefined){
-let data217 = data202.priorityClassName;
-const _errs343 = errors;
-if(!(validate194(data217, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data202,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs343 === errors;
-}
-if(data202.terminationGracePeriodSeconds !== undefined){
-let data218 = data202.terminationGracePeriodSeconds;
-const _errs344 = errors;
-if(!(validate196(data218, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data202,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs344 === errors;
-}
-if(data202.podSecurityContext !== undefined){
-let data219 = data202.podSecurityContext;
-const _errs345 = errors;
-if(!(validate198(data219, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data202,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs345 === errors;
-}
-if(data202.containerSecurityContext !== undefined){
-let data220 = data202.containerSecurityContext;
-const _errs346 = errors;
-if(!(validate201(data220, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data202,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs346 === errors;
-}
-if(data202.replicas !== undefined){
-let data221 = data202.replicas;
-const _errs347 = errors;
-if(!((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221)))){
-const err375 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!valid114){
+const err375 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -15641,10 +15474,12 @@ vErrors.push(err375);
 }
 errors++;
 }
-const _errs348 = errors;
-if(typeof data221 == "number"){
-if(data221 > 2147483647 || isNaN(data221)){
-const err376 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid113 = _errs326 === errors;
+if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
+const _errs331 = errors;
+for(const key12 in data204){
+if(!(func14.call(schema0.properties.components.properties.api.properties, key12))){
+const err376 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -15653,8 +15488,199 @@ vErrors.push(err376);
 }
 errors++;
 }
-if(data221 < 1 || isNaN(data221)){
-const err377 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data204.resources !== undefined){
+let data206 = data204.resources;
+const _errs332 = errors;
+if(!(validate70(data206, {instancePath:instancePath+"/components/api/resources",parentData:data204,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs332 === errors;
+}
+if(data204.nodeSelector !== undefined){
+let data207 = data204.nodeSelector;
+const _errs333 = errors;
+if(!(validate99(data207, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data204,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs333 === errors;
+}
+if(data204.tolerations !== undefined){
+let data208 = data204.tolerations;
+const _errs334 = errors;
+if(!(validate101(data208, {instancePath:instancePath+"/components/api/tolerations",parentData:data204,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs334 === errors;
+}
+if(data204.affinity !== undefined){
+let data209 = data204.affinity;
+const _errs335 = errors;
+if(!(validate105(data209, {instancePath:instancePath+"/components/api/affinity",parentData:data204,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs335 === errors;
+}
+if(data204.topologySpreadConstraints !== undefined){
+let data210 = data204.topologySpreadConstraints;
+const _errs336 = errors;
+if(!(validate128(data210, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data204,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs336 === errors;
+}
+if(data204.podAnnotations !== undefined){
+let data211 = data204.podAnnotations;
+const _errs337 = errors;
+if(!(validate133(data211, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data204,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs337 === errors;
+}
+if(data204.podLabels !== undefined){
+let data212 = data204.podLabels;
+const _errs338 = errors;
+if(!(validate135(data212, {instancePath:instancePath+"/components/api/podLabels",parentData:data204,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs338 === errors;
+}
+if(data204.env !== undefined){
+let data213 = data204.env;
+const _errs339 = errors;
+if(!(validate137(data213, {instancePath:instancePath+"/components/api/env",parentData:data204,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs339 === errors;
+}
+if(data204.extraEnvFrom !== undefined){
+let data214 = data204.extraEnvFrom;
+const _errs340 = errors;
+if(!(validate140(data214, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data204,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs340 === errors;
+}
+if(data204.extraVolumes !== undefined){
+let data215 = data204.extraVolumes;
+const _errs341 = errors;
+if(!(validate148(data215, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data204,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs341 === errors;
+}
+if(data204.extraVolumeMounts !== undefined){
+let data216 = data204.extraVolumeMounts;
+const _errs342 = errors;
+if(!(validate161(data216, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data204,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs342 === errors;
+}
+if(data204.extraContainers !== undefined){
+let data217 = data204.extraContainers;
+const _errs343 = errors;
+if(!(validate166(data217, {instancePath:instancePath+"/components/api/extraContainers",parentData:data204,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs343 === errors;
+}
+if(data204.initContainers !== undefined){
+let data218 = data204.initContainers;
+const _errs344 = errors;
+if(!(validate191(data218, {instancePath:instancePath+"/components/api/initContainers",parentData:data204,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs344 === errors;
+}
+if(data204.priorityClassName !== undefined){
+let data219 = data204.priorityClassName;
+const _errs345 = errors;
+if(!(validate194(data219, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data204,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs345 === errors;
+}
+if(data204.terminationGracePeriodSeconds !== undefined){
+let data220 = data204.terminationGracePeriodSeconds;
+const _errs346 = errors;
+if(!(validate196(data220, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data204,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs346 === errors;
+}
+if(data204.podSecurityContext !== undefined){
+let data221 = data204.podSecurityContext;
+const _errs347 = errors;
+if(!(validate198(data221, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data204,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs347 === errors;
+}
+if(data204.containerSecurityContext !== undefined){
+let data222 = data204.containerSecurityContext;
+const _errs348 = errors;
+if(!(validate201(data222, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data204,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs348 === errors;
+}
+if(data204.replicas !== undefined){
+let data223 = data204.replicas;
+const _errs349 = errors;
+if(!((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223)))){
+const err377 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -15663,14 +15689,10 @@ vErrors.push(err377);
 }
 errors++;
 }
-}
-var valid116 = _errs347 === errors;
-}
-if(data202.javaDbConnector !== undefined){
-let data222 = data202.javaDbConnector;
-const _errs349 = errors;
-if(typeof data222 !== "boolean"){
-const err378 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs350 = errors;
+if(typeof data223 == "number"){
+if(data223 > 2147483647 || isNaN(data223)){
+const err378 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -15679,23 +15701,8 @@ vErrors.push(err378);
 }
 errors++;
 }
-const _errs350 = errors;
-var valid116 = _errs349 === errors;
-}
-if(data202.autoscaling !== undefined){
-let data223 = data202.autoscaling;
-const _errs351 = errors;
-if(!(validate247(data223, {instancePath:instancePath+"/components/api/autoscaling",parentData:data202,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs351 === errors;
-}
-}
-else {
-const err379 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data223 < 1 || isNaN(data223)){
+const err379 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -15704,17 +15711,14 @@ vErrors.push(err379);
 }
 errors++;
 }
-var valid112 = _errs322 === errors;
 }
-if(data201.jobsRunner !== undefined){
-let data224 = data201.jobsRunner;
-const _errs352 = errors;
-const _errs353 = errors;
-if(data224 && typeof data224 == "object" && !Array.isArray(data224)){
-const _errs354 = errors;
-for(const key13 in data224){
-if(!(func14.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
-const err380 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+var valid116 = _errs349 === errors;
+}
+if(data204.javaDbConnector !== undefined){
+let data224 = data204.javaDbConnector;
+const _errs351 = errors;
+if(typeof data224 !== "boolean"){
+const err380 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -15723,197 +15727,23 @@ vErrors.push(err380);
 }
 errors++;
 }
+const _errs352 = errors;
+var valid116 = _errs351 === errors;
 }
-if(data224.resources !== undefined){
-let data225 = data224.resources;
-const _errs355 = errors;
-if(!(validate70(data225, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data224,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(data204.autoscaling !== undefined){
+let data225 = data204.autoscaling;
+const _errs353 = errors;
+if(!(validate247(data225, {instancePath:instancePath+"/components/api/autoscaling",parentData:data204,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs355 === errors;
-}
-if(data224.nodeSelector !== undefined){
-let data226 = data224.nodeSelector;
-const _errs356 = errors;
-if(!(validate99(data226, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data224,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs356 === errors;
-}
-if(data224.tolerations !== undefined){
-let data227 = data224.tolerations;
-const _errs357 = errors;
-if(!(validate101(data227, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data224,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs357 === errors;
-}
-if(data224.affinity !== undefined){
-let data228 = data224.affinity;
-const _errs358 = errors;
-if(!(validate105(data228, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data224,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs358 === errors;
-}
-if(data224.topologySpreadConstraints !== undefined){
-let data229 = data224.topologySpreadConstraints;
-const _errs359 = errors;
-if(!(validate128(data229, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data224,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs359 === errors;
-}
-if(data224.podAnnotations !== undefined){
-let data230 = data224.podAnnotations;
-const _errs360 = errors;
-if(!(validate133(data230, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data224,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs360 === errors;
-}
-if(data224.podLabels !== undefined){
-let data231 = data224.podLabels;
-const _errs361 = errors;
-if(!(validate135(data231, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data224,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs361 === errors;
-}
-if(data224.env !== undefined){
-let data232 = data224.env;
-const _errs362 = errors;
-if(!(validate137(data232, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data224,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs362 === errors;
-}
-if(data224.extraEnvFrom !== undefined){
-let data233 = data224.extraEnvFrom;
-const _errs363 = errors;
-if(!(validate140(data233, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data224,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs363 === errors;
-}
-if(data224.extraVolumes !== undefined){
-let data234 = data224.extraVolumes;
-const _errs364 = errors;
-if(!(validate148(data234, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data224,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs364 === errors;
-}
-if(data224.extraVolumeMounts !== undefined){
-let data235 = data224.extraVolumeMounts;
-const _errs365 = errors;
-if(!(validate161(data235, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data224,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs365 === errors;
-}
-if(data224.extraContainers !== undefined){
-let data236 = data224.extraContainers;
-const _errs366 = errors;
-if(!(validate166(data236, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data224,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs366 === errors;
-}
-if(data224.initContainers !== undefined){
-let data237 = data224.initContainers;
-const _errs367 = errors;
-if(!(validate191(data237, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data224,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs367 === errors;
-}
-if(data224.priorityClassName !== undefined){
-let data238 = data224.priorityClassName;
-const _errs368 = errors;
-if(!(validate194(data238, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data224,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs368 === errors;
-}
-if(data224.terminationGracePeriodSeconds !== undefined){
-let data239 = data224.terminationGracePeriodSeconds;
-const _errs369 = errors;
-if(!(validate196(data239, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data224,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs369 === errors;
-}
-if(data224.podSecurityContext !== undefined){
-let data240 = data224.podSecurityContext;
-const _errs370 = errors;
-if(!(validate198(data240, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data224,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs370 === errors;
-}
-if(data224.containerSecurityContext !== undefined){
-let data241 = data224.containerSecurityContext;
-const _errs371 = errors;
-if(!(validate201(data241, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data224,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs371 === errors;
+var valid116 = _errs353 === errors;
 }
 }
 else {
-const err381 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err381 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -15922,25 +15752,17 @@ vErrors.push(err381);
 }
 errors++;
 }
-var valid112 = _errs352 === errors;
+var valid112 = _errs324 === errors;
 }
-if(data201.workflowsWorker !== undefined){
-let data242 = data201.workflowsWorker;
-const _errs372 = errors;
-const _errs373 = errors;
-const _errs374 = errors;
-if(!(validate266(data242, {instancePath:instancePath+"/components/workflowsWorker",parentData:data201,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs374 === errors;
-if(data242 && typeof data242 == "object" && !Array.isArray(data242)){
-const _errs375 = errors;
-for(const key14 in data242){
-if(!(func14.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
-const err382 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data203.jobsRunner !== undefined){
+let data226 = data203.jobsRunner;
+const _errs354 = errors;
+const _errs355 = errors;
+if(data226 && typeof data226 == "object" && !Array.isArray(data226)){
+const _errs356 = errors;
+for(const key13 in data226){
+if(!(func14.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
+const err382 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -15950,198 +15772,196 @@ vErrors.push(err382);
 errors++;
 }
 }
-if(data242.resources !== undefined){
-let data243 = data242.resources;
-const _errs376 = errors;
-if(!(validate70(data243, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data242,parentDataProperty:"resources",rootData}))){
+if(data226.resources !== undefined){
+let data227 = data226.resources;
+const _errs357 = errors;
+if(!(validate70(data227, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data226,parentDataProperty:"resources",rootData}))){
 vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs376 === errors;
+var valid117 = _errs357 === errors;
 }
-if(data242.nodeSelector !== undefined){
-let data244 = data242.nodeSelector;
-const _errs377 = errors;
-if(!(validate99(data244, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data242,parentDataProperty:"nodeSelector",rootData}))){
+if(data226.nodeSelector !== undefined){
+let data228 = data226.nodeSelector;
+const _errs358 = errors;
+if(!(validate99(data228, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data226,parentDataProperty:"nodeSelector",rootData}))){
 vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs377 === errors;
+var valid117 = _errs358 === errors;
 }
-if(data242.tolerations !== undefined){
-let data245 = data242.tolerations;
-const _errs378 = errors;
-if(!(validate101(data245, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data242,parentDataProperty:"tolerations",rootData}))){
+if(data226.tolerations !== undefined){
+let data229 = data226.tolerations;
+const _errs359 = errors;
+if(!(validate101(data229, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data226,parentDataProperty:"tolerations",rootData}))){
 vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs378 === errors;
+var valid117 = _errs359 === errors;
 }
-if(data242.affinity !== undefined){
-let data246 = data242.affinity;
-const _errs379 = errors;
-if(!(validate105(data246, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data242,parentDataProperty:"affinity",rootData}))){
+if(data226.affinity !== undefined){
+let data230 = data226.affinity;
+const _errs360 = errors;
+if(!(validate105(data230, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data226,parentDataProperty:"affinity",rootData}))){
 vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs379 === errors;
+var valid117 = _errs360 === errors;
 }
-if(data242.topologySpreadConstraints !== undefined){
-let data247 = data242.topologySpreadConstraints;
-const _errs380 = errors;
-if(!(validate128(data247, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data242,parentDataProperty:"topologySpreadConstraints",rootData}))){
+if(data226.topologySpreadConstraints !== undefined){
+let data231 = data226.topologySpreadConstraints;
+const _errs361 = errors;
+if(!(validate128(data231, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data226,parentDataProperty:"topologySpreadConstraints",rootData}))){
 vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs380 === errors;
+var valid117 = _errs361 === errors;
 }
-if(data242.podAnnotations !== undefined){
-let data248 = data242.podAnnotations;
-const _errs381 = errors;
-if(!(validate133(data248, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data242,parentDataProperty:"podAnnotations",rootData}))){
+if(data226.podAnnotations !== undefined){
+let data232 = data226.podAnnotations;
+const _errs362 = errors;
+if(!(validate133(data232, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data226,parentDataProperty:"podAnnotations",rootData}))){
 vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs381 === errors;
+var valid117 = _errs362 === errors;
 }
-if(data242.podLabels !== undefined){
-let data249 = data242.podLabels;
-const _errs382 = errors;
-if(!(validate135(data249, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data242,parentDataProperty:"podLabels",rootData}))){
+if(data226.podLabels !== undefined){
+let data233 = data226.podLabels;
+const _errs363 = errors;
+if(!(validate135(data233, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data226,parentDataProperty:"podLabels",rootData}))){
 vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs382 === errors;
+var valid117 = _errs363 === errors;
 }
-if(data242.env !== undefined){
-let data250 = data242.env;
-const _errs383 = errors;
-if(!(validate137(data250, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data242,parentDataProperty:"env",rootData}))){
+if(data226.env !== undefined){
+let data234 = data226.env;
+const _errs364 = errors;
+if(!(validate137(data234, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data226,parentDataProperty:"env",rootData}))){
 vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs383 === errors;
+var valid117 = _errs364 === errors;
 }
-if(data242.extraEnvFrom !== undefined){
-let data251 = data242.extraEnvFrom;
-const _errs384 = errors;
-if(!(validate140(data251, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data242,parentDataProperty:"extraEnvFrom",rootData}))){
+if(data226.extraEnvFrom !== undefined){
+let data235 = data226.extraEnvFrom;
+const _errs365 = errors;
+if(!(validate140(data235, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data226,parentDataProperty:"extraEnvFrom",rootData}))){
 vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs384 === errors;
+var valid117 = _errs365 === errors;
 }
-if(data242.extraVolumes !== undefined){
-let data252 = data242.extraVolumes;
-const _errs385 = errors;
-if(!(validate148(data252, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data242,parentDataProperty:"extraVolumes",rootData}))){
+if(data226.extraVolumes !== undefined){
+let data236 = data226.extraVolumes;
+const _errs366 = errors;
+if(!(validate148(data236, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data226,parentDataProperty:"extraVolumes",rootData}))){
 vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs385 === errors;
+var valid117 = _errs366 === errors;
 }
-if(data242.extraVolumeMounts !== undefined){
-let data253 = data242.extraVolumeMounts;
-const _errs386 = errors;
-if(!(validate161(data253, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data242,parentDataProperty:"extraVolumeMounts",rootData}))){
+if(data226.extraVolumeMounts !== undefined){
+let data237 = data226.extraVolumeMounts;
+const _errs367 = errors;
+if(!(validate161(data237, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data226,parentDataProperty:"extraVolumeMounts",rootData}))){
 vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs386 === errors;
+var valid117 = _errs367 === errors;
 }
-if(data242.extraContainers !== undefined){
-let data254 = data242.extraContainers;
-const _errs387 = errors;
-if(!(validate166(data254, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data242,parentDataProperty:"extraContainers",rootData}))){
+if(data226.extraContainers !== undefined){
+let data238 = data226.extraContainers;
+const _errs368 = errors;
+if(!(validate166(data238, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data226,parentDataProperty:"extraContainers",rootData}))){
 vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs387 === errors;
+var valid117 = _errs368 === errors;
 }
-if(data242.initContainers !== undefined){
-let data255 = data242.initContainers;
-const _errs388 = errors;
-if(!(validate191(data255, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data242,parentDataProperty:"initContainers",rootData}))){
+if(data226.initContainers !== undefined){
+let data239 = data226.initContainers;
+const _errs369 = errors;
+if(!(validate191(data239, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data226,parentDataProperty:"initContainers",rootData}))){
 vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs388 === errors;
+var valid117 = _errs369 === errors;
 }
-if(data242.priorityClassName !== undefined){
-let data256 = data242.priorityClassName;
-const _errs389 = errors;
-if(!(validate194(data256, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data242,parentDataProperty:"priorityClassName",rootData}))){
+if(data226.priorityClassName !== undefined){
+let data240 = data226.priorityClassName;
+const _errs370 = errors;
+if(!(validate194(data240, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data226,parentDataProperty:"priorityClassName",rootData}))){
 vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs389 === errors;
+var valid117 = _errs370 === errors;
 }
-if(data242.terminationGracePeriodSeconds !== undefined){
-let data257 = data242.terminationGracePeriodSeconds;
-const _errs390 = errors;
-if(!(validate196(data257, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data242,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+if(data226.terminationGracePeriodSeconds !== undefined){
+let data241 = data226.terminationGracePeriodSeconds;
+const _errs371 = errors;
+if(!(validate196(data241, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data226,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
 vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs390 === errors;
+var valid117 = _errs371 === errors;
 }
-if(data242.podSecurityContext !== undefined){
-let data258 = data242.podSecurityContext;
-const _errs391 = errors;
-if(!(validate198(data258, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data242,parentDataProperty:"podSecurityContext",rootData}))){
+if(data226.podSecurityContext !== undefined){
+let data242 = data226.podSecurityContext;
+const _errs372 = errors;
+if(!(validate198(data242, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data226,parentDataProperty:"podSecurityContext",rootData}))){
 vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs391 === errors;
+var valid117 = _errs372 === errors;
 }
-if(data242.containerSecurityContext !== undefined){
-let data259 = data242.containerSecurityContext;
-const _errs392 = errors;
-if(!(validate201(data259, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data242,parentDataProperty:"containerSecurityContext",rootData}))){
+if(data226.containerSecurityContext !== undefined){
+let data243 = data226.containerSecurityContext;
+const _errs373 = errors;
+if(!(validate201(data243, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data226,parentDataProperty:"containerSecurityContext",rootData}))){
 vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs392 === errors;
+var valid117 = _errs373 === errors;
 }
-if(data242.replicas !== undefined){
-let data260 = data242.replicas;
-const _errs393 = errors;
-if(!((typeof data260 == "number") && (!(data260 % 1) && !isNaN(data260)))){
-const err383 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err383 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -16150,10 +15970,25 @@ vErrors.push(err383);
 }
 errors++;
 }
-const _errs394 = errors;
-if(typeof data260 == "number"){
-if(data260 > 2147483647 || isNaN(data260)){
-const err384 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid112 = _errs354 === errors;
+}
+if(data203.workflowsWorker !== undefined){
+let data244 = data203.workflowsWorker;
+const _errs374 = errors;
+const _errs375 = errors;
+const _errs376 = errors;
+if(!(validate266(data244, {instancePath:instancePath+"/components/workflowsWorker",parentData:data203,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs376 === errors;
+if(data244 && typeof data244 == "object" && !Array.isArray(data244)){
+const _errs377 = errors;
+for(const key14 in data244){
+if(!(func14.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
+const err384 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -16162,8 +15997,199 @@ vErrors.push(err384);
 }
 errors++;
 }
-if(data260 < 1 || isNaN(data260)){
-const err385 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data244.resources !== undefined){
+let data245 = data244.resources;
+const _errs378 = errors;
+if(!(validate70(data245, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data244,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs378 === errors;
+}
+if(data244.nodeSelector !== undefined){
+let data246 = data244.nodeSelector;
+const _errs379 = errors;
+if(!(validate99(data246, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data244,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs379 === errors;
+}
+if(data244.tolerations !== undefined){
+let data247 = data244.tolerations;
+const _errs380 = errors;
+if(!(validate101(data247, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data244,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs380 === errors;
+}
+if(data244.affinity !== undefined){
+let data248 = data244.affinity;
+const _errs381 = errors;
+if(!(validate105(data248, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data244,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs381 === errors;
+}
+if(data244.topologySpreadConstraints !== undefined){
+let data249 = data244.topologySpreadConstraints;
+const _errs382 = errors;
+if(!(validate128(data249, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data244,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs382 === errors;
+}
+if(data244.podAnnotations !== undefined){
+let data250 = data244.podAnnotations;
+const _errs383 = errors;
+if(!(validate133(data250, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data244,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs383 === errors;
+}
+if(data244.podLabels !== undefined){
+let data251 = data244.podLabels;
+const _errs384 = errors;
+if(!(validate135(data251, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data244,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs384 === errors;
+}
+if(data244.env !== undefined){
+let data252 = data244.env;
+const _errs385 = errors;
+if(!(validate137(data252, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data244,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs385 === errors;
+}
+if(data244.extraEnvFrom !== undefined){
+let data253 = data244.extraEnvFrom;
+const _errs386 = errors;
+if(!(validate140(data253, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data244,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs386 === errors;
+}
+if(data244.extraVolumes !== undefined){
+let data254 = data244.extraVolumes;
+const _errs387 = errors;
+if(!(validate148(data254, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data244,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs387 === errors;
+}
+if(data244.extraVolumeMounts !== undefined){
+let data255 = data244.extraVolumeMounts;
+const _errs388 = errors;
+if(!(validate161(data255, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data244,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs388 === errors;
+}
+if(data244.extraContainers !== undefined){
+let data256 = data244.extraContainers;
+const _errs389 = errors;
+if(!(validate166(data256, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data244,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs389 === errors;
+}
+if(data244.initContainers !== undefined){
+let data257 = data244.initContainers;
+const _errs390 = errors;
+if(!(validate191(data257, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data244,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs390 === errors;
+}
+if(data244.priorityClassName !== undefined){
+let data258 = data244.priorityClassName;
+const _errs391 = errors;
+if(!(validate194(data258, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data244,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs391 === errors;
+}
+if(data244.terminationGracePeriodSeconds !== undefined){
+let data259 = data244.terminationGracePeriodSeconds;
+const _errs392 = errors;
+if(!(validate196(data259, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data244,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs392 === errors;
+}
+if(data244.podSecurityContext !== undefined){
+let data260 = data244.podSecurityContext;
+const _errs393 = errors;
+if(!(validate198(data260, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data244,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs393 === errors;
+}
+if(data244.containerSecurityContext !== undefined){
+let data261 = data244.containerSecurityContext;
+const _errs394 = errors;
+if(!(validate201(data261, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data244,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs394 === errors;
+}
+if(data244.replicas !== undefined){
+let data262 = data244.replicas;
+const _errs395 = errors;
+if(!((typeof data262 == "number") && (!(data262 % 1) && !isNaN(data262)))){
+const err385 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -16172,23 +16198,10 @@ vErrors.push(err385);
 }
 errors++;
 }
-}
-var valid119 = _errs393 === errors;
-}
-if(data242.autoscaling !== undefined){
-let data261 = data242.autoscaling;
-const _errs395 = errors;
-if(!(validate247(data261, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data242,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs395 === errors;
-}
-}
-else {
-const err386 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs396 = errors;
+if(typeof data262 == "number"){
+if(data262 > 2147483647 || isNaN(data262)){
+const err386 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -16197,25 +16210,8 @@ vErrors.push(err386);
 }
 errors++;
 }
-var valid112 = _errs372 === errors;
-}
-if(data201.workflowsBackend !== undefined){
-let data262 = data201.workflowsBackend;
-const _errs396 = errors;
-const _errs397 = errors;
-const _errs398 = errors;
-if(!(validate266(data262, {instancePath:instancePath+"/components/workflowsBackend",parentData:data201,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid120 = _errs398 === errors;
-if(data262 && typeof data262 == "object" && !Array.isArray(data262)){
-const _errs399 = errors;
-for(const key15 in data262){
-if(!(func14.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
-const err387 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(data262 < 1 || isNaN(data262)){
+const err387 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -16225,198 +16221,22 @@ vErrors.push(err387);
 errors++;
 }
 }
-if(data262.resources !== undefined){
-let data263 = data262.resources;
-const _errs400 = errors;
-if(!(validate70(data263, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data262,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+var valid119 = _errs395 === errors;
+}
+if(data244.autoscaling !== undefined){
+let data263 = data244.autoscaling;
+const _errs397 = errors;
+if(!(validate247(data263, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data244,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid121 = _errs400 === errors;
+var valid119 = _errs397 === errors;
 }
-if(data262.nodeSelector !== undefined){
-let data264 = data262.nodeSelector;
-const _errs401 = errors;
-if(!(validate99(data264, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data262,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid121 = _errs401 === errors;
-}
-if(data262.tolerations !== undefined){
-let data265 = data262.tolerations;
-const _errs402 = errors;
-if(!(validate101(data265, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data262,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs402 === errors;
-}
-if(data262.affinity !== undefined){
-let data266 = data262.affinity;
-const _errs403 = errors;
-if(!(validate105(data266, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data262,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs403 === errors;
-}
-if(data262.topologySpreadConstraints !== undefined){
-let data267 = data262.topologySpreadConstraints;
-const _errs404 = errors;
-if(!(validate128(data267, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data262,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs404 === errors;
-}
-if(data262.podAnnotations !== undefined){
-let data268 = data262.podAnnotations;
-const _errs405 = errors;
-if(!(validate133(data268, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data262,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs405 === errors;
-}
-if(data262.podLabels !== undefined){
-let data269 = data262.podLabels;
-const _errs406 = errors;
-if(!(validate135(data269, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data262,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs406 === errors;
-}
-if(data262.env !== undefined){
-let data270 = data262.env;
-const _errs407 = errors;
-if(!(validate137(data270, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data262,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs407 === errors;
-}
-if(data262.extraEnvFrom !== undefined){
-let data271 = data262.extraEnvFrom;
-const _errs408 = errors;
-if(!(validate140(data271, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data262,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs408 === errors;
-}
-if(data262.extraVolumes !== undefined){
-let data272 = data262.extraVolumes;
-const _errs409 = errors;
-if(!(validate148(data272, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data262,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs409 === errors;
-}
-if(data262.extraVolumeMounts !== undefined){
-let data273 = data262.extraVolumeMounts;
-const _errs410 = errors;
-if(!(validate161(data273, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data262,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs410 === errors;
-}
-if(data262.extraContainers !== undefined){
-let data274 = data262.extraContainers;
-const _errs411 = errors;
-if(!(validate166(data274, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data262,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs411 === errors;
-}
-if(data262.initContainers !== undefined){
-let data275 = data262.initContainers;
-const _errs412 = errors;
-if(!(validate191(data275, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data262,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs412 === errors;
-}
-if(data262.priorityClassName !== undefined){
-let data276 = data262.priorityClassName;
-const _errs413 = errors;
-if(!(validate194(data276, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data262,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs413 === errors;
-}
-if(data262.terminationGracePeriodSeconds !== undefined){
-let data277 = data262.terminationGracePeriodSeconds;
-const _errs414 = errors;
-if(!(validate196(data277, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data262,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs414 === errors;
-}
-if(data262.podSecurityContext !== undefined){
-let data278 = data262.podSecurityContext;
-const _errs415 = errors;
-if(!(validate198(data278, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data262,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs415 === errors;
-}
-if(data262.containerSecurityContext !== undefined){
-let data279 = data262.containerSecurityContext;
-const _errs416 = errors;
-if(!(validate201(data279, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data262,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs416 === errors;
-}
-if(data262.replicas !== undefined){
-let data280 = data262.replicas;
-const _errs417 = errors;
-if(!((typeof data280 == "number") && (!(data280 % 1) && !isNaN(data280)))){
-const err388 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err388 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -16425,10 +16245,25 @@ vErrors.push(err388);
 }
 errors++;
 }
-const _errs418 = errors;
-if(typeof data280 == "number"){
-if(data280 > 2147483647 || isNaN(data280)){
-const err389 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid112 = _errs374 === errors;
+}
+if(data203.workflowsBackend !== undefined){
+let data264 = data203.workflowsBackend;
+const _errs398 = errors;
+const _errs399 = errors;
+const _errs400 = errors;
+if(!(validate266(data264, {instancePath:instancePath+"/components/workflowsBackend",parentData:data203,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid120 = _errs400 === errors;
+if(data264 && typeof data264 == "object" && !Array.isArray(data264)){
+const _errs401 = errors;
+for(const key15 in data264){
+if(!(func14.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
+const err389 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -16437,8 +16272,199 @@ vErrors.push(err389);
 }
 errors++;
 }
-if(data280 < 1 || isNaN(data280)){
-const err390 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data264.resources !== undefined){
+let data265 = data264.resources;
+const _errs402 = errors;
+if(!(validate70(data265, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data264,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs402 === errors;
+}
+if(data264.nodeSelector !== undefined){
+let data266 = data264.nodeSelector;
+const _errs403 = errors;
+if(!(validate99(data266, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data264,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs403 === errors;
+}
+if(data264.tolerations !== undefined){
+let data267 = data264.tolerations;
+const _errs404 = errors;
+if(!(validate101(data267, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data264,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs404 === errors;
+}
+if(data264.affinity !== undefined){
+let data268 = data264.affinity;
+const _errs405 = errors;
+if(!(validate105(data268, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data264,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs405 === errors;
+}
+if(data264.topologySpreadConstraints !== undefined){
+let data269 = data264.topologySpreadConstraints;
+const _errs406 = errors;
+if(!(validate128(data269, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data264,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs406 === errors;
+}
+if(data264.podAnnotations !== undefined){
+let data270 = data264.podAnnotations;
+const _errs407 = errors;
+if(!(validate133(data270, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data264,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs407 === errors;
+}
+if(data264.podLabels !== undefined){
+let data271 = data264.podLabels;
+const _errs408 = errors;
+if(!(validate135(data271, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data264,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs408 === errors;
+}
+if(data264.env !== undefined){
+let data272 = data264.env;
+const _errs409 = errors;
+if(!(validate137(data272, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data264,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs409 === errors;
+}
+if(data264.extraEnvFrom !== undefined){
+let data273 = data264.extraEnvFrom;
+const _errs410 = errors;
+if(!(validate140(data273, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data264,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs410 === errors;
+}
+if(data264.extraVolumes !== undefined){
+let data274 = data264.extraVolumes;
+const _errs411 = errors;
+if(!(validate148(data274, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data264,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs411 === errors;
+}
+if(data264.extraVolumeMounts !== undefined){
+let data275 = data264.extraVolumeMounts;
+const _errs412 = errors;
+if(!(validate161(data275, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data264,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs412 === errors;
+}
+if(data264.extraContainers !== undefined){
+let data276 = data264.extraContainers;
+const _errs413 = errors;
+if(!(validate166(data276, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data264,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs413 === errors;
+}
+if(data264.initContainers !== undefined){
+let data277 = data264.initContainers;
+const _errs414 = errors;
+if(!(validate191(data277, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data264,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs414 === errors;
+}
+if(data264.priorityClassName !== undefined){
+let data278 = data264.priorityClassName;
+const _errs415 = errors;
+if(!(validate194(data278, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data264,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs415 === errors;
+}
+if(data264.terminationGracePeriodSeconds !== undefined){
+let data279 = data264.terminationGracePeriodSeconds;
+const _errs416 = errors;
+if(!(validate196(data279, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data264,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs416 === errors;
+}
+if(data264.podSecurityContext !== undefined){
+let data280 = data264.podSecurityContext;
+const _errs417 = errors;
+if(!(validate198(data280, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data264,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs417 === errors;
+}
+if(data264.containerSecurityContext !== undefined){
+let data281 = data264.containerSecurityContext;
+const _errs418 = errors;
+if(!(validate201(data281, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data264,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs418 === errors;
+}
+if(data264.replicas !== undefined){
+let data282 = data264.replicas;
+const _errs419 = errors;
+if(!((typeof data282 == "number") && (!(data282 % 1) && !isNaN(data282)))){
+const err390 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -16447,14 +16473,10 @@ vErrors.push(err390);
 }
 errors++;
 }
-}
-var valid121 = _errs417 === errors;
-}
-if(data262.javaDbConnector !== undefined){
-let data281 = data262.javaDbConnector;
-const _errs419 = errors;
-if(typeof data281 !== "boolean"){
-const err391 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs420 = errors;
+if(typeof data282 == "number"){
+if(data282 > 2147483647 || isNaN(data282)){
+const err391 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -16463,23 +16485,8 @@ vErrors.push(err391);
 }
 errors++;
 }
-const _errs420 = errors;
-var valid121 = _errs419 === errors;
-}
-if(data262.autoscaling !== undefined){
-let data282 = data262.autoscaling;
-const _errs421 = errors;
-if(!(validate247(data282, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data262,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs421 === errors;
-}
-}
-else {
-const err392 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data282 < 1 || isNaN(data282)){
+const err392 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -16488,25 +16495,14 @@ vErrors.push(err392);
 }
 errors++;
 }
-var valid112 = _errs396 === errors;
 }
-if(data201.codeExecutor !== undefined){
-let data283 = data201.codeExecutor;
-const _errs422 = errors;
-const _errs423 = errors;
-const _errs424 = errors;
-if(!(validate266(data283, {instancePath:instancePath+"/components/codeExecutor",parentData:data201,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
-errors = vErrors.length;
+var valid121 = _errs419 === errors;
 }
-else {
-}
-var valid122 = _errs424 === errors;
-if(data283 && typeof data283 == "object" && !Array.isArray(data283)){
-const _errs425 = errors;
-for(const key16 in data283){
-if(!(func14.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
-const err393 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+if(data264.javaDbConnector !== undefined){
+let data283 = data264.javaDbConnector;
+const _errs421 = errors;
+if(typeof data283 !== "boolean"){
+const err393 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -16515,199 +16511,23 @@ vErrors.push(err393);
 }
 errors++;
 }
+const _errs422 = errors;
+var valid121 = _errs421 === errors;
 }
-if(data283.resources !== undefined){
-let data284 = data283.resources;
-const _errs426 = errors;
-if(!(validate70(data284, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data283,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(data264.autoscaling !== undefined){
+let data284 = data264.autoscaling;
+const _errs423 = errors;
+if(!(validate247(data284, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data264,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid123 = _errs426 === errors;
+var valid121 = _errs423 === errors;
 }
-if(data283.nodeSelector !== undefined){
-let data285 = data283.nodeSelector;
-const _errs427 = errors;
-if(!(validate99(data285, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data283,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid123 = _errs427 === errors;
-}
-if(data283.tolerations !== undefined){
-let data286 = data283.tolerations;
-const _errs428 = errors;
-if(!(validate101(data286, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data283,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs428 === errors;
-}
-if(data283.affinity !== undefined){
-let data287 = data283.affinity;
-const _errs429 = errors;
-if(!(validate105(data287, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data283,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs429 === errors;
-}
-if(data283.topologySpreadConstraints !== undefined){
-let data288 = data283.topologySpreadConstraints;
-const _errs430 = errors;
-if(!(validate128(data288, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data283,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs430 === errors;
-}
-if(data283.podAnnotations !== undefined){
-let data289 = data283.podAnnotations;
-const _errs431 = errors;
-if(!(validate133(data289, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data283,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs431 === errors;
-}
-if(data283.podLabels !== undefined){
-let data290 = data283.podLabels;
-const _errs432 = errors;
-if(!(validate135(data290, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data283,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs432 === errors;
-}
-if(data283.env !== undefined){
-let data291 = data283.env;
-const _errs433 = errors;
-if(!(validate137(data291, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data283,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs433 === errors;
-}
-if(data283.extraEnvFrom !== undefined){
-let data292 = data283.extraEnvFrom;
-const _errs434 = errors;
-if(!(validate140(data292, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data283,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs434 === errors;
-}
-if(data283.extraVolumes !== undefined){
-let data293 = data283.extraVolumes;
-const _errs435 = errors;
-if(!(validate148(data293, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data283,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs435 === errors;
-}
-if(data283.extraVolumeMounts !== undefined){
-let data294 = data283.extraVolumeMounts;
-const _errs436 = errors;
-if(!(validate161(data294, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data283,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs436 === errors;
-}
-if(data283.extraContainers !== undefined){
-let data295 = data283.extraContainers;
-const _errs437 = errors;
-if(!(validate166(data295, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data283,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs437 === errors;
-}
-if(data283.initContainers !== undefined){
-let data296 = data283.initContainers;
-const _errs438 = errors;
-if(!(validate191(data296, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data283,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs438 === errors;
-}
-if(data283.priorityClassName !== undefined){
-let data297 = data283.priorityClassName;
-const _errs439 = errors;
-if(!(validate194(data297, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data283,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs439 === errors;
-}
-if(data283.terminationGracePeriodSeconds !== undefined){
-let data298 = data283.terminationGracePeriodSeconds;
-const _errs440 = errors;
-if(!(validate196(data298, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data283,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs440 === errors;
-}
-if(data283.podSecurityContext !== undefined){
-let data299 = data283.podSecurityContext;
-const _errs441 = errors;
-if(!(validate198(data299, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data283,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs441 === errors;
-}
-if(data283.containerSecurityContext !== undefined){
-let data300 = data283.containerSecurityContext;
-const _errs442 = errors;
-if(!(validate201(data300, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data283,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs442 === errors;
-}
-if(data283.replicas !== undefined){
-let data301 = data283.replicas;
-const _errs443 = errors;
-if(!((typeof data301 == "number") && (!(data301 % 1) && !isNaN(data301)))){
-const err394 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err394 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -16716,10 +16536,25 @@ vErrors.push(err394);
 }
 errors++;
 }
-const _errs444 = errors;
-if(typeof data301 == "number"){
-if(data301 > 2147483647 || isNaN(data301)){
-const err395 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid112 = _errs398 === errors;
+}
+if(data203.codeExecutor !== undefined){
+let data285 = data203.codeExecutor;
+const _errs424 = errors;
+const _errs425 = errors;
+const _errs426 = errors;
+if(!(validate266(data285, {instancePath:instancePath+"/components/codeExecutor",parentData:data203,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs426 === errors;
+if(data285 && typeof data285 == "object" && !Array.isArray(data285)){
+const _errs427 = errors;
+for(const key16 in data285){
+if(!(func14.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
+const err395 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -16728,8 +16563,199 @@ vErrors.push(err395);
 }
 errors++;
 }
-if(data301 < 1 || isNaN(data301)){
-const err396 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data285.resources !== undefined){
+let data286 = data285.resources;
+const _errs428 = errors;
+if(!(validate70(data286, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data285,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs428 === errors;
+}
+if(data285.nodeSelector !== undefined){
+let data287 = data285.nodeSelector;
+const _errs429 = errors;
+if(!(validate99(data287, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data285,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs429 === errors;
+}
+if(data285.tolerations !== undefined){
+let data288 = data285.tolerations;
+const _errs430 = errors;
+if(!(validate101(data288, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data285,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs430 === errors;
+}
+if(data285.affinity !== undefined){
+let data289 = data285.affinity;
+const _errs431 = errors;
+if(!(validate105(data289, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data285,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs431 === errors;
+}
+if(data285.topologySpreadConstraints !== undefined){
+let data290 = data285.topologySpreadConstraints;
+const _errs432 = errors;
+if(!(validate128(data290, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data285,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs432 === errors;
+}
+if(data285.podAnnotations !== undefined){
+let data291 = data285.podAnnotations;
+const _errs433 = errors;
+if(!(validate133(data291, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data285,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs433 === errors;
+}
+if(data285.podLabels !== undefined){
+let data292 = data285.podLabels;
+const _errs434 = errors;
+if(!(validate135(data292, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data285,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs434 === errors;
+}
+if(data285.env !== undefined){
+let data293 = data285.env;
+const _errs435 = errors;
+if(!(validate137(data293, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data285,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs435 === errors;
+}
+if(data285.extraEnvFrom !== undefined){
+let data294 = data285.extraEnvFrom;
+const _errs436 = errors;
+if(!(validate140(data294, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data285,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs436 === errors;
+}
+if(data285.extraVolumes !== undefined){
+let data295 = data285.extraVolumes;
+const _errs437 = errors;
+if(!(validate148(data295, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data285,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs437 === errors;
+}
+if(data285.extraVolumeMounts !== undefined){
+let data296 = data285.extraVolumeMounts;
+const _errs438 = errors;
+if(!(validate161(data296, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data285,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs438 === errors;
+}
+if(data285.extraContainers !== undefined){
+let data297 = data285.extraContainers;
+const _errs439 = errors;
+if(!(validate166(data297, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data285,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs439 === errors;
+}
+if(data285.initContainers !== undefined){
+let data298 = data285.initContainers;
+const _errs440 = errors;
+if(!(validate191(data298, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data285,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs440 === errors;
+}
+if(data285.priorityClassName !== undefined){
+let data299 = data285.priorityClassName;
+const _errs441 = errors;
+if(!(validate194(data299, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data285,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs441 === errors;
+}
+if(data285.terminationGracePeriodSeconds !== undefined){
+let data300 = data285.terminationGracePeriodSeconds;
+const _errs442 = errors;
+if(!(validate196(data300, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data285,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs442 === errors;
+}
+if(data285.podSecurityContext !== undefined){
+let data301 = data285.podSecurityContext;
+const _errs443 = errors;
+if(!(validate198(data301, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data285,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs443 === errors;
+}
+if(data285.containerSecurityContext !== undefined){
+let data302 = data285.containerSecurityContext;
+const _errs444 = errors;
+if(!(validate201(data302, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data285,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs444 === errors;
+}
+if(data285.replicas !== undefined){
+let data303 = data285.replicas;
+const _errs445 = errors;
+if(!((typeof data303 == "number") && (!(data303 % 1) && !isNaN(data303)))){
+const err396 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -16738,14 +16764,10 @@ vErrors.push(err396);
 }
 errors++;
 }
-}
-var valid123 = _errs443 === errors;
-}
-if(data283.sandbox !== undefined){
-let data302 = data283.sandbox;
-const _errs445 = errors;
-if(typeof data302 !== "string"){
-const err397 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs446 = errors;
+if(typeof data303 == "number"){
+if(data303 > 2147483647 || isNaN(data303)){
+const err397 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -16754,10 +16776,8 @@ vErrors.push(err397);
 }
 errors++;
 }
-const _errs446 = errors;
-const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data302 === "nsjail") || (data302 === "seccomp")) || (data302 === "none"))){
-const err398 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+if(data303 < 1 || isNaN(data303)){
+const err398 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -16766,15 +16786,14 @@ vErrors.push(err398);
 }
 errors++;
 }
+}
 var valid123 = _errs445 === errors;
 }
-if(data283.seccompProfile !== undefined){
-let data303 = data283.seccompProfile;
+if(data285.sandbox !== undefined){
+let data304 = data285.sandbox;
 const _errs447 = errors;
-const _errs448 = errors;
-if(typeof data303 === "string"){
-if(func0(data303) < 1){
-const err399 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(typeof data304 !== "string"){
+const err399 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -16783,8 +16802,10 @@ vErrors.push(err399);
 }
 errors++;
 }
-if(!pattern49.test(data303)){
-const err400 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+const _errs448 = errors;
+const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data304 === "nsjail") || (data304 === "seccomp")) || (data304 === "none"))){
+const err400 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -16793,9 +16814,15 @@ vErrors.push(err400);
 }
 errors++;
 }
+var valid123 = _errs447 === errors;
 }
-else {
-const err401 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data285.seccompProfile !== undefined){
+let data305 = data285.seccompProfile;
+const _errs449 = errors;
+const _errs450 = errors;
+if(typeof data305 === "string"){
+if(func0(data305) < 1){
+const err401 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -16804,22 +16831,8 @@ vErrors.push(err401);
 }
 errors++;
 }
-var valid123 = _errs447 === errors;
-}
-if(data283.autoscaling !== undefined){
-let data304 = data283.autoscaling;
-const _errs449 = errors;
-if(!(validate247(data304, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data283,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs449 === errors;
-}
-}
-else {
-const err402 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern49.test(data305)){
+const err402 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -16828,11 +16841,9 @@ vErrors.push(err402);
 }
 errors++;
 }
-var valid112 = _errs422 === errors;
-}
 }
 else {
-const err403 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err403 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -16841,17 +16852,22 @@ vErrors.push(err403);
 }
 errors++;
 }
-var valid99 = _errs319 === errors;
+var valid123 = _errs449 === errors;
 }
-if(data.podDefaults !== undefined){
-let data305 = data.podDefaults;
-const _errs450 = errors;
+if(data285.autoscaling !== undefined){
+let data306 = data285.autoscaling;
 const _errs451 = errors;
-if(data305 && typeof data305 == "object" && !Array.isArray(data305)){
-const _errs452 = errors;
-for(const key17 in data305){
-if(!(func14.call(schema0.properties.podDefaults.properties, key17))){
-const err404 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(!(validate247(data306, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data285,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs451 === errors;
+}
+}
+else {
+const err404 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -16860,197 +16876,11 @@ vErrors.push(err404);
 }
 errors++;
 }
-}
-if(data305.resources !== undefined){
-let data306 = data305.resources;
-const _errs453 = errors;
-if(!(validate325(data306, {instancePath:instancePath+"/podDefaults/resources",parentData:data305,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs453 === errors;
-}
-if(data305.nodeSelector !== undefined){
-let data307 = data305.nodeSelector;
-const _errs454 = errors;
-if(!(validate115(data307, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data305,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs454 === errors;
-}
-if(data305.tolerations !== undefined){
-let data308 = data305.tolerations;
-const _errs455 = errors;
-if(!(validate101(data308, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data305,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs455 === errors;
-}
-if(data305.affinity !== undefined){
-let data309 = data305.affinity;
-const _errs456 = errors;
-if(!(validate105(data309, {instancePath:instancePath+"/podDefaults/affinity",parentData:data305,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs456 === errors;
-}
-if(data305.topologySpreadConstraints !== undefined){
-let data310 = data305.topologySpreadConstraints;
-const _errs457 = errors;
-if(!(validate128(data310, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data305,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs457 === errors;
-}
-if(data305.podAnnotations !== undefined){
-let data311 = data305.podAnnotations;
-const _errs458 = errors;
-if(!(validate133(data311, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data305,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs458 === errors;
-}
-if(data305.podLabels !== undefined){
-let data312 = data305.podLabels;
-const _errs459 = errors;
-if(!(validate135(data312, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data305,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs459 === errors;
-}
-if(data305.env !== undefined){
-let data313 = data305.env;
-const _errs460 = errors;
-if(!(validate137(data313, {instancePath:instancePath+"/podDefaults/env",parentData:data305,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs460 === errors;
-}
-if(data305.extraEnvFrom !== undefined){
-let data314 = data305.extraEnvFrom;
-const _errs461 = errors;
-if(!(validate140(data314, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data305,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs461 === errors;
-}
-if(data305.extraVolumes !== undefined){
-let data315 = data305.extraVolumes;
-const _errs462 = errors;
-if(!(validate148(data315, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data305,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs462 === errors;
-}
-if(data305.extraVolumeMounts !== undefined){
-let data316 = data305.extraVolumeMounts;
-const _errs463 = errors;
-if(!(validate161(data316, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data305,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs463 === errors;
-}
-if(data305.extraContainers !== undefined){
-let data317 = data305.extraContainers;
-const _errs464 = errors;
-if(!(validate166(data317, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data305,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs464 === errors;
-}
-if(data305.initContainers !== undefined){
-let data318 = data305.initContainers;
-const _errs465 = errors;
-if(!(validate191(data318, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data305,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs465 === errors;
-}
-if(data305.priorityClassName !== undefined){
-let data319 = data305.priorityClassName;
-const _errs466 = errors;
-if(!(validate194(data319, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data305,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs466 === errors;
-}
-if(data305.terminationGracePeriodSeconds !== undefined){
-let data320 = data305.terminationGracePeriodSeconds;
-const _errs467 = errors;
-if(!(validate196(data320, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data305,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs467 === errors;
-}
-if(data305.podSecurityContext !== undefined){
-let data321 = data305.podSecurityContext;
-const _errs468 = errors;
-if(!(validate198(data321, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data305,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs468 === errors;
-}
-if(data305.containerSecurityContext !== undefined){
-let data322 = data305.containerSecurityContext;
-const _errs469 = errors;
-if(!(validate201(data322, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data305,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs469 === errors;
+var valid112 = _errs424 === errors;
 }
 }
 else {
-const err405 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err405 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -17059,17 +16889,17 @@ vErrors.push(err405);
 }
 errors++;
 }
-var valid99 = _errs450 === errors;
+var valid99 = _errs321 === errors;
 }
-if(data.service !== undefined){
-let data323 = data.service;
-const _errs470 = errors;
-const _errs471 = errors;
-if(data323 && typeof data323 == "object" && !Array.isArray(data323)){
-const _errs472 = errors;
-for(const key18 in data323){
-if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
-const err406 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(data.podDefaults !== undefined){
+let data307 = data.podDefaults;
+const _errs452 = errors;
+const _errs453 = errors;
+if(data307 && typeof data307 == "object" && !Array.isArray(data307)){
+const _errs454 = errors;
+for(const key17 in data307){
+if(!(func14.call(schema0.properties.podDefaults.properties, key17))){
+const err406 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -17079,11 +16909,196 @@ vErrors.push(err406);
 errors++;
 }
 }
-if(data323.type !== undefined){
-let data324 = data323.type;
-const _errs473 = errors;
-if(typeof data324 !== "string"){
-const err407 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data307.resources !== undefined){
+let data308 = data307.resources;
+const _errs455 = errors;
+if(!(validate325(data308, {instancePath:instancePath+"/podDefaults/resources",parentData:data307,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs455 === errors;
+}
+if(data307.nodeSelector !== undefined){
+let data309 = data307.nodeSelector;
+const _errs456 = errors;
+if(!(validate115(data309, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data307,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs456 === errors;
+}
+if(data307.tolerations !== undefined){
+let data310 = data307.tolerations;
+const _errs457 = errors;
+if(!(validate101(data310, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data307,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs457 === errors;
+}
+if(data307.affinity !== undefined){
+let data311 = data307.affinity;
+const _errs458 = errors;
+if(!(validate105(data311, {instancePath:instancePath+"/podDefaults/affinity",parentData:data307,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs458 === errors;
+}
+if(data307.topologySpreadConstraints !== undefined){
+let data312 = data307.topologySpreadConstraints;
+const _errs459 = errors;
+if(!(validate128(data312, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data307,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs459 === errors;
+}
+if(data307.podAnnotations !== undefined){
+let data313 = data307.podAnnotations;
+const _errs460 = errors;
+if(!(validate133(data313, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data307,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs460 === errors;
+}
+if(data307.podLabels !== undefined){
+let data314 = data307.podLabels;
+const _errs461 = errors;
+if(!(validate135(data314, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data307,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs461 === errors;
+}
+if(data307.env !== undefined){
+let data315 = data307.env;
+const _errs462 = errors;
+if(!(validate137(data315, {instancePath:instancePath+"/podDefaults/env",parentData:data307,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs462 === errors;
+}
+if(data307.extraEnvFrom !== undefined){
+let data316 = data307.extraEnvFrom;
+const _errs463 = errors;
+if(!(validate140(data316, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data307,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs463 === errors;
+}
+if(data307.extraVolumes !== undefined){
+let data317 = data307.extraVolumes;
+const _errs464 = errors;
+if(!(validate148(data317, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data307,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs464 === errors;
+}
+if(data307.extraVolumeMounts !== undefined){
+let data318 = data307.extraVolumeMounts;
+const _errs465 = errors;
+if(!(validate161(data318, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data307,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs465 === errors;
+}
+if(data307.extraContainers !== undefined){
+let data319 = data307.extraContainers;
+const _errs466 = errors;
+if(!(validate166(data319, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data307,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs466 === errors;
+}
+if(data307.initContainers !== undefined){
+let data320 = data307.initContainers;
+const _errs467 = errors;
+if(!(validate191(data320, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data307,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs467 === errors;
+}
+if(data307.priorityClassName !== undefined){
+let data321 = data307.priorityClassName;
+const _errs468 = errors;
+if(!(validate194(data321, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data307,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs468 === errors;
+}
+if(data307.terminationGracePeriodSeconds !== undefined){
+let data322 = data307.terminationGracePeriodSeconds;
+const _errs469 = errors;
+if(!(validate196(data322, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data307,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs469 === errors;
+}
+if(data307.podSecurityContext !== undefined){
+let data323 = data307.podSecurityContext;
+const _errs470 = errors;
+if(!(validate198(data323, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data307,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs470 === errors;
+}
+if(data307.containerSecurityContext !== undefined){
+let data324 = data307.containerSecurityContext;
+const _errs471 = errors;
+if(!(validate201(data324, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data307,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs471 === errors;
+}
+}
+else {
+const err407 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -17092,10 +17107,17 @@ vErrors.push(err407);
 }
 errors++;
 }
+var valid99 = _errs452 === errors;
+}
+if(data.service !== undefined){
+let data325 = data.service;
+const _errs472 = errors;
+const _errs473 = errors;
+if(data325 && typeof data325 == "object" && !Array.isArray(data325)){
 const _errs474 = errors;
-const vSchema11 = schema0.properties.service.properties.type.enum;
-if(!(((data324 === "ClusterIP") || (data324 === "NodePort")) || (data324 === "LoadBalancer"))){
-const err408 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+for(const key18 in data325){
+if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
+const err408 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -17104,33 +17126,12 @@ vErrors.push(err408);
 }
 errors++;
 }
-var valid125 = _errs473 === errors;
 }
-if(data323.port !== undefined){
-let data325 = data323.port;
+if(data325.type !== undefined){
+let data326 = data325.type;
 const _errs475 = errors;
-if(!(validate80(data325, {instancePath:instancePath+"/service/port",parentData:data323,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs475 === errors;
-}
-if(data323.annotations !== undefined){
-let data326 = data323.annotations;
-const _errs476 = errors;
-if(!(validate115(data326, {instancePath:instancePath+"/service/annotations",parentData:data323,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs476 === errors;
-}
-}
-else {
-const err409 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data326 !== "string"){
+const err409 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -17139,17 +17140,10 @@ vErrors.push(err409);
 }
 errors++;
 }
-var valid99 = _errs470 === errors;
-}
-if(data.ingress !== undefined){
-let data327 = data.ingress;
-const _errs477 = errors;
-const _errs478 = errors;
-if(data327 && typeof data327 == "object" && !Array.isArray(data327)){
-const _errs479 = errors;
-for(const key19 in data327){
-if(!(func14.call(schema0.properties.ingress.properties, key19))){
-const err410 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+const _errs476 = errors;
+const vSchema11 = schema0.properties.service.properties.type.enum;
+if(!(((data326 === "ClusterIP") || (data326 === "NodePort")) || (data326 === "LoadBalancer"))){
+const err410 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -17158,12 +17152,33 @@ vErrors.push(err410);
 }
 errors++;
 }
+var valid125 = _errs475 === errors;
 }
-if(data327.enabled !== undefined){
-let data328 = data327.enabled;
-const _errs480 = errors;
-if(typeof data328 !== "boolean"){
-const err411 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data325.port !== undefined){
+let data327 = data325.port;
+const _errs477 = errors;
+if(!(validate80(data327, {instancePath:instancePath+"/service/port",parentData:data325,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs477 === errors;
+}
+if(data325.annotations !== undefined){
+let data328 = data325.annotations;
+const _errs478 = errors;
+if(!(validate115(data328, {instancePath:instancePath+"/service/annotations",parentData:data325,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs478 === errors;
+}
+}
+else {
+const err411 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -17172,16 +17187,17 @@ vErrors.push(err411);
 }
 errors++;
 }
-const _errs481 = errors;
-var valid126 = _errs480 === errors;
+var valid99 = _errs472 === errors;
 }
-if(data327.className !== undefined){
-let data329 = data327.className;
-const _errs482 = errors;
-const _errs483 = errors;
-if(typeof data329 === "string"){
-if(!pattern2.test(data329)){
-const err412 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data.ingress !== undefined){
+let data329 = data.ingress;
+const _errs479 = errors;
+const _errs480 = errors;
+if(data329 && typeof data329 == "object" && !Array.isArray(data329)){
+const _errs481 = errors;
+for(const key19 in data329){
+if(!(func14.call(schema0.properties.ingress.properties, key19))){
+const err412 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -17191,8 +17207,11 @@ vErrors.push(err412);
 errors++;
 }
 }
-else {
-const err413 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data329.enabled !== undefined){
+let data330 = data329.enabled;
+const _errs482 = errors;
+if(typeof data330 !== "boolean"){
+const err413 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -17201,28 +17220,16 @@ vErrors.push(err413);
 }
 errors++;
 }
+const _errs483 = errors;
 var valid126 = _errs482 === errors;
 }
-if(data327.host !== undefined){
-let data330 = data327.host;
+if(data329.className !== undefined){
+let data331 = data329.className;
 const _errs484 = errors;
-if(!(validate78(data330, {instancePath:instancePath+"/ingress/host",parentData:data327,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs484 === errors;
-}
-if(data327.tls !== undefined){
-let data331 = data327.tls;
 const _errs485 = errors;
-const _errs486 = errors;
-if(data331 && typeof data331 == "object" && !Array.isArray(data331)){
-const _errs487 = errors;
-for(const key20 in data331){
-if(!((key20 === "enabled") || (key20 === "secretName"))){
-const err414 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(typeof data331 === "string"){
+if(!pattern2.test(data331)){
+const err414 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -17232,11 +17239,8 @@ vErrors.push(err414);
 errors++;
 }
 }
-if(data331.enabled !== undefined){
-let data332 = data331.enabled;
-const _errs488 = errors;
-if(typeof data332 !== "boolean"){
-const err415 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err415 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -17245,16 +17249,28 @@ vErrors.push(err415);
 }
 errors++;
 }
-const _errs489 = errors;
-var valid127 = _errs488 === errors;
+var valid126 = _errs484 === errors;
 }
-if(data331.secretName !== undefined){
-let data333 = data331.secretName;
-const _errs490 = errors;
-const _errs491 = errors;
-if(typeof data333 === "string"){
-if(!pattern2.test(data333)){
-const err416 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data329.host !== undefined){
+let data332 = data329.host;
+const _errs486 = errors;
+if(!(validate78(data332, {instancePath:instancePath+"/ingress/host",parentData:data329,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs486 === errors;
+}
+if(data329.tls !== undefined){
+let data333 = data329.tls;
+const _errs487 = errors;
+const _errs488 = errors;
+if(data333 && typeof data333 == "object" && !Array.isArray(data333)){
+const _errs489 = errors;
+for(const key20 in data333){
+if(!((key20 === "enabled") || (key20 === "secretName"))){
+const err416 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -17264,8 +17280,11 @@ vErrors.push(err416);
 errors++;
 }
 }
-else {
-const err417 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data333.enabled !== undefined){
+let data334 = data333.enabled;
+const _errs490 = errors;
+if(typeof data334 !== "boolean"){
+const err417 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -17274,11 +17293,16 @@ vErrors.push(err417);
 }
 errors++;
 }
+const _errs491 = errors;
 var valid127 = _errs490 === errors;
 }
-}
-else {
-const err418 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data333.secretName !== undefined){
+let data335 = data333.secretName;
+const _errs492 = errors;
+const _errs493 = errors;
+if(typeof data335 === "string"){
+if(!pattern2.test(data335)){
+const err418 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -17287,24 +17311,9 @@ vErrors.push(err418);
 }
 errors++;
 }
-var valid126 = _errs485 === errors;
-}
-if(data327.annotations !== undefined){
-let data334 = data327.annotations;
-const _errs492 = errors;
-if(!(validate115(data334, {instancePath:instancePath+"/ingress/annotations",parentData:data327,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid126 = _errs492 === errors;
-}
-if(data327.kind !== undefined){
-let data335 = data327.kind;
-const _errs493 = errors;
-if(typeof data335 !== "string"){
-const err419 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err419 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -17313,10 +17322,11 @@ vErrors.push(err419);
 }
 errors++;
 }
-const _errs494 = errors;
-const vSchema12 = schema0.properties.ingress.properties.kind.enum;
-if(!((data335 === "Ingress") || (data335 === "HTTPRoute"))){
-const err420 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
+var valid127 = _errs492 === errors;
+}
+}
+else {
+const err420 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -17325,22 +17335,24 @@ vErrors.push(err420);
 }
 errors++;
 }
-var valid126 = _errs493 === errors;
+var valid126 = _errs487 === errors;
 }
-if(data327.extraHosts !== undefined){
-let data336 = data327.extraHosts;
+if(data329.annotations !== undefined){
+let data336 = data329.annotations;
+const _errs494 = errors;
+if(!(validate115(data336, {instancePath:instancePath+"/ingress/annotations",parentData:data329,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs494 === errors;
+}
+if(data329.kind !== undefined){
+let data337 = data329.kind;
 const _errs495 = errors;
-const _errs496 = errors;
-if(Array.isArray(data336)){
-let valid129 = true;
-const len1 = data336.length;
-for(let i1=0; i1<len1; i1++){
-let data337 = data336[i1];
-const _errs497 = errors;
-const _errs498 = errors;
-if(typeof data337 === "string"){
-if(func0(data337) > 253){
-const err421 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(typeof data337 !== "string"){
+const err421 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -17349,8 +17361,10 @@ vErrors.push(err421);
 }
 errors++;
 }
-if(!pattern52.test(data337)){
-const err422 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"+"\""};
+const _errs496 = errors;
+const vSchema12 = schema0.properties.ingress.properties.kind.enum;
+if(!((data337 === "Ingress") || (data337 === "HTTPRoute"))){
+const err422 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -17359,9 +17373,22 @@ vErrors.push(err422);
 }
 errors++;
 }
+var valid126 = _errs495 === errors;
 }
-else {
-const err423 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data329.extraHosts !== undefined){
+let data338 = data329.extraHosts;
+const _errs497 = errors;
+const _errs498 = errors;
+if(Array.isArray(data338)){
+let valid129 = true;
+const len1 = data338.length;
+for(let i1=0; i1<len1; i1++){
+let data339 = data338[i1];
+const _errs499 = errors;
+const _errs500 = errors;
+if(typeof data339 === "string"){
+if(func0(data339) > 253){
+const err423 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -17370,14 +17397,8 @@ vErrors.push(err423);
 }
 errors++;
 }
-var valid128 = _errs497 === errors;
-if(!valid128){
-valid129 = false;
-}
-}
-}
-else {
-const err424 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!pattern52.test(data339)){
+const err424 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -17386,22 +17407,9 @@ vErrors.push(err424);
 }
 errors++;
 }
-var valid126 = _errs495 === errors;
 }
-if(data327.extraPaths !== undefined){
-let data338 = data327.extraPaths;
-const _errs499 = errors;
-const _errs500 = errors;
-if(Array.isArray(data338)){
-let valid131 = true;
-const len2 = data338.length;
-for(let i2=0; i2<len2; i2++){
-let data339 = data338[i2];
-const _errs501 = errors;
-const _errs502 = errors;
-if(data339 && typeof data339 == "object" && !Array.isArray(data339)){
-if(data339.path === undefined){
-const err425 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+else {
+const err425 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -17410,8 +17418,14 @@ vErrors.push(err425);
 }
 errors++;
 }
-if(data339.service === undefined){
-const err426 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+var valid128 = _errs499 === errors;
+if(!valid128){
+valid129 = false;
+}
+}
+}
+else {
+const err426 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -17420,8 +17434,22 @@ vErrors.push(err426);
 }
 errors++;
 }
-if(data339.port === undefined){
-const err427 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+var valid126 = _errs497 === errors;
+}
+if(data329.extraPaths !== undefined){
+let data340 = data329.extraPaths;
+const _errs501 = errors;
+const _errs502 = errors;
+if(Array.isArray(data340)){
+let valid131 = true;
+const len2 = data340.length;
+for(let i2=0; i2<len2; i2++){
+let data341 = data340[i2];
+const _errs503 = errors;
+const _errs504 = errors;
+if(data341 && typeof data341 == "object" && !Array.isArray(data341)){
+if(data341.path === undefined){
+const err427 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -17430,10 +17458,8 @@ vErrors.push(err427);
 }
 errors++;
 }
-const _errs503 = errors;
-for(const key21 in data339){
-if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
-const err428 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(data341.service === undefined){
+const err428 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -17442,14 +17468,8 @@ vErrors.push(err428);
 }
 errors++;
 }
-}
-if(data339.path !== undefined){
-let data340 = data339.path;
-const _errs504 = errors;
-const _errs505 = errors;
-if(typeof data340 === "string"){
-if(!pattern53.test(data340)){
-const err429 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
+if(data341.port === undefined){
+const err429 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -17458,9 +17478,10 @@ vErrors.push(err429);
 }
 errors++;
 }
-}
-else {
-const err430 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs505 = errors;
+for(const key21 in data341){
+if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
+const err430 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -17469,13 +17490,14 @@ vErrors.push(err430);
 }
 errors++;
 }
-var valid132 = _errs504 === errors;
 }
-if(data339.pathType !== undefined){
-let data341 = data339.pathType;
+if(data341.path !== undefined){
+let data342 = data341.path;
 const _errs506 = errors;
-if(typeof data341 !== "string"){
-const err431 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs507 = errors;
+if(typeof data342 === "string"){
+if(!pattern53.test(data342)){
+const err431 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -17484,10 +17506,9 @@ vErrors.push(err431);
 }
 errors++;
 }
-const _errs507 = errors;
-const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
-if(!((data341 === "Prefix") || (data341 === "Exact"))){
-const err432 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err432 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -17498,13 +17519,11 @@ errors++;
 }
 var valid132 = _errs506 === errors;
 }
-if(data339.service !== undefined){
-let data342 = data339.service;
+if(data341.pathType !== undefined){
+let data343 = data341.pathType;
 const _errs508 = errors;
-const _errs509 = errors;
-if(typeof data342 === "string"){
-if(func0(data342) > 63){
-const err433 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(typeof data343 !== "string"){
+const err433 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -17513,8 +17532,10 @@ vErrors.push(err433);
 }
 errors++;
 }
-if(!pattern54.test(data342)){
-const err434 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\""};
+const _errs509 = errors;
+const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
+if(!((data343 === "Prefix") || (data343 === "Exact"))){
+const err434 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -17523,9 +17544,15 @@ vErrors.push(err434);
 }
 errors++;
 }
+var valid132 = _errs508 === errors;
 }
-else {
-const err435 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data341.service !== undefined){
+let data344 = data341.service;
+const _errs510 = errors;
+const _errs511 = errors;
+if(typeof data344 === "string"){
+if(func0(data344) > 63){
+const err435 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -17534,22 +17561,8 @@ vErrors.push(err435);
 }
 errors++;
 }
-var valid132 = _errs508 === errors;
-}
-if(data339.port !== undefined){
-let data343 = data339.port;
-const _errs510 = errors;
-if(!(validate80(data343, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data339,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs510 === errors;
-}
-}
-else {
-const err436 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern54.test(data344)){
+const err436 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -17558,14 +17571,9 @@ vErrors.push(err436);
 }
 errors++;
 }
-var valid130 = _errs501 === errors;
-if(!valid130){
-valid131 = false;
-}
-}
 }
 else {
-const err437 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err437 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -17574,17 +17582,22 @@ vErrors.push(err437);
 }
 errors++;
 }
-var valid126 = _errs499 === errors;
+var valid132 = _errs510 === errors;
 }
-if(data327.gateway !== undefined){
-let data344 = data327.gateway;
-const _errs511 = errors;
+if(data341.port !== undefined){
+let data345 = data341.port;
 const _errs512 = errors;
-if(data344 && typeof data344 == "object" && !Array.isArray(data344)){
-const _errs513 = errors;
-for(const key22 in data344){
-if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
-const err438 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(!(validate80(data345, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data341,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs512 === errors;
+}
+}
+else {
+const err438 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -17593,14 +17606,14 @@ vErrors.push(err438);
 }
 errors++;
 }
+var valid130 = _errs503 === errors;
+if(!valid130){
+valid131 = false;
 }
-if(data344.name !== undefined){
-let data345 = data344.name;
-const _errs514 = errors;
-const _errs515 = errors;
-if(typeof data345 === "string"){
-if(!pattern2.test(data345)){
-const err439 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+}
+}
+else {
+const err439 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -17609,9 +17622,17 @@ vErrors.push(err439);
 }
 errors++;
 }
+var valid126 = _errs501 === errors;
 }
-else {
-const err440 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data329.gateway !== undefined){
+let data346 = data329.gateway;
+const _errs513 = errors;
+const _errs514 = errors;
+if(data346 && typeof data346 == "object" && !Array.isArray(data346)){
+const _errs515 = errors;
+for(const key22 in data346){
+if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
+const err440 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -17620,15 +17641,14 @@ vErrors.push(err440);
 }
 errors++;
 }
-var valid133 = _errs514 === errors;
 }
-if(data344.namespace !== undefined){
-let data346 = data344.namespace;
+if(data346.name !== undefined){
+let data347 = data346.name;
 const _errs516 = errors;
 const _errs517 = errors;
-if(typeof data346 === "string"){
-if(!pattern2.test(data346)){
-const err441 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(typeof data347 === "string"){
+if(!pattern2.test(data347)){
+const err441 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -17639,7 +17659,7 @@ errors++;
 }
 }
 else {
-const err442 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err442 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -17650,13 +17670,13 @@ errors++;
 }
 var valid133 = _errs516 === errors;
 }
-if(data344.sectionName !== undefined){
-let data347 = data344.sectionName;
+if(data346.namespace !== undefined){
+let data348 = data346.namespace;
 const _errs518 = errors;
 const _errs519 = errors;
-if(typeof data347 === "string"){
-if(!pattern2.test(data347)){
-const err443 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(typeof data348 === "string"){
+if(!pattern2.test(data348)){
+const err443 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -17667,7 +17687,7 @@ errors++;
 }
 }
 else {
-const err444 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err444 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -17678,9 +17698,13 @@ errors++;
 }
 var valid133 = _errs518 === errors;
 }
-}
-else {
-const err445 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data346.sectionName !== undefined){
+let data349 = data346.sectionName;
+const _errs520 = errors;
+const _errs521 = errors;
+if(typeof data349 === "string"){
+if(!pattern2.test(data349)){
+const err445 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -17689,11 +17713,9 @@ vErrors.push(err445);
 }
 errors++;
 }
-var valid126 = _errs511 === errors;
-}
 }
 else {
-const err446 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err446 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -17702,17 +17724,11 @@ vErrors.push(err446);
 }
 errors++;
 }
-var valid99 = _errs477 === errors;
+var valid133 = _errs520 === errors;
 }
-if(data.serviceAccount !== undefined){
-let data348 = data.serviceAccount;
-const _errs520 = errors;
-const _errs521 = errors;
-if(data348 && typeof data348 == "object" && !Array.isArray(data348)){
-const _errs522 = errors;
-for(const key23 in data348){
-if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
-const err447 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+}
+else {
+const err447 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -17721,12 +17737,11 @@ vErrors.push(err447);
 }
 errors++;
 }
+var valid126 = _errs513 === errors;
 }
-if(data348.create !== undefined){
-let data349 = data348.create;
-const _errs523 = errors;
-if(typeof data349 !== "boolean"){
-const err448 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err448 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -17735,16 +17750,17 @@ vErrors.push(err448);
 }
 errors++;
 }
-const _errs524 = errors;
-var valid134 = _errs523 === errors;
+var valid99 = _errs479 === errors;
 }
-if(data348.name !== undefined){
-let data350 = data348.name;
-const _errs525 = errors;
-const _errs526 = errors;
-if(typeof data350 === "string"){
-if(!pattern2.test(data350)){
-const err449 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data.serviceAccount !== undefined){
+let data350 = data.serviceAccount;
+const _errs522 = errors;
+const _errs523 = errors;
+if(data350 && typeof data350 == "object" && !Array.isArray(data350)){
+const _errs524 = errors;
+for(const key23 in data350){
+if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
+const err449 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -17754,8 +17770,11 @@ vErrors.push(err449);
 errors++;
 }
 }
-else {
-const err450 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data350.create !== undefined){
+let data351 = data350.create;
+const _errs525 = errors;
+if(typeof data351 !== "boolean"){
+const err450 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -17764,22 +17783,16 @@ vErrors.push(err450);
 }
 errors++;
 }
+const _errs526 = errors;
 var valid134 = _errs525 === errors;
 }
-if(data348.annotations !== undefined){
-let data351 = data348.annotations;
+if(data350.name !== undefined){
+let data352 = data350.name;
 const _errs527 = errors;
-if(!(validate115(data351, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data348,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid134 = _errs527 === errors;
-}
-}
-else {
-const err451 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs528 = errors;
+if(typeof data352 === "string"){
+if(!pattern2.test(data352)){
+const err451 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -17788,28 +17801,9 @@ vErrors.push(err451);
 }
 errors++;
 }
-var valid99 = _errs520 === errors;
-}
-if(data.tests !== undefined){
-let data352 = data.tests;
-const _errs528 = errors;
-if(!(validate226(data352, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid99 = _errs528 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data353 = data.networkPolicy;
-const _errs529 = errors;
-const _errs530 = errors;
-if(data353 && typeof data353 == "object" && !Array.isArray(data353)){
-const _errs531 = errors;
-for(const key24 in data353){
-if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
-const err452 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+const err452 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -17818,12 +17812,22 @@ vErrors.push(err452);
 }
 errors++;
 }
+var valid134 = _errs527 === errors;
 }
-if(data353.enabled !== undefined){
-let data354 = data353.enabled;
-const _errs532 = errors;
-if((typeof data354 !== "boolean") && (data354 !== null)){
-const err453 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(data350.annotations !== undefined){
+let data353 = data350.annotations;
+const _errs529 = errors;
+if(!(validate115(data353, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data350,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid134 = _errs529 === errors;
+}
+}
+else {
+const err453 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -17832,33 +17836,28 @@ vErrors.push(err453);
 }
 errors++;
 }
-const _errs533 = errors;
-var valid135 = _errs532 === errors;
+var valid99 = _errs522 === errors;
 }
-if(data353.ingressControllerFrom !== undefined){
-let data355 = data353.ingressControllerFrom;
-const _errs534 = errors;
-const _errs535 = errors;
-if(Array.isArray(data355)){
-let valid137 = true;
-const len3 = data355.length;
-for(let i3=0; i3<len3; i3++){
-let data356 = data355[i3];
-const _errs536 = errors;
-if(!(validate352(data356, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data355,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
+if(data.tests !== undefined){
+let data354 = data.tests;
+const _errs530 = errors;
+if(!(validate226(data354, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid136 = _errs536 === errors;
-if(!valid136){
-valid137 = false;
+var valid99 = _errs530 === errors;
 }
-}
-}
-else {
-const err454 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.networkPolicy !== undefined){
+let data355 = data.networkPolicy;
+const _errs531 = errors;
+const _errs532 = errors;
+if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
+const _errs533 = errors;
+for(const key24 in data355){
+if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
+const err454 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -17867,32 +17866,12 @@ vErrors.push(err454);
 }
 errors++;
 }
-var valid135 = _errs534 === errors;
 }
-if(data353.licenseCIDRs !== undefined){
-let data357 = data353.licenseCIDRs;
-const _errs537 = errors;
-const _errs538 = errors;
-if(Array.isArray(data357)){
-let valid139 = true;
-const len4 = data357.length;
-for(let i4=0; i4<len4; i4++){
-let data358 = data357[i4];
-const _errs539 = errors;
-if(!(validate355(data358, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data357,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid138 = _errs539 === errors;
-if(!valid138){
-valid139 = false;
-}
-}
-}
-else {
-const err455 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data355.enabled !== undefined){
+let data356 = data355.enabled;
+const _errs534 = errors;
+if((typeof data356 !== "boolean") && (data356 !== null)){
+const err455 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -17901,32 +17880,33 @@ vErrors.push(err455);
 }
 errors++;
 }
-var valid135 = _errs537 === errors;
+const _errs535 = errors;
+var valid135 = _errs534 === errors;
 }
-if(data353.resources !== undefined){
-let data359 = data353.resources;
-const _errs540 = errors;
-const _errs541 = errors;
-if(Array.isArray(data359)){
-let valid141 = true;
-const len5 = data359.length;
-for(let i5=0; i5<len5; i5++){
-let data360 = data359[i5];
-const _errs542 = errors;
-if(!(validate352(data360, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data359,parentDataProperty:i5,rootData}))){
+if(data355.ingressControllerFrom !== undefined){
+let data357 = data355.ingressControllerFrom;
+const _errs536 = errors;
+const _errs537 = errors;
+if(Array.isArray(data357)){
+let valid137 = true;
+const len3 = data357.length;
+for(let i3=0; i3<len3; i3++){
+let data358 = data357[i3];
+const _errs538 = errors;
+if(!(validate352(data358, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data357,parentDataProperty:i3,rootData}))){
 vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid140 = _errs542 === errors;
-if(!valid140){
-valid141 = false;
+var valid136 = _errs538 === errors;
+if(!valid136){
+valid137 = false;
 }
 }
 }
 else {
-const err456 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err456 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -17935,32 +17915,32 @@ vErrors.push(err456);
 }
 errors++;
 }
-var valid135 = _errs540 === errors;
+var valid135 = _errs536 === errors;
 }
-if(data353.sourceControl !== undefined){
-let data361 = data353.sourceControl;
-const _errs543 = errors;
-const _errs544 = errors;
-if(Array.isArray(data361)){
-let valid143 = true;
-const len6 = data361.length;
-for(let i6=0; i6<len6; i6++){
-let data362 = data361[i6];
-const _errs545 = errors;
-if(!(validate352(data362, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data361,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
+if(data355.licenseCIDRs !== undefined){
+let data359 = data355.licenseCIDRs;
+const _errs539 = errors;
+const _errs540 = errors;
+if(Array.isArray(data359)){
+let valid139 = true;
+const len4 = data359.length;
+for(let i4=0; i4<len4; i4++){
+let data360 = data359[i4];
+const _errs541 = errors;
+if(!(validate355(data360, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data359,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid142 = _errs545 === errors;
-if(!valid142){
-valid143 = false;
+var valid138 = _errs541 === errors;
+if(!valid138){
+valid139 = false;
 }
 }
 }
 else {
-const err457 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err457 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -17969,32 +17949,32 @@ vErrors.push(err457);
 }
 errors++;
 }
-var valid135 = _errs543 === errors;
+var valid135 = _errs539 === errors;
 }
-if(data353.databaseCIDRs !== undefined){
-let data363 = data353.databaseCIDRs;
-const _errs546 = errors;
-const _errs547 = errors;
-if(Array.isArray(data363)){
-let valid145 = true;
-const len7 = data363.length;
-for(let i7=0; i7<len7; i7++){
-let data364 = data363[i7];
-const _errs548 = errors;
-if(!(validate355(data364, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data363,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
+if(data355.resources !== undefined){
+let data361 = data355.resources;
+const _errs542 = errors;
+const _errs543 = errors;
+if(Array.isArray(data361)){
+let valid141 = true;
+const len5 = data361.length;
+for(let i5=0; i5<len5; i5++){
+let data362 = data361[i5];
+const _errs544 = errors;
+if(!(validate352(data362, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data361,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid144 = _errs548 === errors;
-if(!valid144){
-valid145 = false;
+var valid140 = _errs544 === errors;
+if(!valid140){
+valid141 = false;
 }
 }
 }
 else {
-const err458 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err458 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -18003,32 +17983,32 @@ vErrors.push(err458);
 }
 errors++;
 }
-var valid135 = _errs546 === errors;
+var valid135 = _errs542 === errors;
 }
-if(data353.temporalCIDRs !== undefined){
-let data365 = data353.temporalCIDRs;
-const _errs549 = errors;
-const _errs550 = errors;
-if(Array.isArray(data365)){
-let valid147 = true;
-const len8 = data365.length;
-for(let i8=0; i8<len8; i8++){
-let data366 = data365[i8];
-const _errs551 = errors;
-if(!(validate355(data366, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data365,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
+if(data355.sourceControl !== undefined){
+let data363 = data355.sourceControl;
+const _errs545 = errors;
+const _errs546 = errors;
+if(Array.isArray(data363)){
+let valid143 = true;
+const len6 = data363.length;
+for(let i6=0; i6<len6; i6++){
+let data364 = data363[i6];
+const _errs547 = errors;
+if(!(validate352(data364, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data363,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid146 = _errs551 === errors;
-if(!valid146){
-valid147 = false;
+var valid142 = _errs547 === errors;
+if(!valid142){
+valid143 = false;
 }
 }
 }
 else {
-const err459 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err459 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -18037,32 +18017,32 @@ vErrors.push(err459);
 }
 errors++;
 }
-var valid135 = _errs549 === errors;
+var valid135 = _errs545 === errors;
 }
-if(data353.dnsFrom !== undefined){
-let data367 = data353.dnsFrom;
-const _errs552 = errors;
-const _errs553 = errors;
-if(Array.isArray(data367)){
-let valid149 = true;
-const len9 = data367.length;
-for(let i9=0; i9<len9; i9++){
-let data368 = data367[i9];
-const _errs554 = errors;
-if(!(validate352(data368, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data367,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
+if(data355.databaseCIDRs !== undefined){
+let data365 = data355.databaseCIDRs;
+const _errs548 = errors;
+const _errs549 = errors;
+if(Array.isArray(data365)){
+let valid145 = true;
+const len7 = data365.length;
+for(let i7=0; i7<len7; i7++){
+let data366 = data365[i7];
+const _errs550 = errors;
+if(!(validate355(data366, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data365,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid148 = _errs554 === errors;
-if(!valid148){
-valid149 = false;
+var valid144 = _errs550 === errors;
+if(!valid144){
+valid145 = false;
 }
 }
 }
 else {
-const err460 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err460 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -18071,11 +18051,32 @@ vErrors.push(err460);
 }
 errors++;
 }
-var valid135 = _errs552 === errors;
+var valid135 = _errs548 === errors;
+}
+if(data355.temporalCIDRs !== undefined){
+let data367 = data355.temporalCIDRs;
+const _errs551 = errors;
+const _errs552 = errors;
+if(Array.isArray(data367)){
+let valid147 = true;
+const len8 = data367.length;
+for(let i8=0; i8<len8; i8++){
+let data368 = data367[i8];
+const _errs553 = errors;
+if(!(validate355(data368, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data367,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid146 = _errs553 === errors;
+if(!valid146){
+valid147 = false;
+}
 }
 }
 else {
-const err461 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err461 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -18084,16 +18085,63 @@ vErrors.push(err461);
 }
 errors++;
 }
-var valid99 = _errs529 === errors;
+var valid135 = _errs551 === errors;
+}
+if(data355.dnsFrom !== undefined){
+let data369 = data355.dnsFrom;
+const _errs554 = errors;
+const _errs555 = errors;
+if(Array.isArray(data369)){
+let valid149 = true;
+const len9 = data369.length;
+for(let i9=0; i9<len9; i9++){
+let data370 = data369[i9];
+const _errs556 = errors;
+if(!(validate352(data370, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data369,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs556 === errors;
+if(!valid148){
+valid149 = false;
+}
 }
 }
 else {
-const err462 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err462 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err462];
 }
 else {
 vErrors.push(err462);
+}
+errors++;
+}
+var valid135 = _errs554 === errors;
+}
+}
+else {
+const err463 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err463];
+}
+else {
+vErrors.push(err463);
+}
+errors++;
+}
+var valid99 = _errs531 === errors;
+}
+}
+else {
+const err464 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err464];
+}
+else {
+vErrors.push(err464);
 }
 errors++;
 }

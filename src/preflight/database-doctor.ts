@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { connectionFix, DATABASE_CHECKS } from './checks.js';
+import { connectionFix, DATABASE_CHECKS, namedFix } from './checks.js';
 import type { Finding } from './values-advice.js';
 
 export interface Connection {
@@ -62,9 +62,9 @@ export async function checkDatabase(label: string, connection: Connection): Prom
         const answer = lastValue(await client.query(check.sql));
         findings.push(answer === 'ok'
           ? { status: 'pass', scope: label, message: check.title }
-          : { status: 'fail', scope: label, message: answer ?? 'no answer', fix: check.fix });
+          : { status: 'fail', scope: label, message: answer ?? 'no answer', fix: namedFix(check.fix, connection.database) });
       } catch (error) {
-        findings.push({ status: 'fail', scope: label, message: errorMessage(error), fix: check.fix });
+        findings.push({ status: 'fail', scope: label, message: errorMessage(error), fix: namedFix(check.fix, connection.database) });
         await client.query('ROLLBACK').catch(() => undefined);
       }
     }

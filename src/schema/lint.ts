@@ -46,6 +46,15 @@ export const SCHEMA_RULES = new Map<string, Rule>([
     .filter((child) => !(child.schema.properties && child.schema.default === undefined) && child.schema.default === undefined && !child.required)
     .map(({ pointer }) => ({ path: pointer }))],
 
+  // validate, Helm's users and the editor read the words; a raw regular expression explains nothing.
+  ['every pattern says in words what it accepts (patternErrorMessage)', (schema) => {
+    const bad: Array<{ path: string }> = [];
+    visit(schema, (node, path) => {
+      if (typeof node.pattern === 'string' && typeof node.patternErrorMessage !== 'string') bad.push({ path });
+    });
+    return bad;
+  }],
+
   ['annotations match schema/annotations.schema.json', (schema) => annotationProblems(schema)],
 
   ['component annotations are consistent', (schema) => componentProblems(schema)],

@@ -1,4 +1,7 @@
-import type { UpgradeReport } from './manifest-diff.js';
+import type { UpgradeReport, ValueChange } from './manifest-diff.js';
+
+/** Changed values shown per object; the rest are counted. */
+const SHOWN_VALUES = 12;
 
 /** The report as lines for a terminal: one line per object, then refusals and risks indented under it. */
 export function formatUpgradeReport(report: UpgradeReport): string {
@@ -6,6 +9,8 @@ export function formatUpgradeReport(report: UpgradeReport): string {
   for (const c of report.changes) {
     const detail = c.change === 'changed' ? `  ${c.restartsPods ? 'pods restart; ' : ''}${c.fields.slice(0, 6).join(', ')}${c.fields.length > 6 ? ', …' : ''}` : '';
     lines.push(`${c.change.padEnd(8)} ${c.id}${detail}`);
+    for (const v of c.values.slice(0, SHOWN_VALUES)) lines.push(`    ${formatValueChange(v)}`);
+    if (c.values.length > SHOWN_VALUES) lines.push(`    … ${c.values.length - SHOWN_VALUES} more changed value(s)`);
     for (const r of c.refused) lines.push(`  REFUSED  ${r}`);
     for (const r of c.risks) lines.push(`  DATA     ${r}`);
   }
@@ -27,4 +32,16 @@ export function formatUpgradeReport(report: UpgradeReport): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** `spec.replicas: 2 → 3`; an added or removed value shows as `(unset)`; a Secret's as `(changed)`. */
+export function formatValueChange(v: ValueChange): string {
+  if (v.hidden) return `${v.path}: (changed; Secret values are not shown)`;
+  return `${v.path}: ${shown(v.before)} → ${shown(v.after)}`;
+}
+
+function shown(value: unknown): string {
+  if (value === undefined) return '(unset)';
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -17,12 +17,23 @@ export interface ObjectChange {
   change: Change;
   /** Changed field paths (first levels), for changed objects. */
   fields: string[];
+  /** Every changed leaf, with its value before and after (absent: not set); Secret data is never shown. */
+  values: ValueChange[];
   /** The pod template changed: every pod of the workload is replaced. */
   restartsPods: boolean;
   /** Why Kubernetes (or Helm) refuses this change on `helm upgrade`. */
   refused: string[];
   /** What could lose or orphan data. */
   risks: string[];
+}
+
+export interface ValueChange {
+  /** e.g. spec.replicas, spec.template.spec.containers[api].env[POSTGRES_HOST].value */
+  path: string;
+  before?: unknown;
+  after?: unknown;
+  /** A Secret's value: the change is shown, the values are not. */
+  hidden?: boolean;
 }
 
 export interface UpgradeReport {
@@ -64,7 +75,7 @@ export function diffManifests(before: Manifest[], after: Manifest[]): UpgradeRep
   for (const [id, object] of next) {
     const previous = old.get(id);
     if (!previous) {
-      changes.push({ id, change: 'created', fields: [], restartsPods: false, refused: [], risks: [] });
+      changes.push({ id, change: 'created', fields: [], values: [], restartsPods: false, refused: [], risks: [] });
       continue;
     }
     const fields = changedPaths(previous, object, 3);
@@ -76,11 +87,12 @@ export function diffManifests(before: Manifest[], after: Manifest[]): UpgradeRep
       const b = valueAt(object, rule.path);
       return rule.when ? rule.when(a, b) : !equal(a, b);
     }).map((rule) => rule.message);
-    changes.push({ id, change: 'changed', fields, restartsPods, refused, risks: objectRisks(previous, object) });
+    const values = changedValues(previous, object).map((v) => (object.kind === 'Secret' && /^(data|stringData)\./.test(v.path) ? { path: v.path, hidden: true } : v));
+    changes.push({ id, change: 'changed', fields, values, restartsPods, refused, risks: objectRisks(previous, object) });
   }
   for (const [id, object] of old) {
     if (next.has(id)) continue;
-    changes.push({ id, change: 'deleted', fields: [], restartsPods: false, refused: [], risks: deletionRisks(object) });
+    changes.push({ id, change: 'deleted', fields: [], values: [], restartsPods: false, refused: [], risks: deletionRisks(object) });
   }
   changes.sort((a, b) => a.id.localeCompare(b.id));
   const risks = releaseRisks(before, after);
@@ -186,6 +198,30 @@ function changedPaths(a: unknown, b: unknown, depth: number, prefix = ''): strin
   if (depth === 0 || !isObject(a) || !isObject(b)) return [prefix || '(whole object)'];
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   return keys.flatMap((key) => changedPaths(a[key], b[key], depth - 1, prefix ? `${prefix}.${key}` : key));
+}
+
+/**
+ * The changed leaves of two objects. Lists whose items all carry a `name` (containers, env, volumes, ports)
+ * are matched by name, so one added variable is one change, not every later index shifting.
+ */
+export function changedValues(a: unknown, b: unknown, prefix = ''): ValueChange[] {
+  if (equal(a, b)) return [];
+  if (isObject(a) && isObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((key) => changedValues(a[key], b[key], prefix ? `${prefix}.${key}` : key));
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const named = (list: unknown[]) => list.every((item) => isObject(item) && typeof item.name === 'string') && new Set(list.map((item) => (item as { name: string }).name)).size === list.length;
+    if (named(a) && named(b)) {
+      const byName = (list: unknown[]) => new Map(list.map((item) => [(item as { name: string }).name, item]));
+      const before = byName(a);
+      const after = byName(b);
+      const names = [...new Set([...before.keys(), ...after.keys()])];
+      return names.flatMap((name) => changedValues(before.get(name), after.get(name), `${prefix}[${name}]`));
+    }
+    if (a.length === b.length) return a.flatMap((item, i) => changedValues(item, b[i], `${prefix}[${i}]`));
+  }
+  return [{ path: prefix || '(whole object)', ...(a !== undefined && { before: a }), ...(b !== undefined && { after: b }) }];
 }
 
 function sameExcept(a: unknown, b: unknown, keys: string[]): boolean {

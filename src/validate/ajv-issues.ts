@@ -68,7 +68,8 @@ export function describeErrors(entry: CompiledSchema, errors: ErrorObject[], val
       }
       default: {
         const segments = at(error);
-        const { extra, message } = describeError(error);
+        const { extra, message: described } = describeError(error);
+        const message = error.keyword === 'required' ? `${described}${acceptedForms(entry.root, error)}` : described;
         const full = extra === undefined ? segments : [...segments, extra];
         kept.push({ error, issue: { path: formatPath(full), segments: full, message: withRule(error, message) } });
       }
@@ -78,6 +79,18 @@ export function describeErrors(entry: CompiledSchema, errors: ErrorObject[], val
     const triggers = rules.get(error)?.triggers;
     return triggers?.length ? { ...issue, triggers } : issue;
   })));
+}
+
+/**
+ * For a missing value that takes one of several forms (a secret: a string or a secretKeyRef), which forms: ": a
+ * non-empty string or {secretKeyRef: {name, key}}". A value of one form needs no such list.
+ */
+function acceptedForms(root: JsonSchema, error: ErrorObject): string {
+  const child = (error.parentSchema as JsonSchema | undefined)?.properties?.[String(error.params.missingProperty)];
+  if (!isObject(child)) return '';
+  const schema = derefAll(root, child);
+  const branches = schema.oneOf ?? schema.anyOf;
+  return branches?.length ? `; give ${branches.map((branch) => describeSchema(root, branch)).join(' or ')}` : '';
 }
 
 /**

@@ -45,6 +45,8 @@ export function describeError(error: ErrorObject): { message: string; extra?: st
     case 'additionalProperties': {
       const key = String(p.additionalProperty);
       const parent = error.parentSchema as JsonSchema | undefined;
+      const single = singlePodReason(parent, key);
+      if (single) return { extra: key, message: single };
       const allowed = Object.keys(parent?.properties ?? {});
       const guess = closest(key, allowed);
       const hint = guess ? ` — did you mean "${guess}"?` : '';
@@ -60,8 +62,11 @@ export function describeError(error: ErrorObject): { message: string; extra?: st
       return { message: `must be one of: ${(p.allowedValues as unknown[]).map(formatAllowed).join(', ')}; got ${describeValue(data)}` };
     case 'const':
       return { message: `must be ${formatAllowed(p.allowedValue)}, got ${describeValue(data)}` };
-    case 'pattern':
-      return { message: `must match pattern ${String(p.pattern)}, got ${describeValue(data)}` };
+    case 'pattern': {
+      // The schema words every pattern (the lint requires patternErrorMessage); the editor shows the same text.
+      const words = (error.parentSchema as JsonSchema | undefined)?.patternErrorMessage;
+      return { message: typeof words === 'string' ? `${lowerFirst(words.replace(/\.$/, ''))}; got ${describeValue(data)}` : `must match pattern ${String(p.pattern)}, got ${describeValue(data)}` };
+    }
     case 'format':
       return { message: `must be a valid ${String(p.format)}, got ${describeValue(data)}` };
     case 'minLength':
@@ -89,6 +94,22 @@ export function describeError(error: ErrorObject): { message: string; extra?: st
     default:
       return { message: error.message ?? `fails ${error.keyword}` };
   }
+}
+
+/**
+ * `replicas`/`autoscaling` on a component that is never replicated (x-retool-component replicable: false): not a
+ * typo but a rule, so the message says the rule and why (the component's description says what it runs).
+ */
+function singlePodReason(parent: JsonSchema | undefined, key: string): string | undefined {
+  const component = parent?.['x-retool-component'];
+  if (!component || component.replicable !== false || !['replicas', 'autoscaling'].includes(key)) return undefined;
+  const runs = String(parent?.description ?? '').split(/(?<=\.)\s/)[0].replace(/\.$/, '');
+  const what = runs ? `: it ${lowerFirst(runs)}, which must never run twice at once` : '';
+  return `${component.name} always runs exactly one pod, so it takes no "${key}"${what} (on a rollout the old pod stops before the new one starts)`;
+}
+
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
 }
 
 export function jsonType(value: unknown): string {

@@ -52,7 +52,7 @@ export const PREFLIGHT_CASES: PreflightCase[] = [
     name: 'default_transaction_isolation = serializable',
     database: 'retool_serializable', password: PASSWORD, ok: false,
     expect: [/FAIL {2}database: default_transaction_isolation is serializable, Retool needs read committed/,
-      /fix: ALTER DATABASE <name> SET default_transaction_isolation = 'read committed'/, /PASS {2}database: the user can create tables/],
+      /fix: ALTER DATABASE "retool_serializable" SET default_transaction_isolation = 'read committed'/, /PASS {2}database: the user can create tables/],
   },
   {
     name: 'a wrong password',

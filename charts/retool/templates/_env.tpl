@@ -132,9 +132,12 @@ retool.env.list: the env map as a container env list, sorted by name.
 Usage: env: {{- include "retool.env.list" $env | nindent 12 }}
 */ -}}
 {{- define "retool.env.list" -}}
-{{- $list := list -}}
-{{- range $name := keys . | sortAlpha -}}
-{{- $list = append $list (merge (dict "name" $name) (index $ $name)) -}}
+{{- /* Each entry is printed as it comes: building the list with append copies it at every step (quadratic in
+the number of variables). toYaml of a one-item list is exactly that item's lines of the whole list's toYaml. */ -}}
+{{- $names := keys . | sortAlpha -}}
+{{- if not $names }}[]{{ end -}}
+{{- range $i, $name := $names -}}
+{{- if $i }}{{ "\n" }}{{ end -}}
+{{- toYaml (list (merge (dict "name" $name) (index $ $name))) -}}
 {{- end -}}
-{{- toYaml $list -}}
 {{- end -}}
