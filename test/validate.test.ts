@@ -110,7 +110,7 @@ const INVALID: InvalidCase[] = [
   { name: 'number where a string is expected', yaml: `${SECRETS}  env:\n    PORT: 3000\n`, path: 'retool.env.PORT', line: 6, message: /must be a string or \{secretKeyRef: \{name, key\}\} or \{configMapKeyRef: \{name, key\}\}, got 3000; quote it/ },
   { name: 'bad enum', yaml: `${SECRETS}retoolDatabase:\n  mode: sometimes\n`, path: 'retoolDatabase.mode', line: 6, column: 3, message: /must be one of: disabled, embedded, external; got "sometimes"/ },
   { name: 'retool.version as a YAML number', yaml: `${SECRETS}  version: 3.75\n`, path: 'retool.version', line: 5, message: /must be string, got number 3\.75/ },
-  { name: 'retool.version without patch', yaml: `${SECRETS}  version: "3.75"\n`, path: 'retool.version', line: 5, message: /must match pattern/ },
+  { name: 'retool.version without patch', yaml: `${SECRETS}  version: "3.75"\n`, path: 'retool.version', line: 5, message: /^Use X\.Y\.Z, e\.g\. 3\.75\.3 \(the channel is separate\); got "3\.75"$/ },
   { name: 'temporal external without host', yaml: `${SECRETS}temporal:\n  mode: external\n  external:\n    namespace: retool\n`, path: 'temporal.external.host', line: 7, message: /must not be empty \(temporal\.mode: external requires host and namespace\)/ },
   { name: 'secretKeyRef without key', yaml: `retool:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret:\n    secretKeyRef:\n      name: x\n`, path: 'retool.jwtSecret', line: 4, message: /^must be a non-empty string or \{secretKeyRef: \{name, key\}\}: secretKeyRef\.key is required$/ },
   { name: 'empty secret string', yaml: `retool:\n  licenseKey: ""\n  encryptionKey: e\n  jwtSecret: j\n`, path: 'retool.licenseKey', line: 2, message: /^must be a non-empty string or \{secretKeyRef: \{name, key\}\}, got ""$/ },

@@ -17,9 +17,13 @@ export type LicenseKey = SecretValue;
  */
 export type SecretValue = string | SecretKeyRef;
 /**
- * A Kubernetes object name (DNS subdomain).
+ * A Kubernetes object name: a DNS-1123 subdomain, dot-separated DNS labels of at most 253 characters (Kubernetes' IsDNS1123Subdomain, k8s.io/apimachinery pkg/util/validation/validation.go).
  */
 export type ResourceName = string;
+/**
+ * A Secret or ConfigMap key: letters, digits, -, _ and ., at most 253, never . or .. nor holding .. (Kubernetes' IsConfigMapKey, k8s.io/apimachinery pkg/util/validation/validation.go, refuses ., .. and a leading ..; this chart refuses .. anywhere, a path step when the key becomes a file name).
+ */
+export type DataKey = string;
 /**
  * Key that encrypts credentials stored in the storage database. Never change it once set.
  */
@@ -37,6 +41,10 @@ export type EnvValue = string | SecretKeyRef | ConfigMapKeyRef;
  */
 export type Quantity = string | number;
 /**
+ * A DNS-1123 subdomain (dot-separated DNS labels, at most 253 characters; Kubernetes' IsDNS1123Subdomain, k8s.io/apimachinery pkg/util/validation/validation.go), or empty when unused.
+ */
+export type DnsSubdomainOrEmpty = string;
+/**
  * A secret that may be unset: null or "" (unset), a string (stored in the chart's Secret) or a reference to a key of an existing Secret.
  */
 export type OptionalSecretValue = null | string | SecretKeyRef;
@@ -48,6 +56,18 @@ export type Host = string;
  * A TCP port.
  */
 export type Port = number;
+/**
+ * A label value: empty, or at most 63 letters, digits, -, _ and . starting and ending with a letter or digit (Kubernetes' IsValidLabelValue, k8s.io/apimachinery pkg/util/validation/validation.go).
+ */
+export type LabelValue = string;
+/**
+ * A label key (or topology key): an optional DNS-subdomain prefix and /, then a name of at most 63 letters, digits, -, _ and . starting and ending with a letter or digit (Kubernetes' IsQualifiedName, k8s.io/apimachinery pkg/util/validation/validation.go).
+ */
+export type QualifiedName = string;
+/**
+ * A DNS-1123 label: lowercase letters, digits and -, starting and ending with a letter or digit, at most 63 characters (Kubernetes' IsDNS1123Label, k8s.io/apimachinery pkg/util/validation/validation.go; container, volume and Service names).
+ */
+export type DnsLabel = string;
 /**
  * Every key of an existing Secret or ConfigMap as environment variables.
  */
@@ -61,7 +81,27 @@ export type Volume = {
   [k: string]: unknown;
 };
 /**
- * An IPv4 or IPv6 CIDR block.
+ * A relative path with no .. step (Kubernetes' validateLocalDescendingPath, k8s.io/kubernetes pkg/apis/core/validation/validation.go).
+ */
+export type RelativePath = string;
+/**
+ * An environment variable name: a letter or _ then letters, digits and _ (a C identifier; stricter than Kubernetes' IsEnvVarName in k8s.io/apimachinery pkg/util/validation/validation.go, so every shell can read it).
+ */
+export type EnvName = string;
+/**
+ * A port name: an IANA service name, at most 15 lowercase letters, digits and -, with at least one letter, no -- and no - at either end (Kubernetes' IsValidPortName, k8s.io/apimachinery pkg/util/validation/validation.go).
+ */
+export type PortName = string;
+/**
+ * A port number (1-65535) or a port name.
+ */
+export type PortOrName = Port | PortName;
+/**
+ * An Ingress host: a lowercase DNS subdomain, not an IP address (k8s.io/kubernetes pkg/apis/networking/validation validateIngressRules: IsDNS1123Subdomain, and "must be a DNS name, not an IP address"), or empty when unused.
+ */
+export type IngressHost = string;
+/**
+ * An IPv4 or IPv6 CIDR block, exactly: IPv4 octets 0-255 without leading zeros and a prefix of 0-32, IPv6 in hex groups with at most one :: and a prefix of 0-128 (Kubernetes' IsValidCIDR / strict ipBlock.cidr, k8s.io/apimachinery pkg/util/validation/validation.go and pkg/apis/networking/validation).
  */
 export type CIDR = string;
 
@@ -379,7 +419,7 @@ export interface RetoolValues {
     /**
      * Annotations of the Service.
      */
-    annotations?: StringMap;
+    annotations?: AnnotationMap;
   };
   /**
    * Ingress routing client traffic to the api Service.
@@ -392,11 +432,11 @@ export interface RetoolValues {
     /**
      * IngressClass name; empty uses the cluster default.
      */
-    className?: string;
+    className?: DnsSubdomainOrEmpty;
     /**
      * Host name clients use to reach Retool.
      */
-    host?: Host;
+    host?: IngressHost;
     /**
      * TLS termination at the ingress.
      */
@@ -408,12 +448,12 @@ export interface RetoolValues {
       /**
        * Existing kubernetes.io/tls Secret with the certificate.
        */
-      secretName?: string;
+      secretName?: DnsSubdomainOrEmpty;
     };
     /**
      * Annotations of the Ingress.
      */
-    annotations?: StringMap;
+    annotations?: AnnotationMap;
   };
   /**
    * ServiceAccount of every pod.
@@ -426,11 +466,11 @@ export interface RetoolValues {
     /**
      * Name to use; empty derives it from the release (create: true) or uses default.
      */
-    name?: string;
+    name?: DnsSubdomainOrEmpty;
     /**
      * Annotations of the ServiceAccount (e.g. cloud IAM roles).
      */
-    annotations?: StringMap;
+    annotations?: AnnotationMap;
   };
   /**
    * The helm test hook: `helm test <release>` runs a preflight Pod that checks the databases (PostgreSQL >= 13, uuid-ossp, read committed, table creation) and Temporal reachability with the chart's own connection settings.
@@ -491,7 +531,7 @@ export interface SecretKeyRef {
     /**
      * Key within the Secret.
      */
-    key: string;
+    key: DataKey;
   };
 }
 /**
@@ -512,7 +552,7 @@ export interface ConfigMapKeyRef {
     /**
      * Key within the ConfigMap.
      */
-    key: string;
+    key: DataKey;
   };
 }
 /**
@@ -571,7 +611,7 @@ export interface Storage {
   /**
    * StorageClass; empty uses the cluster default.
    */
-  storageClassName?: string;
+  storageClassName?: DnsSubdomainOrEmpty;
 }
 /**
  * CPU and memory requests and limits of the container.
@@ -675,7 +715,7 @@ export interface PodOptions {
   /**
    * Node labels the pods must match.
    */
-  nodeSelector?: StringMap;
+  nodeSelector?: LabelMap;
   /**
    * Tolerations of the pods.
    */
@@ -688,11 +728,11 @@ export interface PodOptions {
   /**
    * Extra pod annotations.
    */
-  podAnnotations?: StringMap;
+  podAnnotations?: AnnotationMap;
   /**
    * Extra pod labels (never replace the chart's selector labels).
    */
-  podLabels?: StringMap;
+  podLabels?: LabelMap;
   /**
    * Extra environment variables (NAME: string, {secretKeyRef} or {configMapKeyRef}); win over retool.env and the chart's own.
    */
@@ -720,7 +760,7 @@ export interface PodOptions {
   /**
    * PriorityClass of the pods; empty inherits.
    */
-  priorityClassName?: string;
+  priorityClassName?: DnsSubdomainOrEmpty;
   /**
    * Grace period before pods are killed; null inherits (Kubernetes default 30).
    */
@@ -729,10 +769,10 @@ export interface PodOptions {
   containerSecurityContext?: ContainerSecurityContext;
 }
 /**
- * A map of strings.
+ * Labels: label keys to label values.
  */
-export interface StringMap {
-  [k: string]: string;
+export interface LabelMap {
+  [k: string]: LabelValue;
 }
 /**
  * A Kubernetes toleration.
@@ -741,7 +781,7 @@ export interface Toleration {
   /**
    * Taint key.
    */
-  key?: string;
+  key?: QualifiedName;
   /**
    * Exists or Equal.
    */
@@ -749,7 +789,7 @@ export interface Toleration {
   /**
    * Taint value.
    */
-  value?: string;
+  value?: LabelValue;
   /**
    * Taint effect.
    */
@@ -837,7 +877,7 @@ export interface NodeSelectorRequirement {
   /**
    * Node label or field key.
    */
-  key: string;
+  key: QualifiedName;
   /**
    * In, NotIn, Exists, DoesNotExist, Gt or Lt.
    */
@@ -862,19 +902,19 @@ export interface PodAffinityTerm {
   /**
    * Namespaces searched, by name.
    */
-  namespaces?: string[];
+  namespaces?: DnsLabel[];
   /**
    * Node label defining the topology domain.
    */
-  topologyKey: string;
+  topologyKey: QualifiedName;
   /**
    * Pod label keys added to the selector.
    */
-  matchLabelKeys?: string[];
+  matchLabelKeys?: QualifiedName[];
   /**
    * Pod label keys whose values must differ.
    */
-  mismatchLabelKeys?: string[];
+  mismatchLabelKeys?: QualifiedName[];
 }
 /**
  * A Kubernetes label selector.
@@ -883,7 +923,7 @@ export interface LabelSelector {
   /**
    * Labels that must match exactly.
    */
-  matchLabels?: StringMap;
+  matchLabels?: LabelMap;
   /**
    * Label requirements, all of which must hold.
    */
@@ -896,7 +936,7 @@ export interface LabelSelectorRequirement {
   /**
    * Label key.
    */
-  key: string;
+  key: QualifiedName;
   /**
    * In, NotIn, Exists or DoesNotExist.
    */
@@ -904,7 +944,7 @@ export interface LabelSelectorRequirement {
   /**
    * Label values (In, NotIn).
    */
-  values?: string[];
+  values?: LabelValue[];
 }
 /**
  * A preferred pod affinity term and its weight.
@@ -930,7 +970,7 @@ export interface TopologySpreadConstraint {
   /**
    * Node label defining the topology domain.
    */
-  topologyKey: string;
+  topologyKey: QualifiedName;
   /**
    * DoNotSchedule or ScheduleAnyway.
    */
@@ -946,7 +986,7 @@ export interface TopologySpreadConstraint {
   /**
    * Pod label keys added to the selector.
    */
-  matchLabelKeys?: string[];
+  matchLabelKeys?: QualifiedName[];
   /**
    * Honor or Ignore.
    */
@@ -957,13 +997,19 @@ export interface TopologySpreadConstraint {
   nodeTaintsPolicy?: 'Honor' | 'Ignore';
 }
 /**
+ * Annotations: annotation keys to strings.
+ */
+export interface AnnotationMap {
+  [k: string]: string;
+}
+/**
  * A volume mounted into the container.
  */
 export interface VolumeMount {
   /**
    * Name of a volume of the pod.
    */
-  name: ResourceName;
+  name: DnsLabel;
   /**
    * Absolute path in the container.
    */
@@ -971,7 +1017,7 @@ export interface VolumeMount {
   /**
    * Path within the volume.
    */
-  subPath?: string;
+  subPath?: RelativePath;
   /**
    * Mount read-only.
    */
@@ -984,7 +1030,7 @@ export interface Container {
   /**
    * Container name.
    */
-  name: ResourceName;
+  name: DnsLabel;
   /**
    * Image reference.
    */
@@ -1020,7 +1066,7 @@ export interface Container {
     /**
      * Port name.
      */
-    name?: string;
+    name?: PortName;
     /**
      * Port number.
      */
@@ -1051,7 +1097,7 @@ export interface ContainerEnvVar {
   /**
    * Variable name.
    */
-  name: string;
+  name: EnvName;
   /**
    * Literal value.
    */
@@ -1071,7 +1117,7 @@ export interface ContainerEnvVar {
       /**
        * Key.
        */
-      key: string;
+      key: DataKey;
       /**
        * Start even if missing.
        */
@@ -1088,7 +1134,7 @@ export interface ContainerEnvVar {
       /**
        * Key.
        */
-      key: string;
+      key: DataKey;
       /**
        * Start even if missing.
        */
@@ -1177,7 +1223,7 @@ export interface Probe {
     /**
      * Port number or name.
      */
-    port: number | string;
+    port: PortOrName;
     /**
      * HTTP or HTTPS.
      */
@@ -1190,7 +1236,7 @@ export interface Probe {
     /**
      * Port number or name.
      */
-    port: number | string;
+    port: PortOrName;
   };
   /**
    * Command check.

@@ -60,8 +60,12 @@ export function describeError(error: ErrorObject): { message: string; extra?: st
       return { message: `must be one of: ${(p.allowedValues as unknown[]).map(formatAllowed).join(', ')}; got ${describeValue(data)}` };
     case 'const':
       return { message: `must be ${formatAllowed(p.allowedValue)}, got ${describeValue(data)}` };
-    case 'pattern':
+    case 'pattern': {
+      // A definition that words its pattern (patternErrorMessage, also what editors show) is explained, not quoted.
+      const worded = (error.parentSchema as JsonSchema | undefined)?.patternErrorMessage;
+      if (typeof worded === 'string') return { message: `${worded.replace(/\.$/, '')}; got ${describeValue(data)}` };
       return { message: `must match pattern ${String(p.pattern)}, got ${describeValue(data)}` };
+    }
     case 'format':
       return { message: `must be a valid ${String(p.format)}, got ${describeValue(data)}` };
     case 'minLength':
@@ -84,6 +88,9 @@ export function describeError(error: ErrorObject): { message: string; extra?: st
     case 'not': {
       // `not: {const: x}` forbids one value; a bare `not: {}` forbids the key altogether.
       const forbidden = (error.schema as JsonSchema | undefined)?.const;
+      const worded = (error.parentSchema as JsonSchema | undefined)?.patternErrorMessage;
+      // `not: {pattern}` beside a worded pattern (e.g. no ".." in a key) is part of the same rule.
+      if (forbidden === undefined && typeof worded === 'string') return { message: `${worded.replace(/\.$/, '')}; got ${describeValue(data)}` };
       return { message: forbidden === undefined ? 'must not be set here' : `must not be ${formatAllowed(forbidden)}` };
     }
     default:
@@ -106,7 +113,7 @@ export function describeValue(value: unknown): string {
 }
 
 function formatAllowed(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' && value !== '' ? value : JSON.stringify(value);
 }
 
 /** The allowed key nearest to `key` (case-insensitive or within a small edit distance). */
