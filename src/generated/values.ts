@@ -491,32 +491,46 @@ export interface RetoolValues {
     enabled?: boolean | null;
     /**
      * Peers allowed to reach the api (your ingress controller or load balancer).
+     *
+     * @minItems 1
      */
-    ingressControllerFrom?: NetworkPeer[];
+    ingressControllerFrom?: [NetworkPeer, ...(NetworkPeer)[]];
     /**
      * Retool's license check, invites, email and usage reporting (HTTPS).
+     *
+     * @minItems 1
      */
-    licenseCIDRs?: CIDR[];
+    licenseCIDRs?: [CIDR, ...(CIDR)[]];
     /**
      * Where user data sources (resources) and user code may be reached from api, the workflow containers and code-executor; the default is anywhere except link-local cloud metadata (169.254.0.0/16). Tighten it to your databases and APIs.
+     *
+     * @minItems 1
      */
-    resources?: NetworkPeer[];
+    resources?: [NetworkPeer, ...(NetworkPeer)[]];
     /**
      * Where Source Control git hosts may be reached from api and jobs-runner (HTTPS or SSH).
+     *
+     * @minItems 1
      */
-    sourceControl?: NetworkPeer[];
+    sourceControl?: [NetworkPeer, ...(NetworkPeer)[]];
     /**
      * Where the external databases live (host names cannot be expressed in a NetworkPolicy).
+     *
+     * @minItems 1
      */
-    databaseCIDRs?: CIDR[];
+    databaseCIDRs?: [CIDR, ...(CIDR)[]];
     /**
      * Where an external or Retool-managed Temporal frontend lives.
+     *
+     * @minItems 1
      */
-    temporalCIDRs?: CIDR[];
+    temporalCIDRs?: [CIDR, ...(CIDR)[]];
     /**
      * Peers serving DNS (port 53).
+     *
+     * @minItems 1
      */
-    dnsFrom?: NetworkPeer[];
+    dnsFrom?: [NetworkPeer, ...(NetworkPeer)[]];
   };
 }
 export interface SecretKeyRef {
@@ -1324,7 +1338,7 @@ export interface Autoscaling {
   targetMemoryUtilizationPercentage?: number | null;
 }
 /**
- * A NetworkPolicy peer.
+ * A NetworkPolicy peer: an ipBlock, or a podSelector and/or namespaceSelector (Kubernetes' ValidateNetworkPolicyPeer, k8s.io/kubernetes pkg/apis/networking/validation: at least one, and ipBlock alone).
  */
 export interface NetworkPeer {
   /**

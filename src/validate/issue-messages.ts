@@ -77,8 +77,18 @@ export function describeError(error: ErrorObject): { message: string; extra?: st
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return { message: `must be ${String(p.comparison)} ${String(p.limit)}, got ${describeValue(data)}` };
-    case 'minItems':
+    case 'minItems': {
+      // A list whose emptiness would open a NetworkPolicy says so (the schema words it once, x-retool-empty-list).
+      const why = (error.parentSchema as JsonSchema | undefined)?.['x-retool-empty-list'];
+      if (typeof why === 'string' && Array.isArray(data) && data.length === 0) return { message: `must not be empty. ${why}` };
       return { message: `must have at least ${String(p.limit)} item${Number(p.limit) === 1 ? '' : 's'}` };
+    }
+    case 'minProperties': {
+      const keys = Object.keys((error.parentSchema as JsonSchema | undefined)?.properties ?? {});
+      return { message: Number(p.limit) === 1 && keys.length ? `must set at least one of: ${keys.join(', ')}` : `must have at least ${String(p.limit)} keys` };
+    }
+    case 'maxProperties':
+      return { message: `must have at most ${String(p.limit)} key${Number(p.limit) === 1 ? '' : 's'}${isObject(data) ? `, has ${Object.keys(data).join(', ')}` : ''}` };
     case 'maxItems':
       return { message: `must have at most ${String(p.limit)} item${Number(p.limit) === 1 ? '' : 's'}` };
     case 'uniqueItems':
