@@ -1,7 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { projectModel } from '../src/project-model.js';
-import { FIXTURES, fixtureNames } from './support/paths.js';
+import { join } from 'node:path';
+import { helmCached } from './support/helm-cache.js';
+import { CHART, FIXTURES, fixtureNames } from './support/paths.js';
+import { failOpenProblems, semanticProblems } from './support/k8s-semantics.js';
 import { byKind, containers, envOf, parseManifests, renderFixture, renderFixtures, type K8sObject } from './support/render.js';
 
 /**
@@ -193,6 +196,18 @@ const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) =
     },
   },
   {
+    name: 'no NetworkPolicy rule admits every peer (an empty or missing from/to); allow-all is only ever an explicit peer such as ipBlock 0.0.0.0/0',
+    fixture: 'autoscaling-networkpolicy',
+    rule: failOpenProblems,
+    breakIt: (objects) => { byKind(objects, 'NetworkPolicy').find((p) => p.spec.ingress?.length)!.spec.ingress[0].from = []; },
+  },
+  {
+    name: 'every object passes the API server\'s own checks beyond structure (names, labels, controller labels within 63, pod references, requests within limits, CIDRs)',
+    fixture: 'pod-options',
+    rule: (objects) => objects.flatMap((o) => semanticProblems(o)),
+    breakIt: (objects) => { const c = workloads(objects)[0].spec.template.spec.containers[0]; c.volumeMounts = [...(c.volumeMounts ?? []), { name: 'no-such-volume', mountPath: '/nowhere' }]; },
+  },
+  {
     name: 'every container has CPU and memory requests and a memory limit',
     fixture: 'evaluation',
     rule: (objects) => containers(objects)
@@ -244,3 +259,15 @@ test('security contexts merge structurally: overrides add keys, baseline keys st
 });
 
 test.run();
+
+test('a release name that cannot prefix a Service name (a digit first, a dot) fails the render with the reason, in both majors', () => {
+  for (const release of ['1retool', 'my.retool']) {
+    for (const major of [3, 4] as const) {
+      const result = helmCached(['template', release, CHART, '-f', join(FIXTURES, 'evaluation.values.yaml')], major);
+      assert.is.not(result.status, 0, `helm ${major} rendered release ${release}`);
+      assert.match(result.stderr, /not a DNS-1035 label/, result.stderr);
+    }
+  }
+  const ok = helmCached(['template', 'retool1', CHART, '-f', join(FIXTURES, 'evaluation.values.yaml')], 4);
+  assert.is(ok.status, 0, ok.stderr);
+});

@@ -5,6 +5,7 @@ import { visit } from '../schema/visit.js';
 import { valueNodes, valuesTree } from '../schema/values-tree.js';
 import { DEFAULTS_KEPT } from '../schema/helm-safety.js';
 import { overlaySchema, type OverlayContext } from '../schema/overlay.js';
+import { ruleReason } from '../schema/rules.js';
 import { documentProperty, humanize, patternMessage } from './editor-docs.js';
 import { newValuesAjv } from '../validate/compiled-schema.js';
 import { compileValuesSchema } from './values-compile.js';
@@ -108,6 +109,13 @@ function documentTree(schema: JsonSchema): void {
       const forbidden = node.not.const;
       delete node.not;
       node.allOf = [...(node.allOf ?? []), { if: { const: forbidden }, then: { type: 'null', errorMessage: `Must not be ${JSON.stringify(forbidden)}.` } }];
+    }
+    // `not: {pattern}` (a ".." in a key, an IP as a host) is worded "Matches a schema that is not allowed."; say the rule.
+    if (isObject(node.not) && typeof node.not.pattern === 'string' && typeof node.patternErrorMessage === 'string') node.errorMessage ??= node.patternErrorMessage;
+    // A cross-field rule inside a definition (In needs values, Exists takes none) speaks with the reason validate gives.
+    for (const rule of node.allOf ?? []) {
+      const reason = isObject(rule) ? ruleReason(rule) : undefined;
+      if (reason && isObject(rule.then)) visit(rule.then, (inner) => { inner.errorMessage ??= reason; });
     }
     for (const [key, child] of Object.entries(node.properties ?? {})) {
       if (!isObject(child)) continue;

@@ -40,6 +40,10 @@ export interface RetoolChartSchemaAnnotations {
    */
   'x-retool-snippets'?: Snippet[];
   'x-retool-edge-kinds'?: EdgeKinds;
+  /**
+   * Why an empty list is refused (a NetworkPolicy rule with no peers admits every peer); validate prints it for minItems.
+   */
+  'x-retool-empty-list'?: string;
 }
 /**
  * The topology annotation a component's schema node carries: one Retool workload.

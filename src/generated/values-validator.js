@@ -2,19 +2,19 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:2c4f1c51c7dff202555cb7ee1778860220e6b829a60599872a7b82685b0af036";
+export const schemaDigest = "sha256:74cbfb3204000d6f50ddf79fb9c05aba95e15fc4f60107ef093bc1552be4884e";
 export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$","maxLength":253}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-13"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-13"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-14"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-14"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-13":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-15":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-13"},{"$ref":"#/definitions/retool-chart-shared-14"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-13"},{"$ref":"#/definitions/retool-chart-shared-14"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-15"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-15"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-16"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-13":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-14":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-15":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-17":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
 const schema3 = {"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]};
 const schema4 = {"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}};
-const schema5 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}};
-const schema6 = {"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"};
-const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "u");
+const schema5 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}};
+const schema6 = {"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"};
+const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
 
 function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -42,7 +42,7 @@ vErrors.push(err1);
 errors++;
 }
 if(!pattern0.test(data)){
-const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"+"\""};
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -66,7 +66,59 @@ validate6.errors = vErrors;
 return errors === 0;
 }
 
-const pattern1 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
+const schema7 = {"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"};
+const pattern1 = new RegExp("^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$", "u");
+
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(typeof data === "string"){
+if(func0(data) > 253){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(func0(data) < 1){
+const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern1.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},message:"must match pattern \""+"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate8.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -120,49 +172,22 @@ var valid0 = _errs2 === errors;
 if(data.key !== undefined){
 let data1 = data.key;
 const _errs3 = errors;
-const _errs4 = errors;
-if(typeof data1 === "string"){
-if(func0(data1) > 253){
-const err3 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
-if(vErrors === null){
-vErrors = [err3];
+if(!(validate8(data1, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
 }
 else {
-vErrors.push(err3);
-}
-errors++;
-}
-if(!pattern1.test(data1)){
-const err4 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\""};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
 }
 var valid0 = _errs3 === errors;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err3];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err3);
 }
 errors++;
 }
@@ -447,9 +472,9 @@ validate1.errors = vErrors;
 return errors === 0;
 }
 
-const schema7 = {"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}};
+const schema8 = {"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}};
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -485,9 +510,9 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.password !== undefined){
 let data2 = data1.password;
 const _errs2 = errors;
-const vSchema0 = schema7.properties.embedded.properties.password.enum;
+const vSchema0 = schema8.properties.embedded.properties.password.enum;
 if(!((data2 === null) || (data2 === ""))){
-const err2 = {instancePath:instancePath+"/embedded/password",schemaPath:"#/properties/embedded/properties/password/enum",keyword:"enum",params:{allowedValues: schema7.properties.embedded.properties.password.enum},message:"must be equal to one of the allowed values"};
+const err2 = {instancePath:instancePath+"/embedded/password",schemaPath:"#/properties/embedded/properties/password/enum",keyword:"enum",params:{allowedValues: schema8.properties.embedded.properties.password.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -502,14 +527,14 @@ var valid1 = _errs2 === errors;
 var valid0 = _errs1 === errors;
 }
 }
-validate14.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
 
-const schema8 = {"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}};
+const schema9 = {"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}};
 const pattern2 = new RegExp("^[^\\x00-\\x1f\\x7f]*$", "u");
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -549,13 +574,13 @@ var valid1 = _errs1 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate16.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
-const schema9 = {"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
+const schema10 = {"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -602,13 +627,13 @@ var valid1 = _errs1 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate20.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
-const schema10 = {"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}};
+const schema11 = {"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}};
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -684,13 +709,13 @@ var valid1 = _errs2 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate26.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
 
-const schema11 = {"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}};
+const schema12 = {"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}};
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -863,13 +888,13 @@ errors++;
 var valid0 = _errs3 === errors;
 }
 }
-validate32.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
 
-const schema12 = {"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}};
+const schema13 = {"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1071,13 +1096,13 @@ errors++;
 var valid0 = _errs0 === errors;
 }
 }
-validate35.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
 
-const schema13 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
+const schema14 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1336,16 +1361,48 @@ errors++;
 var valid0 = _errs1 === errors;
 }
 }
-validate40.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
 
-const schema14 = {"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}};
+const schema15 = {"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}};
+const schema16 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema15 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]};
-const schema16 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}};
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(typeof data === "string"){
+if(!pattern7.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate49.errors = vErrors;
+return errors === 0;
+}
+
+const schema17 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]};
+const schema18 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1395,12 +1452,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1441,8 +1498,8 @@ valid0 = true;
 passing0 = 1;
 }
 const _errs4 = errors;
-if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
 errors = vErrors.length;
 }
 else {
@@ -1480,21 +1537,27 @@ vErrors = null;
 }
 }
 }
-validate47.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",propertyName:key0};
+if(!(validate49(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err0 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1504,24 +1567,12 @@ vErrors.push(err0);
 errors++;
 }
 }
-var valid0 = _errs1 === errors;
-if(!valid0){
-const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
 const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate47(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+if(!(validate51(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 else {
@@ -1530,25 +1581,25 @@ var valid1 = _errs3 === errors;
 }
 }
 else {
-const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err2];
+vErrors = [err1];
 }
 else {
-vErrors.push(err2);
+vErrors.push(err1);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
-const schema17 = {"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}};
+const schema19 = {"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}};
 const pattern9 = new RegExp("^[a-z0-9]+([._/-][a-z0-9]+)*$", "u");
 const pattern10 = new RegExp("^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$", "u");
 const pattern11 = new RegExp("^(sha256:[a-f0-9]{64})?$", "u");
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1719,20 +1770,20 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
-const schema18 = {"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}};
-const schema19 = {"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
-const schema20 = {"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648};
+const schema20 = {"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}};
+const schema21 = {"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}};
+const schema22 = {"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647};
 const pattern12 = new RegExp("^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$", "u");
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((typeof data !== "string") && (!(typeof data == "number"))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema20.type},message:"must be string,number"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema22.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1753,8 +1804,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data < -2147483648 || isNaN(data)){
-const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(data < 0 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1776,12 +1827,55 @@ vErrors.push(err3);
 errors++;
 }
 }
-validate64.errors = vErrors;
+validate68.errors = vErrors;
+return errors === 0;
+}
+
+const schema23 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"};
+const pattern13 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$", "u");
+
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(typeof data === "string"){
+if(func0(data) > 253){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!pattern13.test(data)){
+const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"+"\""};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate70.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1802,8 +1896,8 @@ errors++;
 if(data.size !== undefined){
 let data0 = data.size;
 const _errs2 = errors;
-if(!(validate64(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate68(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 else {
@@ -1813,10 +1907,17 @@ var valid0 = _errs2 === errors;
 if(data.storageClassName !== undefined){
 let data1 = data.storageClassName;
 const _errs3 = errors;
-const _errs4 = errors;
-if(typeof data1 === "string"){
-if(!pattern2.test(data1)){
-const err1 = {instancePath:instancePath+"/storageClassName",schemaPath:"#/properties/storageClassName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(!(validate70(data1, {instancePath:instancePath+"/storageClassName",parentData:data,parentDataProperty:"storageClassName",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs3 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1825,37 +1926,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-}
-else {
-const err2 = {instancePath:instancePath+"/storageClassName",schemaPath:"#/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var valid0 = _errs3 === errors;
-}
-}
-else {
-const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-validate63.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
-const schema21 = {"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]};
+const schema24 = {"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]};
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1940,15 +2017,15 @@ vErrors = null;
 }
 }
 }
-validate67.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
 
-const schema22 = {"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}};
-const schema23 = {"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}};
+const schema25 = {"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}};
+const schema26 = {"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}};
 const pattern14 = new RegExp("^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "u");
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1983,8 +2060,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate64(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate68(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 else {
@@ -2002,12 +2079,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate71.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2028,8 +2105,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate71(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate77(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
@@ -2039,8 +2116,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate71(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate77(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
@@ -2058,12 +2135,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate70.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2084,8 +2161,8 @@ errors++;
 if(data.storage !== undefined){
 let data0 = data.storage;
 const _errs2 = errors;
-if(!(validate63(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+if(!(validate67(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 else {
@@ -2095,8 +2172,8 @@ var valid0 = _errs2 === errors;
 if(data.password !== undefined){
 let data1 = data.password;
 const _errs3 = errors;
-if(!(validate67(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate73(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
 else {
@@ -2106,8 +2183,8 @@ var valid0 = _errs3 === errors;
 if(data.resources !== undefined){
 let data2 = data.resources;
 const _errs4 = errors;
-if(!(validate70(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate76(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
@@ -2125,15 +2202,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
-const schema24 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}};
-const schema25 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253};
+const schema27 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}};
+const schema28 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253};
 const pattern15 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$", "u");
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2169,13 +2246,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
-const schema26 = {"type":"integer","minimum":1,"maximum":65535};
+const schema29 = {"type":"integer","minimum":1,"maximum":65535};
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
@@ -2211,12 +2288,12 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate80.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2237,8 +2314,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate78(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate84(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
@@ -2248,8 +2325,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate80(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate86(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 else {
@@ -2335,8 +2412,8 @@ var valid0 = _errs6 === errors;
 if(data.password !== undefined){
 let data4 = data.password;
 const _errs8 = errors;
-if(!(validate67(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate73(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
 else {
@@ -2370,13 +2447,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
-const schema27 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}};
+const schema30 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}};
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2397,8 +2474,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate78(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate84(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
@@ -2408,8 +2485,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate80(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate86(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 else {
@@ -2457,8 +2534,8 @@ var valid0 = _errs4 === errors;
 if(data.password !== undefined){
 let data3 = data.password;
 const _errs6 = errors;
-if(!(validate67(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate73(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
 else {
@@ -2484,8 +2561,8 @@ var valid0 = _errs7 === errors;
 if(data.caCert !== undefined){
 let data5 = data.caCert;
 const _errs9 = errors;
-if(!(validate67(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate73(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
 else {
@@ -2503,25 +2580,26 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate97.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
-const func14 = Object.prototype.hasOwnProperty;
-const schema29 = {"type":"object","additionalProperties":{"type":"string"}};
+const schema31 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const func15 = Object.prototype.hasOwnProperty;
+const schema32 = {"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}};
+const schema33 = {"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
+const pattern24 = new RegExp("^[^/]{254,}/", "u");
+const pattern25 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
-for(const key0 in data){
-let data0 = data[key0];
 const _errs2 = errors;
-if(typeof data0 !== "string"){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data === "string"){
+if(!pattern24.test(data)){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2530,8 +2608,139 @@ vErrors.push(err0);
 }
 errors++;
 }
-const _errs3 = errors;
+else {
+}
+}
+if(errors === _errs2){
+}
 var valid0 = _errs2 === errors;
+if(valid0){
+const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(typeof data === "string"){
+if(!pattern25.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate106.errors = vErrors;
+return errors === 0;
+}
+
+const schema34 = {"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"};
+const pattern26 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
+
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(typeof data === "string"){
+if(func0(data) > 63){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!pattern26.test(data)){
+const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate108.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs1 = errors;
+if(!(validate106(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err0 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+const _errs2 = errors;
+for(const key1 in data){
+let data0 = data[key1];
+const _errs3 = errors;
+if(!(validate108(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
 }
 }
 else {
@@ -2544,22 +2753,25 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate99.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
-const schema30 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
+const schema35 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
+const schema36 = {"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
-for(const key0 in data){
-if(!(((((key0 === "key") || (key0 === "operator")) || (key0 === "value")) || (key0 === "effect")) || (key0 === "tolerationSeconds"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.operator === undefined) && (missing0 = "operator")){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2568,14 +2780,12 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-if(data.key !== undefined){
-let data0 = data.key;
-const _errs2 = errors;
-const _errs3 = errors;
-if(typeof data0 === "string"){
-if(!pattern2.test(data0)){
-const err1 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+else {
+if(data.operator !== undefined){
+let data0 = data.operator;
+const _errs4 = errors;
+if("Exists" !== data0){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2584,9 +2794,39 @@ vErrors.push(err1);
 }
 errors++;
 }
+else {
+}
+if(errors === _errs4){
+}
+var valid2 = _errs4 === errors;
 }
 else {
-const err2 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+if(errors === _errs3){
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.value !== undefined){
+let data1 = data.value;
+const _errs6 = errors;
+if("" !== data1){
+const err2 = {instancePath:instancePath+"/value",schemaPath:"#/allOf/0/then/properties/value/const",keyword:"const",params:{allowedValue: ""},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2595,13 +2835,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-var valid0 = _errs2 === errors;
+var valid3 = _errs6 === errors;
 }
-if(data.operator !== undefined){
-let data1 = data.operator;
-const _errs4 = errors;
-if(typeof data1 !== "string"){
-const err3 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var _valid0 = _errs5 === errors;
+valid1 = _valid0;
+}
+if(!valid1){
+const err3 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2610,10 +2851,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-const _errs5 = errors;
-const vSchema0 = schema31.properties.operator.enum;
-if(!((data1 === "Exists") || (data1 === "Equal"))){
-const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema31.properties.operator.enum},message:"must be equal to one of the allowed values"};
+var valid0 = _errs1 === errors;
+const _errs7 = errors;
+const _errs8 = errors;
+let valid4 = true;
+const _errs9 = errors;
+const _errs10 = errors;
+const _errs11 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data.key === undefined) && (missing1 = "key")){
+const err4 = {};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2622,15 +2870,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-var valid0 = _errs4 === errors;
+else {
 }
-if(data.value !== undefined){
-let data2 = data.value;
-const _errs6 = errors;
-const _errs7 = errors;
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+}
+if(errors === _errs11){
+}
+var valid5 = _errs11 === errors;
+if(valid5){
+const err5 = {};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2639,9 +2886,34 @@ vErrors.push(err5);
 }
 errors++;
 }
+else {
+errors = _errs10;
+if(vErrors !== null){
+if(_errs10){
+vErrors.length = _errs10;
 }
 else {
-const err6 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+}
+if(errors === _errs9){
+}
+var _valid1 = _errs9 === errors;
+errors = _errs8;
+if(vErrors !== null){
+if(_errs8){
+vErrors.length = _errs8;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs12 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.operator === undefined){
+const err6 = {instancePath,schemaPath:"#/allOf/1/then/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2650,13 +2922,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-var valid0 = _errs6 === errors;
-}
-if(data.effect !== undefined){
-let data3 = data.effect;
-const _errs8 = errors;
-if(typeof data3 !== "string"){
-const err7 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.operator !== undefined){
+let data2 = data.operator;
+const _errs13 = errors;
+if("Exists" !== data2){
+const err7 = {instancePath:instancePath+"/operator",schemaPath:"#/allOf/1/then/properties/operator/const",keyword:"const",params:{allowedValue: "Exists"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2665,10 +2935,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-const _errs9 = errors;
-const vSchema1 = schema31.properties.effect.enum;
-if(!(((data3 === "NoSchedule") || (data3 === "PreferNoSchedule")) || (data3 === "NoExecute"))){
-const err8 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema31.properties.effect.enum},message:"must be equal to one of the allowed values"};
+var valid6 = _errs13 === errors;
+}
+}
+var _valid1 = _errs12 === errors;
+valid4 = _valid1;
+}
+if(!valid4){
+const err8 = {instancePath,schemaPath:"#/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2677,13 +2951,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-var valid0 = _errs8 === errors;
-}
-if(data.tolerationSeconds !== undefined){
-let data4 = data.tolerationSeconds;
-const _errs10 = errors;
-if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-const err9 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var valid0 = _errs7 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs14 = errors;
+for(const key0 in data){
+if(!(((((key0 === "key") || (key0 === "operator")) || (key0 === "value")) || (key0 === "effect")) || (key0 === "tolerationSeconds"))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2692,10 +2965,23 @@ vErrors.push(err9);
 }
 errors++;
 }
-const _errs11 = errors;
-if(typeof data4 == "number"){
-if(data4 > 2147483647 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+if(data.key !== undefined){
+let data3 = data.key;
+const _errs15 = errors;
+if(!(validate106(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid7 = _errs15 === errors;
+}
+if(data.operator !== undefined){
+let data4 = data.operator;
+const _errs16 = errors;
+if(typeof data4 !== "string"){
+const err10 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2704,8 +2990,10 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data4 < -2147483648 || isNaN(data4)){
-const err11 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+const _errs17 = errors;
+const vSchema0 = schema36.properties.operator.enum;
+if(!((data4 === "Exists") || (data4 === "Equal"))){
+const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema36.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2714,12 +3002,24 @@ vErrors.push(err11);
 }
 errors++;
 }
+var valid7 = _errs16 === errors;
 }
-var valid0 = _errs10 === errors;
-}
+if(data.value !== undefined){
+let data5 = data.value;
+const _errs18 = errors;
+if(!(validate108(data5, {instancePath:instancePath+"/value",parentData:data,parentDataProperty:"value",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
 }
 else {
-const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid7 = _errs18 === errors;
+}
+if(data.effect !== undefined){
+let data6 = data.effect;
+const _errs19 = errors;
+if(typeof data6 !== "string"){
+const err12 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2728,12 +3028,75 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate102.errors = vErrors;
+const _errs20 = errors;
+const vSchema1 = schema36.properties.effect.enum;
+if(!(((data6 === "NoSchedule") || (data6 === "PreferNoSchedule")) || (data6 === "NoExecute"))){
+const err13 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema36.properties.effect.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid7 = _errs19 === errors;
+}
+if(data.tolerationSeconds !== undefined){
+let data7 = data.tolerationSeconds;
+const _errs21 = errors;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err14 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs22 = errors;
+if(typeof data7 == "number"){
+if(data7 > 2147483647 || isNaN(data7)){
+const err15 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data7 < -2147483648 || isNaN(data7)){
+const err16 = {instancePath:instancePath+"/tolerationSeconds",schemaPath:"#/properties/tolerationSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var valid7 = _errs21 === errors;
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate112.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2743,8 +3106,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate102(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(!(validate112(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
 errors = vErrors.length;
 }
 else {
@@ -2765,21 +3128,25 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
-const schema32 = {"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-13"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-13"}}};
-const schema33 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
-const schema34 = {"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
+const schema37 = {"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-15"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-15"}}};
+const schema38 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
+const schema39 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-13"},{"$ref":"#/definitions/retool-chart-shared-14"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
+const schema40 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}};
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
+let valid0 = true;
+const _errs1 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.key === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+let missing0;
+if((data.operator === undefined) && (missing0 = "operator")){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2788,8 +3155,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.operator === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'"};
+else {
+if(data.operator !== undefined){
+let data0 = data.operator;
+const _errs2 = errors;
+const vSchema0 = schema40.if.properties.operator.enum;
+if(!((data0 === "In") || (data0 === "NotIn"))){
+const err1 = {};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2798,10 +3170,148 @@ vErrors.push(err1);
 }
 errors++;
 }
+else {
+}
+if(errors === _errs2){
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+}
+}
+}
+if(errors === _errs1){
+}
+var _valid0 = _errs1 === errors;
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.values === undefined){
+const err2 = {instancePath,schemaPath:"#/then/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.values !== undefined){
+let data1 = data.values;
+const _errs4 = errors;
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err3 = {instancePath:instancePath+"/values",schemaPath:"#/then/properties/values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var valid2 = _errs4 === errors;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = _valid0;
+}
+if(!valid0){
+const err4 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate120.errors = vErrors;
+return errors === 0;
+}
+
+const schema41 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}};
+
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = true;
 const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "key") || (key0 === "operator")) || (key0 === "values"))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.operator === undefined) && (missing0 = "operator")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.operator !== undefined){
+let data0 = data.operator;
+const _errs2 = errors;
+const vSchema0 = schema41.if.properties.operator.enum;
+if(!((data0 === "Exists") || (data0 === "DoesNotExist"))){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs2){
+}
+var valid1 = _errs2 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+}
+}
+}
+if(errors === _errs1){
+}
+var _valid0 = _errs1 === errors;
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.values !== undefined){
+let data1 = data.values;
+const _errs4 = errors;
+if(Array.isArray(data1)){
+if(data1.length > 0){
+const err2 = {instancePath:instancePath+"/values",schemaPath:"#/then/properties/values/maxItems",keyword:"maxItems",params:{limit: 0},message:"must NOT have more than 0 items"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2811,13 +3321,14 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.key !== undefined){
-let data0 = data.key;
-const _errs2 = errors;
-const _errs3 = errors;
-if(typeof data0 === "string"){
-if(func0(data0) < 1){
-const err3 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+var valid2 = _errs4 === errors;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = _valid0;
+}
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2826,8 +3337,117 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!pattern2.test(data0)){
-const err4 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+validate122.errors = vErrors;
+return errors === 0;
+}
+
+const pattern27 = new RegExp("^-?[0-9]+$", "u");
+
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+const _errs1 = errors;
+if(!(validate120(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+const _errs2 = errors;
+if(!(validate122(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+const _errs3 = errors;
+const _errs4 = errors;
+let valid1 = true;
+const _errs5 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.operator === undefined) && (missing0 = "operator")){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data.operator !== undefined){
+let data0 = data.operator;
+const _errs6 = errors;
+const vSchema0 = schema39.allOf[2].if.properties.operator.enum;
+if(!((data0 === "Gt") || (data0 === "Lt"))){
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs6){
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+}
+}
+}
+if(errors === _errs5){
+}
+var _valid0 = _errs5 === errors;
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs7 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.values === undefined){
+const err2 = {instancePath,schemaPath:"#/allOf/2/then/required",keyword:"required",params:{missingProperty: "values"},message:"must have required property '"+"values"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.values !== undefined){
+let data1 = data.values;
+const _errs8 = errors;
+if(Array.isArray(data1)){
+if(data1.length > 1){
+const err3 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/2/then/properties/values/maxItems",keyword:"maxItems",params:{limit: 1},message:"must NOT have more than 1 items"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data1.length < 1){
+const err4 = {instancePath:instancePath+"/values",schemaPath:"#/allOf/2/then/properties/values/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2836,9 +3456,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-else {
-const err5 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+let valid5 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs9 = errors;
+if(typeof data2 === "string"){
+if(!pattern27.test(data2)){
+const err5 = {instancePath:instancePath+"/values/" + i0,schemaPath:"#/allOf/2/then/properties/values/items/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+$"},message:"must match pattern \""+"^-?[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2847,13 +3472,21 @@ vErrors.push(err5);
 }
 errors++;
 }
-var valid0 = _errs2 === errors;
 }
-if(data.operator !== undefined){
-let data1 = data.operator;
-const _errs4 = errors;
-if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid4 = _errs9 === errors;
+if(!valid4){
+valid5 = false;
+}
+}
+}
+var valid3 = _errs8 === errors;
+}
+}
+var _valid0 = _errs7 === errors;
+valid1 = _valid0;
+}
+if(!valid1){
+const err6 = {instancePath,schemaPath:"#/allOf/2/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2862,10 +3495,10 @@ vErrors.push(err6);
 }
 errors++;
 }
-const _errs5 = errors;
-const vSchema0 = schema34.properties.operator.enum;
-if(!((((((data1 === "In") || (data1 === "NotIn")) || (data1 === "Exists")) || (data1 === "DoesNotExist")) || (data1 === "Gt")) || (data1 === "Lt"))){
-const err7 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema34.properties.operator.enum},message:"must be equal to one of the allowed values"};
+var valid0 = _errs3 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.key === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2874,20 +3507,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-var valid0 = _errs4 === errors;
-}
-if(data.values !== undefined){
-let data2 = data.values;
-const _errs6 = errors;
-const _errs7 = errors;
-if(Array.isArray(data2)){
-let valid2 = true;
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-const _errs8 = errors;
-if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/values/" + i0,schemaPath:"#/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.operator === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "operator"},message:"must have required property '"+"operator"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2896,15 +3517,10 @@ vErrors.push(err8);
 }
 errors++;
 }
-const _errs9 = errors;
-var valid1 = _errs8 === errors;
-if(!valid1){
-valid2 = false;
-}
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs10 = errors;
+for(const key0 in data){
+if(!(((key0 === "key") || (key0 === "operator")) || (key0 === "values"))){
+const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2913,11 +3529,23 @@ vErrors.push(err9);
 }
 errors++;
 }
-var valid0 = _errs6 === errors;
 }
+if(data.key !== undefined){
+let data3 = data.key;
+const _errs11 = errors;
+if(!(validate106(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
 }
 else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid6 = _errs11 === errors;
+}
+if(data.operator !== undefined){
+let data4 = data.operator;
+const _errs12 = errors;
+if(typeof data4 !== "string"){
+const err10 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2926,12 +3554,76 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate107.errors = vErrors;
+const _errs13 = errors;
+const vSchema1 = schema39.properties.operator.enum;
+if(!((((((data4 === "In") || (data4 === "NotIn")) || (data4 === "Exists")) || (data4 === "DoesNotExist")) || (data4 === "Gt")) || (data4 === "Lt"))){
+const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema39.properties.operator.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid6 = _errs12 === errors;
+}
+if(data.values !== undefined){
+let data5 = data.values;
+const _errs14 = errors;
+const _errs15 = errors;
+if(Array.isArray(data5)){
+let valid8 = true;
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+let data6 = data5[i1];
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err12 = {instancePath:instancePath+"/values/" + i1,schemaPath:"#/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const _errs17 = errors;
+var valid7 = _errs16 === errors;
+if(!valid7){
+valid8 = false;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid6 = _errs14 === errors;
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate119.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2959,8 +3651,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate107(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate119(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 else {
@@ -2993,8 +3685,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate107(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate119(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 else {
@@ -3028,25 +3720,30 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
 
-const schema35 = {"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}};
-const schema36 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}};
-const schema37 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
+const schema42 = {"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}};
+const schema43 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}};
+const schema44 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
 for(const key0 in data){
-let data0 = data[key0];
-const _errs2 = errors;
-if(typeof data0 !== "string"){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs1 = errors;
+if(!(validate106(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err0 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3055,8 +3752,18 @@ vErrors.push(err0);
 }
 errors++;
 }
+}
+const _errs2 = errors;
+for(const key1 in data){
+let data0 = data[key1];
 const _errs3 = errors;
-var valid0 = _errs2 === errors;
+if(!(validate108(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
 }
 }
 else {
@@ -3069,16 +3776,32 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate132.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}};
+const schema46 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-13"},{"$ref":"#/definitions/retool-chart-shared-14"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}};
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
+const _errs1 = errors;
+if(!(validate120(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+const _errs2 = errors;
+if(!(validate122(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.key === undefined){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
@@ -3100,7 +3823,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-const _errs1 = errors;
+const _errs3 = errors;
 for(const key0 in data){
 if(!(((key0 === "key") || (key0 === "operator")) || (key0 === "values"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
@@ -3115,11 +3838,20 @@ errors++;
 }
 if(data.key !== undefined){
 let data0 = data.key;
-const _errs2 = errors;
-const _errs3 = errors;
-if(typeof data0 === "string"){
-if(func0(data0) < 1){
-const err3 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const _errs4 = errors;
+if(!(validate106(data0, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs4 === errors;
+}
+if(data.operator !== undefined){
+let data1 = data.operator;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+const err3 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3128,8 +3860,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!pattern2.test(data0)){
-const err4 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const _errs6 = errors;
+const vSchema0 = schema46.properties.operator.enum;
+if(!((((data1 === "In") || (data1 === "NotIn")) || (data1 === "Exists")) || (data1 === "DoesNotExist"))){
+const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema46.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3138,9 +3872,32 @@ vErrors.push(err4);
 }
 errors++;
 }
+var valid1 = _errs5 === errors;
+}
+if(data.values !== undefined){
+let data2 = data.values;
+const _errs7 = errors;
+const _errs8 = errors;
+if(Array.isArray(data2)){
+let valid3 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+const _errs9 = errors;
+if(!(validate108(data3, {instancePath:instancePath+"/values/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
 }
 else {
-const err5 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid2 = _errs9 === errors;
+if(!valid2){
+valid3 = false;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3149,13 +3906,11 @@ vErrors.push(err5);
 }
 errors++;
 }
-var valid0 = _errs2 === errors;
+var valid1 = _errs7 === errors;
 }
-if(data.operator !== undefined){
-let data1 = data.operator;
-const _errs4 = errors;
-if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3164,76 +3919,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-const _errs5 = errors;
-const vSchema0 = schema39.properties.operator.enum;
-if(!((((data1 === "In") || (data1 === "NotIn")) || (data1 === "Exists")) || (data1 === "DoesNotExist"))){
-const err7 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema39.properties.operator.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var valid0 = _errs4 === errors;
-}
-if(data.values !== undefined){
-let data2 = data.values;
-const _errs6 = errors;
-const _errs7 = errors;
-if(Array.isArray(data2)){
-let valid2 = true;
-const len0 = data2.length;
-for(let i0=0; i0<len0; i0++){
-let data3 = data2[i0];
-const _errs8 = errors;
-if(typeof data3 !== "string"){
-const err8 = {instancePath:instancePath+"/values/" + i0,schemaPath:"#/properties/values/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-const _errs9 = errors;
-var valid1 = _errs8 === errors;
-if(!valid1){
-valid2 = false;
-}
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/values",schemaPath:"#/properties/values/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-var valid0 = _errs6 === errors;
-}
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-validate117.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3254,8 +3945,8 @@ errors++;
 if(data.matchLabels !== undefined){
 let data0 = data.matchLabels;
 const _errs2 = errors;
-if(!(validate115(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate132(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
 else {
@@ -3272,8 +3963,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
-if(!(validate117(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate136(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 else {
@@ -3307,12 +3998,65 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate114.errors = vErrors;
+validate131.errors = vErrors;
+return errors === 0;
+}
+
+const schema47 = {"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"};
+const pattern28 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
+
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(typeof data === "string"){
+if(func0(data) > 63){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(func0(data) < 1){
+const err1 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!pattern28.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate144.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3343,8 +4087,8 @@ errors++;
 if(data.labelSelector !== undefined){
 let data0 = data.labelSelector;
 const _errs2 = errors;
-if(!(validate114(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate131(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
 }
 else {
@@ -3354,8 +4098,8 @@ var valid0 = _errs2 === errors;
 if(data.namespaceSelector !== undefined){
 let data1 = data.namespaceSelector;
 const _errs3 = errors;
-if(!(validate114(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate131(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
 errors = vErrors.length;
 }
 else {
@@ -3372,8 +4116,20 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs6 = errors;
-if(typeof data3 !== "string"){
-const err2 = {instancePath:instancePath+"/namespaces/" + i0,schemaPath:"#/properties/namespaces/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(validate144(data3, {instancePath:instancePath+"/namespaces/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+valid2 = false;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3382,15 +4138,43 @@ vErrors.push(err2);
 }
 errors++;
 }
+var valid0 = _errs4 === errors;
+}
+if(data.topologyKey !== undefined){
+let data4 = data.topologyKey;
 const _errs7 = errors;
-var valid1 = _errs6 === errors;
-if(!valid1){
-valid2 = false;
+if(!(validate106(data4, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs7 === errors;
+}
+if(data.matchLabelKeys !== undefined){
+let data5 = data.matchLabelKeys;
+const _errs8 = errors;
+const _errs9 = errors;
+if(Array.isArray(data5)){
+let valid4 = true;
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+let data6 = data5[i1];
+const _errs10 = errors;
+if(!(validate106(data6, {instancePath:instancePath+"/matchLabelKeys/" + i1,parentData:data5,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs10 === errors;
+if(!valid3){
+valid4 = false;
 }
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/namespaces",schemaPath:"#/properties/namespaces/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err3 = {instancePath:instancePath+"/matchLabelKeys",schemaPath:"#/properties/matchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3399,15 +4183,32 @@ vErrors.push(err3);
 }
 errors++;
 }
-var valid0 = _errs4 === errors;
+var valid0 = _errs8 === errors;
 }
-if(data.topologyKey !== undefined){
-let data4 = data.topologyKey;
-const _errs8 = errors;
-const _errs9 = errors;
-if(typeof data4 === "string"){
-if(func0(data4) < 1){
-const err4 = {instancePath:instancePath+"/topologyKey",schemaPath:"#/properties/topologyKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.mismatchLabelKeys !== undefined){
+let data7 = data.mismatchLabelKeys;
+const _errs11 = errors;
+const _errs12 = errors;
+if(Array.isArray(data7)){
+let valid6 = true;
+const len2 = data7.length;
+for(let i2=0; i2<len2; i2++){
+let data8 = data7[i2];
+const _errs13 = errors;
+if(!(validate106(data8, {instancePath:instancePath+"/mismatchLabelKeys/" + i2,parentData:data7,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid5 = _errs13 === errors;
+if(!valid5){
+valid6 = false;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/mismatchLabelKeys",schemaPath:"#/properties/mismatchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3416,8 +4217,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!pattern2.test(data4)){
-const err5 = {instancePath:instancePath+"/topologyKey",schemaPath:"#/properties/topologyKey/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+var valid0 = _errs11 === errors;
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3426,115 +4230,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-else {
-const err6 = {instancePath:instancePath+"/topologyKey",schemaPath:"#/properties/topologyKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-var valid0 = _errs8 === errors;
-}
-if(data.matchLabelKeys !== undefined){
-let data5 = data.matchLabelKeys;
-const _errs10 = errors;
-const _errs11 = errors;
-if(Array.isArray(data5)){
-let valid4 = true;
-const len1 = data5.length;
-for(let i1=0; i1<len1; i1++){
-let data6 = data5[i1];
-const _errs12 = errors;
-if(typeof data6 !== "string"){
-const err7 = {instancePath:instancePath+"/matchLabelKeys/" + i1,schemaPath:"#/properties/matchLabelKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-const _errs13 = errors;
-var valid3 = _errs12 === errors;
-if(!valid3){
-valid4 = false;
-}
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/matchLabelKeys",schemaPath:"#/properties/matchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var valid0 = _errs10 === errors;
-}
-if(data.mismatchLabelKeys !== undefined){
-let data7 = data.mismatchLabelKeys;
-const _errs14 = errors;
-const _errs15 = errors;
-if(Array.isArray(data7)){
-let valid6 = true;
-const len2 = data7.length;
-for(let i2=0; i2<len2; i2++){
-let data8 = data7[i2];
-const _errs16 = errors;
-if(typeof data8 !== "string"){
-const err9 = {instancePath:instancePath+"/mismatchLabelKeys/" + i2,schemaPath:"#/properties/mismatchLabelKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-const _errs17 = errors;
-var valid5 = _errs16 === errors;
-if(!valid5){
-valid6 = false;
-}
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/mismatchLabelKeys",schemaPath:"#/properties/mismatchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var valid0 = _errs14 === errors;
-}
-}
-else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-validate113.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
+const schema48 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3613,8 +4315,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinityTerm !== undefined){
 let data1 = data.podAffinityTerm;
 const _errs4 = errors;
-if(!(validate113(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate130(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 else {
@@ -3632,12 +4334,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate122.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3665,8 +4367,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate113(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate130(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 else {
@@ -3699,8 +4401,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate122(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate150(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 else {
@@ -3734,12 +4436,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3813,8 +4515,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs10 = errors;
-if(!(validate106(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate118(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
 errors = vErrors.length;
 }
 else {
@@ -3936,8 +4638,8 @@ var valid7 = _errs16 === errors;
 if(data5.preference !== undefined){
 let data7 = data5.preference;
 const _errs18 = errors;
-if(!(validate106(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate118(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
 errors = vErrors.length;
 }
 else {
@@ -3989,8 +4691,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinity !== undefined){
 let data8 = data.podAffinity;
 const _errs19 = errors;
-if(!(validate112(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate129(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 else {
@@ -4000,8 +4702,8 @@ var valid0 = _errs19 === errors;
 if(data.podAntiAffinity !== undefined){
 let data9 = data.podAntiAffinity;
 const _errs20 = errors;
-if(!(validate112(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate129(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 else {
@@ -4019,14 +4721,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate105.errors = vErrors;
+validate117.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
-const schema42 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
+const schema49 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
+const schema50 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4115,10 +4817,19 @@ var valid0 = _errs2 === errors;
 if(data.topologyKey !== undefined){
 let data1 = data.topologyKey;
 const _errs4 = errors;
+if(!(validate106(data1, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs4 === errors;
+}
+if(data.whenUnsatisfiable !== undefined){
+let data2 = data.whenUnsatisfiable;
 const _errs5 = errors;
-if(typeof data1 === "string"){
-if(func0(data1) < 1){
-const err7 = {instancePath:instancePath+"/topologyKey",schemaPath:"#/properties/topologyKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -4127,8 +4838,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(!pattern2.test(data1)){
-const err8 = {instancePath:instancePath+"/topologyKey",schemaPath:"#/properties/topologyKey/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const _errs6 = errors;
+const vSchema0 = schema50.properties.whenUnsatisfiable.enum;
+if(!((data2 === "DoNotSchedule") || (data2 === "ScheduleAnyway"))){
+const err8 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/enum",keyword:"enum",params:{allowedValues: schema50.properties.whenUnsatisfiable.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4137,9 +4850,13 @@ vErrors.push(err8);
 }
 errors++;
 }
+var valid0 = _errs5 === errors;
 }
-else {
-const err9 = {instancePath:instancePath+"/topologyKey",schemaPath:"#/properties/topologyKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.minDomains !== undefined){
+let data3 = data.minDomains;
+const _errs7 = errors;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err9 = {instancePath:instancePath+"/minDomains",schemaPath:"#/properties/minDomains/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -4148,13 +4865,10 @@ vErrors.push(err9);
 }
 errors++;
 }
-var valid0 = _errs4 === errors;
-}
-if(data.whenUnsatisfiable !== undefined){
-let data2 = data.whenUnsatisfiable;
-const _errs6 = errors;
-if(typeof data2 !== "string"){
-const err10 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs8 = errors;
+if(typeof data3 == "number"){
+if(data3 > 2147483647 || isNaN(data3)){
+const err10 = {instancePath:instancePath+"/minDomains",schemaPath:"#/properties/minDomains/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -4163,10 +4877,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-const _errs7 = errors;
-const vSchema0 = schema42.properties.whenUnsatisfiable.enum;
-if(!((data2 === "DoNotSchedule") || (data2 === "ScheduleAnyway"))){
-const err11 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/enum",keyword:"enum",params:{allowedValues: schema42.properties.whenUnsatisfiable.enum},message:"must be equal to one of the allowed values"};
+if(data3 < 1 || isNaN(data3)){
+const err11 = {instancePath:instancePath+"/minDomains",schemaPath:"#/properties/minDomains/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4175,13 +4887,44 @@ vErrors.push(err11);
 }
 errors++;
 }
-var valid0 = _errs6 === errors;
 }
-if(data.minDomains !== undefined){
-let data3 = data.minDomains;
-const _errs8 = errors;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err12 = {instancePath:instancePath+"/minDomains",schemaPath:"#/properties/minDomains/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var valid0 = _errs7 === errors;
+}
+if(data.labelSelector !== undefined){
+let data4 = data.labelSelector;
+const _errs9 = errors;
+if(!(validate131(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs9 === errors;
+}
+if(data.matchLabelKeys !== undefined){
+let data5 = data.matchLabelKeys;
+const _errs10 = errors;
+const _errs11 = errors;
+if(Array.isArray(data5)){
+let valid2 = true;
+const len0 = data5.length;
+for(let i0=0; i0<len0; i0++){
+let data6 = data5[i0];
+const _errs12 = errors;
+if(!(validate106(data6, {instancePath:instancePath+"/matchLabelKeys/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs12 === errors;
+if(!valid1){
+valid2 = false;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/matchLabelKeys",schemaPath:"#/properties/matchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -4190,10 +4933,13 @@ vErrors.push(err12);
 }
 errors++;
 }
-const _errs9 = errors;
-if(typeof data3 == "number"){
-if(data3 > 2147483647 || isNaN(data3)){
-const err13 = {instancePath:instancePath+"/minDomains",schemaPath:"#/properties/minDomains/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid0 = _errs10 === errors;
+}
+if(data.nodeAffinityPolicy !== undefined){
+let data7 = data.nodeAffinityPolicy;
+const _errs13 = errors;
+if(typeof data7 !== "string"){
+const err13 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -4202,8 +4948,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data3 < 1 || isNaN(data3)){
-const err14 = {instancePath:instancePath+"/minDomains",schemaPath:"#/properties/minDomains/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs14 = errors;
+const vSchema1 = schema50.properties.nodeAffinityPolicy.enum;
+if(!((data7 === "Honor") || (data7 === "Ignore"))){
+const err14 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/enum",keyword:"enum",params:{allowedValues: schema50.properties.nodeAffinityPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4212,32 +4960,13 @@ vErrors.push(err14);
 }
 errors++;
 }
+var valid0 = _errs13 === errors;
 }
-var valid0 = _errs8 === errors;
-}
-if(data.labelSelector !== undefined){
-let data4 = data.labelSelector;
-const _errs10 = errors;
-if(!(validate114(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs10 === errors;
-}
-if(data.matchLabelKeys !== undefined){
-let data5 = data.matchLabelKeys;
-const _errs11 = errors;
-const _errs12 = errors;
-if(Array.isArray(data5)){
-let valid2 = true;
-const len0 = data5.length;
-for(let i0=0; i0<len0; i0++){
-let data6 = data5[i0];
-const _errs13 = errors;
-if(typeof data6 !== "string"){
-const err15 = {instancePath:instancePath+"/matchLabelKeys/" + i0,schemaPath:"#/properties/matchLabelKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.nodeTaintsPolicy !== undefined){
+let data8 = data.nodeTaintsPolicy;
+const _errs15 = errors;
+if(typeof data8 !== "string"){
+const err15 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -4246,15 +4975,10 @@ vErrors.push(err15);
 }
 errors++;
 }
-const _errs14 = errors;
-var valid1 = _errs13 === errors;
-if(!valid1){
-valid2 = false;
-}
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/matchLabelKeys",schemaPath:"#/properties/matchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs16 = errors;
+const vSchema2 = schema50.properties.nodeTaintsPolicy.enum;
+if(!((data8 === "Honor") || (data8 === "Ignore"))){
+const err16 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/enum",keyword:"enum",params:{allowedValues: schema50.properties.nodeTaintsPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -4263,13 +4987,11 @@ vErrors.push(err16);
 }
 errors++;
 }
-var valid0 = _errs11 === errors;
+var valid0 = _errs15 === errors;
 }
-if(data.nodeAffinityPolicy !== undefined){
-let data7 = data.nodeAffinityPolicy;
-const _errs15 = errors;
-if(typeof data7 !== "string"){
-const err17 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -4278,64 +5000,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-const _errs16 = errors;
-const vSchema1 = schema42.properties.nodeAffinityPolicy.enum;
-if(!((data7 === "Honor") || (data7 === "Ignore"))){
-const err18 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/enum",keyword:"enum",params:{allowedValues: schema42.properties.nodeAffinityPolicy.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-var valid0 = _errs15 === errors;
-}
-if(data.nodeTaintsPolicy !== undefined){
-let data8 = data.nodeTaintsPolicy;
-const _errs17 = errors;
-if(typeof data8 !== "string"){
-const err19 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-const _errs18 = errors;
-const vSchema2 = schema42.properties.nodeTaintsPolicy.enum;
-if(!((data8 === "Honor") || (data8 === "Ignore"))){
-const err20 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/enum",keyword:"enum",params:{allowedValues: schema42.properties.nodeTaintsPolicy.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-var valid0 = _errs17 === errors;
-}
-}
-else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-validate129.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4345,8 +5015,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate129(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate157(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
 errors = vErrors.length;
 }
 else {
@@ -4367,22 +5037,23 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate128.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
 
+const schema51 = {"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}};
+const schema52 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
+const pattern30 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
 
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
-for(const key0 in data){
-let data0 = data[key0];
 const _errs2 = errors;
-if(typeof data0 !== "string"){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(typeof data === "string"){
+if(!pattern24.test(data)){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -4391,12 +5062,14 @@ vErrors.push(err0);
 }
 errors++;
 }
-const _errs3 = errors;
-var valid0 = _errs2 === errors;
-}
-}
 else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+}
+if(errors === _errs2){
+}
+var valid0 = _errs2 === errors;
+if(valid0){
+const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4405,76 +5078,65 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate133.errors = vErrors;
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(typeof data === "string"){
+if(!pattern30.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate164.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-let data0 = data[key0];
-const _errs2 = errors;
-if(typeof data0 !== "string"){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-const _errs3 = errors;
-var valid0 = _errs2 === errors;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate135.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(typeof key0 === "string"){
-if(!pattern7.test(key0)){
-const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",propertyName:key0};
-if(vErrors === null){
-vErrors = [err0];
+if(!(validate164(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
 }
 else {
-vErrors.push(err0);
-}
-errors++;
-}
 }
 var valid0 = _errs1 === errors;
 if(!valid0){
-const err1 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+const err0 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
 if(vErrors === null){
-vErrors = [err1];
+vErrors = [err0];
 }
 else {
-vErrors.push(err1);
+vErrors.push(err0);
 }
 errors++;
 }
@@ -4483,12 +5145,17 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate47(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-errors = vErrors.length;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
 }
 else {
+vErrors.push(err1);
 }
+errors++;
+}
+const _errs4 = errors;
 var valid1 = _errs3 === errors;
 }
 }
@@ -4502,15 +5169,121 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate137.errors = vErrors;
+validate163.errors = vErrors;
 return errors === 0;
 }
 
-const schema46 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}};
-const schema47 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-14"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-14"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
-const schema48 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs1 = errors;
+if(!(validate106(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err0 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+const _errs2 = errors;
+for(const key1 in data){
+let data0 = data[key1];
+const _errs3 = errors;
+if(!(validate108(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate167.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs1 = errors;
+if(!(validate49(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err0 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+const _errs2 = errors;
+for(const key1 in data){
+let data0 = data[key1];
+const _errs3 = errors;
+if(!(validate51(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate171.errors = vErrors;
+return errors === 0;
+}
+
+const schema55 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}};
+const schema56 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-16"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
+const schema57 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
+
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4576,12 +5349,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate142.errors = vErrors;
+validate177.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4668,8 +5441,8 @@ errors++;
 if(data.secretRef !== undefined){
 let data0 = data.secretRef;
 const _errs5 = errors;
-if(!(validate142(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate177(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
+vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
 errors = vErrors.length;
 }
 else {
@@ -4679,8 +5452,8 @@ var valid1 = _errs5 === errors;
 if(data.configMapRef !== undefined){
 let data1 = data.configMapRef;
 const _errs6 = errors;
-if(!(validate142(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate177(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
+vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
 errors = vErrors.length;
 }
 else {
@@ -4726,12 +5499,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate141.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4741,8 +5514,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate141(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate176(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
 errors = vErrors.length;
 }
 else {
@@ -4763,15 +5536,99 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate140.errors = vErrors;
+validate175.errors = vErrors;
 return errors === 0;
 }
 
-const schema49 = {"type":"array","items":{"$ref":"#/definitions/Volume"}};
-const schema50 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
-const schema51 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
+const schema58 = {"type":"array","items":{"$ref":"#/definitions/Volume"}};
+const schema59 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
+const schema60 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
+const schema61 = {"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}};
+const pattern32 = new RegExp("(^|/)\\.\\.(/|$)", "u");
+const pattern33 = new RegExp("^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$", "u");
 
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+if(typeof data === "string"){
+if(!pattern32.test(data)){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+}
+}
+if(errors === _errs2){
+}
+var valid0 = _errs2 === errors;
+if(valid0){
+const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(typeof data === "string"){
+if(func0(data) < 1){
+const err2 = {instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!pattern33.test(data)){
+const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate190.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4819,10 +5676,30 @@ errors++;
 if(data0.key !== undefined){
 let data1 = data0.key;
 const _errs4 = errors;
+if(!(validate8(data1, {instancePath:instancePath+"/" + i0+"/key",parentData:data0,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid2 = _errs4 === errors;
+}
+if(data0.path !== undefined){
+let data2 = data0.path;
 const _errs5 = errors;
-if(typeof data1 === "string"){
-if(!pattern2.test(data1)){
-const err3 = {instancePath:instancePath+"/" + i0+"/key",schemaPath:"#/items/properties/key/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(!(validate190(data2, {instancePath:instancePath+"/" + i0+"/path",parentData:data0,parentDataProperty:"path",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid2 = _errs5 === errors;
+}
+if(data0.mode !== undefined){
+let data3 = data0.mode;
+const _errs6 = errors;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err3 = {instancePath:instancePath+"/" + i0+"/mode",schemaPath:"#/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -4831,9 +5708,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-else {
-const err4 = {instancePath:instancePath+"/" + i0+"/key",schemaPath:"#/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs7 = errors;
+if(typeof data3 == "number"){
+if(data3 > 511 || isNaN(data3)){
+const err4 = {instancePath:instancePath+"/" + i0+"/mode",schemaPath:"#/items/properties/mode/maximum",keyword:"maximum",params:{comparison: "<=", limit: 511},message:"must be <= 511"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4842,15 +5720,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-var valid2 = _errs4 === errors;
-}
-if(data0.path !== undefined){
-let data2 = data0.path;
-const _errs6 = errors;
-const _errs7 = errors;
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-const err5 = {instancePath:instancePath+"/" + i0+"/path",schemaPath:"#/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data3 < 0 || isNaN(data3)){
+const err5 = {instancePath:instancePath+"/" + i0+"/mode",schemaPath:"#/items/properties/mode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -4860,64 +5731,16 @@ vErrors.push(err5);
 errors++;
 }
 }
+var valid2 = _errs6 === errors;
+}
+}
 else {
-const err6 = {instancePath:instancePath+"/" + i0+"/path",schemaPath:"#/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
 else {
 vErrors.push(err6);
-}
-errors++;
-}
-var valid2 = _errs6 === errors;
-}
-if(data0.mode !== undefined){
-let data3 = data0.mode;
-const _errs8 = errors;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-const err7 = {instancePath:instancePath+"/" + i0+"/mode",schemaPath:"#/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-const _errs9 = errors;
-if(typeof data3 == "number"){
-if(data3 > 511 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/" + i0+"/mode",schemaPath:"#/items/properties/mode/maximum",keyword:"maximum",params:{comparison: "<=", limit: 511},message:"must be <= 511"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-if(data3 < 0 || isNaN(data3)){
-const err9 = {instancePath:instancePath+"/" + i0+"/mode",schemaPath:"#/items/properties/mode/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-var valid2 = _errs8 === errors;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/" + i0,schemaPath:"#/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
 }
 errors++;
 }
@@ -4928,21 +5751,61 @@ valid1 = false;
 }
 }
 else {
-const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err7];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err7);
 }
 errors++;
 }
-validate153.errors = vErrors;
+validate188.errors = vErrors;
 return errors === 0;
 }
 
+const schema62 = {"type":"object","additionalProperties":{"type":"string"}};
 
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+let data0 = data[key0];
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate196.errors = vErrors;
+return errors === 0;
+}
+
+const pattern34 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$", "u");
+
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5111,8 +5974,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs8 = errors;
-if(!(validate6(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+if(!(validate144(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
 else {
@@ -5151,9 +6014,9 @@ vErrors.push(err9);
 errors++;
 }
 const _errs13 = errors;
-const vSchema0 = schema50.properties.emptyDir.properties.medium.enum;
+const vSchema0 = schema59.properties.emptyDir.properties.medium.enum;
 if(!((data2 === "") || (data2 === "Memory"))){
-const err10 = {instancePath:instancePath+"/emptyDir/medium",schemaPath:"#/properties/emptyDir/properties/medium/enum",keyword:"enum",params:{allowedValues: schema50.properties.emptyDir.properties.medium.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/emptyDir/medium",schemaPath:"#/properties/emptyDir/properties/medium/enum",keyword:"enum",params:{allowedValues: schema59.properties.emptyDir.properties.medium.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5167,8 +6030,8 @@ var valid2 = _errs12 === errors;
 if(data1.sizeLimit !== undefined){
 let data3 = data1.sizeLimit;
 const _errs14 = errors;
-if(!(validate64(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate68(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 else {
@@ -5230,8 +6093,8 @@ var valid3 = _errs18 === errors;
 if(data4.items !== undefined){
 let data6 = data4.items;
 const _errs19 = errors;
-if(!(validate153(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
+if(!(validate188(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 else {
@@ -5347,8 +6210,8 @@ var valid4 = _errs27 === errors;
 if(data9.items !== undefined){
 let data11 = data9.items;
 const _errs28 = errors;
-if(!(validate153(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
+if(!(validate188(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 else {
@@ -5523,8 +6386,8 @@ let data18 = data17.driver;
 const _errs42 = errors;
 const _errs43 = errors;
 if(typeof data18 === "string"){
-if(func0(data18) < 1){
-const err32 = {instancePath:instancePath+"/csi/driver",schemaPath:"#/properties/csi/properties/driver/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(func0(data18) > 63){
+const err32 = {instancePath:instancePath+"/csi/driver",schemaPath:"#/properties/csi/properties/driver/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -5533,8 +6396,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(!pattern2.test(data18)){
-const err33 = {instancePath:instancePath+"/csi/driver",schemaPath:"#/properties/csi/properties/driver/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(func0(data18) < 1){
+const err33 = {instancePath:instancePath+"/csi/driver",schemaPath:"#/properties/csi/properties/driver/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -5543,14 +6406,24 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/csi/driver",schemaPath:"#/properties/csi/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern34.test(data18)){
+const err34 = {instancePath:instancePath+"/csi/driver",schemaPath:"#/properties/csi/properties/driver/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err34];
 }
 else {
 vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/csi/driver",schemaPath:"#/properties/csi/properties/driver/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
 }
 errors++;
 }
@@ -5560,12 +6433,12 @@ if(data17.readOnly !== undefined){
 let data19 = data17.readOnly;
 const _errs44 = errors;
 if(typeof data19 !== "boolean"){
-const err35 = {instancePath:instancePath+"/csi/readOnly",schemaPath:"#/properties/csi/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err36 = {instancePath:instancePath+"/csi/readOnly",schemaPath:"#/properties/csi/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err35];
+vErrors = [err36];
 }
 else {
-vErrors.push(err35);
+vErrors.push(err36);
 }
 errors++;
 }
@@ -5575,8 +6448,8 @@ var valid6 = _errs44 === errors;
 if(data17.volumeAttributes !== undefined){
 let data20 = data17.volumeAttributes;
 const _errs46 = errors;
-if(!(validate115(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate196(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
 else {
@@ -5585,20 +6458,7 @@ var valid6 = _errs46 === errors;
 }
 }
 else {
-const err36 = {instancePath:instancePath+"/csi",schemaPath:"#/properties/csi/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-var valid1 = _errs39 === errors;
-}
-}
-else {
-const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err37 = {instancePath:instancePath+"/csi",schemaPath:"#/properties/csi/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -5607,12 +6467,25 @@ vErrors.push(err37);
 }
 errors++;
 }
-validate149.errors = vErrors;
+var valid1 = _errs39 === errors;
+}
+}
+else {
+const err38 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+validate184.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5622,8 +6495,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate149(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate184(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
 errors = vErrors.length;
 }
 else {
@@ -5644,15 +6517,15 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate148.errors = vErrors;
+validate183.errors = vErrors;
 return errors === 0;
 }
 
-const schema52 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
-const schema53 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}};
+const schema63 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
+const schema64 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}};
 const pattern35 = new RegExp("^/[^\\n]*$", "u");
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5693,8 +6566,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate6(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+if(!(validate144(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
 else {
@@ -5732,10 +6605,19 @@ var valid0 = _errs3 === errors;
 if(data.subPath !== undefined){
 let data2 = data.subPath;
 const _errs5 = errors;
+if(!(validate190(data2, {instancePath:instancePath+"/subPath",parentData:data,parentDataProperty:"subPath",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs5 === errors;
+}
+if(data.readOnly !== undefined){
+let data3 = data.readOnly;
 const _errs6 = errors;
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-const err5 = {instancePath:instancePath+"/subPath",schemaPath:"#/properties/subPath/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(typeof data3 !== "boolean"){
+const err5 = {instancePath:instancePath+"/readOnly",schemaPath:"#/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5744,9 +6626,12 @@ vErrors.push(err5);
 }
 errors++;
 }
+const _errs7 = errors;
+var valid0 = _errs6 === errors;
+}
 }
 else {
-const err6 = {instancePath:instancePath+"/subPath",schemaPath:"#/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -5755,41 +6640,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-var valid0 = _errs5 === errors;
-}
-if(data.readOnly !== undefined){
-let data3 = data.readOnly;
-const _errs7 = errors;
-if(typeof data3 !== "boolean"){
-const err7 = {instancePath:instancePath+"/readOnly",schemaPath:"#/properties/readOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-const _errs8 = errors;
-var valid0 = _errs7 === errors;
-}
-}
-else {
-const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-validate162.errors = vErrors;
+validate201.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5799,8 +6655,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate162(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate201(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
 }
 else {
@@ -5821,16 +6677,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate161.errors = vErrors;
+validate200.errors = vErrors;
 return errors === 0;
 }
 
-const schema54 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
-const schema55 = {"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}};
-const schema56 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
-const schema57 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}};
+const schema65 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
+const schema66 = {"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}};
+const schema67 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
+const schema68 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5882,10 +6738,19 @@ var valid0 = _errs2 === errors;
 if(data.key !== undefined){
 let data1 = data.key;
 const _errs3 = errors;
+if(!(validate8(data1, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs3 === errors;
+}
+if(data.optional !== undefined){
+let data2 = data.optional;
 const _errs4 = errors;
-if(typeof data1 === "string"){
-if(!pattern2.test(data1)){
-const err3 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(typeof data2 !== "boolean"){
+const err3 = {instancePath:instancePath+"/optional",schemaPath:"#/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5894,9 +6759,12 @@ vErrors.push(err3);
 }
 errors++;
 }
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
 }
 else {
-const err4 = {instancePath:instancePath+"/key",schemaPath:"#/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5905,41 +6773,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-var valid0 = _errs3 === errors;
-}
-if(data.optional !== undefined){
-let data2 = data.optional;
-const _errs5 = errors;
-if(typeof data2 !== "boolean"){
-const err5 = {instancePath:instancePath+"/optional",schemaPath:"#/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-const _errs6 = errors;
-var valid0 = _errs5 === errors;
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-validate170.errors = vErrors;
+validate211.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5970,10 +6809,21 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
+if(!(validate49(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs2 === errors;
+}
+if(data.value !== undefined){
+let data1 = data.value;
 const _errs3 = errors;
-if(typeof data0 === "string"){
-if(!pattern7.test(data0)){
-const err2 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
+const _errs4 = errors;
+if(typeof data1 === "string"){
+if(!pattern2.test(data1)){
+const err2 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -5984,7 +6834,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -5993,15 +6843,17 @@ vErrors.push(err3);
 }
 errors++;
 }
-var valid0 = _errs2 === errors;
+var valid0 = _errs3 === errors;
 }
-if(data.value !== undefined){
-let data1 = data.value;
-const _errs4 = errors;
+if(data.valueFrom !== undefined){
+let data2 = data.valueFrom;
 const _errs5 = errors;
-if(typeof data1 === "string"){
-if(!pattern2.test(data1)){
-const err4 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const _errs6 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+const _errs7 = errors;
+for(const key1 in data2){
+if(!(((key1 === "secretKeyRef") || (key1 === "configMapKeyRef")) || (key1 === "fieldRef"))){
+const err4 = {instancePath:instancePath+"/valueFrom",schemaPath:"#/properties/valueFrom/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6011,8 +6863,35 @@ vErrors.push(err4);
 errors++;
 }
 }
+if(data2.secretKeyRef !== undefined){
+let data3 = data2.secretKeyRef;
+const _errs8 = errors;
+if(!(validate211(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+errors = vErrors.length;
+}
 else {
-const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid1 = _errs8 === errors;
+}
+if(data2.configMapKeyRef !== undefined){
+let data4 = data2.configMapKeyRef;
+const _errs9 = errors;
+if(!(validate211(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
+vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs9 === errors;
+}
+if(data2.fieldRef !== undefined){
+let data5 = data2.fieldRef;
+const _errs10 = errors;
+const _errs11 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.fieldPath === undefined){
+const err5 = {instancePath:instancePath+"/valueFrom/fieldRef",schemaPath:"#/properties/valueFrom/properties/fieldRef/required",keyword:"required",params:{missingProperty: "fieldPath"},message:"must have required property '"+"fieldPath"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6021,17 +6900,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-var valid0 = _errs4 === errors;
-}
-if(data.valueFrom !== undefined){
-let data2 = data.valueFrom;
-const _errs6 = errors;
-const _errs7 = errors;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-const _errs8 = errors;
-for(const key1 in data2){
-if(!(((key1 === "secretKeyRef") || (key1 === "configMapKeyRef")) || (key1 === "fieldRef"))){
-const err6 = {instancePath:instancePath+"/valueFrom",schemaPath:"#/properties/valueFrom/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const _errs12 = errors;
+for(const key2 in data5){
+if(!(key2 === "fieldPath")){
+const err6 = {instancePath:instancePath+"/valueFrom/fieldRef",schemaPath:"#/properties/valueFrom/properties/fieldRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6041,35 +6913,13 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data2.secretKeyRef !== undefined){
-let data3 = data2.secretKeyRef;
-const _errs9 = errors;
-if(!(validate170(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid1 = _errs9 === errors;
-}
-if(data2.configMapKeyRef !== undefined){
-let data4 = data2.configMapKeyRef;
-const _errs10 = errors;
-if(!(validate170(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid1 = _errs10 === errors;
-}
-if(data2.fieldRef !== undefined){
-let data5 = data2.fieldRef;
-const _errs11 = errors;
-const _errs12 = errors;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.fieldPath === undefined){
-const err7 = {instancePath:instancePath+"/valueFrom/fieldRef",schemaPath:"#/properties/valueFrom/properties/fieldRef/required",keyword:"required",params:{missingProperty: "fieldPath"},message:"must have required property '"+"fieldPath"+"'"};
+if(data5.fieldPath !== undefined){
+let data6 = data5.fieldPath;
+const _errs13 = errors;
+const _errs14 = errors;
+if(typeof data6 === "string"){
+if(!pattern2.test(data6)){
+const err7 = {instancePath:instancePath+"/valueFrom/fieldRef/fieldPath",schemaPath:"#/properties/valueFrom/properties/fieldRef/properties/fieldPath/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6078,10 +6928,9 @@ vErrors.push(err7);
 }
 errors++;
 }
-const _errs13 = errors;
-for(const key2 in data5){
-if(!(key2 === "fieldPath")){
-const err8 = {instancePath:instancePath+"/valueFrom/fieldRef",schemaPath:"#/properties/valueFrom/properties/fieldRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+else {
+const err8 = {instancePath:instancePath+"/valueFrom/fieldRef/fieldPath",schemaPath:"#/properties/valueFrom/properties/fieldRef/properties/fieldPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6090,14 +6939,11 @@ vErrors.push(err8);
 }
 errors++;
 }
+var valid2 = _errs13 === errors;
 }
-if(data5.fieldPath !== undefined){
-let data6 = data5.fieldPath;
-const _errs14 = errors;
-const _errs15 = errors;
-if(typeof data6 === "string"){
-if(!pattern2.test(data6)){
-const err9 = {instancePath:instancePath+"/valueFrom/fieldRef/fieldPath",schemaPath:"#/properties/valueFrom/properties/fieldRef/properties/fieldPath/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+}
+else {
+const err9 = {instancePath:instancePath+"/valueFrom/fieldRef",schemaPath:"#/properties/valueFrom/properties/fieldRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6106,9 +6952,11 @@ vErrors.push(err9);
 }
 errors++;
 }
+var valid1 = _errs10 === errors;
+}
 }
 else {
-const err10 = {instancePath:instancePath+"/valueFrom/fieldRef/fieldPath",schemaPath:"#/properties/valueFrom/properties/fieldRef/properties/fieldPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/valueFrom",schemaPath:"#/properties/valueFrom/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6117,11 +6965,11 @@ vErrors.push(err10);
 }
 errors++;
 }
-var valid2 = _errs14 === errors;
+var valid0 = _errs5 === errors;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/valueFrom/fieldRef",schemaPath:"#/properties/valueFrom/properties/fieldRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6130,40 +6978,88 @@ vErrors.push(err11);
 }
 errors++;
 }
-var valid1 = _errs11 === errors;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/valueFrom",schemaPath:"#/properties/valueFrom/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-var valid0 = _errs6 === errors;
-}
-}
-else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-validate169.errors = vErrors;
+validate209.errors = vErrors;
 return errors === 0;
 }
 
-const schema58 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
-const schema59 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
+const schema69 = {"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}};
+const pattern40 = new RegExp("--|^[0-9-]*$", "u");
+const pattern41 = new RegExp("^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", "u");
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+if(typeof data === "string"){
+if(!pattern40.test(data)){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+}
+}
+if(errors === _errs2){
+}
+var valid0 = _errs2 === errors;
+if(valid0){
+const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(typeof data === "string"){
+if(!pattern41.test(data)){
+const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate218.errors = vErrors;
+return errors === 0;
+}
+
+const schema70 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema71 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
+
+function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6270,13 +7166,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate180.errors = vErrors;
+validate224.errors = vErrors;
 return errors === 0;
 }
 
-const schema60 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
+const schema72 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6318,9 +7214,9 @@ vErrors.push(err2);
 errors++;
 }
 const _errs3 = errors;
-const vSchema0 = schema60.properties.type.enum;
+const vSchema0 = schema72.properties.type.enum;
 if(!(((data0 === "RuntimeDefault") || (data0 === "Localhost")) || (data0 === "Unconfined"))){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema60.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema72.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6370,12 +7266,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate182.errors = vErrors;
+validate226.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6536,8 +7432,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate180(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+if(!(validate224(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
 errors = vErrors.length;
 }
 else {
@@ -6547,8 +7443,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate182(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate226(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
 errors = vErrors.length;
 }
 else {
@@ -6566,13 +7462,76 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate179.errors = vErrors;
+validate223.errors = vErrors;
 return errors === 0;
 }
 
-const schema61 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema73 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema74 = {"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]};
 
-function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(!(validate86(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs2 = errors;
+if(!(validate218(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid0 = _errs2 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+}
+}
+if(!valid0){
+const err0 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate230.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6649,8 +7608,19 @@ var valid1 = _errs5 === errors;
 if(data0.port !== undefined){
 let data2 = data0.port;
 const _errs7 = errors;
-if((!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))) && (typeof data2 !== "string")){
-const err5 = {instancePath:instancePath+"/httpGet/port",schemaPath:"#/properties/httpGet/properties/port/type",keyword:"type",params:{type: schema61.properties.httpGet.properties.port.type},message:"must be integer,string"};
+if(!(validate230(data2, {instancePath:instancePath+"/httpGet/port",parentData:data0,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs7 === errors;
+}
+if(data0.scheme !== undefined){
+let data3 = data0.scheme;
+const _errs8 = errors;
+if(typeof data3 !== "string"){
+const err5 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6659,10 +7629,10 @@ vErrors.push(err5);
 }
 errors++;
 }
-const _errs8 = errors;
-if(typeof data2 == "number"){
-if(data2 > 2147483647 || isNaN(data2)){
-const err6 = {instancePath:instancePath+"/httpGet/port",schemaPath:"#/properties/httpGet/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const _errs9 = errors;
+const vSchema0 = schema73.properties.httpGet.properties.scheme.enum;
+if(!((data3 === "HTTP") || (data3 === "HTTPS"))){
+const err6 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema73.properties.httpGet.properties.scheme.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6671,8 +7641,11 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data2 < -2147483648 || isNaN(data2)){
-const err7 = {instancePath:instancePath+"/httpGet/port",schemaPath:"#/properties/httpGet/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var valid1 = _errs8 === errors;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/httpGet",schemaPath:"#/properties/httpGet/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6681,10 +7654,15 @@ vErrors.push(err7);
 }
 errors++;
 }
+var valid0 = _errs2 === errors;
 }
-if(typeof data2 === "string"){
-if(!pattern2.test(data2)){
-const err8 = {instancePath:instancePath+"/httpGet/port",schemaPath:"#/properties/httpGet/properties/port/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data.tcpSocket !== undefined){
+let data4 = data.tcpSocket;
+const _errs10 = errors;
+const _errs11 = errors;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.port === undefined){
+const err8 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6693,14 +7671,10 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-var valid1 = _errs7 === errors;
-}
-if(data0.scheme !== undefined){
-let data3 = data0.scheme;
-const _errs9 = errors;
-if(typeof data3 !== "string"){
-const err9 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs12 = errors;
+for(const key2 in data4){
+if(!(key2 === "port")){
+const err9 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6709,10 +7683,21 @@ vErrors.push(err9);
 }
 errors++;
 }
-const _errs10 = errors;
-const vSchema0 = schema61.properties.httpGet.properties.scheme.enum;
-if(!((data3 === "HTTP") || (data3 === "HTTPS"))){
-const err10 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema61.properties.httpGet.properties.scheme.enum},message:"must be equal to one of the allowed values"};
+}
+if(data4.port !== undefined){
+let data5 = data4.port;
+const _errs13 = errors;
+if(!(validate230(data5, {instancePath:instancePath+"/tcpSocket/port",parentData:data4,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid2 = _errs13 === errors;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6721,11 +7706,15 @@ vErrors.push(err10);
 }
 errors++;
 }
-var valid1 = _errs9 === errors;
+var valid0 = _errs10 === errors;
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/httpGet",schemaPath:"#/properties/httpGet/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.exec !== undefined){
+let data6 = data.exec;
+const _errs14 = errors;
+const _errs15 = errors;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(data6.command === undefined){
+const err11 = {instancePath:instancePath+"/exec",schemaPath:"#/properties/exec/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6734,15 +7723,10 @@ vErrors.push(err11);
 }
 errors++;
 }
-var valid0 = _errs2 === errors;
-}
-if(data.tcpSocket !== undefined){
-let data4 = data.tcpSocket;
-const _errs11 = errors;
-const _errs12 = errors;
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.port === undefined){
-const err12 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+const _errs16 = errors;
+for(const key3 in data6){
+if(!(key3 === "command")){
+const err12 = {instancePath:instancePath+"/exec",schemaPath:"#/properties/exec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6751,10 +7735,19 @@ vErrors.push(err12);
 }
 errors++;
 }
-const _errs13 = errors;
-for(const key2 in data4){
-if(!(key2 === "port")){
-const err13 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+if(data6.command !== undefined){
+let data7 = data6.command;
+const _errs17 = errors;
+const _errs18 = errors;
+if(Array.isArray(data7)){
+let valid5 = true;
+const len0 = data7.length;
+for(let i0=0; i0<len0; i0++){
+let data8 = data7[i0];
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+const err13 = {instancePath:instancePath+"/exec/command/" + i0,schemaPath:"#/properties/exec/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6763,12 +7756,15 @@ vErrors.push(err13);
 }
 errors++;
 }
+const _errs20 = errors;
+var valid4 = _errs19 === errors;
+if(!valid4){
+valid5 = false;
 }
-if(data4.port !== undefined){
-let data5 = data4.port;
-const _errs14 = errors;
-if((!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))) && (typeof data5 !== "string")){
-const err14 = {instancePath:instancePath+"/tcpSocket/port",schemaPath:"#/properties/tcpSocket/properties/port/type",keyword:"type",params:{type: schema61.properties.tcpSocket.properties.port.type},message:"must be integer,string"};
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/exec/command",schemaPath:"#/properties/exec/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -6777,10 +7773,11 @@ vErrors.push(err14);
 }
 errors++;
 }
-const _errs15 = errors;
-if(typeof data5 == "number"){
-if(data5 > 2147483647 || isNaN(data5)){
-const err15 = {instancePath:instancePath+"/tcpSocket/port",schemaPath:"#/properties/tcpSocket/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid3 = _errs17 === errors;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/exec",schemaPath:"#/properties/exec/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -6789,8 +7786,13 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data5 < -2147483648 || isNaN(data5)){
-const err16 = {instancePath:instancePath+"/tcpSocket/port",schemaPath:"#/properties/tcpSocket/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+var valid0 = _errs14 === errors;
+}
+if(data.initialDelaySeconds !== undefined){
+let data9 = data.initialDelaySeconds;
+const _errs21 = errors;
+if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
+const err16 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -6799,10 +7801,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-if(typeof data5 === "string"){
-if(!pattern2.test(data5)){
-const err17 = {instancePath:instancePath+"/tcpSocket/port",schemaPath:"#/properties/tcpSocket/properties/port/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const _errs22 = errors;
+if(typeof data9 == "number"){
+if(data9 > 2147483647 || isNaN(data9)){
+const err17 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -6811,12 +7813,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-var valid2 = _errs14 === errors;
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/tcpSocket",schemaPath:"#/properties/tcpSocket/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data9 < 0 || isNaN(data9)){
+const err18 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -6825,15 +7823,14 @@ vErrors.push(err18);
 }
 errors++;
 }
-var valid0 = _errs11 === errors;
 }
-if(data.exec !== undefined){
-let data6 = data.exec;
-const _errs16 = errors;
-const _errs17 = errors;
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.command === undefined){
-const err19 = {instancePath:instancePath+"/exec",schemaPath:"#/properties/exec/required",keyword:"required",params:{missingProperty: "command"},message:"must have required property '"+"command"+"'"};
+var valid0 = _errs21 === errors;
+}
+if(data.periodSeconds !== undefined){
+let data10 = data.periodSeconds;
+const _errs23 = errors;
+if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
+const err19 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -6842,10 +7839,10 @@ vErrors.push(err19);
 }
 errors++;
 }
-const _errs18 = errors;
-for(const key3 in data6){
-if(!(key3 === "command")){
-const err20 = {instancePath:instancePath+"/exec",schemaPath:"#/properties/exec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const _errs24 = errors;
+if(typeof data10 == "number"){
+if(data10 > 2147483647 || isNaN(data10)){
+const err20 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -6854,19 +7851,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-if(data6.command !== undefined){
-let data7 = data6.command;
-const _errs19 = errors;
-const _errs20 = errors;
-if(Array.isArray(data7)){
-let valid5 = true;
-const len0 = data7.length;
-for(let i0=0; i0<len0; i0++){
-let data8 = data7[i0];
-const _errs21 = errors;
-if(typeof data8 !== "string"){
-const err21 = {instancePath:instancePath+"/exec/command/" + i0,schemaPath:"#/properties/exec/properties/command/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data10 < 1 || isNaN(data10)){
+const err21 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -6875,15 +7861,14 @@ vErrors.push(err21);
 }
 errors++;
 }
-const _errs22 = errors;
-var valid4 = _errs21 === errors;
-if(!valid4){
-valid5 = false;
 }
+var valid0 = _errs23 === errors;
 }
-}
-else {
-const err22 = {instancePath:instancePath+"/exec/command",schemaPath:"#/properties/exec/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.timeoutSeconds !== undefined){
+let data11 = data.timeoutSeconds;
+const _errs25 = errors;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+const err22 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -6892,11 +7877,10 @@ vErrors.push(err22);
 }
 errors++;
 }
-var valid3 = _errs19 === errors;
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/exec",schemaPath:"#/properties/exec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs26 = errors;
+if(typeof data11 == "number"){
+if(data11 > 2147483647 || isNaN(data11)){
+const err23 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -6905,13 +7889,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-var valid0 = _errs16 === errors;
-}
-if(data.initialDelaySeconds !== undefined){
-let data9 = data.initialDelaySeconds;
-const _errs23 = errors;
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-const err24 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data11 < 1 || isNaN(data11)){
+const err24 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -6920,10 +7899,14 @@ vErrors.push(err24);
 }
 errors++;
 }
-const _errs24 = errors;
-if(typeof data9 == "number"){
-if(data9 > 2147483647 || isNaN(data9)){
-const err25 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var valid0 = _errs25 === errors;
+}
+if(data.failureThreshold !== undefined){
+let data12 = data.failureThreshold;
+const _errs27 = errors;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+const err25 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -6932,8 +7915,10 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data9 < 0 || isNaN(data9)){
-const err26 = {instancePath:instancePath+"/initialDelaySeconds",schemaPath:"#/properties/initialDelaySeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const _errs28 = errors;
+if(typeof data12 == "number"){
+if(data12 > 2147483647 || isNaN(data12)){
+const err26 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -6942,14 +7927,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-var valid0 = _errs23 === errors;
-}
-if(data.periodSeconds !== undefined){
-let data10 = data.periodSeconds;
-const _errs25 = errors;
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-const err27 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data12 < 1 || isNaN(data12)){
+const err27 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -6958,10 +7937,14 @@ vErrors.push(err27);
 }
 errors++;
 }
-const _errs26 = errors;
-if(typeof data10 == "number"){
-if(data10 > 2147483647 || isNaN(data10)){
-const err28 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var valid0 = _errs27 === errors;
+}
+if(data.successThreshold !== undefined){
+let data13 = data.successThreshold;
+const _errs29 = errors;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+const err28 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -6970,8 +7953,10 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data10 < 1 || isNaN(data10)){
-const err29 = {instancePath:instancePath+"/periodSeconds",schemaPath:"#/properties/periodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs30 = errors;
+if(typeof data13 == "number"){
+if(data13 > 2147483647 || isNaN(data13)){
+const err29 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -6980,14 +7965,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-var valid0 = _errs25 === errors;
-}
-if(data.timeoutSeconds !== undefined){
-let data11 = data.timeoutSeconds;
-const _errs27 = errors;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-const err30 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data13 < 1 || isNaN(data13)){
+const err30 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -6996,10 +7975,12 @@ vErrors.push(err30);
 }
 errors++;
 }
-const _errs28 = errors;
-if(typeof data11 == "number"){
-if(data11 > 2147483647 || isNaN(data11)){
-const err31 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var valid0 = _errs29 === errors;
+}
+}
+else {
+const err31 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -7008,114 +7989,13 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(data11 < 1 || isNaN(data11)){
-const err32 = {instancePath:instancePath+"/timeoutSeconds",schemaPath:"#/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-var valid0 = _errs27 === errors;
-}
-if(data.failureThreshold !== undefined){
-let data12 = data.failureThreshold;
-const _errs29 = errors;
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
-const err33 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-const _errs30 = errors;
-if(typeof data12 == "number"){
-if(data12 > 2147483647 || isNaN(data12)){
-const err34 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-if(data12 < 1 || isNaN(data12)){
-const err35 = {instancePath:instancePath+"/failureThreshold",schemaPath:"#/properties/failureThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-}
-var valid0 = _errs29 === errors;
-}
-if(data.successThreshold !== undefined){
-let data13 = data.successThreshold;
-const _errs31 = errors;
-if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-const err36 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-}
-const _errs32 = errors;
-if(typeof data13 == "number"){
-if(data13 > 2147483647 || isNaN(data13)){
-const err37 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-if(data13 < 1 || isNaN(data13)){
-const err38 = {instancePath:instancePath+"/successThreshold",schemaPath:"#/properties/successThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-}
-var valid0 = _errs31 === errors;
-}
-}
-else {
-const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-validate185.errors = vErrors;
+validate229.errors = vErrors;
 return errors === 0;
 }
 
-const pattern37 = new RegExp("^[^\\s]+$", "u");
-const pattern43 = new RegExp("^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", "u");
+const pattern36 = new RegExp("^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$", "u");
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7142,7 +8022,7 @@ errors++;
 }
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func14.call(schema55.properties, key0))){
+if(!(func15.call(schema66.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -7156,8 +8036,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate6(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+if(!(validate144(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
 else {
@@ -7179,8 +8059,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!pattern37.test(data1)){
-const err4 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/pattern",keyword:"pattern",params:{pattern: "^[^\\s]+$"},message:"must match pattern \""+"^[^\\s]+$"+"\""};
+if(!pattern36.test(data1)){
+const err4 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/pattern",keyword:"pattern",params:{pattern: "^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},message:"must match pattern \""+"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -7216,9 +8096,9 @@ vErrors.push(err6);
 errors++;
 }
 const _errs6 = errors;
-const vSchema0 = schema55.properties.imagePullPolicy.enum;
+const vSchema0 = schema66.properties.imagePullPolicy.enum;
 if(!(((data2 === "IfNotPresent") || (data2 === "Always")) || (data2 === "Never"))){
-const err7 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema55.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema66.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7345,8 +8225,8 @@ const len2 = data8.length;
 for(let i2=0; i2<len2; i2++){
 let data9 = data8[i2];
 const _errs19 = errors;
-if(!(validate169(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+if(!(validate209(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
 errors = vErrors.length;
 }
 else {
@@ -7379,8 +8259,8 @@ const len3 = data10.length;
 for(let i3=0; i3<len3; i3++){
 let data11 = data10[i3];
 const _errs22 = errors;
-if(!(validate141(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate176(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
 errors = vErrors.length;
 }
 else {
@@ -7441,10 +8321,30 @@ errors++;
 if(data13.name !== undefined){
 let data14 = data13.name;
 const _errs28 = errors;
+if(!(validate218(data14, {instancePath:instancePath+"/ports/" + i4+"/name",parentData:data13,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid11 = _errs28 === errors;
+}
+if(data13.containerPort !== undefined){
+let data15 = data13.containerPort;
 const _errs29 = errors;
-if(typeof data14 === "string"){
-if(!pattern43.test(data14)){
-const err18 = {instancePath:instancePath+"/ports/" + i4+"/name",schemaPath:"#/properties/ports/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"+"\""};
+if(!(validate86(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid11 = _errs29 === errors;
+}
+if(data13.protocol !== undefined){
+let data16 = data13.protocol;
+const _errs30 = errors;
+if(typeof data16 !== "string"){
+const err18 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -7453,9 +8353,10 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/ports/" + i4+"/name",schemaPath:"#/properties/ports/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs31 = errors;
+const vSchema1 = schema66.properties.ports.items.properties.protocol.enum;
+if(!(((data16 === "TCP") || (data16 === "UDP")) || (data16 === "SCTP"))){
+const err19 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema66.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -7464,54 +8365,16 @@ vErrors.push(err19);
 }
 errors++;
 }
-var valid11 = _errs28 === errors;
-}
-if(data13.containerPort !== undefined){
-let data15 = data13.containerPort;
-const _errs30 = errors;
-if(!(validate80(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-else {
-}
 var valid11 = _errs30 === errors;
 }
-if(data13.protocol !== undefined){
-let data16 = data13.protocol;
-const _errs31 = errors;
-if(typeof data16 !== "string"){
-const err20 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err20 = {instancePath:instancePath+"/ports/" + i4,schemaPath:"#/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err20];
 }
 else {
 vErrors.push(err20);
-}
-errors++;
-}
-const _errs32 = errors;
-const vSchema1 = schema55.properties.ports.items.properties.protocol.enum;
-if(!(((data16 === "TCP") || (data16 === "UDP")) || (data16 === "SCTP"))){
-const err21 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema55.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-var valid11 = _errs31 === errors;
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/ports/" + i4,schemaPath:"#/properties/ports/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
 }
 errors++;
 }
@@ -7522,7 +8385,111 @@ valid10 = false;
 }
 }
 else {
-const err23 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err21 = {instancePath:instancePath+"/ports",schemaPath:"#/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var valid0 = _errs23 === errors;
+}
+if(data.resources !== undefined){
+let data17 = data.resources;
+const _errs32 = errors;
+if(!(validate76(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs32 === errors;
+}
+if(data.volumeMounts !== undefined){
+let data18 = data.volumeMounts;
+const _errs33 = errors;
+const _errs34 = errors;
+if(Array.isArray(data18)){
+let valid13 = true;
+const len5 = data18.length;
+for(let i5=0; i5<len5; i5++){
+let data19 = data18[i5];
+const _errs35 = errors;
+if(!(validate201(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid12 = _errs35 === errors;
+if(!valid12){
+valid13 = false;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/volumeMounts",schemaPath:"#/properties/volumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var valid0 = _errs33 === errors;
+}
+if(data.securityContext !== undefined){
+let data20 = data.securityContext;
+const _errs36 = errors;
+if(!(validate223(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs36 === errors;
+}
+if(data.readinessProbe !== undefined){
+let data21 = data.readinessProbe;
+const _errs37 = errors;
+if(!(validate229(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
+vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs37 === errors;
+}
+if(data.livenessProbe !== undefined){
+let data22 = data.livenessProbe;
+const _errs38 = errors;
+if(!(validate229(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
+vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs38 === errors;
+}
+if(data.startupProbe !== undefined){
+let data23 = data.startupProbe;
+const _errs39 = errors;
+if(!(validate229(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
+vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs39 === errors;
+}
+if(data.restartPolicy !== undefined){
+let data24 = data.restartPolicy;
+const _errs40 = errors;
+if(typeof data24 !== "string"){
+const err23 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -7531,43 +8498,10 @@ vErrors.push(err23);
 }
 errors++;
 }
-var valid0 = _errs23 === errors;
-}
-if(data.resources !== undefined){
-let data17 = data.resources;
-const _errs33 = errors;
-if(!(validate70(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs33 === errors;
-}
-if(data.volumeMounts !== undefined){
-let data18 = data.volumeMounts;
-const _errs34 = errors;
-const _errs35 = errors;
-if(Array.isArray(data18)){
-let valid13 = true;
-const len5 = data18.length;
-for(let i5=0; i5<len5; i5++){
-let data19 = data18[i5];
-const _errs36 = errors;
-if(!(validate162(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid12 = _errs36 === errors;
-if(!valid12){
-valid13 = false;
-}
-}
-}
-else {
-const err24 = {instancePath:instancePath+"/volumeMounts",schemaPath:"#/properties/volumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs41 = errors;
+const vSchema2 = schema66.properties.restartPolicy.enum;
+if(!(data24 === "Always")){
+const err24 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/enum",keyword:"enum",params:{allowedValues: schema66.properties.restartPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -7576,57 +8510,11 @@ vErrors.push(err24);
 }
 errors++;
 }
-var valid0 = _errs34 === errors;
-}
-if(data.securityContext !== undefined){
-let data20 = data.securityContext;
-const _errs37 = errors;
-if(!(validate179(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs37 === errors;
-}
-if(data.readinessProbe !== undefined){
-let data21 = data.readinessProbe;
-const _errs38 = errors;
-if(!(validate185(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs38 === errors;
-}
-if(data.livenessProbe !== undefined){
-let data22 = data.livenessProbe;
-const _errs39 = errors;
-if(!(validate185(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs39 === errors;
-}
-if(data.startupProbe !== undefined){
-let data23 = data.startupProbe;
-const _errs40 = errors;
-if(!(validate185(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
-errors = vErrors.length;
-}
-else {
-}
 var valid0 = _errs40 === errors;
 }
-if(data.restartPolicy !== undefined){
-let data24 = data.restartPolicy;
-const _errs41 = errors;
-if(typeof data24 !== "string"){
-const err25 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -7635,37 +8523,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-const _errs42 = errors;
-const vSchema2 = schema55.properties.restartPolicy.enum;
-if(!(data24 === "Always")){
-const err26 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/enum",keyword:"enum",params:{allowedValues: schema55.properties.restartPolicy.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-var valid0 = _errs41 === errors;
-}
-}
-else {
-const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-validate167.errors = vErrors;
+validate207.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7675,8 +8538,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate167(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+if(!(validate207(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
 errors = vErrors.length;
 }
 else {
@@ -7697,13 +8560,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate166.errors = vErrors;
+validate206.errors = vErrors;
 return errors === 0;
 }
 
-const schema62 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
+const schema75 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
 
-function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7713,8 +8576,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate167(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+if(!(validate207(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
 errors = vErrors.length;
 }
 else {
@@ -7735,19 +8598,18 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate191.errors = vErrors;
+validate240.errors = vErrors;
 return errors === 0;
 }
 
-const schema63 = {"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"};
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(typeof data === "string"){
-if(!pattern2.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(func0(data) > 253){
+const err0 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7756,9 +8618,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern13.test(data)){
+const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -7767,17 +8628,28 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate194.errors = vErrors;
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate243.errors = vErrors;
 return errors === 0;
 }
 
-const schema64 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
+const schema77 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
 
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((!((typeof data == "number") && (!(data % 1) && !isNaN(data)))) && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema64.type},message:"must be integer,null"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema77.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7809,13 +8681,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate196.errors = vErrors;
+validate245.errors = vErrors;
 return errors === 0;
 }
 
-const schema65 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema78 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
 
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7977,9 +8849,9 @@ vErrors.push(err11);
 errors++;
 }
 const _errs11 = errors;
-const vSchema0 = schema65.properties.fsGroupChangePolicy.enum;
+const vSchema0 = schema78.properties.fsGroupChangePolicy.enum;
 if(!((data4 === "OnRootMismatch") || (data4 === "Always"))){
-const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema65.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema78.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8054,8 +8926,8 @@ var valid0 = _errs12 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs16 = errors;
-if(!(validate182(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate226(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
 errors = vErrors.length;
 }
 else {
@@ -8073,12 +8945,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate198.errors = vErrors;
+validate247.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8239,8 +9111,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate180(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+if(!(validate224(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
 errors = vErrors.length;
 }
 else {
@@ -8250,8 +9122,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate182(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate226(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
 errors = vErrors.length;
 }
 else {
@@ -8269,19 +9141,19 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate201.errors = vErrors;
+validate250.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func14.call(schema28.properties, key0))){
+if(!(func15.call(schema31.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8295,8 +9167,8 @@ errors++;
 if(data.resources !== undefined){
 let data0 = data.resources;
 const _errs2 = errors;
-if(!(validate70(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate76(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
@@ -8306,8 +9178,8 @@ var valid0 = _errs2 === errors;
 if(data.nodeSelector !== undefined){
 let data1 = data.nodeSelector;
 const _errs3 = errors;
-if(!(validate99(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate105(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
@@ -8317,8 +9189,8 @@ var valid0 = _errs3 === errors;
 if(data.tolerations !== undefined){
 let data2 = data.tolerations;
 const _errs4 = errors;
-if(!(validate101(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate111(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 else {
@@ -8328,8 +9200,8 @@ var valid0 = _errs4 === errors;
 if(data.affinity !== undefined){
 let data3 = data.affinity;
 const _errs5 = errors;
-if(!(validate105(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate117(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 else {
@@ -8339,8 +9211,8 @@ var valid0 = _errs5 === errors;
 if(data.topologySpreadConstraints !== undefined){
 let data4 = data.topologySpreadConstraints;
 const _errs6 = errors;
-if(!(validate128(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate156(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
@@ -8350,8 +9222,8 @@ var valid0 = _errs6 === errors;
 if(data.podAnnotations !== undefined){
 let data5 = data.podAnnotations;
 const _errs7 = errors;
-if(!(validate133(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate163(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 else {
@@ -8361,8 +9233,8 @@ var valid0 = _errs7 === errors;
 if(data.podLabels !== undefined){
 let data6 = data.podLabels;
 const _errs8 = errors;
-if(!(validate135(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate167(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 else {
@@ -8372,8 +9244,8 @@ var valid0 = _errs8 === errors;
 if(data.env !== undefined){
 let data7 = data.env;
 const _errs9 = errors;
-if(!(validate137(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate171(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
@@ -8383,8 +9255,8 @@ var valid0 = _errs9 === errors;
 if(data.extraEnvFrom !== undefined){
 let data8 = data.extraEnvFrom;
 const _errs10 = errors;
-if(!(validate140(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate175(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -8394,8 +9266,8 @@ var valid0 = _errs10 === errors;
 if(data.extraVolumes !== undefined){
 let data9 = data.extraVolumes;
 const _errs11 = errors;
-if(!(validate148(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate183(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
@@ -8405,8 +9277,8 @@ var valid0 = _errs11 === errors;
 if(data.extraVolumeMounts !== undefined){
 let data10 = data.extraVolumeMounts;
 const _errs12 = errors;
-if(!(validate161(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate200(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -8416,8 +9288,8 @@ var valid0 = _errs12 === errors;
 if(data.extraContainers !== undefined){
 let data11 = data.extraContainers;
 const _errs13 = errors;
-if(!(validate166(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate206(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -8427,8 +9299,8 @@ var valid0 = _errs13 === errors;
 if(data.initContainers !== undefined){
 let data12 = data.initContainers;
 const _errs14 = errors;
-if(!(validate191(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate240(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 else {
@@ -8438,8 +9310,8 @@ var valid0 = _errs14 === errors;
 if(data.priorityClassName !== undefined){
 let data13 = data.priorityClassName;
 const _errs15 = errors;
-if(!(validate194(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate243(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
 errors = vErrors.length;
 }
 else {
@@ -8449,8 +9321,8 @@ var valid0 = _errs15 === errors;
 if(data.terminationGracePeriodSeconds !== undefined){
 let data14 = data.terminationGracePeriodSeconds;
 const _errs16 = errors;
-if(!(validate196(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate245(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 else {
@@ -8460,8 +9332,8 @@ var valid0 = _errs16 === errors;
 if(data.podSecurityContext !== undefined){
 let data15 = data.podSecurityContext;
 const _errs17 = errors;
-if(!(validate198(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate247(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
@@ -8471,8 +9343,8 @@ var valid0 = _errs17 === errors;
 if(data.containerSecurityContext !== undefined){
 let data16 = data.containerSecurityContext;
 const _errs18 = errors;
-if(!(validate201(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate250(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 else {
@@ -8528,13 +9400,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate97.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
-const schema67 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
+const schema80 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8579,13 +9451,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate226.errors = vErrors;
+validate275.errors = vErrors;
 return errors === 0;
 }
 
-const schema68 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
+const schema81 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8632,13 +9504,13 @@ var valid1 = _errs1 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate228.errors = vErrors;
+validate277.errors = vErrors;
 return errors === 0;
 }
 
-const schema69 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
+const schema82 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
 
-function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8790,7 +9662,7 @@ if(data.targetMemoryUtilizationPercentage !== undefined){
 let data4 = data.targetMemoryUtilizationPercentage;
 const _errs10 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema69.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
+const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema82.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8835,20 +9707,20 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate247.errors = vErrors;
+validate296.errors = vErrors;
 return errors === 0;
 }
 
-const schema70 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
+const schema83 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
 
-function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate315(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = true;
 const _errs1 = errors;
-if(!(validate228(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+if(!(validate277(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 else {
@@ -8869,9 +9741,9 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.replicas !== undefined){
 let data0 = data.replicas;
 const _errs3 = errors;
-const vSchema0 = schema70.then.properties.replicas.enum;
+const vSchema0 = schema83.then.properties.replicas.enum;
 if(!((data0 === null) || (data0 === 1))){
-const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema70.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema83.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8896,12 +9768,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate266.errors = vErrors;
+validate315.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate374(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8922,8 +9794,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate71(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate77(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
@@ -8933,8 +9805,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate71(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate77(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
@@ -8952,21 +9824,162 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate325.errors = vErrors;
+validate374.errors = vErrors;
 return errors === 0;
 }
 
-const schema72 = {"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
-const schema73 = {"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"};
-const pattern59 = new RegExp("^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$", "u");
 
-function validate355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate395(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs1 = errors;
+if(!(validate164(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err0 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+const _errs2 = errors;
+for(const key1 in data){
+let data0 = data[key1];
+const _errs3 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs4 = errors;
+var valid1 = _errs3 === errors;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate395.errors = vErrors;
+return errors === 0;
+}
+
+const schema86 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
+const pattern46 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
+
+function validate399(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+if(typeof data === "string"){
+if(!pattern46.test(data)){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+}
+}
+if(errors === _errs2){
+}
+var valid0 = _errs2 === errors;
+if(valid0){
+const err1 = {instancePath,schemaPath:"#/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(typeof data === "string"){
+if(func0(data) > 253){
+const err2 = {instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!pattern13.test(data)){
+const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"+"\""};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate399.errors = vErrors;
+return errors === 0;
+}
+
+const schema87 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
+const schema88 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
+const pattern52 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
+
+function validate412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(typeof data === "string"){
-if(!pattern59.test(data)){
-const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},message:"must match pattern \""+"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"+"\""};
+if(!pattern52.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8986,20 +9999,23 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate355.errors = vErrors;
+validate412.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate409(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
-for(const key0 in data){
-if(!(((key0 === "namespaceSelector") || (key0 === "podSelector")) || (key0 === "ipBlock"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const _errs2 = errors;
+let valid1 = true;
+const _errs3 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.ipBlock === undefined) && (missing0 = "ipBlock")){
+const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9008,36 +10024,26 @@ vErrors.push(err0);
 }
 errors++;
 }
-}
-if(data.namespaceSelector !== undefined){
-let data0 = data.namespaceSelector;
-const _errs2 = errors;
-if(!(validate114(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
-errors = vErrors.length;
-}
 else {
 }
-var valid0 = _errs2 === errors;
 }
-if(data.podSelector !== undefined){
-let data1 = data.podSelector;
-const _errs3 = errors;
-if(!(validate114(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
-errors = vErrors.length;
+if(errors === _errs3){
+}
+var _valid0 = _errs3 === errors;
+errors = _errs2;
+if(vErrors !== null){
+if(_errs2){
+vErrors.length = _errs2;
 }
 else {
+vErrors = null;
 }
-var valid0 = _errs3 === errors;
 }
-if(data.ipBlock !== undefined){
-let data2 = data.ipBlock;
+if(_valid0){
 const _errs4 = errors;
-const _errs5 = errors;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.cidr === undefined){
-const err1 = {instancePath:instancePath+"/ipBlock",schemaPath:"#/properties/ipBlock/required",keyword:"required",params:{missingProperty: "cidr"},message:"must have required property '"+"cidr"+"'"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length > 1){
+const err1 = {instancePath,schemaPath:"#/allOf/0/then/maxProperties",keyword:"maxProperties",params:{limit: 1},message:"must NOT have more than 1 properties"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -9046,10 +10052,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-const _errs6 = errors;
-for(const key1 in data2){
-if(!((key1 === "cidr") || (key1 === "except"))){
-const err2 = {instancePath:instancePath+"/ipBlock",schemaPath:"#/properties/ipBlock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+var _valid0 = _errs4 === errors;
+valid1 = _valid0;
+}
+if(!valid1){
+const err2 = {instancePath,schemaPath:"#/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -9058,42 +10066,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data2.cidr !== undefined){
-let data3 = data2.cidr;
-const _errs7 = errors;
-if(!(validate355(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid1 = _errs7 === errors;
-}
-if(data2.except !== undefined){
-let data4 = data2.except;
-const _errs8 = errors;
-const _errs9 = errors;
-if(Array.isArray(data4)){
-let valid3 = true;
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-const _errs10 = errors;
-if(!(validate355(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid2 = _errs10 === errors;
-if(!valid2){
-valid3 = false;
-}
-}
-}
-else {
-const err3 = {instancePath:instancePath+"/ipBlock/except",schemaPath:"#/properties/ipBlock/properties/except/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var valid0 = _errs1 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(Object.keys(data).length < 1){
+const err3 = {instancePath,schemaPath:"#/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -9102,11 +10078,10 @@ vErrors.push(err3);
 }
 errors++;
 }
-var valid1 = _errs8 === errors;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/ipBlock",schemaPath:"#/properties/ipBlock/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs5 = errors;
+for(const key0 in data){
+if(!(((key0 === "namespaceSelector") || (key0 === "podSelector")) || (key0 === "ipBlock"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -9115,11 +10090,36 @@ vErrors.push(err4);
 }
 errors++;
 }
-var valid0 = _errs4 === errors;
 }
+if(data.namespaceSelector !== undefined){
+let data0 = data.namespaceSelector;
+const _errs6 = errors;
+if(!(validate131(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+errors = vErrors.length;
 }
 else {
-const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid2 = _errs6 === errors;
+}
+if(data.podSelector !== undefined){
+let data1 = data.podSelector;
+const _errs7 = errors;
+if(!(validate131(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
+vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid2 = _errs7 === errors;
+}
+if(data.ipBlock !== undefined){
+let data2 = data.ipBlock;
+const _errs8 = errors;
+const _errs9 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.cidr === undefined){
+const err5 = {instancePath:instancePath+"/ipBlock",schemaPath:"#/properties/ipBlock/required",keyword:"required",params:{missingProperty: "cidr"},message:"must have required property '"+"cidr"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -9128,21 +10128,101 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate352.errors = vErrors;
+const _errs10 = errors;
+for(const key1 in data2){
+if(!((key1 === "cidr") || (key1 === "except"))){
+const err6 = {instancePath:instancePath+"/ipBlock",schemaPath:"#/properties/ipBlock/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data2.cidr !== undefined){
+let data3 = data2.cidr;
+const _errs11 = errors;
+if(!(validate412(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid3 = _errs11 === errors;
+}
+if(data2.except !== undefined){
+let data4 = data2.except;
+const _errs12 = errors;
+const _errs13 = errors;
+if(Array.isArray(data4)){
+let valid5 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs14 = errors;
+if(!(validate412(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid4 = _errs14 === errors;
+if(!valid4){
+valid5 = false;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/ipBlock/except",schemaPath:"#/properties/ipBlock/properties/except/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid3 = _errs12 === errors;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/ipBlock",schemaPath:"#/properties/ipBlock/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid2 = _errs8 === errors;
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate409.errors = vErrors;
 return errors === 0;
 }
 
-const pattern3 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$", "u");
+const pattern3 = new RegExp("^([a-z]([-a-z0-9]*[a-z0-9])?)?$", "u");
 const pattern5 = new RegExp("^[0-9]+\\.[0-9]+\\.[0-9]+$", "u");
-const pattern6 = new RegExp("^https?://[^\\s/]+(/[^\\s]*)?$", "u");
+const pattern6 = new RegExp("^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$", "u");
 const pattern8 = new RegExp("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$", "u");
 const pattern19 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$", "u");
 const pattern20 = new RegExp("^[0-9]+(h|m|s)$", "u");
 const pattern22 = new RegExp("^[a-z_][a-z0-9_]{0,62}$", "u");
-const pattern49 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
-const pattern52 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$", "u");
-const pattern53 = new RegExp("^/[!-~]*$", "u");
-const pattern54 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
+const pattern45 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
+const pattern48 = new RegExp("^/[!-~]*$", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9604,8 +10684,8 @@ if(valid18){
 if(data.database !== undefined){
 let data13 = data.database;
 const _errs33 = errors;
-if(!(validate14(data13, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+if(!(validate16(data13, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
 else {
@@ -9634,8 +10714,8 @@ vErrors = null;
 }
 if(_valid4){
 const _errs34 = errors;
-if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+if(!(validate18(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
 errors = vErrors.length;
 }
 else {
@@ -9697,8 +10777,8 @@ if(valid20){
 if(data.retoolDatabase !== undefined){
 let data15 = data.retoolDatabase;
 const _errs39 = errors;
-if(!(validate14(data15, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+if(!(validate16(data15, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
 errors = vErrors.length;
 }
 else {
@@ -9727,8 +10807,8 @@ vErrors = null;
 }
 if(_valid5){
 const _errs40 = errors;
-if(!(validate16(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+if(!(validate18(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
 errors = vErrors.length;
 }
 else {
@@ -9984,8 +11064,8 @@ if(valid29){
 if(data22.external !== undefined){
 let data24 = data22.external;
 const _errs56 = errors;
-if(!(validate20(data24, {instancePath:instancePath+"/temporal/external",parentData:data22,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate22(data24, {instancePath:instancePath+"/temporal/external",parentData:data22,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
 else {
@@ -10433,8 +11513,8 @@ else {
 if(data.ingress !== undefined){
 let data40 = data.ingress;
 const _errs84 = errors;
-if(!(validate20(data40, {instancePath:instancePath+"/ingress",parentData:data,parentDataProperty:"ingress",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+if(!(validate22(data40, {instancePath:instancePath+"/ingress",parentData:data,parentDataProperty:"ingress",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
 errors = vErrors.length;
 }
 else {
@@ -11393,8 +12473,8 @@ if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
 if(data78.api !== undefined){
 let data79 = data78.api;
 const _errs147 = errors;
-if(!(validate26(data79, {instancePath:instancePath+"/components/api",parentData:data78,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate28(data79, {instancePath:instancePath+"/components/api",parentData:data78,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 else {
@@ -11404,8 +12484,8 @@ var valid85 = _errs147 === errors;
 if(data78.jobsRunner !== undefined){
 let data80 = data78.jobsRunner;
 const _errs148 = errors;
-if(!(validate26(data80, {instancePath:instancePath+"/components/jobsRunner",parentData:data78,parentDataProperty:"jobsRunner",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate28(data80, {instancePath:instancePath+"/components/jobsRunner",parentData:data78,parentDataProperty:"jobsRunner",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 else {
@@ -11415,8 +12495,8 @@ var valid85 = _errs148 === errors;
 if(data78.workflowsWorker !== undefined){
 let data81 = data78.workflowsWorker;
 const _errs149 = errors;
-if(!(validate26(data81, {instancePath:instancePath+"/components/workflowsWorker",parentData:data78,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate28(data81, {instancePath:instancePath+"/components/workflowsWorker",parentData:data78,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 else {
@@ -11426,8 +12506,8 @@ var valid85 = _errs149 === errors;
 if(data78.workflowsBackend !== undefined){
 let data82 = data78.workflowsBackend;
 const _errs150 = errors;
-if(!(validate26(data82, {instancePath:instancePath+"/components/workflowsBackend",parentData:data78,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate28(data82, {instancePath:instancePath+"/components/workflowsBackend",parentData:data78,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 else {
@@ -11437,8 +12517,8 @@ var valid85 = _errs150 === errors;
 if(data78.codeExecutor !== undefined){
 let data83 = data78.codeExecutor;
 const _errs151 = errors;
-if(!(validate26(data83, {instancePath:instancePath+"/components/codeExecutor",parentData:data78,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate28(data83, {instancePath:instancePath+"/components/codeExecutor",parentData:data78,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 else {
@@ -12036,8 +13116,8 @@ var valid87 = _errs157 === errors;
 if(data.database !== undefined){
 let data92 = data.database;
 const _errs164 = errors;
-if(!(validate32(data92, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if(!(validate34(data92, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
 else {
@@ -12047,8 +13127,8 @@ var valid87 = _errs164 === errors;
 if(data.retoolDatabase !== undefined){
 let data93 = data.retoolDatabase;
 const _errs165 = errors;
-if(!(validate32(data93, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if(!(validate34(data93, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
 else {
@@ -12344,8 +13424,8 @@ var valid91 = _errs170 === errors;
 if(data97.frontend !== undefined){
 let data100 = data97.frontend;
 const _errs172 = errors;
-if(!(validate35(data100, {instancePath:instancePath+"/temporal/local/frontend",parentData:data97,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate37(data100, {instancePath:instancePath+"/temporal/local/frontend",parentData:data97,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 else {
@@ -12355,8 +13435,8 @@ var valid91 = _errs172 === errors;
 if(data97.history !== undefined){
 let data101 = data97.history;
 const _errs173 = errors;
-if(!(validate35(data101, {instancePath:instancePath+"/temporal/local/history",parentData:data97,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate37(data101, {instancePath:instancePath+"/temporal/local/history",parentData:data97,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 else {
@@ -12366,8 +13446,8 @@ var valid91 = _errs173 === errors;
 if(data97.matching !== undefined){
 let data102 = data97.matching;
 const _errs174 = errors;
-if(!(validate35(data102, {instancePath:instancePath+"/temporal/local/matching",parentData:data97,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate37(data102, {instancePath:instancePath+"/temporal/local/matching",parentData:data97,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 else {
@@ -12377,8 +13457,8 @@ var valid91 = _errs174 === errors;
 if(data97.worker !== undefined){
 let data103 = data97.worker;
 const _errs175 = errors;
-if(!(validate35(data103, {instancePath:instancePath+"/temporal/local/worker",parentData:data97,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate37(data103, {instancePath:instancePath+"/temporal/local/worker",parentData:data97,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 else {
@@ -12669,8 +13749,8 @@ errors++;
 if(data107.api !== undefined){
 let data108 = data107.api;
 const _errs180 = errors;
-if(!(validate40(data108, {instancePath:instancePath+"/components/api",parentData:data107,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate42(data108, {instancePath:instancePath+"/components/api",parentData:data107,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 else {
@@ -13125,8 +14205,8 @@ var valid94 = _errs183 === errors;
 if(data107.workflowsBackend !== undefined){
 let data114 = data107.workflowsBackend;
 const _errs186 = errors;
-if(!(validate40(data114, {instancePath:instancePath+"/components/workflowsBackend",parentData:data107,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate42(data114, {instancePath:instancePath+"/components/workflowsBackend",parentData:data107,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 else {
@@ -13931,7 +15011,7 @@ errors++;
 }
 const _errs198 = errors;
 for(const key0 in data){
-if(!(func14.call(schema0.properties, key0))){
+if(!(func15.call(schema0.properties, key0))){
 const err303 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err303];
@@ -13977,7 +15057,7 @@ vErrors.push(err305);
 errors++;
 }
 if(!pattern3.test(data127)){
-const err306 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+const err306 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -14015,7 +15095,7 @@ vErrors.push(err308);
 errors++;
 }
 if(!pattern3.test(data128)){
-const err309 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+const err309 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -14243,7 +15323,7 @@ errors++;
 const _errs221 = errors;
 if(typeof data137 === "string"){
 if(!pattern6.test(data137)){
-const err324 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/[^\\s]*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/[^\\s]*)?$"+"\""};
+const err324 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -14274,8 +15354,8 @@ var valid100 = _errs222 === errors;
 if(data131.env !== undefined){
 let data139 = data131.env;
 const _errs224 = errors;
-if(!(validate46(data139, {instancePath:instancePath+"/retool/env",parentData:data131,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+if(!(validate48(data139, {instancePath:instancePath+"/retool/env",parentData:data131,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 else {
@@ -14302,7 +15382,7 @@ const _errs226 = errors;
 if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
 const _errs227 = errors;
 for(const key2 in data140){
-if(!(func14.call(schema0.properties.images.properties, key2))){
+if(!(func15.call(schema0.properties.images.properties, key2))){
 const err327 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err327];
@@ -14405,8 +15485,8 @@ var valid101 = _errs232 === errors;
 if(data140.backend !== undefined){
 let data145 = data140.backend;
 const _errs235 = errors;
-if(!(validate55(data145, {instancePath:instancePath+"/images/backend",parentData:data140,parentDataProperty:"backend",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate59(data145, {instancePath:instancePath+"/images/backend",parentData:data140,parentDataProperty:"backend",rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 else {
@@ -14416,8 +15496,8 @@ var valid101 = _errs235 === errors;
 if(data140.codeExecutor !== undefined){
 let data146 = data140.codeExecutor;
 const _errs236 = errors;
-if(!(validate55(data146, {instancePath:instancePath+"/images/codeExecutor",parentData:data140,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate59(data146, {instancePath:instancePath+"/images/codeExecutor",parentData:data140,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 else {
@@ -14427,8 +15507,8 @@ var valid101 = _errs236 === errors;
 if(data140.postgres !== undefined){
 let data147 = data140.postgres;
 const _errs237 = errors;
-if(!(validate55(data147, {instancePath:instancePath+"/images/postgres",parentData:data140,parentDataProperty:"postgres",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate59(data147, {instancePath:instancePath+"/images/postgres",parentData:data140,parentDataProperty:"postgres",rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 else {
@@ -14438,8 +15518,8 @@ var valid101 = _errs237 === errors;
 if(data140.temporalServer !== undefined){
 let data148 = data140.temporalServer;
 const _errs238 = errors;
-if(!(validate55(data148, {instancePath:instancePath+"/images/temporalServer",parentData:data140,parentDataProperty:"temporalServer",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate59(data148, {instancePath:instancePath+"/images/temporalServer",parentData:data140,parentDataProperty:"temporalServer",rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 else {
@@ -14449,8 +15529,8 @@ var valid101 = _errs238 === errors;
 if(data140.temporalAdminTools !== undefined){
 let data149 = data140.temporalAdminTools;
 const _errs239 = errors;
-if(!(validate55(data149, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data140,parentDataProperty:"temporalAdminTools",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate59(data149, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data140,parentDataProperty:"temporalAdminTools",rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 else {
@@ -14460,8 +15540,8 @@ var valid101 = _errs239 === errors;
 if(data140.temporalWeb !== undefined){
 let data150 = data140.temporalWeb;
 const _errs240 = errors;
-if(!(validate55(data150, {instancePath:instancePath+"/images/temporalWeb",parentData:data140,parentDataProperty:"temporalWeb",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate59(data150, {instancePath:instancePath+"/images/temporalWeb",parentData:data140,parentDataProperty:"temporalWeb",rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 else {
@@ -14529,8 +15609,8 @@ var valid104 = _errs244 === errors;
 if(data151.embedded !== undefined){
 let data153 = data151.embedded;
 const _errs246 = errors;
-if(!(validate62(data153, {instancePath:instancePath+"/database/embedded",parentData:data151,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate66(data153, {instancePath:instancePath+"/database/embedded",parentData:data151,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
 errors = vErrors.length;
 }
 else {
@@ -14540,8 +15620,8 @@ var valid104 = _errs246 === errors;
 if(data151.external !== undefined){
 let data154 = data151.external;
 const _errs247 = errors;
-if(!(validate77(data154, {instancePath:instancePath+"/database/external",parentData:data151,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate83(data154, {instancePath:instancePath+"/database/external",parentData:data151,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 else {
@@ -14609,8 +15689,8 @@ var valid105 = _errs251 === errors;
 if(data155.embedded !== undefined){
 let data157 = data155.embedded;
 const _errs253 = errors;
-if(!(validate62(data157, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data155,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate66(data157, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data155,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
 errors = vErrors.length;
 }
 else {
@@ -14620,8 +15700,8 @@ var valid105 = _errs253 === errors;
 if(data155.external !== undefined){
 let data158 = data155.external;
 const _errs254 = errors;
-if(!(validate77(data158, {instancePath:instancePath+"/retoolDatabase/external",parentData:data155,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate83(data158, {instancePath:instancePath+"/retoolDatabase/external",parentData:data155,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 else {
@@ -14707,8 +15787,8 @@ errors++;
 if(data161.host !== undefined){
 let data162 = data161.host;
 const _errs263 = errors;
-if(!(validate78(data162, {instancePath:instancePath+"/temporal/external/host",parentData:data161,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate84(data162, {instancePath:instancePath+"/temporal/external/host",parentData:data161,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
@@ -14718,8 +15798,8 @@ var valid107 = _errs263 === errors;
 if(data161.port !== undefined){
 let data163 = data161.port;
 const _errs264 = errors;
-if(!(validate80(data163, {instancePath:instancePath+"/temporal/external/port",parentData:data161,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate86(data163, {instancePath:instancePath+"/temporal/external/port",parentData:data161,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 else {
@@ -14791,8 +15871,8 @@ var valid108 = _errs270 === errors;
 if(data165.clientCert !== undefined){
 let data167 = data165.clientCert;
 const _errs272 = errors;
-if(!(validate67(data167, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data165,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate73(data167, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data165,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
 else {
@@ -14802,8 +15882,8 @@ var valid108 = _errs272 === errors;
 if(data165.clientKey !== undefined){
 let data168 = data165.clientKey;
 const _errs273 = errors;
-if(!(validate67(data168, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data165,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate73(data168, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data165,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
 else {
@@ -14813,8 +15893,8 @@ var valid108 = _errs273 === errors;
 if(data165.caCert !== undefined){
 let data169 = data165.caCert;
 const _errs274 = errors;
-if(!(validate67(data169, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data165,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate73(data169, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data165,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
 else {
@@ -14854,7 +15934,7 @@ const _errs276 = errors;
 if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
 const _errs277 = errors;
 for(const key8 in data170){
-if(!(func14.call(schema0.properties.temporal.properties.local.properties, key8))){
+if(!(func15.call(schema0.properties.temporal.properties.local.properties, key8))){
 const err352 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err352];
@@ -15007,8 +16087,8 @@ var valid110 = _errs287 === errors;
 if(data174.external !== undefined){
 let data176 = data174.external;
 const _errs289 = errors;
-if(!(validate91(data176, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data174,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate97(data176, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data174,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
 errors = vErrors.length;
 }
 else {
@@ -15087,8 +16167,8 @@ var valid109 = _errs284 === errors;
 if(data170.frontend !== undefined){
 let data179 = data170.frontend;
 const _errs294 = errors;
-if(!(validate97(data179, {instancePath:instancePath+"/temporal/local/frontend",parentData:data170,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+if(!(validate103(data179, {instancePath:instancePath+"/temporal/local/frontend",parentData:data170,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 else {
@@ -15098,8 +16178,8 @@ var valid109 = _errs294 === errors;
 if(data170.history !== undefined){
 let data180 = data170.history;
 const _errs295 = errors;
-if(!(validate97(data180, {instancePath:instancePath+"/temporal/local/history",parentData:data170,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+if(!(validate103(data180, {instancePath:instancePath+"/temporal/local/history",parentData:data170,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 else {
@@ -15109,8 +16189,8 @@ var valid109 = _errs295 === errors;
 if(data170.matching !== undefined){
 let data181 = data170.matching;
 const _errs296 = errors;
-if(!(validate97(data181, {instancePath:instancePath+"/temporal/local/matching",parentData:data170,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+if(!(validate103(data181, {instancePath:instancePath+"/temporal/local/matching",parentData:data170,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 else {
@@ -15120,8 +16200,8 @@ var valid109 = _errs296 === errors;
 if(data170.worker !== undefined){
 let data182 = data170.worker;
 const _errs297 = errors;
-if(!(validate97(data182, {instancePath:instancePath+"/temporal/local/worker",parentData:data170,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+if(!(validate103(data182, {instancePath:instancePath+"/temporal/local/worker",parentData:data170,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
 errors = vErrors.length;
 }
 else {
@@ -15135,7 +16215,7 @@ const _errs299 = errors;
 if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
 const _errs300 = errors;
 for(const key10 in data183){
-if(!(func14.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
+if(!(func15.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
 const err368 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err368];
@@ -15149,8 +16229,8 @@ errors++;
 if(data183.resources !== undefined){
 let data184 = data183.resources;
 const _errs301 = errors;
-if(!(validate70(data184, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data183,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate76(data184, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data183,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
@@ -15160,8 +16240,8 @@ var valid111 = _errs301 === errors;
 if(data183.nodeSelector !== undefined){
 let data185 = data183.nodeSelector;
 const _errs302 = errors;
-if(!(validate99(data185, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data183,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate105(data185, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data183,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
@@ -15171,8 +16251,8 @@ var valid111 = _errs302 === errors;
 if(data183.tolerations !== undefined){
 let data186 = data183.tolerations;
 const _errs303 = errors;
-if(!(validate101(data186, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data183,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate111(data186, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data183,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 else {
@@ -15182,8 +16262,8 @@ var valid111 = _errs303 === errors;
 if(data183.affinity !== undefined){
 let data187 = data183.affinity;
 const _errs304 = errors;
-if(!(validate105(data187, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data183,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate117(data187, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data183,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 else {
@@ -15193,8 +16273,8 @@ var valid111 = _errs304 === errors;
 if(data183.topologySpreadConstraints !== undefined){
 let data188 = data183.topologySpreadConstraints;
 const _errs305 = errors;
-if(!(validate128(data188, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data183,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate156(data188, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data183,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
@@ -15204,8 +16284,8 @@ var valid111 = _errs305 === errors;
 if(data183.podAnnotations !== undefined){
 let data189 = data183.podAnnotations;
 const _errs306 = errors;
-if(!(validate133(data189, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data183,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate163(data189, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data183,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 else {
@@ -15215,8 +16295,8 @@ var valid111 = _errs306 === errors;
 if(data183.podLabels !== undefined){
 let data190 = data183.podLabels;
 const _errs307 = errors;
-if(!(validate135(data190, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data183,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate167(data190, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data183,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 else {
@@ -15226,8 +16306,8 @@ var valid111 = _errs307 === errors;
 if(data183.env !== undefined){
 let data191 = data183.env;
 const _errs308 = errors;
-if(!(validate137(data191, {instancePath:instancePath+"/temporal/local/web/env",parentData:data183,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate171(data191, {instancePath:instancePath+"/temporal/local/web/env",parentData:data183,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
@@ -15237,8 +16317,8 @@ var valid111 = _errs308 === errors;
 if(data183.extraEnvFrom !== undefined){
 let data192 = data183.extraEnvFrom;
 const _errs309 = errors;
-if(!(validate140(data192, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data183,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate175(data192, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data183,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -15248,8 +16328,8 @@ var valid111 = _errs309 === errors;
 if(data183.extraVolumes !== undefined){
 let data193 = data183.extraVolumes;
 const _errs310 = errors;
-if(!(validate148(data193, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data183,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate183(data193, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data183,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
@@ -15259,8 +16339,8 @@ var valid111 = _errs310 === errors;
 if(data183.extraVolumeMounts !== undefined){
 let data194 = data183.extraVolumeMounts;
 const _errs311 = errors;
-if(!(validate161(data194, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data183,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate200(data194, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data183,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -15270,8 +16350,8 @@ var valid111 = _errs311 === errors;
 if(data183.extraContainers !== undefined){
 let data195 = data183.extraContainers;
 const _errs312 = errors;
-if(!(validate166(data195, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data183,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate206(data195, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data183,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -15281,8 +16361,8 @@ var valid111 = _errs312 === errors;
 if(data183.initContainers !== undefined){
 let data196 = data183.initContainers;
 const _errs313 = errors;
-if(!(validate191(data196, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data183,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate240(data196, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data183,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 else {
@@ -15292,8 +16372,8 @@ var valid111 = _errs313 === errors;
 if(data183.priorityClassName !== undefined){
 let data197 = data183.priorityClassName;
 const _errs314 = errors;
-if(!(validate194(data197, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data183,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate243(data197, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data183,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
 errors = vErrors.length;
 }
 else {
@@ -15303,8 +16383,8 @@ var valid111 = _errs314 === errors;
 if(data183.terminationGracePeriodSeconds !== undefined){
 let data198 = data183.terminationGracePeriodSeconds;
 const _errs315 = errors;
-if(!(validate196(data198, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data183,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate245(data198, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data183,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 else {
@@ -15314,8 +16394,8 @@ var valid111 = _errs315 === errors;
 if(data183.podSecurityContext !== undefined){
 let data199 = data183.podSecurityContext;
 const _errs316 = errors;
-if(!(validate198(data199, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data183,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate247(data199, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data183,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
@@ -15325,8 +16405,8 @@ var valid111 = _errs316 === errors;
 if(data183.containerSecurityContext !== undefined){
 let data200 = data183.containerSecurityContext;
 const _errs317 = errors;
-if(!(validate201(data200, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data183,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate250(data200, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data183,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 else {
@@ -15391,8 +16471,8 @@ var valid99 = _errs255 === errors;
 if(data.workflows !== undefined){
 let data202 = data.workflows;
 const _errs320 = errors;
-if(!(validate226(data202, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+if(!(validate275(data202, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
 errors = vErrors.length;
 }
 else {
@@ -15425,8 +16505,8 @@ const _errs326 = errors;
 const _errs327 = errors;
 let valid114 = true;
 const _errs328 = errors;
-if(!(validate228(data204, {instancePath:instancePath+"/components/api",parentData:data203,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+if(!(validate277(data204, {instancePath:instancePath+"/components/api",parentData:data203,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
 errors = vErrors.length;
 }
 else {
@@ -15478,7 +16558,7 @@ var valid113 = _errs326 === errors;
 if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
 const _errs331 = errors;
 for(const key12 in data204){
-if(!(func14.call(schema0.properties.components.properties.api.properties, key12))){
+if(!(func15.call(schema0.properties.components.properties.api.properties, key12))){
 const err376 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err376];
@@ -15492,8 +16572,8 @@ errors++;
 if(data204.resources !== undefined){
 let data206 = data204.resources;
 const _errs332 = errors;
-if(!(validate70(data206, {instancePath:instancePath+"/components/api/resources",parentData:data204,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate76(data206, {instancePath:instancePath+"/components/api/resources",parentData:data204,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
@@ -15503,8 +16583,8 @@ var valid116 = _errs332 === errors;
 if(data204.nodeSelector !== undefined){
 let data207 = data204.nodeSelector;
 const _errs333 = errors;
-if(!(validate99(data207, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data204,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate105(data207, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data204,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
@@ -15514,8 +16594,8 @@ var valid116 = _errs333 === errors;
 if(data204.tolerations !== undefined){
 let data208 = data204.tolerations;
 const _errs334 = errors;
-if(!(validate101(data208, {instancePath:instancePath+"/components/api/tolerations",parentData:data204,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate111(data208, {instancePath:instancePath+"/components/api/tolerations",parentData:data204,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 else {
@@ -15525,8 +16605,8 @@ var valid116 = _errs334 === errors;
 if(data204.affinity !== undefined){
 let data209 = data204.affinity;
 const _errs335 = errors;
-if(!(validate105(data209, {instancePath:instancePath+"/components/api/affinity",parentData:data204,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate117(data209, {instancePath:instancePath+"/components/api/affinity",parentData:data204,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 else {
@@ -15536,8 +16616,8 @@ var valid116 = _errs335 === errors;
 if(data204.topologySpreadConstraints !== undefined){
 let data210 = data204.topologySpreadConstraints;
 const _errs336 = errors;
-if(!(validate128(data210, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data204,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate156(data210, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data204,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
@@ -15547,8 +16627,8 @@ var valid116 = _errs336 === errors;
 if(data204.podAnnotations !== undefined){
 let data211 = data204.podAnnotations;
 const _errs337 = errors;
-if(!(validate133(data211, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data204,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate163(data211, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data204,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 else {
@@ -15558,8 +16638,8 @@ var valid116 = _errs337 === errors;
 if(data204.podLabels !== undefined){
 let data212 = data204.podLabels;
 const _errs338 = errors;
-if(!(validate135(data212, {instancePath:instancePath+"/components/api/podLabels",parentData:data204,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate167(data212, {instancePath:instancePath+"/components/api/podLabels",parentData:data204,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 else {
@@ -15569,8 +16649,8 @@ var valid116 = _errs338 === errors;
 if(data204.env !== undefined){
 let data213 = data204.env;
 const _errs339 = errors;
-if(!(validate137(data213, {instancePath:instancePath+"/components/api/env",parentData:data204,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate171(data213, {instancePath:instancePath+"/components/api/env",parentData:data204,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
@@ -15580,8 +16660,8 @@ var valid116 = _errs339 === errors;
 if(data204.extraEnvFrom !== undefined){
 let data214 = data204.extraEnvFrom;
 const _errs340 = errors;
-if(!(validate140(data214, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data204,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate175(data214, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data204,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -15591,8 +16671,8 @@ var valid116 = _errs340 === errors;
 if(data204.extraVolumes !== undefined){
 let data215 = data204.extraVolumes;
 const _errs341 = errors;
-if(!(validate148(data215, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data204,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate183(data215, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data204,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
@@ -15602,8 +16682,8 @@ var valid116 = _errs341 === errors;
 if(data204.extraVolumeMounts !== undefined){
 let data216 = data204.extraVolumeMounts;
 const _errs342 = errors;
-if(!(validate161(data216, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data204,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate200(data216, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data204,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -15613,8 +16693,8 @@ var valid116 = _errs342 === errors;
 if(data204.extraContainers !== undefined){
 let data217 = data204.extraContainers;
 const _errs343 = errors;
-if(!(validate166(data217, {instancePath:instancePath+"/components/api/extraContainers",parentData:data204,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate206(data217, {instancePath:instancePath+"/components/api/extraContainers",parentData:data204,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -15624,8 +16704,8 @@ var valid116 = _errs343 === errors;
 if(data204.initContainers !== undefined){
 let data218 = data204.initContainers;
 const _errs344 = errors;
-if(!(validate191(data218, {instancePath:instancePath+"/components/api/initContainers",parentData:data204,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate240(data218, {instancePath:instancePath+"/components/api/initContainers",parentData:data204,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 else {
@@ -15635,8 +16715,8 @@ var valid116 = _errs344 === errors;
 if(data204.priorityClassName !== undefined){
 let data219 = data204.priorityClassName;
 const _errs345 = errors;
-if(!(validate194(data219, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data204,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate243(data219, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data204,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
 errors = vErrors.length;
 }
 else {
@@ -15646,8 +16726,8 @@ var valid116 = _errs345 === errors;
 if(data204.terminationGracePeriodSeconds !== undefined){
 let data220 = data204.terminationGracePeriodSeconds;
 const _errs346 = errors;
-if(!(validate196(data220, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data204,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate245(data220, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data204,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 else {
@@ -15657,8 +16737,8 @@ var valid116 = _errs346 === errors;
 if(data204.podSecurityContext !== undefined){
 let data221 = data204.podSecurityContext;
 const _errs347 = errors;
-if(!(validate198(data221, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data204,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate247(data221, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data204,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
@@ -15668,8 +16748,8 @@ var valid116 = _errs347 === errors;
 if(data204.containerSecurityContext !== undefined){
 let data222 = data204.containerSecurityContext;
 const _errs348 = errors;
-if(!(validate201(data222, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data204,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate250(data222, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data204,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 else {
@@ -15733,8 +16813,8 @@ var valid116 = _errs351 === errors;
 if(data204.autoscaling !== undefined){
 let data225 = data204.autoscaling;
 const _errs353 = errors;
-if(!(validate247(data225, {instancePath:instancePath+"/components/api/autoscaling",parentData:data204,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(!(validate296(data225, {instancePath:instancePath+"/components/api/autoscaling",parentData:data204,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
 errors = vErrors.length;
 }
 else {
@@ -15761,7 +16841,7 @@ const _errs355 = errors;
 if(data226 && typeof data226 == "object" && !Array.isArray(data226)){
 const _errs356 = errors;
 for(const key13 in data226){
-if(!(func14.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
+if(!(func15.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
 const err382 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err382];
@@ -15775,8 +16855,8 @@ errors++;
 if(data226.resources !== undefined){
 let data227 = data226.resources;
 const _errs357 = errors;
-if(!(validate70(data227, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data226,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate76(data227, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data226,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
@@ -15786,8 +16866,8 @@ var valid117 = _errs357 === errors;
 if(data226.nodeSelector !== undefined){
 let data228 = data226.nodeSelector;
 const _errs358 = errors;
-if(!(validate99(data228, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data226,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate105(data228, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data226,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
@@ -15797,8 +16877,8 @@ var valid117 = _errs358 === errors;
 if(data226.tolerations !== undefined){
 let data229 = data226.tolerations;
 const _errs359 = errors;
-if(!(validate101(data229, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data226,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate111(data229, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data226,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 else {
@@ -15808,8 +16888,8 @@ var valid117 = _errs359 === errors;
 if(data226.affinity !== undefined){
 let data230 = data226.affinity;
 const _errs360 = errors;
-if(!(validate105(data230, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data226,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate117(data230, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data226,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 else {
@@ -15819,8 +16899,8 @@ var valid117 = _errs360 === errors;
 if(data226.topologySpreadConstraints !== undefined){
 let data231 = data226.topologySpreadConstraints;
 const _errs361 = errors;
-if(!(validate128(data231, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data226,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate156(data231, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data226,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
@@ -15830,8 +16910,8 @@ var valid117 = _errs361 === errors;
 if(data226.podAnnotations !== undefined){
 let data232 = data226.podAnnotations;
 const _errs362 = errors;
-if(!(validate133(data232, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data226,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate163(data232, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data226,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 else {
@@ -15841,8 +16921,8 @@ var valid117 = _errs362 === errors;
 if(data226.podLabels !== undefined){
 let data233 = data226.podLabels;
 const _errs363 = errors;
-if(!(validate135(data233, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data226,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate167(data233, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data226,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 else {
@@ -15852,8 +16932,8 @@ var valid117 = _errs363 === errors;
 if(data226.env !== undefined){
 let data234 = data226.env;
 const _errs364 = errors;
-if(!(validate137(data234, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data226,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate171(data234, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data226,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
@@ -15863,8 +16943,8 @@ var valid117 = _errs364 === errors;
 if(data226.extraEnvFrom !== undefined){
 let data235 = data226.extraEnvFrom;
 const _errs365 = errors;
-if(!(validate140(data235, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data226,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate175(data235, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data226,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -15874,8 +16954,8 @@ var valid117 = _errs365 === errors;
 if(data226.extraVolumes !== undefined){
 let data236 = data226.extraVolumes;
 const _errs366 = errors;
-if(!(validate148(data236, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data226,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate183(data236, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data226,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
@@ -15885,8 +16965,8 @@ var valid117 = _errs366 === errors;
 if(data226.extraVolumeMounts !== undefined){
 let data237 = data226.extraVolumeMounts;
 const _errs367 = errors;
-if(!(validate161(data237, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data226,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate200(data237, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data226,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -15896,8 +16976,8 @@ var valid117 = _errs367 === errors;
 if(data226.extraContainers !== undefined){
 let data238 = data226.extraContainers;
 const _errs368 = errors;
-if(!(validate166(data238, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data226,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate206(data238, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data226,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -15907,8 +16987,8 @@ var valid117 = _errs368 === errors;
 if(data226.initContainers !== undefined){
 let data239 = data226.initContainers;
 const _errs369 = errors;
-if(!(validate191(data239, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data226,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate240(data239, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data226,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 else {
@@ -15918,8 +16998,8 @@ var valid117 = _errs369 === errors;
 if(data226.priorityClassName !== undefined){
 let data240 = data226.priorityClassName;
 const _errs370 = errors;
-if(!(validate194(data240, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data226,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate243(data240, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data226,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
 errors = vErrors.length;
 }
 else {
@@ -15929,8 +17009,8 @@ var valid117 = _errs370 === errors;
 if(data226.terminationGracePeriodSeconds !== undefined){
 let data241 = data226.terminationGracePeriodSeconds;
 const _errs371 = errors;
-if(!(validate196(data241, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data226,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate245(data241, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data226,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 else {
@@ -15940,8 +17020,8 @@ var valid117 = _errs371 === errors;
 if(data226.podSecurityContext !== undefined){
 let data242 = data226.podSecurityContext;
 const _errs372 = errors;
-if(!(validate198(data242, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data226,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate247(data242, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data226,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
@@ -15951,8 +17031,8 @@ var valid117 = _errs372 === errors;
 if(data226.containerSecurityContext !== undefined){
 let data243 = data226.containerSecurityContext;
 const _errs373 = errors;
-if(!(validate201(data243, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data226,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate250(data243, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data226,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 else {
@@ -15977,8 +17057,8 @@ let data244 = data203.workflowsWorker;
 const _errs374 = errors;
 const _errs375 = errors;
 const _errs376 = errors;
-if(!(validate266(data244, {instancePath:instancePath+"/components/workflowsWorker",parentData:data203,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+if(!(validate315(data244, {instancePath:instancePath+"/components/workflowsWorker",parentData:data203,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
 errors = vErrors.length;
 }
 else {
@@ -15987,7 +17067,7 @@ var valid118 = _errs376 === errors;
 if(data244 && typeof data244 == "object" && !Array.isArray(data244)){
 const _errs377 = errors;
 for(const key14 in data244){
-if(!(func14.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
+if(!(func15.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
 const err384 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err384];
@@ -16001,8 +17081,8 @@ errors++;
 if(data244.resources !== undefined){
 let data245 = data244.resources;
 const _errs378 = errors;
-if(!(validate70(data245, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data244,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate76(data245, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data244,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
@@ -16012,8 +17092,8 @@ var valid119 = _errs378 === errors;
 if(data244.nodeSelector !== undefined){
 let data246 = data244.nodeSelector;
 const _errs379 = errors;
-if(!(validate99(data246, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data244,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate105(data246, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data244,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
@@ -16023,8 +17103,8 @@ var valid119 = _errs379 === errors;
 if(data244.tolerations !== undefined){
 let data247 = data244.tolerations;
 const _errs380 = errors;
-if(!(validate101(data247, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data244,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate111(data247, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data244,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 else {
@@ -16034,8 +17114,8 @@ var valid119 = _errs380 === errors;
 if(data244.affinity !== undefined){
 let data248 = data244.affinity;
 const _errs381 = errors;
-if(!(validate105(data248, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data244,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate117(data248, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data244,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 else {
@@ -16045,8 +17125,8 @@ var valid119 = _errs381 === errors;
 if(data244.topologySpreadConstraints !== undefined){
 let data249 = data244.topologySpreadConstraints;
 const _errs382 = errors;
-if(!(validate128(data249, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data244,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate156(data249, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data244,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
@@ -16056,8 +17136,8 @@ var valid119 = _errs382 === errors;
 if(data244.podAnnotations !== undefined){
 let data250 = data244.podAnnotations;
 const _errs383 = errors;
-if(!(validate133(data250, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data244,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate163(data250, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data244,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 else {
@@ -16067,8 +17147,8 @@ var valid119 = _errs383 === errors;
 if(data244.podLabels !== undefined){
 let data251 = data244.podLabels;
 const _errs384 = errors;
-if(!(validate135(data251, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data244,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate167(data251, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data244,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 else {
@@ -16078,8 +17158,8 @@ var valid119 = _errs384 === errors;
 if(data244.env !== undefined){
 let data252 = data244.env;
 const _errs385 = errors;
-if(!(validate137(data252, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data244,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate171(data252, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data244,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
@@ -16089,8 +17169,8 @@ var valid119 = _errs385 === errors;
 if(data244.extraEnvFrom !== undefined){
 let data253 = data244.extraEnvFrom;
 const _errs386 = errors;
-if(!(validate140(data253, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data244,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate175(data253, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data244,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -16100,8 +17180,8 @@ var valid119 = _errs386 === errors;
 if(data244.extraVolumes !== undefined){
 let data254 = data244.extraVolumes;
 const _errs387 = errors;
-if(!(validate148(data254, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data244,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate183(data254, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data244,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
@@ -16111,8 +17191,8 @@ var valid119 = _errs387 === errors;
 if(data244.extraVolumeMounts !== undefined){
 let data255 = data244.extraVolumeMounts;
 const _errs388 = errors;
-if(!(validate161(data255, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data244,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate200(data255, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data244,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -16122,8 +17202,8 @@ var valid119 = _errs388 === errors;
 if(data244.extraContainers !== undefined){
 let data256 = data244.extraContainers;
 const _errs389 = errors;
-if(!(validate166(data256, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data244,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate206(data256, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data244,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -16133,8 +17213,8 @@ var valid119 = _errs389 === errors;
 if(data244.initContainers !== undefined){
 let data257 = data244.initContainers;
 const _errs390 = errors;
-if(!(validate191(data257, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data244,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate240(data257, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data244,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 else {
@@ -16144,8 +17224,8 @@ var valid119 = _errs390 === errors;
 if(data244.priorityClassName !== undefined){
 let data258 = data244.priorityClassName;
 const _errs391 = errors;
-if(!(validate194(data258, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data244,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate243(data258, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data244,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
 errors = vErrors.length;
 }
 else {
@@ -16155,8 +17235,8 @@ var valid119 = _errs391 === errors;
 if(data244.terminationGracePeriodSeconds !== undefined){
 let data259 = data244.terminationGracePeriodSeconds;
 const _errs392 = errors;
-if(!(validate196(data259, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data244,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate245(data259, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data244,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 else {
@@ -16166,8 +17246,8 @@ var valid119 = _errs392 === errors;
 if(data244.podSecurityContext !== undefined){
 let data260 = data244.podSecurityContext;
 const _errs393 = errors;
-if(!(validate198(data260, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data244,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate247(data260, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data244,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
@@ -16177,8 +17257,8 @@ var valid119 = _errs393 === errors;
 if(data244.containerSecurityContext !== undefined){
 let data261 = data244.containerSecurityContext;
 const _errs394 = errors;
-if(!(validate201(data261, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data244,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate250(data261, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data244,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 else {
@@ -16226,8 +17306,8 @@ var valid119 = _errs395 === errors;
 if(data244.autoscaling !== undefined){
 let data263 = data244.autoscaling;
 const _errs397 = errors;
-if(!(validate247(data263, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data244,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(!(validate296(data263, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data244,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
 errors = vErrors.length;
 }
 else {
@@ -16252,8 +17332,8 @@ let data264 = data203.workflowsBackend;
 const _errs398 = errors;
 const _errs399 = errors;
 const _errs400 = errors;
-if(!(validate266(data264, {instancePath:instancePath+"/components/workflowsBackend",parentData:data203,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+if(!(validate315(data264, {instancePath:instancePath+"/components/workflowsBackend",parentData:data203,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
 errors = vErrors.length;
 }
 else {
@@ -16262,7 +17342,7 @@ var valid120 = _errs400 === errors;
 if(data264 && typeof data264 == "object" && !Array.isArray(data264)){
 const _errs401 = errors;
 for(const key15 in data264){
-if(!(func14.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
+if(!(func15.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
 const err389 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err389];
@@ -16276,8 +17356,8 @@ errors++;
 if(data264.resources !== undefined){
 let data265 = data264.resources;
 const _errs402 = errors;
-if(!(validate70(data265, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data264,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate76(data265, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data264,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
@@ -16287,8 +17367,8 @@ var valid121 = _errs402 === errors;
 if(data264.nodeSelector !== undefined){
 let data266 = data264.nodeSelector;
 const _errs403 = errors;
-if(!(validate99(data266, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data264,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate105(data266, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data264,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
@@ -16298,8 +17378,8 @@ var valid121 = _errs403 === errors;
 if(data264.tolerations !== undefined){
 let data267 = data264.tolerations;
 const _errs404 = errors;
-if(!(validate101(data267, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data264,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate111(data267, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data264,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 else {
@@ -16309,8 +17389,8 @@ var valid121 = _errs404 === errors;
 if(data264.affinity !== undefined){
 let data268 = data264.affinity;
 const _errs405 = errors;
-if(!(validate105(data268, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data264,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate117(data268, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data264,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 else {
@@ -16320,8 +17400,8 @@ var valid121 = _errs405 === errors;
 if(data264.topologySpreadConstraints !== undefined){
 let data269 = data264.topologySpreadConstraints;
 const _errs406 = errors;
-if(!(validate128(data269, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data264,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate156(data269, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data264,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
@@ -16331,8 +17411,8 @@ var valid121 = _errs406 === errors;
 if(data264.podAnnotations !== undefined){
 let data270 = data264.podAnnotations;
 const _errs407 = errors;
-if(!(validate133(data270, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data264,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate163(data270, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data264,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 else {
@@ -16342,8 +17422,8 @@ var valid121 = _errs407 === errors;
 if(data264.podLabels !== undefined){
 let data271 = data264.podLabels;
 const _errs408 = errors;
-if(!(validate135(data271, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data264,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate167(data271, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data264,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 else {
@@ -16353,8 +17433,8 @@ var valid121 = _errs408 === errors;
 if(data264.env !== undefined){
 let data272 = data264.env;
 const _errs409 = errors;
-if(!(validate137(data272, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data264,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate171(data272, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data264,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
@@ -16364,8 +17444,8 @@ var valid121 = _errs409 === errors;
 if(data264.extraEnvFrom !== undefined){
 let data273 = data264.extraEnvFrom;
 const _errs410 = errors;
-if(!(validate140(data273, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data264,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate175(data273, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data264,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -16375,8 +17455,8 @@ var valid121 = _errs410 === errors;
 if(data264.extraVolumes !== undefined){
 let data274 = data264.extraVolumes;
 const _errs411 = errors;
-if(!(validate148(data274, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data264,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate183(data274, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data264,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
@@ -16386,8 +17466,8 @@ var valid121 = _errs411 === errors;
 if(data264.extraVolumeMounts !== undefined){
 let data275 = data264.extraVolumeMounts;
 const _errs412 = errors;
-if(!(validate161(data275, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data264,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate200(data275, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data264,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -16397,8 +17477,8 @@ var valid121 = _errs412 === errors;
 if(data264.extraContainers !== undefined){
 let data276 = data264.extraContainers;
 const _errs413 = errors;
-if(!(validate166(data276, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data264,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate206(data276, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data264,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -16408,8 +17488,8 @@ var valid121 = _errs413 === errors;
 if(data264.initContainers !== undefined){
 let data277 = data264.initContainers;
 const _errs414 = errors;
-if(!(validate191(data277, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data264,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate240(data277, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data264,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 else {
@@ -16419,8 +17499,8 @@ var valid121 = _errs414 === errors;
 if(data264.priorityClassName !== undefined){
 let data278 = data264.priorityClassName;
 const _errs415 = errors;
-if(!(validate194(data278, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data264,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate243(data278, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data264,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
 errors = vErrors.length;
 }
 else {
@@ -16430,8 +17510,8 @@ var valid121 = _errs415 === errors;
 if(data264.terminationGracePeriodSeconds !== undefined){
 let data279 = data264.terminationGracePeriodSeconds;
 const _errs416 = errors;
-if(!(validate196(data279, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data264,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate245(data279, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data264,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 else {
@@ -16441,8 +17521,8 @@ var valid121 = _errs416 === errors;
 if(data264.podSecurityContext !== undefined){
 let data280 = data264.podSecurityContext;
 const _errs417 = errors;
-if(!(validate198(data280, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data264,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate247(data280, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data264,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
@@ -16452,8 +17532,8 @@ var valid121 = _errs417 === errors;
 if(data264.containerSecurityContext !== undefined){
 let data281 = data264.containerSecurityContext;
 const _errs418 = errors;
-if(!(validate201(data281, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data264,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate250(data281, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data264,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 else {
@@ -16517,8 +17597,8 @@ var valid121 = _errs421 === errors;
 if(data264.autoscaling !== undefined){
 let data284 = data264.autoscaling;
 const _errs423 = errors;
-if(!(validate247(data284, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data264,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(!(validate296(data284, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data264,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
 errors = vErrors.length;
 }
 else {
@@ -16543,8 +17623,8 @@ let data285 = data203.codeExecutor;
 const _errs424 = errors;
 const _errs425 = errors;
 const _errs426 = errors;
-if(!(validate266(data285, {instancePath:instancePath+"/components/codeExecutor",parentData:data203,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+if(!(validate315(data285, {instancePath:instancePath+"/components/codeExecutor",parentData:data203,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
 errors = vErrors.length;
 }
 else {
@@ -16553,7 +17633,7 @@ var valid122 = _errs426 === errors;
 if(data285 && typeof data285 == "object" && !Array.isArray(data285)){
 const _errs427 = errors;
 for(const key16 in data285){
-if(!(func14.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
+if(!(func15.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
 const err395 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err395];
@@ -16567,8 +17647,8 @@ errors++;
 if(data285.resources !== undefined){
 let data286 = data285.resources;
 const _errs428 = errors;
-if(!(validate70(data286, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data285,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate76(data286, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data285,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
@@ -16578,8 +17658,8 @@ var valid123 = _errs428 === errors;
 if(data285.nodeSelector !== undefined){
 let data287 = data285.nodeSelector;
 const _errs429 = errors;
-if(!(validate99(data287, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data285,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate105(data287, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data285,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
@@ -16589,8 +17669,8 @@ var valid123 = _errs429 === errors;
 if(data285.tolerations !== undefined){
 let data288 = data285.tolerations;
 const _errs430 = errors;
-if(!(validate101(data288, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data285,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate111(data288, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data285,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 else {
@@ -16600,8 +17680,8 @@ var valid123 = _errs430 === errors;
 if(data285.affinity !== undefined){
 let data289 = data285.affinity;
 const _errs431 = errors;
-if(!(validate105(data289, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data285,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate117(data289, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data285,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 else {
@@ -16611,8 +17691,8 @@ var valid123 = _errs431 === errors;
 if(data285.topologySpreadConstraints !== undefined){
 let data290 = data285.topologySpreadConstraints;
 const _errs432 = errors;
-if(!(validate128(data290, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data285,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate156(data290, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data285,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
@@ -16622,8 +17702,8 @@ var valid123 = _errs432 === errors;
 if(data285.podAnnotations !== undefined){
 let data291 = data285.podAnnotations;
 const _errs433 = errors;
-if(!(validate133(data291, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data285,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate163(data291, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data285,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 else {
@@ -16633,8 +17713,8 @@ var valid123 = _errs433 === errors;
 if(data285.podLabels !== undefined){
 let data292 = data285.podLabels;
 const _errs434 = errors;
-if(!(validate135(data292, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data285,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate167(data292, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data285,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 else {
@@ -16644,8 +17724,8 @@ var valid123 = _errs434 === errors;
 if(data285.env !== undefined){
 let data293 = data285.env;
 const _errs435 = errors;
-if(!(validate137(data293, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data285,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate171(data293, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data285,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
@@ -16655,8 +17735,8 @@ var valid123 = _errs435 === errors;
 if(data285.extraEnvFrom !== undefined){
 let data294 = data285.extraEnvFrom;
 const _errs436 = errors;
-if(!(validate140(data294, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data285,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate175(data294, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data285,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -16666,8 +17746,8 @@ var valid123 = _errs436 === errors;
 if(data285.extraVolumes !== undefined){
 let data295 = data285.extraVolumes;
 const _errs437 = errors;
-if(!(validate148(data295, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data285,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate183(data295, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data285,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
@@ -16677,8 +17757,8 @@ var valid123 = _errs437 === errors;
 if(data285.extraVolumeMounts !== undefined){
 let data296 = data285.extraVolumeMounts;
 const _errs438 = errors;
-if(!(validate161(data296, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data285,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate200(data296, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data285,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -16688,8 +17768,8 @@ var valid123 = _errs438 === errors;
 if(data285.extraContainers !== undefined){
 let data297 = data285.extraContainers;
 const _errs439 = errors;
-if(!(validate166(data297, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data285,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate206(data297, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data285,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -16699,8 +17779,8 @@ var valid123 = _errs439 === errors;
 if(data285.initContainers !== undefined){
 let data298 = data285.initContainers;
 const _errs440 = errors;
-if(!(validate191(data298, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data285,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate240(data298, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data285,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 else {
@@ -16710,8 +17790,8 @@ var valid123 = _errs440 === errors;
 if(data285.priorityClassName !== undefined){
 let data299 = data285.priorityClassName;
 const _errs441 = errors;
-if(!(validate194(data299, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data285,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate243(data299, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data285,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
 errors = vErrors.length;
 }
 else {
@@ -16721,8 +17801,8 @@ var valid123 = _errs441 === errors;
 if(data285.terminationGracePeriodSeconds !== undefined){
 let data300 = data285.terminationGracePeriodSeconds;
 const _errs442 = errors;
-if(!(validate196(data300, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data285,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate245(data300, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data285,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 else {
@@ -16732,8 +17812,8 @@ var valid123 = _errs442 === errors;
 if(data285.podSecurityContext !== undefined){
 let data301 = data285.podSecurityContext;
 const _errs443 = errors;
-if(!(validate198(data301, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data285,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate247(data301, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data285,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
@@ -16743,8 +17823,8 @@ var valid123 = _errs443 === errors;
 if(data285.containerSecurityContext !== undefined){
 let data302 = data285.containerSecurityContext;
 const _errs444 = errors;
-if(!(validate201(data302, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data285,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate250(data302, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data285,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 else {
@@ -16831,7 +17911,7 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(!pattern49.test(data305)){
+if(!pattern45.test(data305)){
 const err402 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err402];
@@ -16857,8 +17937,8 @@ var valid123 = _errs449 === errors;
 if(data285.autoscaling !== undefined){
 let data306 = data285.autoscaling;
 const _errs451 = errors;
-if(!(validate247(data306, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data285,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(!(validate296(data306, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data285,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
 errors = vErrors.length;
 }
 else {
@@ -16898,7 +17978,7 @@ const _errs453 = errors;
 if(data307 && typeof data307 == "object" && !Array.isArray(data307)){
 const _errs454 = errors;
 for(const key17 in data307){
-if(!(func14.call(schema0.properties.podDefaults.properties, key17))){
+if(!(func15.call(schema0.properties.podDefaults.properties, key17))){
 const err406 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err406];
@@ -16912,8 +17992,8 @@ errors++;
 if(data307.resources !== undefined){
 let data308 = data307.resources;
 const _errs455 = errors;
-if(!(validate325(data308, {instancePath:instancePath+"/podDefaults/resources",parentData:data307,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
+if(!(validate374(data308, {instancePath:instancePath+"/podDefaults/resources",parentData:data307,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate374.errors : vErrors.concat(validate374.errors);
 errors = vErrors.length;
 }
 else {
@@ -16923,8 +18003,8 @@ var valid124 = _errs455 === errors;
 if(data307.nodeSelector !== undefined){
 let data309 = data307.nodeSelector;
 const _errs456 = errors;
-if(!(validate115(data309, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data307,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate132(data309, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data307,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
 errors = vErrors.length;
 }
 else {
@@ -16934,8 +18014,8 @@ var valid124 = _errs456 === errors;
 if(data307.tolerations !== undefined){
 let data310 = data307.tolerations;
 const _errs457 = errors;
-if(!(validate101(data310, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data307,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate111(data310, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data307,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 else {
@@ -16945,8 +18025,8 @@ var valid124 = _errs457 === errors;
 if(data307.affinity !== undefined){
 let data311 = data307.affinity;
 const _errs458 = errors;
-if(!(validate105(data311, {instancePath:instancePath+"/podDefaults/affinity",parentData:data307,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate117(data311, {instancePath:instancePath+"/podDefaults/affinity",parentData:data307,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 else {
@@ -16956,8 +18036,8 @@ var valid124 = _errs458 === errors;
 if(data307.topologySpreadConstraints !== undefined){
 let data312 = data307.topologySpreadConstraints;
 const _errs459 = errors;
-if(!(validate128(data312, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data307,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate156(data312, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data307,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
@@ -16967,8 +18047,8 @@ var valid124 = _errs459 === errors;
 if(data307.podAnnotations !== undefined){
 let data313 = data307.podAnnotations;
 const _errs460 = errors;
-if(!(validate133(data313, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data307,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate163(data313, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data307,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 else {
@@ -16978,8 +18058,8 @@ var valid124 = _errs460 === errors;
 if(data307.podLabels !== undefined){
 let data314 = data307.podLabels;
 const _errs461 = errors;
-if(!(validate135(data314, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data307,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate167(data314, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data307,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 else {
@@ -16989,8 +18069,8 @@ var valid124 = _errs461 === errors;
 if(data307.env !== undefined){
 let data315 = data307.env;
 const _errs462 = errors;
-if(!(validate137(data315, {instancePath:instancePath+"/podDefaults/env",parentData:data307,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate171(data315, {instancePath:instancePath+"/podDefaults/env",parentData:data307,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
@@ -17000,8 +18080,8 @@ var valid124 = _errs462 === errors;
 if(data307.extraEnvFrom !== undefined){
 let data316 = data307.extraEnvFrom;
 const _errs463 = errors;
-if(!(validate140(data316, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data307,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate175(data316, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data307,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -17011,8 +18091,8 @@ var valid124 = _errs463 === errors;
 if(data307.extraVolumes !== undefined){
 let data317 = data307.extraVolumes;
 const _errs464 = errors;
-if(!(validate148(data317, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data307,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate183(data317, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data307,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
@@ -17022,8 +18102,8 @@ var valid124 = _errs464 === errors;
 if(data307.extraVolumeMounts !== undefined){
 let data318 = data307.extraVolumeMounts;
 const _errs465 = errors;
-if(!(validate161(data318, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data307,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate200(data318, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data307,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
@@ -17033,8 +18113,8 @@ var valid124 = _errs465 === errors;
 if(data307.extraContainers !== undefined){
 let data319 = data307.extraContainers;
 const _errs466 = errors;
-if(!(validate166(data319, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data307,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate206(data319, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data307,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -17044,8 +18124,8 @@ var valid124 = _errs466 === errors;
 if(data307.initContainers !== undefined){
 let data320 = data307.initContainers;
 const _errs467 = errors;
-if(!(validate191(data320, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data307,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate240(data320, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data307,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 else {
@@ -17055,8 +18135,8 @@ var valid124 = _errs467 === errors;
 if(data307.priorityClassName !== undefined){
 let data321 = data307.priorityClassName;
 const _errs468 = errors;
-if(!(validate194(data321, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data307,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate243(data321, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data307,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
 errors = vErrors.length;
 }
 else {
@@ -17066,8 +18146,8 @@ var valid124 = _errs468 === errors;
 if(data307.terminationGracePeriodSeconds !== undefined){
 let data322 = data307.terminationGracePeriodSeconds;
 const _errs469 = errors;
-if(!(validate196(data322, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data307,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate245(data322, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data307,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 else {
@@ -17077,8 +18157,8 @@ var valid124 = _errs469 === errors;
 if(data307.podSecurityContext !== undefined){
 let data323 = data307.podSecurityContext;
 const _errs470 = errors;
-if(!(validate198(data323, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data307,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate247(data323, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data307,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
@@ -17088,8 +18168,8 @@ var valid124 = _errs470 === errors;
 if(data307.containerSecurityContext !== undefined){
 let data324 = data307.containerSecurityContext;
 const _errs471 = errors;
-if(!(validate201(data324, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data307,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate250(data324, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data307,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 else {
@@ -17157,8 +18237,8 @@ var valid125 = _errs475 === errors;
 if(data325.port !== undefined){
 let data327 = data325.port;
 const _errs477 = errors;
-if(!(validate80(data327, {instancePath:instancePath+"/service/port",parentData:data325,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate86(data327, {instancePath:instancePath+"/service/port",parentData:data325,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 else {
@@ -17168,8 +18248,8 @@ var valid125 = _errs477 === errors;
 if(data325.annotations !== undefined){
 let data328 = data325.annotations;
 const _errs478 = errors;
-if(!(validate115(data328, {instancePath:instancePath+"/service/annotations",parentData:data325,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate395(data328, {instancePath:instancePath+"/service/annotations",parentData:data325,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate395.errors : vErrors.concat(validate395.errors);
 errors = vErrors.length;
 }
 else {
@@ -17196,7 +18276,7 @@ const _errs480 = errors;
 if(data329 && typeof data329 == "object" && !Array.isArray(data329)){
 const _errs481 = errors;
 for(const key19 in data329){
-if(!(func14.call(schema0.properties.ingress.properties, key19))){
+if(!(func15.call(schema0.properties.ingress.properties, key19))){
 const err412 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err412];
@@ -17226,10 +18306,34 @@ var valid126 = _errs482 === errors;
 if(data329.className !== undefined){
 let data331 = data329.className;
 const _errs484 = errors;
+if(!(validate70(data331, {instancePath:instancePath+"/ingress/className",parentData:data329,parentDataProperty:"className",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs484 === errors;
+}
+if(data329.host !== undefined){
+let data332 = data329.host;
 const _errs485 = errors;
-if(typeof data331 === "string"){
-if(!pattern2.test(data331)){
-const err414 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(!(validate399(data332, {instancePath:instancePath+"/ingress/host",parentData:data329,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate399.errors : vErrors.concat(validate399.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs485 === errors;
+}
+if(data329.tls !== undefined){
+let data333 = data329.tls;
+const _errs486 = errors;
+const _errs487 = errors;
+if(data333 && typeof data333 == "object" && !Array.isArray(data333)){
+const _errs488 = errors;
+for(const key20 in data333){
+if(!((key20 === "enabled") || (key20 === "secretName"))){
+const err414 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -17239,8 +18343,11 @@ vErrors.push(err414);
 errors++;
 }
 }
-else {
-const err415 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data333.enabled !== undefined){
+let data334 = data333.enabled;
+const _errs489 = errors;
+if(typeof data334 !== "boolean"){
+const err415 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -17249,28 +18356,23 @@ vErrors.push(err415);
 }
 errors++;
 }
-var valid126 = _errs484 === errors;
+const _errs490 = errors;
+var valid127 = _errs489 === errors;
 }
-if(data329.host !== undefined){
-let data332 = data329.host;
-const _errs486 = errors;
-if(!(validate78(data332, {instancePath:instancePath+"/ingress/host",parentData:data329,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(data333.secretName !== undefined){
+let data335 = data333.secretName;
+const _errs491 = errors;
+if(!(validate70(data335, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data333,parentDataProperty:"secretName",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid126 = _errs486 === errors;
+var valid127 = _errs491 === errors;
 }
-if(data329.tls !== undefined){
-let data333 = data329.tls;
-const _errs487 = errors;
-const _errs488 = errors;
-if(data333 && typeof data333 == "object" && !Array.isArray(data333)){
-const _errs489 = errors;
-for(const key20 in data333){
-if(!((key20 === "enabled") || (key20 === "secretName"))){
-const err416 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+}
+else {
+const err416 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -17279,12 +18381,24 @@ vErrors.push(err416);
 }
 errors++;
 }
+var valid126 = _errs486 === errors;
 }
-if(data333.enabled !== undefined){
-let data334 = data333.enabled;
-const _errs490 = errors;
-if(typeof data334 !== "boolean"){
-const err417 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data329.annotations !== undefined){
+let data336 = data329.annotations;
+const _errs492 = errors;
+if(!(validate395(data336, {instancePath:instancePath+"/ingress/annotations",parentData:data329,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate395.errors : vErrors.concat(validate395.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs492 === errors;
+}
+if(data329.kind !== undefined){
+let data337 = data329.kind;
+const _errs493 = errors;
+if(typeof data337 !== "string"){
+const err417 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -17293,16 +18407,10 @@ vErrors.push(err417);
 }
 errors++;
 }
-const _errs491 = errors;
-var valid127 = _errs490 === errors;
-}
-if(data333.secretName !== undefined){
-let data335 = data333.secretName;
-const _errs492 = errors;
-const _errs493 = errors;
-if(typeof data335 === "string"){
-if(!pattern2.test(data335)){
-const err418 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const _errs494 = errors;
+const vSchema12 = schema0.properties.ingress.properties.kind.enum;
+if(!((data337 === "Ingress") || (data337 === "HTTPRoute"))){
+const err418 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -17311,9 +18419,30 @@ vErrors.push(err418);
 }
 errors++;
 }
+var valid126 = _errs493 === errors;
+}
+if(data329.extraHosts !== undefined){
+let data338 = data329.extraHosts;
+const _errs495 = errors;
+const _errs496 = errors;
+if(Array.isArray(data338)){
+let valid129 = true;
+const len1 = data338.length;
+for(let i1=0; i1<len1; i1++){
+let data339 = data338[i1];
+const _errs497 = errors;
+const _errs498 = errors;
+const _errs499 = errors;
+if(!(validate399(data339, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data338,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate399.errors : vErrors.concat(validate399.errors);
+errors = vErrors.length;
 }
 else {
-const err419 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid130 = _errs499 === errors;
+if(typeof data339 === "string"){
+if(func0(data339) < 1){
+const err419 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -17322,11 +18451,9 @@ vErrors.push(err419);
 }
 errors++;
 }
-var valid127 = _errs492 === errors;
-}
 }
 else {
-const err420 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err420 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -17335,24 +18462,14 @@ vErrors.push(err420);
 }
 errors++;
 }
-var valid126 = _errs487 === errors;
+var valid128 = _errs497 === errors;
+if(!valid128){
+valid129 = false;
 }
-if(data329.annotations !== undefined){
-let data336 = data329.annotations;
-const _errs494 = errors;
-if(!(validate115(data336, {instancePath:instancePath+"/ingress/annotations",parentData:data329,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
+}
 }
 else {
-}
-var valid126 = _errs494 === errors;
-}
-if(data329.kind !== undefined){
-let data337 = data329.kind;
-const _errs495 = errors;
-if(typeof data337 !== "string"){
-const err421 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err421 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -17361,10 +18478,22 @@ vErrors.push(err421);
 }
 errors++;
 }
-const _errs496 = errors;
-const vSchema12 = schema0.properties.ingress.properties.kind.enum;
-if(!((data337 === "Ingress") || (data337 === "HTTPRoute"))){
-const err422 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
+var valid126 = _errs495 === errors;
+}
+if(data329.extraPaths !== undefined){
+let data340 = data329.extraPaths;
+const _errs500 = errors;
+const _errs501 = errors;
+if(Array.isArray(data340)){
+let valid132 = true;
+const len2 = data340.length;
+for(let i2=0; i2<len2; i2++){
+let data341 = data340[i2];
+const _errs502 = errors;
+const _errs503 = errors;
+if(data341 && typeof data341 == "object" && !Array.isArray(data341)){
+if(data341.path === undefined){
+const err422 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -17373,22 +18502,8 @@ vErrors.push(err422);
 }
 errors++;
 }
-var valid126 = _errs495 === errors;
-}
-if(data329.extraHosts !== undefined){
-let data338 = data329.extraHosts;
-const _errs497 = errors;
-const _errs498 = errors;
-if(Array.isArray(data338)){
-let valid129 = true;
-const len1 = data338.length;
-for(let i1=0; i1<len1; i1++){
-let data339 = data338[i1];
-const _errs499 = errors;
-const _errs500 = errors;
-if(typeof data339 === "string"){
-if(func0(data339) > 253){
-const err423 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+if(data341.service === undefined){
+const err423 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -17397,8 +18512,8 @@ vErrors.push(err423);
 }
 errors++;
 }
-if(!pattern52.test(data339)){
-const err424 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"+"\""};
+if(data341.port === undefined){
+const err424 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -17407,9 +18522,10 @@ vErrors.push(err424);
 }
 errors++;
 }
-}
-else {
-const err425 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs504 = errors;
+for(const key21 in data341){
+if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
+const err425 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -17418,14 +18534,14 @@ vErrors.push(err425);
 }
 errors++;
 }
-var valid128 = _errs499 === errors;
-if(!valid128){
-valid129 = false;
 }
-}
-}
-else {
-const err426 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data341.path !== undefined){
+let data342 = data341.path;
+const _errs505 = errors;
+const _errs506 = errors;
+if(typeof data342 === "string"){
+if(!pattern48.test(data342)){
+const err426 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -17434,22 +18550,9 @@ vErrors.push(err426);
 }
 errors++;
 }
-var valid126 = _errs497 === errors;
 }
-if(data329.extraPaths !== undefined){
-let data340 = data329.extraPaths;
-const _errs501 = errors;
-const _errs502 = errors;
-if(Array.isArray(data340)){
-let valid131 = true;
-const len2 = data340.length;
-for(let i2=0; i2<len2; i2++){
-let data341 = data340[i2];
-const _errs503 = errors;
-const _errs504 = errors;
-if(data341 && typeof data341 == "object" && !Array.isArray(data341)){
-if(data341.path === undefined){
-const err427 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+else {
+const err427 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -17458,8 +18561,13 @@ vErrors.push(err427);
 }
 errors++;
 }
-if(data341.service === undefined){
-const err428 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+var valid133 = _errs505 === errors;
+}
+if(data341.pathType !== undefined){
+let data343 = data341.pathType;
+const _errs507 = errors;
+if(typeof data343 !== "string"){
+const err428 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -17468,8 +18576,10 @@ vErrors.push(err428);
 }
 errors++;
 }
-if(data341.port === undefined){
-const err429 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+const _errs508 = errors;
+const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
+if(!((data343 === "Prefix") || (data343 === "Exact"))){
+const err429 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -17478,10 +18588,33 @@ vErrors.push(err429);
 }
 errors++;
 }
-const _errs505 = errors;
-for(const key21 in data341){
-if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
-const err430 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+var valid133 = _errs507 === errors;
+}
+if(data341.service !== undefined){
+let data344 = data341.service;
+const _errs509 = errors;
+if(!(validate144(data344, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data341,parentDataProperty:"service",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs509 === errors;
+}
+if(data341.port !== undefined){
+let data345 = data341.port;
+const _errs510 = errors;
+if(!(validate86(data345, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data341,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs510 === errors;
+}
+}
+else {
+const err430 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -17490,14 +18623,14 @@ vErrors.push(err430);
 }
 errors++;
 }
+var valid131 = _errs502 === errors;
+if(!valid131){
+valid132 = false;
 }
-if(data341.path !== undefined){
-let data342 = data341.path;
-const _errs506 = errors;
-const _errs507 = errors;
-if(typeof data342 === "string"){
-if(!pattern53.test(data342)){
-const err431 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
+}
+}
+else {
+const err431 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -17506,9 +18639,17 @@ vErrors.push(err431);
 }
 errors++;
 }
+var valid126 = _errs500 === errors;
 }
-else {
-const err432 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data329.gateway !== undefined){
+let data346 = data329.gateway;
+const _errs511 = errors;
+const _errs512 = errors;
+if(data346 && typeof data346 == "object" && !Array.isArray(data346)){
+const _errs513 = errors;
+for(const key22 in data346){
+if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
+const err432 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -17517,13 +18658,14 @@ vErrors.push(err432);
 }
 errors++;
 }
-var valid132 = _errs506 === errors;
 }
-if(data341.pathType !== undefined){
-let data343 = data341.pathType;
-const _errs508 = errors;
-if(typeof data343 !== "string"){
-const err433 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data346.name !== undefined){
+let data347 = data346.name;
+const _errs514 = errors;
+const _errs515 = errors;
+if(typeof data347 === "string"){
+if(!pattern2.test(data347)){
+const err433 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -17532,10 +18674,9 @@ vErrors.push(err433);
 }
 errors++;
 }
-const _errs509 = errors;
-const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
-if(!((data343 === "Prefix") || (data343 === "Exact"))){
-const err434 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err434 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -17544,15 +18685,15 @@ vErrors.push(err434);
 }
 errors++;
 }
-var valid132 = _errs508 === errors;
+var valid134 = _errs514 === errors;
 }
-if(data341.service !== undefined){
-let data344 = data341.service;
-const _errs510 = errors;
-const _errs511 = errors;
-if(typeof data344 === "string"){
-if(func0(data344) > 63){
-const err435 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data346.namespace !== undefined){
+let data348 = data346.namespace;
+const _errs516 = errors;
+const _errs517 = errors;
+if(typeof data348 === "string"){
+if(!pattern2.test(data348)){
+const err435 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -17561,8 +18702,9 @@ vErrors.push(err435);
 }
 errors++;
 }
-if(!pattern54.test(data344)){
-const err436 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\""};
+}
+else {
+const err436 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -17571,9 +18713,15 @@ vErrors.push(err436);
 }
 errors++;
 }
+var valid134 = _errs516 === errors;
 }
-else {
-const err437 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data346.sectionName !== undefined){
+let data349 = data346.sectionName;
+const _errs518 = errors;
+const _errs519 = errors;
+if(typeof data349 === "string"){
+if(!pattern2.test(data349)){
+const err437 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -17582,22 +18730,9 @@ vErrors.push(err437);
 }
 errors++;
 }
-var valid132 = _errs510 === errors;
-}
-if(data341.port !== undefined){
-let data345 = data341.port;
-const _errs512 = errors;
-if(!(validate80(data345, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data341,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid132 = _errs512 === errors;
-}
-}
-else {
-const err438 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err438 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -17606,14 +18741,11 @@ vErrors.push(err438);
 }
 errors++;
 }
-var valid130 = _errs503 === errors;
-if(!valid130){
-valid131 = false;
-}
+var valid134 = _errs518 === errors;
 }
 }
 else {
-const err439 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err439 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -17622,17 +18754,11 @@ vErrors.push(err439);
 }
 errors++;
 }
-var valid126 = _errs501 === errors;
+var valid126 = _errs511 === errors;
 }
-if(data329.gateway !== undefined){
-let data346 = data329.gateway;
-const _errs513 = errors;
-const _errs514 = errors;
-if(data346 && typeof data346 == "object" && !Array.isArray(data346)){
-const _errs515 = errors;
-for(const key22 in data346){
-if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
-const err440 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+}
+else {
+const err440 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -17641,14 +18767,17 @@ vErrors.push(err440);
 }
 errors++;
 }
+var valid99 = _errs479 === errors;
 }
-if(data346.name !== undefined){
-let data347 = data346.name;
-const _errs516 = errors;
-const _errs517 = errors;
-if(typeof data347 === "string"){
-if(!pattern2.test(data347)){
-const err441 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data.serviceAccount !== undefined){
+let data350 = data.serviceAccount;
+const _errs520 = errors;
+const _errs521 = errors;
+if(data350 && typeof data350 == "object" && !Array.isArray(data350)){
+const _errs522 = errors;
+for(const key23 in data350){
+if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
+const err441 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -17658,8 +18787,11 @@ vErrors.push(err441);
 errors++;
 }
 }
-else {
-const err442 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data350.create !== undefined){
+let data351 = data350.create;
+const _errs523 = errors;
+if(typeof data351 !== "boolean"){
+const err442 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -17668,15 +18800,34 @@ vErrors.push(err442);
 }
 errors++;
 }
-var valid133 = _errs516 === errors;
+const _errs524 = errors;
+var valid135 = _errs523 === errors;
 }
-if(data346.namespace !== undefined){
-let data348 = data346.namespace;
-const _errs518 = errors;
-const _errs519 = errors;
-if(typeof data348 === "string"){
-if(!pattern2.test(data348)){
-const err443 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data350.name !== undefined){
+let data352 = data350.name;
+const _errs525 = errors;
+if(!(validate70(data352, {instancePath:instancePath+"/serviceAccount/name",parentData:data350,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid135 = _errs525 === errors;
+}
+if(data350.annotations !== undefined){
+let data353 = data350.annotations;
+const _errs526 = errors;
+if(!(validate395(data353, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data350,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate395.errors : vErrors.concat(validate395.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid135 = _errs526 === errors;
+}
+}
+else {
+const err443 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -17685,9 +18836,28 @@ vErrors.push(err443);
 }
 errors++;
 }
+var valid99 = _errs520 === errors;
+}
+if(data.tests !== undefined){
+let data354 = data.tests;
+const _errs527 = errors;
+if(!(validate275(data354, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
+errors = vErrors.length;
 }
 else {
-const err444 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid99 = _errs527 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data355 = data.networkPolicy;
+const _errs528 = errors;
+const _errs529 = errors;
+if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
+const _errs530 = errors;
+for(const key24 in data355){
+if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
+const err444 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -17696,15 +18866,12 @@ vErrors.push(err444);
 }
 errors++;
 }
-var valid133 = _errs518 === errors;
 }
-if(data346.sectionName !== undefined){
-let data349 = data346.sectionName;
-const _errs520 = errors;
-const _errs521 = errors;
-if(typeof data349 === "string"){
-if(!pattern2.test(data349)){
-const err445 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data355.enabled !== undefined){
+let data356 = data355.enabled;
+const _errs531 = errors;
+if((typeof data356 !== "boolean") && (data356 !== null)){
+const err445 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -17713,9 +18880,16 @@ vErrors.push(err445);
 }
 errors++;
 }
+const _errs532 = errors;
+var valid136 = _errs531 === errors;
 }
-else {
-const err446 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data355.ingressControllerFrom !== undefined){
+let data357 = data355.ingressControllerFrom;
+const _errs533 = errors;
+const _errs534 = errors;
+if(Array.isArray(data357)){
+if(data357.length < 1){
+const err446 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -17724,11 +18898,25 @@ vErrors.push(err446);
 }
 errors++;
 }
-var valid133 = _errs520 === errors;
+let valid138 = true;
+const len3 = data357.length;
+for(let i3=0; i3<len3; i3++){
+let data358 = data357[i3];
+const _errs535 = errors;
+if(!(validate409(data358, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data357,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid137 = _errs535 === errors;
+if(!valid137){
+valid138 = false;
+}
 }
 }
 else {
-const err447 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err447 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -17737,11 +18925,15 @@ vErrors.push(err447);
 }
 errors++;
 }
-var valid126 = _errs513 === errors;
+var valid136 = _errs533 === errors;
 }
-}
-else {
-const err448 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data355.licenseCIDRs !== undefined){
+let data359 = data355.licenseCIDRs;
+const _errs536 = errors;
+const _errs537 = errors;
+if(Array.isArray(data359)){
+if(data359.length < 1){
+const err448 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -17750,17 +18942,25 @@ vErrors.push(err448);
 }
 errors++;
 }
-var valid99 = _errs479 === errors;
+let valid140 = true;
+const len4 = data359.length;
+for(let i4=0; i4<len4; i4++){
+let data360 = data359[i4];
+const _errs538 = errors;
+if(!(validate412(data360, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data359,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
+errors = vErrors.length;
 }
-if(data.serviceAccount !== undefined){
-let data350 = data.serviceAccount;
-const _errs522 = errors;
-const _errs523 = errors;
-if(data350 && typeof data350 == "object" && !Array.isArray(data350)){
-const _errs524 = errors;
-for(const key23 in data350){
-if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
-const err449 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+else {
+}
+var valid139 = _errs538 === errors;
+if(!valid139){
+valid140 = false;
+}
+}
+}
+else {
+const err449 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -17769,12 +18969,15 @@ vErrors.push(err449);
 }
 errors++;
 }
+var valid136 = _errs536 === errors;
 }
-if(data350.create !== undefined){
-let data351 = data350.create;
-const _errs525 = errors;
-if(typeof data351 !== "boolean"){
-const err450 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data355.resources !== undefined){
+let data361 = data355.resources;
+const _errs539 = errors;
+const _errs540 = errors;
+if(Array.isArray(data361)){
+if(data361.length < 1){
+const err450 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -17783,16 +18986,25 @@ vErrors.push(err450);
 }
 errors++;
 }
-const _errs526 = errors;
-var valid134 = _errs525 === errors;
+let valid142 = true;
+const len5 = data361.length;
+for(let i5=0; i5<len5; i5++){
+let data362 = data361[i5];
+const _errs541 = errors;
+if(!(validate409(data362, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data361,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
+errors = vErrors.length;
 }
-if(data350.name !== undefined){
-let data352 = data350.name;
-const _errs527 = errors;
-const _errs528 = errors;
-if(typeof data352 === "string"){
-if(!pattern2.test(data352)){
-const err451 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+else {
+}
+var valid141 = _errs541 === errors;
+if(!valid141){
+valid142 = false;
+}
+}
+}
+else {
+const err451 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -17801,9 +19013,15 @@ vErrors.push(err451);
 }
 errors++;
 }
+var valid136 = _errs539 === errors;
 }
-else {
-const err452 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data355.sourceControl !== undefined){
+let data363 = data355.sourceControl;
+const _errs542 = errors;
+const _errs543 = errors;
+if(Array.isArray(data363)){
+if(data363.length < 1){
+const err452 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -17812,22 +19030,25 @@ vErrors.push(err452);
 }
 errors++;
 }
-var valid134 = _errs527 === errors;
-}
-if(data350.annotations !== undefined){
-let data353 = data350.annotations;
-const _errs529 = errors;
-if(!(validate115(data353, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data350,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+let valid144 = true;
+const len6 = data363.length;
+for(let i6=0; i6<len6; i6++){
+let data364 = data363[i6];
+const _errs544 = errors;
+if(!(validate409(data364, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data363,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid134 = _errs529 === errors;
+var valid143 = _errs544 === errors;
+if(!valid143){
+valid144 = false;
+}
 }
 }
 else {
-const err453 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err453 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -17836,28 +19057,15 @@ vErrors.push(err453);
 }
 errors++;
 }
-var valid99 = _errs522 === errors;
+var valid136 = _errs542 === errors;
 }
-if(data.tests !== undefined){
-let data354 = data.tests;
-const _errs530 = errors;
-if(!(validate226(data354, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs530 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data355 = data.networkPolicy;
-const _errs531 = errors;
-const _errs532 = errors;
-if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
-const _errs533 = errors;
-for(const key24 in data355){
-if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
-const err454 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(data355.databaseCIDRs !== undefined){
+let data365 = data355.databaseCIDRs;
+const _errs545 = errors;
+const _errs546 = errors;
+if(Array.isArray(data365)){
+if(data365.length < 1){
+const err454 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -17866,12 +19074,25 @@ vErrors.push(err454);
 }
 errors++;
 }
+let valid146 = true;
+const len7 = data365.length;
+for(let i7=0; i7<len7; i7++){
+let data366 = data365[i7];
+const _errs547 = errors;
+if(!(validate412(data366, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data365,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
+errors = vErrors.length;
 }
-if(data355.enabled !== undefined){
-let data356 = data355.enabled;
-const _errs534 = errors;
-if((typeof data356 !== "boolean") && (data356 !== null)){
-const err455 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+else {
+}
+var valid145 = _errs547 === errors;
+if(!valid145){
+valid146 = false;
+}
+}
+}
+else {
+const err455 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -17880,33 +19101,15 @@ vErrors.push(err455);
 }
 errors++;
 }
-const _errs535 = errors;
-var valid135 = _errs534 === errors;
+var valid136 = _errs545 === errors;
 }
-if(data355.ingressControllerFrom !== undefined){
-let data357 = data355.ingressControllerFrom;
-const _errs536 = errors;
-const _errs537 = errors;
-if(Array.isArray(data357)){
-let valid137 = true;
-const len3 = data357.length;
-for(let i3=0; i3<len3; i3++){
-let data358 = data357[i3];
-const _errs538 = errors;
-if(!(validate352(data358, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data357,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid136 = _errs538 === errors;
-if(!valid136){
-valid137 = false;
-}
-}
-}
-else {
-const err456 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data355.temporalCIDRs !== undefined){
+let data367 = data355.temporalCIDRs;
+const _errs548 = errors;
+const _errs549 = errors;
+if(Array.isArray(data367)){
+if(data367.length < 1){
+const err456 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -17915,32 +19118,25 @@ vErrors.push(err456);
 }
 errors++;
 }
-var valid135 = _errs536 === errors;
-}
-if(data355.licenseCIDRs !== undefined){
-let data359 = data355.licenseCIDRs;
-const _errs539 = errors;
-const _errs540 = errors;
-if(Array.isArray(data359)){
-let valid139 = true;
-const len4 = data359.length;
-for(let i4=0; i4<len4; i4++){
-let data360 = data359[i4];
-const _errs541 = errors;
-if(!(validate355(data360, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data359,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
+let valid148 = true;
+const len8 = data367.length;
+for(let i8=0; i8<len8; i8++){
+let data368 = data367[i8];
+const _errs550 = errors;
+if(!(validate412(data368, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data367,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid138 = _errs541 === errors;
-if(!valid138){
-valid139 = false;
+var valid147 = _errs550 === errors;
+if(!valid147){
+valid148 = false;
 }
 }
 }
 else {
-const err457 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err457 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -17949,32 +19145,15 @@ vErrors.push(err457);
 }
 errors++;
 }
-var valid135 = _errs539 === errors;
+var valid136 = _errs548 === errors;
 }
-if(data355.resources !== undefined){
-let data361 = data355.resources;
-const _errs542 = errors;
-const _errs543 = errors;
-if(Array.isArray(data361)){
-let valid141 = true;
-const len5 = data361.length;
-for(let i5=0; i5<len5; i5++){
-let data362 = data361[i5];
-const _errs544 = errors;
-if(!(validate352(data362, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data361,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs544 === errors;
-if(!valid140){
-valid141 = false;
-}
-}
-}
-else {
-const err458 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data355.dnsFrom !== undefined){
+let data369 = data355.dnsFrom;
+const _errs551 = errors;
+const _errs552 = errors;
+if(Array.isArray(data369)){
+if(data369.length < 1){
+const err458 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -17983,32 +19162,25 @@ vErrors.push(err458);
 }
 errors++;
 }
-var valid135 = _errs542 === errors;
-}
-if(data355.sourceControl !== undefined){
-let data363 = data355.sourceControl;
-const _errs545 = errors;
-const _errs546 = errors;
-if(Array.isArray(data363)){
-let valid143 = true;
-const len6 = data363.length;
-for(let i6=0; i6<len6; i6++){
-let data364 = data363[i6];
-const _errs547 = errors;
-if(!(validate352(data364, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data363,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
+let valid150 = true;
+const len9 = data369.length;
+for(let i9=0; i9<len9; i9++){
+let data370 = data369[i9];
+const _errs553 = errors;
+if(!(validate409(data370, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data369,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid142 = _errs547 === errors;
-if(!valid142){
-valid143 = false;
+var valid149 = _errs553 === errors;
+if(!valid149){
+valid150 = false;
 }
 }
 }
 else {
-const err459 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err459 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -18017,32 +19189,11 @@ vErrors.push(err459);
 }
 errors++;
 }
-var valid135 = _errs545 === errors;
-}
-if(data355.databaseCIDRs !== undefined){
-let data365 = data355.databaseCIDRs;
-const _errs548 = errors;
-const _errs549 = errors;
-if(Array.isArray(data365)){
-let valid145 = true;
-const len7 = data365.length;
-for(let i7=0; i7<len7; i7++){
-let data366 = data365[i7];
-const _errs550 = errors;
-if(!(validate355(data366, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data365,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid144 = _errs550 === errors;
-if(!valid144){
-valid145 = false;
-}
+var valid136 = _errs551 === errors;
 }
 }
 else {
-const err460 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err460 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -18051,97 +19202,16 @@ vErrors.push(err460);
 }
 errors++;
 }
-var valid135 = _errs548 === errors;
-}
-if(data355.temporalCIDRs !== undefined){
-let data367 = data355.temporalCIDRs;
-const _errs551 = errors;
-const _errs552 = errors;
-if(Array.isArray(data367)){
-let valid147 = true;
-const len8 = data367.length;
-for(let i8=0; i8<len8; i8++){
-let data368 = data367[i8];
-const _errs553 = errors;
-if(!(validate355(data368, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data367,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid146 = _errs553 === errors;
-if(!valid146){
-valid147 = false;
-}
+var valid99 = _errs528 === errors;
 }
 }
 else {
-const err461 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err461 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err461];
 }
 else {
 vErrors.push(err461);
-}
-errors++;
-}
-var valid135 = _errs551 === errors;
-}
-if(data355.dnsFrom !== undefined){
-let data369 = data355.dnsFrom;
-const _errs554 = errors;
-const _errs555 = errors;
-if(Array.isArray(data369)){
-let valid149 = true;
-const len9 = data369.length;
-for(let i9=0; i9<len9; i9++){
-let data370 = data369[i9];
-const _errs556 = errors;
-if(!(validate352(data370, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data369,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs556 === errors;
-if(!valid148){
-valid149 = false;
-}
-}
-}
-else {
-const err462 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err462];
-}
-else {
-vErrors.push(err462);
-}
-errors++;
-}
-var valid135 = _errs554 === errors;
-}
-}
-else {
-const err463 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err463];
-}
-else {
-vErrors.push(err463);
-}
-errors++;
-}
-var valid99 = _errs531 === errors;
-}
-}
-else {
-const err464 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err464];
-}
-else {
-vErrors.push(err464);
 }
 errors++;
 }

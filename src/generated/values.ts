@@ -17,9 +17,13 @@ export type LicenseKey = SecretValue;
  */
 export type SecretValue = string | SecretKeyRef;
 /**
- * A Kubernetes object name (DNS subdomain).
+ * A Kubernetes object name: a DNS-1123 subdomain, dot-separated DNS labels of at most 253 characters (Kubernetes' IsDNS1123Subdomain, k8s.io/apimachinery pkg/util/validation/validation.go).
  */
 export type ResourceName = string;
+/**
+ * A Secret or ConfigMap key: letters, digits, -, _ and ., at most 253, never . or .. nor holding .. (Kubernetes' IsConfigMapKey, k8s.io/apimachinery pkg/util/validation/validation.go, refuses ., .. and a leading ..; this chart refuses .. anywhere, a path step when the key becomes a file name).
+ */
+export type DataKey = string;
 /**
  * Key that encrypts credentials stored in the storage database. Never change it once set.
  */
@@ -37,6 +41,10 @@ export type EnvValue = string | SecretKeyRef | ConfigMapKeyRef;
  */
 export type Quantity = string | number;
 /**
+ * A DNS-1123 subdomain (dot-separated DNS labels, at most 253 characters; Kubernetes' IsDNS1123Subdomain, k8s.io/apimachinery pkg/util/validation/validation.go), or empty when unused.
+ */
+export type DnsSubdomainOrEmpty = string;
+/**
  * A secret that may be unset: null or "" (unset), a string (stored in the chart's Secret) or a reference to a key of an existing Secret.
  */
 export type OptionalSecretValue = null | string | SecretKeyRef;
@@ -48,6 +56,18 @@ export type Host = string;
  * A TCP port.
  */
 export type Port = number;
+/**
+ * A label value: empty, or at most 63 letters, digits, -, _ and . starting and ending with a letter or digit (Kubernetes' IsValidLabelValue, k8s.io/apimachinery pkg/util/validation/validation.go).
+ */
+export type LabelValue = string;
+/**
+ * A label key (or topology key): an optional DNS-subdomain prefix and /, then a name of at most 63 letters, digits, -, _ and . starting and ending with a letter or digit (Kubernetes' IsQualifiedName, k8s.io/apimachinery pkg/util/validation/validation.go).
+ */
+export type QualifiedName = string;
+/**
+ * A DNS-1123 label: lowercase letters, digits and -, starting and ending with a letter or digit, at most 63 characters (Kubernetes' IsDNS1123Label, k8s.io/apimachinery pkg/util/validation/validation.go; container, volume and Service names).
+ */
+export type DnsLabel = string;
 /**
  * Every key of an existing Secret or ConfigMap as environment variables.
  */
@@ -61,7 +81,27 @@ export type Volume = {
   [k: string]: unknown;
 };
 /**
- * An IPv4 or IPv6 CIDR block.
+ * A relative path with no .. step (Kubernetes' validateLocalDescendingPath, k8s.io/kubernetes pkg/apis/core/validation/validation.go).
+ */
+export type RelativePath = string;
+/**
+ * An environment variable name: a letter or _ then letters, digits and _ (a C identifier; stricter than Kubernetes' IsEnvVarName in k8s.io/apimachinery pkg/util/validation/validation.go, so every shell can read it).
+ */
+export type EnvName = string;
+/**
+ * A port name: an IANA service name, at most 15 lowercase letters, digits and -, with at least one letter, no -- and no - at either end (Kubernetes' IsValidPortName, k8s.io/apimachinery pkg/util/validation/validation.go).
+ */
+export type PortName = string;
+/**
+ * A port number (1-65535) or a port name.
+ */
+export type PortOrName = Port | PortName;
+/**
+ * An Ingress host: a lowercase DNS subdomain, not an IP address (k8s.io/kubernetes pkg/apis/networking/validation validateIngressRules: IsDNS1123Subdomain, and "must be a DNS name, not an IP address"), or empty when unused.
+ */
+export type IngressHost = string;
+/**
+ * An IPv4 or IPv6 CIDR block, exactly: IPv4 octets 0-255 without leading zeros and a prefix of 0-32, IPv6 in hex groups with at most one :: and a prefix of 0-128 (Kubernetes' IsValidCIDR / strict ipBlock.cidr, k8s.io/apimachinery pkg/util/validation/validation.go and pkg/apis/networking/validation).
  */
 export type CIDR = string;
 
@@ -379,7 +419,7 @@ export interface RetoolValues {
     /**
      * Annotations of the Service.
      */
-    annotations?: StringMap;
+    annotations?: AnnotationMap;
   };
   /**
    * Ingress (or Gateway API HTTPRoute) routing client traffic to the components that serve paths: the api Service at /, more specific paths first.
@@ -392,11 +432,11 @@ export interface RetoolValues {
     /**
      * IngressClass name; empty uses the cluster default.
      */
-    className?: string;
+    className?: DnsSubdomainOrEmpty;
     /**
      * Host name clients use to reach Retool.
      */
-    host?: Host;
+    host?: IngressHost;
     /**
      * TLS termination at the ingress.
      */
@@ -408,12 +448,12 @@ export interface RetoolValues {
       /**
        * Existing kubernetes.io/tls Secret with the certificate.
        */
-      secretName?: string;
+      secretName?: DnsSubdomainOrEmpty;
     };
     /**
      * Annotations of the Ingress (or HTTPRoute).
      */
-    annotations?: StringMap;
+    annotations?: AnnotationMap;
     /**
      * Ingress (networking.k8s.io/v1) or a Gateway API HTTPRoute (gateway.networking.k8s.io/v1) attached to ingress.gateway; with HTTPRoute, TLS terminates at the Gateway (clients are taken to use HTTPS for BASE_DOMAIN and cookies; retool.baseDomain and retool.cookieInsecure override) and className and tls are not used.
      */
@@ -421,7 +461,7 @@ export interface RetoolValues {
     /**
      * More host names routed like host (each gets every path; with TLS, listed in the certificate's hosts).
      */
-    extraHosts?: string[];
+    extraHosts?: IngressHost[];
     /**
      * More paths, routed before the chart's own (the components' paths, most specific first), each to a Service port of your choice.
      */
@@ -437,7 +477,7 @@ export interface RetoolValues {
       /**
        * Name of a Service in the release's namespace.
        */
-      service: string;
+      service: DnsLabel;
       /**
        * Its port number.
        */
@@ -472,11 +512,11 @@ export interface RetoolValues {
     /**
      * Name to use; empty derives it from the release (create: true) or uses default.
      */
-    name?: string;
+    name?: DnsSubdomainOrEmpty;
     /**
      * Annotations of the ServiceAccount (e.g. cloud IAM roles).
      */
-    annotations?: StringMap;
+    annotations?: AnnotationMap;
   };
   /**
    * The helm test hook: `helm test <release>` runs a preflight Pod that checks the databases (PostgreSQL >= 13, uuid-ossp, read committed, table creation) and Temporal reachability with the chart's own connection settings.
@@ -497,32 +537,46 @@ export interface RetoolValues {
     enabled?: boolean | null;
     /**
      * Peers allowed to reach the api (your ingress controller or load balancer).
+     *
+     * @minItems 1
      */
-    ingressControllerFrom?: NetworkPeer[];
+    ingressControllerFrom?: [NetworkPeer, ...(NetworkPeer)[]];
     /**
      * Retool's license check, invites, email and usage reporting (HTTPS).
+     *
+     * @minItems 1
      */
-    licenseCIDRs?: CIDR[];
+    licenseCIDRs?: [CIDR, ...(CIDR)[]];
     /**
      * Where user data sources (resources) and user code may be reached from api, the workflow containers and code-executor; the default is anywhere except link-local cloud metadata (169.254.0.0/16). Tighten it to your databases and APIs.
+     *
+     * @minItems 1
      */
-    resources?: NetworkPeer[];
+    resources?: [NetworkPeer, ...(NetworkPeer)[]];
     /**
      * Where Source Control git hosts may be reached from api and jobs-runner (HTTPS or SSH).
+     *
+     * @minItems 1
      */
-    sourceControl?: NetworkPeer[];
+    sourceControl?: [NetworkPeer, ...(NetworkPeer)[]];
     /**
      * Where the external databases live (host names cannot be expressed in a NetworkPolicy).
+     *
+     * @minItems 1
      */
-    databaseCIDRs?: CIDR[];
+    databaseCIDRs?: [CIDR, ...(CIDR)[]];
     /**
      * Where an external or Retool-managed Temporal frontend lives.
+     *
+     * @minItems 1
      */
-    temporalCIDRs?: CIDR[];
+    temporalCIDRs?: [CIDR, ...(CIDR)[]];
     /**
      * Peers serving DNS (port 53).
+     *
+     * @minItems 1
      */
-    dnsFrom?: NetworkPeer[];
+    dnsFrom?: [NetworkPeer, ...(NetworkPeer)[]];
   };
 }
 export interface SecretKeyRef {
@@ -537,7 +591,7 @@ export interface SecretKeyRef {
     /**
      * Key within the Secret.
      */
-    key: string;
+    key: DataKey;
   };
 }
 /**
@@ -558,7 +612,7 @@ export interface ConfigMapKeyRef {
     /**
      * Key within the ConfigMap.
      */
-    key: string;
+    key: DataKey;
   };
 }
 /**
@@ -617,7 +671,7 @@ export interface Storage {
   /**
    * StorageClass; empty uses the cluster default.
    */
-  storageClassName?: string;
+  storageClassName?: DnsSubdomainOrEmpty;
 }
 /**
  * CPU and memory requests and limits of the container.
@@ -721,7 +775,7 @@ export interface PodOptions {
   /**
    * Node labels the pods must match.
    */
-  nodeSelector?: StringMap;
+  nodeSelector?: LabelMap;
   /**
    * Tolerations of the pods.
    */
@@ -734,11 +788,11 @@ export interface PodOptions {
   /**
    * Extra pod annotations.
    */
-  podAnnotations?: StringMap;
+  podAnnotations?: AnnotationMap;
   /**
    * Extra pod labels (never replace the chart's selector labels).
    */
-  podLabels?: StringMap;
+  podLabels?: LabelMap;
   /**
    * Extra environment variables (NAME: string, {secretKeyRef} or {configMapKeyRef}); win over retool.env and the chart's own.
    */
@@ -766,7 +820,7 @@ export interface PodOptions {
   /**
    * PriorityClass of the pods; empty inherits.
    */
-  priorityClassName?: string;
+  priorityClassName?: DnsSubdomainOrEmpty;
   /**
    * Grace period before pods are killed; null inherits (Kubernetes default 30).
    */
@@ -775,10 +829,10 @@ export interface PodOptions {
   containerSecurityContext?: ContainerSecurityContext;
 }
 /**
- * A map of strings.
+ * Labels: label keys to label values.
  */
-export interface StringMap {
-  [k: string]: string;
+export interface LabelMap {
+  [k: string]: LabelValue;
 }
 /**
  * A Kubernetes toleration.
@@ -787,7 +841,7 @@ export interface Toleration {
   /**
    * Taint key.
    */
-  key?: string;
+  key?: QualifiedName;
   /**
    * Exists or Equal.
    */
@@ -795,7 +849,7 @@ export interface Toleration {
   /**
    * Taint value.
    */
-  value?: string;
+  value?: LabelValue;
   /**
    * Taint effect.
    */
@@ -883,7 +937,7 @@ export interface NodeSelectorRequirement {
   /**
    * Node label or field key.
    */
-  key: string;
+  key: QualifiedName;
   /**
    * In, NotIn, Exists, DoesNotExist, Gt or Lt.
    */
@@ -908,19 +962,19 @@ export interface PodAffinityTerm {
   /**
    * Namespaces searched, by name.
    */
-  namespaces?: string[];
+  namespaces?: DnsLabel[];
   /**
    * Node label defining the topology domain.
    */
-  topologyKey: string;
+  topologyKey: QualifiedName;
   /**
    * Pod label keys added to the selector.
    */
-  matchLabelKeys?: string[];
+  matchLabelKeys?: QualifiedName[];
   /**
    * Pod label keys whose values must differ.
    */
-  mismatchLabelKeys?: string[];
+  mismatchLabelKeys?: QualifiedName[];
 }
 /**
  * A Kubernetes label selector.
@@ -929,7 +983,7 @@ export interface LabelSelector {
   /**
    * Labels that must match exactly.
    */
-  matchLabels?: StringMap;
+  matchLabels?: LabelMap;
   /**
    * Label requirements, all of which must hold.
    */
@@ -942,7 +996,7 @@ export interface LabelSelectorRequirement {
   /**
    * Label key.
    */
-  key: string;
+  key: QualifiedName;
   /**
    * In, NotIn, Exists or DoesNotExist.
    */
@@ -950,7 +1004,7 @@ export interface LabelSelectorRequirement {
   /**
    * Label values (In, NotIn).
    */
-  values?: string[];
+  values?: LabelValue[];
 }
 /**
  * A preferred pod affinity term and its weight.
@@ -976,7 +1030,7 @@ export interface TopologySpreadConstraint {
   /**
    * Node label defining the topology domain.
    */
-  topologyKey: string;
+  topologyKey: QualifiedName;
   /**
    * DoNotSchedule or ScheduleAnyway.
    */
@@ -992,7 +1046,7 @@ export interface TopologySpreadConstraint {
   /**
    * Pod label keys added to the selector.
    */
-  matchLabelKeys?: string[];
+  matchLabelKeys?: QualifiedName[];
   /**
    * Honor or Ignore.
    */
@@ -1003,13 +1057,19 @@ export interface TopologySpreadConstraint {
   nodeTaintsPolicy?: 'Honor' | 'Ignore';
 }
 /**
+ * Annotations: annotation keys to strings.
+ */
+export interface AnnotationMap {
+  [k: string]: string;
+}
+/**
  * A volume mounted into the container.
  */
 export interface VolumeMount {
   /**
    * Name of a volume of the pod.
    */
-  name: ResourceName;
+  name: DnsLabel;
   /**
    * Absolute path in the container.
    */
@@ -1017,7 +1077,7 @@ export interface VolumeMount {
   /**
    * Path within the volume.
    */
-  subPath?: string;
+  subPath?: RelativePath;
   /**
    * Mount read-only.
    */
@@ -1030,7 +1090,7 @@ export interface Container {
   /**
    * Container name.
    */
-  name: ResourceName;
+  name: DnsLabel;
   /**
    * Image reference.
    */
@@ -1066,7 +1126,7 @@ export interface Container {
     /**
      * Port name.
      */
-    name?: string;
+    name?: PortName;
     /**
      * Port number.
      */
@@ -1097,7 +1157,7 @@ export interface ContainerEnvVar {
   /**
    * Variable name.
    */
-  name: string;
+  name: EnvName;
   /**
    * Literal value.
    */
@@ -1117,7 +1177,7 @@ export interface ContainerEnvVar {
       /**
        * Key.
        */
-      key: string;
+      key: DataKey;
       /**
        * Start even if missing.
        */
@@ -1134,7 +1194,7 @@ export interface ContainerEnvVar {
       /**
        * Key.
        */
-      key: string;
+      key: DataKey;
       /**
        * Start even if missing.
        */
@@ -1223,7 +1283,7 @@ export interface Probe {
     /**
      * Port number or name.
      */
-    port: number | string;
+    port: PortOrName;
     /**
      * HTTP or HTTPS.
      */
@@ -1236,7 +1296,7 @@ export interface Probe {
     /**
      * Port number or name.
      */
-    port: number | string;
+    port: PortOrName;
   };
   /**
    * Command check.
@@ -1324,7 +1384,7 @@ export interface Autoscaling {
   targetMemoryUtilizationPercentage?: number | null;
 }
 /**
- * A NetworkPolicy peer.
+ * A NetworkPolicy peer: an ipBlock, or a podSelector and/or namespaceSelector (Kubernetes' ValidateNetworkPolicyPeer, k8s.io/kubernetes pkg/apis/networking/validation: at least one, and ipBlock alone).
  */
 export interface NetworkPeer {
   /**

@@ -58,7 +58,9 @@ export function describeErrors(entry: CompiledSchema, errors: ErrorObject[], val
       case 'propertyNames': {
         const name = String(error.params.propertyName);
         const subs: Kept[] = [];
-        while (kept.length && kept[kept.length - 1].error.instancePath === error.instancePath && (kept[kept.length - 1].error as { propertyName?: string }).propertyName === name) {
+        // ajv tags a key's own errors with propertyName, except those reached through a $ref (they carry the key as data).
+        const ofKey = (sub: ErrorObject) => sub.instancePath === error.instancePath && ((sub as { propertyName?: string }).propertyName ?? (sub.data === name ? name : undefined)) === name;
+        while (kept.length && ofKey(kept[kept.length - 1].error)) {
           subs.unshift(kept.pop()!);
         }
         const reasons = subs.map((s) => s.issue.message).join('; ') || 'not allowed';

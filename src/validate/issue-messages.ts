@@ -78,8 +78,18 @@ export function describeError(error: ErrorObject): { message: string; extra?: st
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
       return { message: `must be ${String(p.comparison)} ${String(p.limit)}, got ${describeValue(data)}` };
-    case 'minItems':
+    case 'minItems': {
+      // A list whose emptiness would open a NetworkPolicy says so (the schema words it once, x-retool-empty-list).
+      const why = (error.parentSchema as JsonSchema | undefined)?.['x-retool-empty-list'];
+      if (typeof why === 'string' && Array.isArray(data) && data.length === 0) return { message: `must not be empty. ${why}` };
       return { message: `must have at least ${String(p.limit)} item${Number(p.limit) === 1 ? '' : 's'}` };
+    }
+    case 'minProperties': {
+      const keys = Object.keys((error.parentSchema as JsonSchema | undefined)?.properties ?? {});
+      return { message: Number(p.limit) === 1 && keys.length ? `must set at least one of: ${keys.join(', ')}` : `must have at least ${String(p.limit)} keys` };
+    }
+    case 'maxProperties':
+      return { message: `must have at most ${String(p.limit)} key${Number(p.limit) === 1 ? '' : 's'}${isObject(data) ? `, has ${Object.keys(data).join(', ')}` : ''}` };
     case 'maxItems':
       return { message: `must have at most ${String(p.limit)} item${Number(p.limit) === 1 ? '' : 's'}` };
     case 'uniqueItems':
@@ -89,6 +99,9 @@ export function describeError(error: ErrorObject): { message: string; extra?: st
     case 'not': {
       // `not: {const: x}` forbids one value; a bare `not: {}` forbids the key altogether.
       const forbidden = (error.schema as JsonSchema | undefined)?.const;
+      const worded = (error.parentSchema as JsonSchema | undefined)?.patternErrorMessage;
+      // `not: {pattern}` beside a worded pattern (e.g. no ".." in a key) is part of the same rule.
+      if (forbidden === undefined && typeof worded === 'string') return { message: `${worded.replace(/\.$/, '')}; got ${describeValue(data)}` };
       return { message: forbidden === undefined ? 'must not be set here' : `must not be ${formatAllowed(forbidden)}` };
     }
     default:
@@ -127,7 +140,7 @@ export function describeValue(value: unknown): string {
 }
 
 function formatAllowed(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return typeof value === 'string' && value !== '' ? value : JSON.stringify(value);
 }
 
 /** The allowed key nearest to `key` (case-insensitive or within a small edit distance). */

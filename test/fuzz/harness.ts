@@ -12,6 +12,7 @@ import { runHelmAsync, type HelmMajor } from '../../src/io/helm.js';
 import type { ChartModel } from '../../src/model/chart-model.js';
 import { validateSources } from '../../src/validate/validate-values.js';
 import { loadEsmModels, validateK8sObject, objectLabel } from '../support/k8s-validate.js';
+import { failOpenProblems, semanticProblems } from '../support/k8s-semantics.js';
 import { CHART, NAMESPACE, RELEASE } from '../support/paths.js';
 import { fixtureFile, type FuzzCase } from './cases.js';
 
@@ -51,7 +52,10 @@ export function manifestProblems(text: string): string[] {
   for (const document of documents) {
     if (document === null || document === undefined) continue;
     for (const problem of validateK8sObject(document)) problems.push(`${objectLabel(document as object)}: ${problem}`);
+    // What the API server checks beyond structure (names, labels, references inside a pod, CIDRs).
+    problems.push(...semanticProblems(document as Record<string, unknown>));
   }
+  problems.push(...failOpenProblems(documents as Array<Record<string, unknown>>));
   return problems;
 }
 

@@ -13,25 +13,33 @@ retool.fullname: prefix of every resource name (release-derived, at most 63 char
 Usage: {{ include "retool.fullname" $ }}
 */ -}}
 {{- define "retool.fullname" -}}
+{{- $full := "" -}}
 {{- if .Values.fullnameOverride -}}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- $full = .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
 {{- $name := default .Chart.Name .Values.nameOverride -}}
 {{- if contains $name .Release.Name -}}
-{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- $full = .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- $full = printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 {{- end -}}
+{{- /* Service names are DNS-1035 labels (k8s.io/apimachinery IsDNS1035Label): a release name Helm accepts (a digit first, a dot) is not one. */ -}}
+{{- if not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $full) -}}
+{{- fail (printf "resource names start with %q, which is not a DNS-1035 label (a lowercase letter first, then letters, digits and -; no dots): Kubernetes would refuse the Services. Choose another release name or set fullnameOverride." $full) -}}
+{{- end -}}
+{{- $full -}}
 {{- end -}}
 
 {{- /*
-retool.componentName: name of a component's resources, "<fullname>-<name>" cut to 63 characters.
+retool.componentName: name of a component's resources, "<fullname>-<name>" cut to 52 characters: a StatefulSet's
+pods carry labels built from its name (statefulset.kubernetes.io/pod-name "<name>-<ordinal>", controller-revision-hash
+"<name>-<10-character hash>"), and a label value holds at most 63.
 Usage: {{ include "retool.componentName" (dict "root" $ "name" "api") }}
 */ -}}
 {{- define "retool.componentName" -}}
 {{- $suffix := printf "-%s" .name -}}
-{{- printf "%s%s" (include "retool.fullname" .root | trunc (int (sub 63 (len $suffix))) | trimSuffix "-") $suffix -}}
+{{- printf "%s%s" (include "retool.fullname" .root | trunc (int (sub 52 (len $suffix))) | trimSuffix "-") $suffix -}}
 {{- end -}}
 
 {{- /*
