@@ -34,10 +34,14 @@ Module._load = function (request, parent, isMain) {
 let runs = 0;
 /** Runs the built CLI; returns its exit status and the packages/project modules it loaded. */
 function modulesOf(...args: string[]): { status: number | null; stderr: string; packages: Set<string>; project: Set<string> } {
+  return modulesWith({}, ...args);
+}
+
+function modulesWith(env: NodeJS.ProcessEnv, ...args: string[]): { status: number | null; stderr: string; packages: Set<string>; project: Set<string> } {
   const trace = join(dir, `trace-${++runs}.txt`);
   writeFileSync(trace, '');
   const r = spawnSync(process.execPath, ['--import', pathToFileURL(PRELOAD).href, join(ROOT, 'bin/retool-chart.js'), ...args], {
-    cwd: ROOT, encoding: 'utf8', env: { ...process.env, MODULE_TRACE: trace, NO_COLOR: '1' },
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, MODULE_TRACE: trace, NO_COLOR: '1', ...env },
   });
   const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean).map((entry) => entry.replace(/^file:\/\//, ''));
   const packages = new Set(loaded.flatMap((path) => {
@@ -76,10 +80,16 @@ test('--help and --version load no package at all', () => {
   }
 });
 
-test('the trace sees what a command loads (generate loads the generator packages)', () => {
-  const run = modulesOf('generate', '--check');
+test('the trace sees what a command loads (generate loads the generator packages); a stamped --check loads none', () => {
+  // An empty cache: no stamp, so the check generates and compares, then leaves a stamp for the next one.
+  const cache = join(dir, 'stamp-cache');
+  const run = modulesWith({ RETOOL_CHART_CACHE: cache }, 'generate', '--check');
   assert.is(run.status, 0, run.stderr);
   for (const name of ['handlebars', 'json-schema-to-typescript', 'ajv']) assert.ok(run.packages.has(name), `${name} not seen: ${[...run.packages].join(' ')}`);
+  const stamped = modulesWith({ RETOOL_CHART_CACHE: cache }, 'generate', '--check');
+  assert.is(stamped.status, 0, stamped.stderr);
+  assert.equal([...stamped.packages], [], 'nothing changed since the full check: no package loaded');
+  assert.not.ok([...stamped.project].some((m) => m.startsWith('dist/generate/') && !m.endsWith('layout.js')), [...stamped.project].join('\n'));
 });
 
 test.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import yaml from 'js-yaml';
 import { generate, OWNED_DIRS } from '../src/generate/generate.js';
 import { diffTree, writeTree } from '../src/io/write-tree.js';
+import { stampedUpToDate, writeStamp } from '../src/io/generate-stamp.js';
 import { SCHEMA_FILE, packageVersion } from '../src/io/project.js';
 import { IssuesError } from '../src/issue.js';
 import { SCHEMA_RULES, lintSchema } from '../src/schema/lint.js';
@@ -60,6 +61,40 @@ test('--check names a file that drifted and a stray file', async () => {
     writeFileSync(join(dir, 'charts/retool/templates/stray.yaml'), '');
     assert.equal(diffTree(dir, files, OWNED_DIRS), ['charts/retool/templates/stray.yaml (not generated)', 'charts/retool/values.yaml']);
   } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('generate --check stamp: trusted only while every input and output is byte-identical to a full run', () => {
+  const root = tempDir();
+  const cache = tempDir();
+  const saved = process.env.RETOOL_CHART_CACHE;
+  process.env.RETOOL_CHART_CACHE = cache;
+  try {
+    const put = (path: string, text: string) => { mkdirSync(dirname(join(root, path)), { recursive: true }); writeFileSync(join(root, path), text); };
+    for (const [path, text] of [['src/a.ts', 'a'], ['chart-templates/t.hbs', 't'], ['package.json', '{}'], ['schema.json', '{}'], ['charts/retool/x.yaml', 'x'], ['src/generated/y.ts', 'y']]) put(path, text);
+    const files = new Map([['charts/retool/x.yaml', 'x'], ['src/generated/y.ts', 'y']]);
+    const schemaFile = join(root, 'schema.json');
+    assert.is(stampedUpToDate(root, schemaFile, OWNED_DIRS), undefined, 'no stamp: a full check');
+    writeStamp(root, schemaFile, files);
+    assert.is(stampedUpToDate(root, schemaFile, OWNED_DIRS), 2);
+    put('src/generated/y.ts', 'edited');
+    assert.is(stampedUpToDate(root, schemaFile, OWNED_DIRS), undefined, 'an edited output');
+    put('src/generated/y.ts', 'y');
+    put('charts/retool/stray.yaml', 's');
+    assert.is(stampedUpToDate(root, schemaFile, OWNED_DIRS), undefined, 'a stray file in an owned directory');
+    rmSync(join(root, 'charts/retool/stray.yaml'));
+    assert.is(stampedUpToDate(root, schemaFile, OWNED_DIRS), 2);
+    for (const [path, text] of [['src/a.ts', 'b'], ['chart-templates/new.hbs', 'n'], ['schema.json', '{"a":1}']]) {
+      const before = existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined;
+      put(path, text);
+      assert.is(stampedUpToDate(root, schemaFile, OWNED_DIRS), undefined, `a changed input: ${path}`);
+      if (before === undefined) rmSync(join(root, path)); else put(path, before);
+    }
+    assert.is(stampedUpToDate(root, schemaFile, OWNED_DIRS), 2, 'back to the stamped state');
+  } finally {
+    if (saved === undefined) delete process.env.RETOOL_CHART_CACHE; else process.env.RETOOL_CHART_CACHE = saved;
+    rmSync(root, { recursive: true, force: true });
+    rmSync(cache, { recursive: true, force: true });
+  }
 });
 
 test('a failing write leaves the previous chart untouched', async () => {

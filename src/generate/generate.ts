@@ -5,7 +5,7 @@ import { buildProjectModel } from '../project-model.js';
 import { readProjectFiles } from '../io/project.js';
 import { chartTemplatesDir, generateFiles } from './chart-files.js';
 import { withCliReference, withComponentTable } from './project-readme.js';
-import { CHART_DIR, GENERATED_SRC_DIR, VALUES_VALIDATOR_FILE, VALUES_VALIDATOR_TYPES_FILE } from './layout.js';
+import { VALUES_VALIDATOR_FILE, VALUES_VALIDATOR_TYPES_FILE } from './layout.js';
 import { emitValuesValidator } from './values-validator.js';
 
 export interface GenerateOptions {
@@ -30,5 +30,4 @@ export async function generate(options: GenerateOptions): Promise<{ model: Chart
 /** The project README: only its CLI reference section is generated. */
 export const PROJECT_README = 'README.md';
 
-/** Directories the generator owns whole: replaced together, as one unit, on every run. */
-export const OWNED_DIRS = [CHART_DIR, GENERATED_SRC_DIR];
+export { OWNED_DIRS } from './layout.js';

@@ -1,6 +1,8 @@
 /** Where generated files go, relative to the project root (a leaf module: commands import it without the emitters). */
 export const CHART_DIR = 'charts/retool';
 export const GENERATED_SRC_DIR = 'src/generated';
+/** Directories the generator owns whole: replaced together, as one unit, on every run. */
+export const OWNED_DIRS = [CHART_DIR, GENERATED_SRC_DIR];
 export const TYPES_FILE = `${GENERATED_SRC_DIR}/values.ts`;
 /** The x-retool-* annotation types, from schema/annotations.schema.json. */
 export const ANNOTATION_TYPES_FILE = `${GENERATED_SRC_DIR}/annotations.ts`;

@@ -132,12 +132,19 @@ retool.env.list: the env map as a container env list, sorted by name.
 Usage: env: {{- include "retool.env.list" $env | nindent 12 }}
 */ -}}
 {{- define "retool.env.list" -}}
-{{- /* Each entry is printed as it comes: building the list with append copies it at every step (quadratic in
-the number of variables). toYaml of a one-item list is exactly that item's lines of the whole list's toYaml. */ -}}
+{{- /* Printed in chunks of 64 entries: building the whole list with append copies it at every step (quadratic
+in the number of variables), and a toYaml per entry costs a marshaller setup each. toYaml of consecutive
+slices, joined by newlines, is byte for byte the toYaml of the whole list. */ -}}
 {{- $names := keys . | sortAlpha -}}
 {{- if not $names }}[]{{ end -}}
+{{- $chunk := list -}}
 {{- range $i, $name := $names -}}
-{{- if $i }}{{ "\n" }}{{ end -}}
-{{- toYaml (list (merge (dict "name" $name) (index $ $name))) -}}
+{{- $chunk = append $chunk (merge (dict "name" $name) (index $ $name)) -}}
+{{- if eq (len $chunk) 64 -}}
+{{- if ge $i 64 }}{{ "\n" }}{{ end -}}
+{{- toYaml $chunk -}}
+{{- $chunk = list -}}
 {{- end -}}
+{{- end -}}
+{{- if $chunk }}{{ if ge (len $names) 64 }}{{ "\n" }}{{ end }}{{ toYaml $chunk }}{{ end -}}
 {{- end -}}
