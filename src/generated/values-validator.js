@@ -2,16 +2,16 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:2af51fe98b10f3b090d63e07c75a668d8569c8158617897adec69fcc4ae98052";
-export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
+export const schemaDigest = "sha256:6d948af5613d1bc6359779ea55d7f36a0dc868ee32e1ed2e95865f6e2047726b";
+export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$","maxLength":253}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["database"],"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-13"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-13"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-14"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-14"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-13":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-15":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$","maxLength":253}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["database"],"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-9"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-9"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-9"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-10"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-10"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-11"},"history":{"$ref":"#/definitions/retool-chart-shared-11"},"matching":{"$ref":"#/definitions/retool-chart-shared-11"},"worker":{"$ref":"#/definitions/retool-chart-shared-11"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-15"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-15"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-16"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-10":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-11":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-12":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-15":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-17":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
 const schema3 = {"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]};
-const schema4 = {"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}};
+const schema4 = {"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}};
 const schema5 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}};
 const schema6 = {"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"};
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "u");
@@ -690,7 +690,7 @@ return errors === 0;
 
 const schema11 = {"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}};
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -863,13 +863,13 @@ errors++;
 var valid0 = _errs3 === errors;
 }
 }
-validate32.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
 
 const schema12 = {"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1071,13 +1071,13 @@ errors++;
 var valid0 = _errs0 === errors;
 }
 }
-validate35.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
 
 const schema13 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1336,16 +1336,271 @@ errors++;
 var valid0 = _errs1 === errors;
 }
 }
-validate40.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
 
-const schema14 = {"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}};
-const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const schema15 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]};
-const schema16 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}};
+const schema14 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.affinity === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.autoscaling === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.containerSecurityContext === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.env === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.extraContainers === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.extraEnvFrom === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.extraVolumeMounts === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.extraVolumes === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.initContainers === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.nodeSelector === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.podAnnotations === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data.podLabels === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data.podSecurityContext === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data.priorityClassName === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data.resources === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data.tolerations === undefined){
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data.topologySpreadConstraints === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs0 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.limits === undefined){
+const err17 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data0.requests === undefined){
+const err18 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var valid0 = _errs0 === errors;
+}
+if(data.autoscaling !== undefined){
+let data1 = data.autoscaling;
+const _errs1 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.enabled === undefined){
+const err19 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data1.maxReplicas === undefined){
+const err20 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data1.minReplicas === undefined){
+const err21 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data1.targetCPUUtilizationPercentage === undefined){
+const err22 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+}
+}
+validate45.errors = vErrors;
+return errors === 0;
+}
+
+const schema15 = {"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}};
+const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const schema16 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]};
+const schema17 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}};
+
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1395,12 +1650,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1441,8 +1696,8 @@ valid0 = true;
 passing0 = 1;
 }
 const _errs4 = errors;
-if(!(validate49(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate56(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 else {
@@ -1480,12 +1735,12 @@ vErrors = null;
 }
 }
 }
-validate47.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1520,8 +1775,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate47(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+if(!(validate54(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 else {
@@ -1539,16 +1794,16 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
-const schema17 = {"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}};
+const schema18 = {"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}};
 const pattern9 = new RegExp("^[a-z0-9]+([._/-][a-z0-9]+)*$", "u");
 const pattern10 = new RegExp("^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$", "u");
 const pattern11 = new RegExp("^(sha256:[a-f0-9]{64})?$", "u");
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1719,20 +1974,20 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
-const schema18 = {"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}};
-const schema19 = {"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
-const schema20 = {"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648};
+const schema19 = {"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}};
+const schema20 = {"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
+const schema21 = {"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648};
 const pattern12 = new RegExp("^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$", "u");
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((typeof data !== "string") && (!(typeof data == "number"))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema20.type},message:"must be string,number"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema21.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1776,12 +2031,12 @@ vErrors.push(err3);
 errors++;
 }
 }
-validate64.errors = vErrors;
+validate71.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1802,8 +2057,8 @@ errors++;
 if(data.size !== undefined){
 let data0 = data.size;
 const _errs2 = errors;
-if(!(validate64(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate71(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 else {
@@ -1849,13 +2104,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate63.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
 
-const schema21 = {"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]};
+const schema22 = {"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]};
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1940,15 +2195,15 @@ vErrors = null;
 }
 }
 }
-validate67.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
 
-const schema22 = {"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}};
-const schema23 = {"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}};
+const schema23 = {"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}};
+const schema24 = {"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}};
 const pattern14 = new RegExp("^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "u");
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1983,8 +2238,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate64(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate71(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 else {
@@ -2002,12 +2257,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate71.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2028,8 +2283,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate71(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate78(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 else {
@@ -2039,8 +2294,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate71(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate78(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 else {
@@ -2058,12 +2313,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate70.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2084,8 +2339,8 @@ errors++;
 if(data.storage !== undefined){
 let data0 = data.storage;
 const _errs2 = errors;
-if(!(validate63(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+if(!(validate70(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 else {
@@ -2095,8 +2350,8 @@ var valid0 = _errs2 === errors;
 if(data.password !== undefined){
 let data1 = data.password;
 const _errs3 = errors;
-if(!(validate67(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate74(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 else {
@@ -2106,8 +2361,8 @@ var valid0 = _errs3 === errors;
 if(data.resources !== undefined){
 let data2 = data.resources;
 const _errs4 = errors;
-if(!(validate70(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate77(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
@@ -2125,15 +2380,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
 
-const schema24 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}};
-const schema25 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253};
+const schema25 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}};
+const schema26 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253};
 const pattern15 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$", "u");
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2169,13 +2424,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
 
-const schema26 = {"type":"integer","minimum":1,"maximum":65535};
+const schema27 = {"type":"integer","minimum":1,"maximum":65535};
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
@@ -2211,12 +2466,12 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate80.errors = vErrors;
+validate87.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2237,8 +2492,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate78(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate85(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 else {
@@ -2248,8 +2503,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate80(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate87(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
 else {
@@ -2335,8 +2590,8 @@ var valid0 = _errs6 === errors;
 if(data.password !== undefined){
 let data4 = data.password;
 const _errs8 = errors;
-if(!(validate67(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate74(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 else {
@@ -2370,13 +2625,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
-const schema27 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}};
+const schema28 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}};
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2397,8 +2652,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate78(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate85(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 else {
@@ -2408,8 +2663,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate80(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate87(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
 else {
@@ -2457,8 +2712,8 @@ var valid0 = _errs4 === errors;
 if(data.password !== undefined){
 let data3 = data.password;
 const _errs6 = errors;
-if(!(validate67(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate74(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 else {
@@ -2484,8 +2739,8 @@ var valid0 = _errs7 === errors;
 if(data.caCert !== undefined){
 let data5 = data.caCert;
 const _errs9 = errors;
-if(!(validate67(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate74(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 else {
@@ -2503,15 +2758,15 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema29 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
 const func14 = Object.prototype.hasOwnProperty;
-const schema29 = {"type":"object","additionalProperties":{"type":"string"}};
+const schema30 = {"type":"object","additionalProperties":{"type":"string"}};
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2544,14 +2799,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate99.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
-const schema30 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
+const schema31 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
+const schema32 = {"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2611,9 +2866,9 @@ vErrors.push(err3);
 errors++;
 }
 const _errs5 = errors;
-const vSchema0 = schema31.properties.operator.enum;
+const vSchema0 = schema32.properties.operator.enum;
 if(!((data1 === "Exists") || (data1 === "Equal"))){
-const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema31.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema32.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2666,9 +2921,9 @@ vErrors.push(err7);
 errors++;
 }
 const _errs9 = errors;
-const vSchema1 = schema31.properties.effect.enum;
+const vSchema1 = schema32.properties.effect.enum;
 if(!(((data3 === "NoSchedule") || (data3 === "PreferNoSchedule")) || (data3 === "NoExecute"))){
-const err8 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema31.properties.effect.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema32.properties.effect.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2728,12 +2983,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate102.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2743,8 +2998,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate102(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(!(validate109(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
 errors = vErrors.length;
 }
 else {
@@ -2765,15 +3020,15 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
 
-const schema32 = {"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-13"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-13"}}};
-const schema33 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
-const schema34 = {"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
+const schema33 = {"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-15"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-15"}}};
+const schema34 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
+const schema35 = {"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
 
-function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2863,9 +3118,9 @@ vErrors.push(err6);
 errors++;
 }
 const _errs5 = errors;
-const vSchema0 = schema34.properties.operator.enum;
+const vSchema0 = schema35.properties.operator.enum;
 if(!((((((data1 === "In") || (data1 === "NotIn")) || (data1 === "Exists")) || (data1 === "DoesNotExist")) || (data1 === "Gt")) || (data1 === "Lt"))){
-const err7 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema34.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema35.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2926,12 +3181,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate107.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2959,8 +3214,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate107(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate114(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -2993,8 +3248,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate107(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+if(!(validate114(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -3028,15 +3283,15 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
-const schema35 = {"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}};
-const schema36 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}};
-const schema37 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
+const schema36 = {"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}};
+const schema37 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}};
+const schema38 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3069,13 +3324,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}};
+const schema40 = {"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}};
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3165,9 +3420,9 @@ vErrors.push(err6);
 errors++;
 }
 const _errs5 = errors;
-const vSchema0 = schema39.properties.operator.enum;
+const vSchema0 = schema40.properties.operator.enum;
 if(!((((data1 === "In") || (data1 === "NotIn")) || (data1 === "Exists")) || (data1 === "DoesNotExist"))){
-const err7 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema39.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema40.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3228,12 +3483,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate117.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3254,8 +3509,8 @@ errors++;
 if(data.matchLabels !== undefined){
 let data0 = data.matchLabels;
 const _errs2 = errors;
-if(!(validate115(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate122(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 else {
@@ -3272,8 +3527,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
-if(!(validate117(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate124(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 else {
@@ -3307,12 +3562,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate114.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3343,8 +3598,8 @@ errors++;
 if(data.labelSelector !== undefined){
 let data0 = data.labelSelector;
 const _errs2 = errors;
-if(!(validate114(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate121(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 else {
@@ -3354,8 +3609,8 @@ var valid0 = _errs2 === errors;
 if(data.namespaceSelector !== undefined){
 let data1 = data.namespaceSelector;
 const _errs3 = errors;
-if(!(validate114(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate121(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 else {
@@ -3528,13 +3783,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
 
-const schema40 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
+const schema41 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3613,8 +3868,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinityTerm !== undefined){
 let data1 = data.podAffinityTerm;
 const _errs4 = errors;
-if(!(validate113(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate120(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 else {
@@ -3632,12 +3887,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate122.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3665,8 +3920,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate113(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate120(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 else {
@@ -3699,8 +3954,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate122(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate129(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 else {
@@ -3734,12 +3989,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3813,8 +4068,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs10 = errors;
-if(!(validate106(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -3936,8 +4191,8 @@ var valid7 = _errs16 === errors;
 if(data5.preference !== undefined){
 let data7 = data5.preference;
 const _errs18 = errors;
-if(!(validate106(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -3989,8 +4244,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinity !== undefined){
 let data8 = data.podAffinity;
 const _errs19 = errors;
-if(!(validate112(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate119(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 else {
@@ -4000,8 +4255,8 @@ var valid0 = _errs19 === errors;
 if(data.podAntiAffinity !== undefined){
 let data9 = data.podAntiAffinity;
 const _errs20 = errors;
-if(!(validate112(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate119(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 else {
@@ -4019,14 +4274,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate105.errors = vErrors;
+validate112.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
-const schema42 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
+const schema42 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
+const schema43 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4164,9 +4419,9 @@ vErrors.push(err10);
 errors++;
 }
 const _errs7 = errors;
-const vSchema0 = schema42.properties.whenUnsatisfiable.enum;
+const vSchema0 = schema43.properties.whenUnsatisfiable.enum;
 if(!((data2 === "DoNotSchedule") || (data2 === "ScheduleAnyway"))){
-const err11 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/enum",keyword:"enum",params:{allowedValues: schema42.properties.whenUnsatisfiable.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/enum",keyword:"enum",params:{allowedValues: schema43.properties.whenUnsatisfiable.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4218,8 +4473,8 @@ var valid0 = _errs8 === errors;
 if(data.labelSelector !== undefined){
 let data4 = data.labelSelector;
 const _errs10 = errors;
-if(!(validate114(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate121(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 else {
@@ -4279,9 +4534,9 @@ vErrors.push(err17);
 errors++;
 }
 const _errs16 = errors;
-const vSchema1 = schema42.properties.nodeAffinityPolicy.enum;
+const vSchema1 = schema43.properties.nodeAffinityPolicy.enum;
 if(!((data7 === "Honor") || (data7 === "Ignore"))){
-const err18 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/enum",keyword:"enum",params:{allowedValues: schema42.properties.nodeAffinityPolicy.enum},message:"must be equal to one of the allowed values"};
+const err18 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/enum",keyword:"enum",params:{allowedValues: schema43.properties.nodeAffinityPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -4306,9 +4561,9 @@ vErrors.push(err19);
 errors++;
 }
 const _errs18 = errors;
-const vSchema2 = schema42.properties.nodeTaintsPolicy.enum;
+const vSchema2 = schema43.properties.nodeTaintsPolicy.enum;
 if(!((data8 === "Honor") || (data8 === "Ignore"))){
-const err20 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/enum",keyword:"enum",params:{allowedValues: schema42.properties.nodeTaintsPolicy.enum},message:"must be equal to one of the allowed values"};
+const err20 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/enum",keyword:"enum",params:{allowedValues: schema43.properties.nodeTaintsPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -4330,12 +4585,12 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4345,8 +4600,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate129(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate136(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 else {
@@ -4367,88 +4622,88 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate128.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-let data0 = data[key0];
-const _errs2 = errors;
-if(typeof data0 !== "string"){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-const _errs3 = errors;
-var valid0 = _errs2 === errors;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate133.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-let data0 = data[key0];
-const _errs2 = errors;
-if(typeof data0 !== "string"){
-const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-const _errs3 = errors;
-var valid0 = _errs2 === errors;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
 validate135.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+let data0 = data[key0];
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate140.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+let data0 = data[key0];
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate142.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4483,8 +4738,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate47(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+if(!(validate54(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 else {
@@ -4502,15 +4757,15 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate137.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
 
-const schema46 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}};
-const schema47 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-14"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-14"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
-const schema48 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
+const schema47 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}};
+const schema48 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-16"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
+const schema49 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4576,12 +4831,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate142.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4668,8 +4923,8 @@ errors++;
 if(data.secretRef !== undefined){
 let data0 = data.secretRef;
 const _errs5 = errors;
-if(!(validate142(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate149(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 else {
@@ -4679,8 +4934,8 @@ var valid1 = _errs5 === errors;
 if(data.configMapRef !== undefined){
 let data1 = data.configMapRef;
 const _errs6 = errors;
-if(!(validate142(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate149(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 else {
@@ -4726,12 +4981,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate141.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4741,8 +4996,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate141(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate148(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 else {
@@ -4763,15 +5018,15 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate140.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
 
-const schema49 = {"type":"array","items":{"$ref":"#/definitions/Volume"}};
-const schema50 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-15"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
-const schema51 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
+const schema50 = {"type":"array","items":{"$ref":"#/definitions/Volume"}};
+const schema51 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
+const schema52 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
 
-function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4937,12 +5192,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate153.errors = vErrors;
+validate160.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5151,9 +5406,9 @@ vErrors.push(err9);
 errors++;
 }
 const _errs13 = errors;
-const vSchema0 = schema50.properties.emptyDir.properties.medium.enum;
+const vSchema0 = schema51.properties.emptyDir.properties.medium.enum;
 if(!((data2 === "") || (data2 === "Memory"))){
-const err10 = {instancePath:instancePath+"/emptyDir/medium",schemaPath:"#/properties/emptyDir/properties/medium/enum",keyword:"enum",params:{allowedValues: schema50.properties.emptyDir.properties.medium.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/emptyDir/medium",schemaPath:"#/properties/emptyDir/properties/medium/enum",keyword:"enum",params:{allowedValues: schema51.properties.emptyDir.properties.medium.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5167,8 +5422,8 @@ var valid2 = _errs12 === errors;
 if(data1.sizeLimit !== undefined){
 let data3 = data1.sizeLimit;
 const _errs14 = errors;
-if(!(validate64(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate71(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 else {
@@ -5230,8 +5485,8 @@ var valid3 = _errs18 === errors;
 if(data4.items !== undefined){
 let data6 = data4.items;
 const _errs19 = errors;
-if(!(validate153(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
+if(!(validate160(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 else {
@@ -5347,8 +5602,8 @@ var valid4 = _errs27 === errors;
 if(data9.items !== undefined){
 let data11 = data9.items;
 const _errs28 = errors;
-if(!(validate153(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
+if(!(validate160(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
 errors = vErrors.length;
 }
 else {
@@ -5575,8 +5830,8 @@ var valid6 = _errs44 === errors;
 if(data17.volumeAttributes !== undefined){
 let data20 = data17.volumeAttributes;
 const _errs46 = errors;
-if(!(validate115(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate122(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 else {
@@ -5607,12 +5862,12 @@ vErrors.push(err37);
 }
 errors++;
 }
-validate149.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5622,8 +5877,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate149(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate156(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
@@ -5644,15 +5899,15 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate148.errors = vErrors;
+validate155.errors = vErrors;
 return errors === 0;
 }
 
-const schema52 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
-const schema53 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}};
+const schema53 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
+const schema54 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}};
 const pattern35 = new RegExp("^/[^\\n]*$", "u");
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5784,12 +6039,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate162.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5799,8 +6054,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate162(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate169(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 else {
@@ -5821,16 +6076,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate161.errors = vErrors;
+validate168.errors = vErrors;
 return errors === 0;
 }
 
-const schema54 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
-const schema55 = {"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}};
-const schema56 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-16"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
-const schema57 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}};
+const schema55 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
+const schema56 = {"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}};
+const schema57 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
+const schema58 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}};
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5934,12 +6189,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate170.errors = vErrors;
+validate177.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6044,8 +6299,8 @@ errors++;
 if(data2.secretKeyRef !== undefined){
 let data3 = data2.secretKeyRef;
 const _errs9 = errors;
-if(!(validate170(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate177(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
+vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
 errors = vErrors.length;
 }
 else {
@@ -6055,8 +6310,8 @@ var valid1 = _errs9 === errors;
 if(data2.configMapKeyRef !== undefined){
 let data4 = data2.configMapKeyRef;
 const _errs10 = errors;
-if(!(validate170(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate177(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
+vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
 errors = vErrors.length;
 }
 else {
@@ -6156,14 +6411,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate169.errors = vErrors;
+validate176.errors = vErrors;
 return errors === 0;
 }
 
-const schema58 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
-const schema59 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
+const schema59 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema60 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
 
-function validate180(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6270,13 +6525,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate180.errors = vErrors;
+validate187.errors = vErrors;
 return errors === 0;
 }
 
-const schema60 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
+const schema61 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6318,9 +6573,9 @@ vErrors.push(err2);
 errors++;
 }
 const _errs3 = errors;
-const vSchema0 = schema60.properties.type.enum;
+const vSchema0 = schema61.properties.type.enum;
 if(!(((data0 === "RuntimeDefault") || (data0 === "Localhost")) || (data0 === "Unconfined"))){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema60.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema61.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6370,12 +6625,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate182.errors = vErrors;
+validate189.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6536,8 +6791,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate180(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+if(!(validate187(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
 errors = vErrors.length;
 }
 else {
@@ -6547,8 +6802,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate182(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate189(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -6566,13 +6821,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate179.errors = vErrors;
+validate186.errors = vErrors;
 return errors === 0;
 }
 
-const schema61 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema62 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
 
-function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6650,7 +6905,7 @@ if(data0.port !== undefined){
 let data2 = data0.port;
 const _errs7 = errors;
 if((!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))) && (typeof data2 !== "string")){
-const err5 = {instancePath:instancePath+"/httpGet/port",schemaPath:"#/properties/httpGet/properties/port/type",keyword:"type",params:{type: schema61.properties.httpGet.properties.port.type},message:"must be integer,string"};
+const err5 = {instancePath:instancePath+"/httpGet/port",schemaPath:"#/properties/httpGet/properties/port/type",keyword:"type",params:{type: schema62.properties.httpGet.properties.port.type},message:"must be integer,string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6710,9 +6965,9 @@ vErrors.push(err9);
 errors++;
 }
 const _errs10 = errors;
-const vSchema0 = schema61.properties.httpGet.properties.scheme.enum;
+const vSchema0 = schema62.properties.httpGet.properties.scheme.enum;
 if(!((data3 === "HTTP") || (data3 === "HTTPS"))){
-const err10 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema61.properties.httpGet.properties.scheme.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema62.properties.httpGet.properties.scheme.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6768,7 +7023,7 @@ if(data4.port !== undefined){
 let data5 = data4.port;
 const _errs14 = errors;
 if((!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))) && (typeof data5 !== "string")){
-const err14 = {instancePath:instancePath+"/tcpSocket/port",schemaPath:"#/properties/tcpSocket/properties/port/type",keyword:"type",params:{type: schema61.properties.tcpSocket.properties.port.type},message:"must be integer,string"};
+const err14 = {instancePath:instancePath+"/tcpSocket/port",schemaPath:"#/properties/tcpSocket/properties/port/type",keyword:"type",params:{type: schema62.properties.tcpSocket.properties.port.type},message:"must be integer,string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -7108,14 +7363,14 @@ vErrors.push(err39);
 }
 errors++;
 }
-validate185.errors = vErrors;
+validate192.errors = vErrors;
 return errors === 0;
 }
 
 const pattern37 = new RegExp("^[^\\s]+$", "u");
 const pattern43 = new RegExp("^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", "u");
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7142,7 +7397,7 @@ errors++;
 }
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func14.call(schema55.properties, key0))){
+if(!(func14.call(schema56.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -7216,9 +7471,9 @@ vErrors.push(err6);
 errors++;
 }
 const _errs6 = errors;
-const vSchema0 = schema55.properties.imagePullPolicy.enum;
+const vSchema0 = schema56.properties.imagePullPolicy.enum;
 if(!(((data2 === "IfNotPresent") || (data2 === "Always")) || (data2 === "Never"))){
-const err7 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema55.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema56.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -7345,8 +7600,8 @@ const len2 = data8.length;
 for(let i2=0; i2<len2; i2++){
 let data9 = data8[i2];
 const _errs19 = errors;
-if(!(validate169(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+if(!(validate176(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
 errors = vErrors.length;
 }
 else {
@@ -7379,8 +7634,8 @@ const len3 = data10.length;
 for(let i3=0; i3<len3; i3++){
 let data11 = data10[i3];
 const _errs22 = errors;
-if(!(validate141(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+if(!(validate148(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 else {
@@ -7469,8 +7724,8 @@ var valid11 = _errs28 === errors;
 if(data13.containerPort !== undefined){
 let data15 = data13.containerPort;
 const _errs30 = errors;
-if(!(validate80(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate87(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
 else {
@@ -7491,9 +7746,9 @@ vErrors.push(err20);
 errors++;
 }
 const _errs32 = errors;
-const vSchema1 = schema55.properties.ports.items.properties.protocol.enum;
+const vSchema1 = schema56.properties.ports.items.properties.protocol.enum;
 if(!(((data16 === "TCP") || (data16 === "UDP")) || (data16 === "SCTP"))){
-const err21 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema55.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+const err21 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema56.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -7536,8 +7791,8 @@ var valid0 = _errs23 === errors;
 if(data.resources !== undefined){
 let data17 = data.resources;
 const _errs33 = errors;
-if(!(validate70(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate77(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
@@ -7554,8 +7809,8 @@ const len5 = data18.length;
 for(let i5=0; i5<len5; i5++){
 let data19 = data18[i5];
 const _errs36 = errors;
-if(!(validate162(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate169(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 else {
@@ -7581,8 +7836,8 @@ var valid0 = _errs34 === errors;
 if(data.securityContext !== undefined){
 let data20 = data.securityContext;
 const _errs37 = errors;
-if(!(validate179(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+if(!(validate186(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
+vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
 errors = vErrors.length;
 }
 else {
@@ -7592,8 +7847,8 @@ var valid0 = _errs37 === errors;
 if(data.readinessProbe !== undefined){
 let data21 = data.readinessProbe;
 const _errs38 = errors;
-if(!(validate185(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate192(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
 errors = vErrors.length;
 }
 else {
@@ -7603,8 +7858,8 @@ var valid0 = _errs38 === errors;
 if(data.livenessProbe !== undefined){
 let data22 = data.livenessProbe;
 const _errs39 = errors;
-if(!(validate185(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate192(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
 errors = vErrors.length;
 }
 else {
@@ -7614,8 +7869,8 @@ var valid0 = _errs39 === errors;
 if(data.startupProbe !== undefined){
 let data23 = data.startupProbe;
 const _errs40 = errors;
-if(!(validate185(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate192(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
 errors = vErrors.length;
 }
 else {
@@ -7636,9 +7891,9 @@ vErrors.push(err25);
 errors++;
 }
 const _errs42 = errors;
-const vSchema2 = schema55.properties.restartPolicy.enum;
+const vSchema2 = schema56.properties.restartPolicy.enum;
 if(!(data24 === "Always")){
-const err26 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/enum",keyword:"enum",params:{allowedValues: schema55.properties.restartPolicy.enum},message:"must be equal to one of the allowed values"};
+const err26 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/enum",keyword:"enum",params:{allowedValues: schema56.properties.restartPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -7660,12 +7915,12 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate167.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7675,8 +7930,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate167(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+if(!(validate174(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
 errors = vErrors.length;
 }
 else {
@@ -7697,13 +7952,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate166.errors = vErrors;
+validate173.errors = vErrors;
 return errors === 0;
 }
 
-const schema62 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
+const schema63 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
 
-function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7713,8 +7968,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate167(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+if(!(validate174(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
 errors = vErrors.length;
 }
 else {
@@ -7735,13 +7990,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate191.errors = vErrors;
+validate198.errors = vErrors;
 return errors === 0;
 }
 
-const schema63 = {"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"};
+const schema64 = {"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"};
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7767,17 +8022,17 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate194.errors = vErrors;
+validate201.errors = vErrors;
 return errors === 0;
 }
 
-const schema64 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
+const schema65 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
 
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((!((typeof data == "number") && (!(data % 1) && !isNaN(data)))) && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema64.type},message:"must be integer,null"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema65.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -7809,13 +8064,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate196.errors = vErrors;
+validate203.errors = vErrors;
 return errors === 0;
 }
 
-const schema65 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema66 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
 
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7977,9 +8232,9 @@ vErrors.push(err11);
 errors++;
 }
 const _errs11 = errors;
-const vSchema0 = schema65.properties.fsGroupChangePolicy.enum;
+const vSchema0 = schema66.properties.fsGroupChangePolicy.enum;
 if(!((data4 === "OnRootMismatch") || (data4 === "Always"))){
-const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema65.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema66.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8054,8 +8309,8 @@ var valid0 = _errs12 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs16 = errors;
-if(!(validate182(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate189(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -8073,12 +8328,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate198.errors = vErrors;
+validate205.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8239,8 +8494,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate180(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate180.errors : vErrors.concat(validate180.errors);
+if(!(validate187(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
 errors = vErrors.length;
 }
 else {
@@ -8250,8 +8505,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate182(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate189(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -8269,19 +8524,19 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate201.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func14.call(schema28.properties, key0))){
+if(!(func14.call(schema29.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -8295,8 +8550,8 @@ errors++;
 if(data.resources !== undefined){
 let data0 = data.resources;
 const _errs2 = errors;
-if(!(validate70(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate77(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
@@ -8306,8 +8561,8 @@ var valid0 = _errs2 === errors;
 if(data.nodeSelector !== undefined){
 let data1 = data.nodeSelector;
 const _errs3 = errors;
-if(!(validate99(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(!(validate106(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 else {
@@ -8317,8 +8572,8 @@ var valid0 = _errs3 === errors;
 if(data.tolerations !== undefined){
 let data2 = data.tolerations;
 const _errs4 = errors;
-if(!(validate101(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate108(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
 else {
@@ -8328,8 +8583,8 @@ var valid0 = _errs4 === errors;
 if(data.affinity !== undefined){
 let data3 = data.affinity;
 const _errs5 = errors;
-if(!(validate105(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate112(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
 errors = vErrors.length;
 }
 else {
@@ -8339,8 +8594,8 @@ var valid0 = _errs5 === errors;
 if(data.topologySpreadConstraints !== undefined){
 let data4 = data.topologySpreadConstraints;
 const _errs6 = errors;
-if(!(validate128(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate135(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
 errors = vErrors.length;
 }
 else {
@@ -8350,8 +8605,8 @@ var valid0 = _errs6 === errors;
 if(data.podAnnotations !== undefined){
 let data5 = data.podAnnotations;
 const _errs7 = errors;
-if(!(validate133(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
+if(!(validate140(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 else {
@@ -8361,8 +8616,8 @@ var valid0 = _errs7 === errors;
 if(data.podLabels !== undefined){
 let data6 = data.podLabels;
 const _errs8 = errors;
-if(!(validate135(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate142(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 else {
@@ -8372,8 +8627,8 @@ var valid0 = _errs8 === errors;
 if(data.env !== undefined){
 let data7 = data.env;
 const _errs9 = errors;
-if(!(validate137(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate144(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
 else {
@@ -8383,8 +8638,8 @@ var valid0 = _errs9 === errors;
 if(data.extraEnvFrom !== undefined){
 let data8 = data.extraEnvFrom;
 const _errs10 = errors;
-if(!(validate140(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate147(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 else {
@@ -8394,8 +8649,8 @@ var valid0 = _errs10 === errors;
 if(data.extraVolumes !== undefined){
 let data9 = data.extraVolumes;
 const _errs11 = errors;
-if(!(validate148(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate155(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
 errors = vErrors.length;
 }
 else {
@@ -8405,8 +8660,8 @@ var valid0 = _errs11 === errors;
 if(data.extraVolumeMounts !== undefined){
 let data10 = data.extraVolumeMounts;
 const _errs12 = errors;
-if(!(validate161(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
+if(!(validate168(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
 errors = vErrors.length;
 }
 else {
@@ -8416,8 +8671,8 @@ var valid0 = _errs12 === errors;
 if(data.extraContainers !== undefined){
 let data11 = data.extraContainers;
 const _errs13 = errors;
-if(!(validate166(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
+if(!(validate173(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
 errors = vErrors.length;
 }
 else {
@@ -8427,8 +8682,8 @@ var valid0 = _errs13 === errors;
 if(data.initContainers !== undefined){
 let data12 = data.initContainers;
 const _errs14 = errors;
-if(!(validate191(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate198(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
 errors = vErrors.length;
 }
 else {
@@ -8438,8 +8693,8 @@ var valid0 = _errs14 === errors;
 if(data.priorityClassName !== undefined){
 let data13 = data.priorityClassName;
 const _errs15 = errors;
-if(!(validate194(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate201(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
 }
 else {
@@ -8449,8 +8704,8 @@ var valid0 = _errs15 === errors;
 if(data.terminationGracePeriodSeconds !== undefined){
 let data14 = data.terminationGracePeriodSeconds;
 const _errs16 = errors;
-if(!(validate196(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate203(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
 errors = vErrors.length;
 }
 else {
@@ -8460,8 +8715,8 @@ var valid0 = _errs16 === errors;
 if(data.podSecurityContext !== undefined){
 let data15 = data.podSecurityContext;
 const _errs17 = errors;
-if(!(validate198(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate205(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -8471,8 +8726,8 @@ var valid0 = _errs17 === errors;
 if(data.containerSecurityContext !== undefined){
 let data16 = data.containerSecurityContext;
 const _errs18 = errors;
-if(!(validate201(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate208(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
 else {
@@ -8528,13 +8783,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate97.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
-const schema67 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
+const schema68 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8579,13 +8834,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate226.errors = vErrors;
+validate233.errors = vErrors;
 return errors === 0;
 }
 
-const schema68 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
+const schema69 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
-function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8632,13 +8887,13 @@ var valid1 = _errs1 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate228.errors = vErrors;
+validate236.errors = vErrors;
 return errors === 0;
 }
 
-const schema69 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
+const schema70 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
 
-function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8790,7 +9045,7 @@ if(data.targetMemoryUtilizationPercentage !== undefined){
 let data4 = data.targetMemoryUtilizationPercentage;
 const _errs10 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema69.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
+const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema70.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -8835,20 +9090,21 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate247.errors = vErrors;
+validate255.errors = vErrors;
 return errors === 0;
 }
 
-const schema70 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
+const schema71 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
+const schema72 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
 
-function validate266(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = true;
 const _errs1 = errors;
-if(!(validate228(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
+if(!(validate236(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
 errors = vErrors.length;
 }
 else {
@@ -8869,9 +9125,9 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.replicas !== undefined){
 let data0 = data.replicas;
 const _errs3 = errors;
-const vSchema0 = schema70.then.properties.replicas.enum;
+const vSchema0 = schema72.then.properties.replicas.enum;
 if(!((data0 === null) || (data0 === 1))){
-const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema70.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema72.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8896,12 +9152,290 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate266.errors = vErrors;
+validate275.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate325(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+const _errs1 = errors;
+if(!(validate275(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs2 = errors;
+for(const key0 in data){
+if(!(func14.call(schema71.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs3 = errors;
+if(!(validate77(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+}
+if(data.nodeSelector !== undefined){
+let data1 = data.nodeSelector;
+const _errs4 = errors;
+if(!(validate106(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs4 === errors;
+}
+if(data.tolerations !== undefined){
+let data2 = data.tolerations;
+const _errs5 = errors;
+if(!(validate108(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs5 === errors;
+}
+if(data.affinity !== undefined){
+let data3 = data.affinity;
+const _errs6 = errors;
+if(!(validate112(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs6 === errors;
+}
+if(data.topologySpreadConstraints !== undefined){
+let data4 = data.topologySpreadConstraints;
+const _errs7 = errors;
+if(!(validate135(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs7 === errors;
+}
+if(data.podAnnotations !== undefined){
+let data5 = data.podAnnotations;
+const _errs8 = errors;
+if(!(validate140(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs8 === errors;
+}
+if(data.podLabels !== undefined){
+let data6 = data.podLabels;
+const _errs9 = errors;
+if(!(validate142(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs9 === errors;
+}
+if(data.env !== undefined){
+let data7 = data.env;
+const _errs10 = errors;
+if(!(validate144(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs10 === errors;
+}
+if(data.extraEnvFrom !== undefined){
+let data8 = data.extraEnvFrom;
+const _errs11 = errors;
+if(!(validate147(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs11 === errors;
+}
+if(data.extraVolumes !== undefined){
+let data9 = data.extraVolumes;
+const _errs12 = errors;
+if(!(validate155(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs12 === errors;
+}
+if(data.extraVolumeMounts !== undefined){
+let data10 = data.extraVolumeMounts;
+const _errs13 = errors;
+if(!(validate168(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs13 === errors;
+}
+if(data.extraContainers !== undefined){
+let data11 = data.extraContainers;
+const _errs14 = errors;
+if(!(validate173(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs14 === errors;
+}
+if(data.initContainers !== undefined){
+let data12 = data.initContainers;
+const _errs15 = errors;
+if(!(validate198(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs15 === errors;
+}
+if(data.priorityClassName !== undefined){
+let data13 = data.priorityClassName;
+const _errs16 = errors;
+if(!(validate201(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs16 === errors;
+}
+if(data.terminationGracePeriodSeconds !== undefined){
+let data14 = data.terminationGracePeriodSeconds;
+const _errs17 = errors;
+if(!(validate203(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs17 === errors;
+}
+if(data.podSecurityContext !== undefined){
+let data15 = data.podSecurityContext;
+const _errs18 = errors;
+if(!(validate205(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs18 === errors;
+}
+if(data.containerSecurityContext !== undefined){
+let data16 = data.containerSecurityContext;
+const _errs19 = errors;
+if(!(validate208(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs19 === errors;
+}
+if(data.replicas !== undefined){
+let data17 = data.replicas;
+const _errs20 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err1 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs21 = errors;
+if(typeof data17 == "number"){
+if(data17 > 2147483647 || isNaN(data17)){
+const err2 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data17 < 1 || isNaN(data17)){
+const err3 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var valid1 = _errs20 === errors;
+}
+if(data.autoscaling !== undefined){
+let data18 = data.autoscaling;
+const _errs22 = errors;
+if(!(validate255(data18, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs22 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate274.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8922,8 +9456,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate71(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate78(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 else {
@@ -8933,8 +9467,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate71(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate78(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 else {
@@ -8952,15 +9486,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate325.errors = vErrors;
+validate356.errors = vErrors;
 return errors === 0;
 }
 
-const schema72 = {"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
-const schema73 = {"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"};
+const schema74 = {"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
+const schema75 = {"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"};
 const pattern59 = new RegExp("^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$", "u");
 
-function validate355(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate386(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8986,12 +9520,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate355.errors = vErrors;
+validate386.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate352(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate383(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9012,8 +9546,8 @@ errors++;
 if(data.namespaceSelector !== undefined){
 let data0 = data.namespaceSelector;
 const _errs2 = errors;
-if(!(validate114(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate121(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 else {
@@ -9023,8 +9557,8 @@ var valid0 = _errs2 === errors;
 if(data.podSelector !== undefined){
 let data1 = data.podSelector;
 const _errs3 = errors;
-if(!(validate114(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate121(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 else {
@@ -9062,8 +9596,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs7 = errors;
-if(!(validate355(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
+if(!(validate386(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate386.errors : vErrors.concat(validate386.errors);
 errors = vErrors.length;
 }
 else {
@@ -9080,8 +9614,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs10 = errors;
-if(!(validate355(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
+if(!(validate386(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate386.errors : vErrors.concat(validate386.errors);
 errors = vErrors.length;
 }
 else {
@@ -9128,7 +9662,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate352.errors = vErrors;
+validate383.errors = vErrors;
 return errors === 0;
 }
 
@@ -10062,7 +10596,7 @@ let valid34 = true;
 const _errs63 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing12;
-if((data.ingress === undefined) && (missing12 = "ingress")){
+if((data.agents === undefined) && (missing12 = "agents")){
 const err35 = {};
 if(vErrors === null){
 vErrors = [err35];
@@ -10073,12 +10607,12 @@ vErrors.push(err35);
 errors++;
 }
 else {
-if(data.ingress !== undefined){
-let data28 = data.ingress;
+if(data.agents !== undefined){
+let data28 = data.agents;
 const _errs64 = errors;
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
 let missing13;
-if(((data28.enabled === undefined) && (missing13 = "enabled")) || ((data28.kind === undefined) && (missing13 = "kind"))){
+if((data28.enabled === undefined) && (missing13 = "enabled")){
 const err36 = {};
 if(vErrors === null){
 vErrors = [err36];
@@ -10112,30 +10646,6 @@ else {
 var valid36 = true;
 }
 if(valid36){
-if(data28.kind !== undefined){
-let data30 = data28.kind;
-const _errs66 = errors;
-if("HTTPRoute" !== data30){
-const err38 = {};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-else {
-}
-if(errors === _errs66){
-}
-var valid36 = _errs66 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-}
 }
 }
 }
@@ -10163,14 +10673,27 @@ vErrors = null;
 }
 }
 if(_valid8){
-const _errs67 = errors;
+const _errs66 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.ingress !== undefined){
-let data31 = data.ingress;
+if(data.workflows !== undefined){
+let data30 = data.workflows;
+const _errs67 = errors;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.enabled === undefined){
+const err38 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/8/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data30.enabled !== undefined){
+let data31 = data30.enabled;
 const _errs68 = errors;
-if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
-if(data31.gateway === undefined){
-const err39 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/8/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(true !== data31){
+const err39 = {instancePath:instancePath+"/workflows/enabled",schemaPath:"#/allOf/8/then/properties/workflows/properties/enabled/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -10179,12 +10702,17 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data31.gateway !== undefined){
-let data32 = data31.gateway;
-const _errs69 = errors;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.name === undefined){
-const err40 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/8/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+var valid38 = _errs68 === errors;
+}
+}
+var valid37 = _errs67 === errors;
+}
+}
+var _valid8 = _errs66 === errors;
+valid34 = _valid8;
+}
+if(!valid34){
+const err40 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -10193,12 +10721,15 @@ vErrors.push(err40);
 }
 errors++;
 }
-if(data32.name !== undefined){
-let data33 = data32.name;
+var valid0 = _errs61 === errors;
+const _errs69 = errors;
 const _errs70 = errors;
-if(typeof data33 === "string"){
-if(func0(data33) < 1){
-const err41 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/allOf/8/then/properties/ingress/properties/gateway/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let valid39 = true;
+const _errs71 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.ingress === undefined) && (missing14 = "ingress")){
+const err41 = {};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -10207,21 +10738,14 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-var valid39 = _errs70 === errors;
-}
-}
-var valid38 = _errs69 === errors;
-}
-}
-var valid37 = _errs68 === errors;
-}
-}
-var _valid8 = _errs67 === errors;
-valid34 = _valid8;
-}
-if(!valid34){
-const err42 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+if(data.ingress !== undefined){
+let data32 = data.ingress;
+const _errs72 = errors;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+let missing15;
+if(((data32.enabled === undefined) && (missing15 = "enabled")) || ((data32.kind === undefined) && (missing15 = "kind"))){
+const err42 = {};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -10230,14 +10754,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-var valid0 = _errs61 === errors;
-const _errs71 = errors;
-const _errs72 = errors;
-let valid40 = true;
+else {
+if(data32.enabled !== undefined){
+let data33 = data32.enabled;
 const _errs73 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.ingress === undefined) && (missing14 = "ingress")){
+if(true !== data33){
 const err43 = {};
 if(vErrors === null){
 vErrors = [err43];
@@ -10248,12 +10769,19 @@ vErrors.push(err43);
 errors++;
 }
 else {
-if(data.ingress !== undefined){
-let data34 = data.ingress;
+}
+if(errors === _errs73){
+}
+var valid41 = _errs73 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data32.kind !== undefined){
+let data34 = data32.kind;
 const _errs74 = errors;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-let missing15;
-if((data34.enabled === undefined) && (missing15 = "enabled")){
+if("HTTPRoute" !== data34){
 const err44 = {};
 if(vErrors === null){
 vErrors = [err44];
@@ -10264,31 +10792,6 @@ vErrors.push(err44);
 errors++;
 }
 else {
-if(data34.enabled !== undefined){
-let data35 = data34.enabled;
-const _errs75 = errors;
-if(true !== data35){
-const err45 = {};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-else {
-}
-if(errors === _errs75){
-}
-var valid42 = _errs75 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-}
-}
 }
 if(errors === _errs74){
 }
@@ -10301,27 +10804,53 @@ if(valid41){
 }
 }
 }
-if(errors === _errs73){
 }
-var _valid9 = _errs73 === errors;
-errors = _errs72;
+if(errors === _errs72){
+}
+var valid40 = _errs72 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+}
+}
+}
+if(errors === _errs71){
+}
+var _valid9 = _errs71 === errors;
+errors = _errs70;
 if(vErrors !== null){
-if(_errs72){
-vErrors.length = _errs72;
+if(_errs70){
+vErrors.length = _errs70;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid9){
-const _errs76 = errors;
+const _errs75 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ingress !== undefined){
-let data36 = data.ingress;
+let data35 = data.ingress;
+const _errs76 = errors;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.gateway === undefined){
+const err45 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/9/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data35.gateway !== undefined){
+let data36 = data35.gateway;
 const _errs77 = errors;
 if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-if(data36.host === undefined){
-const err46 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/9/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data36.name === undefined){
+const err46 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/9/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -10330,12 +10859,12 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(data36.host !== undefined){
-let data37 = data36.host;
+if(data36.name !== undefined){
+let data37 = data36.name;
 const _errs78 = errors;
 if(typeof data37 === "string"){
 if(func0(data37) < 1){
-const err47 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/allOf/9/then/properties/ingress/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err47 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/allOf/9/then/properties/ingress/properties/gateway/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -10351,10 +10880,13 @@ var valid44 = _errs78 === errors;
 var valid43 = _errs77 === errors;
 }
 }
-var _valid9 = _errs76 === errors;
-valid40 = _valid9;
+var valid42 = _errs76 === errors;
 }
-if(!valid40){
+}
+var _valid9 = _errs75 === errors;
+valid39 = _valid9;
+}
+if(!valid39){
 const err48 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err48];
@@ -10364,7 +10896,7 @@ vErrors.push(err48);
 }
 errors++;
 }
-var valid0 = _errs71 === errors;
+var valid0 = _errs69 === errors;
 const _errs79 = errors;
 const _errs80 = errors;
 let valid45 = true;
@@ -10385,11 +10917,46 @@ else {
 if(data.ingress !== undefined){
 let data38 = data.ingress;
 const _errs82 = errors;
-if(!(validate20(data38, {instancePath:instancePath+"/ingress",parentData:data,parentDataProperty:"ingress",rootData}))){
-vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
-errors = vErrors.length;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+let missing17;
+if((data38.enabled === undefined) && (missing17 = "enabled")){
+const err50 = {};
+if(vErrors === null){
+vErrors = [err50];
 }
 else {
+vErrors.push(err50);
+}
+errors++;
+}
+else {
+if(data38.enabled !== undefined){
+let data39 = data38.enabled;
+const _errs83 = errors;
+if(true !== data39){
+const err51 = {};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs83){
+}
+var valid47 = _errs83 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+}
+}
+}
+if(errors === _errs82){
 }
 var valid46 = _errs82 === errors;
 }
@@ -10413,37 +10980,33 @@ vErrors = null;
 }
 }
 if(_valid10){
-const _errs83 = errors;
+const _errs84 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ingress !== undefined){
-let data39 = data.ingress;
-const _errs84 = errors;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-if(data39.tls !== undefined){
-let data40 = data39.tls;
+let data40 = data.ingress;
 const _errs85 = errors;
 if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-if(data40.secretName === undefined){
-const err50 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/10/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data40.host === undefined){
+const err52 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/10/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
-vErrors = [err50];
+vErrors = [err52];
 }
 else {
-vErrors.push(err50);
+vErrors.push(err52);
 }
 errors++;
 }
-if(data40.secretName !== undefined){
-let data41 = data40.secretName;
+if(data40.host !== undefined){
+let data41 = data40.host;
 const _errs86 = errors;
 if(typeof data41 === "string"){
 if(func0(data41) < 1){
-const err51 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/allOf/10/then/properties/ingress/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err53 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/allOf/10/then/properties/ingress/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err51];
+vErrors = [err53];
 }
 else {
-vErrors.push(err51);
+vErrors.push(err53);
 }
 errors++;
 }
@@ -10454,19 +11017,16 @@ var valid49 = _errs86 === errors;
 var valid48 = _errs85 === errors;
 }
 }
-var valid47 = _errs84 === errors;
-}
-}
-var _valid10 = _errs83 === errors;
+var _valid10 = _errs84 === errors;
 valid45 = _valid10;
 }
 if(!valid45){
-const err52 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err54 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err52];
+vErrors = [err54];
 }
 else {
-vErrors.push(err52);
+vErrors.push(err54);
 }
 errors++;
 }
@@ -10476,34 +11036,26 @@ const _errs88 = errors;
 let valid50 = true;
 const _errs89 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing17;
-if((data.profile === undefined) && (missing17 = "profile")){
-const err53 = {};
+let missing18;
+if((data.ingress === undefined) && (missing18 = "ingress")){
+const err55 = {};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err55];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err55);
 }
 errors++;
 }
 else {
-if(data.profile !== undefined){
-let data42 = data.profile;
+if(data.ingress !== undefined){
+let data42 = data.ingress;
 const _errs90 = errors;
-if("production" !== data42){
-const err54 = {};
-if(vErrors === null){
-vErrors = [err54];
+if(!(validate20(data42, {instancePath:instancePath+"/ingress",parentData:data,parentDataProperty:"ingress",rootData}))){
+vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+errors = vErrors.length;
 }
 else {
-vErrors.push(err54);
-}
-errors++;
-}
-else {
-}
-if(errors === _errs90){
 }
 var valid51 = _errs90 === errors;
 }
@@ -10529,41 +11081,16 @@ vErrors = null;
 if(_valid11){
 const _errs91 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components !== undefined){
-let data43 = data.components;
+if(data.ingress !== undefined){
+let data43 = data.ingress;
 const _errs92 = errors;
 if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-if(data43.api !== undefined){
-let data44 = data43.api;
+if(data43.tls !== undefined){
+let data44 = data43.tls;
 const _errs93 = errors;
 if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.replicas !== undefined){
-let data45 = data44.replicas;
-const _errs94 = errors;
-if(typeof data45 == "number"){
-if(data45 < 2 || isNaN(data45)){
-const err55 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/allOf/11/then/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
-if(vErrors === null){
-vErrors = [err55];
-}
-else {
-vErrors.push(err55);
-}
-errors++;
-}
-}
-var valid54 = _errs94 === errors;
-}
-if(data44.autoscaling !== undefined){
-let data46 = data44.autoscaling;
-const _errs95 = errors;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-if(data46.minReplicas !== undefined){
-let data47 = data46.minReplicas;
-const _errs96 = errors;
-if(typeof data47 == "number"){
-if(data47 < 2 || isNaN(data47)){
-const err56 = {instancePath:instancePath+"/components/api/autoscaling/minReplicas",schemaPath:"#/allOf/11/then/properties/components/properties/api/properties/autoscaling/properties/minReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+if(data44.secretName === undefined){
+const err56 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/11/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -10572,11 +11099,22 @@ vErrors.push(err56);
 }
 errors++;
 }
+if(data44.secretName !== undefined){
+let data45 = data44.secretName;
+const _errs94 = errors;
+if(typeof data45 === "string"){
+if(func0(data45) < 1){
+const err57 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/allOf/11/then/properties/ingress/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err57];
 }
-var valid55 = _errs96 === errors;
+else {
+vErrors.push(err57);
+}
+errors++;
 }
 }
-var valid54 = _errs95 === errors;
+var valid54 = _errs94 === errors;
 }
 }
 var valid53 = _errs93 === errors;
@@ -10589,24 +11127,7 @@ var _valid11 = _errs91 === errors;
 valid50 = _valid11;
 }
 if(!valid50){
-const err57 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-var valid0 = _errs87 === errors;
-const _errs97 = errors;
-const _errs98 = errors;
-let valid56 = true;
-const _errs99 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing18;
-if((data.temporal === undefined) && (missing18 = "temporal")){
-const err58 = {};
+const err58 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -10615,13 +11136,14 @@ vErrors.push(err58);
 }
 errors++;
 }
-else {
-if(data.temporal !== undefined){
-let data48 = data.temporal;
-const _errs100 = errors;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+var valid0 = _errs87 === errors;
+const _errs95 = errors;
+const _errs96 = errors;
+let valid55 = true;
+const _errs97 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing19;
-if(((data48.mode === undefined) && (missing19 = "mode")) || ((data48.local === undefined) && (missing19 = "local"))){
+if((data.profile === undefined) && (missing19 = "profile")){
 const err59 = {};
 if(vErrors === null){
 vErrors = [err59];
@@ -10632,10 +11154,10 @@ vErrors.push(err59);
 errors++;
 }
 else {
-if(data48.mode !== undefined){
-let data49 = data48.mode;
-const _errs101 = errors;
-if("local" !== data49){
+if(data.profile !== undefined){
+let data46 = data.profile;
+const _errs98 = errors;
+if("production" !== data46){
 const err60 = {};
 if(vErrors === null){
 vErrors = [err60];
@@ -10647,21 +11169,46 @@ errors++;
 }
 else {
 }
-if(errors === _errs101){
+if(errors === _errs98){
 }
-var valid58 = _errs101 === errors;
+var valid56 = _errs98 === errors;
 }
 else {
-var valid58 = true;
+var valid56 = true;
 }
-if(valid58){
-if(data48.local !== undefined){
-let data50 = data48.local;
+if(valid56){
+}
+}
+}
+if(errors === _errs97){
+}
+var _valid12 = _errs97 === errors;
+errors = _errs96;
+if(vErrors !== null){
+if(_errs96){
+vErrors.length = _errs96;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid12){
+const _errs99 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components !== undefined){
+let data47 = data.components;
+const _errs100 = errors;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+if(data47.api !== undefined){
+let data48 = data47.api;
+const _errs101 = errors;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.replicas !== undefined){
+let data49 = data48.replicas;
 const _errs102 = errors;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-let missing20;
-if((data50.persistence === undefined) && (missing20 = "persistence")){
-const err61 = {};
+if(typeof data49 == "number"){
+if(data49 < 2 || isNaN(data49)){
+const err61 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/allOf/12/then/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -10670,14 +11217,19 @@ vErrors.push(err61);
 }
 errors++;
 }
-else {
-if(data50.persistence !== undefined){
-let data51 = data50.persistence;
+}
+var valid59 = _errs102 === errors;
+}
+if(data48.autoscaling !== undefined){
+let data50 = data48.autoscaling;
 const _errs103 = errors;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-let missing21;
-if((data51.database === undefined) && (missing21 = "database")){
-const err62 = {};
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50.minReplicas !== undefined){
+let data51 = data50.minReplicas;
+const _errs104 = errors;
+if(typeof data51 == "number"){
+if(data51 < 2 || isNaN(data51)){
+const err62 = {instancePath:instancePath+"/components/api/autoscaling/minReplicas",schemaPath:"#/allOf/12/then/properties/components/properties/api/properties/autoscaling/properties/minReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -10686,12 +11238,24 @@ vErrors.push(err62);
 }
 errors++;
 }
-else {
-if(data51.database !== undefined){
-let data52 = data51.database;
-const _errs104 = errors;
-if("external" !== data52){
-const err63 = {};
+}
+var valid60 = _errs104 === errors;
+}
+}
+var valid59 = _errs103 === errors;
+}
+}
+var valid58 = _errs101 === errors;
+}
+}
+var valid57 = _errs100 === errors;
+}
+}
+var _valid12 = _errs99 === errors;
+valid55 = _valid12;
+}
+if(!valid55){
+const err63 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -10700,86 +11264,15 @@ vErrors.push(err63);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs104){
-}
-var valid60 = _errs104 === errors;
-}
-else {
-var valid60 = true;
-}
-if(valid60){
-}
-}
-}
-if(errors === _errs103){
-}
-var valid59 = _errs103 === errors;
-}
-else {
-var valid59 = true;
-}
-if(valid59){
-}
-}
-}
-if(errors === _errs102){
-}
-var valid58 = _errs102 === errors;
-}
-else {
-var valid58 = true;
-}
-if(valid58){
-}
-}
-}
-}
-if(errors === _errs100){
-}
-var valid57 = _errs100 === errors;
-}
-else {
-var valid57 = true;
-}
-if(valid57){
-}
-}
-}
-if(errors === _errs99){
-}
-var _valid12 = _errs99 === errors;
-errors = _errs98;
-if(vErrors !== null){
-if(_errs98){
-vErrors.length = _errs98;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid12){
+var valid0 = _errs95 === errors;
 const _errs105 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.temporal !== undefined){
-let data53 = data.temporal;
 const _errs106 = errors;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-if(data53.local !== undefined){
-let data54 = data53.local;
+let valid61 = true;
 const _errs107 = errors;
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-if(data54.persistence !== undefined){
-let data55 = data54.persistence;
-const _errs108 = errors;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-if(data55.external !== undefined){
-let data56 = data55.external;
-const _errs109 = errors;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.host === undefined){
-const err64 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing20;
+if((data.temporal === undefined) && (missing20 = "temporal")){
+const err64 = {};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -10788,8 +11281,14 @@ vErrors.push(err64);
 }
 errors++;
 }
-if(data56.user === undefined){
-const err65 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
+else {
+if(data.temporal !== undefined){
+let data52 = data.temporal;
+const _errs108 = errors;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+let missing21;
+if(((data52.mode === undefined) && (missing21 = "mode")) || ((data52.local === undefined) && (missing21 = "local"))){
+const err65 = {};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -10798,8 +11297,12 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(data56.password === undefined){
-const err66 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
+else {
+if(data52.mode !== undefined){
+let data53 = data52.mode;
+const _errs109 = errors;
+if("local" !== data53){
+const err66 = {};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -10808,12 +11311,23 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data56.host !== undefined){
-let data57 = data56.host;
+else {
+}
+if(errors === _errs109){
+}
+var valid63 = _errs109 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data52.local !== undefined){
+let data54 = data52.local;
 const _errs110 = errors;
-if(typeof data57 === "string"){
-if(func0(data57) < 1){
-const err67 = {instancePath:instancePath+"/temporal/local/persistence/external/host",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+let missing22;
+if((data54.persistence === undefined) && (missing22 = "persistence")){
+const err67 = {};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -10822,15 +11336,14 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-var valid65 = _errs110 === errors;
-}
-if(data56.user !== undefined){
-let data58 = data56.user;
+else {
+if(data54.persistence !== undefined){
+let data55 = data54.persistence;
 const _errs111 = errors;
-if(typeof data58 === "string"){
-if(func0(data58) < 1){
-const err68 = {instancePath:instancePath+"/temporal/local/persistence/external/user",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+let missing23;
+if((data55.database === undefined) && (missing23 = "database")){
+const err68 = {};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -10839,38 +11352,12 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-var valid65 = _errs111 === errors;
-}
-if(data56.password !== undefined){
-let data59 = data56.password;
-const _errs112 = errors;
-if(!(validate3(data59, {instancePath:instancePath+"/temporal/local/persistence/external/password",parentData:data56,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
 else {
-}
-var valid65 = _errs112 === errors;
-}
-}
-var valid64 = _errs109 === errors;
-}
-}
-var valid63 = _errs108 === errors;
-}
-}
-var valid62 = _errs107 === errors;
-}
-}
-var valid61 = _errs106 === errors;
-}
-}
-var _valid12 = _errs105 === errors;
-valid56 = _valid12;
-}
-if(!valid56){
-const err69 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data55.database !== undefined){
+let data56 = data55.database;
+const _errs112 = errors;
+if("external" !== data56){
+const err69 = {};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -10879,15 +11366,86 @@ vErrors.push(err69);
 }
 errors++;
 }
-var valid0 = _errs97 === errors;
+else {
+}
+if(errors === _errs112){
+}
+var valid65 = _errs112 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+}
+}
+}
+if(errors === _errs111){
+}
+var valid64 = _errs111 === errors;
+}
+else {
+var valid64 = true;
+}
+if(valid64){
+}
+}
+}
+if(errors === _errs110){
+}
+var valid63 = _errs110 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+}
+}
+}
+}
+if(errors === _errs108){
+}
+var valid62 = _errs108 === errors;
+}
+else {
+var valid62 = true;
+}
+if(valid62){
+}
+}
+}
+if(errors === _errs107){
+}
+var _valid13 = _errs107 === errors;
+errors = _errs106;
+if(vErrors !== null){
+if(_errs106){
+vErrors.length = _errs106;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid13){
 const _errs113 = errors;
-const _errs114 = errors;
-let valid66 = true;
-const _errs115 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing22;
-if(((data.profile === undefined) && (missing22 = "profile")) || ((data.temporal === undefined) && (missing22 = "temporal"))){
-const err70 = {};
+if(data.temporal !== undefined){
+let data57 = data.temporal;
+const _errs114 = errors;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.local !== undefined){
+let data58 = data57.local;
+const _errs115 = errors;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+if(data58.persistence !== undefined){
+let data59 = data58.persistence;
+const _errs116 = errors;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+if(data59.external !== undefined){
+let data60 = data59.external;
+const _errs117 = errors;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+if(data60.host === undefined){
+const err70 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/13/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -10896,12 +11454,8 @@ vErrors.push(err70);
 }
 errors++;
 }
-else {
-if(data.profile !== undefined){
-let data60 = data.profile;
-const _errs116 = errors;
-if("production" !== data60){
-const err71 = {};
+if(data60.user === undefined){
+const err71 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/13/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -10910,23 +11464,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs116){
-}
-var valid67 = _errs116 === errors;
-}
-else {
-var valid67 = true;
-}
-if(valid67){
-if(data.temporal !== undefined){
-let data61 = data.temporal;
-const _errs117 = errors;
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-let missing23;
-if((data61.mode === undefined) && (missing23 = "mode")){
-const err72 = {};
+if(data60.password === undefined){
+const err72 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/13/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -10935,12 +11474,12 @@ vErrors.push(err72);
 }
 errors++;
 }
-else {
-if(data61.mode !== undefined){
-let data62 = data61.mode;
+if(data60.host !== undefined){
+let data61 = data60.host;
 const _errs118 = errors;
-if("local" !== data62){
-const err73 = {};
+if(typeof data61 === "string"){
+if(func0(data61) < 1){
+const err73 = {instancePath:instancePath+"/temporal/local/persistence/external/host",schemaPath:"#/allOf/13/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -10949,66 +11488,15 @@ vErrors.push(err73);
 }
 errors++;
 }
-else {
 }
-if(errors === _errs118){
+var valid70 = _errs118 === errors;
 }
-var valid68 = _errs118 === errors;
-}
-else {
-var valid68 = true;
-}
-if(valid68){
-}
-}
-}
-if(errors === _errs117){
-}
-var valid67 = _errs117 === errors;
-}
-else {
-var valid67 = true;
-}
-if(valid67){
-}
-}
-}
-}
-if(errors === _errs115){
-}
-var _valid13 = _errs115 === errors;
-errors = _errs114;
-if(vErrors !== null){
-if(_errs114){
-vErrors.length = _errs114;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid13){
+if(data60.user !== undefined){
+let data62 = data60.user;
 const _errs119 = errors;
-const _errs120 = errors;
-let valid69 = false;
-const _errs121 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.temporal !== undefined){
-let data63 = data.temporal;
-const _errs122 = errors;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-if(data63.local !== undefined){
-let data64 = data63.local;
-const _errs123 = errors;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-if(data64.persistence !== undefined){
-let data65 = data64.persistence;
-const _errs124 = errors;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.database !== undefined){
-let data66 = data65.database;
-const _errs125 = errors;
-if("external" !== data66){
-const err74 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/allOf/13/then/anyOf/0/properties/temporal/properties/local/properties/persistence/properties/database/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
+if(typeof data62 === "string"){
+if(func0(data62) < 1){
+const err74 = {instancePath:instancePath+"/temporal/local/persistence/external/user",schemaPath:"#/allOf/13/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -11017,32 +11505,38 @@ vErrors.push(err74);
 }
 errors++;
 }
-var valid73 = _errs125 === errors;
+}
+var valid70 = _errs119 === errors;
+}
+if(data60.password !== undefined){
+let data63 = data60.password;
+const _errs120 = errors;
+if(!(validate3(data63, {instancePath:instancePath+"/temporal/local/persistence/external/password",parentData:data60,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid70 = _errs120 === errors;
 }
 }
-var valid72 = _errs124 === errors;
+var valid69 = _errs117 === errors;
 }
 }
-var valid71 = _errs123 === errors;
+var valid68 = _errs116 === errors;
 }
 }
-var valid70 = _errs122 === errors;
+var valid67 = _errs115 === errors;
 }
 }
-var _valid14 = _errs121 === errors;
-valid69 = valid69 || _valid14;
-if(!valid69){
-const _errs126 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.database !== undefined){
-let data67 = data.database;
-const _errs127 = errors;
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-if(data67.mode !== undefined){
-let data68 = data67.mode;
-const _errs128 = errors;
-if("external" !== data68){
-const err75 = {instancePath:instancePath+"/database/mode",schemaPath:"#/allOf/13/then/anyOf/1/properties/database/properties/mode/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
+var valid66 = _errs114 === errors;
+}
+}
+var _valid13 = _errs113 === errors;
+valid61 = _valid13;
+}
+if(!valid61){
+const err75 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -11051,19 +11545,15 @@ vErrors.push(err75);
 }
 errors++;
 }
-var valid75 = _errs128 === errors;
-}
-}
-var valid74 = _errs127 === errors;
-}
-}
-var _valid14 = _errs126 === errors;
-valid69 = valid69 || _valid14;
-if(!valid69){
-}
-}
-if(!valid69){
-const err76 = {instancePath,schemaPath:"#/allOf/13/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var valid0 = _errs105 === errors;
+const _errs121 = errors;
+const _errs122 = errors;
+let valid71 = true;
+const _errs123 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing24;
+if(((data.profile === undefined) && (missing24 = "profile")) || ((data.temporal === undefined) && (missing24 = "temporal"))){
+const err76 = {};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -11073,21 +11563,11 @@ vErrors.push(err76);
 errors++;
 }
 else {
-errors = _errs120;
-if(vErrors !== null){
-if(_errs120){
-vErrors.length = _errs120;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid13 = _errs119 === errors;
-valid66 = _valid13;
-}
-if(!valid66){
-const err77 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data.profile !== undefined){
+let data64 = data.profile;
+const _errs124 = errors;
+if("production" !== data64){
+const err77 = {};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -11096,14 +11576,22 @@ vErrors.push(err77);
 }
 errors++;
 }
-var valid0 = _errs113 === errors;
-const _errs129 = errors;
-const _errs130 = errors;
-let valid76 = true;
-const _errs131 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing24;
-if(((data.podSecurity === undefined) && (missing24 = "podSecurity")) || ((data.workflows === undefined) && (missing24 = "workflows"))){
+else {
+}
+if(errors === _errs124){
+}
+var valid72 = _errs124 === errors;
+}
+else {
+var valid72 = true;
+}
+if(valid72){
+if(data.temporal !== undefined){
+let data65 = data.temporal;
+const _errs125 = errors;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+let missing25;
+if((data65.mode === undefined) && (missing25 = "mode")){
 const err78 = {};
 if(vErrors === null){
 vErrors = [err78];
@@ -11114,10 +11602,10 @@ vErrors.push(err78);
 errors++;
 }
 else {
-if(data.podSecurity !== undefined){
-let data69 = data.podSecurity;
-const _errs132 = errors;
-if("restricted" !== data69){
+if(data65.mode !== undefined){
+let data66 = data65.mode;
+const _errs126 = errors;
+if("local" !== data66){
 const err79 = {};
 if(vErrors === null){
 vErrors = [err79];
@@ -11129,21 +11617,64 @@ errors++;
 }
 else {
 }
-if(errors === _errs132){
+if(errors === _errs126){
 }
-var valid77 = _errs132 === errors;
+var valid73 = _errs126 === errors;
 }
 else {
-var valid77 = true;
+var valid73 = true;
 }
-if(valid77){
-if(data.workflows !== undefined){
-let data70 = data.workflows;
+if(valid73){
+}
+}
+}
+if(errors === _errs125){
+}
+var valid72 = _errs125 === errors;
+}
+else {
+var valid72 = true;
+}
+if(valid72){
+}
+}
+}
+}
+if(errors === _errs123){
+}
+var _valid14 = _errs123 === errors;
+errors = _errs122;
+if(vErrors !== null){
+if(_errs122){
+vErrors.length = _errs122;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid14){
+const _errs127 = errors;
+const _errs128 = errors;
+let valid74 = false;
+const _errs129 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.temporal !== undefined){
+let data67 = data.temporal;
+const _errs130 = errors;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.local !== undefined){
+let data68 = data67.local;
+const _errs131 = errors;
+if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
+if(data68.persistence !== undefined){
+let data69 = data68.persistence;
+const _errs132 = errors;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.database !== undefined){
+let data70 = data69.database;
 const _errs133 = errors;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-let missing25;
-if((data70.enabled === undefined) && (missing25 = "enabled")){
-const err80 = {};
+if("external" !== data70){
+const err80 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/allOf/14/then/anyOf/0/properties/temporal/properties/local/properties/persistence/properties/database/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -11152,12 +11683,32 @@ vErrors.push(err80);
 }
 errors++;
 }
-else {
-if(data70.enabled !== undefined){
-let data71 = data70.enabled;
+var valid78 = _errs133 === errors;
+}
+}
+var valid77 = _errs132 === errors;
+}
+}
+var valid76 = _errs131 === errors;
+}
+}
+var valid75 = _errs130 === errors;
+}
+}
+var _valid15 = _errs129 === errors;
+valid74 = valid74 || _valid15;
+if(!valid74){
 const _errs134 = errors;
-if(true !== data71){
-const err81 = {};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.database !== undefined){
+let data71 = data.database;
+const _errs135 = errors;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.mode !== undefined){
+let data72 = data71.mode;
+const _errs136 = errors;
+if("external" !== data72){
+const err81 = {instancePath:instancePath+"/database/mode",schemaPath:"#/allOf/14/then/anyOf/1/properties/database/properties/mode/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -11166,48 +11717,19 @@ vErrors.push(err81);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs134){
-}
-var valid78 = _errs134 === errors;
-}
-else {
-var valid78 = true;
-}
-if(valid78){
+var valid80 = _errs136 === errors;
 }
 }
-}
-if(errors === _errs133){
-}
-var valid77 = _errs133 === errors;
-}
-else {
-var valid77 = true;
-}
-if(valid77){
+var valid79 = _errs135 === errors;
 }
 }
+var _valid15 = _errs134 === errors;
+valid74 = valid74 || _valid15;
+if(!valid74){
 }
 }
-if(errors === _errs131){
-}
-var _valid15 = _errs131 === errors;
-errors = _errs130;
-if(vErrors !== null){
-if(_errs130){
-vErrors.length = _errs130;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid15){
-const _errs135 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components === undefined){
-const err82 = {instancePath,schemaPath:"#/allOf/14/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
+if(!valid74){
+const err82 = {instancePath,schemaPath:"#/allOf/14/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -11216,12 +11738,22 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(data.components !== undefined){
-let data72 = data.components;
-const _errs136 = errors;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-if(data72.codeExecutor === undefined){
-const err83 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/14/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+else {
+errors = _errs128;
+if(vErrors !== null){
+if(_errs128){
+vErrors.length = _errs128;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid14 = _errs127 === errors;
+valid71 = _valid14;
+}
+if(!valid71){
+const err83 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -11230,12 +11762,15 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(data72.codeExecutor !== undefined){
-let data73 = data72.codeExecutor;
+var valid0 = _errs121 === errors;
 const _errs137 = errors;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-if(data73.sandbox === undefined){
-const err84 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/14/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+const _errs138 = errors;
+let valid81 = true;
+const _errs139 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing26;
+if(((data.podSecurity === undefined) && (missing26 = "podSecurity")) || ((data.workflows === undefined) && (missing26 = "workflows"))){
+const err84 = {};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -11244,11 +11779,12 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(data73.sandbox !== undefined){
-let data74 = data73.sandbox;
-const _errs138 = errors;
-if("none" !== data74){
-const err85 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/allOf/14/then/properties/components/properties/codeExecutor/properties/sandbox/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant"};
+else {
+if(data.podSecurity !== undefined){
+let data73 = data.podSecurity;
+const _errs140 = errors;
+if("restricted" !== data73){
+const err85 = {};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -11257,20 +11793,23 @@ vErrors.push(err85);
 }
 errors++;
 }
-var valid81 = _errs138 === errors;
+else {
 }
+if(errors === _errs140){
 }
-var valid80 = _errs137 === errors;
+var valid82 = _errs140 === errors;
 }
+else {
+var valid82 = true;
 }
-var valid79 = _errs136 === errors;
-}
-}
-var _valid15 = _errs135 === errors;
-valid76 = _valid15;
-}
-if(!valid76){
-const err86 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(valid82){
+if(data.workflows !== undefined){
+let data74 = data.workflows;
+const _errs141 = errors;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+let missing27;
+if((data74.enabled === undefined) && (missing27 = "enabled")){
+const err86 = {};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -11279,34 +11818,17 @@ vErrors.push(err86);
 }
 errors++;
 }
-var valid0 = _errs129 === errors;
-const _errs139 = errors;
-const _errs140 = errors;
-let valid82 = true;
-const _errs141 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing26;
-if((data.profile === undefined) && (missing26 = "profile")){
+else {
+if(data74.enabled !== undefined){
+let data75 = data74.enabled;
+const _errs142 = errors;
+if(true !== data75){
 const err87 = {};
 if(vErrors === null){
 vErrors = [err87];
 }
 else {
 vErrors.push(err87);
-}
-errors++;
-}
-else {
-if(data.profile !== undefined){
-let data75 = data.profile;
-const _errs142 = errors;
-if("production" !== data75){
-const err88 = {};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
 }
 errors++;
 }
@@ -11325,11 +11847,23 @@ if(valid83){
 }
 if(errors === _errs141){
 }
-var _valid16 = _errs141 === errors;
-errors = _errs140;
+var valid82 = _errs141 === errors;
+}
+else {
+var valid82 = true;
+}
+if(valid82){
+}
+}
+}
+}
+if(errors === _errs139){
+}
+var _valid16 = _errs139 === errors;
+errors = _errs138;
 if(vErrors !== null){
-if(_errs140){
-vErrors.length = _errs140;
+if(_errs138){
+vErrors.length = _errs138;
 }
 else {
 vErrors = null;
@@ -11338,74 +11872,22 @@ vErrors = null;
 if(_valid16){
 const _errs143 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components === undefined){
+const err88 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
 if(data.components !== undefined){
 let data76 = data.components;
 const _errs144 = errors;
 if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.api !== undefined){
-let data77 = data76.api;
-const _errs145 = errors;
-if(!(validate26(data77, {instancePath:instancePath+"/components/api",parentData:data76,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs145 === errors;
-}
-if(data76.jobsRunner !== undefined){
-let data78 = data76.jobsRunner;
-const _errs146 = errors;
-if(!(validate26(data78, {instancePath:instancePath+"/components/jobsRunner",parentData:data76,parentDataProperty:"jobsRunner",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs146 === errors;
-}
-if(data76.workflowsWorker !== undefined){
-let data79 = data76.workflowsWorker;
-const _errs147 = errors;
-if(!(validate26(data79, {instancePath:instancePath+"/components/workflowsWorker",parentData:data76,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs147 === errors;
-}
-if(data76.workflowsBackend !== undefined){
-let data80 = data76.workflowsBackend;
-const _errs148 = errors;
-if(!(validate26(data80, {instancePath:instancePath+"/components/workflowsBackend",parentData:data76,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs148 === errors;
-}
-if(data76.codeExecutor !== undefined){
-let data81 = data76.codeExecutor;
-const _errs149 = errors;
-if(!(validate26(data81, {instancePath:instancePath+"/components/codeExecutor",parentData:data76,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs149 === errors;
-}
-}
-var valid84 = _errs144 === errors;
-}
-}
-var _valid16 = _errs143 === errors;
-valid82 = _valid16;
-}
-if(!valid82){
-const err89 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data76.codeExecutor === undefined){
+const err89 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -11414,15 +11896,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-var valid0 = _errs139 === errors;
-const _errs150 = errors;
-const _errs151 = errors;
-let valid86 = true;
-const _errs152 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing27;
-if((data.global === undefined) && (missing27 = "global")){
-const err90 = {};
+if(data76.codeExecutor !== undefined){
+let data77 = data76.codeExecutor;
+const _errs145 = errors;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.sandbox === undefined){
+const err90 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -11431,26 +11910,11 @@ vErrors.push(err90);
 }
 errors++;
 }
-else {
-}
-}
-if(errors === _errs152){
-}
-var _valid17 = _errs152 === errors;
-errors = _errs151;
-if(vErrors !== null){
-if(_errs151){
-vErrors.length = _errs151;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid17){
-const _errs153 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components === undefined){
-const err91 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
+if(data77.sandbox !== undefined){
+let data78 = data77.sandbox;
+const _errs146 = errors;
+if("none" !== data78){
+const err91 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/sandbox/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -11459,8 +11923,20 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data.database === undefined){
-const err92 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+var valid86 = _errs146 === errors;
+}
+}
+var valid85 = _errs145 === errors;
+}
+}
+var valid84 = _errs144 === errors;
+}
+}
+var _valid16 = _errs143 === errors;
+valid81 = _valid16;
+}
+if(!valid81){
+const err92 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -11469,8 +11945,15 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(data.fullnameOverride === undefined){
-const err93 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
+var valid0 = _errs137 === errors;
+const _errs147 = errors;
+const _errs148 = errors;
+let valid87 = true;
+const _errs149 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing28;
+if((data.profile === undefined) && (missing28 = "profile")){
+const err93 = {};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -11479,8 +11962,12 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data.global === undefined){
-const err94 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
+else {
+if(data.profile !== undefined){
+let data79 = data.profile;
+const _errs150 = errors;
+if("production" !== data79){
+const err94 = {};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -11489,8 +11976,135 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(data.images === undefined){
-const err95 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
+else {
+}
+if(errors === _errs150){
+}
+var valid88 = _errs150 === errors;
+}
+else {
+var valid88 = true;
+}
+if(valid88){
+}
+}
+}
+if(errors === _errs149){
+}
+var _valid17 = _errs149 === errors;
+errors = _errs148;
+if(vErrors !== null){
+if(_errs148){
+vErrors.length = _errs148;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid17){
+const _errs151 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components !== undefined){
+let data80 = data.components;
+const _errs152 = errors;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+if(data80.api !== undefined){
+let data81 = data80.api;
+const _errs153 = errors;
+if(!(validate26(data81, {instancePath:instancePath+"/components/api",parentData:data80,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs153 === errors;
+}
+if(data80.jobsRunner !== undefined){
+let data82 = data80.jobsRunner;
+const _errs154 = errors;
+if(!(validate26(data82, {instancePath:instancePath+"/components/jobsRunner",parentData:data80,parentDataProperty:"jobsRunner",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs154 === errors;
+}
+if(data80.workflowsWorker !== undefined){
+let data83 = data80.workflowsWorker;
+const _errs155 = errors;
+if(!(validate26(data83, {instancePath:instancePath+"/components/workflowsWorker",parentData:data80,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs155 === errors;
+}
+if(data80.workflowsBackend !== undefined){
+let data84 = data80.workflowsBackend;
+const _errs156 = errors;
+if(!(validate26(data84, {instancePath:instancePath+"/components/workflowsBackend",parentData:data80,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs156 === errors;
+}
+if(data80.codeExecutor !== undefined){
+let data85 = data80.codeExecutor;
+const _errs157 = errors;
+if(!(validate26(data85, {instancePath:instancePath+"/components/codeExecutor",parentData:data80,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs157 === errors;
+}
+if(data80.agentWorker !== undefined){
+let data86 = data80.agentWorker;
+const _errs158 = errors;
+if(!(validate26(data86, {instancePath:instancePath+"/components/agentWorker",parentData:data80,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs158 === errors;
+}
+if(data80.agentEvalWorker !== undefined){
+let data87 = data80.agentEvalWorker;
+const _errs159 = errors;
+if(!(validate26(data87, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data80,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs159 === errors;
+}
+if(data80.multiplayerWs !== undefined){
+let data88 = data80.multiplayerWs;
+const _errs160 = errors;
+if(!(validate26(data88, {instancePath:instancePath+"/components/multiplayerWs",parentData:data80,parentDataProperty:"multiplayerWs",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs160 === errors;
+}
+}
+var valid89 = _errs152 === errors;
+}
+}
+var _valid17 = _errs151 === errors;
+valid87 = _valid17;
+}
+if(!valid87){
+const err95 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -11499,8 +12113,15 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data.ingress === undefined){
-const err96 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
+var valid0 = _errs147 === errors;
+const _errs161 = errors;
+const _errs162 = errors;
+let valid91 = true;
+const _errs163 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing29;
+if((data.global === undefined) && (missing29 = "global")){
+const err96 = {};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -11509,8 +12130,26 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data.nameOverride === undefined){
-const err97 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
+else {
+}
+}
+if(errors === _errs163){
+}
+var _valid18 = _errs163 === errors;
+errors = _errs162;
+if(vErrors !== null){
+if(_errs162){
+vErrors.length = _errs162;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid18){
+const _errs164 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.agents === undefined){
+const err97 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "agents"},message:"must have required property '"+"agents"+"'"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -11519,8 +12158,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data.networkPolicy === undefined){
-const err98 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
+if(data.components === undefined){
+const err98 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -11529,8 +12168,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data.podDefaults === undefined){
-const err99 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
+if(data.database === undefined){
+const err99 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -11539,8 +12178,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data.podSecurity === undefined){
-const err100 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
+if(data.fullnameOverride === undefined){
+const err100 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -11549,8 +12188,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data.profile === undefined){
-const err101 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
+if(data.global === undefined){
+const err101 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -11559,8 +12198,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data.retool === undefined){
-const err102 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+if(data.images === undefined){
+const err102 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -11569,8 +12208,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data.retoolDatabase === undefined){
-const err103 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
+if(data.ingress === undefined){
+const err103 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -11579,8 +12218,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(data.service === undefined){
-const err104 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+if(data.nameOverride === undefined){
+const err104 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -11589,8 +12228,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data.serviceAccount === undefined){
-const err105 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
+if(data.networkPolicy === undefined){
+const err105 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -11599,8 +12238,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data.temporal === undefined){
-const err106 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
+if(data.podDefaults === undefined){
+const err106 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -11609,8 +12248,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data.tests === undefined){
-const err107 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
+if(data.podSecurity === undefined){
+const err107 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -11619,8 +12258,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data.workflows === undefined){
-const err108 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
+if(data.profile === undefined){
+const err108 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -11629,12 +12268,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(data.retool !== undefined){
-let data82 = data.retool;
-const _errs154 = errors;
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-if(data82.channel === undefined){
-const err109 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
+if(data.retool === undefined){
+const err109 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -11643,8 +12278,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(data82.env === undefined){
-const err110 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data.retoolDatabase === undefined){
+const err110 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -11653,8 +12288,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data82.version === undefined){
-const err111 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(data.service === undefined){
+const err111 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -11663,15 +12298,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-}
-var valid87 = _errs154 === errors;
-}
-if(data.images !== undefined){
-let data83 = data.images;
-const _errs155 = errors;
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-if(data83.backend === undefined){
-const err112 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
+if(data.serviceAccount === undefined){
+const err112 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -11680,8 +12308,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data83.codeExecutor === undefined){
-const err113 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data.temporal === undefined){
+const err113 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -11690,8 +12318,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data83.postgres === undefined){
-const err114 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
+if(data.tests === undefined){
+const err114 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -11700,8 +12328,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data83.pullPolicy === undefined){
-const err115 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
+if(data.workflows === undefined){
+const err115 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -11710,8 +12338,12 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data83.pullSecrets === undefined){
-const err116 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
+if(data.retool !== undefined){
+let data89 = data.retool;
+const _errs165 = errors;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+if(data89.channel === undefined){
+const err116 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -11720,8 +12352,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data83.registry === undefined){
-const err117 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
+if(data89.env === undefined){
+const err117 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -11730,8 +12362,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data83.temporalAdminTools === undefined){
-const err118 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
+if(data89.version === undefined){
+const err118 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -11740,8 +12372,15 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data83.temporalServer === undefined){
-const err119 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
+}
+var valid92 = _errs165 === errors;
+}
+if(data.images !== undefined){
+let data90 = data.images;
+const _errs166 = errors;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+if(data90.backend === undefined){
+const err119 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -11750,8 +12389,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data83.temporalWeb === undefined){
-const err120 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
+if(data90.codeExecutor === undefined){
+const err120 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -11760,12 +12399,8 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data83.backend !== undefined){
-let data84 = data83.backend;
-const _errs156 = errors;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.digest === undefined){
-const err121 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data90.postgres === undefined){
+const err121 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -11774,8 +12409,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data84.repository === undefined){
-const err122 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data90.pullPolicy === undefined){
+const err122 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -11784,8 +12419,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data84.tag === undefined){
-const err123 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data90.pullSecrets === undefined){
+const err123 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -11794,15 +12429,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-var valid88 = _errs156 === errors;
-}
-if(data83.codeExecutor !== undefined){
-let data85 = data83.codeExecutor;
-const _errs157 = errors;
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-if(data85.digest === undefined){
-const err124 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data90.registry === undefined){
+const err124 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -11811,8 +12439,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(data85.repository === undefined){
-const err125 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data90.temporalAdminTools === undefined){
+const err125 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -11821,8 +12449,8 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data85.tag === undefined){
-const err126 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data90.temporalServer === undefined){
+const err126 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -11831,15 +12459,8 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-var valid88 = _errs157 === errors;
-}
-if(data83.postgres !== undefined){
-let data86 = data83.postgres;
-const _errs158 = errors;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.digest === undefined){
-const err127 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data90.temporalWeb === undefined){
+const err127 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -11848,8 +12469,12 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(data86.repository === undefined){
-const err128 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data90.backend !== undefined){
+let data91 = data90.backend;
+const _errs167 = errors;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.digest === undefined){
+const err128 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -11858,8 +12483,8 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data86.tag === undefined){
-const err129 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data91.repository === undefined){
+const err129 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -11868,15 +12493,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-var valid88 = _errs158 === errors;
-}
-if(data83.temporalServer !== undefined){
-let data87 = data83.temporalServer;
-const _errs159 = errors;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-if(data87.digest === undefined){
-const err130 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data91.tag === undefined){
+const err130 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -11885,8 +12503,15 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(data87.repository === undefined){
-const err131 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+}
+var valid93 = _errs167 === errors;
+}
+if(data90.codeExecutor !== undefined){
+let data92 = data90.codeExecutor;
+const _errs168 = errors;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+if(data92.digest === undefined){
+const err131 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -11895,8 +12520,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data87.tag === undefined){
-const err132 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data92.repository === undefined){
+const err132 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -11905,15 +12530,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-var valid88 = _errs159 === errors;
-}
-if(data83.temporalAdminTools !== undefined){
-let data88 = data83.temporalAdminTools;
-const _errs160 = errors;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-if(data88.digest === undefined){
-const err133 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data92.tag === undefined){
+const err133 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -11922,8 +12540,15 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(data88.repository === undefined){
-const err134 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+}
+var valid93 = _errs168 === errors;
+}
+if(data90.postgres !== undefined){
+let data93 = data90.postgres;
+const _errs169 = errors;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.digest === undefined){
+const err134 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -11932,8 +12557,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data88.tag === undefined){
-const err135 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data93.repository === undefined){
+const err135 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -11942,15 +12567,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-var valid88 = _errs160 === errors;
-}
-if(data83.temporalWeb !== undefined){
-let data89 = data83.temporalWeb;
-const _errs161 = errors;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.digest === undefined){
-const err136 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data93.tag === undefined){
+const err136 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -11959,8 +12577,15 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data89.repository === undefined){
-const err137 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+}
+var valid93 = _errs169 === errors;
+}
+if(data90.temporalServer !== undefined){
+let data94 = data90.temporalServer;
+const _errs170 = errors;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.digest === undefined){
+const err137 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -11969,8 +12594,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data89.tag === undefined){
-const err138 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data94.repository === undefined){
+const err138 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -11979,40 +12604,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-var valid88 = _errs161 === errors;
-}
-}
-var valid87 = _errs155 === errors;
-}
-if(data.database !== undefined){
-let data90 = data.database;
-const _errs162 = errors;
-if(!(validate32(data90, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid87 = _errs162 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data91 = data.retoolDatabase;
-const _errs163 = errors;
-if(!(validate32(data91, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid87 = _errs163 === errors;
-}
-if(data.temporal !== undefined){
-let data92 = data.temporal;
-const _errs164 = errors;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-if(data92.external === undefined){
-const err139 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data94.tag === undefined){
+const err139 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -12021,8 +12614,15 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data92.local === undefined){
-const err140 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
+}
+var valid93 = _errs170 === errors;
+}
+if(data90.temporalAdminTools !== undefined){
+let data95 = data90.temporalAdminTools;
+const _errs171 = errors;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.digest === undefined){
+const err140 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -12031,8 +12631,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data92.mode === undefined){
-const err141 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
+if(data95.repository === undefined){
+const err141 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -12041,12 +12641,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(data92.external !== undefined){
-let data93 = data92.external;
-const _errs165 = errors;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(data93.host === undefined){
-const err142 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data95.tag === undefined){
+const err142 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -12055,8 +12651,15 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(data93.namespace === undefined){
-const err143 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+}
+var valid93 = _errs171 === errors;
+}
+if(data90.temporalWeb !== undefined){
+let data96 = data90.temporalWeb;
+const _errs172 = errors;
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+if(data96.digest === undefined){
+const err143 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -12065,8 +12668,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(data93.port === undefined){
-const err144 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data96.repository === undefined){
+const err144 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -12075,8 +12678,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(data93.tls === undefined){
-const err145 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data96.tag === undefined){
+const err145 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -12085,12 +12688,40 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(data93.tls !== undefined){
-let data94 = data93.tls;
-const _errs166 = errors;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.enabled === undefined){
-const err146 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+}
+var valid93 = _errs172 === errors;
+}
+}
+var valid92 = _errs166 === errors;
+}
+if(data.database !== undefined){
+let data97 = data.database;
+const _errs173 = errors;
+if(!(validate35(data97, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid92 = _errs173 === errors;
+}
+if(data.retoolDatabase !== undefined){
+let data98 = data.retoolDatabase;
+const _errs174 = errors;
+if(!(validate35(data98, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid92 = _errs174 === errors;
+}
+if(data.temporal !== undefined){
+let data99 = data.temporal;
+const _errs175 = errors;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.external === undefined){
+const err146 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -12099,18 +12730,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-var valid90 = _errs166 === errors;
-}
-}
-var valid89 = _errs165 === errors;
-}
-if(data92.local !== undefined){
-let data95 = data92.local;
-const _errs167 = errors;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.frontend === undefined){
-const err147 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
+if(data99.local === undefined){
+const err147 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -12119,8 +12740,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-if(data95.history === undefined){
-const err148 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
+if(data99.mode === undefined){
+const err148 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -12129,8 +12750,12 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(data95.matching === undefined){
-const err149 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
+if(data99.external !== undefined){
+let data100 = data99.external;
+const _errs176 = errors;
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+if(data100.host === undefined){
+const err149 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -12139,8 +12764,8 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data95.namespace === undefined){
-const err150 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data100.namespace === undefined){
+const err150 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -12149,8 +12774,8 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(data95.numHistoryShards === undefined){
-const err151 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
+if(data100.port === undefined){
+const err151 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -12159,8 +12784,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(data95.persistence === undefined){
-const err152 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
+if(data100.tls === undefined){
+const err152 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -12169,8 +12794,12 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(data95.retention === undefined){
-const err153 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
+if(data100.tls !== undefined){
+let data101 = data100.tls;
+const _errs177 = errors;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+if(data101.enabled === undefined){
+const err153 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -12179,8 +12808,18 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(data95.web === undefined){
-const err154 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
+}
+var valid95 = _errs177 === errors;
+}
+}
+var valid94 = _errs176 === errors;
+}
+if(data99.local !== undefined){
+let data102 = data99.local;
+const _errs178 = errors;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.frontend === undefined){
+const err154 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -12189,8 +12828,8 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data95.worker === undefined){
-const err155 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
+if(data102.history === undefined){
+const err155 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -12199,12 +12838,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(data95.persistence !== undefined){
-let data96 = data95.persistence;
-const _errs168 = errors;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.database === undefined){
-const err156 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+if(data102.matching === undefined){
+const err156 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -12213,8 +12848,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data96.defaultDatabase === undefined){
-const err157 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
+if(data102.namespace === undefined){
+const err157 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -12223,8 +12858,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data96.external === undefined){
-const err158 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data102.numHistoryShards === undefined){
+const err158 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -12233,8 +12868,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data96.visibilityDatabase === undefined){
-const err159 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
+if(data102.persistence === undefined){
+const err159 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -12243,12 +12878,8 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data96.external !== undefined){
-let data97 = data96.external;
-const _errs169 = errors;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.host === undefined){
-const err160 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data102.retention === undefined){
+const err160 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -12257,8 +12888,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(data97.port === undefined){
-const err161 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data102.web === undefined){
+const err161 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -12267,8 +12898,8 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data97.ssl === undefined){
-const err162 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
+if(data102.worker === undefined){
+const err162 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -12277,8 +12908,12 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(data97.user === undefined){
-const err163 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
+if(data102.persistence !== undefined){
+let data103 = data102.persistence;
+const _errs179 = errors;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.database === undefined){
+const err163 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -12287,62 +12922,8 @@ vErrors.push(err163);
 }
 errors++;
 }
-}
-var valid92 = _errs169 === errors;
-}
-}
-var valid91 = _errs168 === errors;
-}
-if(data95.frontend !== undefined){
-let data98 = data95.frontend;
-const _errs170 = errors;
-if(!(validate35(data98, {instancePath:instancePath+"/temporal/local/frontend",parentData:data95,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid91 = _errs170 === errors;
-}
-if(data95.history !== undefined){
-let data99 = data95.history;
-const _errs171 = errors;
-if(!(validate35(data99, {instancePath:instancePath+"/temporal/local/history",parentData:data95,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid91 = _errs171 === errors;
-}
-if(data95.matching !== undefined){
-let data100 = data95.matching;
-const _errs172 = errors;
-if(!(validate35(data100, {instancePath:instancePath+"/temporal/local/matching",parentData:data95,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid91 = _errs172 === errors;
-}
-if(data95.worker !== undefined){
-let data101 = data95.worker;
-const _errs173 = errors;
-if(!(validate35(data101, {instancePath:instancePath+"/temporal/local/worker",parentData:data95,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid91 = _errs173 === errors;
-}
-if(data95.web !== undefined){
-let data102 = data95.web;
-const _errs174 = errors;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-if(data102.affinity === undefined){
-const err164 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data103.defaultDatabase === undefined){
+const err164 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -12351,8 +12932,8 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data102.containerSecurityContext === undefined){
-const err165 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data103.external === undefined){
+const err165 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -12361,8 +12942,8 @@ vErrors.push(err165);
 }
 errors++;
 }
-if(data102.enabled === undefined){
-const err166 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data103.visibilityDatabase === undefined){
+const err166 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -12371,8 +12952,12 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(data102.env === undefined){
-const err167 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data103.external !== undefined){
+let data104 = data103.external;
+const _errs180 = errors;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.host === undefined){
+const err167 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -12381,8 +12966,8 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(data102.extraContainers === undefined){
-const err168 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data104.port === undefined){
+const err168 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -12391,8 +12976,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(data102.extraEnvFrom === undefined){
-const err169 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data104.ssl === undefined){
+const err169 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -12401,8 +12986,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(data102.extraVolumeMounts === undefined){
-const err170 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data104.user === undefined){
+const err170 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -12411,8 +12996,62 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data102.extraVolumes === undefined){
-const err171 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+}
+var valid97 = _errs180 === errors;
+}
+}
+var valid96 = _errs179 === errors;
+}
+if(data102.frontend !== undefined){
+let data105 = data102.frontend;
+const _errs181 = errors;
+if(!(validate38(data105, {instancePath:instancePath+"/temporal/local/frontend",parentData:data102,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid96 = _errs181 === errors;
+}
+if(data102.history !== undefined){
+let data106 = data102.history;
+const _errs182 = errors;
+if(!(validate38(data106, {instancePath:instancePath+"/temporal/local/history",parentData:data102,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid96 = _errs182 === errors;
+}
+if(data102.matching !== undefined){
+let data107 = data102.matching;
+const _errs183 = errors;
+if(!(validate38(data107, {instancePath:instancePath+"/temporal/local/matching",parentData:data102,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid96 = _errs183 === errors;
+}
+if(data102.worker !== undefined){
+let data108 = data102.worker;
+const _errs184 = errors;
+if(!(validate38(data108, {instancePath:instancePath+"/temporal/local/worker",parentData:data102,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid96 = _errs184 === errors;
+}
+if(data102.web !== undefined){
+let data109 = data102.web;
+const _errs185 = errors;
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+if(data109.affinity === undefined){
+const err171 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -12421,8 +13060,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data102.initContainers === undefined){
-const err172 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data109.containerSecurityContext === undefined){
+const err172 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -12431,8 +13070,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data102.nodeSelector === undefined){
-const err173 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data109.enabled === undefined){
+const err173 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -12441,8 +13080,8 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data102.podAnnotations === undefined){
-const err174 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data109.env === undefined){
+const err174 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -12451,8 +13090,8 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data102.podLabels === undefined){
-const err175 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data109.extraContainers === undefined){
+const err175 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -12461,8 +13100,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(data102.podSecurityContext === undefined){
-const err176 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data109.extraEnvFrom === undefined){
+const err176 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -12471,8 +13110,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(data102.priorityClassName === undefined){
-const err177 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data109.extraVolumeMounts === undefined){
+const err177 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -12481,8 +13120,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data102.resources === undefined){
-const err178 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data109.extraVolumes === undefined){
+const err178 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -12491,8 +13130,8 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data102.tolerations === undefined){
-const err179 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data109.initContainers === undefined){
+const err179 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -12501,8 +13140,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data102.topologySpreadConstraints === undefined){
-const err180 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data109.nodeSelector === undefined){
+const err180 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -12511,12 +13150,8 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(data102.resources !== undefined){
-let data103 = data102.resources;
-const _errs175 = errors;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.limits === undefined){
-const err181 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data109.podAnnotations === undefined){
+const err181 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -12525,8 +13160,8 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data103.requests === undefined){
-const err182 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data109.podLabels === undefined){
+const err182 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -12535,24 +13170,8 @@ vErrors.push(err182);
 }
 errors++;
 }
-}
-var valid93 = _errs175 === errors;
-}
-}
-var valid91 = _errs174 === errors;
-}
-}
-var valid89 = _errs167 === errors;
-}
-}
-var valid87 = _errs164 === errors;
-}
-if(data.workflows !== undefined){
-let data104 = data.workflows;
-const _errs176 = errors;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.enabled === undefined){
-const err183 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/16/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data109.podSecurityContext === undefined){
+const err183 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -12561,15 +13180,8 @@ vErrors.push(err183);
 }
 errors++;
 }
-}
-var valid87 = _errs176 === errors;
-}
-if(data.components !== undefined){
-let data105 = data.components;
-const _errs177 = errors;
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-if(data105.api === undefined){
-const err184 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
+if(data109.priorityClassName === undefined){
+const err184 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -12578,8 +13190,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(data105.codeExecutor === undefined){
-const err185 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data109.resources === undefined){
+const err185 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -12588,8 +13200,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data105.jobsRunner === undefined){
-const err186 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
+if(data109.tolerations === undefined){
+const err186 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -12598,8 +13210,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data105.workflowsBackend === undefined){
-const err187 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
+if(data109.topologySpreadConstraints === undefined){
+const err187 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -12608,8 +13220,12 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data105.workflowsWorker === undefined){
-const err188 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(data109.resources !== undefined){
+let data110 = data109.resources;
+const _errs186 = errors;
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+if(data110.limits === undefined){
+const err188 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -12618,23 +13234,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data105.api !== undefined){
-let data106 = data105.api;
-const _errs178 = errors;
-if(!(validate40(data106, {instancePath:instancePath+"/components/api",parentData:data105,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs178 === errors;
-}
-if(data105.jobsRunner !== undefined){
-let data107 = data105.jobsRunner;
-const _errs179 = errors;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.affinity === undefined){
-const err189 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data110.requests === undefined){
+const err189 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -12643,8 +13244,24 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data107.containerSecurityContext === undefined){
-const err190 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+}
+var valid98 = _errs186 === errors;
+}
+}
+var valid96 = _errs185 === errors;
+}
+}
+var valid94 = _errs178 === errors;
+}
+}
+var valid92 = _errs175 === errors;
+}
+if(data.workflows !== undefined){
+let data111 = data.workflows;
+const _errs187 = errors;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+if(data111.enabled === undefined){
+const err190 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/17/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -12653,8 +13270,15 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data107.env === undefined){
-const err191 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+}
+var valid92 = _errs187 === errors;
+}
+if(data.agents !== undefined){
+let data112 = data.agents;
+const _errs188 = errors;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.enabled === undefined){
+const err191 = {instancePath:instancePath+"/agents",schemaPath:"#/allOf/17/then/properties/agents/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -12663,8 +13287,15 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data107.extraContainers === undefined){
-const err192 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+}
+var valid92 = _errs188 === errors;
+}
+if(data.components !== undefined){
+let data113 = data.components;
+const _errs189 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(data113.agentEvalWorker === undefined){
+const err192 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentEvalWorker"},message:"must have required property '"+"agentEvalWorker"+"'"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -12673,8 +13304,8 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data107.extraEnvFrom === undefined){
-const err193 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data113.agentWorker === undefined){
+const err193 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentWorker"},message:"must have required property '"+"agentWorker"+"'"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -12683,8 +13314,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(data107.extraVolumeMounts === undefined){
-const err194 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data113.api === undefined){
+const err194 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -12693,8 +13324,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(data107.extraVolumes === undefined){
-const err195 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data113.codeExecutor === undefined){
+const err195 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -12703,8 +13334,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data107.initContainers === undefined){
-const err196 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data113.jobsRunner === undefined){
+const err196 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -12713,8 +13344,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data107.nodeSelector === undefined){
-const err197 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data113.multiplayerWs === undefined){
+const err197 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "multiplayerWs"},message:"must have required property '"+"multiplayerWs"+"'"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -12723,8 +13354,8 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(data107.podAnnotations === undefined){
-const err198 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data113.workflowsBackend === undefined){
+const err198 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -12733,8 +13364,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data107.podLabels === undefined){
-const err199 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data113.workflowsWorker === undefined){
+const err199 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -12743,8 +13374,23 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data107.podSecurityContext === undefined){
-const err200 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data113.api !== undefined){
+let data114 = data113.api;
+const _errs190 = errors;
+if(!(validate43(data114, {instancePath:instancePath+"/components/api",parentData:data113,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs190 === errors;
+}
+if(data113.jobsRunner !== undefined){
+let data115 = data113.jobsRunner;
+const _errs191 = errors;
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.affinity === undefined){
+const err200 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -12753,8 +13399,8 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(data107.priorityClassName === undefined){
-const err201 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data115.containerSecurityContext === undefined){
+const err201 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -12763,8 +13409,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data107.resources === undefined){
-const err202 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data115.env === undefined){
+const err202 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -12773,8 +13419,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data107.tolerations === undefined){
-const err203 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data115.extraContainers === undefined){
+const err203 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -12783,8 +13429,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data107.topologySpreadConstraints === undefined){
-const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data115.extraEnvFrom === undefined){
+const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -12793,12 +13439,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data107.resources !== undefined){
-let data108 = data107.resources;
-const _errs180 = errors;
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-if(data108.limits === undefined){
-const err205 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data115.extraVolumeMounts === undefined){
+const err205 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -12807,8 +13449,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data108.requests === undefined){
-const err206 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data115.extraVolumes === undefined){
+const err206 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -12817,18 +13459,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-}
-var valid95 = _errs180 === errors;
-}
-}
-var valid94 = _errs179 === errors;
-}
-if(data105.workflowsWorker !== undefined){
-let data109 = data105.workflowsWorker;
-const _errs181 = errors;
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-if(data109.affinity === undefined){
-const err207 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data115.initContainers === undefined){
+const err207 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -12837,8 +13469,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data109.autoscaling === undefined){
-const err208 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data115.nodeSelector === undefined){
+const err208 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -12847,8 +13479,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data109.containerSecurityContext === undefined){
-const err209 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data115.podAnnotations === undefined){
+const err209 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -12857,8 +13489,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data109.env === undefined){
-const err210 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data115.podLabels === undefined){
+const err210 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -12867,8 +13499,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data109.extraContainers === undefined){
-const err211 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data115.podSecurityContext === undefined){
+const err211 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -12877,8 +13509,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data109.extraEnvFrom === undefined){
-const err212 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data115.priorityClassName === undefined){
+const err212 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -12887,8 +13519,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data109.extraVolumeMounts === undefined){
-const err213 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data115.resources === undefined){
+const err213 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -12897,8 +13529,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data109.extraVolumes === undefined){
-const err214 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data115.tolerations === undefined){
+const err214 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -12907,8 +13539,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data109.initContainers === undefined){
-const err215 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data115.topologySpreadConstraints === undefined){
+const err215 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -12917,8 +13549,12 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data109.nodeSelector === undefined){
-const err216 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data115.resources !== undefined){
+let data116 = data115.resources;
+const _errs192 = errors;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.limits === undefined){
+const err216 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -12927,8 +13563,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data109.podAnnotations === undefined){
-const err217 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data116.requests === undefined){
+const err217 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -12937,8 +13573,40 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(data109.podLabels === undefined){
-const err218 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+}
+var valid100 = _errs192 === errors;
+}
+}
+var valid99 = _errs191 === errors;
+}
+if(data113.workflowsWorker !== undefined){
+let data117 = data113.workflowsWorker;
+const _errs193 = errors;
+if(!(validate45(data117, {instancePath:instancePath+"/components/workflowsWorker",parentData:data113,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs193 === errors;
+}
+if(data113.workflowsBackend !== undefined){
+let data118 = data113.workflowsBackend;
+const _errs194 = errors;
+if(!(validate43(data118, {instancePath:instancePath+"/components/workflowsBackend",parentData:data113,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs194 === errors;
+}
+if(data113.codeExecutor !== undefined){
+let data119 = data113.codeExecutor;
+const _errs195 = errors;
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(data119.affinity === undefined){
+const err218 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -12947,8 +13615,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data109.podSecurityContext === undefined){
-const err219 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data119.autoscaling === undefined){
+const err219 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -12957,8 +13625,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data109.priorityClassName === undefined){
-const err220 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data119.containerSecurityContext === undefined){
+const err220 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -12967,8 +13635,8 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(data109.resources === undefined){
-const err221 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data119.env === undefined){
+const err221 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -12977,8 +13645,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(data109.tolerations === undefined){
-const err222 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data119.extraContainers === undefined){
+const err222 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -12987,8 +13655,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(data109.topologySpreadConstraints === undefined){
-const err223 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data119.extraEnvFrom === undefined){
+const err223 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -12997,12 +13665,8 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data109.resources !== undefined){
-let data110 = data109.resources;
-const _errs182 = errors;
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-if(data110.limits === undefined){
-const err224 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data119.extraVolumeMounts === undefined){
+const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -13011,8 +13675,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(data110.requests === undefined){
-const err225 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data119.extraVolumes === undefined){
+const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -13021,15 +13685,8 @@ vErrors.push(err225);
 }
 errors++;
 }
-}
-var valid96 = _errs182 === errors;
-}
-if(data109.autoscaling !== undefined){
-let data111 = data109.autoscaling;
-const _errs183 = errors;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.enabled === undefined){
-const err226 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data119.initContainers === undefined){
+const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -13038,8 +13695,8 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data111.maxReplicas === undefined){
-const err227 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data119.nodeSelector === undefined){
+const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -13048,8 +13705,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(data111.minReplicas === undefined){
-const err228 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data119.podAnnotations === undefined){
+const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -13058,8 +13715,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data111.targetCPUUtilizationPercentage === undefined){
-const err229 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data119.podLabels === undefined){
+const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -13068,29 +13725,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-}
-var valid96 = _errs183 === errors;
-}
-}
-var valid94 = _errs181 === errors;
-}
-if(data105.workflowsBackend !== undefined){
-let data112 = data105.workflowsBackend;
-const _errs184 = errors;
-if(!(validate40(data112, {instancePath:instancePath+"/components/workflowsBackend",parentData:data105,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs184 === errors;
-}
-if(data105.codeExecutor !== undefined){
-let data113 = data105.codeExecutor;
-const _errs185 = errors;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(data113.affinity === undefined){
-const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data119.podSecurityContext === undefined){
+const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -13099,8 +13735,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(data113.autoscaling === undefined){
-const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data119.priorityClassName === undefined){
+const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -13109,8 +13745,8 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(data113.containerSecurityContext === undefined){
-const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data119.resources === undefined){
+const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -13119,8 +13755,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data113.env === undefined){
-const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data119.sandbox === undefined){
+const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -13129,8 +13765,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(data113.extraContainers === undefined){
-const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data119.seccompProfile === undefined){
+const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -13139,8 +13775,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data113.extraEnvFrom === undefined){
-const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data119.tolerations === undefined){
+const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -13149,8 +13785,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data113.extraVolumeMounts === undefined){
-const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data119.topologySpreadConstraints === undefined){
+const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -13159,8 +13795,12 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(data113.extraVolumes === undefined){
-const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data119.resources !== undefined){
+let data120 = data119.resources;
+const _errs196 = errors;
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(data120.limits === undefined){
+const err237 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -13169,8 +13809,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data113.initContainers === undefined){
-const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data120.requests === undefined){
+const err238 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -13179,8 +13819,15 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(data113.nodeSelector === undefined){
-const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+}
+var valid101 = _errs196 === errors;
+}
+if(data119.autoscaling !== undefined){
+let data121 = data119.autoscaling;
+const _errs197 = errors;
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(data121.enabled === undefined){
+const err239 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -13189,8 +13836,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data113.podAnnotations === undefined){
-const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data121.maxReplicas === undefined){
+const err240 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -13199,8 +13846,8 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(data113.podLabels === undefined){
-const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data121.minReplicas === undefined){
+const err241 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -13209,8 +13856,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data113.podSecurityContext === undefined){
-const err242 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data121.targetCPUUtilizationPercentage === undefined){
+const err242 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -13219,8 +13866,40 @@ vErrors.push(err242);
 }
 errors++;
 }
-if(data113.priorityClassName === undefined){
-const err243 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+}
+var valid101 = _errs197 === errors;
+}
+}
+var valid99 = _errs195 === errors;
+}
+if(data113.agentWorker !== undefined){
+let data122 = data113.agentWorker;
+const _errs198 = errors;
+if(!(validate45(data122, {instancePath:instancePath+"/components/agentWorker",parentData:data113,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs198 === errors;
+}
+if(data113.agentEvalWorker !== undefined){
+let data123 = data113.agentEvalWorker;
+const _errs199 = errors;
+if(!(validate45(data123, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data113,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs199 === errors;
+}
+if(data113.multiplayerWs !== undefined){
+let data124 = data113.multiplayerWs;
+const _errs200 = errors;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+if(data124.affinity === undefined){
+const err243 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -13229,8 +13908,8 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(data113.resources === undefined){
-const err244 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data124.autoscaling === undefined){
+const err244 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -13239,8 +13918,8 @@ vErrors.push(err244);
 }
 errors++;
 }
-if(data113.sandbox === undefined){
-const err245 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data124.containerSecurityContext === undefined){
+const err245 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -13249,8 +13928,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data113.seccompProfile === undefined){
-const err246 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data124.enabled === undefined){
+const err246 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -13259,8 +13938,8 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data113.tolerations === undefined){
-const err247 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data124.env === undefined){
+const err247 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -13269,8 +13948,8 @@ vErrors.push(err247);
 }
 errors++;
 }
-if(data113.topologySpreadConstraints === undefined){
-const err248 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data124.extraContainers === undefined){
+const err248 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -13279,12 +13958,8 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data113.resources !== undefined){
-let data114 = data113.resources;
-const _errs186 = errors;
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-if(data114.limits === undefined){
-const err249 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data124.extraEnvFrom === undefined){
+const err249 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -13293,8 +13968,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data114.requests === undefined){
-const err250 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data124.extraVolumeMounts === undefined){
+const err250 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -13303,15 +13978,8 @@ vErrors.push(err250);
 }
 errors++;
 }
-}
-var valid97 = _errs186 === errors;
-}
-if(data113.autoscaling !== undefined){
-let data115 = data113.autoscaling;
-const _errs187 = errors;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-if(data115.enabled === undefined){
-const err251 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data124.extraVolumes === undefined){
+const err251 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -13320,8 +13988,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data115.maxReplicas === undefined){
-const err252 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data124.initContainers === undefined){
+const err252 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -13330,8 +13998,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data115.minReplicas === undefined){
-const err253 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data124.nodeSelector === undefined){
+const err253 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -13340,8 +14008,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data115.targetCPUUtilizationPercentage === undefined){
-const err254 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data124.podAnnotations === undefined){
+const err254 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -13350,21 +14018,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-}
-var valid97 = _errs187 === errors;
-}
-}
-var valid94 = _errs185 === errors;
-}
-}
-var valid87 = _errs177 === errors;
-}
-if(data.podDefaults !== undefined){
-let data116 = data.podDefaults;
-const _errs188 = errors;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.affinity === undefined){
-const err255 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data124.podLabels === undefined){
+const err255 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -13373,8 +14028,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data116.containerSecurityContext === undefined){
-const err256 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data124.podSecurityContext === undefined){
+const err256 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -13383,8 +14038,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data116.env === undefined){
-const err257 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data124.priorityClassName === undefined){
+const err257 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -13393,8 +14048,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data116.extraContainers === undefined){
-const err258 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data124.resources === undefined){
+const err258 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -13403,8 +14058,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(data116.extraEnvFrom === undefined){
-const err259 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data124.tolerations === undefined){
+const err259 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -13413,8 +14068,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data116.extraVolumeMounts === undefined){
-const err260 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data124.topologySpreadConstraints === undefined){
+const err260 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -13423,8 +14078,12 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data116.extraVolumes === undefined){
-const err261 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data124.resources !== undefined){
+let data125 = data124.resources;
+const _errs201 = errors;
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+if(data125.limits === undefined){
+const err261 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -13433,8 +14092,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data116.initContainers === undefined){
-const err262 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data125.requests === undefined){
+const err262 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -13443,8 +14102,15 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(data116.nodeSelector === undefined){
-const err263 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+}
+var valid102 = _errs201 === errors;
+}
+if(data124.autoscaling !== undefined){
+let data126 = data124.autoscaling;
+const _errs202 = errors;
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+if(data126.enabled === undefined){
+const err263 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -13453,8 +14119,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data116.podAnnotations === undefined){
-const err264 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data126.maxReplicas === undefined){
+const err264 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -13463,8 +14129,8 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data116.podLabels === undefined){
-const err265 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data126.minReplicas === undefined){
+const err265 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -13473,8 +14139,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data116.podSecurityContext === undefined){
-const err266 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data126.targetCPUUtilizationPercentage === undefined){
+const err266 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -13483,8 +14149,21 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data116.priorityClassName === undefined){
-const err267 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+}
+var valid102 = _errs202 === errors;
+}
+}
+var valid99 = _errs200 === errors;
+}
+}
+var valid92 = _errs189 === errors;
+}
+if(data.podDefaults !== undefined){
+let data127 = data.podDefaults;
+const _errs203 = errors;
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+if(data127.affinity === undefined){
+const err267 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -13493,8 +14172,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data116.resources === undefined){
-const err268 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data127.containerSecurityContext === undefined){
+const err268 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -13503,8 +14182,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(data116.tolerations === undefined){
-const err269 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data127.env === undefined){
+const err269 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -13513,8 +14192,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data116.topologySpreadConstraints === undefined){
-const err270 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data127.extraContainers === undefined){
+const err270 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -13523,15 +14202,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-}
-var valid87 = _errs188 === errors;
-}
-if(data.service !== undefined){
-let data117 = data.service;
-const _errs189 = errors;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.annotations === undefined){
-const err271 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data127.extraEnvFrom === undefined){
+const err271 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -13540,8 +14212,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(data117.port === undefined){
-const err272 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data127.extraVolumeMounts === undefined){
+const err272 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -13550,8 +14222,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-if(data117.type === undefined){
-const err273 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data127.extraVolumes === undefined){
+const err273 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -13560,15 +14232,8 @@ vErrors.push(err273);
 }
 errors++;
 }
-}
-var valid87 = _errs189 === errors;
-}
-if(data.ingress !== undefined){
-let data118 = data.ingress;
-const _errs190 = errors;
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-if(data118.annotations === undefined){
-const err274 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data127.initContainers === undefined){
+const err274 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -13577,8 +14242,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data118.className === undefined){
-const err275 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
+if(data127.nodeSelector === undefined){
+const err275 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -13587,8 +14252,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data118.enabled === undefined){
-const err276 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data127.podAnnotations === undefined){
+const err276 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -13597,8 +14262,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data118.extraHosts === undefined){
-const err277 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
+if(data127.podLabels === undefined){
+const err277 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -13607,8 +14272,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data118.extraPaths === undefined){
-const err278 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
+if(data127.podSecurityContext === undefined){
+const err278 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -13617,8 +14282,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data118.gateway === undefined){
-const err279 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(data127.priorityClassName === undefined){
+const err279 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -13627,8 +14292,8 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data118.host === undefined){
-const err280 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data127.resources === undefined){
+const err280 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -13637,8 +14302,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data118.kind === undefined){
-const err281 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data127.tolerations === undefined){
+const err281 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -13647,8 +14312,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data118.tls === undefined){
-const err282 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data127.topologySpreadConstraints === undefined){
+const err282 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -13657,12 +14322,15 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data118.tls !== undefined){
-let data119 = data118.tls;
-const _errs191 = errors;
-if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
-if(data119.enabled === undefined){
-const err283 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/16/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+}
+var valid92 = _errs203 === errors;
+}
+if(data.service !== undefined){
+let data128 = data.service;
+const _errs204 = errors;
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+if(data128.annotations === undefined){
+const err283 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -13671,8 +14339,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data119.secretName === undefined){
-const err284 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/16/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data128.port === undefined){
+const err284 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -13681,15 +14349,8 @@ vErrors.push(err284);
 }
 errors++;
 }
-}
-var valid98 = _errs191 === errors;
-}
-if(data118.gateway !== undefined){
-let data120 = data118.gateway;
-const _errs192 = errors;
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-if(data120.name === undefined){
-const err285 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data128.type === undefined){
+const err285 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -13698,8 +14359,15 @@ vErrors.push(err285);
 }
 errors++;
 }
-if(data120.namespace === undefined){
-const err286 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+}
+var valid92 = _errs204 === errors;
+}
+if(data.ingress !== undefined){
+let data129 = data.ingress;
+const _errs205 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.annotations === undefined){
+const err286 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -13708,8 +14376,8 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(data120.sectionName === undefined){
-const err287 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
+if(data129.className === undefined){
+const err287 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -13718,18 +14386,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-}
-var valid98 = _errs192 === errors;
-}
-}
-var valid87 = _errs190 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data121 = data.serviceAccount;
-const _errs193 = errors;
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-if(data121.annotations === undefined){
-const err288 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data129.enabled === undefined){
+const err288 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -13738,8 +14396,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data121.create === undefined){
-const err289 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+if(data129.extraHosts === undefined){
+const err289 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -13748,8 +14406,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data121.name === undefined){
-const err290 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data129.extraPaths === undefined){
+const err290 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -13758,15 +14416,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-}
-var valid87 = _errs193 === errors;
-}
-if(data.tests !== undefined){
-let data122 = data.tests;
-const _errs194 = errors;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-if(data122.enabled === undefined){
-const err291 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/16/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data129.gateway === undefined){
+const err291 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -13775,15 +14426,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-}
-var valid87 = _errs194 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data123 = data.networkPolicy;
-const _errs195 = errors;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.databaseCIDRs === undefined){
-const err292 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+if(data129.host === undefined){
+const err292 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -13792,8 +14436,8 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(data123.dnsFrom === undefined){
-const err293 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+if(data129.kind === undefined){
+const err293 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -13802,8 +14446,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-if(data123.ingressControllerFrom === undefined){
-const err294 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(data129.tls === undefined){
+const err294 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -13812,8 +14456,12 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data123.licenseCIDRs === undefined){
-const err295 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(data129.tls !== undefined){
+let data130 = data129.tls;
+const _errs206 = errors;
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+if(data130.enabled === undefined){
+const err295 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -13822,8 +14470,8 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(data123.resources === undefined){
-const err296 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data130.secretName === undefined){
+const err296 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -13832,8 +14480,15 @@ vErrors.push(err296);
 }
 errors++;
 }
-if(data123.sourceControl === undefined){
-const err297 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+}
+var valid103 = _errs206 === errors;
+}
+if(data129.gateway !== undefined){
+let data131 = data129.gateway;
+const _errs207 = errors;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(data131.name === undefined){
+const err297 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -13842,8 +14497,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(data123.temporalCIDRs === undefined){
-const err298 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(data131.namespace === undefined){
+const err298 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -13852,15 +14507,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-}
-var valid87 = _errs195 === errors;
-}
-}
-var _valid17 = _errs153 === errors;
-valid86 = _valid17;
-}
-if(!valid86){
-const err299 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data131.sectionName === undefined){
+const err299 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -13869,10 +14517,18 @@ vErrors.push(err299);
 }
 errors++;
 }
-var valid0 = _errs150 === errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool === undefined){
-const err300 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+}
+var valid103 = _errs207 === errors;
+}
+}
+var valid92 = _errs205 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data132 = data.serviceAccount;
+const _errs208 = errors;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+if(data132.annotations === undefined){
+const err300 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -13881,10 +14537,8 @@ vErrors.push(err300);
 }
 errors++;
 }
-const _errs196 = errors;
-for(const key0 in data){
-if(!(func14.call(schema0.properties, key0))){
-const err301 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data132.create === undefined){
+const err301 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -13893,16 +14547,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-}
-if(data.global !== undefined){
-let data124 = data.global;
-const _errs197 = errors;
-const _errs198 = errors;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-const _errs199 = errors;
-}
-else {
-const err302 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data132.name === undefined){
+const err302 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -13911,15 +14557,15 @@ vErrors.push(err302);
 }
 errors++;
 }
-var valid99 = _errs197 === errors;
 }
-if(data.nameOverride !== undefined){
-let data125 = data.nameOverride;
-const _errs200 = errors;
-const _errs201 = errors;
-if(typeof data125 === "string"){
-if(func0(data125) > 63){
-const err303 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+var valid92 = _errs208 === errors;
+}
+if(data.tests !== undefined){
+let data133 = data.tests;
+const _errs209 = errors;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.enabled === undefined){
+const err303 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/17/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -13928,8 +14574,15 @@ vErrors.push(err303);
 }
 errors++;
 }
-if(!pattern3.test(data125)){
-const err304 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+}
+var valid92 = _errs209 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data134 = data.networkPolicy;
+const _errs210 = errors;
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+if(data134.databaseCIDRs === undefined){
+const err304 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -13938,9 +14591,8 @@ vErrors.push(err304);
 }
 errors++;
 }
-}
-else {
-const err305 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data134.dnsFrom === undefined){
+const err305 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -13949,15 +14601,8 @@ vErrors.push(err305);
 }
 errors++;
 }
-var valid99 = _errs200 === errors;
-}
-if(data.fullnameOverride !== undefined){
-let data126 = data.fullnameOverride;
-const _errs202 = errors;
-const _errs203 = errors;
-if(typeof data126 === "string"){
-if(func0(data126) > 63){
-const err306 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data134.ingressControllerFrom === undefined){
+const err306 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -13966,8 +14611,8 @@ vErrors.push(err306);
 }
 errors++;
 }
-if(!pattern3.test(data126)){
-const err307 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+if(data134.licenseCIDRs === undefined){
+const err307 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -13976,9 +14621,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-}
-else {
-const err308 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data134.resources === undefined){
+const err308 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -13987,13 +14631,8 @@ vErrors.push(err308);
 }
 errors++;
 }
-var valid99 = _errs202 === errors;
-}
-if(data.profile !== undefined){
-let data127 = data.profile;
-const _errs204 = errors;
-if(typeof data127 !== "string"){
-const err309 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data134.sourceControl === undefined){
+const err309 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -14002,10 +14641,8 @@ vErrors.push(err309);
 }
 errors++;
 }
-const _errs205 = errors;
-const vSchema1 = schema0.properties.profile.enum;
-if(!((data127 === "evaluation") || (data127 === "production"))){
-const err310 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
+if(data134.temporalCIDRs === undefined){
+const err310 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -14014,13 +14651,15 @@ vErrors.push(err310);
 }
 errors++;
 }
-var valid99 = _errs204 === errors;
 }
-if(data.podSecurity !== undefined){
-let data128 = data.podSecurity;
-const _errs206 = errors;
-if(typeof data128 !== "string"){
-const err311 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid92 = _errs210 === errors;
+}
+}
+var _valid18 = _errs164 === errors;
+valid91 = _valid18;
+}
+if(!valid91){
+const err311 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -14029,10 +14668,10 @@ vErrors.push(err311);
 }
 errors++;
 }
-const _errs207 = errors;
-const vSchema2 = schema0.properties.podSecurity.enum;
-if(!((data128 === "compatible") || (data128 === "restricted"))){
-const err312 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+var valid0 = _errs161 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool === undefined){
+const err312 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -14041,15 +14680,10 @@ vErrors.push(err312);
 }
 errors++;
 }
-var valid99 = _errs206 === errors;
-}
-if(data.retool !== undefined){
-let data129 = data.retool;
-const _errs208 = errors;
-const _errs209 = errors;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.licenseKey === undefined){
-const err313 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
+const _errs211 = errors;
+for(const key0 in data){
+if(!(func14.call(schema0.properties, key0))){
+const err313 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -14058,8 +14692,16 @@ vErrors.push(err313);
 }
 errors++;
 }
-if(data129.encryptionKey === undefined){
-const err314 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+}
+if(data.global !== undefined){
+let data135 = data.global;
+const _errs212 = errors;
+const _errs213 = errors;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+const _errs214 = errors;
+}
+else {
+const err314 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -14068,8 +14710,15 @@ vErrors.push(err314);
 }
 errors++;
 }
-if(data129.jwtSecret === undefined){
-const err315 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+var valid104 = _errs212 === errors;
+}
+if(data.nameOverride !== undefined){
+let data136 = data.nameOverride;
+const _errs215 = errors;
+const _errs216 = errors;
+if(typeof data136 === "string"){
+if(func0(data136) > 63){
+const err315 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -14078,10 +14727,8 @@ vErrors.push(err315);
 }
 errors++;
 }
-const _errs210 = errors;
-for(const key1 in data129){
-if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
-const err316 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(!pattern3.test(data136)){
+const err316 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -14091,13 +14738,8 @@ vErrors.push(err316);
 errors++;
 }
 }
-if(data129.version !== undefined){
-let data130 = data129.version;
-const _errs211 = errors;
-const _errs212 = errors;
-if(typeof data130 === "string"){
-if(!pattern5.test(data130)){
-const err317 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
+else {
+const err317 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -14106,9 +14748,15 @@ vErrors.push(err317);
 }
 errors++;
 }
+var valid104 = _errs215 === errors;
 }
-else {
-const err318 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.fullnameOverride !== undefined){
+let data137 = data.fullnameOverride;
+const _errs217 = errors;
+const _errs218 = errors;
+if(typeof data137 === "string"){
+if(func0(data137) > 63){
+const err318 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -14117,13 +14765,8 @@ vErrors.push(err318);
 }
 errors++;
 }
-var valid100 = _errs211 === errors;
-}
-if(data129.channel !== undefined){
-let data131 = data129.channel;
-const _errs213 = errors;
-if(typeof data131 !== "string"){
-const err319 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern3.test(data137)){
+const err319 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -14132,10 +14775,9 @@ vErrors.push(err319);
 }
 errors++;
 }
-const _errs214 = errors;
-const vSchema3 = schema0.properties.retool.properties.channel.enum;
-if(!((data131 === "stable") || (data131 === "edge"))){
-const err320 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err320 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -14144,46 +14786,13 @@ vErrors.push(err320);
 }
 errors++;
 }
-var valid100 = _errs213 === errors;
+var valid104 = _errs217 === errors;
 }
-if(data129.licenseKey !== undefined){
-let data132 = data129.licenseKey;
-const _errs215 = errors;
-if(!(validate3(data132, {instancePath:instancePath+"/retool/licenseKey",parentData:data129,parentDataProperty:"licenseKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid100 = _errs215 === errors;
-}
-if(data129.encryptionKey !== undefined){
-let data133 = data129.encryptionKey;
-const _errs216 = errors;
-if(!(validate3(data133, {instancePath:instancePath+"/retool/encryptionKey",parentData:data129,parentDataProperty:"encryptionKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid100 = _errs216 === errors;
-}
-if(data129.jwtSecret !== undefined){
-let data134 = data129.jwtSecret;
-const _errs217 = errors;
-if(!(validate3(data134, {instancePath:instancePath+"/retool/jwtSecret",parentData:data129,parentDataProperty:"jwtSecret",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid100 = _errs217 === errors;
-}
-if(data129.baseDomain !== undefined){
-let data135 = data129.baseDomain;
-const _errs218 = errors;
-if((typeof data135 !== "string") && (data135 !== null)){
-const err321 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+if(data.profile !== undefined){
+let data138 = data.profile;
+const _errs219 = errors;
+if(typeof data138 !== "string"){
+const err321 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -14192,10 +14801,10 @@ vErrors.push(err321);
 }
 errors++;
 }
-const _errs219 = errors;
-if(typeof data135 === "string"){
-if(!pattern6.test(data135)){
-const err322 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/[^\\s]*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/[^\\s]*)?$"+"\""};
+const _errs220 = errors;
+const vSchema1 = schema0.properties.profile.enum;
+if(!((data138 === "evaluation") || (data138 === "production"))){
+const err322 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -14204,14 +14813,13 @@ vErrors.push(err322);
 }
 errors++;
 }
+var valid104 = _errs219 === errors;
 }
-var valid100 = _errs218 === errors;
-}
-if(data129.cookieInsecure !== undefined){
-let data136 = data129.cookieInsecure;
-const _errs220 = errors;
-if((typeof data136 !== "boolean") && (data136 !== null)){
-const err323 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+if(data.podSecurity !== undefined){
+let data139 = data.podSecurity;
+const _errs221 = errors;
+if(typeof data139 !== "string"){
+const err323 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -14220,23 +14828,10 @@ vErrors.push(err323);
 }
 errors++;
 }
-const _errs221 = errors;
-var valid100 = _errs220 === errors;
-}
-if(data129.env !== undefined){
-let data137 = data129.env;
 const _errs222 = errors;
-if(!(validate46(data137, {instancePath:instancePath+"/retool/env",parentData:data129,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid100 = _errs222 === errors;
-}
-}
-else {
-const err324 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const vSchema2 = schema0.properties.podSecurity.enum;
+if(!((data139 === "compatible") || (data139 === "restricted"))){
+const err324 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -14245,17 +14840,15 @@ vErrors.push(err324);
 }
 errors++;
 }
-var valid99 = _errs208 === errors;
+var valid104 = _errs221 === errors;
 }
-if(data.images !== undefined){
-let data138 = data.images;
+if(data.retool !== undefined){
+let data140 = data.retool;
 const _errs223 = errors;
 const _errs224 = errors;
-if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
-const _errs225 = errors;
-for(const key2 in data138){
-if(!(func14.call(schema0.properties.images.properties, key2))){
-const err325 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
+if(data140.licenseKey === undefined){
+const err325 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -14264,14 +14857,8 @@ vErrors.push(err325);
 }
 errors++;
 }
-}
-if(data138.registry !== undefined){
-let data139 = data138.registry;
-const _errs226 = errors;
-const _errs227 = errors;
-if(typeof data139 === "string"){
-if(!pattern8.test(data139)){
-const err326 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
+if(data140.encryptionKey === undefined){
+const err326 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -14280,9 +14867,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-}
-else {
-const err327 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data140.jwtSecret === undefined){
+const err327 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -14291,13 +14877,10 @@ vErrors.push(err327);
 }
 errors++;
 }
-var valid101 = _errs226 === errors;
-}
-if(data138.pullPolicy !== undefined){
-let data140 = data138.pullPolicy;
-const _errs228 = errors;
-if(typeof data140 !== "string"){
-const err328 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs225 = errors;
+for(const key1 in data140){
+if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
+const err328 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -14306,10 +14889,14 @@ vErrors.push(err328);
 }
 errors++;
 }
-const _errs229 = errors;
-const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
-if(!(((data140 === "IfNotPresent") || (data140 === "Always")) || (data140 === "Never"))){
-const err329 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+}
+if(data140.version !== undefined){
+let data141 = data140.version;
+const _errs226 = errors;
+const _errs227 = errors;
+if(typeof data141 === "string"){
+if(!pattern5.test(data141)){
+const err329 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -14318,32 +14905,9 @@ vErrors.push(err329);
 }
 errors++;
 }
-var valid101 = _errs228 === errors;
-}
-if(data138.pullSecrets !== undefined){
-let data141 = data138.pullSecrets;
-const _errs230 = errors;
-const _errs231 = errors;
-if(Array.isArray(data141)){
-let valid103 = true;
-const len0 = data141.length;
-for(let i0=0; i0<len0; i0++){
-let data142 = data141[i0];
-const _errs232 = errors;
-if(!(validate6(data142, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data141,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid102 = _errs232 === errors;
-if(!valid102){
-valid103 = false;
-}
-}
-}
-else {
-const err330 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err330 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -14352,77 +14916,13 @@ vErrors.push(err330);
 }
 errors++;
 }
-var valid101 = _errs230 === errors;
+var valid105 = _errs226 === errors;
 }
-if(data138.backend !== undefined){
-let data143 = data138.backend;
-const _errs233 = errors;
-if(!(validate55(data143, {instancePath:instancePath+"/images/backend",parentData:data138,parentDataProperty:"backend",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs233 === errors;
-}
-if(data138.codeExecutor !== undefined){
-let data144 = data138.codeExecutor;
-const _errs234 = errors;
-if(!(validate55(data144, {instancePath:instancePath+"/images/codeExecutor",parentData:data138,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs234 === errors;
-}
-if(data138.postgres !== undefined){
-let data145 = data138.postgres;
-const _errs235 = errors;
-if(!(validate55(data145, {instancePath:instancePath+"/images/postgres",parentData:data138,parentDataProperty:"postgres",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs235 === errors;
-}
-if(data138.temporalServer !== undefined){
-let data146 = data138.temporalServer;
-const _errs236 = errors;
-if(!(validate55(data146, {instancePath:instancePath+"/images/temporalServer",parentData:data138,parentDataProperty:"temporalServer",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs236 === errors;
-}
-if(data138.temporalAdminTools !== undefined){
-let data147 = data138.temporalAdminTools;
-const _errs237 = errors;
-if(!(validate55(data147, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data138,parentDataProperty:"temporalAdminTools",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs237 === errors;
-}
-if(data138.temporalWeb !== undefined){
-let data148 = data138.temporalWeb;
-const _errs238 = errors;
-if(!(validate55(data148, {instancePath:instancePath+"/images/temporalWeb",parentData:data138,parentDataProperty:"temporalWeb",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs238 === errors;
-}
-}
-else {
-const err331 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data140.channel !== undefined){
+let data142 = data140.channel;
+const _errs228 = errors;
+if(typeof data142 !== "string"){
+const err331 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -14431,17 +14931,10 @@ vErrors.push(err331);
 }
 errors++;
 }
-var valid99 = _errs223 === errors;
-}
-if(data.database !== undefined){
-let data149 = data.database;
-const _errs239 = errors;
-const _errs240 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-const _errs241 = errors;
-for(const key3 in data149){
-if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
-const err332 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const _errs229 = errors;
+const vSchema3 = schema0.properties.retool.properties.channel.enum;
+if(!((data142 === "stable") || (data142 === "edge"))){
+const err332 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -14450,12 +14943,46 @@ vErrors.push(err332);
 }
 errors++;
 }
+var valid105 = _errs228 === errors;
 }
-if(data149.mode !== undefined){
-let data150 = data149.mode;
-const _errs242 = errors;
-if(typeof data150 !== "string"){
-const err333 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data140.licenseKey !== undefined){
+let data143 = data140.licenseKey;
+const _errs230 = errors;
+if(!(validate3(data143, {instancePath:instancePath+"/retool/licenseKey",parentData:data140,parentDataProperty:"licenseKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs230 === errors;
+}
+if(data140.encryptionKey !== undefined){
+let data144 = data140.encryptionKey;
+const _errs231 = errors;
+if(!(validate3(data144, {instancePath:instancePath+"/retool/encryptionKey",parentData:data140,parentDataProperty:"encryptionKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs231 === errors;
+}
+if(data140.jwtSecret !== undefined){
+let data145 = data140.jwtSecret;
+const _errs232 = errors;
+if(!(validate3(data145, {instancePath:instancePath+"/retool/jwtSecret",parentData:data140,parentDataProperty:"jwtSecret",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs232 === errors;
+}
+if(data140.baseDomain !== undefined){
+let data146 = data140.baseDomain;
+const _errs233 = errors;
+if((typeof data146 !== "string") && (data146 !== null)){
+const err333 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -14464,10 +14991,10 @@ vErrors.push(err333);
 }
 errors++;
 }
-const _errs243 = errors;
-const vSchema5 = schema0.properties.database.properties.mode.enum;
-if(!((data150 === "embedded") || (data150 === "external"))){
-const err334 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const _errs234 = errors;
+if(typeof data146 === "string"){
+if(!pattern6.test(data146)){
+const err334 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/[^\\s]*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/[^\\s]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -14476,33 +15003,14 @@ vErrors.push(err334);
 }
 errors++;
 }
-var valid104 = _errs242 === errors;
 }
-if(data149.embedded !== undefined){
-let data151 = data149.embedded;
-const _errs244 = errors;
-if(!(validate62(data151, {instancePath:instancePath+"/database/embedded",parentData:data149,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
+var valid105 = _errs233 === errors;
 }
-else {
-}
-var valid104 = _errs244 === errors;
-}
-if(data149.external !== undefined){
-let data152 = data149.external;
-const _errs245 = errors;
-if(!(validate77(data152, {instancePath:instancePath+"/database/external",parentData:data149,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid104 = _errs245 === errors;
-}
-}
-else {
-const err335 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data140.cookieInsecure !== undefined){
+let data147 = data140.cookieInsecure;
+const _errs235 = errors;
+if((typeof data147 !== "boolean") && (data147 !== null)){
+const err335 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -14511,17 +15019,23 @@ vErrors.push(err335);
 }
 errors++;
 }
-var valid99 = _errs239 === errors;
+const _errs236 = errors;
+var valid105 = _errs235 === errors;
 }
-if(data.retoolDatabase !== undefined){
-let data153 = data.retoolDatabase;
-const _errs246 = errors;
-const _errs247 = errors;
-if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
-const _errs248 = errors;
-for(const key4 in data153){
-if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err336 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data140.env !== undefined){
+let data148 = data140.env;
+const _errs237 = errors;
+if(!(validate53(data148, {instancePath:instancePath+"/retool/env",parentData:data140,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs237 === errors;
+}
+}
+else {
+const err336 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -14530,12 +15044,17 @@ vErrors.push(err336);
 }
 errors++;
 }
+var valid104 = _errs223 === errors;
 }
-if(data153.mode !== undefined){
-let data154 = data153.mode;
-const _errs249 = errors;
-if(typeof data154 !== "string"){
-const err337 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.images !== undefined){
+let data149 = data.images;
+const _errs238 = errors;
+const _errs239 = errors;
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+const _errs240 = errors;
+for(const key2 in data149){
+if(!(func14.call(schema0.properties.images.properties, key2))){
+const err337 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -14544,10 +15063,14 @@ vErrors.push(err337);
 }
 errors++;
 }
-const _errs250 = errors;
-const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
-if(!(((data154 === "disabled") || (data154 === "embedded")) || (data154 === "external"))){
-const err338 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data149.registry !== undefined){
+let data150 = data149.registry;
+const _errs241 = errors;
+const _errs242 = errors;
+if(typeof data150 === "string"){
+if(!pattern8.test(data150)){
+const err338 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -14556,33 +15079,9 @@ vErrors.push(err338);
 }
 errors++;
 }
-var valid105 = _errs249 === errors;
-}
-if(data153.embedded !== undefined){
-let data155 = data153.embedded;
-const _errs251 = errors;
-if(!(validate62(data155, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data153,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid105 = _errs251 === errors;
-}
-if(data153.external !== undefined){
-let data156 = data153.external;
-const _errs252 = errors;
-if(!(validate77(data156, {instancePath:instancePath+"/retoolDatabase/external",parentData:data153,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs252 === errors;
-}
-}
-else {
-const err339 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err339 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -14591,17 +15090,13 @@ vErrors.push(err339);
 }
 errors++;
 }
-var valid99 = _errs246 === errors;
+var valid106 = _errs241 === errors;
 }
-if(data.temporal !== undefined){
-let data157 = data.temporal;
-const _errs253 = errors;
-const _errs254 = errors;
-if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
-const _errs255 = errors;
-for(const key5 in data157){
-if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
-const err340 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data149.pullPolicy !== undefined){
+let data151 = data149.pullPolicy;
+const _errs243 = errors;
+if(typeof data151 !== "string"){
+const err340 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -14610,12 +15105,10 @@ vErrors.push(err340);
 }
 errors++;
 }
-}
-if(data157.mode !== undefined){
-let data158 = data157.mode;
-const _errs256 = errors;
-if(typeof data158 !== "string"){
-const err341 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs244 = errors;
+const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
+if(!(((data151 === "IfNotPresent") || (data151 === "Always")) || (data151 === "Never"))){
+const err341 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -14624,10 +15117,32 @@ vErrors.push(err341);
 }
 errors++;
 }
-const _errs257 = errors;
-const vSchema7 = schema0.properties.temporal.properties.mode.enum;
-if(!(((data158 === "retoolManaged") || (data158 === "external")) || (data158 === "local"))){
-const err342 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+var valid106 = _errs243 === errors;
+}
+if(data149.pullSecrets !== undefined){
+let data152 = data149.pullSecrets;
+const _errs245 = errors;
+const _errs246 = errors;
+if(Array.isArray(data152)){
+let valid108 = true;
+const len0 = data152.length;
+for(let i0=0; i0<len0; i0++){
+let data153 = data152[i0];
+const _errs247 = errors;
+if(!(validate6(data153, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data152,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs247 === errors;
+if(!valid107){
+valid108 = false;
+}
+}
+}
+else {
+const err342 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -14636,17 +15151,77 @@ vErrors.push(err342);
 }
 errors++;
 }
-var valid106 = _errs256 === errors;
+var valid106 = _errs245 === errors;
 }
-if(data157.external !== undefined){
-let data159 = data157.external;
-const _errs258 = errors;
-const _errs259 = errors;
-if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
-const _errs260 = errors;
-for(const key6 in data159){
-if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
-const err343 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data149.backend !== undefined){
+let data154 = data149.backend;
+const _errs248 = errors;
+if(!(validate62(data154, {instancePath:instancePath+"/images/backend",parentData:data149,parentDataProperty:"backend",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs248 === errors;
+}
+if(data149.codeExecutor !== undefined){
+let data155 = data149.codeExecutor;
+const _errs249 = errors;
+if(!(validate62(data155, {instancePath:instancePath+"/images/codeExecutor",parentData:data149,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs249 === errors;
+}
+if(data149.postgres !== undefined){
+let data156 = data149.postgres;
+const _errs250 = errors;
+if(!(validate62(data156, {instancePath:instancePath+"/images/postgres",parentData:data149,parentDataProperty:"postgres",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs250 === errors;
+}
+if(data149.temporalServer !== undefined){
+let data157 = data149.temporalServer;
+const _errs251 = errors;
+if(!(validate62(data157, {instancePath:instancePath+"/images/temporalServer",parentData:data149,parentDataProperty:"temporalServer",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs251 === errors;
+}
+if(data149.temporalAdminTools !== undefined){
+let data158 = data149.temporalAdminTools;
+const _errs252 = errors;
+if(!(validate62(data158, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data149,parentDataProperty:"temporalAdminTools",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs252 === errors;
+}
+if(data149.temporalWeb !== undefined){
+let data159 = data149.temporalWeb;
+const _errs253 = errors;
+if(!(validate62(data159, {instancePath:instancePath+"/images/temporalWeb",parentData:data149,parentDataProperty:"temporalWeb",rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs253 === errors;
+}
+}
+else {
+const err343 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -14655,36 +15230,17 @@ vErrors.push(err343);
 }
 errors++;
 }
+var valid104 = _errs238 === errors;
 }
-if(data159.host !== undefined){
-let data160 = data159.host;
-const _errs261 = errors;
-if(!(validate78(data160, {instancePath:instancePath+"/temporal/external/host",parentData:data159,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs261 === errors;
-}
-if(data159.port !== undefined){
-let data161 = data159.port;
-const _errs262 = errors;
-if(!(validate80(data161, {instancePath:instancePath+"/temporal/external/port",parentData:data159,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs262 === errors;
-}
-if(data159.namespace !== undefined){
-let data162 = data159.namespace;
-const _errs263 = errors;
-const _errs264 = errors;
-if(typeof data162 === "string"){
-if(!pattern2.test(data162)){
-const err344 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data.database !== undefined){
+let data160 = data.database;
+const _errs254 = errors;
+const _errs255 = errors;
+if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
+const _errs256 = errors;
+for(const key3 in data160){
+if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
+const err344 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -14694,8 +15250,11 @@ vErrors.push(err344);
 errors++;
 }
 }
-else {
-const err345 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data160.mode !== undefined){
+let data161 = data160.mode;
+const _errs257 = errors;
+if(typeof data161 !== "string"){
+const err345 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -14704,17 +15263,10 @@ vErrors.push(err345);
 }
 errors++;
 }
-var valid107 = _errs263 === errors;
-}
-if(data159.tls !== undefined){
-let data163 = data159.tls;
-const _errs265 = errors;
-const _errs266 = errors;
-if(data163 && typeof data163 == "object" && !Array.isArray(data163)){
-const _errs267 = errors;
-for(const key7 in data163){
-if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
-const err346 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+const _errs258 = errors;
+const vSchema5 = schema0.properties.database.properties.mode.enum;
+if(!((data161 === "embedded") || (data161 === "external"))){
+const err346 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -14723,12 +15275,33 @@ vErrors.push(err346);
 }
 errors++;
 }
+var valid109 = _errs257 === errors;
 }
-if(data163.enabled !== undefined){
-let data164 = data163.enabled;
-const _errs268 = errors;
-if(typeof data164 !== "boolean"){
-const err347 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data160.embedded !== undefined){
+let data162 = data160.embedded;
+const _errs259 = errors;
+if(!(validate69(data162, {instancePath:instancePath+"/database/embedded",parentData:data160,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid109 = _errs259 === errors;
+}
+if(data160.external !== undefined){
+let data163 = data160.external;
+const _errs260 = errors;
+if(!(validate84(data163, {instancePath:instancePath+"/database/external",parentData:data160,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid109 = _errs260 === errors;
+}
+}
+else {
+const err347 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -14737,45 +15310,17 @@ vErrors.push(err347);
 }
 errors++;
 }
-const _errs269 = errors;
-var valid108 = _errs268 === errors;
+var valid104 = _errs254 === errors;
 }
-if(data163.clientCert !== undefined){
-let data165 = data163.clientCert;
-const _errs270 = errors;
-if(!(validate67(data165, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data163,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid108 = _errs270 === errors;
-}
-if(data163.clientKey !== undefined){
-let data166 = data163.clientKey;
-const _errs271 = errors;
-if(!(validate67(data166, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data163,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid108 = _errs271 === errors;
-}
-if(data163.caCert !== undefined){
-let data167 = data163.caCert;
-const _errs272 = errors;
-if(!(validate67(data167, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data163,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid108 = _errs272 === errors;
-}
-}
-else {
-const err348 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.retoolDatabase !== undefined){
+let data164 = data.retoolDatabase;
+const _errs261 = errors;
+const _errs262 = errors;
+if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
+const _errs263 = errors;
+for(const key4 in data164){
+if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
+const err348 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -14784,11 +15329,12 @@ vErrors.push(err348);
 }
 errors++;
 }
-var valid107 = _errs265 === errors;
 }
-}
-else {
-const err349 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data164.mode !== undefined){
+let data165 = data164.mode;
+const _errs264 = errors;
+if(typeof data165 !== "string"){
+const err349 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -14797,17 +15343,10 @@ vErrors.push(err349);
 }
 errors++;
 }
-var valid106 = _errs258 === errors;
-}
-if(data157.local !== undefined){
-let data168 = data157.local;
-const _errs273 = errors;
-const _errs274 = errors;
-if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
-const _errs275 = errors;
-for(const key8 in data168){
-if(!(func14.call(schema0.properties.temporal.properties.local.properties, key8))){
-const err350 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+const _errs265 = errors;
+const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
+if(!(((data165 === "disabled") || (data165 === "embedded")) || (data165 === "external"))){
+const err350 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -14816,14 +15355,33 @@ vErrors.push(err350);
 }
 errors++;
 }
+var valid110 = _errs264 === errors;
 }
-if(data168.namespace !== undefined){
-let data169 = data168.namespace;
-const _errs276 = errors;
-const _errs277 = errors;
-if(typeof data169 === "string"){
-if(!pattern19.test(data169)){
-const err351 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
+if(data164.embedded !== undefined){
+let data166 = data164.embedded;
+const _errs266 = errors;
+if(!(validate69(data166, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data164,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs266 === errors;
+}
+if(data164.external !== undefined){
+let data167 = data164.external;
+const _errs267 = errors;
+if(!(validate84(data167, {instancePath:instancePath+"/retoolDatabase/external",parentData:data164,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs267 === errors;
+}
+}
+else {
+const err351 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -14832,9 +15390,17 @@ vErrors.push(err351);
 }
 errors++;
 }
+var valid104 = _errs261 === errors;
 }
-else {
-const err352 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.temporal !== undefined){
+let data168 = data.temporal;
+const _errs268 = errors;
+const _errs269 = errors;
+if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
+const _errs270 = errors;
+for(const key5 in data168){
+if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
+const err352 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -14843,13 +15409,12 @@ vErrors.push(err352);
 }
 errors++;
 }
-var valid109 = _errs276 === errors;
 }
-if(data168.numHistoryShards !== undefined){
-let data170 = data168.numHistoryShards;
-const _errs278 = errors;
-if(!((typeof data170 == "number") && (!(data170 % 1) && !isNaN(data170)))){
-const err353 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data168.mode !== undefined){
+let data169 = data168.mode;
+const _errs271 = errors;
+if(typeof data169 !== "string"){
+const err353 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -14858,10 +15423,10 @@ vErrors.push(err353);
 }
 errors++;
 }
-const _errs279 = errors;
-if(typeof data170 == "number"){
-if(data170 > 16384 || isNaN(data170)){
-const err354 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+const _errs272 = errors;
+const vSchema7 = schema0.properties.temporal.properties.mode.enum;
+if(!(((data169 === "retoolManaged") || (data169 === "external")) || (data169 === "local"))){
+const err354 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -14870,8 +15435,17 @@ vErrors.push(err354);
 }
 errors++;
 }
-if(data170 < 1 || isNaN(data170)){
-const err355 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid111 = _errs271 === errors;
+}
+if(data168.external !== undefined){
+let data170 = data168.external;
+const _errs273 = errors;
+const _errs274 = errors;
+if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
+const _errs275 = errors;
+for(const key6 in data170){
+if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
+const err355 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -14881,15 +15455,35 @@ vErrors.push(err355);
 errors++;
 }
 }
-var valid109 = _errs278 === errors;
+if(data170.host !== undefined){
+let data171 = data170.host;
+const _errs276 = errors;
+if(!(validate85(data171, {instancePath:instancePath+"/temporal/external/host",parentData:data170,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+errors = vErrors.length;
 }
-if(data168.retention !== undefined){
-let data171 = data168.retention;
-const _errs280 = errors;
-const _errs281 = errors;
-if(typeof data171 === "string"){
-if(!pattern20.test(data171)){
-const err356 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
+else {
+}
+var valid112 = _errs276 === errors;
+}
+if(data170.port !== undefined){
+let data172 = data170.port;
+const _errs277 = errors;
+if(!(validate87(data172, {instancePath:instancePath+"/temporal/external/port",parentData:data170,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid112 = _errs277 === errors;
+}
+if(data170.namespace !== undefined){
+let data173 = data170.namespace;
+const _errs278 = errors;
+const _errs279 = errors;
+if(typeof data173 === "string"){
+if(!pattern2.test(data173)){
+const err356 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -14900,7 +15494,7 @@ errors++;
 }
 }
 else {
-const err357 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err357 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -14909,17 +15503,17 @@ vErrors.push(err357);
 }
 errors++;
 }
-var valid109 = _errs280 === errors;
+var valid112 = _errs278 === errors;
 }
-if(data168.persistence !== undefined){
-let data172 = data168.persistence;
+if(data170.tls !== undefined){
+let data174 = data170.tls;
+const _errs280 = errors;
+const _errs281 = errors;
+if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
 const _errs282 = errors;
-const _errs283 = errors;
-if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
-const _errs284 = errors;
-for(const key9 in data172){
-if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
-const err358 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+for(const key7 in data174){
+if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
+const err358 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -14929,11 +15523,11 @@ vErrors.push(err358);
 errors++;
 }
 }
-if(data172.database !== undefined){
-let data173 = data172.database;
-const _errs285 = errors;
-if(typeof data173 !== "string"){
-const err359 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data174.enabled !== undefined){
+let data175 = data174.enabled;
+const _errs283 = errors;
+if(typeof data175 !== "boolean"){
+const err359 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -14942,10 +15536,45 @@ vErrors.push(err359);
 }
 errors++;
 }
+const _errs284 = errors;
+var valid113 = _errs283 === errors;
+}
+if(data174.clientCert !== undefined){
+let data176 = data174.clientCert;
+const _errs285 = errors;
+if(!(validate74(data176, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data174,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs285 === errors;
+}
+if(data174.clientKey !== undefined){
+let data177 = data174.clientKey;
 const _errs286 = errors;
-const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
-if(!((data173 === "storage") || (data173 === "external"))){
-const err360 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+if(!(validate74(data177, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data174,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs286 === errors;
+}
+if(data174.caCert !== undefined){
+let data178 = data174.caCert;
+const _errs287 = errors;
+if(!(validate74(data178, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data174,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs287 === errors;
+}
+}
+else {
+const err360 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -14954,26 +15583,11 @@ vErrors.push(err360);
 }
 errors++;
 }
-var valid110 = _errs285 === errors;
+var valid112 = _errs280 === errors;
 }
-if(data172.external !== undefined){
-let data174 = data172.external;
-const _errs287 = errors;
-if(!(validate91(data174, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data172,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid110 = _errs287 === errors;
-}
-if(data172.defaultDatabase !== undefined){
-let data175 = data172.defaultDatabase;
-const _errs288 = errors;
-const _errs289 = errors;
-if(typeof data175 === "string"){
-if(!pattern22.test(data175)){
-const err361 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+const err361 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -14982,9 +15596,17 @@ vErrors.push(err361);
 }
 errors++;
 }
+var valid111 = _errs273 === errors;
 }
-else {
-const err362 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data168.local !== undefined){
+let data179 = data168.local;
+const _errs288 = errors;
+const _errs289 = errors;
+if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
+const _errs290 = errors;
+for(const key8 in data179){
+if(!(func14.call(schema0.properties.temporal.properties.local.properties, key8))){
+const err362 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -14993,15 +15615,14 @@ vErrors.push(err362);
 }
 errors++;
 }
-var valid110 = _errs288 === errors;
 }
-if(data172.visibilityDatabase !== undefined){
-let data176 = data172.visibilityDatabase;
-const _errs290 = errors;
+if(data179.namespace !== undefined){
+let data180 = data179.namespace;
 const _errs291 = errors;
-if(typeof data176 === "string"){
-if(!pattern22.test(data176)){
-const err363 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+const _errs292 = errors;
+if(typeof data180 === "string"){
+if(!pattern19.test(data180)){
+const err363 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -15012,7 +15633,7 @@ errors++;
 }
 }
 else {
-const err364 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err364 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -15021,11 +15642,13 @@ vErrors.push(err364);
 }
 errors++;
 }
-var valid110 = _errs290 === errors;
+var valid114 = _errs291 === errors;
 }
-}
-else {
-const err365 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data179.numHistoryShards !== undefined){
+let data181 = data179.numHistoryShards;
+const _errs293 = errors;
+if(!((typeof data181 == "number") && (!(data181 % 1) && !isNaN(data181)))){
+const err365 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -15034,61 +15657,10 @@ vErrors.push(err365);
 }
 errors++;
 }
-var valid109 = _errs282 === errors;
-}
-if(data168.frontend !== undefined){
-let data177 = data168.frontend;
-const _errs292 = errors;
-if(!(validate97(data177, {instancePath:instancePath+"/temporal/local/frontend",parentData:data168,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs292 === errors;
-}
-if(data168.history !== undefined){
-let data178 = data168.history;
-const _errs293 = errors;
-if(!(validate97(data178, {instancePath:instancePath+"/temporal/local/history",parentData:data168,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs293 === errors;
-}
-if(data168.matching !== undefined){
-let data179 = data168.matching;
 const _errs294 = errors;
-if(!(validate97(data179, {instancePath:instancePath+"/temporal/local/matching",parentData:data168,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs294 === errors;
-}
-if(data168.worker !== undefined){
-let data180 = data168.worker;
-const _errs295 = errors;
-if(!(validate97(data180, {instancePath:instancePath+"/temporal/local/worker",parentData:data168,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs295 === errors;
-}
-if(data168.web !== undefined){
-let data181 = data168.web;
-const _errs296 = errors;
-const _errs297 = errors;
-if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
-const _errs298 = errors;
-for(const key10 in data181){
-if(!(func14.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
-const err366 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(typeof data181 == "number"){
+if(data181 > 16384 || isNaN(data181)){
+const err366 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -15097,199 +15669,8 @@ vErrors.push(err366);
 }
 errors++;
 }
-}
-if(data181.resources !== undefined){
-let data182 = data181.resources;
-const _errs299 = errors;
-if(!(validate70(data182, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data181,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs299 === errors;
-}
-if(data181.nodeSelector !== undefined){
-let data183 = data181.nodeSelector;
-const _errs300 = errors;
-if(!(validate99(data183, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data181,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs300 === errors;
-}
-if(data181.tolerations !== undefined){
-let data184 = data181.tolerations;
-const _errs301 = errors;
-if(!(validate101(data184, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data181,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs301 === errors;
-}
-if(data181.affinity !== undefined){
-let data185 = data181.affinity;
-const _errs302 = errors;
-if(!(validate105(data185, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data181,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs302 === errors;
-}
-if(data181.topologySpreadConstraints !== undefined){
-let data186 = data181.topologySpreadConstraints;
-const _errs303 = errors;
-if(!(validate128(data186, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data181,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs303 === errors;
-}
-if(data181.podAnnotations !== undefined){
-let data187 = data181.podAnnotations;
-const _errs304 = errors;
-if(!(validate133(data187, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data181,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs304 === errors;
-}
-if(data181.podLabels !== undefined){
-let data188 = data181.podLabels;
-const _errs305 = errors;
-if(!(validate135(data188, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data181,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs305 === errors;
-}
-if(data181.env !== undefined){
-let data189 = data181.env;
-const _errs306 = errors;
-if(!(validate137(data189, {instancePath:instancePath+"/temporal/local/web/env",parentData:data181,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs306 === errors;
-}
-if(data181.extraEnvFrom !== undefined){
-let data190 = data181.extraEnvFrom;
-const _errs307 = errors;
-if(!(validate140(data190, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data181,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs307 === errors;
-}
-if(data181.extraVolumes !== undefined){
-let data191 = data181.extraVolumes;
-const _errs308 = errors;
-if(!(validate148(data191, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data181,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs308 === errors;
-}
-if(data181.extraVolumeMounts !== undefined){
-let data192 = data181.extraVolumeMounts;
-const _errs309 = errors;
-if(!(validate161(data192, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data181,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs309 === errors;
-}
-if(data181.extraContainers !== undefined){
-let data193 = data181.extraContainers;
-const _errs310 = errors;
-if(!(validate166(data193, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data181,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs310 === errors;
-}
-if(data181.initContainers !== undefined){
-let data194 = data181.initContainers;
-const _errs311 = errors;
-if(!(validate191(data194, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data181,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs311 === errors;
-}
-if(data181.priorityClassName !== undefined){
-let data195 = data181.priorityClassName;
-const _errs312 = errors;
-if(!(validate194(data195, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data181,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs312 === errors;
-}
-if(data181.terminationGracePeriodSeconds !== undefined){
-let data196 = data181.terminationGracePeriodSeconds;
-const _errs313 = errors;
-if(!(validate196(data196, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data181,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs313 === errors;
-}
-if(data181.podSecurityContext !== undefined){
-let data197 = data181.podSecurityContext;
-const _errs314 = errors;
-if(!(validate198(data197, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data181,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs314 === errors;
-}
-if(data181.containerSecurityContext !== undefined){
-let data198 = data181.containerSecurityContext;
-const _errs315 = errors;
-if(!(validate201(data198, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data181,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs315 === errors;
-}
-if(data181.enabled !== undefined){
-let data199 = data181.enabled;
-const _errs316 = errors;
-if(typeof data199 !== "boolean"){
-const err367 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data181 < 1 || isNaN(data181)){
+const err367 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -15298,12 +15679,16 @@ vErrors.push(err367);
 }
 errors++;
 }
-const _errs317 = errors;
-var valid111 = _errs316 === errors;
 }
+var valid114 = _errs293 === errors;
 }
-else {
-const err368 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data179.retention !== undefined){
+let data182 = data179.retention;
+const _errs295 = errors;
+const _errs296 = errors;
+if(typeof data182 === "string"){
+if(!pattern20.test(data182)){
+const err368 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -15312,11 +15697,9 @@ vErrors.push(err368);
 }
 errors++;
 }
-var valid109 = _errs296 === errors;
-}
 }
 else {
-const err369 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err369 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -15325,11 +15708,17 @@ vErrors.push(err369);
 }
 errors++;
 }
-var valid106 = _errs273 === errors;
+var valid114 = _errs295 === errors;
 }
-}
-else {
-const err370 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data179.persistence !== undefined){
+let data183 = data179.persistence;
+const _errs297 = errors;
+const _errs298 = errors;
+if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
+const _errs299 = errors;
+for(const key9 in data183){
+if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
+const err370 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -15338,28 +15727,12 @@ vErrors.push(err370);
 }
 errors++;
 }
-var valid99 = _errs253 === errors;
 }
-if(data.workflows !== undefined){
-let data200 = data.workflows;
-const _errs318 = errors;
-if(!(validate226(data200, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs318 === errors;
-}
-if(data.components !== undefined){
-let data201 = data.components;
-const _errs319 = errors;
-const _errs320 = errors;
-if(data201 && typeof data201 == "object" && !Array.isArray(data201)){
-const _errs321 = errors;
-for(const key11 in data201){
-if(!(((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor"))){
-const err371 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data183.database !== undefined){
+let data184 = data183.database;
+const _errs300 = errors;
+if(typeof data184 !== "string"){
+const err371 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -15368,40 +15741,10 @@ vErrors.push(err371);
 }
 errors++;
 }
-}
-if(data201.api !== undefined){
-let data202 = data201.api;
-const _errs322 = errors;
-const _errs323 = errors;
-const _errs324 = errors;
-const _errs325 = errors;
-let valid114 = true;
-const _errs326 = errors;
-if(!(validate228(data202, {instancePath:instancePath+"/components/api",parentData:data201,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
-errors = vErrors.length;
-}
-else {
-}
-var _valid18 = _errs326 === errors;
-errors = _errs325;
-if(vErrors !== null){
-if(_errs325){
-vErrors.length = _errs325;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid18){
-const _errs327 = errors;
-if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
-if(data202.replicas !== undefined){
-let data203 = data202.replicas;
-const _errs328 = errors;
-const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data203 === null) || (data203 === 2))){
-const err372 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const _errs301 = errors;
+const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
+if(!((data184 === "storage") || (data184 === "external"))){
+const err372 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -15410,14 +15753,26 @@ vErrors.push(err372);
 }
 errors++;
 }
-var valid115 = _errs328 === errors;
+var valid115 = _errs300 === errors;
 }
+if(data183.external !== undefined){
+let data185 = data183.external;
+const _errs302 = errors;
+if(!(validate98(data185, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data183,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
 }
-var _valid18 = _errs327 === errors;
-valid114 = _valid18;
+else {
 }
-if(!valid114){
-const err373 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var valid115 = _errs302 === errors;
+}
+if(data183.defaultDatabase !== undefined){
+let data186 = data183.defaultDatabase;
+const _errs303 = errors;
+const _errs304 = errors;
+if(typeof data186 === "string"){
+if(!pattern22.test(data186)){
+const err373 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -15426,12 +15781,9 @@ vErrors.push(err373);
 }
 errors++;
 }
-var valid113 = _errs324 === errors;
-if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
-const _errs329 = errors;
-for(const key12 in data202){
-if(!(func14.call(schema0.properties.components.properties.api.properties, key12))){
-const err374 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+else {
+const err374 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -15440,199 +15792,15 @@ vErrors.push(err374);
 }
 errors++;
 }
+var valid115 = _errs303 === errors;
 }
-if(data202.resources !== undefined){
-let data204 = data202.resources;
-const _errs330 = errors;
-if(!(validate70(data204, {instancePath:instancePath+"/components/api/resources",parentData:data202,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs330 === errors;
-}
-if(data202.nodeSelector !== undefined){
-let data205 = data202.nodeSelector;
-const _errs331 = errors;
-if(!(validate99(data205, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data202,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs331 === errors;
-}
-if(data202.tolerations !== undefined){
-let data206 = data202.tolerations;
-const _errs332 = errors;
-if(!(validate101(data206, {instancePath:instancePath+"/components/api/tolerations",parentData:data202,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs332 === errors;
-}
-if(data202.affinity !== undefined){
-let data207 = data202.affinity;
-const _errs333 = errors;
-if(!(validate105(data207, {instancePath:instancePath+"/components/api/affinity",parentData:data202,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs333 === errors;
-}
-if(data202.topologySpreadConstraints !== undefined){
-let data208 = data202.topologySpreadConstraints;
-const _errs334 = errors;
-if(!(validate128(data208, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data202,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs334 === errors;
-}
-if(data202.podAnnotations !== undefined){
-let data209 = data202.podAnnotations;
-const _errs335 = errors;
-if(!(validate133(data209, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data202,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs335 === errors;
-}
-if(data202.podLabels !== undefined){
-let data210 = data202.podLabels;
-const _errs336 = errors;
-if(!(validate135(data210, {instancePath:instancePath+"/components/api/podLabels",parentData:data202,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs336 === errors;
-}
-if(data202.env !== undefined){
-let data211 = data202.env;
-const _errs337 = errors;
-if(!(validate137(data211, {instancePath:instancePath+"/components/api/env",parentData:data202,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs337 === errors;
-}
-if(data202.extraEnvFrom !== undefined){
-let data212 = data202.extraEnvFrom;
-const _errs338 = errors;
-if(!(validate140(data212, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data202,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs338 === errors;
-}
-if(data202.extraVolumes !== undefined){
-let data213 = data202.extraVolumes;
-const _errs339 = errors;
-if(!(validate148(data213, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data202,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs339 === errors;
-}
-if(data202.extraVolumeMounts !== undefined){
-let data214 = data202.extraVolumeMounts;
-const _errs340 = errors;
-if(!(validate161(data214, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data202,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs340 === errors;
-}
-if(data202.extraContainers !== undefined){
-let data215 = data202.extraContainers;
-const _errs341 = errors;
-if(!(validate166(data215, {instancePath:instancePath+"/components/api/extraContainers",parentData:data202,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs341 === errors;
-}
-if(data202.initContainers !== undefined){
-let data216 = data202.initContainers;
-const _errs342 = errors;
-if(!(validate191(data216, {instancePath:instancePath+"/components/api/initContainers",parentData:data202,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs342 === errors;
-}
-if(data202.priorityClassName !== undefined){
-let data217 = data202.priorityClassName;
-const _errs343 = errors;
-if(!(validate194(data217, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data202,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs343 === errors;
-}
-if(data202.terminationGracePeriodSeconds !== undefined){
-let data218 = data202.terminationGracePeriodSeconds;
-const _errs344 = errors;
-if(!(validate196(data218, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data202,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs344 === errors;
-}
-if(data202.podSecurityContext !== undefined){
-let data219 = data202.podSecurityContext;
-const _errs345 = errors;
-if(!(validate198(data219, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data202,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs345 === errors;
-}
-if(data202.containerSecurityContext !== undefined){
-let data220 = data202.containerSecurityContext;
-const _errs346 = errors;
-if(!(validate201(data220, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data202,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs346 === errors;
-}
-if(data202.replicas !== undefined){
-let data221 = data202.replicas;
-const _errs347 = errors;
-if(!((typeof data221 == "number") && (!(data221 % 1) && !isNaN(data221)))){
-const err375 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data183.visibilityDatabase !== undefined){
+let data187 = data183.visibilityDatabase;
+const _errs305 = errors;
+const _errs306 = errors;
+if(typeof data187 === "string"){
+if(!pattern22.test(data187)){
+const err375 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -15641,10 +15809,9 @@ vErrors.push(err375);
 }
 errors++;
 }
-const _errs348 = errors;
-if(typeof data221 == "number"){
-if(data221 > 2147483647 || isNaN(data221)){
-const err376 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+else {
+const err376 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -15653,8 +15820,11 @@ vErrors.push(err376);
 }
 errors++;
 }
-if(data221 < 1 || isNaN(data221)){
-const err377 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid115 = _errs305 === errors;
+}
+}
+else {
+const err377 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -15663,14 +15833,61 @@ vErrors.push(err377);
 }
 errors++;
 }
+var valid114 = _errs297 === errors;
 }
-var valid116 = _errs347 === errors;
+if(data179.frontend !== undefined){
+let data188 = data179.frontend;
+const _errs307 = errors;
+if(!(validate104(data188, {instancePath:instancePath+"/temporal/local/frontend",parentData:data179,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+errors = vErrors.length;
 }
-if(data202.javaDbConnector !== undefined){
-let data222 = data202.javaDbConnector;
-const _errs349 = errors;
-if(typeof data222 !== "boolean"){
-const err378 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+}
+var valid114 = _errs307 === errors;
+}
+if(data179.history !== undefined){
+let data189 = data179.history;
+const _errs308 = errors;
+if(!(validate104(data189, {instancePath:instancePath+"/temporal/local/history",parentData:data179,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid114 = _errs308 === errors;
+}
+if(data179.matching !== undefined){
+let data190 = data179.matching;
+const _errs309 = errors;
+if(!(validate104(data190, {instancePath:instancePath+"/temporal/local/matching",parentData:data179,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid114 = _errs309 === errors;
+}
+if(data179.worker !== undefined){
+let data191 = data179.worker;
+const _errs310 = errors;
+if(!(validate104(data191, {instancePath:instancePath+"/temporal/local/worker",parentData:data179,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid114 = _errs310 === errors;
+}
+if(data179.web !== undefined){
+let data192 = data179.web;
+const _errs311 = errors;
+const _errs312 = errors;
+if(data192 && typeof data192 == "object" && !Array.isArray(data192)){
+const _errs313 = errors;
+for(const key10 in data192){
+if(!(func14.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
+const err378 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -15679,23 +15896,199 @@ vErrors.push(err378);
 }
 errors++;
 }
-const _errs350 = errors;
-var valid116 = _errs349 === errors;
 }
-if(data202.autoscaling !== undefined){
-let data223 = data202.autoscaling;
-const _errs351 = errors;
-if(!(validate247(data223, {instancePath:instancePath+"/components/api/autoscaling",parentData:data202,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(data192.resources !== undefined){
+let data193 = data192.resources;
+const _errs314 = errors;
+if(!(validate77(data193, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data192,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid116 = _errs351 === errors;
+var valid116 = _errs314 === errors;
 }
+if(data192.nodeSelector !== undefined){
+let data194 = data192.nodeSelector;
+const _errs315 = errors;
+if(!(validate106(data194, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data192,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
 }
 else {
-const err379 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid116 = _errs315 === errors;
+}
+if(data192.tolerations !== undefined){
+let data195 = data192.tolerations;
+const _errs316 = errors;
+if(!(validate108(data195, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data192,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs316 === errors;
+}
+if(data192.affinity !== undefined){
+let data196 = data192.affinity;
+const _errs317 = errors;
+if(!(validate112(data196, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data192,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs317 === errors;
+}
+if(data192.topologySpreadConstraints !== undefined){
+let data197 = data192.topologySpreadConstraints;
+const _errs318 = errors;
+if(!(validate135(data197, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data192,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs318 === errors;
+}
+if(data192.podAnnotations !== undefined){
+let data198 = data192.podAnnotations;
+const _errs319 = errors;
+if(!(validate140(data198, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data192,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs319 === errors;
+}
+if(data192.podLabels !== undefined){
+let data199 = data192.podLabels;
+const _errs320 = errors;
+if(!(validate142(data199, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data192,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs320 === errors;
+}
+if(data192.env !== undefined){
+let data200 = data192.env;
+const _errs321 = errors;
+if(!(validate144(data200, {instancePath:instancePath+"/temporal/local/web/env",parentData:data192,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs321 === errors;
+}
+if(data192.extraEnvFrom !== undefined){
+let data201 = data192.extraEnvFrom;
+const _errs322 = errors;
+if(!(validate147(data201, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data192,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs322 === errors;
+}
+if(data192.extraVolumes !== undefined){
+let data202 = data192.extraVolumes;
+const _errs323 = errors;
+if(!(validate155(data202, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data192,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs323 === errors;
+}
+if(data192.extraVolumeMounts !== undefined){
+let data203 = data192.extraVolumeMounts;
+const _errs324 = errors;
+if(!(validate168(data203, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data192,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs324 === errors;
+}
+if(data192.extraContainers !== undefined){
+let data204 = data192.extraContainers;
+const _errs325 = errors;
+if(!(validate173(data204, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data192,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs325 === errors;
+}
+if(data192.initContainers !== undefined){
+let data205 = data192.initContainers;
+const _errs326 = errors;
+if(!(validate198(data205, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data192,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs326 === errors;
+}
+if(data192.priorityClassName !== undefined){
+let data206 = data192.priorityClassName;
+const _errs327 = errors;
+if(!(validate201(data206, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data192,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs327 === errors;
+}
+if(data192.terminationGracePeriodSeconds !== undefined){
+let data207 = data192.terminationGracePeriodSeconds;
+const _errs328 = errors;
+if(!(validate203(data207, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data192,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs328 === errors;
+}
+if(data192.podSecurityContext !== undefined){
+let data208 = data192.podSecurityContext;
+const _errs329 = errors;
+if(!(validate205(data208, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data192,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs329 === errors;
+}
+if(data192.containerSecurityContext !== undefined){
+let data209 = data192.containerSecurityContext;
+const _errs330 = errors;
+if(!(validate208(data209, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data192,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs330 === errors;
+}
+if(data192.enabled !== undefined){
+let data210 = data192.enabled;
+const _errs331 = errors;
+if(typeof data210 !== "boolean"){
+const err379 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -15704,17 +16097,12 @@ vErrors.push(err379);
 }
 errors++;
 }
-var valid112 = _errs322 === errors;
+const _errs332 = errors;
+var valid116 = _errs331 === errors;
 }
-if(data201.jobsRunner !== undefined){
-let data224 = data201.jobsRunner;
-const _errs352 = errors;
-const _errs353 = errors;
-if(data224 && typeof data224 == "object" && !Array.isArray(data224)){
-const _errs354 = errors;
-for(const key13 in data224){
-if(!(func14.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
-const err380 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+}
+else {
+const err380 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -15723,197 +16111,11 @@ vErrors.push(err380);
 }
 errors++;
 }
-}
-if(data224.resources !== undefined){
-let data225 = data224.resources;
-const _errs355 = errors;
-if(!(validate70(data225, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data224,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs355 === errors;
-}
-if(data224.nodeSelector !== undefined){
-let data226 = data224.nodeSelector;
-const _errs356 = errors;
-if(!(validate99(data226, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data224,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs356 === errors;
-}
-if(data224.tolerations !== undefined){
-let data227 = data224.tolerations;
-const _errs357 = errors;
-if(!(validate101(data227, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data224,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs357 === errors;
-}
-if(data224.affinity !== undefined){
-let data228 = data224.affinity;
-const _errs358 = errors;
-if(!(validate105(data228, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data224,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs358 === errors;
-}
-if(data224.topologySpreadConstraints !== undefined){
-let data229 = data224.topologySpreadConstraints;
-const _errs359 = errors;
-if(!(validate128(data229, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data224,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs359 === errors;
-}
-if(data224.podAnnotations !== undefined){
-let data230 = data224.podAnnotations;
-const _errs360 = errors;
-if(!(validate133(data230, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data224,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs360 === errors;
-}
-if(data224.podLabels !== undefined){
-let data231 = data224.podLabels;
-const _errs361 = errors;
-if(!(validate135(data231, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data224,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs361 === errors;
-}
-if(data224.env !== undefined){
-let data232 = data224.env;
-const _errs362 = errors;
-if(!(validate137(data232, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data224,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs362 === errors;
-}
-if(data224.extraEnvFrom !== undefined){
-let data233 = data224.extraEnvFrom;
-const _errs363 = errors;
-if(!(validate140(data233, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data224,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs363 === errors;
-}
-if(data224.extraVolumes !== undefined){
-let data234 = data224.extraVolumes;
-const _errs364 = errors;
-if(!(validate148(data234, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data224,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs364 === errors;
-}
-if(data224.extraVolumeMounts !== undefined){
-let data235 = data224.extraVolumeMounts;
-const _errs365 = errors;
-if(!(validate161(data235, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data224,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs365 === errors;
-}
-if(data224.extraContainers !== undefined){
-let data236 = data224.extraContainers;
-const _errs366 = errors;
-if(!(validate166(data236, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data224,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs366 === errors;
-}
-if(data224.initContainers !== undefined){
-let data237 = data224.initContainers;
-const _errs367 = errors;
-if(!(validate191(data237, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data224,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs367 === errors;
-}
-if(data224.priorityClassName !== undefined){
-let data238 = data224.priorityClassName;
-const _errs368 = errors;
-if(!(validate194(data238, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data224,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs368 === errors;
-}
-if(data224.terminationGracePeriodSeconds !== undefined){
-let data239 = data224.terminationGracePeriodSeconds;
-const _errs369 = errors;
-if(!(validate196(data239, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data224,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs369 === errors;
-}
-if(data224.podSecurityContext !== undefined){
-let data240 = data224.podSecurityContext;
-const _errs370 = errors;
-if(!(validate198(data240, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data224,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs370 === errors;
-}
-if(data224.containerSecurityContext !== undefined){
-let data241 = data224.containerSecurityContext;
-const _errs371 = errors;
-if(!(validate201(data241, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data224,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs371 === errors;
+var valid114 = _errs311 === errors;
 }
 }
 else {
-const err381 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err381 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -15922,25 +16124,11 @@ vErrors.push(err381);
 }
 errors++;
 }
-var valid112 = _errs352 === errors;
+var valid111 = _errs288 === errors;
 }
-if(data201.workflowsWorker !== undefined){
-let data242 = data201.workflowsWorker;
-const _errs372 = errors;
-const _errs373 = errors;
-const _errs374 = errors;
-if(!(validate266(data242, {instancePath:instancePath+"/components/workflowsWorker",parentData:data201,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid118 = _errs374 === errors;
-if(data242 && typeof data242 == "object" && !Array.isArray(data242)){
-const _errs375 = errors;
-for(const key14 in data242){
-if(!(func14.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
-const err382 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+const err382 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -15949,199 +16137,39 @@ vErrors.push(err382);
 }
 errors++;
 }
+var valid104 = _errs268 === errors;
 }
-if(data242.resources !== undefined){
-let data243 = data242.resources;
-const _errs376 = errors;
-if(!(validate70(data243, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data242,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(data.workflows !== undefined){
+let data211 = data.workflows;
+const _errs333 = errors;
+if(!(validate233(data211, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs376 === errors;
+var valid104 = _errs333 === errors;
 }
-if(data242.nodeSelector !== undefined){
-let data244 = data242.nodeSelector;
-const _errs377 = errors;
-if(!(validate99(data244, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data242,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(data.agents !== undefined){
+let data212 = data.agents;
+const _errs334 = errors;
+if(!(validate233(data212, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs377 === errors;
+var valid104 = _errs334 === errors;
 }
-if(data242.tolerations !== undefined){
-let data245 = data242.tolerations;
-const _errs378 = errors;
-if(!(validate101(data245, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data242,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs378 === errors;
-}
-if(data242.affinity !== undefined){
-let data246 = data242.affinity;
-const _errs379 = errors;
-if(!(validate105(data246, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data242,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs379 === errors;
-}
-if(data242.topologySpreadConstraints !== undefined){
-let data247 = data242.topologySpreadConstraints;
-const _errs380 = errors;
-if(!(validate128(data247, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data242,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs380 === errors;
-}
-if(data242.podAnnotations !== undefined){
-let data248 = data242.podAnnotations;
-const _errs381 = errors;
-if(!(validate133(data248, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data242,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs381 === errors;
-}
-if(data242.podLabels !== undefined){
-let data249 = data242.podLabels;
-const _errs382 = errors;
-if(!(validate135(data249, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data242,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs382 === errors;
-}
-if(data242.env !== undefined){
-let data250 = data242.env;
-const _errs383 = errors;
-if(!(validate137(data250, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data242,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs383 === errors;
-}
-if(data242.extraEnvFrom !== undefined){
-let data251 = data242.extraEnvFrom;
-const _errs384 = errors;
-if(!(validate140(data251, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data242,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs384 === errors;
-}
-if(data242.extraVolumes !== undefined){
-let data252 = data242.extraVolumes;
-const _errs385 = errors;
-if(!(validate148(data252, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data242,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs385 === errors;
-}
-if(data242.extraVolumeMounts !== undefined){
-let data253 = data242.extraVolumeMounts;
-const _errs386 = errors;
-if(!(validate161(data253, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data242,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs386 === errors;
-}
-if(data242.extraContainers !== undefined){
-let data254 = data242.extraContainers;
-const _errs387 = errors;
-if(!(validate166(data254, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data242,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs387 === errors;
-}
-if(data242.initContainers !== undefined){
-let data255 = data242.initContainers;
-const _errs388 = errors;
-if(!(validate191(data255, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data242,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs388 === errors;
-}
-if(data242.priorityClassName !== undefined){
-let data256 = data242.priorityClassName;
-const _errs389 = errors;
-if(!(validate194(data256, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data242,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs389 === errors;
-}
-if(data242.terminationGracePeriodSeconds !== undefined){
-let data257 = data242.terminationGracePeriodSeconds;
-const _errs390 = errors;
-if(!(validate196(data257, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data242,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs390 === errors;
-}
-if(data242.podSecurityContext !== undefined){
-let data258 = data242.podSecurityContext;
-const _errs391 = errors;
-if(!(validate198(data258, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data242,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs391 === errors;
-}
-if(data242.containerSecurityContext !== undefined){
-let data259 = data242.containerSecurityContext;
-const _errs392 = errors;
-if(!(validate201(data259, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data242,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs392 === errors;
-}
-if(data242.replicas !== undefined){
-let data260 = data242.replicas;
-const _errs393 = errors;
-if(!((typeof data260 == "number") && (!(data260 % 1) && !isNaN(data260)))){
-const err383 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.components !== undefined){
+let data213 = data.components;
+const _errs335 = errors;
+const _errs336 = errors;
+if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
+const _errs337 = errors;
+for(const key11 in data213){
+if(!((((((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor")) || (key11 === "agentWorker")) || (key11 === "agentEvalWorker")) || (key11 === "multiplayerWs"))){
+const err383 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -16150,10 +16178,40 @@ vErrors.push(err383);
 }
 errors++;
 }
-const _errs394 = errors;
-if(typeof data260 == "number"){
-if(data260 > 2147483647 || isNaN(data260)){
-const err384 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+if(data213.api !== undefined){
+let data214 = data213.api;
+const _errs338 = errors;
+const _errs339 = errors;
+const _errs340 = errors;
+const _errs341 = errors;
+let valid119 = true;
+const _errs342 = errors;
+if(!(validate236(data214, {instancePath:instancePath+"/components/api",parentData:data213,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid19 = _errs342 === errors;
+errors = _errs341;
+if(vErrors !== null){
+if(_errs341){
+vErrors.length = _errs341;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid19){
+const _errs343 = errors;
+if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
+if(data214.replicas !== undefined){
+let data215 = data214.replicas;
+const _errs344 = errors;
+const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data215 === null) || (data215 === 2))){
+const err384 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -16162,8 +16220,14 @@ vErrors.push(err384);
 }
 errors++;
 }
-if(data260 < 1 || isNaN(data260)){
-const err385 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid120 = _errs344 === errors;
+}
+}
+var _valid19 = _errs343 === errors;
+valid119 = _valid19;
+}
+if(!valid119){
+const err385 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -16172,23 +16236,12 @@ vErrors.push(err385);
 }
 errors++;
 }
-}
-var valid119 = _errs393 === errors;
-}
-if(data242.autoscaling !== undefined){
-let data261 = data242.autoscaling;
-const _errs395 = errors;
-if(!(validate247(data261, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data242,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs395 === errors;
-}
-}
-else {
-const err386 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid118 = _errs340 === errors;
+if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
+const _errs345 = errors;
+for(const key12 in data214){
+if(!(func14.call(schema0.properties.components.properties.api.properties, key12))){
+const err386 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -16197,25 +16250,199 @@ vErrors.push(err386);
 }
 errors++;
 }
-var valid112 = _errs372 === errors;
 }
-if(data201.workflowsBackend !== undefined){
-let data262 = data201.workflowsBackend;
-const _errs396 = errors;
-const _errs397 = errors;
-const _errs398 = errors;
-if(!(validate266(data262, {instancePath:instancePath+"/components/workflowsBackend",parentData:data201,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+if(data214.resources !== undefined){
+let data216 = data214.resources;
+const _errs346 = errors;
+if(!(validate77(data216, {instancePath:instancePath+"/components/api/resources",parentData:data214,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid120 = _errs398 === errors;
-if(data262 && typeof data262 == "object" && !Array.isArray(data262)){
-const _errs399 = errors;
-for(const key15 in data262){
-if(!(func14.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
-const err387 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+var valid121 = _errs346 === errors;
+}
+if(data214.nodeSelector !== undefined){
+let data217 = data214.nodeSelector;
+const _errs347 = errors;
+if(!(validate106(data217, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data214,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs347 === errors;
+}
+if(data214.tolerations !== undefined){
+let data218 = data214.tolerations;
+const _errs348 = errors;
+if(!(validate108(data218, {instancePath:instancePath+"/components/api/tolerations",parentData:data214,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs348 === errors;
+}
+if(data214.affinity !== undefined){
+let data219 = data214.affinity;
+const _errs349 = errors;
+if(!(validate112(data219, {instancePath:instancePath+"/components/api/affinity",parentData:data214,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs349 === errors;
+}
+if(data214.topologySpreadConstraints !== undefined){
+let data220 = data214.topologySpreadConstraints;
+const _errs350 = errors;
+if(!(validate135(data220, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data214,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs350 === errors;
+}
+if(data214.podAnnotations !== undefined){
+let data221 = data214.podAnnotations;
+const _errs351 = errors;
+if(!(validate140(data221, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data214,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs351 === errors;
+}
+if(data214.podLabels !== undefined){
+let data222 = data214.podLabels;
+const _errs352 = errors;
+if(!(validate142(data222, {instancePath:instancePath+"/components/api/podLabels",parentData:data214,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs352 === errors;
+}
+if(data214.env !== undefined){
+let data223 = data214.env;
+const _errs353 = errors;
+if(!(validate144(data223, {instancePath:instancePath+"/components/api/env",parentData:data214,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs353 === errors;
+}
+if(data214.extraEnvFrom !== undefined){
+let data224 = data214.extraEnvFrom;
+const _errs354 = errors;
+if(!(validate147(data224, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data214,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs354 === errors;
+}
+if(data214.extraVolumes !== undefined){
+let data225 = data214.extraVolumes;
+const _errs355 = errors;
+if(!(validate155(data225, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data214,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs355 === errors;
+}
+if(data214.extraVolumeMounts !== undefined){
+let data226 = data214.extraVolumeMounts;
+const _errs356 = errors;
+if(!(validate168(data226, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data214,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs356 === errors;
+}
+if(data214.extraContainers !== undefined){
+let data227 = data214.extraContainers;
+const _errs357 = errors;
+if(!(validate173(data227, {instancePath:instancePath+"/components/api/extraContainers",parentData:data214,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs357 === errors;
+}
+if(data214.initContainers !== undefined){
+let data228 = data214.initContainers;
+const _errs358 = errors;
+if(!(validate198(data228, {instancePath:instancePath+"/components/api/initContainers",parentData:data214,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs358 === errors;
+}
+if(data214.priorityClassName !== undefined){
+let data229 = data214.priorityClassName;
+const _errs359 = errors;
+if(!(validate201(data229, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data214,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs359 === errors;
+}
+if(data214.terminationGracePeriodSeconds !== undefined){
+let data230 = data214.terminationGracePeriodSeconds;
+const _errs360 = errors;
+if(!(validate203(data230, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data214,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs360 === errors;
+}
+if(data214.podSecurityContext !== undefined){
+let data231 = data214.podSecurityContext;
+const _errs361 = errors;
+if(!(validate205(data231, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data214,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs361 === errors;
+}
+if(data214.containerSecurityContext !== undefined){
+let data232 = data214.containerSecurityContext;
+const _errs362 = errors;
+if(!(validate208(data232, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data214,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs362 === errors;
+}
+if(data214.replicas !== undefined){
+let data233 = data214.replicas;
+const _errs363 = errors;
+if(!((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233)))){
+const err387 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -16224,199 +16451,10 @@ vErrors.push(err387);
 }
 errors++;
 }
-}
-if(data262.resources !== undefined){
-let data263 = data262.resources;
-const _errs400 = errors;
-if(!(validate70(data263, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data262,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs400 === errors;
-}
-if(data262.nodeSelector !== undefined){
-let data264 = data262.nodeSelector;
-const _errs401 = errors;
-if(!(validate99(data264, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data262,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs401 === errors;
-}
-if(data262.tolerations !== undefined){
-let data265 = data262.tolerations;
-const _errs402 = errors;
-if(!(validate101(data265, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data262,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs402 === errors;
-}
-if(data262.affinity !== undefined){
-let data266 = data262.affinity;
-const _errs403 = errors;
-if(!(validate105(data266, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data262,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs403 === errors;
-}
-if(data262.topologySpreadConstraints !== undefined){
-let data267 = data262.topologySpreadConstraints;
-const _errs404 = errors;
-if(!(validate128(data267, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data262,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs404 === errors;
-}
-if(data262.podAnnotations !== undefined){
-let data268 = data262.podAnnotations;
-const _errs405 = errors;
-if(!(validate133(data268, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data262,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs405 === errors;
-}
-if(data262.podLabels !== undefined){
-let data269 = data262.podLabels;
-const _errs406 = errors;
-if(!(validate135(data269, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data262,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs406 === errors;
-}
-if(data262.env !== undefined){
-let data270 = data262.env;
-const _errs407 = errors;
-if(!(validate137(data270, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data262,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs407 === errors;
-}
-if(data262.extraEnvFrom !== undefined){
-let data271 = data262.extraEnvFrom;
-const _errs408 = errors;
-if(!(validate140(data271, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data262,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs408 === errors;
-}
-if(data262.extraVolumes !== undefined){
-let data272 = data262.extraVolumes;
-const _errs409 = errors;
-if(!(validate148(data272, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data262,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs409 === errors;
-}
-if(data262.extraVolumeMounts !== undefined){
-let data273 = data262.extraVolumeMounts;
-const _errs410 = errors;
-if(!(validate161(data273, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data262,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs410 === errors;
-}
-if(data262.extraContainers !== undefined){
-let data274 = data262.extraContainers;
-const _errs411 = errors;
-if(!(validate166(data274, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data262,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs411 === errors;
-}
-if(data262.initContainers !== undefined){
-let data275 = data262.initContainers;
-const _errs412 = errors;
-if(!(validate191(data275, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data262,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs412 === errors;
-}
-if(data262.priorityClassName !== undefined){
-let data276 = data262.priorityClassName;
-const _errs413 = errors;
-if(!(validate194(data276, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data262,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs413 === errors;
-}
-if(data262.terminationGracePeriodSeconds !== undefined){
-let data277 = data262.terminationGracePeriodSeconds;
-const _errs414 = errors;
-if(!(validate196(data277, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data262,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs414 === errors;
-}
-if(data262.podSecurityContext !== undefined){
-let data278 = data262.podSecurityContext;
-const _errs415 = errors;
-if(!(validate198(data278, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data262,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs415 === errors;
-}
-if(data262.containerSecurityContext !== undefined){
-let data279 = data262.containerSecurityContext;
-const _errs416 = errors;
-if(!(validate201(data279, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data262,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs416 === errors;
-}
-if(data262.replicas !== undefined){
-let data280 = data262.replicas;
-const _errs417 = errors;
-if(!((typeof data280 == "number") && (!(data280 % 1) && !isNaN(data280)))){
-const err388 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs364 = errors;
+if(typeof data233 == "number"){
+if(data233 > 2147483647 || isNaN(data233)){
+const err388 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -16425,10 +16463,8 @@ vErrors.push(err388);
 }
 errors++;
 }
-const _errs418 = errors;
-if(typeof data280 == "number"){
-if(data280 > 2147483647 || isNaN(data280)){
-const err389 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(data233 < 1 || isNaN(data233)){
+const err389 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -16437,8 +16473,14 @@ vErrors.push(err389);
 }
 errors++;
 }
-if(data280 < 1 || isNaN(data280)){
-const err390 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var valid121 = _errs363 === errors;
+}
+if(data214.javaDbConnector !== undefined){
+let data234 = data214.javaDbConnector;
+const _errs365 = errors;
+if(typeof data234 !== "boolean"){
+const err390 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -16447,14 +16489,23 @@ vErrors.push(err390);
 }
 errors++;
 }
+const _errs366 = errors;
+var valid121 = _errs365 === errors;
 }
-var valid121 = _errs417 === errors;
+if(data214.autoscaling !== undefined){
+let data235 = data214.autoscaling;
+const _errs367 = errors;
+if(!(validate255(data235, {instancePath:instancePath+"/components/api/autoscaling",parentData:data214,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+errors = vErrors.length;
 }
-if(data262.javaDbConnector !== undefined){
-let data281 = data262.javaDbConnector;
-const _errs419 = errors;
-if(typeof data281 !== "boolean"){
-const err391 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+}
+var valid121 = _errs367 === errors;
+}
+}
+else {
+const err391 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -16463,23 +16514,17 @@ vErrors.push(err391);
 }
 errors++;
 }
-const _errs420 = errors;
-var valid121 = _errs419 === errors;
+var valid117 = _errs338 === errors;
 }
-if(data262.autoscaling !== undefined){
-let data282 = data262.autoscaling;
-const _errs421 = errors;
-if(!(validate247(data282, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data262,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs421 === errors;
-}
-}
-else {
-const err392 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data213.jobsRunner !== undefined){
+let data236 = data213.jobsRunner;
+const _errs368 = errors;
+const _errs369 = errors;
+if(data236 && typeof data236 == "object" && !Array.isArray(data236)){
+const _errs370 = errors;
+for(const key13 in data236){
+if(!(func14.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
+const err392 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -16488,25 +16533,197 @@ vErrors.push(err392);
 }
 errors++;
 }
-var valid112 = _errs396 === errors;
 }
-if(data201.codeExecutor !== undefined){
-let data283 = data201.codeExecutor;
-const _errs422 = errors;
-const _errs423 = errors;
-const _errs424 = errors;
-if(!(validate266(data283, {instancePath:instancePath+"/components/codeExecutor",parentData:data201,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate266.errors : vErrors.concat(validate266.errors);
+if(data236.resources !== undefined){
+let data237 = data236.resources;
+const _errs371 = errors;
+if(!(validate77(data237, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data236,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid122 = _errs424 === errors;
-if(data283 && typeof data283 == "object" && !Array.isArray(data283)){
-const _errs425 = errors;
-for(const key16 in data283){
-if(!(func14.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
-const err393 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+var valid122 = _errs371 === errors;
+}
+if(data236.nodeSelector !== undefined){
+let data238 = data236.nodeSelector;
+const _errs372 = errors;
+if(!(validate106(data238, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data236,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs372 === errors;
+}
+if(data236.tolerations !== undefined){
+let data239 = data236.tolerations;
+const _errs373 = errors;
+if(!(validate108(data239, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data236,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs373 === errors;
+}
+if(data236.affinity !== undefined){
+let data240 = data236.affinity;
+const _errs374 = errors;
+if(!(validate112(data240, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data236,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs374 === errors;
+}
+if(data236.topologySpreadConstraints !== undefined){
+let data241 = data236.topologySpreadConstraints;
+const _errs375 = errors;
+if(!(validate135(data241, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data236,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs375 === errors;
+}
+if(data236.podAnnotations !== undefined){
+let data242 = data236.podAnnotations;
+const _errs376 = errors;
+if(!(validate140(data242, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data236,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs376 === errors;
+}
+if(data236.podLabels !== undefined){
+let data243 = data236.podLabels;
+const _errs377 = errors;
+if(!(validate142(data243, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data236,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs377 === errors;
+}
+if(data236.env !== undefined){
+let data244 = data236.env;
+const _errs378 = errors;
+if(!(validate144(data244, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data236,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs378 === errors;
+}
+if(data236.extraEnvFrom !== undefined){
+let data245 = data236.extraEnvFrom;
+const _errs379 = errors;
+if(!(validate147(data245, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data236,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs379 === errors;
+}
+if(data236.extraVolumes !== undefined){
+let data246 = data236.extraVolumes;
+const _errs380 = errors;
+if(!(validate155(data246, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data236,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs380 === errors;
+}
+if(data236.extraVolumeMounts !== undefined){
+let data247 = data236.extraVolumeMounts;
+const _errs381 = errors;
+if(!(validate168(data247, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data236,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs381 === errors;
+}
+if(data236.extraContainers !== undefined){
+let data248 = data236.extraContainers;
+const _errs382 = errors;
+if(!(validate173(data248, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data236,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs382 === errors;
+}
+if(data236.initContainers !== undefined){
+let data249 = data236.initContainers;
+const _errs383 = errors;
+if(!(validate198(data249, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data236,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs383 === errors;
+}
+if(data236.priorityClassName !== undefined){
+let data250 = data236.priorityClassName;
+const _errs384 = errors;
+if(!(validate201(data250, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data236,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs384 === errors;
+}
+if(data236.terminationGracePeriodSeconds !== undefined){
+let data251 = data236.terminationGracePeriodSeconds;
+const _errs385 = errors;
+if(!(validate203(data251, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data236,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs385 === errors;
+}
+if(data236.podSecurityContext !== undefined){
+let data252 = data236.podSecurityContext;
+const _errs386 = errors;
+if(!(validate205(data252, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data236,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs386 === errors;
+}
+if(data236.containerSecurityContext !== undefined){
+let data253 = data236.containerSecurityContext;
+const _errs387 = errors;
+if(!(validate208(data253, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data236,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs387 === errors;
+}
+}
+else {
+const err393 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -16515,199 +16732,36 @@ vErrors.push(err393);
 }
 errors++;
 }
+var valid117 = _errs368 === errors;
 }
-if(data283.resources !== undefined){
-let data284 = data283.resources;
-const _errs426 = errors;
-if(!(validate70(data284, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data283,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(data213.workflowsWorker !== undefined){
+let data254 = data213.workflowsWorker;
+const _errs388 = errors;
+if(!(validate274(data254, {instancePath:instancePath+"/components/workflowsWorker",parentData:data213,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid123 = _errs426 === errors;
+var valid117 = _errs388 === errors;
 }
-if(data283.nodeSelector !== undefined){
-let data285 = data283.nodeSelector;
-const _errs427 = errors;
-if(!(validate99(data285, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data283,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
+if(data213.workflowsBackend !== undefined){
+let data255 = data213.workflowsBackend;
+const _errs389 = errors;
+const _errs390 = errors;
+const _errs391 = errors;
+if(!(validate275(data255, {instancePath:instancePath+"/components/workflowsBackend",parentData:data213,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid123 = _errs427 === errors;
-}
-if(data283.tolerations !== undefined){
-let data286 = data283.tolerations;
-const _errs428 = errors;
-if(!(validate101(data286, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data283,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs428 === errors;
-}
-if(data283.affinity !== undefined){
-let data287 = data283.affinity;
-const _errs429 = errors;
-if(!(validate105(data287, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data283,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs429 === errors;
-}
-if(data283.topologySpreadConstraints !== undefined){
-let data288 = data283.topologySpreadConstraints;
-const _errs430 = errors;
-if(!(validate128(data288, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data283,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs430 === errors;
-}
-if(data283.podAnnotations !== undefined){
-let data289 = data283.podAnnotations;
-const _errs431 = errors;
-if(!(validate133(data289, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data283,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs431 === errors;
-}
-if(data283.podLabels !== undefined){
-let data290 = data283.podLabels;
-const _errs432 = errors;
-if(!(validate135(data290, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data283,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs432 === errors;
-}
-if(data283.env !== undefined){
-let data291 = data283.env;
-const _errs433 = errors;
-if(!(validate137(data291, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data283,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs433 === errors;
-}
-if(data283.extraEnvFrom !== undefined){
-let data292 = data283.extraEnvFrom;
-const _errs434 = errors;
-if(!(validate140(data292, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data283,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs434 === errors;
-}
-if(data283.extraVolumes !== undefined){
-let data293 = data283.extraVolumes;
-const _errs435 = errors;
-if(!(validate148(data293, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data283,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs435 === errors;
-}
-if(data283.extraVolumeMounts !== undefined){
-let data294 = data283.extraVolumeMounts;
-const _errs436 = errors;
-if(!(validate161(data294, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data283,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs436 === errors;
-}
-if(data283.extraContainers !== undefined){
-let data295 = data283.extraContainers;
-const _errs437 = errors;
-if(!(validate166(data295, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data283,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs437 === errors;
-}
-if(data283.initContainers !== undefined){
-let data296 = data283.initContainers;
-const _errs438 = errors;
-if(!(validate191(data296, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data283,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs438 === errors;
-}
-if(data283.priorityClassName !== undefined){
-let data297 = data283.priorityClassName;
-const _errs439 = errors;
-if(!(validate194(data297, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data283,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs439 === errors;
-}
-if(data283.terminationGracePeriodSeconds !== undefined){
-let data298 = data283.terminationGracePeriodSeconds;
-const _errs440 = errors;
-if(!(validate196(data298, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data283,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs440 === errors;
-}
-if(data283.podSecurityContext !== undefined){
-let data299 = data283.podSecurityContext;
-const _errs441 = errors;
-if(!(validate198(data299, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data283,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs441 === errors;
-}
-if(data283.containerSecurityContext !== undefined){
-let data300 = data283.containerSecurityContext;
-const _errs442 = errors;
-if(!(validate201(data300, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data283,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs442 === errors;
-}
-if(data283.replicas !== undefined){
-let data301 = data283.replicas;
-const _errs443 = errors;
-if(!((typeof data301 == "number") && (!(data301 % 1) && !isNaN(data301)))){
-const err394 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var valid123 = _errs391 === errors;
+if(data255 && typeof data255 == "object" && !Array.isArray(data255)){
+const _errs392 = errors;
+for(const key14 in data255){
+if(!(func14.call(schema0.properties.components.properties.workflowsBackend.properties, key14))){
+const err394 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -16716,10 +16770,199 @@ vErrors.push(err394);
 }
 errors++;
 }
-const _errs444 = errors;
-if(typeof data301 == "number"){
-if(data301 > 2147483647 || isNaN(data301)){
-const err395 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+if(data255.resources !== undefined){
+let data256 = data255.resources;
+const _errs393 = errors;
+if(!(validate77(data256, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data255,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs393 === errors;
+}
+if(data255.nodeSelector !== undefined){
+let data257 = data255.nodeSelector;
+const _errs394 = errors;
+if(!(validate106(data257, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data255,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs394 === errors;
+}
+if(data255.tolerations !== undefined){
+let data258 = data255.tolerations;
+const _errs395 = errors;
+if(!(validate108(data258, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data255,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs395 === errors;
+}
+if(data255.affinity !== undefined){
+let data259 = data255.affinity;
+const _errs396 = errors;
+if(!(validate112(data259, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data255,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs396 === errors;
+}
+if(data255.topologySpreadConstraints !== undefined){
+let data260 = data255.topologySpreadConstraints;
+const _errs397 = errors;
+if(!(validate135(data260, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data255,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs397 === errors;
+}
+if(data255.podAnnotations !== undefined){
+let data261 = data255.podAnnotations;
+const _errs398 = errors;
+if(!(validate140(data261, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data255,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs398 === errors;
+}
+if(data255.podLabels !== undefined){
+let data262 = data255.podLabels;
+const _errs399 = errors;
+if(!(validate142(data262, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data255,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs399 === errors;
+}
+if(data255.env !== undefined){
+let data263 = data255.env;
+const _errs400 = errors;
+if(!(validate144(data263, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data255,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs400 === errors;
+}
+if(data255.extraEnvFrom !== undefined){
+let data264 = data255.extraEnvFrom;
+const _errs401 = errors;
+if(!(validate147(data264, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data255,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs401 === errors;
+}
+if(data255.extraVolumes !== undefined){
+let data265 = data255.extraVolumes;
+const _errs402 = errors;
+if(!(validate155(data265, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data255,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs402 === errors;
+}
+if(data255.extraVolumeMounts !== undefined){
+let data266 = data255.extraVolumeMounts;
+const _errs403 = errors;
+if(!(validate168(data266, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data255,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs403 === errors;
+}
+if(data255.extraContainers !== undefined){
+let data267 = data255.extraContainers;
+const _errs404 = errors;
+if(!(validate173(data267, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data255,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs404 === errors;
+}
+if(data255.initContainers !== undefined){
+let data268 = data255.initContainers;
+const _errs405 = errors;
+if(!(validate198(data268, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data255,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs405 === errors;
+}
+if(data255.priorityClassName !== undefined){
+let data269 = data255.priorityClassName;
+const _errs406 = errors;
+if(!(validate201(data269, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data255,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs406 === errors;
+}
+if(data255.terminationGracePeriodSeconds !== undefined){
+let data270 = data255.terminationGracePeriodSeconds;
+const _errs407 = errors;
+if(!(validate203(data270, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data255,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs407 === errors;
+}
+if(data255.podSecurityContext !== undefined){
+let data271 = data255.podSecurityContext;
+const _errs408 = errors;
+if(!(validate205(data271, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data255,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs408 === errors;
+}
+if(data255.containerSecurityContext !== undefined){
+let data272 = data255.containerSecurityContext;
+const _errs409 = errors;
+if(!(validate208(data272, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data255,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs409 === errors;
+}
+if(data255.replicas !== undefined){
+let data273 = data255.replicas;
+const _errs410 = errors;
+if(!((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273)))){
+const err395 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -16728,8 +16971,10 @@ vErrors.push(err395);
 }
 errors++;
 }
-if(data301 < 1 || isNaN(data301)){
-const err396 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs411 = errors;
+if(typeof data273 == "number"){
+if(data273 > 2147483647 || isNaN(data273)){
+const err396 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -16738,14 +16983,8 @@ vErrors.push(err396);
 }
 errors++;
 }
-}
-var valid123 = _errs443 === errors;
-}
-if(data283.sandbox !== undefined){
-let data302 = data283.sandbox;
-const _errs445 = errors;
-if(typeof data302 !== "string"){
-const err397 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data273 < 1 || isNaN(data273)){
+const err397 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -16754,10 +16993,14 @@ vErrors.push(err397);
 }
 errors++;
 }
-const _errs446 = errors;
-const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data302 === "nsjail") || (data302 === "seccomp")) || (data302 === "none"))){
-const err398 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+}
+var valid124 = _errs410 === errors;
+}
+if(data255.javaDbConnector !== undefined){
+let data274 = data255.javaDbConnector;
+const _errs412 = errors;
+if(typeof data274 !== "boolean"){
+const err398 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -16766,15 +17009,23 @@ vErrors.push(err398);
 }
 errors++;
 }
-var valid123 = _errs445 === errors;
+const _errs413 = errors;
+var valid124 = _errs412 === errors;
 }
-if(data283.seccompProfile !== undefined){
-let data303 = data283.seccompProfile;
-const _errs447 = errors;
-const _errs448 = errors;
-if(typeof data303 === "string"){
-if(func0(data303) < 1){
-const err399 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data255.autoscaling !== undefined){
+let data275 = data255.autoscaling;
+const _errs414 = errors;
+if(!(validate255(data275, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data255,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs414 === errors;
+}
+}
+else {
+const err399 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -16783,8 +17034,25 @@ vErrors.push(err399);
 }
 errors++;
 }
-if(!pattern49.test(data303)){
-const err400 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+var valid117 = _errs389 === errors;
+}
+if(data213.codeExecutor !== undefined){
+let data276 = data213.codeExecutor;
+const _errs415 = errors;
+const _errs416 = errors;
+const _errs417 = errors;
+if(!(validate275(data276, {instancePath:instancePath+"/components/codeExecutor",parentData:data213,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs417 === errors;
+if(data276 && typeof data276 == "object" && !Array.isArray(data276)){
+const _errs418 = errors;
+for(const key15 in data276){
+if(!(func14.call(schema0.properties.components.properties.codeExecutor.properties, key15))){
+const err400 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -16794,8 +17062,198 @@ vErrors.push(err400);
 errors++;
 }
 }
+if(data276.resources !== undefined){
+let data277 = data276.resources;
+const _errs419 = errors;
+if(!(validate77(data277, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data276,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
 else {
-const err401 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid126 = _errs419 === errors;
+}
+if(data276.nodeSelector !== undefined){
+let data278 = data276.nodeSelector;
+const _errs420 = errors;
+if(!(validate106(data278, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data276,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs420 === errors;
+}
+if(data276.tolerations !== undefined){
+let data279 = data276.tolerations;
+const _errs421 = errors;
+if(!(validate108(data279, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data276,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs421 === errors;
+}
+if(data276.affinity !== undefined){
+let data280 = data276.affinity;
+const _errs422 = errors;
+if(!(validate112(data280, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data276,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs422 === errors;
+}
+if(data276.topologySpreadConstraints !== undefined){
+let data281 = data276.topologySpreadConstraints;
+const _errs423 = errors;
+if(!(validate135(data281, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data276,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs423 === errors;
+}
+if(data276.podAnnotations !== undefined){
+let data282 = data276.podAnnotations;
+const _errs424 = errors;
+if(!(validate140(data282, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data276,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs424 === errors;
+}
+if(data276.podLabels !== undefined){
+let data283 = data276.podLabels;
+const _errs425 = errors;
+if(!(validate142(data283, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data276,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs425 === errors;
+}
+if(data276.env !== undefined){
+let data284 = data276.env;
+const _errs426 = errors;
+if(!(validate144(data284, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data276,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs426 === errors;
+}
+if(data276.extraEnvFrom !== undefined){
+let data285 = data276.extraEnvFrom;
+const _errs427 = errors;
+if(!(validate147(data285, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data276,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs427 === errors;
+}
+if(data276.extraVolumes !== undefined){
+let data286 = data276.extraVolumes;
+const _errs428 = errors;
+if(!(validate155(data286, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data276,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs428 === errors;
+}
+if(data276.extraVolumeMounts !== undefined){
+let data287 = data276.extraVolumeMounts;
+const _errs429 = errors;
+if(!(validate168(data287, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data276,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs429 === errors;
+}
+if(data276.extraContainers !== undefined){
+let data288 = data276.extraContainers;
+const _errs430 = errors;
+if(!(validate173(data288, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data276,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs430 === errors;
+}
+if(data276.initContainers !== undefined){
+let data289 = data276.initContainers;
+const _errs431 = errors;
+if(!(validate198(data289, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data276,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs431 === errors;
+}
+if(data276.priorityClassName !== undefined){
+let data290 = data276.priorityClassName;
+const _errs432 = errors;
+if(!(validate201(data290, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data276,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs432 === errors;
+}
+if(data276.terminationGracePeriodSeconds !== undefined){
+let data291 = data276.terminationGracePeriodSeconds;
+const _errs433 = errors;
+if(!(validate203(data291, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data276,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs433 === errors;
+}
+if(data276.podSecurityContext !== undefined){
+let data292 = data276.podSecurityContext;
+const _errs434 = errors;
+if(!(validate205(data292, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data276,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs434 === errors;
+}
+if(data276.containerSecurityContext !== undefined){
+let data293 = data276.containerSecurityContext;
+const _errs435 = errors;
+if(!(validate208(data293, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data276,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs435 === errors;
+}
+if(data276.replicas !== undefined){
+let data294 = data276.replicas;
+const _errs436 = errors;
+if(!((typeof data294 == "number") && (!(data294 % 1) && !isNaN(data294)))){
+const err401 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -16804,22 +17262,10 @@ vErrors.push(err401);
 }
 errors++;
 }
-var valid123 = _errs447 === errors;
-}
-if(data283.autoscaling !== undefined){
-let data304 = data283.autoscaling;
-const _errs449 = errors;
-if(!(validate247(data304, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data283,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs449 === errors;
-}
-}
-else {
-const err402 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs437 = errors;
+if(typeof data294 == "number"){
+if(data294 > 2147483647 || isNaN(data294)){
+const err402 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -16828,11 +17274,8 @@ vErrors.push(err402);
 }
 errors++;
 }
-var valid112 = _errs422 === errors;
-}
-}
-else {
-const err403 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data294 < 1 || isNaN(data294)){
+const err403 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -16841,17 +17284,14 @@ vErrors.push(err403);
 }
 errors++;
 }
-var valid99 = _errs319 === errors;
 }
-if(data.podDefaults !== undefined){
-let data305 = data.podDefaults;
-const _errs450 = errors;
-const _errs451 = errors;
-if(data305 && typeof data305 == "object" && !Array.isArray(data305)){
-const _errs452 = errors;
-for(const key17 in data305){
-if(!(func14.call(schema0.properties.podDefaults.properties, key17))){
-const err404 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+var valid126 = _errs436 === errors;
+}
+if(data276.sandbox !== undefined){
+let data295 = data276.sandbox;
+const _errs438 = errors;
+if(typeof data295 !== "string"){
+const err404 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -16860,197 +17300,10 @@ vErrors.push(err404);
 }
 errors++;
 }
-}
-if(data305.resources !== undefined){
-let data306 = data305.resources;
-const _errs453 = errors;
-if(!(validate325(data306, {instancePath:instancePath+"/podDefaults/resources",parentData:data305,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate325.errors : vErrors.concat(validate325.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs453 === errors;
-}
-if(data305.nodeSelector !== undefined){
-let data307 = data305.nodeSelector;
-const _errs454 = errors;
-if(!(validate115(data307, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data305,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs454 === errors;
-}
-if(data305.tolerations !== undefined){
-let data308 = data305.tolerations;
-const _errs455 = errors;
-if(!(validate101(data308, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data305,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs455 === errors;
-}
-if(data305.affinity !== undefined){
-let data309 = data305.affinity;
-const _errs456 = errors;
-if(!(validate105(data309, {instancePath:instancePath+"/podDefaults/affinity",parentData:data305,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs456 === errors;
-}
-if(data305.topologySpreadConstraints !== undefined){
-let data310 = data305.topologySpreadConstraints;
-const _errs457 = errors;
-if(!(validate128(data310, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data305,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs457 === errors;
-}
-if(data305.podAnnotations !== undefined){
-let data311 = data305.podAnnotations;
-const _errs458 = errors;
-if(!(validate133(data311, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data305,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs458 === errors;
-}
-if(data305.podLabels !== undefined){
-let data312 = data305.podLabels;
-const _errs459 = errors;
-if(!(validate135(data312, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data305,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs459 === errors;
-}
-if(data305.env !== undefined){
-let data313 = data305.env;
-const _errs460 = errors;
-if(!(validate137(data313, {instancePath:instancePath+"/podDefaults/env",parentData:data305,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs460 === errors;
-}
-if(data305.extraEnvFrom !== undefined){
-let data314 = data305.extraEnvFrom;
-const _errs461 = errors;
-if(!(validate140(data314, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data305,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs461 === errors;
-}
-if(data305.extraVolumes !== undefined){
-let data315 = data305.extraVolumes;
-const _errs462 = errors;
-if(!(validate148(data315, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data305,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs462 === errors;
-}
-if(data305.extraVolumeMounts !== undefined){
-let data316 = data305.extraVolumeMounts;
-const _errs463 = errors;
-if(!(validate161(data316, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data305,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs463 === errors;
-}
-if(data305.extraContainers !== undefined){
-let data317 = data305.extraContainers;
-const _errs464 = errors;
-if(!(validate166(data317, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data305,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs464 === errors;
-}
-if(data305.initContainers !== undefined){
-let data318 = data305.initContainers;
-const _errs465 = errors;
-if(!(validate191(data318, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data305,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs465 === errors;
-}
-if(data305.priorityClassName !== undefined){
-let data319 = data305.priorityClassName;
-const _errs466 = errors;
-if(!(validate194(data319, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data305,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs466 === errors;
-}
-if(data305.terminationGracePeriodSeconds !== undefined){
-let data320 = data305.terminationGracePeriodSeconds;
-const _errs467 = errors;
-if(!(validate196(data320, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data305,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs467 === errors;
-}
-if(data305.podSecurityContext !== undefined){
-let data321 = data305.podSecurityContext;
-const _errs468 = errors;
-if(!(validate198(data321, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data305,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs468 === errors;
-}
-if(data305.containerSecurityContext !== undefined){
-let data322 = data305.containerSecurityContext;
-const _errs469 = errors;
-if(!(validate201(data322, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data305,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs469 === errors;
-}
-}
-else {
-const err405 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs439 = errors;
+const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data295 === "nsjail") || (data295 === "seccomp")) || (data295 === "none"))){
+const err405 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -17059,17 +17312,15 @@ vErrors.push(err405);
 }
 errors++;
 }
-var valid99 = _errs450 === errors;
+var valid126 = _errs438 === errors;
 }
-if(data.service !== undefined){
-let data323 = data.service;
-const _errs470 = errors;
-const _errs471 = errors;
-if(data323 && typeof data323 == "object" && !Array.isArray(data323)){
-const _errs472 = errors;
-for(const key18 in data323){
-if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
-const err406 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(data276.seccompProfile !== undefined){
+let data296 = data276.seccompProfile;
+const _errs440 = errors;
+const _errs441 = errors;
+if(typeof data296 === "string"){
+if(func0(data296) < 1){
+const err406 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -17078,12 +17329,8 @@ vErrors.push(err406);
 }
 errors++;
 }
-}
-if(data323.type !== undefined){
-let data324 = data323.type;
-const _errs473 = errors;
-if(typeof data324 !== "string"){
-const err407 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern49.test(data296)){
+const err407 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -17092,10 +17339,9 @@ vErrors.push(err407);
 }
 errors++;
 }
-const _errs474 = errors;
-const vSchema11 = schema0.properties.service.properties.type.enum;
-if(!(((data324 === "ClusterIP") || (data324 === "NodePort")) || (data324 === "LoadBalancer"))){
-const err408 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err408 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -17104,33 +17350,22 @@ vErrors.push(err408);
 }
 errors++;
 }
-var valid125 = _errs473 === errors;
+var valid126 = _errs440 === errors;
 }
-if(data323.port !== undefined){
-let data325 = data323.port;
-const _errs475 = errors;
-if(!(validate80(data325, {instancePath:instancePath+"/service/port",parentData:data323,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(data276.autoscaling !== undefined){
+let data297 = data276.autoscaling;
+const _errs442 = errors;
+if(!(validate255(data297, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data276,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid125 = _errs475 === errors;
-}
-if(data323.annotations !== undefined){
-let data326 = data323.annotations;
-const _errs476 = errors;
-if(!(validate115(data326, {instancePath:instancePath+"/service/annotations",parentData:data323,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs476 === errors;
+var valid126 = _errs442 === errors;
 }
 }
 else {
-const err409 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err409 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -17139,17 +17374,47 @@ vErrors.push(err409);
 }
 errors++;
 }
-var valid99 = _errs470 === errors;
+var valid117 = _errs415 === errors;
 }
-if(data.ingress !== undefined){
-let data327 = data.ingress;
-const _errs477 = errors;
-const _errs478 = errors;
-if(data327 && typeof data327 == "object" && !Array.isArray(data327)){
-const _errs479 = errors;
-for(const key19 in data327){
-if(!(func14.call(schema0.properties.ingress.properties, key19))){
-const err410 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(data213.agentWorker !== undefined){
+let data298 = data213.agentWorker;
+const _errs443 = errors;
+if(!(validate274(data298, {instancePath:instancePath+"/components/agentWorker",parentData:data213,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs443 === errors;
+}
+if(data213.agentEvalWorker !== undefined){
+let data299 = data213.agentEvalWorker;
+const _errs444 = errors;
+if(!(validate274(data299, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data213,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs444 === errors;
+}
+if(data213.multiplayerWs !== undefined){
+let data300 = data213.multiplayerWs;
+const _errs445 = errors;
+const _errs446 = errors;
+const _errs447 = errors;
+if(!(validate275(data300, {instancePath:instancePath+"/components/multiplayerWs",parentData:data213,parentDataProperty:"multiplayerWs",rootData}))){
+vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs447 === errors;
+if(data300 && typeof data300 == "object" && !Array.isArray(data300)){
+const _errs448 = errors;
+for(const key16 in data300){
+if(!(func14.call(schema0.properties.components.properties.multiplayerWs.properties, key16))){
+const err410 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -17159,11 +17424,198 @@ vErrors.push(err410);
 errors++;
 }
 }
-if(data327.enabled !== undefined){
-let data328 = data327.enabled;
-const _errs480 = errors;
-if(typeof data328 !== "boolean"){
-const err411 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data300.resources !== undefined){
+let data301 = data300.resources;
+const _errs449 = errors;
+if(!(validate77(data301, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data300,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs449 === errors;
+}
+if(data300.nodeSelector !== undefined){
+let data302 = data300.nodeSelector;
+const _errs450 = errors;
+if(!(validate106(data302, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data300,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs450 === errors;
+}
+if(data300.tolerations !== undefined){
+let data303 = data300.tolerations;
+const _errs451 = errors;
+if(!(validate108(data303, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data300,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs451 === errors;
+}
+if(data300.affinity !== undefined){
+let data304 = data300.affinity;
+const _errs452 = errors;
+if(!(validate112(data304, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data300,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs452 === errors;
+}
+if(data300.topologySpreadConstraints !== undefined){
+let data305 = data300.topologySpreadConstraints;
+const _errs453 = errors;
+if(!(validate135(data305, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data300,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs453 === errors;
+}
+if(data300.podAnnotations !== undefined){
+let data306 = data300.podAnnotations;
+const _errs454 = errors;
+if(!(validate140(data306, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data300,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs454 === errors;
+}
+if(data300.podLabels !== undefined){
+let data307 = data300.podLabels;
+const _errs455 = errors;
+if(!(validate142(data307, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data300,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs455 === errors;
+}
+if(data300.env !== undefined){
+let data308 = data300.env;
+const _errs456 = errors;
+if(!(validate144(data308, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data300,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs456 === errors;
+}
+if(data300.extraEnvFrom !== undefined){
+let data309 = data300.extraEnvFrom;
+const _errs457 = errors;
+if(!(validate147(data309, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data300,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs457 === errors;
+}
+if(data300.extraVolumes !== undefined){
+let data310 = data300.extraVolumes;
+const _errs458 = errors;
+if(!(validate155(data310, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data300,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs458 === errors;
+}
+if(data300.extraVolumeMounts !== undefined){
+let data311 = data300.extraVolumeMounts;
+const _errs459 = errors;
+if(!(validate168(data311, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data300,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs459 === errors;
+}
+if(data300.extraContainers !== undefined){
+let data312 = data300.extraContainers;
+const _errs460 = errors;
+if(!(validate173(data312, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data300,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs460 === errors;
+}
+if(data300.initContainers !== undefined){
+let data313 = data300.initContainers;
+const _errs461 = errors;
+if(!(validate198(data313, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data300,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs461 === errors;
+}
+if(data300.priorityClassName !== undefined){
+let data314 = data300.priorityClassName;
+const _errs462 = errors;
+if(!(validate201(data314, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data300,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs462 === errors;
+}
+if(data300.terminationGracePeriodSeconds !== undefined){
+let data315 = data300.terminationGracePeriodSeconds;
+const _errs463 = errors;
+if(!(validate203(data315, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data300,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs463 === errors;
+}
+if(data300.podSecurityContext !== undefined){
+let data316 = data300.podSecurityContext;
+const _errs464 = errors;
+if(!(validate205(data316, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data300,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs464 === errors;
+}
+if(data300.containerSecurityContext !== undefined){
+let data317 = data300.containerSecurityContext;
+const _errs465 = errors;
+if(!(validate208(data317, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data300,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs465 === errors;
+}
+if(data300.enabled !== undefined){
+let data318 = data300.enabled;
+const _errs466 = errors;
+if(typeof data318 !== "boolean"){
+const err411 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -17172,16 +17624,14 @@ vErrors.push(err411);
 }
 errors++;
 }
-const _errs481 = errors;
-var valid126 = _errs480 === errors;
+const _errs467 = errors;
+var valid128 = _errs466 === errors;
 }
-if(data327.className !== undefined){
-let data329 = data327.className;
-const _errs482 = errors;
-const _errs483 = errors;
-if(typeof data329 === "string"){
-if(!pattern2.test(data329)){
-const err412 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data300.replicas !== undefined){
+let data319 = data300.replicas;
+const _errs468 = errors;
+if(!((typeof data319 == "number") && (!(data319 % 1) && !isNaN(data319)))){
+const err412 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -17190,9 +17640,10 @@ vErrors.push(err412);
 }
 errors++;
 }
-}
-else {
-const err413 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs469 = errors;
+if(typeof data319 == "number"){
+if(data319 > 2147483647 || isNaN(data319)){
+const err413 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -17201,28 +17652,8 @@ vErrors.push(err413);
 }
 errors++;
 }
-var valid126 = _errs482 === errors;
-}
-if(data327.host !== undefined){
-let data330 = data327.host;
-const _errs484 = errors;
-if(!(validate78(data330, {instancePath:instancePath+"/ingress/host",parentData:data327,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs484 === errors;
-}
-if(data327.tls !== undefined){
-let data331 = data327.tls;
-const _errs485 = errors;
-const _errs486 = errors;
-if(data331 && typeof data331 == "object" && !Array.isArray(data331)){
-const _errs487 = errors;
-for(const key20 in data331){
-if(!((key20 === "enabled") || (key20 === "secretName"))){
-const err414 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(data319 < 1 || isNaN(data319)){
+const err414 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -17232,11 +17663,22 @@ vErrors.push(err414);
 errors++;
 }
 }
-if(data331.enabled !== undefined){
-let data332 = data331.enabled;
-const _errs488 = errors;
-if(typeof data332 !== "boolean"){
-const err415 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var valid128 = _errs468 === errors;
+}
+if(data300.autoscaling !== undefined){
+let data320 = data300.autoscaling;
+const _errs470 = errors;
+if(!(validate255(data320, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data300,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs470 === errors;
+}
+}
+else {
+const err415 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -17245,16 +17687,11 @@ vErrors.push(err415);
 }
 errors++;
 }
-const _errs489 = errors;
-var valid127 = _errs488 === errors;
+var valid117 = _errs445 === errors;
 }
-if(data331.secretName !== undefined){
-let data333 = data331.secretName;
-const _errs490 = errors;
-const _errs491 = errors;
-if(typeof data333 === "string"){
-if(!pattern2.test(data333)){
-const err416 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+}
+else {
+const err416 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -17263,9 +17700,17 @@ vErrors.push(err416);
 }
 errors++;
 }
+var valid104 = _errs335 === errors;
 }
-else {
-const err417 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.podDefaults !== undefined){
+let data321 = data.podDefaults;
+const _errs471 = errors;
+const _errs472 = errors;
+if(data321 && typeof data321 == "object" && !Array.isArray(data321)){
+const _errs473 = errors;
+for(const key17 in data321){
+if(!(func14.call(schema0.properties.podDefaults.properties, key17))){
+const err417 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -17274,11 +17719,197 @@ vErrors.push(err417);
 }
 errors++;
 }
-var valid127 = _errs490 === errors;
+}
+if(data321.resources !== undefined){
+let data322 = data321.resources;
+const _errs474 = errors;
+if(!(validate356(data322, {instancePath:instancePath+"/podDefaults/resources",parentData:data321,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate356.errors : vErrors.concat(validate356.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs474 === errors;
+}
+if(data321.nodeSelector !== undefined){
+let data323 = data321.nodeSelector;
+const _errs475 = errors;
+if(!(validate122(data323, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data321,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs475 === errors;
+}
+if(data321.tolerations !== undefined){
+let data324 = data321.tolerations;
+const _errs476 = errors;
+if(!(validate108(data324, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data321,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs476 === errors;
+}
+if(data321.affinity !== undefined){
+let data325 = data321.affinity;
+const _errs477 = errors;
+if(!(validate112(data325, {instancePath:instancePath+"/podDefaults/affinity",parentData:data321,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs477 === errors;
+}
+if(data321.topologySpreadConstraints !== undefined){
+let data326 = data321.topologySpreadConstraints;
+const _errs478 = errors;
+if(!(validate135(data326, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data321,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs478 === errors;
+}
+if(data321.podAnnotations !== undefined){
+let data327 = data321.podAnnotations;
+const _errs479 = errors;
+if(!(validate140(data327, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data321,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs479 === errors;
+}
+if(data321.podLabels !== undefined){
+let data328 = data321.podLabels;
+const _errs480 = errors;
+if(!(validate142(data328, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data321,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs480 === errors;
+}
+if(data321.env !== undefined){
+let data329 = data321.env;
+const _errs481 = errors;
+if(!(validate144(data329, {instancePath:instancePath+"/podDefaults/env",parentData:data321,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs481 === errors;
+}
+if(data321.extraEnvFrom !== undefined){
+let data330 = data321.extraEnvFrom;
+const _errs482 = errors;
+if(!(validate147(data330, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data321,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs482 === errors;
+}
+if(data321.extraVolumes !== undefined){
+let data331 = data321.extraVolumes;
+const _errs483 = errors;
+if(!(validate155(data331, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data321,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs483 === errors;
+}
+if(data321.extraVolumeMounts !== undefined){
+let data332 = data321.extraVolumeMounts;
+const _errs484 = errors;
+if(!(validate168(data332, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data321,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs484 === errors;
+}
+if(data321.extraContainers !== undefined){
+let data333 = data321.extraContainers;
+const _errs485 = errors;
+if(!(validate173(data333, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data321,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs485 === errors;
+}
+if(data321.initContainers !== undefined){
+let data334 = data321.initContainers;
+const _errs486 = errors;
+if(!(validate198(data334, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data321,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs486 === errors;
+}
+if(data321.priorityClassName !== undefined){
+let data335 = data321.priorityClassName;
+const _errs487 = errors;
+if(!(validate201(data335, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data321,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs487 === errors;
+}
+if(data321.terminationGracePeriodSeconds !== undefined){
+let data336 = data321.terminationGracePeriodSeconds;
+const _errs488 = errors;
+if(!(validate203(data336, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data321,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs488 === errors;
+}
+if(data321.podSecurityContext !== undefined){
+let data337 = data321.podSecurityContext;
+const _errs489 = errors;
+if(!(validate205(data337, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data321,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs489 === errors;
+}
+if(data321.containerSecurityContext !== undefined){
+let data338 = data321.containerSecurityContext;
+const _errs490 = errors;
+if(!(validate208(data338, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data321,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs490 === errors;
 }
 }
 else {
-const err418 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err418 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -17287,24 +17918,17 @@ vErrors.push(err418);
 }
 errors++;
 }
-var valid126 = _errs485 === errors;
+var valid104 = _errs471 === errors;
 }
-if(data327.annotations !== undefined){
-let data334 = data327.annotations;
+if(data.service !== undefined){
+let data339 = data.service;
+const _errs491 = errors;
 const _errs492 = errors;
-if(!(validate115(data334, {instancePath:instancePath+"/ingress/annotations",parentData:data327,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs492 === errors;
-}
-if(data327.kind !== undefined){
-let data335 = data327.kind;
+if(data339 && typeof data339 == "object" && !Array.isArray(data339)){
 const _errs493 = errors;
-if(typeof data335 !== "string"){
-const err419 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key18 in data339){
+if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
+const err419 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -17313,10 +17937,12 @@ vErrors.push(err419);
 }
 errors++;
 }
+}
+if(data339.type !== undefined){
+let data340 = data339.type;
 const _errs494 = errors;
-const vSchema12 = schema0.properties.ingress.properties.kind.enum;
-if(!((data335 === "Ingress") || (data335 === "HTTPRoute"))){
-const err420 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(typeof data340 !== "string"){
+const err420 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -17325,22 +17951,10 @@ vErrors.push(err420);
 }
 errors++;
 }
-var valid126 = _errs493 === errors;
-}
-if(data327.extraHosts !== undefined){
-let data336 = data327.extraHosts;
 const _errs495 = errors;
-const _errs496 = errors;
-if(Array.isArray(data336)){
-let valid129 = true;
-const len1 = data336.length;
-for(let i1=0; i1<len1; i1++){
-let data337 = data336[i1];
-const _errs497 = errors;
-const _errs498 = errors;
-if(typeof data337 === "string"){
-if(func0(data337) > 253){
-const err421 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+const vSchema11 = schema0.properties.service.properties.type.enum;
+if(!(((data340 === "ClusterIP") || (data340 === "NodePort")) || (data340 === "LoadBalancer"))){
+const err421 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -17349,8 +17963,33 @@ vErrors.push(err421);
 }
 errors++;
 }
-if(!pattern52.test(data337)){
-const err422 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"+"\""};
+var valid130 = _errs494 === errors;
+}
+if(data339.port !== undefined){
+let data341 = data339.port;
+const _errs496 = errors;
+if(!(validate87(data341, {instancePath:instancePath+"/service/port",parentData:data339,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid130 = _errs496 === errors;
+}
+if(data339.annotations !== undefined){
+let data342 = data339.annotations;
+const _errs497 = errors;
+if(!(validate122(data342, {instancePath:instancePath+"/service/annotations",parentData:data339,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid130 = _errs497 === errors;
+}
+}
+else {
+const err422 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -17359,9 +17998,17 @@ vErrors.push(err422);
 }
 errors++;
 }
+var valid104 = _errs491 === errors;
 }
-else {
-const err423 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.ingress !== undefined){
+let data343 = data.ingress;
+const _errs498 = errors;
+const _errs499 = errors;
+if(data343 && typeof data343 == "object" && !Array.isArray(data343)){
+const _errs500 = errors;
+for(const key19 in data343){
+if(!(func14.call(schema0.properties.ingress.properties, key19))){
+const err423 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -17370,14 +18017,12 @@ vErrors.push(err423);
 }
 errors++;
 }
-var valid128 = _errs497 === errors;
-if(!valid128){
-valid129 = false;
 }
-}
-}
-else {
-const err424 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data343.enabled !== undefined){
+let data344 = data343.enabled;
+const _errs501 = errors;
+if(typeof data344 !== "boolean"){
+const err424 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -17386,22 +18031,16 @@ vErrors.push(err424);
 }
 errors++;
 }
-var valid126 = _errs495 === errors;
-}
-if(data327.extraPaths !== undefined){
-let data338 = data327.extraPaths;
-const _errs499 = errors;
-const _errs500 = errors;
-if(Array.isArray(data338)){
-let valid131 = true;
-const len2 = data338.length;
-for(let i2=0; i2<len2; i2++){
-let data339 = data338[i2];
-const _errs501 = errors;
 const _errs502 = errors;
-if(data339 && typeof data339 == "object" && !Array.isArray(data339)){
-if(data339.path === undefined){
-const err425 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+var valid131 = _errs501 === errors;
+}
+if(data343.className !== undefined){
+let data345 = data343.className;
+const _errs503 = errors;
+const _errs504 = errors;
+if(typeof data345 === "string"){
+if(!pattern2.test(data345)){
+const err425 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -17410,8 +18049,9 @@ vErrors.push(err425);
 }
 errors++;
 }
-if(data339.service === undefined){
-const err426 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+}
+else {
+const err426 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -17420,8 +18060,28 @@ vErrors.push(err426);
 }
 errors++;
 }
-if(data339.port === undefined){
-const err427 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+var valid131 = _errs503 === errors;
+}
+if(data343.host !== undefined){
+let data346 = data343.host;
+const _errs505 = errors;
+if(!(validate85(data346, {instancePath:instancePath+"/ingress/host",parentData:data343,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs505 === errors;
+}
+if(data343.tls !== undefined){
+let data347 = data343.tls;
+const _errs506 = errors;
+const _errs507 = errors;
+if(data347 && typeof data347 == "object" && !Array.isArray(data347)){
+const _errs508 = errors;
+for(const key20 in data347){
+if(!((key20 === "enabled") || (key20 === "secretName"))){
+const err427 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -17430,10 +18090,12 @@ vErrors.push(err427);
 }
 errors++;
 }
-const _errs503 = errors;
-for(const key21 in data339){
-if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
-const err428 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+}
+if(data347.enabled !== undefined){
+let data348 = data347.enabled;
+const _errs509 = errors;
+if(typeof data348 !== "boolean"){
+const err428 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -17442,14 +18104,16 @@ vErrors.push(err428);
 }
 errors++;
 }
+const _errs510 = errors;
+var valid132 = _errs509 === errors;
 }
-if(data339.path !== undefined){
-let data340 = data339.path;
-const _errs504 = errors;
-const _errs505 = errors;
-if(typeof data340 === "string"){
-if(!pattern53.test(data340)){
-const err429 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
+if(data347.secretName !== undefined){
+let data349 = data347.secretName;
+const _errs511 = errors;
+const _errs512 = errors;
+if(typeof data349 === "string"){
+if(!pattern2.test(data349)){
+const err429 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -17460,7 +18124,7 @@ errors++;
 }
 }
 else {
-const err430 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err430 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -17469,13 +18133,11 @@ vErrors.push(err430);
 }
 errors++;
 }
-var valid132 = _errs504 === errors;
+var valid132 = _errs511 === errors;
 }
-if(data339.pathType !== undefined){
-let data341 = data339.pathType;
-const _errs506 = errors;
-if(typeof data341 !== "string"){
-const err431 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err431 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -17484,10 +18146,24 @@ vErrors.push(err431);
 }
 errors++;
 }
-const _errs507 = errors;
-const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
-if(!((data341 === "Prefix") || (data341 === "Exact"))){
-const err432 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+var valid131 = _errs506 === errors;
+}
+if(data343.annotations !== undefined){
+let data350 = data343.annotations;
+const _errs513 = errors;
+if(!(validate122(data350, {instancePath:instancePath+"/ingress/annotations",parentData:data343,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs513 === errors;
+}
+if(data343.kind !== undefined){
+let data351 = data343.kind;
+const _errs514 = errors;
+if(typeof data351 !== "string"){
+const err432 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -17496,15 +18172,10 @@ vErrors.push(err432);
 }
 errors++;
 }
-var valid132 = _errs506 === errors;
-}
-if(data339.service !== undefined){
-let data342 = data339.service;
-const _errs508 = errors;
-const _errs509 = errors;
-if(typeof data342 === "string"){
-if(func0(data342) > 63){
-const err433 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+const _errs515 = errors;
+const vSchema12 = schema0.properties.ingress.properties.kind.enum;
+if(!((data351 === "Ingress") || (data351 === "HTTPRoute"))){
+const err433 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -17513,8 +18184,22 @@ vErrors.push(err433);
 }
 errors++;
 }
-if(!pattern54.test(data342)){
-const err434 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\""};
+var valid131 = _errs514 === errors;
+}
+if(data343.extraHosts !== undefined){
+let data352 = data343.extraHosts;
+const _errs516 = errors;
+const _errs517 = errors;
+if(Array.isArray(data352)){
+let valid134 = true;
+const len1 = data352.length;
+for(let i1=0; i1<len1; i1++){
+let data353 = data352[i1];
+const _errs518 = errors;
+const _errs519 = errors;
+if(typeof data353 === "string"){
+if(func0(data353) > 253){
+const err434 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -17523,9 +18208,8 @@ vErrors.push(err434);
 }
 errors++;
 }
-}
-else {
-const err435 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern52.test(data353)){
+const err435 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -17534,22 +18218,9 @@ vErrors.push(err435);
 }
 errors++;
 }
-var valid132 = _errs508 === errors;
-}
-if(data339.port !== undefined){
-let data343 = data339.port;
-const _errs510 = errors;
-if(!(validate80(data343, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data339,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid132 = _errs510 === errors;
-}
-}
-else {
-const err436 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err436 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -17558,14 +18229,14 @@ vErrors.push(err436);
 }
 errors++;
 }
-var valid130 = _errs501 === errors;
-if(!valid130){
-valid131 = false;
+var valid133 = _errs518 === errors;
+if(!valid133){
+valid134 = false;
 }
 }
 }
 else {
-const err437 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err437 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -17574,17 +18245,22 @@ vErrors.push(err437);
 }
 errors++;
 }
-var valid126 = _errs499 === errors;
+var valid131 = _errs516 === errors;
 }
-if(data327.gateway !== undefined){
-let data344 = data327.gateway;
-const _errs511 = errors;
-const _errs512 = errors;
-if(data344 && typeof data344 == "object" && !Array.isArray(data344)){
-const _errs513 = errors;
-for(const key22 in data344){
-if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
-const err438 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(data343.extraPaths !== undefined){
+let data354 = data343.extraPaths;
+const _errs520 = errors;
+const _errs521 = errors;
+if(Array.isArray(data354)){
+let valid136 = true;
+const len2 = data354.length;
+for(let i2=0; i2<len2; i2++){
+let data355 = data354[i2];
+const _errs522 = errors;
+const _errs523 = errors;
+if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
+if(data355.path === undefined){
+const err438 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -17593,14 +18269,8 @@ vErrors.push(err438);
 }
 errors++;
 }
-}
-if(data344.name !== undefined){
-let data345 = data344.name;
-const _errs514 = errors;
-const _errs515 = errors;
-if(typeof data345 === "string"){
-if(!pattern2.test(data345)){
-const err439 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data355.service === undefined){
+const err439 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -17609,9 +18279,8 @@ vErrors.push(err439);
 }
 errors++;
 }
-}
-else {
-const err440 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data355.port === undefined){
+const err440 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -17620,15 +18289,10 @@ vErrors.push(err440);
 }
 errors++;
 }
-var valid133 = _errs514 === errors;
-}
-if(data344.namespace !== undefined){
-let data346 = data344.namespace;
-const _errs516 = errors;
-const _errs517 = errors;
-if(typeof data346 === "string"){
-if(!pattern2.test(data346)){
-const err441 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const _errs524 = errors;
+for(const key21 in data355){
+if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
+const err441 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -17638,8 +18302,13 @@ vErrors.push(err441);
 errors++;
 }
 }
-else {
-const err442 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data355.path !== undefined){
+let data356 = data355.path;
+const _errs525 = errors;
+const _errs526 = errors;
+if(typeof data356 === "string"){
+if(!pattern53.test(data356)){
+const err442 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -17648,15 +18317,9 @@ vErrors.push(err442);
 }
 errors++;
 }
-var valid133 = _errs516 === errors;
 }
-if(data344.sectionName !== undefined){
-let data347 = data344.sectionName;
-const _errs518 = errors;
-const _errs519 = errors;
-if(typeof data347 === "string"){
-if(!pattern2.test(data347)){
-const err443 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+else {
+const err443 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -17665,9 +18328,13 @@ vErrors.push(err443);
 }
 errors++;
 }
+var valid137 = _errs525 === errors;
 }
-else {
-const err444 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data355.pathType !== undefined){
+let data357 = data355.pathType;
+const _errs527 = errors;
+if(typeof data357 !== "string"){
+const err444 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -17676,11 +18343,10 @@ vErrors.push(err444);
 }
 errors++;
 }
-var valid133 = _errs518 === errors;
-}
-}
-else {
-const err445 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs528 = errors;
+const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
+if(!((data357 === "Prefix") || (data357 === "Exact"))){
+const err445 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -17689,11 +18355,15 @@ vErrors.push(err445);
 }
 errors++;
 }
-var valid126 = _errs511 === errors;
+var valid137 = _errs527 === errors;
 }
-}
-else {
-const err446 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data355.service !== undefined){
+let data358 = data355.service;
+const _errs529 = errors;
+const _errs530 = errors;
+if(typeof data358 === "string"){
+if(func0(data358) > 63){
+const err446 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -17702,17 +18372,8 @@ vErrors.push(err446);
 }
 errors++;
 }
-var valid99 = _errs477 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data348 = data.serviceAccount;
-const _errs520 = errors;
-const _errs521 = errors;
-if(data348 && typeof data348 == "object" && !Array.isArray(data348)){
-const _errs522 = errors;
-for(const key23 in data348){
-if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
-const err447 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(!pattern54.test(data358)){
+const err447 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -17722,11 +18383,8 @@ vErrors.push(err447);
 errors++;
 }
 }
-if(data348.create !== undefined){
-let data349 = data348.create;
-const _errs523 = errors;
-if(typeof data349 !== "boolean"){
-const err448 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err448 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -17735,16 +18393,22 @@ vErrors.push(err448);
 }
 errors++;
 }
-const _errs524 = errors;
-var valid134 = _errs523 === errors;
+var valid137 = _errs529 === errors;
 }
-if(data348.name !== undefined){
-let data350 = data348.name;
-const _errs525 = errors;
-const _errs526 = errors;
-if(typeof data350 === "string"){
-if(!pattern2.test(data350)){
-const err449 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data355.port !== undefined){
+let data359 = data355.port;
+const _errs531 = errors;
+if(!(validate87(data359, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data355,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid137 = _errs531 === errors;
+}
+}
+else {
+const err449 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -17753,9 +18417,14 @@ vErrors.push(err449);
 }
 errors++;
 }
+var valid135 = _errs522 === errors;
+if(!valid135){
+valid136 = false;
+}
+}
 }
 else {
-const err450 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err450 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -17764,22 +18433,17 @@ vErrors.push(err450);
 }
 errors++;
 }
-var valid134 = _errs525 === errors;
+var valid131 = _errs520 === errors;
 }
-if(data348.annotations !== undefined){
-let data351 = data348.annotations;
-const _errs527 = errors;
-if(!(validate115(data351, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data348,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid134 = _errs527 === errors;
-}
-}
-else {
-const err451 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data343.gateway !== undefined){
+let data360 = data343.gateway;
+const _errs532 = errors;
+const _errs533 = errors;
+if(data360 && typeof data360 == "object" && !Array.isArray(data360)){
+const _errs534 = errors;
+for(const key22 in data360){
+if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
+const err451 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -17788,28 +18452,14 @@ vErrors.push(err451);
 }
 errors++;
 }
-var valid99 = _errs520 === errors;
 }
-if(data.tests !== undefined){
-let data352 = data.tests;
-const _errs528 = errors;
-if(!(validate226(data352, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs528 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data353 = data.networkPolicy;
-const _errs529 = errors;
-const _errs530 = errors;
-if(data353 && typeof data353 == "object" && !Array.isArray(data353)){
-const _errs531 = errors;
-for(const key24 in data353){
-if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
-const err452 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(data360.name !== undefined){
+let data361 = data360.name;
+const _errs535 = errors;
+const _errs536 = errors;
+if(typeof data361 === "string"){
+if(!pattern2.test(data361)){
+const err452 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -17819,11 +18469,8 @@ vErrors.push(err452);
 errors++;
 }
 }
-if(data353.enabled !== undefined){
-let data354 = data353.enabled;
-const _errs532 = errors;
-if((typeof data354 !== "boolean") && (data354 !== null)){
-const err453 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+else {
+const err453 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -17832,33 +18479,15 @@ vErrors.push(err453);
 }
 errors++;
 }
-const _errs533 = errors;
-var valid135 = _errs532 === errors;
+var valid138 = _errs535 === errors;
 }
-if(data353.ingressControllerFrom !== undefined){
-let data355 = data353.ingressControllerFrom;
-const _errs534 = errors;
-const _errs535 = errors;
-if(Array.isArray(data355)){
-let valid137 = true;
-const len3 = data355.length;
-for(let i3=0; i3<len3; i3++){
-let data356 = data355[i3];
-const _errs536 = errors;
-if(!(validate352(data356, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data355,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid136 = _errs536 === errors;
-if(!valid136){
-valid137 = false;
-}
-}
-}
-else {
-const err454 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data360.namespace !== undefined){
+let data362 = data360.namespace;
+const _errs537 = errors;
+const _errs538 = errors;
+if(typeof data362 === "string"){
+if(!pattern2.test(data362)){
+const err454 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -17867,32 +18496,9 @@ vErrors.push(err454);
 }
 errors++;
 }
-var valid135 = _errs534 === errors;
-}
-if(data353.licenseCIDRs !== undefined){
-let data357 = data353.licenseCIDRs;
-const _errs537 = errors;
-const _errs538 = errors;
-if(Array.isArray(data357)){
-let valid139 = true;
-const len4 = data357.length;
-for(let i4=0; i4<len4; i4++){
-let data358 = data357[i4];
-const _errs539 = errors;
-if(!(validate355(data358, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data357,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid138 = _errs539 === errors;
-if(!valid138){
-valid139 = false;
-}
-}
-}
-else {
-const err455 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err455 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -17901,32 +18507,15 @@ vErrors.push(err455);
 }
 errors++;
 }
-var valid135 = _errs537 === errors;
+var valid138 = _errs537 === errors;
 }
-if(data353.resources !== undefined){
-let data359 = data353.resources;
+if(data360.sectionName !== undefined){
+let data363 = data360.sectionName;
+const _errs539 = errors;
 const _errs540 = errors;
-const _errs541 = errors;
-if(Array.isArray(data359)){
-let valid141 = true;
-const len5 = data359.length;
-for(let i5=0; i5<len5; i5++){
-let data360 = data359[i5];
-const _errs542 = errors;
-if(!(validate352(data360, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data359,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs542 === errors;
-if(!valid140){
-valid141 = false;
-}
-}
-}
-else {
-const err456 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(typeof data363 === "string"){
+if(!pattern2.test(data363)){
+const err456 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -17935,32 +18524,9 @@ vErrors.push(err456);
 }
 errors++;
 }
-var valid135 = _errs540 === errors;
-}
-if(data353.sourceControl !== undefined){
-let data361 = data353.sourceControl;
-const _errs543 = errors;
-const _errs544 = errors;
-if(Array.isArray(data361)){
-let valid143 = true;
-const len6 = data361.length;
-for(let i6=0; i6<len6; i6++){
-let data362 = data361[i6];
-const _errs545 = errors;
-if(!(validate352(data362, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data361,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid142 = _errs545 === errors;
-if(!valid142){
-valid143 = false;
-}
-}
-}
-else {
-const err457 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err457 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -17969,32 +18535,11 @@ vErrors.push(err457);
 }
 errors++;
 }
-var valid135 = _errs543 === errors;
-}
-if(data353.databaseCIDRs !== undefined){
-let data363 = data353.databaseCIDRs;
-const _errs546 = errors;
-const _errs547 = errors;
-if(Array.isArray(data363)){
-let valid145 = true;
-const len7 = data363.length;
-for(let i7=0; i7<len7; i7++){
-let data364 = data363[i7];
-const _errs548 = errors;
-if(!(validate355(data364, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data363,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid144 = _errs548 === errors;
-if(!valid144){
-valid145 = false;
-}
+var valid138 = _errs539 === errors;
 }
 }
 else {
-const err458 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err458 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -18003,32 +18548,11 @@ vErrors.push(err458);
 }
 errors++;
 }
-var valid135 = _errs546 === errors;
-}
-if(data353.temporalCIDRs !== undefined){
-let data365 = data353.temporalCIDRs;
-const _errs549 = errors;
-const _errs550 = errors;
-if(Array.isArray(data365)){
-let valid147 = true;
-const len8 = data365.length;
-for(let i8=0; i8<len8; i8++){
-let data366 = data365[i8];
-const _errs551 = errors;
-if(!(validate355(data366, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data365,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate355.errors : vErrors.concat(validate355.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid146 = _errs551 === errors;
-if(!valid146){
-valid147 = false;
-}
+var valid131 = _errs532 === errors;
 }
 }
 else {
-const err459 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err459 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -18037,32 +18561,17 @@ vErrors.push(err459);
 }
 errors++;
 }
-var valid135 = _errs549 === errors;
+var valid104 = _errs498 === errors;
 }
-if(data353.dnsFrom !== undefined){
-let data367 = data353.dnsFrom;
-const _errs552 = errors;
-const _errs553 = errors;
-if(Array.isArray(data367)){
-let valid149 = true;
-const len9 = data367.length;
-for(let i9=0; i9<len9; i9++){
-let data368 = data367[i9];
-const _errs554 = errors;
-if(!(validate352(data368, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data367,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate352.errors : vErrors.concat(validate352.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs554 === errors;
-if(!valid148){
-valid149 = false;
-}
-}
-}
-else {
-const err460 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.serviceAccount !== undefined){
+let data364 = data.serviceAccount;
+const _errs541 = errors;
+const _errs542 = errors;
+if(data364 && typeof data364 == "object" && !Array.isArray(data364)){
+const _errs543 = errors;
+for(const key23 in data364){
+if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
+const err460 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -18071,11 +18580,12 @@ vErrors.push(err460);
 }
 errors++;
 }
-var valid135 = _errs552 === errors;
 }
-}
-else {
-const err461 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data364.create !== undefined){
+let data365 = data364.create;
+const _errs544 = errors;
+if(typeof data365 !== "boolean"){
+const err461 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -18084,16 +18594,365 @@ vErrors.push(err461);
 }
 errors++;
 }
-var valid99 = _errs529 === errors;
+const _errs545 = errors;
+var valid139 = _errs544 === errors;
 }
-}
-else {
-const err462 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data364.name !== undefined){
+let data366 = data364.name;
+const _errs546 = errors;
+const _errs547 = errors;
+if(typeof data366 === "string"){
+if(!pattern2.test(data366)){
+const err462 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err462];
 }
 else {
 vErrors.push(err462);
+}
+errors++;
+}
+}
+else {
+const err463 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err463];
+}
+else {
+vErrors.push(err463);
+}
+errors++;
+}
+var valid139 = _errs546 === errors;
+}
+if(data364.annotations !== undefined){
+let data367 = data364.annotations;
+const _errs548 = errors;
+if(!(validate122(data367, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data364,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid139 = _errs548 === errors;
+}
+}
+else {
+const err464 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err464];
+}
+else {
+vErrors.push(err464);
+}
+errors++;
+}
+var valid104 = _errs541 === errors;
+}
+if(data.tests !== undefined){
+let data368 = data.tests;
+const _errs549 = errors;
+if(!(validate233(data368, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs549 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data369 = data.networkPolicy;
+const _errs550 = errors;
+const _errs551 = errors;
+if(data369 && typeof data369 == "object" && !Array.isArray(data369)){
+const _errs552 = errors;
+for(const key24 in data369){
+if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
+const err465 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err465];
+}
+else {
+vErrors.push(err465);
+}
+errors++;
+}
+}
+if(data369.enabled !== undefined){
+let data370 = data369.enabled;
+const _errs553 = errors;
+if((typeof data370 !== "boolean") && (data370 !== null)){
+const err466 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err466];
+}
+else {
+vErrors.push(err466);
+}
+errors++;
+}
+const _errs554 = errors;
+var valid140 = _errs553 === errors;
+}
+if(data369.ingressControllerFrom !== undefined){
+let data371 = data369.ingressControllerFrom;
+const _errs555 = errors;
+const _errs556 = errors;
+if(Array.isArray(data371)){
+let valid142 = true;
+const len3 = data371.length;
+for(let i3=0; i3<len3; i3++){
+let data372 = data371[i3];
+const _errs557 = errors;
+if(!(validate383(data372, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data371,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate383.errors : vErrors.concat(validate383.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid141 = _errs557 === errors;
+if(!valid141){
+valid142 = false;
+}
+}
+}
+else {
+const err467 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err467];
+}
+else {
+vErrors.push(err467);
+}
+errors++;
+}
+var valid140 = _errs555 === errors;
+}
+if(data369.licenseCIDRs !== undefined){
+let data373 = data369.licenseCIDRs;
+const _errs558 = errors;
+const _errs559 = errors;
+if(Array.isArray(data373)){
+let valid144 = true;
+const len4 = data373.length;
+for(let i4=0; i4<len4; i4++){
+let data374 = data373[i4];
+const _errs560 = errors;
+if(!(validate386(data374, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data373,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate386.errors : vErrors.concat(validate386.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs560 === errors;
+if(!valid143){
+valid144 = false;
+}
+}
+}
+else {
+const err468 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err468];
+}
+else {
+vErrors.push(err468);
+}
+errors++;
+}
+var valid140 = _errs558 === errors;
+}
+if(data369.resources !== undefined){
+let data375 = data369.resources;
+const _errs561 = errors;
+const _errs562 = errors;
+if(Array.isArray(data375)){
+let valid146 = true;
+const len5 = data375.length;
+for(let i5=0; i5<len5; i5++){
+let data376 = data375[i5];
+const _errs563 = errors;
+if(!(validate383(data376, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data375,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate383.errors : vErrors.concat(validate383.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid145 = _errs563 === errors;
+if(!valid145){
+valid146 = false;
+}
+}
+}
+else {
+const err469 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err469];
+}
+else {
+vErrors.push(err469);
+}
+errors++;
+}
+var valid140 = _errs561 === errors;
+}
+if(data369.sourceControl !== undefined){
+let data377 = data369.sourceControl;
+const _errs564 = errors;
+const _errs565 = errors;
+if(Array.isArray(data377)){
+let valid148 = true;
+const len6 = data377.length;
+for(let i6=0; i6<len6; i6++){
+let data378 = data377[i6];
+const _errs566 = errors;
+if(!(validate383(data378, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data377,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate383.errors : vErrors.concat(validate383.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid147 = _errs566 === errors;
+if(!valid147){
+valid148 = false;
+}
+}
+}
+else {
+const err470 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err470];
+}
+else {
+vErrors.push(err470);
+}
+errors++;
+}
+var valid140 = _errs564 === errors;
+}
+if(data369.databaseCIDRs !== undefined){
+let data379 = data369.databaseCIDRs;
+const _errs567 = errors;
+const _errs568 = errors;
+if(Array.isArray(data379)){
+let valid150 = true;
+const len7 = data379.length;
+for(let i7=0; i7<len7; i7++){
+let data380 = data379[i7];
+const _errs569 = errors;
+if(!(validate386(data380, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data379,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate386.errors : vErrors.concat(validate386.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs569 === errors;
+if(!valid149){
+valid150 = false;
+}
+}
+}
+else {
+const err471 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err471];
+}
+else {
+vErrors.push(err471);
+}
+errors++;
+}
+var valid140 = _errs567 === errors;
+}
+if(data369.temporalCIDRs !== undefined){
+let data381 = data369.temporalCIDRs;
+const _errs570 = errors;
+const _errs571 = errors;
+if(Array.isArray(data381)){
+let valid152 = true;
+const len8 = data381.length;
+for(let i8=0; i8<len8; i8++){
+let data382 = data381[i8];
+const _errs572 = errors;
+if(!(validate386(data382, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data381,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate386.errors : vErrors.concat(validate386.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs572 === errors;
+if(!valid151){
+valid152 = false;
+}
+}
+}
+else {
+const err472 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err472];
+}
+else {
+vErrors.push(err472);
+}
+errors++;
+}
+var valid140 = _errs570 === errors;
+}
+if(data369.dnsFrom !== undefined){
+let data383 = data369.dnsFrom;
+const _errs573 = errors;
+const _errs574 = errors;
+if(Array.isArray(data383)){
+let valid154 = true;
+const len9 = data383.length;
+for(let i9=0; i9<len9; i9++){
+let data384 = data383[i9];
+const _errs575 = errors;
+if(!(validate383(data384, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data383,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate383.errors : vErrors.concat(validate383.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs575 === errors;
+if(!valid153){
+valid154 = false;
+}
+}
+}
+else {
+const err473 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err473];
+}
+else {
+vErrors.push(err473);
+}
+errors++;
+}
+var valid140 = _errs573 === errors;
+}
+}
+else {
+const err474 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err474];
+}
+else {
+vErrors.push(err474);
+}
+errors++;
+}
+var valid104 = _errs550 === errors;
+}
+}
+else {
+const err475 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err475];
+}
+else {
+vErrors.push(err475);
 }
 errors++;
 }
