@@ -194,6 +194,28 @@ test('ingress.kind: HTTPRoute attaches to the Gateway with every host; the api g
   assert.is(env.get('COOKIE_INSECURE').value, 'false');
 });
 
+test('multiplayer-ws: /api/multiplayer routed before /, its Service on 3001, the ingress controller admitted on 3001', () => {
+  const objects = render('multiplayer');
+  const paths = byKind(objects, 'Ingress')[0].spec.rules[0].http.paths;
+  assert.equal(paths.map((p: any) => [p.path, p.backend.service.name]), [['/api/multiplayer', 'prod-retool-multiplayer-ws'], ['/', 'prod-retool-api']]);
+  assert.equal(find(objects, 'Service', '-multiplayer-ws')!.spec.ports.map((p: any) => p.port), [3001]);
+  const policy = byKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'prod-retool-multiplayer-ws')!;
+  assert.ok(policy.spec.ingress.some((r: any) => r.ports.some((p: any) => p.port === 3001) && !r.from.some((peer: any) => peer.podSelector?.matchLabels?.['app.kubernetes.io/component'])), 'ingress controller peers on 3001');
+  assert.equal(find(objects, 'PodDisruptionBudget', '-multiplayer-ws')!.spec.maxUnavailable, 1);
+  assert.not.ok(render('evaluation').some((o) => o.metadata.name.endsWith('-multiplayer-ws')), 'off by default');
+});
+
+test('agents: both workers render with their own replicas and PDB/HPA; callees admit them only while agents.enabled', () => {
+  const objects = render('agents');
+  assert.is(find(objects, 'Deployment', '-agent-worker')!.spec.replicas, 2);
+  assert.is(find(objects, 'HorizontalPodAutoscaler', '-agent-eval-worker')!.spec.minReplicas, 2);
+  const executor = byKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'prod-retool-code-executor')!;
+  const admitted = executor.spec.ingress.flatMap((r: any) => r.from.map((peer: any) => peer.podSelector?.matchLabels?.['app.kubernetes.io/component']));
+  assert.ok(admitted.includes('agent-worker') && admitted.includes('agent-eval-worker'));
+  const off = byKind(render('autoscaling-networkpolicy'), 'NetworkPolicy').find((p) => p.metadata.name.endsWith('-code-executor'))!;
+  assert.not.ok(JSON.stringify(off.spec.ingress).includes('agent-worker'), 'no agent peers while agents are off');
+});
+
 test('workflows disabled: only the components nothing switches on or off, and api is not told about workflow services', () => {
   const objects = render('workflows-disabled');
   const alwaysOn = projectModel().components.filter((c) => !c.enabledBy).map((c) => `prod-retool-${c.name}`).sort();

@@ -195,7 +195,7 @@ const FACTS: Record<string, Facts> = {
       POSTGRES_PASSWORD: { ours: 'retool-config/POSTGRES_PASSWORD', why: 'the official chart read it through envFrom retool-config' },
     },
     needs: [{ capability: 'extraEnvFrom', dropped: 'externalSecrets.enabled' }],
-    dropped: { 'multiplayer.enabled': true, 'securityContext.extraContainerLevelSecurityContext.allowPrivilegeEscalation': false },
+    dropped: { 'telemetry.enabled': true, 'securityContext.extraContainerLevelSecurityContext.allowPrivilegeEscalation': false },
     ours: { 'workflows.enabled': false, 'podDefaults.podSecurityContext': { runAsUser: 1001, fsGroup: 2001, runAsNonRoot: true }, 'ingress.host': 'retool.internal' },
   },
 
@@ -476,6 +476,33 @@ test('volumes, config-map mounts, init containers and the official PVC become ty
     assert.is(r.status, 0, r.stderr);
     const api = parseManifests(r.stdout).find((o) => o.kind === 'Deployment' && o.metadata.name === 'prod-retool-api')!;
     assert.ok(api.spec.template.spec.volumes.some((v: any) => v.persistentVolumeClaim?.claimName === 'prod-retool'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the optional services the official chart renders are carried: agents, multiplayer (replicas, resources, labels, env)', () => {
+  const outcome = importFixture('services');
+  assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));
+  const values = outcome.values as any;
+  assert.is(values.agents.enabled, true);
+  assert.is(values.workflows.enabled, true, 'agents need workflows');
+  assert.is(values.components.agentWorker.replicas, 3);
+  assert.equal(values.components.agentWorker.resources, { requests: { cpu: '1000m', memory: '2048Mi' }, limits: { cpu: '2000m', memory: '4096Mi' } });
+  assert.is(values.components.agentEvalWorker.replicas, 2);
+  assert.equal(values.components.agentEvalWorker.podLabels, { team: 'ai' });
+  assert.is(values.components.multiplayerWs.enabled, true);
+  assert.is(values.components.multiplayerWs.replicas, 2);
+  assert.is(values.components.multiplayerWs.env.WEBSOCKET_ALLOWED_ORIGIN, 'retool.example.com');
+  const paths = outcome.dropped.map((d) => d.path);
+  assert.not.ok(paths.some((p) => p.startsWith('agents.') || p.startsWith('multiplayer.')), paths.join(', '));
+  const dir = mkdtempSync(join(tmpdir(), 'retool-import-services-'));
+  try {
+    writeFileSync(join(dir, 'ours.values.yaml'), outcome.text);
+    const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(dir, 'ours.values.yaml')], { major: 4 });
+    assert.is(result.status, 0, result.stderr);
+    const objects = parseManifests(result.stdout);
+    for (const name of ['agent-worker', 'agent-eval-worker', 'multiplayer-ws']) assert.ok(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-${name}`), name);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -54,6 +54,28 @@ const CONTRACT: Record<string, Role> = {
       WORKFLOW_BACKEND_HOST: null, CODE_EXECUTOR_INGRESS_DOMAIN: null,
     },
   },
+  // _workers.tpl: every worker type gets the worker env; agent and agentEval differ in type, queue and health port.
+  'agent-worker': {
+    args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3005 }, ports: [3005, 9090], serviceTypeStartsWith: 'WORKFLOW_TEMPORAL_WORKER',
+    env: {
+      ...BACKEND, WORKER_TEMPORAL_TASKQUEUE: 'agent', WORKFLOW_WORKER_HEALTHCHECK_PORT: '3005', NODE_OPTIONS: '--max_old_space_size=1024',
+      DBCONNECTOR_POSTGRES_POOL_MAX_SIZE: '100', DBCONNECTOR_QUERY_TIMEOUT_MS: '5400000', DISABLE_DATABASE_MIGRATIONS: 'true',
+      WORKFLOW_BACKEND_HOST: null, CODE_EXECUTOR_INGRESS_DOMAIN: null,
+    },
+  },
+  'agent-eval-worker': {
+    args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3012 }, ports: [3012, 9090], serviceTypeStartsWith: 'AGENT_EVAL_TEMPORAL_WORKER',
+    env: {
+      ...BACKEND, WORKER_TEMPORAL_TASKQUEUE: 'agent-eval', WORKFLOW_WORKER_HEALTHCHECK_PORT: '3012', NODE_OPTIONS: '--max_old_space_size=1024',
+      DBCONNECTOR_POSTGRES_POOL_MAX_SIZE: '100', DBCONNECTOR_QUERY_TIMEOUT_MS: '5400000', DISABLE_DATABASE_MIGRATIONS: 'true',
+      WORKFLOW_BACKEND_HOST: null, CODE_EXECUTOR_INGRESS_DOMAIN: null,
+    },
+  },
+  // deployment_multiplayer_ws.yaml: the backend image as MULTIPLAYER_SERVICE on 3001.
+  'multiplayer-ws': {
+    args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3001 }, ports: [3001], serviceTypeStartsWith: 'MULTIPLAYER_SERVICE',
+    env: { ...BACKEND, MULTIPLAYER_SERVER_PORT: '3001' },
+  },
   'code-executor': {
     probe: { path: '/api/checkHealth', port: 3004 }, ports: [3004],
     env: { NODE_ENV: 'production', NODE_OPTIONS: '--max_old_space_size=1024' },

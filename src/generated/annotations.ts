@@ -7,6 +7,10 @@ export type PortName = string;
 export type TcpPort = number;
 export type EnvName = string;
 /**
+ * A dotted key of the official chart's values (tryretool/retool-helm).
+ */
+export type OfficialPath = string;
+/**
  * Where the facts come from (Retool's own manifests), in a short note.
  */
 export type Source = string;
@@ -108,6 +112,7 @@ export interface ComponentAnnotation {
    * Outbound network edges: other components (by key), databases (their edge name), or an edge kind of x-retool-edge-kinds. A component is told the URL (urlEnv) of every component it has an edge to, so every URL it knows is allowed.
    */
   edges: string[];
+  official?: OfficialKeys;
   source: Source;
 }
 export interface ComponentPort {
@@ -133,6 +138,35 @@ export interface Route {
  */
 export interface EnvMap {
   [k: string]: string;
+}
+/**
+ * The official chart's values keys retool-chart import carries onto this component (the first key that holds a value wins).
+ */
+export interface OfficialKeys {
+  /**
+   * The official switch that renders the service; when it is on, this component's enabledBy is set.
+   */
+  enabled: OfficialPath;
+  /**
+   * Replica count keys.
+   */
+  replicas?: OfficialPath[];
+  /**
+   * Resources keys.
+   */
+  resources?: OfficialPath[];
+  /**
+   * Pod annotation maps, merged.
+   */
+  podAnnotations?: OfficialPath[];
+  /**
+   * Pod label maps, merged.
+   */
+  podLabels?: OfficialPath[];
+  /**
+   * Env maps (NAME: value).
+   */
+  env?: OfficialPath[];
 }
 /**
  * Runtime facts of an image (x-retool-image on images.<key>), from Retool's own manifests.

@@ -2,16 +2,16 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:74cbfb3204000d6f50ddf79fb9c05aba95e15fc4f60107ef093bc1552be4884e";
-export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
+export const schemaDigest = "sha256:9b855fba26172da7e203b737509cb25233f4b42602851f0b1a807edcb62da3ba";
+export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-13"},{"$ref":"#/definitions/retool-chart-shared-14"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-13"},{"$ref":"#/definitions/retool-chart-shared-14"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-15"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-15"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-16"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-13":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-14":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-15":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-17":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-9"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-9"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-9"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-10"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-10"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-11"},"history":{"$ref":"#/definitions/retool-chart-shared-11"},"matching":{"$ref":"#/definitions/retool-chart-shared-11"},"worker":{"$ref":"#/definitions/retool-chart-shared-11"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-17"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-17"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-18"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-10":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-11":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-12":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-15":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-16":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-17":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-19":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-20":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
 const schema3 = {"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]};
-const schema4 = {"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}};
+const schema4 = {"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}};
 const schema5 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}};
 const schema6 = {"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"};
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
@@ -715,7 +715,7 @@ return errors === 0;
 
 const schema12 = {"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}};
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -888,13 +888,13 @@ errors++;
 var valid0 = _errs3 === errors;
 }
 }
-validate34.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
 
 const schema13 = {"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1096,13 +1096,13 @@ errors++;
 var valid0 = _errs0 === errors;
 }
 }
-validate37.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
 
 const schema14 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1361,15 +1361,270 @@ errors++;
 var valid0 = _errs1 === errors;
 }
 }
-validate42.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
 
-const schema15 = {"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}};
-const schema16 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
+const schema15 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
+
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.affinity === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.autoscaling === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.containerSecurityContext === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.env === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.extraContainers === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.extraEnvFrom === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.extraVolumeMounts === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.extraVolumes === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.initContainers === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.nodeSelector === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.podAnnotations === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data.podLabels === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data.podSecurityContext === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data.priorityClassName === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data.resources === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data.tolerations === undefined){
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data.topologySpreadConstraints === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs0 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.limits === undefined){
+const err17 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data0.requests === undefined){
+const err18 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var valid0 = _errs0 === errors;
+}
+if(data.autoscaling !== undefined){
+let data1 = data.autoscaling;
+const _errs1 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.enabled === undefined){
+const err19 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data1.maxReplicas === undefined){
+const err20 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data1.minReplicas === undefined){
+const err21 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data1.targetCPUUtilizationPercentage === undefined){
+const err22 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var valid0 = _errs1 === errors;
+}
+}
+validate47.errors = vErrors;
+return errors === 0;
+}
+
+const schema16 = {"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}};
+const schema17 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1395,14 +1650,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
-const schema17 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]};
-const schema18 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}};
+const schema18 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]};
+const schema19 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1452,12 +1707,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1498,8 +1753,8 @@ valid0 = true;
 passing0 = 1;
 }
 const _errs4 = errors;
-if(!(validate53(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
 else {
@@ -1537,20 +1792,20 @@ vErrors = null;
 }
 }
 }
-validate51.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate49(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate56(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 else {
@@ -1571,8 +1826,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate51(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+if(!(validate58(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 else {
@@ -1590,16 +1845,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
-const schema19 = {"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}};
+const schema20 = {"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}};
 const pattern9 = new RegExp("^[a-z0-9]+([._/-][a-z0-9]+)*$", "u");
 const pattern10 = new RegExp("^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$", "u");
 const pattern11 = new RegExp("^(sha256:[a-f0-9]{64})?$", "u");
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1770,20 +2025,20 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
-const schema20 = {"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}};
-const schema21 = {"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}};
-const schema22 = {"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647};
+const schema21 = {"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}};
+const schema22 = {"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}};
+const schema23 = {"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647};
 const pattern12 = new RegExp("^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$", "u");
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((typeof data !== "string") && (!(typeof data == "number"))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema22.type},message:"must be string,number"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema23.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1827,14 +2082,14 @@ vErrors.push(err3);
 errors++;
 }
 }
-validate68.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
-const schema23 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"};
+const schema24 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"};
 const pattern13 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$", "u");
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1870,12 +2125,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate70.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1896,8 +2151,8 @@ errors++;
 if(data.size !== undefined){
 let data0 = data.size;
 const _errs2 = errors;
-if(!(validate68(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate75(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 else {
@@ -1907,8 +2162,8 @@ var valid0 = _errs2 === errors;
 if(data.storageClassName !== undefined){
 let data1 = data.storageClassName;
 const _errs3 = errors;
-if(!(validate70(data1, {instancePath:instancePath+"/storageClassName",parentData:data,parentDataProperty:"storageClassName",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate77(data1, {instancePath:instancePath+"/storageClassName",parentData:data,parentDataProperty:"storageClassName",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
@@ -1926,13 +2181,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate67.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
 
-const schema24 = {"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]};
+const schema25 = {"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]};
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2017,15 +2272,15 @@ vErrors = null;
 }
 }
 }
-validate73.errors = vErrors;
+validate80.errors = vErrors;
 return errors === 0;
 }
 
-const schema25 = {"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}};
-const schema26 = {"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}};
+const schema26 = {"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}};
+const schema27 = {"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}};
 const pattern14 = new RegExp("^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "u");
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2060,8 +2315,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate68(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate75(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 else {
@@ -2079,12 +2334,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2105,8 +2360,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate77(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate84(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
@@ -2116,8 +2371,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate77(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate84(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
@@ -2135,12 +2390,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate76.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2161,8 +2416,8 @@ errors++;
 if(data.storage !== undefined){
 let data0 = data.storage;
 const _errs2 = errors;
-if(!(validate67(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate74(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 else {
@@ -2172,8 +2427,8 @@ var valid0 = _errs2 === errors;
 if(data.password !== undefined){
 let data1 = data.password;
 const _errs3 = errors;
-if(!(validate73(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate80(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 else {
@@ -2183,8 +2438,8 @@ var valid0 = _errs3 === errors;
 if(data.resources !== undefined){
 let data2 = data.resources;
 const _errs4 = errors;
-if(!(validate76(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate83(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 else {
@@ -2202,15 +2457,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate66.errors = vErrors;
+validate73.errors = vErrors;
 return errors === 0;
 }
 
-const schema27 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}};
-const schema28 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253};
+const schema28 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}};
+const schema29 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253};
 const pattern15 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$", "u");
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2246,13 +2501,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
 
-const schema29 = {"type":"integer","minimum":1,"maximum":65535};
+const schema30 = {"type":"integer","minimum":1,"maximum":65535};
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
@@ -2288,12 +2543,12 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate86.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2314,8 +2569,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate84(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate91(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 else {
@@ -2325,8 +2580,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate86(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate93(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 else {
@@ -2412,8 +2667,8 @@ var valid0 = _errs6 === errors;
 if(data.password !== undefined){
 let data4 = data.password;
 const _errs8 = errors;
-if(!(validate73(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate80(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 else {
@@ -2447,13 +2702,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate83.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
-const schema30 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}};
+const schema31 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}};
 
-function validate97(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2474,8 +2729,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate84(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate91(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 else {
@@ -2485,8 +2740,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate86(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate93(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 else {
@@ -2534,8 +2789,8 @@ var valid0 = _errs4 === errors;
 if(data.password !== undefined){
 let data3 = data.password;
 const _errs6 = errors;
-if(!(validate73(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate80(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 else {
@@ -2561,8 +2816,8 @@ var valid0 = _errs7 === errors;
 if(data.caCert !== undefined){
 let data5 = data.caCert;
 const _errs9 = errors;
-if(!(validate73(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+if(!(validate80(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
 else {
@@ -2580,18 +2835,18 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate97.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema32 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
 const func15 = Object.prototype.hasOwnProperty;
-const schema32 = {"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}};
-const schema33 = {"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
+const schema33 = {"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}};
+const schema34 = {"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
 const pattern24 = new RegExp("^[^/]{254,}/", "u");
 const pattern25 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2657,14 +2912,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
-const schema34 = {"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"};
+const schema35 = {"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"};
 const pattern26 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2700,20 +2955,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate108.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate106(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -2734,8 +2989,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate108(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate115(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
@@ -2753,14 +3008,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate105.errors = vErrors;
+validate112.errors = vErrors;
 return errors === 0;
 }
 
-const schema35 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
-const schema36 = {"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
+const schema36 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
+const schema37 = {"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2969,8 +3224,8 @@ errors++;
 if(data.key !== undefined){
 let data3 = data.key;
 const _errs15 = errors;
-if(!(validate106(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -2991,9 +3246,9 @@ vErrors.push(err10);
 errors++;
 }
 const _errs17 = errors;
-const vSchema0 = schema36.properties.operator.enum;
+const vSchema0 = schema37.properties.operator.enum;
 if(!((data4 === "Exists") || (data4 === "Equal"))){
-const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema36.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema37.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3007,8 +3262,8 @@ var valid7 = _errs16 === errors;
 if(data.value !== undefined){
 let data5 = data.value;
 const _errs18 = errors;
-if(!(validate108(data5, {instancePath:instancePath+"/value",parentData:data,parentDataProperty:"value",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate115(data5, {instancePath:instancePath+"/value",parentData:data,parentDataProperty:"value",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
@@ -3029,9 +3284,9 @@ vErrors.push(err12);
 errors++;
 }
 const _errs20 = errors;
-const vSchema1 = schema36.properties.effect.enum;
+const vSchema1 = schema37.properties.effect.enum;
 if(!(((data6 === "NoSchedule") || (data6 === "PreferNoSchedule")) || (data6 === "NoExecute"))){
-const err13 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema36.properties.effect.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema37.properties.effect.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3091,12 +3346,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3106,8 +3361,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate112(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate119(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 else {
@@ -3128,16 +3383,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate111.errors = vErrors;
+validate118.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-15"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-15"}}};
-const schema38 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
-const schema39 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-13"},{"$ref":"#/definitions/retool-chart-shared-14"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
-const schema40 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}};
+const schema38 = {"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-17"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-17"}}};
+const schema39 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
+const schema40 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
+const schema41 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}};
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3159,7 +3414,7 @@ else {
 if(data.operator !== undefined){
 let data0 = data.operator;
 const _errs2 = errors;
-const vSchema0 = schema40.if.properties.operator.enum;
+const vSchema0 = schema41.if.properties.operator.enum;
 if(!((data0 === "In") || (data0 === "NotIn"))){
 const err1 = {};
 if(vErrors === null){
@@ -3239,13 +3494,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate120.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}};
+const schema42 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}};
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3267,7 +3522,7 @@ else {
 if(data.operator !== undefined){
 let data0 = data.operator;
 const _errs2 = errors;
-const vSchema0 = schema41.if.properties.operator.enum;
+const vSchema0 = schema42.if.properties.operator.enum;
 if(!((data0 === "Exists") || (data0 === "DoesNotExist"))){
 const err1 = {};
 if(vErrors === null){
@@ -3337,27 +3592,27 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate122.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
 
 const pattern27 = new RegExp("^-?[0-9]+$", "u");
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate120(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate127(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid0 = _errs1 === errors;
 const _errs2 = errors;
-if(!(validate122(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate129(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 else {
@@ -3383,7 +3638,7 @@ else {
 if(data.operator !== undefined){
 let data0 = data.operator;
 const _errs6 = errors;
-const vSchema0 = schema39.allOf[2].if.properties.operator.enum;
+const vSchema0 = schema40.allOf[2].if.properties.operator.enum;
 if(!((data0 === "Gt") || (data0 === "Lt"))){
 const err1 = {};
 if(vErrors === null){
@@ -3533,8 +3788,8 @@ errors++;
 if(data.key !== undefined){
 let data3 = data.key;
 const _errs11 = errors;
-if(!(validate106(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -3555,9 +3810,9 @@ vErrors.push(err10);
 errors++;
 }
 const _errs13 = errors;
-const vSchema1 = schema39.properties.operator.enum;
+const vSchema1 = schema40.properties.operator.enum;
 if(!((((((data4 === "In") || (data4 === "NotIn")) || (data4 === "Exists")) || (data4 === "DoesNotExist")) || (data4 === "Gt")) || (data4 === "Lt"))){
-const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema39.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema40.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3618,12 +3873,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3651,8 +3906,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate119(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate126(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 else {
@@ -3685,8 +3940,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate119(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate126(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 else {
@@ -3720,23 +3975,23 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate118.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}};
-const schema43 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}};
-const schema44 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
+const schema43 = {"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}};
+const schema44 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}};
+const schema45 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
 
-function validate132(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate106(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -3757,8 +4012,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate108(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate115(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
@@ -3776,27 +4031,27 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate132.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
 
-const schema46 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-13"},{"$ref":"#/definitions/retool-chart-shared-14"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}};
+const schema47 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}};
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate120(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate127(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid0 = _errs1 === errors;
 const _errs2 = errors;
-if(!(validate122(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate129(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 else {
@@ -3839,8 +4094,8 @@ errors++;
 if(data.key !== undefined){
 let data0 = data.key;
 const _errs4 = errors;
-if(!(validate106(data0, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(data0, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -3861,9 +4116,9 @@ vErrors.push(err3);
 errors++;
 }
 const _errs6 = errors;
-const vSchema0 = schema46.properties.operator.enum;
+const vSchema0 = schema47.properties.operator.enum;
 if(!((((data1 === "In") || (data1 === "NotIn")) || (data1 === "Exists")) || (data1 === "DoesNotExist"))){
-const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema46.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema47.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3884,8 +4139,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs9 = errors;
-if(!(validate108(data3, {instancePath:instancePath+"/values/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate115(data3, {instancePath:instancePath+"/values/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
@@ -3919,12 +4174,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate136.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate131(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3945,8 +4200,8 @@ errors++;
 if(data.matchLabels !== undefined){
 let data0 = data.matchLabels;
 const _errs2 = errors;
-if(!(validate132(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
-vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+if(!(validate139(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -3963,8 +4218,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
-if(!(validate136(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate143(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 else {
@@ -3998,14 +4253,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate131.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
 
-const schema47 = {"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"};
+const schema48 = {"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"};
 const pattern28 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4051,12 +4306,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate144.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4087,8 +4342,8 @@ errors++;
 if(data.labelSelector !== undefined){
 let data0 = data.labelSelector;
 const _errs2 = errors;
-if(!(validate131(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate138(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 else {
@@ -4098,8 +4353,8 @@ var valid0 = _errs2 === errors;
 if(data.namespaceSelector !== undefined){
 let data1 = data.namespaceSelector;
 const _errs3 = errors;
-if(!(validate131(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate138(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 else {
@@ -4116,8 +4371,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs6 = errors;
-if(!(validate144(data3, {instancePath:instancePath+"/namespaces/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate151(data3, {instancePath:instancePath+"/namespaces/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 else {
@@ -4143,8 +4398,8 @@ var valid0 = _errs4 === errors;
 if(data.topologyKey !== undefined){
 let data4 = data.topologyKey;
 const _errs7 = errors;
-if(!(validate106(data4, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(data4, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -4161,8 +4416,8 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
 const _errs10 = errors;
-if(!(validate106(data6, {instancePath:instancePath+"/matchLabelKeys/" + i1,parentData:data5,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(data6, {instancePath:instancePath+"/matchLabelKeys/" + i1,parentData:data5,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -4195,8 +4450,8 @@ const len2 = data7.length;
 for(let i2=0; i2<len2; i2++){
 let data8 = data7[i2];
 const _errs13 = errors;
-if(!(validate106(data8, {instancePath:instancePath+"/mismatchLabelKeys/" + i2,parentData:data7,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(data8, {instancePath:instancePath+"/mismatchLabelKeys/" + i2,parentData:data7,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -4230,13 +4485,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate130.errors = vErrors;
+validate137.errors = vErrors;
 return errors === 0;
 }
 
-const schema48 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
+const schema49 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4315,8 +4570,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinityTerm !== undefined){
 let data1 = data.podAffinityTerm;
 const _errs4 = errors;
-if(!(validate130(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate137(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
 else {
@@ -4334,12 +4589,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate150.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4367,8 +4622,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate130(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate137(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
 else {
@@ -4401,8 +4656,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate150(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+if(!(validate157(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
 errors = vErrors.length;
 }
 else {
@@ -4436,12 +4691,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate117(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4515,8 +4770,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs10 = errors;
-if(!(validate118(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+if(!(validate125(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 else {
@@ -4638,8 +4893,8 @@ var valid7 = _errs16 === errors;
 if(data5.preference !== undefined){
 let data7 = data5.preference;
 const _errs18 = errors;
-if(!(validate118(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+if(!(validate125(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 else {
@@ -4691,8 +4946,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinity !== undefined){
 let data8 = data.podAffinity;
 const _errs19 = errors;
-if(!(validate129(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate136(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 else {
@@ -4702,8 +4957,8 @@ var valid0 = _errs19 === errors;
 if(data.podAntiAffinity !== undefined){
 let data9 = data.podAntiAffinity;
 const _errs20 = errors;
-if(!(validate129(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate136(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 else {
@@ -4721,14 +4976,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate117.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
 
-const schema49 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
-const schema50 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
+const schema50 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
+const schema51 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4817,8 +5072,8 @@ var valid0 = _errs2 === errors;
 if(data.topologyKey !== undefined){
 let data1 = data.topologyKey;
 const _errs4 = errors;
-if(!(validate106(data1, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(data1, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -4839,9 +5094,9 @@ vErrors.push(err7);
 errors++;
 }
 const _errs6 = errors;
-const vSchema0 = schema50.properties.whenUnsatisfiable.enum;
+const vSchema0 = schema51.properties.whenUnsatisfiable.enum;
 if(!((data2 === "DoNotSchedule") || (data2 === "ScheduleAnyway"))){
-const err8 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/enum",keyword:"enum",params:{allowedValues: schema50.properties.whenUnsatisfiable.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/enum",keyword:"enum",params:{allowedValues: schema51.properties.whenUnsatisfiable.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -4893,8 +5148,8 @@ var valid0 = _errs7 === errors;
 if(data.labelSelector !== undefined){
 let data4 = data.labelSelector;
 const _errs9 = errors;
-if(!(validate131(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate138(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 else {
@@ -4911,8 +5166,8 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 const _errs12 = errors;
-if(!(validate106(data6, {instancePath:instancePath+"/matchLabelKeys/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(data6, {instancePath:instancePath+"/matchLabelKeys/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -4949,9 +5204,9 @@ vErrors.push(err13);
 errors++;
 }
 const _errs14 = errors;
-const vSchema1 = schema50.properties.nodeAffinityPolicy.enum;
+const vSchema1 = schema51.properties.nodeAffinityPolicy.enum;
 if(!((data7 === "Honor") || (data7 === "Ignore"))){
-const err14 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/enum",keyword:"enum",params:{allowedValues: schema50.properties.nodeAffinityPolicy.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/enum",keyword:"enum",params:{allowedValues: schema51.properties.nodeAffinityPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4976,9 +5231,9 @@ vErrors.push(err15);
 errors++;
 }
 const _errs16 = errors;
-const vSchema2 = schema50.properties.nodeTaintsPolicy.enum;
+const vSchema2 = schema51.properties.nodeTaintsPolicy.enum;
 if(!((data8 === "Honor") || (data8 === "Ignore"))){
-const err16 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/enum",keyword:"enum",params:{allowedValues: schema50.properties.nodeTaintsPolicy.enum},message:"must be equal to one of the allowed values"};
+const err16 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/enum",keyword:"enum",params:{allowedValues: schema51.properties.nodeTaintsPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5000,12 +5255,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate157.errors = vErrors;
+validate164.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5015,8 +5270,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate157(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+if(!(validate164(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
 errors = vErrors.length;
 }
 else {
@@ -5037,15 +5292,15 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate156.errors = vErrors;
+validate163.errors = vErrors;
 return errors === 0;
 }
 
-const schema51 = {"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}};
-const schema52 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
+const schema52 = {"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}};
+const schema53 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
 const pattern30 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5111,20 +5366,20 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate164.errors = vErrors;
+validate171.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate164(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+if(!(validate171(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
@@ -5169,20 +5424,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate163.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate167(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate106(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate113(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -5203,8 +5458,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate108(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate115(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
@@ -5222,20 +5477,20 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate167.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate49(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate56(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 else {
@@ -5256,8 +5511,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate51(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+if(!(validate58(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 else {
@@ -5275,15 +5530,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate171.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
 
-const schema55 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}};
-const schema56 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-16"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
-const schema57 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
+const schema56 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}};
+const schema57 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-18"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
+const schema58 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
 
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5349,12 +5604,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate177.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5441,8 +5696,8 @@ errors++;
 if(data.secretRef !== undefined){
 let data0 = data.secretRef;
 const _errs5 = errors;
-if(!(validate177(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
-vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
+if(!(validate184(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
 errors = vErrors.length;
 }
 else {
@@ -5452,8 +5707,8 @@ var valid1 = _errs5 === errors;
 if(data.configMapRef !== undefined){
 let data1 = data.configMapRef;
 const _errs6 = errors;
-if(!(validate177(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
-vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
+if(!(validate184(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
 errors = vErrors.length;
 }
 else {
@@ -5499,12 +5754,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate176.errors = vErrors;
+validate183.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5514,8 +5769,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate176(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
+if(!(validate183(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
@@ -5536,18 +5791,18 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate175.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
 
-const schema58 = {"type":"array","items":{"$ref":"#/definitions/Volume"}};
-const schema59 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
-const schema60 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
-const schema61 = {"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}};
+const schema59 = {"type":"array","items":{"$ref":"#/definitions/Volume"}};
+const schema60 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
+const schema61 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
+const schema62 = {"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}};
 const pattern32 = new RegExp("(^|/)\\.\\.(/|$)", "u");
 const pattern33 = new RegExp("^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$", "u");
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5623,12 +5878,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate190.errors = vErrors;
+validate197.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5687,8 +5942,8 @@ var valid2 = _errs4 === errors;
 if(data0.path !== undefined){
 let data2 = data0.path;
 const _errs5 = errors;
-if(!(validate190(data2, {instancePath:instancePath+"/" + i0+"/path",parentData:data0,parentDataProperty:"path",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+if(!(validate197(data2, {instancePath:instancePath+"/" + i0+"/path",parentData:data0,parentDataProperty:"path",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 else {
@@ -5760,13 +6015,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate188.errors = vErrors;
+validate195.errors = vErrors;
 return errors === 0;
 }
 
-const schema62 = {"type":"object","additionalProperties":{"type":"string"}};
+const schema63 = {"type":"object","additionalProperties":{"type":"string"}};
 
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5799,13 +6054,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate196.errors = vErrors;
+validate203.errors = vErrors;
 return errors === 0;
 }
 
 const pattern34 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$", "u");
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5974,8 +6229,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs8 = errors;
-if(!(validate144(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate151(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 else {
@@ -6014,9 +6269,9 @@ vErrors.push(err9);
 errors++;
 }
 const _errs13 = errors;
-const vSchema0 = schema59.properties.emptyDir.properties.medium.enum;
+const vSchema0 = schema60.properties.emptyDir.properties.medium.enum;
 if(!((data2 === "") || (data2 === "Memory"))){
-const err10 = {instancePath:instancePath+"/emptyDir/medium",schemaPath:"#/properties/emptyDir/properties/medium/enum",keyword:"enum",params:{allowedValues: schema59.properties.emptyDir.properties.medium.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/emptyDir/medium",schemaPath:"#/properties/emptyDir/properties/medium/enum",keyword:"enum",params:{allowedValues: schema60.properties.emptyDir.properties.medium.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6030,8 +6285,8 @@ var valid2 = _errs12 === errors;
 if(data1.sizeLimit !== undefined){
 let data3 = data1.sizeLimit;
 const _errs14 = errors;
-if(!(validate68(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate75(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 else {
@@ -6093,8 +6348,8 @@ var valid3 = _errs18 === errors;
 if(data4.items !== undefined){
 let data6 = data4.items;
 const _errs19 = errors;
-if(!(validate188(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+if(!(validate195(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
 else {
@@ -6210,8 +6465,8 @@ var valid4 = _errs27 === errors;
 if(data9.items !== undefined){
 let data11 = data9.items;
 const _errs28 = errors;
-if(!(validate188(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
+if(!(validate195(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
 else {
@@ -6448,8 +6703,8 @@ var valid6 = _errs44 === errors;
 if(data17.volumeAttributes !== undefined){
 let data20 = data17.volumeAttributes;
 const _errs46 = errors;
-if(!(validate196(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate203(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
+vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
 errors = vErrors.length;
 }
 else {
@@ -6480,12 +6735,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-validate184.errors = vErrors;
+validate191.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6495,8 +6750,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate184(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+if(!(validate191(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
 errors = vErrors.length;
 }
 else {
@@ -6517,15 +6772,15 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate183.errors = vErrors;
+validate190.errors = vErrors;
 return errors === 0;
 }
 
-const schema63 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
-const schema64 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}};
+const schema64 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
+const schema65 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}};
 const pattern35 = new RegExp("^/[^\\n]*$", "u");
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6566,8 +6821,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate144(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate151(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 else {
@@ -6605,8 +6860,8 @@ var valid0 = _errs3 === errors;
 if(data.subPath !== undefined){
 let data2 = data.subPath;
 const _errs5 = errors;
-if(!(validate190(data2, {instancePath:instancePath+"/subPath",parentData:data,parentDataProperty:"subPath",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+if(!(validate197(data2, {instancePath:instancePath+"/subPath",parentData:data,parentDataProperty:"subPath",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 else {
@@ -6640,12 +6895,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate201.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate200(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6655,8 +6910,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate201(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate208(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
 else {
@@ -6677,16 +6932,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate200.errors = vErrors;
+validate207.errors = vErrors;
 return errors === 0;
 }
 
-const schema65 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
-const schema66 = {"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}};
-const schema67 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
-const schema68 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}};
+const schema66 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
+const schema67 = {"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}};
+const schema68 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
+const schema69 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}};
 
-function validate211(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6773,12 +7028,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate211.errors = vErrors;
+validate218.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6809,8 +7064,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate49(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate56(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 else {
@@ -6866,8 +7121,8 @@ errors++;
 if(data2.secretKeyRef !== undefined){
 let data3 = data2.secretKeyRef;
 const _errs8 = errors;
-if(!(validate211(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+if(!(validate218(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
 errors = vErrors.length;
 }
 else {
@@ -6877,8 +7132,8 @@ var valid1 = _errs8 === errors;
 if(data2.configMapKeyRef !== undefined){
 let data4 = data2.configMapKeyRef;
 const _errs9 = errors;
-if(!(validate211(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
-vErrors = vErrors === null ? validate211.errors : vErrors.concat(validate211.errors);
+if(!(validate218(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
 errors = vErrors.length;
 }
 else {
@@ -6978,15 +7233,15 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate209.errors = vErrors;
+validate216.errors = vErrors;
 return errors === 0;
 }
 
-const schema69 = {"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}};
+const schema70 = {"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}};
 const pattern40 = new RegExp("--|^[0-9-]*$", "u");
 const pattern41 = new RegExp("^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", "u");
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7052,14 +7307,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate218.errors = vErrors;
+validate225.errors = vErrors;
 return errors === 0;
 }
 
-const schema70 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
-const schema71 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
+const schema71 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema72 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
 
-function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7166,13 +7421,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate224.errors = vErrors;
+validate231.errors = vErrors;
 return errors === 0;
 }
 
-const schema72 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
+const schema73 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7214,9 +7469,9 @@ vErrors.push(err2);
 errors++;
 }
 const _errs3 = errors;
-const vSchema0 = schema72.properties.type.enum;
+const vSchema0 = schema73.properties.type.enum;
 if(!(((data0 === "RuntimeDefault") || (data0 === "Localhost")) || (data0 === "Unconfined"))){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema72.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema73.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7266,12 +7521,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate226.errors = vErrors;
+validate233.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7432,8 +7687,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate224(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate231(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
 errors = vErrors.length;
 }
 else {
@@ -7443,8 +7698,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate226(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+if(!(validate233(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
 errors = vErrors.length;
 }
 else {
@@ -7462,22 +7717,22 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate223.errors = vErrors;
+validate230.errors = vErrors;
 return errors === 0;
 }
 
-const schema73 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
-const schema74 = {"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]};
+const schema74 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema75 = {"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]};
 
-function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = false;
 let passing0 = null;
 const _errs1 = errors;
-if(!(validate86(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate93(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 else {
@@ -7488,8 +7743,8 @@ valid0 = true;
 passing0 = 0;
 }
 const _errs2 = errors;
-if(!(validate218(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate225(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
 errors = vErrors.length;
 }
 else {
@@ -7526,12 +7781,12 @@ vErrors = null;
 }
 }
 }
-validate230.errors = vErrors;
+validate237.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7608,8 +7863,8 @@ var valid1 = _errs5 === errors;
 if(data0.port !== undefined){
 let data2 = data0.port;
 const _errs7 = errors;
-if(!(validate230(data2, {instancePath:instancePath+"/httpGet/port",parentData:data0,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
+if(!(validate237(data2, {instancePath:instancePath+"/httpGet/port",parentData:data0,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
 errors = vErrors.length;
 }
 else {
@@ -7630,9 +7885,9 @@ vErrors.push(err5);
 errors++;
 }
 const _errs9 = errors;
-const vSchema0 = schema73.properties.httpGet.properties.scheme.enum;
+const vSchema0 = schema74.properties.httpGet.properties.scheme.enum;
 if(!((data3 === "HTTP") || (data3 === "HTTPS"))){
-const err6 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema73.properties.httpGet.properties.scheme.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema74.properties.httpGet.properties.scheme.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7687,8 +7942,8 @@ errors++;
 if(data4.port !== undefined){
 let data5 = data4.port;
 const _errs13 = errors;
-if(!(validate230(data5, {instancePath:instancePath+"/tcpSocket/port",parentData:data4,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
+if(!(validate237(data5, {instancePath:instancePath+"/tcpSocket/port",parentData:data4,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
 errors = vErrors.length;
 }
 else {
@@ -7989,13 +8244,13 @@ vErrors.push(err31);
 }
 errors++;
 }
-validate229.errors = vErrors;
+validate236.errors = vErrors;
 return errors === 0;
 }
 
 const pattern36 = new RegExp("^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$", "u");
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8022,7 +8277,7 @@ errors++;
 }
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func15.call(schema66.properties, key0))){
+if(!(func15.call(schema67.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -8036,8 +8291,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate144(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate151(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 else {
@@ -8096,9 +8351,9 @@ vErrors.push(err6);
 errors++;
 }
 const _errs6 = errors;
-const vSchema0 = schema66.properties.imagePullPolicy.enum;
+const vSchema0 = schema67.properties.imagePullPolicy.enum;
 if(!(((data2 === "IfNotPresent") || (data2 === "Always")) || (data2 === "Never"))){
-const err7 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema66.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema67.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8225,8 +8480,8 @@ const len2 = data8.length;
 for(let i2=0; i2<len2; i2++){
 let data9 = data8[i2];
 const _errs19 = errors;
-if(!(validate209(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+if(!(validate216(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
 errors = vErrors.length;
 }
 else {
@@ -8259,8 +8514,8 @@ const len3 = data10.length;
 for(let i3=0; i3<len3; i3++){
 let data11 = data10[i3];
 const _errs22 = errors;
-if(!(validate176(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
+if(!(validate183(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
@@ -8321,8 +8576,8 @@ errors++;
 if(data13.name !== undefined){
 let data14 = data13.name;
 const _errs28 = errors;
-if(!(validate218(data14, {instancePath:instancePath+"/ports/" + i4+"/name",parentData:data13,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate225(data14, {instancePath:instancePath+"/ports/" + i4+"/name",parentData:data13,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
 errors = vErrors.length;
 }
 else {
@@ -8332,8 +8587,8 @@ var valid11 = _errs28 === errors;
 if(data13.containerPort !== undefined){
 let data15 = data13.containerPort;
 const _errs29 = errors;
-if(!(validate86(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate93(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 else {
@@ -8354,9 +8609,9 @@ vErrors.push(err18);
 errors++;
 }
 const _errs31 = errors;
-const vSchema1 = schema66.properties.ports.items.properties.protocol.enum;
+const vSchema1 = schema67.properties.ports.items.properties.protocol.enum;
 if(!(((data16 === "TCP") || (data16 === "UDP")) || (data16 === "SCTP"))){
-const err19 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema66.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema67.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8399,8 +8654,8 @@ var valid0 = _errs23 === errors;
 if(data.resources !== undefined){
 let data17 = data.resources;
 const _errs32 = errors;
-if(!(validate76(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate83(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 else {
@@ -8417,8 +8672,8 @@ const len5 = data18.length;
 for(let i5=0; i5<len5; i5++){
 let data19 = data18[i5];
 const _errs35 = errors;
-if(!(validate201(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate208(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
 else {
@@ -8444,8 +8699,8 @@ var valid0 = _errs33 === errors;
 if(data.securityContext !== undefined){
 let data20 = data.securityContext;
 const _errs36 = errors;
-if(!(validate223(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
-vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
+if(!(validate230(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
+vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
 errors = vErrors.length;
 }
 else {
@@ -8455,8 +8710,8 @@ var valid0 = _errs36 === errors;
 if(data.readinessProbe !== undefined){
 let data21 = data.readinessProbe;
 const _errs37 = errors;
-if(!(validate229(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
-vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+if(!(validate236(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
 errors = vErrors.length;
 }
 else {
@@ -8466,8 +8721,8 @@ var valid0 = _errs37 === errors;
 if(data.livenessProbe !== undefined){
 let data22 = data.livenessProbe;
 const _errs38 = errors;
-if(!(validate229(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
-vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+if(!(validate236(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
 errors = vErrors.length;
 }
 else {
@@ -8477,8 +8732,8 @@ var valid0 = _errs38 === errors;
 if(data.startupProbe !== undefined){
 let data23 = data.startupProbe;
 const _errs39 = errors;
-if(!(validate229(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
-vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+if(!(validate236(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
 errors = vErrors.length;
 }
 else {
@@ -8499,9 +8754,9 @@ vErrors.push(err23);
 errors++;
 }
 const _errs41 = errors;
-const vSchema2 = schema66.properties.restartPolicy.enum;
+const vSchema2 = schema67.properties.restartPolicy.enum;
 if(!(data24 === "Always")){
-const err24 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/enum",keyword:"enum",params:{allowedValues: schema66.properties.restartPolicy.enum},message:"must be equal to one of the allowed values"};
+const err24 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/enum",keyword:"enum",params:{allowedValues: schema67.properties.restartPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8523,12 +8778,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate207.errors = vErrors;
+validate214.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8538,8 +8793,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate207(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate214(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
 errors = vErrors.length;
 }
 else {
@@ -8560,13 +8815,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate206.errors = vErrors;
+validate213.errors = vErrors;
 return errors === 0;
 }
 
-const schema75 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
+const schema76 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
 
-function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8576,8 +8831,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate207(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate214(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
 errors = vErrors.length;
 }
 else {
@@ -8598,12 +8853,12 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate240.errors = vErrors;
+validate247.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate243(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8639,17 +8894,17 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate243.errors = vErrors;
+validate250.errors = vErrors;
 return errors === 0;
 }
 
-const schema77 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
+const schema78 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
 
-function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((!((typeof data == "number") && (!(data % 1) && !isNaN(data)))) && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema77.type},message:"must be integer,null"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema78.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8681,13 +8936,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate245.errors = vErrors;
+validate252.errors = vErrors;
 return errors === 0;
 }
 
-const schema78 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema79 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
 
-function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8849,9 +9104,9 @@ vErrors.push(err11);
 errors++;
 }
 const _errs11 = errors;
-const vSchema0 = schema78.properties.fsGroupChangePolicy.enum;
+const vSchema0 = schema79.properties.fsGroupChangePolicy.enum;
 if(!((data4 === "OnRootMismatch") || (data4 === "Always"))){
-const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema78.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema79.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8926,8 +9181,8 @@ var valid0 = _errs12 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs16 = errors;
-if(!(validate226(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+if(!(validate233(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
 errors = vErrors.length;
 }
 else {
@@ -8945,12 +9200,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate247.errors = vErrors;
+validate254.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9111,8 +9366,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate224(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate231(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
 errors = vErrors.length;
 }
 else {
@@ -9122,8 +9377,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate226(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+if(!(validate233(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
 errors = vErrors.length;
 }
 else {
@@ -9141,19 +9396,19 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate250.errors = vErrors;
+validate257.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func15.call(schema31.properties, key0))){
+if(!(func15.call(schema32.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9167,8 +9422,8 @@ errors++;
 if(data.resources !== undefined){
 let data0 = data.resources;
 const _errs2 = errors;
-if(!(validate76(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate83(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 else {
@@ -9178,8 +9433,8 @@ var valid0 = _errs2 === errors;
 if(data.nodeSelector !== undefined){
 let data1 = data.nodeSelector;
 const _errs3 = errors;
-if(!(validate105(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate112(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
 errors = vErrors.length;
 }
 else {
@@ -9189,8 +9444,8 @@ var valid0 = _errs3 === errors;
 if(data.tolerations !== undefined){
 let data2 = data.tolerations;
 const _errs4 = errors;
-if(!(validate111(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+if(!(validate118(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
 errors = vErrors.length;
 }
 else {
@@ -9200,8 +9455,8 @@ var valid0 = _errs4 === errors;
 if(data.affinity !== undefined){
 let data3 = data.affinity;
 const _errs5 = errors;
-if(!(validate117(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+if(!(validate124(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 else {
@@ -9211,8 +9466,8 @@ var valid0 = _errs5 === errors;
 if(data.topologySpreadConstraints !== undefined){
 let data4 = data.topologySpreadConstraints;
 const _errs6 = errors;
-if(!(validate156(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+if(!(validate163(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 else {
@@ -9222,8 +9477,8 @@ var valid0 = _errs6 === errors;
 if(data.podAnnotations !== undefined){
 let data5 = data.podAnnotations;
 const _errs7 = errors;
-if(!(validate163(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate170(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 else {
@@ -9233,8 +9488,8 @@ var valid0 = _errs7 === errors;
 if(data.podLabels !== undefined){
 let data6 = data.podLabels;
 const _errs8 = errors;
-if(!(validate167(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+if(!(validate174(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
 errors = vErrors.length;
 }
 else {
@@ -9244,8 +9499,8 @@ var valid0 = _errs8 === errors;
 if(data.env !== undefined){
 let data7 = data.env;
 const _errs9 = errors;
-if(!(validate171(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+if(!(validate178(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -9255,8 +9510,8 @@ var valid0 = _errs9 === errors;
 if(data.extraEnvFrom !== undefined){
 let data8 = data.extraEnvFrom;
 const _errs10 = errors;
-if(!(validate175(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+if(!(validate182(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
 errors = vErrors.length;
 }
 else {
@@ -9266,8 +9521,8 @@ var valid0 = _errs10 === errors;
 if(data.extraVolumes !== undefined){
 let data9 = data.extraVolumes;
 const _errs11 = errors;
-if(!(validate183(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate190(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
 errors = vErrors.length;
 }
 else {
@@ -9277,8 +9532,8 @@ var valid0 = _errs11 === errors;
 if(data.extraVolumeMounts !== undefined){
 let data10 = data.extraVolumeMounts;
 const _errs12 = errors;
-if(!(validate200(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+if(!(validate207(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
 errors = vErrors.length;
 }
 else {
@@ -9288,8 +9543,8 @@ var valid0 = _errs12 === errors;
 if(data.extraContainers !== undefined){
 let data11 = data.extraContainers;
 const _errs13 = errors;
-if(!(validate206(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+if(!(validate213(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
 errors = vErrors.length;
 }
 else {
@@ -9299,8 +9554,8 @@ var valid0 = _errs13 === errors;
 if(data.initContainers !== undefined){
 let data12 = data.initContainers;
 const _errs14 = errors;
-if(!(validate240(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+if(!(validate247(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
@@ -9310,8 +9565,8 @@ var valid0 = _errs14 === errors;
 if(data.priorityClassName !== undefined){
 let data13 = data.priorityClassName;
 const _errs15 = errors;
-if(!(validate243(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+if(!(validate250(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
 errors = vErrors.length;
 }
 else {
@@ -9321,8 +9576,8 @@ var valid0 = _errs15 === errors;
 if(data.terminationGracePeriodSeconds !== undefined){
 let data14 = data.terminationGracePeriodSeconds;
 const _errs16 = errors;
-if(!(validate245(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
+if(!(validate252(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
 errors = vErrors.length;
 }
 else {
@@ -9332,8 +9587,8 @@ var valid0 = _errs16 === errors;
 if(data.podSecurityContext !== undefined){
 let data15 = data.podSecurityContext;
 const _errs17 = errors;
-if(!(validate247(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(!(validate254(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
 errors = vErrors.length;
 }
 else {
@@ -9343,8 +9598,8 @@ var valid0 = _errs17 === errors;
 if(data.containerSecurityContext !== undefined){
 let data16 = data.containerSecurityContext;
 const _errs18 = errors;
-if(!(validate250(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+if(!(validate257(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
 errors = vErrors.length;
 }
 else {
@@ -9400,13 +9655,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate103.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
 
-const schema80 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
+const schema81 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
 
-function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9451,13 +9706,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate275.errors = vErrors;
+validate282.errors = vErrors;
 return errors === 0;
 }
 
-const schema81 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
+const schema82 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
-function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9504,13 +9759,13 @@ var valid1 = _errs1 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate277.errors = vErrors;
+validate285.errors = vErrors;
 return errors === 0;
 }
 
-const schema82 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
+const schema83 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
 
-function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9662,7 +9917,7 @@ if(data.targetMemoryUtilizationPercentage !== undefined){
 let data4 = data.targetMemoryUtilizationPercentage;
 const _errs10 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema82.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
+const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema83.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9707,20 +9962,21 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate296.errors = vErrors;
+validate304.errors = vErrors;
 return errors === 0;
 }
 
-const schema83 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
+const schema84 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
+const schema85 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
 
-function validate315(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate324(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = true;
 const _errs1 = errors;
-if(!(validate277(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate285(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
 errors = vErrors.length;
 }
 else {
@@ -9741,9 +9997,9 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.replicas !== undefined){
 let data0 = data.replicas;
 const _errs3 = errors;
-const vSchema0 = schema83.then.properties.replicas.enum;
+const vSchema0 = schema85.then.properties.replicas.enum;
 if(!((data0 === null) || (data0 === 1))){
-const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema83.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema85.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9768,12 +10024,290 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate315.errors = vErrors;
+validate324.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate374(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate323(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+const _errs1 = errors;
+if(!(validate324(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate324.errors : vErrors.concat(validate324.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs2 = errors;
+for(const key0 in data){
+if(!(func15.call(schema84.properties, key0))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs3 = errors;
+if(!(validate83(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+}
+if(data.nodeSelector !== undefined){
+let data1 = data.nodeSelector;
+const _errs4 = errors;
+if(!(validate112(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs4 === errors;
+}
+if(data.tolerations !== undefined){
+let data2 = data.tolerations;
+const _errs5 = errors;
+if(!(validate118(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs5 === errors;
+}
+if(data.affinity !== undefined){
+let data3 = data.affinity;
+const _errs6 = errors;
+if(!(validate124(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs6 === errors;
+}
+if(data.topologySpreadConstraints !== undefined){
+let data4 = data.topologySpreadConstraints;
+const _errs7 = errors;
+if(!(validate163(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs7 === errors;
+}
+if(data.podAnnotations !== undefined){
+let data5 = data.podAnnotations;
+const _errs8 = errors;
+if(!(validate170(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs8 === errors;
+}
+if(data.podLabels !== undefined){
+let data6 = data.podLabels;
+const _errs9 = errors;
+if(!(validate174(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs9 === errors;
+}
+if(data.env !== undefined){
+let data7 = data.env;
+const _errs10 = errors;
+if(!(validate178(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs10 === errors;
+}
+if(data.extraEnvFrom !== undefined){
+let data8 = data.extraEnvFrom;
+const _errs11 = errors;
+if(!(validate182(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs11 === errors;
+}
+if(data.extraVolumes !== undefined){
+let data9 = data.extraVolumes;
+const _errs12 = errors;
+if(!(validate190(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs12 === errors;
+}
+if(data.extraVolumeMounts !== undefined){
+let data10 = data.extraVolumeMounts;
+const _errs13 = errors;
+if(!(validate207(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs13 === errors;
+}
+if(data.extraContainers !== undefined){
+let data11 = data.extraContainers;
+const _errs14 = errors;
+if(!(validate213(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs14 === errors;
+}
+if(data.initContainers !== undefined){
+let data12 = data.initContainers;
+const _errs15 = errors;
+if(!(validate247(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs15 === errors;
+}
+if(data.priorityClassName !== undefined){
+let data13 = data.priorityClassName;
+const _errs16 = errors;
+if(!(validate250(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs16 === errors;
+}
+if(data.terminationGracePeriodSeconds !== undefined){
+let data14 = data.terminationGracePeriodSeconds;
+const _errs17 = errors;
+if(!(validate252(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs17 === errors;
+}
+if(data.podSecurityContext !== undefined){
+let data15 = data.podSecurityContext;
+const _errs18 = errors;
+if(!(validate254(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs18 === errors;
+}
+if(data.containerSecurityContext !== undefined){
+let data16 = data.containerSecurityContext;
+const _errs19 = errors;
+if(!(validate257(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs19 === errors;
+}
+if(data.replicas !== undefined){
+let data17 = data.replicas;
+const _errs20 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err1 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs21 = errors;
+if(typeof data17 == "number"){
+if(data17 > 2147483647 || isNaN(data17)){
+const err2 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data17 < 1 || isNaN(data17)){
+const err3 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var valid1 = _errs20 === errors;
+}
+if(data.autoscaling !== undefined){
+let data18 = data.autoscaling;
+const _errs22 = errors;
+if(!(validate304(data18, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs22 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate323.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate405(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9794,8 +10328,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate77(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate84(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
@@ -9805,8 +10339,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate77(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate84(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
@@ -9824,20 +10358,20 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate374.errors = vErrors;
+validate405.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate395(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate426(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate164(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+if(!(validate171(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
@@ -9882,14 +10416,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate395.errors = vErrors;
+validate426.errors = vErrors;
 return errors === 0;
 }
 
-const schema86 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
+const schema88 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
 const pattern46 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
 
-function validate399(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate430(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9965,15 +10499,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate399.errors = vErrors;
+validate430.errors = vErrors;
 return errors === 0;
 }
 
-const schema87 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
-const schema88 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
+const schema89 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
+const schema90 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
 const pattern52 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
 
-function validate412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate443(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9999,12 +10533,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate412.errors = vErrors;
+validate443.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate409(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10094,8 +10628,8 @@ errors++;
 if(data.namespaceSelector !== undefined){
 let data0 = data.namespaceSelector;
 const _errs6 = errors;
-if(!(validate131(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate138(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 else {
@@ -10105,8 +10639,8 @@ var valid2 = _errs6 === errors;
 if(data.podSelector !== undefined){
 let data1 = data.podSelector;
 const _errs7 = errors;
-if(!(validate131(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
-vErrors = vErrors === null ? validate131.errors : vErrors.concat(validate131.errors);
+if(!(validate138(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 else {
@@ -10144,8 +10678,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs11 = errors;
-if(!(validate412(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
+if(!(validate443(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate443.errors : vErrors.concat(validate443.errors);
 errors = vErrors.length;
 }
 else {
@@ -10162,8 +10696,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs14 = errors;
-if(!(validate412(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
+if(!(validate443(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate443.errors : vErrors.concat(validate443.errors);
 errors = vErrors.length;
 }
 else {
@@ -10210,7 +10744,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate409.errors = vErrors;
+validate440.errors = vErrors;
 return errors === 0;
 }
 
@@ -11190,7 +11724,7 @@ let valid34 = true;
 const _errs65 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing12;
-if((data.ingress === undefined) && (missing12 = "ingress")){
+if((data.agents === undefined) && (missing12 = "agents")){
 const err37 = {};
 if(vErrors === null){
 vErrors = [err37];
@@ -11201,12 +11735,12 @@ vErrors.push(err37);
 errors++;
 }
 else {
-if(data.ingress !== undefined){
-let data30 = data.ingress;
+if(data.agents !== undefined){
+let data30 = data.agents;
 const _errs66 = errors;
 if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
 let missing13;
-if(((data30.enabled === undefined) && (missing13 = "enabled")) || ((data30.kind === undefined) && (missing13 = "kind"))){
+if((data30.enabled === undefined) && (missing13 = "enabled")){
 const err38 = {};
 if(vErrors === null){
 vErrors = [err38];
@@ -11240,30 +11774,6 @@ else {
 var valid36 = true;
 }
 if(valid36){
-if(data30.kind !== undefined){
-let data32 = data30.kind;
-const _errs68 = errors;
-if("HTTPRoute" !== data32){
-const err40 = {};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-else {
-}
-if(errors === _errs68){
-}
-var valid36 = _errs68 === errors;
-}
-else {
-var valid36 = true;
-}
-if(valid36){
-}
 }
 }
 }
@@ -11291,14 +11801,27 @@ vErrors = null;
 }
 }
 if(_valid8){
-const _errs69 = errors;
+const _errs68 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.ingress !== undefined){
-let data33 = data.ingress;
+if(data.workflows !== undefined){
+let data32 = data.workflows;
+const _errs69 = errors;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.enabled === undefined){
+const err40 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/8/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(data32.enabled !== undefined){
+let data33 = data32.enabled;
 const _errs70 = errors;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.gateway === undefined){
-const err41 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/8/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(true !== data33){
+const err41 = {instancePath:instancePath+"/workflows/enabled",schemaPath:"#/allOf/8/then/properties/workflows/properties/enabled/const",keyword:"const",params:{allowedValue: true},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -11307,12 +11830,17 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(data33.gateway !== undefined){
-let data34 = data33.gateway;
-const _errs71 = errors;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(data34.name === undefined){
-const err42 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/8/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+var valid38 = _errs70 === errors;
+}
+}
+var valid37 = _errs69 === errors;
+}
+}
+var _valid8 = _errs68 === errors;
+valid34 = _valid8;
+}
+if(!valid34){
+const err42 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -11321,12 +11849,15 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data34.name !== undefined){
-let data35 = data34.name;
+var valid0 = _errs63 === errors;
+const _errs71 = errors;
 const _errs72 = errors;
-if(typeof data35 === "string"){
-if(func0(data35) < 1){
-const err43 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/allOf/8/then/properties/ingress/properties/gateway/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+let valid39 = true;
+const _errs73 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing14;
+if((data.ingress === undefined) && (missing14 = "ingress")){
+const err43 = {};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -11335,21 +11866,14 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-var valid39 = _errs72 === errors;
-}
-}
-var valid38 = _errs71 === errors;
-}
-}
-var valid37 = _errs70 === errors;
-}
-}
-var _valid8 = _errs69 === errors;
-valid34 = _valid8;
-}
-if(!valid34){
-const err44 = {instancePath,schemaPath:"#/allOf/8/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+if(data.ingress !== undefined){
+let data34 = data.ingress;
+const _errs74 = errors;
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
+let missing15;
+if(((data34.enabled === undefined) && (missing15 = "enabled")) || ((data34.kind === undefined) && (missing15 = "kind"))){
+const err44 = {};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -11358,14 +11882,11 @@ vErrors.push(err44);
 }
 errors++;
 }
-var valid0 = _errs63 === errors;
-const _errs73 = errors;
-const _errs74 = errors;
-let valid40 = true;
+else {
+if(data34.enabled !== undefined){
+let data35 = data34.enabled;
 const _errs75 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing14;
-if((data.ingress === undefined) && (missing14 = "ingress")){
+if(true !== data35){
 const err45 = {};
 if(vErrors === null){
 vErrors = [err45];
@@ -11376,12 +11897,19 @@ vErrors.push(err45);
 errors++;
 }
 else {
-if(data.ingress !== undefined){
-let data36 = data.ingress;
+}
+if(errors === _errs75){
+}
+var valid41 = _errs75 === errors;
+}
+else {
+var valid41 = true;
+}
+if(valid41){
+if(data34.kind !== undefined){
+let data36 = data34.kind;
 const _errs76 = errors;
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-let missing15;
-if((data36.enabled === undefined) && (missing15 = "enabled")){
+if("HTTPRoute" !== data36){
 const err46 = {};
 if(vErrors === null){
 vErrors = [err46];
@@ -11392,31 +11920,6 @@ vErrors.push(err46);
 errors++;
 }
 else {
-if(data36.enabled !== undefined){
-let data37 = data36.enabled;
-const _errs77 = errors;
-if(true !== data37){
-const err47 = {};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-else {
-}
-if(errors === _errs77){
-}
-var valid42 = _errs77 === errors;
-}
-else {
-var valid42 = true;
-}
-if(valid42){
-}
-}
 }
 if(errors === _errs76){
 }
@@ -11429,27 +11932,53 @@ if(valid41){
 }
 }
 }
-if(errors === _errs75){
 }
-var _valid9 = _errs75 === errors;
-errors = _errs74;
+if(errors === _errs74){
+}
+var valid40 = _errs74 === errors;
+}
+else {
+var valid40 = true;
+}
+if(valid40){
+}
+}
+}
+if(errors === _errs73){
+}
+var _valid9 = _errs73 === errors;
+errors = _errs72;
 if(vErrors !== null){
-if(_errs74){
-vErrors.length = _errs74;
+if(_errs72){
+vErrors.length = _errs72;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid9){
-const _errs78 = errors;
+const _errs77 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ingress !== undefined){
-let data38 = data.ingress;
+let data37 = data.ingress;
+const _errs78 = errors;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.gateway === undefined){
+const err47 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/9/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(data37.gateway !== undefined){
+let data38 = data37.gateway;
 const _errs79 = errors;
 if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-if(data38.host === undefined){
-const err48 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/9/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data38.name === undefined){
+const err48 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/9/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -11458,12 +11987,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data38.host !== undefined){
-let data39 = data38.host;
+if(data38.name !== undefined){
+let data39 = data38.name;
 const _errs80 = errors;
 if(typeof data39 === "string"){
 if(func0(data39) < 1){
-const err49 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/allOf/9/then/properties/ingress/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err49 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/allOf/9/then/properties/ingress/properties/gateway/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -11479,10 +12008,13 @@ var valid44 = _errs80 === errors;
 var valid43 = _errs79 === errors;
 }
 }
-var _valid9 = _errs78 === errors;
-valid40 = _valid9;
+var valid42 = _errs78 === errors;
 }
-if(!valid40){
+}
+var _valid9 = _errs77 === errors;
+valid39 = _valid9;
+}
+if(!valid39){
 const err50 = {instancePath,schemaPath:"#/allOf/9/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err50];
@@ -11492,7 +12024,7 @@ vErrors.push(err50);
 }
 errors++;
 }
-var valid0 = _errs73 === errors;
+var valid0 = _errs71 === errors;
 const _errs81 = errors;
 const _errs82 = errors;
 let valid45 = true;
@@ -11513,11 +12045,46 @@ else {
 if(data.ingress !== undefined){
 let data40 = data.ingress;
 const _errs84 = errors;
-if(!(validate22(data40, {instancePath:instancePath+"/ingress",parentData:data,parentDataProperty:"ingress",rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-errors = vErrors.length;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+let missing17;
+if((data40.enabled === undefined) && (missing17 = "enabled")){
+const err52 = {};
+if(vErrors === null){
+vErrors = [err52];
 }
 else {
+vErrors.push(err52);
+}
+errors++;
+}
+else {
+if(data40.enabled !== undefined){
+let data41 = data40.enabled;
+const _errs85 = errors;
+if(true !== data41){
+const err53 = {};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs85){
+}
+var valid47 = _errs85 === errors;
+}
+else {
+var valid47 = true;
+}
+if(valid47){
+}
+}
+}
+if(errors === _errs84){
 }
 var valid46 = _errs84 === errors;
 }
@@ -11541,37 +12108,33 @@ vErrors = null;
 }
 }
 if(_valid10){
-const _errs85 = errors;
+const _errs86 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.ingress !== undefined){
-let data41 = data.ingress;
-const _errs86 = errors;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-if(data41.tls !== undefined){
-let data42 = data41.tls;
+let data42 = data.ingress;
 const _errs87 = errors;
 if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-if(data42.secretName === undefined){
-const err52 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/10/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data42.host === undefined){
+const err54 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/10/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
-vErrors = [err52];
+vErrors = [err54];
 }
 else {
-vErrors.push(err52);
+vErrors.push(err54);
 }
 errors++;
 }
-if(data42.secretName !== undefined){
-let data43 = data42.secretName;
+if(data42.host !== undefined){
+let data43 = data42.host;
 const _errs88 = errors;
 if(typeof data43 === "string"){
 if(func0(data43) < 1){
-const err53 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/allOf/10/then/properties/ingress/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err55 = {instancePath:instancePath+"/ingress/host",schemaPath:"#/allOf/10/then/properties/ingress/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err53];
+vErrors = [err55];
 }
 else {
-vErrors.push(err53);
+vErrors.push(err55);
 }
 errors++;
 }
@@ -11582,19 +12145,16 @@ var valid49 = _errs88 === errors;
 var valid48 = _errs87 === errors;
 }
 }
-var valid47 = _errs86 === errors;
-}
-}
-var _valid10 = _errs85 === errors;
+var _valid10 = _errs86 === errors;
 valid45 = _valid10;
 }
 if(!valid45){
-const err54 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err56 = {instancePath,schemaPath:"#/allOf/10/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err54];
+vErrors = [err56];
 }
 else {
-vErrors.push(err54);
+vErrors.push(err56);
 }
 errors++;
 }
@@ -11604,34 +12164,26 @@ const _errs90 = errors;
 let valid50 = true;
 const _errs91 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing17;
-if((data.profile === undefined) && (missing17 = "profile")){
-const err55 = {};
+let missing18;
+if((data.ingress === undefined) && (missing18 = "ingress")){
+const err57 = {};
 if(vErrors === null){
-vErrors = [err55];
+vErrors = [err57];
 }
 else {
-vErrors.push(err55);
+vErrors.push(err57);
 }
 errors++;
 }
 else {
-if(data.profile !== undefined){
-let data44 = data.profile;
+if(data.ingress !== undefined){
+let data44 = data.ingress;
 const _errs92 = errors;
-if("production" !== data44){
-const err56 = {};
-if(vErrors === null){
-vErrors = [err56];
+if(!(validate22(data44, {instancePath:instancePath+"/ingress",parentData:data,parentDataProperty:"ingress",rootData}))){
+vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+errors = vErrors.length;
 }
 else {
-vErrors.push(err56);
-}
-errors++;
-}
-else {
-}
-if(errors === _errs92){
 }
 var valid51 = _errs92 === errors;
 }
@@ -11657,41 +12209,16 @@ vErrors = null;
 if(_valid11){
 const _errs93 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components !== undefined){
-let data45 = data.components;
+if(data.ingress !== undefined){
+let data45 = data.ingress;
 const _errs94 = errors;
 if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-if(data45.api !== undefined){
-let data46 = data45.api;
+if(data45.tls !== undefined){
+let data46 = data45.tls;
 const _errs95 = errors;
 if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-if(data46.replicas !== undefined){
-let data47 = data46.replicas;
-const _errs96 = errors;
-if(typeof data47 == "number"){
-if(data47 < 2 || isNaN(data47)){
-const err57 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/allOf/11/then/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
-if(vErrors === null){
-vErrors = [err57];
-}
-else {
-vErrors.push(err57);
-}
-errors++;
-}
-}
-var valid54 = _errs96 === errors;
-}
-if(data46.autoscaling !== undefined){
-let data48 = data46.autoscaling;
-const _errs97 = errors;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-if(data48.minReplicas !== undefined){
-let data49 = data48.minReplicas;
-const _errs98 = errors;
-if(typeof data49 == "number"){
-if(data49 < 2 || isNaN(data49)){
-const err58 = {instancePath:instancePath+"/components/api/autoscaling/minReplicas",schemaPath:"#/allOf/11/then/properties/components/properties/api/properties/autoscaling/properties/minReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
+if(data46.secretName === undefined){
+const err58 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/11/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -11700,11 +12227,22 @@ vErrors.push(err58);
 }
 errors++;
 }
+if(data46.secretName !== undefined){
+let data47 = data46.secretName;
+const _errs96 = errors;
+if(typeof data47 === "string"){
+if(func0(data47) < 1){
+const err59 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/allOf/11/then/properties/ingress/properties/tls/properties/secretName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err59];
 }
-var valid55 = _errs98 === errors;
+else {
+vErrors.push(err59);
+}
+errors++;
 }
 }
-var valid54 = _errs97 === errors;
+var valid54 = _errs96 === errors;
 }
 }
 var valid53 = _errs95 === errors;
@@ -11717,24 +12255,7 @@ var _valid11 = _errs93 === errors;
 valid50 = _valid11;
 }
 if(!valid50){
-const err59 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-var valid0 = _errs89 === errors;
-const _errs99 = errors;
-const _errs100 = errors;
-let valid56 = true;
-const _errs101 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing18;
-if((data.temporal === undefined) && (missing18 = "temporal")){
-const err60 = {};
+const err60 = {instancePath,schemaPath:"#/allOf/11/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -11743,13 +12264,14 @@ vErrors.push(err60);
 }
 errors++;
 }
-else {
-if(data.temporal !== undefined){
-let data50 = data.temporal;
-const _errs102 = errors;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+var valid0 = _errs89 === errors;
+const _errs97 = errors;
+const _errs98 = errors;
+let valid55 = true;
+const _errs99 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
 let missing19;
-if(((data50.mode === undefined) && (missing19 = "mode")) || ((data50.local === undefined) && (missing19 = "local"))){
+if((data.profile === undefined) && (missing19 = "profile")){
 const err61 = {};
 if(vErrors === null){
 vErrors = [err61];
@@ -11760,10 +12282,10 @@ vErrors.push(err61);
 errors++;
 }
 else {
-if(data50.mode !== undefined){
-let data51 = data50.mode;
-const _errs103 = errors;
-if("local" !== data51){
+if(data.profile !== undefined){
+let data48 = data.profile;
+const _errs100 = errors;
+if("production" !== data48){
 const err62 = {};
 if(vErrors === null){
 vErrors = [err62];
@@ -11775,21 +12297,46 @@ errors++;
 }
 else {
 }
-if(errors === _errs103){
+if(errors === _errs100){
 }
-var valid58 = _errs103 === errors;
+var valid56 = _errs100 === errors;
 }
 else {
-var valid58 = true;
+var valid56 = true;
 }
-if(valid58){
-if(data50.local !== undefined){
-let data52 = data50.local;
+if(valid56){
+}
+}
+}
+if(errors === _errs99){
+}
+var _valid12 = _errs99 === errors;
+errors = _errs98;
+if(vErrors !== null){
+if(_errs98){
+vErrors.length = _errs98;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid12){
+const _errs101 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components !== undefined){
+let data49 = data.components;
+const _errs102 = errors;
+if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+if(data49.api !== undefined){
+let data50 = data49.api;
+const _errs103 = errors;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50.replicas !== undefined){
+let data51 = data50.replicas;
 const _errs104 = errors;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-let missing20;
-if((data52.persistence === undefined) && (missing20 = "persistence")){
-const err63 = {};
+if(typeof data51 == "number"){
+if(data51 < 2 || isNaN(data51)){
+const err63 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/allOf/12/then/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -11798,14 +12345,19 @@ vErrors.push(err63);
 }
 errors++;
 }
-else {
-if(data52.persistence !== undefined){
-let data53 = data52.persistence;
+}
+var valid59 = _errs104 === errors;
+}
+if(data50.autoscaling !== undefined){
+let data52 = data50.autoscaling;
 const _errs105 = errors;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-let missing21;
-if((data53.database === undefined) && (missing21 = "database")){
-const err64 = {};
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+if(data52.minReplicas !== undefined){
+let data53 = data52.minReplicas;
+const _errs106 = errors;
+if(typeof data53 == "number"){
+if(data53 < 2 || isNaN(data53)){
+const err64 = {instancePath:instancePath+"/components/api/autoscaling/minReplicas",schemaPath:"#/allOf/12/then/properties/components/properties/api/properties/autoscaling/properties/minReplicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -11814,12 +12366,24 @@ vErrors.push(err64);
 }
 errors++;
 }
-else {
-if(data53.database !== undefined){
-let data54 = data53.database;
-const _errs106 = errors;
-if("external" !== data54){
-const err65 = {};
+}
+var valid60 = _errs106 === errors;
+}
+}
+var valid59 = _errs105 === errors;
+}
+}
+var valid58 = _errs103 === errors;
+}
+}
+var valid57 = _errs102 === errors;
+}
+}
+var _valid12 = _errs101 === errors;
+valid55 = _valid12;
+}
+if(!valid55){
+const err65 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -11828,86 +12392,15 @@ vErrors.push(err65);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs106){
-}
-var valid60 = _errs106 === errors;
-}
-else {
-var valid60 = true;
-}
-if(valid60){
-}
-}
-}
-if(errors === _errs105){
-}
-var valid59 = _errs105 === errors;
-}
-else {
-var valid59 = true;
-}
-if(valid59){
-}
-}
-}
-if(errors === _errs104){
-}
-var valid58 = _errs104 === errors;
-}
-else {
-var valid58 = true;
-}
-if(valid58){
-}
-}
-}
-}
-if(errors === _errs102){
-}
-var valid57 = _errs102 === errors;
-}
-else {
-var valid57 = true;
-}
-if(valid57){
-}
-}
-}
-if(errors === _errs101){
-}
-var _valid12 = _errs101 === errors;
-errors = _errs100;
-if(vErrors !== null){
-if(_errs100){
-vErrors.length = _errs100;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid12){
+var valid0 = _errs97 === errors;
 const _errs107 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.temporal !== undefined){
-let data55 = data.temporal;
 const _errs108 = errors;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-if(data55.local !== undefined){
-let data56 = data55.local;
+let valid61 = true;
 const _errs109 = errors;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.persistence !== undefined){
-let data57 = data56.persistence;
-const _errs110 = errors;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.external !== undefined){
-let data58 = data57.external;
-const _errs111 = errors;
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-if(data58.host === undefined){
-const err66 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing20;
+if((data.temporal === undefined) && (missing20 = "temporal")){
+const err66 = {};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -11916,8 +12409,14 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data58.user === undefined){
-const err67 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
+else {
+if(data.temporal !== undefined){
+let data54 = data.temporal;
+const _errs110 = errors;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+let missing21;
+if(((data54.mode === undefined) && (missing21 = "mode")) || ((data54.local === undefined) && (missing21 = "local"))){
+const err67 = {};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -11926,8 +12425,12 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data58.password === undefined){
-const err68 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
+else {
+if(data54.mode !== undefined){
+let data55 = data54.mode;
+const _errs111 = errors;
+if("local" !== data55){
+const err68 = {};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -11936,12 +12439,23 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data58.host !== undefined){
-let data59 = data58.host;
+else {
+}
+if(errors === _errs111){
+}
+var valid63 = _errs111 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+if(data54.local !== undefined){
+let data56 = data54.local;
 const _errs112 = errors;
-if(typeof data59 === "string"){
-if(func0(data59) < 1){
-const err69 = {instancePath:instancePath+"/temporal/local/persistence/external/host",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+let missing22;
+if((data56.persistence === undefined) && (missing22 = "persistence")){
+const err69 = {};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -11950,15 +12464,14 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-var valid65 = _errs112 === errors;
-}
-if(data58.user !== undefined){
-let data60 = data58.user;
+else {
+if(data56.persistence !== undefined){
+let data57 = data56.persistence;
 const _errs113 = errors;
-if(typeof data60 === "string"){
-if(func0(data60) < 1){
-const err70 = {instancePath:instancePath+"/temporal/local/persistence/external/user",schemaPath:"#/allOf/12/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+let missing23;
+if((data57.database === undefined) && (missing23 = "database")){
+const err70 = {};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -11967,38 +12480,12 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-var valid65 = _errs113 === errors;
-}
-if(data58.password !== undefined){
-let data61 = data58.password;
-const _errs114 = errors;
-if(!(validate3(data61, {instancePath:instancePath+"/temporal/local/persistence/external/password",parentData:data58,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
 else {
-}
-var valid65 = _errs114 === errors;
-}
-}
-var valid64 = _errs111 === errors;
-}
-}
-var valid63 = _errs110 === errors;
-}
-}
-var valid62 = _errs109 === errors;
-}
-}
-var valid61 = _errs108 === errors;
-}
-}
-var _valid12 = _errs107 === errors;
-valid56 = _valid12;
-}
-if(!valid56){
-const err71 = {instancePath,schemaPath:"#/allOf/12/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data57.database !== undefined){
+let data58 = data57.database;
+const _errs114 = errors;
+if("external" !== data58){
+const err71 = {};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -12007,15 +12494,86 @@ vErrors.push(err71);
 }
 errors++;
 }
-var valid0 = _errs99 === errors;
+else {
+}
+if(errors === _errs114){
+}
+var valid65 = _errs114 === errors;
+}
+else {
+var valid65 = true;
+}
+if(valid65){
+}
+}
+}
+if(errors === _errs113){
+}
+var valid64 = _errs113 === errors;
+}
+else {
+var valid64 = true;
+}
+if(valid64){
+}
+}
+}
+if(errors === _errs112){
+}
+var valid63 = _errs112 === errors;
+}
+else {
+var valid63 = true;
+}
+if(valid63){
+}
+}
+}
+}
+if(errors === _errs110){
+}
+var valid62 = _errs110 === errors;
+}
+else {
+var valid62 = true;
+}
+if(valid62){
+}
+}
+}
+if(errors === _errs109){
+}
+var _valid13 = _errs109 === errors;
+errors = _errs108;
+if(vErrors !== null){
+if(_errs108){
+vErrors.length = _errs108;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid13){
 const _errs115 = errors;
-const _errs116 = errors;
-let valid66 = true;
-const _errs117 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing22;
-if(((data.profile === undefined) && (missing22 = "profile")) || ((data.temporal === undefined) && (missing22 = "temporal"))){
-const err72 = {};
+if(data.temporal !== undefined){
+let data59 = data.temporal;
+const _errs116 = errors;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+if(data59.local !== undefined){
+let data60 = data59.local;
+const _errs117 = errors;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+if(data60.persistence !== undefined){
+let data61 = data60.persistence;
+const _errs118 = errors;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(data61.external !== undefined){
+let data62 = data61.external;
+const _errs119 = errors;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(data62.host === undefined){
+const err72 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/13/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -12024,12 +12582,8 @@ vErrors.push(err72);
 }
 errors++;
 }
-else {
-if(data.profile !== undefined){
-let data62 = data.profile;
-const _errs118 = errors;
-if("production" !== data62){
-const err73 = {};
+if(data62.user === undefined){
+const err73 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/13/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -12038,23 +12592,8 @@ vErrors.push(err73);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs118){
-}
-var valid67 = _errs118 === errors;
-}
-else {
-var valid67 = true;
-}
-if(valid67){
-if(data.temporal !== undefined){
-let data63 = data.temporal;
-const _errs119 = errors;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-let missing23;
-if((data63.mode === undefined) && (missing23 = "mode")){
-const err74 = {};
+if(data62.password === undefined){
+const err74 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/13/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "password"},message:"must have required property '"+"password"+"'"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -12063,12 +12602,12 @@ vErrors.push(err74);
 }
 errors++;
 }
-else {
-if(data63.mode !== undefined){
-let data64 = data63.mode;
+if(data62.host !== undefined){
+let data63 = data62.host;
 const _errs120 = errors;
-if("local" !== data64){
-const err75 = {};
+if(typeof data63 === "string"){
+if(func0(data63) < 1){
+const err75 = {instancePath:instancePath+"/temporal/local/persistence/external/host",schemaPath:"#/allOf/13/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/host/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -12077,66 +12616,15 @@ vErrors.push(err75);
 }
 errors++;
 }
-else {
 }
-if(errors === _errs120){
+var valid70 = _errs120 === errors;
 }
-var valid68 = _errs120 === errors;
-}
-else {
-var valid68 = true;
-}
-if(valid68){
-}
-}
-}
-if(errors === _errs119){
-}
-var valid67 = _errs119 === errors;
-}
-else {
-var valid67 = true;
-}
-if(valid67){
-}
-}
-}
-}
-if(errors === _errs117){
-}
-var _valid13 = _errs117 === errors;
-errors = _errs116;
-if(vErrors !== null){
-if(_errs116){
-vErrors.length = _errs116;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid13){
+if(data62.user !== undefined){
+let data64 = data62.user;
 const _errs121 = errors;
-const _errs122 = errors;
-let valid69 = false;
-const _errs123 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.temporal !== undefined){
-let data65 = data.temporal;
-const _errs124 = errors;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.local !== undefined){
-let data66 = data65.local;
-const _errs125 = errors;
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.persistence !== undefined){
-let data67 = data66.persistence;
-const _errs126 = errors;
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-if(data67.database !== undefined){
-let data68 = data67.database;
-const _errs127 = errors;
-if("external" !== data68){
-const err76 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/allOf/13/then/anyOf/0/properties/temporal/properties/local/properties/persistence/properties/database/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
+if(typeof data64 === "string"){
+if(func0(data64) < 1){
+const err76 = {instancePath:instancePath+"/temporal/local/persistence/external/user",schemaPath:"#/allOf/13/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -12145,32 +12633,38 @@ vErrors.push(err76);
 }
 errors++;
 }
-var valid73 = _errs127 === errors;
+}
+var valid70 = _errs121 === errors;
+}
+if(data62.password !== undefined){
+let data65 = data62.password;
+const _errs122 = errors;
+if(!(validate3(data65, {instancePath:instancePath+"/temporal/local/persistence/external/password",parentData:data62,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid70 = _errs122 === errors;
 }
 }
-var valid72 = _errs126 === errors;
+var valid69 = _errs119 === errors;
 }
 }
-var valid71 = _errs125 === errors;
+var valid68 = _errs118 === errors;
 }
 }
-var valid70 = _errs124 === errors;
+var valid67 = _errs117 === errors;
 }
 }
-var _valid14 = _errs123 === errors;
-valid69 = valid69 || _valid14;
-if(!valid69){
-const _errs128 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.database !== undefined){
-let data69 = data.database;
-const _errs129 = errors;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-if(data69.mode !== undefined){
-let data70 = data69.mode;
-const _errs130 = errors;
-if("external" !== data70){
-const err77 = {instancePath:instancePath+"/database/mode",schemaPath:"#/allOf/13/then/anyOf/1/properties/database/properties/mode/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
+var valid66 = _errs116 === errors;
+}
+}
+var _valid13 = _errs115 === errors;
+valid61 = _valid13;
+}
+if(!valid61){
+const err77 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -12179,19 +12673,15 @@ vErrors.push(err77);
 }
 errors++;
 }
-var valid75 = _errs130 === errors;
-}
-}
-var valid74 = _errs129 === errors;
-}
-}
-var _valid14 = _errs128 === errors;
-valid69 = valid69 || _valid14;
-if(!valid69){
-}
-}
-if(!valid69){
-const err78 = {instancePath,schemaPath:"#/allOf/13/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+var valid0 = _errs107 === errors;
+const _errs123 = errors;
+const _errs124 = errors;
+let valid71 = true;
+const _errs125 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing24;
+if(((data.profile === undefined) && (missing24 = "profile")) || ((data.temporal === undefined) && (missing24 = "temporal"))){
+const err78 = {};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -12201,21 +12691,11 @@ vErrors.push(err78);
 errors++;
 }
 else {
-errors = _errs122;
-if(vErrors !== null){
-if(_errs122){
-vErrors.length = _errs122;
-}
-else {
-vErrors = null;
-}
-}
-}
-var _valid13 = _errs121 === errors;
-valid66 = _valid13;
-}
-if(!valid66){
-const err79 = {instancePath,schemaPath:"#/allOf/13/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data.profile !== undefined){
+let data66 = data.profile;
+const _errs126 = errors;
+if("production" !== data66){
+const err79 = {};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -12224,14 +12704,22 @@ vErrors.push(err79);
 }
 errors++;
 }
-var valid0 = _errs115 === errors;
-const _errs131 = errors;
-const _errs132 = errors;
-let valid76 = true;
-const _errs133 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing24;
-if(((data.podSecurity === undefined) && (missing24 = "podSecurity")) || ((data.workflows === undefined) && (missing24 = "workflows"))){
+else {
+}
+if(errors === _errs126){
+}
+var valid72 = _errs126 === errors;
+}
+else {
+var valid72 = true;
+}
+if(valid72){
+if(data.temporal !== undefined){
+let data67 = data.temporal;
+const _errs127 = errors;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+let missing25;
+if((data67.mode === undefined) && (missing25 = "mode")){
 const err80 = {};
 if(vErrors === null){
 vErrors = [err80];
@@ -12242,10 +12730,10 @@ vErrors.push(err80);
 errors++;
 }
 else {
-if(data.podSecurity !== undefined){
-let data71 = data.podSecurity;
-const _errs134 = errors;
-if("restricted" !== data71){
+if(data67.mode !== undefined){
+let data68 = data67.mode;
+const _errs128 = errors;
+if("local" !== data68){
 const err81 = {};
 if(vErrors === null){
 vErrors = [err81];
@@ -12257,21 +12745,64 @@ errors++;
 }
 else {
 }
-if(errors === _errs134){
+if(errors === _errs128){
 }
-var valid77 = _errs134 === errors;
+var valid73 = _errs128 === errors;
 }
 else {
-var valid77 = true;
+var valid73 = true;
 }
-if(valid77){
-if(data.workflows !== undefined){
-let data72 = data.workflows;
+if(valid73){
+}
+}
+}
+if(errors === _errs127){
+}
+var valid72 = _errs127 === errors;
+}
+else {
+var valid72 = true;
+}
+if(valid72){
+}
+}
+}
+}
+if(errors === _errs125){
+}
+var _valid14 = _errs125 === errors;
+errors = _errs124;
+if(vErrors !== null){
+if(_errs124){
+vErrors.length = _errs124;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid14){
+const _errs129 = errors;
+const _errs130 = errors;
+let valid74 = false;
+const _errs131 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.temporal !== undefined){
+let data69 = data.temporal;
+const _errs132 = errors;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(data69.local !== undefined){
+let data70 = data69.local;
+const _errs133 = errors;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.persistence !== undefined){
+let data71 = data70.persistence;
+const _errs134 = errors;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(data71.database !== undefined){
+let data72 = data71.database;
 const _errs135 = errors;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-let missing25;
-if((data72.enabled === undefined) && (missing25 = "enabled")){
-const err82 = {};
+if("external" !== data72){
+const err82 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/allOf/14/then/anyOf/0/properties/temporal/properties/local/properties/persistence/properties/database/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -12280,12 +12811,32 @@ vErrors.push(err82);
 }
 errors++;
 }
-else {
-if(data72.enabled !== undefined){
-let data73 = data72.enabled;
+var valid78 = _errs135 === errors;
+}
+}
+var valid77 = _errs134 === errors;
+}
+}
+var valid76 = _errs133 === errors;
+}
+}
+var valid75 = _errs132 === errors;
+}
+}
+var _valid15 = _errs131 === errors;
+valid74 = valid74 || _valid15;
+if(!valid74){
 const _errs136 = errors;
-if(true !== data73){
-const err83 = {};
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.database !== undefined){
+let data73 = data.database;
+const _errs137 = errors;
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
+if(data73.mode !== undefined){
+let data74 = data73.mode;
+const _errs138 = errors;
+if("external" !== data74){
+const err83 = {instancePath:instancePath+"/database/mode",schemaPath:"#/allOf/14/then/anyOf/1/properties/database/properties/mode/const",keyword:"const",params:{allowedValue: "external"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -12294,48 +12845,19 @@ vErrors.push(err83);
 }
 errors++;
 }
-else {
-}
-if(errors === _errs136){
-}
-var valid78 = _errs136 === errors;
-}
-else {
-var valid78 = true;
-}
-if(valid78){
+var valid80 = _errs138 === errors;
 }
 }
-}
-if(errors === _errs135){
-}
-var valid77 = _errs135 === errors;
-}
-else {
-var valid77 = true;
-}
-if(valid77){
+var valid79 = _errs137 === errors;
 }
 }
+var _valid15 = _errs136 === errors;
+valid74 = valid74 || _valid15;
+if(!valid74){
 }
 }
-if(errors === _errs133){
-}
-var _valid15 = _errs133 === errors;
-errors = _errs132;
-if(vErrors !== null){
-if(_errs132){
-vErrors.length = _errs132;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid15){
-const _errs137 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components === undefined){
-const err84 = {instancePath,schemaPath:"#/allOf/14/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
+if(!valid74){
+const err84 = {instancePath,schemaPath:"#/allOf/14/then/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -12344,12 +12866,22 @@ vErrors.push(err84);
 }
 errors++;
 }
-if(data.components !== undefined){
-let data74 = data.components;
-const _errs138 = errors;
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-if(data74.codeExecutor === undefined){
-const err85 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/14/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+else {
+errors = _errs130;
+if(vErrors !== null){
+if(_errs130){
+vErrors.length = _errs130;
+}
+else {
+vErrors = null;
+}
+}
+}
+var _valid14 = _errs129 === errors;
+valid71 = _valid14;
+}
+if(!valid71){
+const err85 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -12358,12 +12890,15 @@ vErrors.push(err85);
 }
 errors++;
 }
-if(data74.codeExecutor !== undefined){
-let data75 = data74.codeExecutor;
+var valid0 = _errs123 === errors;
 const _errs139 = errors;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-if(data75.sandbox === undefined){
-const err86 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/14/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+const _errs140 = errors;
+let valid81 = true;
+const _errs141 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing26;
+if(((data.podSecurity === undefined) && (missing26 = "podSecurity")) || ((data.workflows === undefined) && (missing26 = "workflows"))){
+const err86 = {};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -12372,11 +12907,12 @@ vErrors.push(err86);
 }
 errors++;
 }
-if(data75.sandbox !== undefined){
-let data76 = data75.sandbox;
-const _errs140 = errors;
-if("none" !== data76){
-const err87 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/allOf/14/then/properties/components/properties/codeExecutor/properties/sandbox/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant"};
+else {
+if(data.podSecurity !== undefined){
+let data75 = data.podSecurity;
+const _errs142 = errors;
+if("restricted" !== data75){
+const err87 = {};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -12385,20 +12921,23 @@ vErrors.push(err87);
 }
 errors++;
 }
-var valid81 = _errs140 === errors;
+else {
 }
+if(errors === _errs142){
 }
-var valid80 = _errs139 === errors;
+var valid82 = _errs142 === errors;
 }
+else {
+var valid82 = true;
 }
-var valid79 = _errs138 === errors;
-}
-}
-var _valid15 = _errs137 === errors;
-valid76 = _valid15;
-}
-if(!valid76){
-const err88 = {instancePath,schemaPath:"#/allOf/14/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(valid82){
+if(data.workflows !== undefined){
+let data76 = data.workflows;
+const _errs143 = errors;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+let missing27;
+if((data76.enabled === undefined) && (missing27 = "enabled")){
+const err88 = {};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -12407,34 +12946,17 @@ vErrors.push(err88);
 }
 errors++;
 }
-var valid0 = _errs131 === errors;
-const _errs141 = errors;
-const _errs142 = errors;
-let valid82 = true;
-const _errs143 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing26;
-if((data.profile === undefined) && (missing26 = "profile")){
+else {
+if(data76.enabled !== undefined){
+let data77 = data76.enabled;
+const _errs144 = errors;
+if(true !== data77){
 const err89 = {};
 if(vErrors === null){
 vErrors = [err89];
 }
 else {
 vErrors.push(err89);
-}
-errors++;
-}
-else {
-if(data.profile !== undefined){
-let data77 = data.profile;
-const _errs144 = errors;
-if("production" !== data77){
-const err90 = {};
-if(vErrors === null){
-vErrors = [err90];
-}
-else {
-vErrors.push(err90);
 }
 errors++;
 }
@@ -12453,11 +12975,23 @@ if(valid83){
 }
 if(errors === _errs143){
 }
-var _valid16 = _errs143 === errors;
-errors = _errs142;
+var valid82 = _errs143 === errors;
+}
+else {
+var valid82 = true;
+}
+if(valid82){
+}
+}
+}
+}
+if(errors === _errs141){
+}
+var _valid16 = _errs141 === errors;
+errors = _errs140;
 if(vErrors !== null){
-if(_errs142){
-vErrors.length = _errs142;
+if(_errs140){
+vErrors.length = _errs140;
 }
 else {
 vErrors = null;
@@ -12466,74 +13000,22 @@ vErrors = null;
 if(_valid16){
 const _errs145 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components === undefined){
+const err90 = {instancePath,schemaPath:"#/allOf/15/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
 if(data.components !== undefined){
 let data78 = data.components;
 const _errs146 = errors;
 if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(data78.api !== undefined){
-let data79 = data78.api;
-const _errs147 = errors;
-if(!(validate28(data79, {instancePath:instancePath+"/components/api",parentData:data78,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs147 === errors;
-}
-if(data78.jobsRunner !== undefined){
-let data80 = data78.jobsRunner;
-const _errs148 = errors;
-if(!(validate28(data80, {instancePath:instancePath+"/components/jobsRunner",parentData:data78,parentDataProperty:"jobsRunner",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs148 === errors;
-}
-if(data78.workflowsWorker !== undefined){
-let data81 = data78.workflowsWorker;
-const _errs149 = errors;
-if(!(validate28(data81, {instancePath:instancePath+"/components/workflowsWorker",parentData:data78,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs149 === errors;
-}
-if(data78.workflowsBackend !== undefined){
-let data82 = data78.workflowsBackend;
-const _errs150 = errors;
-if(!(validate28(data82, {instancePath:instancePath+"/components/workflowsBackend",parentData:data78,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs150 === errors;
-}
-if(data78.codeExecutor !== undefined){
-let data83 = data78.codeExecutor;
-const _errs151 = errors;
-if(!(validate28(data83, {instancePath:instancePath+"/components/codeExecutor",parentData:data78,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid85 = _errs151 === errors;
-}
-}
-var valid84 = _errs146 === errors;
-}
-}
-var _valid16 = _errs145 === errors;
-valid82 = _valid16;
-}
-if(!valid82){
-const err91 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data78.codeExecutor === undefined){
+const err91 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -12542,15 +13024,12 @@ vErrors.push(err91);
 }
 errors++;
 }
-var valid0 = _errs141 === errors;
-const _errs152 = errors;
-const _errs153 = errors;
-let valid86 = true;
-const _errs154 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing27;
-if((data.global === undefined) && (missing27 = "global")){
-const err92 = {};
+if(data78.codeExecutor !== undefined){
+let data79 = data78.codeExecutor;
+const _errs147 = errors;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(data79.sandbox === undefined){
+const err92 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -12559,26 +13038,11 @@ vErrors.push(err92);
 }
 errors++;
 }
-else {
-}
-}
-if(errors === _errs154){
-}
-var _valid17 = _errs154 === errors;
-errors = _errs153;
-if(vErrors !== null){
-if(_errs153){
-vErrors.length = _errs153;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid17){
-const _errs155 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components === undefined){
-const err93 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
+if(data79.sandbox !== undefined){
+let data80 = data79.sandbox;
+const _errs148 = errors;
+if("none" !== data80){
+const err93 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/sandbox/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -12587,8 +13051,20 @@ vErrors.push(err93);
 }
 errors++;
 }
-if(data.database === undefined){
-const err94 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+var valid86 = _errs148 === errors;
+}
+}
+var valid85 = _errs147 === errors;
+}
+}
+var valid84 = _errs146 === errors;
+}
+}
+var _valid16 = _errs145 === errors;
+valid81 = _valid16;
+}
+if(!valid81){
+const err94 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -12597,8 +13073,15 @@ vErrors.push(err94);
 }
 errors++;
 }
-if(data.fullnameOverride === undefined){
-const err95 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
+var valid0 = _errs139 === errors;
+const _errs149 = errors;
+const _errs150 = errors;
+let valid87 = true;
+const _errs151 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing28;
+if((data.profile === undefined) && (missing28 = "profile")){
+const err95 = {};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -12607,8 +13090,12 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(data.global === undefined){
-const err96 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
+else {
+if(data.profile !== undefined){
+let data81 = data.profile;
+const _errs152 = errors;
+if("production" !== data81){
+const err96 = {};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -12617,8 +13104,135 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data.images === undefined){
-const err97 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
+else {
+}
+if(errors === _errs152){
+}
+var valid88 = _errs152 === errors;
+}
+else {
+var valid88 = true;
+}
+if(valid88){
+}
+}
+}
+if(errors === _errs151){
+}
+var _valid17 = _errs151 === errors;
+errors = _errs150;
+if(vErrors !== null){
+if(_errs150){
+vErrors.length = _errs150;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid17){
+const _errs153 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components !== undefined){
+let data82 = data.components;
+const _errs154 = errors;
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+if(data82.api !== undefined){
+let data83 = data82.api;
+const _errs155 = errors;
+if(!(validate28(data83, {instancePath:instancePath+"/components/api",parentData:data82,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs155 === errors;
+}
+if(data82.jobsRunner !== undefined){
+let data84 = data82.jobsRunner;
+const _errs156 = errors;
+if(!(validate28(data84, {instancePath:instancePath+"/components/jobsRunner",parentData:data82,parentDataProperty:"jobsRunner",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs156 === errors;
+}
+if(data82.workflowsWorker !== undefined){
+let data85 = data82.workflowsWorker;
+const _errs157 = errors;
+if(!(validate28(data85, {instancePath:instancePath+"/components/workflowsWorker",parentData:data82,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs157 === errors;
+}
+if(data82.workflowsBackend !== undefined){
+let data86 = data82.workflowsBackend;
+const _errs158 = errors;
+if(!(validate28(data86, {instancePath:instancePath+"/components/workflowsBackend",parentData:data82,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs158 === errors;
+}
+if(data82.codeExecutor !== undefined){
+let data87 = data82.codeExecutor;
+const _errs159 = errors;
+if(!(validate28(data87, {instancePath:instancePath+"/components/codeExecutor",parentData:data82,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs159 === errors;
+}
+if(data82.agentWorker !== undefined){
+let data88 = data82.agentWorker;
+const _errs160 = errors;
+if(!(validate28(data88, {instancePath:instancePath+"/components/agentWorker",parentData:data82,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs160 === errors;
+}
+if(data82.agentEvalWorker !== undefined){
+let data89 = data82.agentEvalWorker;
+const _errs161 = errors;
+if(!(validate28(data89, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data82,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs161 === errors;
+}
+if(data82.multiplayerWs !== undefined){
+let data90 = data82.multiplayerWs;
+const _errs162 = errors;
+if(!(validate28(data90, {instancePath:instancePath+"/components/multiplayerWs",parentData:data82,parentDataProperty:"multiplayerWs",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs162 === errors;
+}
+}
+var valid89 = _errs154 === errors;
+}
+}
+var _valid17 = _errs153 === errors;
+valid87 = _valid17;
+}
+if(!valid87){
+const err97 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -12627,8 +13241,15 @@ vErrors.push(err97);
 }
 errors++;
 }
-if(data.ingress === undefined){
-const err98 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
+var valid0 = _errs149 === errors;
+const _errs163 = errors;
+const _errs164 = errors;
+let valid91 = true;
+const _errs165 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing29;
+if((data.global === undefined) && (missing29 = "global")){
+const err98 = {};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -12637,8 +13258,26 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data.nameOverride === undefined){
-const err99 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
+else {
+}
+}
+if(errors === _errs165){
+}
+var _valid18 = _errs165 === errors;
+errors = _errs164;
+if(vErrors !== null){
+if(_errs164){
+vErrors.length = _errs164;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid18){
+const _errs166 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.agents === undefined){
+const err99 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "agents"},message:"must have required property '"+"agents"+"'"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -12647,8 +13286,8 @@ vErrors.push(err99);
 }
 errors++;
 }
-if(data.networkPolicy === undefined){
-const err100 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
+if(data.components === undefined){
+const err100 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -12657,8 +13296,8 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(data.podDefaults === undefined){
-const err101 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
+if(data.database === undefined){
+const err101 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -12667,8 +13306,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-if(data.podSecurity === undefined){
-const err102 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
+if(data.fullnameOverride === undefined){
+const err102 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -12677,8 +13316,8 @@ vErrors.push(err102);
 }
 errors++;
 }
-if(data.profile === undefined){
-const err103 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
+if(data.global === undefined){
+const err103 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -12687,8 +13326,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(data.retool === undefined){
-const err104 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+if(data.images === undefined){
+const err104 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -12697,8 +13336,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-if(data.retoolDatabase === undefined){
-const err105 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
+if(data.ingress === undefined){
+const err105 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -12707,8 +13346,8 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data.service === undefined){
-const err106 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+if(data.nameOverride === undefined){
+const err106 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -12717,8 +13356,8 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data.serviceAccount === undefined){
-const err107 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
+if(data.networkPolicy === undefined){
+const err107 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -12727,8 +13366,8 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data.temporal === undefined){
-const err108 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
+if(data.podDefaults === undefined){
+const err108 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -12737,8 +13376,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(data.tests === undefined){
-const err109 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
+if(data.podSecurity === undefined){
+const err109 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -12747,8 +13386,8 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(data.workflows === undefined){
-const err110 = {instancePath,schemaPath:"#/allOf/16/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
+if(data.profile === undefined){
+const err110 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -12757,12 +13396,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data.retool !== undefined){
-let data84 = data.retool;
-const _errs156 = errors;
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-if(data84.channel === undefined){
-const err111 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
+if(data.retool === undefined){
+const err111 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -12771,8 +13406,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data84.env === undefined){
-const err112 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data.retoolDatabase === undefined){
+const err112 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -12781,8 +13416,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data84.version === undefined){
-const err113 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/16/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(data.service === undefined){
+const err113 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -12791,15 +13426,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-var valid87 = _errs156 === errors;
-}
-if(data.images !== undefined){
-let data85 = data.images;
-const _errs157 = errors;
-if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
-if(data85.backend === undefined){
-const err114 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
+if(data.serviceAccount === undefined){
+const err114 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -12808,8 +13436,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data85.codeExecutor === undefined){
-const err115 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data.temporal === undefined){
+const err115 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -12818,8 +13446,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data85.postgres === undefined){
-const err116 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
+if(data.tests === undefined){
+const err116 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -12828,8 +13456,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data85.pullPolicy === undefined){
-const err117 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
+if(data.workflows === undefined){
+const err117 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -12838,8 +13466,12 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data85.pullSecrets === undefined){
-const err118 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
+if(data.retool !== undefined){
+let data91 = data.retool;
+const _errs167 = errors;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.channel === undefined){
+const err118 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -12848,8 +13480,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data85.registry === undefined){
-const err119 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
+if(data91.env === undefined){
+const err119 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -12858,8 +13490,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data85.temporalAdminTools === undefined){
-const err120 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
+if(data91.version === undefined){
+const err120 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -12868,8 +13500,15 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data85.temporalServer === undefined){
-const err121 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
+}
+var valid92 = _errs167 === errors;
+}
+if(data.images !== undefined){
+let data92 = data.images;
+const _errs168 = errors;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+if(data92.backend === undefined){
+const err121 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -12878,8 +13517,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data85.temporalWeb === undefined){
-const err122 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/16/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
+if(data92.codeExecutor === undefined){
+const err122 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -12888,12 +13527,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data85.backend !== undefined){
-let data86 = data85.backend;
-const _errs158 = errors;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-if(data86.digest === undefined){
-const err123 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data92.postgres === undefined){
+const err123 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -12902,8 +13537,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(data86.repository === undefined){
-const err124 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data92.pullPolicy === undefined){
+const err124 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -12912,8 +13547,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(data86.tag === undefined){
-const err125 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/16/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data92.pullSecrets === undefined){
+const err125 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -12922,15 +13557,8 @@ vErrors.push(err125);
 }
 errors++;
 }
-}
-var valid88 = _errs158 === errors;
-}
-if(data85.codeExecutor !== undefined){
-let data87 = data85.codeExecutor;
-const _errs159 = errors;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-if(data87.digest === undefined){
-const err126 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data92.registry === undefined){
+const err126 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -12939,8 +13567,8 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(data87.repository === undefined){
-const err127 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data92.temporalAdminTools === undefined){
+const err127 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -12949,8 +13577,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(data87.tag === undefined){
-const err128 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/16/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data92.temporalServer === undefined){
+const err128 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -12959,15 +13587,8 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-var valid88 = _errs159 === errors;
-}
-if(data85.postgres !== undefined){
-let data88 = data85.postgres;
-const _errs160 = errors;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-if(data88.digest === undefined){
-const err129 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data92.temporalWeb === undefined){
+const err129 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -12976,8 +13597,12 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data88.repository === undefined){
-const err130 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data92.backend !== undefined){
+let data93 = data92.backend;
+const _errs169 = errors;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.digest === undefined){
+const err130 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -12986,8 +13611,8 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(data88.tag === undefined){
-const err131 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/16/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data93.repository === undefined){
+const err131 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -12996,15 +13621,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-var valid88 = _errs160 === errors;
-}
-if(data85.temporalServer !== undefined){
-let data89 = data85.temporalServer;
-const _errs161 = errors;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.digest === undefined){
-const err132 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data93.tag === undefined){
+const err132 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -13013,8 +13631,15 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(data89.repository === undefined){
-const err133 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+}
+var valid93 = _errs169 === errors;
+}
+if(data92.codeExecutor !== undefined){
+let data94 = data92.codeExecutor;
+const _errs170 = errors;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.digest === undefined){
+const err133 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -13023,8 +13648,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(data89.tag === undefined){
-const err134 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/16/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data94.repository === undefined){
+const err134 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -13033,15 +13658,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-var valid88 = _errs161 === errors;
-}
-if(data85.temporalAdminTools !== undefined){
-let data90 = data85.temporalAdminTools;
-const _errs162 = errors;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.digest === undefined){
-const err135 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data94.tag === undefined){
+const err135 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -13050,8 +13668,15 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(data90.repository === undefined){
-const err136 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+}
+var valid93 = _errs170 === errors;
+}
+if(data92.postgres !== undefined){
+let data95 = data92.postgres;
+const _errs171 = errors;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.digest === undefined){
+const err136 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -13060,8 +13685,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data90.tag === undefined){
-const err137 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/16/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data95.repository === undefined){
+const err137 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -13070,15 +13695,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-var valid88 = _errs162 === errors;
-}
-if(data85.temporalWeb !== undefined){
-let data91 = data85.temporalWeb;
-const _errs163 = errors;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.digest === undefined){
-const err138 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data95.tag === undefined){
+const err138 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -13087,8 +13705,15 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(data91.repository === undefined){
-const err139 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+}
+var valid93 = _errs171 === errors;
+}
+if(data92.temporalServer !== undefined){
+let data96 = data92.temporalServer;
+const _errs172 = errors;
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+if(data96.digest === undefined){
+const err139 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -13097,8 +13722,8 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data91.tag === undefined){
-const err140 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/16/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data96.repository === undefined){
+const err140 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -13107,40 +13732,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-var valid88 = _errs163 === errors;
-}
-}
-var valid87 = _errs157 === errors;
-}
-if(data.database !== undefined){
-let data92 = data.database;
-const _errs164 = errors;
-if(!(validate34(data92, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid87 = _errs164 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data93 = data.retoolDatabase;
-const _errs165 = errors;
-if(!(validate34(data93, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid87 = _errs165 === errors;
-}
-if(data.temporal !== undefined){
-let data94 = data.temporal;
-const _errs166 = errors;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.external === undefined){
-const err141 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data96.tag === undefined){
+const err141 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -13149,8 +13742,15 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(data94.local === undefined){
-const err142 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
+}
+var valid93 = _errs172 === errors;
+}
+if(data92.temporalAdminTools !== undefined){
+let data97 = data92.temporalAdminTools;
+const _errs173 = errors;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.digest === undefined){
+const err142 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -13159,8 +13759,8 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(data94.mode === undefined){
-const err143 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/16/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
+if(data97.repository === undefined){
+const err143 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -13169,12 +13769,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(data94.external !== undefined){
-let data95 = data94.external;
-const _errs167 = errors;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.host === undefined){
-const err144 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data97.tag === undefined){
+const err144 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -13183,8 +13779,15 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(data95.namespace === undefined){
-const err145 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+}
+var valid93 = _errs173 === errors;
+}
+if(data92.temporalWeb !== undefined){
+let data98 = data92.temporalWeb;
+const _errs174 = errors;
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.digest === undefined){
+const err145 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -13193,8 +13796,8 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(data95.port === undefined){
-const err146 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data98.repository === undefined){
+const err146 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -13203,8 +13806,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(data95.tls === undefined){
-const err147 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data98.tag === undefined){
+const err147 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -13213,12 +13816,40 @@ vErrors.push(err147);
 }
 errors++;
 }
-if(data95.tls !== undefined){
-let data96 = data95.tls;
-const _errs168 = errors;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.enabled === undefined){
-const err148 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/16/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+}
+var valid93 = _errs174 === errors;
+}
+}
+var valid92 = _errs168 === errors;
+}
+if(data.database !== undefined){
+let data99 = data.database;
+const _errs175 = errors;
+if(!(validate37(data99, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid92 = _errs175 === errors;
+}
+if(data.retoolDatabase !== undefined){
+let data100 = data.retoolDatabase;
+const _errs176 = errors;
+if(!(validate37(data100, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid92 = _errs176 === errors;
+}
+if(data.temporal !== undefined){
+let data101 = data.temporal;
+const _errs177 = errors;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+if(data101.external === undefined){
+const err148 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -13227,18 +13858,8 @@ vErrors.push(err148);
 }
 errors++;
 }
-}
-var valid90 = _errs168 === errors;
-}
-}
-var valid89 = _errs167 === errors;
-}
-if(data94.local !== undefined){
-let data97 = data94.local;
-const _errs169 = errors;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.frontend === undefined){
-const err149 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
+if(data101.local === undefined){
+const err149 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -13247,8 +13868,8 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data97.history === undefined){
-const err150 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
+if(data101.mode === undefined){
+const err150 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -13257,8 +13878,12 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(data97.matching === undefined){
-const err151 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
+if(data101.external !== undefined){
+let data102 = data101.external;
+const _errs178 = errors;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.host === undefined){
+const err151 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -13267,8 +13892,8 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(data97.namespace === undefined){
-const err152 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data102.namespace === undefined){
+const err152 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -13277,8 +13902,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(data97.numHistoryShards === undefined){
-const err153 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
+if(data102.port === undefined){
+const err153 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -13287,8 +13912,8 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(data97.persistence === undefined){
-const err154 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
+if(data102.tls === undefined){
+const err154 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -13297,8 +13922,12 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data97.retention === undefined){
-const err155 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
+if(data102.tls !== undefined){
+let data103 = data102.tls;
+const _errs179 = errors;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.enabled === undefined){
+const err155 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -13307,8 +13936,18 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(data97.web === undefined){
-const err156 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
+}
+var valid95 = _errs179 === errors;
+}
+}
+var valid94 = _errs178 === errors;
+}
+if(data101.local !== undefined){
+let data104 = data101.local;
+const _errs180 = errors;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.frontend === undefined){
+const err156 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -13317,8 +13956,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data97.worker === undefined){
-const err157 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
+if(data104.history === undefined){
+const err157 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -13327,12 +13966,8 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data97.persistence !== undefined){
-let data98 = data97.persistence;
-const _errs170 = errors;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.database === undefined){
-const err158 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+if(data104.matching === undefined){
+const err158 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -13341,8 +13976,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data98.defaultDatabase === undefined){
-const err159 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
+if(data104.namespace === undefined){
+const err159 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -13351,8 +13986,8 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data98.external === undefined){
-const err160 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data104.numHistoryShards === undefined){
+const err160 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -13361,8 +13996,8 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(data98.visibilityDatabase === undefined){
-const err161 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
+if(data104.persistence === undefined){
+const err161 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -13371,12 +14006,8 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data98.external !== undefined){
-let data99 = data98.external;
-const _errs171 = errors;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.host === undefined){
-const err162 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data104.retention === undefined){
+const err162 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -13385,8 +14016,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(data99.port === undefined){
-const err163 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data104.web === undefined){
+const err163 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -13395,8 +14026,8 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(data99.ssl === undefined){
-const err164 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
+if(data104.worker === undefined){
+const err164 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -13405,8 +14036,12 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data99.user === undefined){
-const err165 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
+if(data104.persistence !== undefined){
+let data105 = data104.persistence;
+const _errs181 = errors;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105.database === undefined){
+const err165 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -13415,62 +14050,8 @@ vErrors.push(err165);
 }
 errors++;
 }
-}
-var valid92 = _errs171 === errors;
-}
-}
-var valid91 = _errs170 === errors;
-}
-if(data97.frontend !== undefined){
-let data100 = data97.frontend;
-const _errs172 = errors;
-if(!(validate37(data100, {instancePath:instancePath+"/temporal/local/frontend",parentData:data97,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid91 = _errs172 === errors;
-}
-if(data97.history !== undefined){
-let data101 = data97.history;
-const _errs173 = errors;
-if(!(validate37(data101, {instancePath:instancePath+"/temporal/local/history",parentData:data97,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid91 = _errs173 === errors;
-}
-if(data97.matching !== undefined){
-let data102 = data97.matching;
-const _errs174 = errors;
-if(!(validate37(data102, {instancePath:instancePath+"/temporal/local/matching",parentData:data97,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid91 = _errs174 === errors;
-}
-if(data97.worker !== undefined){
-let data103 = data97.worker;
-const _errs175 = errors;
-if(!(validate37(data103, {instancePath:instancePath+"/temporal/local/worker",parentData:data97,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid91 = _errs175 === errors;
-}
-if(data97.web !== undefined){
-let data104 = data97.web;
-const _errs176 = errors;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.affinity === undefined){
-const err166 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data105.defaultDatabase === undefined){
+const err166 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -13479,8 +14060,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(data104.containerSecurityContext === undefined){
-const err167 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data105.external === undefined){
+const err167 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -13489,8 +14070,8 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(data104.enabled === undefined){
-const err168 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data105.visibilityDatabase === undefined){
+const err168 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -13499,8 +14080,12 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(data104.env === undefined){
-const err169 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data105.external !== undefined){
+let data106 = data105.external;
+const _errs182 = errors;
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+if(data106.host === undefined){
+const err169 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -13509,8 +14094,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(data104.extraContainers === undefined){
-const err170 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data106.port === undefined){
+const err170 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -13519,8 +14104,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data104.extraEnvFrom === undefined){
-const err171 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data106.ssl === undefined){
+const err171 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -13529,8 +14114,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data104.extraVolumeMounts === undefined){
-const err172 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data106.user === undefined){
+const err172 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -13539,8 +14124,62 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data104.extraVolumes === undefined){
-const err173 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+}
+var valid97 = _errs182 === errors;
+}
+}
+var valid96 = _errs181 === errors;
+}
+if(data104.frontend !== undefined){
+let data107 = data104.frontend;
+const _errs183 = errors;
+if(!(validate40(data107, {instancePath:instancePath+"/temporal/local/frontend",parentData:data104,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid96 = _errs183 === errors;
+}
+if(data104.history !== undefined){
+let data108 = data104.history;
+const _errs184 = errors;
+if(!(validate40(data108, {instancePath:instancePath+"/temporal/local/history",parentData:data104,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid96 = _errs184 === errors;
+}
+if(data104.matching !== undefined){
+let data109 = data104.matching;
+const _errs185 = errors;
+if(!(validate40(data109, {instancePath:instancePath+"/temporal/local/matching",parentData:data104,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid96 = _errs185 === errors;
+}
+if(data104.worker !== undefined){
+let data110 = data104.worker;
+const _errs186 = errors;
+if(!(validate40(data110, {instancePath:instancePath+"/temporal/local/worker",parentData:data104,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid96 = _errs186 === errors;
+}
+if(data104.web !== undefined){
+let data111 = data104.web;
+const _errs187 = errors;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+if(data111.affinity === undefined){
+const err173 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -13549,8 +14188,8 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data104.initContainers === undefined){
-const err174 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data111.containerSecurityContext === undefined){
+const err174 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -13559,8 +14198,8 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data104.nodeSelector === undefined){
-const err175 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data111.enabled === undefined){
+const err175 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -13569,8 +14208,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(data104.podAnnotations === undefined){
-const err176 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data111.env === undefined){
+const err176 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -13579,8 +14218,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(data104.podLabels === undefined){
-const err177 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data111.extraContainers === undefined){
+const err177 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -13589,8 +14228,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data104.podSecurityContext === undefined){
-const err178 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data111.extraEnvFrom === undefined){
+const err178 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -13599,8 +14238,8 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data104.priorityClassName === undefined){
-const err179 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data111.extraVolumeMounts === undefined){
+const err179 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -13609,8 +14248,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data104.resources === undefined){
-const err180 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data111.extraVolumes === undefined){
+const err180 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -13619,8 +14258,8 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(data104.tolerations === undefined){
-const err181 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data111.initContainers === undefined){
+const err181 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -13629,8 +14268,8 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data104.topologySpreadConstraints === undefined){
-const err182 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data111.nodeSelector === undefined){
+const err182 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -13639,12 +14278,8 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(data104.resources !== undefined){
-let data105 = data104.resources;
-const _errs177 = errors;
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-if(data105.limits === undefined){
-const err183 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data111.podAnnotations === undefined){
+const err183 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -13653,8 +14288,8 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(data105.requests === undefined){
-const err184 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/16/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data111.podLabels === undefined){
+const err184 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -13663,24 +14298,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-}
-var valid93 = _errs177 === errors;
-}
-}
-var valid91 = _errs176 === errors;
-}
-}
-var valid89 = _errs169 === errors;
-}
-}
-var valid87 = _errs166 === errors;
-}
-if(data.workflows !== undefined){
-let data106 = data.workflows;
-const _errs178 = errors;
-if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
-if(data106.enabled === undefined){
-const err185 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/16/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data111.podSecurityContext === undefined){
+const err185 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -13689,15 +14308,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-}
-var valid87 = _errs178 === errors;
-}
-if(data.components !== undefined){
-let data107 = data.components;
-const _errs179 = errors;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.api === undefined){
-const err186 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
+if(data111.priorityClassName === undefined){
+const err186 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -13706,8 +14318,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data107.codeExecutor === undefined){
-const err187 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data111.resources === undefined){
+const err187 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -13716,8 +14328,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data107.jobsRunner === undefined){
-const err188 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
+if(data111.tolerations === undefined){
+const err188 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -13726,8 +14338,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data107.workflowsBackend === undefined){
-const err189 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
+if(data111.topologySpreadConstraints === undefined){
+const err189 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -13736,8 +14348,12 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data107.workflowsWorker === undefined){
-const err190 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/16/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(data111.resources !== undefined){
+let data112 = data111.resources;
+const _errs188 = errors;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.limits === undefined){
+const err190 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -13746,23 +14362,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data107.api !== undefined){
-let data108 = data107.api;
-const _errs180 = errors;
-if(!(validate42(data108, {instancePath:instancePath+"/components/api",parentData:data107,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs180 === errors;
-}
-if(data107.jobsRunner !== undefined){
-let data109 = data107.jobsRunner;
-const _errs181 = errors;
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-if(data109.affinity === undefined){
-const err191 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data112.requests === undefined){
+const err191 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -13771,8 +14372,24 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data109.containerSecurityContext === undefined){
-const err192 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+}
+var valid98 = _errs188 === errors;
+}
+}
+var valid96 = _errs187 === errors;
+}
+}
+var valid94 = _errs180 === errors;
+}
+}
+var valid92 = _errs177 === errors;
+}
+if(data.workflows !== undefined){
+let data113 = data.workflows;
+const _errs189 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(data113.enabled === undefined){
+const err192 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/17/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -13781,8 +14398,15 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data109.env === undefined){
-const err193 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+}
+var valid92 = _errs189 === errors;
+}
+if(data.agents !== undefined){
+let data114 = data.agents;
+const _errs190 = errors;
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+if(data114.enabled === undefined){
+const err193 = {instancePath:instancePath+"/agents",schemaPath:"#/allOf/17/then/properties/agents/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -13791,8 +14415,15 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(data109.extraContainers === undefined){
-const err194 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+}
+var valid92 = _errs190 === errors;
+}
+if(data.components !== undefined){
+let data115 = data.components;
+const _errs191 = errors;
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.agentEvalWorker === undefined){
+const err194 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentEvalWorker"},message:"must have required property '"+"agentEvalWorker"+"'"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -13801,8 +14432,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(data109.extraEnvFrom === undefined){
-const err195 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data115.agentWorker === undefined){
+const err195 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentWorker"},message:"must have required property '"+"agentWorker"+"'"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -13811,8 +14442,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data109.extraVolumeMounts === undefined){
-const err196 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data115.api === undefined){
+const err196 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -13821,8 +14452,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data109.extraVolumes === undefined){
-const err197 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data115.codeExecutor === undefined){
+const err197 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -13831,8 +14462,8 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(data109.initContainers === undefined){
-const err198 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data115.jobsRunner === undefined){
+const err198 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -13841,8 +14472,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data109.nodeSelector === undefined){
-const err199 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data115.multiplayerWs === undefined){
+const err199 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "multiplayerWs"},message:"must have required property '"+"multiplayerWs"+"'"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -13851,8 +14482,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data109.podAnnotations === undefined){
-const err200 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data115.workflowsBackend === undefined){
+const err200 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -13861,8 +14492,8 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(data109.podLabels === undefined){
-const err201 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data115.workflowsWorker === undefined){
+const err201 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -13871,8 +14502,23 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data109.podSecurityContext === undefined){
-const err202 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data115.api !== undefined){
+let data116 = data115.api;
+const _errs192 = errors;
+if(!(validate45(data116, {instancePath:instancePath+"/components/api",parentData:data115,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs192 === errors;
+}
+if(data115.jobsRunner !== undefined){
+let data117 = data115.jobsRunner;
+const _errs193 = errors;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.affinity === undefined){
+const err202 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -13881,8 +14527,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data109.priorityClassName === undefined){
-const err203 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data117.containerSecurityContext === undefined){
+const err203 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -13891,8 +14537,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data109.resources === undefined){
-const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data117.env === undefined){
+const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -13901,8 +14547,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data109.tolerations === undefined){
-const err205 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data117.extraContainers === undefined){
+const err205 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -13911,8 +14557,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data109.topologySpreadConstraints === undefined){
-const err206 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data117.extraEnvFrom === undefined){
+const err206 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -13921,12 +14567,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data109.resources !== undefined){
-let data110 = data109.resources;
-const _errs182 = errors;
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-if(data110.limits === undefined){
-const err207 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data117.extraVolumeMounts === undefined){
+const err207 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -13935,8 +14577,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data110.requests === undefined){
-const err208 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/16/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data117.extraVolumes === undefined){
+const err208 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -13945,18 +14587,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-}
-var valid95 = _errs182 === errors;
-}
-}
-var valid94 = _errs181 === errors;
-}
-if(data107.workflowsWorker !== undefined){
-let data111 = data107.workflowsWorker;
-const _errs183 = errors;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.affinity === undefined){
-const err209 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data117.initContainers === undefined){
+const err209 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -13965,8 +14597,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data111.autoscaling === undefined){
-const err210 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data117.nodeSelector === undefined){
+const err210 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -13975,8 +14607,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data111.containerSecurityContext === undefined){
-const err211 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data117.podAnnotations === undefined){
+const err211 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -13985,8 +14617,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data111.env === undefined){
-const err212 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data117.podLabels === undefined){
+const err212 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -13995,8 +14627,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data111.extraContainers === undefined){
-const err213 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data117.podSecurityContext === undefined){
+const err213 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -14005,8 +14637,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data111.extraEnvFrom === undefined){
-const err214 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data117.priorityClassName === undefined){
+const err214 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -14015,8 +14647,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data111.extraVolumeMounts === undefined){
-const err215 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data117.resources === undefined){
+const err215 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -14025,8 +14657,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data111.extraVolumes === undefined){
-const err216 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data117.tolerations === undefined){
+const err216 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -14035,8 +14667,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data111.initContainers === undefined){
-const err217 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data117.topologySpreadConstraints === undefined){
+const err217 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -14045,8 +14677,12 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(data111.nodeSelector === undefined){
-const err218 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data117.resources !== undefined){
+let data118 = data117.resources;
+const _errs194 = errors;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.limits === undefined){
+const err218 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -14055,8 +14691,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data111.podAnnotations === undefined){
-const err219 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data118.requests === undefined){
+const err219 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -14065,8 +14701,40 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data111.podLabels === undefined){
-const err220 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+}
+var valid100 = _errs194 === errors;
+}
+}
+var valid99 = _errs193 === errors;
+}
+if(data115.workflowsWorker !== undefined){
+let data119 = data115.workflowsWorker;
+const _errs195 = errors;
+if(!(validate47(data119, {instancePath:instancePath+"/components/workflowsWorker",parentData:data115,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs195 === errors;
+}
+if(data115.workflowsBackend !== undefined){
+let data120 = data115.workflowsBackend;
+const _errs196 = errors;
+if(!(validate45(data120, {instancePath:instancePath+"/components/workflowsBackend",parentData:data115,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs196 === errors;
+}
+if(data115.codeExecutor !== undefined){
+let data121 = data115.codeExecutor;
+const _errs197 = errors;
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(data121.affinity === undefined){
+const err220 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -14075,8 +14743,8 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(data111.podSecurityContext === undefined){
-const err221 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data121.autoscaling === undefined){
+const err221 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -14085,8 +14753,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(data111.priorityClassName === undefined){
-const err222 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data121.containerSecurityContext === undefined){
+const err222 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -14095,8 +14763,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(data111.resources === undefined){
-const err223 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data121.env === undefined){
+const err223 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -14105,8 +14773,8 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data111.tolerations === undefined){
-const err224 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data121.extraContainers === undefined){
+const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -14115,8 +14783,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(data111.topologySpreadConstraints === undefined){
-const err225 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data121.extraEnvFrom === undefined){
+const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -14125,12 +14793,8 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data111.resources !== undefined){
-let data112 = data111.resources;
-const _errs184 = errors;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.limits === undefined){
-const err226 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data121.extraVolumeMounts === undefined){
+const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -14139,8 +14803,8 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data112.requests === undefined){
-const err227 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data121.extraVolumes === undefined){
+const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -14149,15 +14813,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-}
-var valid96 = _errs184 === errors;
-}
-if(data111.autoscaling !== undefined){
-let data113 = data111.autoscaling;
-const _errs185 = errors;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(data113.enabled === undefined){
-const err228 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data121.initContainers === undefined){
+const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -14166,8 +14823,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data113.maxReplicas === undefined){
-const err229 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data121.nodeSelector === undefined){
+const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -14176,8 +14833,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data113.minReplicas === undefined){
-const err230 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data121.podAnnotations === undefined){
+const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -14186,8 +14843,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(data113.targetCPUUtilizationPercentage === undefined){
-const err231 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data121.podLabels === undefined){
+const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -14196,29 +14853,8 @@ vErrors.push(err231);
 }
 errors++;
 }
-}
-var valid96 = _errs185 === errors;
-}
-}
-var valid94 = _errs183 === errors;
-}
-if(data107.workflowsBackend !== undefined){
-let data114 = data107.workflowsBackend;
-const _errs186 = errors;
-if(!(validate42(data114, {instancePath:instancePath+"/components/workflowsBackend",parentData:data107,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid94 = _errs186 === errors;
-}
-if(data107.codeExecutor !== undefined){
-let data115 = data107.codeExecutor;
-const _errs187 = errors;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-if(data115.affinity === undefined){
-const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data121.podSecurityContext === undefined){
+const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -14227,8 +14863,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data115.autoscaling === undefined){
-const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data121.priorityClassName === undefined){
+const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -14237,8 +14873,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(data115.containerSecurityContext === undefined){
-const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data121.resources === undefined){
+const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -14247,8 +14883,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data115.env === undefined){
-const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data121.sandbox === undefined){
+const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -14257,8 +14893,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data115.extraContainers === undefined){
-const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data121.seccompProfile === undefined){
+const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -14267,8 +14903,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(data115.extraEnvFrom === undefined){
-const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data121.tolerations === undefined){
+const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -14277,8 +14913,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data115.extraVolumeMounts === undefined){
-const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data121.topologySpreadConstraints === undefined){
+const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -14287,8 +14923,12 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(data115.extraVolumes === undefined){
-const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data121.resources !== undefined){
+let data122 = data121.resources;
+const _errs198 = errors;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.limits === undefined){
+const err239 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -14297,8 +14937,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data115.initContainers === undefined){
-const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data122.requests === undefined){
+const err240 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -14307,8 +14947,15 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(data115.nodeSelector === undefined){
-const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+}
+var valid101 = _errs198 === errors;
+}
+if(data121.autoscaling !== undefined){
+let data123 = data121.autoscaling;
+const _errs199 = errors;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+if(data123.enabled === undefined){
+const err241 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -14317,8 +14964,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data115.podAnnotations === undefined){
-const err242 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data123.maxReplicas === undefined){
+const err242 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -14327,8 +14974,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-if(data115.podLabels === undefined){
-const err243 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data123.minReplicas === undefined){
+const err243 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -14337,8 +14984,8 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(data115.podSecurityContext === undefined){
-const err244 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data123.targetCPUUtilizationPercentage === undefined){
+const err244 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -14347,8 +14994,40 @@ vErrors.push(err244);
 }
 errors++;
 }
-if(data115.priorityClassName === undefined){
-const err245 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+}
+var valid101 = _errs199 === errors;
+}
+}
+var valid99 = _errs197 === errors;
+}
+if(data115.agentWorker !== undefined){
+let data124 = data115.agentWorker;
+const _errs200 = errors;
+if(!(validate47(data124, {instancePath:instancePath+"/components/agentWorker",parentData:data115,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs200 === errors;
+}
+if(data115.agentEvalWorker !== undefined){
+let data125 = data115.agentEvalWorker;
+const _errs201 = errors;
+if(!(validate47(data125, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data115,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs201 === errors;
+}
+if(data115.multiplayerWs !== undefined){
+let data126 = data115.multiplayerWs;
+const _errs202 = errors;
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+if(data126.affinity === undefined){
+const err245 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -14357,8 +15036,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data115.resources === undefined){
-const err246 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data126.autoscaling === undefined){
+const err246 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -14367,8 +15046,8 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data115.sandbox === undefined){
-const err247 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data126.containerSecurityContext === undefined){
+const err247 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -14377,8 +15056,8 @@ vErrors.push(err247);
 }
 errors++;
 }
-if(data115.seccompProfile === undefined){
-const err248 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data126.enabled === undefined){
+const err248 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -14387,8 +15066,8 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data115.tolerations === undefined){
-const err249 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data126.env === undefined){
+const err249 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -14397,8 +15076,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data115.topologySpreadConstraints === undefined){
-const err250 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data126.extraContainers === undefined){
+const err250 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -14407,12 +15086,8 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(data115.resources !== undefined){
-let data116 = data115.resources;
-const _errs188 = errors;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.limits === undefined){
-const err251 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data126.extraEnvFrom === undefined){
+const err251 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -14421,8 +15096,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data116.requests === undefined){
-const err252 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data126.extraVolumeMounts === undefined){
+const err252 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -14431,15 +15106,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-}
-var valid97 = _errs188 === errors;
-}
-if(data115.autoscaling !== undefined){
-let data117 = data115.autoscaling;
-const _errs189 = errors;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.enabled === undefined){
-const err253 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data126.extraVolumes === undefined){
+const err253 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -14448,8 +15116,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data117.maxReplicas === undefined){
-const err254 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data126.initContainers === undefined){
+const err254 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -14458,8 +15126,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(data117.minReplicas === undefined){
-const err255 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data126.nodeSelector === undefined){
+const err255 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -14468,8 +15136,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data117.targetCPUUtilizationPercentage === undefined){
-const err256 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/16/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data126.podAnnotations === undefined){
+const err256 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -14478,21 +15146,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-}
-var valid97 = _errs189 === errors;
-}
-}
-var valid94 = _errs187 === errors;
-}
-}
-var valid87 = _errs179 === errors;
-}
-if(data.podDefaults !== undefined){
-let data118 = data.podDefaults;
-const _errs190 = errors;
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-if(data118.affinity === undefined){
-const err257 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data126.podLabels === undefined){
+const err257 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -14501,8 +15156,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data118.containerSecurityContext === undefined){
-const err258 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data126.podSecurityContext === undefined){
+const err258 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -14511,8 +15166,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(data118.env === undefined){
-const err259 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data126.priorityClassName === undefined){
+const err259 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -14521,8 +15176,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data118.extraContainers === undefined){
-const err260 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data126.resources === undefined){
+const err260 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -14531,8 +15186,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data118.extraEnvFrom === undefined){
-const err261 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data126.tolerations === undefined){
+const err261 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -14541,8 +15196,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data118.extraVolumeMounts === undefined){
-const err262 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data126.topologySpreadConstraints === undefined){
+const err262 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -14551,8 +15206,12 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(data118.extraVolumes === undefined){
-const err263 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data126.resources !== undefined){
+let data127 = data126.resources;
+const _errs203 = errors;
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+if(data127.limits === undefined){
+const err263 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -14561,8 +15220,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data118.initContainers === undefined){
-const err264 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data127.requests === undefined){
+const err264 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -14571,8 +15230,15 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data118.nodeSelector === undefined){
-const err265 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+}
+var valid102 = _errs203 === errors;
+}
+if(data126.autoscaling !== undefined){
+let data128 = data126.autoscaling;
+const _errs204 = errors;
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+if(data128.enabled === undefined){
+const err265 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -14581,8 +15247,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data118.podAnnotations === undefined){
-const err266 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data128.maxReplicas === undefined){
+const err266 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -14591,8 +15257,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data118.podLabels === undefined){
-const err267 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data128.minReplicas === undefined){
+const err267 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -14601,8 +15267,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data118.podSecurityContext === undefined){
-const err268 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data128.targetCPUUtilizationPercentage === undefined){
+const err268 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -14611,8 +15277,21 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(data118.priorityClassName === undefined){
-const err269 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+}
+var valid102 = _errs204 === errors;
+}
+}
+var valid99 = _errs202 === errors;
+}
+}
+var valid92 = _errs191 === errors;
+}
+if(data.podDefaults !== undefined){
+let data129 = data.podDefaults;
+const _errs205 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.affinity === undefined){
+const err269 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -14621,8 +15300,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data118.resources === undefined){
-const err270 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data129.containerSecurityContext === undefined){
+const err270 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -14631,8 +15310,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(data118.tolerations === undefined){
-const err271 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data129.env === undefined){
+const err271 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -14641,8 +15320,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(data118.topologySpreadConstraints === undefined){
-const err272 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/16/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data129.extraContainers === undefined){
+const err272 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -14651,15 +15330,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-var valid87 = _errs190 === errors;
-}
-if(data.service !== undefined){
-let data119 = data.service;
-const _errs191 = errors;
-if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
-if(data119.annotations === undefined){
-const err273 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data129.extraEnvFrom === undefined){
+const err273 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -14668,8 +15340,8 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(data119.port === undefined){
-const err274 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data129.extraVolumeMounts === undefined){
+const err274 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -14678,8 +15350,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data119.type === undefined){
-const err275 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/16/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data129.extraVolumes === undefined){
+const err275 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -14688,15 +15360,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-}
-var valid87 = _errs191 === errors;
-}
-if(data.ingress !== undefined){
-let data120 = data.ingress;
-const _errs192 = errors;
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-if(data120.annotations === undefined){
-const err276 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data129.initContainers === undefined){
+const err276 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -14705,8 +15370,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data120.className === undefined){
-const err277 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
+if(data129.nodeSelector === undefined){
+const err277 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -14715,8 +15380,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data120.enabled === undefined){
-const err278 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data129.podAnnotations === undefined){
+const err278 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -14725,8 +15390,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data120.extraHosts === undefined){
-const err279 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
+if(data129.podLabels === undefined){
+const err279 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -14735,8 +15400,8 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data120.extraPaths === undefined){
-const err280 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
+if(data129.podSecurityContext === undefined){
+const err280 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -14745,8 +15410,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data120.gateway === undefined){
-const err281 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(data129.priorityClassName === undefined){
+const err281 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -14755,8 +15420,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data120.host === undefined){
-const err282 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data129.resources === undefined){
+const err282 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -14765,8 +15430,8 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data120.kind === undefined){
-const err283 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data129.tolerations === undefined){
+const err283 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -14775,8 +15440,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data120.tls === undefined){
-const err284 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/16/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data129.topologySpreadConstraints === undefined){
+const err284 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -14785,12 +15450,15 @@ vErrors.push(err284);
 }
 errors++;
 }
-if(data120.tls !== undefined){
-let data121 = data120.tls;
-const _errs193 = errors;
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-if(data121.enabled === undefined){
-const err285 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/16/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+}
+var valid92 = _errs205 === errors;
+}
+if(data.service !== undefined){
+let data130 = data.service;
+const _errs206 = errors;
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+if(data130.annotations === undefined){
+const err285 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -14799,8 +15467,8 @@ vErrors.push(err285);
 }
 errors++;
 }
-if(data121.secretName === undefined){
-const err286 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/16/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data130.port === undefined){
+const err286 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -14809,15 +15477,8 @@ vErrors.push(err286);
 }
 errors++;
 }
-}
-var valid98 = _errs193 === errors;
-}
-if(data120.gateway !== undefined){
-let data122 = data120.gateway;
-const _errs194 = errors;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-if(data122.name === undefined){
-const err287 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data130.type === undefined){
+const err287 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -14826,8 +15487,15 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(data122.namespace === undefined){
-const err288 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+}
+var valid92 = _errs206 === errors;
+}
+if(data.ingress !== undefined){
+let data131 = data.ingress;
+const _errs207 = errors;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(data131.annotations === undefined){
+const err288 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -14836,8 +15504,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data122.sectionName === undefined){
-const err289 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/16/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
+if(data131.className === undefined){
+const err289 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -14846,18 +15514,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-}
-var valid98 = _errs194 === errors;
-}
-}
-var valid87 = _errs192 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data123 = data.serviceAccount;
-const _errs195 = errors;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.annotations === undefined){
-const err290 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data131.enabled === undefined){
+const err290 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -14866,8 +15524,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data123.create === undefined){
-const err291 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+if(data131.extraHosts === undefined){
+const err291 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -14876,8 +15534,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(data123.name === undefined){
-const err292 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/16/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data131.extraPaths === undefined){
+const err292 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -14886,15 +15544,8 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-var valid87 = _errs195 === errors;
-}
-if(data.tests !== undefined){
-let data124 = data.tests;
-const _errs196 = errors;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-if(data124.enabled === undefined){
-const err293 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/16/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data131.gateway === undefined){
+const err293 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -14903,15 +15554,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-}
-var valid87 = _errs196 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data125 = data.networkPolicy;
-const _errs197 = errors;
-if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
-if(data125.databaseCIDRs === undefined){
-const err294 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+if(data131.host === undefined){
+const err294 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -14920,8 +15564,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data125.dnsFrom === undefined){
-const err295 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+if(data131.kind === undefined){
+const err295 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -14930,8 +15574,8 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(data125.ingressControllerFrom === undefined){
-const err296 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(data131.tls === undefined){
+const err296 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -14940,8 +15584,12 @@ vErrors.push(err296);
 }
 errors++;
 }
-if(data125.licenseCIDRs === undefined){
-const err297 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(data131.tls !== undefined){
+let data132 = data131.tls;
+const _errs208 = errors;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+if(data132.enabled === undefined){
+const err297 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -14950,8 +15598,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(data125.resources === undefined){
-const err298 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data132.secretName === undefined){
+const err298 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -14960,8 +15608,15 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data125.sourceControl === undefined){
-const err299 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+}
+var valid103 = _errs208 === errors;
+}
+if(data131.gateway !== undefined){
+let data133 = data131.gateway;
+const _errs209 = errors;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.name === undefined){
+const err299 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -14970,8 +15625,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data125.temporalCIDRs === undefined){
-const err300 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/16/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(data133.namespace === undefined){
+const err300 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -14980,15 +15635,8 @@ vErrors.push(err300);
 }
 errors++;
 }
-}
-var valid87 = _errs197 === errors;
-}
-}
-var _valid17 = _errs155 === errors;
-valid86 = _valid17;
-}
-if(!valid86){
-const err301 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data133.sectionName === undefined){
+const err301 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -14997,10 +15645,18 @@ vErrors.push(err301);
 }
 errors++;
 }
-var valid0 = _errs152 === errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool === undefined){
-const err302 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+}
+var valid103 = _errs209 === errors;
+}
+}
+var valid92 = _errs207 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data134 = data.serviceAccount;
+const _errs210 = errors;
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+if(data134.annotations === undefined){
+const err302 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -15009,10 +15665,8 @@ vErrors.push(err302);
 }
 errors++;
 }
-const _errs198 = errors;
-for(const key0 in data){
-if(!(func15.call(schema0.properties, key0))){
-const err303 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data134.create === undefined){
+const err303 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -15021,16 +15675,8 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-if(data.global !== undefined){
-let data126 = data.global;
-const _errs199 = errors;
-const _errs200 = errors;
-if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
-const _errs201 = errors;
-}
-else {
-const err304 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data134.name === undefined){
+const err304 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -15039,15 +15685,15 @@ vErrors.push(err304);
 }
 errors++;
 }
-var valid99 = _errs199 === errors;
 }
-if(data.nameOverride !== undefined){
-let data127 = data.nameOverride;
-const _errs202 = errors;
-const _errs203 = errors;
-if(typeof data127 === "string"){
-if(func0(data127) > 63){
-const err305 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+var valid92 = _errs210 === errors;
+}
+if(data.tests !== undefined){
+let data135 = data.tests;
+const _errs211 = errors;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+if(data135.enabled === undefined){
+const err305 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/17/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -15056,8 +15702,15 @@ vErrors.push(err305);
 }
 errors++;
 }
-if(!pattern3.test(data127)){
-const err306 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+}
+var valid92 = _errs211 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data136 = data.networkPolicy;
+const _errs212 = errors;
+if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
+if(data136.databaseCIDRs === undefined){
+const err306 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -15066,9 +15719,8 @@ vErrors.push(err306);
 }
 errors++;
 }
-}
-else {
-const err307 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data136.dnsFrom === undefined){
+const err307 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -15077,15 +15729,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-var valid99 = _errs202 === errors;
-}
-if(data.fullnameOverride !== undefined){
-let data128 = data.fullnameOverride;
-const _errs204 = errors;
-const _errs205 = errors;
-if(typeof data128 === "string"){
-if(func0(data128) > 63){
-const err308 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data136.ingressControllerFrom === undefined){
+const err308 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -15094,8 +15739,8 @@ vErrors.push(err308);
 }
 errors++;
 }
-if(!pattern3.test(data128)){
-const err309 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+if(data136.licenseCIDRs === undefined){
+const err309 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -15104,9 +15749,8 @@ vErrors.push(err309);
 }
 errors++;
 }
-}
-else {
-const err310 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data136.resources === undefined){
+const err310 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -15115,13 +15759,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-var valid99 = _errs204 === errors;
-}
-if(data.profile !== undefined){
-let data129 = data.profile;
-const _errs206 = errors;
-if(typeof data129 !== "string"){
-const err311 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data136.sourceControl === undefined){
+const err311 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -15130,10 +15769,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-const _errs207 = errors;
-const vSchema1 = schema0.properties.profile.enum;
-if(!((data129 === "evaluation") || (data129 === "production"))){
-const err312 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
+if(data136.temporalCIDRs === undefined){
+const err312 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -15142,13 +15779,15 @@ vErrors.push(err312);
 }
 errors++;
 }
-var valid99 = _errs206 === errors;
 }
-if(data.podSecurity !== undefined){
-let data130 = data.podSecurity;
-const _errs208 = errors;
-if(typeof data130 !== "string"){
-const err313 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid92 = _errs212 === errors;
+}
+}
+var _valid18 = _errs166 === errors;
+valid91 = _valid18;
+}
+if(!valid91){
+const err313 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -15157,10 +15796,10 @@ vErrors.push(err313);
 }
 errors++;
 }
-const _errs209 = errors;
-const vSchema2 = schema0.properties.podSecurity.enum;
-if(!((data130 === "compatible") || (data130 === "restricted"))){
-const err314 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+var valid0 = _errs163 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool === undefined){
+const err314 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -15169,15 +15808,10 @@ vErrors.push(err314);
 }
 errors++;
 }
-var valid99 = _errs208 === errors;
-}
-if(data.retool !== undefined){
-let data131 = data.retool;
-const _errs210 = errors;
-const _errs211 = errors;
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-if(data131.licenseKey === undefined){
-const err315 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
+const _errs213 = errors;
+for(const key0 in data){
+if(!(func15.call(schema0.properties, key0))){
+const err315 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -15186,8 +15820,16 @@ vErrors.push(err315);
 }
 errors++;
 }
-if(data131.encryptionKey === undefined){
-const err316 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+}
+if(data.global !== undefined){
+let data137 = data.global;
+const _errs214 = errors;
+const _errs215 = errors;
+if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
+const _errs216 = errors;
+}
+else {
+const err316 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -15196,8 +15838,15 @@ vErrors.push(err316);
 }
 errors++;
 }
-if(data131.jwtSecret === undefined){
-const err317 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+var valid104 = _errs214 === errors;
+}
+if(data.nameOverride !== undefined){
+let data138 = data.nameOverride;
+const _errs217 = errors;
+const _errs218 = errors;
+if(typeof data138 === "string"){
+if(func0(data138) > 63){
+const err317 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -15206,10 +15855,8 @@ vErrors.push(err317);
 }
 errors++;
 }
-const _errs212 = errors;
-for(const key1 in data131){
-if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
-const err318 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(!pattern3.test(data138)){
+const err318 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -15219,13 +15866,8 @@ vErrors.push(err318);
 errors++;
 }
 }
-if(data131.version !== undefined){
-let data132 = data131.version;
-const _errs213 = errors;
-const _errs214 = errors;
-if(typeof data132 === "string"){
-if(!pattern5.test(data132)){
-const err319 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
+else {
+const err319 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -15234,9 +15876,15 @@ vErrors.push(err319);
 }
 errors++;
 }
+var valid104 = _errs217 === errors;
 }
-else {
-const err320 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.fullnameOverride !== undefined){
+let data139 = data.fullnameOverride;
+const _errs219 = errors;
+const _errs220 = errors;
+if(typeof data139 === "string"){
+if(func0(data139) > 63){
+const err320 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -15245,13 +15893,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-var valid100 = _errs213 === errors;
-}
-if(data131.channel !== undefined){
-let data133 = data131.channel;
-const _errs215 = errors;
-if(typeof data133 !== "string"){
-const err321 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern3.test(data139)){
+const err321 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -15260,10 +15903,9 @@ vErrors.push(err321);
 }
 errors++;
 }
-const _errs216 = errors;
-const vSchema3 = schema0.properties.retool.properties.channel.enum;
-if(!((data133 === "stable") || (data133 === "edge"))){
-const err322 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err322 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -15272,46 +15914,13 @@ vErrors.push(err322);
 }
 errors++;
 }
-var valid100 = _errs215 === errors;
+var valid104 = _errs219 === errors;
 }
-if(data131.licenseKey !== undefined){
-let data134 = data131.licenseKey;
-const _errs217 = errors;
-if(!(validate3(data134, {instancePath:instancePath+"/retool/licenseKey",parentData:data131,parentDataProperty:"licenseKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid100 = _errs217 === errors;
-}
-if(data131.encryptionKey !== undefined){
-let data135 = data131.encryptionKey;
-const _errs218 = errors;
-if(!(validate3(data135, {instancePath:instancePath+"/retool/encryptionKey",parentData:data131,parentDataProperty:"encryptionKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid100 = _errs218 === errors;
-}
-if(data131.jwtSecret !== undefined){
-let data136 = data131.jwtSecret;
-const _errs219 = errors;
-if(!(validate3(data136, {instancePath:instancePath+"/retool/jwtSecret",parentData:data131,parentDataProperty:"jwtSecret",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid100 = _errs219 === errors;
-}
-if(data131.baseDomain !== undefined){
-let data137 = data131.baseDomain;
-const _errs220 = errors;
-if((typeof data137 !== "string") && (data137 !== null)){
-const err323 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+if(data.profile !== undefined){
+let data140 = data.profile;
+const _errs221 = errors;
+if(typeof data140 !== "string"){
+const err323 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -15320,10 +15929,10 @@ vErrors.push(err323);
 }
 errors++;
 }
-const _errs221 = errors;
-if(typeof data137 === "string"){
-if(!pattern6.test(data137)){
-const err324 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
+const _errs222 = errors;
+const vSchema1 = schema0.properties.profile.enum;
+if(!((data140 === "evaluation") || (data140 === "production"))){
+const err324 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -15332,14 +15941,13 @@ vErrors.push(err324);
 }
 errors++;
 }
+var valid104 = _errs221 === errors;
 }
-var valid100 = _errs220 === errors;
-}
-if(data131.cookieInsecure !== undefined){
-let data138 = data131.cookieInsecure;
-const _errs222 = errors;
-if((typeof data138 !== "boolean") && (data138 !== null)){
-const err325 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+if(data.podSecurity !== undefined){
+let data141 = data.podSecurity;
+const _errs223 = errors;
+if(typeof data141 !== "string"){
+const err325 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -15348,23 +15956,10 @@ vErrors.push(err325);
 }
 errors++;
 }
-const _errs223 = errors;
-var valid100 = _errs222 === errors;
-}
-if(data131.env !== undefined){
-let data139 = data131.env;
 const _errs224 = errors;
-if(!(validate48(data139, {instancePath:instancePath+"/retool/env",parentData:data131,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid100 = _errs224 === errors;
-}
-}
-else {
-const err326 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const vSchema2 = schema0.properties.podSecurity.enum;
+if(!((data141 === "compatible") || (data141 === "restricted"))){
+const err326 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -15373,17 +15968,15 @@ vErrors.push(err326);
 }
 errors++;
 }
-var valid99 = _errs210 === errors;
+var valid104 = _errs223 === errors;
 }
-if(data.images !== undefined){
-let data140 = data.images;
+if(data.retool !== undefined){
+let data142 = data.retool;
 const _errs225 = errors;
 const _errs226 = errors;
-if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
-const _errs227 = errors;
-for(const key2 in data140){
-if(!(func15.call(schema0.properties.images.properties, key2))){
-const err327 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
+if(data142.licenseKey === undefined){
+const err327 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -15392,14 +15985,8 @@ vErrors.push(err327);
 }
 errors++;
 }
-}
-if(data140.registry !== undefined){
-let data141 = data140.registry;
-const _errs228 = errors;
-const _errs229 = errors;
-if(typeof data141 === "string"){
-if(!pattern8.test(data141)){
-const err328 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
+if(data142.encryptionKey === undefined){
+const err328 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -15408,9 +15995,8 @@ vErrors.push(err328);
 }
 errors++;
 }
-}
-else {
-const err329 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data142.jwtSecret === undefined){
+const err329 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -15419,13 +16005,10 @@ vErrors.push(err329);
 }
 errors++;
 }
-var valid101 = _errs228 === errors;
-}
-if(data140.pullPolicy !== undefined){
-let data142 = data140.pullPolicy;
-const _errs230 = errors;
-if(typeof data142 !== "string"){
-const err330 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs227 = errors;
+for(const key1 in data142){
+if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
+const err330 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -15434,10 +16017,14 @@ vErrors.push(err330);
 }
 errors++;
 }
-const _errs231 = errors;
-const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
-if(!(((data142 === "IfNotPresent") || (data142 === "Always")) || (data142 === "Never"))){
-const err331 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+}
+if(data142.version !== undefined){
+let data143 = data142.version;
+const _errs228 = errors;
+const _errs229 = errors;
+if(typeof data143 === "string"){
+if(!pattern5.test(data143)){
+const err331 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -15446,32 +16033,9 @@ vErrors.push(err331);
 }
 errors++;
 }
-var valid101 = _errs230 === errors;
-}
-if(data140.pullSecrets !== undefined){
-let data143 = data140.pullSecrets;
-const _errs232 = errors;
-const _errs233 = errors;
-if(Array.isArray(data143)){
-let valid103 = true;
-const len0 = data143.length;
-for(let i0=0; i0<len0; i0++){
-let data144 = data143[i0];
-const _errs234 = errors;
-if(!(validate6(data144, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data143,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid102 = _errs234 === errors;
-if(!valid102){
-valid103 = false;
-}
-}
-}
-else {
-const err332 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err332 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -15480,77 +16044,13 @@ vErrors.push(err332);
 }
 errors++;
 }
-var valid101 = _errs232 === errors;
+var valid105 = _errs228 === errors;
 }
-if(data140.backend !== undefined){
-let data145 = data140.backend;
-const _errs235 = errors;
-if(!(validate59(data145, {instancePath:instancePath+"/images/backend",parentData:data140,parentDataProperty:"backend",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs235 === errors;
-}
-if(data140.codeExecutor !== undefined){
-let data146 = data140.codeExecutor;
-const _errs236 = errors;
-if(!(validate59(data146, {instancePath:instancePath+"/images/codeExecutor",parentData:data140,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs236 === errors;
-}
-if(data140.postgres !== undefined){
-let data147 = data140.postgres;
-const _errs237 = errors;
-if(!(validate59(data147, {instancePath:instancePath+"/images/postgres",parentData:data140,parentDataProperty:"postgres",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs237 === errors;
-}
-if(data140.temporalServer !== undefined){
-let data148 = data140.temporalServer;
-const _errs238 = errors;
-if(!(validate59(data148, {instancePath:instancePath+"/images/temporalServer",parentData:data140,parentDataProperty:"temporalServer",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs238 === errors;
-}
-if(data140.temporalAdminTools !== undefined){
-let data149 = data140.temporalAdminTools;
-const _errs239 = errors;
-if(!(validate59(data149, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data140,parentDataProperty:"temporalAdminTools",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs239 === errors;
-}
-if(data140.temporalWeb !== undefined){
-let data150 = data140.temporalWeb;
-const _errs240 = errors;
-if(!(validate59(data150, {instancePath:instancePath+"/images/temporalWeb",parentData:data140,parentDataProperty:"temporalWeb",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid101 = _errs240 === errors;
-}
-}
-else {
-const err333 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data142.channel !== undefined){
+let data144 = data142.channel;
+const _errs230 = errors;
+if(typeof data144 !== "string"){
+const err333 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -15559,17 +16059,10 @@ vErrors.push(err333);
 }
 errors++;
 }
-var valid99 = _errs225 === errors;
-}
-if(data.database !== undefined){
-let data151 = data.database;
-const _errs241 = errors;
-const _errs242 = errors;
-if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
-const _errs243 = errors;
-for(const key3 in data151){
-if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
-const err334 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const _errs231 = errors;
+const vSchema3 = schema0.properties.retool.properties.channel.enum;
+if(!((data144 === "stable") || (data144 === "edge"))){
+const err334 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -15578,12 +16071,46 @@ vErrors.push(err334);
 }
 errors++;
 }
+var valid105 = _errs230 === errors;
 }
-if(data151.mode !== undefined){
-let data152 = data151.mode;
-const _errs244 = errors;
-if(typeof data152 !== "string"){
-const err335 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data142.licenseKey !== undefined){
+let data145 = data142.licenseKey;
+const _errs232 = errors;
+if(!(validate3(data145, {instancePath:instancePath+"/retool/licenseKey",parentData:data142,parentDataProperty:"licenseKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs232 === errors;
+}
+if(data142.encryptionKey !== undefined){
+let data146 = data142.encryptionKey;
+const _errs233 = errors;
+if(!(validate3(data146, {instancePath:instancePath+"/retool/encryptionKey",parentData:data142,parentDataProperty:"encryptionKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs233 === errors;
+}
+if(data142.jwtSecret !== undefined){
+let data147 = data142.jwtSecret;
+const _errs234 = errors;
+if(!(validate3(data147, {instancePath:instancePath+"/retool/jwtSecret",parentData:data142,parentDataProperty:"jwtSecret",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs234 === errors;
+}
+if(data142.baseDomain !== undefined){
+let data148 = data142.baseDomain;
+const _errs235 = errors;
+if((typeof data148 !== "string") && (data148 !== null)){
+const err335 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -15592,10 +16119,10 @@ vErrors.push(err335);
 }
 errors++;
 }
-const _errs245 = errors;
-const vSchema5 = schema0.properties.database.properties.mode.enum;
-if(!((data152 === "embedded") || (data152 === "external"))){
-const err336 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const _errs236 = errors;
+if(typeof data148 === "string"){
+if(!pattern6.test(data148)){
+const err336 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -15604,33 +16131,14 @@ vErrors.push(err336);
 }
 errors++;
 }
-var valid104 = _errs244 === errors;
 }
-if(data151.embedded !== undefined){
-let data153 = data151.embedded;
-const _errs246 = errors;
-if(!(validate66(data153, {instancePath:instancePath+"/database/embedded",parentData:data151,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
+var valid105 = _errs235 === errors;
 }
-else {
-}
-var valid104 = _errs246 === errors;
-}
-if(data151.external !== undefined){
-let data154 = data151.external;
-const _errs247 = errors;
-if(!(validate83(data154, {instancePath:instancePath+"/database/external",parentData:data151,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid104 = _errs247 === errors;
-}
-}
-else {
-const err337 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data142.cookieInsecure !== undefined){
+let data149 = data142.cookieInsecure;
+const _errs237 = errors;
+if((typeof data149 !== "boolean") && (data149 !== null)){
+const err337 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -15639,17 +16147,23 @@ vErrors.push(err337);
 }
 errors++;
 }
-var valid99 = _errs241 === errors;
+const _errs238 = errors;
+var valid105 = _errs237 === errors;
 }
-if(data.retoolDatabase !== undefined){
-let data155 = data.retoolDatabase;
-const _errs248 = errors;
-const _errs249 = errors;
-if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
-const _errs250 = errors;
-for(const key4 in data155){
-if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err338 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data142.env !== undefined){
+let data150 = data142.env;
+const _errs239 = errors;
+if(!(validate55(data150, {instancePath:instancePath+"/retool/env",parentData:data142,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs239 === errors;
+}
+}
+else {
+const err338 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -15658,12 +16172,17 @@ vErrors.push(err338);
 }
 errors++;
 }
+var valid104 = _errs225 === errors;
 }
-if(data155.mode !== undefined){
-let data156 = data155.mode;
-const _errs251 = errors;
-if(typeof data156 !== "string"){
-const err339 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.images !== undefined){
+let data151 = data.images;
+const _errs240 = errors;
+const _errs241 = errors;
+if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
+const _errs242 = errors;
+for(const key2 in data151){
+if(!(func15.call(schema0.properties.images.properties, key2))){
+const err339 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -15672,10 +16191,14 @@ vErrors.push(err339);
 }
 errors++;
 }
-const _errs252 = errors;
-const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
-if(!(((data156 === "disabled") || (data156 === "embedded")) || (data156 === "external"))){
-const err340 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data151.registry !== undefined){
+let data152 = data151.registry;
+const _errs243 = errors;
+const _errs244 = errors;
+if(typeof data152 === "string"){
+if(!pattern8.test(data152)){
+const err340 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -15684,33 +16207,9 @@ vErrors.push(err340);
 }
 errors++;
 }
-var valid105 = _errs251 === errors;
-}
-if(data155.embedded !== undefined){
-let data157 = data155.embedded;
-const _errs253 = errors;
-if(!(validate66(data157, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data155,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid105 = _errs253 === errors;
-}
-if(data155.external !== undefined){
-let data158 = data155.external;
-const _errs254 = errors;
-if(!(validate83(data158, {instancePath:instancePath+"/retoolDatabase/external",parentData:data155,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs254 === errors;
-}
-}
-else {
-const err341 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err341 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -15719,17 +16218,13 @@ vErrors.push(err341);
 }
 errors++;
 }
-var valid99 = _errs248 === errors;
+var valid106 = _errs243 === errors;
 }
-if(data.temporal !== undefined){
-let data159 = data.temporal;
-const _errs255 = errors;
-const _errs256 = errors;
-if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
-const _errs257 = errors;
-for(const key5 in data159){
-if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
-const err342 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data151.pullPolicy !== undefined){
+let data153 = data151.pullPolicy;
+const _errs245 = errors;
+if(typeof data153 !== "string"){
+const err342 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -15738,12 +16233,10 @@ vErrors.push(err342);
 }
 errors++;
 }
-}
-if(data159.mode !== undefined){
-let data160 = data159.mode;
-const _errs258 = errors;
-if(typeof data160 !== "string"){
-const err343 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs246 = errors;
+const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
+if(!(((data153 === "IfNotPresent") || (data153 === "Always")) || (data153 === "Never"))){
+const err343 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -15752,10 +16245,32 @@ vErrors.push(err343);
 }
 errors++;
 }
-const _errs259 = errors;
-const vSchema7 = schema0.properties.temporal.properties.mode.enum;
-if(!(((data160 === "retoolManaged") || (data160 === "external")) || (data160 === "local"))){
-const err344 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+var valid106 = _errs245 === errors;
+}
+if(data151.pullSecrets !== undefined){
+let data154 = data151.pullSecrets;
+const _errs247 = errors;
+const _errs248 = errors;
+if(Array.isArray(data154)){
+let valid108 = true;
+const len0 = data154.length;
+for(let i0=0; i0<len0; i0++){
+let data155 = data154[i0];
+const _errs249 = errors;
+if(!(validate6(data155, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data154,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs249 === errors;
+if(!valid107){
+valid108 = false;
+}
+}
+}
+else {
+const err344 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -15764,17 +16279,77 @@ vErrors.push(err344);
 }
 errors++;
 }
-var valid106 = _errs258 === errors;
+var valid106 = _errs247 === errors;
 }
-if(data159.external !== undefined){
-let data161 = data159.external;
-const _errs260 = errors;
-const _errs261 = errors;
-if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
-const _errs262 = errors;
-for(const key6 in data161){
-if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
-const err345 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data151.backend !== undefined){
+let data156 = data151.backend;
+const _errs250 = errors;
+if(!(validate66(data156, {instancePath:instancePath+"/images/backend",parentData:data151,parentDataProperty:"backend",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs250 === errors;
+}
+if(data151.codeExecutor !== undefined){
+let data157 = data151.codeExecutor;
+const _errs251 = errors;
+if(!(validate66(data157, {instancePath:instancePath+"/images/codeExecutor",parentData:data151,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs251 === errors;
+}
+if(data151.postgres !== undefined){
+let data158 = data151.postgres;
+const _errs252 = errors;
+if(!(validate66(data158, {instancePath:instancePath+"/images/postgres",parentData:data151,parentDataProperty:"postgres",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs252 === errors;
+}
+if(data151.temporalServer !== undefined){
+let data159 = data151.temporalServer;
+const _errs253 = errors;
+if(!(validate66(data159, {instancePath:instancePath+"/images/temporalServer",parentData:data151,parentDataProperty:"temporalServer",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs253 === errors;
+}
+if(data151.temporalAdminTools !== undefined){
+let data160 = data151.temporalAdminTools;
+const _errs254 = errors;
+if(!(validate66(data160, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data151,parentDataProperty:"temporalAdminTools",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs254 === errors;
+}
+if(data151.temporalWeb !== undefined){
+let data161 = data151.temporalWeb;
+const _errs255 = errors;
+if(!(validate66(data161, {instancePath:instancePath+"/images/temporalWeb",parentData:data151,parentDataProperty:"temporalWeb",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs255 === errors;
+}
+}
+else {
+const err345 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -15783,36 +16358,17 @@ vErrors.push(err345);
 }
 errors++;
 }
+var valid104 = _errs240 === errors;
 }
-if(data161.host !== undefined){
-let data162 = data161.host;
-const _errs263 = errors;
-if(!(validate84(data162, {instancePath:instancePath+"/temporal/external/host",parentData:data161,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs263 === errors;
-}
-if(data161.port !== undefined){
-let data163 = data161.port;
-const _errs264 = errors;
-if(!(validate86(data163, {instancePath:instancePath+"/temporal/external/port",parentData:data161,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs264 === errors;
-}
-if(data161.namespace !== undefined){
-let data164 = data161.namespace;
-const _errs265 = errors;
-const _errs266 = errors;
-if(typeof data164 === "string"){
-if(!pattern2.test(data164)){
-const err346 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data.database !== undefined){
+let data162 = data.database;
+const _errs256 = errors;
+const _errs257 = errors;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+const _errs258 = errors;
+for(const key3 in data162){
+if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
+const err346 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -15822,8 +16378,11 @@ vErrors.push(err346);
 errors++;
 }
 }
-else {
-const err347 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data162.mode !== undefined){
+let data163 = data162.mode;
+const _errs259 = errors;
+if(typeof data163 !== "string"){
+const err347 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -15832,17 +16391,10 @@ vErrors.push(err347);
 }
 errors++;
 }
-var valid107 = _errs265 === errors;
-}
-if(data161.tls !== undefined){
-let data165 = data161.tls;
-const _errs267 = errors;
-const _errs268 = errors;
-if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
-const _errs269 = errors;
-for(const key7 in data165){
-if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
-const err348 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+const _errs260 = errors;
+const vSchema5 = schema0.properties.database.properties.mode.enum;
+if(!((data163 === "embedded") || (data163 === "external"))){
+const err348 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -15851,12 +16403,33 @@ vErrors.push(err348);
 }
 errors++;
 }
+var valid109 = _errs259 === errors;
 }
-if(data165.enabled !== undefined){
-let data166 = data165.enabled;
-const _errs270 = errors;
-if(typeof data166 !== "boolean"){
-const err349 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data162.embedded !== undefined){
+let data164 = data162.embedded;
+const _errs261 = errors;
+if(!(validate73(data164, {instancePath:instancePath+"/database/embedded",parentData:data162,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid109 = _errs261 === errors;
+}
+if(data162.external !== undefined){
+let data165 = data162.external;
+const _errs262 = errors;
+if(!(validate90(data165, {instancePath:instancePath+"/database/external",parentData:data162,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid109 = _errs262 === errors;
+}
+}
+else {
+const err349 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -15865,45 +16438,17 @@ vErrors.push(err349);
 }
 errors++;
 }
-const _errs271 = errors;
-var valid108 = _errs270 === errors;
+var valid104 = _errs256 === errors;
 }
-if(data165.clientCert !== undefined){
-let data167 = data165.clientCert;
-const _errs272 = errors;
-if(!(validate73(data167, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data165,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid108 = _errs272 === errors;
-}
-if(data165.clientKey !== undefined){
-let data168 = data165.clientKey;
-const _errs273 = errors;
-if(!(validate73(data168, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data165,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid108 = _errs273 === errors;
-}
-if(data165.caCert !== undefined){
-let data169 = data165.caCert;
-const _errs274 = errors;
-if(!(validate73(data169, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data165,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid108 = _errs274 === errors;
-}
-}
-else {
-const err350 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.retoolDatabase !== undefined){
+let data166 = data.retoolDatabase;
+const _errs263 = errors;
+const _errs264 = errors;
+if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
+const _errs265 = errors;
+for(const key4 in data166){
+if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
+const err350 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -15912,11 +16457,12 @@ vErrors.push(err350);
 }
 errors++;
 }
-var valid107 = _errs267 === errors;
 }
-}
-else {
-const err351 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data166.mode !== undefined){
+let data167 = data166.mode;
+const _errs266 = errors;
+if(typeof data167 !== "string"){
+const err351 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -15925,17 +16471,10 @@ vErrors.push(err351);
 }
 errors++;
 }
-var valid106 = _errs260 === errors;
-}
-if(data159.local !== undefined){
-let data170 = data159.local;
-const _errs275 = errors;
-const _errs276 = errors;
-if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
-const _errs277 = errors;
-for(const key8 in data170){
-if(!(func15.call(schema0.properties.temporal.properties.local.properties, key8))){
-const err352 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+const _errs267 = errors;
+const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
+if(!(((data167 === "disabled") || (data167 === "embedded")) || (data167 === "external"))){
+const err352 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -15944,14 +16483,33 @@ vErrors.push(err352);
 }
 errors++;
 }
+var valid110 = _errs266 === errors;
 }
-if(data170.namespace !== undefined){
-let data171 = data170.namespace;
-const _errs278 = errors;
-const _errs279 = errors;
-if(typeof data171 === "string"){
-if(!pattern19.test(data171)){
-const err353 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
+if(data166.embedded !== undefined){
+let data168 = data166.embedded;
+const _errs268 = errors;
+if(!(validate73(data168, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data166,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs268 === errors;
+}
+if(data166.external !== undefined){
+let data169 = data166.external;
+const _errs269 = errors;
+if(!(validate90(data169, {instancePath:instancePath+"/retoolDatabase/external",parentData:data166,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs269 === errors;
+}
+}
+else {
+const err353 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -15960,9 +16518,17 @@ vErrors.push(err353);
 }
 errors++;
 }
+var valid104 = _errs263 === errors;
 }
-else {
-const err354 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.temporal !== undefined){
+let data170 = data.temporal;
+const _errs270 = errors;
+const _errs271 = errors;
+if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
+const _errs272 = errors;
+for(const key5 in data170){
+if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
+const err354 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -15971,13 +16537,12 @@ vErrors.push(err354);
 }
 errors++;
 }
-var valid109 = _errs278 === errors;
 }
-if(data170.numHistoryShards !== undefined){
-let data172 = data170.numHistoryShards;
-const _errs280 = errors;
-if(!((typeof data172 == "number") && (!(data172 % 1) && !isNaN(data172)))){
-const err355 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data170.mode !== undefined){
+let data171 = data170.mode;
+const _errs273 = errors;
+if(typeof data171 !== "string"){
+const err355 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -15986,10 +16551,10 @@ vErrors.push(err355);
 }
 errors++;
 }
-const _errs281 = errors;
-if(typeof data172 == "number"){
-if(data172 > 16384 || isNaN(data172)){
-const err356 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+const _errs274 = errors;
+const vSchema7 = schema0.properties.temporal.properties.mode.enum;
+if(!(((data171 === "retoolManaged") || (data171 === "external")) || (data171 === "local"))){
+const err356 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -15998,8 +16563,17 @@ vErrors.push(err356);
 }
 errors++;
 }
-if(data172 < 1 || isNaN(data172)){
-const err357 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid111 = _errs273 === errors;
+}
+if(data170.external !== undefined){
+let data172 = data170.external;
+const _errs275 = errors;
+const _errs276 = errors;
+if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
+const _errs277 = errors;
+for(const key6 in data172){
+if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
+const err357 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -16009,15 +16583,35 @@ vErrors.push(err357);
 errors++;
 }
 }
-var valid109 = _errs280 === errors;
+if(data172.host !== undefined){
+let data173 = data172.host;
+const _errs278 = errors;
+if(!(validate91(data173, {instancePath:instancePath+"/temporal/external/host",parentData:data172,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
 }
-if(data170.retention !== undefined){
-let data173 = data170.retention;
-const _errs282 = errors;
-const _errs283 = errors;
-if(typeof data173 === "string"){
-if(!pattern20.test(data173)){
-const err358 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
+else {
+}
+var valid112 = _errs278 === errors;
+}
+if(data172.port !== undefined){
+let data174 = data172.port;
+const _errs279 = errors;
+if(!(validate93(data174, {instancePath:instancePath+"/temporal/external/port",parentData:data172,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid112 = _errs279 === errors;
+}
+if(data172.namespace !== undefined){
+let data175 = data172.namespace;
+const _errs280 = errors;
+const _errs281 = errors;
+if(typeof data175 === "string"){
+if(!pattern2.test(data175)){
+const err358 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -16028,7 +16622,7 @@ errors++;
 }
 }
 else {
-const err359 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err359 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -16037,17 +16631,17 @@ vErrors.push(err359);
 }
 errors++;
 }
-var valid109 = _errs282 === errors;
+var valid112 = _errs280 === errors;
 }
-if(data170.persistence !== undefined){
-let data174 = data170.persistence;
+if(data172.tls !== undefined){
+let data176 = data172.tls;
+const _errs282 = errors;
+const _errs283 = errors;
+if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
 const _errs284 = errors;
-const _errs285 = errors;
-if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
-const _errs286 = errors;
-for(const key9 in data174){
-if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
-const err360 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+for(const key7 in data176){
+if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
+const err360 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -16057,11 +16651,11 @@ vErrors.push(err360);
 errors++;
 }
 }
-if(data174.database !== undefined){
-let data175 = data174.database;
-const _errs287 = errors;
-if(typeof data175 !== "string"){
-const err361 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data176.enabled !== undefined){
+let data177 = data176.enabled;
+const _errs285 = errors;
+if(typeof data177 !== "boolean"){
+const err361 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -16070,10 +16664,45 @@ vErrors.push(err361);
 }
 errors++;
 }
+const _errs286 = errors;
+var valid113 = _errs285 === errors;
+}
+if(data176.clientCert !== undefined){
+let data178 = data176.clientCert;
+const _errs287 = errors;
+if(!(validate80(data178, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data176,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs287 === errors;
+}
+if(data176.clientKey !== undefined){
+let data179 = data176.clientKey;
 const _errs288 = errors;
-const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
-if(!((data175 === "storage") || (data175 === "external"))){
-const err362 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+if(!(validate80(data179, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data176,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs288 === errors;
+}
+if(data176.caCert !== undefined){
+let data180 = data176.caCert;
+const _errs289 = errors;
+if(!(validate80(data180, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data176,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs289 === errors;
+}
+}
+else {
+const err362 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -16082,26 +16711,11 @@ vErrors.push(err362);
 }
 errors++;
 }
-var valid110 = _errs287 === errors;
+var valid112 = _errs282 === errors;
 }
-if(data174.external !== undefined){
-let data176 = data174.external;
-const _errs289 = errors;
-if(!(validate97(data176, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data174,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid110 = _errs289 === errors;
-}
-if(data174.defaultDatabase !== undefined){
-let data177 = data174.defaultDatabase;
-const _errs290 = errors;
-const _errs291 = errors;
-if(typeof data177 === "string"){
-if(!pattern22.test(data177)){
-const err363 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+const err363 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -16110,9 +16724,17 @@ vErrors.push(err363);
 }
 errors++;
 }
+var valid111 = _errs275 === errors;
 }
-else {
-const err364 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data170.local !== undefined){
+let data181 = data170.local;
+const _errs290 = errors;
+const _errs291 = errors;
+if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
+const _errs292 = errors;
+for(const key8 in data181){
+if(!(func15.call(schema0.properties.temporal.properties.local.properties, key8))){
+const err364 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -16121,15 +16743,14 @@ vErrors.push(err364);
 }
 errors++;
 }
-var valid110 = _errs290 === errors;
 }
-if(data174.visibilityDatabase !== undefined){
-let data178 = data174.visibilityDatabase;
-const _errs292 = errors;
+if(data181.namespace !== undefined){
+let data182 = data181.namespace;
 const _errs293 = errors;
-if(typeof data178 === "string"){
-if(!pattern22.test(data178)){
-const err365 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+const _errs294 = errors;
+if(typeof data182 === "string"){
+if(!pattern19.test(data182)){
+const err365 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -16140,7 +16761,7 @@ errors++;
 }
 }
 else {
-const err366 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err366 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -16149,11 +16770,13 @@ vErrors.push(err366);
 }
 errors++;
 }
-var valid110 = _errs292 === errors;
+var valid114 = _errs293 === errors;
 }
-}
-else {
-const err367 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data181.numHistoryShards !== undefined){
+let data183 = data181.numHistoryShards;
+const _errs295 = errors;
+if(!((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183)))){
+const err367 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -16162,61 +16785,10 @@ vErrors.push(err367);
 }
 errors++;
 }
-var valid109 = _errs284 === errors;
-}
-if(data170.frontend !== undefined){
-let data179 = data170.frontend;
-const _errs294 = errors;
-if(!(validate103(data179, {instancePath:instancePath+"/temporal/local/frontend",parentData:data170,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs294 === errors;
-}
-if(data170.history !== undefined){
-let data180 = data170.history;
-const _errs295 = errors;
-if(!(validate103(data180, {instancePath:instancePath+"/temporal/local/history",parentData:data170,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs295 === errors;
-}
-if(data170.matching !== undefined){
-let data181 = data170.matching;
 const _errs296 = errors;
-if(!(validate103(data181, {instancePath:instancePath+"/temporal/local/matching",parentData:data170,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs296 === errors;
-}
-if(data170.worker !== undefined){
-let data182 = data170.worker;
-const _errs297 = errors;
-if(!(validate103(data182, {instancePath:instancePath+"/temporal/local/worker",parentData:data170,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate103.errors : vErrors.concat(validate103.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs297 === errors;
-}
-if(data170.web !== undefined){
-let data183 = data170.web;
-const _errs298 = errors;
-const _errs299 = errors;
-if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
-const _errs300 = errors;
-for(const key10 in data183){
-if(!(func15.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
-const err368 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(typeof data183 == "number"){
+if(data183 > 16384 || isNaN(data183)){
+const err368 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -16225,199 +16797,8 @@ vErrors.push(err368);
 }
 errors++;
 }
-}
-if(data183.resources !== undefined){
-let data184 = data183.resources;
-const _errs301 = errors;
-if(!(validate76(data184, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data183,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs301 === errors;
-}
-if(data183.nodeSelector !== undefined){
-let data185 = data183.nodeSelector;
-const _errs302 = errors;
-if(!(validate105(data185, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data183,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs302 === errors;
-}
-if(data183.tolerations !== undefined){
-let data186 = data183.tolerations;
-const _errs303 = errors;
-if(!(validate111(data186, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data183,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs303 === errors;
-}
-if(data183.affinity !== undefined){
-let data187 = data183.affinity;
-const _errs304 = errors;
-if(!(validate117(data187, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data183,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs304 === errors;
-}
-if(data183.topologySpreadConstraints !== undefined){
-let data188 = data183.topologySpreadConstraints;
-const _errs305 = errors;
-if(!(validate156(data188, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data183,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs305 === errors;
-}
-if(data183.podAnnotations !== undefined){
-let data189 = data183.podAnnotations;
-const _errs306 = errors;
-if(!(validate163(data189, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data183,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs306 === errors;
-}
-if(data183.podLabels !== undefined){
-let data190 = data183.podLabels;
-const _errs307 = errors;
-if(!(validate167(data190, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data183,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs307 === errors;
-}
-if(data183.env !== undefined){
-let data191 = data183.env;
-const _errs308 = errors;
-if(!(validate171(data191, {instancePath:instancePath+"/temporal/local/web/env",parentData:data183,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs308 === errors;
-}
-if(data183.extraEnvFrom !== undefined){
-let data192 = data183.extraEnvFrom;
-const _errs309 = errors;
-if(!(validate175(data192, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data183,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs309 === errors;
-}
-if(data183.extraVolumes !== undefined){
-let data193 = data183.extraVolumes;
-const _errs310 = errors;
-if(!(validate183(data193, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data183,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs310 === errors;
-}
-if(data183.extraVolumeMounts !== undefined){
-let data194 = data183.extraVolumeMounts;
-const _errs311 = errors;
-if(!(validate200(data194, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data183,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs311 === errors;
-}
-if(data183.extraContainers !== undefined){
-let data195 = data183.extraContainers;
-const _errs312 = errors;
-if(!(validate206(data195, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data183,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs312 === errors;
-}
-if(data183.initContainers !== undefined){
-let data196 = data183.initContainers;
-const _errs313 = errors;
-if(!(validate240(data196, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data183,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs313 === errors;
-}
-if(data183.priorityClassName !== undefined){
-let data197 = data183.priorityClassName;
-const _errs314 = errors;
-if(!(validate243(data197, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data183,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs314 === errors;
-}
-if(data183.terminationGracePeriodSeconds !== undefined){
-let data198 = data183.terminationGracePeriodSeconds;
-const _errs315 = errors;
-if(!(validate245(data198, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data183,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs315 === errors;
-}
-if(data183.podSecurityContext !== undefined){
-let data199 = data183.podSecurityContext;
-const _errs316 = errors;
-if(!(validate247(data199, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data183,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs316 === errors;
-}
-if(data183.containerSecurityContext !== undefined){
-let data200 = data183.containerSecurityContext;
-const _errs317 = errors;
-if(!(validate250(data200, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data183,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs317 === errors;
-}
-if(data183.enabled !== undefined){
-let data201 = data183.enabled;
-const _errs318 = errors;
-if(typeof data201 !== "boolean"){
-const err369 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data183 < 1 || isNaN(data183)){
+const err369 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -16426,12 +16807,16 @@ vErrors.push(err369);
 }
 errors++;
 }
-const _errs319 = errors;
-var valid111 = _errs318 === errors;
 }
+var valid114 = _errs295 === errors;
 }
-else {
-const err370 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data181.retention !== undefined){
+let data184 = data181.retention;
+const _errs297 = errors;
+const _errs298 = errors;
+if(typeof data184 === "string"){
+if(!pattern20.test(data184)){
+const err370 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -16440,11 +16825,9 @@ vErrors.push(err370);
 }
 errors++;
 }
-var valid109 = _errs298 === errors;
-}
 }
 else {
-const err371 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err371 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -16453,11 +16836,17 @@ vErrors.push(err371);
 }
 errors++;
 }
-var valid106 = _errs275 === errors;
+var valid114 = _errs297 === errors;
 }
-}
-else {
-const err372 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data181.persistence !== undefined){
+let data185 = data181.persistence;
+const _errs299 = errors;
+const _errs300 = errors;
+if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
+const _errs301 = errors;
+for(const key9 in data185){
+if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
+const err372 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -16466,28 +16855,12 @@ vErrors.push(err372);
 }
 errors++;
 }
-var valid99 = _errs255 === errors;
 }
-if(data.workflows !== undefined){
-let data202 = data.workflows;
-const _errs320 = errors;
-if(!(validate275(data202, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs320 === errors;
-}
-if(data.components !== undefined){
-let data203 = data.components;
-const _errs321 = errors;
-const _errs322 = errors;
-if(data203 && typeof data203 == "object" && !Array.isArray(data203)){
-const _errs323 = errors;
-for(const key11 in data203){
-if(!(((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor"))){
-const err373 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data185.database !== undefined){
+let data186 = data185.database;
+const _errs302 = errors;
+if(typeof data186 !== "string"){
+const err373 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -16496,40 +16869,10 @@ vErrors.push(err373);
 }
 errors++;
 }
-}
-if(data203.api !== undefined){
-let data204 = data203.api;
-const _errs324 = errors;
-const _errs325 = errors;
-const _errs326 = errors;
-const _errs327 = errors;
-let valid114 = true;
-const _errs328 = errors;
-if(!(validate277(data204, {instancePath:instancePath+"/components/api",parentData:data203,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
-errors = vErrors.length;
-}
-else {
-}
-var _valid18 = _errs328 === errors;
-errors = _errs327;
-if(vErrors !== null){
-if(_errs327){
-vErrors.length = _errs327;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid18){
-const _errs329 = errors;
-if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
-if(data204.replicas !== undefined){
-let data205 = data204.replicas;
-const _errs330 = errors;
-const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data205 === null) || (data205 === 2))){
-const err374 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const _errs303 = errors;
+const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
+if(!((data186 === "storage") || (data186 === "external"))){
+const err374 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -16538,14 +16881,26 @@ vErrors.push(err374);
 }
 errors++;
 }
-var valid115 = _errs330 === errors;
+var valid115 = _errs302 === errors;
 }
+if(data185.external !== undefined){
+let data187 = data185.external;
+const _errs304 = errors;
+if(!(validate104(data187, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data185,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+errors = vErrors.length;
 }
-var _valid18 = _errs329 === errors;
-valid114 = _valid18;
+else {
 }
-if(!valid114){
-const err375 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+var valid115 = _errs304 === errors;
+}
+if(data185.defaultDatabase !== undefined){
+let data188 = data185.defaultDatabase;
+const _errs305 = errors;
+const _errs306 = errors;
+if(typeof data188 === "string"){
+if(!pattern22.test(data188)){
+const err375 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -16554,12 +16909,9 @@ vErrors.push(err375);
 }
 errors++;
 }
-var valid113 = _errs326 === errors;
-if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
-const _errs331 = errors;
-for(const key12 in data204){
-if(!(func15.call(schema0.properties.components.properties.api.properties, key12))){
-const err376 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+else {
+const err376 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -16568,199 +16920,15 @@ vErrors.push(err376);
 }
 errors++;
 }
+var valid115 = _errs305 === errors;
 }
-if(data204.resources !== undefined){
-let data206 = data204.resources;
-const _errs332 = errors;
-if(!(validate76(data206, {instancePath:instancePath+"/components/api/resources",parentData:data204,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs332 === errors;
-}
-if(data204.nodeSelector !== undefined){
-let data207 = data204.nodeSelector;
-const _errs333 = errors;
-if(!(validate105(data207, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data204,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs333 === errors;
-}
-if(data204.tolerations !== undefined){
-let data208 = data204.tolerations;
-const _errs334 = errors;
-if(!(validate111(data208, {instancePath:instancePath+"/components/api/tolerations",parentData:data204,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs334 === errors;
-}
-if(data204.affinity !== undefined){
-let data209 = data204.affinity;
-const _errs335 = errors;
-if(!(validate117(data209, {instancePath:instancePath+"/components/api/affinity",parentData:data204,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs335 === errors;
-}
-if(data204.topologySpreadConstraints !== undefined){
-let data210 = data204.topologySpreadConstraints;
-const _errs336 = errors;
-if(!(validate156(data210, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data204,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs336 === errors;
-}
-if(data204.podAnnotations !== undefined){
-let data211 = data204.podAnnotations;
-const _errs337 = errors;
-if(!(validate163(data211, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data204,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs337 === errors;
-}
-if(data204.podLabels !== undefined){
-let data212 = data204.podLabels;
-const _errs338 = errors;
-if(!(validate167(data212, {instancePath:instancePath+"/components/api/podLabels",parentData:data204,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs338 === errors;
-}
-if(data204.env !== undefined){
-let data213 = data204.env;
-const _errs339 = errors;
-if(!(validate171(data213, {instancePath:instancePath+"/components/api/env",parentData:data204,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs339 === errors;
-}
-if(data204.extraEnvFrom !== undefined){
-let data214 = data204.extraEnvFrom;
-const _errs340 = errors;
-if(!(validate175(data214, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data204,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs340 === errors;
-}
-if(data204.extraVolumes !== undefined){
-let data215 = data204.extraVolumes;
-const _errs341 = errors;
-if(!(validate183(data215, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data204,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs341 === errors;
-}
-if(data204.extraVolumeMounts !== undefined){
-let data216 = data204.extraVolumeMounts;
-const _errs342 = errors;
-if(!(validate200(data216, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data204,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs342 === errors;
-}
-if(data204.extraContainers !== undefined){
-let data217 = data204.extraContainers;
-const _errs343 = errors;
-if(!(validate206(data217, {instancePath:instancePath+"/components/api/extraContainers",parentData:data204,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs343 === errors;
-}
-if(data204.initContainers !== undefined){
-let data218 = data204.initContainers;
-const _errs344 = errors;
-if(!(validate240(data218, {instancePath:instancePath+"/components/api/initContainers",parentData:data204,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs344 === errors;
-}
-if(data204.priorityClassName !== undefined){
-let data219 = data204.priorityClassName;
-const _errs345 = errors;
-if(!(validate243(data219, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data204,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs345 === errors;
-}
-if(data204.terminationGracePeriodSeconds !== undefined){
-let data220 = data204.terminationGracePeriodSeconds;
-const _errs346 = errors;
-if(!(validate245(data220, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data204,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs346 === errors;
-}
-if(data204.podSecurityContext !== undefined){
-let data221 = data204.podSecurityContext;
-const _errs347 = errors;
-if(!(validate247(data221, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data204,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs347 === errors;
-}
-if(data204.containerSecurityContext !== undefined){
-let data222 = data204.containerSecurityContext;
-const _errs348 = errors;
-if(!(validate250(data222, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data204,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs348 === errors;
-}
-if(data204.replicas !== undefined){
-let data223 = data204.replicas;
-const _errs349 = errors;
-if(!((typeof data223 == "number") && (!(data223 % 1) && !isNaN(data223)))){
-const err377 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data185.visibilityDatabase !== undefined){
+let data189 = data185.visibilityDatabase;
+const _errs307 = errors;
+const _errs308 = errors;
+if(typeof data189 === "string"){
+if(!pattern22.test(data189)){
+const err377 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -16769,10 +16937,9 @@ vErrors.push(err377);
 }
 errors++;
 }
-const _errs350 = errors;
-if(typeof data223 == "number"){
-if(data223 > 2147483647 || isNaN(data223)){
-const err378 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+else {
+const err378 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -16781,8 +16948,11 @@ vErrors.push(err378);
 }
 errors++;
 }
-if(data223 < 1 || isNaN(data223)){
-const err379 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid115 = _errs307 === errors;
+}
+}
+else {
+const err379 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -16791,14 +16961,61 @@ vErrors.push(err379);
 }
 errors++;
 }
+var valid114 = _errs299 === errors;
 }
-var valid116 = _errs349 === errors;
+if(data181.frontend !== undefined){
+let data190 = data181.frontend;
+const _errs309 = errors;
+if(!(validate110(data190, {instancePath:instancePath+"/temporal/local/frontend",parentData:data181,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+errors = vErrors.length;
 }
-if(data204.javaDbConnector !== undefined){
-let data224 = data204.javaDbConnector;
-const _errs351 = errors;
-if(typeof data224 !== "boolean"){
-const err380 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+}
+var valid114 = _errs309 === errors;
+}
+if(data181.history !== undefined){
+let data191 = data181.history;
+const _errs310 = errors;
+if(!(validate110(data191, {instancePath:instancePath+"/temporal/local/history",parentData:data181,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid114 = _errs310 === errors;
+}
+if(data181.matching !== undefined){
+let data192 = data181.matching;
+const _errs311 = errors;
+if(!(validate110(data192, {instancePath:instancePath+"/temporal/local/matching",parentData:data181,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid114 = _errs311 === errors;
+}
+if(data181.worker !== undefined){
+let data193 = data181.worker;
+const _errs312 = errors;
+if(!(validate110(data193, {instancePath:instancePath+"/temporal/local/worker",parentData:data181,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid114 = _errs312 === errors;
+}
+if(data181.web !== undefined){
+let data194 = data181.web;
+const _errs313 = errors;
+const _errs314 = errors;
+if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
+const _errs315 = errors;
+for(const key10 in data194){
+if(!(func15.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
+const err380 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -16807,23 +17024,199 @@ vErrors.push(err380);
 }
 errors++;
 }
-const _errs352 = errors;
-var valid116 = _errs351 === errors;
 }
-if(data204.autoscaling !== undefined){
-let data225 = data204.autoscaling;
-const _errs353 = errors;
-if(!(validate296(data225, {instancePath:instancePath+"/components/api/autoscaling",parentData:data204,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
+if(data194.resources !== undefined){
+let data195 = data194.resources;
+const _errs316 = errors;
+if(!(validate83(data195, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data194,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid116 = _errs353 === errors;
+var valid116 = _errs316 === errors;
 }
+if(data194.nodeSelector !== undefined){
+let data196 = data194.nodeSelector;
+const _errs317 = errors;
+if(!(validate112(data196, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data194,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
 }
 else {
-const err381 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid116 = _errs317 === errors;
+}
+if(data194.tolerations !== undefined){
+let data197 = data194.tolerations;
+const _errs318 = errors;
+if(!(validate118(data197, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data194,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs318 === errors;
+}
+if(data194.affinity !== undefined){
+let data198 = data194.affinity;
+const _errs319 = errors;
+if(!(validate124(data198, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data194,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs319 === errors;
+}
+if(data194.topologySpreadConstraints !== undefined){
+let data199 = data194.topologySpreadConstraints;
+const _errs320 = errors;
+if(!(validate163(data199, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data194,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs320 === errors;
+}
+if(data194.podAnnotations !== undefined){
+let data200 = data194.podAnnotations;
+const _errs321 = errors;
+if(!(validate170(data200, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data194,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs321 === errors;
+}
+if(data194.podLabels !== undefined){
+let data201 = data194.podLabels;
+const _errs322 = errors;
+if(!(validate174(data201, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data194,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs322 === errors;
+}
+if(data194.env !== undefined){
+let data202 = data194.env;
+const _errs323 = errors;
+if(!(validate178(data202, {instancePath:instancePath+"/temporal/local/web/env",parentData:data194,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs323 === errors;
+}
+if(data194.extraEnvFrom !== undefined){
+let data203 = data194.extraEnvFrom;
+const _errs324 = errors;
+if(!(validate182(data203, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data194,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs324 === errors;
+}
+if(data194.extraVolumes !== undefined){
+let data204 = data194.extraVolumes;
+const _errs325 = errors;
+if(!(validate190(data204, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data194,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs325 === errors;
+}
+if(data194.extraVolumeMounts !== undefined){
+let data205 = data194.extraVolumeMounts;
+const _errs326 = errors;
+if(!(validate207(data205, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data194,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs326 === errors;
+}
+if(data194.extraContainers !== undefined){
+let data206 = data194.extraContainers;
+const _errs327 = errors;
+if(!(validate213(data206, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data194,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs327 === errors;
+}
+if(data194.initContainers !== undefined){
+let data207 = data194.initContainers;
+const _errs328 = errors;
+if(!(validate247(data207, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data194,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs328 === errors;
+}
+if(data194.priorityClassName !== undefined){
+let data208 = data194.priorityClassName;
+const _errs329 = errors;
+if(!(validate250(data208, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data194,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs329 === errors;
+}
+if(data194.terminationGracePeriodSeconds !== undefined){
+let data209 = data194.terminationGracePeriodSeconds;
+const _errs330 = errors;
+if(!(validate252(data209, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data194,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs330 === errors;
+}
+if(data194.podSecurityContext !== undefined){
+let data210 = data194.podSecurityContext;
+const _errs331 = errors;
+if(!(validate254(data210, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data194,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs331 === errors;
+}
+if(data194.containerSecurityContext !== undefined){
+let data211 = data194.containerSecurityContext;
+const _errs332 = errors;
+if(!(validate257(data211, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data194,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs332 === errors;
+}
+if(data194.enabled !== undefined){
+let data212 = data194.enabled;
+const _errs333 = errors;
+if(typeof data212 !== "boolean"){
+const err381 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -16832,17 +17225,12 @@ vErrors.push(err381);
 }
 errors++;
 }
-var valid112 = _errs324 === errors;
+const _errs334 = errors;
+var valid116 = _errs333 === errors;
 }
-if(data203.jobsRunner !== undefined){
-let data226 = data203.jobsRunner;
-const _errs354 = errors;
-const _errs355 = errors;
-if(data226 && typeof data226 == "object" && !Array.isArray(data226)){
-const _errs356 = errors;
-for(const key13 in data226){
-if(!(func15.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
-const err382 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+}
+else {
+const err382 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -16851,197 +17239,11 @@ vErrors.push(err382);
 }
 errors++;
 }
-}
-if(data226.resources !== undefined){
-let data227 = data226.resources;
-const _errs357 = errors;
-if(!(validate76(data227, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data226,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs357 === errors;
-}
-if(data226.nodeSelector !== undefined){
-let data228 = data226.nodeSelector;
-const _errs358 = errors;
-if(!(validate105(data228, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data226,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs358 === errors;
-}
-if(data226.tolerations !== undefined){
-let data229 = data226.tolerations;
-const _errs359 = errors;
-if(!(validate111(data229, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data226,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs359 === errors;
-}
-if(data226.affinity !== undefined){
-let data230 = data226.affinity;
-const _errs360 = errors;
-if(!(validate117(data230, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data226,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs360 === errors;
-}
-if(data226.topologySpreadConstraints !== undefined){
-let data231 = data226.topologySpreadConstraints;
-const _errs361 = errors;
-if(!(validate156(data231, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data226,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs361 === errors;
-}
-if(data226.podAnnotations !== undefined){
-let data232 = data226.podAnnotations;
-const _errs362 = errors;
-if(!(validate163(data232, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data226,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs362 === errors;
-}
-if(data226.podLabels !== undefined){
-let data233 = data226.podLabels;
-const _errs363 = errors;
-if(!(validate167(data233, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data226,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs363 === errors;
-}
-if(data226.env !== undefined){
-let data234 = data226.env;
-const _errs364 = errors;
-if(!(validate171(data234, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data226,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs364 === errors;
-}
-if(data226.extraEnvFrom !== undefined){
-let data235 = data226.extraEnvFrom;
-const _errs365 = errors;
-if(!(validate175(data235, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data226,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs365 === errors;
-}
-if(data226.extraVolumes !== undefined){
-let data236 = data226.extraVolumes;
-const _errs366 = errors;
-if(!(validate183(data236, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data226,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs366 === errors;
-}
-if(data226.extraVolumeMounts !== undefined){
-let data237 = data226.extraVolumeMounts;
-const _errs367 = errors;
-if(!(validate200(data237, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data226,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs367 === errors;
-}
-if(data226.extraContainers !== undefined){
-let data238 = data226.extraContainers;
-const _errs368 = errors;
-if(!(validate206(data238, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data226,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs368 === errors;
-}
-if(data226.initContainers !== undefined){
-let data239 = data226.initContainers;
-const _errs369 = errors;
-if(!(validate240(data239, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data226,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs369 === errors;
-}
-if(data226.priorityClassName !== undefined){
-let data240 = data226.priorityClassName;
-const _errs370 = errors;
-if(!(validate243(data240, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data226,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs370 === errors;
-}
-if(data226.terminationGracePeriodSeconds !== undefined){
-let data241 = data226.terminationGracePeriodSeconds;
-const _errs371 = errors;
-if(!(validate245(data241, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data226,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs371 === errors;
-}
-if(data226.podSecurityContext !== undefined){
-let data242 = data226.podSecurityContext;
-const _errs372 = errors;
-if(!(validate247(data242, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data226,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs372 === errors;
-}
-if(data226.containerSecurityContext !== undefined){
-let data243 = data226.containerSecurityContext;
-const _errs373 = errors;
-if(!(validate250(data243, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data226,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs373 === errors;
+var valid114 = _errs313 === errors;
 }
 }
 else {
-const err383 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err383 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -17050,25 +17252,11 @@ vErrors.push(err383);
 }
 errors++;
 }
-var valid112 = _errs354 === errors;
+var valid111 = _errs290 === errors;
 }
-if(data203.workflowsWorker !== undefined){
-let data244 = data203.workflowsWorker;
-const _errs374 = errors;
-const _errs375 = errors;
-const _errs376 = errors;
-if(!(validate315(data244, {instancePath:instancePath+"/components/workflowsWorker",parentData:data203,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid118 = _errs376 === errors;
-if(data244 && typeof data244 == "object" && !Array.isArray(data244)){
-const _errs377 = errors;
-for(const key14 in data244){
-if(!(func15.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
-const err384 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+const err384 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -17077,199 +17265,39 @@ vErrors.push(err384);
 }
 errors++;
 }
+var valid104 = _errs270 === errors;
 }
-if(data244.resources !== undefined){
-let data245 = data244.resources;
-const _errs378 = errors;
-if(!(validate76(data245, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data244,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(data.workflows !== undefined){
+let data213 = data.workflows;
+const _errs335 = errors;
+if(!(validate282(data213, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate282.errors : vErrors.concat(validate282.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs378 === errors;
+var valid104 = _errs335 === errors;
 }
-if(data244.nodeSelector !== undefined){
-let data246 = data244.nodeSelector;
-const _errs379 = errors;
-if(!(validate105(data246, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data244,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(data.agents !== undefined){
+let data214 = data.agents;
+const _errs336 = errors;
+if(!(validate282(data214, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
+vErrors = vErrors === null ? validate282.errors : vErrors.concat(validate282.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid119 = _errs379 === errors;
+var valid104 = _errs336 === errors;
 }
-if(data244.tolerations !== undefined){
-let data247 = data244.tolerations;
-const _errs380 = errors;
-if(!(validate111(data247, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data244,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs380 === errors;
-}
-if(data244.affinity !== undefined){
-let data248 = data244.affinity;
-const _errs381 = errors;
-if(!(validate117(data248, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data244,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs381 === errors;
-}
-if(data244.topologySpreadConstraints !== undefined){
-let data249 = data244.topologySpreadConstraints;
-const _errs382 = errors;
-if(!(validate156(data249, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data244,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs382 === errors;
-}
-if(data244.podAnnotations !== undefined){
-let data250 = data244.podAnnotations;
-const _errs383 = errors;
-if(!(validate163(data250, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data244,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs383 === errors;
-}
-if(data244.podLabels !== undefined){
-let data251 = data244.podLabels;
-const _errs384 = errors;
-if(!(validate167(data251, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data244,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs384 === errors;
-}
-if(data244.env !== undefined){
-let data252 = data244.env;
-const _errs385 = errors;
-if(!(validate171(data252, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data244,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs385 === errors;
-}
-if(data244.extraEnvFrom !== undefined){
-let data253 = data244.extraEnvFrom;
-const _errs386 = errors;
-if(!(validate175(data253, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data244,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs386 === errors;
-}
-if(data244.extraVolumes !== undefined){
-let data254 = data244.extraVolumes;
-const _errs387 = errors;
-if(!(validate183(data254, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data244,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs387 === errors;
-}
-if(data244.extraVolumeMounts !== undefined){
-let data255 = data244.extraVolumeMounts;
-const _errs388 = errors;
-if(!(validate200(data255, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data244,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs388 === errors;
-}
-if(data244.extraContainers !== undefined){
-let data256 = data244.extraContainers;
-const _errs389 = errors;
-if(!(validate206(data256, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data244,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs389 === errors;
-}
-if(data244.initContainers !== undefined){
-let data257 = data244.initContainers;
-const _errs390 = errors;
-if(!(validate240(data257, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data244,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs390 === errors;
-}
-if(data244.priorityClassName !== undefined){
-let data258 = data244.priorityClassName;
-const _errs391 = errors;
-if(!(validate243(data258, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data244,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs391 === errors;
-}
-if(data244.terminationGracePeriodSeconds !== undefined){
-let data259 = data244.terminationGracePeriodSeconds;
-const _errs392 = errors;
-if(!(validate245(data259, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data244,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs392 === errors;
-}
-if(data244.podSecurityContext !== undefined){
-let data260 = data244.podSecurityContext;
-const _errs393 = errors;
-if(!(validate247(data260, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data244,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs393 === errors;
-}
-if(data244.containerSecurityContext !== undefined){
-let data261 = data244.containerSecurityContext;
-const _errs394 = errors;
-if(!(validate250(data261, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data244,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs394 === errors;
-}
-if(data244.replicas !== undefined){
-let data262 = data244.replicas;
-const _errs395 = errors;
-if(!((typeof data262 == "number") && (!(data262 % 1) && !isNaN(data262)))){
-const err385 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.components !== undefined){
+let data215 = data.components;
+const _errs337 = errors;
+const _errs338 = errors;
+if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
+const _errs339 = errors;
+for(const key11 in data215){
+if(!((((((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor")) || (key11 === "agentWorker")) || (key11 === "agentEvalWorker")) || (key11 === "multiplayerWs"))){
+const err385 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -17278,10 +17306,40 @@ vErrors.push(err385);
 }
 errors++;
 }
-const _errs396 = errors;
-if(typeof data262 == "number"){
-if(data262 > 2147483647 || isNaN(data262)){
-const err386 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+if(data215.api !== undefined){
+let data216 = data215.api;
+const _errs340 = errors;
+const _errs341 = errors;
+const _errs342 = errors;
+const _errs343 = errors;
+let valid119 = true;
+const _errs344 = errors;
+if(!(validate285(data216, {instancePath:instancePath+"/components/api",parentData:data215,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid19 = _errs344 === errors;
+errors = _errs343;
+if(vErrors !== null){
+if(_errs343){
+vErrors.length = _errs343;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid19){
+const _errs345 = errors;
+if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
+if(data216.replicas !== undefined){
+let data217 = data216.replicas;
+const _errs346 = errors;
+const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data217 === null) || (data217 === 2))){
+const err386 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -17290,8 +17348,14 @@ vErrors.push(err386);
 }
 errors++;
 }
-if(data262 < 1 || isNaN(data262)){
-const err387 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid120 = _errs346 === errors;
+}
+}
+var _valid19 = _errs345 === errors;
+valid119 = _valid19;
+}
+if(!valid119){
+const err387 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -17300,23 +17364,12 @@ vErrors.push(err387);
 }
 errors++;
 }
-}
-var valid119 = _errs395 === errors;
-}
-if(data244.autoscaling !== undefined){
-let data263 = data244.autoscaling;
-const _errs397 = errors;
-if(!(validate296(data263, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data244,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs397 === errors;
-}
-}
-else {
-const err388 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid118 = _errs342 === errors;
+if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
+const _errs347 = errors;
+for(const key12 in data216){
+if(!(func15.call(schema0.properties.components.properties.api.properties, key12))){
+const err388 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -17325,25 +17378,199 @@ vErrors.push(err388);
 }
 errors++;
 }
-var valid112 = _errs374 === errors;
 }
-if(data203.workflowsBackend !== undefined){
-let data264 = data203.workflowsBackend;
-const _errs398 = errors;
-const _errs399 = errors;
-const _errs400 = errors;
-if(!(validate315(data264, {instancePath:instancePath+"/components/workflowsBackend",parentData:data203,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
+if(data216.resources !== undefined){
+let data218 = data216.resources;
+const _errs348 = errors;
+if(!(validate83(data218, {instancePath:instancePath+"/components/api/resources",parentData:data216,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid120 = _errs400 === errors;
-if(data264 && typeof data264 == "object" && !Array.isArray(data264)){
-const _errs401 = errors;
-for(const key15 in data264){
-if(!(func15.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
-const err389 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+var valid121 = _errs348 === errors;
+}
+if(data216.nodeSelector !== undefined){
+let data219 = data216.nodeSelector;
+const _errs349 = errors;
+if(!(validate112(data219, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data216,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs349 === errors;
+}
+if(data216.tolerations !== undefined){
+let data220 = data216.tolerations;
+const _errs350 = errors;
+if(!(validate118(data220, {instancePath:instancePath+"/components/api/tolerations",parentData:data216,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs350 === errors;
+}
+if(data216.affinity !== undefined){
+let data221 = data216.affinity;
+const _errs351 = errors;
+if(!(validate124(data221, {instancePath:instancePath+"/components/api/affinity",parentData:data216,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs351 === errors;
+}
+if(data216.topologySpreadConstraints !== undefined){
+let data222 = data216.topologySpreadConstraints;
+const _errs352 = errors;
+if(!(validate163(data222, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data216,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs352 === errors;
+}
+if(data216.podAnnotations !== undefined){
+let data223 = data216.podAnnotations;
+const _errs353 = errors;
+if(!(validate170(data223, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data216,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs353 === errors;
+}
+if(data216.podLabels !== undefined){
+let data224 = data216.podLabels;
+const _errs354 = errors;
+if(!(validate174(data224, {instancePath:instancePath+"/components/api/podLabels",parentData:data216,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs354 === errors;
+}
+if(data216.env !== undefined){
+let data225 = data216.env;
+const _errs355 = errors;
+if(!(validate178(data225, {instancePath:instancePath+"/components/api/env",parentData:data216,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs355 === errors;
+}
+if(data216.extraEnvFrom !== undefined){
+let data226 = data216.extraEnvFrom;
+const _errs356 = errors;
+if(!(validate182(data226, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data216,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs356 === errors;
+}
+if(data216.extraVolumes !== undefined){
+let data227 = data216.extraVolumes;
+const _errs357 = errors;
+if(!(validate190(data227, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data216,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs357 === errors;
+}
+if(data216.extraVolumeMounts !== undefined){
+let data228 = data216.extraVolumeMounts;
+const _errs358 = errors;
+if(!(validate207(data228, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data216,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs358 === errors;
+}
+if(data216.extraContainers !== undefined){
+let data229 = data216.extraContainers;
+const _errs359 = errors;
+if(!(validate213(data229, {instancePath:instancePath+"/components/api/extraContainers",parentData:data216,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs359 === errors;
+}
+if(data216.initContainers !== undefined){
+let data230 = data216.initContainers;
+const _errs360 = errors;
+if(!(validate247(data230, {instancePath:instancePath+"/components/api/initContainers",parentData:data216,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs360 === errors;
+}
+if(data216.priorityClassName !== undefined){
+let data231 = data216.priorityClassName;
+const _errs361 = errors;
+if(!(validate250(data231, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data216,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs361 === errors;
+}
+if(data216.terminationGracePeriodSeconds !== undefined){
+let data232 = data216.terminationGracePeriodSeconds;
+const _errs362 = errors;
+if(!(validate252(data232, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data216,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs362 === errors;
+}
+if(data216.podSecurityContext !== undefined){
+let data233 = data216.podSecurityContext;
+const _errs363 = errors;
+if(!(validate254(data233, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data216,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs363 === errors;
+}
+if(data216.containerSecurityContext !== undefined){
+let data234 = data216.containerSecurityContext;
+const _errs364 = errors;
+if(!(validate257(data234, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data216,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs364 === errors;
+}
+if(data216.replicas !== undefined){
+let data235 = data216.replicas;
+const _errs365 = errors;
+if(!((typeof data235 == "number") && (!(data235 % 1) && !isNaN(data235)))){
+const err389 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -17352,199 +17579,10 @@ vErrors.push(err389);
 }
 errors++;
 }
-}
-if(data264.resources !== undefined){
-let data265 = data264.resources;
-const _errs402 = errors;
-if(!(validate76(data265, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data264,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs402 === errors;
-}
-if(data264.nodeSelector !== undefined){
-let data266 = data264.nodeSelector;
-const _errs403 = errors;
-if(!(validate105(data266, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data264,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs403 === errors;
-}
-if(data264.tolerations !== undefined){
-let data267 = data264.tolerations;
-const _errs404 = errors;
-if(!(validate111(data267, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data264,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs404 === errors;
-}
-if(data264.affinity !== undefined){
-let data268 = data264.affinity;
-const _errs405 = errors;
-if(!(validate117(data268, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data264,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs405 === errors;
-}
-if(data264.topologySpreadConstraints !== undefined){
-let data269 = data264.topologySpreadConstraints;
-const _errs406 = errors;
-if(!(validate156(data269, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data264,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs406 === errors;
-}
-if(data264.podAnnotations !== undefined){
-let data270 = data264.podAnnotations;
-const _errs407 = errors;
-if(!(validate163(data270, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data264,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs407 === errors;
-}
-if(data264.podLabels !== undefined){
-let data271 = data264.podLabels;
-const _errs408 = errors;
-if(!(validate167(data271, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data264,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs408 === errors;
-}
-if(data264.env !== undefined){
-let data272 = data264.env;
-const _errs409 = errors;
-if(!(validate171(data272, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data264,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs409 === errors;
-}
-if(data264.extraEnvFrom !== undefined){
-let data273 = data264.extraEnvFrom;
-const _errs410 = errors;
-if(!(validate175(data273, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data264,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs410 === errors;
-}
-if(data264.extraVolumes !== undefined){
-let data274 = data264.extraVolumes;
-const _errs411 = errors;
-if(!(validate183(data274, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data264,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs411 === errors;
-}
-if(data264.extraVolumeMounts !== undefined){
-let data275 = data264.extraVolumeMounts;
-const _errs412 = errors;
-if(!(validate200(data275, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data264,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs412 === errors;
-}
-if(data264.extraContainers !== undefined){
-let data276 = data264.extraContainers;
-const _errs413 = errors;
-if(!(validate206(data276, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data264,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs413 === errors;
-}
-if(data264.initContainers !== undefined){
-let data277 = data264.initContainers;
-const _errs414 = errors;
-if(!(validate240(data277, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data264,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs414 === errors;
-}
-if(data264.priorityClassName !== undefined){
-let data278 = data264.priorityClassName;
-const _errs415 = errors;
-if(!(validate243(data278, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data264,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs415 === errors;
-}
-if(data264.terminationGracePeriodSeconds !== undefined){
-let data279 = data264.terminationGracePeriodSeconds;
-const _errs416 = errors;
-if(!(validate245(data279, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data264,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs416 === errors;
-}
-if(data264.podSecurityContext !== undefined){
-let data280 = data264.podSecurityContext;
-const _errs417 = errors;
-if(!(validate247(data280, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data264,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs417 === errors;
-}
-if(data264.containerSecurityContext !== undefined){
-let data281 = data264.containerSecurityContext;
-const _errs418 = errors;
-if(!(validate250(data281, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data264,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs418 === errors;
-}
-if(data264.replicas !== undefined){
-let data282 = data264.replicas;
-const _errs419 = errors;
-if(!((typeof data282 == "number") && (!(data282 % 1) && !isNaN(data282)))){
-const err390 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs366 = errors;
+if(typeof data235 == "number"){
+if(data235 > 2147483647 || isNaN(data235)){
+const err390 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -17553,10 +17591,8 @@ vErrors.push(err390);
 }
 errors++;
 }
-const _errs420 = errors;
-if(typeof data282 == "number"){
-if(data282 > 2147483647 || isNaN(data282)){
-const err391 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(data235 < 1 || isNaN(data235)){
+const err391 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -17565,8 +17601,14 @@ vErrors.push(err391);
 }
 errors++;
 }
-if(data282 < 1 || isNaN(data282)){
-const err392 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var valid121 = _errs365 === errors;
+}
+if(data216.javaDbConnector !== undefined){
+let data236 = data216.javaDbConnector;
+const _errs367 = errors;
+if(typeof data236 !== "boolean"){
+const err392 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -17575,14 +17617,23 @@ vErrors.push(err392);
 }
 errors++;
 }
+const _errs368 = errors;
+var valid121 = _errs367 === errors;
 }
-var valid121 = _errs419 === errors;
+if(data216.autoscaling !== undefined){
+let data237 = data216.autoscaling;
+const _errs369 = errors;
+if(!(validate304(data237, {instancePath:instancePath+"/components/api/autoscaling",parentData:data216,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
+errors = vErrors.length;
 }
-if(data264.javaDbConnector !== undefined){
-let data283 = data264.javaDbConnector;
-const _errs421 = errors;
-if(typeof data283 !== "boolean"){
-const err393 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+}
+var valid121 = _errs369 === errors;
+}
+}
+else {
+const err393 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -17591,23 +17642,17 @@ vErrors.push(err393);
 }
 errors++;
 }
-const _errs422 = errors;
-var valid121 = _errs421 === errors;
+var valid117 = _errs340 === errors;
 }
-if(data264.autoscaling !== undefined){
-let data284 = data264.autoscaling;
-const _errs423 = errors;
-if(!(validate296(data284, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data264,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs423 === errors;
-}
-}
-else {
-const err394 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data215.jobsRunner !== undefined){
+let data238 = data215.jobsRunner;
+const _errs370 = errors;
+const _errs371 = errors;
+if(data238 && typeof data238 == "object" && !Array.isArray(data238)){
+const _errs372 = errors;
+for(const key13 in data238){
+if(!(func15.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
+const err394 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -17616,25 +17661,197 @@ vErrors.push(err394);
 }
 errors++;
 }
-var valid112 = _errs398 === errors;
 }
-if(data203.codeExecutor !== undefined){
-let data285 = data203.codeExecutor;
-const _errs424 = errors;
-const _errs425 = errors;
-const _errs426 = errors;
-if(!(validate315(data285, {instancePath:instancePath+"/components/codeExecutor",parentData:data203,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
+if(data238.resources !== undefined){
+let data239 = data238.resources;
+const _errs373 = errors;
+if(!(validate83(data239, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data238,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid122 = _errs426 === errors;
-if(data285 && typeof data285 == "object" && !Array.isArray(data285)){
-const _errs427 = errors;
-for(const key16 in data285){
-if(!(func15.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
-const err395 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+var valid122 = _errs373 === errors;
+}
+if(data238.nodeSelector !== undefined){
+let data240 = data238.nodeSelector;
+const _errs374 = errors;
+if(!(validate112(data240, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data238,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs374 === errors;
+}
+if(data238.tolerations !== undefined){
+let data241 = data238.tolerations;
+const _errs375 = errors;
+if(!(validate118(data241, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data238,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs375 === errors;
+}
+if(data238.affinity !== undefined){
+let data242 = data238.affinity;
+const _errs376 = errors;
+if(!(validate124(data242, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data238,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs376 === errors;
+}
+if(data238.topologySpreadConstraints !== undefined){
+let data243 = data238.topologySpreadConstraints;
+const _errs377 = errors;
+if(!(validate163(data243, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data238,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs377 === errors;
+}
+if(data238.podAnnotations !== undefined){
+let data244 = data238.podAnnotations;
+const _errs378 = errors;
+if(!(validate170(data244, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data238,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs378 === errors;
+}
+if(data238.podLabels !== undefined){
+let data245 = data238.podLabels;
+const _errs379 = errors;
+if(!(validate174(data245, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data238,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs379 === errors;
+}
+if(data238.env !== undefined){
+let data246 = data238.env;
+const _errs380 = errors;
+if(!(validate178(data246, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data238,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs380 === errors;
+}
+if(data238.extraEnvFrom !== undefined){
+let data247 = data238.extraEnvFrom;
+const _errs381 = errors;
+if(!(validate182(data247, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data238,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs381 === errors;
+}
+if(data238.extraVolumes !== undefined){
+let data248 = data238.extraVolumes;
+const _errs382 = errors;
+if(!(validate190(data248, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data238,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs382 === errors;
+}
+if(data238.extraVolumeMounts !== undefined){
+let data249 = data238.extraVolumeMounts;
+const _errs383 = errors;
+if(!(validate207(data249, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data238,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs383 === errors;
+}
+if(data238.extraContainers !== undefined){
+let data250 = data238.extraContainers;
+const _errs384 = errors;
+if(!(validate213(data250, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data238,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs384 === errors;
+}
+if(data238.initContainers !== undefined){
+let data251 = data238.initContainers;
+const _errs385 = errors;
+if(!(validate247(data251, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data238,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs385 === errors;
+}
+if(data238.priorityClassName !== undefined){
+let data252 = data238.priorityClassName;
+const _errs386 = errors;
+if(!(validate250(data252, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data238,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs386 === errors;
+}
+if(data238.terminationGracePeriodSeconds !== undefined){
+let data253 = data238.terminationGracePeriodSeconds;
+const _errs387 = errors;
+if(!(validate252(data253, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data238,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs387 === errors;
+}
+if(data238.podSecurityContext !== undefined){
+let data254 = data238.podSecurityContext;
+const _errs388 = errors;
+if(!(validate254(data254, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data238,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs388 === errors;
+}
+if(data238.containerSecurityContext !== undefined){
+let data255 = data238.containerSecurityContext;
+const _errs389 = errors;
+if(!(validate257(data255, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data238,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs389 === errors;
+}
+}
+else {
+const err395 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -17643,199 +17860,36 @@ vErrors.push(err395);
 }
 errors++;
 }
+var valid117 = _errs370 === errors;
 }
-if(data285.resources !== undefined){
-let data286 = data285.resources;
-const _errs428 = errors;
-if(!(validate76(data286, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data285,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(data215.workflowsWorker !== undefined){
+let data256 = data215.workflowsWorker;
+const _errs390 = errors;
+if(!(validate323(data256, {instancePath:instancePath+"/components/workflowsWorker",parentData:data215,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate323.errors : vErrors.concat(validate323.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid123 = _errs428 === errors;
+var valid117 = _errs390 === errors;
 }
-if(data285.nodeSelector !== undefined){
-let data287 = data285.nodeSelector;
-const _errs429 = errors;
-if(!(validate105(data287, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data285,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(data215.workflowsBackend !== undefined){
+let data257 = data215.workflowsBackend;
+const _errs391 = errors;
+const _errs392 = errors;
+const _errs393 = errors;
+if(!(validate324(data257, {instancePath:instancePath+"/components/workflowsBackend",parentData:data215,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate324.errors : vErrors.concat(validate324.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid123 = _errs429 === errors;
-}
-if(data285.tolerations !== undefined){
-let data288 = data285.tolerations;
-const _errs430 = errors;
-if(!(validate111(data288, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data285,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs430 === errors;
-}
-if(data285.affinity !== undefined){
-let data289 = data285.affinity;
-const _errs431 = errors;
-if(!(validate117(data289, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data285,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs431 === errors;
-}
-if(data285.topologySpreadConstraints !== undefined){
-let data290 = data285.topologySpreadConstraints;
-const _errs432 = errors;
-if(!(validate156(data290, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data285,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs432 === errors;
-}
-if(data285.podAnnotations !== undefined){
-let data291 = data285.podAnnotations;
-const _errs433 = errors;
-if(!(validate163(data291, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data285,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs433 === errors;
-}
-if(data285.podLabels !== undefined){
-let data292 = data285.podLabels;
-const _errs434 = errors;
-if(!(validate167(data292, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data285,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs434 === errors;
-}
-if(data285.env !== undefined){
-let data293 = data285.env;
-const _errs435 = errors;
-if(!(validate171(data293, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data285,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs435 === errors;
-}
-if(data285.extraEnvFrom !== undefined){
-let data294 = data285.extraEnvFrom;
-const _errs436 = errors;
-if(!(validate175(data294, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data285,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs436 === errors;
-}
-if(data285.extraVolumes !== undefined){
-let data295 = data285.extraVolumes;
-const _errs437 = errors;
-if(!(validate183(data295, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data285,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs437 === errors;
-}
-if(data285.extraVolumeMounts !== undefined){
-let data296 = data285.extraVolumeMounts;
-const _errs438 = errors;
-if(!(validate200(data296, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data285,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs438 === errors;
-}
-if(data285.extraContainers !== undefined){
-let data297 = data285.extraContainers;
-const _errs439 = errors;
-if(!(validate206(data297, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data285,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs439 === errors;
-}
-if(data285.initContainers !== undefined){
-let data298 = data285.initContainers;
-const _errs440 = errors;
-if(!(validate240(data298, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data285,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs440 === errors;
-}
-if(data285.priorityClassName !== undefined){
-let data299 = data285.priorityClassName;
-const _errs441 = errors;
-if(!(validate243(data299, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data285,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs441 === errors;
-}
-if(data285.terminationGracePeriodSeconds !== undefined){
-let data300 = data285.terminationGracePeriodSeconds;
-const _errs442 = errors;
-if(!(validate245(data300, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data285,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs442 === errors;
-}
-if(data285.podSecurityContext !== undefined){
-let data301 = data285.podSecurityContext;
-const _errs443 = errors;
-if(!(validate247(data301, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data285,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs443 === errors;
-}
-if(data285.containerSecurityContext !== undefined){
-let data302 = data285.containerSecurityContext;
-const _errs444 = errors;
-if(!(validate250(data302, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data285,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs444 === errors;
-}
-if(data285.replicas !== undefined){
-let data303 = data285.replicas;
-const _errs445 = errors;
-if(!((typeof data303 == "number") && (!(data303 % 1) && !isNaN(data303)))){
-const err396 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var valid123 = _errs393 === errors;
+if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
+const _errs394 = errors;
+for(const key14 in data257){
+if(!(func15.call(schema0.properties.components.properties.workflowsBackend.properties, key14))){
+const err396 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -17844,10 +17898,199 @@ vErrors.push(err396);
 }
 errors++;
 }
-const _errs446 = errors;
-if(typeof data303 == "number"){
-if(data303 > 2147483647 || isNaN(data303)){
-const err397 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+if(data257.resources !== undefined){
+let data258 = data257.resources;
+const _errs395 = errors;
+if(!(validate83(data258, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data257,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs395 === errors;
+}
+if(data257.nodeSelector !== undefined){
+let data259 = data257.nodeSelector;
+const _errs396 = errors;
+if(!(validate112(data259, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data257,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs396 === errors;
+}
+if(data257.tolerations !== undefined){
+let data260 = data257.tolerations;
+const _errs397 = errors;
+if(!(validate118(data260, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data257,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs397 === errors;
+}
+if(data257.affinity !== undefined){
+let data261 = data257.affinity;
+const _errs398 = errors;
+if(!(validate124(data261, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data257,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs398 === errors;
+}
+if(data257.topologySpreadConstraints !== undefined){
+let data262 = data257.topologySpreadConstraints;
+const _errs399 = errors;
+if(!(validate163(data262, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data257,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs399 === errors;
+}
+if(data257.podAnnotations !== undefined){
+let data263 = data257.podAnnotations;
+const _errs400 = errors;
+if(!(validate170(data263, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data257,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs400 === errors;
+}
+if(data257.podLabels !== undefined){
+let data264 = data257.podLabels;
+const _errs401 = errors;
+if(!(validate174(data264, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data257,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs401 === errors;
+}
+if(data257.env !== undefined){
+let data265 = data257.env;
+const _errs402 = errors;
+if(!(validate178(data265, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data257,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs402 === errors;
+}
+if(data257.extraEnvFrom !== undefined){
+let data266 = data257.extraEnvFrom;
+const _errs403 = errors;
+if(!(validate182(data266, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data257,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs403 === errors;
+}
+if(data257.extraVolumes !== undefined){
+let data267 = data257.extraVolumes;
+const _errs404 = errors;
+if(!(validate190(data267, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data257,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs404 === errors;
+}
+if(data257.extraVolumeMounts !== undefined){
+let data268 = data257.extraVolumeMounts;
+const _errs405 = errors;
+if(!(validate207(data268, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data257,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs405 === errors;
+}
+if(data257.extraContainers !== undefined){
+let data269 = data257.extraContainers;
+const _errs406 = errors;
+if(!(validate213(data269, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data257,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs406 === errors;
+}
+if(data257.initContainers !== undefined){
+let data270 = data257.initContainers;
+const _errs407 = errors;
+if(!(validate247(data270, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data257,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs407 === errors;
+}
+if(data257.priorityClassName !== undefined){
+let data271 = data257.priorityClassName;
+const _errs408 = errors;
+if(!(validate250(data271, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data257,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs408 === errors;
+}
+if(data257.terminationGracePeriodSeconds !== undefined){
+let data272 = data257.terminationGracePeriodSeconds;
+const _errs409 = errors;
+if(!(validate252(data272, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data257,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs409 === errors;
+}
+if(data257.podSecurityContext !== undefined){
+let data273 = data257.podSecurityContext;
+const _errs410 = errors;
+if(!(validate254(data273, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data257,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs410 === errors;
+}
+if(data257.containerSecurityContext !== undefined){
+let data274 = data257.containerSecurityContext;
+const _errs411 = errors;
+if(!(validate257(data274, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data257,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs411 === errors;
+}
+if(data257.replicas !== undefined){
+let data275 = data257.replicas;
+const _errs412 = errors;
+if(!((typeof data275 == "number") && (!(data275 % 1) && !isNaN(data275)))){
+const err397 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -17856,8 +18099,10 @@ vErrors.push(err397);
 }
 errors++;
 }
-if(data303 < 1 || isNaN(data303)){
-const err398 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs413 = errors;
+if(typeof data275 == "number"){
+if(data275 > 2147483647 || isNaN(data275)){
+const err398 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -17866,14 +18111,8 @@ vErrors.push(err398);
 }
 errors++;
 }
-}
-var valid123 = _errs445 === errors;
-}
-if(data285.sandbox !== undefined){
-let data304 = data285.sandbox;
-const _errs447 = errors;
-if(typeof data304 !== "string"){
-const err399 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data275 < 1 || isNaN(data275)){
+const err399 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -17882,10 +18121,14 @@ vErrors.push(err399);
 }
 errors++;
 }
-const _errs448 = errors;
-const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data304 === "nsjail") || (data304 === "seccomp")) || (data304 === "none"))){
-const err400 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+}
+var valid124 = _errs412 === errors;
+}
+if(data257.javaDbConnector !== undefined){
+let data276 = data257.javaDbConnector;
+const _errs414 = errors;
+if(typeof data276 !== "boolean"){
+const err400 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -17894,15 +18137,23 @@ vErrors.push(err400);
 }
 errors++;
 }
-var valid123 = _errs447 === errors;
+const _errs415 = errors;
+var valid124 = _errs414 === errors;
 }
-if(data285.seccompProfile !== undefined){
-let data305 = data285.seccompProfile;
-const _errs449 = errors;
-const _errs450 = errors;
-if(typeof data305 === "string"){
-if(func0(data305) < 1){
-const err401 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data257.autoscaling !== undefined){
+let data277 = data257.autoscaling;
+const _errs416 = errors;
+if(!(validate304(data277, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data257,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs416 === errors;
+}
+}
+else {
+const err401 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -17911,8 +18162,25 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(!pattern45.test(data305)){
-const err402 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+var valid117 = _errs391 === errors;
+}
+if(data215.codeExecutor !== undefined){
+let data278 = data215.codeExecutor;
+const _errs417 = errors;
+const _errs418 = errors;
+const _errs419 = errors;
+if(!(validate324(data278, {instancePath:instancePath+"/components/codeExecutor",parentData:data215,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate324.errors : vErrors.concat(validate324.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs419 === errors;
+if(data278 && typeof data278 == "object" && !Array.isArray(data278)){
+const _errs420 = errors;
+for(const key15 in data278){
+if(!(func15.call(schema0.properties.components.properties.codeExecutor.properties, key15))){
+const err402 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -17922,8 +18190,198 @@ vErrors.push(err402);
 errors++;
 }
 }
+if(data278.resources !== undefined){
+let data279 = data278.resources;
+const _errs421 = errors;
+if(!(validate83(data279, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data278,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
+}
 else {
-const err403 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid126 = _errs421 === errors;
+}
+if(data278.nodeSelector !== undefined){
+let data280 = data278.nodeSelector;
+const _errs422 = errors;
+if(!(validate112(data280, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data278,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs422 === errors;
+}
+if(data278.tolerations !== undefined){
+let data281 = data278.tolerations;
+const _errs423 = errors;
+if(!(validate118(data281, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data278,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs423 === errors;
+}
+if(data278.affinity !== undefined){
+let data282 = data278.affinity;
+const _errs424 = errors;
+if(!(validate124(data282, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data278,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs424 === errors;
+}
+if(data278.topologySpreadConstraints !== undefined){
+let data283 = data278.topologySpreadConstraints;
+const _errs425 = errors;
+if(!(validate163(data283, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data278,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs425 === errors;
+}
+if(data278.podAnnotations !== undefined){
+let data284 = data278.podAnnotations;
+const _errs426 = errors;
+if(!(validate170(data284, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data278,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs426 === errors;
+}
+if(data278.podLabels !== undefined){
+let data285 = data278.podLabels;
+const _errs427 = errors;
+if(!(validate174(data285, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data278,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs427 === errors;
+}
+if(data278.env !== undefined){
+let data286 = data278.env;
+const _errs428 = errors;
+if(!(validate178(data286, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data278,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs428 === errors;
+}
+if(data278.extraEnvFrom !== undefined){
+let data287 = data278.extraEnvFrom;
+const _errs429 = errors;
+if(!(validate182(data287, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data278,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs429 === errors;
+}
+if(data278.extraVolumes !== undefined){
+let data288 = data278.extraVolumes;
+const _errs430 = errors;
+if(!(validate190(data288, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data278,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs430 === errors;
+}
+if(data278.extraVolumeMounts !== undefined){
+let data289 = data278.extraVolumeMounts;
+const _errs431 = errors;
+if(!(validate207(data289, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data278,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs431 === errors;
+}
+if(data278.extraContainers !== undefined){
+let data290 = data278.extraContainers;
+const _errs432 = errors;
+if(!(validate213(data290, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data278,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs432 === errors;
+}
+if(data278.initContainers !== undefined){
+let data291 = data278.initContainers;
+const _errs433 = errors;
+if(!(validate247(data291, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data278,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs433 === errors;
+}
+if(data278.priorityClassName !== undefined){
+let data292 = data278.priorityClassName;
+const _errs434 = errors;
+if(!(validate250(data292, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data278,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs434 === errors;
+}
+if(data278.terminationGracePeriodSeconds !== undefined){
+let data293 = data278.terminationGracePeriodSeconds;
+const _errs435 = errors;
+if(!(validate252(data293, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data278,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs435 === errors;
+}
+if(data278.podSecurityContext !== undefined){
+let data294 = data278.podSecurityContext;
+const _errs436 = errors;
+if(!(validate254(data294, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data278,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs436 === errors;
+}
+if(data278.containerSecurityContext !== undefined){
+let data295 = data278.containerSecurityContext;
+const _errs437 = errors;
+if(!(validate257(data295, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data278,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs437 === errors;
+}
+if(data278.replicas !== undefined){
+let data296 = data278.replicas;
+const _errs438 = errors;
+if(!((typeof data296 == "number") && (!(data296 % 1) && !isNaN(data296)))){
+const err403 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -17932,22 +18390,10 @@ vErrors.push(err403);
 }
 errors++;
 }
-var valid123 = _errs449 === errors;
-}
-if(data285.autoscaling !== undefined){
-let data306 = data285.autoscaling;
-const _errs451 = errors;
-if(!(validate296(data306, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data285,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs451 === errors;
-}
-}
-else {
-const err404 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs439 = errors;
+if(typeof data296 == "number"){
+if(data296 > 2147483647 || isNaN(data296)){
+const err404 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -17956,11 +18402,8 @@ vErrors.push(err404);
 }
 errors++;
 }
-var valid112 = _errs424 === errors;
-}
-}
-else {
-const err405 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data296 < 1 || isNaN(data296)){
+const err405 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -17969,17 +18412,14 @@ vErrors.push(err405);
 }
 errors++;
 }
-var valid99 = _errs321 === errors;
 }
-if(data.podDefaults !== undefined){
-let data307 = data.podDefaults;
-const _errs452 = errors;
-const _errs453 = errors;
-if(data307 && typeof data307 == "object" && !Array.isArray(data307)){
-const _errs454 = errors;
-for(const key17 in data307){
-if(!(func15.call(schema0.properties.podDefaults.properties, key17))){
-const err406 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+var valid126 = _errs438 === errors;
+}
+if(data278.sandbox !== undefined){
+let data297 = data278.sandbox;
+const _errs440 = errors;
+if(typeof data297 !== "string"){
+const err406 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -17988,197 +18428,10 @@ vErrors.push(err406);
 }
 errors++;
 }
-}
-if(data307.resources !== undefined){
-let data308 = data307.resources;
-const _errs455 = errors;
-if(!(validate374(data308, {instancePath:instancePath+"/podDefaults/resources",parentData:data307,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate374.errors : vErrors.concat(validate374.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs455 === errors;
-}
-if(data307.nodeSelector !== undefined){
-let data309 = data307.nodeSelector;
-const _errs456 = errors;
-if(!(validate132(data309, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data307,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs456 === errors;
-}
-if(data307.tolerations !== undefined){
-let data310 = data307.tolerations;
-const _errs457 = errors;
-if(!(validate111(data310, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data307,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs457 === errors;
-}
-if(data307.affinity !== undefined){
-let data311 = data307.affinity;
-const _errs458 = errors;
-if(!(validate117(data311, {instancePath:instancePath+"/podDefaults/affinity",parentData:data307,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs458 === errors;
-}
-if(data307.topologySpreadConstraints !== undefined){
-let data312 = data307.topologySpreadConstraints;
-const _errs459 = errors;
-if(!(validate156(data312, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data307,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs459 === errors;
-}
-if(data307.podAnnotations !== undefined){
-let data313 = data307.podAnnotations;
-const _errs460 = errors;
-if(!(validate163(data313, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data307,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs460 === errors;
-}
-if(data307.podLabels !== undefined){
-let data314 = data307.podLabels;
-const _errs461 = errors;
-if(!(validate167(data314, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data307,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs461 === errors;
-}
-if(data307.env !== undefined){
-let data315 = data307.env;
-const _errs462 = errors;
-if(!(validate171(data315, {instancePath:instancePath+"/podDefaults/env",parentData:data307,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs462 === errors;
-}
-if(data307.extraEnvFrom !== undefined){
-let data316 = data307.extraEnvFrom;
-const _errs463 = errors;
-if(!(validate175(data316, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data307,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs463 === errors;
-}
-if(data307.extraVolumes !== undefined){
-let data317 = data307.extraVolumes;
-const _errs464 = errors;
-if(!(validate183(data317, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data307,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs464 === errors;
-}
-if(data307.extraVolumeMounts !== undefined){
-let data318 = data307.extraVolumeMounts;
-const _errs465 = errors;
-if(!(validate200(data318, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data307,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs465 === errors;
-}
-if(data307.extraContainers !== undefined){
-let data319 = data307.extraContainers;
-const _errs466 = errors;
-if(!(validate206(data319, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data307,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs466 === errors;
-}
-if(data307.initContainers !== undefined){
-let data320 = data307.initContainers;
-const _errs467 = errors;
-if(!(validate240(data320, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data307,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs467 === errors;
-}
-if(data307.priorityClassName !== undefined){
-let data321 = data307.priorityClassName;
-const _errs468 = errors;
-if(!(validate243(data321, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data307,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs468 === errors;
-}
-if(data307.terminationGracePeriodSeconds !== undefined){
-let data322 = data307.terminationGracePeriodSeconds;
-const _errs469 = errors;
-if(!(validate245(data322, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data307,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs469 === errors;
-}
-if(data307.podSecurityContext !== undefined){
-let data323 = data307.podSecurityContext;
-const _errs470 = errors;
-if(!(validate247(data323, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data307,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs470 === errors;
-}
-if(data307.containerSecurityContext !== undefined){
-let data324 = data307.containerSecurityContext;
-const _errs471 = errors;
-if(!(validate250(data324, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data307,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs471 === errors;
-}
-}
-else {
-const err407 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs441 = errors;
+const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data297 === "nsjail") || (data297 === "seccomp")) || (data297 === "none"))){
+const err407 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -18187,17 +18440,15 @@ vErrors.push(err407);
 }
 errors++;
 }
-var valid99 = _errs452 === errors;
+var valid126 = _errs440 === errors;
 }
-if(data.service !== undefined){
-let data325 = data.service;
-const _errs472 = errors;
-const _errs473 = errors;
-if(data325 && typeof data325 == "object" && !Array.isArray(data325)){
-const _errs474 = errors;
-for(const key18 in data325){
-if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
-const err408 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(data278.seccompProfile !== undefined){
+let data298 = data278.seccompProfile;
+const _errs442 = errors;
+const _errs443 = errors;
+if(typeof data298 === "string"){
+if(func0(data298) < 1){
+const err408 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -18206,12 +18457,8 @@ vErrors.push(err408);
 }
 errors++;
 }
-}
-if(data325.type !== undefined){
-let data326 = data325.type;
-const _errs475 = errors;
-if(typeof data326 !== "string"){
-const err409 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern45.test(data298)){
+const err409 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -18220,10 +18467,9 @@ vErrors.push(err409);
 }
 errors++;
 }
-const _errs476 = errors;
-const vSchema11 = schema0.properties.service.properties.type.enum;
-if(!(((data326 === "ClusterIP") || (data326 === "NodePort")) || (data326 === "LoadBalancer"))){
-const err410 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err410 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -18232,33 +18478,22 @@ vErrors.push(err410);
 }
 errors++;
 }
-var valid125 = _errs475 === errors;
+var valid126 = _errs442 === errors;
 }
-if(data325.port !== undefined){
-let data327 = data325.port;
-const _errs477 = errors;
-if(!(validate86(data327, {instancePath:instancePath+"/service/port",parentData:data325,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(data278.autoscaling !== undefined){
+let data299 = data278.autoscaling;
+const _errs444 = errors;
+if(!(validate304(data299, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data278,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid125 = _errs477 === errors;
-}
-if(data325.annotations !== undefined){
-let data328 = data325.annotations;
-const _errs478 = errors;
-if(!(validate395(data328, {instancePath:instancePath+"/service/annotations",parentData:data325,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate395.errors : vErrors.concat(validate395.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs478 === errors;
+var valid126 = _errs444 === errors;
 }
 }
 else {
-const err411 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err411 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -18267,17 +18502,47 @@ vErrors.push(err411);
 }
 errors++;
 }
-var valid99 = _errs472 === errors;
+var valid117 = _errs417 === errors;
 }
-if(data.ingress !== undefined){
-let data329 = data.ingress;
-const _errs479 = errors;
-const _errs480 = errors;
-if(data329 && typeof data329 == "object" && !Array.isArray(data329)){
-const _errs481 = errors;
-for(const key19 in data329){
-if(!(func15.call(schema0.properties.ingress.properties, key19))){
-const err412 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(data215.agentWorker !== undefined){
+let data300 = data215.agentWorker;
+const _errs445 = errors;
+if(!(validate323(data300, {instancePath:instancePath+"/components/agentWorker",parentData:data215,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate323.errors : vErrors.concat(validate323.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs445 === errors;
+}
+if(data215.agentEvalWorker !== undefined){
+let data301 = data215.agentEvalWorker;
+const _errs446 = errors;
+if(!(validate323(data301, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data215,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate323.errors : vErrors.concat(validate323.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs446 === errors;
+}
+if(data215.multiplayerWs !== undefined){
+let data302 = data215.multiplayerWs;
+const _errs447 = errors;
+const _errs448 = errors;
+const _errs449 = errors;
+if(!(validate324(data302, {instancePath:instancePath+"/components/multiplayerWs",parentData:data215,parentDataProperty:"multiplayerWs",rootData}))){
+vErrors = vErrors === null ? validate324.errors : vErrors.concat(validate324.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs449 === errors;
+if(data302 && typeof data302 == "object" && !Array.isArray(data302)){
+const _errs450 = errors;
+for(const key16 in data302){
+if(!(func15.call(schema0.properties.components.properties.multiplayerWs.properties, key16))){
+const err412 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -18287,11 +18552,198 @@ vErrors.push(err412);
 errors++;
 }
 }
-if(data329.enabled !== undefined){
-let data330 = data329.enabled;
-const _errs482 = errors;
-if(typeof data330 !== "boolean"){
-const err413 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data302.resources !== undefined){
+let data303 = data302.resources;
+const _errs451 = errors;
+if(!(validate83(data303, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data302,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs451 === errors;
+}
+if(data302.nodeSelector !== undefined){
+let data304 = data302.nodeSelector;
+const _errs452 = errors;
+if(!(validate112(data304, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data302,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs452 === errors;
+}
+if(data302.tolerations !== undefined){
+let data305 = data302.tolerations;
+const _errs453 = errors;
+if(!(validate118(data305, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data302,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs453 === errors;
+}
+if(data302.affinity !== undefined){
+let data306 = data302.affinity;
+const _errs454 = errors;
+if(!(validate124(data306, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data302,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs454 === errors;
+}
+if(data302.topologySpreadConstraints !== undefined){
+let data307 = data302.topologySpreadConstraints;
+const _errs455 = errors;
+if(!(validate163(data307, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data302,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs455 === errors;
+}
+if(data302.podAnnotations !== undefined){
+let data308 = data302.podAnnotations;
+const _errs456 = errors;
+if(!(validate170(data308, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data302,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs456 === errors;
+}
+if(data302.podLabels !== undefined){
+let data309 = data302.podLabels;
+const _errs457 = errors;
+if(!(validate174(data309, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data302,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs457 === errors;
+}
+if(data302.env !== undefined){
+let data310 = data302.env;
+const _errs458 = errors;
+if(!(validate178(data310, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data302,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs458 === errors;
+}
+if(data302.extraEnvFrom !== undefined){
+let data311 = data302.extraEnvFrom;
+const _errs459 = errors;
+if(!(validate182(data311, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data302,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs459 === errors;
+}
+if(data302.extraVolumes !== undefined){
+let data312 = data302.extraVolumes;
+const _errs460 = errors;
+if(!(validate190(data312, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data302,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs460 === errors;
+}
+if(data302.extraVolumeMounts !== undefined){
+let data313 = data302.extraVolumeMounts;
+const _errs461 = errors;
+if(!(validate207(data313, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data302,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs461 === errors;
+}
+if(data302.extraContainers !== undefined){
+let data314 = data302.extraContainers;
+const _errs462 = errors;
+if(!(validate213(data314, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data302,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs462 === errors;
+}
+if(data302.initContainers !== undefined){
+let data315 = data302.initContainers;
+const _errs463 = errors;
+if(!(validate247(data315, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data302,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs463 === errors;
+}
+if(data302.priorityClassName !== undefined){
+let data316 = data302.priorityClassName;
+const _errs464 = errors;
+if(!(validate250(data316, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data302,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs464 === errors;
+}
+if(data302.terminationGracePeriodSeconds !== undefined){
+let data317 = data302.terminationGracePeriodSeconds;
+const _errs465 = errors;
+if(!(validate252(data317, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data302,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs465 === errors;
+}
+if(data302.podSecurityContext !== undefined){
+let data318 = data302.podSecurityContext;
+const _errs466 = errors;
+if(!(validate254(data318, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data302,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs466 === errors;
+}
+if(data302.containerSecurityContext !== undefined){
+let data319 = data302.containerSecurityContext;
+const _errs467 = errors;
+if(!(validate257(data319, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data302,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs467 === errors;
+}
+if(data302.enabled !== undefined){
+let data320 = data302.enabled;
+const _errs468 = errors;
+if(typeof data320 !== "boolean"){
+const err413 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -18300,40 +18752,14 @@ vErrors.push(err413);
 }
 errors++;
 }
-const _errs483 = errors;
-var valid126 = _errs482 === errors;
+const _errs469 = errors;
+var valid128 = _errs468 === errors;
 }
-if(data329.className !== undefined){
-let data331 = data329.className;
-const _errs484 = errors;
-if(!(validate70(data331, {instancePath:instancePath+"/ingress/className",parentData:data329,parentDataProperty:"className",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs484 === errors;
-}
-if(data329.host !== undefined){
-let data332 = data329.host;
-const _errs485 = errors;
-if(!(validate399(data332, {instancePath:instancePath+"/ingress/host",parentData:data329,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate399.errors : vErrors.concat(validate399.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs485 === errors;
-}
-if(data329.tls !== undefined){
-let data333 = data329.tls;
-const _errs486 = errors;
-const _errs487 = errors;
-if(data333 && typeof data333 == "object" && !Array.isArray(data333)){
-const _errs488 = errors;
-for(const key20 in data333){
-if(!((key20 === "enabled") || (key20 === "secretName"))){
-const err414 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(data302.replicas !== undefined){
+let data321 = data302.replicas;
+const _errs470 = errors;
+if(!((typeof data321 == "number") && (!(data321 % 1) && !isNaN(data321)))){
+const err414 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -18342,12 +18768,10 @@ vErrors.push(err414);
 }
 errors++;
 }
-}
-if(data333.enabled !== undefined){
-let data334 = data333.enabled;
-const _errs489 = errors;
-if(typeof data334 !== "boolean"){
-const err415 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs471 = errors;
+if(typeof data321 == "number"){
+if(data321 > 2147483647 || isNaN(data321)){
+const err415 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -18356,23 +18780,8 @@ vErrors.push(err415);
 }
 errors++;
 }
-const _errs490 = errors;
-var valid127 = _errs489 === errors;
-}
-if(data333.secretName !== undefined){
-let data335 = data333.secretName;
-const _errs491 = errors;
-if(!(validate70(data335, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data333,parentDataProperty:"secretName",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs491 === errors;
-}
-}
-else {
-const err416 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data321 < 1 || isNaN(data321)){
+const err416 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -18381,24 +18790,23 @@ vErrors.push(err416);
 }
 errors++;
 }
-var valid126 = _errs486 === errors;
 }
-if(data329.annotations !== undefined){
-let data336 = data329.annotations;
-const _errs492 = errors;
-if(!(validate395(data336, {instancePath:instancePath+"/ingress/annotations",parentData:data329,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate395.errors : vErrors.concat(validate395.errors);
+var valid128 = _errs470 === errors;
+}
+if(data302.autoscaling !== undefined){
+let data322 = data302.autoscaling;
+const _errs472 = errors;
+if(!(validate304(data322, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data302,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid126 = _errs492 === errors;
+var valid128 = _errs472 === errors;
 }
-if(data329.kind !== undefined){
-let data337 = data329.kind;
-const _errs493 = errors;
-if(typeof data337 !== "string"){
-const err417 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err417 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -18407,10 +18815,11 @@ vErrors.push(err417);
 }
 errors++;
 }
-const _errs494 = errors;
-const vSchema12 = schema0.properties.ingress.properties.kind.enum;
-if(!((data337 === "Ingress") || (data337 === "HTTPRoute"))){
-const err418 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
+var valid117 = _errs447 === errors;
+}
+}
+else {
+const err418 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -18419,30 +18828,17 @@ vErrors.push(err418);
 }
 errors++;
 }
-var valid126 = _errs493 === errors;
+var valid104 = _errs337 === errors;
 }
-if(data329.extraHosts !== undefined){
-let data338 = data329.extraHosts;
-const _errs495 = errors;
-const _errs496 = errors;
-if(Array.isArray(data338)){
-let valid129 = true;
-const len1 = data338.length;
-for(let i1=0; i1<len1; i1++){
-let data339 = data338[i1];
-const _errs497 = errors;
-const _errs498 = errors;
-const _errs499 = errors;
-if(!(validate399(data339, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data338,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate399.errors : vErrors.concat(validate399.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid130 = _errs499 === errors;
-if(typeof data339 === "string"){
-if(func0(data339) < 1){
-const err419 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data.podDefaults !== undefined){
+let data323 = data.podDefaults;
+const _errs473 = errors;
+const _errs474 = errors;
+if(data323 && typeof data323 == "object" && !Array.isArray(data323)){
+const _errs475 = errors;
+for(const key17 in data323){
+if(!(func15.call(schema0.properties.podDefaults.properties, key17))){
+const err419 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -18452,8 +18848,196 @@ vErrors.push(err419);
 errors++;
 }
 }
+if(data323.resources !== undefined){
+let data324 = data323.resources;
+const _errs476 = errors;
+if(!(validate405(data324, {instancePath:instancePath+"/podDefaults/resources",parentData:data323,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate405.errors : vErrors.concat(validate405.errors);
+errors = vErrors.length;
+}
 else {
-const err420 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid129 = _errs476 === errors;
+}
+if(data323.nodeSelector !== undefined){
+let data325 = data323.nodeSelector;
+const _errs477 = errors;
+if(!(validate139(data325, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data323,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs477 === errors;
+}
+if(data323.tolerations !== undefined){
+let data326 = data323.tolerations;
+const _errs478 = errors;
+if(!(validate118(data326, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data323,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs478 === errors;
+}
+if(data323.affinity !== undefined){
+let data327 = data323.affinity;
+const _errs479 = errors;
+if(!(validate124(data327, {instancePath:instancePath+"/podDefaults/affinity",parentData:data323,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs479 === errors;
+}
+if(data323.topologySpreadConstraints !== undefined){
+let data328 = data323.topologySpreadConstraints;
+const _errs480 = errors;
+if(!(validate163(data328, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data323,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs480 === errors;
+}
+if(data323.podAnnotations !== undefined){
+let data329 = data323.podAnnotations;
+const _errs481 = errors;
+if(!(validate170(data329, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data323,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs481 === errors;
+}
+if(data323.podLabels !== undefined){
+let data330 = data323.podLabels;
+const _errs482 = errors;
+if(!(validate174(data330, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data323,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs482 === errors;
+}
+if(data323.env !== undefined){
+let data331 = data323.env;
+const _errs483 = errors;
+if(!(validate178(data331, {instancePath:instancePath+"/podDefaults/env",parentData:data323,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs483 === errors;
+}
+if(data323.extraEnvFrom !== undefined){
+let data332 = data323.extraEnvFrom;
+const _errs484 = errors;
+if(!(validate182(data332, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data323,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs484 === errors;
+}
+if(data323.extraVolumes !== undefined){
+let data333 = data323.extraVolumes;
+const _errs485 = errors;
+if(!(validate190(data333, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data323,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs485 === errors;
+}
+if(data323.extraVolumeMounts !== undefined){
+let data334 = data323.extraVolumeMounts;
+const _errs486 = errors;
+if(!(validate207(data334, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data323,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs486 === errors;
+}
+if(data323.extraContainers !== undefined){
+let data335 = data323.extraContainers;
+const _errs487 = errors;
+if(!(validate213(data335, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data323,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs487 === errors;
+}
+if(data323.initContainers !== undefined){
+let data336 = data323.initContainers;
+const _errs488 = errors;
+if(!(validate247(data336, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data323,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs488 === errors;
+}
+if(data323.priorityClassName !== undefined){
+let data337 = data323.priorityClassName;
+const _errs489 = errors;
+if(!(validate250(data337, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data323,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs489 === errors;
+}
+if(data323.terminationGracePeriodSeconds !== undefined){
+let data338 = data323.terminationGracePeriodSeconds;
+const _errs490 = errors;
+if(!(validate252(data338, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data323,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs490 === errors;
+}
+if(data323.podSecurityContext !== undefined){
+let data339 = data323.podSecurityContext;
+const _errs491 = errors;
+if(!(validate254(data339, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data323,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs491 === errors;
+}
+if(data323.containerSecurityContext !== undefined){
+let data340 = data323.containerSecurityContext;
+const _errs492 = errors;
+if(!(validate257(data340, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data323,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs492 === errors;
+}
+}
+else {
+const err420 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -18462,14 +19046,17 @@ vErrors.push(err420);
 }
 errors++;
 }
-var valid128 = _errs497 === errors;
-if(!valid128){
-valid129 = false;
+var valid104 = _errs473 === errors;
 }
-}
-}
-else {
-const err421 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.service !== undefined){
+let data341 = data.service;
+const _errs493 = errors;
+const _errs494 = errors;
+if(data341 && typeof data341 == "object" && !Array.isArray(data341)){
+const _errs495 = errors;
+for(const key18 in data341){
+if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
+const err421 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -18478,22 +19065,12 @@ vErrors.push(err421);
 }
 errors++;
 }
-var valid126 = _errs495 === errors;
 }
-if(data329.extraPaths !== undefined){
-let data340 = data329.extraPaths;
-const _errs500 = errors;
-const _errs501 = errors;
-if(Array.isArray(data340)){
-let valid132 = true;
-const len2 = data340.length;
-for(let i2=0; i2<len2; i2++){
-let data341 = data340[i2];
-const _errs502 = errors;
-const _errs503 = errors;
-if(data341 && typeof data341 == "object" && !Array.isArray(data341)){
-if(data341.path === undefined){
-const err422 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(data341.type !== undefined){
+let data342 = data341.type;
+const _errs496 = errors;
+if(typeof data342 !== "string"){
+const err422 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -18502,8 +19079,10 @@ vErrors.push(err422);
 }
 errors++;
 }
-if(data341.service === undefined){
-const err423 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+const _errs497 = errors;
+const vSchema11 = schema0.properties.service.properties.type.enum;
+if(!(((data342 === "ClusterIP") || (data342 === "NodePort")) || (data342 === "LoadBalancer"))){
+const err423 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -18512,8 +19091,33 @@ vErrors.push(err423);
 }
 errors++;
 }
-if(data341.port === undefined){
-const err424 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+var valid130 = _errs496 === errors;
+}
+if(data341.port !== undefined){
+let data343 = data341.port;
+const _errs498 = errors;
+if(!(validate93(data343, {instancePath:instancePath+"/service/port",parentData:data341,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid130 = _errs498 === errors;
+}
+if(data341.annotations !== undefined){
+let data344 = data341.annotations;
+const _errs499 = errors;
+if(!(validate426(data344, {instancePath:instancePath+"/service/annotations",parentData:data341,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate426.errors : vErrors.concat(validate426.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid130 = _errs499 === errors;
+}
+}
+else {
+const err424 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -18522,10 +19126,17 @@ vErrors.push(err424);
 }
 errors++;
 }
-const _errs504 = errors;
-for(const key21 in data341){
-if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
-const err425 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+var valid104 = _errs493 === errors;
+}
+if(data.ingress !== undefined){
+let data345 = data.ingress;
+const _errs500 = errors;
+const _errs501 = errors;
+if(data345 && typeof data345 == "object" && !Array.isArray(data345)){
+const _errs502 = errors;
+for(const key19 in data345){
+if(!(func15.call(schema0.properties.ingress.properties, key19))){
+const err425 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -18535,13 +19146,11 @@ vErrors.push(err425);
 errors++;
 }
 }
-if(data341.path !== undefined){
-let data342 = data341.path;
-const _errs505 = errors;
-const _errs506 = errors;
-if(typeof data342 === "string"){
-if(!pattern48.test(data342)){
-const err426 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
+if(data345.enabled !== undefined){
+let data346 = data345.enabled;
+const _errs503 = errors;
+if(typeof data346 !== "boolean"){
+const err426 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -18550,9 +19159,40 @@ vErrors.push(err426);
 }
 errors++;
 }
+const _errs504 = errors;
+var valid131 = _errs503 === errors;
+}
+if(data345.className !== undefined){
+let data347 = data345.className;
+const _errs505 = errors;
+if(!(validate77(data347, {instancePath:instancePath+"/ingress/className",parentData:data345,parentDataProperty:"className",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
 }
 else {
-const err427 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid131 = _errs505 === errors;
+}
+if(data345.host !== undefined){
+let data348 = data345.host;
+const _errs506 = errors;
+if(!(validate430(data348, {instancePath:instancePath+"/ingress/host",parentData:data345,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate430.errors : vErrors.concat(validate430.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs506 === errors;
+}
+if(data345.tls !== undefined){
+let data349 = data345.tls;
+const _errs507 = errors;
+const _errs508 = errors;
+if(data349 && typeof data349 == "object" && !Array.isArray(data349)){
+const _errs509 = errors;
+for(const key20 in data349){
+if(!((key20 === "enabled") || (key20 === "secretName"))){
+const err427 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -18561,13 +19201,12 @@ vErrors.push(err427);
 }
 errors++;
 }
-var valid133 = _errs505 === errors;
 }
-if(data341.pathType !== undefined){
-let data343 = data341.pathType;
-const _errs507 = errors;
-if(typeof data343 !== "string"){
-const err428 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data349.enabled !== undefined){
+let data350 = data349.enabled;
+const _errs510 = errors;
+if(typeof data350 !== "boolean"){
+const err428 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -18576,10 +19215,23 @@ vErrors.push(err428);
 }
 errors++;
 }
-const _errs508 = errors;
-const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
-if(!((data343 === "Prefix") || (data343 === "Exact"))){
-const err429 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+const _errs511 = errors;
+var valid132 = _errs510 === errors;
+}
+if(data349.secretName !== undefined){
+let data351 = data349.secretName;
+const _errs512 = errors;
+if(!(validate77(data351, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data349,parentDataProperty:"secretName",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs512 === errors;
+}
+}
+else {
+const err429 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -18588,33 +19240,24 @@ vErrors.push(err429);
 }
 errors++;
 }
-var valid133 = _errs507 === errors;
+var valid131 = _errs507 === errors;
 }
-if(data341.service !== undefined){
-let data344 = data341.service;
-const _errs509 = errors;
-if(!(validate144(data344, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data341,parentDataProperty:"service",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(data345.annotations !== undefined){
+let data352 = data345.annotations;
+const _errs513 = errors;
+if(!(validate426(data352, {instancePath:instancePath+"/ingress/annotations",parentData:data345,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate426.errors : vErrors.concat(validate426.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid133 = _errs509 === errors;
+var valid131 = _errs513 === errors;
 }
-if(data341.port !== undefined){
-let data345 = data341.port;
-const _errs510 = errors;
-if(!(validate86(data345, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data341,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid133 = _errs510 === errors;
-}
-}
-else {
-const err430 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data345.kind !== undefined){
+let data353 = data345.kind;
+const _errs514 = errors;
+if(typeof data353 !== "string"){
+const err430 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -18623,14 +19266,10 @@ vErrors.push(err430);
 }
 errors++;
 }
-var valid131 = _errs502 === errors;
-if(!valid131){
-valid132 = false;
-}
-}
-}
-else {
-const err431 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs515 = errors;
+const vSchema12 = schema0.properties.ingress.properties.kind.enum;
+if(!((data353 === "Ingress") || (data353 === "HTTPRoute"))){
+const err431 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -18639,17 +19278,30 @@ vErrors.push(err431);
 }
 errors++;
 }
-var valid126 = _errs500 === errors;
+var valid131 = _errs514 === errors;
 }
-if(data329.gateway !== undefined){
-let data346 = data329.gateway;
-const _errs511 = errors;
-const _errs512 = errors;
-if(data346 && typeof data346 == "object" && !Array.isArray(data346)){
-const _errs513 = errors;
-for(const key22 in data346){
-if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
-const err432 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(data345.extraHosts !== undefined){
+let data354 = data345.extraHosts;
+const _errs516 = errors;
+const _errs517 = errors;
+if(Array.isArray(data354)){
+let valid134 = true;
+const len1 = data354.length;
+for(let i1=0; i1<len1; i1++){
+let data355 = data354[i1];
+const _errs518 = errors;
+const _errs519 = errors;
+const _errs520 = errors;
+if(!(validate430(data355, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data354,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate430.errors : vErrors.concat(validate430.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid135 = _errs520 === errors;
+if(typeof data355 === "string"){
+if(func0(data355) < 1){
+const err432 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -18659,13 +19311,8 @@ vErrors.push(err432);
 errors++;
 }
 }
-if(data346.name !== undefined){
-let data347 = data346.name;
-const _errs514 = errors;
-const _errs515 = errors;
-if(typeof data347 === "string"){
-if(!pattern2.test(data347)){
-const err433 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+else {
+const err433 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -18674,9 +19321,14 @@ vErrors.push(err433);
 }
 errors++;
 }
+var valid133 = _errs518 === errors;
+if(!valid133){
+valid134 = false;
+}
+}
 }
 else {
-const err434 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err434 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -18685,15 +19337,22 @@ vErrors.push(err434);
 }
 errors++;
 }
-var valid134 = _errs514 === errors;
+var valid131 = _errs516 === errors;
 }
-if(data346.namespace !== undefined){
-let data348 = data346.namespace;
-const _errs516 = errors;
-const _errs517 = errors;
-if(typeof data348 === "string"){
-if(!pattern2.test(data348)){
-const err435 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data345.extraPaths !== undefined){
+let data356 = data345.extraPaths;
+const _errs521 = errors;
+const _errs522 = errors;
+if(Array.isArray(data356)){
+let valid137 = true;
+const len2 = data356.length;
+for(let i2=0; i2<len2; i2++){
+let data357 = data356[i2];
+const _errs523 = errors;
+const _errs524 = errors;
+if(data357 && typeof data357 == "object" && !Array.isArray(data357)){
+if(data357.path === undefined){
+const err435 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -18702,9 +19361,8 @@ vErrors.push(err435);
 }
 errors++;
 }
-}
-else {
-const err436 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data357.service === undefined){
+const err436 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -18713,15 +19371,8 @@ vErrors.push(err436);
 }
 errors++;
 }
-var valid134 = _errs516 === errors;
-}
-if(data346.sectionName !== undefined){
-let data349 = data346.sectionName;
-const _errs518 = errors;
-const _errs519 = errors;
-if(typeof data349 === "string"){
-if(!pattern2.test(data349)){
-const err437 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data357.port === undefined){
+const err437 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -18730,9 +19381,10 @@ vErrors.push(err437);
 }
 errors++;
 }
-}
-else {
-const err438 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs525 = errors;
+for(const key21 in data357){
+if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
+const err438 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -18741,11 +19393,14 @@ vErrors.push(err438);
 }
 errors++;
 }
-var valid134 = _errs518 === errors;
 }
-}
-else {
-const err439 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data357.path !== undefined){
+let data358 = data357.path;
+const _errs526 = errors;
+const _errs527 = errors;
+if(typeof data358 === "string"){
+if(!pattern48.test(data358)){
+const err439 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -18754,11 +19409,9 @@ vErrors.push(err439);
 }
 errors++;
 }
-var valid126 = _errs511 === errors;
-}
 }
 else {
-const err440 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err440 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -18767,17 +19420,13 @@ vErrors.push(err440);
 }
 errors++;
 }
-var valid99 = _errs479 === errors;
+var valid138 = _errs526 === errors;
 }
-if(data.serviceAccount !== undefined){
-let data350 = data.serviceAccount;
-const _errs520 = errors;
-const _errs521 = errors;
-if(data350 && typeof data350 == "object" && !Array.isArray(data350)){
-const _errs522 = errors;
-for(const key23 in data350){
-if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
-const err441 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(data357.pathType !== undefined){
+let data359 = data357.pathType;
+const _errs528 = errors;
+if(typeof data359 !== "string"){
+const err441 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -18786,12 +19435,10 @@ vErrors.push(err441);
 }
 errors++;
 }
-}
-if(data350.create !== undefined){
-let data351 = data350.create;
-const _errs523 = errors;
-if(typeof data351 !== "boolean"){
-const err442 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs529 = errors;
+const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
+if(!((data359 === "Prefix") || (data359 === "Exact"))){
+const err442 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -18800,34 +19447,33 @@ vErrors.push(err442);
 }
 errors++;
 }
-const _errs524 = errors;
-var valid135 = _errs523 === errors;
+var valid138 = _errs528 === errors;
 }
-if(data350.name !== undefined){
-let data352 = data350.name;
-const _errs525 = errors;
-if(!(validate70(data352, {instancePath:instancePath+"/serviceAccount/name",parentData:data350,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(data357.service !== undefined){
+let data360 = data357.service;
+const _errs530 = errors;
+if(!(validate151(data360, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data357,parentDataProperty:"service",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid135 = _errs525 === errors;
+var valid138 = _errs530 === errors;
 }
-if(data350.annotations !== undefined){
-let data353 = data350.annotations;
-const _errs526 = errors;
-if(!(validate395(data353, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data350,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate395.errors : vErrors.concat(validate395.errors);
+if(data357.port !== undefined){
+let data361 = data357.port;
+const _errs531 = errors;
+if(!(validate93(data361, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data357,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid135 = _errs526 === errors;
+var valid138 = _errs531 === errors;
 }
 }
 else {
-const err443 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err443 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -18836,28 +19482,14 @@ vErrors.push(err443);
 }
 errors++;
 }
-var valid99 = _errs520 === errors;
+var valid136 = _errs523 === errors;
+if(!valid136){
+valid137 = false;
 }
-if(data.tests !== undefined){
-let data354 = data.tests;
-const _errs527 = errors;
-if(!(validate275(data354, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
-errors = vErrors.length;
+}
 }
 else {
-}
-var valid99 = _errs527 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data355 = data.networkPolicy;
-const _errs528 = errors;
-const _errs529 = errors;
-if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
-const _errs530 = errors;
-for(const key24 in data355){
-if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
-const err444 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+const err444 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -18866,12 +19498,17 @@ vErrors.push(err444);
 }
 errors++;
 }
+var valid131 = _errs521 === errors;
 }
-if(data355.enabled !== undefined){
-let data356 = data355.enabled;
-const _errs531 = errors;
-if((typeof data356 !== "boolean") && (data356 !== null)){
-const err445 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(data345.gateway !== undefined){
+let data362 = data345.gateway;
+const _errs532 = errors;
+const _errs533 = errors;
+if(data362 && typeof data362 == "object" && !Array.isArray(data362)){
+const _errs534 = errors;
+for(const key22 in data362){
+if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
+const err445 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -18880,16 +19517,14 @@ vErrors.push(err445);
 }
 errors++;
 }
-const _errs532 = errors;
-var valid136 = _errs531 === errors;
 }
-if(data355.ingressControllerFrom !== undefined){
-let data357 = data355.ingressControllerFrom;
-const _errs533 = errors;
-const _errs534 = errors;
-if(Array.isArray(data357)){
-if(data357.length < 1){
-const err446 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data362.name !== undefined){
+let data363 = data362.name;
+const _errs535 = errors;
+const _errs536 = errors;
+if(typeof data363 === "string"){
+if(!pattern2.test(data363)){
+const err446 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -18898,25 +19533,9 @@ vErrors.push(err446);
 }
 errors++;
 }
-let valid138 = true;
-const len3 = data357.length;
-for(let i3=0; i3<len3; i3++){
-let data358 = data357[i3];
-const _errs535 = errors;
-if(!(validate409(data358, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data357,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid137 = _errs535 === errors;
-if(!valid137){
-valid138 = false;
-}
-}
-}
-else {
-const err447 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err447 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -18925,15 +19544,15 @@ vErrors.push(err447);
 }
 errors++;
 }
-var valid136 = _errs533 === errors;
+var valid139 = _errs535 === errors;
 }
-if(data355.licenseCIDRs !== undefined){
-let data359 = data355.licenseCIDRs;
-const _errs536 = errors;
+if(data362.namespace !== undefined){
+let data364 = data362.namespace;
 const _errs537 = errors;
-if(Array.isArray(data359)){
-if(data359.length < 1){
-const err448 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+const _errs538 = errors;
+if(typeof data364 === "string"){
+if(!pattern2.test(data364)){
+const err448 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -18942,25 +19561,9 @@ vErrors.push(err448);
 }
 errors++;
 }
-let valid140 = true;
-const len4 = data359.length;
-for(let i4=0; i4<len4; i4++){
-let data360 = data359[i4];
-const _errs538 = errors;
-if(!(validate412(data360, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data359,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid139 = _errs538 === errors;
-if(!valid139){
-valid140 = false;
-}
-}
-}
-else {
-const err449 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err449 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -18969,15 +19572,15 @@ vErrors.push(err449);
 }
 errors++;
 }
-var valid136 = _errs536 === errors;
+var valid139 = _errs537 === errors;
 }
-if(data355.resources !== undefined){
-let data361 = data355.resources;
+if(data362.sectionName !== undefined){
+let data365 = data362.sectionName;
 const _errs539 = errors;
 const _errs540 = errors;
-if(Array.isArray(data361)){
-if(data361.length < 1){
-const err450 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(typeof data365 === "string"){
+if(!pattern2.test(data365)){
+const err450 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -18986,25 +19589,9 @@ vErrors.push(err450);
 }
 errors++;
 }
-let valid142 = true;
-const len5 = data361.length;
-for(let i5=0; i5<len5; i5++){
-let data362 = data361[i5];
-const _errs541 = errors;
-if(!(validate409(data362, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data361,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid141 = _errs541 === errors;
-if(!valid141){
-valid142 = false;
-}
-}
-}
-else {
-const err451 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err451 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -19013,15 +19600,11 @@ vErrors.push(err451);
 }
 errors++;
 }
-var valid136 = _errs539 === errors;
+var valid139 = _errs539 === errors;
 }
-if(data355.sourceControl !== undefined){
-let data363 = data355.sourceControl;
-const _errs542 = errors;
-const _errs543 = errors;
-if(Array.isArray(data363)){
-if(data363.length < 1){
-const err452 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err452 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -19030,25 +19613,11 @@ vErrors.push(err452);
 }
 errors++;
 }
-let valid144 = true;
-const len6 = data363.length;
-for(let i6=0; i6<len6; i6++){
-let data364 = data363[i6];
-const _errs544 = errors;
-if(!(validate409(data364, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data363,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs544 === errors;
-if(!valid143){
-valid144 = false;
-}
+var valid131 = _errs532 === errors;
 }
 }
 else {
-const err453 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err453 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -19057,15 +19626,17 @@ vErrors.push(err453);
 }
 errors++;
 }
-var valid136 = _errs542 === errors;
+var valid104 = _errs500 === errors;
 }
-if(data355.databaseCIDRs !== undefined){
-let data365 = data355.databaseCIDRs;
-const _errs545 = errors;
-const _errs546 = errors;
-if(Array.isArray(data365)){
-if(data365.length < 1){
-const err454 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.serviceAccount !== undefined){
+let data366 = data.serviceAccount;
+const _errs541 = errors;
+const _errs542 = errors;
+if(data366 && typeof data366 == "object" && !Array.isArray(data366)){
+const _errs543 = errors;
+for(const key23 in data366){
+if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
+const err454 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -19074,25 +19645,12 @@ vErrors.push(err454);
 }
 errors++;
 }
-let valid146 = true;
-const len7 = data365.length;
-for(let i7=0; i7<len7; i7++){
-let data366 = data365[i7];
-const _errs547 = errors;
-if(!(validate412(data366, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data365,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid145 = _errs547 === errors;
-if(!valid145){
-valid146 = false;
-}
-}
-}
-else {
-const err455 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data366.create !== undefined){
+let data367 = data366.create;
+const _errs544 = errors;
+if(typeof data367 !== "boolean"){
+const err455 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -19101,15 +19659,34 @@ vErrors.push(err455);
 }
 errors++;
 }
-var valid136 = _errs545 === errors;
+const _errs545 = errors;
+var valid140 = _errs544 === errors;
 }
-if(data355.temporalCIDRs !== undefined){
-let data367 = data355.temporalCIDRs;
-const _errs548 = errors;
-const _errs549 = errors;
-if(Array.isArray(data367)){
-if(data367.length < 1){
-const err456 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data366.name !== undefined){
+let data368 = data366.name;
+const _errs546 = errors;
+if(!(validate77(data368, {instancePath:instancePath+"/serviceAccount/name",parentData:data366,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid140 = _errs546 === errors;
+}
+if(data366.annotations !== undefined){
+let data369 = data366.annotations;
+const _errs547 = errors;
+if(!(validate426(data369, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data366,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate426.errors : vErrors.concat(validate426.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid140 = _errs547 === errors;
+}
+}
+else {
+const err456 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -19118,25 +19695,28 @@ vErrors.push(err456);
 }
 errors++;
 }
-let valid148 = true;
-const len8 = data367.length;
-for(let i8=0; i8<len8; i8++){
-let data368 = data367[i8];
-const _errs550 = errors;
-if(!(validate412(data368, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data367,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
+var valid104 = _errs541 === errors;
+}
+if(data.tests !== undefined){
+let data370 = data.tests;
+const _errs548 = errors;
+if(!(validate282(data370, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate282.errors : vErrors.concat(validate282.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid147 = _errs550 === errors;
-if(!valid147){
-valid148 = false;
+var valid104 = _errs548 === errors;
 }
-}
-}
-else {
-const err457 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.networkPolicy !== undefined){
+let data371 = data.networkPolicy;
+const _errs549 = errors;
+const _errs550 = errors;
+if(data371 && typeof data371 == "object" && !Array.isArray(data371)){
+const _errs551 = errors;
+for(const key24 in data371){
+if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
+const err457 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -19145,15 +19725,12 @@ vErrors.push(err457);
 }
 errors++;
 }
-var valid136 = _errs548 === errors;
 }
-if(data355.dnsFrom !== undefined){
-let data369 = data355.dnsFrom;
-const _errs551 = errors;
+if(data371.enabled !== undefined){
+let data372 = data371.enabled;
 const _errs552 = errors;
-if(Array.isArray(data369)){
-if(data369.length < 1){
-const err458 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if((typeof data372 !== "boolean") && (data372 !== null)){
+const err458 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -19162,25 +19739,16 @@ vErrors.push(err458);
 }
 errors++;
 }
-let valid150 = true;
-const len9 = data369.length;
-for(let i9=0; i9<len9; i9++){
-let data370 = data369[i9];
 const _errs553 = errors;
-if(!(validate409(data370, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data369,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
-errors = vErrors.length;
+var valid141 = _errs552 === errors;
 }
-else {
-}
-var valid149 = _errs553 === errors;
-if(!valid149){
-valid150 = false;
-}
-}
-}
-else {
-const err459 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data371.ingressControllerFrom !== undefined){
+let data373 = data371.ingressControllerFrom;
+const _errs554 = errors;
+const _errs555 = errors;
+if(Array.isArray(data373)){
+if(data373.length < 1){
+const err459 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -19189,11 +19757,25 @@ vErrors.push(err459);
 }
 errors++;
 }
-var valid136 = _errs551 === errors;
+let valid143 = true;
+const len3 = data373.length;
+for(let i3=0; i3<len3; i3++){
+let data374 = data373[i3];
+const _errs556 = errors;
+if(!(validate440(data374, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data373,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate440.errors : vErrors.concat(validate440.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid142 = _errs556 === errors;
+if(!valid142){
+valid143 = false;
+}
 }
 }
 else {
-const err460 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err460 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -19202,16 +19784,293 @@ vErrors.push(err460);
 }
 errors++;
 }
-var valid99 = _errs528 === errors;
+var valid141 = _errs554 === errors;
 }
-}
-else {
-const err461 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data371.licenseCIDRs !== undefined){
+let data375 = data371.licenseCIDRs;
+const _errs557 = errors;
+const _errs558 = errors;
+if(Array.isArray(data375)){
+if(data375.length < 1){
+const err461 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err461];
 }
 else {
 vErrors.push(err461);
+}
+errors++;
+}
+let valid145 = true;
+const len4 = data375.length;
+for(let i4=0; i4<len4; i4++){
+let data376 = data375[i4];
+const _errs559 = errors;
+if(!(validate443(data376, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data375,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate443.errors : vErrors.concat(validate443.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid144 = _errs559 === errors;
+if(!valid144){
+valid145 = false;
+}
+}
+}
+else {
+const err462 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err462];
+}
+else {
+vErrors.push(err462);
+}
+errors++;
+}
+var valid141 = _errs557 === errors;
+}
+if(data371.resources !== undefined){
+let data377 = data371.resources;
+const _errs560 = errors;
+const _errs561 = errors;
+if(Array.isArray(data377)){
+if(data377.length < 1){
+const err463 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err463];
+}
+else {
+vErrors.push(err463);
+}
+errors++;
+}
+let valid147 = true;
+const len5 = data377.length;
+for(let i5=0; i5<len5; i5++){
+let data378 = data377[i5];
+const _errs562 = errors;
+if(!(validate440(data378, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data377,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate440.errors : vErrors.concat(validate440.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid146 = _errs562 === errors;
+if(!valid146){
+valid147 = false;
+}
+}
+}
+else {
+const err464 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err464];
+}
+else {
+vErrors.push(err464);
+}
+errors++;
+}
+var valid141 = _errs560 === errors;
+}
+if(data371.sourceControl !== undefined){
+let data379 = data371.sourceControl;
+const _errs563 = errors;
+const _errs564 = errors;
+if(Array.isArray(data379)){
+if(data379.length < 1){
+const err465 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err465];
+}
+else {
+vErrors.push(err465);
+}
+errors++;
+}
+let valid149 = true;
+const len6 = data379.length;
+for(let i6=0; i6<len6; i6++){
+let data380 = data379[i6];
+const _errs565 = errors;
+if(!(validate440(data380, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data379,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate440.errors : vErrors.concat(validate440.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs565 === errors;
+if(!valid148){
+valid149 = false;
+}
+}
+}
+else {
+const err466 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err466];
+}
+else {
+vErrors.push(err466);
+}
+errors++;
+}
+var valid141 = _errs563 === errors;
+}
+if(data371.databaseCIDRs !== undefined){
+let data381 = data371.databaseCIDRs;
+const _errs566 = errors;
+const _errs567 = errors;
+if(Array.isArray(data381)){
+if(data381.length < 1){
+const err467 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err467];
+}
+else {
+vErrors.push(err467);
+}
+errors++;
+}
+let valid151 = true;
+const len7 = data381.length;
+for(let i7=0; i7<len7; i7++){
+let data382 = data381[i7];
+const _errs568 = errors;
+if(!(validate443(data382, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data381,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate443.errors : vErrors.concat(validate443.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid150 = _errs568 === errors;
+if(!valid150){
+valid151 = false;
+}
+}
+}
+else {
+const err468 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err468];
+}
+else {
+vErrors.push(err468);
+}
+errors++;
+}
+var valid141 = _errs566 === errors;
+}
+if(data371.temporalCIDRs !== undefined){
+let data383 = data371.temporalCIDRs;
+const _errs569 = errors;
+const _errs570 = errors;
+if(Array.isArray(data383)){
+if(data383.length < 1){
+const err469 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err469];
+}
+else {
+vErrors.push(err469);
+}
+errors++;
+}
+let valid153 = true;
+const len8 = data383.length;
+for(let i8=0; i8<len8; i8++){
+let data384 = data383[i8];
+const _errs571 = errors;
+if(!(validate443(data384, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data383,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate443.errors : vErrors.concat(validate443.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid152 = _errs571 === errors;
+if(!valid152){
+valid153 = false;
+}
+}
+}
+else {
+const err470 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err470];
+}
+else {
+vErrors.push(err470);
+}
+errors++;
+}
+var valid141 = _errs569 === errors;
+}
+if(data371.dnsFrom !== undefined){
+let data385 = data371.dnsFrom;
+const _errs572 = errors;
+const _errs573 = errors;
+if(Array.isArray(data385)){
+if(data385.length < 1){
+const err471 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err471];
+}
+else {
+vErrors.push(err471);
+}
+errors++;
+}
+let valid155 = true;
+const len9 = data385.length;
+for(let i9=0; i9<len9; i9++){
+let data386 = data385[i9];
+const _errs574 = errors;
+if(!(validate440(data386, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data385,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate440.errors : vErrors.concat(validate440.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid154 = _errs574 === errors;
+if(!valid154){
+valid155 = false;
+}
+}
+}
+else {
+const err472 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err472];
+}
+else {
+vErrors.push(err472);
+}
+errors++;
+}
+var valid141 = _errs572 === errors;
+}
+}
+else {
+const err473 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err473];
+}
+else {
+vErrors.push(err473);
+}
+errors++;
+}
+var valid104 = _errs549 === errors;
+}
+}
+else {
+const err474 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err474];
+}
+else {
+vErrors.push(err474);
 }
 errors++;
 }

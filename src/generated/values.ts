@@ -336,6 +336,15 @@ export interface RetoolValues {
     enabled?: boolean;
   };
   /**
+   * Retool Agents.
+   */
+  agents?: {
+    /**
+     * Render agent-worker and agent-eval-worker (Temporal workers; requires workflows.enabled).
+     */
+    enabled?: boolean;
+  };
+  /**
    * Retool's workloads. Each runs one container; pod options here win over podDefaults.
    */
   components?: {
@@ -397,6 +406,40 @@ export interface RetoolValues {
        * Localhost seccomp profile (path under the kubelet's seccomp directory on every node) for sandbox: seccomp. Install it on the nodes first, e.g. Retool's nsjail profile from its official chart.
        */
       seccompProfile?: string;
+      autoscaling?: Autoscaling;
+    };
+    /**
+     * Runs Retool Agents: a Temporal worker on task queue agent (agents.enabled).
+     */
+    agentWorker?: PodOptions & {
+      /**
+       * Number of agent-worker pods.
+       */
+      replicas?: number | null;
+      autoscaling?: Autoscaling;
+    };
+    /**
+     * Runs Retool Agents evaluations: a Temporal worker on task queue agent-eval (agents.enabled).
+     */
+    agentEvalWorker?: PodOptions & {
+      /**
+       * Number of agent-eval-worker pods.
+       */
+      replicas?: number | null;
+      autoscaling?: Autoscaling;
+    };
+    /**
+     * Retool's multiplayer (real-time collaborative editing) websocket service; Retool calls it experimental. Served at /api/multiplayer through the Ingress or HTTPRoute.
+     */
+    multiplayerWs?: PodOptions & {
+      /**
+       * Render multiplayer-ws (Retool: not ready for production use without Retool's go-ahead).
+       */
+      enabled?: boolean;
+      /**
+       * Number of multiplayer-ws pods.
+       */
+      replicas?: number | null;
       autoscaling?: Autoscaling;
     };
   };

@@ -18,8 +18,11 @@ interface LeftoverRule {
 
 /** Sentence-named rules, longest prefix wins. */
 const RULES: Record<string, LeftoverRule> = {
-  agents: { abbreviated: true, reason: 'Retool Agents workers are not part of this chart', gate: ['agents.enabled'] },
-  multiplayer: { abbreviated: true, reason: 'the multiplayer service is not part of this chart', gate: ['multiplayer.enabled'] },
+  agents: { reason: 'not carried (components.agentWorker and components.agentEvalWorker take replicas, resources, pod annotations and labels)', gate: ['agents.enabled'] },
+  multiplayer: { reason: 'not carried (components.multiplayerWs takes replicas, resources, pod annotations, labels and env; it is served at /api/multiplayer)', gate: ['multiplayer.enabled'] },
+  'multiplayer.ingress': { reason: 'this chart routes /api/multiplayer to multiplayer-ws itself (the component\'s routes)', changesBehaviour: false },
+  'multiplayer.httpRoute': { reason: 'this chart routes /api/multiplayer to multiplayer-ws itself (the component\'s routes)', changesBehaviour: false },
+  'multiplayer.service': { reason: 'multiplayer-ws\'s Service listens on its container port 3001', changesBehaviour: false },
   mcp: { abbreviated: true, reason: 'the MCP server is not part of this chart', gate: ['mcp.enabled'] },
   telemetry: { abbreviated: true, reason: 'the telemetry collector is not part of this chart', gate: ['telemetry.enabled'] },
   rr: {

@@ -1,5 +1,7 @@
 import { ImportContext, type ImportOptions } from './import-context.js';
+import type { OfficialKeys } from '../schema/json-schema.js';
 import { mapComponents } from './map/components.js';
+import { mapAnnotatedComponents } from './map/services.js';
 import { mapDatabase } from './map/databases.js';
 import { mapEnv, mapEnvFrom, mapTuningEnv } from './map/env.js';
 import { kubectl, type Obj } from './map/helpers.js';
@@ -27,7 +29,7 @@ export interface TargetFacts {
   /** Components that have a javaDbConnector switch. */
   javaDbConnectorComponents: readonly string[];
   /** This chart's components (schema order): key, the boolean value that switches it on, whether it is Retool's backend. */
-  components: ReadonlyArray<{ key: string; enabledBy?: string; retoolEnv: boolean }>;
+  components: ReadonlyArray<{ key: string; enabledBy?: string; retoolEnv: boolean; official?: OfficialKeys }>;
 }
 
 /**
@@ -43,6 +45,7 @@ export function mapOfficialValues(official: Obj, options: ImportOptions, target:
   const workflows = mapWorkflows(ctx, version);
   mapTemporal(ctx, workflows);
   mapComponents(ctx, workflows);
+  mapAnnotatedComponents(ctx, target);
   mapTuningEnv(ctx, workflows, target);
   mapEnv(ctx);
   mapEnvFrom(ctx, target);

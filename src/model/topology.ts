@@ -1,4 +1,4 @@
-import type { ComponentAnnotation, ComponentPort, DatabaseAnnotation, EdgeKind, ImageAnnotation, JsonSchema, PodSecurityAnnotation, SandboxMode, TemporalServiceAnnotation } from '../schema/json-schema.js';
+import type { ComponentAnnotation, ComponentPort, DatabaseAnnotation, EdgeKind, OfficialKeys, ImageAnnotation, JsonSchema, PodSecurityAnnotation, SandboxMode, TemporalServiceAnnotation } from '../schema/json-schema.js';
 
 /** One Retool workload, as the generator sees it: everything comes from the component's schema annotation. */
 export interface Component {
@@ -45,12 +45,14 @@ export interface Component {
   external: NamedEdgeKind[];
   /** Components this one calls (its component edges), with the port they listen on. */
   calls: Array<{ key: string; name: string; port: number }>;
-  /** Components that call this one (reverse edges): who may connect in. */
-  calledBy: Array<{ key: string; name: string }>;
+  /** Components that call this one (reverse edges): who may connect in; condition: the caller's own switch, when it differs. */
+  calledBy: Array<{ key: string; name: string; condition?: string }>;
   /** Databases this component connects to (its database edges), in schema order. */
   databases: Database[];
   /** Edge kind name -> whether it has that edge (every kind of the table is a key). */
   talksTo: Record<string, boolean>;
+  /** The official chart's values keys `import` carries onto it (x-retool-component official). */
+  official?: OfficialKeys;
   /** Where the component's runtime facts come from, and its image's (start, env, writable paths). */
   source: string;
   imageSource: string;
@@ -104,7 +106,10 @@ export function buildTopology(schema: JsonSchema): Component[] {
       ...a.env,
       ...Object.fromEntries(a.ports.filter((p) => p.env).map((p) => [p.env!, String(p.port)])),
     };
-    const calledBy = annotations.filter((other) => other.a.edges.includes(key)).map((other) => ({ key: other.key, name: other.a.name }));
+    // A caller switched on by another value than this component is admitted only while it is on.
+    const calledBy = annotations.filter((other) => other.a.edges.includes(key)).map((other) => ({
+      key: other.key, name: other.a.name, condition: other.a.enabledBy && other.a.enabledBy !== a.enabledBy ? goCondition(other.a.enabledBy) : undefined,
+    }));
     return {
       key,
       name: a.name,
@@ -141,6 +146,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
       calledBy,
       databases: databases.filter((db) => a.edges.includes(db.edge)),
       talksTo: Object.fromEntries(kinds.map((k) => [k.name, edges.includes(k.name)])),
+      official: a.official,
       source: a.source,
       imageSource: image.source ?? '',
     };

@@ -44,7 +44,7 @@ export interface JsonSchema {
 // The annotation types are generated from schema/annotations.schema.json (the lint checks every annotation
 // against it); re-exported here so that readers of the schema import one module.
 export type {
-  ComponentAnnotation, ComponentPort, DatabaseAnnotation, EdgeKind, EdgeKinds, ImageAnnotation, PodSecurityAnnotation, PodSecurityPreset,
+  ComponentAnnotation, ComponentPort, DatabaseAnnotation, EdgeKind, EdgeKinds, ImageAnnotation, OfficialKeys, PodSecurityAnnotation, PodSecurityPreset,
   SandboxMode, TemporalServiceAnnotation,
 } from '../generated/annotations.js';
 

@@ -1,0 +1,32 @@
+import { isObject } from '../../schema/json-schema.js';
+import { type ImportContext } from '../import-context.js';
+import type { TargetFacts } from '../map-values.js';
+import { envFromOfficial, setEnv } from './env.js';
+import { int, mergeMaps, setResources, truthy } from './helpers.js';
+
+/**
+ * The components whose x-retool-component names the official chart's keys (`official`): when the official
+ * switch is on, this chart's switch is turned on and the replicas, resources, pod annotations and labels and
+ * env are carried from the first official key that holds them. A new service needs no code here.
+ */
+export function mapAnnotatedComponents(ctx: ImportContext, target: TargetFacts) {
+  for (const c of target.components) {
+    const o = c.official;
+    if (!o || !truthy(ctx.read(o.enabled))) continue;
+    if (c.enabledBy) ctx.set(c.enabledBy, true, o.enabled);
+    const replicas = (o.replicas ?? []).map((path) => ({ path, count: int(ctx.read(path)) })).find((r) => r.count !== undefined);
+    if (replicas) ctx.set(`components.${c.key}.replicas`, Math.max(1, replicas.count!), replicas.path);
+    const resources = (o.resources ?? []).map((path) => ({ path, value: ctx.read(path) })).find((r) => isObject(r.value) && Object.keys(r.value).length);
+    if (resources) setResources(ctx, `components.${c.key}.resources`, resources.value, resources.path);
+    if (o.podAnnotations?.length) mergeMaps(ctx, `components.${c.key}.podAnnotations`, o.podAnnotations);
+    if (o.podLabels?.length) mergeMaps(ctx, `components.${c.key}.podLabels`, o.podLabels);
+    for (const path of o.env ?? []) {
+      const env = ctx.read(path);
+      if (!isObject(env)) continue;
+      for (const [name, value] of Object.entries(env)) {
+        const entry = envFromOfficial(ctx, value, `${path}.${name}`);
+        if (entry !== undefined) setEnv(ctx, `components.${c.key}.env.${name}`, entry, `${path}.${name}`);
+      }
+    }
+  }
+}
