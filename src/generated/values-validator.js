@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:71b90cd1ff0ceb47adf0887ef466a0e153bc9bb162bffc25ae0b1278dac76ea0";
-export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
+export const schemaDigest = "sha256:172f58728f102e5c42ce397a4aa2e727f8d56ad76dac479896a7eca3748827b7";
+export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"components":{"api":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":30,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"cpu":"2","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["database"],"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","host","tls"],"properties":{"tls":{"required":["enabled","secretName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-13"},{"$ref":"#/definitions/retool-chart-shared-14"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-13"},{"$ref":"#/definitions/retool-chart-shared-14"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-15"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-15"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-16"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-13":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-14":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-15":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-17":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-3"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-4"}}}},{"if":{"required":["database"],"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}},"then":{"$ref":"#/definitions/retool-chart-shared-6"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-7"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-7"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-8"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-8"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-8"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-8"}}}}}},{"if":{"required":["global"]},"then":{"required":["components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-9"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-9"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-10"},"history":{"$ref":"#/definitions/retool-chart-shared-10"},"matching":{"$ref":"#/definitions/retool-chart-shared-10"},"worker":{"$ref":"#/definitions/retool-chart-shared-10"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"components":{"required":["api","codeExecutor","jobsRunner","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-11"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-11"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","host","tls"],"properties":{"tls":{"required":["enabled","secretName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-13"},{"$ref":"#/definitions/retool-chart-shared-14"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-13"},{"$ref":"#/definitions/retool-chart-shared-14"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-15"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-15"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-12"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-16"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-3":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-4":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-5":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-6":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-7":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-8":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-9":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-10":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-11":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-12":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-13":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-14":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-15":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-17":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
@@ -892,7 +892,7 @@ validate34.errors = vErrors;
 return errors === 0;
 }
 
-const schema13 = {"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}};
+const schema13 = {"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1018,8 +1018,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data.priorityClassName === undefined){
-const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data.preStopSleepSeconds === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1028,8 +1028,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data.replicas === undefined){
-const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'"};
+if(data.priorityClassName === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1038,8 +1038,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data.resources === undefined){
-const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data.replicas === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1048,8 +1048,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data.tolerations === undefined){
-const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data.resources === undefined){
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1058,8 +1058,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.topologySpreadConstraints === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data.tolerations === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1068,12 +1068,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.resources !== undefined){
-let data0 = data.resources;
-const _errs0 = errors;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.limits === undefined){
-const err17 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data.topologySpreadConstraints === undefined){
+const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1082,13 +1078,27 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data0.requests === undefined){
-const err18 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs0 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.limits === undefined){
+const err18 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
+}
+errors++;
+}
+if(data0.requests === undefined){
+const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
 }
 errors++;
 }
@@ -1100,7 +1110,7 @@ validate37.errors = vErrors;
 return errors === 0;
 }
 
-const schema14 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
+const schema14 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1246,8 +1256,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data.priorityClassName === undefined){
-const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data.preStopSleepSeconds === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1256,8 +1266,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data.resources === undefined){
-const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data.priorityClassName === undefined){
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1266,8 +1276,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.tolerations === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data.resources === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1276,8 +1286,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.topologySpreadConstraints === undefined){
-const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data.tolerations === undefined){
+const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1286,12 +1296,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data.resources !== undefined){
-let data0 = data.resources;
-const _errs0 = errors;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.limits === undefined){
-const err18 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data.topologySpreadConstraints === undefined){
+const err18 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1300,13 +1306,27 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data0.requests === undefined){
-const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs0 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.limits === undefined){
+const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
 else {
 vErrors.push(err19);
+}
+errors++;
+}
+if(data0.requests === undefined){
+const err20 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
 }
 errors++;
 }
@@ -1318,17 +1338,7 @@ let data1 = data.autoscaling;
 const _errs1 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.enabled === undefined){
-const err20 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-if(data1.maxReplicas === undefined){
-const err21 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+const err21 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1337,8 +1347,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data1.minReplicas === undefined){
-const err22 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data1.maxReplicas === undefined){
+const err22 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1347,13 +1357,23 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data1.targetCPUUtilizationPercentage === undefined){
-const err23 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data1.minReplicas === undefined){
+const err23 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+if(data1.targetCPUUtilizationPercentage === undefined){
+const err24 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
 }
 errors++;
 }
@@ -2584,7 +2604,7 @@ validate97.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema31 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
 const func14 = Object.prototype.hasOwnProperty;
 const schema32 = {"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}};
 const schema33 = {"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
@@ -8685,9 +8705,51 @@ validate245.errors = vErrors;
 return errors === 0;
 }
 
-const schema78 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema78 = {"type":"integer","minimum":0,"maximum":3600};
 
 function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+if(data > 3600 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 0 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate247.errors = vErrors;
+return errors === 0;
+}
+
+const schema79 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+
+function validate249(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8849,9 +8911,9 @@ vErrors.push(err11);
 errors++;
 }
 const _errs11 = errors;
-const vSchema0 = schema78.properties.fsGroupChangePolicy.enum;
+const vSchema0 = schema79.properties.fsGroupChangePolicy.enum;
 if(!((data4 === "OnRootMismatch") || (data4 === "Always"))){
-const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema78.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema79.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -8945,12 +9007,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate247.errors = vErrors;
+validate249.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9141,7 +9203,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate250.errors = vErrors;
+validate252.errors = vErrors;
 return errors === 0;
 }
 
@@ -9329,10 +9391,10 @@ else {
 }
 var valid0 = _errs16 === errors;
 }
-if(data.podSecurityContext !== undefined){
-let data15 = data.podSecurityContext;
+if(data.preStopSleepSeconds !== undefined){
+let data15 = data.preStopSleepSeconds;
 const _errs17 = errors;
-if(!(validate247(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+if(!(validate247(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
 vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
@@ -9340,21 +9402,32 @@ else {
 }
 var valid0 = _errs17 === errors;
 }
-if(data.containerSecurityContext !== undefined){
-let data16 = data.containerSecurityContext;
+if(data.podSecurityContext !== undefined){
+let data16 = data.podSecurityContext;
 const _errs18 = errors;
-if(!(validate250(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+if(!(validate249(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid0 = _errs18 === errors;
 }
-if(data.replicas !== undefined){
-let data17 = data.replicas;
+if(data.containerSecurityContext !== undefined){
+let data17 = data.containerSecurityContext;
 const _errs19 = errors;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+if(!(validate252(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs19 === errors;
+}
+if(data.replicas !== undefined){
+let data18 = data.replicas;
+const _errs20 = errors;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
 const err1 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err1];
@@ -9364,9 +9437,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-const _errs20 = errors;
-if(typeof data17 == "number"){
-if(data17 > 2147483647 || isNaN(data17)){
+const _errs21 = errors;
+if(typeof data18 == "number"){
+if(data18 > 2147483647 || isNaN(data18)){
 const err2 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err2];
@@ -9376,7 +9449,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data17 < 1 || isNaN(data17)){
+if(data18 < 1 || isNaN(data18)){
 const err3 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err3];
@@ -9387,7 +9460,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-var valid0 = _errs19 === errors;
+var valid0 = _errs20 === errors;
 }
 }
 else {
@@ -9404,9 +9477,9 @@ validate103.errors = vErrors;
 return errors === 0;
 }
 
-const schema80 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
+const schema81 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
 
-function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate278(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9451,13 +9524,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate275.errors = vErrors;
+validate278.errors = vErrors;
 return errors === 0;
 }
 
-const schema81 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
+const schema82 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
-function validate277(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate280(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9504,13 +9577,13 @@ var valid1 = _errs1 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate277.errors = vErrors;
+validate280.errors = vErrors;
 return errors === 0;
 }
 
-const schema82 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
+const schema83 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
 
-function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate298(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9662,7 +9735,7 @@ if(data.targetMemoryUtilizationPercentage !== undefined){
 let data4 = data.targetMemoryUtilizationPercentage;
 const _errs10 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema82.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
+const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema83.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9707,20 +9780,20 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate296.errors = vErrors;
+validate298.errors = vErrors;
 return errors === 0;
 }
 
-const schema83 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
+const schema84 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
 
-function validate315(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate318(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = true;
 const _errs1 = errors;
-if(!(validate277(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
+if(!(validate280(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
 errors = vErrors.length;
 }
 else {
@@ -9741,9 +9814,9 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.replicas !== undefined){
 let data0 = data.replicas;
 const _errs3 = errors;
-const vSchema0 = schema83.then.properties.replicas.enum;
+const vSchema0 = schema84.then.properties.replicas.enum;
 if(!((data0 === null) || (data0 === 1))){
-const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema83.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema84.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9768,12 +9841,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate315.errors = vErrors;
+validate318.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate374(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate379(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9824,12 +9897,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate374.errors = vErrors;
+validate379.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate395(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate401(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9882,14 +9955,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate395.errors = vErrors;
+validate401.errors = vErrors;
 return errors === 0;
 }
 
-const schema86 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
+const schema87 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
 const pattern46 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
 
-function validate399(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate405(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9965,15 +10038,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate399.errors = vErrors;
+validate405.errors = vErrors;
 return errors === 0;
 }
 
-const schema87 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
-const schema88 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
+const schema88 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
+const schema89 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
 const pattern48 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
 
-function validate409(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate415(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9999,12 +10072,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate409.errors = vErrors;
+validate415.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate406(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate412(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10144,8 +10217,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs11 = errors;
-if(!(validate409(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
+if(!(validate415(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate415.errors : vErrors.concat(validate415.errors);
 errors = vErrors.length;
 }
 else {
@@ -10162,8 +10235,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs14 = errors;
-if(!(validate409(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
+if(!(validate415(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate415.errors : vErrors.concat(validate415.errors);
 errors = vErrors.length;
 }
 else {
@@ -10210,7 +10283,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate406.errors = vErrors;
+validate412.errors = vErrors;
 return errors === 0;
 }
 
@@ -13375,8 +13448,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(data96.priorityClassName === undefined){
-const err169 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data96.preStopSleepSeconds === undefined){
+const err169 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -13385,8 +13458,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(data96.resources === undefined){
-const err170 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data96.priorityClassName === undefined){
+const err170 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -13395,8 +13468,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data96.tolerations === undefined){
-const err171 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data96.resources === undefined){
+const err171 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -13405,8 +13478,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data96.topologySpreadConstraints === undefined){
-const err172 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data96.tolerations === undefined){
+const err172 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -13415,12 +13488,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data96.resources !== undefined){
-let data97 = data96.resources;
-const _errs165 = errors;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.limits === undefined){
-const err173 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data96.topologySpreadConstraints === undefined){
+const err173 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -13429,13 +13498,27 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data97.requests === undefined){
-const err174 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data96.resources !== undefined){
+let data97 = data96.resources;
+const _errs165 = errors;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.limits === undefined){
+const err174 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err174];
 }
 else {
 vErrors.push(err174);
+}
+errors++;
+}
+if(data97.requests === undefined){
+const err175 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/15/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
 }
 errors++;
 }
@@ -13456,12 +13539,12 @@ let data98 = data.workflows;
 const _errs166 = errors;
 if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
 if(data98.enabled === undefined){
-const err175 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/15/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err176 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/15/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
-vErrors = [err175];
+vErrors = [err176];
 }
 else {
-vErrors.push(err175);
+vErrors.push(err176);
 }
 errors++;
 }
@@ -13473,17 +13556,7 @@ let data99 = data.components;
 const _errs167 = errors;
 if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
 if(data99.api === undefined){
-const err176 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
-if(vErrors === null){
-vErrors = [err176];
-}
-else {
-vErrors.push(err176);
-}
-errors++;
-}
-if(data99.codeExecutor === undefined){
-const err177 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+const err177 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -13492,8 +13565,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data99.jobsRunner === undefined){
-const err178 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
+if(data99.codeExecutor === undefined){
+const err178 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -13502,8 +13575,8 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data99.workflowsBackend === undefined){
-const err179 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
+if(data99.jobsRunner === undefined){
+const err179 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -13512,13 +13585,23 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data99.workflowsWorker === undefined){
-const err180 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(data99.workflowsBackend === undefined){
+const err180 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
 if(vErrors === null){
 vErrors = [err180];
 }
 else {
 vErrors.push(err180);
+}
+errors++;
+}
+if(data99.workflowsWorker === undefined){
+const err181 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/15/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
 }
 errors++;
 }
@@ -13538,17 +13621,7 @@ let data101 = data99.jobsRunner;
 const _errs169 = errors;
 if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
 if(data101.affinity === undefined){
-const err181 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err181];
-}
-else {
-vErrors.push(err181);
-}
-errors++;
-}
-if(data101.containerSecurityContext === undefined){
-const err182 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+const err182 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -13557,8 +13630,8 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(data101.env === undefined){
-const err183 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data101.containerSecurityContext === undefined){
+const err183 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -13567,8 +13640,8 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(data101.extraContainers === undefined){
-const err184 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data101.env === undefined){
+const err184 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -13577,8 +13650,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(data101.extraEnvFrom === undefined){
-const err185 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data101.extraContainers === undefined){
+const err185 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -13587,8 +13660,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data101.extraVolumeMounts === undefined){
-const err186 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data101.extraEnvFrom === undefined){
+const err186 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -13597,8 +13670,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data101.extraVolumes === undefined){
-const err187 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data101.extraVolumeMounts === undefined){
+const err187 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -13607,8 +13680,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data101.initContainers === undefined){
-const err188 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data101.extraVolumes === undefined){
+const err188 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -13617,8 +13690,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data101.nodeSelector === undefined){
-const err189 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data101.initContainers === undefined){
+const err189 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -13627,8 +13700,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data101.podAnnotations === undefined){
-const err190 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data101.nodeSelector === undefined){
+const err190 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -13637,8 +13710,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data101.podLabels === undefined){
-const err191 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data101.podAnnotations === undefined){
+const err191 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -13647,8 +13720,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data101.podSecurityContext === undefined){
-const err192 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data101.podLabels === undefined){
+const err192 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -13657,8 +13730,8 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data101.priorityClassName === undefined){
-const err193 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data101.podSecurityContext === undefined){
+const err193 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -13667,8 +13740,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(data101.resources === undefined){
-const err194 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data101.preStopSleepSeconds === undefined){
+const err194 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -13677,8 +13750,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(data101.tolerations === undefined){
-const err195 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data101.priorityClassName === undefined){
+const err195 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -13687,8 +13760,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data101.topologySpreadConstraints === undefined){
-const err196 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data101.resources === undefined){
+const err196 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -13697,12 +13770,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data101.resources !== undefined){
-let data102 = data101.resources;
-const _errs170 = errors;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-if(data102.limits === undefined){
-const err197 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data101.tolerations === undefined){
+const err197 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -13711,13 +13780,37 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(data102.requests === undefined){
-const err198 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data101.topologySpreadConstraints === undefined){
+const err198 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err198];
 }
 else {
 vErrors.push(err198);
+}
+errors++;
+}
+if(data101.resources !== undefined){
+let data102 = data101.resources;
+const _errs170 = errors;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.limits === undefined){
+const err199 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+if(data102.requests === undefined){
+const err200 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/15/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
 }
 errors++;
 }
@@ -13732,27 +13825,7 @@ let data103 = data99.workflowsWorker;
 const _errs171 = errors;
 if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
 if(data103.affinity === undefined){
-const err199 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err199];
-}
-else {
-vErrors.push(err199);
-}
-errors++;
-}
-if(data103.autoscaling === undefined){
-const err200 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
-if(vErrors === null){
-vErrors = [err200];
-}
-else {
-vErrors.push(err200);
-}
-errors++;
-}
-if(data103.containerSecurityContext === undefined){
-const err201 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+const err201 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -13761,8 +13834,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data103.env === undefined){
-const err202 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data103.autoscaling === undefined){
+const err202 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -13771,8 +13844,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data103.extraContainers === undefined){
-const err203 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data103.containerSecurityContext === undefined){
+const err203 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -13781,8 +13854,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data103.extraEnvFrom === undefined){
-const err204 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data103.env === undefined){
+const err204 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -13791,8 +13864,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data103.extraVolumeMounts === undefined){
-const err205 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data103.extraContainers === undefined){
+const err205 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -13801,8 +13874,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data103.extraVolumes === undefined){
-const err206 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data103.extraEnvFrom === undefined){
+const err206 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -13811,8 +13884,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data103.initContainers === undefined){
-const err207 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data103.extraVolumeMounts === undefined){
+const err207 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -13821,8 +13894,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data103.nodeSelector === undefined){
-const err208 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data103.extraVolumes === undefined){
+const err208 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -13831,8 +13904,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data103.podAnnotations === undefined){
-const err209 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data103.initContainers === undefined){
+const err209 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -13841,8 +13914,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data103.podLabels === undefined){
-const err210 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data103.nodeSelector === undefined){
+const err210 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -13851,8 +13924,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data103.podSecurityContext === undefined){
-const err211 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data103.podAnnotations === undefined){
+const err211 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -13861,8 +13934,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data103.priorityClassName === undefined){
-const err212 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data103.podLabels === undefined){
+const err212 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -13871,8 +13944,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data103.resources === undefined){
-const err213 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data103.podSecurityContext === undefined){
+const err213 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -13881,8 +13954,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data103.tolerations === undefined){
-const err214 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data103.preStopSleepSeconds === undefined){
+const err214 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -13891,8 +13964,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data103.topologySpreadConstraints === undefined){
-const err215 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data103.priorityClassName === undefined){
+const err215 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -13901,12 +13974,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data103.resources !== undefined){
-let data104 = data103.resources;
-const _errs172 = errors;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.limits === undefined){
-const err216 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data103.resources === undefined){
+const err216 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -13915,13 +13984,47 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data104.requests === undefined){
-const err217 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data103.tolerations === undefined){
+const err217 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err217];
 }
 else {
 vErrors.push(err217);
+}
+errors++;
+}
+if(data103.topologySpreadConstraints === undefined){
+const err218 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+if(data103.resources !== undefined){
+let data104 = data103.resources;
+const _errs172 = errors;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.limits === undefined){
+const err219 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+if(data104.requests === undefined){
+const err220 = {instancePath:instancePath+"/components/workflowsWorker/resources",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
 }
 errors++;
 }
@@ -13933,42 +14036,42 @@ let data105 = data103.autoscaling;
 const _errs173 = errors;
 if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
 if(data105.enabled === undefined){
-const err218 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
-if(vErrors === null){
-vErrors = [err218];
-}
-else {
-vErrors.push(err218);
-}
-errors++;
-}
-if(data105.maxReplicas === undefined){
-const err219 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
-if(vErrors === null){
-vErrors = [err219];
-}
-else {
-vErrors.push(err219);
-}
-errors++;
-}
-if(data105.minReplicas === undefined){
-const err220 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
-if(vErrors === null){
-vErrors = [err220];
-}
-else {
-vErrors.push(err220);
-}
-errors++;
-}
-if(data105.targetCPUUtilizationPercentage === undefined){
-const err221 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+const err221 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err221];
 }
 else {
 vErrors.push(err221);
+}
+errors++;
+}
+if(data105.maxReplicas === undefined){
+const err222 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+if(data105.minReplicas === undefined){
+const err223 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+if(data105.targetCPUUtilizationPercentage === undefined){
+const err224 = {instancePath:instancePath+"/components/workflowsWorker/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/workflowsWorker/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
 }
 errors++;
 }
@@ -13994,37 +14097,7 @@ let data107 = data99.codeExecutor;
 const _errs175 = errors;
 if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
 if(data107.affinity === undefined){
-const err222 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err222];
-}
-else {
-vErrors.push(err222);
-}
-errors++;
-}
-if(data107.autoscaling === undefined){
-const err223 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
-if(vErrors === null){
-vErrors = [err223];
-}
-else {
-vErrors.push(err223);
-}
-errors++;
-}
-if(data107.containerSecurityContext === undefined){
-const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
-if(vErrors === null){
-vErrors = [err224];
-}
-else {
-vErrors.push(err224);
-}
-errors++;
-}
-if(data107.env === undefined){
-const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -14033,8 +14106,8 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data107.extraContainers === undefined){
-const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data107.autoscaling === undefined){
+const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -14043,8 +14116,8 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data107.extraEnvFrom === undefined){
-const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data107.containerSecurityContext === undefined){
+const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -14053,8 +14126,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(data107.extraVolumeMounts === undefined){
-const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data107.env === undefined){
+const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -14063,8 +14136,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data107.extraVolumes === undefined){
-const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data107.extraContainers === undefined){
+const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -14073,8 +14146,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data107.initContainers === undefined){
-const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data107.extraEnvFrom === undefined){
+const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -14083,8 +14156,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(data107.nodeSelector === undefined){
-const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data107.extraVolumeMounts === undefined){
+const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -14093,8 +14166,8 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(data107.podAnnotations === undefined){
-const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data107.extraVolumes === undefined){
+const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -14103,8 +14176,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data107.podLabels === undefined){
-const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data107.initContainers === undefined){
+const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -14113,8 +14186,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(data107.podSecurityContext === undefined){
-const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data107.nodeSelector === undefined){
+const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -14123,8 +14196,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data107.priorityClassName === undefined){
-const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data107.podAnnotations === undefined){
+const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -14133,8 +14206,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data107.resources === undefined){
-const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data107.podLabels === undefined){
+const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -14143,8 +14216,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(data107.sandbox === undefined){
-const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data107.podSecurityContext === undefined){
+const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -14153,8 +14226,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data107.seccompProfile === undefined){
-const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data107.preStopSleepSeconds === undefined){
+const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -14163,8 +14236,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(data107.tolerations === undefined){
-const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data107.priorityClassName === undefined){
+const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -14173,8 +14246,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data107.topologySpreadConstraints === undefined){
-const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data107.resources === undefined){
+const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -14183,12 +14256,8 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(data107.resources !== undefined){
-let data108 = data107.resources;
-const _errs176 = errors;
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-if(data108.limits === undefined){
-const err241 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data107.sandbox === undefined){
+const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -14197,13 +14266,57 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data108.requests === undefined){
-const err242 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data107.seccompProfile === undefined){
+const err242 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err242];
 }
 else {
 vErrors.push(err242);
+}
+errors++;
+}
+if(data107.tolerations === undefined){
+const err243 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+if(data107.topologySpreadConstraints === undefined){
+const err244 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+if(data107.resources !== undefined){
+let data108 = data107.resources;
+const _errs176 = errors;
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+if(data108.limits === undefined){
+const err245 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+if(data108.requests === undefined){
+const err246 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
 }
 errors++;
 }
@@ -14215,42 +14328,42 @@ let data109 = data107.autoscaling;
 const _errs177 = errors;
 if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
 if(data109.enabled === undefined){
-const err243 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err247 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
-vErrors = [err243];
+vErrors = [err247];
 }
 else {
-vErrors.push(err243);
+vErrors.push(err247);
 }
 errors++;
 }
 if(data109.maxReplicas === undefined){
-const err244 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+const err248 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
-vErrors = [err244];
+vErrors = [err248];
 }
 else {
-vErrors.push(err244);
+vErrors.push(err248);
 }
 errors++;
 }
 if(data109.minReplicas === undefined){
-const err245 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+const err249 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
-vErrors = [err245];
+vErrors = [err249];
 }
 else {
-vErrors.push(err245);
+vErrors.push(err249);
 }
 errors++;
 }
 if(data109.targetCPUUtilizationPercentage === undefined){
-const err246 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+const err250 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/15/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
-vErrors = [err246];
+vErrors = [err250];
 }
 else {
-vErrors.push(err246);
+vErrors.push(err250);
 }
 errors++;
 }
@@ -14268,47 +14381,7 @@ let data110 = data.podDefaults;
 const _errs178 = errors;
 if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
 if(data110.affinity === undefined){
-const err247 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err247];
-}
-else {
-vErrors.push(err247);
-}
-errors++;
-}
-if(data110.containerSecurityContext === undefined){
-const err248 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
-if(vErrors === null){
-vErrors = [err248];
-}
-else {
-vErrors.push(err248);
-}
-errors++;
-}
-if(data110.env === undefined){
-const err249 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
-if(vErrors === null){
-vErrors = [err249];
-}
-else {
-vErrors.push(err249);
-}
-errors++;
-}
-if(data110.extraContainers === undefined){
-const err250 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
-if(vErrors === null){
-vErrors = [err250];
-}
-else {
-vErrors.push(err250);
-}
-errors++;
-}
-if(data110.extraEnvFrom === undefined){
-const err251 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+const err251 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -14317,8 +14390,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data110.extraVolumeMounts === undefined){
-const err252 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data110.containerSecurityContext === undefined){
+const err252 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -14327,8 +14400,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data110.extraVolumes === undefined){
-const err253 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data110.env === undefined){
+const err253 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -14337,8 +14410,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data110.initContainers === undefined){
-const err254 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data110.extraContainers === undefined){
+const err254 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -14347,8 +14420,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(data110.nodeSelector === undefined){
-const err255 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data110.extraEnvFrom === undefined){
+const err255 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -14357,8 +14430,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data110.podAnnotations === undefined){
-const err256 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data110.extraVolumeMounts === undefined){
+const err256 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -14367,8 +14440,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data110.podLabels === undefined){
-const err257 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data110.extraVolumes === undefined){
+const err257 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -14377,8 +14450,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data110.podSecurityContext === undefined){
-const err258 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data110.initContainers === undefined){
+const err258 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -14387,8 +14460,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(data110.priorityClassName === undefined){
-const err259 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data110.nodeSelector === undefined){
+const err259 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -14397,8 +14470,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data110.resources === undefined){
-const err260 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data110.podAnnotations === undefined){
+const err260 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -14407,8 +14480,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data110.tolerations === undefined){
-const err261 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data110.podLabels === undefined){
+const err261 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -14417,13 +14490,63 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data110.topologySpreadConstraints === undefined){
-const err262 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data110.podSecurityContext === undefined){
+const err262 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err262];
 }
 else {
 vErrors.push(err262);
+}
+errors++;
+}
+if(data110.preStopSleepSeconds === undefined){
+const err263 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+if(data110.priorityClassName === undefined){
+const err264 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+if(data110.resources === undefined){
+const err265 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+if(data110.tolerations === undefined){
+const err266 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+if(data110.topologySpreadConstraints === undefined){
+const err267 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/15/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
 }
 errors++;
 }
@@ -14435,32 +14558,32 @@ let data111 = data.service;
 const _errs179 = errors;
 if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
 if(data111.annotations === undefined){
-const err263 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+const err268 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
-vErrors = [err263];
+vErrors = [err268];
 }
 else {
-vErrors.push(err263);
+vErrors.push(err268);
 }
 errors++;
 }
 if(data111.port === undefined){
-const err264 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+const err269 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
-vErrors = [err264];
+vErrors = [err269];
 }
 else {
-vErrors.push(err264);
+vErrors.push(err269);
 }
 errors++;
 }
 if(data111.type === undefined){
-const err265 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err270 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/15/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err265];
+vErrors = [err270];
 }
 else {
-vErrors.push(err265);
+vErrors.push(err270);
 }
 errors++;
 }
@@ -14472,61 +14595,7 @@ let data112 = data.ingress;
 const _errs180 = errors;
 if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
 if(data112.annotations === undefined){
-const err266 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
-if(vErrors === null){
-vErrors = [err266];
-}
-else {
-vErrors.push(err266);
-}
-errors++;
-}
-if(data112.className === undefined){
-const err267 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
-if(vErrors === null){
-vErrors = [err267];
-}
-else {
-vErrors.push(err267);
-}
-errors++;
-}
-if(data112.enabled === undefined){
-const err268 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
-if(vErrors === null){
-vErrors = [err268];
-}
-else {
-vErrors.push(err268);
-}
-errors++;
-}
-if(data112.host === undefined){
-const err269 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
-if(vErrors === null){
-vErrors = [err269];
-}
-else {
-vErrors.push(err269);
-}
-errors++;
-}
-if(data112.tls === undefined){
-const err270 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
-if(vErrors === null){
-vErrors = [err270];
-}
-else {
-vErrors.push(err270);
-}
-errors++;
-}
-if(data112.tls !== undefined){
-let data113 = data112.tls;
-const _errs181 = errors;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(data113.enabled === undefined){
-const err271 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/15/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err271 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -14535,13 +14604,67 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(data113.secretName === undefined){
-const err272 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/15/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data112.className === undefined){
+const err272 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err272];
 }
 else {
 vErrors.push(err272);
+}
+errors++;
+}
+if(data112.enabled === undefined){
+const err273 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+if(data112.host === undefined){
+const err274 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+if(data112.tls === undefined){
+const err275 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/15/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+if(data112.tls !== undefined){
+let data113 = data112.tls;
+const _errs181 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(data113.enabled === undefined){
+const err276 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/15/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+if(data113.secretName === undefined){
+const err277 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/15/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
 }
 errors++;
 }
@@ -14556,32 +14679,32 @@ let data114 = data.serviceAccount;
 const _errs182 = errors;
 if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
 if(data114.annotations === undefined){
-const err273 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+const err278 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
-vErrors = [err273];
+vErrors = [err278];
 }
 else {
-vErrors.push(err273);
+vErrors.push(err278);
 }
 errors++;
 }
 if(data114.create === undefined){
-const err274 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+const err279 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
-vErrors = [err274];
+vErrors = [err279];
 }
 else {
-vErrors.push(err274);
+vErrors.push(err279);
 }
 errors++;
 }
 if(data114.name === undefined){
-const err275 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+const err280 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/15/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
-vErrors = [err275];
+vErrors = [err280];
 }
 else {
-vErrors.push(err275);
+vErrors.push(err280);
 }
 errors++;
 }
@@ -14593,12 +14716,12 @@ let data115 = data.tests;
 const _errs183 = errors;
 if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
 if(data115.enabled === undefined){
-const err276 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/15/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err281 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/15/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
-vErrors = [err276];
+vErrors = [err281];
 }
 else {
-vErrors.push(err276);
+vErrors.push(err281);
 }
 errors++;
 }
@@ -14610,57 +14733,7 @@ let data116 = data.networkPolicy;
 const _errs184 = errors;
 if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
 if(data116.databaseCIDRs === undefined){
-const err277 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
-if(vErrors === null){
-vErrors = [err277];
-}
-else {
-vErrors.push(err277);
-}
-errors++;
-}
-if(data116.dnsFrom === undefined){
-const err278 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
-if(vErrors === null){
-vErrors = [err278];
-}
-else {
-vErrors.push(err278);
-}
-errors++;
-}
-if(data116.ingressControllerFrom === undefined){
-const err279 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
-if(vErrors === null){
-vErrors = [err279];
-}
-else {
-vErrors.push(err279);
-}
-errors++;
-}
-if(data116.licenseCIDRs === undefined){
-const err280 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
-if(vErrors === null){
-vErrors = [err280];
-}
-else {
-vErrors.push(err280);
-}
-errors++;
-}
-if(data116.resources === undefined){
-const err281 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
-if(vErrors === null){
-vErrors = [err281];
-}
-else {
-vErrors.push(err281);
-}
-errors++;
-}
-if(data116.sourceControl === undefined){
-const err282 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+const err282 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -14669,13 +14742,63 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data116.temporalCIDRs === undefined){
-const err283 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(data116.dnsFrom === undefined){
+const err283 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
 else {
 vErrors.push(err283);
+}
+errors++;
+}
+if(data116.ingressControllerFrom === undefined){
+const err284 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+if(data116.licenseCIDRs === undefined){
+const err285 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+if(data116.resources === undefined){
+const err286 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+if(data116.sourceControl === undefined){
+const err287 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+if(data116.temporalCIDRs === undefined){
+const err288 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/15/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
 }
 errors++;
 }
@@ -14687,36 +14810,36 @@ var _valid16 = _errs143 === errors;
 valid80 = _valid16;
 }
 if(!valid80){
-const err284 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err289 = {instancePath,schemaPath:"#/allOf/15/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err284];
+vErrors = [err289];
 }
 else {
-vErrors.push(err284);
+vErrors.push(err289);
 }
 errors++;
 }
 var valid0 = _errs140 === errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.retool === undefined){
-const err285 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+const err290 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
-vErrors = [err285];
+vErrors = [err290];
 }
 else {
-vErrors.push(err285);
+vErrors.push(err290);
 }
 errors++;
 }
 const _errs185 = errors;
 for(const key0 in data){
 if(!(func14.call(schema0.properties, key0))){
-const err286 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err291 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err286];
+vErrors = [err291];
 }
 else {
-vErrors.push(err286);
+vErrors.push(err291);
 }
 errors++;
 }
@@ -14729,12 +14852,12 @@ if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
 const _errs188 = errors;
 }
 else {
-const err287 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err292 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err287];
+vErrors = [err292];
 }
 else {
-vErrors.push(err287);
+vErrors.push(err292);
 }
 errors++;
 }
@@ -14746,33 +14869,33 @@ const _errs189 = errors;
 const _errs190 = errors;
 if(typeof data118 === "string"){
 if(func0(data118) > 63){
-const err288 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+const err293 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
-vErrors = [err288];
+vErrors = [err293];
 }
 else {
-vErrors.push(err288);
+vErrors.push(err293);
 }
 errors++;
 }
 if(!pattern3.test(data118)){
-const err289 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+const err294 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
-vErrors = [err289];
+vErrors = [err294];
 }
 else {
-vErrors.push(err289);
+vErrors.push(err294);
 }
 errors++;
 }
 }
 else {
-const err290 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err295 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err290];
+vErrors = [err295];
 }
 else {
-vErrors.push(err290);
+vErrors.push(err295);
 }
 errors++;
 }
@@ -14784,33 +14907,33 @@ const _errs191 = errors;
 const _errs192 = errors;
 if(typeof data119 === "string"){
 if(func0(data119) > 63){
-const err291 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+const err296 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
-vErrors = [err291];
+vErrors = [err296];
 }
 else {
-vErrors.push(err291);
+vErrors.push(err296);
 }
 errors++;
 }
 if(!pattern3.test(data119)){
-const err292 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+const err297 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
-vErrors = [err292];
+vErrors = [err297];
 }
 else {
-vErrors.push(err292);
+vErrors.push(err297);
 }
 errors++;
 }
 }
 else {
-const err293 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err298 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err293];
+vErrors = [err298];
 }
 else {
-vErrors.push(err293);
+vErrors.push(err298);
 }
 errors++;
 }
@@ -14820,24 +14943,24 @@ if(data.profile !== undefined){
 let data120 = data.profile;
 const _errs193 = errors;
 if(typeof data120 !== "string"){
-const err294 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err299 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err294];
+vErrors = [err299];
 }
 else {
-vErrors.push(err294);
+vErrors.push(err299);
 }
 errors++;
 }
 const _errs194 = errors;
 const vSchema1 = schema0.properties.profile.enum;
 if(!((data120 === "evaluation") || (data120 === "production"))){
-const err295 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
+const err300 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err295];
+vErrors = [err300];
 }
 else {
-vErrors.push(err295);
+vErrors.push(err300);
 }
 errors++;
 }
@@ -14847,24 +14970,24 @@ if(data.podSecurity !== undefined){
 let data121 = data.podSecurity;
 const _errs195 = errors;
 if(typeof data121 !== "string"){
-const err296 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err301 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err296];
+vErrors = [err301];
 }
 else {
-vErrors.push(err296);
+vErrors.push(err301);
 }
 errors++;
 }
 const _errs196 = errors;
 const vSchema2 = schema0.properties.podSecurity.enum;
 if(!((data121 === "compatible") || (data121 === "restricted"))){
-const err297 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+const err302 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err297];
+vErrors = [err302];
 }
 else {
-vErrors.push(err297);
+vErrors.push(err302);
 }
 errors++;
 }
@@ -14876,44 +14999,44 @@ const _errs197 = errors;
 const _errs198 = errors;
 if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
 if(data122.licenseKey === undefined){
-const err298 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
+const err303 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
-vErrors = [err298];
+vErrors = [err303];
 }
 else {
-vErrors.push(err298);
+vErrors.push(err303);
 }
 errors++;
 }
 if(data122.encryptionKey === undefined){
-const err299 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+const err304 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
-vErrors = [err299];
+vErrors = [err304];
 }
 else {
-vErrors.push(err299);
+vErrors.push(err304);
 }
 errors++;
 }
 if(data122.jwtSecret === undefined){
-const err300 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+const err305 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
-vErrors = [err300];
+vErrors = [err305];
 }
 else {
-vErrors.push(err300);
+vErrors.push(err305);
 }
 errors++;
 }
 const _errs199 = errors;
 for(const key1 in data122){
 if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
-const err301 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err306 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err301];
+vErrors = [err306];
 }
 else {
-vErrors.push(err301);
+vErrors.push(err306);
 }
 errors++;
 }
@@ -14924,23 +15047,23 @@ const _errs200 = errors;
 const _errs201 = errors;
 if(typeof data123 === "string"){
 if(!pattern5.test(data123)){
-const err302 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
+const err307 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
-vErrors = [err302];
+vErrors = [err307];
 }
 else {
-vErrors.push(err302);
+vErrors.push(err307);
 }
 errors++;
 }
 }
 else {
-const err303 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err308 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err303];
+vErrors = [err308];
 }
 else {
-vErrors.push(err303);
+vErrors.push(err308);
 }
 errors++;
 }
@@ -14950,24 +15073,24 @@ if(data122.channel !== undefined){
 let data124 = data122.channel;
 const _errs202 = errors;
 if(typeof data124 !== "string"){
-const err304 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err309 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err304];
+vErrors = [err309];
 }
 else {
-vErrors.push(err304);
+vErrors.push(err309);
 }
 errors++;
 }
 const _errs203 = errors;
 const vSchema3 = schema0.properties.retool.properties.channel.enum;
 if(!((data124 === "stable") || (data124 === "edge"))){
-const err305 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+const err310 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err305];
+vErrors = [err310];
 }
 else {
-vErrors.push(err305);
+vErrors.push(err310);
 }
 errors++;
 }
@@ -15010,24 +15133,24 @@ if(data122.baseDomain !== undefined){
 let data128 = data122.baseDomain;
 const _errs207 = errors;
 if((typeof data128 !== "string") && (data128 !== null)){
-const err306 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+const err311 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err306];
+vErrors = [err311];
 }
 else {
-vErrors.push(err306);
+vErrors.push(err311);
 }
 errors++;
 }
 const _errs208 = errors;
 if(typeof data128 === "string"){
 if(!pattern6.test(data128)){
-const err307 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
+const err312 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
 if(vErrors === null){
-vErrors = [err307];
+vErrors = [err312];
 }
 else {
-vErrors.push(err307);
+vErrors.push(err312);
 }
 errors++;
 }
@@ -15038,12 +15161,12 @@ if(data122.cookieInsecure !== undefined){
 let data129 = data122.cookieInsecure;
 const _errs209 = errors;
 if((typeof data129 !== "boolean") && (data129 !== null)){
-const err308 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+const err313 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
-vErrors = [err308];
+vErrors = [err313];
 }
 else {
-vErrors.push(err308);
+vErrors.push(err313);
 }
 errors++;
 }
@@ -15063,12 +15186,12 @@ var valid94 = _errs211 === errors;
 }
 }
 else {
-const err309 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err314 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err309];
+vErrors = [err314];
 }
 else {
-vErrors.push(err309);
+vErrors.push(err314);
 }
 errors++;
 }
@@ -15082,12 +15205,12 @@ if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
 const _errs214 = errors;
 for(const key2 in data131){
 if(!(func14.call(schema0.properties.images.properties, key2))){
-const err310 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+const err315 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err310];
+vErrors = [err315];
 }
 else {
-vErrors.push(err310);
+vErrors.push(err315);
 }
 errors++;
 }
@@ -15098,23 +15221,23 @@ const _errs215 = errors;
 const _errs216 = errors;
 if(typeof data132 === "string"){
 if(!pattern8.test(data132)){
-const err311 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
+const err316 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
-vErrors = [err311];
+vErrors = [err316];
 }
 else {
-vErrors.push(err311);
+vErrors.push(err316);
 }
 errors++;
 }
 }
 else {
-const err312 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err317 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err312];
+vErrors = [err317];
 }
 else {
-vErrors.push(err312);
+vErrors.push(err317);
 }
 errors++;
 }
@@ -15124,24 +15247,24 @@ if(data131.pullPolicy !== undefined){
 let data133 = data131.pullPolicy;
 const _errs217 = errors;
 if(typeof data133 !== "string"){
-const err313 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err318 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err313];
+vErrors = [err318];
 }
 else {
-vErrors.push(err313);
+vErrors.push(err318);
 }
 errors++;
 }
 const _errs218 = errors;
 const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
 if(!(((data133 === "IfNotPresent") || (data133 === "Always")) || (data133 === "Never"))){
-const err314 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+const err319 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err314];
+vErrors = [err319];
 }
 else {
-vErrors.push(err314);
+vErrors.push(err319);
 }
 errors++;
 }
@@ -15170,12 +15293,12 @@ valid97 = false;
 }
 }
 else {
-const err315 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err320 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err315];
+vErrors = [err320];
 }
 else {
-vErrors.push(err315);
+vErrors.push(err320);
 }
 errors++;
 }
@@ -15249,12 +15372,12 @@ var valid95 = _errs227 === errors;
 }
 }
 else {
-const err316 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err321 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err316];
+vErrors = [err321];
 }
 else {
-vErrors.push(err316);
+vErrors.push(err321);
 }
 errors++;
 }
@@ -15268,12 +15391,12 @@ if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
 const _errs230 = errors;
 for(const key3 in data142){
 if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
-const err317 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const err322 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err317];
+vErrors = [err322];
 }
 else {
-vErrors.push(err317);
+vErrors.push(err322);
 }
 errors++;
 }
@@ -15282,24 +15405,24 @@ if(data142.mode !== undefined){
 let data143 = data142.mode;
 const _errs231 = errors;
 if(typeof data143 !== "string"){
-const err318 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err323 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err318];
+vErrors = [err323];
 }
 else {
-vErrors.push(err318);
+vErrors.push(err323);
 }
 errors++;
 }
 const _errs232 = errors;
 const vSchema5 = schema0.properties.database.properties.mode.enum;
 if(!((data143 === "embedded") || (data143 === "external"))){
-const err319 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err324 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err319];
+vErrors = [err324];
 }
 else {
-vErrors.push(err319);
+vErrors.push(err324);
 }
 errors++;
 }
@@ -15329,12 +15452,12 @@ var valid98 = _errs234 === errors;
 }
 }
 else {
-const err320 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err325 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err320];
+vErrors = [err325];
 }
 else {
-vErrors.push(err320);
+vErrors.push(err325);
 }
 errors++;
 }
@@ -15348,12 +15471,12 @@ if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
 const _errs237 = errors;
 for(const key4 in data146){
 if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err321 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const err326 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err321];
+vErrors = [err326];
 }
 else {
-vErrors.push(err321);
+vErrors.push(err326);
 }
 errors++;
 }
@@ -15362,24 +15485,24 @@ if(data146.mode !== undefined){
 let data147 = data146.mode;
 const _errs238 = errors;
 if(typeof data147 !== "string"){
-const err322 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err327 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err322];
+vErrors = [err327];
 }
 else {
-vErrors.push(err322);
+vErrors.push(err327);
 }
 errors++;
 }
 const _errs239 = errors;
 const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
 if(!(((data147 === "disabled") || (data147 === "embedded")) || (data147 === "external"))){
-const err323 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err328 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err323];
+vErrors = [err328];
 }
 else {
-vErrors.push(err323);
+vErrors.push(err328);
 }
 errors++;
 }
@@ -15409,12 +15532,12 @@ var valid99 = _errs241 === errors;
 }
 }
 else {
-const err324 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err329 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err324];
+vErrors = [err329];
 }
 else {
-vErrors.push(err324);
+vErrors.push(err329);
 }
 errors++;
 }
@@ -15428,12 +15551,12 @@ if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
 const _errs244 = errors;
 for(const key5 in data150){
 if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
-const err325 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+const err330 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err325];
+vErrors = [err330];
 }
 else {
-vErrors.push(err325);
+vErrors.push(err330);
 }
 errors++;
 }
@@ -15442,24 +15565,24 @@ if(data150.mode !== undefined){
 let data151 = data150.mode;
 const _errs245 = errors;
 if(typeof data151 !== "string"){
-const err326 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err331 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err326];
+vErrors = [err331];
 }
 else {
-vErrors.push(err326);
+vErrors.push(err331);
 }
 errors++;
 }
 const _errs246 = errors;
 const vSchema7 = schema0.properties.temporal.properties.mode.enum;
 if(!(((data151 === "retoolManaged") || (data151 === "external")) || (data151 === "local"))){
-const err327 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err332 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err327];
+vErrors = [err332];
 }
 else {
-vErrors.push(err327);
+vErrors.push(err332);
 }
 errors++;
 }
@@ -15473,12 +15596,12 @@ if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
 const _errs249 = errors;
 for(const key6 in data152){
 if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
-const err328 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+const err333 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err328];
+vErrors = [err333];
 }
 else {
-vErrors.push(err328);
+vErrors.push(err333);
 }
 errors++;
 }
@@ -15511,23 +15634,23 @@ const _errs252 = errors;
 const _errs253 = errors;
 if(typeof data155 === "string"){
 if(!pattern2.test(data155)){
-const err329 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const err334 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
-vErrors = [err329];
+vErrors = [err334];
 }
 else {
-vErrors.push(err329);
+vErrors.push(err334);
 }
 errors++;
 }
 }
 else {
-const err330 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err335 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err330];
+vErrors = [err335];
 }
 else {
-vErrors.push(err330);
+vErrors.push(err335);
 }
 errors++;
 }
@@ -15541,12 +15664,12 @@ if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
 const _errs256 = errors;
 for(const key7 in data156){
 if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
-const err331 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+const err336 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err331];
+vErrors = [err336];
 }
 else {
-vErrors.push(err331);
+vErrors.push(err336);
 }
 errors++;
 }
@@ -15555,12 +15678,12 @@ if(data156.enabled !== undefined){
 let data157 = data156.enabled;
 const _errs257 = errors;
 if(typeof data157 !== "boolean"){
-const err332 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err337 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err332];
+vErrors = [err337];
 }
 else {
-vErrors.push(err332);
+vErrors.push(err337);
 }
 errors++;
 }
@@ -15602,12 +15725,12 @@ var valid102 = _errs261 === errors;
 }
 }
 else {
-const err333 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err338 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err333];
+vErrors = [err338];
 }
 else {
-vErrors.push(err333);
+vErrors.push(err338);
 }
 errors++;
 }
@@ -15615,12 +15738,12 @@ var valid101 = _errs254 === errors;
 }
 }
 else {
-const err334 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err339 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err334];
+vErrors = [err339];
 }
 else {
-vErrors.push(err334);
+vErrors.push(err339);
 }
 errors++;
 }
@@ -15634,12 +15757,12 @@ if(data161 && typeof data161 == "object" && !Array.isArray(data161)){
 const _errs264 = errors;
 for(const key8 in data161){
 if(!(func14.call(schema0.properties.temporal.properties.local.properties, key8))){
-const err335 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+const err340 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err335];
+vErrors = [err340];
 }
 else {
-vErrors.push(err335);
+vErrors.push(err340);
 }
 errors++;
 }
@@ -15650,23 +15773,23 @@ const _errs265 = errors;
 const _errs266 = errors;
 if(typeof data162 === "string"){
 if(!pattern19.test(data162)){
-const err336 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
+const err341 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
-vErrors = [err336];
+vErrors = [err341];
 }
 else {
-vErrors.push(err336);
+vErrors.push(err341);
 }
 errors++;
 }
 }
 else {
-const err337 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err342 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err337];
+vErrors = [err342];
 }
 else {
-vErrors.push(err337);
+vErrors.push(err342);
 }
 errors++;
 }
@@ -15676,34 +15799,34 @@ if(data161.numHistoryShards !== undefined){
 let data163 = data161.numHistoryShards;
 const _errs267 = errors;
 if(!((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163)))){
-const err338 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err343 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err338];
+vErrors = [err343];
 }
 else {
-vErrors.push(err338);
+vErrors.push(err343);
 }
 errors++;
 }
 const _errs268 = errors;
 if(typeof data163 == "number"){
 if(data163 > 16384 || isNaN(data163)){
-const err339 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+const err344 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
-vErrors = [err339];
+vErrors = [err344];
 }
 else {
-vErrors.push(err339);
+vErrors.push(err344);
 }
 errors++;
 }
 if(data163 < 1 || isNaN(data163)){
-const err340 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err345 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err340];
+vErrors = [err345];
 }
 else {
-vErrors.push(err340);
+vErrors.push(err345);
 }
 errors++;
 }
@@ -15716,23 +15839,23 @@ const _errs269 = errors;
 const _errs270 = errors;
 if(typeof data164 === "string"){
 if(!pattern20.test(data164)){
-const err341 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
+const err346 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
-vErrors = [err341];
+vErrors = [err346];
 }
 else {
-vErrors.push(err341);
+vErrors.push(err346);
 }
 errors++;
 }
 }
 else {
-const err342 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err347 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err342];
+vErrors = [err347];
 }
 else {
-vErrors.push(err342);
+vErrors.push(err347);
 }
 errors++;
 }
@@ -15746,12 +15869,12 @@ if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
 const _errs273 = errors;
 for(const key9 in data165){
 if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
-const err343 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+const err348 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err343];
+vErrors = [err348];
 }
 else {
-vErrors.push(err343);
+vErrors.push(err348);
 }
 errors++;
 }
@@ -15760,24 +15883,24 @@ if(data165.database !== undefined){
 let data166 = data165.database;
 const _errs274 = errors;
 if(typeof data166 !== "string"){
-const err344 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err349 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err344];
+vErrors = [err349];
 }
 else {
-vErrors.push(err344);
+vErrors.push(err349);
 }
 errors++;
 }
 const _errs275 = errors;
 const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
 if(!((data166 === "storage") || (data166 === "external"))){
-const err345 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+const err350 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err345];
+vErrors = [err350];
 }
 else {
-vErrors.push(err345);
+vErrors.push(err350);
 }
 errors++;
 }
@@ -15800,23 +15923,23 @@ const _errs277 = errors;
 const _errs278 = errors;
 if(typeof data168 === "string"){
 if(!pattern22.test(data168)){
-const err346 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+const err351 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
-vErrors = [err346];
+vErrors = [err351];
 }
 else {
-vErrors.push(err346);
+vErrors.push(err351);
 }
 errors++;
 }
 }
 else {
-const err347 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err352 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err347];
+vErrors = [err352];
 }
 else {
-vErrors.push(err347);
+vErrors.push(err352);
 }
 errors++;
 }
@@ -15828,23 +15951,23 @@ const _errs279 = errors;
 const _errs280 = errors;
 if(typeof data169 === "string"){
 if(!pattern22.test(data169)){
-const err348 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+const err353 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
-vErrors = [err348];
+vErrors = [err353];
 }
 else {
-vErrors.push(err348);
+vErrors.push(err353);
 }
 errors++;
 }
 }
 else {
-const err349 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err354 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err349];
+vErrors = [err354];
 }
 else {
-vErrors.push(err349);
+vErrors.push(err354);
 }
 errors++;
 }
@@ -15852,12 +15975,12 @@ var valid104 = _errs279 === errors;
 }
 }
 else {
-const err350 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err355 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err350];
+vErrors = [err355];
 }
 else {
-vErrors.push(err350);
+vErrors.push(err355);
 }
 errors++;
 }
@@ -15915,12 +16038,12 @@ if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
 const _errs287 = errors;
 for(const key10 in data174){
 if(!(func14.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
-const err351 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+const err356 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err351];
+vErrors = [err356];
 }
 else {
-vErrors.push(err351);
+vErrors.push(err356);
 }
 errors++;
 }
@@ -16090,10 +16213,10 @@ else {
 }
 var valid105 = _errs302 === errors;
 }
-if(data174.podSecurityContext !== undefined){
-let data190 = data174.podSecurityContext;
+if(data174.preStopSleepSeconds !== undefined){
+let data190 = data174.preStopSleepSeconds;
 const _errs303 = errors;
-if(!(validate247(data190, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data174,parentDataProperty:"podSecurityContext",rootData}))){
+if(!(validate247(data190, {instancePath:instancePath+"/temporal/local/web/preStopSleepSeconds",parentData:data174,parentDataProperty:"preStopSleepSeconds",rootData}))){
 vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
@@ -16101,134 +16224,33 @@ else {
 }
 var valid105 = _errs303 === errors;
 }
-if(data174.containerSecurityContext !== undefined){
-let data191 = data174.containerSecurityContext;
+if(data174.podSecurityContext !== undefined){
+let data191 = data174.podSecurityContext;
 const _errs304 = errors;
-if(!(validate250(data191, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data174,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+if(!(validate249(data191, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data174,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid105 = _errs304 === errors;
 }
-if(data174.enabled !== undefined){
-let data192 = data174.enabled;
+if(data174.containerSecurityContext !== undefined){
+let data192 = data174.containerSecurityContext;
 const _errs305 = errors;
-if(typeof data192 !== "boolean"){
-const err352 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err352];
+if(!(validate252(data192, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data174,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
 }
 else {
-vErrors.push(err352);
 }
-errors++;
-}
-const _errs306 = errors;
 var valid105 = _errs305 === errors;
 }
-}
-else {
-const err353 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err353];
-}
-else {
-vErrors.push(err353);
-}
-errors++;
-}
-var valid103 = _errs285 === errors;
-}
-}
-else {
-const err354 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err354];
-}
-else {
-vErrors.push(err354);
-}
-errors++;
-}
-var valid100 = _errs262 === errors;
-}
-}
-else {
-const err355 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err355];
-}
-else {
-vErrors.push(err355);
-}
-errors++;
-}
-var valid93 = _errs242 === errors;
-}
-if(data.workflows !== undefined){
-let data193 = data.workflows;
-const _errs307 = errors;
-if(!(validate275(data193, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid93 = _errs307 === errors;
-}
-if(data.components !== undefined){
-let data194 = data.components;
-const _errs308 = errors;
-const _errs309 = errors;
-if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
-const _errs310 = errors;
-for(const key11 in data194){
-if(!(((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor"))){
-const err356 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err356];
-}
-else {
-vErrors.push(err356);
-}
-errors++;
-}
-}
-if(data194.api !== undefined){
-let data195 = data194.api;
-const _errs311 = errors;
-const _errs312 = errors;
-const _errs313 = errors;
-const _errs314 = errors;
-let valid108 = true;
-const _errs315 = errors;
-if(!(validate277(data195, {instancePath:instancePath+"/components/api",parentData:data194,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate277.errors : vErrors.concat(validate277.errors);
-errors = vErrors.length;
-}
-else {
-}
-var _valid17 = _errs315 === errors;
-errors = _errs314;
-if(vErrors !== null){
-if(_errs314){
-vErrors.length = _errs314;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid17){
-const _errs316 = errors;
-if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
-if(data195.replicas !== undefined){
-let data196 = data195.replicas;
-const _errs317 = errors;
-const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data196 === null) || (data196 === 2))){
-const err357 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+if(data174.enabled !== undefined){
+let data193 = data174.enabled;
+const _errs306 = errors;
+if(typeof data193 !== "boolean"){
+const err357 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -16237,14 +16259,12 @@ vErrors.push(err357);
 }
 errors++;
 }
-var valid109 = _errs317 === errors;
+const _errs307 = errors;
+var valid105 = _errs306 === errors;
 }
 }
-var _valid17 = _errs316 === errors;
-valid108 = _valid17;
-}
-if(!valid108){
-const err358 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err358 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -16253,12 +16273,11 @@ vErrors.push(err358);
 }
 errors++;
 }
-var valid107 = _errs313 === errors;
-if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
-const _errs318 = errors;
-for(const key12 in data195){
-if(!(func14.call(schema0.properties.components.properties.api.properties, key12))){
-const err359 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+var valid103 = _errs285 === errors;
+}
+}
+else {
+const err359 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -16267,199 +16286,11 @@ vErrors.push(err359);
 }
 errors++;
 }
+var valid100 = _errs262 === errors;
 }
-if(data195.resources !== undefined){
-let data197 = data195.resources;
-const _errs319 = errors;
-if(!(validate76(data197, {instancePath:instancePath+"/components/api/resources",parentData:data195,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid110 = _errs319 === errors;
-}
-if(data195.nodeSelector !== undefined){
-let data198 = data195.nodeSelector;
-const _errs320 = errors;
-if(!(validate105(data198, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data195,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs320 === errors;
-}
-if(data195.tolerations !== undefined){
-let data199 = data195.tolerations;
-const _errs321 = errors;
-if(!(validate111(data199, {instancePath:instancePath+"/components/api/tolerations",parentData:data195,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs321 === errors;
-}
-if(data195.affinity !== undefined){
-let data200 = data195.affinity;
-const _errs322 = errors;
-if(!(validate117(data200, {instancePath:instancePath+"/components/api/affinity",parentData:data195,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs322 === errors;
-}
-if(data195.topologySpreadConstraints !== undefined){
-let data201 = data195.topologySpreadConstraints;
-const _errs323 = errors;
-if(!(validate156(data201, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data195,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs323 === errors;
-}
-if(data195.podAnnotations !== undefined){
-let data202 = data195.podAnnotations;
-const _errs324 = errors;
-if(!(validate163(data202, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data195,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs324 === errors;
-}
-if(data195.podLabels !== undefined){
-let data203 = data195.podLabels;
-const _errs325 = errors;
-if(!(validate167(data203, {instancePath:instancePath+"/components/api/podLabels",parentData:data195,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs325 === errors;
-}
-if(data195.env !== undefined){
-let data204 = data195.env;
-const _errs326 = errors;
-if(!(validate171(data204, {instancePath:instancePath+"/components/api/env",parentData:data195,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs326 === errors;
-}
-if(data195.extraEnvFrom !== undefined){
-let data205 = data195.extraEnvFrom;
-const _errs327 = errors;
-if(!(validate175(data205, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data195,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs327 === errors;
-}
-if(data195.extraVolumes !== undefined){
-let data206 = data195.extraVolumes;
-const _errs328 = errors;
-if(!(validate183(data206, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data195,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs328 === errors;
-}
-if(data195.extraVolumeMounts !== undefined){
-let data207 = data195.extraVolumeMounts;
-const _errs329 = errors;
-if(!(validate200(data207, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data195,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs329 === errors;
-}
-if(data195.extraContainers !== undefined){
-let data208 = data195.extraContainers;
-const _errs330 = errors;
-if(!(validate206(data208, {instancePath:instancePath+"/components/api/extraContainers",parentData:data195,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs330 === errors;
-}
-if(data195.initContainers !== undefined){
-let data209 = data195.initContainers;
-const _errs331 = errors;
-if(!(validate240(data209, {instancePath:instancePath+"/components/api/initContainers",parentData:data195,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs331 === errors;
-}
-if(data195.priorityClassName !== undefined){
-let data210 = data195.priorityClassName;
-const _errs332 = errors;
-if(!(validate243(data210, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data195,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs332 === errors;
-}
-if(data195.terminationGracePeriodSeconds !== undefined){
-let data211 = data195.terminationGracePeriodSeconds;
-const _errs333 = errors;
-if(!(validate245(data211, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data195,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs333 === errors;
-}
-if(data195.podSecurityContext !== undefined){
-let data212 = data195.podSecurityContext;
-const _errs334 = errors;
-if(!(validate247(data212, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data195,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs334 === errors;
-}
-if(data195.containerSecurityContext !== undefined){
-let data213 = data195.containerSecurityContext;
-const _errs335 = errors;
-if(!(validate250(data213, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data195,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs335 === errors;
-}
-if(data195.replicas !== undefined){
-let data214 = data195.replicas;
-const _errs336 = errors;
-if(!((typeof data214 == "number") && (!(data214 % 1) && !isNaN(data214)))){
-const err360 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err360 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -16468,10 +16299,28 @@ vErrors.push(err360);
 }
 errors++;
 }
-const _errs337 = errors;
-if(typeof data214 == "number"){
-if(data214 > 2147483647 || isNaN(data214)){
-const err361 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid93 = _errs242 === errors;
+}
+if(data.workflows !== undefined){
+let data194 = data.workflows;
+const _errs308 = errors;
+if(!(validate278(data194, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid93 = _errs308 === errors;
+}
+if(data.components !== undefined){
+let data195 = data.components;
+const _errs309 = errors;
+const _errs310 = errors;
+if(data195 && typeof data195 == "object" && !Array.isArray(data195)){
+const _errs311 = errors;
+for(const key11 in data195){
+if(!(((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor"))){
+const err361 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -16480,8 +16329,40 @@ vErrors.push(err361);
 }
 errors++;
 }
-if(data214 < 1 || isNaN(data214)){
-const err362 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data195.api !== undefined){
+let data196 = data195.api;
+const _errs312 = errors;
+const _errs313 = errors;
+const _errs314 = errors;
+const _errs315 = errors;
+let valid108 = true;
+const _errs316 = errors;
+if(!(validate280(data196, {instancePath:instancePath+"/components/api",parentData:data195,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate280.errors : vErrors.concat(validate280.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid17 = _errs316 === errors;
+errors = _errs315;
+if(vErrors !== null){
+if(_errs315){
+vErrors.length = _errs315;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid17){
+const _errs317 = errors;
+if(data196 && typeof data196 == "object" && !Array.isArray(data196)){
+if(data196.replicas !== undefined){
+let data197 = data196.replicas;
+const _errs318 = errors;
+const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data197 === null) || (data197 === 2))){
+const err362 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -16490,14 +16371,14 @@ vErrors.push(err362);
 }
 errors++;
 }
+var valid109 = _errs318 === errors;
 }
-var valid110 = _errs336 === errors;
 }
-if(data195.javaDbConnector !== undefined){
-let data215 = data195.javaDbConnector;
-const _errs338 = errors;
-if(typeof data215 !== "boolean"){
-const err363 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid17 = _errs317 === errors;
+valid108 = _valid17;
+}
+if(!valid108){
+const err363 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -16506,23 +16387,12 @@ vErrors.push(err363);
 }
 errors++;
 }
-const _errs339 = errors;
-var valid110 = _errs338 === errors;
-}
-if(data195.autoscaling !== undefined){
-let data216 = data195.autoscaling;
-const _errs340 = errors;
-if(!(validate296(data216, {instancePath:instancePath+"/components/api/autoscaling",parentData:data195,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs340 === errors;
-}
-}
-else {
-const err364 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid107 = _errs314 === errors;
+if(data196 && typeof data196 == "object" && !Array.isArray(data196)){
+const _errs319 = errors;
+for(const key12 in data196){
+if(!(func14.call(schema0.properties.components.properties.api.properties, key12))){
+const err364 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -16531,17 +16401,166 @@ vErrors.push(err364);
 }
 errors++;
 }
-var valid106 = _errs311 === errors;
 }
-if(data194.jobsRunner !== undefined){
-let data217 = data194.jobsRunner;
-const _errs341 = errors;
-const _errs342 = errors;
-if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
-const _errs343 = errors;
-for(const key13 in data217){
-if(!(func14.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
-const err365 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(data196.resources !== undefined){
+let data198 = data196.resources;
+const _errs320 = errors;
+if(!(validate76(data198, {instancePath:instancePath+"/components/api/resources",parentData:data196,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs320 === errors;
+}
+if(data196.nodeSelector !== undefined){
+let data199 = data196.nodeSelector;
+const _errs321 = errors;
+if(!(validate105(data199, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data196,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs321 === errors;
+}
+if(data196.tolerations !== undefined){
+let data200 = data196.tolerations;
+const _errs322 = errors;
+if(!(validate111(data200, {instancePath:instancePath+"/components/api/tolerations",parentData:data196,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs322 === errors;
+}
+if(data196.affinity !== undefined){
+let data201 = data196.affinity;
+const _errs323 = errors;
+if(!(validate117(data201, {instancePath:instancePath+"/components/api/affinity",parentData:data196,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs323 === errors;
+}
+if(data196.topologySpreadConstraints !== undefined){
+let data202 = data196.topologySpreadConstraints;
+const _errs324 = errors;
+if(!(validate156(data202, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data196,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs324 === errors;
+}
+if(data196.podAnnotations !== undefined){
+let data203 = data196.podAnnotations;
+const _errs325 = errors;
+if(!(validate163(data203, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data196,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs325 === errors;
+}
+if(data196.podLabels !== undefined){
+let data204 = data196.podLabels;
+const _errs326 = errors;
+if(!(validate167(data204, {instancePath:instancePath+"/components/api/podLabels",parentData:data196,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs326 === errors;
+}
+if(data196.env !== undefined){
+let data205 = data196.env;
+const _errs327 = errors;
+if(!(validate171(data205, {instancePath:instancePath+"/components/api/env",parentData:data196,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs327 === errors;
+}
+if(data196.extraEnvFrom !== undefined){
+let data206 = data196.extraEnvFrom;
+const _errs328 = errors;
+if(!(validate175(data206, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data196,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs328 === errors;
+}
+if(data196.extraVolumes !== undefined){
+let data207 = data196.extraVolumes;
+const _errs329 = errors;
+if(!(validate183(data207, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data196,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs329 === errors;
+}
+if(data196.extraVolumeMounts !== undefined){
+let data208 = data196.extraVolumeMounts;
+const _errs330 = errors;
+if(!(validate200(data208, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data196,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs330 === errors;
+}
+if(data196.extraContainers !== undefined){
+let data209 = data196.extraContainers;
+const _errs331 = errors;
+if(!(validate206(data209, {instancePath:instancePath+"/components/api/extraContainers",parentData:data196,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs331 === errors;
+}
+if(data196.initContainers !== undefined){
+let data210 = data196.initContainers;
+const _errs332 = errors;
+if(!(validate240(data210, {instancePath:instancePath+"/components/api/initContainers",parentData:data196,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs332 === errors;
+}
+if(data196.priorityClassName !== undefined){
+let data211 = data196.priorityClassName;
+const _errs333 = errors;
+if(!(validate243(data211, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data196,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs333 === errors;
+}
+if(data196.terminationGracePeriodSeconds !== undefined){
+let data212 = data196.terminationGracePeriodSeconds;
+const _errs334 = errors;
+if((!((typeof data212 == "number") && (!(data212 % 1) && !isNaN(data212)))) && (data212 !== null)){
+const err365 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -16550,197 +16569,10 @@ vErrors.push(err365);
 }
 errors++;
 }
-}
-if(data217.resources !== undefined){
-let data218 = data217.resources;
-const _errs344 = errors;
-if(!(validate76(data218, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data217,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs344 === errors;
-}
-if(data217.nodeSelector !== undefined){
-let data219 = data217.nodeSelector;
-const _errs345 = errors;
-if(!(validate105(data219, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data217,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs345 === errors;
-}
-if(data217.tolerations !== undefined){
-let data220 = data217.tolerations;
-const _errs346 = errors;
-if(!(validate111(data220, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data217,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs346 === errors;
-}
-if(data217.affinity !== undefined){
-let data221 = data217.affinity;
-const _errs347 = errors;
-if(!(validate117(data221, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data217,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs347 === errors;
-}
-if(data217.topologySpreadConstraints !== undefined){
-let data222 = data217.topologySpreadConstraints;
-const _errs348 = errors;
-if(!(validate156(data222, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data217,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs348 === errors;
-}
-if(data217.podAnnotations !== undefined){
-let data223 = data217.podAnnotations;
-const _errs349 = errors;
-if(!(validate163(data223, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data217,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs349 === errors;
-}
-if(data217.podLabels !== undefined){
-let data224 = data217.podLabels;
-const _errs350 = errors;
-if(!(validate167(data224, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data217,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs350 === errors;
-}
-if(data217.env !== undefined){
-let data225 = data217.env;
-const _errs351 = errors;
-if(!(validate171(data225, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data217,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs351 === errors;
-}
-if(data217.extraEnvFrom !== undefined){
-let data226 = data217.extraEnvFrom;
-const _errs352 = errors;
-if(!(validate175(data226, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data217,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs352 === errors;
-}
-if(data217.extraVolumes !== undefined){
-let data227 = data217.extraVolumes;
-const _errs353 = errors;
-if(!(validate183(data227, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data217,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs353 === errors;
-}
-if(data217.extraVolumeMounts !== undefined){
-let data228 = data217.extraVolumeMounts;
-const _errs354 = errors;
-if(!(validate200(data228, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data217,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs354 === errors;
-}
-if(data217.extraContainers !== undefined){
-let data229 = data217.extraContainers;
-const _errs355 = errors;
-if(!(validate206(data229, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data217,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs355 === errors;
-}
-if(data217.initContainers !== undefined){
-let data230 = data217.initContainers;
-const _errs356 = errors;
-if(!(validate240(data230, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data217,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs356 === errors;
-}
-if(data217.priorityClassName !== undefined){
-let data231 = data217.priorityClassName;
-const _errs357 = errors;
-if(!(validate243(data231, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data217,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs357 === errors;
-}
-if(data217.terminationGracePeriodSeconds !== undefined){
-let data232 = data217.terminationGracePeriodSeconds;
-const _errs358 = errors;
-if(!(validate245(data232, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data217,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs358 === errors;
-}
-if(data217.podSecurityContext !== undefined){
-let data233 = data217.podSecurityContext;
-const _errs359 = errors;
-if(!(validate247(data233, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data217,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs359 === errors;
-}
-if(data217.containerSecurityContext !== undefined){
-let data234 = data217.containerSecurityContext;
-const _errs360 = errors;
-if(!(validate250(data234, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data217,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs360 === errors;
-}
-}
-else {
-const err366 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs335 = errors;
+if(typeof data212 == "number"){
+if(data212 > 2147483647 || isNaN(data212)){
+const err366 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -16749,25 +16581,8 @@ vErrors.push(err366);
 }
 errors++;
 }
-var valid106 = _errs341 === errors;
-}
-if(data194.workflowsWorker !== undefined){
-let data235 = data194.workflowsWorker;
-const _errs361 = errors;
-const _errs362 = errors;
-const _errs363 = errors;
-if(!(validate315(data235, {instancePath:instancePath+"/components/workflowsWorker",parentData:data194,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid112 = _errs363 === errors;
-if(data235 && typeof data235 == "object" && !Array.isArray(data235)){
-const _errs364 = errors;
-for(const key14 in data235){
-if(!(func14.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
-const err367 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data212 < 0 || isNaN(data212)){
+const err367 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -16777,198 +16592,13 @@ vErrors.push(err367);
 errors++;
 }
 }
-if(data235.resources !== undefined){
-let data236 = data235.resources;
-const _errs365 = errors;
-if(!(validate76(data236, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data235,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
-errors = vErrors.length;
+var valid110 = _errs334 === errors;
 }
-else {
-}
-var valid113 = _errs365 === errors;
-}
-if(data235.nodeSelector !== undefined){
-let data237 = data235.nodeSelector;
-const _errs366 = errors;
-if(!(validate105(data237, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data235,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs366 === errors;
-}
-if(data235.tolerations !== undefined){
-let data238 = data235.tolerations;
-const _errs367 = errors;
-if(!(validate111(data238, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data235,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs367 === errors;
-}
-if(data235.affinity !== undefined){
-let data239 = data235.affinity;
-const _errs368 = errors;
-if(!(validate117(data239, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data235,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs368 === errors;
-}
-if(data235.topologySpreadConstraints !== undefined){
-let data240 = data235.topologySpreadConstraints;
-const _errs369 = errors;
-if(!(validate156(data240, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data235,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs369 === errors;
-}
-if(data235.podAnnotations !== undefined){
-let data241 = data235.podAnnotations;
-const _errs370 = errors;
-if(!(validate163(data241, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data235,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs370 === errors;
-}
-if(data235.podLabels !== undefined){
-let data242 = data235.podLabels;
-const _errs371 = errors;
-if(!(validate167(data242, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data235,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs371 === errors;
-}
-if(data235.env !== undefined){
-let data243 = data235.env;
-const _errs372 = errors;
-if(!(validate171(data243, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data235,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs372 === errors;
-}
-if(data235.extraEnvFrom !== undefined){
-let data244 = data235.extraEnvFrom;
-const _errs373 = errors;
-if(!(validate175(data244, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data235,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs373 === errors;
-}
-if(data235.extraVolumes !== undefined){
-let data245 = data235.extraVolumes;
-const _errs374 = errors;
-if(!(validate183(data245, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data235,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs374 === errors;
-}
-if(data235.extraVolumeMounts !== undefined){
-let data246 = data235.extraVolumeMounts;
-const _errs375 = errors;
-if(!(validate200(data246, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data235,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs375 === errors;
-}
-if(data235.extraContainers !== undefined){
-let data247 = data235.extraContainers;
-const _errs376 = errors;
-if(!(validate206(data247, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data235,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs376 === errors;
-}
-if(data235.initContainers !== undefined){
-let data248 = data235.initContainers;
-const _errs377 = errors;
-if(!(validate240(data248, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data235,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs377 === errors;
-}
-if(data235.priorityClassName !== undefined){
-let data249 = data235.priorityClassName;
-const _errs378 = errors;
-if(!(validate243(data249, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data235,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs378 === errors;
-}
-if(data235.terminationGracePeriodSeconds !== undefined){
-let data250 = data235.terminationGracePeriodSeconds;
-const _errs379 = errors;
-if(!(validate245(data250, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data235,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs379 === errors;
-}
-if(data235.podSecurityContext !== undefined){
-let data251 = data235.podSecurityContext;
-const _errs380 = errors;
-if(!(validate247(data251, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data235,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs380 === errors;
-}
-if(data235.containerSecurityContext !== undefined){
-let data252 = data235.containerSecurityContext;
-const _errs381 = errors;
-if(!(validate250(data252, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data235,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs381 === errors;
-}
-if(data235.replicas !== undefined){
-let data253 = data235.replicas;
-const _errs382 = errors;
-if(!((typeof data253 == "number") && (!(data253 % 1) && !isNaN(data253)))){
-const err368 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data196.preStopSleepSeconds !== undefined){
+let data213 = data196.preStopSleepSeconds;
+const _errs336 = errors;
+if(!((typeof data213 == "number") && (!(data213 % 1) && !isNaN(data213)))){
+const err368 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -16977,10 +16607,10 @@ vErrors.push(err368);
 }
 errors++;
 }
-const _errs383 = errors;
-if(typeof data253 == "number"){
-if(data253 > 2147483647 || isNaN(data253)){
-const err369 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const _errs337 = errors;
+if(typeof data213 == "number"){
+if(data213 > 3600 || isNaN(data213)){
+const err369 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -16989,8 +16619,8 @@ vErrors.push(err369);
 }
 errors++;
 }
-if(data253 < 1 || isNaN(data253)){
-const err370 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data213 < 0 || isNaN(data213)){
+const err370 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -17000,22 +16630,35 @@ vErrors.push(err370);
 errors++;
 }
 }
-var valid113 = _errs382 === errors;
+var valid110 = _errs336 === errors;
 }
-if(data235.autoscaling !== undefined){
-let data254 = data235.autoscaling;
-const _errs384 = errors;
-if(!(validate296(data254, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data235,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
+if(data196.podSecurityContext !== undefined){
+let data214 = data196.podSecurityContext;
+const _errs338 = errors;
+if(!(validate249(data214, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data196,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs384 === errors;
+var valid110 = _errs338 === errors;
 }
+if(data196.containerSecurityContext !== undefined){
+let data215 = data196.containerSecurityContext;
+const _errs339 = errors;
+if(!(validate252(data215, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data196,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
 }
 else {
-const err371 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid110 = _errs339 === errors;
+}
+if(data196.replicas !== undefined){
+let data216 = data196.replicas;
+const _errs340 = errors;
+if(!((typeof data216 == "number") && (!(data216 % 1) && !isNaN(data216)))){
+const err371 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -17024,25 +16667,10 @@ vErrors.push(err371);
 }
 errors++;
 }
-var valid106 = _errs361 === errors;
-}
-if(data194.workflowsBackend !== undefined){
-let data255 = data194.workflowsBackend;
-const _errs385 = errors;
-const _errs386 = errors;
-const _errs387 = errors;
-if(!(validate315(data255, {instancePath:instancePath+"/components/workflowsBackend",parentData:data194,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid114 = _errs387 === errors;
-if(data255 && typeof data255 == "object" && !Array.isArray(data255)){
-const _errs388 = errors;
-for(const key15 in data255){
-if(!(func14.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
-const err372 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+const _errs341 = errors;
+if(typeof data216 == "number"){
+if(data216 > 2147483647 || isNaN(data216)){
+const err372 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -17051,199 +16679,8 @@ vErrors.push(err372);
 }
 errors++;
 }
-}
-if(data255.resources !== undefined){
-let data256 = data255.resources;
-const _errs389 = errors;
-if(!(validate76(data256, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data255,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs389 === errors;
-}
-if(data255.nodeSelector !== undefined){
-let data257 = data255.nodeSelector;
-const _errs390 = errors;
-if(!(validate105(data257, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data255,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs390 === errors;
-}
-if(data255.tolerations !== undefined){
-let data258 = data255.tolerations;
-const _errs391 = errors;
-if(!(validate111(data258, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data255,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs391 === errors;
-}
-if(data255.affinity !== undefined){
-let data259 = data255.affinity;
-const _errs392 = errors;
-if(!(validate117(data259, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data255,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs392 === errors;
-}
-if(data255.topologySpreadConstraints !== undefined){
-let data260 = data255.topologySpreadConstraints;
-const _errs393 = errors;
-if(!(validate156(data260, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data255,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs393 === errors;
-}
-if(data255.podAnnotations !== undefined){
-let data261 = data255.podAnnotations;
-const _errs394 = errors;
-if(!(validate163(data261, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data255,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs394 === errors;
-}
-if(data255.podLabels !== undefined){
-let data262 = data255.podLabels;
-const _errs395 = errors;
-if(!(validate167(data262, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data255,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs395 === errors;
-}
-if(data255.env !== undefined){
-let data263 = data255.env;
-const _errs396 = errors;
-if(!(validate171(data263, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data255,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs396 === errors;
-}
-if(data255.extraEnvFrom !== undefined){
-let data264 = data255.extraEnvFrom;
-const _errs397 = errors;
-if(!(validate175(data264, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data255,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs397 === errors;
-}
-if(data255.extraVolumes !== undefined){
-let data265 = data255.extraVolumes;
-const _errs398 = errors;
-if(!(validate183(data265, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data255,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs398 === errors;
-}
-if(data255.extraVolumeMounts !== undefined){
-let data266 = data255.extraVolumeMounts;
-const _errs399 = errors;
-if(!(validate200(data266, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data255,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs399 === errors;
-}
-if(data255.extraContainers !== undefined){
-let data267 = data255.extraContainers;
-const _errs400 = errors;
-if(!(validate206(data267, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data255,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs400 === errors;
-}
-if(data255.initContainers !== undefined){
-let data268 = data255.initContainers;
-const _errs401 = errors;
-if(!(validate240(data268, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data255,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs401 === errors;
-}
-if(data255.priorityClassName !== undefined){
-let data269 = data255.priorityClassName;
-const _errs402 = errors;
-if(!(validate243(data269, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data255,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs402 === errors;
-}
-if(data255.terminationGracePeriodSeconds !== undefined){
-let data270 = data255.terminationGracePeriodSeconds;
-const _errs403 = errors;
-if(!(validate245(data270, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data255,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs403 === errors;
-}
-if(data255.podSecurityContext !== undefined){
-let data271 = data255.podSecurityContext;
-const _errs404 = errors;
-if(!(validate247(data271, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data255,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs404 === errors;
-}
-if(data255.containerSecurityContext !== undefined){
-let data272 = data255.containerSecurityContext;
-const _errs405 = errors;
-if(!(validate250(data272, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data255,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs405 === errors;
-}
-if(data255.replicas !== undefined){
-let data273 = data255.replicas;
-const _errs406 = errors;
-if(!((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273)))){
-const err373 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data216 < 1 || isNaN(data216)){
+const err373 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -17252,10 +16689,14 @@ vErrors.push(err373);
 }
 errors++;
 }
-const _errs407 = errors;
-if(typeof data273 == "number"){
-if(data273 > 2147483647 || isNaN(data273)){
-const err374 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+var valid110 = _errs340 === errors;
+}
+if(data196.javaDbConnector !== undefined){
+let data217 = data196.javaDbConnector;
+const _errs342 = errors;
+if(typeof data217 !== "boolean"){
+const err374 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -17264,8 +16705,23 @@ vErrors.push(err374);
 }
 errors++;
 }
-if(data273 < 1 || isNaN(data273)){
-const err375 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs343 = errors;
+var valid110 = _errs342 === errors;
+}
+if(data196.autoscaling !== undefined){
+let data218 = data196.autoscaling;
+const _errs344 = errors;
+if(!(validate298(data218, {instancePath:instancePath+"/components/api/autoscaling",parentData:data196,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate298.errors : vErrors.concat(validate298.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs344 === errors;
+}
+}
+else {
+const err375 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -17274,14 +16730,17 @@ vErrors.push(err375);
 }
 errors++;
 }
+var valid106 = _errs312 === errors;
 }
-var valid115 = _errs406 === errors;
-}
-if(data255.javaDbConnector !== undefined){
-let data274 = data255.javaDbConnector;
-const _errs408 = errors;
-if(typeof data274 !== "boolean"){
-const err376 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data195.jobsRunner !== undefined){
+let data219 = data195.jobsRunner;
+const _errs345 = errors;
+const _errs346 = errors;
+if(data219 && typeof data219 == "object" && !Array.isArray(data219)){
+const _errs347 = errors;
+for(const key13 in data219){
+if(!(func14.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
+const err376 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -17290,23 +16749,208 @@ vErrors.push(err376);
 }
 errors++;
 }
-const _errs409 = errors;
-var valid115 = _errs408 === errors;
 }
-if(data255.autoscaling !== undefined){
-let data275 = data255.autoscaling;
-const _errs410 = errors;
-if(!(validate296(data275, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data255,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
+if(data219.resources !== undefined){
+let data220 = data219.resources;
+const _errs348 = errors;
+if(!(validate76(data220, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data219,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid115 = _errs410 === errors;
+var valid111 = _errs348 === errors;
+}
+if(data219.nodeSelector !== undefined){
+let data221 = data219.nodeSelector;
+const _errs349 = errors;
+if(!(validate105(data221, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data219,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs349 === errors;
+}
+if(data219.tolerations !== undefined){
+let data222 = data219.tolerations;
+const _errs350 = errors;
+if(!(validate111(data222, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data219,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs350 === errors;
+}
+if(data219.affinity !== undefined){
+let data223 = data219.affinity;
+const _errs351 = errors;
+if(!(validate117(data223, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data219,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs351 === errors;
+}
+if(data219.topologySpreadConstraints !== undefined){
+let data224 = data219.topologySpreadConstraints;
+const _errs352 = errors;
+if(!(validate156(data224, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data219,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs352 === errors;
+}
+if(data219.podAnnotations !== undefined){
+let data225 = data219.podAnnotations;
+const _errs353 = errors;
+if(!(validate163(data225, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data219,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs353 === errors;
+}
+if(data219.podLabels !== undefined){
+let data226 = data219.podLabels;
+const _errs354 = errors;
+if(!(validate167(data226, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data219,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs354 === errors;
+}
+if(data219.env !== undefined){
+let data227 = data219.env;
+const _errs355 = errors;
+if(!(validate171(data227, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data219,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs355 === errors;
+}
+if(data219.extraEnvFrom !== undefined){
+let data228 = data219.extraEnvFrom;
+const _errs356 = errors;
+if(!(validate175(data228, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data219,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs356 === errors;
+}
+if(data219.extraVolumes !== undefined){
+let data229 = data219.extraVolumes;
+const _errs357 = errors;
+if(!(validate183(data229, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data219,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs357 === errors;
+}
+if(data219.extraVolumeMounts !== undefined){
+let data230 = data219.extraVolumeMounts;
+const _errs358 = errors;
+if(!(validate200(data230, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data219,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs358 === errors;
+}
+if(data219.extraContainers !== undefined){
+let data231 = data219.extraContainers;
+const _errs359 = errors;
+if(!(validate206(data231, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data219,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs359 === errors;
+}
+if(data219.initContainers !== undefined){
+let data232 = data219.initContainers;
+const _errs360 = errors;
+if(!(validate240(data232, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data219,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs360 === errors;
+}
+if(data219.priorityClassName !== undefined){
+let data233 = data219.priorityClassName;
+const _errs361 = errors;
+if(!(validate243(data233, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data219,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs361 === errors;
+}
+if(data219.terminationGracePeriodSeconds !== undefined){
+let data234 = data219.terminationGracePeriodSeconds;
+const _errs362 = errors;
+if(!(validate245(data234, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data219,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs362 === errors;
+}
+if(data219.preStopSleepSeconds !== undefined){
+let data235 = data219.preStopSleepSeconds;
+const _errs363 = errors;
+if(!(validate247(data235, {instancePath:instancePath+"/components/jobsRunner/preStopSleepSeconds",parentData:data219,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs363 === errors;
+}
+if(data219.podSecurityContext !== undefined){
+let data236 = data219.podSecurityContext;
+const _errs364 = errors;
+if(!(validate249(data236, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data219,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs364 === errors;
+}
+if(data219.containerSecurityContext !== undefined){
+let data237 = data219.containerSecurityContext;
+const _errs365 = errors;
+if(!(validate252(data237, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data219,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs365 === errors;
 }
 }
 else {
-const err377 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err377 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -17315,25 +16959,25 @@ vErrors.push(err377);
 }
 errors++;
 }
-var valid106 = _errs385 === errors;
+var valid106 = _errs345 === errors;
 }
-if(data194.codeExecutor !== undefined){
-let data276 = data194.codeExecutor;
-const _errs411 = errors;
-const _errs412 = errors;
-const _errs413 = errors;
-if(!(validate315(data276, {instancePath:instancePath+"/components/codeExecutor",parentData:data194,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate315.errors : vErrors.concat(validate315.errors);
+if(data195.workflowsWorker !== undefined){
+let data238 = data195.workflowsWorker;
+const _errs366 = errors;
+const _errs367 = errors;
+const _errs368 = errors;
+if(!(validate318(data238, {instancePath:instancePath+"/components/workflowsWorker",parentData:data195,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid116 = _errs413 === errors;
-if(data276 && typeof data276 == "object" && !Array.isArray(data276)){
-const _errs414 = errors;
-for(const key16 in data276){
-if(!(func14.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
-const err378 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+var valid112 = _errs368 === errors;
+if(data238 && typeof data238 == "object" && !Array.isArray(data238)){
+const _errs369 = errors;
+for(const key14 in data238){
+if(!(func14.call(schema0.properties.components.properties.workflowsWorker.properties, key14))){
+const err378 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -17343,198 +16987,209 @@ vErrors.push(err378);
 errors++;
 }
 }
-if(data276.resources !== undefined){
-let data277 = data276.resources;
-const _errs415 = errors;
-if(!(validate76(data277, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data276,parentDataProperty:"resources",rootData}))){
+if(data238.resources !== undefined){
+let data239 = data238.resources;
+const _errs370 = errors;
+if(!(validate76(data239, {instancePath:instancePath+"/components/workflowsWorker/resources",parentData:data238,parentDataProperty:"resources",rootData}))){
 vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs415 === errors;
+var valid113 = _errs370 === errors;
 }
-if(data276.nodeSelector !== undefined){
-let data278 = data276.nodeSelector;
-const _errs416 = errors;
-if(!(validate105(data278, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data276,parentDataProperty:"nodeSelector",rootData}))){
+if(data238.nodeSelector !== undefined){
+let data240 = data238.nodeSelector;
+const _errs371 = errors;
+if(!(validate105(data240, {instancePath:instancePath+"/components/workflowsWorker/nodeSelector",parentData:data238,parentDataProperty:"nodeSelector",rootData}))){
 vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs416 === errors;
+var valid113 = _errs371 === errors;
 }
-if(data276.tolerations !== undefined){
-let data279 = data276.tolerations;
-const _errs417 = errors;
-if(!(validate111(data279, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data276,parentDataProperty:"tolerations",rootData}))){
+if(data238.tolerations !== undefined){
+let data241 = data238.tolerations;
+const _errs372 = errors;
+if(!(validate111(data241, {instancePath:instancePath+"/components/workflowsWorker/tolerations",parentData:data238,parentDataProperty:"tolerations",rootData}))){
 vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs417 === errors;
+var valid113 = _errs372 === errors;
 }
-if(data276.affinity !== undefined){
-let data280 = data276.affinity;
-const _errs418 = errors;
-if(!(validate117(data280, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data276,parentDataProperty:"affinity",rootData}))){
+if(data238.affinity !== undefined){
+let data242 = data238.affinity;
+const _errs373 = errors;
+if(!(validate117(data242, {instancePath:instancePath+"/components/workflowsWorker/affinity",parentData:data238,parentDataProperty:"affinity",rootData}))){
 vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs418 === errors;
+var valid113 = _errs373 === errors;
 }
-if(data276.topologySpreadConstraints !== undefined){
-let data281 = data276.topologySpreadConstraints;
-const _errs419 = errors;
-if(!(validate156(data281, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data276,parentDataProperty:"topologySpreadConstraints",rootData}))){
+if(data238.topologySpreadConstraints !== undefined){
+let data243 = data238.topologySpreadConstraints;
+const _errs374 = errors;
+if(!(validate156(data243, {instancePath:instancePath+"/components/workflowsWorker/topologySpreadConstraints",parentData:data238,parentDataProperty:"topologySpreadConstraints",rootData}))){
 vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs419 === errors;
+var valid113 = _errs374 === errors;
 }
-if(data276.podAnnotations !== undefined){
-let data282 = data276.podAnnotations;
-const _errs420 = errors;
-if(!(validate163(data282, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data276,parentDataProperty:"podAnnotations",rootData}))){
+if(data238.podAnnotations !== undefined){
+let data244 = data238.podAnnotations;
+const _errs375 = errors;
+if(!(validate163(data244, {instancePath:instancePath+"/components/workflowsWorker/podAnnotations",parentData:data238,parentDataProperty:"podAnnotations",rootData}))){
 vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs420 === errors;
+var valid113 = _errs375 === errors;
 }
-if(data276.podLabels !== undefined){
-let data283 = data276.podLabels;
-const _errs421 = errors;
-if(!(validate167(data283, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data276,parentDataProperty:"podLabels",rootData}))){
+if(data238.podLabels !== undefined){
+let data245 = data238.podLabels;
+const _errs376 = errors;
+if(!(validate167(data245, {instancePath:instancePath+"/components/workflowsWorker/podLabels",parentData:data238,parentDataProperty:"podLabels",rootData}))){
 vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs421 === errors;
+var valid113 = _errs376 === errors;
 }
-if(data276.env !== undefined){
-let data284 = data276.env;
-const _errs422 = errors;
-if(!(validate171(data284, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data276,parentDataProperty:"env",rootData}))){
+if(data238.env !== undefined){
+let data246 = data238.env;
+const _errs377 = errors;
+if(!(validate171(data246, {instancePath:instancePath+"/components/workflowsWorker/env",parentData:data238,parentDataProperty:"env",rootData}))){
 vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs422 === errors;
+var valid113 = _errs377 === errors;
 }
-if(data276.extraEnvFrom !== undefined){
-let data285 = data276.extraEnvFrom;
-const _errs423 = errors;
-if(!(validate175(data285, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data276,parentDataProperty:"extraEnvFrom",rootData}))){
+if(data238.extraEnvFrom !== undefined){
+let data247 = data238.extraEnvFrom;
+const _errs378 = errors;
+if(!(validate175(data247, {instancePath:instancePath+"/components/workflowsWorker/extraEnvFrom",parentData:data238,parentDataProperty:"extraEnvFrom",rootData}))){
 vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs423 === errors;
+var valid113 = _errs378 === errors;
 }
-if(data276.extraVolumes !== undefined){
-let data286 = data276.extraVolumes;
-const _errs424 = errors;
-if(!(validate183(data286, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data276,parentDataProperty:"extraVolumes",rootData}))){
+if(data238.extraVolumes !== undefined){
+let data248 = data238.extraVolumes;
+const _errs379 = errors;
+if(!(validate183(data248, {instancePath:instancePath+"/components/workflowsWorker/extraVolumes",parentData:data238,parentDataProperty:"extraVolumes",rootData}))){
 vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs424 === errors;
+var valid113 = _errs379 === errors;
 }
-if(data276.extraVolumeMounts !== undefined){
-let data287 = data276.extraVolumeMounts;
-const _errs425 = errors;
-if(!(validate200(data287, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data276,parentDataProperty:"extraVolumeMounts",rootData}))){
+if(data238.extraVolumeMounts !== undefined){
+let data249 = data238.extraVolumeMounts;
+const _errs380 = errors;
+if(!(validate200(data249, {instancePath:instancePath+"/components/workflowsWorker/extraVolumeMounts",parentData:data238,parentDataProperty:"extraVolumeMounts",rootData}))){
 vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs425 === errors;
+var valid113 = _errs380 === errors;
 }
-if(data276.extraContainers !== undefined){
-let data288 = data276.extraContainers;
-const _errs426 = errors;
-if(!(validate206(data288, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data276,parentDataProperty:"extraContainers",rootData}))){
+if(data238.extraContainers !== undefined){
+let data250 = data238.extraContainers;
+const _errs381 = errors;
+if(!(validate206(data250, {instancePath:instancePath+"/components/workflowsWorker/extraContainers",parentData:data238,parentDataProperty:"extraContainers",rootData}))){
 vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs426 === errors;
+var valid113 = _errs381 === errors;
 }
-if(data276.initContainers !== undefined){
-let data289 = data276.initContainers;
-const _errs427 = errors;
-if(!(validate240(data289, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data276,parentDataProperty:"initContainers",rootData}))){
+if(data238.initContainers !== undefined){
+let data251 = data238.initContainers;
+const _errs382 = errors;
+if(!(validate240(data251, {instancePath:instancePath+"/components/workflowsWorker/initContainers",parentData:data238,parentDataProperty:"initContainers",rootData}))){
 vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs427 === errors;
+var valid113 = _errs382 === errors;
 }
-if(data276.priorityClassName !== undefined){
-let data290 = data276.priorityClassName;
-const _errs428 = errors;
-if(!(validate243(data290, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data276,parentDataProperty:"priorityClassName",rootData}))){
+if(data238.priorityClassName !== undefined){
+let data252 = data238.priorityClassName;
+const _errs383 = errors;
+if(!(validate243(data252, {instancePath:instancePath+"/components/workflowsWorker/priorityClassName",parentData:data238,parentDataProperty:"priorityClassName",rootData}))){
 vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs428 === errors;
+var valid113 = _errs383 === errors;
 }
-if(data276.terminationGracePeriodSeconds !== undefined){
-let data291 = data276.terminationGracePeriodSeconds;
-const _errs429 = errors;
-if(!(validate245(data291, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data276,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+if(data238.terminationGracePeriodSeconds !== undefined){
+let data253 = data238.terminationGracePeriodSeconds;
+const _errs384 = errors;
+if(!(validate245(data253, {instancePath:instancePath+"/components/workflowsWorker/terminationGracePeriodSeconds",parentData:data238,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
 vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs429 === errors;
+var valid113 = _errs384 === errors;
 }
-if(data276.podSecurityContext !== undefined){
-let data292 = data276.podSecurityContext;
-const _errs430 = errors;
-if(!(validate247(data292, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data276,parentDataProperty:"podSecurityContext",rootData}))){
+if(data238.preStopSleepSeconds !== undefined){
+let data254 = data238.preStopSleepSeconds;
+const _errs385 = errors;
+if(!(validate247(data254, {instancePath:instancePath+"/components/workflowsWorker/preStopSleepSeconds",parentData:data238,parentDataProperty:"preStopSleepSeconds",rootData}))){
 vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs430 === errors;
+var valid113 = _errs385 === errors;
 }
-if(data276.containerSecurityContext !== undefined){
-let data293 = data276.containerSecurityContext;
-const _errs431 = errors;
-if(!(validate250(data293, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data276,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+if(data238.podSecurityContext !== undefined){
+let data255 = data238.podSecurityContext;
+const _errs386 = errors;
+if(!(validate249(data255, {instancePath:instancePath+"/components/workflowsWorker/podSecurityContext",parentData:data238,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs431 === errors;
+var valid113 = _errs386 === errors;
 }
-if(data276.replicas !== undefined){
-let data294 = data276.replicas;
-const _errs432 = errors;
-if(!((typeof data294 == "number") && (!(data294 % 1) && !isNaN(data294)))){
-const err379 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data238.containerSecurityContext !== undefined){
+let data256 = data238.containerSecurityContext;
+const _errs387 = errors;
+if(!(validate252(data256, {instancePath:instancePath+"/components/workflowsWorker/containerSecurityContext",parentData:data238,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs387 === errors;
+}
+if(data238.replicas !== undefined){
+let data257 = data238.replicas;
+const _errs388 = errors;
+if(!((typeof data257 == "number") && (!(data257 % 1) && !isNaN(data257)))){
+const err379 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -17543,10 +17198,10 @@ vErrors.push(err379);
 }
 errors++;
 }
-const _errs433 = errors;
-if(typeof data294 == "number"){
-if(data294 > 2147483647 || isNaN(data294)){
-const err380 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const _errs389 = errors;
+if(typeof data257 == "number"){
+if(data257 > 2147483647 || isNaN(data257)){
+const err380 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -17555,8 +17210,8 @@ vErrors.push(err380);
 }
 errors++;
 }
-if(data294 < 1 || isNaN(data294)){
-const err381 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data257 < 1 || isNaN(data257)){
+const err381 = {instancePath:instancePath+"/components/workflowsWorker/replicas",schemaPath:"#/properties/components/properties/workflowsWorker/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -17566,13 +17221,22 @@ vErrors.push(err381);
 errors++;
 }
 }
-var valid117 = _errs432 === errors;
+var valid113 = _errs388 === errors;
 }
-if(data276.sandbox !== undefined){
-let data295 = data276.sandbox;
-const _errs434 = errors;
-if(typeof data295 !== "string"){
-const err382 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data238.autoscaling !== undefined){
+let data258 = data238.autoscaling;
+const _errs390 = errors;
+if(!(validate298(data258, {instancePath:instancePath+"/components/workflowsWorker/autoscaling",parentData:data238,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate298.errors : vErrors.concat(validate298.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs390 === errors;
+}
+}
+else {
+const err382 = {instancePath:instancePath+"/components/workflowsWorker",schemaPath:"#/properties/components/properties/workflowsWorker/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -17581,10 +17245,25 @@ vErrors.push(err382);
 }
 errors++;
 }
-const _errs435 = errors;
-const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data295 === "nsjail") || (data295 === "seccomp")) || (data295 === "none"))){
-const err383 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+var valid106 = _errs366 === errors;
+}
+if(data195.workflowsBackend !== undefined){
+let data259 = data195.workflowsBackend;
+const _errs391 = errors;
+const _errs392 = errors;
+const _errs393 = errors;
+if(!(validate318(data259, {instancePath:instancePath+"/components/workflowsBackend",parentData:data195,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid114 = _errs393 === errors;
+if(data259 && typeof data259 == "object" && !Array.isArray(data259)){
+const _errs394 = errors;
+for(const key15 in data259){
+if(!(func14.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
+const err383 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -17593,15 +17272,210 @@ vErrors.push(err383);
 }
 errors++;
 }
-var valid117 = _errs434 === errors;
 }
-if(data276.seccompProfile !== undefined){
-let data296 = data276.seccompProfile;
-const _errs436 = errors;
-const _errs437 = errors;
-if(typeof data296 === "string"){
-if(func0(data296) < 1){
-const err384 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data259.resources !== undefined){
+let data260 = data259.resources;
+const _errs395 = errors;
+if(!(validate76(data260, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data259,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs395 === errors;
+}
+if(data259.nodeSelector !== undefined){
+let data261 = data259.nodeSelector;
+const _errs396 = errors;
+if(!(validate105(data261, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data259,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs396 === errors;
+}
+if(data259.tolerations !== undefined){
+let data262 = data259.tolerations;
+const _errs397 = errors;
+if(!(validate111(data262, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data259,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs397 === errors;
+}
+if(data259.affinity !== undefined){
+let data263 = data259.affinity;
+const _errs398 = errors;
+if(!(validate117(data263, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data259,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs398 === errors;
+}
+if(data259.topologySpreadConstraints !== undefined){
+let data264 = data259.topologySpreadConstraints;
+const _errs399 = errors;
+if(!(validate156(data264, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data259,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs399 === errors;
+}
+if(data259.podAnnotations !== undefined){
+let data265 = data259.podAnnotations;
+const _errs400 = errors;
+if(!(validate163(data265, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data259,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs400 === errors;
+}
+if(data259.podLabels !== undefined){
+let data266 = data259.podLabels;
+const _errs401 = errors;
+if(!(validate167(data266, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data259,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs401 === errors;
+}
+if(data259.env !== undefined){
+let data267 = data259.env;
+const _errs402 = errors;
+if(!(validate171(data267, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data259,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs402 === errors;
+}
+if(data259.extraEnvFrom !== undefined){
+let data268 = data259.extraEnvFrom;
+const _errs403 = errors;
+if(!(validate175(data268, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data259,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs403 === errors;
+}
+if(data259.extraVolumes !== undefined){
+let data269 = data259.extraVolumes;
+const _errs404 = errors;
+if(!(validate183(data269, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data259,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs404 === errors;
+}
+if(data259.extraVolumeMounts !== undefined){
+let data270 = data259.extraVolumeMounts;
+const _errs405 = errors;
+if(!(validate200(data270, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data259,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs405 === errors;
+}
+if(data259.extraContainers !== undefined){
+let data271 = data259.extraContainers;
+const _errs406 = errors;
+if(!(validate206(data271, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data259,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs406 === errors;
+}
+if(data259.initContainers !== undefined){
+let data272 = data259.initContainers;
+const _errs407 = errors;
+if(!(validate240(data272, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data259,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs407 === errors;
+}
+if(data259.priorityClassName !== undefined){
+let data273 = data259.priorityClassName;
+const _errs408 = errors;
+if(!(validate243(data273, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data259,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs408 === errors;
+}
+if(data259.terminationGracePeriodSeconds !== undefined){
+let data274 = data259.terminationGracePeriodSeconds;
+const _errs409 = errors;
+if(!(validate245(data274, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data259,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs409 === errors;
+}
+if(data259.preStopSleepSeconds !== undefined){
+let data275 = data259.preStopSleepSeconds;
+const _errs410 = errors;
+if(!(validate247(data275, {instancePath:instancePath+"/components/workflowsBackend/preStopSleepSeconds",parentData:data259,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs410 === errors;
+}
+if(data259.podSecurityContext !== undefined){
+let data276 = data259.podSecurityContext;
+const _errs411 = errors;
+if(!(validate249(data276, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data259,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs411 === errors;
+}
+if(data259.containerSecurityContext !== undefined){
+let data277 = data259.containerSecurityContext;
+const _errs412 = errors;
+if(!(validate252(data277, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data259,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs412 === errors;
+}
+if(data259.replicas !== undefined){
+let data278 = data259.replicas;
+const _errs413 = errors;
+if(!((typeof data278 == "number") && (!(data278 % 1) && !isNaN(data278)))){
+const err384 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -17610,8 +17484,10 @@ vErrors.push(err384);
 }
 errors++;
 }
-if(!pattern45.test(data296)){
-const err385 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+const _errs414 = errors;
+if(typeof data278 == "number"){
+if(data278 > 2147483647 || isNaN(data278)){
+const err385 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -17620,9 +17496,8 @@ vErrors.push(err385);
 }
 errors++;
 }
-}
-else {
-const err386 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data278 < 1 || isNaN(data278)){
+const err386 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -17631,22 +17506,14 @@ vErrors.push(err386);
 }
 errors++;
 }
-var valid117 = _errs436 === errors;
 }
-if(data276.autoscaling !== undefined){
-let data297 = data276.autoscaling;
-const _errs438 = errors;
-if(!(validate296(data297, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data276,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
-errors = vErrors.length;
+var valid115 = _errs413 === errors;
 }
-else {
-}
-var valid117 = _errs438 === errors;
-}
-}
-else {
-const err387 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data259.javaDbConnector !== undefined){
+let data279 = data259.javaDbConnector;
+const _errs415 = errors;
+if(typeof data279 !== "boolean"){
+const err387 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -17655,11 +17522,23 @@ vErrors.push(err387);
 }
 errors++;
 }
-var valid106 = _errs411 === errors;
+const _errs416 = errors;
+var valid115 = _errs415 === errors;
+}
+if(data259.autoscaling !== undefined){
+let data280 = data259.autoscaling;
+const _errs417 = errors;
+if(!(validate298(data280, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data259,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate298.errors : vErrors.concat(validate298.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs417 === errors;
 }
 }
 else {
-const err388 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err388 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -17668,17 +17547,25 @@ vErrors.push(err388);
 }
 errors++;
 }
-var valid93 = _errs308 === errors;
+var valid106 = _errs391 === errors;
 }
-if(data.podDefaults !== undefined){
-let data298 = data.podDefaults;
-const _errs439 = errors;
-const _errs440 = errors;
-if(data298 && typeof data298 == "object" && !Array.isArray(data298)){
-const _errs441 = errors;
-for(const key17 in data298){
-if(!(func14.call(schema0.properties.podDefaults.properties, key17))){
-const err389 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(data195.codeExecutor !== undefined){
+let data281 = data195.codeExecutor;
+const _errs418 = errors;
+const _errs419 = errors;
+const _errs420 = errors;
+if(!(validate318(data281, {instancePath:instancePath+"/components/codeExecutor",parentData:data195,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate318.errors : vErrors.concat(validate318.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid116 = _errs420 === errors;
+if(data281 && typeof data281 == "object" && !Array.isArray(data281)){
+const _errs421 = errors;
+for(const key16 in data281){
+if(!(func14.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
+const err389 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -17688,196 +17575,165 @@ vErrors.push(err389);
 errors++;
 }
 }
-if(data298.resources !== undefined){
-let data299 = data298.resources;
-const _errs442 = errors;
-if(!(validate374(data299, {instancePath:instancePath+"/podDefaults/resources",parentData:data298,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate374.errors : vErrors.concat(validate374.errors);
+if(data281.resources !== undefined){
+let data282 = data281.resources;
+const _errs422 = errors;
+if(!(validate76(data282, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data281,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs442 === errors;
+var valid117 = _errs422 === errors;
 }
-if(data298.nodeSelector !== undefined){
-let data300 = data298.nodeSelector;
-const _errs443 = errors;
-if(!(validate132(data300, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data298,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+if(data281.nodeSelector !== undefined){
+let data283 = data281.nodeSelector;
+const _errs423 = errors;
+if(!(validate105(data283, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data281,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs443 === errors;
+var valid117 = _errs423 === errors;
 }
-if(data298.tolerations !== undefined){
-let data301 = data298.tolerations;
-const _errs444 = errors;
-if(!(validate111(data301, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data298,parentDataProperty:"tolerations",rootData}))){
+if(data281.tolerations !== undefined){
+let data284 = data281.tolerations;
+const _errs424 = errors;
+if(!(validate111(data284, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data281,parentDataProperty:"tolerations",rootData}))){
 vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs444 === errors;
+var valid117 = _errs424 === errors;
 }
-if(data298.affinity !== undefined){
-let data302 = data298.affinity;
-const _errs445 = errors;
-if(!(validate117(data302, {instancePath:instancePath+"/podDefaults/affinity",parentData:data298,parentDataProperty:"affinity",rootData}))){
+if(data281.affinity !== undefined){
+let data285 = data281.affinity;
+const _errs425 = errors;
+if(!(validate117(data285, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data281,parentDataProperty:"affinity",rootData}))){
 vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs445 === errors;
+var valid117 = _errs425 === errors;
 }
-if(data298.topologySpreadConstraints !== undefined){
-let data303 = data298.topologySpreadConstraints;
-const _errs446 = errors;
-if(!(validate156(data303, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data298,parentDataProperty:"topologySpreadConstraints",rootData}))){
+if(data281.topologySpreadConstraints !== undefined){
+let data286 = data281.topologySpreadConstraints;
+const _errs426 = errors;
+if(!(validate156(data286, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data281,parentDataProperty:"topologySpreadConstraints",rootData}))){
 vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs446 === errors;
+var valid117 = _errs426 === errors;
 }
-if(data298.podAnnotations !== undefined){
-let data304 = data298.podAnnotations;
-const _errs447 = errors;
-if(!(validate163(data304, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data298,parentDataProperty:"podAnnotations",rootData}))){
+if(data281.podAnnotations !== undefined){
+let data287 = data281.podAnnotations;
+const _errs427 = errors;
+if(!(validate163(data287, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data281,parentDataProperty:"podAnnotations",rootData}))){
 vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs447 === errors;
+var valid117 = _errs427 === errors;
 }
-if(data298.podLabels !== undefined){
-let data305 = data298.podLabels;
-const _errs448 = errors;
-if(!(validate167(data305, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data298,parentDataProperty:"podLabels",rootData}))){
+if(data281.podLabels !== undefined){
+let data288 = data281.podLabels;
+const _errs428 = errors;
+if(!(validate167(data288, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data281,parentDataProperty:"podLabels",rootData}))){
 vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs448 === errors;
+var valid117 = _errs428 === errors;
 }
-if(data298.env !== undefined){
-let data306 = data298.env;
-const _errs449 = errors;
-if(!(validate171(data306, {instancePath:instancePath+"/podDefaults/env",parentData:data298,parentDataProperty:"env",rootData}))){
+if(data281.env !== undefined){
+let data289 = data281.env;
+const _errs429 = errors;
+if(!(validate171(data289, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data281,parentDataProperty:"env",rootData}))){
 vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs449 === errors;
+var valid117 = _errs429 === errors;
 }
-if(data298.extraEnvFrom !== undefined){
-let data307 = data298.extraEnvFrom;
-const _errs450 = errors;
-if(!(validate175(data307, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data298,parentDataProperty:"extraEnvFrom",rootData}))){
+if(data281.extraEnvFrom !== undefined){
+let data290 = data281.extraEnvFrom;
+const _errs430 = errors;
+if(!(validate175(data290, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data281,parentDataProperty:"extraEnvFrom",rootData}))){
 vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs450 === errors;
+var valid117 = _errs430 === errors;
 }
-if(data298.extraVolumes !== undefined){
-let data308 = data298.extraVolumes;
-const _errs451 = errors;
-if(!(validate183(data308, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data298,parentDataProperty:"extraVolumes",rootData}))){
+if(data281.extraVolumes !== undefined){
+let data291 = data281.extraVolumes;
+const _errs431 = errors;
+if(!(validate183(data291, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data281,parentDataProperty:"extraVolumes",rootData}))){
 vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs451 === errors;
+var valid117 = _errs431 === errors;
 }
-if(data298.extraVolumeMounts !== undefined){
-let data309 = data298.extraVolumeMounts;
-const _errs452 = errors;
-if(!(validate200(data309, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data298,parentDataProperty:"extraVolumeMounts",rootData}))){
+if(data281.extraVolumeMounts !== undefined){
+let data292 = data281.extraVolumeMounts;
+const _errs432 = errors;
+if(!(validate200(data292, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data281,parentDataProperty:"extraVolumeMounts",rootData}))){
 vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs452 === errors;
+var valid117 = _errs432 === errors;
 }
-if(data298.extraContainers !== undefined){
-let data310 = data298.extraContainers;
-const _errs453 = errors;
-if(!(validate206(data310, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data298,parentDataProperty:"extraContainers",rootData}))){
+if(data281.extraContainers !== undefined){
+let data293 = data281.extraContainers;
+const _errs433 = errors;
+if(!(validate206(data293, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data281,parentDataProperty:"extraContainers",rootData}))){
 vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs453 === errors;
+var valid117 = _errs433 === errors;
 }
-if(data298.initContainers !== undefined){
-let data311 = data298.initContainers;
-const _errs454 = errors;
-if(!(validate240(data311, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data298,parentDataProperty:"initContainers",rootData}))){
+if(data281.initContainers !== undefined){
+let data294 = data281.initContainers;
+const _errs434 = errors;
+if(!(validate240(data294, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data281,parentDataProperty:"initContainers",rootData}))){
 vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs454 === errors;
+var valid117 = _errs434 === errors;
 }
-if(data298.priorityClassName !== undefined){
-let data312 = data298.priorityClassName;
-const _errs455 = errors;
-if(!(validate243(data312, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data298,parentDataProperty:"priorityClassName",rootData}))){
+if(data281.priorityClassName !== undefined){
+let data295 = data281.priorityClassName;
+const _errs435 = errors;
+if(!(validate243(data295, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data281,parentDataProperty:"priorityClassName",rootData}))){
 vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid118 = _errs455 === errors;
+var valid117 = _errs435 === errors;
 }
-if(data298.terminationGracePeriodSeconds !== undefined){
-let data313 = data298.terminationGracePeriodSeconds;
-const _errs456 = errors;
-if(!(validate245(data313, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data298,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs456 === errors;
-}
-if(data298.podSecurityContext !== undefined){
-let data314 = data298.podSecurityContext;
-const _errs457 = errors;
-if(!(validate247(data314, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data298,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs457 === errors;
-}
-if(data298.containerSecurityContext !== undefined){
-let data315 = data298.containerSecurityContext;
-const _errs458 = errors;
-if(!(validate250(data315, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data298,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs458 === errors;
-}
-}
-else {
-const err390 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data281.terminationGracePeriodSeconds !== undefined){
+let data296 = data281.terminationGracePeriodSeconds;
+const _errs436 = errors;
+if((!((typeof data296 == "number") && (!(data296 % 1) && !isNaN(data296)))) && (data296 !== null)){
+const err390 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -17886,17 +17742,10 @@ vErrors.push(err390);
 }
 errors++;
 }
-var valid93 = _errs439 === errors;
-}
-if(data.service !== undefined){
-let data316 = data.service;
-const _errs459 = errors;
-const _errs460 = errors;
-if(data316 && typeof data316 == "object" && !Array.isArray(data316)){
-const _errs461 = errors;
-for(const key18 in data316){
-if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
-const err391 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+const _errs437 = errors;
+if(typeof data296 == "number"){
+if(data296 > 2147483647 || isNaN(data296)){
+const err391 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -17905,12 +17754,8 @@ vErrors.push(err391);
 }
 errors++;
 }
-}
-if(data316.type !== undefined){
-let data317 = data316.type;
-const _errs462 = errors;
-if(typeof data317 !== "string"){
-const err392 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data296 < 0 || isNaN(data296)){
+const err392 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -17919,10 +17764,47 @@ vErrors.push(err392);
 }
 errors++;
 }
-const _errs463 = errors;
-const vSchema11 = schema0.properties.service.properties.type.enum;
-if(!(((data317 === "ClusterIP") || (data317 === "NodePort")) || (data317 === "LoadBalancer"))){
-const err393 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+var valid117 = _errs436 === errors;
+}
+if(data281.preStopSleepSeconds !== undefined){
+let data297 = data281.preStopSleepSeconds;
+const _errs438 = errors;
+if(!(validate247(data297, {instancePath:instancePath+"/components/codeExecutor/preStopSleepSeconds",parentData:data281,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs438 === errors;
+}
+if(data281.podSecurityContext !== undefined){
+let data298 = data281.podSecurityContext;
+const _errs439 = errors;
+if(!(validate249(data298, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data281,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs439 === errors;
+}
+if(data281.containerSecurityContext !== undefined){
+let data299 = data281.containerSecurityContext;
+const _errs440 = errors;
+if(!(validate252(data299, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data281,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs440 === errors;
+}
+if(data281.replicas !== undefined){
+let data300 = data281.replicas;
+const _errs441 = errors;
+if(!((typeof data300 == "number") && (!(data300 % 1) && !isNaN(data300)))){
+const err393 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -17931,33 +17813,10 @@ vErrors.push(err393);
 }
 errors++;
 }
-var valid119 = _errs462 === errors;
-}
-if(data316.port !== undefined){
-let data318 = data316.port;
-const _errs464 = errors;
-if(!(validate86(data318, {instancePath:instancePath+"/service/port",parentData:data316,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs464 === errors;
-}
-if(data316.annotations !== undefined){
-let data319 = data316.annotations;
-const _errs465 = errors;
-if(!(validate395(data319, {instancePath:instancePath+"/service/annotations",parentData:data316,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate395.errors : vErrors.concat(validate395.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid119 = _errs465 === errors;
-}
-}
-else {
-const err394 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs442 = errors;
+if(typeof data300 == "number"){
+if(data300 > 2147483647 || isNaN(data300)){
+const err394 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -17966,17 +17825,8 @@ vErrors.push(err394);
 }
 errors++;
 }
-var valid93 = _errs459 === errors;
-}
-if(data.ingress !== undefined){
-let data320 = data.ingress;
-const _errs466 = errors;
-const _errs467 = errors;
-if(data320 && typeof data320 == "object" && !Array.isArray(data320)){
-const _errs468 = errors;
-for(const key19 in data320){
-if(!(((((key19 === "enabled") || (key19 === "className")) || (key19 === "host")) || (key19 === "tls")) || (key19 === "annotations"))){
-const err395 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(data300 < 1 || isNaN(data300)){
+const err395 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -17986,11 +17836,13 @@ vErrors.push(err395);
 errors++;
 }
 }
-if(data320.enabled !== undefined){
-let data321 = data320.enabled;
-const _errs469 = errors;
-if(typeof data321 !== "boolean"){
-const err396 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var valid117 = _errs441 === errors;
+}
+if(data281.sandbox !== undefined){
+let data301 = data281.sandbox;
+const _errs443 = errors;
+if(typeof data301 !== "string"){
+const err396 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -17999,40 +17851,10 @@ vErrors.push(err396);
 }
 errors++;
 }
-const _errs470 = errors;
-var valid120 = _errs469 === errors;
-}
-if(data320.className !== undefined){
-let data322 = data320.className;
-const _errs471 = errors;
-if(!(validate70(data322, {instancePath:instancePath+"/ingress/className",parentData:data320,parentDataProperty:"className",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid120 = _errs471 === errors;
-}
-if(data320.host !== undefined){
-let data323 = data320.host;
-const _errs472 = errors;
-if(!(validate399(data323, {instancePath:instancePath+"/ingress/host",parentData:data320,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate399.errors : vErrors.concat(validate399.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid120 = _errs472 === errors;
-}
-if(data320.tls !== undefined){
-let data324 = data320.tls;
-const _errs473 = errors;
-const _errs474 = errors;
-if(data324 && typeof data324 == "object" && !Array.isArray(data324)){
-const _errs475 = errors;
-for(const key20 in data324){
-if(!((key20 === "enabled") || (key20 === "secretName"))){
-const err397 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+const _errs444 = errors;
+const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data301 === "nsjail") || (data301 === "seccomp")) || (data301 === "none"))){
+const err397 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -18041,12 +17863,15 @@ vErrors.push(err397);
 }
 errors++;
 }
+var valid117 = _errs443 === errors;
 }
-if(data324.enabled !== undefined){
-let data325 = data324.enabled;
-const _errs476 = errors;
-if(typeof data325 !== "boolean"){
-const err398 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data281.seccompProfile !== undefined){
+let data302 = data281.seccompProfile;
+const _errs445 = errors;
+const _errs446 = errors;
+if(typeof data302 === "string"){
+if(func0(data302) < 1){
+const err398 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -18055,23 +17880,8 @@ vErrors.push(err398);
 }
 errors++;
 }
-const _errs477 = errors;
-var valid121 = _errs476 === errors;
-}
-if(data324.secretName !== undefined){
-let data326 = data324.secretName;
-const _errs478 = errors;
-if(!(validate70(data326, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data324,parentDataProperty:"secretName",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs478 === errors;
-}
-}
-else {
-const err399 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern45.test(data302)){
+const err399 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -18080,22 +17890,9 @@ vErrors.push(err399);
 }
 errors++;
 }
-var valid120 = _errs473 === errors;
-}
-if(data320.annotations !== undefined){
-let data327 = data320.annotations;
-const _errs479 = errors;
-if(!(validate395(data327, {instancePath:instancePath+"/ingress/annotations",parentData:data320,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate395.errors : vErrors.concat(validate395.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid120 = _errs479 === errors;
-}
-}
-else {
-const err400 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err400 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -18104,17 +17901,22 @@ vErrors.push(err400);
 }
 errors++;
 }
-var valid93 = _errs466 === errors;
+var valid117 = _errs445 === errors;
 }
-if(data.serviceAccount !== undefined){
-let data328 = data.serviceAccount;
-const _errs480 = errors;
-const _errs481 = errors;
-if(data328 && typeof data328 == "object" && !Array.isArray(data328)){
-const _errs482 = errors;
-for(const key21 in data328){
-if(!(((key21 === "create") || (key21 === "name")) || (key21 === "annotations"))){
-const err401 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(data281.autoscaling !== undefined){
+let data303 = data281.autoscaling;
+const _errs447 = errors;
+if(!(validate298(data303, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data281,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate298.errors : vErrors.concat(validate298.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs447 === errors;
+}
+}
+else {
+const err401 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -18123,12 +17925,11 @@ vErrors.push(err401);
 }
 errors++;
 }
+var valid106 = _errs418 === errors;
 }
-if(data328.create !== undefined){
-let data329 = data328.create;
-const _errs483 = errors;
-if(typeof data329 !== "boolean"){
-const err402 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err402 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -18137,34 +17938,17 @@ vErrors.push(err402);
 }
 errors++;
 }
-const _errs484 = errors;
-var valid122 = _errs483 === errors;
+var valid93 = _errs309 === errors;
 }
-if(data328.name !== undefined){
-let data330 = data328.name;
-const _errs485 = errors;
-if(!(validate70(data330, {instancePath:instancePath+"/serviceAccount/name",parentData:data328,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs485 === errors;
-}
-if(data328.annotations !== undefined){
-let data331 = data328.annotations;
-const _errs486 = errors;
-if(!(validate395(data331, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data328,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate395.errors : vErrors.concat(validate395.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs486 === errors;
-}
-}
-else {
-const err403 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.podDefaults !== undefined){
+let data304 = data.podDefaults;
+const _errs448 = errors;
+const _errs449 = errors;
+if(data304 && typeof data304 == "object" && !Array.isArray(data304)){
+const _errs450 = errors;
+for(const key17 in data304){
+if(!(func14.call(schema0.properties.podDefaults.properties, key17))){
+const err403 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -18173,28 +17957,208 @@ vErrors.push(err403);
 }
 errors++;
 }
-var valid93 = _errs480 === errors;
 }
-if(data.tests !== undefined){
-let data332 = data.tests;
-const _errs487 = errors;
-if(!(validate275(data332, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
+if(data304.resources !== undefined){
+let data305 = data304.resources;
+const _errs451 = errors;
+if(!(validate379(data305, {instancePath:instancePath+"/podDefaults/resources",parentData:data304,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate379.errors : vErrors.concat(validate379.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid93 = _errs487 === errors;
+var valid118 = _errs451 === errors;
 }
-if(data.networkPolicy !== undefined){
-let data333 = data.networkPolicy;
-const _errs488 = errors;
-const _errs489 = errors;
-if(data333 && typeof data333 == "object" && !Array.isArray(data333)){
-const _errs490 = errors;
-for(const key22 in data333){
-if(!((((((((key22 === "enabled") || (key22 === "ingressControllerFrom")) || (key22 === "licenseCIDRs")) || (key22 === "resources")) || (key22 === "sourceControl")) || (key22 === "databaseCIDRs")) || (key22 === "temporalCIDRs")) || (key22 === "dnsFrom"))){
-const err404 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(data304.nodeSelector !== undefined){
+let data306 = data304.nodeSelector;
+const _errs452 = errors;
+if(!(validate132(data306, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data304,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate132.errors : vErrors.concat(validate132.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs452 === errors;
+}
+if(data304.tolerations !== undefined){
+let data307 = data304.tolerations;
+const _errs453 = errors;
+if(!(validate111(data307, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data304,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs453 === errors;
+}
+if(data304.affinity !== undefined){
+let data308 = data304.affinity;
+const _errs454 = errors;
+if(!(validate117(data308, {instancePath:instancePath+"/podDefaults/affinity",parentData:data304,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate117.errors : vErrors.concat(validate117.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs454 === errors;
+}
+if(data304.topologySpreadConstraints !== undefined){
+let data309 = data304.topologySpreadConstraints;
+const _errs455 = errors;
+if(!(validate156(data309, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data304,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs455 === errors;
+}
+if(data304.podAnnotations !== undefined){
+let data310 = data304.podAnnotations;
+const _errs456 = errors;
+if(!(validate163(data310, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data304,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs456 === errors;
+}
+if(data304.podLabels !== undefined){
+let data311 = data304.podLabels;
+const _errs457 = errors;
+if(!(validate167(data311, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data304,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate167.errors : vErrors.concat(validate167.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs457 === errors;
+}
+if(data304.env !== undefined){
+let data312 = data304.env;
+const _errs458 = errors;
+if(!(validate171(data312, {instancePath:instancePath+"/podDefaults/env",parentData:data304,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs458 === errors;
+}
+if(data304.extraEnvFrom !== undefined){
+let data313 = data304.extraEnvFrom;
+const _errs459 = errors;
+if(!(validate175(data313, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data304,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs459 === errors;
+}
+if(data304.extraVolumes !== undefined){
+let data314 = data304.extraVolumes;
+const _errs460 = errors;
+if(!(validate183(data314, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data304,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs460 === errors;
+}
+if(data304.extraVolumeMounts !== undefined){
+let data315 = data304.extraVolumeMounts;
+const _errs461 = errors;
+if(!(validate200(data315, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data304,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate200.errors : vErrors.concat(validate200.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs461 === errors;
+}
+if(data304.extraContainers !== undefined){
+let data316 = data304.extraContainers;
+const _errs462 = errors;
+if(!(validate206(data316, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data304,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs462 === errors;
+}
+if(data304.initContainers !== undefined){
+let data317 = data304.initContainers;
+const _errs463 = errors;
+if(!(validate240(data317, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data304,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs463 === errors;
+}
+if(data304.priorityClassName !== undefined){
+let data318 = data304.priorityClassName;
+const _errs464 = errors;
+if(!(validate243(data318, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data304,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate243.errors : vErrors.concat(validate243.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs464 === errors;
+}
+if(data304.terminationGracePeriodSeconds !== undefined){
+let data319 = data304.terminationGracePeriodSeconds;
+const _errs465 = errors;
+if(!(validate245(data319, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data304,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs465 === errors;
+}
+if(data304.preStopSleepSeconds !== undefined){
+let data320 = data304.preStopSleepSeconds;
+const _errs466 = errors;
+if(!(validate247(data320, {instancePath:instancePath+"/podDefaults/preStopSleepSeconds",parentData:data304,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs466 === errors;
+}
+if(data304.podSecurityContext !== undefined){
+let data321 = data304.podSecurityContext;
+const _errs467 = errors;
+if(!(validate249(data321, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data304,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate249.errors : vErrors.concat(validate249.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs467 === errors;
+}
+if(data304.containerSecurityContext !== undefined){
+let data322 = data304.containerSecurityContext;
+const _errs468 = errors;
+if(!(validate252(data322, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data304,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs468 === errors;
+}
+}
+else {
+const err404 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -18203,12 +18167,17 @@ vErrors.push(err404);
 }
 errors++;
 }
+var valid93 = _errs448 === errors;
 }
-if(data333.enabled !== undefined){
-let data334 = data333.enabled;
-const _errs491 = errors;
-if((typeof data334 !== "boolean") && (data334 !== null)){
-const err405 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(data.service !== undefined){
+let data323 = data.service;
+const _errs469 = errors;
+const _errs470 = errors;
+if(data323 && typeof data323 == "object" && !Array.isArray(data323)){
+const _errs471 = errors;
+for(const key18 in data323){
+if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
+const err405 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -18217,16 +18186,12 @@ vErrors.push(err405);
 }
 errors++;
 }
-const _errs492 = errors;
-var valid123 = _errs491 === errors;
 }
-if(data333.ingressControllerFrom !== undefined){
-let data335 = data333.ingressControllerFrom;
-const _errs493 = errors;
-const _errs494 = errors;
-if(Array.isArray(data335)){
-if(data335.length < 1){
-const err406 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data323.type !== undefined){
+let data324 = data323.type;
+const _errs472 = errors;
+if(typeof data324 !== "string"){
+const err406 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -18235,25 +18200,10 @@ vErrors.push(err406);
 }
 errors++;
 }
-let valid125 = true;
-const len1 = data335.length;
-for(let i1=0; i1<len1; i1++){
-let data336 = data335[i1];
-const _errs495 = errors;
-if(!(validate406(data336, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i1,parentData:data335,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate406.errors : vErrors.concat(validate406.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs495 === errors;
-if(!valid124){
-valid125 = false;
-}
-}
-}
-else {
-const err407 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs473 = errors;
+const vSchema11 = schema0.properties.service.properties.type.enum;
+if(!(((data324 === "ClusterIP") || (data324 === "NodePort")) || (data324 === "LoadBalancer"))){
+const err407 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -18262,15 +18212,33 @@ vErrors.push(err407);
 }
 errors++;
 }
-var valid123 = _errs493 === errors;
+var valid119 = _errs472 === errors;
 }
-if(data333.licenseCIDRs !== undefined){
-let data337 = data333.licenseCIDRs;
-const _errs496 = errors;
-const _errs497 = errors;
-if(Array.isArray(data337)){
-if(data337.length < 1){
-const err408 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data323.port !== undefined){
+let data325 = data323.port;
+const _errs474 = errors;
+if(!(validate86(data325, {instancePath:instancePath+"/service/port",parentData:data323,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs474 === errors;
+}
+if(data323.annotations !== undefined){
+let data326 = data323.annotations;
+const _errs475 = errors;
+if(!(validate401(data326, {instancePath:instancePath+"/service/annotations",parentData:data323,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate401.errors : vErrors.concat(validate401.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid119 = _errs475 === errors;
+}
+}
+else {
+const err408 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -18279,25 +18247,17 @@ vErrors.push(err408);
 }
 errors++;
 }
-let valid127 = true;
-const len2 = data337.length;
-for(let i2=0; i2<len2; i2++){
-let data338 = data337[i2];
-const _errs498 = errors;
-if(!(validate409(data338, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i2,parentData:data337,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
-errors = vErrors.length;
+var valid93 = _errs469 === errors;
 }
-else {
-}
-var valid126 = _errs498 === errors;
-if(!valid126){
-valid127 = false;
-}
-}
-}
-else {
-const err409 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.ingress !== undefined){
+let data327 = data.ingress;
+const _errs476 = errors;
+const _errs477 = errors;
+if(data327 && typeof data327 == "object" && !Array.isArray(data327)){
+const _errs478 = errors;
+for(const key19 in data327){
+if(!(((((key19 === "enabled") || (key19 === "className")) || (key19 === "host")) || (key19 === "tls")) || (key19 === "annotations"))){
+const err409 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -18306,15 +18266,12 @@ vErrors.push(err409);
 }
 errors++;
 }
-var valid123 = _errs496 === errors;
 }
-if(data333.resources !== undefined){
-let data339 = data333.resources;
-const _errs499 = errors;
-const _errs500 = errors;
-if(Array.isArray(data339)){
-if(data339.length < 1){
-const err410 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data327.enabled !== undefined){
+let data328 = data327.enabled;
+const _errs479 = errors;
+if(typeof data328 !== "boolean"){
+const err410 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -18323,25 +18280,40 @@ vErrors.push(err410);
 }
 errors++;
 }
-let valid129 = true;
-const len3 = data339.length;
-for(let i3=0; i3<len3; i3++){
-let data340 = data339[i3];
-const _errs501 = errors;
-if(!(validate406(data340, {instancePath:instancePath+"/networkPolicy/resources/" + i3,parentData:data339,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate406.errors : vErrors.concat(validate406.errors);
+const _errs480 = errors;
+var valid120 = _errs479 === errors;
+}
+if(data327.className !== undefined){
+let data329 = data327.className;
+const _errs481 = errors;
+if(!(validate70(data329, {instancePath:instancePath+"/ingress/className",parentData:data327,parentDataProperty:"className",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid128 = _errs501 === errors;
-if(!valid128){
-valid129 = false;
+var valid120 = _errs481 === errors;
 }
-}
+if(data327.host !== undefined){
+let data330 = data327.host;
+const _errs482 = errors;
+if(!(validate405(data330, {instancePath:instancePath+"/ingress/host",parentData:data327,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate405.errors : vErrors.concat(validate405.errors);
+errors = vErrors.length;
 }
 else {
-const err411 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+var valid120 = _errs482 === errors;
+}
+if(data327.tls !== undefined){
+let data331 = data327.tls;
+const _errs483 = errors;
+const _errs484 = errors;
+if(data331 && typeof data331 == "object" && !Array.isArray(data331)){
+const _errs485 = errors;
+for(const key20 in data331){
+if(!((key20 === "enabled") || (key20 === "secretName"))){
+const err411 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -18350,15 +18322,12 @@ vErrors.push(err411);
 }
 errors++;
 }
-var valid123 = _errs499 === errors;
 }
-if(data333.sourceControl !== undefined){
-let data341 = data333.sourceControl;
-const _errs502 = errors;
-const _errs503 = errors;
-if(Array.isArray(data341)){
-if(data341.length < 1){
-const err412 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data331.enabled !== undefined){
+let data332 = data331.enabled;
+const _errs486 = errors;
+if(typeof data332 !== "boolean"){
+const err412 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -18367,25 +18336,23 @@ vErrors.push(err412);
 }
 errors++;
 }
-let valid131 = true;
-const len4 = data341.length;
-for(let i4=0; i4<len4; i4++){
-let data342 = data341[i4];
-const _errs504 = errors;
-if(!(validate406(data342, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i4,parentData:data341,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate406.errors : vErrors.concat(validate406.errors);
+const _errs487 = errors;
+var valid121 = _errs486 === errors;
+}
+if(data331.secretName !== undefined){
+let data333 = data331.secretName;
+const _errs488 = errors;
+if(!(validate70(data333, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data331,parentDataProperty:"secretName",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid130 = _errs504 === errors;
-if(!valid130){
-valid131 = false;
-}
+var valid121 = _errs488 === errors;
 }
 }
 else {
-const err413 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err413 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -18394,15 +18361,22 @@ vErrors.push(err413);
 }
 errors++;
 }
-var valid123 = _errs502 === errors;
+var valid120 = _errs483 === errors;
 }
-if(data333.databaseCIDRs !== undefined){
-let data343 = data333.databaseCIDRs;
-const _errs505 = errors;
-const _errs506 = errors;
-if(Array.isArray(data343)){
-if(data343.length < 1){
-const err414 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data327.annotations !== undefined){
+let data334 = data327.annotations;
+const _errs489 = errors;
+if(!(validate401(data334, {instancePath:instancePath+"/ingress/annotations",parentData:data327,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate401.errors : vErrors.concat(validate401.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid120 = _errs489 === errors;
+}
+}
+else {
+const err414 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -18411,25 +18385,17 @@ vErrors.push(err414);
 }
 errors++;
 }
-let valid133 = true;
-const len5 = data343.length;
-for(let i5=0; i5<len5; i5++){
-let data344 = data343[i5];
-const _errs507 = errors;
-if(!(validate409(data344, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i5,parentData:data343,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
-errors = vErrors.length;
+var valid93 = _errs476 === errors;
 }
-else {
-}
-var valid132 = _errs507 === errors;
-if(!valid132){
-valid133 = false;
-}
-}
-}
-else {
-const err415 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.serviceAccount !== undefined){
+let data335 = data.serviceAccount;
+const _errs490 = errors;
+const _errs491 = errors;
+if(data335 && typeof data335 == "object" && !Array.isArray(data335)){
+const _errs492 = errors;
+for(const key21 in data335){
+if(!(((key21 === "create") || (key21 === "name")) || (key21 === "annotations"))){
+const err415 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -18438,15 +18404,12 @@ vErrors.push(err415);
 }
 errors++;
 }
-var valid123 = _errs505 === errors;
 }
-if(data333.temporalCIDRs !== undefined){
-let data345 = data333.temporalCIDRs;
-const _errs508 = errors;
-const _errs509 = errors;
-if(Array.isArray(data345)){
-if(data345.length < 1){
-const err416 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data335.create !== undefined){
+let data336 = data335.create;
+const _errs493 = errors;
+if(typeof data336 !== "boolean"){
+const err416 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -18455,25 +18418,34 @@ vErrors.push(err416);
 }
 errors++;
 }
-let valid135 = true;
-const len6 = data345.length;
-for(let i6=0; i6<len6; i6++){
-let data346 = data345[i6];
-const _errs510 = errors;
-if(!(validate409(data346, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i6,parentData:data345,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate409.errors : vErrors.concat(validate409.errors);
+const _errs494 = errors;
+var valid122 = _errs493 === errors;
+}
+if(data335.name !== undefined){
+let data337 = data335.name;
+const _errs495 = errors;
+if(!(validate70(data337, {instancePath:instancePath+"/serviceAccount/name",parentData:data335,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid134 = _errs510 === errors;
-if(!valid134){
-valid135 = false;
+var valid122 = _errs495 === errors;
 }
+if(data335.annotations !== undefined){
+let data338 = data335.annotations;
+const _errs496 = errors;
+if(!(validate401(data338, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data335,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate401.errors : vErrors.concat(validate401.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs496 === errors;
 }
 }
 else {
-const err417 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err417 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -18482,15 +18454,28 @@ vErrors.push(err417);
 }
 errors++;
 }
-var valid123 = _errs508 === errors;
+var valid93 = _errs490 === errors;
 }
-if(data333.dnsFrom !== undefined){
-let data347 = data333.dnsFrom;
-const _errs511 = errors;
-const _errs512 = errors;
-if(Array.isArray(data347)){
-if(data347.length < 1){
-const err418 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.tests !== undefined){
+let data339 = data.tests;
+const _errs497 = errors;
+if(!(validate278(data339, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate278.errors : vErrors.concat(validate278.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid93 = _errs497 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data340 = data.networkPolicy;
+const _errs498 = errors;
+const _errs499 = errors;
+if(data340 && typeof data340 == "object" && !Array.isArray(data340)){
+const _errs500 = errors;
+for(const key22 in data340){
+if(!((((((((key22 === "enabled") || (key22 === "ingressControllerFrom")) || (key22 === "licenseCIDRs")) || (key22 === "resources")) || (key22 === "sourceControl")) || (key22 === "databaseCIDRs")) || (key22 === "temporalCIDRs")) || (key22 === "dnsFrom"))){
+const err418 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -18499,25 +18484,12 @@ vErrors.push(err418);
 }
 errors++;
 }
-let valid137 = true;
-const len7 = data347.length;
-for(let i7=0; i7<len7; i7++){
-let data348 = data347[i7];
-const _errs513 = errors;
-if(!(validate406(data348, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i7,parentData:data347,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate406.errors : vErrors.concat(validate406.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid136 = _errs513 === errors;
-if(!valid136){
-valid137 = false;
-}
-}
-}
-else {
-const err419 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data340.enabled !== undefined){
+let data341 = data340.enabled;
+const _errs501 = errors;
+if((typeof data341 !== "boolean") && (data341 !== null)){
+const err419 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -18526,11 +18498,16 @@ vErrors.push(err419);
 }
 errors++;
 }
-var valid123 = _errs511 === errors;
+const _errs502 = errors;
+var valid123 = _errs501 === errors;
 }
-}
-else {
-const err420 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data340.ingressControllerFrom !== undefined){
+let data342 = data340.ingressControllerFrom;
+const _errs503 = errors;
+const _errs504 = errors;
+if(Array.isArray(data342)){
+if(data342.length < 1){
+const err420 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -18539,16 +18516,320 @@ vErrors.push(err420);
 }
 errors++;
 }
-var valid93 = _errs488 === errors;
+let valid125 = true;
+const len1 = data342.length;
+for(let i1=0; i1<len1; i1++){
+let data343 = data342[i1];
+const _errs505 = errors;
+if(!(validate412(data343, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i1,parentData:data342,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs505 === errors;
+if(!valid124){
+valid125 = false;
+}
 }
 }
 else {
-const err421 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err421 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err421];
 }
 else {
 vErrors.push(err421);
+}
+errors++;
+}
+var valid123 = _errs503 === errors;
+}
+if(data340.licenseCIDRs !== undefined){
+let data344 = data340.licenseCIDRs;
+const _errs506 = errors;
+const _errs507 = errors;
+if(Array.isArray(data344)){
+if(data344.length < 1){
+const err422 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err422];
+}
+else {
+vErrors.push(err422);
+}
+errors++;
+}
+let valid127 = true;
+const len2 = data344.length;
+for(let i2=0; i2<len2; i2++){
+let data345 = data344[i2];
+const _errs508 = errors;
+if(!(validate415(data345, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i2,parentData:data344,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate415.errors : vErrors.concat(validate415.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs508 === errors;
+if(!valid126){
+valid127 = false;
+}
+}
+}
+else {
+const err423 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err423];
+}
+else {
+vErrors.push(err423);
+}
+errors++;
+}
+var valid123 = _errs506 === errors;
+}
+if(data340.resources !== undefined){
+let data346 = data340.resources;
+const _errs509 = errors;
+const _errs510 = errors;
+if(Array.isArray(data346)){
+if(data346.length < 1){
+const err424 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err424];
+}
+else {
+vErrors.push(err424);
+}
+errors++;
+}
+let valid129 = true;
+const len3 = data346.length;
+for(let i3=0; i3<len3; i3++){
+let data347 = data346[i3];
+const _errs511 = errors;
+if(!(validate412(data347, {instancePath:instancePath+"/networkPolicy/resources/" + i3,parentData:data346,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs511 === errors;
+if(!valid128){
+valid129 = false;
+}
+}
+}
+else {
+const err425 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err425];
+}
+else {
+vErrors.push(err425);
+}
+errors++;
+}
+var valid123 = _errs509 === errors;
+}
+if(data340.sourceControl !== undefined){
+let data348 = data340.sourceControl;
+const _errs512 = errors;
+const _errs513 = errors;
+if(Array.isArray(data348)){
+if(data348.length < 1){
+const err426 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err426];
+}
+else {
+vErrors.push(err426);
+}
+errors++;
+}
+let valid131 = true;
+const len4 = data348.length;
+for(let i4=0; i4<len4; i4++){
+let data349 = data348[i4];
+const _errs514 = errors;
+if(!(validate412(data349, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i4,parentData:data348,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid130 = _errs514 === errors;
+if(!valid130){
+valid131 = false;
+}
+}
+}
+else {
+const err427 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err427];
+}
+else {
+vErrors.push(err427);
+}
+errors++;
+}
+var valid123 = _errs512 === errors;
+}
+if(data340.databaseCIDRs !== undefined){
+let data350 = data340.databaseCIDRs;
+const _errs515 = errors;
+const _errs516 = errors;
+if(Array.isArray(data350)){
+if(data350.length < 1){
+const err428 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err428];
+}
+else {
+vErrors.push(err428);
+}
+errors++;
+}
+let valid133 = true;
+const len5 = data350.length;
+for(let i5=0; i5<len5; i5++){
+let data351 = data350[i5];
+const _errs517 = errors;
+if(!(validate415(data351, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i5,parentData:data350,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate415.errors : vErrors.concat(validate415.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs517 === errors;
+if(!valid132){
+valid133 = false;
+}
+}
+}
+else {
+const err429 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err429];
+}
+else {
+vErrors.push(err429);
+}
+errors++;
+}
+var valid123 = _errs515 === errors;
+}
+if(data340.temporalCIDRs !== undefined){
+let data352 = data340.temporalCIDRs;
+const _errs518 = errors;
+const _errs519 = errors;
+if(Array.isArray(data352)){
+if(data352.length < 1){
+const err430 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err430];
+}
+else {
+vErrors.push(err430);
+}
+errors++;
+}
+let valid135 = true;
+const len6 = data352.length;
+for(let i6=0; i6<len6; i6++){
+let data353 = data352[i6];
+const _errs520 = errors;
+if(!(validate415(data353, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i6,parentData:data352,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate415.errors : vErrors.concat(validate415.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid134 = _errs520 === errors;
+if(!valid134){
+valid135 = false;
+}
+}
+}
+else {
+const err431 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err431];
+}
+else {
+vErrors.push(err431);
+}
+errors++;
+}
+var valid123 = _errs518 === errors;
+}
+if(data340.dnsFrom !== undefined){
+let data354 = data340.dnsFrom;
+const _errs521 = errors;
+const _errs522 = errors;
+if(Array.isArray(data354)){
+if(data354.length < 1){
+const err432 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err432];
+}
+else {
+vErrors.push(err432);
+}
+errors++;
+}
+let valid137 = true;
+const len7 = data354.length;
+for(let i7=0; i7<len7; i7++){
+let data355 = data354[i7];
+const _errs523 = errors;
+if(!(validate412(data355, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i7,parentData:data354,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate412.errors : vErrors.concat(validate412.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid136 = _errs523 === errors;
+if(!valid136){
+valid137 = false;
+}
+}
+}
+else {
+const err433 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err433];
+}
+else {
+vErrors.push(err433);
+}
+errors++;
+}
+var valid123 = _errs521 === errors;
+}
+}
+else {
+const err434 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err434];
+}
+else {
+vErrors.push(err434);
+}
+errors++;
+}
+var valid93 = _errs498 === errors;
+}
+}
+else {
+const err435 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err435];
+}
+else {
+vErrors.push(err435);
 }
 errors++;
 }
