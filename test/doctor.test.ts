@@ -91,6 +91,7 @@ test('doctor: values-level checks need no database (strings under production, sm
     retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' },
     database: { mode: 'external', external: { host: 'db.example.com', port: 5432, name: 'retool', user: 'retool', password: 'p', ssl: true } },
     podDefaults: { nodeSelector: { 'kubernetes.io/arch': null } },   // null deletes the chart default, as in Helm
+    components: { api: { resources: { requests: { cpu: '500m', memory: '1Gi' } } } }, // below Retool's sizing
   };
   const r = doctor(values, '--no-database', '--output', 'json');
   assert.is(r.status, 0, r.output);
@@ -103,6 +104,13 @@ test('doctor: values-level checks need no database (strings under production, sm
   assert.is(resources.status, 'warn');
   assert.match(resources.message, /request [0-9.]+ vCPU \/ [0-9.]+ GiB in total, below Retool's recommendation of 8 vCPU \/ 16 GiB/);
   assert.not.ok(findings.some((f) => f.scope === 'database'), 'no database connection attempted');
+});
+
+test('doctor: the chart\'s own sizing (Retool\'s official defaults) draws no resources warning', () => {
+  const r = doctor({ retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' } }, '--no-database', '--output', 'json');
+  const findings = JSON.parse(r.stdout).findings as Array<{ status: string; scope: string; message: string }>;
+  assert.is(findings.find((f) => f.scope === 'components.*.resources')?.status, 'pass', r.stdout);
+  assert.not.ok(findings.some((f) => f.status === 'warn' || f.status === 'fail'), r.stdout);
 });
 
 test('doctor: invalid values are reported as validation errors first (exit 1)', () => {

@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:9b855fba26172da7e203b737509cb25233f4b42602851f0b1a807edcb62da3ba";
-export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
+export const schemaDigest = "sha256:db5ed2eafd7c3e22f971ef52741447a5de730e6b281772d6f6fa5294b04e18f4";
+export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":30,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"cpu":"2","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-9"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-9"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-9"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-10"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-10"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-11"},"history":{"$ref":"#/definitions/retool-chart-shared-11"},"matching":{"$ref":"#/definitions/retool-chart-shared-11"},"worker":{"$ref":"#/definitions/retool-chart-shared-11"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-17"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-17"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-18"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-10":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-11":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-12":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-15":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-16":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-17":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-19":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-20":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-9"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-9"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-9"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-10"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-10"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-11"},"history":{"$ref":"#/definitions/retool-chart-shared-11"},"matching":{"$ref":"#/definitions/retool-chart-shared-11"},"worker":{"$ref":"#/definitions/retool-chart-shared-11"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-17"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-17"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-18"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-10":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-11":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-12":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-15":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-16":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-17":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-19":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-20":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
@@ -892,7 +892,7 @@ validate37.errors = vErrors;
 return errors === 0;
 }
 
-const schema13 = {"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}};
+const schema13 = {"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}};
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1018,8 +1018,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data.priorityClassName === undefined){
-const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data.preStopSleepSeconds === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1028,8 +1028,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data.replicas === undefined){
-const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'"};
+if(data.priorityClassName === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1038,8 +1038,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data.resources === undefined){
-const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data.replicas === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "replicas"},message:"must have required property '"+"replicas"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1048,8 +1048,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data.tolerations === undefined){
-const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data.resources === undefined){
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1058,8 +1058,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.topologySpreadConstraints === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data.tolerations === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1068,12 +1068,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.resources !== undefined){
-let data0 = data.resources;
-const _errs0 = errors;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.limits === undefined){
-const err17 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data.topologySpreadConstraints === undefined){
+const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1082,13 +1078,27 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data0.requests === undefined){
-const err18 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs0 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.limits === undefined){
+const err18 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
+}
+errors++;
+}
+if(data0.requests === undefined){
+const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
 }
 errors++;
 }
@@ -1100,7 +1110,7 @@ validate40.errors = vErrors;
 return errors === 0;
 }
 
-const schema14 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
+const schema14 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1246,8 +1256,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data.priorityClassName === undefined){
-const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data.preStopSleepSeconds === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1256,8 +1266,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data.resources === undefined){
-const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data.priorityClassName === undefined){
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1266,8 +1276,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.tolerations === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data.resources === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1276,8 +1286,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.topologySpreadConstraints === undefined){
-const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data.tolerations === undefined){
+const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1286,12 +1296,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data.resources !== undefined){
-let data0 = data.resources;
-const _errs0 = errors;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.limits === undefined){
-const err18 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data.topologySpreadConstraints === undefined){
+const err18 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1300,13 +1306,27 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(data0.requests === undefined){
-const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs0 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.limits === undefined){
+const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err19];
 }
 else {
 vErrors.push(err19);
+}
+errors++;
+}
+if(data0.requests === undefined){
+const err20 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
 }
 errors++;
 }
@@ -1318,17 +1338,7 @@ let data1 = data.autoscaling;
 const _errs1 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.enabled === undefined){
-const err20 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-if(data1.maxReplicas === undefined){
-const err21 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+const err21 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1337,8 +1347,8 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data1.minReplicas === undefined){
-const err22 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data1.maxReplicas === undefined){
+const err22 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1347,13 +1357,23 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data1.targetCPUUtilizationPercentage === undefined){
-const err23 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data1.minReplicas === undefined){
+const err23 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err23];
 }
 else {
 vErrors.push(err23);
+}
+errors++;
+}
+if(data1.targetCPUUtilizationPercentage === undefined){
+const err24 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
 }
 errors++;
 }
@@ -1365,7 +1385,7 @@ validate45.errors = vErrors;
 return errors === 0;
 }
 
-const schema15 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
+const schema15 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -1501,8 +1521,8 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data.priorityClassName === undefined){
-const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data.preStopSleepSeconds === undefined){
+const err13 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1511,8 +1531,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data.resources === undefined){
-const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data.priorityClassName === undefined){
+const err14 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1521,8 +1541,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data.tolerations === undefined){
-const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data.resources === undefined){
+const err15 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1531,8 +1551,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data.topologySpreadConstraints === undefined){
-const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data.tolerations === undefined){
+const err16 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1541,12 +1561,8 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data.resources !== undefined){
-let data0 = data.resources;
-const _errs0 = errors;
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-if(data0.limits === undefined){
-const err17 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data.topologySpreadConstraints === undefined){
+const err17 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1555,13 +1571,27 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data0.requests === undefined){
-const err18 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data.resources !== undefined){
+let data0 = data.resources;
+const _errs0 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.limits === undefined){
+const err18 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
+}
+errors++;
+}
+if(data0.requests === undefined){
+const err19 = {instancePath:instancePath+"/resources",schemaPath:"#/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
 }
 errors++;
 }
@@ -1573,17 +1603,7 @@ let data1 = data.autoscaling;
 const _errs1 = errors;
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 if(data1.enabled === undefined){
-const err19 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-if(data1.maxReplicas === undefined){
-const err20 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+const err20 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1592,8 +1612,8 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data1.minReplicas === undefined){
-const err21 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data1.maxReplicas === undefined){
+const err21 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1602,13 +1622,23 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data1.targetCPUUtilizationPercentage === undefined){
-const err22 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data1.minReplicas === undefined){
+const err22 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err22];
 }
 else {
 vErrors.push(err22);
+}
+errors++;
+}
+if(data1.targetCPUUtilizationPercentage === undefined){
+const err23 = {instancePath:instancePath+"/autoscaling",schemaPath:"#/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
 }
 errors++;
 }
@@ -2839,7 +2869,7 @@ validate104.errors = vErrors;
 return errors === 0;
 }
 
-const schema32 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema32 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
 const func15 = Object.prototype.hasOwnProperty;
 const schema33 = {"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}};
 const schema34 = {"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
@@ -8940,9 +8970,51 @@ validate252.errors = vErrors;
 return errors === 0;
 }
 
-const schema79 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema79 = {"type":"integer","minimum":0,"maximum":3600};
 
 function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs0 = errors;
+if(typeof data == "number"){
+if(data > 3600 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 0 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate254.errors = vErrors;
+return errors === 0;
+}
+
+const schema80 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9104,9 +9176,9 @@ vErrors.push(err11);
 errors++;
 }
 const _errs11 = errors;
-const vSchema0 = schema79.properties.fsGroupChangePolicy.enum;
+const vSchema0 = schema80.properties.fsGroupChangePolicy.enum;
 if(!((data4 === "OnRootMismatch") || (data4 === "Always"))){
-const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema79.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema80.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -9200,12 +9272,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate254.errors = vErrors;
+validate256.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9396,7 +9468,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate257.errors = vErrors;
+validate259.errors = vErrors;
 return errors === 0;
 }
 
@@ -9584,10 +9656,10 @@ else {
 }
 var valid0 = _errs16 === errors;
 }
-if(data.podSecurityContext !== undefined){
-let data15 = data.podSecurityContext;
+if(data.preStopSleepSeconds !== undefined){
+let data15 = data.preStopSleepSeconds;
 const _errs17 = errors;
-if(!(validate254(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+if(!(validate254(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
 vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
 errors = vErrors.length;
 }
@@ -9595,21 +9667,32 @@ else {
 }
 var valid0 = _errs17 === errors;
 }
-if(data.containerSecurityContext !== undefined){
-let data16 = data.containerSecurityContext;
+if(data.podSecurityContext !== undefined){
+let data16 = data.podSecurityContext;
 const _errs18 = errors;
-if(!(validate257(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+if(!(validate256(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid0 = _errs18 === errors;
 }
-if(data.replicas !== undefined){
-let data17 = data.replicas;
+if(data.containerSecurityContext !== undefined){
+let data17 = data.containerSecurityContext;
 const _errs19 = errors;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+if(!(validate259(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs19 === errors;
+}
+if(data.replicas !== undefined){
+let data18 = data.replicas;
+const _errs20 = errors;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
 const err1 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err1];
@@ -9619,9 +9702,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-const _errs20 = errors;
-if(typeof data17 == "number"){
-if(data17 > 2147483647 || isNaN(data17)){
+const _errs21 = errors;
+if(typeof data18 == "number"){
+if(data18 > 2147483647 || isNaN(data18)){
 const err2 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err2];
@@ -9631,7 +9714,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data17 < 1 || isNaN(data17)){
+if(data18 < 1 || isNaN(data18)){
 const err3 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err3];
@@ -9642,7 +9725,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-var valid0 = _errs19 === errors;
+var valid0 = _errs20 === errors;
 }
 }
 else {
@@ -9659,9 +9742,9 @@ validate110.errors = vErrors;
 return errors === 0;
 }
 
-const schema81 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
+const schema82 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
 
-function validate282(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9706,13 +9789,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate282.errors = vErrors;
+validate285.errors = vErrors;
 return errors === 0;
 }
 
-const schema82 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
+const schema83 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
-function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9759,13 +9842,13 @@ var valid1 = _errs1 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate285.errors = vErrors;
+validate288.errors = vErrors;
 return errors === 0;
 }
 
-const schema83 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
+const schema84 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
 
-function validate304(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate306(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9917,7 +10000,7 @@ if(data.targetMemoryUtilizationPercentage !== undefined){
 let data4 = data.targetMemoryUtilizationPercentage;
 const _errs10 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema83.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
+const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema84.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -9962,21 +10045,21 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate304.errors = vErrors;
+validate306.errors = vErrors;
 return errors === 0;
 }
 
-const schema84 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
-const schema85 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
+const schema85 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
+const schema86 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
 
-function validate324(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate327(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = true;
 const _errs1 = errors;
-if(!(validate285(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+if(!(validate288(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate288.errors : vErrors.concat(validate288.errors);
 errors = vErrors.length;
 }
 else {
@@ -9997,9 +10080,9 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.replicas !== undefined){
 let data0 = data.replicas;
 const _errs3 = errors;
-const vSchema0 = schema85.then.properties.replicas.enum;
+const vSchema0 = schema86.then.properties.replicas.enum;
 if(!((data0 === null) || (data0 === 1))){
-const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema85.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema86.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10024,18 +10107,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate324.errors = vErrors;
+validate327.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate323(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate326(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate324(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate324.errors : vErrors.concat(validate324.errors);
+if(!(validate327(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
 errors = vErrors.length;
 }
 else {
@@ -10044,7 +10127,7 @@ var valid0 = _errs1 === errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs2 = errors;
 for(const key0 in data){
-if(!(func15.call(schema84.properties, key0))){
+if(!(func15.call(schema85.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10220,10 +10303,10 @@ else {
 }
 var valid1 = _errs17 === errors;
 }
-if(data.podSecurityContext !== undefined){
-let data15 = data.podSecurityContext;
+if(data.preStopSleepSeconds !== undefined){
+let data15 = data.preStopSleepSeconds;
 const _errs18 = errors;
-if(!(validate254(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+if(!(validate254(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
 vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
 errors = vErrors.length;
 }
@@ -10231,21 +10314,32 @@ else {
 }
 var valid1 = _errs18 === errors;
 }
-if(data.containerSecurityContext !== undefined){
-let data16 = data.containerSecurityContext;
+if(data.podSecurityContext !== undefined){
+let data16 = data.podSecurityContext;
 const _errs19 = errors;
-if(!(validate257(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+if(!(validate256(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid1 = _errs19 === errors;
 }
-if(data.replicas !== undefined){
-let data17 = data.replicas;
+if(data.containerSecurityContext !== undefined){
+let data17 = data.containerSecurityContext;
 const _errs20 = errors;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+if(!(validate259(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs20 === errors;
+}
+if(data.replicas !== undefined){
+let data18 = data.replicas;
+const _errs21 = errors;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
 const err1 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err1];
@@ -10255,9 +10349,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-const _errs21 = errors;
-if(typeof data17 == "number"){
-if(data17 > 2147483647 || isNaN(data17)){
+const _errs22 = errors;
+if(typeof data18 == "number"){
+if(data18 > 2147483647 || isNaN(data18)){
 const err2 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err2];
@@ -10267,7 +10361,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data17 < 1 || isNaN(data17)){
+if(data18 < 1 || isNaN(data18)){
 const err3 = {instancePath:instancePath+"/replicas",schemaPath:"#/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err3];
@@ -10278,18 +10372,18 @@ vErrors.push(err3);
 errors++;
 }
 }
-var valid1 = _errs20 === errors;
+var valid1 = _errs21 === errors;
 }
 if(data.autoscaling !== undefined){
-let data18 = data.autoscaling;
-const _errs22 = errors;
-if(!(validate304(data18, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
+let data19 = data.autoscaling;
+const _errs23 = errors;
+if(!(validate306(data19, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate306.errors : vErrors.concat(validate306.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid1 = _errs22 === errors;
+var valid1 = _errs23 === errors;
 }
 }
 else {
@@ -10302,12 +10396,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate323.errors = vErrors;
+validate326.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate405(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10358,12 +10452,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate405.errors = vErrors;
+validate411.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate426(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate433(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10416,14 +10510,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate426.errors = vErrors;
+validate433.errors = vErrors;
 return errors === 0;
 }
 
-const schema88 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
+const schema89 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
 const pattern46 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
 
-function validate430(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate437(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10499,15 +10593,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate430.errors = vErrors;
+validate437.errors = vErrors;
 return errors === 0;
 }
 
-const schema89 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
-const schema90 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
+const schema90 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
+const schema91 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
 const pattern52 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
 
-function validate443(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate450(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10533,12 +10627,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate443.errors = vErrors;
+validate450.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate440(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate447(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10678,8 +10772,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs11 = errors;
-if(!(validate443(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate443.errors : vErrors.concat(validate443.errors);
+if(!(validate450(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate450.errors : vErrors.concat(validate450.errors);
 errors = vErrors.length;
 }
 else {
@@ -10696,8 +10790,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs14 = errors;
-if(!(validate443(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate443.errors : vErrors.concat(validate443.errors);
+if(!(validate450(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate450.errors : vErrors.concat(validate450.errors);
 errors = vErrors.length;
 }
 else {
@@ -10744,7 +10838,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate440.errors = vErrors;
+validate447.errors = vErrors;
 return errors === 0;
 }
 
@@ -14308,8 +14402,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data111.priorityClassName === undefined){
-const err186 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data111.preStopSleepSeconds === undefined){
+const err186 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -14318,8 +14412,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data111.resources === undefined){
-const err187 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data111.priorityClassName === undefined){
+const err187 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -14328,8 +14422,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data111.tolerations === undefined){
-const err188 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data111.resources === undefined){
+const err188 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -14338,8 +14432,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data111.topologySpreadConstraints === undefined){
-const err189 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data111.tolerations === undefined){
+const err189 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -14348,12 +14442,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data111.resources !== undefined){
-let data112 = data111.resources;
-const _errs188 = errors;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.limits === undefined){
-const err190 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data111.topologySpreadConstraints === undefined){
+const err190 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -14362,13 +14452,27 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data112.requests === undefined){
-const err191 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data111.resources !== undefined){
+let data112 = data111.resources;
+const _errs188 = errors;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.limits === undefined){
+const err191 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err191];
 }
 else {
 vErrors.push(err191);
+}
+errors++;
+}
+if(data112.requests === undefined){
+const err192 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
 }
 errors++;
 }
@@ -14389,12 +14493,12 @@ let data113 = data.workflows;
 const _errs189 = errors;
 if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
 if(data113.enabled === undefined){
-const err192 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/17/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err193 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/17/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
-vErrors = [err192];
+vErrors = [err193];
 }
 else {
-vErrors.push(err192);
+vErrors.push(err193);
 }
 errors++;
 }
@@ -14406,12 +14510,12 @@ let data114 = data.agents;
 const _errs190 = errors;
 if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
 if(data114.enabled === undefined){
-const err193 = {instancePath:instancePath+"/agents",schemaPath:"#/allOf/17/then/properties/agents/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err194 = {instancePath:instancePath+"/agents",schemaPath:"#/allOf/17/then/properties/agents/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
-vErrors = [err193];
+vErrors = [err194];
 }
 else {
-vErrors.push(err193);
+vErrors.push(err194);
 }
 errors++;
 }
@@ -14423,17 +14527,7 @@ let data115 = data.components;
 const _errs191 = errors;
 if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
 if(data115.agentEvalWorker === undefined){
-const err194 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentEvalWorker"},message:"must have required property '"+"agentEvalWorker"+"'"};
-if(vErrors === null){
-vErrors = [err194];
-}
-else {
-vErrors.push(err194);
-}
-errors++;
-}
-if(data115.agentWorker === undefined){
-const err195 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentWorker"},message:"must have required property '"+"agentWorker"+"'"};
+const err195 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentEvalWorker"},message:"must have required property '"+"agentEvalWorker"+"'"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -14442,8 +14536,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data115.api === undefined){
-const err196 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
+if(data115.agentWorker === undefined){
+const err196 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentWorker"},message:"must have required property '"+"agentWorker"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -14452,8 +14546,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data115.codeExecutor === undefined){
-const err197 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data115.api === undefined){
+const err197 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -14462,8 +14556,8 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(data115.jobsRunner === undefined){
-const err198 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
+if(data115.codeExecutor === undefined){
+const err198 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -14472,8 +14566,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data115.multiplayerWs === undefined){
-const err199 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "multiplayerWs"},message:"must have required property '"+"multiplayerWs"+"'"};
+if(data115.jobsRunner === undefined){
+const err199 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -14482,8 +14576,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data115.workflowsBackend === undefined){
-const err200 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
+if(data115.multiplayerWs === undefined){
+const err200 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "multiplayerWs"},message:"must have required property '"+"multiplayerWs"+"'"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -14492,13 +14586,23 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(data115.workflowsWorker === undefined){
-const err201 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(data115.workflowsBackend === undefined){
+const err201 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
 if(vErrors === null){
 vErrors = [err201];
 }
 else {
 vErrors.push(err201);
+}
+errors++;
+}
+if(data115.workflowsWorker === undefined){
+const err202 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
 }
 errors++;
 }
@@ -14518,17 +14622,7 @@ let data117 = data115.jobsRunner;
 const _errs193 = errors;
 if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
 if(data117.affinity === undefined){
-const err202 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err202];
-}
-else {
-vErrors.push(err202);
-}
-errors++;
-}
-if(data117.containerSecurityContext === undefined){
-const err203 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+const err203 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -14537,8 +14631,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data117.env === undefined){
-const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data117.containerSecurityContext === undefined){
+const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -14547,8 +14641,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data117.extraContainers === undefined){
-const err205 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data117.env === undefined){
+const err205 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -14557,8 +14651,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data117.extraEnvFrom === undefined){
-const err206 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data117.extraContainers === undefined){
+const err206 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -14567,8 +14661,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data117.extraVolumeMounts === undefined){
-const err207 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data117.extraEnvFrom === undefined){
+const err207 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -14577,8 +14671,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data117.extraVolumes === undefined){
-const err208 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data117.extraVolumeMounts === undefined){
+const err208 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -14587,8 +14681,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data117.initContainers === undefined){
-const err209 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data117.extraVolumes === undefined){
+const err209 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -14597,8 +14691,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data117.nodeSelector === undefined){
-const err210 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data117.initContainers === undefined){
+const err210 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -14607,8 +14701,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data117.podAnnotations === undefined){
-const err211 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data117.nodeSelector === undefined){
+const err211 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -14617,8 +14711,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data117.podLabels === undefined){
-const err212 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data117.podAnnotations === undefined){
+const err212 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -14627,8 +14721,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data117.podSecurityContext === undefined){
-const err213 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data117.podLabels === undefined){
+const err213 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -14637,8 +14731,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data117.priorityClassName === undefined){
-const err214 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data117.podSecurityContext === undefined){
+const err214 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -14647,8 +14741,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data117.resources === undefined){
-const err215 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data117.preStopSleepSeconds === undefined){
+const err215 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -14657,8 +14751,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data117.tolerations === undefined){
-const err216 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data117.priorityClassName === undefined){
+const err216 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -14667,8 +14761,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data117.topologySpreadConstraints === undefined){
-const err217 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data117.resources === undefined){
+const err217 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -14677,12 +14771,8 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(data117.resources !== undefined){
-let data118 = data117.resources;
-const _errs194 = errors;
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-if(data118.limits === undefined){
-const err218 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data117.tolerations === undefined){
+const err218 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -14691,13 +14781,37 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data118.requests === undefined){
-const err219 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data117.topologySpreadConstraints === undefined){
+const err219 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err219];
 }
 else {
 vErrors.push(err219);
+}
+errors++;
+}
+if(data117.resources !== undefined){
+let data118 = data117.resources;
+const _errs194 = errors;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.limits === undefined){
+const err220 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+if(data118.requests === undefined){
+const err221 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
 }
 errors++;
 }
@@ -14734,27 +14848,7 @@ let data121 = data115.codeExecutor;
 const _errs197 = errors;
 if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
 if(data121.affinity === undefined){
-const err220 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err220];
-}
-else {
-vErrors.push(err220);
-}
-errors++;
-}
-if(data121.autoscaling === undefined){
-const err221 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
-if(vErrors === null){
-vErrors = [err221];
-}
-else {
-vErrors.push(err221);
-}
-errors++;
-}
-if(data121.containerSecurityContext === undefined){
-const err222 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+const err222 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -14763,8 +14857,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(data121.env === undefined){
-const err223 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data121.autoscaling === undefined){
+const err223 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -14773,8 +14867,8 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data121.extraContainers === undefined){
-const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data121.containerSecurityContext === undefined){
+const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -14783,8 +14877,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(data121.extraEnvFrom === undefined){
-const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data121.env === undefined){
+const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -14793,8 +14887,8 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data121.extraVolumeMounts === undefined){
-const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data121.extraContainers === undefined){
+const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -14803,8 +14897,8 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data121.extraVolumes === undefined){
-const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data121.extraEnvFrom === undefined){
+const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -14813,8 +14907,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(data121.initContainers === undefined){
-const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data121.extraVolumeMounts === undefined){
+const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -14823,8 +14917,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data121.nodeSelector === undefined){
-const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data121.extraVolumes === undefined){
+const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -14833,8 +14927,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data121.podAnnotations === undefined){
-const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data121.initContainers === undefined){
+const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -14843,8 +14937,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(data121.podLabels === undefined){
-const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data121.nodeSelector === undefined){
+const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -14853,8 +14947,8 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(data121.podSecurityContext === undefined){
-const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data121.podAnnotations === undefined){
+const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -14863,8 +14957,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data121.priorityClassName === undefined){
-const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data121.podLabels === undefined){
+const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -14873,8 +14967,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(data121.resources === undefined){
-const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data121.podSecurityContext === undefined){
+const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -14883,8 +14977,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data121.sandbox === undefined){
-const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data121.preStopSleepSeconds === undefined){
+const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -14893,8 +14987,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data121.seccompProfile === undefined){
-const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data121.priorityClassName === undefined){
+const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -14903,8 +14997,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(data121.tolerations === undefined){
-const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data121.resources === undefined){
+const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -14913,8 +15007,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data121.topologySpreadConstraints === undefined){
-const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data121.sandbox === undefined){
+const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -14923,12 +15017,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(data121.resources !== undefined){
-let data122 = data121.resources;
-const _errs198 = errors;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-if(data122.limits === undefined){
-const err239 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data121.seccompProfile === undefined){
+const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -14937,13 +15027,47 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data122.requests === undefined){
-const err240 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data121.tolerations === undefined){
+const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
 else {
 vErrors.push(err240);
+}
+errors++;
+}
+if(data121.topologySpreadConstraints === undefined){
+const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+if(data121.resources !== undefined){
+let data122 = data121.resources;
+const _errs198 = errors;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.limits === undefined){
+const err242 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+if(data122.requests === undefined){
+const err243 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
 }
 errors++;
 }
@@ -14955,42 +15079,42 @@ let data123 = data121.autoscaling;
 const _errs199 = errors;
 if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
 if(data123.enabled === undefined){
-const err241 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
-if(vErrors === null){
-vErrors = [err241];
-}
-else {
-vErrors.push(err241);
-}
-errors++;
-}
-if(data123.maxReplicas === undefined){
-const err242 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
-if(vErrors === null){
-vErrors = [err242];
-}
-else {
-vErrors.push(err242);
-}
-errors++;
-}
-if(data123.minReplicas === undefined){
-const err243 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
-if(vErrors === null){
-vErrors = [err243];
-}
-else {
-vErrors.push(err243);
-}
-errors++;
-}
-if(data123.targetCPUUtilizationPercentage === undefined){
-const err244 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+const err244 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err244];
 }
 else {
 vErrors.push(err244);
+}
+errors++;
+}
+if(data123.maxReplicas === undefined){
+const err245 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+if(data123.minReplicas === undefined){
+const err246 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+if(data123.targetCPUUtilizationPercentage === undefined){
+const err247 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
 }
 errors++;
 }
@@ -15027,37 +15151,7 @@ let data126 = data115.multiplayerWs;
 const _errs202 = errors;
 if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
 if(data126.affinity === undefined){
-const err245 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err245];
-}
-else {
-vErrors.push(err245);
-}
-errors++;
-}
-if(data126.autoscaling === undefined){
-const err246 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
-if(vErrors === null){
-vErrors = [err246];
-}
-else {
-vErrors.push(err246);
-}
-errors++;
-}
-if(data126.containerSecurityContext === undefined){
-const err247 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
-if(vErrors === null){
-vErrors = [err247];
-}
-else {
-vErrors.push(err247);
-}
-errors++;
-}
-if(data126.enabled === undefined){
-const err248 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err248 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -15066,8 +15160,8 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data126.env === undefined){
-const err249 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data126.autoscaling === undefined){
+const err249 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -15076,8 +15170,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data126.extraContainers === undefined){
-const err250 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data126.containerSecurityContext === undefined){
+const err250 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -15086,8 +15180,8 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(data126.extraEnvFrom === undefined){
-const err251 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data126.enabled === undefined){
+const err251 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -15096,8 +15190,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data126.extraVolumeMounts === undefined){
-const err252 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data126.env === undefined){
+const err252 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -15106,8 +15200,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data126.extraVolumes === undefined){
-const err253 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data126.extraContainers === undefined){
+const err253 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -15116,8 +15210,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data126.initContainers === undefined){
-const err254 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data126.extraEnvFrom === undefined){
+const err254 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -15126,8 +15220,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(data126.nodeSelector === undefined){
-const err255 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data126.extraVolumeMounts === undefined){
+const err255 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -15136,8 +15230,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data126.podAnnotations === undefined){
-const err256 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data126.extraVolumes === undefined){
+const err256 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -15146,8 +15240,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data126.podLabels === undefined){
-const err257 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data126.initContainers === undefined){
+const err257 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -15156,8 +15250,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data126.podSecurityContext === undefined){
-const err258 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data126.nodeSelector === undefined){
+const err258 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -15166,8 +15260,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(data126.priorityClassName === undefined){
-const err259 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data126.podAnnotations === undefined){
+const err259 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -15176,8 +15270,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data126.resources === undefined){
-const err260 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data126.podLabels === undefined){
+const err260 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -15186,8 +15280,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data126.tolerations === undefined){
-const err261 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data126.podSecurityContext === undefined){
+const err261 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -15196,8 +15290,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data126.topologySpreadConstraints === undefined){
-const err262 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data126.preStopSleepSeconds === undefined){
+const err262 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -15206,12 +15300,8 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(data126.resources !== undefined){
-let data127 = data126.resources;
-const _errs203 = errors;
-if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
-if(data127.limits === undefined){
-const err263 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data126.priorityClassName === undefined){
+const err263 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -15220,13 +15310,57 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data127.requests === undefined){
-const err264 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data126.resources === undefined){
+const err264 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err264];
 }
 else {
 vErrors.push(err264);
+}
+errors++;
+}
+if(data126.tolerations === undefined){
+const err265 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+if(data126.topologySpreadConstraints === undefined){
+const err266 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+if(data126.resources !== undefined){
+let data127 = data126.resources;
+const _errs203 = errors;
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+if(data127.limits === undefined){
+const err267 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+if(data127.requests === undefined){
+const err268 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
 }
 errors++;
 }
@@ -15238,42 +15372,42 @@ let data128 = data126.autoscaling;
 const _errs204 = errors;
 if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
 if(data128.enabled === undefined){
-const err265 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err269 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
-vErrors = [err265];
+vErrors = [err269];
 }
 else {
-vErrors.push(err265);
+vErrors.push(err269);
 }
 errors++;
 }
 if(data128.maxReplicas === undefined){
-const err266 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+const err270 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
-vErrors = [err266];
+vErrors = [err270];
 }
 else {
-vErrors.push(err266);
+vErrors.push(err270);
 }
 errors++;
 }
 if(data128.minReplicas === undefined){
-const err267 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+const err271 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
-vErrors = [err267];
+vErrors = [err271];
 }
 else {
-vErrors.push(err267);
+vErrors.push(err271);
 }
 errors++;
 }
 if(data128.targetCPUUtilizationPercentage === undefined){
-const err268 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+const err272 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
-vErrors = [err268];
+vErrors = [err272];
 }
 else {
-vErrors.push(err268);
+vErrors.push(err272);
 }
 errors++;
 }
@@ -15291,47 +15425,7 @@ let data129 = data.podDefaults;
 const _errs205 = errors;
 if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
 if(data129.affinity === undefined){
-const err269 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
-if(vErrors === null){
-vErrors = [err269];
-}
-else {
-vErrors.push(err269);
-}
-errors++;
-}
-if(data129.containerSecurityContext === undefined){
-const err270 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
-if(vErrors === null){
-vErrors = [err270];
-}
-else {
-vErrors.push(err270);
-}
-errors++;
-}
-if(data129.env === undefined){
-const err271 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
-if(vErrors === null){
-vErrors = [err271];
-}
-else {
-vErrors.push(err271);
-}
-errors++;
-}
-if(data129.extraContainers === undefined){
-const err272 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
-if(vErrors === null){
-vErrors = [err272];
-}
-else {
-vErrors.push(err272);
-}
-errors++;
-}
-if(data129.extraEnvFrom === undefined){
-const err273 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+const err273 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -15340,8 +15434,8 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(data129.extraVolumeMounts === undefined){
-const err274 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data129.containerSecurityContext === undefined){
+const err274 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -15350,8 +15444,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data129.extraVolumes === undefined){
-const err275 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data129.env === undefined){
+const err275 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -15360,8 +15454,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data129.initContainers === undefined){
-const err276 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data129.extraContainers === undefined){
+const err276 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -15370,8 +15464,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data129.nodeSelector === undefined){
-const err277 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data129.extraEnvFrom === undefined){
+const err277 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -15380,8 +15474,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data129.podAnnotations === undefined){
-const err278 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data129.extraVolumeMounts === undefined){
+const err278 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -15390,8 +15484,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data129.podLabels === undefined){
-const err279 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data129.extraVolumes === undefined){
+const err279 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -15400,8 +15494,8 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data129.podSecurityContext === undefined){
-const err280 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data129.initContainers === undefined){
+const err280 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -15410,8 +15504,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data129.priorityClassName === undefined){
-const err281 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data129.nodeSelector === undefined){
+const err281 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -15420,8 +15514,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data129.resources === undefined){
-const err282 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data129.podAnnotations === undefined){
+const err282 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -15430,8 +15524,8 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data129.tolerations === undefined){
-const err283 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data129.podLabels === undefined){
+const err283 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -15440,13 +15534,63 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data129.topologySpreadConstraints === undefined){
-const err284 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data129.podSecurityContext === undefined){
+const err284 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err284];
 }
 else {
 vErrors.push(err284);
+}
+errors++;
+}
+if(data129.preStopSleepSeconds === undefined){
+const err285 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+if(data129.priorityClassName === undefined){
+const err286 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+if(data129.resources === undefined){
+const err287 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+if(data129.tolerations === undefined){
+const err288 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+if(data129.topologySpreadConstraints === undefined){
+const err289 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
 }
 errors++;
 }
@@ -15458,32 +15602,32 @@ let data130 = data.service;
 const _errs206 = errors;
 if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
 if(data130.annotations === undefined){
-const err285 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+const err290 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
-vErrors = [err285];
+vErrors = [err290];
 }
 else {
-vErrors.push(err285);
+vErrors.push(err290);
 }
 errors++;
 }
 if(data130.port === undefined){
-const err286 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+const err291 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
-vErrors = [err286];
+vErrors = [err291];
 }
 else {
-vErrors.push(err286);
+vErrors.push(err291);
 }
 errors++;
 }
 if(data130.type === undefined){
-const err287 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+const err292 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
-vErrors = [err287];
+vErrors = [err292];
 }
 else {
-vErrors.push(err287);
+vErrors.push(err292);
 }
 errors++;
 }
@@ -15495,57 +15639,7 @@ let data131 = data.ingress;
 const _errs207 = errors;
 if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
 if(data131.annotations === undefined){
-const err288 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
-if(vErrors === null){
-vErrors = [err288];
-}
-else {
-vErrors.push(err288);
-}
-errors++;
-}
-if(data131.className === undefined){
-const err289 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
-if(vErrors === null){
-vErrors = [err289];
-}
-else {
-vErrors.push(err289);
-}
-errors++;
-}
-if(data131.enabled === undefined){
-const err290 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
-if(vErrors === null){
-vErrors = [err290];
-}
-else {
-vErrors.push(err290);
-}
-errors++;
-}
-if(data131.extraHosts === undefined){
-const err291 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
-if(vErrors === null){
-vErrors = [err291];
-}
-else {
-vErrors.push(err291);
-}
-errors++;
-}
-if(data131.extraPaths === undefined){
-const err292 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
-if(vErrors === null){
-vErrors = [err292];
-}
-else {
-vErrors.push(err292);
-}
-errors++;
-}
-if(data131.gateway === undefined){
-const err293 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+const err293 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -15554,8 +15648,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-if(data131.host === undefined){
-const err294 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data131.className === undefined){
+const err294 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -15564,8 +15658,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data131.kind === undefined){
-const err295 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data131.enabled === undefined){
+const err295 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -15574,8 +15668,8 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(data131.tls === undefined){
-const err296 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data131.extraHosts === undefined){
+const err296 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -15584,12 +15678,8 @@ vErrors.push(err296);
 }
 errors++;
 }
-if(data131.tls !== undefined){
-let data132 = data131.tls;
-const _errs208 = errors;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-if(data132.enabled === undefined){
-const err297 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data131.extraPaths === undefined){
+const err297 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -15598,13 +15688,67 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(data132.secretName === undefined){
-const err298 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data131.gateway === undefined){
+const err298 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err298];
 }
 else {
 vErrors.push(err298);
+}
+errors++;
+}
+if(data131.host === undefined){
+const err299 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+if(data131.kind === undefined){
+const err300 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+if(data131.tls === undefined){
+const err301 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+if(data131.tls !== undefined){
+let data132 = data131.tls;
+const _errs208 = errors;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+if(data132.enabled === undefined){
+const err302 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+if(data132.secretName === undefined){
+const err303 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
 }
 errors++;
 }
@@ -15616,32 +15760,32 @@ let data133 = data131.gateway;
 const _errs209 = errors;
 if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
 if(data133.name === undefined){
-const err299 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+const err304 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
-vErrors = [err299];
+vErrors = [err304];
 }
 else {
-vErrors.push(err299);
+vErrors.push(err304);
 }
 errors++;
 }
 if(data133.namespace === undefined){
-const err300 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+const err305 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
-vErrors = [err300];
+vErrors = [err305];
 }
 else {
-vErrors.push(err300);
+vErrors.push(err305);
 }
 errors++;
 }
 if(data133.sectionName === undefined){
-const err301 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
+const err306 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
 if(vErrors === null){
-vErrors = [err301];
+vErrors = [err306];
 }
 else {
-vErrors.push(err301);
+vErrors.push(err306);
 }
 errors++;
 }
@@ -15656,32 +15800,32 @@ let data134 = data.serviceAccount;
 const _errs210 = errors;
 if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
 if(data134.annotations === undefined){
-const err302 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+const err307 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
-vErrors = [err302];
+vErrors = [err307];
 }
 else {
-vErrors.push(err302);
+vErrors.push(err307);
 }
 errors++;
 }
 if(data134.create === undefined){
-const err303 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+const err308 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
-vErrors = [err303];
+vErrors = [err308];
 }
 else {
-vErrors.push(err303);
+vErrors.push(err308);
 }
 errors++;
 }
 if(data134.name === undefined){
-const err304 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+const err309 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
-vErrors = [err304];
+vErrors = [err309];
 }
 else {
-vErrors.push(err304);
+vErrors.push(err309);
 }
 errors++;
 }
@@ -15693,12 +15837,12 @@ let data135 = data.tests;
 const _errs211 = errors;
 if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
 if(data135.enabled === undefined){
-const err305 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/17/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+const err310 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/17/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
-vErrors = [err305];
+vErrors = [err310];
 }
 else {
-vErrors.push(err305);
+vErrors.push(err310);
 }
 errors++;
 }
@@ -15710,57 +15854,7 @@ let data136 = data.networkPolicy;
 const _errs212 = errors;
 if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
 if(data136.databaseCIDRs === undefined){
-const err306 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
-if(vErrors === null){
-vErrors = [err306];
-}
-else {
-vErrors.push(err306);
-}
-errors++;
-}
-if(data136.dnsFrom === undefined){
-const err307 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
-if(vErrors === null){
-vErrors = [err307];
-}
-else {
-vErrors.push(err307);
-}
-errors++;
-}
-if(data136.ingressControllerFrom === undefined){
-const err308 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
-if(vErrors === null){
-vErrors = [err308];
-}
-else {
-vErrors.push(err308);
-}
-errors++;
-}
-if(data136.licenseCIDRs === undefined){
-const err309 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
-if(vErrors === null){
-vErrors = [err309];
-}
-else {
-vErrors.push(err309);
-}
-errors++;
-}
-if(data136.resources === undefined){
-const err310 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
-if(vErrors === null){
-vErrors = [err310];
-}
-else {
-vErrors.push(err310);
-}
-errors++;
-}
-if(data136.sourceControl === undefined){
-const err311 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+const err311 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -15769,13 +15863,63 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(data136.temporalCIDRs === undefined){
-const err312 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(data136.dnsFrom === undefined){
+const err312 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
 if(vErrors === null){
 vErrors = [err312];
 }
 else {
 vErrors.push(err312);
+}
+errors++;
+}
+if(data136.ingressControllerFrom === undefined){
+const err313 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(vErrors === null){
+vErrors = [err313];
+}
+else {
+vErrors.push(err313);
+}
+errors++;
+}
+if(data136.licenseCIDRs === undefined){
+const err314 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+if(data136.resources === undefined){
+const err315 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+if(data136.sourceControl === undefined){
+const err316 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
+}
+errors++;
+}
+if(data136.temporalCIDRs === undefined){
+const err317 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(vErrors === null){
+vErrors = [err317];
+}
+else {
+vErrors.push(err317);
 }
 errors++;
 }
@@ -15787,36 +15931,36 @@ var _valid18 = _errs166 === errors;
 valid91 = _valid18;
 }
 if(!valid91){
-const err313 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+const err318 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
-vErrors = [err313];
+vErrors = [err318];
 }
 else {
-vErrors.push(err313);
+vErrors.push(err318);
 }
 errors++;
 }
 var valid0 = _errs163 === errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.retool === undefined){
-const err314 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+const err319 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
-vErrors = [err314];
+vErrors = [err319];
 }
 else {
-vErrors.push(err314);
+vErrors.push(err319);
 }
 errors++;
 }
 const _errs213 = errors;
 for(const key0 in data){
 if(!(func15.call(schema0.properties, key0))){
-const err315 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err320 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err315];
+vErrors = [err320];
 }
 else {
-vErrors.push(err315);
+vErrors.push(err320);
 }
 errors++;
 }
@@ -15829,12 +15973,12 @@ if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
 const _errs216 = errors;
 }
 else {
-const err316 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err321 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err316];
+vErrors = [err321];
 }
 else {
-vErrors.push(err316);
+vErrors.push(err321);
 }
 errors++;
 }
@@ -15846,33 +15990,33 @@ const _errs217 = errors;
 const _errs218 = errors;
 if(typeof data138 === "string"){
 if(func0(data138) > 63){
-const err317 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+const err322 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
-vErrors = [err317];
+vErrors = [err322];
 }
 else {
-vErrors.push(err317);
+vErrors.push(err322);
 }
 errors++;
 }
 if(!pattern3.test(data138)){
-const err318 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+const err323 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
-vErrors = [err318];
+vErrors = [err323];
 }
 else {
-vErrors.push(err318);
+vErrors.push(err323);
 }
 errors++;
 }
 }
 else {
-const err319 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err324 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err319];
+vErrors = [err324];
 }
 else {
-vErrors.push(err319);
+vErrors.push(err324);
 }
 errors++;
 }
@@ -15884,33 +16028,33 @@ const _errs219 = errors;
 const _errs220 = errors;
 if(typeof data139 === "string"){
 if(func0(data139) > 63){
-const err320 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+const err325 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
-vErrors = [err320];
+vErrors = [err325];
 }
 else {
-vErrors.push(err320);
+vErrors.push(err325);
 }
 errors++;
 }
 if(!pattern3.test(data139)){
-const err321 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+const err326 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
-vErrors = [err321];
+vErrors = [err326];
 }
 else {
-vErrors.push(err321);
+vErrors.push(err326);
 }
 errors++;
 }
 }
 else {
-const err322 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err327 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err322];
+vErrors = [err327];
 }
 else {
-vErrors.push(err322);
+vErrors.push(err327);
 }
 errors++;
 }
@@ -15920,24 +16064,24 @@ if(data.profile !== undefined){
 let data140 = data.profile;
 const _errs221 = errors;
 if(typeof data140 !== "string"){
-const err323 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err328 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err323];
+vErrors = [err328];
 }
 else {
-vErrors.push(err323);
+vErrors.push(err328);
 }
 errors++;
 }
 const _errs222 = errors;
 const vSchema1 = schema0.properties.profile.enum;
 if(!((data140 === "evaluation") || (data140 === "production"))){
-const err324 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
+const err329 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err324];
+vErrors = [err329];
 }
 else {
-vErrors.push(err324);
+vErrors.push(err329);
 }
 errors++;
 }
@@ -15947,24 +16091,24 @@ if(data.podSecurity !== undefined){
 let data141 = data.podSecurity;
 const _errs223 = errors;
 if(typeof data141 !== "string"){
-const err325 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err330 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err325];
+vErrors = [err330];
 }
 else {
-vErrors.push(err325);
+vErrors.push(err330);
 }
 errors++;
 }
 const _errs224 = errors;
 const vSchema2 = schema0.properties.podSecurity.enum;
 if(!((data141 === "compatible") || (data141 === "restricted"))){
-const err326 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+const err331 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err326];
+vErrors = [err331];
 }
 else {
-vErrors.push(err326);
+vErrors.push(err331);
 }
 errors++;
 }
@@ -15976,44 +16120,44 @@ const _errs225 = errors;
 const _errs226 = errors;
 if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
 if(data142.licenseKey === undefined){
-const err327 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
+const err332 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
-vErrors = [err327];
+vErrors = [err332];
 }
 else {
-vErrors.push(err327);
+vErrors.push(err332);
 }
 errors++;
 }
 if(data142.encryptionKey === undefined){
-const err328 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+const err333 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
-vErrors = [err328];
+vErrors = [err333];
 }
 else {
-vErrors.push(err328);
+vErrors.push(err333);
 }
 errors++;
 }
 if(data142.jwtSecret === undefined){
-const err329 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+const err334 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
-vErrors = [err329];
+vErrors = [err334];
 }
 else {
-vErrors.push(err329);
+vErrors.push(err334);
 }
 errors++;
 }
 const _errs227 = errors;
 for(const key1 in data142){
 if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
-const err330 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+const err335 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err330];
+vErrors = [err335];
 }
 else {
-vErrors.push(err330);
+vErrors.push(err335);
 }
 errors++;
 }
@@ -16024,23 +16168,23 @@ const _errs228 = errors;
 const _errs229 = errors;
 if(typeof data143 === "string"){
 if(!pattern5.test(data143)){
-const err331 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
+const err336 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
-vErrors = [err331];
+vErrors = [err336];
 }
 else {
-vErrors.push(err331);
+vErrors.push(err336);
 }
 errors++;
 }
 }
 else {
-const err332 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err337 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err332];
+vErrors = [err337];
 }
 else {
-vErrors.push(err332);
+vErrors.push(err337);
 }
 errors++;
 }
@@ -16050,24 +16194,24 @@ if(data142.channel !== undefined){
 let data144 = data142.channel;
 const _errs230 = errors;
 if(typeof data144 !== "string"){
-const err333 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err338 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err333];
+vErrors = [err338];
 }
 else {
-vErrors.push(err333);
+vErrors.push(err338);
 }
 errors++;
 }
 const _errs231 = errors;
 const vSchema3 = schema0.properties.retool.properties.channel.enum;
 if(!((data144 === "stable") || (data144 === "edge"))){
-const err334 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+const err339 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err334];
+vErrors = [err339];
 }
 else {
-vErrors.push(err334);
+vErrors.push(err339);
 }
 errors++;
 }
@@ -16110,24 +16254,24 @@ if(data142.baseDomain !== undefined){
 let data148 = data142.baseDomain;
 const _errs235 = errors;
 if((typeof data148 !== "string") && (data148 !== null)){
-const err335 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+const err340 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
-vErrors = [err335];
+vErrors = [err340];
 }
 else {
-vErrors.push(err335);
+vErrors.push(err340);
 }
 errors++;
 }
 const _errs236 = errors;
 if(typeof data148 === "string"){
 if(!pattern6.test(data148)){
-const err336 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
+const err341 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
 if(vErrors === null){
-vErrors = [err336];
+vErrors = [err341];
 }
 else {
-vErrors.push(err336);
+vErrors.push(err341);
 }
 errors++;
 }
@@ -16138,12 +16282,12 @@ if(data142.cookieInsecure !== undefined){
 let data149 = data142.cookieInsecure;
 const _errs237 = errors;
 if((typeof data149 !== "boolean") && (data149 !== null)){
-const err337 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+const err342 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
-vErrors = [err337];
+vErrors = [err342];
 }
 else {
-vErrors.push(err337);
+vErrors.push(err342);
 }
 errors++;
 }
@@ -16163,12 +16307,12 @@ var valid105 = _errs239 === errors;
 }
 }
 else {
-const err338 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err343 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err338];
+vErrors = [err343];
 }
 else {
-vErrors.push(err338);
+vErrors.push(err343);
 }
 errors++;
 }
@@ -16182,12 +16326,12 @@ if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
 const _errs242 = errors;
 for(const key2 in data151){
 if(!(func15.call(schema0.properties.images.properties, key2))){
-const err339 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+const err344 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err339];
+vErrors = [err344];
 }
 else {
-vErrors.push(err339);
+vErrors.push(err344);
 }
 errors++;
 }
@@ -16198,23 +16342,23 @@ const _errs243 = errors;
 const _errs244 = errors;
 if(typeof data152 === "string"){
 if(!pattern8.test(data152)){
-const err340 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
+const err345 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
-vErrors = [err340];
+vErrors = [err345];
 }
 else {
-vErrors.push(err340);
+vErrors.push(err345);
 }
 errors++;
 }
 }
 else {
-const err341 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err346 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err341];
+vErrors = [err346];
 }
 else {
-vErrors.push(err341);
+vErrors.push(err346);
 }
 errors++;
 }
@@ -16224,24 +16368,24 @@ if(data151.pullPolicy !== undefined){
 let data153 = data151.pullPolicy;
 const _errs245 = errors;
 if(typeof data153 !== "string"){
-const err342 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err347 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err342];
+vErrors = [err347];
 }
 else {
-vErrors.push(err342);
+vErrors.push(err347);
 }
 errors++;
 }
 const _errs246 = errors;
 const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
 if(!(((data153 === "IfNotPresent") || (data153 === "Always")) || (data153 === "Never"))){
-const err343 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+const err348 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err343];
+vErrors = [err348];
 }
 else {
-vErrors.push(err343);
+vErrors.push(err348);
 }
 errors++;
 }
@@ -16270,12 +16414,12 @@ valid108 = false;
 }
 }
 else {
-const err344 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err349 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err344];
+vErrors = [err349];
 }
 else {
-vErrors.push(err344);
+vErrors.push(err349);
 }
 errors++;
 }
@@ -16349,12 +16493,12 @@ var valid106 = _errs255 === errors;
 }
 }
 else {
-const err345 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err350 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err345];
+vErrors = [err350];
 }
 else {
-vErrors.push(err345);
+vErrors.push(err350);
 }
 errors++;
 }
@@ -16368,12 +16512,12 @@ if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
 const _errs258 = errors;
 for(const key3 in data162){
 if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
-const err346 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const err351 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err346];
+vErrors = [err351];
 }
 else {
-vErrors.push(err346);
+vErrors.push(err351);
 }
 errors++;
 }
@@ -16382,24 +16526,24 @@ if(data162.mode !== undefined){
 let data163 = data162.mode;
 const _errs259 = errors;
 if(typeof data163 !== "string"){
-const err347 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err352 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err347];
+vErrors = [err352];
 }
 else {
-vErrors.push(err347);
+vErrors.push(err352);
 }
 errors++;
 }
 const _errs260 = errors;
 const vSchema5 = schema0.properties.database.properties.mode.enum;
 if(!((data163 === "embedded") || (data163 === "external"))){
-const err348 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err353 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err348];
+vErrors = [err353];
 }
 else {
-vErrors.push(err348);
+vErrors.push(err353);
 }
 errors++;
 }
@@ -16429,12 +16573,12 @@ var valid109 = _errs262 === errors;
 }
 }
 else {
-const err349 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err354 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err349];
+vErrors = [err354];
 }
 else {
-vErrors.push(err349);
+vErrors.push(err354);
 }
 errors++;
 }
@@ -16448,12 +16592,12 @@ if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
 const _errs265 = errors;
 for(const key4 in data166){
 if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err350 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const err355 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err350];
+vErrors = [err355];
 }
 else {
-vErrors.push(err350);
+vErrors.push(err355);
 }
 errors++;
 }
@@ -16462,24 +16606,24 @@ if(data166.mode !== undefined){
 let data167 = data166.mode;
 const _errs266 = errors;
 if(typeof data167 !== "string"){
-const err351 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err356 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err351];
+vErrors = [err356];
 }
 else {
-vErrors.push(err351);
+vErrors.push(err356);
 }
 errors++;
 }
 const _errs267 = errors;
 const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
 if(!(((data167 === "disabled") || (data167 === "embedded")) || (data167 === "external"))){
-const err352 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err357 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err352];
+vErrors = [err357];
 }
 else {
-vErrors.push(err352);
+vErrors.push(err357);
 }
 errors++;
 }
@@ -16509,12 +16653,12 @@ var valid110 = _errs269 === errors;
 }
 }
 else {
-const err353 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err358 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err353];
+vErrors = [err358];
 }
 else {
-vErrors.push(err353);
+vErrors.push(err358);
 }
 errors++;
 }
@@ -16528,12 +16672,12 @@ if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
 const _errs272 = errors;
 for(const key5 in data170){
 if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
-const err354 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+const err359 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err354];
+vErrors = [err359];
 }
 else {
-vErrors.push(err354);
+vErrors.push(err359);
 }
 errors++;
 }
@@ -16542,24 +16686,24 @@ if(data170.mode !== undefined){
 let data171 = data170.mode;
 const _errs273 = errors;
 if(typeof data171 !== "string"){
-const err355 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err360 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err355];
+vErrors = [err360];
 }
 else {
-vErrors.push(err355);
+vErrors.push(err360);
 }
 errors++;
 }
 const _errs274 = errors;
 const vSchema7 = schema0.properties.temporal.properties.mode.enum;
 if(!(((data171 === "retoolManaged") || (data171 === "external")) || (data171 === "local"))){
-const err356 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err361 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err356];
+vErrors = [err361];
 }
 else {
-vErrors.push(err356);
+vErrors.push(err361);
 }
 errors++;
 }
@@ -16573,12 +16717,12 @@ if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
 const _errs277 = errors;
 for(const key6 in data172){
 if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
-const err357 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+const err362 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err357];
+vErrors = [err362];
 }
 else {
-vErrors.push(err357);
+vErrors.push(err362);
 }
 errors++;
 }
@@ -16611,23 +16755,23 @@ const _errs280 = errors;
 const _errs281 = errors;
 if(typeof data175 === "string"){
 if(!pattern2.test(data175)){
-const err358 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const err363 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
-vErrors = [err358];
+vErrors = [err363];
 }
 else {
-vErrors.push(err358);
+vErrors.push(err363);
 }
 errors++;
 }
 }
 else {
-const err359 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err364 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err359];
+vErrors = [err364];
 }
 else {
-vErrors.push(err359);
+vErrors.push(err364);
 }
 errors++;
 }
@@ -16641,12 +16785,12 @@ if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
 const _errs284 = errors;
 for(const key7 in data176){
 if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
-const err360 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+const err365 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err360];
+vErrors = [err365];
 }
 else {
-vErrors.push(err360);
+vErrors.push(err365);
 }
 errors++;
 }
@@ -16655,12 +16799,12 @@ if(data176.enabled !== undefined){
 let data177 = data176.enabled;
 const _errs285 = errors;
 if(typeof data177 !== "boolean"){
-const err361 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err366 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
-vErrors = [err361];
+vErrors = [err366];
 }
 else {
-vErrors.push(err361);
+vErrors.push(err366);
 }
 errors++;
 }
@@ -16702,12 +16846,12 @@ var valid113 = _errs289 === errors;
 }
 }
 else {
-const err362 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err367 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err362];
+vErrors = [err367];
 }
 else {
-vErrors.push(err362);
+vErrors.push(err367);
 }
 errors++;
 }
@@ -16715,12 +16859,12 @@ var valid112 = _errs282 === errors;
 }
 }
 else {
-const err363 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err368 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err363];
+vErrors = [err368];
 }
 else {
-vErrors.push(err363);
+vErrors.push(err368);
 }
 errors++;
 }
@@ -16734,12 +16878,12 @@ if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
 const _errs292 = errors;
 for(const key8 in data181){
 if(!(func15.call(schema0.properties.temporal.properties.local.properties, key8))){
-const err364 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+const err369 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err364];
+vErrors = [err369];
 }
 else {
-vErrors.push(err364);
+vErrors.push(err369);
 }
 errors++;
 }
@@ -16750,23 +16894,23 @@ const _errs293 = errors;
 const _errs294 = errors;
 if(typeof data182 === "string"){
 if(!pattern19.test(data182)){
-const err365 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
+const err370 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
-vErrors = [err365];
+vErrors = [err370];
 }
 else {
-vErrors.push(err365);
+vErrors.push(err370);
 }
 errors++;
 }
 }
 else {
-const err366 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err371 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err366];
+vErrors = [err371];
 }
 else {
-vErrors.push(err366);
+vErrors.push(err371);
 }
 errors++;
 }
@@ -16776,34 +16920,34 @@ if(data181.numHistoryShards !== undefined){
 let data183 = data181.numHistoryShards;
 const _errs295 = errors;
 if(!((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183)))){
-const err367 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err372 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
-vErrors = [err367];
+vErrors = [err372];
 }
 else {
-vErrors.push(err367);
+vErrors.push(err372);
 }
 errors++;
 }
 const _errs296 = errors;
 if(typeof data183 == "number"){
 if(data183 > 16384 || isNaN(data183)){
-const err368 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+const err373 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
-vErrors = [err368];
+vErrors = [err373];
 }
 else {
-vErrors.push(err368);
+vErrors.push(err373);
 }
 errors++;
 }
 if(data183 < 1 || isNaN(data183)){
-const err369 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err374 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
-vErrors = [err369];
+vErrors = [err374];
 }
 else {
-vErrors.push(err369);
+vErrors.push(err374);
 }
 errors++;
 }
@@ -16816,23 +16960,23 @@ const _errs297 = errors;
 const _errs298 = errors;
 if(typeof data184 === "string"){
 if(!pattern20.test(data184)){
-const err370 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
+const err375 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
-vErrors = [err370];
+vErrors = [err375];
 }
 else {
-vErrors.push(err370);
+vErrors.push(err375);
 }
 errors++;
 }
 }
 else {
-const err371 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err376 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err371];
+vErrors = [err376];
 }
 else {
-vErrors.push(err371);
+vErrors.push(err376);
 }
 errors++;
 }
@@ -16846,12 +16990,12 @@ if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
 const _errs301 = errors;
 for(const key9 in data185){
 if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
-const err372 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+const err377 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err372];
+vErrors = [err377];
 }
 else {
-vErrors.push(err372);
+vErrors.push(err377);
 }
 errors++;
 }
@@ -16860,24 +17004,24 @@ if(data185.database !== undefined){
 let data186 = data185.database;
 const _errs302 = errors;
 if(typeof data186 !== "string"){
-const err373 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err378 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err373];
+vErrors = [err378];
 }
 else {
-vErrors.push(err373);
+vErrors.push(err378);
 }
 errors++;
 }
 const _errs303 = errors;
 const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
 if(!((data186 === "storage") || (data186 === "external"))){
-const err374 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+const err379 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
-vErrors = [err374];
+vErrors = [err379];
 }
 else {
-vErrors.push(err374);
+vErrors.push(err379);
 }
 errors++;
 }
@@ -16900,23 +17044,23 @@ const _errs305 = errors;
 const _errs306 = errors;
 if(typeof data188 === "string"){
 if(!pattern22.test(data188)){
-const err375 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+const err380 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
-vErrors = [err375];
+vErrors = [err380];
 }
 else {
-vErrors.push(err375);
+vErrors.push(err380);
 }
 errors++;
 }
 }
 else {
-const err376 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err381 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err376];
+vErrors = [err381];
 }
 else {
-vErrors.push(err376);
+vErrors.push(err381);
 }
 errors++;
 }
@@ -16928,23 +17072,23 @@ const _errs307 = errors;
 const _errs308 = errors;
 if(typeof data189 === "string"){
 if(!pattern22.test(data189)){
-const err377 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+const err382 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
-vErrors = [err377];
+vErrors = [err382];
 }
 else {
-vErrors.push(err377);
+vErrors.push(err382);
 }
 errors++;
 }
 }
 else {
-const err378 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err383 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err378];
+vErrors = [err383];
 }
 else {
-vErrors.push(err378);
+vErrors.push(err383);
 }
 errors++;
 }
@@ -16952,12 +17096,12 @@ var valid115 = _errs307 === errors;
 }
 }
 else {
-const err379 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err384 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err379];
+vErrors = [err384];
 }
 else {
-vErrors.push(err379);
+vErrors.push(err384);
 }
 errors++;
 }
@@ -17015,12 +17159,12 @@ if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
 const _errs315 = errors;
 for(const key10 in data194){
 if(!(func15.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
-const err380 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+const err385 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err380];
+vErrors = [err385];
 }
 else {
-vErrors.push(err380);
+vErrors.push(err385);
 }
 errors++;
 }
@@ -17190,10 +17334,10 @@ else {
 }
 var valid116 = _errs330 === errors;
 }
-if(data194.podSecurityContext !== undefined){
-let data210 = data194.podSecurityContext;
+if(data194.preStopSleepSeconds !== undefined){
+let data210 = data194.preStopSleepSeconds;
 const _errs331 = errors;
-if(!(validate254(data210, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data194,parentDataProperty:"podSecurityContext",rootData}))){
+if(!(validate254(data210, {instancePath:instancePath+"/temporal/local/web/preStopSleepSeconds",parentData:data194,parentDataProperty:"preStopSleepSeconds",rootData}))){
 vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
 errors = vErrors.length;
 }
@@ -17201,145 +17345,33 @@ else {
 }
 var valid116 = _errs331 === errors;
 }
-if(data194.containerSecurityContext !== undefined){
-let data211 = data194.containerSecurityContext;
+if(data194.podSecurityContext !== undefined){
+let data211 = data194.podSecurityContext;
 const _errs332 = errors;
-if(!(validate257(data211, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data194,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+if(!(validate256(data211, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data194,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid116 = _errs332 === errors;
 }
-if(data194.enabled !== undefined){
-let data212 = data194.enabled;
+if(data194.containerSecurityContext !== undefined){
+let data212 = data194.containerSecurityContext;
 const _errs333 = errors;
-if(typeof data212 !== "boolean"){
-const err381 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
-if(vErrors === null){
-vErrors = [err381];
+if(!(validate259(data212, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data194,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+errors = vErrors.length;
 }
 else {
-vErrors.push(err381);
 }
-errors++;
-}
-const _errs334 = errors;
 var valid116 = _errs333 === errors;
 }
-}
-else {
-const err382 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err382];
-}
-else {
-vErrors.push(err382);
-}
-errors++;
-}
-var valid114 = _errs313 === errors;
-}
-}
-else {
-const err383 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err383];
-}
-else {
-vErrors.push(err383);
-}
-errors++;
-}
-var valid111 = _errs290 === errors;
-}
-}
-else {
-const err384 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err384];
-}
-else {
-vErrors.push(err384);
-}
-errors++;
-}
-var valid104 = _errs270 === errors;
-}
-if(data.workflows !== undefined){
-let data213 = data.workflows;
-const _errs335 = errors;
-if(!(validate282(data213, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate282.errors : vErrors.concat(validate282.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid104 = _errs335 === errors;
-}
-if(data.agents !== undefined){
-let data214 = data.agents;
-const _errs336 = errors;
-if(!(validate282(data214, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
-vErrors = vErrors === null ? validate282.errors : vErrors.concat(validate282.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid104 = _errs336 === errors;
-}
-if(data.components !== undefined){
-let data215 = data.components;
-const _errs337 = errors;
-const _errs338 = errors;
-if(data215 && typeof data215 == "object" && !Array.isArray(data215)){
-const _errs339 = errors;
-for(const key11 in data215){
-if(!((((((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor")) || (key11 === "agentWorker")) || (key11 === "agentEvalWorker")) || (key11 === "multiplayerWs"))){
-const err385 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err385];
-}
-else {
-vErrors.push(err385);
-}
-errors++;
-}
-}
-if(data215.api !== undefined){
-let data216 = data215.api;
-const _errs340 = errors;
-const _errs341 = errors;
-const _errs342 = errors;
-const _errs343 = errors;
-let valid119 = true;
-const _errs344 = errors;
-if(!(validate285(data216, {instancePath:instancePath+"/components/api",parentData:data215,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
-errors = vErrors.length;
-}
-else {
-}
-var _valid19 = _errs344 === errors;
-errors = _errs343;
-if(vErrors !== null){
-if(_errs343){
-vErrors.length = _errs343;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid19){
-const _errs345 = errors;
-if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
-if(data216.replicas !== undefined){
-let data217 = data216.replicas;
-const _errs346 = errors;
-const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data217 === null) || (data217 === 2))){
-const err386 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+if(data194.enabled !== undefined){
+let data213 = data194.enabled;
+const _errs334 = errors;
+if(typeof data213 !== "boolean"){
+const err386 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -17348,14 +17380,12 @@ vErrors.push(err386);
 }
 errors++;
 }
-var valid120 = _errs346 === errors;
+const _errs335 = errors;
+var valid116 = _errs334 === errors;
 }
 }
-var _valid19 = _errs345 === errors;
-valid119 = _valid19;
-}
-if(!valid119){
-const err387 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+else {
+const err387 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -17364,12 +17394,11 @@ vErrors.push(err387);
 }
 errors++;
 }
-var valid118 = _errs342 === errors;
-if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
-const _errs347 = errors;
-for(const key12 in data216){
-if(!(func15.call(schema0.properties.components.properties.api.properties, key12))){
-const err388 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+var valid114 = _errs313 === errors;
+}
+}
+else {
+const err388 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -17378,199 +17407,11 @@ vErrors.push(err388);
 }
 errors++;
 }
+var valid111 = _errs290 === errors;
 }
-if(data216.resources !== undefined){
-let data218 = data216.resources;
-const _errs348 = errors;
-if(!(validate83(data218, {instancePath:instancePath+"/components/api/resources",parentData:data216,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid121 = _errs348 === errors;
-}
-if(data216.nodeSelector !== undefined){
-let data219 = data216.nodeSelector;
-const _errs349 = errors;
-if(!(validate112(data219, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data216,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs349 === errors;
-}
-if(data216.tolerations !== undefined){
-let data220 = data216.tolerations;
-const _errs350 = errors;
-if(!(validate118(data220, {instancePath:instancePath+"/components/api/tolerations",parentData:data216,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs350 === errors;
-}
-if(data216.affinity !== undefined){
-let data221 = data216.affinity;
-const _errs351 = errors;
-if(!(validate124(data221, {instancePath:instancePath+"/components/api/affinity",parentData:data216,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs351 === errors;
-}
-if(data216.topologySpreadConstraints !== undefined){
-let data222 = data216.topologySpreadConstraints;
-const _errs352 = errors;
-if(!(validate163(data222, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data216,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs352 === errors;
-}
-if(data216.podAnnotations !== undefined){
-let data223 = data216.podAnnotations;
-const _errs353 = errors;
-if(!(validate170(data223, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data216,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs353 === errors;
-}
-if(data216.podLabels !== undefined){
-let data224 = data216.podLabels;
-const _errs354 = errors;
-if(!(validate174(data224, {instancePath:instancePath+"/components/api/podLabels",parentData:data216,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs354 === errors;
-}
-if(data216.env !== undefined){
-let data225 = data216.env;
-const _errs355 = errors;
-if(!(validate178(data225, {instancePath:instancePath+"/components/api/env",parentData:data216,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs355 === errors;
-}
-if(data216.extraEnvFrom !== undefined){
-let data226 = data216.extraEnvFrom;
-const _errs356 = errors;
-if(!(validate182(data226, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data216,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs356 === errors;
-}
-if(data216.extraVolumes !== undefined){
-let data227 = data216.extraVolumes;
-const _errs357 = errors;
-if(!(validate190(data227, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data216,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs357 === errors;
-}
-if(data216.extraVolumeMounts !== undefined){
-let data228 = data216.extraVolumeMounts;
-const _errs358 = errors;
-if(!(validate207(data228, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data216,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs358 === errors;
-}
-if(data216.extraContainers !== undefined){
-let data229 = data216.extraContainers;
-const _errs359 = errors;
-if(!(validate213(data229, {instancePath:instancePath+"/components/api/extraContainers",parentData:data216,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs359 === errors;
-}
-if(data216.initContainers !== undefined){
-let data230 = data216.initContainers;
-const _errs360 = errors;
-if(!(validate247(data230, {instancePath:instancePath+"/components/api/initContainers",parentData:data216,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs360 === errors;
-}
-if(data216.priorityClassName !== undefined){
-let data231 = data216.priorityClassName;
-const _errs361 = errors;
-if(!(validate250(data231, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data216,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs361 === errors;
-}
-if(data216.terminationGracePeriodSeconds !== undefined){
-let data232 = data216.terminationGracePeriodSeconds;
-const _errs362 = errors;
-if(!(validate252(data232, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data216,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs362 === errors;
-}
-if(data216.podSecurityContext !== undefined){
-let data233 = data216.podSecurityContext;
-const _errs363 = errors;
-if(!(validate254(data233, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data216,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs363 === errors;
-}
-if(data216.containerSecurityContext !== undefined){
-let data234 = data216.containerSecurityContext;
-const _errs364 = errors;
-if(!(validate257(data234, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data216,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs364 === errors;
-}
-if(data216.replicas !== undefined){
-let data235 = data216.replicas;
-const _errs365 = errors;
-if(!((typeof data235 == "number") && (!(data235 % 1) && !isNaN(data235)))){
-const err389 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err389 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -17579,10 +17420,39 @@ vErrors.push(err389);
 }
 errors++;
 }
-const _errs366 = errors;
-if(typeof data235 == "number"){
-if(data235 > 2147483647 || isNaN(data235)){
-const err390 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid104 = _errs270 === errors;
+}
+if(data.workflows !== undefined){
+let data214 = data.workflows;
+const _errs336 = errors;
+if(!(validate285(data214, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs336 === errors;
+}
+if(data.agents !== undefined){
+let data215 = data.agents;
+const _errs337 = errors;
+if(!(validate285(data215, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs337 === errors;
+}
+if(data.components !== undefined){
+let data216 = data.components;
+const _errs338 = errors;
+const _errs339 = errors;
+if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
+const _errs340 = errors;
+for(const key11 in data216){
+if(!((((((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor")) || (key11 === "agentWorker")) || (key11 === "agentEvalWorker")) || (key11 === "multiplayerWs"))){
+const err390 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -17591,8 +17461,40 @@ vErrors.push(err390);
 }
 errors++;
 }
-if(data235 < 1 || isNaN(data235)){
-const err391 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data216.api !== undefined){
+let data217 = data216.api;
+const _errs341 = errors;
+const _errs342 = errors;
+const _errs343 = errors;
+const _errs344 = errors;
+let valid119 = true;
+const _errs345 = errors;
+if(!(validate288(data217, {instancePath:instancePath+"/components/api",parentData:data216,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate288.errors : vErrors.concat(validate288.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid19 = _errs345 === errors;
+errors = _errs344;
+if(vErrors !== null){
+if(_errs344){
+vErrors.length = _errs344;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid19){
+const _errs346 = errors;
+if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
+if(data217.replicas !== undefined){
+let data218 = data217.replicas;
+const _errs347 = errors;
+const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data218 === null) || (data218 === 2))){
+const err391 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -17601,14 +17503,14 @@ vErrors.push(err391);
 }
 errors++;
 }
+var valid120 = _errs347 === errors;
 }
-var valid121 = _errs365 === errors;
 }
-if(data216.javaDbConnector !== undefined){
-let data236 = data216.javaDbConnector;
-const _errs367 = errors;
-if(typeof data236 !== "boolean"){
-const err392 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var _valid19 = _errs346 === errors;
+valid119 = _valid19;
+}
+if(!valid119){
+const err392 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -17617,23 +17519,12 @@ vErrors.push(err392);
 }
 errors++;
 }
-const _errs368 = errors;
-var valid121 = _errs367 === errors;
-}
-if(data216.autoscaling !== undefined){
-let data237 = data216.autoscaling;
-const _errs369 = errors;
-if(!(validate304(data237, {instancePath:instancePath+"/components/api/autoscaling",parentData:data216,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs369 === errors;
-}
-}
-else {
-const err393 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid118 = _errs343 === errors;
+if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
+const _errs348 = errors;
+for(const key12 in data217){
+if(!(func15.call(schema0.properties.components.properties.api.properties, key12))){
+const err393 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -17642,17 +17533,166 @@ vErrors.push(err393);
 }
 errors++;
 }
-var valid117 = _errs340 === errors;
 }
-if(data215.jobsRunner !== undefined){
-let data238 = data215.jobsRunner;
-const _errs370 = errors;
-const _errs371 = errors;
-if(data238 && typeof data238 == "object" && !Array.isArray(data238)){
-const _errs372 = errors;
-for(const key13 in data238){
-if(!(func15.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
-const err394 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(data217.resources !== undefined){
+let data219 = data217.resources;
+const _errs349 = errors;
+if(!(validate83(data219, {instancePath:instancePath+"/components/api/resources",parentData:data217,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs349 === errors;
+}
+if(data217.nodeSelector !== undefined){
+let data220 = data217.nodeSelector;
+const _errs350 = errors;
+if(!(validate112(data220, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data217,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs350 === errors;
+}
+if(data217.tolerations !== undefined){
+let data221 = data217.tolerations;
+const _errs351 = errors;
+if(!(validate118(data221, {instancePath:instancePath+"/components/api/tolerations",parentData:data217,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs351 === errors;
+}
+if(data217.affinity !== undefined){
+let data222 = data217.affinity;
+const _errs352 = errors;
+if(!(validate124(data222, {instancePath:instancePath+"/components/api/affinity",parentData:data217,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs352 === errors;
+}
+if(data217.topologySpreadConstraints !== undefined){
+let data223 = data217.topologySpreadConstraints;
+const _errs353 = errors;
+if(!(validate163(data223, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data217,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs353 === errors;
+}
+if(data217.podAnnotations !== undefined){
+let data224 = data217.podAnnotations;
+const _errs354 = errors;
+if(!(validate170(data224, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data217,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs354 === errors;
+}
+if(data217.podLabels !== undefined){
+let data225 = data217.podLabels;
+const _errs355 = errors;
+if(!(validate174(data225, {instancePath:instancePath+"/components/api/podLabels",parentData:data217,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs355 === errors;
+}
+if(data217.env !== undefined){
+let data226 = data217.env;
+const _errs356 = errors;
+if(!(validate178(data226, {instancePath:instancePath+"/components/api/env",parentData:data217,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs356 === errors;
+}
+if(data217.extraEnvFrom !== undefined){
+let data227 = data217.extraEnvFrom;
+const _errs357 = errors;
+if(!(validate182(data227, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data217,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs357 === errors;
+}
+if(data217.extraVolumes !== undefined){
+let data228 = data217.extraVolumes;
+const _errs358 = errors;
+if(!(validate190(data228, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data217,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs358 === errors;
+}
+if(data217.extraVolumeMounts !== undefined){
+let data229 = data217.extraVolumeMounts;
+const _errs359 = errors;
+if(!(validate207(data229, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data217,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs359 === errors;
+}
+if(data217.extraContainers !== undefined){
+let data230 = data217.extraContainers;
+const _errs360 = errors;
+if(!(validate213(data230, {instancePath:instancePath+"/components/api/extraContainers",parentData:data217,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs360 === errors;
+}
+if(data217.initContainers !== undefined){
+let data231 = data217.initContainers;
+const _errs361 = errors;
+if(!(validate247(data231, {instancePath:instancePath+"/components/api/initContainers",parentData:data217,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs361 === errors;
+}
+if(data217.priorityClassName !== undefined){
+let data232 = data217.priorityClassName;
+const _errs362 = errors;
+if(!(validate250(data232, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data217,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs362 === errors;
+}
+if(data217.terminationGracePeriodSeconds !== undefined){
+let data233 = data217.terminationGracePeriodSeconds;
+const _errs363 = errors;
+if((!((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233)))) && (data233 !== null)){
+const err394 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -17661,197 +17701,10 @@ vErrors.push(err394);
 }
 errors++;
 }
-}
-if(data238.resources !== undefined){
-let data239 = data238.resources;
-const _errs373 = errors;
-if(!(validate83(data239, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data238,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs373 === errors;
-}
-if(data238.nodeSelector !== undefined){
-let data240 = data238.nodeSelector;
-const _errs374 = errors;
-if(!(validate112(data240, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data238,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs374 === errors;
-}
-if(data238.tolerations !== undefined){
-let data241 = data238.tolerations;
-const _errs375 = errors;
-if(!(validate118(data241, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data238,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs375 === errors;
-}
-if(data238.affinity !== undefined){
-let data242 = data238.affinity;
-const _errs376 = errors;
-if(!(validate124(data242, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data238,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs376 === errors;
-}
-if(data238.topologySpreadConstraints !== undefined){
-let data243 = data238.topologySpreadConstraints;
-const _errs377 = errors;
-if(!(validate163(data243, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data238,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs377 === errors;
-}
-if(data238.podAnnotations !== undefined){
-let data244 = data238.podAnnotations;
-const _errs378 = errors;
-if(!(validate170(data244, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data238,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs378 === errors;
-}
-if(data238.podLabels !== undefined){
-let data245 = data238.podLabels;
-const _errs379 = errors;
-if(!(validate174(data245, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data238,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs379 === errors;
-}
-if(data238.env !== undefined){
-let data246 = data238.env;
-const _errs380 = errors;
-if(!(validate178(data246, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data238,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs380 === errors;
-}
-if(data238.extraEnvFrom !== undefined){
-let data247 = data238.extraEnvFrom;
-const _errs381 = errors;
-if(!(validate182(data247, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data238,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs381 === errors;
-}
-if(data238.extraVolumes !== undefined){
-let data248 = data238.extraVolumes;
-const _errs382 = errors;
-if(!(validate190(data248, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data238,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs382 === errors;
-}
-if(data238.extraVolumeMounts !== undefined){
-let data249 = data238.extraVolumeMounts;
-const _errs383 = errors;
-if(!(validate207(data249, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data238,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs383 === errors;
-}
-if(data238.extraContainers !== undefined){
-let data250 = data238.extraContainers;
-const _errs384 = errors;
-if(!(validate213(data250, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data238,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs384 === errors;
-}
-if(data238.initContainers !== undefined){
-let data251 = data238.initContainers;
-const _errs385 = errors;
-if(!(validate247(data251, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data238,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs385 === errors;
-}
-if(data238.priorityClassName !== undefined){
-let data252 = data238.priorityClassName;
-const _errs386 = errors;
-if(!(validate250(data252, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data238,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs386 === errors;
-}
-if(data238.terminationGracePeriodSeconds !== undefined){
-let data253 = data238.terminationGracePeriodSeconds;
-const _errs387 = errors;
-if(!(validate252(data253, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data238,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs387 === errors;
-}
-if(data238.podSecurityContext !== undefined){
-let data254 = data238.podSecurityContext;
-const _errs388 = errors;
-if(!(validate254(data254, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data238,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs388 === errors;
-}
-if(data238.containerSecurityContext !== undefined){
-let data255 = data238.containerSecurityContext;
-const _errs389 = errors;
-if(!(validate257(data255, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data238,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs389 === errors;
-}
-}
-else {
-const err395 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs364 = errors;
+if(typeof data233 == "number"){
+if(data233 > 2147483647 || isNaN(data233)){
+const err395 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -17860,36 +17713,8 @@ vErrors.push(err395);
 }
 errors++;
 }
-var valid117 = _errs370 === errors;
-}
-if(data215.workflowsWorker !== undefined){
-let data256 = data215.workflowsWorker;
-const _errs390 = errors;
-if(!(validate323(data256, {instancePath:instancePath+"/components/workflowsWorker",parentData:data215,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate323.errors : vErrors.concat(validate323.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs390 === errors;
-}
-if(data215.workflowsBackend !== undefined){
-let data257 = data215.workflowsBackend;
-const _errs391 = errors;
-const _errs392 = errors;
-const _errs393 = errors;
-if(!(validate324(data257, {instancePath:instancePath+"/components/workflowsBackend",parentData:data215,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate324.errors : vErrors.concat(validate324.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs393 === errors;
-if(data257 && typeof data257 == "object" && !Array.isArray(data257)){
-const _errs394 = errors;
-for(const key14 in data257){
-if(!(func15.call(schema0.properties.components.properties.workflowsBackend.properties, key14))){
-const err396 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data233 < 0 || isNaN(data233)){
+const err396 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -17899,198 +17724,13 @@ vErrors.push(err396);
 errors++;
 }
 }
-if(data257.resources !== undefined){
-let data258 = data257.resources;
-const _errs395 = errors;
-if(!(validate83(data258, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data257,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
+var valid121 = _errs363 === errors;
 }
-else {
-}
-var valid124 = _errs395 === errors;
-}
-if(data257.nodeSelector !== undefined){
-let data259 = data257.nodeSelector;
-const _errs396 = errors;
-if(!(validate112(data259, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data257,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs396 === errors;
-}
-if(data257.tolerations !== undefined){
-let data260 = data257.tolerations;
-const _errs397 = errors;
-if(!(validate118(data260, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data257,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs397 === errors;
-}
-if(data257.affinity !== undefined){
-let data261 = data257.affinity;
-const _errs398 = errors;
-if(!(validate124(data261, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data257,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs398 === errors;
-}
-if(data257.topologySpreadConstraints !== undefined){
-let data262 = data257.topologySpreadConstraints;
-const _errs399 = errors;
-if(!(validate163(data262, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data257,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs399 === errors;
-}
-if(data257.podAnnotations !== undefined){
-let data263 = data257.podAnnotations;
-const _errs400 = errors;
-if(!(validate170(data263, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data257,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs400 === errors;
-}
-if(data257.podLabels !== undefined){
-let data264 = data257.podLabels;
-const _errs401 = errors;
-if(!(validate174(data264, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data257,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs401 === errors;
-}
-if(data257.env !== undefined){
-let data265 = data257.env;
-const _errs402 = errors;
-if(!(validate178(data265, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data257,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs402 === errors;
-}
-if(data257.extraEnvFrom !== undefined){
-let data266 = data257.extraEnvFrom;
-const _errs403 = errors;
-if(!(validate182(data266, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data257,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs403 === errors;
-}
-if(data257.extraVolumes !== undefined){
-let data267 = data257.extraVolumes;
-const _errs404 = errors;
-if(!(validate190(data267, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data257,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs404 === errors;
-}
-if(data257.extraVolumeMounts !== undefined){
-let data268 = data257.extraVolumeMounts;
-const _errs405 = errors;
-if(!(validate207(data268, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data257,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs405 === errors;
-}
-if(data257.extraContainers !== undefined){
-let data269 = data257.extraContainers;
-const _errs406 = errors;
-if(!(validate213(data269, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data257,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs406 === errors;
-}
-if(data257.initContainers !== undefined){
-let data270 = data257.initContainers;
-const _errs407 = errors;
-if(!(validate247(data270, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data257,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs407 === errors;
-}
-if(data257.priorityClassName !== undefined){
-let data271 = data257.priorityClassName;
-const _errs408 = errors;
-if(!(validate250(data271, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data257,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs408 === errors;
-}
-if(data257.terminationGracePeriodSeconds !== undefined){
-let data272 = data257.terminationGracePeriodSeconds;
-const _errs409 = errors;
-if(!(validate252(data272, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data257,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs409 === errors;
-}
-if(data257.podSecurityContext !== undefined){
-let data273 = data257.podSecurityContext;
-const _errs410 = errors;
-if(!(validate254(data273, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data257,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs410 === errors;
-}
-if(data257.containerSecurityContext !== undefined){
-let data274 = data257.containerSecurityContext;
-const _errs411 = errors;
-if(!(validate257(data274, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data257,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs411 === errors;
-}
-if(data257.replicas !== undefined){
-let data275 = data257.replicas;
-const _errs412 = errors;
-if(!((typeof data275 == "number") && (!(data275 % 1) && !isNaN(data275)))){
-const err397 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data217.preStopSleepSeconds !== undefined){
+let data234 = data217.preStopSleepSeconds;
+const _errs365 = errors;
+if(!((typeof data234 == "number") && (!(data234 % 1) && !isNaN(data234)))){
+const err397 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -18099,10 +17739,10 @@ vErrors.push(err397);
 }
 errors++;
 }
-const _errs413 = errors;
-if(typeof data275 == "number"){
-if(data275 > 2147483647 || isNaN(data275)){
-const err398 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const _errs366 = errors;
+if(typeof data234 == "number"){
+if(data234 > 3600 || isNaN(data234)){
+const err398 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -18111,8 +17751,8 @@ vErrors.push(err398);
 }
 errors++;
 }
-if(data275 < 1 || isNaN(data275)){
-const err399 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data234 < 0 || isNaN(data234)){
+const err399 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -18122,13 +17762,35 @@ vErrors.push(err399);
 errors++;
 }
 }
-var valid124 = _errs412 === errors;
+var valid121 = _errs365 === errors;
 }
-if(data257.javaDbConnector !== undefined){
-let data276 = data257.javaDbConnector;
-const _errs414 = errors;
-if(typeof data276 !== "boolean"){
-const err400 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data217.podSecurityContext !== undefined){
+let data235 = data217.podSecurityContext;
+const _errs367 = errors;
+if(!(validate256(data235, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data217,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs367 === errors;
+}
+if(data217.containerSecurityContext !== undefined){
+let data236 = data217.containerSecurityContext;
+const _errs368 = errors;
+if(!(validate259(data236, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data217,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs368 === errors;
+}
+if(data217.replicas !== undefined){
+let data237 = data217.replicas;
+const _errs369 = errors;
+if(!((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237)))){
+const err400 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -18137,23 +17799,10 @@ vErrors.push(err400);
 }
 errors++;
 }
-const _errs415 = errors;
-var valid124 = _errs414 === errors;
-}
-if(data257.autoscaling !== undefined){
-let data277 = data257.autoscaling;
-const _errs416 = errors;
-if(!(validate304(data277, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data257,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs416 === errors;
-}
-}
-else {
-const err401 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs370 = errors;
+if(typeof data237 == "number"){
+if(data237 > 2147483647 || isNaN(data237)){
+const err401 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -18162,25 +17811,8 @@ vErrors.push(err401);
 }
 errors++;
 }
-var valid117 = _errs391 === errors;
-}
-if(data215.codeExecutor !== undefined){
-let data278 = data215.codeExecutor;
-const _errs417 = errors;
-const _errs418 = errors;
-const _errs419 = errors;
-if(!(validate324(data278, {instancePath:instancePath+"/components/codeExecutor",parentData:data215,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate324.errors : vErrors.concat(validate324.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs419 === errors;
-if(data278 && typeof data278 == "object" && !Array.isArray(data278)){
-const _errs420 = errors;
-for(const key15 in data278){
-if(!(func15.call(schema0.properties.components.properties.codeExecutor.properties, key15))){
-const err402 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(data237 < 1 || isNaN(data237)){
+const err402 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -18190,198 +17822,13 @@ vErrors.push(err402);
 errors++;
 }
 }
-if(data278.resources !== undefined){
-let data279 = data278.resources;
-const _errs421 = errors;
-if(!(validate83(data279, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data278,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
+var valid121 = _errs369 === errors;
 }
-else {
-}
-var valid126 = _errs421 === errors;
-}
-if(data278.nodeSelector !== undefined){
-let data280 = data278.nodeSelector;
-const _errs422 = errors;
-if(!(validate112(data280, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data278,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs422 === errors;
-}
-if(data278.tolerations !== undefined){
-let data281 = data278.tolerations;
-const _errs423 = errors;
-if(!(validate118(data281, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data278,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs423 === errors;
-}
-if(data278.affinity !== undefined){
-let data282 = data278.affinity;
-const _errs424 = errors;
-if(!(validate124(data282, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data278,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs424 === errors;
-}
-if(data278.topologySpreadConstraints !== undefined){
-let data283 = data278.topologySpreadConstraints;
-const _errs425 = errors;
-if(!(validate163(data283, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data278,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs425 === errors;
-}
-if(data278.podAnnotations !== undefined){
-let data284 = data278.podAnnotations;
-const _errs426 = errors;
-if(!(validate170(data284, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data278,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs426 === errors;
-}
-if(data278.podLabels !== undefined){
-let data285 = data278.podLabels;
-const _errs427 = errors;
-if(!(validate174(data285, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data278,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs427 === errors;
-}
-if(data278.env !== undefined){
-let data286 = data278.env;
-const _errs428 = errors;
-if(!(validate178(data286, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data278,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs428 === errors;
-}
-if(data278.extraEnvFrom !== undefined){
-let data287 = data278.extraEnvFrom;
-const _errs429 = errors;
-if(!(validate182(data287, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data278,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs429 === errors;
-}
-if(data278.extraVolumes !== undefined){
-let data288 = data278.extraVolumes;
-const _errs430 = errors;
-if(!(validate190(data288, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data278,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs430 === errors;
-}
-if(data278.extraVolumeMounts !== undefined){
-let data289 = data278.extraVolumeMounts;
-const _errs431 = errors;
-if(!(validate207(data289, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data278,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs431 === errors;
-}
-if(data278.extraContainers !== undefined){
-let data290 = data278.extraContainers;
-const _errs432 = errors;
-if(!(validate213(data290, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data278,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs432 === errors;
-}
-if(data278.initContainers !== undefined){
-let data291 = data278.initContainers;
-const _errs433 = errors;
-if(!(validate247(data291, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data278,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs433 === errors;
-}
-if(data278.priorityClassName !== undefined){
-let data292 = data278.priorityClassName;
-const _errs434 = errors;
-if(!(validate250(data292, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data278,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs434 === errors;
-}
-if(data278.terminationGracePeriodSeconds !== undefined){
-let data293 = data278.terminationGracePeriodSeconds;
-const _errs435 = errors;
-if(!(validate252(data293, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data278,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs435 === errors;
-}
-if(data278.podSecurityContext !== undefined){
-let data294 = data278.podSecurityContext;
-const _errs436 = errors;
-if(!(validate254(data294, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data278,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs436 === errors;
-}
-if(data278.containerSecurityContext !== undefined){
-let data295 = data278.containerSecurityContext;
-const _errs437 = errors;
-if(!(validate257(data295, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data278,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs437 === errors;
-}
-if(data278.replicas !== undefined){
-let data296 = data278.replicas;
-const _errs438 = errors;
-if(!((typeof data296 == "number") && (!(data296 % 1) && !isNaN(data296)))){
-const err403 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data217.javaDbConnector !== undefined){
+let data238 = data217.javaDbConnector;
+const _errs371 = errors;
+if(typeof data238 !== "boolean"){
+const err403 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -18390,10 +17837,23 @@ vErrors.push(err403);
 }
 errors++;
 }
-const _errs439 = errors;
-if(typeof data296 == "number"){
-if(data296 > 2147483647 || isNaN(data296)){
-const err404 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const _errs372 = errors;
+var valid121 = _errs371 === errors;
+}
+if(data217.autoscaling !== undefined){
+let data239 = data217.autoscaling;
+const _errs373 = errors;
+if(!(validate306(data239, {instancePath:instancePath+"/components/api/autoscaling",parentData:data217,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate306.errors : vErrors.concat(validate306.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid121 = _errs373 === errors;
+}
+}
+else {
+const err404 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -18402,8 +17862,17 @@ vErrors.push(err404);
 }
 errors++;
 }
-if(data296 < 1 || isNaN(data296)){
-const err405 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid117 = _errs341 === errors;
+}
+if(data216.jobsRunner !== undefined){
+let data240 = data216.jobsRunner;
+const _errs374 = errors;
+const _errs375 = errors;
+if(data240 && typeof data240 == "object" && !Array.isArray(data240)){
+const _errs376 = errors;
+for(const key13 in data240){
+if(!(func15.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
+const err405 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -18413,13 +17882,207 @@ vErrors.push(err405);
 errors++;
 }
 }
-var valid126 = _errs438 === errors;
+if(data240.resources !== undefined){
+let data241 = data240.resources;
+const _errs377 = errors;
+if(!(validate83(data241, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data240,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
 }
-if(data278.sandbox !== undefined){
-let data297 = data278.sandbox;
-const _errs440 = errors;
-if(typeof data297 !== "string"){
-const err406 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+}
+var valid122 = _errs377 === errors;
+}
+if(data240.nodeSelector !== undefined){
+let data242 = data240.nodeSelector;
+const _errs378 = errors;
+if(!(validate112(data242, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data240,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs378 === errors;
+}
+if(data240.tolerations !== undefined){
+let data243 = data240.tolerations;
+const _errs379 = errors;
+if(!(validate118(data243, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data240,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs379 === errors;
+}
+if(data240.affinity !== undefined){
+let data244 = data240.affinity;
+const _errs380 = errors;
+if(!(validate124(data244, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data240,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs380 === errors;
+}
+if(data240.topologySpreadConstraints !== undefined){
+let data245 = data240.topologySpreadConstraints;
+const _errs381 = errors;
+if(!(validate163(data245, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data240,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs381 === errors;
+}
+if(data240.podAnnotations !== undefined){
+let data246 = data240.podAnnotations;
+const _errs382 = errors;
+if(!(validate170(data246, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data240,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs382 === errors;
+}
+if(data240.podLabels !== undefined){
+let data247 = data240.podLabels;
+const _errs383 = errors;
+if(!(validate174(data247, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data240,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs383 === errors;
+}
+if(data240.env !== undefined){
+let data248 = data240.env;
+const _errs384 = errors;
+if(!(validate178(data248, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data240,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs384 === errors;
+}
+if(data240.extraEnvFrom !== undefined){
+let data249 = data240.extraEnvFrom;
+const _errs385 = errors;
+if(!(validate182(data249, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data240,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs385 === errors;
+}
+if(data240.extraVolumes !== undefined){
+let data250 = data240.extraVolumes;
+const _errs386 = errors;
+if(!(validate190(data250, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data240,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs386 === errors;
+}
+if(data240.extraVolumeMounts !== undefined){
+let data251 = data240.extraVolumeMounts;
+const _errs387 = errors;
+if(!(validate207(data251, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data240,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs387 === errors;
+}
+if(data240.extraContainers !== undefined){
+let data252 = data240.extraContainers;
+const _errs388 = errors;
+if(!(validate213(data252, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data240,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs388 === errors;
+}
+if(data240.initContainers !== undefined){
+let data253 = data240.initContainers;
+const _errs389 = errors;
+if(!(validate247(data253, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data240,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs389 === errors;
+}
+if(data240.priorityClassName !== undefined){
+let data254 = data240.priorityClassName;
+const _errs390 = errors;
+if(!(validate250(data254, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data240,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs390 === errors;
+}
+if(data240.terminationGracePeriodSeconds !== undefined){
+let data255 = data240.terminationGracePeriodSeconds;
+const _errs391 = errors;
+if(!(validate252(data255, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data240,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs391 === errors;
+}
+if(data240.preStopSleepSeconds !== undefined){
+let data256 = data240.preStopSleepSeconds;
+const _errs392 = errors;
+if(!(validate254(data256, {instancePath:instancePath+"/components/jobsRunner/preStopSleepSeconds",parentData:data240,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs392 === errors;
+}
+if(data240.podSecurityContext !== undefined){
+let data257 = data240.podSecurityContext;
+const _errs393 = errors;
+if(!(validate256(data257, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data240,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs393 === errors;
+}
+if(data240.containerSecurityContext !== undefined){
+let data258 = data240.containerSecurityContext;
+const _errs394 = errors;
+if(!(validate259(data258, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data240,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs394 === errors;
+}
+}
+else {
+const err406 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -18428,10 +18091,36 @@ vErrors.push(err406);
 }
 errors++;
 }
-const _errs441 = errors;
-const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data297 === "nsjail") || (data297 === "seccomp")) || (data297 === "none"))){
-const err407 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+var valid117 = _errs374 === errors;
+}
+if(data216.workflowsWorker !== undefined){
+let data259 = data216.workflowsWorker;
+const _errs395 = errors;
+if(!(validate326(data259, {instancePath:instancePath+"/components/workflowsWorker",parentData:data216,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs395 === errors;
+}
+if(data216.workflowsBackend !== undefined){
+let data260 = data216.workflowsBackend;
+const _errs396 = errors;
+const _errs397 = errors;
+const _errs398 = errors;
+if(!(validate327(data260, {instancePath:instancePath+"/components/workflowsBackend",parentData:data216,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs398 === errors;
+if(data260 && typeof data260 == "object" && !Array.isArray(data260)){
+const _errs399 = errors;
+for(const key14 in data260){
+if(!(func15.call(schema0.properties.components.properties.workflowsBackend.properties, key14))){
+const err407 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -18440,15 +18129,210 @@ vErrors.push(err407);
 }
 errors++;
 }
-var valid126 = _errs440 === errors;
 }
-if(data278.seccompProfile !== undefined){
-let data298 = data278.seccompProfile;
-const _errs442 = errors;
-const _errs443 = errors;
-if(typeof data298 === "string"){
-if(func0(data298) < 1){
-const err408 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data260.resources !== undefined){
+let data261 = data260.resources;
+const _errs400 = errors;
+if(!(validate83(data261, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data260,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs400 === errors;
+}
+if(data260.nodeSelector !== undefined){
+let data262 = data260.nodeSelector;
+const _errs401 = errors;
+if(!(validate112(data262, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data260,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs401 === errors;
+}
+if(data260.tolerations !== undefined){
+let data263 = data260.tolerations;
+const _errs402 = errors;
+if(!(validate118(data263, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data260,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs402 === errors;
+}
+if(data260.affinity !== undefined){
+let data264 = data260.affinity;
+const _errs403 = errors;
+if(!(validate124(data264, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data260,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs403 === errors;
+}
+if(data260.topologySpreadConstraints !== undefined){
+let data265 = data260.topologySpreadConstraints;
+const _errs404 = errors;
+if(!(validate163(data265, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data260,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs404 === errors;
+}
+if(data260.podAnnotations !== undefined){
+let data266 = data260.podAnnotations;
+const _errs405 = errors;
+if(!(validate170(data266, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data260,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs405 === errors;
+}
+if(data260.podLabels !== undefined){
+let data267 = data260.podLabels;
+const _errs406 = errors;
+if(!(validate174(data267, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data260,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs406 === errors;
+}
+if(data260.env !== undefined){
+let data268 = data260.env;
+const _errs407 = errors;
+if(!(validate178(data268, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data260,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs407 === errors;
+}
+if(data260.extraEnvFrom !== undefined){
+let data269 = data260.extraEnvFrom;
+const _errs408 = errors;
+if(!(validate182(data269, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data260,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs408 === errors;
+}
+if(data260.extraVolumes !== undefined){
+let data270 = data260.extraVolumes;
+const _errs409 = errors;
+if(!(validate190(data270, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data260,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs409 === errors;
+}
+if(data260.extraVolumeMounts !== undefined){
+let data271 = data260.extraVolumeMounts;
+const _errs410 = errors;
+if(!(validate207(data271, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data260,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs410 === errors;
+}
+if(data260.extraContainers !== undefined){
+let data272 = data260.extraContainers;
+const _errs411 = errors;
+if(!(validate213(data272, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data260,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs411 === errors;
+}
+if(data260.initContainers !== undefined){
+let data273 = data260.initContainers;
+const _errs412 = errors;
+if(!(validate247(data273, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data260,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs412 === errors;
+}
+if(data260.priorityClassName !== undefined){
+let data274 = data260.priorityClassName;
+const _errs413 = errors;
+if(!(validate250(data274, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data260,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs413 === errors;
+}
+if(data260.terminationGracePeriodSeconds !== undefined){
+let data275 = data260.terminationGracePeriodSeconds;
+const _errs414 = errors;
+if(!(validate252(data275, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data260,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs414 === errors;
+}
+if(data260.preStopSleepSeconds !== undefined){
+let data276 = data260.preStopSleepSeconds;
+const _errs415 = errors;
+if(!(validate254(data276, {instancePath:instancePath+"/components/workflowsBackend/preStopSleepSeconds",parentData:data260,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs415 === errors;
+}
+if(data260.podSecurityContext !== undefined){
+let data277 = data260.podSecurityContext;
+const _errs416 = errors;
+if(!(validate256(data277, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data260,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs416 === errors;
+}
+if(data260.containerSecurityContext !== undefined){
+let data278 = data260.containerSecurityContext;
+const _errs417 = errors;
+if(!(validate259(data278, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data260,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs417 === errors;
+}
+if(data260.replicas !== undefined){
+let data279 = data260.replicas;
+const _errs418 = errors;
+if(!((typeof data279 == "number") && (!(data279 % 1) && !isNaN(data279)))){
+const err408 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -18457,8 +18341,10 @@ vErrors.push(err408);
 }
 errors++;
 }
-if(!pattern45.test(data298)){
-const err409 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+const _errs419 = errors;
+if(typeof data279 == "number"){
+if(data279 > 2147483647 || isNaN(data279)){
+const err409 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -18467,9 +18353,8 @@ vErrors.push(err409);
 }
 errors++;
 }
-}
-else {
-const err410 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data279 < 1 || isNaN(data279)){
+const err410 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -18478,22 +18363,14 @@ vErrors.push(err410);
 }
 errors++;
 }
-var valid126 = _errs442 === errors;
 }
-if(data278.autoscaling !== undefined){
-let data299 = data278.autoscaling;
-const _errs444 = errors;
-if(!(validate304(data299, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data278,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
-errors = vErrors.length;
+var valid124 = _errs418 === errors;
 }
-else {
-}
-var valid126 = _errs444 === errors;
-}
-}
-else {
-const err411 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data260.javaDbConnector !== undefined){
+let data280 = data260.javaDbConnector;
+const _errs420 = errors;
+if(typeof data280 !== "boolean"){
+const err411 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -18502,47 +18379,23 @@ vErrors.push(err411);
 }
 errors++;
 }
-var valid117 = _errs417 === errors;
+const _errs421 = errors;
+var valid124 = _errs420 === errors;
 }
-if(data215.agentWorker !== undefined){
-let data300 = data215.agentWorker;
-const _errs445 = errors;
-if(!(validate323(data300, {instancePath:instancePath+"/components/agentWorker",parentData:data215,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate323.errors : vErrors.concat(validate323.errors);
+if(data260.autoscaling !== undefined){
+let data281 = data260.autoscaling;
+const _errs422 = errors;
+if(!(validate306(data281, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data260,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate306.errors : vErrors.concat(validate306.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs445 === errors;
+var valid124 = _errs422 === errors;
 }
-if(data215.agentEvalWorker !== undefined){
-let data301 = data215.agentEvalWorker;
-const _errs446 = errors;
-if(!(validate323(data301, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data215,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate323.errors : vErrors.concat(validate323.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid117 = _errs446 === errors;
-}
-if(data215.multiplayerWs !== undefined){
-let data302 = data215.multiplayerWs;
-const _errs447 = errors;
-const _errs448 = errors;
-const _errs449 = errors;
-if(!(validate324(data302, {instancePath:instancePath+"/components/multiplayerWs",parentData:data215,parentDataProperty:"multiplayerWs",rootData}))){
-vErrors = vErrors === null ? validate324.errors : vErrors.concat(validate324.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs449 === errors;
-if(data302 && typeof data302 == "object" && !Array.isArray(data302)){
-const _errs450 = errors;
-for(const key16 in data302){
-if(!(func15.call(schema0.properties.components.properties.multiplayerWs.properties, key16))){
-const err412 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+const err412 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -18551,199 +18404,25 @@ vErrors.push(err412);
 }
 errors++;
 }
+var valid117 = _errs396 === errors;
 }
-if(data302.resources !== undefined){
-let data303 = data302.resources;
-const _errs451 = errors;
-if(!(validate83(data303, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data302,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(data216.codeExecutor !== undefined){
+let data282 = data216.codeExecutor;
+const _errs423 = errors;
+const _errs424 = errors;
+const _errs425 = errors;
+if(!(validate327(data282, {instancePath:instancePath+"/components/codeExecutor",parentData:data216,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid128 = _errs451 === errors;
-}
-if(data302.nodeSelector !== undefined){
-let data304 = data302.nodeSelector;
-const _errs452 = errors;
-if(!(validate112(data304, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data302,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs452 === errors;
-}
-if(data302.tolerations !== undefined){
-let data305 = data302.tolerations;
-const _errs453 = errors;
-if(!(validate118(data305, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data302,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs453 === errors;
-}
-if(data302.affinity !== undefined){
-let data306 = data302.affinity;
-const _errs454 = errors;
-if(!(validate124(data306, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data302,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs454 === errors;
-}
-if(data302.topologySpreadConstraints !== undefined){
-let data307 = data302.topologySpreadConstraints;
-const _errs455 = errors;
-if(!(validate163(data307, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data302,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs455 === errors;
-}
-if(data302.podAnnotations !== undefined){
-let data308 = data302.podAnnotations;
-const _errs456 = errors;
-if(!(validate170(data308, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data302,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs456 === errors;
-}
-if(data302.podLabels !== undefined){
-let data309 = data302.podLabels;
-const _errs457 = errors;
-if(!(validate174(data309, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data302,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs457 === errors;
-}
-if(data302.env !== undefined){
-let data310 = data302.env;
-const _errs458 = errors;
-if(!(validate178(data310, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data302,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs458 === errors;
-}
-if(data302.extraEnvFrom !== undefined){
-let data311 = data302.extraEnvFrom;
-const _errs459 = errors;
-if(!(validate182(data311, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data302,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs459 === errors;
-}
-if(data302.extraVolumes !== undefined){
-let data312 = data302.extraVolumes;
-const _errs460 = errors;
-if(!(validate190(data312, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data302,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs460 === errors;
-}
-if(data302.extraVolumeMounts !== undefined){
-let data313 = data302.extraVolumeMounts;
-const _errs461 = errors;
-if(!(validate207(data313, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data302,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs461 === errors;
-}
-if(data302.extraContainers !== undefined){
-let data314 = data302.extraContainers;
-const _errs462 = errors;
-if(!(validate213(data314, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data302,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs462 === errors;
-}
-if(data302.initContainers !== undefined){
-let data315 = data302.initContainers;
-const _errs463 = errors;
-if(!(validate247(data315, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data302,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs463 === errors;
-}
-if(data302.priorityClassName !== undefined){
-let data316 = data302.priorityClassName;
-const _errs464 = errors;
-if(!(validate250(data316, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data302,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs464 === errors;
-}
-if(data302.terminationGracePeriodSeconds !== undefined){
-let data317 = data302.terminationGracePeriodSeconds;
-const _errs465 = errors;
-if(!(validate252(data317, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data302,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs465 === errors;
-}
-if(data302.podSecurityContext !== undefined){
-let data318 = data302.podSecurityContext;
-const _errs466 = errors;
-if(!(validate254(data318, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data302,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs466 === errors;
-}
-if(data302.containerSecurityContext !== undefined){
-let data319 = data302.containerSecurityContext;
-const _errs467 = errors;
-if(!(validate257(data319, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data302,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs467 === errors;
-}
-if(data302.enabled !== undefined){
-let data320 = data302.enabled;
-const _errs468 = errors;
-if(typeof data320 !== "boolean"){
-const err413 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var valid125 = _errs425 === errors;
+if(data282 && typeof data282 == "object" && !Array.isArray(data282)){
+const _errs426 = errors;
+for(const key15 in data282){
+if(!(func15.call(schema0.properties.components.properties.codeExecutor.properties, key15))){
+const err413 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -18752,14 +18431,166 @@ vErrors.push(err413);
 }
 errors++;
 }
-const _errs469 = errors;
-var valid128 = _errs468 === errors;
 }
-if(data302.replicas !== undefined){
-let data321 = data302.replicas;
-const _errs470 = errors;
-if(!((typeof data321 == "number") && (!(data321 % 1) && !isNaN(data321)))){
-const err414 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data282.resources !== undefined){
+let data283 = data282.resources;
+const _errs427 = errors;
+if(!(validate83(data283, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data282,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs427 === errors;
+}
+if(data282.nodeSelector !== undefined){
+let data284 = data282.nodeSelector;
+const _errs428 = errors;
+if(!(validate112(data284, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data282,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs428 === errors;
+}
+if(data282.tolerations !== undefined){
+let data285 = data282.tolerations;
+const _errs429 = errors;
+if(!(validate118(data285, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data282,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs429 === errors;
+}
+if(data282.affinity !== undefined){
+let data286 = data282.affinity;
+const _errs430 = errors;
+if(!(validate124(data286, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data282,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs430 === errors;
+}
+if(data282.topologySpreadConstraints !== undefined){
+let data287 = data282.topologySpreadConstraints;
+const _errs431 = errors;
+if(!(validate163(data287, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data282,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs431 === errors;
+}
+if(data282.podAnnotations !== undefined){
+let data288 = data282.podAnnotations;
+const _errs432 = errors;
+if(!(validate170(data288, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data282,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs432 === errors;
+}
+if(data282.podLabels !== undefined){
+let data289 = data282.podLabels;
+const _errs433 = errors;
+if(!(validate174(data289, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data282,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs433 === errors;
+}
+if(data282.env !== undefined){
+let data290 = data282.env;
+const _errs434 = errors;
+if(!(validate178(data290, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data282,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs434 === errors;
+}
+if(data282.extraEnvFrom !== undefined){
+let data291 = data282.extraEnvFrom;
+const _errs435 = errors;
+if(!(validate182(data291, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data282,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs435 === errors;
+}
+if(data282.extraVolumes !== undefined){
+let data292 = data282.extraVolumes;
+const _errs436 = errors;
+if(!(validate190(data292, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data282,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs436 === errors;
+}
+if(data282.extraVolumeMounts !== undefined){
+let data293 = data282.extraVolumeMounts;
+const _errs437 = errors;
+if(!(validate207(data293, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data282,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs437 === errors;
+}
+if(data282.extraContainers !== undefined){
+let data294 = data282.extraContainers;
+const _errs438 = errors;
+if(!(validate213(data294, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data282,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs438 === errors;
+}
+if(data282.initContainers !== undefined){
+let data295 = data282.initContainers;
+const _errs439 = errors;
+if(!(validate247(data295, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data282,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs439 === errors;
+}
+if(data282.priorityClassName !== undefined){
+let data296 = data282.priorityClassName;
+const _errs440 = errors;
+if(!(validate250(data296, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data282,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs440 === errors;
+}
+if(data282.terminationGracePeriodSeconds !== undefined){
+let data297 = data282.terminationGracePeriodSeconds;
+const _errs441 = errors;
+if((!((typeof data297 == "number") && (!(data297 % 1) && !isNaN(data297)))) && (data297 !== null)){
+const err414 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -18768,10 +18599,10 @@ vErrors.push(err414);
 }
 errors++;
 }
-const _errs471 = errors;
-if(typeof data321 == "number"){
-if(data321 > 2147483647 || isNaN(data321)){
-const err415 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const _errs442 = errors;
+if(typeof data297 == "number"){
+if(data297 > 2147483647 || isNaN(data297)){
+const err415 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -18780,8 +18611,8 @@ vErrors.push(err415);
 }
 errors++;
 }
-if(data321 < 1 || isNaN(data321)){
-const err416 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data297 < 0 || isNaN(data297)){
+const err416 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -18791,22 +18622,46 @@ vErrors.push(err416);
 errors++;
 }
 }
-var valid128 = _errs470 === errors;
+var valid126 = _errs441 === errors;
 }
-if(data302.autoscaling !== undefined){
-let data322 = data302.autoscaling;
-const _errs472 = errors;
-if(!(validate304(data322, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data302,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate304.errors : vErrors.concat(validate304.errors);
+if(data282.preStopSleepSeconds !== undefined){
+let data298 = data282.preStopSleepSeconds;
+const _errs443 = errors;
+if(!(validate254(data298, {instancePath:instancePath+"/components/codeExecutor/preStopSleepSeconds",parentData:data282,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid128 = _errs472 === errors;
+var valid126 = _errs443 === errors;
 }
+if(data282.podSecurityContext !== undefined){
+let data299 = data282.podSecurityContext;
+const _errs444 = errors;
+if(!(validate256(data299, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data282,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+errors = vErrors.length;
 }
 else {
-const err417 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid126 = _errs444 === errors;
+}
+if(data282.containerSecurityContext !== undefined){
+let data300 = data282.containerSecurityContext;
+const _errs445 = errors;
+if(!(validate259(data300, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data282,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs445 === errors;
+}
+if(data282.replicas !== undefined){
+let data301 = data282.replicas;
+const _errs446 = errors;
+if(!((typeof data301 == "number") && (!(data301 % 1) && !isNaN(data301)))){
+const err417 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -18815,11 +18670,10 @@ vErrors.push(err417);
 }
 errors++;
 }
-var valid117 = _errs447 === errors;
-}
-}
-else {
-const err418 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs447 = errors;
+if(typeof data301 == "number"){
+if(data301 > 2147483647 || isNaN(data301)){
+const err418 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -18828,17 +18682,8 @@ vErrors.push(err418);
 }
 errors++;
 }
-var valid104 = _errs337 === errors;
-}
-if(data.podDefaults !== undefined){
-let data323 = data.podDefaults;
-const _errs473 = errors;
-const _errs474 = errors;
-if(data323 && typeof data323 == "object" && !Array.isArray(data323)){
-const _errs475 = errors;
-for(const key17 in data323){
-if(!(func15.call(schema0.properties.podDefaults.properties, key17))){
-const err419 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(data301 < 1 || isNaN(data301)){
+const err419 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -18848,196 +18693,13 @@ vErrors.push(err419);
 errors++;
 }
 }
-if(data323.resources !== undefined){
-let data324 = data323.resources;
-const _errs476 = errors;
-if(!(validate405(data324, {instancePath:instancePath+"/podDefaults/resources",parentData:data323,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate405.errors : vErrors.concat(validate405.errors);
-errors = vErrors.length;
+var valid126 = _errs446 === errors;
 }
-else {
-}
-var valid129 = _errs476 === errors;
-}
-if(data323.nodeSelector !== undefined){
-let data325 = data323.nodeSelector;
-const _errs477 = errors;
-if(!(validate139(data325, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data323,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs477 === errors;
-}
-if(data323.tolerations !== undefined){
-let data326 = data323.tolerations;
-const _errs478 = errors;
-if(!(validate118(data326, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data323,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs478 === errors;
-}
-if(data323.affinity !== undefined){
-let data327 = data323.affinity;
-const _errs479 = errors;
-if(!(validate124(data327, {instancePath:instancePath+"/podDefaults/affinity",parentData:data323,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs479 === errors;
-}
-if(data323.topologySpreadConstraints !== undefined){
-let data328 = data323.topologySpreadConstraints;
-const _errs480 = errors;
-if(!(validate163(data328, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data323,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs480 === errors;
-}
-if(data323.podAnnotations !== undefined){
-let data329 = data323.podAnnotations;
-const _errs481 = errors;
-if(!(validate170(data329, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data323,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs481 === errors;
-}
-if(data323.podLabels !== undefined){
-let data330 = data323.podLabels;
-const _errs482 = errors;
-if(!(validate174(data330, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data323,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs482 === errors;
-}
-if(data323.env !== undefined){
-let data331 = data323.env;
-const _errs483 = errors;
-if(!(validate178(data331, {instancePath:instancePath+"/podDefaults/env",parentData:data323,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs483 === errors;
-}
-if(data323.extraEnvFrom !== undefined){
-let data332 = data323.extraEnvFrom;
-const _errs484 = errors;
-if(!(validate182(data332, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data323,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs484 === errors;
-}
-if(data323.extraVolumes !== undefined){
-let data333 = data323.extraVolumes;
-const _errs485 = errors;
-if(!(validate190(data333, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data323,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs485 === errors;
-}
-if(data323.extraVolumeMounts !== undefined){
-let data334 = data323.extraVolumeMounts;
-const _errs486 = errors;
-if(!(validate207(data334, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data323,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs486 === errors;
-}
-if(data323.extraContainers !== undefined){
-let data335 = data323.extraContainers;
-const _errs487 = errors;
-if(!(validate213(data335, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data323,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs487 === errors;
-}
-if(data323.initContainers !== undefined){
-let data336 = data323.initContainers;
-const _errs488 = errors;
-if(!(validate247(data336, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data323,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs488 === errors;
-}
-if(data323.priorityClassName !== undefined){
-let data337 = data323.priorityClassName;
-const _errs489 = errors;
-if(!(validate250(data337, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data323,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs489 === errors;
-}
-if(data323.terminationGracePeriodSeconds !== undefined){
-let data338 = data323.terminationGracePeriodSeconds;
-const _errs490 = errors;
-if(!(validate252(data338, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data323,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs490 === errors;
-}
-if(data323.podSecurityContext !== undefined){
-let data339 = data323.podSecurityContext;
-const _errs491 = errors;
-if(!(validate254(data339, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data323,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs491 === errors;
-}
-if(data323.containerSecurityContext !== undefined){
-let data340 = data323.containerSecurityContext;
-const _errs492 = errors;
-if(!(validate257(data340, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data323,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs492 === errors;
-}
-}
-else {
-const err420 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data282.sandbox !== undefined){
+let data302 = data282.sandbox;
+const _errs448 = errors;
+if(typeof data302 !== "string"){
+const err420 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -19046,17 +18708,10 @@ vErrors.push(err420);
 }
 errors++;
 }
-var valid104 = _errs473 === errors;
-}
-if(data.service !== undefined){
-let data341 = data.service;
-const _errs493 = errors;
-const _errs494 = errors;
-if(data341 && typeof data341 == "object" && !Array.isArray(data341)){
-const _errs495 = errors;
-for(const key18 in data341){
-if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
-const err421 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+const _errs449 = errors;
+const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data302 === "nsjail") || (data302 === "seccomp")) || (data302 === "none"))){
+const err421 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -19065,12 +18720,15 @@ vErrors.push(err421);
 }
 errors++;
 }
+var valid126 = _errs448 === errors;
 }
-if(data341.type !== undefined){
-let data342 = data341.type;
-const _errs496 = errors;
-if(typeof data342 !== "string"){
-const err422 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data282.seccompProfile !== undefined){
+let data303 = data282.seccompProfile;
+const _errs450 = errors;
+const _errs451 = errors;
+if(typeof data303 === "string"){
+if(func0(data303) < 1){
+const err422 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -19079,10 +18737,8 @@ vErrors.push(err422);
 }
 errors++;
 }
-const _errs497 = errors;
-const vSchema11 = schema0.properties.service.properties.type.enum;
-if(!(((data342 === "ClusterIP") || (data342 === "NodePort")) || (data342 === "LoadBalancer"))){
-const err423 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(!pattern45.test(data303)){
+const err423 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -19091,33 +18747,9 @@ vErrors.push(err423);
 }
 errors++;
 }
-var valid130 = _errs496 === errors;
-}
-if(data341.port !== undefined){
-let data343 = data341.port;
-const _errs498 = errors;
-if(!(validate93(data343, {instancePath:instancePath+"/service/port",parentData:data341,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid130 = _errs498 === errors;
-}
-if(data341.annotations !== undefined){
-let data344 = data341.annotations;
-const _errs499 = errors;
-if(!(validate426(data344, {instancePath:instancePath+"/service/annotations",parentData:data341,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate426.errors : vErrors.concat(validate426.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid130 = _errs499 === errors;
-}
-}
-else {
-const err424 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err424 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -19126,17 +18758,22 @@ vErrors.push(err424);
 }
 errors++;
 }
-var valid104 = _errs493 === errors;
+var valid126 = _errs450 === errors;
 }
-if(data.ingress !== undefined){
-let data345 = data.ingress;
-const _errs500 = errors;
-const _errs501 = errors;
-if(data345 && typeof data345 == "object" && !Array.isArray(data345)){
-const _errs502 = errors;
-for(const key19 in data345){
-if(!(func15.call(schema0.properties.ingress.properties, key19))){
-const err425 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(data282.autoscaling !== undefined){
+let data304 = data282.autoscaling;
+const _errs452 = errors;
+if(!(validate306(data304, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data282,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate306.errors : vErrors.concat(validate306.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs452 === errors;
+}
+}
+else {
+const err425 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -19145,12 +18782,47 @@ vErrors.push(err425);
 }
 errors++;
 }
+var valid117 = _errs423 === errors;
 }
-if(data345.enabled !== undefined){
-let data346 = data345.enabled;
-const _errs503 = errors;
-if(typeof data346 !== "boolean"){
-const err426 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data216.agentWorker !== undefined){
+let data305 = data216.agentWorker;
+const _errs453 = errors;
+if(!(validate326(data305, {instancePath:instancePath+"/components/agentWorker",parentData:data216,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs453 === errors;
+}
+if(data216.agentEvalWorker !== undefined){
+let data306 = data216.agentEvalWorker;
+const _errs454 = errors;
+if(!(validate326(data306, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data216,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs454 === errors;
+}
+if(data216.multiplayerWs !== undefined){
+let data307 = data216.multiplayerWs;
+const _errs455 = errors;
+const _errs456 = errors;
+const _errs457 = errors;
+if(!(validate327(data307, {instancePath:instancePath+"/components/multiplayerWs",parentData:data216,parentDataProperty:"multiplayerWs",rootData}))){
+vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs457 === errors;
+if(data307 && typeof data307 == "object" && !Array.isArray(data307)){
+const _errs458 = errors;
+for(const key16 in data307){
+if(!(func15.call(schema0.properties.components.properties.multiplayerWs.properties, key16))){
+const err426 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -19159,40 +18831,210 @@ vErrors.push(err426);
 }
 errors++;
 }
-const _errs504 = errors;
-var valid131 = _errs503 === errors;
 }
-if(data345.className !== undefined){
-let data347 = data345.className;
-const _errs505 = errors;
-if(!(validate77(data347, {instancePath:instancePath+"/ingress/className",parentData:data345,parentDataProperty:"className",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(data307.resources !== undefined){
+let data308 = data307.resources;
+const _errs459 = errors;
+if(!(validate83(data308, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data307,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid131 = _errs505 === errors;
+var valid128 = _errs459 === errors;
 }
-if(data345.host !== undefined){
-let data348 = data345.host;
-const _errs506 = errors;
-if(!(validate430(data348, {instancePath:instancePath+"/ingress/host",parentData:data345,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate430.errors : vErrors.concat(validate430.errors);
+if(data307.nodeSelector !== undefined){
+let data309 = data307.nodeSelector;
+const _errs460 = errors;
+if(!(validate112(data309, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data307,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid131 = _errs506 === errors;
+var valid128 = _errs460 === errors;
 }
-if(data345.tls !== undefined){
-let data349 = data345.tls;
-const _errs507 = errors;
-const _errs508 = errors;
-if(data349 && typeof data349 == "object" && !Array.isArray(data349)){
-const _errs509 = errors;
-for(const key20 in data349){
-if(!((key20 === "enabled") || (key20 === "secretName"))){
-const err427 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(data307.tolerations !== undefined){
+let data310 = data307.tolerations;
+const _errs461 = errors;
+if(!(validate118(data310, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data307,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs461 === errors;
+}
+if(data307.affinity !== undefined){
+let data311 = data307.affinity;
+const _errs462 = errors;
+if(!(validate124(data311, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data307,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs462 === errors;
+}
+if(data307.topologySpreadConstraints !== undefined){
+let data312 = data307.topologySpreadConstraints;
+const _errs463 = errors;
+if(!(validate163(data312, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data307,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs463 === errors;
+}
+if(data307.podAnnotations !== undefined){
+let data313 = data307.podAnnotations;
+const _errs464 = errors;
+if(!(validate170(data313, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data307,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs464 === errors;
+}
+if(data307.podLabels !== undefined){
+let data314 = data307.podLabels;
+const _errs465 = errors;
+if(!(validate174(data314, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data307,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs465 === errors;
+}
+if(data307.env !== undefined){
+let data315 = data307.env;
+const _errs466 = errors;
+if(!(validate178(data315, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data307,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs466 === errors;
+}
+if(data307.extraEnvFrom !== undefined){
+let data316 = data307.extraEnvFrom;
+const _errs467 = errors;
+if(!(validate182(data316, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data307,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs467 === errors;
+}
+if(data307.extraVolumes !== undefined){
+let data317 = data307.extraVolumes;
+const _errs468 = errors;
+if(!(validate190(data317, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data307,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs468 === errors;
+}
+if(data307.extraVolumeMounts !== undefined){
+let data318 = data307.extraVolumeMounts;
+const _errs469 = errors;
+if(!(validate207(data318, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data307,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs469 === errors;
+}
+if(data307.extraContainers !== undefined){
+let data319 = data307.extraContainers;
+const _errs470 = errors;
+if(!(validate213(data319, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data307,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs470 === errors;
+}
+if(data307.initContainers !== undefined){
+let data320 = data307.initContainers;
+const _errs471 = errors;
+if(!(validate247(data320, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data307,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs471 === errors;
+}
+if(data307.priorityClassName !== undefined){
+let data321 = data307.priorityClassName;
+const _errs472 = errors;
+if(!(validate250(data321, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data307,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs472 === errors;
+}
+if(data307.terminationGracePeriodSeconds !== undefined){
+let data322 = data307.terminationGracePeriodSeconds;
+const _errs473 = errors;
+if(!(validate252(data322, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data307,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs473 === errors;
+}
+if(data307.preStopSleepSeconds !== undefined){
+let data323 = data307.preStopSleepSeconds;
+const _errs474 = errors;
+if(!(validate254(data323, {instancePath:instancePath+"/components/multiplayerWs/preStopSleepSeconds",parentData:data307,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs474 === errors;
+}
+if(data307.podSecurityContext !== undefined){
+let data324 = data307.podSecurityContext;
+const _errs475 = errors;
+if(!(validate256(data324, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data307,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs475 === errors;
+}
+if(data307.containerSecurityContext !== undefined){
+let data325 = data307.containerSecurityContext;
+const _errs476 = errors;
+if(!(validate259(data325, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data307,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs476 === errors;
+}
+if(data307.enabled !== undefined){
+let data326 = data307.enabled;
+const _errs477 = errors;
+if(typeof data326 !== "boolean"){
+const err427 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -19201,12 +19043,14 @@ vErrors.push(err427);
 }
 errors++;
 }
+const _errs478 = errors;
+var valid128 = _errs477 === errors;
 }
-if(data349.enabled !== undefined){
-let data350 = data349.enabled;
-const _errs510 = errors;
-if(typeof data350 !== "boolean"){
-const err428 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data307.replicas !== undefined){
+let data327 = data307.replicas;
+const _errs479 = errors;
+if(!((typeof data327 == "number") && (!(data327 % 1) && !isNaN(data327)))){
+const err428 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -19215,23 +19059,10 @@ vErrors.push(err428);
 }
 errors++;
 }
-const _errs511 = errors;
-var valid132 = _errs510 === errors;
-}
-if(data349.secretName !== undefined){
-let data351 = data349.secretName;
-const _errs512 = errors;
-if(!(validate77(data351, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data349,parentDataProperty:"secretName",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs512 === errors;
-}
-}
-else {
-const err429 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs480 = errors;
+if(typeof data327 == "number"){
+if(data327 > 2147483647 || isNaN(data327)){
+const err429 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -19240,24 +19071,8 @@ vErrors.push(err429);
 }
 errors++;
 }
-var valid131 = _errs507 === errors;
-}
-if(data345.annotations !== undefined){
-let data352 = data345.annotations;
-const _errs513 = errors;
-if(!(validate426(data352, {instancePath:instancePath+"/ingress/annotations",parentData:data345,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate426.errors : vErrors.concat(validate426.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs513 === errors;
-}
-if(data345.kind !== undefined){
-let data353 = data345.kind;
-const _errs514 = errors;
-if(typeof data353 !== "string"){
-const err430 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data327 < 1 || isNaN(data327)){
+const err430 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -19266,10 +19081,23 @@ vErrors.push(err430);
 }
 errors++;
 }
-const _errs515 = errors;
-const vSchema12 = schema0.properties.ingress.properties.kind.enum;
-if(!((data353 === "Ingress") || (data353 === "HTTPRoute"))){
-const err431 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
+}
+var valid128 = _errs479 === errors;
+}
+if(data307.autoscaling !== undefined){
+let data328 = data307.autoscaling;
+const _errs481 = errors;
+if(!(validate306(data328, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data307,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate306.errors : vErrors.concat(validate306.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs481 === errors;
+}
+}
+else {
+const err431 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -19278,30 +19106,11 @@ vErrors.push(err431);
 }
 errors++;
 }
-var valid131 = _errs514 === errors;
+var valid117 = _errs455 === errors;
 }
-if(data345.extraHosts !== undefined){
-let data354 = data345.extraHosts;
-const _errs516 = errors;
-const _errs517 = errors;
-if(Array.isArray(data354)){
-let valid134 = true;
-const len1 = data354.length;
-for(let i1=0; i1<len1; i1++){
-let data355 = data354[i1];
-const _errs518 = errors;
-const _errs519 = errors;
-const _errs520 = errors;
-if(!(validate430(data355, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data354,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate430.errors : vErrors.concat(validate430.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid135 = _errs520 === errors;
-if(typeof data355 === "string"){
-if(func0(data355) < 1){
-const err432 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err432 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -19310,9 +19119,17 @@ vErrors.push(err432);
 }
 errors++;
 }
+var valid104 = _errs338 === errors;
 }
-else {
-const err433 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.podDefaults !== undefined){
+let data329 = data.podDefaults;
+const _errs482 = errors;
+const _errs483 = errors;
+if(data329 && typeof data329 == "object" && !Array.isArray(data329)){
+const _errs484 = errors;
+for(const key17 in data329){
+if(!(func15.call(schema0.properties.podDefaults.properties, key17))){
+const err433 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -19321,14 +19138,208 @@ vErrors.push(err433);
 }
 errors++;
 }
-var valid133 = _errs518 === errors;
-if(!valid133){
-valid134 = false;
 }
+if(data329.resources !== undefined){
+let data330 = data329.resources;
+const _errs485 = errors;
+if(!(validate411(data330, {instancePath:instancePath+"/podDefaults/resources",parentData:data329,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate411.errors : vErrors.concat(validate411.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs485 === errors;
+}
+if(data329.nodeSelector !== undefined){
+let data331 = data329.nodeSelector;
+const _errs486 = errors;
+if(!(validate139(data331, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data329,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs486 === errors;
+}
+if(data329.tolerations !== undefined){
+let data332 = data329.tolerations;
+const _errs487 = errors;
+if(!(validate118(data332, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data329,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs487 === errors;
+}
+if(data329.affinity !== undefined){
+let data333 = data329.affinity;
+const _errs488 = errors;
+if(!(validate124(data333, {instancePath:instancePath+"/podDefaults/affinity",parentData:data329,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs488 === errors;
+}
+if(data329.topologySpreadConstraints !== undefined){
+let data334 = data329.topologySpreadConstraints;
+const _errs489 = errors;
+if(!(validate163(data334, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data329,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs489 === errors;
+}
+if(data329.podAnnotations !== undefined){
+let data335 = data329.podAnnotations;
+const _errs490 = errors;
+if(!(validate170(data335, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data329,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs490 === errors;
+}
+if(data329.podLabels !== undefined){
+let data336 = data329.podLabels;
+const _errs491 = errors;
+if(!(validate174(data336, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data329,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs491 === errors;
+}
+if(data329.env !== undefined){
+let data337 = data329.env;
+const _errs492 = errors;
+if(!(validate178(data337, {instancePath:instancePath+"/podDefaults/env",parentData:data329,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs492 === errors;
+}
+if(data329.extraEnvFrom !== undefined){
+let data338 = data329.extraEnvFrom;
+const _errs493 = errors;
+if(!(validate182(data338, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data329,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs493 === errors;
+}
+if(data329.extraVolumes !== undefined){
+let data339 = data329.extraVolumes;
+const _errs494 = errors;
+if(!(validate190(data339, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data329,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs494 === errors;
+}
+if(data329.extraVolumeMounts !== undefined){
+let data340 = data329.extraVolumeMounts;
+const _errs495 = errors;
+if(!(validate207(data340, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data329,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs495 === errors;
+}
+if(data329.extraContainers !== undefined){
+let data341 = data329.extraContainers;
+const _errs496 = errors;
+if(!(validate213(data341, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data329,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs496 === errors;
+}
+if(data329.initContainers !== undefined){
+let data342 = data329.initContainers;
+const _errs497 = errors;
+if(!(validate247(data342, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data329,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs497 === errors;
+}
+if(data329.priorityClassName !== undefined){
+let data343 = data329.priorityClassName;
+const _errs498 = errors;
+if(!(validate250(data343, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data329,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs498 === errors;
+}
+if(data329.terminationGracePeriodSeconds !== undefined){
+let data344 = data329.terminationGracePeriodSeconds;
+const _errs499 = errors;
+if(!(validate252(data344, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data329,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs499 === errors;
+}
+if(data329.preStopSleepSeconds !== undefined){
+let data345 = data329.preStopSleepSeconds;
+const _errs500 = errors;
+if(!(validate254(data345, {instancePath:instancePath+"/podDefaults/preStopSleepSeconds",parentData:data329,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs500 === errors;
+}
+if(data329.podSecurityContext !== undefined){
+let data346 = data329.podSecurityContext;
+const _errs501 = errors;
+if(!(validate256(data346, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data329,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs501 === errors;
+}
+if(data329.containerSecurityContext !== undefined){
+let data347 = data329.containerSecurityContext;
+const _errs502 = errors;
+if(!(validate259(data347, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data329,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs502 === errors;
 }
 }
 else {
-const err434 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err434 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -19337,22 +19348,17 @@ vErrors.push(err434);
 }
 errors++;
 }
-var valid131 = _errs516 === errors;
+var valid104 = _errs482 === errors;
 }
-if(data345.extraPaths !== undefined){
-let data356 = data345.extraPaths;
-const _errs521 = errors;
-const _errs522 = errors;
-if(Array.isArray(data356)){
-let valid137 = true;
-const len2 = data356.length;
-for(let i2=0; i2<len2; i2++){
-let data357 = data356[i2];
-const _errs523 = errors;
-const _errs524 = errors;
-if(data357 && typeof data357 == "object" && !Array.isArray(data357)){
-if(data357.path === undefined){
-const err435 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(data.service !== undefined){
+let data348 = data.service;
+const _errs503 = errors;
+const _errs504 = errors;
+if(data348 && typeof data348 == "object" && !Array.isArray(data348)){
+const _errs505 = errors;
+for(const key18 in data348){
+if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
+const err435 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -19361,8 +19367,12 @@ vErrors.push(err435);
 }
 errors++;
 }
-if(data357.service === undefined){
-const err436 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+}
+if(data348.type !== undefined){
+let data349 = data348.type;
+const _errs506 = errors;
+if(typeof data349 !== "string"){
+const err436 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -19371,8 +19381,10 @@ vErrors.push(err436);
 }
 errors++;
 }
-if(data357.port === undefined){
-const err437 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+const _errs507 = errors;
+const vSchema11 = schema0.properties.service.properties.type.enum;
+if(!(((data349 === "ClusterIP") || (data349 === "NodePort")) || (data349 === "LoadBalancer"))){
+const err437 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -19381,10 +19393,33 @@ vErrors.push(err437);
 }
 errors++;
 }
-const _errs525 = errors;
-for(const key21 in data357){
-if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
-const err438 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+var valid130 = _errs506 === errors;
+}
+if(data348.port !== undefined){
+let data350 = data348.port;
+const _errs508 = errors;
+if(!(validate93(data350, {instancePath:instancePath+"/service/port",parentData:data348,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid130 = _errs508 === errors;
+}
+if(data348.annotations !== undefined){
+let data351 = data348.annotations;
+const _errs509 = errors;
+if(!(validate433(data351, {instancePath:instancePath+"/service/annotations",parentData:data348,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate433.errors : vErrors.concat(validate433.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid130 = _errs509 === errors;
+}
+}
+else {
+const err438 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -19393,14 +19428,17 @@ vErrors.push(err438);
 }
 errors++;
 }
+var valid104 = _errs503 === errors;
 }
-if(data357.path !== undefined){
-let data358 = data357.path;
-const _errs526 = errors;
-const _errs527 = errors;
-if(typeof data358 === "string"){
-if(!pattern48.test(data358)){
-const err439 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
+if(data.ingress !== undefined){
+let data352 = data.ingress;
+const _errs510 = errors;
+const _errs511 = errors;
+if(data352 && typeof data352 == "object" && !Array.isArray(data352)){
+const _errs512 = errors;
+for(const key19 in data352){
+if(!(func15.call(schema0.properties.ingress.properties, key19))){
+const err439 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -19410,8 +19448,11 @@ vErrors.push(err439);
 errors++;
 }
 }
-else {
-const err440 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data352.enabled !== undefined){
+let data353 = data352.enabled;
+const _errs513 = errors;
+if(typeof data353 !== "boolean"){
+const err440 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -19420,13 +19461,40 @@ vErrors.push(err440);
 }
 errors++;
 }
-var valid138 = _errs526 === errors;
+const _errs514 = errors;
+var valid131 = _errs513 === errors;
 }
-if(data357.pathType !== undefined){
-let data359 = data357.pathType;
-const _errs528 = errors;
-if(typeof data359 !== "string"){
-const err441 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data352.className !== undefined){
+let data354 = data352.className;
+const _errs515 = errors;
+if(!(validate77(data354, {instancePath:instancePath+"/ingress/className",parentData:data352,parentDataProperty:"className",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs515 === errors;
+}
+if(data352.host !== undefined){
+let data355 = data352.host;
+const _errs516 = errors;
+if(!(validate437(data355, {instancePath:instancePath+"/ingress/host",parentData:data352,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate437.errors : vErrors.concat(validate437.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs516 === errors;
+}
+if(data352.tls !== undefined){
+let data356 = data352.tls;
+const _errs517 = errors;
+const _errs518 = errors;
+if(data356 && typeof data356 == "object" && !Array.isArray(data356)){
+const _errs519 = errors;
+for(const key20 in data356){
+if(!((key20 === "enabled") || (key20 === "secretName"))){
+const err441 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -19435,10 +19503,12 @@ vErrors.push(err441);
 }
 errors++;
 }
-const _errs529 = errors;
-const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
-if(!((data359 === "Prefix") || (data359 === "Exact"))){
-const err442 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+}
+if(data356.enabled !== undefined){
+let data357 = data356.enabled;
+const _errs520 = errors;
+if(typeof data357 !== "boolean"){
+const err442 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -19447,33 +19517,23 @@ vErrors.push(err442);
 }
 errors++;
 }
-var valid138 = _errs528 === errors;
+const _errs521 = errors;
+var valid132 = _errs520 === errors;
 }
-if(data357.service !== undefined){
-let data360 = data357.service;
-const _errs530 = errors;
-if(!(validate151(data360, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data357,parentDataProperty:"service",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(data356.secretName !== undefined){
+let data358 = data356.secretName;
+const _errs522 = errors;
+if(!(validate77(data358, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data356,parentDataProperty:"secretName",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid138 = _errs530 === errors;
-}
-if(data357.port !== undefined){
-let data361 = data357.port;
-const _errs531 = errors;
-if(!(validate93(data361, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data357,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid138 = _errs531 === errors;
+var valid132 = _errs522 === errors;
 }
 }
 else {
-const err443 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err443 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -19482,14 +19542,24 @@ vErrors.push(err443);
 }
 errors++;
 }
-var valid136 = _errs523 === errors;
-if(!valid136){
-valid137 = false;
+var valid131 = _errs517 === errors;
 }
-}
+if(data352.annotations !== undefined){
+let data359 = data352.annotations;
+const _errs523 = errors;
+if(!(validate433(data359, {instancePath:instancePath+"/ingress/annotations",parentData:data352,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate433.errors : vErrors.concat(validate433.errors);
+errors = vErrors.length;
 }
 else {
-const err444 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+var valid131 = _errs523 === errors;
+}
+if(data352.kind !== undefined){
+let data360 = data352.kind;
+const _errs524 = errors;
+if(typeof data360 !== "string"){
+const err444 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -19498,17 +19568,10 @@ vErrors.push(err444);
 }
 errors++;
 }
-var valid131 = _errs521 === errors;
-}
-if(data345.gateway !== undefined){
-let data362 = data345.gateway;
-const _errs532 = errors;
-const _errs533 = errors;
-if(data362 && typeof data362 == "object" && !Array.isArray(data362)){
-const _errs534 = errors;
-for(const key22 in data362){
-if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
-const err445 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+const _errs525 = errors;
+const vSchema12 = schema0.properties.ingress.properties.kind.enum;
+if(!((data360 === "Ingress") || (data360 === "HTTPRoute"))){
+const err445 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -19517,14 +19580,30 @@ vErrors.push(err445);
 }
 errors++;
 }
+var valid131 = _errs524 === errors;
 }
-if(data362.name !== undefined){
-let data363 = data362.name;
-const _errs535 = errors;
-const _errs536 = errors;
-if(typeof data363 === "string"){
-if(!pattern2.test(data363)){
-const err446 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data352.extraHosts !== undefined){
+let data361 = data352.extraHosts;
+const _errs526 = errors;
+const _errs527 = errors;
+if(Array.isArray(data361)){
+let valid134 = true;
+const len1 = data361.length;
+for(let i1=0; i1<len1; i1++){
+let data362 = data361[i1];
+const _errs528 = errors;
+const _errs529 = errors;
+const _errs530 = errors;
+if(!(validate437(data362, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data361,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate437.errors : vErrors.concat(validate437.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid135 = _errs530 === errors;
+if(typeof data362 === "string"){
+if(func0(data362) < 1){
+const err446 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -19535,7 +19614,7 @@ errors++;
 }
 }
 else {
-const err447 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err447 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -19544,15 +19623,14 @@ vErrors.push(err447);
 }
 errors++;
 }
-var valid139 = _errs535 === errors;
+var valid133 = _errs528 === errors;
+if(!valid133){
+valid134 = false;
 }
-if(data362.namespace !== undefined){
-let data364 = data362.namespace;
-const _errs537 = errors;
-const _errs538 = errors;
-if(typeof data364 === "string"){
-if(!pattern2.test(data364)){
-const err448 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+}
+}
+else {
+const err448 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -19561,9 +19639,22 @@ vErrors.push(err448);
 }
 errors++;
 }
+var valid131 = _errs526 === errors;
 }
-else {
-const err449 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data352.extraPaths !== undefined){
+let data363 = data352.extraPaths;
+const _errs531 = errors;
+const _errs532 = errors;
+if(Array.isArray(data363)){
+let valid137 = true;
+const len2 = data363.length;
+for(let i2=0; i2<len2; i2++){
+let data364 = data363[i2];
+const _errs533 = errors;
+const _errs534 = errors;
+if(data364 && typeof data364 == "object" && !Array.isArray(data364)){
+if(data364.path === undefined){
+const err449 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -19572,15 +19663,8 @@ vErrors.push(err449);
 }
 errors++;
 }
-var valid139 = _errs537 === errors;
-}
-if(data362.sectionName !== undefined){
-let data365 = data362.sectionName;
-const _errs539 = errors;
-const _errs540 = errors;
-if(typeof data365 === "string"){
-if(!pattern2.test(data365)){
-const err450 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data364.service === undefined){
+const err450 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -19589,9 +19673,8 @@ vErrors.push(err450);
 }
 errors++;
 }
-}
-else {
-const err451 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data364.port === undefined){
+const err451 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -19600,11 +19683,10 @@ vErrors.push(err451);
 }
 errors++;
 }
-var valid139 = _errs539 === errors;
-}
-}
-else {
-const err452 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs535 = errors;
+for(const key21 in data364){
+if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
+const err452 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -19613,11 +19695,14 @@ vErrors.push(err452);
 }
 errors++;
 }
-var valid131 = _errs532 === errors;
 }
-}
-else {
-const err453 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data364.path !== undefined){
+let data365 = data364.path;
+const _errs536 = errors;
+const _errs537 = errors;
+if(typeof data365 === "string"){
+if(!pattern48.test(data365)){
+const err453 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -19626,17 +19711,9 @@ vErrors.push(err453);
 }
 errors++;
 }
-var valid104 = _errs500 === errors;
 }
-if(data.serviceAccount !== undefined){
-let data366 = data.serviceAccount;
-const _errs541 = errors;
-const _errs542 = errors;
-if(data366 && typeof data366 == "object" && !Array.isArray(data366)){
-const _errs543 = errors;
-for(const key23 in data366){
-if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
-const err454 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+else {
+const err454 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -19645,12 +19722,13 @@ vErrors.push(err454);
 }
 errors++;
 }
+var valid138 = _errs536 === errors;
 }
-if(data366.create !== undefined){
-let data367 = data366.create;
-const _errs544 = errors;
-if(typeof data367 !== "boolean"){
-const err455 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data364.pathType !== undefined){
+let data366 = data364.pathType;
+const _errs538 = errors;
+if(typeof data366 !== "string"){
+const err455 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -19659,34 +19737,10 @@ vErrors.push(err455);
 }
 errors++;
 }
-const _errs545 = errors;
-var valid140 = _errs544 === errors;
-}
-if(data366.name !== undefined){
-let data368 = data366.name;
-const _errs546 = errors;
-if(!(validate77(data368, {instancePath:instancePath+"/serviceAccount/name",parentData:data366,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs546 === errors;
-}
-if(data366.annotations !== undefined){
-let data369 = data366.annotations;
-const _errs547 = errors;
-if(!(validate426(data369, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data366,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate426.errors : vErrors.concat(validate426.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs547 === errors;
-}
-}
-else {
-const err456 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs539 = errors;
+const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
+if(!((data366 === "Prefix") || (data366 === "Exact"))){
+const err456 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -19695,28 +19749,33 @@ vErrors.push(err456);
 }
 errors++;
 }
-var valid104 = _errs541 === errors;
+var valid138 = _errs538 === errors;
 }
-if(data.tests !== undefined){
-let data370 = data.tests;
-const _errs548 = errors;
-if(!(validate282(data370, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate282.errors : vErrors.concat(validate282.errors);
+if(data364.service !== undefined){
+let data367 = data364.service;
+const _errs540 = errors;
+if(!(validate151(data367, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data364,parentDataProperty:"service",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid104 = _errs548 === errors;
+var valid138 = _errs540 === errors;
 }
-if(data.networkPolicy !== undefined){
-let data371 = data.networkPolicy;
-const _errs549 = errors;
-const _errs550 = errors;
-if(data371 && typeof data371 == "object" && !Array.isArray(data371)){
-const _errs551 = errors;
-for(const key24 in data371){
-if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
-const err457 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(data364.port !== undefined){
+let data368 = data364.port;
+const _errs541 = errors;
+if(!(validate93(data368, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data364,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid138 = _errs541 === errors;
+}
+}
+else {
+const err457 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -19725,12 +19784,14 @@ vErrors.push(err457);
 }
 errors++;
 }
+var valid136 = _errs533 === errors;
+if(!valid136){
+valid137 = false;
 }
-if(data371.enabled !== undefined){
-let data372 = data371.enabled;
-const _errs552 = errors;
-if((typeof data372 !== "boolean") && (data372 !== null)){
-const err458 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+}
+}
+else {
+const err458 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -19739,16 +19800,17 @@ vErrors.push(err458);
 }
 errors++;
 }
-const _errs553 = errors;
-var valid141 = _errs552 === errors;
+var valid131 = _errs531 === errors;
 }
-if(data371.ingressControllerFrom !== undefined){
-let data373 = data371.ingressControllerFrom;
-const _errs554 = errors;
-const _errs555 = errors;
-if(Array.isArray(data373)){
-if(data373.length < 1){
-const err459 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data352.gateway !== undefined){
+let data369 = data352.gateway;
+const _errs542 = errors;
+const _errs543 = errors;
+if(data369 && typeof data369 == "object" && !Array.isArray(data369)){
+const _errs544 = errors;
+for(const key22 in data369){
+if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
+const err459 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -19757,25 +19819,14 @@ vErrors.push(err459);
 }
 errors++;
 }
-let valid143 = true;
-const len3 = data373.length;
-for(let i3=0; i3<len3; i3++){
-let data374 = data373[i3];
-const _errs556 = errors;
-if(!(validate440(data374, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data373,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate440.errors : vErrors.concat(validate440.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid142 = _errs556 === errors;
-if(!valid142){
-valid143 = false;
-}
-}
-}
-else {
-const err460 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data369.name !== undefined){
+let data370 = data369.name;
+const _errs545 = errors;
+const _errs546 = errors;
+if(typeof data370 === "string"){
+if(!pattern2.test(data370)){
+const err460 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -19784,15 +19835,9 @@ vErrors.push(err460);
 }
 errors++;
 }
-var valid141 = _errs554 === errors;
 }
-if(data371.licenseCIDRs !== undefined){
-let data375 = data371.licenseCIDRs;
-const _errs557 = errors;
-const _errs558 = errors;
-if(Array.isArray(data375)){
-if(data375.length < 1){
-const err461 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err461 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -19801,25 +19846,15 @@ vErrors.push(err461);
 }
 errors++;
 }
-let valid145 = true;
-const len4 = data375.length;
-for(let i4=0; i4<len4; i4++){
-let data376 = data375[i4];
-const _errs559 = errors;
-if(!(validate443(data376, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data375,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate443.errors : vErrors.concat(validate443.errors);
-errors = vErrors.length;
+var valid139 = _errs545 === errors;
 }
-else {
-}
-var valid144 = _errs559 === errors;
-if(!valid144){
-valid145 = false;
-}
-}
-}
-else {
-const err462 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data369.namespace !== undefined){
+let data371 = data369.namespace;
+const _errs547 = errors;
+const _errs548 = errors;
+if(typeof data371 === "string"){
+if(!pattern2.test(data371)){
+const err462 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -19828,15 +19863,9 @@ vErrors.push(err462);
 }
 errors++;
 }
-var valid141 = _errs557 === errors;
 }
-if(data371.resources !== undefined){
-let data377 = data371.resources;
-const _errs560 = errors;
-const _errs561 = errors;
-if(Array.isArray(data377)){
-if(data377.length < 1){
-const err463 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err463 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -19845,25 +19874,15 @@ vErrors.push(err463);
 }
 errors++;
 }
-let valid147 = true;
-const len5 = data377.length;
-for(let i5=0; i5<len5; i5++){
-let data378 = data377[i5];
-const _errs562 = errors;
-if(!(validate440(data378, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data377,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate440.errors : vErrors.concat(validate440.errors);
-errors = vErrors.length;
+var valid139 = _errs547 === errors;
 }
-else {
-}
-var valid146 = _errs562 === errors;
-if(!valid146){
-valid147 = false;
-}
-}
-}
-else {
-const err464 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data369.sectionName !== undefined){
+let data372 = data369.sectionName;
+const _errs549 = errors;
+const _errs550 = errors;
+if(typeof data372 === "string"){
+if(!pattern2.test(data372)){
+const err464 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -19872,15 +19891,9 @@ vErrors.push(err464);
 }
 errors++;
 }
-var valid141 = _errs560 === errors;
 }
-if(data371.sourceControl !== undefined){
-let data379 = data371.sourceControl;
-const _errs563 = errors;
-const _errs564 = errors;
-if(Array.isArray(data379)){
-if(data379.length < 1){
-const err465 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err465 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -19889,25 +19902,11 @@ vErrors.push(err465);
 }
 errors++;
 }
-let valid149 = true;
-const len6 = data379.length;
-for(let i6=0; i6<len6; i6++){
-let data380 = data379[i6];
-const _errs565 = errors;
-if(!(validate440(data380, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data379,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate440.errors : vErrors.concat(validate440.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid148 = _errs565 === errors;
-if(!valid148){
-valid149 = false;
-}
+var valid139 = _errs549 === errors;
 }
 }
 else {
-const err466 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err466 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -19916,15 +19915,11 @@ vErrors.push(err466);
 }
 errors++;
 }
-var valid141 = _errs563 === errors;
+var valid131 = _errs542 === errors;
 }
-if(data371.databaseCIDRs !== undefined){
-let data381 = data371.databaseCIDRs;
-const _errs566 = errors;
-const _errs567 = errors;
-if(Array.isArray(data381)){
-if(data381.length < 1){
-const err467 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err467 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -19933,25 +19928,17 @@ vErrors.push(err467);
 }
 errors++;
 }
-let valid151 = true;
-const len7 = data381.length;
-for(let i7=0; i7<len7; i7++){
-let data382 = data381[i7];
-const _errs568 = errors;
-if(!(validate443(data382, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data381,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate443.errors : vErrors.concat(validate443.errors);
-errors = vErrors.length;
+var valid104 = _errs510 === errors;
 }
-else {
-}
-var valid150 = _errs568 === errors;
-if(!valid150){
-valid151 = false;
-}
-}
-}
-else {
-const err468 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.serviceAccount !== undefined){
+let data373 = data.serviceAccount;
+const _errs551 = errors;
+const _errs552 = errors;
+if(data373 && typeof data373 == "object" && !Array.isArray(data373)){
+const _errs553 = errors;
+for(const key23 in data373){
+if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
+const err468 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -19960,15 +19947,12 @@ vErrors.push(err468);
 }
 errors++;
 }
-var valid141 = _errs566 === errors;
 }
-if(data371.temporalCIDRs !== undefined){
-let data383 = data371.temporalCIDRs;
-const _errs569 = errors;
-const _errs570 = errors;
-if(Array.isArray(data383)){
-if(data383.length < 1){
-const err469 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data373.create !== undefined){
+let data374 = data373.create;
+const _errs554 = errors;
+if(typeof data374 !== "boolean"){
+const err469 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -19977,25 +19961,34 @@ vErrors.push(err469);
 }
 errors++;
 }
-let valid153 = true;
-const len8 = data383.length;
-for(let i8=0; i8<len8; i8++){
-let data384 = data383[i8];
-const _errs571 = errors;
-if(!(validate443(data384, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data383,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate443.errors : vErrors.concat(validate443.errors);
+const _errs555 = errors;
+var valid140 = _errs554 === errors;
+}
+if(data373.name !== undefined){
+let data375 = data373.name;
+const _errs556 = errors;
+if(!(validate77(data375, {instancePath:instancePath+"/serviceAccount/name",parentData:data373,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid152 = _errs571 === errors;
-if(!valid152){
-valid153 = false;
+var valid140 = _errs556 === errors;
 }
+if(data373.annotations !== undefined){
+let data376 = data373.annotations;
+const _errs557 = errors;
+if(!(validate433(data376, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data373,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate433.errors : vErrors.concat(validate433.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid140 = _errs557 === errors;
 }
 }
 else {
-const err470 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err470 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -20004,15 +19997,28 @@ vErrors.push(err470);
 }
 errors++;
 }
-var valid141 = _errs569 === errors;
+var valid104 = _errs551 === errors;
 }
-if(data371.dnsFrom !== undefined){
-let data385 = data371.dnsFrom;
-const _errs572 = errors;
-const _errs573 = errors;
-if(Array.isArray(data385)){
-if(data385.length < 1){
-const err471 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.tests !== undefined){
+let data377 = data.tests;
+const _errs558 = errors;
+if(!(validate285(data377, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs558 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data378 = data.networkPolicy;
+const _errs559 = errors;
+const _errs560 = errors;
+if(data378 && typeof data378 == "object" && !Array.isArray(data378)){
+const _errs561 = errors;
+for(const key24 in data378){
+if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
+const err471 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -20021,25 +20027,12 @@ vErrors.push(err471);
 }
 errors++;
 }
-let valid155 = true;
-const len9 = data385.length;
-for(let i9=0; i9<len9; i9++){
-let data386 = data385[i9];
-const _errs574 = errors;
-if(!(validate440(data386, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data385,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate440.errors : vErrors.concat(validate440.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid154 = _errs574 === errors;
-if(!valid154){
-valid155 = false;
-}
-}
-}
-else {
-const err472 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data378.enabled !== undefined){
+let data379 = data378.enabled;
+const _errs562 = errors;
+if((typeof data379 !== "boolean") && (data379 !== null)){
+const err472 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -20048,11 +20041,16 @@ vErrors.push(err472);
 }
 errors++;
 }
-var valid141 = _errs572 === errors;
+const _errs563 = errors;
+var valid141 = _errs562 === errors;
 }
-}
-else {
-const err473 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data378.ingressControllerFrom !== undefined){
+let data380 = data378.ingressControllerFrom;
+const _errs564 = errors;
+const _errs565 = errors;
+if(Array.isArray(data380)){
+if(data380.length < 1){
+const err473 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -20061,16 +20059,320 @@ vErrors.push(err473);
 }
 errors++;
 }
-var valid104 = _errs549 === errors;
+let valid143 = true;
+const len3 = data380.length;
+for(let i3=0; i3<len3; i3++){
+let data381 = data380[i3];
+const _errs566 = errors;
+if(!(validate447(data381, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data380,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate447.errors : vErrors.concat(validate447.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid142 = _errs566 === errors;
+if(!valid142){
+valid143 = false;
+}
 }
 }
 else {
-const err474 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err474 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err474];
 }
 else {
 vErrors.push(err474);
+}
+errors++;
+}
+var valid141 = _errs564 === errors;
+}
+if(data378.licenseCIDRs !== undefined){
+let data382 = data378.licenseCIDRs;
+const _errs567 = errors;
+const _errs568 = errors;
+if(Array.isArray(data382)){
+if(data382.length < 1){
+const err475 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err475];
+}
+else {
+vErrors.push(err475);
+}
+errors++;
+}
+let valid145 = true;
+const len4 = data382.length;
+for(let i4=0; i4<len4; i4++){
+let data383 = data382[i4];
+const _errs569 = errors;
+if(!(validate450(data383, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data382,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate450.errors : vErrors.concat(validate450.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid144 = _errs569 === errors;
+if(!valid144){
+valid145 = false;
+}
+}
+}
+else {
+const err476 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err476];
+}
+else {
+vErrors.push(err476);
+}
+errors++;
+}
+var valid141 = _errs567 === errors;
+}
+if(data378.resources !== undefined){
+let data384 = data378.resources;
+const _errs570 = errors;
+const _errs571 = errors;
+if(Array.isArray(data384)){
+if(data384.length < 1){
+const err477 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err477];
+}
+else {
+vErrors.push(err477);
+}
+errors++;
+}
+let valid147 = true;
+const len5 = data384.length;
+for(let i5=0; i5<len5; i5++){
+let data385 = data384[i5];
+const _errs572 = errors;
+if(!(validate447(data385, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data384,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate447.errors : vErrors.concat(validate447.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid146 = _errs572 === errors;
+if(!valid146){
+valid147 = false;
+}
+}
+}
+else {
+const err478 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err478];
+}
+else {
+vErrors.push(err478);
+}
+errors++;
+}
+var valid141 = _errs570 === errors;
+}
+if(data378.sourceControl !== undefined){
+let data386 = data378.sourceControl;
+const _errs573 = errors;
+const _errs574 = errors;
+if(Array.isArray(data386)){
+if(data386.length < 1){
+const err479 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err479];
+}
+else {
+vErrors.push(err479);
+}
+errors++;
+}
+let valid149 = true;
+const len6 = data386.length;
+for(let i6=0; i6<len6; i6++){
+let data387 = data386[i6];
+const _errs575 = errors;
+if(!(validate447(data387, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data386,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate447.errors : vErrors.concat(validate447.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs575 === errors;
+if(!valid148){
+valid149 = false;
+}
+}
+}
+else {
+const err480 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err480];
+}
+else {
+vErrors.push(err480);
+}
+errors++;
+}
+var valid141 = _errs573 === errors;
+}
+if(data378.databaseCIDRs !== undefined){
+let data388 = data378.databaseCIDRs;
+const _errs576 = errors;
+const _errs577 = errors;
+if(Array.isArray(data388)){
+if(data388.length < 1){
+const err481 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err481];
+}
+else {
+vErrors.push(err481);
+}
+errors++;
+}
+let valid151 = true;
+const len7 = data388.length;
+for(let i7=0; i7<len7; i7++){
+let data389 = data388[i7];
+const _errs578 = errors;
+if(!(validate450(data389, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data388,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate450.errors : vErrors.concat(validate450.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid150 = _errs578 === errors;
+if(!valid150){
+valid151 = false;
+}
+}
+}
+else {
+const err482 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err482];
+}
+else {
+vErrors.push(err482);
+}
+errors++;
+}
+var valid141 = _errs576 === errors;
+}
+if(data378.temporalCIDRs !== undefined){
+let data390 = data378.temporalCIDRs;
+const _errs579 = errors;
+const _errs580 = errors;
+if(Array.isArray(data390)){
+if(data390.length < 1){
+const err483 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err483];
+}
+else {
+vErrors.push(err483);
+}
+errors++;
+}
+let valid153 = true;
+const len8 = data390.length;
+for(let i8=0; i8<len8; i8++){
+let data391 = data390[i8];
+const _errs581 = errors;
+if(!(validate450(data391, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data390,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate450.errors : vErrors.concat(validate450.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid152 = _errs581 === errors;
+if(!valid152){
+valid153 = false;
+}
+}
+}
+else {
+const err484 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err484];
+}
+else {
+vErrors.push(err484);
+}
+errors++;
+}
+var valid141 = _errs579 === errors;
+}
+if(data378.dnsFrom !== undefined){
+let data392 = data378.dnsFrom;
+const _errs582 = errors;
+const _errs583 = errors;
+if(Array.isArray(data392)){
+if(data392.length < 1){
+const err485 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err485];
+}
+else {
+vErrors.push(err485);
+}
+errors++;
+}
+let valid155 = true;
+const len9 = data392.length;
+for(let i9=0; i9<len9; i9++){
+let data393 = data392[i9];
+const _errs584 = errors;
+if(!(validate447(data393, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data392,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate447.errors : vErrors.concat(validate447.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid154 = _errs584 === errors;
+if(!valid154){
+valid155 = false;
+}
+}
+}
+else {
+const err486 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err486];
+}
+else {
+vErrors.push(err486);
+}
+errors++;
+}
+var valid141 = _errs582 === errors;
+}
+}
+else {
+const err487 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err487];
+}
+else {
+vErrors.push(err487);
+}
+errors++;
+}
+var valid104 = _errs559 === errors;
+}
+}
+else {
+const err488 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err488];
+}
+else {
+vErrors.push(err488);
 }
 errors++;
 }

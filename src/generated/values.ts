@@ -868,6 +868,10 @@ export interface PodOptions {
    * Grace period before pods are killed; null inherits (Kubernetes default 30).
    */
   terminationGracePeriodSeconds?: number | null;
+  /**
+   * Seconds the main container waits in a preStop hook before it is told to stop, so the Service stops sending it traffic first; 0 means no hook. Counts against terminationGracePeriodSeconds.
+   */
+  preStopSleepSeconds?: number;
   podSecurityContext?: PodSecurityContext;
   containerSecurityContext?: ContainerSecurityContext;
 }

@@ -62,6 +62,8 @@ export interface ContainerData {
   probeNote?: string;
   /** Go expression of the resources map. */
   resources: string;
+  /** Go expression of the seconds a preStop hook sleeps before the container gets SIGTERM (0 or absent: no hook). */
+  preStop?: string;
   /** Go expressions: the baseline security context and the workload's override (may be absent). */
   security: { baseline: string; override?: string };
   mounts: MountData[];
@@ -129,6 +131,7 @@ export function componentWorkload(c: Component): WorkloadData {
       envFrom: true,
       probes: retoolProbes(c.probe.path, c.probe.port),
       resources: '$pod.resources',
+      preStop: '$pod.preStopSleepSeconds',
       mountsVar: '$mounts',
     })],
     volumes: [],
@@ -156,6 +159,7 @@ export function temporalServiceWorkload(s: TemporalService): WorkloadData {
       probes: s.servesGrpc ? tcp : [],
       probeNote: s.servesGrpc ? undefined : `The ${s.service} service opens no gRPC listener of its own, so there is nothing to probe (${s.source}).`,
       resources: '$pod.resources',
+      preStop: '$pod.preStopSleepSeconds',
       mounts: [{ name: 'config', mountPath: '/etc/temporal/config', readOnly: true }, TMP_MOUNT, DB_CA_MOUNT],
     })],
     volumes: [{ name: 'config', configMap: { name: '$configName', items: [{ key: 'docker.yaml', path: 'docker.yaml' }] } }, TMP_VOLUME],
@@ -179,6 +183,7 @@ export function temporalWebWorkload(t: TemporalTopology): WorkloadData {
         { kind: 'livenessProbe', handler: { tcpSocket: { port: 'http' } }, initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 10 },
       ],
       resources: '$pod.resources',
+      preStop: '$pod.preStopSleepSeconds',
       mounts: [
         TMP_MOUNT,
         { name: 'config', mountPath: '/home/ui-server/config', comment: ["temporalio/ui 2.34's start script renders ./config/docker.yaml (under /home/ui-server) from", './config-template.yaml at every start, so that directory must be writable.'] },
