@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:6d948af5613d1bc6359779ea55d7f36a0dc868ee32e1ed2e95865f6e2047726b";
-export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
+export const schemaDigest = "sha256:f5ad86f28ec99e34d7a0349ad88271c9f30bcd61931e5f7dfb33b1918a16fe71";
+export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"dbConnector":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$","maxLength":253}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["database"],"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-9"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-9"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-9"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-10"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-10"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-11"},"history":{"$ref":"#/definitions/retool-chart-shared-11"},"matching":{"$ref":"#/definitions/retool-chart-shared-11"},"worker":{"$ref":"#/definitions/retool-chart-shared-11"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-15"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-15"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-16"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-10":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-11":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-12":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-15":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-17":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\s/]+(/[^\\s]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"dbConnector":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/StringMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"host":{"$ref":"#/definitions/Host"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"annotations":{"$ref":"#/definitions/StringMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$","maxLength":253}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"type":"string","pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$","maxLength":63},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"annotations":{"$ref":"#/definitions/StringMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["database"],"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-9"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-9"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-9"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-9"},"dbConnector":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-10"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-10"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-11"},"history":{"$ref":"#/definitions/retool-chart-shared-11"},"matching":{"$ref":"#/definitions/retool-chart-shared-11"},"worker":{"$ref":"#/definitions/retool-chart-shared-11"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","dbConnector","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"dbConnector":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"Quantity":{"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-15"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-15"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/StringMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/StringMap"},"podLabels":{"$ref":"#/definitions/StringMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"CIDR":{"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"},"NetworkPeer":{"type":"object","additionalProperties":false,"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-16"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"image":{"type":"string","minLength":1,"pattern":"^[^\\s]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-10":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-11":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-12":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[-._a-zA-Z0-9]+$","maxLength":253}}},"retool-chart-shared-15":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-16":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-17":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
@@ -690,7 +690,7 @@ return errors === 0;
 
 const schema11 = {"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -863,13 +863,13 @@ errors++;
 var valid0 = _errs3 === errors;
 }
 }
-validate35.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
 
 const schema12 = {"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1071,13 +1071,13 @@ errors++;
 var valid0 = _errs0 === errors;
 }
 }
-validate38.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
 
 const schema13 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1336,13 +1336,13 @@ errors++;
 var valid0 = _errs1 === errors;
 }
 }
-validate43.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
 const schema14 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1591,7 +1591,7 @@ errors++;
 var valid0 = _errs1 === errors;
 }
 }
-validate45.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
@@ -1600,7 +1600,7 @@ const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const schema16 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]};
 const schema17 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1650,12 +1650,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1696,8 +1696,8 @@ valid0 = true;
 passing0 = 1;
 }
 const _errs4 = errors;
-if(!(validate56(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate57(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 else {
@@ -1735,12 +1735,12 @@ vErrors = null;
 }
 }
 }
-validate54.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1775,8 +1775,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate54(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate55(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 else {
@@ -1794,7 +1794,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
@@ -1803,7 +1803,7 @@ const pattern9 = new RegExp("^[a-z0-9]+([._/-][a-z0-9]+)*$", "u");
 const pattern10 = new RegExp("^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$", "u");
 const pattern11 = new RegExp("^(sha256:[a-f0-9]{64})?$", "u");
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1974,7 +1974,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 
@@ -1983,7 +1983,7 @@ const schema20 = {"type":"object","additionalProperties":false,"properties":{"si
 const schema21 = {"type":["string","number"],"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647,"minimum":-2147483648};
 const pattern12 = new RegExp("^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$", "u");
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((typeof data !== "string") && (!(typeof data == "number"))){
@@ -2031,12 +2031,12 @@ vErrors.push(err3);
 errors++;
 }
 }
-validate71.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2057,8 +2057,8 @@ errors++;
 if(data.size !== undefined){
 let data0 = data.size;
 const _errs2 = errors;
-if(!(validate71(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate72(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
 else {
@@ -2104,13 +2104,13 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate70.errors = vErrors;
+validate71.errors = vErrors;
 return errors === 0;
 }
 
 const schema22 = {"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]};
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2195,7 +2195,7 @@ vErrors = null;
 }
 }
 }
-validate74.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
@@ -2203,7 +2203,7 @@ const schema23 = {"type":"object","additionalProperties":false,"properties":{"re
 const schema24 = {"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}};
 const pattern14 = new RegExp("^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "u");
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2238,8 +2238,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate71(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate72(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
 else {
@@ -2257,12 +2257,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2283,8 +2283,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate78(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate79(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 else {
@@ -2294,8 +2294,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate78(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate79(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 else {
@@ -2313,12 +2313,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2339,8 +2339,8 @@ errors++;
 if(data.storage !== undefined){
 let data0 = data.storage;
 const _errs2 = errors;
-if(!(validate70(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
-vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+if(!(validate71(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 else {
@@ -2350,8 +2350,8 @@ var valid0 = _errs2 === errors;
 if(data.password !== undefined){
 let data1 = data.password;
 const _errs3 = errors;
-if(!(validate74(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate75(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 else {
@@ -2361,8 +2361,8 @@ var valid0 = _errs3 === errors;
 if(data.resources !== undefined){
 let data2 = data.resources;
 const _errs4 = errors;
-if(!(validate77(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate78(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 else {
@@ -2380,7 +2380,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate69.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
 
@@ -2388,7 +2388,7 @@ const schema25 = {"type":"object","additionalProperties":false,"properties":{"ho
 const schema26 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253};
 const pattern15 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$", "u");
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2424,13 +2424,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate85.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
 const schema27 = {"type":"integer","minimum":1,"maximum":65535};
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
@@ -2466,12 +2466,12 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate87.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2492,8 +2492,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate85(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate86(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 else {
@@ -2503,8 +2503,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate87(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate88(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 else {
@@ -2590,8 +2590,8 @@ var valid0 = _errs6 === errors;
 if(data.password !== undefined){
 let data4 = data.password;
 const _errs8 = errors;
-if(!(validate74(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate75(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 else {
@@ -2625,13 +2625,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
 
 const schema28 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}};
 
-function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2652,8 +2652,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate85(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate86(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 else {
@@ -2663,8 +2663,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate87(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate88(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 else {
@@ -2712,8 +2712,8 @@ var valid0 = _errs4 === errors;
 if(data.password !== undefined){
 let data3 = data.password;
 const _errs6 = errors;
-if(!(validate74(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate75(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 else {
@@ -2739,8 +2739,8 @@ var valid0 = _errs7 === errors;
 if(data.caCert !== undefined){
 let data5 = data.caCert;
 const _errs9 = errors;
-if(!(validate74(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate75(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 else {
@@ -2758,7 +2758,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate98.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
@@ -2766,7 +2766,7 @@ const schema29 = {"type":"object","additionalProperties":false,"properties":{"re
 const func14 = Object.prototype.hasOwnProperty;
 const schema30 = {"type":"object","additionalProperties":{"type":"string"}};
 
-function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate107(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2799,14 +2799,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate106.errors = vErrors;
+validate107.errors = vErrors;
 return errors === 0;
 }
 
 const schema31 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
 const schema32 = {"type":"object","additionalProperties":false,"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
 
-function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2983,12 +2983,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate109.errors = vErrors;
+validate110.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate109(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2998,8 +2998,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate109(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+if(!(validate110(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
 errors = vErrors.length;
 }
 else {
@@ -3020,7 +3020,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate108.errors = vErrors;
+validate109.errors = vErrors;
 return errors === 0;
 }
 
@@ -3028,7 +3028,7 @@ const schema33 = {"type":"object","additionalProperties":false,"properties":{"no
 const schema34 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
 const schema35 = {"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3181,12 +3181,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate114.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3214,8 +3214,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate114(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate115(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
@@ -3248,8 +3248,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate114(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate115(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
@@ -3283,7 +3283,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
@@ -3291,7 +3291,7 @@ const schema36 = {"type":"object","additionalProperties":false,"properties":{"re
 const schema37 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"type":"string"}},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"mismatchLabelKeys":{"type":"array","items":{"type":"string"}}}};
 const schema38 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/StringMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
 
-function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3324,13 +3324,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate122.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
 
 const schema40 = {"type":"object","additionalProperties":false,"required":["key","operator"],"properties":{"key":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"type":"string"}}}};
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3483,12 +3483,12 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate124.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate122(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3509,8 +3509,8 @@ errors++;
 if(data.matchLabels !== undefined){
 let data0 = data.matchLabels;
 const _errs2 = errors;
-if(!(validate122(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate123(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 else {
@@ -3527,8 +3527,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
-if(!(validate124(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate125(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 else {
@@ -3562,12 +3562,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate121.errors = vErrors;
+validate122.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3598,8 +3598,8 @@ errors++;
 if(data.labelSelector !== undefined){
 let data0 = data.labelSelector;
 const _errs2 = errors;
-if(!(validate121(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate122(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 else {
@@ -3609,8 +3609,8 @@ var valid0 = _errs2 === errors;
 if(data.namespaceSelector !== undefined){
 let data1 = data.namespaceSelector;
 const _errs3 = errors;
-if(!(validate121(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate122(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 else {
@@ -3783,13 +3783,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate120.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
 const schema41 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3868,8 +3868,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinityTerm !== undefined){
 let data1 = data.podAffinityTerm;
 const _errs4 = errors;
-if(!(validate120(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate121(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 else {
@@ -3887,12 +3887,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3920,8 +3920,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate120(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate121(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
 errors = vErrors.length;
 }
 else {
@@ -3954,8 +3954,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate129(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate130(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 else {
@@ -3989,12 +3989,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4068,8 +4068,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs10 = errors;
-if(!(validate113(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -4191,8 +4191,8 @@ var valid7 = _errs16 === errors;
 if(data5.preference !== undefined){
 let data7 = data5.preference;
 const _errs18 = errors;
-if(!(validate113(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -4244,8 +4244,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinity !== undefined){
 let data8 = data.podAffinity;
 const _errs19 = errors;
-if(!(validate119(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate120(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 else {
@@ -4255,8 +4255,8 @@ var valid0 = _errs19 === errors;
 if(data.podAntiAffinity !== undefined){
 let data9 = data.podAntiAffinity;
 const _errs20 = errors;
-if(!(validate119(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate120(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 else {
@@ -4274,14 +4274,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
 const schema42 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
 const schema43 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"type":"string"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4473,8 +4473,8 @@ var valid0 = _errs8 === errors;
 if(data.labelSelector !== undefined){
 let data4 = data.labelSelector;
 const _errs10 = errors;
-if(!(validate121(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate122(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 else {
@@ -4585,12 +4585,12 @@ vErrors.push(err21);
 }
 errors++;
 }
-validate136.errors = vErrors;
+validate137.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4600,8 +4600,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate136(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate137(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
 else {
@@ -4622,12 +4622,12 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate135.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4660,12 +4660,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate140.errors = vErrors;
+validate141.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4698,12 +4698,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate142.errors = vErrors;
+validate143.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate145(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4738,8 +4738,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate54(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate55(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 else {
@@ -4757,7 +4757,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate144.errors = vErrors;
+validate145.errors = vErrors;
 return errors === 0;
 }
 
@@ -4765,7 +4765,7 @@ const schema47 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}}
 const schema48 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-16"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-16"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
 const schema49 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
 
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4831,12 +4831,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate149.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4923,8 +4923,8 @@ errors++;
 if(data.secretRef !== undefined){
 let data0 = data.secretRef;
 const _errs5 = errors;
-if(!(validate149(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate150(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 else {
@@ -4934,8 +4934,8 @@ var valid1 = _errs5 === errors;
 if(data.configMapRef !== undefined){
 let data1 = data.configMapRef;
 const _errs6 = errors;
-if(!(validate149(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate150(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 else {
@@ -4981,12 +4981,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate148.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4996,8 +4996,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate148(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate149(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 else {
@@ -5018,7 +5018,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate147.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
 
@@ -5026,7 +5026,7 @@ const schema50 = {"type":"array","items":{"$ref":"#/definitions/Volume"}};
 const schema51 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-17"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
 const schema52 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
 
-function validate160(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate161(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5192,12 +5192,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate160.errors = vErrors;
+validate161.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5422,8 +5422,8 @@ var valid2 = _errs12 === errors;
 if(data1.sizeLimit !== undefined){
 let data3 = data1.sizeLimit;
 const _errs14 = errors;
-if(!(validate71(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
-vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+if(!(validate72(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
+vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
 errors = vErrors.length;
 }
 else {
@@ -5485,8 +5485,8 @@ var valid3 = _errs18 === errors;
 if(data4.items !== undefined){
 let data6 = data4.items;
 const _errs19 = errors;
-if(!(validate160(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+if(!(validate161(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
 else {
@@ -5602,8 +5602,8 @@ var valid4 = _errs27 === errors;
 if(data9.items !== undefined){
 let data11 = data9.items;
 const _errs28 = errors;
-if(!(validate160(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate160.errors : vErrors.concat(validate160.errors);
+if(!(validate161(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate161.errors : vErrors.concat(validate161.errors);
 errors = vErrors.length;
 }
 else {
@@ -5830,8 +5830,8 @@ var valid6 = _errs44 === errors;
 if(data17.volumeAttributes !== undefined){
 let data20 = data17.volumeAttributes;
 const _errs46 = errors;
-if(!(validate122(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+if(!(validate123(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 else {
@@ -5862,12 +5862,12 @@ vErrors.push(err37);
 }
 errors++;
 }
-validate156.errors = vErrors;
+validate157.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate155(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate156(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5877,8 +5877,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate156(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+if(!(validate157(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
 errors = vErrors.length;
 }
 else {
@@ -5899,7 +5899,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate155.errors = vErrors;
+validate156.errors = vErrors;
 return errors === 0;
 }
 
@@ -5907,7 +5907,7 @@ const schema53 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
 const schema54 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"readOnly":{"type":"boolean"}}};
 const pattern35 = new RegExp("^/[^\\n]*$", "u");
 
-function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6039,12 +6039,12 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate169.errors = vErrors;
+validate170.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate169(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6054,8 +6054,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate169(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+if(!(validate170(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 else {
@@ -6076,7 +6076,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate168.errors = vErrors;
+validate169.errors = vErrors;
 return errors === 0;
 }
 
@@ -6085,7 +6085,7 @@ const schema56 = {"type":"object","additionalProperties":false,"required":["name
 const schema57 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-18"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
 const schema58 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"optional":{"type":"boolean"}}};
 
-function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6189,12 +6189,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate177.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate176(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate177(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6299,8 +6299,8 @@ errors++;
 if(data2.secretKeyRef !== undefined){
 let data3 = data2.secretKeyRef;
 const _errs9 = errors;
-if(!(validate177(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
-vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
+if(!(validate178(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -6310,8 +6310,8 @@ var valid1 = _errs9 === errors;
 if(data2.configMapKeyRef !== undefined){
 let data4 = data2.configMapKeyRef;
 const _errs10 = errors;
-if(!(validate177(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
-vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
+if(!(validate178(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -6411,14 +6411,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate176.errors = vErrors;
+validate177.errors = vErrors;
 return errors === 0;
 }
 
 const schema59 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
 const schema60 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
 
-function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate188(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6525,13 +6525,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate187.errors = vErrors;
+validate188.errors = vErrors;
 return errors === 0;
 }
 
 const schema61 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
 
-function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6625,12 +6625,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate189.errors = vErrors;
+validate190.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate187(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6791,8 +6791,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate187(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
+if(!(validate188(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 else {
@@ -6802,8 +6802,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate189(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate190(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
 errors = vErrors.length;
 }
 else {
@@ -6821,13 +6821,13 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate186.errors = vErrors;
+validate187.errors = vErrors;
 return errors === 0;
 }
 
 const schema62 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"type":["integer","string"],"pattern":"^[^\\x00-\\x1f\\x7f]*$","maximum":2147483647,"minimum":-2147483648}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7363,14 +7363,14 @@ vErrors.push(err39);
 }
 errors++;
 }
-validate192.errors = vErrors;
+validate193.errors = vErrors;
 return errors === 0;
 }
 
 const pattern37 = new RegExp("^[^\\s]+$", "u");
 const pattern43 = new RegExp("^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", "u");
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7600,8 +7600,8 @@ const len2 = data8.length;
 for(let i2=0; i2<len2; i2++){
 let data9 = data8[i2];
 const _errs19 = errors;
-if(!(validate176(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate176.errors : vErrors.concat(validate176.errors);
+if(!(validate177(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate177.errors : vErrors.concat(validate177.errors);
 errors = vErrors.length;
 }
 else {
@@ -7634,8 +7634,8 @@ const len3 = data10.length;
 for(let i3=0; i3<len3; i3++){
 let data11 = data10[i3];
 const _errs22 = errors;
-if(!(validate148(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate149(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 else {
@@ -7724,8 +7724,8 @@ var valid11 = _errs28 === errors;
 if(data13.containerPort !== undefined){
 let data15 = data13.containerPort;
 const _errs30 = errors;
-if(!(validate87(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate88(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 else {
@@ -7791,8 +7791,8 @@ var valid0 = _errs23 === errors;
 if(data.resources !== undefined){
 let data17 = data.resources;
 const _errs33 = errors;
-if(!(validate77(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate78(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 else {
@@ -7809,8 +7809,8 @@ const len5 = data18.length;
 for(let i5=0; i5<len5; i5++){
 let data19 = data18[i5];
 const _errs36 = errors;
-if(!(validate169(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+if(!(validate170(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
 errors = vErrors.length;
 }
 else {
@@ -7836,8 +7836,8 @@ var valid0 = _errs34 === errors;
 if(data.securityContext !== undefined){
 let data20 = data.securityContext;
 const _errs37 = errors;
-if(!(validate186(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
-vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
+if(!(validate187(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
+vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
 errors = vErrors.length;
 }
 else {
@@ -7847,8 +7847,8 @@ var valid0 = _errs37 === errors;
 if(data.readinessProbe !== undefined){
 let data21 = data.readinessProbe;
 const _errs38 = errors;
-if(!(validate192(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate193(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -7858,8 +7858,8 @@ var valid0 = _errs38 === errors;
 if(data.livenessProbe !== undefined){
 let data22 = data.livenessProbe;
 const _errs39 = errors;
-if(!(validate192(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate193(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -7869,8 +7869,8 @@ var valid0 = _errs39 === errors;
 if(data.startupProbe !== undefined){
 let data23 = data.startupProbe;
 const _errs40 = errors;
-if(!(validate192(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate193(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -7915,12 +7915,12 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate174.errors = vErrors;
+validate175.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate173(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7930,8 +7930,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate174(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate175(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -7952,13 +7952,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate173.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
 
 const schema63 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
 
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7968,8 +7968,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate174(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate175(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -7990,13 +7990,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate198.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
 
 const schema64 = {"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"};
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8022,13 +8022,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate201.errors = vErrors;
+validate202.errors = vErrors;
 return errors === 0;
 }
 
 const schema65 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
 
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((!((typeof data == "number") && (!(data % 1) && !isNaN(data)))) && (data !== null)){
@@ -8064,13 +8064,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate203.errors = vErrors;
+validate204.errors = vErrors;
 return errors === 0;
 }
 
 const schema66 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
 
-function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8309,8 +8309,8 @@ var valid0 = _errs12 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs16 = errors;
-if(!(validate189(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate190(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
 errors = vErrors.length;
 }
 else {
@@ -8328,12 +8328,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate205.errors = vErrors;
+validate206.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8494,8 +8494,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate187(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate187.errors : vErrors.concat(validate187.errors);
+if(!(validate188(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate188.errors : vErrors.concat(validate188.errors);
 errors = vErrors.length;
 }
 else {
@@ -8505,8 +8505,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate189(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate190(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
 errors = vErrors.length;
 }
 else {
@@ -8524,12 +8524,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate208.errors = vErrors;
+validate209.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8550,8 +8550,8 @@ errors++;
 if(data.resources !== undefined){
 let data0 = data.resources;
 const _errs2 = errors;
-if(!(validate77(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate78(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 else {
@@ -8561,8 +8561,8 @@ var valid0 = _errs2 === errors;
 if(data.nodeSelector !== undefined){
 let data1 = data.nodeSelector;
 const _errs3 = errors;
-if(!(validate106(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate107(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 else {
@@ -8572,8 +8572,8 @@ var valid0 = _errs3 === errors;
 if(data.tolerations !== undefined){
 let data2 = data.tolerations;
 const _errs4 = errors;
-if(!(validate108(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate109(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
 errors = vErrors.length;
 }
 else {
@@ -8583,8 +8583,8 @@ var valid0 = _errs4 === errors;
 if(data.affinity !== undefined){
 let data3 = data.affinity;
 const _errs5 = errors;
-if(!(validate112(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate113(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -8594,8 +8594,8 @@ var valid0 = _errs5 === errors;
 if(data.topologySpreadConstraints !== undefined){
 let data4 = data.topologySpreadConstraints;
 const _errs6 = errors;
-if(!(validate135(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate136(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 else {
@@ -8605,8 +8605,8 @@ var valid0 = _errs6 === errors;
 if(data.podAnnotations !== undefined){
 let data5 = data.podAnnotations;
 const _errs7 = errors;
-if(!(validate140(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate141(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
 }
 else {
@@ -8616,8 +8616,8 @@ var valid0 = _errs7 === errors;
 if(data.podLabels !== undefined){
 let data6 = data.podLabels;
 const _errs8 = errors;
-if(!(validate142(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate143(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 else {
@@ -8627,8 +8627,8 @@ var valid0 = _errs8 === errors;
 if(data.env !== undefined){
 let data7 = data.env;
 const _errs9 = errors;
-if(!(validate144(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate145(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 else {
@@ -8638,8 +8638,8 @@ var valid0 = _errs9 === errors;
 if(data.extraEnvFrom !== undefined){
 let data8 = data.extraEnvFrom;
 const _errs10 = errors;
-if(!(validate147(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+if(!(validate148(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 else {
@@ -8649,8 +8649,8 @@ var valid0 = _errs10 === errors;
 if(data.extraVolumes !== undefined){
 let data9 = data.extraVolumes;
 const _errs11 = errors;
-if(!(validate155(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+if(!(validate156(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
@@ -8660,8 +8660,8 @@ var valid0 = _errs11 === errors;
 if(data.extraVolumeMounts !== undefined){
 let data10 = data.extraVolumeMounts;
 const _errs12 = errors;
-if(!(validate168(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+if(!(validate169(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 else {
@@ -8671,8 +8671,8 @@ var valid0 = _errs12 === errors;
 if(data.extraContainers !== undefined){
 let data11 = data.extraContainers;
 const _errs13 = errors;
-if(!(validate173(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+if(!(validate174(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
 errors = vErrors.length;
 }
 else {
@@ -8682,8 +8682,8 @@ var valid0 = _errs13 === errors;
 if(data.initContainers !== undefined){
 let data12 = data.initContainers;
 const _errs14 = errors;
-if(!(validate198(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate199(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
 else {
@@ -8693,8 +8693,8 @@ var valid0 = _errs14 === errors;
 if(data.priorityClassName !== undefined){
 let data13 = data.priorityClassName;
 const _errs15 = errors;
-if(!(validate201(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate202(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
 errors = vErrors.length;
 }
 else {
@@ -8704,8 +8704,8 @@ var valid0 = _errs15 === errors;
 if(data.terminationGracePeriodSeconds !== undefined){
 let data14 = data.terminationGracePeriodSeconds;
 const _errs16 = errors;
-if(!(validate203(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+if(!(validate204(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
 errors = vErrors.length;
 }
 else {
@@ -8715,8 +8715,8 @@ var valid0 = _errs16 === errors;
 if(data.podSecurityContext !== undefined){
 let data15 = data.podSecurityContext;
 const _errs17 = errors;
-if(!(validate205(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+if(!(validate206(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -8726,8 +8726,8 @@ var valid0 = _errs17 === errors;
 if(data.containerSecurityContext !== undefined){
 let data16 = data.containerSecurityContext;
 const _errs18 = errors;
-if(!(validate208(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate209(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
 errors = vErrors.length;
 }
 else {
@@ -8783,13 +8783,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
 const schema68 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
 
-function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8834,13 +8834,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate233.errors = vErrors;
+validate234.errors = vErrors;
 return errors === 0;
 }
 
 const schema69 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8887,13 +8887,13 @@ var valid1 = _errs1 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate236.errors = vErrors;
+validate237.errors = vErrors;
 return errors === 0;
 }
 
 const schema70 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
 
-function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9090,21 +9090,21 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate255.errors = vErrors;
+validate256.errors = vErrors;
 return errors === 0;
 }
 
 const schema71 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
 const schema72 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
 
-function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate276(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = true;
 const _errs1 = errors;
-if(!(validate236(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate237(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
 errors = vErrors.length;
 }
 else {
@@ -9152,18 +9152,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate275.errors = vErrors;
+validate276.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate275(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate275(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
+if(!(validate276(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
 errors = vErrors.length;
 }
 else {
@@ -9186,8 +9186,8 @@ errors++;
 if(data.resources !== undefined){
 let data0 = data.resources;
 const _errs3 = errors;
-if(!(validate77(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate78(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 else {
@@ -9197,8 +9197,8 @@ var valid1 = _errs3 === errors;
 if(data.nodeSelector !== undefined){
 let data1 = data.nodeSelector;
 const _errs4 = errors;
-if(!(validate106(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+if(!(validate107(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
 errors = vErrors.length;
 }
 else {
@@ -9208,8 +9208,8 @@ var valid1 = _errs4 === errors;
 if(data.tolerations !== undefined){
 let data2 = data.tolerations;
 const _errs5 = errors;
-if(!(validate108(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
+if(!(validate109(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
 errors = vErrors.length;
 }
 else {
@@ -9219,8 +9219,8 @@ var valid1 = _errs5 === errors;
 if(data.affinity !== undefined){
 let data3 = data.affinity;
 const _errs6 = errors;
-if(!(validate112(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate113(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -9230,8 +9230,8 @@ var valid1 = _errs6 === errors;
 if(data.topologySpreadConstraints !== undefined){
 let data4 = data.topologySpreadConstraints;
 const _errs7 = errors;
-if(!(validate135(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate136(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 else {
@@ -9241,8 +9241,8 @@ var valid1 = _errs7 === errors;
 if(data.podAnnotations !== undefined){
 let data5 = data.podAnnotations;
 const _errs8 = errors;
-if(!(validate140(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate141(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
 }
 else {
@@ -9252,8 +9252,8 @@ var valid1 = _errs8 === errors;
 if(data.podLabels !== undefined){
 let data6 = data.podLabels;
 const _errs9 = errors;
-if(!(validate142(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
+if(!(validate143(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
 errors = vErrors.length;
 }
 else {
@@ -9263,8 +9263,8 @@ var valid1 = _errs9 === errors;
 if(data.env !== undefined){
 let data7 = data.env;
 const _errs10 = errors;
-if(!(validate144(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate145(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
 errors = vErrors.length;
 }
 else {
@@ -9274,8 +9274,8 @@ var valid1 = _errs10 === errors;
 if(data.extraEnvFrom !== undefined){
 let data8 = data.extraEnvFrom;
 const _errs11 = errors;
-if(!(validate147(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+if(!(validate148(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 else {
@@ -9285,8 +9285,8 @@ var valid1 = _errs11 === errors;
 if(data.extraVolumes !== undefined){
 let data9 = data.extraVolumes;
 const _errs12 = errors;
-if(!(validate155(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
+if(!(validate156(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
 errors = vErrors.length;
 }
 else {
@@ -9296,8 +9296,8 @@ var valid1 = _errs12 === errors;
 if(data.extraVolumeMounts !== undefined){
 let data10 = data.extraVolumeMounts;
 const _errs13 = errors;
-if(!(validate168(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+if(!(validate169(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
 errors = vErrors.length;
 }
 else {
@@ -9307,8 +9307,8 @@ var valid1 = _errs13 === errors;
 if(data.extraContainers !== undefined){
 let data11 = data.extraContainers;
 const _errs14 = errors;
-if(!(validate173(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
+if(!(validate174(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
 errors = vErrors.length;
 }
 else {
@@ -9318,8 +9318,8 @@ var valid1 = _errs14 === errors;
 if(data.initContainers !== undefined){
 let data12 = data.initContainers;
 const _errs15 = errors;
-if(!(validate198(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate199(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
 else {
@@ -9329,8 +9329,8 @@ var valid1 = _errs15 === errors;
 if(data.priorityClassName !== undefined){
 let data13 = data.priorityClassName;
 const _errs16 = errors;
-if(!(validate201(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate202(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
 errors = vErrors.length;
 }
 else {
@@ -9340,8 +9340,8 @@ var valid1 = _errs16 === errors;
 if(data.terminationGracePeriodSeconds !== undefined){
 let data14 = data.terminationGracePeriodSeconds;
 const _errs17 = errors;
-if(!(validate203(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+if(!(validate204(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
 errors = vErrors.length;
 }
 else {
@@ -9351,8 +9351,8 @@ var valid1 = _errs17 === errors;
 if(data.podSecurityContext !== undefined){
 let data15 = data.podSecurityContext;
 const _errs18 = errors;
-if(!(validate205(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
+if(!(validate206(data15, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -9362,8 +9362,8 @@ var valid1 = _errs18 === errors;
 if(data.containerSecurityContext !== undefined){
 let data16 = data.containerSecurityContext;
 const _errs19 = errors;
-if(!(validate208(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate209(data16, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
 errors = vErrors.length;
 }
 else {
@@ -9411,8 +9411,8 @@ var valid1 = _errs20 === errors;
 if(data.autoscaling !== undefined){
 let data18 = data.autoscaling;
 const _errs22 = errors;
-if(!(validate255(data18, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+if(!(validate256(data18, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
 errors = vErrors.length;
 }
 else {
@@ -9430,12 +9430,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate274.errors = vErrors;
+validate275.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate356(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate376(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9456,8 +9456,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate78(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate79(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 else {
@@ -9467,8 +9467,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate78(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate79(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
 errors = vErrors.length;
 }
 else {
@@ -9486,7 +9486,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate356.errors = vErrors;
+validate376.errors = vErrors;
 return errors === 0;
 }
 
@@ -9494,7 +9494,7 @@ const schema74 = {"type":"object","additionalProperties":false,"properties":{"na
 const schema75 = {"type":"string","pattern":"^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$"};
 const pattern59 = new RegExp("^([0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}|[0-9a-fA-F:]+/[0-9]{1,3})$", "u");
 
-function validate386(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate406(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9520,12 +9520,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate386.errors = vErrors;
+validate406.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate383(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate403(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9546,8 +9546,8 @@ errors++;
 if(data.namespaceSelector !== undefined){
 let data0 = data.namespaceSelector;
 const _errs2 = errors;
-if(!(validate121(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate122(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 else {
@@ -9557,8 +9557,8 @@ var valid0 = _errs2 === errors;
 if(data.podSelector !== undefined){
 let data1 = data.podSelector;
 const _errs3 = errors;
-if(!(validate121(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate122(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
+vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
 errors = vErrors.length;
 }
 else {
@@ -9596,8 +9596,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs7 = errors;
-if(!(validate386(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate386.errors : vErrors.concat(validate386.errors);
+if(!(validate406(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate406.errors : vErrors.concat(validate406.errors);
 errors = vErrors.length;
 }
 else {
@@ -9614,8 +9614,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs10 = errors;
-if(!(validate386(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate386.errors : vErrors.concat(validate386.errors);
+if(!(validate406(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate406.errors : vErrors.concat(validate406.errors);
 errors = vErrors.length;
 }
 else {
@@ -9662,7 +9662,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate383.errors = vErrors;
+validate403.errors = vErrors;
 return errors === 0;
 }
 
@@ -12096,6 +12096,17 @@ else {
 }
 var valid90 = _errs160 === errors;
 }
+if(data80.dbConnector !== undefined){
+let data89 = data80.dbConnector;
+const _errs161 = errors;
+if(!(validate26(data89, {instancePath:instancePath+"/components/dbConnector",parentData:data80,parentDataProperty:"dbConnector",rootData}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs161 === errors;
+}
 }
 var valid89 = _errs152 === errors;
 }
@@ -12114,10 +12125,10 @@ vErrors.push(err95);
 errors++;
 }
 var valid0 = _errs147 === errors;
-const _errs161 = errors;
 const _errs162 = errors;
-let valid91 = true;
 const _errs163 = errors;
+let valid91 = true;
+const _errs164 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing29;
 if((data.global === undefined) && (missing29 = "global")){
@@ -12133,20 +12144,20 @@ errors++;
 else {
 }
 }
-if(errors === _errs163){
+if(errors === _errs164){
 }
-var _valid18 = _errs163 === errors;
-errors = _errs162;
+var _valid18 = _errs164 === errors;
+errors = _errs163;
 if(vErrors !== null){
-if(_errs162){
-vErrors.length = _errs162;
+if(_errs163){
+vErrors.length = _errs163;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid18){
-const _errs164 = errors;
+const _errs165 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.agents === undefined){
 const err97 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "agents"},message:"must have required property '"+"agents"+"'"};
@@ -12339,10 +12350,10 @@ vErrors.push(err115);
 errors++;
 }
 if(data.retool !== undefined){
-let data89 = data.retool;
-const _errs165 = errors;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.channel === undefined){
+let data90 = data.retool;
+const _errs166 = errors;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+if(data90.channel === undefined){
 const err116 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err116];
@@ -12352,7 +12363,7 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data89.env === undefined){
+if(data90.env === undefined){
 const err117 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err117];
@@ -12362,7 +12373,7 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data89.version === undefined){
+if(data90.version === undefined){
 const err118 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
 if(vErrors === null){
 vErrors = [err118];
@@ -12373,13 +12384,13 @@ vErrors.push(err118);
 errors++;
 }
 }
-var valid92 = _errs165 === errors;
+var valid92 = _errs166 === errors;
 }
 if(data.images !== undefined){
-let data90 = data.images;
-const _errs166 = errors;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-if(data90.backend === undefined){
+let data91 = data.images;
+const _errs167 = errors;
+if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
+if(data91.backend === undefined){
 const err119 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
 if(vErrors === null){
 vErrors = [err119];
@@ -12389,7 +12400,7 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data90.codeExecutor === undefined){
+if(data91.codeExecutor === undefined){
 const err120 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err120];
@@ -12399,7 +12410,7 @@ vErrors.push(err120);
 }
 errors++;
 }
-if(data90.postgres === undefined){
+if(data91.postgres === undefined){
 const err121 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
 if(vErrors === null){
 vErrors = [err121];
@@ -12409,7 +12420,7 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data90.pullPolicy === undefined){
+if(data91.pullPolicy === undefined){
 const err122 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err122];
@@ -12419,7 +12430,7 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data90.pullSecrets === undefined){
+if(data91.pullSecrets === undefined){
 const err123 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
 if(vErrors === null){
 vErrors = [err123];
@@ -12429,7 +12440,7 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(data90.registry === undefined){
+if(data91.registry === undefined){
 const err124 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
 if(vErrors === null){
 vErrors = [err124];
@@ -12439,7 +12450,7 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(data90.temporalAdminTools === undefined){
+if(data91.temporalAdminTools === undefined){
 const err125 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
 if(vErrors === null){
 vErrors = [err125];
@@ -12449,7 +12460,7 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data90.temporalServer === undefined){
+if(data91.temporalServer === undefined){
 const err126 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
 if(vErrors === null){
 vErrors = [err126];
@@ -12459,7 +12470,7 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(data90.temporalWeb === undefined){
+if(data91.temporalWeb === undefined){
 const err127 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
 if(vErrors === null){
 vErrors = [err127];
@@ -12469,11 +12480,11 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(data90.backend !== undefined){
-let data91 = data90.backend;
-const _errs167 = errors;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.digest === undefined){
+if(data91.backend !== undefined){
+let data92 = data91.backend;
+const _errs168 = errors;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+if(data92.digest === undefined){
 const err128 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err128];
@@ -12483,7 +12494,7 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data91.repository === undefined){
+if(data92.repository === undefined){
 const err129 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err129];
@@ -12493,7 +12504,7 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data91.tag === undefined){
+if(data92.tag === undefined){
 const err130 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err130];
@@ -12504,13 +12515,13 @@ vErrors.push(err130);
 errors++;
 }
 }
-var valid93 = _errs167 === errors;
+var valid93 = _errs168 === errors;
 }
-if(data90.codeExecutor !== undefined){
-let data92 = data90.codeExecutor;
-const _errs168 = errors;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-if(data92.digest === undefined){
+if(data91.codeExecutor !== undefined){
+let data93 = data91.codeExecutor;
+const _errs169 = errors;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.digest === undefined){
 const err131 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err131];
@@ -12520,7 +12531,7 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data92.repository === undefined){
+if(data93.repository === undefined){
 const err132 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err132];
@@ -12530,7 +12541,7 @@ vErrors.push(err132);
 }
 errors++;
 }
-if(data92.tag === undefined){
+if(data93.tag === undefined){
 const err133 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err133];
@@ -12541,13 +12552,13 @@ vErrors.push(err133);
 errors++;
 }
 }
-var valid93 = _errs168 === errors;
+var valid93 = _errs169 === errors;
 }
-if(data90.postgres !== undefined){
-let data93 = data90.postgres;
-const _errs169 = errors;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(data93.digest === undefined){
+if(data91.postgres !== undefined){
+let data94 = data91.postgres;
+const _errs170 = errors;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.digest === undefined){
 const err134 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err134];
@@ -12557,7 +12568,7 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data93.repository === undefined){
+if(data94.repository === undefined){
 const err135 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err135];
@@ -12567,7 +12578,7 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(data93.tag === undefined){
+if(data94.tag === undefined){
 const err136 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err136];
@@ -12578,13 +12589,13 @@ vErrors.push(err136);
 errors++;
 }
 }
-var valid93 = _errs169 === errors;
+var valid93 = _errs170 === errors;
 }
-if(data90.temporalServer !== undefined){
-let data94 = data90.temporalServer;
-const _errs170 = errors;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.digest === undefined){
+if(data91.temporalServer !== undefined){
+let data95 = data91.temporalServer;
+const _errs171 = errors;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.digest === undefined){
 const err137 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err137];
@@ -12594,7 +12605,7 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data94.repository === undefined){
+if(data95.repository === undefined){
 const err138 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err138];
@@ -12604,7 +12615,7 @@ vErrors.push(err138);
 }
 errors++;
 }
-if(data94.tag === undefined){
+if(data95.tag === undefined){
 const err139 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err139];
@@ -12615,13 +12626,13 @@ vErrors.push(err139);
 errors++;
 }
 }
-var valid93 = _errs170 === errors;
+var valid93 = _errs171 === errors;
 }
-if(data90.temporalAdminTools !== undefined){
-let data95 = data90.temporalAdminTools;
-const _errs171 = errors;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.digest === undefined){
+if(data91.temporalAdminTools !== undefined){
+let data96 = data91.temporalAdminTools;
+const _errs172 = errors;
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+if(data96.digest === undefined){
 const err140 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err140];
@@ -12631,7 +12642,7 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data95.repository === undefined){
+if(data96.repository === undefined){
 const err141 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err141];
@@ -12641,7 +12652,7 @@ vErrors.push(err141);
 }
 errors++;
 }
-if(data95.tag === undefined){
+if(data96.tag === undefined){
 const err142 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err142];
@@ -12652,13 +12663,13 @@ vErrors.push(err142);
 errors++;
 }
 }
-var valid93 = _errs171 === errors;
+var valid93 = _errs172 === errors;
 }
-if(data90.temporalWeb !== undefined){
-let data96 = data90.temporalWeb;
-const _errs172 = errors;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.digest === undefined){
+if(data91.temporalWeb !== undefined){
+let data97 = data91.temporalWeb;
+const _errs173 = errors;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.digest === undefined){
 const err143 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err143];
@@ -12668,7 +12679,7 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(data96.repository === undefined){
+if(data97.repository === undefined){
 const err144 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err144];
@@ -12678,7 +12689,7 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(data96.tag === undefined){
+if(data97.tag === undefined){
 const err145 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err145];
@@ -12689,38 +12700,38 @@ vErrors.push(err145);
 errors++;
 }
 }
-var valid93 = _errs172 === errors;
+var valid93 = _errs173 === errors;
 }
 }
-var valid92 = _errs166 === errors;
+var valid92 = _errs167 === errors;
 }
 if(data.database !== undefined){
-let data97 = data.database;
-const _errs173 = errors;
-if(!(validate35(data97, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid92 = _errs173 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data98 = data.retoolDatabase;
+let data98 = data.database;
 const _errs174 = errors;
-if(!(validate35(data98, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate36(data98, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid92 = _errs174 === errors;
 }
-if(data.temporal !== undefined){
-let data99 = data.temporal;
+if(data.retoolDatabase !== undefined){
+let data99 = data.retoolDatabase;
 const _errs175 = errors;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.external === undefined){
+if(!(validate36(data99, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid92 = _errs175 === errors;
+}
+if(data.temporal !== undefined){
+let data100 = data.temporal;
+const _errs176 = errors;
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+if(data100.external === undefined){
 const err146 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err146];
@@ -12730,7 +12741,7 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(data99.local === undefined){
+if(data100.local === undefined){
 const err147 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
 if(vErrors === null){
 vErrors = [err147];
@@ -12740,7 +12751,7 @@ vErrors.push(err147);
 }
 errors++;
 }
-if(data99.mode === undefined){
+if(data100.mode === undefined){
 const err148 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
 if(vErrors === null){
 vErrors = [err148];
@@ -12750,11 +12761,11 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(data99.external !== undefined){
-let data100 = data99.external;
-const _errs176 = errors;
-if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
-if(data100.host === undefined){
+if(data100.external !== undefined){
+let data101 = data100.external;
+const _errs177 = errors;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+if(data101.host === undefined){
 const err149 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err149];
@@ -12764,7 +12775,7 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data100.namespace === undefined){
+if(data101.namespace === undefined){
 const err150 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err150];
@@ -12774,7 +12785,7 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(data100.port === undefined){
+if(data101.port === undefined){
 const err151 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err151];
@@ -12784,7 +12795,7 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(data100.tls === undefined){
+if(data101.tls === undefined){
 const err152 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err152];
@@ -12794,11 +12805,11 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(data100.tls !== undefined){
-let data101 = data100.tls;
-const _errs177 = errors;
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-if(data101.enabled === undefined){
+if(data101.tls !== undefined){
+let data102 = data101.tls;
+const _errs178 = errors;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.enabled === undefined){
 const err153 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err153];
@@ -12809,16 +12820,16 @@ vErrors.push(err153);
 errors++;
 }
 }
-var valid95 = _errs177 === errors;
+var valid95 = _errs178 === errors;
 }
 }
-var valid94 = _errs176 === errors;
+var valid94 = _errs177 === errors;
 }
-if(data99.local !== undefined){
-let data102 = data99.local;
-const _errs178 = errors;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-if(data102.frontend === undefined){
+if(data100.local !== undefined){
+let data103 = data100.local;
+const _errs179 = errors;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.frontend === undefined){
 const err154 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
 if(vErrors === null){
 vErrors = [err154];
@@ -12828,7 +12839,7 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data102.history === undefined){
+if(data103.history === undefined){
 const err155 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
 if(vErrors === null){
 vErrors = [err155];
@@ -12838,7 +12849,7 @@ vErrors.push(err155);
 }
 errors++;
 }
-if(data102.matching === undefined){
+if(data103.matching === undefined){
 const err156 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
 if(vErrors === null){
 vErrors = [err156];
@@ -12848,7 +12859,7 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data102.namespace === undefined){
+if(data103.namespace === undefined){
 const err157 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err157];
@@ -12858,7 +12869,7 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data102.numHistoryShards === undefined){
+if(data103.numHistoryShards === undefined){
 const err158 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
 if(vErrors === null){
 vErrors = [err158];
@@ -12868,7 +12879,7 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data102.persistence === undefined){
+if(data103.persistence === undefined){
 const err159 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
 if(vErrors === null){
 vErrors = [err159];
@@ -12878,7 +12889,7 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data102.retention === undefined){
+if(data103.retention === undefined){
 const err160 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
 if(vErrors === null){
 vErrors = [err160];
@@ -12888,7 +12899,7 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(data102.web === undefined){
+if(data103.web === undefined){
 const err161 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
 if(vErrors === null){
 vErrors = [err161];
@@ -12898,7 +12909,7 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data102.worker === undefined){
+if(data103.worker === undefined){
 const err162 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
 if(vErrors === null){
 vErrors = [err162];
@@ -12908,11 +12919,11 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(data102.persistence !== undefined){
-let data103 = data102.persistence;
-const _errs179 = errors;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.database === undefined){
+if(data103.persistence !== undefined){
+let data104 = data103.persistence;
+const _errs180 = errors;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.database === undefined){
 const err163 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err163];
@@ -12922,7 +12933,7 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(data103.defaultDatabase === undefined){
+if(data104.defaultDatabase === undefined){
 const err164 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err164];
@@ -12932,7 +12943,7 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data103.external === undefined){
+if(data104.external === undefined){
 const err165 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err165];
@@ -12942,7 +12953,7 @@ vErrors.push(err165);
 }
 errors++;
 }
-if(data103.visibilityDatabase === undefined){
+if(data104.visibilityDatabase === undefined){
 const err166 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err166];
@@ -12952,11 +12963,11 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(data103.external !== undefined){
-let data104 = data103.external;
-const _errs180 = errors;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.host === undefined){
+if(data104.external !== undefined){
+let data105 = data104.external;
+const _errs181 = errors;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105.host === undefined){
 const err167 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err167];
@@ -12966,7 +12977,7 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(data104.port === undefined){
+if(data105.port === undefined){
 const err168 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err168];
@@ -12976,7 +12987,7 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(data104.ssl === undefined){
+if(data105.ssl === undefined){
 const err169 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
 if(vErrors === null){
 vErrors = [err169];
@@ -12986,7 +12997,7 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(data104.user === undefined){
+if(data105.user === undefined){
 const err170 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err170];
@@ -12997,60 +13008,60 @@ vErrors.push(err170);
 errors++;
 }
 }
-var valid97 = _errs180 === errors;
+var valid97 = _errs181 === errors;
 }
 }
-var valid96 = _errs179 === errors;
+var valid96 = _errs180 === errors;
 }
-if(data102.frontend !== undefined){
-let data105 = data102.frontend;
-const _errs181 = errors;
-if(!(validate38(data105, {instancePath:instancePath+"/temporal/local/frontend",parentData:data102,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid96 = _errs181 === errors;
-}
-if(data102.history !== undefined){
-let data106 = data102.history;
+if(data103.frontend !== undefined){
+let data106 = data103.frontend;
 const _errs182 = errors;
-if(!(validate38(data106, {instancePath:instancePath+"/temporal/local/history",parentData:data102,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+if(!(validate39(data106, {instancePath:instancePath+"/temporal/local/frontend",parentData:data103,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid96 = _errs182 === errors;
 }
-if(data102.matching !== undefined){
-let data107 = data102.matching;
+if(data103.history !== undefined){
+let data107 = data103.history;
 const _errs183 = errors;
-if(!(validate38(data107, {instancePath:instancePath+"/temporal/local/matching",parentData:data102,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+if(!(validate39(data107, {instancePath:instancePath+"/temporal/local/history",parentData:data103,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid96 = _errs183 === errors;
 }
-if(data102.worker !== undefined){
-let data108 = data102.worker;
+if(data103.matching !== undefined){
+let data108 = data103.matching;
 const _errs184 = errors;
-if(!(validate38(data108, {instancePath:instancePath+"/temporal/local/worker",parentData:data102,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+if(!(validate39(data108, {instancePath:instancePath+"/temporal/local/matching",parentData:data103,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid96 = _errs184 === errors;
 }
-if(data102.web !== undefined){
-let data109 = data102.web;
+if(data103.worker !== undefined){
+let data109 = data103.worker;
 const _errs185 = errors;
-if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
-if(data109.affinity === undefined){
+if(!(validate39(data109, {instancePath:instancePath+"/temporal/local/worker",parentData:data103,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid96 = _errs185 === errors;
+}
+if(data103.web !== undefined){
+let data110 = data103.web;
+const _errs186 = errors;
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+if(data110.affinity === undefined){
 const err171 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err171];
@@ -13060,7 +13071,7 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data109.containerSecurityContext === undefined){
+if(data110.containerSecurityContext === undefined){
 const err172 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err172];
@@ -13070,7 +13081,7 @@ vErrors.push(err172);
 }
 errors++;
 }
-if(data109.enabled === undefined){
+if(data110.enabled === undefined){
 const err173 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err173];
@@ -13080,7 +13091,7 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data109.env === undefined){
+if(data110.env === undefined){
 const err174 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err174];
@@ -13090,7 +13101,7 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data109.extraContainers === undefined){
+if(data110.extraContainers === undefined){
 const err175 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err175];
@@ -13100,7 +13111,7 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(data109.extraEnvFrom === undefined){
+if(data110.extraEnvFrom === undefined){
 const err176 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err176];
@@ -13110,7 +13121,7 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(data109.extraVolumeMounts === undefined){
+if(data110.extraVolumeMounts === undefined){
 const err177 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err177];
@@ -13120,7 +13131,7 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data109.extraVolumes === undefined){
+if(data110.extraVolumes === undefined){
 const err178 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err178];
@@ -13130,7 +13141,7 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data109.initContainers === undefined){
+if(data110.initContainers === undefined){
 const err179 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err179];
@@ -13140,7 +13151,7 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data109.nodeSelector === undefined){
+if(data110.nodeSelector === undefined){
 const err180 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err180];
@@ -13150,7 +13161,7 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(data109.podAnnotations === undefined){
+if(data110.podAnnotations === undefined){
 const err181 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err181];
@@ -13160,7 +13171,7 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data109.podLabels === undefined){
+if(data110.podLabels === undefined){
 const err182 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err182];
@@ -13170,7 +13181,7 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(data109.podSecurityContext === undefined){
+if(data110.podSecurityContext === undefined){
 const err183 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err183];
@@ -13180,7 +13191,7 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(data109.priorityClassName === undefined){
+if(data110.priorityClassName === undefined){
 const err184 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err184];
@@ -13190,7 +13201,7 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(data109.resources === undefined){
+if(data110.resources === undefined){
 const err185 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err185];
@@ -13200,7 +13211,7 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data109.tolerations === undefined){
+if(data110.tolerations === undefined){
 const err186 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err186];
@@ -13210,7 +13221,7 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data109.topologySpreadConstraints === undefined){
+if(data110.topologySpreadConstraints === undefined){
 const err187 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err187];
@@ -13220,11 +13231,11 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data109.resources !== undefined){
-let data110 = data109.resources;
-const _errs186 = errors;
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
-if(data110.limits === undefined){
+if(data110.resources !== undefined){
+let data111 = data110.resources;
+const _errs187 = errors;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+if(data111.limits === undefined){
 const err188 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err188];
@@ -13234,7 +13245,7 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data110.requests === undefined){
+if(data111.requests === undefined){
 const err189 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err189];
@@ -13245,22 +13256,22 @@ vErrors.push(err189);
 errors++;
 }
 }
-var valid98 = _errs186 === errors;
+var valid98 = _errs187 === errors;
 }
 }
-var valid96 = _errs185 === errors;
+var valid96 = _errs186 === errors;
 }
 }
-var valid94 = _errs178 === errors;
+var valid94 = _errs179 === errors;
 }
 }
-var valid92 = _errs175 === errors;
+var valid92 = _errs176 === errors;
 }
 if(data.workflows !== undefined){
-let data111 = data.workflows;
-const _errs187 = errors;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.enabled === undefined){
+let data112 = data.workflows;
+const _errs188 = errors;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.enabled === undefined){
 const err190 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/17/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err190];
@@ -13271,13 +13282,13 @@ vErrors.push(err190);
 errors++;
 }
 }
-var valid92 = _errs187 === errors;
+var valid92 = _errs188 === errors;
 }
 if(data.agents !== undefined){
-let data112 = data.agents;
-const _errs188 = errors;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.enabled === undefined){
+let data113 = data.agents;
+const _errs189 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(data113.enabled === undefined){
 const err191 = {instancePath:instancePath+"/agents",schemaPath:"#/allOf/17/then/properties/agents/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err191];
@@ -13288,13 +13299,13 @@ vErrors.push(err191);
 errors++;
 }
 }
-var valid92 = _errs188 === errors;
+var valid92 = _errs189 === errors;
 }
 if(data.components !== undefined){
-let data113 = data.components;
-const _errs189 = errors;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(data113.agentEvalWorker === undefined){
+let data114 = data.components;
+const _errs190 = errors;
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+if(data114.agentEvalWorker === undefined){
 const err192 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentEvalWorker"},message:"must have required property '"+"agentEvalWorker"+"'"};
 if(vErrors === null){
 vErrors = [err192];
@@ -13304,7 +13315,7 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data113.agentWorker === undefined){
+if(data114.agentWorker === undefined){
 const err193 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentWorker"},message:"must have required property '"+"agentWorker"+"'"};
 if(vErrors === null){
 vErrors = [err193];
@@ -13314,7 +13325,7 @@ vErrors.push(err193);
 }
 errors++;
 }
-if(data113.api === undefined){
+if(data114.api === undefined){
 const err194 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
 if(vErrors === null){
 vErrors = [err194];
@@ -13324,7 +13335,7 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(data113.codeExecutor === undefined){
+if(data114.codeExecutor === undefined){
 const err195 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err195];
@@ -13334,8 +13345,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data113.jobsRunner === undefined){
-const err196 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
+if(data114.dbConnector === undefined){
+const err196 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "dbConnector"},message:"must have required property '"+"dbConnector"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -13344,8 +13355,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data113.multiplayerWs === undefined){
-const err197 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "multiplayerWs"},message:"must have required property '"+"multiplayerWs"+"'"};
+if(data114.jobsRunner === undefined){
+const err197 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -13354,8 +13365,8 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(data113.workflowsBackend === undefined){
-const err198 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
+if(data114.multiplayerWs === undefined){
+const err198 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "multiplayerWs"},message:"must have required property '"+"multiplayerWs"+"'"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -13364,8 +13375,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data113.workflowsWorker === undefined){
-const err199 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(data114.workflowsBackend === undefined){
+const err199 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -13374,23 +13385,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data113.api !== undefined){
-let data114 = data113.api;
-const _errs190 = errors;
-if(!(validate43(data114, {instancePath:instancePath+"/components/api",parentData:data113,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs190 === errors;
-}
-if(data113.jobsRunner !== undefined){
-let data115 = data113.jobsRunner;
-const _errs191 = errors;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-if(data115.affinity === undefined){
-const err200 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data114.workflowsWorker === undefined){
+const err200 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -13399,8 +13395,23 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(data115.containerSecurityContext === undefined){
-const err201 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data114.api !== undefined){
+let data115 = data114.api;
+const _errs191 = errors;
+if(!(validate44(data115, {instancePath:instancePath+"/components/api",parentData:data114,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs191 === errors;
+}
+if(data114.jobsRunner !== undefined){
+let data116 = data114.jobsRunner;
+const _errs192 = errors;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.affinity === undefined){
+const err201 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -13409,8 +13420,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data115.env === undefined){
-const err202 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data116.containerSecurityContext === undefined){
+const err202 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -13419,8 +13430,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data115.extraContainers === undefined){
-const err203 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data116.env === undefined){
+const err203 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -13429,8 +13440,8 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data115.extraEnvFrom === undefined){
-const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data116.extraContainers === undefined){
+const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -13439,8 +13450,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data115.extraVolumeMounts === undefined){
-const err205 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data116.extraEnvFrom === undefined){
+const err205 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -13449,8 +13460,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data115.extraVolumes === undefined){
-const err206 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data116.extraVolumeMounts === undefined){
+const err206 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -13459,8 +13470,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data115.initContainers === undefined){
-const err207 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data116.extraVolumes === undefined){
+const err207 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -13469,8 +13480,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data115.nodeSelector === undefined){
-const err208 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data116.initContainers === undefined){
+const err208 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -13479,8 +13490,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data115.podAnnotations === undefined){
-const err209 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data116.nodeSelector === undefined){
+const err209 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -13489,8 +13500,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data115.podLabels === undefined){
-const err210 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data116.podAnnotations === undefined){
+const err210 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -13499,8 +13510,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data115.podSecurityContext === undefined){
-const err211 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data116.podLabels === undefined){
+const err211 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -13509,8 +13520,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data115.priorityClassName === undefined){
-const err212 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data116.podSecurityContext === undefined){
+const err212 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -13519,8 +13530,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data115.resources === undefined){
-const err213 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data116.priorityClassName === undefined){
+const err213 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -13529,8 +13540,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data115.tolerations === undefined){
-const err214 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data116.resources === undefined){
+const err214 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -13539,8 +13550,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data115.topologySpreadConstraints === undefined){
-const err215 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data116.tolerations === undefined){
+const err215 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -13549,12 +13560,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data115.resources !== undefined){
-let data116 = data115.resources;
-const _errs192 = errors;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.limits === undefined){
-const err216 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data116.topologySpreadConstraints === undefined){
+const err216 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -13563,8 +13570,12 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data116.requests === undefined){
-const err217 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data116.resources !== undefined){
+let data117 = data116.resources;
+const _errs193 = errors;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.limits === undefined){
+const err217 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -13573,40 +13584,8 @@ vErrors.push(err217);
 }
 errors++;
 }
-}
-var valid100 = _errs192 === errors;
-}
-}
-var valid99 = _errs191 === errors;
-}
-if(data113.workflowsWorker !== undefined){
-let data117 = data113.workflowsWorker;
-const _errs193 = errors;
-if(!(validate45(data117, {instancePath:instancePath+"/components/workflowsWorker",parentData:data113,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs193 === errors;
-}
-if(data113.workflowsBackend !== undefined){
-let data118 = data113.workflowsBackend;
-const _errs194 = errors;
-if(!(validate43(data118, {instancePath:instancePath+"/components/workflowsBackend",parentData:data113,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs194 === errors;
-}
-if(data113.codeExecutor !== undefined){
-let data119 = data113.codeExecutor;
-const _errs195 = errors;
-if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
-if(data119.affinity === undefined){
-const err218 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data117.requests === undefined){
+const err218 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -13615,8 +13594,40 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data119.autoscaling === undefined){
-const err219 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+}
+var valid100 = _errs193 === errors;
+}
+}
+var valid99 = _errs192 === errors;
+}
+if(data114.workflowsWorker !== undefined){
+let data118 = data114.workflowsWorker;
+const _errs194 = errors;
+if(!(validate46(data118, {instancePath:instancePath+"/components/workflowsWorker",parentData:data114,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs194 === errors;
+}
+if(data114.workflowsBackend !== undefined){
+let data119 = data114.workflowsBackend;
+const _errs195 = errors;
+if(!(validate44(data119, {instancePath:instancePath+"/components/workflowsBackend",parentData:data114,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs195 === errors;
+}
+if(data114.codeExecutor !== undefined){
+let data120 = data114.codeExecutor;
+const _errs196 = errors;
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(data120.affinity === undefined){
+const err219 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -13625,8 +13636,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data119.containerSecurityContext === undefined){
-const err220 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data120.autoscaling === undefined){
+const err220 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -13635,8 +13646,8 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(data119.env === undefined){
-const err221 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data120.containerSecurityContext === undefined){
+const err221 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -13645,8 +13656,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(data119.extraContainers === undefined){
-const err222 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data120.env === undefined){
+const err222 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -13655,8 +13666,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(data119.extraEnvFrom === undefined){
-const err223 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data120.extraContainers === undefined){
+const err223 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -13665,8 +13676,8 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data119.extraVolumeMounts === undefined){
-const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data120.extraEnvFrom === undefined){
+const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -13675,8 +13686,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(data119.extraVolumes === undefined){
-const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data120.extraVolumeMounts === undefined){
+const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -13685,8 +13696,8 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data119.initContainers === undefined){
-const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data120.extraVolumes === undefined){
+const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -13695,8 +13706,8 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data119.nodeSelector === undefined){
-const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data120.initContainers === undefined){
+const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -13705,8 +13716,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(data119.podAnnotations === undefined){
-const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data120.nodeSelector === undefined){
+const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -13715,8 +13726,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data119.podLabels === undefined){
-const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data120.podAnnotations === undefined){
+const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -13725,8 +13736,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data119.podSecurityContext === undefined){
-const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data120.podLabels === undefined){
+const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -13735,8 +13746,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(data119.priorityClassName === undefined){
-const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data120.podSecurityContext === undefined){
+const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -13745,8 +13756,8 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(data119.resources === undefined){
-const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data120.priorityClassName === undefined){
+const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -13755,8 +13766,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data119.sandbox === undefined){
-const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data120.resources === undefined){
+const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -13765,8 +13776,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(data119.seccompProfile === undefined){
-const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data120.sandbox === undefined){
+const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -13775,8 +13786,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data119.tolerations === undefined){
-const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data120.seccompProfile === undefined){
+const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -13785,8 +13796,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data119.topologySpreadConstraints === undefined){
-const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data120.tolerations === undefined){
+const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -13795,12 +13806,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(data119.resources !== undefined){
-let data120 = data119.resources;
-const _errs196 = errors;
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-if(data120.limits === undefined){
-const err237 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data120.topologySpreadConstraints === undefined){
+const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -13809,8 +13816,12 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data120.requests === undefined){
-const err238 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data120.resources !== undefined){
+let data121 = data120.resources;
+const _errs197 = errors;
+if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
+if(data121.limits === undefined){
+const err238 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -13819,15 +13830,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-}
-var valid101 = _errs196 === errors;
-}
-if(data119.autoscaling !== undefined){
-let data121 = data119.autoscaling;
-const _errs197 = errors;
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-if(data121.enabled === undefined){
-const err239 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data121.requests === undefined){
+const err239 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -13836,8 +13840,15 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data121.maxReplicas === undefined){
-const err240 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+}
+var valid101 = _errs197 === errors;
+}
+if(data120.autoscaling !== undefined){
+let data122 = data120.autoscaling;
+const _errs198 = errors;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.enabled === undefined){
+const err240 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -13846,8 +13857,8 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(data121.minReplicas === undefined){
-const err241 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data122.maxReplicas === undefined){
+const err241 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -13856,8 +13867,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data121.targetCPUUtilizationPercentage === undefined){
-const err242 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data122.minReplicas === undefined){
+const err242 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -13866,40 +13877,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-}
-var valid101 = _errs197 === errors;
-}
-}
-var valid99 = _errs195 === errors;
-}
-if(data113.agentWorker !== undefined){
-let data122 = data113.agentWorker;
-const _errs198 = errors;
-if(!(validate45(data122, {instancePath:instancePath+"/components/agentWorker",parentData:data113,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs198 === errors;
-}
-if(data113.agentEvalWorker !== undefined){
-let data123 = data113.agentEvalWorker;
-const _errs199 = errors;
-if(!(validate45(data123, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data113,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs199 === errors;
-}
-if(data113.multiplayerWs !== undefined){
-let data124 = data113.multiplayerWs;
-const _errs200 = errors;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-if(data124.affinity === undefined){
-const err243 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data122.targetCPUUtilizationPercentage === undefined){
+const err243 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -13908,8 +13887,40 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(data124.autoscaling === undefined){
-const err244 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+}
+var valid101 = _errs198 === errors;
+}
+}
+var valid99 = _errs196 === errors;
+}
+if(data114.agentWorker !== undefined){
+let data123 = data114.agentWorker;
+const _errs199 = errors;
+if(!(validate46(data123, {instancePath:instancePath+"/components/agentWorker",parentData:data114,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs199 === errors;
+}
+if(data114.agentEvalWorker !== undefined){
+let data124 = data114.agentEvalWorker;
+const _errs200 = errors;
+if(!(validate46(data124, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data114,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs200 === errors;
+}
+if(data114.multiplayerWs !== undefined){
+let data125 = data114.multiplayerWs;
+const _errs201 = errors;
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+if(data125.affinity === undefined){
+const err244 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -13918,8 +13929,8 @@ vErrors.push(err244);
 }
 errors++;
 }
-if(data124.containerSecurityContext === undefined){
-const err245 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data125.autoscaling === undefined){
+const err245 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -13928,8 +13939,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data124.enabled === undefined){
-const err246 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data125.containerSecurityContext === undefined){
+const err246 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -13938,8 +13949,8 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data124.env === undefined){
-const err247 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data125.enabled === undefined){
+const err247 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -13948,8 +13959,8 @@ vErrors.push(err247);
 }
 errors++;
 }
-if(data124.extraContainers === undefined){
-const err248 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data125.env === undefined){
+const err248 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -13958,8 +13969,8 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data124.extraEnvFrom === undefined){
-const err249 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data125.extraContainers === undefined){
+const err249 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -13968,8 +13979,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data124.extraVolumeMounts === undefined){
-const err250 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data125.extraEnvFrom === undefined){
+const err250 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -13978,8 +13989,8 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(data124.extraVolumes === undefined){
-const err251 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data125.extraVolumeMounts === undefined){
+const err251 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -13988,8 +13999,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data124.initContainers === undefined){
-const err252 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data125.extraVolumes === undefined){
+const err252 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -13998,8 +14009,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data124.nodeSelector === undefined){
-const err253 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data125.initContainers === undefined){
+const err253 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -14008,8 +14019,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data124.podAnnotations === undefined){
-const err254 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data125.nodeSelector === undefined){
+const err254 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -14018,8 +14029,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(data124.podLabels === undefined){
-const err255 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data125.podAnnotations === undefined){
+const err255 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -14028,8 +14039,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data124.podSecurityContext === undefined){
-const err256 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data125.podLabels === undefined){
+const err256 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -14038,8 +14049,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data124.priorityClassName === undefined){
-const err257 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data125.podSecurityContext === undefined){
+const err257 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -14048,8 +14059,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data124.resources === undefined){
-const err258 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data125.priorityClassName === undefined){
+const err258 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -14058,8 +14069,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(data124.tolerations === undefined){
-const err259 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data125.resources === undefined){
+const err259 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -14068,8 +14079,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data124.topologySpreadConstraints === undefined){
-const err260 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data125.tolerations === undefined){
+const err260 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -14078,12 +14089,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data124.resources !== undefined){
-let data125 = data124.resources;
-const _errs201 = errors;
-if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
-if(data125.limits === undefined){
-const err261 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data125.topologySpreadConstraints === undefined){
+const err261 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -14092,8 +14099,12 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data125.requests === undefined){
-const err262 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data125.resources !== undefined){
+let data126 = data125.resources;
+const _errs202 = errors;
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+if(data126.limits === undefined){
+const err262 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -14102,15 +14113,8 @@ vErrors.push(err262);
 }
 errors++;
 }
-}
-var valid102 = _errs201 === errors;
-}
-if(data124.autoscaling !== undefined){
-let data126 = data124.autoscaling;
-const _errs202 = errors;
-if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
-if(data126.enabled === undefined){
-const err263 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data126.requests === undefined){
+const err263 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -14119,8 +14123,15 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data126.maxReplicas === undefined){
-const err264 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+}
+var valid102 = _errs202 === errors;
+}
+if(data125.autoscaling !== undefined){
+let data127 = data125.autoscaling;
+const _errs203 = errors;
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+if(data127.enabled === undefined){
+const err264 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -14129,8 +14140,8 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data126.minReplicas === undefined){
-const err265 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data127.maxReplicas === undefined){
+const err265 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -14139,8 +14150,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data126.targetCPUUtilizationPercentage === undefined){
-const err266 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data127.minReplicas === undefined){
+const err266 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -14149,21 +14160,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-}
-var valid102 = _errs202 === errors;
-}
-}
-var valid99 = _errs200 === errors;
-}
-}
-var valid92 = _errs189 === errors;
-}
-if(data.podDefaults !== undefined){
-let data127 = data.podDefaults;
-const _errs203 = errors;
-if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
-if(data127.affinity === undefined){
-const err267 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data127.targetCPUUtilizationPercentage === undefined){
+const err267 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -14172,8 +14170,18 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data127.containerSecurityContext === undefined){
-const err268 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+}
+var valid102 = _errs203 === errors;
+}
+}
+var valid99 = _errs201 === errors;
+}
+if(data114.dbConnector !== undefined){
+let data128 = data114.dbConnector;
+const _errs204 = errors;
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+if(data128.affinity === undefined){
+const err268 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -14182,8 +14190,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(data127.env === undefined){
-const err269 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data128.autoscaling === undefined){
+const err269 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -14192,8 +14200,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data127.extraContainers === undefined){
-const err270 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data128.containerSecurityContext === undefined){
+const err270 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -14202,8 +14210,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(data127.extraEnvFrom === undefined){
-const err271 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data128.enabled === undefined){
+const err271 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -14212,8 +14220,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(data127.extraVolumeMounts === undefined){
-const err272 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data128.env === undefined){
+const err272 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -14222,8 +14230,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-if(data127.extraVolumes === undefined){
-const err273 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data128.extraContainers === undefined){
+const err273 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -14232,8 +14240,8 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(data127.initContainers === undefined){
-const err274 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data128.extraEnvFrom === undefined){
+const err274 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -14242,8 +14250,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data127.nodeSelector === undefined){
-const err275 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data128.extraVolumeMounts === undefined){
+const err275 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -14252,8 +14260,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data127.podAnnotations === undefined){
-const err276 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data128.extraVolumes === undefined){
+const err276 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -14262,8 +14270,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data127.podLabels === undefined){
-const err277 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data128.initContainers === undefined){
+const err277 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -14272,8 +14280,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data127.podSecurityContext === undefined){
-const err278 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data128.javaDbConnector === undefined){
+const err278 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "javaDbConnector"},message:"must have required property '"+"javaDbConnector"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -14282,8 +14290,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data127.priorityClassName === undefined){
-const err279 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data128.nodeSelector === undefined){
+const err279 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -14292,8 +14300,8 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data127.resources === undefined){
-const err280 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data128.podAnnotations === undefined){
+const err280 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -14302,8 +14310,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data127.tolerations === undefined){
-const err281 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data128.podLabels === undefined){
+const err281 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -14312,8 +14320,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data127.topologySpreadConstraints === undefined){
-const err282 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data128.podSecurityContext === undefined){
+const err282 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -14322,15 +14330,8 @@ vErrors.push(err282);
 }
 errors++;
 }
-}
-var valid92 = _errs203 === errors;
-}
-if(data.service !== undefined){
-let data128 = data.service;
-const _errs204 = errors;
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-if(data128.annotations === undefined){
-const err283 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data128.priorityClassName === undefined){
+const err283 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -14339,8 +14340,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data128.port === undefined){
-const err284 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data128.resources === undefined){
+const err284 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -14349,8 +14350,8 @@ vErrors.push(err284);
 }
 errors++;
 }
-if(data128.type === undefined){
-const err285 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data128.tolerations === undefined){
+const err285 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -14359,15 +14360,8 @@ vErrors.push(err285);
 }
 errors++;
 }
-}
-var valid92 = _errs204 === errors;
-}
-if(data.ingress !== undefined){
-let data129 = data.ingress;
-const _errs205 = errors;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.annotations === undefined){
-const err286 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data128.topologySpreadConstraints === undefined){
+const err286 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -14376,8 +14370,12 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(data129.className === undefined){
-const err287 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
+if(data128.resources !== undefined){
+let data129 = data128.resources;
+const _errs205 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.limits === undefined){
+const err287 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -14386,8 +14384,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(data129.enabled === undefined){
-const err288 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data129.requests === undefined){
+const err288 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -14396,8 +14394,15 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data129.extraHosts === undefined){
-const err289 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
+}
+var valid103 = _errs205 === errors;
+}
+if(data128.autoscaling !== undefined){
+let data130 = data128.autoscaling;
+const _errs206 = errors;
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+if(data130.enabled === undefined){
+const err289 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -14406,8 +14411,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data129.extraPaths === undefined){
-const err290 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
+if(data130.maxReplicas === undefined){
+const err290 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -14416,8 +14421,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data129.gateway === undefined){
-const err291 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(data130.minReplicas === undefined){
+const err291 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -14426,8 +14431,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(data129.host === undefined){
-const err292 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data130.targetCPUUtilizationPercentage === undefined){
+const err292 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -14436,8 +14441,21 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(data129.kind === undefined){
-const err293 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+var valid103 = _errs206 === errors;
+}
+}
+var valid99 = _errs204 === errors;
+}
+}
+var valid92 = _errs190 === errors;
+}
+if(data.podDefaults !== undefined){
+let data131 = data.podDefaults;
+const _errs207 = errors;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(data131.affinity === undefined){
+const err293 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -14446,8 +14464,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-if(data129.tls === undefined){
-const err294 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data131.containerSecurityContext === undefined){
+const err294 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -14456,12 +14474,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data129.tls !== undefined){
-let data130 = data129.tls;
-const _errs206 = errors;
-if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
-if(data130.enabled === undefined){
-const err295 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data131.env === undefined){
+const err295 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -14470,8 +14484,8 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(data130.secretName === undefined){
-const err296 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data131.extraContainers === undefined){
+const err296 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -14480,15 +14494,8 @@ vErrors.push(err296);
 }
 errors++;
 }
-}
-var valid103 = _errs206 === errors;
-}
-if(data129.gateway !== undefined){
-let data131 = data129.gateway;
-const _errs207 = errors;
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-if(data131.name === undefined){
-const err297 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data131.extraEnvFrom === undefined){
+const err297 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -14497,8 +14504,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(data131.namespace === undefined){
-const err298 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data131.extraVolumeMounts === undefined){
+const err298 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -14507,8 +14514,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data131.sectionName === undefined){
-const err299 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
+if(data131.extraVolumes === undefined){
+const err299 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -14517,18 +14524,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-}
-var valid103 = _errs207 === errors;
-}
-}
-var valid92 = _errs205 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data132 = data.serviceAccount;
-const _errs208 = errors;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-if(data132.annotations === undefined){
-const err300 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data131.initContainers === undefined){
+const err300 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -14537,8 +14534,8 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data132.create === undefined){
-const err301 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+if(data131.nodeSelector === undefined){
+const err301 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -14547,8 +14544,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(data132.name === undefined){
-const err302 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data131.podAnnotations === undefined){
+const err302 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -14557,15 +14554,8 @@ vErrors.push(err302);
 }
 errors++;
 }
-}
-var valid92 = _errs208 === errors;
-}
-if(data.tests !== undefined){
-let data133 = data.tests;
-const _errs209 = errors;
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
-if(data133.enabled === undefined){
-const err303 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/17/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data131.podLabels === undefined){
+const err303 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -14574,15 +14564,8 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-var valid92 = _errs209 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data134 = data.networkPolicy;
-const _errs210 = errors;
-if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
-if(data134.databaseCIDRs === undefined){
-const err304 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+if(data131.podSecurityContext === undefined){
+const err304 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -14591,8 +14574,8 @@ vErrors.push(err304);
 }
 errors++;
 }
-if(data134.dnsFrom === undefined){
-const err305 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+if(data131.priorityClassName === undefined){
+const err305 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -14601,8 +14584,8 @@ vErrors.push(err305);
 }
 errors++;
 }
-if(data134.ingressControllerFrom === undefined){
-const err306 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(data131.resources === undefined){
+const err306 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -14611,8 +14594,8 @@ vErrors.push(err306);
 }
 errors++;
 }
-if(data134.licenseCIDRs === undefined){
-const err307 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(data131.tolerations === undefined){
+const err307 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -14621,8 +14604,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-if(data134.resources === undefined){
-const err308 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data131.topologySpreadConstraints === undefined){
+const err308 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -14631,8 +14614,15 @@ vErrors.push(err308);
 }
 errors++;
 }
-if(data134.sourceControl === undefined){
-const err309 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+}
+var valid92 = _errs207 === errors;
+}
+if(data.service !== undefined){
+let data132 = data.service;
+const _errs208 = errors;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+if(data132.annotations === undefined){
+const err309 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -14641,8 +14631,8 @@ vErrors.push(err309);
 }
 errors++;
 }
-if(data134.temporalCIDRs === undefined){
-const err310 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+if(data132.port === undefined){
+const err310 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -14651,15 +14641,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-var valid92 = _errs210 === errors;
-}
-}
-var _valid18 = _errs164 === errors;
-valid91 = _valid18;
-}
-if(!valid91){
-const err311 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data132.type === undefined){
+const err311 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -14668,10 +14651,15 @@ vErrors.push(err311);
 }
 errors++;
 }
-var valid0 = _errs161 === errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool === undefined){
-const err312 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+}
+var valid92 = _errs208 === errors;
+}
+if(data.ingress !== undefined){
+let data133 = data.ingress;
+const _errs209 = errors;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.annotations === undefined){
+const err312 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -14680,10 +14668,8 @@ vErrors.push(err312);
 }
 errors++;
 }
-const _errs211 = errors;
-for(const key0 in data){
-if(!(func14.call(schema0.properties, key0))){
-const err313 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(data133.className === undefined){
+const err313 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -14692,16 +14678,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-}
-if(data.global !== undefined){
-let data135 = data.global;
-const _errs212 = errors;
-const _errs213 = errors;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-const _errs214 = errors;
-}
-else {
-const err314 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data133.enabled === undefined){
+const err314 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -14710,15 +14688,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-var valid104 = _errs212 === errors;
-}
-if(data.nameOverride !== undefined){
-let data136 = data.nameOverride;
-const _errs215 = errors;
-const _errs216 = errors;
-if(typeof data136 === "string"){
-if(func0(data136) > 63){
-const err315 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data133.extraHosts === undefined){
+const err315 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -14727,8 +14698,8 @@ vErrors.push(err315);
 }
 errors++;
 }
-if(!pattern3.test(data136)){
-const err316 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+if(data133.extraPaths === undefined){
+const err316 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -14737,9 +14708,8 @@ vErrors.push(err316);
 }
 errors++;
 }
-}
-else {
-const err317 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data133.gateway === undefined){
+const err317 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -14748,15 +14718,8 @@ vErrors.push(err317);
 }
 errors++;
 }
-var valid104 = _errs215 === errors;
-}
-if(data.fullnameOverride !== undefined){
-let data137 = data.fullnameOverride;
-const _errs217 = errors;
-const _errs218 = errors;
-if(typeof data137 === "string"){
-if(func0(data137) > 63){
-const err318 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data133.host === undefined){
+const err318 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -14765,8 +14728,8 @@ vErrors.push(err318);
 }
 errors++;
 }
-if(!pattern3.test(data137)){
-const err319 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+if(data133.kind === undefined){
+const err319 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -14775,9 +14738,8 @@ vErrors.push(err319);
 }
 errors++;
 }
-}
-else {
-const err320 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data133.tls === undefined){
+const err320 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -14786,13 +14748,12 @@ vErrors.push(err320);
 }
 errors++;
 }
-var valid104 = _errs217 === errors;
-}
-if(data.profile !== undefined){
-let data138 = data.profile;
-const _errs219 = errors;
-if(typeof data138 !== "string"){
-const err321 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data133.tls !== undefined){
+let data134 = data133.tls;
+const _errs210 = errors;
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+if(data134.enabled === undefined){
+const err321 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -14801,10 +14762,8 @@ vErrors.push(err321);
 }
 errors++;
 }
-const _errs220 = errors;
-const vSchema1 = schema0.properties.profile.enum;
-if(!((data138 === "evaluation") || (data138 === "production"))){
-const err322 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
+if(data134.secretName === undefined){
+const err322 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -14813,13 +14772,15 @@ vErrors.push(err322);
 }
 errors++;
 }
-var valid104 = _errs219 === errors;
 }
-if(data.podSecurity !== undefined){
-let data139 = data.podSecurity;
-const _errs221 = errors;
-if(typeof data139 !== "string"){
-const err323 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid104 = _errs210 === errors;
+}
+if(data133.gateway !== undefined){
+let data135 = data133.gateway;
+const _errs211 = errors;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+if(data135.name === undefined){
+const err323 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -14828,10 +14789,8 @@ vErrors.push(err323);
 }
 errors++;
 }
-const _errs222 = errors;
-const vSchema2 = schema0.properties.podSecurity.enum;
-if(!((data139 === "compatible") || (data139 === "restricted"))){
-const err324 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+if(data135.namespace === undefined){
+const err324 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -14840,15 +14799,8 @@ vErrors.push(err324);
 }
 errors++;
 }
-var valid104 = _errs221 === errors;
-}
-if(data.retool !== undefined){
-let data140 = data.retool;
-const _errs223 = errors;
-const _errs224 = errors;
-if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
-if(data140.licenseKey === undefined){
-const err325 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
+if(data135.sectionName === undefined){
+const err325 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -14857,8 +14809,18 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(data140.encryptionKey === undefined){
-const err326 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+}
+var valid104 = _errs211 === errors;
+}
+}
+var valid92 = _errs209 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data136 = data.serviceAccount;
+const _errs212 = errors;
+if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
+if(data136.annotations === undefined){
+const err326 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -14867,8 +14829,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-if(data140.jwtSecret === undefined){
-const err327 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+if(data136.create === undefined){
+const err327 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -14877,10 +14839,8 @@ vErrors.push(err327);
 }
 errors++;
 }
-const _errs225 = errors;
-for(const key1 in data140){
-if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
-const err328 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data136.name === undefined){
+const err328 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -14890,13 +14850,14 @@ vErrors.push(err328);
 errors++;
 }
 }
-if(data140.version !== undefined){
-let data141 = data140.version;
-const _errs226 = errors;
-const _errs227 = errors;
-if(typeof data141 === "string"){
-if(!pattern5.test(data141)){
-const err329 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
+var valid92 = _errs212 === errors;
+}
+if(data.tests !== undefined){
+let data137 = data.tests;
+const _errs213 = errors;
+if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
+if(data137.enabled === undefined){
+const err329 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/17/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -14906,8 +14867,14 @@ vErrors.push(err329);
 errors++;
 }
 }
-else {
-const err330 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid92 = _errs213 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data138 = data.networkPolicy;
+const _errs214 = errors;
+if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
+if(data138.databaseCIDRs === undefined){
+const err330 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -14916,13 +14883,8 @@ vErrors.push(err330);
 }
 errors++;
 }
-var valid105 = _errs226 === errors;
-}
-if(data140.channel !== undefined){
-let data142 = data140.channel;
-const _errs228 = errors;
-if(typeof data142 !== "string"){
-const err331 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data138.dnsFrom === undefined){
+const err331 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -14931,10 +14893,8 @@ vErrors.push(err331);
 }
 errors++;
 }
-const _errs229 = errors;
-const vSchema3 = schema0.properties.retool.properties.channel.enum;
-if(!((data142 === "stable") || (data142 === "edge"))){
-const err332 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+if(data138.ingressControllerFrom === undefined){
+const err332 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -14943,46 +14903,8 @@ vErrors.push(err332);
 }
 errors++;
 }
-var valid105 = _errs228 === errors;
-}
-if(data140.licenseKey !== undefined){
-let data143 = data140.licenseKey;
-const _errs230 = errors;
-if(!(validate3(data143, {instancePath:instancePath+"/retool/licenseKey",parentData:data140,parentDataProperty:"licenseKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs230 === errors;
-}
-if(data140.encryptionKey !== undefined){
-let data144 = data140.encryptionKey;
-const _errs231 = errors;
-if(!(validate3(data144, {instancePath:instancePath+"/retool/encryptionKey",parentData:data140,parentDataProperty:"encryptionKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs231 === errors;
-}
-if(data140.jwtSecret !== undefined){
-let data145 = data140.jwtSecret;
-const _errs232 = errors;
-if(!(validate3(data145, {instancePath:instancePath+"/retool/jwtSecret",parentData:data140,parentDataProperty:"jwtSecret",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs232 === errors;
-}
-if(data140.baseDomain !== undefined){
-let data146 = data140.baseDomain;
-const _errs233 = errors;
-if((typeof data146 !== "string") && (data146 !== null)){
-const err333 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+if(data138.licenseCIDRs === undefined){
+const err333 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -14991,10 +14913,8 @@ vErrors.push(err333);
 }
 errors++;
 }
-const _errs234 = errors;
-if(typeof data146 === "string"){
-if(!pattern6.test(data146)){
-const err334 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/[^\\s]*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/[^\\s]*)?$"+"\""};
+if(data138.resources === undefined){
+const err334 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -15003,14 +14923,8 @@ vErrors.push(err334);
 }
 errors++;
 }
-}
-var valid105 = _errs233 === errors;
-}
-if(data140.cookieInsecure !== undefined){
-let data147 = data140.cookieInsecure;
-const _errs235 = errors;
-if((typeof data147 !== "boolean") && (data147 !== null)){
-const err335 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+if(data138.sourceControl === undefined){
+const err335 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -15019,23 +14933,8 @@ vErrors.push(err335);
 }
 errors++;
 }
-const _errs236 = errors;
-var valid105 = _errs235 === errors;
-}
-if(data140.env !== undefined){
-let data148 = data140.env;
-const _errs237 = errors;
-if(!(validate53(data148, {instancePath:instancePath+"/retool/env",parentData:data140,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs237 === errors;
-}
-}
-else {
-const err336 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data138.temporalCIDRs === undefined){
+const err336 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -15044,17 +14943,15 @@ vErrors.push(err336);
 }
 errors++;
 }
-var valid104 = _errs223 === errors;
 }
-if(data.images !== undefined){
-let data149 = data.images;
-const _errs238 = errors;
-const _errs239 = errors;
-if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
-const _errs240 = errors;
-for(const key2 in data149){
-if(!(func14.call(schema0.properties.images.properties, key2))){
-const err337 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+var valid92 = _errs214 === errors;
+}
+}
+var _valid18 = _errs165 === errors;
+valid91 = _valid18;
+}
+if(!valid91){
+const err337 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -15063,14 +14960,10 @@ vErrors.push(err337);
 }
 errors++;
 }
-}
-if(data149.registry !== undefined){
-let data150 = data149.registry;
-const _errs241 = errors;
-const _errs242 = errors;
-if(typeof data150 === "string"){
-if(!pattern8.test(data150)){
-const err338 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
+var valid0 = _errs162 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool === undefined){
+const err338 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -15079,9 +14972,10 @@ vErrors.push(err338);
 }
 errors++;
 }
-}
-else {
-const err339 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs215 = errors;
+for(const key0 in data){
+if(!(func14.call(schema0.properties, key0))){
+const err339 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -15090,13 +14984,16 @@ vErrors.push(err339);
 }
 errors++;
 }
-var valid106 = _errs241 === errors;
 }
-if(data149.pullPolicy !== undefined){
-let data151 = data149.pullPolicy;
-const _errs243 = errors;
-if(typeof data151 !== "string"){
-const err340 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.global !== undefined){
+let data139 = data.global;
+const _errs216 = errors;
+const _errs217 = errors;
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+const _errs218 = errors;
+}
+else {
+const err340 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -15105,10 +15002,15 @@ vErrors.push(err340);
 }
 errors++;
 }
-const _errs244 = errors;
-const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
-if(!(((data151 === "IfNotPresent") || (data151 === "Always")) || (data151 === "Never"))){
-const err341 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+var valid105 = _errs216 === errors;
+}
+if(data.nameOverride !== undefined){
+let data140 = data.nameOverride;
+const _errs219 = errors;
+const _errs220 = errors;
+if(typeof data140 === "string"){
+if(func0(data140) > 63){
+const err341 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -15117,32 +15019,8 @@ vErrors.push(err341);
 }
 errors++;
 }
-var valid106 = _errs243 === errors;
-}
-if(data149.pullSecrets !== undefined){
-let data152 = data149.pullSecrets;
-const _errs245 = errors;
-const _errs246 = errors;
-if(Array.isArray(data152)){
-let valid108 = true;
-const len0 = data152.length;
-for(let i0=0; i0<len0; i0++){
-let data153 = data152[i0];
-const _errs247 = errors;
-if(!(validate6(data153, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data152,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs247 === errors;
-if(!valid107){
-valid108 = false;
-}
-}
-}
-else {
-const err342 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!pattern3.test(data140)){
+const err342 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -15151,77 +15029,9 @@ vErrors.push(err342);
 }
 errors++;
 }
-var valid106 = _errs245 === errors;
-}
-if(data149.backend !== undefined){
-let data154 = data149.backend;
-const _errs248 = errors;
-if(!(validate62(data154, {instancePath:instancePath+"/images/backend",parentData:data149,parentDataProperty:"backend",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid106 = _errs248 === errors;
-}
-if(data149.codeExecutor !== undefined){
-let data155 = data149.codeExecutor;
-const _errs249 = errors;
-if(!(validate62(data155, {instancePath:instancePath+"/images/codeExecutor",parentData:data149,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid106 = _errs249 === errors;
-}
-if(data149.postgres !== undefined){
-let data156 = data149.postgres;
-const _errs250 = errors;
-if(!(validate62(data156, {instancePath:instancePath+"/images/postgres",parentData:data149,parentDataProperty:"postgres",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid106 = _errs250 === errors;
-}
-if(data149.temporalServer !== undefined){
-let data157 = data149.temporalServer;
-const _errs251 = errors;
-if(!(validate62(data157, {instancePath:instancePath+"/images/temporalServer",parentData:data149,parentDataProperty:"temporalServer",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid106 = _errs251 === errors;
-}
-if(data149.temporalAdminTools !== undefined){
-let data158 = data149.temporalAdminTools;
-const _errs252 = errors;
-if(!(validate62(data158, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data149,parentDataProperty:"temporalAdminTools",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid106 = _errs252 === errors;
-}
-if(data149.temporalWeb !== undefined){
-let data159 = data149.temporalWeb;
-const _errs253 = errors;
-if(!(validate62(data159, {instancePath:instancePath+"/images/temporalWeb",parentData:data149,parentDataProperty:"temporalWeb",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid106 = _errs253 === errors;
-}
-}
-else {
-const err343 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err343 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -15230,17 +15040,15 @@ vErrors.push(err343);
 }
 errors++;
 }
-var valid104 = _errs238 === errors;
+var valid105 = _errs219 === errors;
 }
-if(data.database !== undefined){
-let data160 = data.database;
-const _errs254 = errors;
-const _errs255 = errors;
-if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
-const _errs256 = errors;
-for(const key3 in data160){
-if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
-const err344 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data.fullnameOverride !== undefined){
+let data141 = data.fullnameOverride;
+const _errs221 = errors;
+const _errs222 = errors;
+if(typeof data141 === "string"){
+if(func0(data141) > 63){
+const err344 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -15249,12 +15057,8 @@ vErrors.push(err344);
 }
 errors++;
 }
-}
-if(data160.mode !== undefined){
-let data161 = data160.mode;
-const _errs257 = errors;
-if(typeof data161 !== "string"){
-const err345 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern3.test(data141)){
+const err345 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -15263,10 +15067,9 @@ vErrors.push(err345);
 }
 errors++;
 }
-const _errs258 = errors;
-const vSchema5 = schema0.properties.database.properties.mode.enum;
-if(!((data161 === "embedded") || (data161 === "external"))){
-const err346 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err346 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -15275,33 +15078,13 @@ vErrors.push(err346);
 }
 errors++;
 }
-var valid109 = _errs257 === errors;
+var valid105 = _errs221 === errors;
 }
-if(data160.embedded !== undefined){
-let data162 = data160.embedded;
-const _errs259 = errors;
-if(!(validate69(data162, {instancePath:instancePath+"/database/embedded",parentData:data160,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs259 === errors;
-}
-if(data160.external !== undefined){
-let data163 = data160.external;
-const _errs260 = errors;
-if(!(validate84(data163, {instancePath:instancePath+"/database/external",parentData:data160,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs260 === errors;
-}
-}
-else {
-const err347 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.profile !== undefined){
+let data142 = data.profile;
+const _errs223 = errors;
+if(typeof data142 !== "string"){
+const err347 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -15310,17 +15093,10 @@ vErrors.push(err347);
 }
 errors++;
 }
-var valid104 = _errs254 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data164 = data.retoolDatabase;
-const _errs261 = errors;
-const _errs262 = errors;
-if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
-const _errs263 = errors;
-for(const key4 in data164){
-if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err348 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const _errs224 = errors;
+const vSchema1 = schema0.properties.profile.enum;
+if(!((data142 === "evaluation") || (data142 === "production"))){
+const err348 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -15329,12 +15105,13 @@ vErrors.push(err348);
 }
 errors++;
 }
+var valid105 = _errs223 === errors;
 }
-if(data164.mode !== undefined){
-let data165 = data164.mode;
-const _errs264 = errors;
-if(typeof data165 !== "string"){
-const err349 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.podSecurity !== undefined){
+let data143 = data.podSecurity;
+const _errs225 = errors;
+if(typeof data143 !== "string"){
+const err349 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -15343,10 +15120,10 @@ vErrors.push(err349);
 }
 errors++;
 }
-const _errs265 = errors;
-const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
-if(!(((data165 === "disabled") || (data165 === "embedded")) || (data165 === "external"))){
-const err350 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const _errs226 = errors;
+const vSchema2 = schema0.properties.podSecurity.enum;
+if(!((data143 === "compatible") || (data143 === "restricted"))){
+const err350 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -15355,33 +15132,15 @@ vErrors.push(err350);
 }
 errors++;
 }
-var valid110 = _errs264 === errors;
+var valid105 = _errs225 === errors;
 }
-if(data164.embedded !== undefined){
-let data166 = data164.embedded;
-const _errs266 = errors;
-if(!(validate69(data166, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data164,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs266 === errors;
-}
-if(data164.external !== undefined){
-let data167 = data164.external;
-const _errs267 = errors;
-if(!(validate84(data167, {instancePath:instancePath+"/retoolDatabase/external",parentData:data164,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs267 === errors;
-}
-}
-else {
-const err351 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.retool !== undefined){
+let data144 = data.retool;
+const _errs227 = errors;
+const _errs228 = errors;
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+if(data144.licenseKey === undefined){
+const err351 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -15390,17 +15149,8 @@ vErrors.push(err351);
 }
 errors++;
 }
-var valid104 = _errs261 === errors;
-}
-if(data.temporal !== undefined){
-let data168 = data.temporal;
-const _errs268 = errors;
-const _errs269 = errors;
-if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
-const _errs270 = errors;
-for(const key5 in data168){
-if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
-const err352 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data144.encryptionKey === undefined){
+const err352 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -15409,12 +15159,8 @@ vErrors.push(err352);
 }
 errors++;
 }
-}
-if(data168.mode !== undefined){
-let data169 = data168.mode;
-const _errs271 = errors;
-if(typeof data169 !== "string"){
-const err353 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data144.jwtSecret === undefined){
+const err353 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -15423,10 +15169,10 @@ vErrors.push(err353);
 }
 errors++;
 }
-const _errs272 = errors;
-const vSchema7 = schema0.properties.temporal.properties.mode.enum;
-if(!(((data169 === "retoolManaged") || (data169 === "external")) || (data169 === "local"))){
-const err354 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const _errs229 = errors;
+for(const key1 in data144){
+if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
+const err354 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -15435,17 +15181,14 @@ vErrors.push(err354);
 }
 errors++;
 }
-var valid111 = _errs271 === errors;
 }
-if(data168.external !== undefined){
-let data170 = data168.external;
-const _errs273 = errors;
-const _errs274 = errors;
-if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
-const _errs275 = errors;
-for(const key6 in data170){
-if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
-const err355 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data144.version !== undefined){
+let data145 = data144.version;
+const _errs230 = errors;
+const _errs231 = errors;
+if(typeof data145 === "string"){
+if(!pattern5.test(data145)){
+const err355 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -15455,35 +15198,8 @@ vErrors.push(err355);
 errors++;
 }
 }
-if(data170.host !== undefined){
-let data171 = data170.host;
-const _errs276 = errors;
-if(!(validate85(data171, {instancePath:instancePath+"/temporal/external/host",parentData:data170,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
-errors = vErrors.length;
-}
 else {
-}
-var valid112 = _errs276 === errors;
-}
-if(data170.port !== undefined){
-let data172 = data170.port;
-const _errs277 = errors;
-if(!(validate87(data172, {instancePath:instancePath+"/temporal/external/port",parentData:data170,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid112 = _errs277 === errors;
-}
-if(data170.namespace !== undefined){
-let data173 = data170.namespace;
-const _errs278 = errors;
-const _errs279 = errors;
-if(typeof data173 === "string"){
-if(!pattern2.test(data173)){
-const err356 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const err356 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -15492,9 +15208,13 @@ vErrors.push(err356);
 }
 errors++;
 }
+var valid106 = _errs230 === errors;
 }
-else {
-const err357 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data144.channel !== undefined){
+let data146 = data144.channel;
+const _errs232 = errors;
+if(typeof data146 !== "string"){
+const err357 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -15503,17 +15223,10 @@ vErrors.push(err357);
 }
 errors++;
 }
-var valid112 = _errs278 === errors;
-}
-if(data170.tls !== undefined){
-let data174 = data170.tls;
-const _errs280 = errors;
-const _errs281 = errors;
-if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
-const _errs282 = errors;
-for(const key7 in data174){
-if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
-const err358 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+const _errs233 = errors;
+const vSchema3 = schema0.properties.retool.properties.channel.enum;
+if(!((data146 === "stable") || (data146 === "edge"))){
+const err358 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -15522,12 +15235,46 @@ vErrors.push(err358);
 }
 errors++;
 }
+var valid106 = _errs232 === errors;
 }
-if(data174.enabled !== undefined){
-let data175 = data174.enabled;
-const _errs283 = errors;
-if(typeof data175 !== "boolean"){
-const err359 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data144.licenseKey !== undefined){
+let data147 = data144.licenseKey;
+const _errs234 = errors;
+if(!(validate3(data147, {instancePath:instancePath+"/retool/licenseKey",parentData:data144,parentDataProperty:"licenseKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs234 === errors;
+}
+if(data144.encryptionKey !== undefined){
+let data148 = data144.encryptionKey;
+const _errs235 = errors;
+if(!(validate3(data148, {instancePath:instancePath+"/retool/encryptionKey",parentData:data144,parentDataProperty:"encryptionKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs235 === errors;
+}
+if(data144.jwtSecret !== undefined){
+let data149 = data144.jwtSecret;
+const _errs236 = errors;
+if(!(validate3(data149, {instancePath:instancePath+"/retool/jwtSecret",parentData:data144,parentDataProperty:"jwtSecret",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs236 === errors;
+}
+if(data144.baseDomain !== undefined){
+let data150 = data144.baseDomain;
+const _errs237 = errors;
+if((typeof data150 !== "string") && (data150 !== null)){
+const err359 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -15536,45 +15283,10 @@ vErrors.push(err359);
 }
 errors++;
 }
-const _errs284 = errors;
-var valid113 = _errs283 === errors;
-}
-if(data174.clientCert !== undefined){
-let data176 = data174.clientCert;
-const _errs285 = errors;
-if(!(validate74(data176, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data174,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs285 === errors;
-}
-if(data174.clientKey !== undefined){
-let data177 = data174.clientKey;
-const _errs286 = errors;
-if(!(validate74(data177, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data174,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs286 === errors;
-}
-if(data174.caCert !== undefined){
-let data178 = data174.caCert;
-const _errs287 = errors;
-if(!(validate74(data178, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data174,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs287 === errors;
-}
-}
-else {
-const err360 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs238 = errors;
+if(typeof data150 === "string"){
+if(!pattern6.test(data150)){
+const err360 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\s/]+(/[^\\s]*)?$"},message:"must match pattern \""+"^https?://[^\\s/]+(/[^\\s]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -15583,11 +15295,14 @@ vErrors.push(err360);
 }
 errors++;
 }
-var valid112 = _errs280 === errors;
 }
+var valid106 = _errs237 === errors;
 }
-else {
-const err361 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data144.cookieInsecure !== undefined){
+let data151 = data144.cookieInsecure;
+const _errs239 = errors;
+if((typeof data151 !== "boolean") && (data151 !== null)){
+const err361 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -15596,17 +15311,23 @@ vErrors.push(err361);
 }
 errors++;
 }
-var valid111 = _errs273 === errors;
+const _errs240 = errors;
+var valid106 = _errs239 === errors;
 }
-if(data168.local !== undefined){
-let data179 = data168.local;
-const _errs288 = errors;
-const _errs289 = errors;
-if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
-const _errs290 = errors;
-for(const key8 in data179){
-if(!(func14.call(schema0.properties.temporal.properties.local.properties, key8))){
-const err362 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(data144.env !== undefined){
+let data152 = data144.env;
+const _errs241 = errors;
+if(!(validate54(data152, {instancePath:instancePath+"/retool/env",parentData:data144,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs241 === errors;
+}
+}
+else {
+const err362 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -15615,14 +15336,17 @@ vErrors.push(err362);
 }
 errors++;
 }
+var valid105 = _errs227 === errors;
 }
-if(data179.namespace !== undefined){
-let data180 = data179.namespace;
-const _errs291 = errors;
-const _errs292 = errors;
-if(typeof data180 === "string"){
-if(!pattern19.test(data180)){
-const err363 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
+if(data.images !== undefined){
+let data153 = data.images;
+const _errs242 = errors;
+const _errs243 = errors;
+if(data153 && typeof data153 == "object" && !Array.isArray(data153)){
+const _errs244 = errors;
+for(const key2 in data153){
+if(!(func14.call(schema0.properties.images.properties, key2))){
+const err363 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -15632,8 +15356,13 @@ vErrors.push(err363);
 errors++;
 }
 }
-else {
-const err364 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data153.registry !== undefined){
+let data154 = data153.registry;
+const _errs245 = errors;
+const _errs246 = errors;
+if(typeof data154 === "string"){
+if(!pattern8.test(data154)){
+const err364 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -15642,13 +15371,9 @@ vErrors.push(err364);
 }
 errors++;
 }
-var valid114 = _errs291 === errors;
 }
-if(data179.numHistoryShards !== undefined){
-let data181 = data179.numHistoryShards;
-const _errs293 = errors;
-if(!((typeof data181 == "number") && (!(data181 % 1) && !isNaN(data181)))){
-const err365 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err365 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -15657,10 +15382,13 @@ vErrors.push(err365);
 }
 errors++;
 }
-const _errs294 = errors;
-if(typeof data181 == "number"){
-if(data181 > 16384 || isNaN(data181)){
-const err366 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+var valid107 = _errs245 === errors;
+}
+if(data153.pullPolicy !== undefined){
+let data155 = data153.pullPolicy;
+const _errs247 = errors;
+if(typeof data155 !== "string"){
+const err366 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -15669,8 +15397,10 @@ vErrors.push(err366);
 }
 errors++;
 }
-if(data181 < 1 || isNaN(data181)){
-const err367 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs248 = errors;
+const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
+if(!(((data155 === "IfNotPresent") || (data155 === "Always")) || (data155 === "Never"))){
+const err367 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -15679,16 +15409,32 @@ vErrors.push(err367);
 }
 errors++;
 }
+var valid107 = _errs247 === errors;
 }
-var valid114 = _errs293 === errors;
+if(data153.pullSecrets !== undefined){
+let data156 = data153.pullSecrets;
+const _errs249 = errors;
+const _errs250 = errors;
+if(Array.isArray(data156)){
+let valid109 = true;
+const len0 = data156.length;
+for(let i0=0; i0<len0; i0++){
+let data157 = data156[i0];
+const _errs251 = errors;
+if(!(validate6(data157, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data156,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
 }
-if(data179.retention !== undefined){
-let data182 = data179.retention;
-const _errs295 = errors;
-const _errs296 = errors;
-if(typeof data182 === "string"){
-if(!pattern20.test(data182)){
-const err368 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
+else {
+}
+var valid108 = _errs251 === errors;
+if(!valid108){
+valid109 = false;
+}
+}
+}
+else {
+const err368 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -15697,9 +15443,77 @@ vErrors.push(err368);
 }
 errors++;
 }
+var valid107 = _errs249 === errors;
+}
+if(data153.backend !== undefined){
+let data158 = data153.backend;
+const _errs252 = errors;
+if(!(validate63(data158, {instancePath:instancePath+"/images/backend",parentData:data153,parentDataProperty:"backend",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
 }
 else {
-const err369 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid107 = _errs252 === errors;
+}
+if(data153.codeExecutor !== undefined){
+let data159 = data153.codeExecutor;
+const _errs253 = errors;
+if(!(validate63(data159, {instancePath:instancePath+"/images/codeExecutor",parentData:data153,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs253 === errors;
+}
+if(data153.postgres !== undefined){
+let data160 = data153.postgres;
+const _errs254 = errors;
+if(!(validate63(data160, {instancePath:instancePath+"/images/postgres",parentData:data153,parentDataProperty:"postgres",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs254 === errors;
+}
+if(data153.temporalServer !== undefined){
+let data161 = data153.temporalServer;
+const _errs255 = errors;
+if(!(validate63(data161, {instancePath:instancePath+"/images/temporalServer",parentData:data153,parentDataProperty:"temporalServer",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs255 === errors;
+}
+if(data153.temporalAdminTools !== undefined){
+let data162 = data153.temporalAdminTools;
+const _errs256 = errors;
+if(!(validate63(data162, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data153,parentDataProperty:"temporalAdminTools",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs256 === errors;
+}
+if(data153.temporalWeb !== undefined){
+let data163 = data153.temporalWeb;
+const _errs257 = errors;
+if(!(validate63(data163, {instancePath:instancePath+"/images/temporalWeb",parentData:data153,parentDataProperty:"temporalWeb",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs257 === errors;
+}
+}
+else {
+const err369 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -15708,17 +15522,17 @@ vErrors.push(err369);
 }
 errors++;
 }
-var valid114 = _errs295 === errors;
+var valid105 = _errs242 === errors;
 }
-if(data179.persistence !== undefined){
-let data183 = data179.persistence;
-const _errs297 = errors;
-const _errs298 = errors;
-if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
-const _errs299 = errors;
-for(const key9 in data183){
-if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
-const err370 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data.database !== undefined){
+let data164 = data.database;
+const _errs258 = errors;
+const _errs259 = errors;
+if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
+const _errs260 = errors;
+for(const key3 in data164){
+if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
+const err370 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -15728,11 +15542,11 @@ vErrors.push(err370);
 errors++;
 }
 }
-if(data183.database !== undefined){
-let data184 = data183.database;
-const _errs300 = errors;
-if(typeof data184 !== "string"){
-const err371 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data164.mode !== undefined){
+let data165 = data164.mode;
+const _errs261 = errors;
+if(typeof data165 !== "string"){
+const err371 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -15741,10 +15555,10 @@ vErrors.push(err371);
 }
 errors++;
 }
-const _errs301 = errors;
-const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
-if(!((data184 === "storage") || (data184 === "external"))){
-const err372 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+const _errs262 = errors;
+const vSchema5 = schema0.properties.database.properties.mode.enum;
+if(!((data165 === "embedded") || (data165 === "external"))){
+const err372 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -15753,26 +15567,33 @@ vErrors.push(err372);
 }
 errors++;
 }
-var valid115 = _errs300 === errors;
+var valid110 = _errs261 === errors;
 }
-if(data183.external !== undefined){
-let data185 = data183.external;
-const _errs302 = errors;
-if(!(validate98(data185, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data183,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+if(data164.embedded !== undefined){
+let data166 = data164.embedded;
+const _errs263 = errors;
+if(!(validate70(data166, {instancePath:instancePath+"/database/embedded",parentData:data164,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid115 = _errs302 === errors;
+var valid110 = _errs263 === errors;
 }
-if(data183.defaultDatabase !== undefined){
-let data186 = data183.defaultDatabase;
-const _errs303 = errors;
-const _errs304 = errors;
-if(typeof data186 === "string"){
-if(!pattern22.test(data186)){
-const err373 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+if(data164.external !== undefined){
+let data167 = data164.external;
+const _errs264 = errors;
+if(!(validate85(data167, {instancePath:instancePath+"/database/external",parentData:data164,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs264 === errors;
+}
+}
+else {
+const err373 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -15781,9 +15602,17 @@ vErrors.push(err373);
 }
 errors++;
 }
+var valid105 = _errs258 === errors;
 }
-else {
-const err374 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.retoolDatabase !== undefined){
+let data168 = data.retoolDatabase;
+const _errs265 = errors;
+const _errs266 = errors;
+if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
+const _errs267 = errors;
+for(const key4 in data168){
+if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
+const err374 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -15792,15 +15621,12 @@ vErrors.push(err374);
 }
 errors++;
 }
-var valid115 = _errs303 === errors;
 }
-if(data183.visibilityDatabase !== undefined){
-let data187 = data183.visibilityDatabase;
-const _errs305 = errors;
-const _errs306 = errors;
-if(typeof data187 === "string"){
-if(!pattern22.test(data187)){
-const err375 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+if(data168.mode !== undefined){
+let data169 = data168.mode;
+const _errs268 = errors;
+if(typeof data169 !== "string"){
+const err375 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -15809,9 +15635,10 @@ vErrors.push(err375);
 }
 errors++;
 }
-}
-else {
-const err376 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs269 = errors;
+const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
+if(!(((data169 === "disabled") || (data169 === "embedded")) || (data169 === "external"))){
+const err376 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -15820,11 +15647,33 @@ vErrors.push(err376);
 }
 errors++;
 }
-var valid115 = _errs305 === errors;
+var valid111 = _errs268 === errors;
+}
+if(data168.embedded !== undefined){
+let data170 = data168.embedded;
+const _errs270 = errors;
+if(!(validate70(data170, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data168,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs270 === errors;
+}
+if(data168.external !== undefined){
+let data171 = data168.external;
+const _errs271 = errors;
+if(!(validate85(data171, {instancePath:instancePath+"/retoolDatabase/external",parentData:data168,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid111 = _errs271 === errors;
 }
 }
 else {
-const err377 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err377 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -15833,61 +15682,17 @@ vErrors.push(err377);
 }
 errors++;
 }
-var valid114 = _errs297 === errors;
+var valid105 = _errs265 === errors;
 }
-if(data179.frontend !== undefined){
-let data188 = data179.frontend;
-const _errs307 = errors;
-if(!(validate104(data188, {instancePath:instancePath+"/temporal/local/frontend",parentData:data179,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid114 = _errs307 === errors;
-}
-if(data179.history !== undefined){
-let data189 = data179.history;
-const _errs308 = errors;
-if(!(validate104(data189, {instancePath:instancePath+"/temporal/local/history",parentData:data179,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid114 = _errs308 === errors;
-}
-if(data179.matching !== undefined){
-let data190 = data179.matching;
-const _errs309 = errors;
-if(!(validate104(data190, {instancePath:instancePath+"/temporal/local/matching",parentData:data179,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid114 = _errs309 === errors;
-}
-if(data179.worker !== undefined){
-let data191 = data179.worker;
-const _errs310 = errors;
-if(!(validate104(data191, {instancePath:instancePath+"/temporal/local/worker",parentData:data179,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid114 = _errs310 === errors;
-}
-if(data179.web !== undefined){
-let data192 = data179.web;
-const _errs311 = errors;
-const _errs312 = errors;
-if(data192 && typeof data192 == "object" && !Array.isArray(data192)){
-const _errs313 = errors;
-for(const key10 in data192){
-if(!(func14.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
-const err378 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(data.temporal !== undefined){
+let data172 = data.temporal;
+const _errs272 = errors;
+const _errs273 = errors;
+if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
+const _errs274 = errors;
+for(const key5 in data172){
+if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
+const err378 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -15897,198 +15702,11 @@ vErrors.push(err378);
 errors++;
 }
 }
-if(data192.resources !== undefined){
-let data193 = data192.resources;
-const _errs314 = errors;
-if(!(validate77(data193, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data192,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs314 === errors;
-}
-if(data192.nodeSelector !== undefined){
-let data194 = data192.nodeSelector;
-const _errs315 = errors;
-if(!(validate106(data194, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data192,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs315 === errors;
-}
-if(data192.tolerations !== undefined){
-let data195 = data192.tolerations;
-const _errs316 = errors;
-if(!(validate108(data195, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data192,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs316 === errors;
-}
-if(data192.affinity !== undefined){
-let data196 = data192.affinity;
-const _errs317 = errors;
-if(!(validate112(data196, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data192,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs317 === errors;
-}
-if(data192.topologySpreadConstraints !== undefined){
-let data197 = data192.topologySpreadConstraints;
-const _errs318 = errors;
-if(!(validate135(data197, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data192,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs318 === errors;
-}
-if(data192.podAnnotations !== undefined){
-let data198 = data192.podAnnotations;
-const _errs319 = errors;
-if(!(validate140(data198, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data192,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs319 === errors;
-}
-if(data192.podLabels !== undefined){
-let data199 = data192.podLabels;
-const _errs320 = errors;
-if(!(validate142(data199, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data192,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs320 === errors;
-}
-if(data192.env !== undefined){
-let data200 = data192.env;
-const _errs321 = errors;
-if(!(validate144(data200, {instancePath:instancePath+"/temporal/local/web/env",parentData:data192,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs321 === errors;
-}
-if(data192.extraEnvFrom !== undefined){
-let data201 = data192.extraEnvFrom;
-const _errs322 = errors;
-if(!(validate147(data201, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data192,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs322 === errors;
-}
-if(data192.extraVolumes !== undefined){
-let data202 = data192.extraVolumes;
-const _errs323 = errors;
-if(!(validate155(data202, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data192,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs323 === errors;
-}
-if(data192.extraVolumeMounts !== undefined){
-let data203 = data192.extraVolumeMounts;
-const _errs324 = errors;
-if(!(validate168(data203, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data192,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs324 === errors;
-}
-if(data192.extraContainers !== undefined){
-let data204 = data192.extraContainers;
-const _errs325 = errors;
-if(!(validate173(data204, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data192,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs325 === errors;
-}
-if(data192.initContainers !== undefined){
-let data205 = data192.initContainers;
-const _errs326 = errors;
-if(!(validate198(data205, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data192,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs326 === errors;
-}
-if(data192.priorityClassName !== undefined){
-let data206 = data192.priorityClassName;
-const _errs327 = errors;
-if(!(validate201(data206, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data192,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs327 === errors;
-}
-if(data192.terminationGracePeriodSeconds !== undefined){
-let data207 = data192.terminationGracePeriodSeconds;
-const _errs328 = errors;
-if(!(validate203(data207, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data192,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs328 === errors;
-}
-if(data192.podSecurityContext !== undefined){
-let data208 = data192.podSecurityContext;
-const _errs329 = errors;
-if(!(validate205(data208, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data192,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs329 === errors;
-}
-if(data192.containerSecurityContext !== undefined){
-let data209 = data192.containerSecurityContext;
-const _errs330 = errors;
-if(!(validate208(data209, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data192,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs330 === errors;
-}
-if(data192.enabled !== undefined){
-let data210 = data192.enabled;
-const _errs331 = errors;
-if(typeof data210 !== "boolean"){
-const err379 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data172.mode !== undefined){
+let data173 = data172.mode;
+const _errs275 = errors;
+if(typeof data173 !== "string"){
+const err379 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -16097,12 +15715,10 @@ vErrors.push(err379);
 }
 errors++;
 }
-const _errs332 = errors;
-var valid116 = _errs331 === errors;
-}
-}
-else {
-const err380 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs276 = errors;
+const vSchema7 = schema0.properties.temporal.properties.mode.enum;
+if(!(((data173 === "retoolManaged") || (data173 === "external")) || (data173 === "local"))){
+const err380 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -16111,11 +15727,17 @@ vErrors.push(err380);
 }
 errors++;
 }
-var valid114 = _errs311 === errors;
+var valid112 = _errs275 === errors;
 }
-}
-else {
-const err381 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data172.external !== undefined){
+let data174 = data172.external;
+const _errs277 = errors;
+const _errs278 = errors;
+if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
+const _errs279 = errors;
+for(const key6 in data174){
+if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
+const err381 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -16124,11 +15746,36 @@ vErrors.push(err381);
 }
 errors++;
 }
-var valid111 = _errs288 === errors;
 }
+if(data174.host !== undefined){
+let data175 = data174.host;
+const _errs280 = errors;
+if(!(validate86(data175, {instancePath:instancePath+"/temporal/external/host",parentData:data174,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
 }
 else {
-const err382 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid113 = _errs280 === errors;
+}
+if(data174.port !== undefined){
+let data176 = data174.port;
+const _errs281 = errors;
+if(!(validate88(data176, {instancePath:instancePath+"/temporal/external/port",parentData:data174,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid113 = _errs281 === errors;
+}
+if(data174.namespace !== undefined){
+let data177 = data174.namespace;
+const _errs282 = errors;
+const _errs283 = errors;
+if(typeof data177 === "string"){
+if(!pattern2.test(data177)){
+const err382 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -16137,39 +15784,9 @@ vErrors.push(err382);
 }
 errors++;
 }
-var valid104 = _errs268 === errors;
-}
-if(data.workflows !== undefined){
-let data211 = data.workflows;
-const _errs333 = errors;
-if(!(validate233(data211, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid104 = _errs333 === errors;
-}
-if(data.agents !== undefined){
-let data212 = data.agents;
-const _errs334 = errors;
-if(!(validate233(data212, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid104 = _errs334 === errors;
-}
-if(data.components !== undefined){
-let data213 = data.components;
-const _errs335 = errors;
-const _errs336 = errors;
-if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
-const _errs337 = errors;
-for(const key11 in data213){
-if(!((((((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor")) || (key11 === "agentWorker")) || (key11 === "agentEvalWorker")) || (key11 === "multiplayerWs"))){
-const err383 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+const err383 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -16178,40 +15795,17 @@ vErrors.push(err383);
 }
 errors++;
 }
+var valid113 = _errs282 === errors;
 }
-if(data213.api !== undefined){
-let data214 = data213.api;
-const _errs338 = errors;
-const _errs339 = errors;
-const _errs340 = errors;
-const _errs341 = errors;
-let valid119 = true;
-const _errs342 = errors;
-if(!(validate236(data214, {instancePath:instancePath+"/components/api",parentData:data213,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
-errors = vErrors.length;
-}
-else {
-}
-var _valid19 = _errs342 === errors;
-errors = _errs341;
-if(vErrors !== null){
-if(_errs341){
-vErrors.length = _errs341;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid19){
-const _errs343 = errors;
-if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
-if(data214.replicas !== undefined){
-let data215 = data214.replicas;
-const _errs344 = errors;
-const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data215 === null) || (data215 === 2))){
-const err384 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+if(data174.tls !== undefined){
+let data178 = data174.tls;
+const _errs284 = errors;
+const _errs285 = errors;
+if(data178 && typeof data178 == "object" && !Array.isArray(data178)){
+const _errs286 = errors;
+for(const key7 in data178){
+if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
+const err384 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -16220,14 +15814,12 @@ vErrors.push(err384);
 }
 errors++;
 }
-var valid120 = _errs344 === errors;
 }
-}
-var _valid19 = _errs343 === errors;
-valid119 = _valid19;
-}
-if(!valid119){
-const err385 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data178.enabled !== undefined){
+let data179 = data178.enabled;
+const _errs287 = errors;
+if(typeof data179 !== "boolean"){
+const err385 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -16236,12 +15828,45 @@ vErrors.push(err385);
 }
 errors++;
 }
-var valid118 = _errs340 === errors;
-if(data214 && typeof data214 == "object" && !Array.isArray(data214)){
-const _errs345 = errors;
-for(const key12 in data214){
-if(!(func14.call(schema0.properties.components.properties.api.properties, key12))){
-const err386 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+const _errs288 = errors;
+var valid114 = _errs287 === errors;
+}
+if(data178.clientCert !== undefined){
+let data180 = data178.clientCert;
+const _errs289 = errors;
+if(!(validate75(data180, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data178,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid114 = _errs289 === errors;
+}
+if(data178.clientKey !== undefined){
+let data181 = data178.clientKey;
+const _errs290 = errors;
+if(!(validate75(data181, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data178,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid114 = _errs290 === errors;
+}
+if(data178.caCert !== undefined){
+let data182 = data178.caCert;
+const _errs291 = errors;
+if(!(validate75(data182, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data178,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid114 = _errs291 === errors;
+}
+}
+else {
+const err386 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -16250,199 +15875,11 @@ vErrors.push(err386);
 }
 errors++;
 }
+var valid113 = _errs284 === errors;
 }
-if(data214.resources !== undefined){
-let data216 = data214.resources;
-const _errs346 = errors;
-if(!(validate77(data216, {instancePath:instancePath+"/components/api/resources",parentData:data214,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid121 = _errs346 === errors;
-}
-if(data214.nodeSelector !== undefined){
-let data217 = data214.nodeSelector;
-const _errs347 = errors;
-if(!(validate106(data217, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data214,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs347 === errors;
-}
-if(data214.tolerations !== undefined){
-let data218 = data214.tolerations;
-const _errs348 = errors;
-if(!(validate108(data218, {instancePath:instancePath+"/components/api/tolerations",parentData:data214,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs348 === errors;
-}
-if(data214.affinity !== undefined){
-let data219 = data214.affinity;
-const _errs349 = errors;
-if(!(validate112(data219, {instancePath:instancePath+"/components/api/affinity",parentData:data214,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs349 === errors;
-}
-if(data214.topologySpreadConstraints !== undefined){
-let data220 = data214.topologySpreadConstraints;
-const _errs350 = errors;
-if(!(validate135(data220, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data214,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs350 === errors;
-}
-if(data214.podAnnotations !== undefined){
-let data221 = data214.podAnnotations;
-const _errs351 = errors;
-if(!(validate140(data221, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data214,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs351 === errors;
-}
-if(data214.podLabels !== undefined){
-let data222 = data214.podLabels;
-const _errs352 = errors;
-if(!(validate142(data222, {instancePath:instancePath+"/components/api/podLabels",parentData:data214,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs352 === errors;
-}
-if(data214.env !== undefined){
-let data223 = data214.env;
-const _errs353 = errors;
-if(!(validate144(data223, {instancePath:instancePath+"/components/api/env",parentData:data214,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs353 === errors;
-}
-if(data214.extraEnvFrom !== undefined){
-let data224 = data214.extraEnvFrom;
-const _errs354 = errors;
-if(!(validate147(data224, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data214,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs354 === errors;
-}
-if(data214.extraVolumes !== undefined){
-let data225 = data214.extraVolumes;
-const _errs355 = errors;
-if(!(validate155(data225, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data214,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs355 === errors;
-}
-if(data214.extraVolumeMounts !== undefined){
-let data226 = data214.extraVolumeMounts;
-const _errs356 = errors;
-if(!(validate168(data226, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data214,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs356 === errors;
-}
-if(data214.extraContainers !== undefined){
-let data227 = data214.extraContainers;
-const _errs357 = errors;
-if(!(validate173(data227, {instancePath:instancePath+"/components/api/extraContainers",parentData:data214,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs357 === errors;
-}
-if(data214.initContainers !== undefined){
-let data228 = data214.initContainers;
-const _errs358 = errors;
-if(!(validate198(data228, {instancePath:instancePath+"/components/api/initContainers",parentData:data214,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs358 === errors;
-}
-if(data214.priorityClassName !== undefined){
-let data229 = data214.priorityClassName;
-const _errs359 = errors;
-if(!(validate201(data229, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data214,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs359 === errors;
-}
-if(data214.terminationGracePeriodSeconds !== undefined){
-let data230 = data214.terminationGracePeriodSeconds;
-const _errs360 = errors;
-if(!(validate203(data230, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data214,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs360 === errors;
-}
-if(data214.podSecurityContext !== undefined){
-let data231 = data214.podSecurityContext;
-const _errs361 = errors;
-if(!(validate205(data231, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data214,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs361 === errors;
-}
-if(data214.containerSecurityContext !== undefined){
-let data232 = data214.containerSecurityContext;
-const _errs362 = errors;
-if(!(validate208(data232, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data214,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs362 === errors;
-}
-if(data214.replicas !== undefined){
-let data233 = data214.replicas;
-const _errs363 = errors;
-if(!((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233)))){
-const err387 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err387 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -16451,10 +15888,17 @@ vErrors.push(err387);
 }
 errors++;
 }
-const _errs364 = errors;
-if(typeof data233 == "number"){
-if(data233 > 2147483647 || isNaN(data233)){
-const err388 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid112 = _errs277 === errors;
+}
+if(data172.local !== undefined){
+let data183 = data172.local;
+const _errs292 = errors;
+const _errs293 = errors;
+if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
+const _errs294 = errors;
+for(const key8 in data183){
+if(!(func14.call(schema0.properties.temporal.properties.local.properties, key8))){
+const err388 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -16463,8 +15907,14 @@ vErrors.push(err388);
 }
 errors++;
 }
-if(data233 < 1 || isNaN(data233)){
-const err389 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data183.namespace !== undefined){
+let data184 = data183.namespace;
+const _errs295 = errors;
+const _errs296 = errors;
+if(typeof data184 === "string"){
+if(!pattern19.test(data184)){
+const err389 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -16474,13 +15924,8 @@ vErrors.push(err389);
 errors++;
 }
 }
-var valid121 = _errs363 === errors;
-}
-if(data214.javaDbConnector !== undefined){
-let data234 = data214.javaDbConnector;
-const _errs365 = errors;
-if(typeof data234 !== "boolean"){
-const err390 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err390 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -16489,23 +15934,13 @@ vErrors.push(err390);
 }
 errors++;
 }
-const _errs366 = errors;
-var valid121 = _errs365 === errors;
+var valid115 = _errs295 === errors;
 }
-if(data214.autoscaling !== undefined){
-let data235 = data214.autoscaling;
-const _errs367 = errors;
-if(!(validate255(data235, {instancePath:instancePath+"/components/api/autoscaling",parentData:data214,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs367 === errors;
-}
-}
-else {
-const err391 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data183.numHistoryShards !== undefined){
+let data185 = data183.numHistoryShards;
+const _errs297 = errors;
+if(!((typeof data185 == "number") && (!(data185 % 1) && !isNaN(data185)))){
+const err391 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -16514,17 +15949,10 @@ vErrors.push(err391);
 }
 errors++;
 }
-var valid117 = _errs338 === errors;
-}
-if(data213.jobsRunner !== undefined){
-let data236 = data213.jobsRunner;
-const _errs368 = errors;
-const _errs369 = errors;
-if(data236 && typeof data236 == "object" && !Array.isArray(data236)){
-const _errs370 = errors;
-for(const key13 in data236){
-if(!(func14.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
-const err392 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+const _errs298 = errors;
+if(typeof data185 == "number"){
+if(data185 > 16384 || isNaN(data185)){
+const err392 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -16533,197 +15961,8 @@ vErrors.push(err392);
 }
 errors++;
 }
-}
-if(data236.resources !== undefined){
-let data237 = data236.resources;
-const _errs371 = errors;
-if(!(validate77(data237, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data236,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs371 === errors;
-}
-if(data236.nodeSelector !== undefined){
-let data238 = data236.nodeSelector;
-const _errs372 = errors;
-if(!(validate106(data238, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data236,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs372 === errors;
-}
-if(data236.tolerations !== undefined){
-let data239 = data236.tolerations;
-const _errs373 = errors;
-if(!(validate108(data239, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data236,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs373 === errors;
-}
-if(data236.affinity !== undefined){
-let data240 = data236.affinity;
-const _errs374 = errors;
-if(!(validate112(data240, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data236,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs374 === errors;
-}
-if(data236.topologySpreadConstraints !== undefined){
-let data241 = data236.topologySpreadConstraints;
-const _errs375 = errors;
-if(!(validate135(data241, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data236,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs375 === errors;
-}
-if(data236.podAnnotations !== undefined){
-let data242 = data236.podAnnotations;
-const _errs376 = errors;
-if(!(validate140(data242, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data236,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs376 === errors;
-}
-if(data236.podLabels !== undefined){
-let data243 = data236.podLabels;
-const _errs377 = errors;
-if(!(validate142(data243, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data236,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs377 === errors;
-}
-if(data236.env !== undefined){
-let data244 = data236.env;
-const _errs378 = errors;
-if(!(validate144(data244, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data236,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs378 === errors;
-}
-if(data236.extraEnvFrom !== undefined){
-let data245 = data236.extraEnvFrom;
-const _errs379 = errors;
-if(!(validate147(data245, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data236,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs379 === errors;
-}
-if(data236.extraVolumes !== undefined){
-let data246 = data236.extraVolumes;
-const _errs380 = errors;
-if(!(validate155(data246, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data236,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs380 === errors;
-}
-if(data236.extraVolumeMounts !== undefined){
-let data247 = data236.extraVolumeMounts;
-const _errs381 = errors;
-if(!(validate168(data247, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data236,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs381 === errors;
-}
-if(data236.extraContainers !== undefined){
-let data248 = data236.extraContainers;
-const _errs382 = errors;
-if(!(validate173(data248, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data236,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs382 === errors;
-}
-if(data236.initContainers !== undefined){
-let data249 = data236.initContainers;
-const _errs383 = errors;
-if(!(validate198(data249, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data236,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs383 === errors;
-}
-if(data236.priorityClassName !== undefined){
-let data250 = data236.priorityClassName;
-const _errs384 = errors;
-if(!(validate201(data250, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data236,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs384 === errors;
-}
-if(data236.terminationGracePeriodSeconds !== undefined){
-let data251 = data236.terminationGracePeriodSeconds;
-const _errs385 = errors;
-if(!(validate203(data251, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data236,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs385 === errors;
-}
-if(data236.podSecurityContext !== undefined){
-let data252 = data236.podSecurityContext;
-const _errs386 = errors;
-if(!(validate205(data252, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data236,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs386 === errors;
-}
-if(data236.containerSecurityContext !== undefined){
-let data253 = data236.containerSecurityContext;
-const _errs387 = errors;
-if(!(validate208(data253, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data236,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs387 === errors;
-}
-}
-else {
-const err393 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data185 < 1 || isNaN(data185)){
+const err393 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -16732,36 +15971,16 @@ vErrors.push(err393);
 }
 errors++;
 }
-var valid117 = _errs368 === errors;
 }
-if(data213.workflowsWorker !== undefined){
-let data254 = data213.workflowsWorker;
-const _errs388 = errors;
-if(!(validate274(data254, {instancePath:instancePath+"/components/workflowsWorker",parentData:data213,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
-errors = vErrors.length;
+var valid115 = _errs297 === errors;
 }
-else {
-}
-var valid117 = _errs388 === errors;
-}
-if(data213.workflowsBackend !== undefined){
-let data255 = data213.workflowsBackend;
-const _errs389 = errors;
-const _errs390 = errors;
-const _errs391 = errors;
-if(!(validate275(data255, {instancePath:instancePath+"/components/workflowsBackend",parentData:data213,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs391 === errors;
-if(data255 && typeof data255 == "object" && !Array.isArray(data255)){
-const _errs392 = errors;
-for(const key14 in data255){
-if(!(func14.call(schema0.properties.components.properties.workflowsBackend.properties, key14))){
-const err394 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data183.retention !== undefined){
+let data186 = data183.retention;
+const _errs299 = errors;
+const _errs300 = errors;
+if(typeof data186 === "string"){
+if(!pattern20.test(data186)){
+const err394 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -16771,198 +15990,8 @@ vErrors.push(err394);
 errors++;
 }
 }
-if(data255.resources !== undefined){
-let data256 = data255.resources;
-const _errs393 = errors;
-if(!(validate77(data256, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data255,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
 else {
-}
-var valid124 = _errs393 === errors;
-}
-if(data255.nodeSelector !== undefined){
-let data257 = data255.nodeSelector;
-const _errs394 = errors;
-if(!(validate106(data257, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data255,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs394 === errors;
-}
-if(data255.tolerations !== undefined){
-let data258 = data255.tolerations;
-const _errs395 = errors;
-if(!(validate108(data258, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data255,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs395 === errors;
-}
-if(data255.affinity !== undefined){
-let data259 = data255.affinity;
-const _errs396 = errors;
-if(!(validate112(data259, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data255,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs396 === errors;
-}
-if(data255.topologySpreadConstraints !== undefined){
-let data260 = data255.topologySpreadConstraints;
-const _errs397 = errors;
-if(!(validate135(data260, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data255,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs397 === errors;
-}
-if(data255.podAnnotations !== undefined){
-let data261 = data255.podAnnotations;
-const _errs398 = errors;
-if(!(validate140(data261, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data255,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs398 === errors;
-}
-if(data255.podLabels !== undefined){
-let data262 = data255.podLabels;
-const _errs399 = errors;
-if(!(validate142(data262, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data255,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs399 === errors;
-}
-if(data255.env !== undefined){
-let data263 = data255.env;
-const _errs400 = errors;
-if(!(validate144(data263, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data255,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs400 === errors;
-}
-if(data255.extraEnvFrom !== undefined){
-let data264 = data255.extraEnvFrom;
-const _errs401 = errors;
-if(!(validate147(data264, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data255,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs401 === errors;
-}
-if(data255.extraVolumes !== undefined){
-let data265 = data255.extraVolumes;
-const _errs402 = errors;
-if(!(validate155(data265, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data255,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs402 === errors;
-}
-if(data255.extraVolumeMounts !== undefined){
-let data266 = data255.extraVolumeMounts;
-const _errs403 = errors;
-if(!(validate168(data266, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data255,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs403 === errors;
-}
-if(data255.extraContainers !== undefined){
-let data267 = data255.extraContainers;
-const _errs404 = errors;
-if(!(validate173(data267, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data255,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs404 === errors;
-}
-if(data255.initContainers !== undefined){
-let data268 = data255.initContainers;
-const _errs405 = errors;
-if(!(validate198(data268, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data255,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs405 === errors;
-}
-if(data255.priorityClassName !== undefined){
-let data269 = data255.priorityClassName;
-const _errs406 = errors;
-if(!(validate201(data269, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data255,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs406 === errors;
-}
-if(data255.terminationGracePeriodSeconds !== undefined){
-let data270 = data255.terminationGracePeriodSeconds;
-const _errs407 = errors;
-if(!(validate203(data270, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data255,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs407 === errors;
-}
-if(data255.podSecurityContext !== undefined){
-let data271 = data255.podSecurityContext;
-const _errs408 = errors;
-if(!(validate205(data271, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data255,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs408 === errors;
-}
-if(data255.containerSecurityContext !== undefined){
-let data272 = data255.containerSecurityContext;
-const _errs409 = errors;
-if(!(validate208(data272, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data255,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs409 === errors;
-}
-if(data255.replicas !== undefined){
-let data273 = data255.replicas;
-const _errs410 = errors;
-if(!((typeof data273 == "number") && (!(data273 % 1) && !isNaN(data273)))){
-const err395 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err395 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -16971,10 +16000,17 @@ vErrors.push(err395);
 }
 errors++;
 }
-const _errs411 = errors;
-if(typeof data273 == "number"){
-if(data273 > 2147483647 || isNaN(data273)){
-const err396 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid115 = _errs299 === errors;
+}
+if(data183.persistence !== undefined){
+let data187 = data183.persistence;
+const _errs301 = errors;
+const _errs302 = errors;
+if(data187 && typeof data187 == "object" && !Array.isArray(data187)){
+const _errs303 = errors;
+for(const key9 in data187){
+if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
+const err396 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -16983,8 +16019,12 @@ vErrors.push(err396);
 }
 errors++;
 }
-if(data273 < 1 || isNaN(data273)){
-const err397 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data187.database !== undefined){
+let data188 = data187.database;
+const _errs304 = errors;
+if(typeof data188 !== "string"){
+const err397 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -16993,14 +16033,10 @@ vErrors.push(err397);
 }
 errors++;
 }
-}
-var valid124 = _errs410 === errors;
-}
-if(data255.javaDbConnector !== undefined){
-let data274 = data255.javaDbConnector;
-const _errs412 = errors;
-if(typeof data274 !== "boolean"){
-const err398 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs305 = errors;
+const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
+if(!((data188 === "storage") || (data188 === "external"))){
+const err398 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -17009,23 +16045,26 @@ vErrors.push(err398);
 }
 errors++;
 }
-const _errs413 = errors;
-var valid124 = _errs412 === errors;
+var valid116 = _errs304 === errors;
 }
-if(data255.autoscaling !== undefined){
-let data275 = data255.autoscaling;
-const _errs414 = errors;
-if(!(validate255(data275, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data255,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+if(data187.external !== undefined){
+let data189 = data187.external;
+const _errs306 = errors;
+if(!(validate99(data189, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data187,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid124 = _errs414 === errors;
+var valid116 = _errs306 === errors;
 }
-}
-else {
-const err399 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data187.defaultDatabase !== undefined){
+let data190 = data187.defaultDatabase;
+const _errs307 = errors;
+const _errs308 = errors;
+if(typeof data190 === "string"){
+if(!pattern22.test(data190)){
+const err399 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -17034,25 +16073,9 @@ vErrors.push(err399);
 }
 errors++;
 }
-var valid117 = _errs389 === errors;
-}
-if(data213.codeExecutor !== undefined){
-let data276 = data213.codeExecutor;
-const _errs415 = errors;
-const _errs416 = errors;
-const _errs417 = errors;
-if(!(validate275(data276, {instancePath:instancePath+"/components/codeExecutor",parentData:data213,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid125 = _errs417 === errors;
-if(data276 && typeof data276 == "object" && !Array.isArray(data276)){
-const _errs418 = errors;
-for(const key15 in data276){
-if(!(func14.call(schema0.properties.components.properties.codeExecutor.properties, key15))){
-const err400 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+const err400 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -17061,199 +16084,15 @@ vErrors.push(err400);
 }
 errors++;
 }
+var valid116 = _errs307 === errors;
 }
-if(data276.resources !== undefined){
-let data277 = data276.resources;
-const _errs419 = errors;
-if(!(validate77(data277, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data276,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs419 === errors;
-}
-if(data276.nodeSelector !== undefined){
-let data278 = data276.nodeSelector;
-const _errs420 = errors;
-if(!(validate106(data278, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data276,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs420 === errors;
-}
-if(data276.tolerations !== undefined){
-let data279 = data276.tolerations;
-const _errs421 = errors;
-if(!(validate108(data279, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data276,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs421 === errors;
-}
-if(data276.affinity !== undefined){
-let data280 = data276.affinity;
-const _errs422 = errors;
-if(!(validate112(data280, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data276,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs422 === errors;
-}
-if(data276.topologySpreadConstraints !== undefined){
-let data281 = data276.topologySpreadConstraints;
-const _errs423 = errors;
-if(!(validate135(data281, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data276,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs423 === errors;
-}
-if(data276.podAnnotations !== undefined){
-let data282 = data276.podAnnotations;
-const _errs424 = errors;
-if(!(validate140(data282, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data276,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs424 === errors;
-}
-if(data276.podLabels !== undefined){
-let data283 = data276.podLabels;
-const _errs425 = errors;
-if(!(validate142(data283, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data276,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs425 === errors;
-}
-if(data276.env !== undefined){
-let data284 = data276.env;
-const _errs426 = errors;
-if(!(validate144(data284, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data276,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs426 === errors;
-}
-if(data276.extraEnvFrom !== undefined){
-let data285 = data276.extraEnvFrom;
-const _errs427 = errors;
-if(!(validate147(data285, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data276,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs427 === errors;
-}
-if(data276.extraVolumes !== undefined){
-let data286 = data276.extraVolumes;
-const _errs428 = errors;
-if(!(validate155(data286, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data276,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs428 === errors;
-}
-if(data276.extraVolumeMounts !== undefined){
-let data287 = data276.extraVolumeMounts;
-const _errs429 = errors;
-if(!(validate168(data287, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data276,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs429 === errors;
-}
-if(data276.extraContainers !== undefined){
-let data288 = data276.extraContainers;
-const _errs430 = errors;
-if(!(validate173(data288, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data276,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs430 === errors;
-}
-if(data276.initContainers !== undefined){
-let data289 = data276.initContainers;
-const _errs431 = errors;
-if(!(validate198(data289, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data276,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs431 === errors;
-}
-if(data276.priorityClassName !== undefined){
-let data290 = data276.priorityClassName;
-const _errs432 = errors;
-if(!(validate201(data290, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data276,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs432 === errors;
-}
-if(data276.terminationGracePeriodSeconds !== undefined){
-let data291 = data276.terminationGracePeriodSeconds;
-const _errs433 = errors;
-if(!(validate203(data291, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data276,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs433 === errors;
-}
-if(data276.podSecurityContext !== undefined){
-let data292 = data276.podSecurityContext;
-const _errs434 = errors;
-if(!(validate205(data292, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data276,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs434 === errors;
-}
-if(data276.containerSecurityContext !== undefined){
-let data293 = data276.containerSecurityContext;
-const _errs435 = errors;
-if(!(validate208(data293, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data276,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs435 === errors;
-}
-if(data276.replicas !== undefined){
-let data294 = data276.replicas;
-const _errs436 = errors;
-if(!((typeof data294 == "number") && (!(data294 % 1) && !isNaN(data294)))){
-const err401 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data187.visibilityDatabase !== undefined){
+let data191 = data187.visibilityDatabase;
+const _errs309 = errors;
+const _errs310 = errors;
+if(typeof data191 === "string"){
+if(!pattern22.test(data191)){
+const err401 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -17262,10 +16101,9 @@ vErrors.push(err401);
 }
 errors++;
 }
-const _errs437 = errors;
-if(typeof data294 == "number"){
-if(data294 > 2147483647 || isNaN(data294)){
-const err402 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+else {
+const err402 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -17274,8 +16112,11 @@ vErrors.push(err402);
 }
 errors++;
 }
-if(data294 < 1 || isNaN(data294)){
-const err403 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid116 = _errs309 === errors;
+}
+}
+else {
+const err403 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -17284,14 +16125,61 @@ vErrors.push(err403);
 }
 errors++;
 }
+var valid115 = _errs301 === errors;
 }
-var valid126 = _errs436 === errors;
+if(data183.frontend !== undefined){
+let data192 = data183.frontend;
+const _errs311 = errors;
+if(!(validate105(data192, {instancePath:instancePath+"/temporal/local/frontend",parentData:data183,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
 }
-if(data276.sandbox !== undefined){
-let data295 = data276.sandbox;
-const _errs438 = errors;
-if(typeof data295 !== "string"){
-const err404 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+}
+var valid115 = _errs311 === errors;
+}
+if(data183.history !== undefined){
+let data193 = data183.history;
+const _errs312 = errors;
+if(!(validate105(data193, {instancePath:instancePath+"/temporal/local/history",parentData:data183,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs312 === errors;
+}
+if(data183.matching !== undefined){
+let data194 = data183.matching;
+const _errs313 = errors;
+if(!(validate105(data194, {instancePath:instancePath+"/temporal/local/matching",parentData:data183,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs313 === errors;
+}
+if(data183.worker !== undefined){
+let data195 = data183.worker;
+const _errs314 = errors;
+if(!(validate105(data195, {instancePath:instancePath+"/temporal/local/worker",parentData:data183,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs314 === errors;
+}
+if(data183.web !== undefined){
+let data196 = data183.web;
+const _errs315 = errors;
+const _errs316 = errors;
+if(data196 && typeof data196 == "object" && !Array.isArray(data196)){
+const _errs317 = errors;
+for(const key10 in data196){
+if(!(func14.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
+const err404 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -17300,10 +16188,199 @@ vErrors.push(err404);
 }
 errors++;
 }
-const _errs439 = errors;
-const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data295 === "nsjail") || (data295 === "seccomp")) || (data295 === "none"))){
-const err405 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+}
+if(data196.resources !== undefined){
+let data197 = data196.resources;
+const _errs318 = errors;
+if(!(validate78(data197, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data196,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs318 === errors;
+}
+if(data196.nodeSelector !== undefined){
+let data198 = data196.nodeSelector;
+const _errs319 = errors;
+if(!(validate107(data198, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data196,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs319 === errors;
+}
+if(data196.tolerations !== undefined){
+let data199 = data196.tolerations;
+const _errs320 = errors;
+if(!(validate109(data199, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data196,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs320 === errors;
+}
+if(data196.affinity !== undefined){
+let data200 = data196.affinity;
+const _errs321 = errors;
+if(!(validate113(data200, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data196,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs321 === errors;
+}
+if(data196.topologySpreadConstraints !== undefined){
+let data201 = data196.topologySpreadConstraints;
+const _errs322 = errors;
+if(!(validate136(data201, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data196,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs322 === errors;
+}
+if(data196.podAnnotations !== undefined){
+let data202 = data196.podAnnotations;
+const _errs323 = errors;
+if(!(validate141(data202, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data196,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs323 === errors;
+}
+if(data196.podLabels !== undefined){
+let data203 = data196.podLabels;
+const _errs324 = errors;
+if(!(validate143(data203, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data196,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs324 === errors;
+}
+if(data196.env !== undefined){
+let data204 = data196.env;
+const _errs325 = errors;
+if(!(validate145(data204, {instancePath:instancePath+"/temporal/local/web/env",parentData:data196,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs325 === errors;
+}
+if(data196.extraEnvFrom !== undefined){
+let data205 = data196.extraEnvFrom;
+const _errs326 = errors;
+if(!(validate148(data205, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data196,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs326 === errors;
+}
+if(data196.extraVolumes !== undefined){
+let data206 = data196.extraVolumes;
+const _errs327 = errors;
+if(!(validate156(data206, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data196,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs327 === errors;
+}
+if(data196.extraVolumeMounts !== undefined){
+let data207 = data196.extraVolumeMounts;
+const _errs328 = errors;
+if(!(validate169(data207, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data196,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs328 === errors;
+}
+if(data196.extraContainers !== undefined){
+let data208 = data196.extraContainers;
+const _errs329 = errors;
+if(!(validate174(data208, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data196,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs329 === errors;
+}
+if(data196.initContainers !== undefined){
+let data209 = data196.initContainers;
+const _errs330 = errors;
+if(!(validate199(data209, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data196,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs330 === errors;
+}
+if(data196.priorityClassName !== undefined){
+let data210 = data196.priorityClassName;
+const _errs331 = errors;
+if(!(validate202(data210, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data196,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs331 === errors;
+}
+if(data196.terminationGracePeriodSeconds !== undefined){
+let data211 = data196.terminationGracePeriodSeconds;
+const _errs332 = errors;
+if(!(validate204(data211, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data196,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs332 === errors;
+}
+if(data196.podSecurityContext !== undefined){
+let data212 = data196.podSecurityContext;
+const _errs333 = errors;
+if(!(validate206(data212, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data196,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs333 === errors;
+}
+if(data196.containerSecurityContext !== undefined){
+let data213 = data196.containerSecurityContext;
+const _errs334 = errors;
+if(!(validate209(data213, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data196,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs334 === errors;
+}
+if(data196.enabled !== undefined){
+let data214 = data196.enabled;
+const _errs335 = errors;
+if(typeof data214 !== "boolean"){
+const err405 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -17312,15 +16389,12 @@ vErrors.push(err405);
 }
 errors++;
 }
-var valid126 = _errs438 === errors;
+const _errs336 = errors;
+var valid117 = _errs335 === errors;
 }
-if(data276.seccompProfile !== undefined){
-let data296 = data276.seccompProfile;
-const _errs440 = errors;
-const _errs441 = errors;
-if(typeof data296 === "string"){
-if(func0(data296) < 1){
-const err406 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err406 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -17329,8 +16403,11 @@ vErrors.push(err406);
 }
 errors++;
 }
-if(!pattern49.test(data296)){
-const err407 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+var valid115 = _errs315 === errors;
+}
+}
+else {
+const err407 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -17339,9 +16416,11 @@ vErrors.push(err407);
 }
 errors++;
 }
+var valid112 = _errs292 === errors;
+}
 }
 else {
-const err408 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err408 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -17350,22 +16429,39 @@ vErrors.push(err408);
 }
 errors++;
 }
-var valid126 = _errs440 === errors;
+var valid105 = _errs272 === errors;
 }
-if(data276.autoscaling !== undefined){
-let data297 = data276.autoscaling;
-const _errs442 = errors;
-if(!(validate255(data297, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data276,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+if(data.workflows !== undefined){
+let data215 = data.workflows;
+const _errs337 = errors;
+if(!(validate234(data215, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid126 = _errs442 === errors;
+var valid105 = _errs337 === errors;
 }
+if(data.agents !== undefined){
+let data216 = data.agents;
+const _errs338 = errors;
+if(!(validate234(data216, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
+vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
+errors = vErrors.length;
 }
 else {
-const err409 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid105 = _errs338 === errors;
+}
+if(data.components !== undefined){
+let data217 = data.components;
+const _errs339 = errors;
+const _errs340 = errors;
+if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
+const _errs341 = errors;
+for(const key11 in data217){
+if(!(func14.call(schema0.properties.components.properties, key11))){
+const err409 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -17374,47 +16470,40 @@ vErrors.push(err409);
 }
 errors++;
 }
-var valid117 = _errs415 === errors;
 }
-if(data213.agentWorker !== undefined){
-let data298 = data213.agentWorker;
-const _errs443 = errors;
-if(!(validate274(data298, {instancePath:instancePath+"/components/agentWorker",parentData:data213,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
+if(data217.api !== undefined){
+let data218 = data217.api;
+const _errs342 = errors;
+const _errs343 = errors;
+const _errs344 = errors;
+const _errs345 = errors;
+let valid120 = true;
+const _errs346 = errors;
+if(!(validate237(data218, {instancePath:instancePath+"/components/api",parentData:data217,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs443 === errors;
-}
-if(data213.agentEvalWorker !== undefined){
-let data299 = data213.agentEvalWorker;
-const _errs444 = errors;
-if(!(validate274(data299, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data213,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
-errors = vErrors.length;
+var _valid19 = _errs346 === errors;
+errors = _errs345;
+if(vErrors !== null){
+if(_errs345){
+vErrors.length = _errs345;
 }
 else {
+vErrors = null;
 }
-var valid117 = _errs444 === errors;
 }
-if(data213.multiplayerWs !== undefined){
-let data300 = data213.multiplayerWs;
-const _errs445 = errors;
-const _errs446 = errors;
-const _errs447 = errors;
-if(!(validate275(data300, {instancePath:instancePath+"/components/multiplayerWs",parentData:data213,parentDataProperty:"multiplayerWs",rootData}))){
-vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs447 === errors;
-if(data300 && typeof data300 == "object" && !Array.isArray(data300)){
-const _errs448 = errors;
-for(const key16 in data300){
-if(!(func14.call(schema0.properties.components.properties.multiplayerWs.properties, key16))){
-const err410 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+if(_valid19){
+const _errs347 = errors;
+if(data218 && typeof data218 == "object" && !Array.isArray(data218)){
+if(data218.replicas !== undefined){
+let data219 = data218.replicas;
+const _errs348 = errors;
+const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data219 === null) || (data219 === 2))){
+const err410 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -17423,199 +16512,14 @@ vErrors.push(err410);
 }
 errors++;
 }
+var valid121 = _errs348 === errors;
 }
-if(data300.resources !== undefined){
-let data301 = data300.resources;
-const _errs449 = errors;
-if(!(validate77(data301, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data300,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
 }
-else {
+var _valid19 = _errs347 === errors;
+valid120 = _valid19;
 }
-var valid128 = _errs449 === errors;
-}
-if(data300.nodeSelector !== undefined){
-let data302 = data300.nodeSelector;
-const _errs450 = errors;
-if(!(validate106(data302, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data300,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs450 === errors;
-}
-if(data300.tolerations !== undefined){
-let data303 = data300.tolerations;
-const _errs451 = errors;
-if(!(validate108(data303, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data300,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs451 === errors;
-}
-if(data300.affinity !== undefined){
-let data304 = data300.affinity;
-const _errs452 = errors;
-if(!(validate112(data304, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data300,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs452 === errors;
-}
-if(data300.topologySpreadConstraints !== undefined){
-let data305 = data300.topologySpreadConstraints;
-const _errs453 = errors;
-if(!(validate135(data305, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data300,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs453 === errors;
-}
-if(data300.podAnnotations !== undefined){
-let data306 = data300.podAnnotations;
-const _errs454 = errors;
-if(!(validate140(data306, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data300,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs454 === errors;
-}
-if(data300.podLabels !== undefined){
-let data307 = data300.podLabels;
-const _errs455 = errors;
-if(!(validate142(data307, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data300,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs455 === errors;
-}
-if(data300.env !== undefined){
-let data308 = data300.env;
-const _errs456 = errors;
-if(!(validate144(data308, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data300,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs456 === errors;
-}
-if(data300.extraEnvFrom !== undefined){
-let data309 = data300.extraEnvFrom;
-const _errs457 = errors;
-if(!(validate147(data309, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data300,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs457 === errors;
-}
-if(data300.extraVolumes !== undefined){
-let data310 = data300.extraVolumes;
-const _errs458 = errors;
-if(!(validate155(data310, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data300,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs458 === errors;
-}
-if(data300.extraVolumeMounts !== undefined){
-let data311 = data300.extraVolumeMounts;
-const _errs459 = errors;
-if(!(validate168(data311, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data300,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs459 === errors;
-}
-if(data300.extraContainers !== undefined){
-let data312 = data300.extraContainers;
-const _errs460 = errors;
-if(!(validate173(data312, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data300,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs460 === errors;
-}
-if(data300.initContainers !== undefined){
-let data313 = data300.initContainers;
-const _errs461 = errors;
-if(!(validate198(data313, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data300,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs461 === errors;
-}
-if(data300.priorityClassName !== undefined){
-let data314 = data300.priorityClassName;
-const _errs462 = errors;
-if(!(validate201(data314, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data300,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs462 === errors;
-}
-if(data300.terminationGracePeriodSeconds !== undefined){
-let data315 = data300.terminationGracePeriodSeconds;
-const _errs463 = errors;
-if(!(validate203(data315, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data300,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs463 === errors;
-}
-if(data300.podSecurityContext !== undefined){
-let data316 = data300.podSecurityContext;
-const _errs464 = errors;
-if(!(validate205(data316, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data300,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs464 === errors;
-}
-if(data300.containerSecurityContext !== undefined){
-let data317 = data300.containerSecurityContext;
-const _errs465 = errors;
-if(!(validate208(data317, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data300,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs465 === errors;
-}
-if(data300.enabled !== undefined){
-let data318 = data300.enabled;
-const _errs466 = errors;
-if(typeof data318 !== "boolean"){
-const err411 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(!valid120){
+const err411 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -17624,14 +16528,12 @@ vErrors.push(err411);
 }
 errors++;
 }
-const _errs467 = errors;
-var valid128 = _errs466 === errors;
-}
-if(data300.replicas !== undefined){
-let data319 = data300.replicas;
-const _errs468 = errors;
-if(!((typeof data319 == "number") && (!(data319 % 1) && !isNaN(data319)))){
-const err412 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var valid119 = _errs344 === errors;
+if(data218 && typeof data218 == "object" && !Array.isArray(data218)){
+const _errs349 = errors;
+for(const key12 in data218){
+if(!(func14.call(schema0.properties.components.properties.api.properties, key12))){
+const err412 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -17640,10 +16542,199 @@ vErrors.push(err412);
 }
 errors++;
 }
-const _errs469 = errors;
-if(typeof data319 == "number"){
-if(data319 > 2147483647 || isNaN(data319)){
-const err413 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+if(data218.resources !== undefined){
+let data220 = data218.resources;
+const _errs350 = errors;
+if(!(validate78(data220, {instancePath:instancePath+"/components/api/resources",parentData:data218,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs350 === errors;
+}
+if(data218.nodeSelector !== undefined){
+let data221 = data218.nodeSelector;
+const _errs351 = errors;
+if(!(validate107(data221, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data218,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs351 === errors;
+}
+if(data218.tolerations !== undefined){
+let data222 = data218.tolerations;
+const _errs352 = errors;
+if(!(validate109(data222, {instancePath:instancePath+"/components/api/tolerations",parentData:data218,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs352 === errors;
+}
+if(data218.affinity !== undefined){
+let data223 = data218.affinity;
+const _errs353 = errors;
+if(!(validate113(data223, {instancePath:instancePath+"/components/api/affinity",parentData:data218,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs353 === errors;
+}
+if(data218.topologySpreadConstraints !== undefined){
+let data224 = data218.topologySpreadConstraints;
+const _errs354 = errors;
+if(!(validate136(data224, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data218,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs354 === errors;
+}
+if(data218.podAnnotations !== undefined){
+let data225 = data218.podAnnotations;
+const _errs355 = errors;
+if(!(validate141(data225, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data218,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs355 === errors;
+}
+if(data218.podLabels !== undefined){
+let data226 = data218.podLabels;
+const _errs356 = errors;
+if(!(validate143(data226, {instancePath:instancePath+"/components/api/podLabels",parentData:data218,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs356 === errors;
+}
+if(data218.env !== undefined){
+let data227 = data218.env;
+const _errs357 = errors;
+if(!(validate145(data227, {instancePath:instancePath+"/components/api/env",parentData:data218,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs357 === errors;
+}
+if(data218.extraEnvFrom !== undefined){
+let data228 = data218.extraEnvFrom;
+const _errs358 = errors;
+if(!(validate148(data228, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data218,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs358 === errors;
+}
+if(data218.extraVolumes !== undefined){
+let data229 = data218.extraVolumes;
+const _errs359 = errors;
+if(!(validate156(data229, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data218,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs359 === errors;
+}
+if(data218.extraVolumeMounts !== undefined){
+let data230 = data218.extraVolumeMounts;
+const _errs360 = errors;
+if(!(validate169(data230, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data218,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs360 === errors;
+}
+if(data218.extraContainers !== undefined){
+let data231 = data218.extraContainers;
+const _errs361 = errors;
+if(!(validate174(data231, {instancePath:instancePath+"/components/api/extraContainers",parentData:data218,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs361 === errors;
+}
+if(data218.initContainers !== undefined){
+let data232 = data218.initContainers;
+const _errs362 = errors;
+if(!(validate199(data232, {instancePath:instancePath+"/components/api/initContainers",parentData:data218,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs362 === errors;
+}
+if(data218.priorityClassName !== undefined){
+let data233 = data218.priorityClassName;
+const _errs363 = errors;
+if(!(validate202(data233, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data218,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs363 === errors;
+}
+if(data218.terminationGracePeriodSeconds !== undefined){
+let data234 = data218.terminationGracePeriodSeconds;
+const _errs364 = errors;
+if(!(validate204(data234, {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",parentData:data218,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs364 === errors;
+}
+if(data218.podSecurityContext !== undefined){
+let data235 = data218.podSecurityContext;
+const _errs365 = errors;
+if(!(validate206(data235, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data218,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs365 === errors;
+}
+if(data218.containerSecurityContext !== undefined){
+let data236 = data218.containerSecurityContext;
+const _errs366 = errors;
+if(!(validate209(data236, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data218,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs366 === errors;
+}
+if(data218.replicas !== undefined){
+let data237 = data218.replicas;
+const _errs367 = errors;
+if(!((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237)))){
+const err413 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -17652,8 +16743,10 @@ vErrors.push(err413);
 }
 errors++;
 }
-if(data319 < 1 || isNaN(data319)){
-const err414 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs368 = errors;
+if(typeof data237 == "number"){
+if(data237 > 2147483647 || isNaN(data237)){
+const err414 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -17662,23 +16755,8 @@ vErrors.push(err414);
 }
 errors++;
 }
-}
-var valid128 = _errs468 === errors;
-}
-if(data300.autoscaling !== undefined){
-let data320 = data300.autoscaling;
-const _errs470 = errors;
-if(!(validate255(data320, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data300,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs470 === errors;
-}
-}
-else {
-const err415 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data237 < 1 || isNaN(data237)){
+const err415 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -17687,11 +16765,14 @@ vErrors.push(err415);
 }
 errors++;
 }
-var valid117 = _errs445 === errors;
 }
+var valid122 = _errs367 === errors;
 }
-else {
-const err416 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data218.javaDbConnector !== undefined){
+let data238 = data218.javaDbConnector;
+const _errs369 = errors;
+if(typeof data238 !== "boolean"){
+const err416 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -17700,17 +16781,23 @@ vErrors.push(err416);
 }
 errors++;
 }
-var valid104 = _errs335 === errors;
+const _errs370 = errors;
+var valid122 = _errs369 === errors;
 }
-if(data.podDefaults !== undefined){
-let data321 = data.podDefaults;
-const _errs471 = errors;
-const _errs472 = errors;
-if(data321 && typeof data321 == "object" && !Array.isArray(data321)){
-const _errs473 = errors;
-for(const key17 in data321){
-if(!(func14.call(schema0.properties.podDefaults.properties, key17))){
-const err417 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(data218.autoscaling !== undefined){
+let data239 = data218.autoscaling;
+const _errs371 = errors;
+if(!(validate256(data239, {instancePath:instancePath+"/components/api/autoscaling",parentData:data218,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs371 === errors;
+}
+}
+else {
+const err417 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -17719,197 +16806,17 @@ vErrors.push(err417);
 }
 errors++;
 }
+var valid118 = _errs342 === errors;
 }
-if(data321.resources !== undefined){
-let data322 = data321.resources;
-const _errs474 = errors;
-if(!(validate356(data322, {instancePath:instancePath+"/podDefaults/resources",parentData:data321,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate356.errors : vErrors.concat(validate356.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs474 === errors;
-}
-if(data321.nodeSelector !== undefined){
-let data323 = data321.nodeSelector;
-const _errs475 = errors;
-if(!(validate122(data323, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data321,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs475 === errors;
-}
-if(data321.tolerations !== undefined){
-let data324 = data321.tolerations;
-const _errs476 = errors;
-if(!(validate108(data324, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data321,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs476 === errors;
-}
-if(data321.affinity !== undefined){
-let data325 = data321.affinity;
-const _errs477 = errors;
-if(!(validate112(data325, {instancePath:instancePath+"/podDefaults/affinity",parentData:data321,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs477 === errors;
-}
-if(data321.topologySpreadConstraints !== undefined){
-let data326 = data321.topologySpreadConstraints;
-const _errs478 = errors;
-if(!(validate135(data326, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data321,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs478 === errors;
-}
-if(data321.podAnnotations !== undefined){
-let data327 = data321.podAnnotations;
-const _errs479 = errors;
-if(!(validate140(data327, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data321,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs479 === errors;
-}
-if(data321.podLabels !== undefined){
-let data328 = data321.podLabels;
-const _errs480 = errors;
-if(!(validate142(data328, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data321,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs480 === errors;
-}
-if(data321.env !== undefined){
-let data329 = data321.env;
-const _errs481 = errors;
-if(!(validate144(data329, {instancePath:instancePath+"/podDefaults/env",parentData:data321,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs481 === errors;
-}
-if(data321.extraEnvFrom !== undefined){
-let data330 = data321.extraEnvFrom;
-const _errs482 = errors;
-if(!(validate147(data330, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data321,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs482 === errors;
-}
-if(data321.extraVolumes !== undefined){
-let data331 = data321.extraVolumes;
-const _errs483 = errors;
-if(!(validate155(data331, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data321,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate155.errors : vErrors.concat(validate155.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs483 === errors;
-}
-if(data321.extraVolumeMounts !== undefined){
-let data332 = data321.extraVolumeMounts;
-const _errs484 = errors;
-if(!(validate168(data332, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data321,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs484 === errors;
-}
-if(data321.extraContainers !== undefined){
-let data333 = data321.extraContainers;
-const _errs485 = errors;
-if(!(validate173(data333, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data321,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate173.errors : vErrors.concat(validate173.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs485 === errors;
-}
-if(data321.initContainers !== undefined){
-let data334 = data321.initContainers;
-const _errs486 = errors;
-if(!(validate198(data334, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data321,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs486 === errors;
-}
-if(data321.priorityClassName !== undefined){
-let data335 = data321.priorityClassName;
-const _errs487 = errors;
-if(!(validate201(data335, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data321,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs487 === errors;
-}
-if(data321.terminationGracePeriodSeconds !== undefined){
-let data336 = data321.terminationGracePeriodSeconds;
-const _errs488 = errors;
-if(!(validate203(data336, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data321,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs488 === errors;
-}
-if(data321.podSecurityContext !== undefined){
-let data337 = data321.podSecurityContext;
-const _errs489 = errors;
-if(!(validate205(data337, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data321,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs489 === errors;
-}
-if(data321.containerSecurityContext !== undefined){
-let data338 = data321.containerSecurityContext;
-const _errs490 = errors;
-if(!(validate208(data338, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data321,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs490 === errors;
-}
-}
-else {
-const err418 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data217.jobsRunner !== undefined){
+let data240 = data217.jobsRunner;
+const _errs372 = errors;
+const _errs373 = errors;
+if(data240 && typeof data240 == "object" && !Array.isArray(data240)){
+const _errs374 = errors;
+for(const key13 in data240){
+if(!(func14.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
+const err418 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -17918,17 +16825,197 @@ vErrors.push(err418);
 }
 errors++;
 }
-var valid104 = _errs471 === errors;
 }
-if(data.service !== undefined){
-let data339 = data.service;
-const _errs491 = errors;
-const _errs492 = errors;
-if(data339 && typeof data339 == "object" && !Array.isArray(data339)){
-const _errs493 = errors;
-for(const key18 in data339){
-if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
-const err419 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(data240.resources !== undefined){
+let data241 = data240.resources;
+const _errs375 = errors;
+if(!(validate78(data241, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data240,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs375 === errors;
+}
+if(data240.nodeSelector !== undefined){
+let data242 = data240.nodeSelector;
+const _errs376 = errors;
+if(!(validate107(data242, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data240,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs376 === errors;
+}
+if(data240.tolerations !== undefined){
+let data243 = data240.tolerations;
+const _errs377 = errors;
+if(!(validate109(data243, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data240,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs377 === errors;
+}
+if(data240.affinity !== undefined){
+let data244 = data240.affinity;
+const _errs378 = errors;
+if(!(validate113(data244, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data240,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs378 === errors;
+}
+if(data240.topologySpreadConstraints !== undefined){
+let data245 = data240.topologySpreadConstraints;
+const _errs379 = errors;
+if(!(validate136(data245, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data240,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs379 === errors;
+}
+if(data240.podAnnotations !== undefined){
+let data246 = data240.podAnnotations;
+const _errs380 = errors;
+if(!(validate141(data246, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data240,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs380 === errors;
+}
+if(data240.podLabels !== undefined){
+let data247 = data240.podLabels;
+const _errs381 = errors;
+if(!(validate143(data247, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data240,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs381 === errors;
+}
+if(data240.env !== undefined){
+let data248 = data240.env;
+const _errs382 = errors;
+if(!(validate145(data248, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data240,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs382 === errors;
+}
+if(data240.extraEnvFrom !== undefined){
+let data249 = data240.extraEnvFrom;
+const _errs383 = errors;
+if(!(validate148(data249, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data240,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs383 === errors;
+}
+if(data240.extraVolumes !== undefined){
+let data250 = data240.extraVolumes;
+const _errs384 = errors;
+if(!(validate156(data250, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data240,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs384 === errors;
+}
+if(data240.extraVolumeMounts !== undefined){
+let data251 = data240.extraVolumeMounts;
+const _errs385 = errors;
+if(!(validate169(data251, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data240,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs385 === errors;
+}
+if(data240.extraContainers !== undefined){
+let data252 = data240.extraContainers;
+const _errs386 = errors;
+if(!(validate174(data252, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data240,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs386 === errors;
+}
+if(data240.initContainers !== undefined){
+let data253 = data240.initContainers;
+const _errs387 = errors;
+if(!(validate199(data253, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data240,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs387 === errors;
+}
+if(data240.priorityClassName !== undefined){
+let data254 = data240.priorityClassName;
+const _errs388 = errors;
+if(!(validate202(data254, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data240,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs388 === errors;
+}
+if(data240.terminationGracePeriodSeconds !== undefined){
+let data255 = data240.terminationGracePeriodSeconds;
+const _errs389 = errors;
+if(!(validate204(data255, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data240,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs389 === errors;
+}
+if(data240.podSecurityContext !== undefined){
+let data256 = data240.podSecurityContext;
+const _errs390 = errors;
+if(!(validate206(data256, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data240,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs390 === errors;
+}
+if(data240.containerSecurityContext !== undefined){
+let data257 = data240.containerSecurityContext;
+const _errs391 = errors;
+if(!(validate209(data257, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data240,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs391 === errors;
+}
+}
+else {
+const err419 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -17937,12 +17024,36 @@ vErrors.push(err419);
 }
 errors++;
 }
+var valid118 = _errs372 === errors;
 }
-if(data339.type !== undefined){
-let data340 = data339.type;
-const _errs494 = errors;
-if(typeof data340 !== "string"){
-const err420 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data217.workflowsWorker !== undefined){
+let data258 = data217.workflowsWorker;
+const _errs392 = errors;
+if(!(validate275(data258, {instancePath:instancePath+"/components/workflowsWorker",parentData:data217,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs392 === errors;
+}
+if(data217.workflowsBackend !== undefined){
+let data259 = data217.workflowsBackend;
+const _errs393 = errors;
+const _errs394 = errors;
+const _errs395 = errors;
+if(!(validate276(data259, {instancePath:instancePath+"/components/workflowsBackend",parentData:data217,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid124 = _errs395 === errors;
+if(data259 && typeof data259 == "object" && !Array.isArray(data259)){
+const _errs396 = errors;
+for(const key14 in data259){
+if(!(func14.call(schema0.properties.components.properties.workflowsBackend.properties, key14))){
+const err420 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -17951,10 +17062,199 @@ vErrors.push(err420);
 }
 errors++;
 }
-const _errs495 = errors;
-const vSchema11 = schema0.properties.service.properties.type.enum;
-if(!(((data340 === "ClusterIP") || (data340 === "NodePort")) || (data340 === "LoadBalancer"))){
-const err421 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+}
+if(data259.resources !== undefined){
+let data260 = data259.resources;
+const _errs397 = errors;
+if(!(validate78(data260, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data259,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs397 === errors;
+}
+if(data259.nodeSelector !== undefined){
+let data261 = data259.nodeSelector;
+const _errs398 = errors;
+if(!(validate107(data261, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data259,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs398 === errors;
+}
+if(data259.tolerations !== undefined){
+let data262 = data259.tolerations;
+const _errs399 = errors;
+if(!(validate109(data262, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data259,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs399 === errors;
+}
+if(data259.affinity !== undefined){
+let data263 = data259.affinity;
+const _errs400 = errors;
+if(!(validate113(data263, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data259,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs400 === errors;
+}
+if(data259.topologySpreadConstraints !== undefined){
+let data264 = data259.topologySpreadConstraints;
+const _errs401 = errors;
+if(!(validate136(data264, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data259,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs401 === errors;
+}
+if(data259.podAnnotations !== undefined){
+let data265 = data259.podAnnotations;
+const _errs402 = errors;
+if(!(validate141(data265, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data259,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs402 === errors;
+}
+if(data259.podLabels !== undefined){
+let data266 = data259.podLabels;
+const _errs403 = errors;
+if(!(validate143(data266, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data259,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs403 === errors;
+}
+if(data259.env !== undefined){
+let data267 = data259.env;
+const _errs404 = errors;
+if(!(validate145(data267, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data259,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs404 === errors;
+}
+if(data259.extraEnvFrom !== undefined){
+let data268 = data259.extraEnvFrom;
+const _errs405 = errors;
+if(!(validate148(data268, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data259,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs405 === errors;
+}
+if(data259.extraVolumes !== undefined){
+let data269 = data259.extraVolumes;
+const _errs406 = errors;
+if(!(validate156(data269, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data259,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs406 === errors;
+}
+if(data259.extraVolumeMounts !== undefined){
+let data270 = data259.extraVolumeMounts;
+const _errs407 = errors;
+if(!(validate169(data270, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data259,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs407 === errors;
+}
+if(data259.extraContainers !== undefined){
+let data271 = data259.extraContainers;
+const _errs408 = errors;
+if(!(validate174(data271, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data259,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs408 === errors;
+}
+if(data259.initContainers !== undefined){
+let data272 = data259.initContainers;
+const _errs409 = errors;
+if(!(validate199(data272, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data259,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs409 === errors;
+}
+if(data259.priorityClassName !== undefined){
+let data273 = data259.priorityClassName;
+const _errs410 = errors;
+if(!(validate202(data273, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data259,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs410 === errors;
+}
+if(data259.terminationGracePeriodSeconds !== undefined){
+let data274 = data259.terminationGracePeriodSeconds;
+const _errs411 = errors;
+if(!(validate204(data274, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data259,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs411 === errors;
+}
+if(data259.podSecurityContext !== undefined){
+let data275 = data259.podSecurityContext;
+const _errs412 = errors;
+if(!(validate206(data275, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data259,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs412 === errors;
+}
+if(data259.containerSecurityContext !== undefined){
+let data276 = data259.containerSecurityContext;
+const _errs413 = errors;
+if(!(validate209(data276, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data259,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs413 === errors;
+}
+if(data259.replicas !== undefined){
+let data277 = data259.replicas;
+const _errs414 = errors;
+if(!((typeof data277 == "number") && (!(data277 % 1) && !isNaN(data277)))){
+const err421 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -17963,33 +17263,10 @@ vErrors.push(err421);
 }
 errors++;
 }
-var valid130 = _errs494 === errors;
-}
-if(data339.port !== undefined){
-let data341 = data339.port;
-const _errs496 = errors;
-if(!(validate87(data341, {instancePath:instancePath+"/service/port",parentData:data339,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid130 = _errs496 === errors;
-}
-if(data339.annotations !== undefined){
-let data342 = data339.annotations;
-const _errs497 = errors;
-if(!(validate122(data342, {instancePath:instancePath+"/service/annotations",parentData:data339,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid130 = _errs497 === errors;
-}
-}
-else {
-const err422 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs415 = errors;
+if(typeof data277 == "number"){
+if(data277 > 2147483647 || isNaN(data277)){
+const err422 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -17998,17 +17275,8 @@ vErrors.push(err422);
 }
 errors++;
 }
-var valid104 = _errs491 === errors;
-}
-if(data.ingress !== undefined){
-let data343 = data.ingress;
-const _errs498 = errors;
-const _errs499 = errors;
-if(data343 && typeof data343 == "object" && !Array.isArray(data343)){
-const _errs500 = errors;
-for(const key19 in data343){
-if(!(func14.call(schema0.properties.ingress.properties, key19))){
-const err423 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(data277 < 1 || isNaN(data277)){
+const err423 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -18018,11 +17286,13 @@ vErrors.push(err423);
 errors++;
 }
 }
-if(data343.enabled !== undefined){
-let data344 = data343.enabled;
-const _errs501 = errors;
-if(typeof data344 !== "boolean"){
-const err424 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+var valid125 = _errs414 === errors;
+}
+if(data259.javaDbConnector !== undefined){
+let data278 = data259.javaDbConnector;
+const _errs416 = errors;
+if(typeof data278 !== "boolean"){
+const err424 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -18031,16 +17301,23 @@ vErrors.push(err424);
 }
 errors++;
 }
-const _errs502 = errors;
-var valid131 = _errs501 === errors;
+const _errs417 = errors;
+var valid125 = _errs416 === errors;
 }
-if(data343.className !== undefined){
-let data345 = data343.className;
-const _errs503 = errors;
-const _errs504 = errors;
-if(typeof data345 === "string"){
-if(!pattern2.test(data345)){
-const err425 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data259.autoscaling !== undefined){
+let data279 = data259.autoscaling;
+const _errs418 = errors;
+if(!(validate256(data279, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data259,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs418 === errors;
+}
+}
+else {
+const err425 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -18049,9 +17326,25 @@ vErrors.push(err425);
 }
 errors++;
 }
+var valid118 = _errs393 === errors;
+}
+if(data217.codeExecutor !== undefined){
+let data280 = data217.codeExecutor;
+const _errs419 = errors;
+const _errs420 = errors;
+const _errs421 = errors;
+if(!(validate276(data280, {instancePath:instancePath+"/components/codeExecutor",parentData:data217,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
+errors = vErrors.length;
 }
 else {
-const err426 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid126 = _errs421 === errors;
+if(data280 && typeof data280 == "object" && !Array.isArray(data280)){
+const _errs422 = errors;
+for(const key15 in data280){
+if(!(func14.call(schema0.properties.components.properties.codeExecutor.properties, key15))){
+const err426 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -18060,28 +17353,199 @@ vErrors.push(err426);
 }
 errors++;
 }
-var valid131 = _errs503 === errors;
 }
-if(data343.host !== undefined){
-let data346 = data343.host;
-const _errs505 = errors;
-if(!(validate85(data346, {instancePath:instancePath+"/ingress/host",parentData:data343,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(data280.resources !== undefined){
+let data281 = data280.resources;
+const _errs423 = errors;
+if(!(validate78(data281, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data280,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid131 = _errs505 === errors;
+var valid127 = _errs423 === errors;
 }
-if(data343.tls !== undefined){
-let data347 = data343.tls;
-const _errs506 = errors;
-const _errs507 = errors;
-if(data347 && typeof data347 == "object" && !Array.isArray(data347)){
-const _errs508 = errors;
-for(const key20 in data347){
-if(!((key20 === "enabled") || (key20 === "secretName"))){
-const err427 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(data280.nodeSelector !== undefined){
+let data282 = data280.nodeSelector;
+const _errs424 = errors;
+if(!(validate107(data282, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data280,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs424 === errors;
+}
+if(data280.tolerations !== undefined){
+let data283 = data280.tolerations;
+const _errs425 = errors;
+if(!(validate109(data283, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data280,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs425 === errors;
+}
+if(data280.affinity !== undefined){
+let data284 = data280.affinity;
+const _errs426 = errors;
+if(!(validate113(data284, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data280,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs426 === errors;
+}
+if(data280.topologySpreadConstraints !== undefined){
+let data285 = data280.topologySpreadConstraints;
+const _errs427 = errors;
+if(!(validate136(data285, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data280,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs427 === errors;
+}
+if(data280.podAnnotations !== undefined){
+let data286 = data280.podAnnotations;
+const _errs428 = errors;
+if(!(validate141(data286, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data280,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs428 === errors;
+}
+if(data280.podLabels !== undefined){
+let data287 = data280.podLabels;
+const _errs429 = errors;
+if(!(validate143(data287, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data280,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs429 === errors;
+}
+if(data280.env !== undefined){
+let data288 = data280.env;
+const _errs430 = errors;
+if(!(validate145(data288, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data280,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs430 === errors;
+}
+if(data280.extraEnvFrom !== undefined){
+let data289 = data280.extraEnvFrom;
+const _errs431 = errors;
+if(!(validate148(data289, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data280,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs431 === errors;
+}
+if(data280.extraVolumes !== undefined){
+let data290 = data280.extraVolumes;
+const _errs432 = errors;
+if(!(validate156(data290, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data280,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs432 === errors;
+}
+if(data280.extraVolumeMounts !== undefined){
+let data291 = data280.extraVolumeMounts;
+const _errs433 = errors;
+if(!(validate169(data291, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data280,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs433 === errors;
+}
+if(data280.extraContainers !== undefined){
+let data292 = data280.extraContainers;
+const _errs434 = errors;
+if(!(validate174(data292, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data280,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs434 === errors;
+}
+if(data280.initContainers !== undefined){
+let data293 = data280.initContainers;
+const _errs435 = errors;
+if(!(validate199(data293, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data280,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs435 === errors;
+}
+if(data280.priorityClassName !== undefined){
+let data294 = data280.priorityClassName;
+const _errs436 = errors;
+if(!(validate202(data294, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data280,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs436 === errors;
+}
+if(data280.terminationGracePeriodSeconds !== undefined){
+let data295 = data280.terminationGracePeriodSeconds;
+const _errs437 = errors;
+if(!(validate204(data295, {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",parentData:data280,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs437 === errors;
+}
+if(data280.podSecurityContext !== undefined){
+let data296 = data280.podSecurityContext;
+const _errs438 = errors;
+if(!(validate206(data296, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data280,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs438 === errors;
+}
+if(data280.containerSecurityContext !== undefined){
+let data297 = data280.containerSecurityContext;
+const _errs439 = errors;
+if(!(validate209(data297, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data280,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs439 === errors;
+}
+if(data280.replicas !== undefined){
+let data298 = data280.replicas;
+const _errs440 = errors;
+if(!((typeof data298 == "number") && (!(data298 % 1) && !isNaN(data298)))){
+const err427 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -18090,12 +17554,10 @@ vErrors.push(err427);
 }
 errors++;
 }
-}
-if(data347.enabled !== undefined){
-let data348 = data347.enabled;
-const _errs509 = errors;
-if(typeof data348 !== "boolean"){
-const err428 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs441 = errors;
+if(typeof data298 == "number"){
+if(data298 > 2147483647 || isNaN(data298)){
+const err428 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -18104,16 +17566,8 @@ vErrors.push(err428);
 }
 errors++;
 }
-const _errs510 = errors;
-var valid132 = _errs509 === errors;
-}
-if(data347.secretName !== undefined){
-let data349 = data347.secretName;
-const _errs511 = errors;
-const _errs512 = errors;
-if(typeof data349 === "string"){
-if(!pattern2.test(data349)){
-const err429 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data298 < 1 || isNaN(data298)){
+const err429 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -18123,8 +17577,13 @@ vErrors.push(err429);
 errors++;
 }
 }
-else {
-const err430 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid127 = _errs440 === errors;
+}
+if(data280.sandbox !== undefined){
+let data299 = data280.sandbox;
+const _errs442 = errors;
+if(typeof data299 !== "string"){
+const err430 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -18133,11 +17592,10 @@ vErrors.push(err430);
 }
 errors++;
 }
-var valid132 = _errs511 === errors;
-}
-}
-else {
-const err431 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs443 = errors;
+const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data299 === "nsjail") || (data299 === "seccomp")) || (data299 === "none"))){
+const err431 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -18146,24 +17604,15 @@ vErrors.push(err431);
 }
 errors++;
 }
-var valid131 = _errs506 === errors;
+var valid127 = _errs442 === errors;
 }
-if(data343.annotations !== undefined){
-let data350 = data343.annotations;
-const _errs513 = errors;
-if(!(validate122(data350, {instancePath:instancePath+"/ingress/annotations",parentData:data343,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs513 === errors;
-}
-if(data343.kind !== undefined){
-let data351 = data343.kind;
-const _errs514 = errors;
-if(typeof data351 !== "string"){
-const err432 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data280.seccompProfile !== undefined){
+let data300 = data280.seccompProfile;
+const _errs444 = errors;
+const _errs445 = errors;
+if(typeof data300 === "string"){
+if(func0(data300) < 1){
+const err432 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -18172,10 +17621,8 @@ vErrors.push(err432);
 }
 errors++;
 }
-const _errs515 = errors;
-const vSchema12 = schema0.properties.ingress.properties.kind.enum;
-if(!((data351 === "Ingress") || (data351 === "HTTPRoute"))){
-const err433 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(!pattern49.test(data300)){
+const err433 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -18184,22 +17631,9 @@ vErrors.push(err433);
 }
 errors++;
 }
-var valid131 = _errs514 === errors;
 }
-if(data343.extraHosts !== undefined){
-let data352 = data343.extraHosts;
-const _errs516 = errors;
-const _errs517 = errors;
-if(Array.isArray(data352)){
-let valid134 = true;
-const len1 = data352.length;
-for(let i1=0; i1<len1; i1++){
-let data353 = data352[i1];
-const _errs518 = errors;
-const _errs519 = errors;
-if(typeof data353 === "string"){
-if(func0(data353) > 253){
-const err434 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
+else {
+const err434 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -18208,8 +17642,22 @@ vErrors.push(err434);
 }
 errors++;
 }
-if(!pattern52.test(data353)){
-const err435 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"+"\""};
+var valid127 = _errs444 === errors;
+}
+if(data280.autoscaling !== undefined){
+let data301 = data280.autoscaling;
+const _errs446 = errors;
+if(!(validate256(data301, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data280,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs446 === errors;
+}
+}
+else {
+const err435 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -18218,9 +17666,47 @@ vErrors.push(err435);
 }
 errors++;
 }
+var valid118 = _errs419 === errors;
+}
+if(data217.agentWorker !== undefined){
+let data302 = data217.agentWorker;
+const _errs447 = errors;
+if(!(validate275(data302, {instancePath:instancePath+"/components/agentWorker",parentData:data217,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
+errors = vErrors.length;
 }
 else {
-const err436 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid118 = _errs447 === errors;
+}
+if(data217.agentEvalWorker !== undefined){
+let data303 = data217.agentEvalWorker;
+const _errs448 = errors;
+if(!(validate275(data303, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data217,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate275.errors : vErrors.concat(validate275.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs448 === errors;
+}
+if(data217.multiplayerWs !== undefined){
+let data304 = data217.multiplayerWs;
+const _errs449 = errors;
+const _errs450 = errors;
+const _errs451 = errors;
+if(!(validate276(data304, {instancePath:instancePath+"/components/multiplayerWs",parentData:data217,parentDataProperty:"multiplayerWs",rootData}))){
+vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs451 === errors;
+if(data304 && typeof data304 == "object" && !Array.isArray(data304)){
+const _errs452 = errors;
+for(const key16 in data304){
+if(!(func14.call(schema0.properties.components.properties.multiplayerWs.properties, key16))){
+const err436 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -18229,14 +17715,199 @@ vErrors.push(err436);
 }
 errors++;
 }
-var valid133 = _errs518 === errors;
-if(!valid133){
-valid134 = false;
 }
-}
+if(data304.resources !== undefined){
+let data305 = data304.resources;
+const _errs453 = errors;
+if(!(validate78(data305, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data304,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
 }
 else {
-const err437 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+}
+var valid129 = _errs453 === errors;
+}
+if(data304.nodeSelector !== undefined){
+let data306 = data304.nodeSelector;
+const _errs454 = errors;
+if(!(validate107(data306, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data304,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs454 === errors;
+}
+if(data304.tolerations !== undefined){
+let data307 = data304.tolerations;
+const _errs455 = errors;
+if(!(validate109(data307, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data304,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs455 === errors;
+}
+if(data304.affinity !== undefined){
+let data308 = data304.affinity;
+const _errs456 = errors;
+if(!(validate113(data308, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data304,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs456 === errors;
+}
+if(data304.topologySpreadConstraints !== undefined){
+let data309 = data304.topologySpreadConstraints;
+const _errs457 = errors;
+if(!(validate136(data309, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data304,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs457 === errors;
+}
+if(data304.podAnnotations !== undefined){
+let data310 = data304.podAnnotations;
+const _errs458 = errors;
+if(!(validate141(data310, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data304,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs458 === errors;
+}
+if(data304.podLabels !== undefined){
+let data311 = data304.podLabels;
+const _errs459 = errors;
+if(!(validate143(data311, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data304,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs459 === errors;
+}
+if(data304.env !== undefined){
+let data312 = data304.env;
+const _errs460 = errors;
+if(!(validate145(data312, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data304,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs460 === errors;
+}
+if(data304.extraEnvFrom !== undefined){
+let data313 = data304.extraEnvFrom;
+const _errs461 = errors;
+if(!(validate148(data313, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data304,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs461 === errors;
+}
+if(data304.extraVolumes !== undefined){
+let data314 = data304.extraVolumes;
+const _errs462 = errors;
+if(!(validate156(data314, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data304,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs462 === errors;
+}
+if(data304.extraVolumeMounts !== undefined){
+let data315 = data304.extraVolumeMounts;
+const _errs463 = errors;
+if(!(validate169(data315, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data304,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs463 === errors;
+}
+if(data304.extraContainers !== undefined){
+let data316 = data304.extraContainers;
+const _errs464 = errors;
+if(!(validate174(data316, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data304,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs464 === errors;
+}
+if(data304.initContainers !== undefined){
+let data317 = data304.initContainers;
+const _errs465 = errors;
+if(!(validate199(data317, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data304,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs465 === errors;
+}
+if(data304.priorityClassName !== undefined){
+let data318 = data304.priorityClassName;
+const _errs466 = errors;
+if(!(validate202(data318, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data304,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs466 === errors;
+}
+if(data304.terminationGracePeriodSeconds !== undefined){
+let data319 = data304.terminationGracePeriodSeconds;
+const _errs467 = errors;
+if(!(validate204(data319, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data304,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs467 === errors;
+}
+if(data304.podSecurityContext !== undefined){
+let data320 = data304.podSecurityContext;
+const _errs468 = errors;
+if(!(validate206(data320, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data304,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs468 === errors;
+}
+if(data304.containerSecurityContext !== undefined){
+let data321 = data304.containerSecurityContext;
+const _errs469 = errors;
+if(!(validate209(data321, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data304,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs469 === errors;
+}
+if(data304.enabled !== undefined){
+let data322 = data304.enabled;
+const _errs470 = errors;
+if(typeof data322 !== "boolean"){
+const err437 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -18245,22 +17916,14 @@ vErrors.push(err437);
 }
 errors++;
 }
-var valid131 = _errs516 === errors;
+const _errs471 = errors;
+var valid129 = _errs470 === errors;
 }
-if(data343.extraPaths !== undefined){
-let data354 = data343.extraPaths;
-const _errs520 = errors;
-const _errs521 = errors;
-if(Array.isArray(data354)){
-let valid136 = true;
-const len2 = data354.length;
-for(let i2=0; i2<len2; i2++){
-let data355 = data354[i2];
-const _errs522 = errors;
-const _errs523 = errors;
-if(data355 && typeof data355 == "object" && !Array.isArray(data355)){
-if(data355.path === undefined){
-const err438 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(data304.replicas !== undefined){
+let data323 = data304.replicas;
+const _errs472 = errors;
+if(!((typeof data323 == "number") && (!(data323 % 1) && !isNaN(data323)))){
+const err438 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -18269,8 +17932,10 @@ vErrors.push(err438);
 }
 errors++;
 }
-if(data355.service === undefined){
-const err439 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+const _errs473 = errors;
+if(typeof data323 == "number"){
+if(data323 > 2147483647 || isNaN(data323)){
+const err439 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -18279,8 +17944,8 @@ vErrors.push(err439);
 }
 errors++;
 }
-if(data355.port === undefined){
-const err440 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data323 < 1 || isNaN(data323)){
+const err440 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -18289,10 +17954,23 @@ vErrors.push(err440);
 }
 errors++;
 }
-const _errs524 = errors;
-for(const key21 in data355){
-if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
-const err441 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+}
+var valid129 = _errs472 === errors;
+}
+if(data304.autoscaling !== undefined){
+let data324 = data304.autoscaling;
+const _errs474 = errors;
+if(!(validate256(data324, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data304,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs474 === errors;
+}
+}
+else {
+const err441 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -18301,14 +17979,25 @@ vErrors.push(err441);
 }
 errors++;
 }
+var valid118 = _errs449 === errors;
 }
-if(data355.path !== undefined){
-let data356 = data355.path;
-const _errs525 = errors;
-const _errs526 = errors;
-if(typeof data356 === "string"){
-if(!pattern53.test(data356)){
-const err442 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
+if(data217.dbConnector !== undefined){
+let data325 = data217.dbConnector;
+const _errs475 = errors;
+const _errs476 = errors;
+const _errs477 = errors;
+if(!(validate276(data325, {instancePath:instancePath+"/components/dbConnector",parentData:data217,parentDataProperty:"dbConnector",rootData}))){
+vErrors = vErrors === null ? validate276.errors : vErrors.concat(validate276.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid130 = _errs477 === errors;
+if(data325 && typeof data325 == "object" && !Array.isArray(data325)){
+const _errs478 = errors;
+for(const key17 in data325){
+if(!(func14.call(schema0.properties.components.properties.dbConnector.properties, key17))){
+const err442 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -18318,8 +18007,198 @@ vErrors.push(err442);
 errors++;
 }
 }
+if(data325.resources !== undefined){
+let data326 = data325.resources;
+const _errs479 = errors;
+if(!(validate78(data326, {instancePath:instancePath+"/components/dbConnector/resources",parentData:data325,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
 else {
-const err443 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid131 = _errs479 === errors;
+}
+if(data325.nodeSelector !== undefined){
+let data327 = data325.nodeSelector;
+const _errs480 = errors;
+if(!(validate107(data327, {instancePath:instancePath+"/components/dbConnector/nodeSelector",parentData:data325,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate107.errors : vErrors.concat(validate107.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs480 === errors;
+}
+if(data325.tolerations !== undefined){
+let data328 = data325.tolerations;
+const _errs481 = errors;
+if(!(validate109(data328, {instancePath:instancePath+"/components/dbConnector/tolerations",parentData:data325,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs481 === errors;
+}
+if(data325.affinity !== undefined){
+let data329 = data325.affinity;
+const _errs482 = errors;
+if(!(validate113(data329, {instancePath:instancePath+"/components/dbConnector/affinity",parentData:data325,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs482 === errors;
+}
+if(data325.topologySpreadConstraints !== undefined){
+let data330 = data325.topologySpreadConstraints;
+const _errs483 = errors;
+if(!(validate136(data330, {instancePath:instancePath+"/components/dbConnector/topologySpreadConstraints",parentData:data325,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs483 === errors;
+}
+if(data325.podAnnotations !== undefined){
+let data331 = data325.podAnnotations;
+const _errs484 = errors;
+if(!(validate141(data331, {instancePath:instancePath+"/components/dbConnector/podAnnotations",parentData:data325,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs484 === errors;
+}
+if(data325.podLabels !== undefined){
+let data332 = data325.podLabels;
+const _errs485 = errors;
+if(!(validate143(data332, {instancePath:instancePath+"/components/dbConnector/podLabels",parentData:data325,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs485 === errors;
+}
+if(data325.env !== undefined){
+let data333 = data325.env;
+const _errs486 = errors;
+if(!(validate145(data333, {instancePath:instancePath+"/components/dbConnector/env",parentData:data325,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs486 === errors;
+}
+if(data325.extraEnvFrom !== undefined){
+let data334 = data325.extraEnvFrom;
+const _errs487 = errors;
+if(!(validate148(data334, {instancePath:instancePath+"/components/dbConnector/extraEnvFrom",parentData:data325,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs487 === errors;
+}
+if(data325.extraVolumes !== undefined){
+let data335 = data325.extraVolumes;
+const _errs488 = errors;
+if(!(validate156(data335, {instancePath:instancePath+"/components/dbConnector/extraVolumes",parentData:data325,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs488 === errors;
+}
+if(data325.extraVolumeMounts !== undefined){
+let data336 = data325.extraVolumeMounts;
+const _errs489 = errors;
+if(!(validate169(data336, {instancePath:instancePath+"/components/dbConnector/extraVolumeMounts",parentData:data325,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs489 === errors;
+}
+if(data325.extraContainers !== undefined){
+let data337 = data325.extraContainers;
+const _errs490 = errors;
+if(!(validate174(data337, {instancePath:instancePath+"/components/dbConnector/extraContainers",parentData:data325,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs490 === errors;
+}
+if(data325.initContainers !== undefined){
+let data338 = data325.initContainers;
+const _errs491 = errors;
+if(!(validate199(data338, {instancePath:instancePath+"/components/dbConnector/initContainers",parentData:data325,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs491 === errors;
+}
+if(data325.priorityClassName !== undefined){
+let data339 = data325.priorityClassName;
+const _errs492 = errors;
+if(!(validate202(data339, {instancePath:instancePath+"/components/dbConnector/priorityClassName",parentData:data325,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs492 === errors;
+}
+if(data325.terminationGracePeriodSeconds !== undefined){
+let data340 = data325.terminationGracePeriodSeconds;
+const _errs493 = errors;
+if(!(validate204(data340, {instancePath:instancePath+"/components/dbConnector/terminationGracePeriodSeconds",parentData:data325,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs493 === errors;
+}
+if(data325.podSecurityContext !== undefined){
+let data341 = data325.podSecurityContext;
+const _errs494 = errors;
+if(!(validate206(data341, {instancePath:instancePath+"/components/dbConnector/podSecurityContext",parentData:data325,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs494 === errors;
+}
+if(data325.containerSecurityContext !== undefined){
+let data342 = data325.containerSecurityContext;
+const _errs495 = errors;
+if(!(validate209(data342, {instancePath:instancePath+"/components/dbConnector/containerSecurityContext",parentData:data325,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs495 === errors;
+}
+if(data325.enabled !== undefined){
+let data343 = data325.enabled;
+const _errs496 = errors;
+if(typeof data343 !== "boolean"){
+const err443 = {instancePath:instancePath+"/components/dbConnector/enabled",schemaPath:"#/properties/components/properties/dbConnector/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -18328,13 +18207,14 @@ vErrors.push(err443);
 }
 errors++;
 }
-var valid137 = _errs525 === errors;
+const _errs497 = errors;
+var valid131 = _errs496 === errors;
 }
-if(data355.pathType !== undefined){
-let data357 = data355.pathType;
-const _errs527 = errors;
-if(typeof data357 !== "string"){
-const err444 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data325.replicas !== undefined){
+let data344 = data325.replicas;
+const _errs498 = errors;
+if(!((typeof data344 == "number") && (!(data344 % 1) && !isNaN(data344)))){
+const err444 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -18343,10 +18223,10 @@ vErrors.push(err444);
 }
 errors++;
 }
-const _errs528 = errors;
-const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
-if(!((data357 === "Prefix") || (data357 === "Exact"))){
-const err445 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+const _errs499 = errors;
+if(typeof data344 == "number"){
+if(data344 > 2147483647 || isNaN(data344)){
+const err445 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -18355,15 +18235,8 @@ vErrors.push(err445);
 }
 errors++;
 }
-var valid137 = _errs527 === errors;
-}
-if(data355.service !== undefined){
-let data358 = data355.service;
-const _errs529 = errors;
-const _errs530 = errors;
-if(typeof data358 === "string"){
-if(func0(data358) > 63){
-const err446 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data344 < 1 || isNaN(data344)){
+const err446 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -18372,8 +18245,14 @@ vErrors.push(err446);
 }
 errors++;
 }
-if(!pattern54.test(data358)){
-const err447 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\""};
+}
+var valid131 = _errs498 === errors;
+}
+if(data325.javaDbConnector !== undefined){
+let data345 = data325.javaDbConnector;
+const _errs500 = errors;
+if(typeof data345 !== "boolean"){
+const err447 = {instancePath:instancePath+"/components/dbConnector/javaDbConnector",schemaPath:"#/properties/components/properties/dbConnector/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -18382,9 +18261,23 @@ vErrors.push(err447);
 }
 errors++;
 }
+const _errs501 = errors;
+var valid131 = _errs500 === errors;
+}
+if(data325.autoscaling !== undefined){
+let data346 = data325.autoscaling;
+const _errs502 = errors;
+if(!(validate256(data346, {instancePath:instancePath+"/components/dbConnector/autoscaling",parentData:data325,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+errors = vErrors.length;
 }
 else {
-const err448 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid131 = _errs502 === errors;
+}
+}
+else {
+const err448 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -18393,22 +18286,11 @@ vErrors.push(err448);
 }
 errors++;
 }
-var valid137 = _errs529 === errors;
-}
-if(data355.port !== undefined){
-let data359 = data355.port;
-const _errs531 = errors;
-if(!(validate87(data359, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data355,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid137 = _errs531 === errors;
+var valid118 = _errs475 === errors;
 }
 }
 else {
-const err449 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err449 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -18417,14 +18299,17 @@ vErrors.push(err449);
 }
 errors++;
 }
-var valid135 = _errs522 === errors;
-if(!valid135){
-valid136 = false;
+var valid105 = _errs339 === errors;
 }
-}
-}
-else {
-const err450 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.podDefaults !== undefined){
+let data347 = data.podDefaults;
+const _errs503 = errors;
+const _errs504 = errors;
+if(data347 && typeof data347 == "object" && !Array.isArray(data347)){
+const _errs505 = errors;
+for(const key18 in data347){
+if(!(func14.call(schema0.properties.podDefaults.properties, key18))){
+const err450 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -18433,17 +18318,197 @@ vErrors.push(err450);
 }
 errors++;
 }
-var valid131 = _errs520 === errors;
 }
-if(data343.gateway !== undefined){
-let data360 = data343.gateway;
-const _errs532 = errors;
-const _errs533 = errors;
-if(data360 && typeof data360 == "object" && !Array.isArray(data360)){
-const _errs534 = errors;
-for(const key22 in data360){
-if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
-const err451 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(data347.resources !== undefined){
+let data348 = data347.resources;
+const _errs506 = errors;
+if(!(validate376(data348, {instancePath:instancePath+"/podDefaults/resources",parentData:data347,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate376.errors : vErrors.concat(validate376.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs506 === errors;
+}
+if(data347.nodeSelector !== undefined){
+let data349 = data347.nodeSelector;
+const _errs507 = errors;
+if(!(validate123(data349, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data347,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs507 === errors;
+}
+if(data347.tolerations !== undefined){
+let data350 = data347.tolerations;
+const _errs508 = errors;
+if(!(validate109(data350, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data347,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate109.errors : vErrors.concat(validate109.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs508 === errors;
+}
+if(data347.affinity !== undefined){
+let data351 = data347.affinity;
+const _errs509 = errors;
+if(!(validate113(data351, {instancePath:instancePath+"/podDefaults/affinity",parentData:data347,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs509 === errors;
+}
+if(data347.topologySpreadConstraints !== undefined){
+let data352 = data347.topologySpreadConstraints;
+const _errs510 = errors;
+if(!(validate136(data352, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data347,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs510 === errors;
+}
+if(data347.podAnnotations !== undefined){
+let data353 = data347.podAnnotations;
+const _errs511 = errors;
+if(!(validate141(data353, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data347,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs511 === errors;
+}
+if(data347.podLabels !== undefined){
+let data354 = data347.podLabels;
+const _errs512 = errors;
+if(!(validate143(data354, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data347,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs512 === errors;
+}
+if(data347.env !== undefined){
+let data355 = data347.env;
+const _errs513 = errors;
+if(!(validate145(data355, {instancePath:instancePath+"/podDefaults/env",parentData:data347,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate145.errors : vErrors.concat(validate145.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs513 === errors;
+}
+if(data347.extraEnvFrom !== undefined){
+let data356 = data347.extraEnvFrom;
+const _errs514 = errors;
+if(!(validate148(data356, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data347,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs514 === errors;
+}
+if(data347.extraVolumes !== undefined){
+let data357 = data347.extraVolumes;
+const _errs515 = errors;
+if(!(validate156(data357, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data347,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate156.errors : vErrors.concat(validate156.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs515 === errors;
+}
+if(data347.extraVolumeMounts !== undefined){
+let data358 = data347.extraVolumeMounts;
+const _errs516 = errors;
+if(!(validate169(data358, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data347,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate169.errors : vErrors.concat(validate169.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs516 === errors;
+}
+if(data347.extraContainers !== undefined){
+let data359 = data347.extraContainers;
+const _errs517 = errors;
+if(!(validate174(data359, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data347,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs517 === errors;
+}
+if(data347.initContainers !== undefined){
+let data360 = data347.initContainers;
+const _errs518 = errors;
+if(!(validate199(data360, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data347,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs518 === errors;
+}
+if(data347.priorityClassName !== undefined){
+let data361 = data347.priorityClassName;
+const _errs519 = errors;
+if(!(validate202(data361, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data347,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs519 === errors;
+}
+if(data347.terminationGracePeriodSeconds !== undefined){
+let data362 = data347.terminationGracePeriodSeconds;
+const _errs520 = errors;
+if(!(validate204(data362, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data347,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs520 === errors;
+}
+if(data347.podSecurityContext !== undefined){
+let data363 = data347.podSecurityContext;
+const _errs521 = errors;
+if(!(validate206(data363, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data347,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs521 === errors;
+}
+if(data347.containerSecurityContext !== undefined){
+let data364 = data347.containerSecurityContext;
+const _errs522 = errors;
+if(!(validate209(data364, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data347,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs522 === errors;
+}
+}
+else {
+const err451 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -18452,14 +18517,17 @@ vErrors.push(err451);
 }
 errors++;
 }
+var valid105 = _errs503 === errors;
 }
-if(data360.name !== undefined){
-let data361 = data360.name;
-const _errs535 = errors;
-const _errs536 = errors;
-if(typeof data361 === "string"){
-if(!pattern2.test(data361)){
-const err452 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data.service !== undefined){
+let data365 = data.service;
+const _errs523 = errors;
+const _errs524 = errors;
+if(data365 && typeof data365 == "object" && !Array.isArray(data365)){
+const _errs525 = errors;
+for(const key19 in data365){
+if(!(((key19 === "type") || (key19 === "port")) || (key19 === "annotations"))){
+const err452 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -18469,8 +18537,11 @@ vErrors.push(err452);
 errors++;
 }
 }
-else {
-const err453 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data365.type !== undefined){
+let data366 = data365.type;
+const _errs526 = errors;
+if(typeof data366 !== "string"){
+const err453 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -18479,15 +18550,10 @@ vErrors.push(err453);
 }
 errors++;
 }
-var valid138 = _errs535 === errors;
-}
-if(data360.namespace !== undefined){
-let data362 = data360.namespace;
-const _errs537 = errors;
-const _errs538 = errors;
-if(typeof data362 === "string"){
-if(!pattern2.test(data362)){
-const err454 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const _errs527 = errors;
+const vSchema11 = schema0.properties.service.properties.type.enum;
+if(!(((data366 === "ClusterIP") || (data366 === "NodePort")) || (data366 === "LoadBalancer"))){
+const err454 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -18496,9 +18562,33 @@ vErrors.push(err454);
 }
 errors++;
 }
+var valid133 = _errs526 === errors;
+}
+if(data365.port !== undefined){
+let data367 = data365.port;
+const _errs528 = errors;
+if(!(validate88(data367, {instancePath:instancePath+"/service/port",parentData:data365,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+errors = vErrors.length;
 }
 else {
-const err455 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid133 = _errs528 === errors;
+}
+if(data365.annotations !== undefined){
+let data368 = data365.annotations;
+const _errs529 = errors;
+if(!(validate123(data368, {instancePath:instancePath+"/service/annotations",parentData:data365,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs529 === errors;
+}
+}
+else {
+const err455 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -18507,15 +18597,17 @@ vErrors.push(err455);
 }
 errors++;
 }
-var valid138 = _errs537 === errors;
+var valid105 = _errs523 === errors;
 }
-if(data360.sectionName !== undefined){
-let data363 = data360.sectionName;
-const _errs539 = errors;
-const _errs540 = errors;
-if(typeof data363 === "string"){
-if(!pattern2.test(data363)){
-const err456 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data.ingress !== undefined){
+let data369 = data.ingress;
+const _errs530 = errors;
+const _errs531 = errors;
+if(data369 && typeof data369 == "object" && !Array.isArray(data369)){
+const _errs532 = errors;
+for(const key20 in data369){
+if(!(func14.call(schema0.properties.ingress.properties, key20))){
+const err456 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -18525,8 +18617,11 @@ vErrors.push(err456);
 errors++;
 }
 }
-else {
-const err457 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data369.enabled !== undefined){
+let data370 = data369.enabled;
+const _errs533 = errors;
+if(typeof data370 !== "boolean"){
+const err457 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -18535,11 +18630,16 @@ vErrors.push(err457);
 }
 errors++;
 }
-var valid138 = _errs539 === errors;
+const _errs534 = errors;
+var valid134 = _errs533 === errors;
 }
-}
-else {
-const err458 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data369.className !== undefined){
+let data371 = data369.className;
+const _errs535 = errors;
+const _errs536 = errors;
+if(typeof data371 === "string"){
+if(!pattern2.test(data371)){
+const err458 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -18548,11 +18648,9 @@ vErrors.push(err458);
 }
 errors++;
 }
-var valid131 = _errs532 === errors;
-}
 }
 else {
-const err459 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err459 = {instancePath:instancePath+"/ingress/className",schemaPath:"#/properties/ingress/properties/className/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -18561,17 +18659,28 @@ vErrors.push(err459);
 }
 errors++;
 }
-var valid104 = _errs498 === errors;
+var valid134 = _errs535 === errors;
 }
-if(data.serviceAccount !== undefined){
-let data364 = data.serviceAccount;
-const _errs541 = errors;
-const _errs542 = errors;
-if(data364 && typeof data364 == "object" && !Array.isArray(data364)){
-const _errs543 = errors;
-for(const key23 in data364){
-if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
-const err460 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(data369.host !== undefined){
+let data372 = data369.host;
+const _errs537 = errors;
+if(!(validate86(data372, {instancePath:instancePath+"/ingress/host",parentData:data369,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid134 = _errs537 === errors;
+}
+if(data369.tls !== undefined){
+let data373 = data369.tls;
+const _errs538 = errors;
+const _errs539 = errors;
+if(data373 && typeof data373 == "object" && !Array.isArray(data373)){
+const _errs540 = errors;
+for(const key21 in data373){
+if(!((key21 === "enabled") || (key21 === "secretName"))){
+const err460 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -18581,11 +18690,11 @@ vErrors.push(err460);
 errors++;
 }
 }
-if(data364.create !== undefined){
-let data365 = data364.create;
-const _errs544 = errors;
-if(typeof data365 !== "boolean"){
-const err461 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data373.enabled !== undefined){
+let data374 = data373.enabled;
+const _errs541 = errors;
+if(typeof data374 !== "boolean"){
+const err461 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -18594,16 +18703,16 @@ vErrors.push(err461);
 }
 errors++;
 }
-const _errs545 = errors;
-var valid139 = _errs544 === errors;
+const _errs542 = errors;
+var valid135 = _errs541 === errors;
 }
-if(data364.name !== undefined){
-let data366 = data364.name;
-const _errs546 = errors;
-const _errs547 = errors;
-if(typeof data366 === "string"){
-if(!pattern2.test(data366)){
-const err462 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data373.secretName !== undefined){
+let data375 = data373.secretName;
+const _errs543 = errors;
+const _errs544 = errors;
+if(typeof data375 === "string"){
+if(!pattern2.test(data375)){
+const err462 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -18614,7 +18723,7 @@ errors++;
 }
 }
 else {
-const err463 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err463 = {instancePath:instancePath+"/ingress/tls/secretName",schemaPath:"#/properties/ingress/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -18623,22 +18732,11 @@ vErrors.push(err463);
 }
 errors++;
 }
-var valid139 = _errs546 === errors;
-}
-if(data364.annotations !== undefined){
-let data367 = data364.annotations;
-const _errs548 = errors;
-if(!(validate122(data367, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data364,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid139 = _errs548 === errors;
+var valid135 = _errs543 === errors;
 }
 }
 else {
-const err464 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err464 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -18647,28 +18745,24 @@ vErrors.push(err464);
 }
 errors++;
 }
-var valid104 = _errs541 === errors;
+var valid134 = _errs538 === errors;
 }
-if(data.tests !== undefined){
-let data368 = data.tests;
-const _errs549 = errors;
-if(!(validate233(data368, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+if(data369.annotations !== undefined){
+let data376 = data369.annotations;
+const _errs545 = errors;
+if(!(validate123(data376, {instancePath:instancePath+"/ingress/annotations",parentData:data369,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid104 = _errs549 === errors;
+var valid134 = _errs545 === errors;
 }
-if(data.networkPolicy !== undefined){
-let data369 = data.networkPolicy;
-const _errs550 = errors;
-const _errs551 = errors;
-if(data369 && typeof data369 == "object" && !Array.isArray(data369)){
-const _errs552 = errors;
-for(const key24 in data369){
-if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
-const err465 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(data369.kind !== undefined){
+let data377 = data369.kind;
+const _errs546 = errors;
+if(typeof data377 !== "string"){
+const err465 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -18677,12 +18771,10 @@ vErrors.push(err465);
 }
 errors++;
 }
-}
-if(data369.enabled !== undefined){
-let data370 = data369.enabled;
-const _errs553 = errors;
-if((typeof data370 !== "boolean") && (data370 !== null)){
-const err466 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+const _errs547 = errors;
+const vSchema12 = schema0.properties.ingress.properties.kind.enum;
+if(!((data377 === "Ingress") || (data377 === "HTTPRoute"))){
+const err466 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -18691,33 +18783,22 @@ vErrors.push(err466);
 }
 errors++;
 }
-const _errs554 = errors;
-var valid140 = _errs553 === errors;
+var valid134 = _errs546 === errors;
 }
-if(data369.ingressControllerFrom !== undefined){
-let data371 = data369.ingressControllerFrom;
-const _errs555 = errors;
-const _errs556 = errors;
-if(Array.isArray(data371)){
-let valid142 = true;
-const len3 = data371.length;
-for(let i3=0; i3<len3; i3++){
-let data372 = data371[i3];
-const _errs557 = errors;
-if(!(validate383(data372, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data371,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate383.errors : vErrors.concat(validate383.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid141 = _errs557 === errors;
-if(!valid141){
-valid142 = false;
-}
-}
-}
-else {
-const err467 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data369.extraHosts !== undefined){
+let data378 = data369.extraHosts;
+const _errs548 = errors;
+const _errs549 = errors;
+if(Array.isArray(data378)){
+let valid137 = true;
+const len1 = data378.length;
+for(let i1=0; i1<len1; i1++){
+let data379 = data378[i1];
+const _errs550 = errors;
+const _errs551 = errors;
+if(typeof data379 === "string"){
+if(func0(data379) > 253){
+const err467 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/maxLength",keyword:"maxLength",params:{limit: 253},message:"must NOT have more than 253 characters"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -18726,32 +18807,8 @@ vErrors.push(err467);
 }
 errors++;
 }
-var valid140 = _errs555 === errors;
-}
-if(data369.licenseCIDRs !== undefined){
-let data373 = data369.licenseCIDRs;
-const _errs558 = errors;
-const _errs559 = errors;
-if(Array.isArray(data373)){
-let valid144 = true;
-const len4 = data373.length;
-for(let i4=0; i4<len4; i4++){
-let data374 = data373[i4];
-const _errs560 = errors;
-if(!(validate386(data374, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data373,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate386.errors : vErrors.concat(validate386.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs560 === errors;
-if(!valid143){
-valid144 = false;
-}
-}
-}
-else {
-const err468 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(!pattern52.test(data379)){
+const err468 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -18760,32 +18817,9 @@ vErrors.push(err468);
 }
 errors++;
 }
-var valid140 = _errs558 === errors;
-}
-if(data369.resources !== undefined){
-let data375 = data369.resources;
-const _errs561 = errors;
-const _errs562 = errors;
-if(Array.isArray(data375)){
-let valid146 = true;
-const len5 = data375.length;
-for(let i5=0; i5<len5; i5++){
-let data376 = data375[i5];
-const _errs563 = errors;
-if(!(validate383(data376, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data375,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate383.errors : vErrors.concat(validate383.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid145 = _errs563 === errors;
-if(!valid145){
-valid146 = false;
-}
-}
-}
-else {
-const err469 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err469 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -18794,32 +18828,14 @@ vErrors.push(err469);
 }
 errors++;
 }
-var valid140 = _errs561 === errors;
-}
-if(data369.sourceControl !== undefined){
-let data377 = data369.sourceControl;
-const _errs564 = errors;
-const _errs565 = errors;
-if(Array.isArray(data377)){
-let valid148 = true;
-const len6 = data377.length;
-for(let i6=0; i6<len6; i6++){
-let data378 = data377[i6];
-const _errs566 = errors;
-if(!(validate383(data378, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data377,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate383.errors : vErrors.concat(validate383.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid147 = _errs566 === errors;
-if(!valid147){
-valid148 = false;
+var valid136 = _errs550 === errors;
+if(!valid136){
+valid137 = false;
 }
 }
 }
 else {
-const err470 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err470 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -18828,32 +18844,22 @@ vErrors.push(err470);
 }
 errors++;
 }
-var valid140 = _errs564 === errors;
+var valid134 = _errs548 === errors;
 }
-if(data369.databaseCIDRs !== undefined){
-let data379 = data369.databaseCIDRs;
-const _errs567 = errors;
-const _errs568 = errors;
-if(Array.isArray(data379)){
-let valid150 = true;
-const len7 = data379.length;
-for(let i7=0; i7<len7; i7++){
-let data380 = data379[i7];
-const _errs569 = errors;
-if(!(validate386(data380, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data379,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate386.errors : vErrors.concat(validate386.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid149 = _errs569 === errors;
-if(!valid149){
-valid150 = false;
-}
-}
-}
-else {
-const err471 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data369.extraPaths !== undefined){
+let data380 = data369.extraPaths;
+const _errs552 = errors;
+const _errs553 = errors;
+if(Array.isArray(data380)){
+let valid139 = true;
+const len2 = data380.length;
+for(let i2=0; i2<len2; i2++){
+let data381 = data380[i2];
+const _errs554 = errors;
+const _errs555 = errors;
+if(data381 && typeof data381 == "object" && !Array.isArray(data381)){
+if(data381.path === undefined){
+const err471 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -18862,32 +18868,8 @@ vErrors.push(err471);
 }
 errors++;
 }
-var valid140 = _errs567 === errors;
-}
-if(data369.temporalCIDRs !== undefined){
-let data381 = data369.temporalCIDRs;
-const _errs570 = errors;
-const _errs571 = errors;
-if(Array.isArray(data381)){
-let valid152 = true;
-const len8 = data381.length;
-for(let i8=0; i8<len8; i8++){
-let data382 = data381[i8];
-const _errs572 = errors;
-if(!(validate386(data382, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data381,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate386.errors : vErrors.concat(validate386.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid151 = _errs572 === errors;
-if(!valid151){
-valid152 = false;
-}
-}
-}
-else {
-const err472 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data381.service === undefined){
+const err472 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -18896,32 +18878,8 @@ vErrors.push(err472);
 }
 errors++;
 }
-var valid140 = _errs570 === errors;
-}
-if(data369.dnsFrom !== undefined){
-let data383 = data369.dnsFrom;
-const _errs573 = errors;
-const _errs574 = errors;
-if(Array.isArray(data383)){
-let valid154 = true;
-const len9 = data383.length;
-for(let i9=0; i9<len9; i9++){
-let data384 = data383[i9];
-const _errs575 = errors;
-if(!(validate383(data384, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data383,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate383.errors : vErrors.concat(validate383.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs575 === errors;
-if(!valid153){
-valid154 = false;
-}
-}
-}
-else {
-const err473 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data381.port === undefined){
+const err473 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -18930,11 +18888,10 @@ vErrors.push(err473);
 }
 errors++;
 }
-var valid140 = _errs573 === errors;
-}
-}
-else {
-const err474 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs556 = errors;
+for(const key22 in data381){
+if(!((((key22 === "path") || (key22 === "pathType")) || (key22 === "service")) || (key22 === "port"))){
+const err474 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -18943,16 +18900,658 @@ vErrors.push(err474);
 }
 errors++;
 }
-var valid104 = _errs550 === errors;
 }
-}
-else {
-const err475 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data381.path !== undefined){
+let data382 = data381.path;
+const _errs557 = errors;
+const _errs558 = errors;
+if(typeof data382 === "string"){
+if(!pattern53.test(data382)){
+const err475 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
 if(vErrors === null){
 vErrors = [err475];
 }
 else {
 vErrors.push(err475);
+}
+errors++;
+}
+}
+else {
+const err476 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err476];
+}
+else {
+vErrors.push(err476);
+}
+errors++;
+}
+var valid140 = _errs557 === errors;
+}
+if(data381.pathType !== undefined){
+let data383 = data381.pathType;
+const _errs559 = errors;
+if(typeof data383 !== "string"){
+const err477 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err477];
+}
+else {
+vErrors.push(err477);
+}
+errors++;
+}
+const _errs560 = errors;
+const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
+if(!((data383 === "Prefix") || (data383 === "Exact"))){
+const err478 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err478];
+}
+else {
+vErrors.push(err478);
+}
+errors++;
+}
+var valid140 = _errs559 === errors;
+}
+if(data381.service !== undefined){
+let data384 = data381.service;
+const _errs561 = errors;
+const _errs562 = errors;
+if(typeof data384 === "string"){
+if(func0(data384) > 63){
+const err479 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err479];
+}
+else {
+vErrors.push(err479);
+}
+errors++;
+}
+if(!pattern54.test(data384)){
+const err480 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err480];
+}
+else {
+vErrors.push(err480);
+}
+errors++;
+}
+}
+else {
+const err481 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/service/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err481];
+}
+else {
+vErrors.push(err481);
+}
+errors++;
+}
+var valid140 = _errs561 === errors;
+}
+if(data381.port !== undefined){
+let data385 = data381.port;
+const _errs563 = errors;
+if(!(validate88(data385, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data381,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid140 = _errs563 === errors;
+}
+}
+else {
+const err482 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err482];
+}
+else {
+vErrors.push(err482);
+}
+errors++;
+}
+var valid138 = _errs554 === errors;
+if(!valid138){
+valid139 = false;
+}
+}
+}
+else {
+const err483 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err483];
+}
+else {
+vErrors.push(err483);
+}
+errors++;
+}
+var valid134 = _errs552 === errors;
+}
+if(data369.gateway !== undefined){
+let data386 = data369.gateway;
+const _errs564 = errors;
+const _errs565 = errors;
+if(data386 && typeof data386 == "object" && !Array.isArray(data386)){
+const _errs566 = errors;
+for(const key23 in data386){
+if(!(((key23 === "name") || (key23 === "namespace")) || (key23 === "sectionName"))){
+const err484 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err484];
+}
+else {
+vErrors.push(err484);
+}
+errors++;
+}
+}
+if(data386.name !== undefined){
+let data387 = data386.name;
+const _errs567 = errors;
+const _errs568 = errors;
+if(typeof data387 === "string"){
+if(!pattern2.test(data387)){
+const err485 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err485];
+}
+else {
+vErrors.push(err485);
+}
+errors++;
+}
+}
+else {
+const err486 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err486];
+}
+else {
+vErrors.push(err486);
+}
+errors++;
+}
+var valid141 = _errs567 === errors;
+}
+if(data386.namespace !== undefined){
+let data388 = data386.namespace;
+const _errs569 = errors;
+const _errs570 = errors;
+if(typeof data388 === "string"){
+if(!pattern2.test(data388)){
+const err487 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err487];
+}
+else {
+vErrors.push(err487);
+}
+errors++;
+}
+}
+else {
+const err488 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err488];
+}
+else {
+vErrors.push(err488);
+}
+errors++;
+}
+var valid141 = _errs569 === errors;
+}
+if(data386.sectionName !== undefined){
+let data389 = data386.sectionName;
+const _errs571 = errors;
+const _errs572 = errors;
+if(typeof data389 === "string"){
+if(!pattern2.test(data389)){
+const err489 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err489];
+}
+else {
+vErrors.push(err489);
+}
+errors++;
+}
+}
+else {
+const err490 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err490];
+}
+else {
+vErrors.push(err490);
+}
+errors++;
+}
+var valid141 = _errs571 === errors;
+}
+}
+else {
+const err491 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err491];
+}
+else {
+vErrors.push(err491);
+}
+errors++;
+}
+var valid134 = _errs564 === errors;
+}
+}
+else {
+const err492 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err492];
+}
+else {
+vErrors.push(err492);
+}
+errors++;
+}
+var valid105 = _errs530 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data390 = data.serviceAccount;
+const _errs573 = errors;
+const _errs574 = errors;
+if(data390 && typeof data390 == "object" && !Array.isArray(data390)){
+const _errs575 = errors;
+for(const key24 in data390){
+if(!(((key24 === "create") || (key24 === "name")) || (key24 === "annotations"))){
+const err493 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err493];
+}
+else {
+vErrors.push(err493);
+}
+errors++;
+}
+}
+if(data390.create !== undefined){
+let data391 = data390.create;
+const _errs576 = errors;
+if(typeof data391 !== "boolean"){
+const err494 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err494];
+}
+else {
+vErrors.push(err494);
+}
+errors++;
+}
+const _errs577 = errors;
+var valid142 = _errs576 === errors;
+}
+if(data390.name !== undefined){
+let data392 = data390.name;
+const _errs578 = errors;
+const _errs579 = errors;
+if(typeof data392 === "string"){
+if(!pattern2.test(data392)){
+const err495 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err495];
+}
+else {
+vErrors.push(err495);
+}
+errors++;
+}
+}
+else {
+const err496 = {instancePath:instancePath+"/serviceAccount/name",schemaPath:"#/properties/serviceAccount/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err496];
+}
+else {
+vErrors.push(err496);
+}
+errors++;
+}
+var valid142 = _errs578 === errors;
+}
+if(data390.annotations !== undefined){
+let data393 = data390.annotations;
+const _errs580 = errors;
+if(!(validate123(data393, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data390,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid142 = _errs580 === errors;
+}
+}
+else {
+const err497 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err497];
+}
+else {
+vErrors.push(err497);
+}
+errors++;
+}
+var valid105 = _errs573 === errors;
+}
+if(data.tests !== undefined){
+let data394 = data.tests;
+const _errs581 = errors;
+if(!(validate234(data394, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs581 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data395 = data.networkPolicy;
+const _errs582 = errors;
+const _errs583 = errors;
+if(data395 && typeof data395 == "object" && !Array.isArray(data395)){
+const _errs584 = errors;
+for(const key25 in data395){
+if(!((((((((key25 === "enabled") || (key25 === "ingressControllerFrom")) || (key25 === "licenseCIDRs")) || (key25 === "resources")) || (key25 === "sourceControl")) || (key25 === "databaseCIDRs")) || (key25 === "temporalCIDRs")) || (key25 === "dnsFrom"))){
+const err498 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err498];
+}
+else {
+vErrors.push(err498);
+}
+errors++;
+}
+}
+if(data395.enabled !== undefined){
+let data396 = data395.enabled;
+const _errs585 = errors;
+if((typeof data396 !== "boolean") && (data396 !== null)){
+const err499 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err499];
+}
+else {
+vErrors.push(err499);
+}
+errors++;
+}
+const _errs586 = errors;
+var valid143 = _errs585 === errors;
+}
+if(data395.ingressControllerFrom !== undefined){
+let data397 = data395.ingressControllerFrom;
+const _errs587 = errors;
+const _errs588 = errors;
+if(Array.isArray(data397)){
+let valid145 = true;
+const len3 = data397.length;
+for(let i3=0; i3<len3; i3++){
+let data398 = data397[i3];
+const _errs589 = errors;
+if(!(validate403(data398, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data397,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate403.errors : vErrors.concat(validate403.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid144 = _errs589 === errors;
+if(!valid144){
+valid145 = false;
+}
+}
+}
+else {
+const err500 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err500];
+}
+else {
+vErrors.push(err500);
+}
+errors++;
+}
+var valid143 = _errs587 === errors;
+}
+if(data395.licenseCIDRs !== undefined){
+let data399 = data395.licenseCIDRs;
+const _errs590 = errors;
+const _errs591 = errors;
+if(Array.isArray(data399)){
+let valid147 = true;
+const len4 = data399.length;
+for(let i4=0; i4<len4; i4++){
+let data400 = data399[i4];
+const _errs592 = errors;
+if(!(validate406(data400, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data399,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate406.errors : vErrors.concat(validate406.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid146 = _errs592 === errors;
+if(!valid146){
+valid147 = false;
+}
+}
+}
+else {
+const err501 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err501];
+}
+else {
+vErrors.push(err501);
+}
+errors++;
+}
+var valid143 = _errs590 === errors;
+}
+if(data395.resources !== undefined){
+let data401 = data395.resources;
+const _errs593 = errors;
+const _errs594 = errors;
+if(Array.isArray(data401)){
+let valid149 = true;
+const len5 = data401.length;
+for(let i5=0; i5<len5; i5++){
+let data402 = data401[i5];
+const _errs595 = errors;
+if(!(validate403(data402, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data401,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate403.errors : vErrors.concat(validate403.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs595 === errors;
+if(!valid148){
+valid149 = false;
+}
+}
+}
+else {
+const err502 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err502];
+}
+else {
+vErrors.push(err502);
+}
+errors++;
+}
+var valid143 = _errs593 === errors;
+}
+if(data395.sourceControl !== undefined){
+let data403 = data395.sourceControl;
+const _errs596 = errors;
+const _errs597 = errors;
+if(Array.isArray(data403)){
+let valid151 = true;
+const len6 = data403.length;
+for(let i6=0; i6<len6; i6++){
+let data404 = data403[i6];
+const _errs598 = errors;
+if(!(validate403(data404, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data403,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate403.errors : vErrors.concat(validate403.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid150 = _errs598 === errors;
+if(!valid150){
+valid151 = false;
+}
+}
+}
+else {
+const err503 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err503];
+}
+else {
+vErrors.push(err503);
+}
+errors++;
+}
+var valid143 = _errs596 === errors;
+}
+if(data395.databaseCIDRs !== undefined){
+let data405 = data395.databaseCIDRs;
+const _errs599 = errors;
+const _errs600 = errors;
+if(Array.isArray(data405)){
+let valid153 = true;
+const len7 = data405.length;
+for(let i7=0; i7<len7; i7++){
+let data406 = data405[i7];
+const _errs601 = errors;
+if(!(validate406(data406, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data405,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate406.errors : vErrors.concat(validate406.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid152 = _errs601 === errors;
+if(!valid152){
+valid153 = false;
+}
+}
+}
+else {
+const err504 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err504];
+}
+else {
+vErrors.push(err504);
+}
+errors++;
+}
+var valid143 = _errs599 === errors;
+}
+if(data395.temporalCIDRs !== undefined){
+let data407 = data395.temporalCIDRs;
+const _errs602 = errors;
+const _errs603 = errors;
+if(Array.isArray(data407)){
+let valid155 = true;
+const len8 = data407.length;
+for(let i8=0; i8<len8; i8++){
+let data408 = data407[i8];
+const _errs604 = errors;
+if(!(validate406(data408, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data407,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate406.errors : vErrors.concat(validate406.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid154 = _errs604 === errors;
+if(!valid154){
+valid155 = false;
+}
+}
+}
+else {
+const err505 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err505];
+}
+else {
+vErrors.push(err505);
+}
+errors++;
+}
+var valid143 = _errs602 === errors;
+}
+if(data395.dnsFrom !== undefined){
+let data409 = data395.dnsFrom;
+const _errs605 = errors;
+const _errs606 = errors;
+if(Array.isArray(data409)){
+let valid157 = true;
+const len9 = data409.length;
+for(let i9=0; i9<len9; i9++){
+let data410 = data409[i9];
+const _errs607 = errors;
+if(!(validate403(data410, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data409,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate403.errors : vErrors.concat(validate403.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid156 = _errs607 === errors;
+if(!valid156){
+valid157 = false;
+}
+}
+}
+else {
+const err506 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err506];
+}
+else {
+vErrors.push(err506);
+}
+errors++;
+}
+var valid143 = _errs605 === errors;
+}
+}
+else {
+const err507 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err507];
+}
+else {
+vErrors.push(err507);
+}
+errors++;
+}
+var valid105 = _errs582 === errors;
+}
+}
+else {
+const err508 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err508];
+}
+else {
+vErrors.push(err508);
 }
 errors++;
 }
