@@ -481,7 +481,7 @@ test('volumes, config-map mounts, init containers and the official PVC become ty
   }
 });
 
-test('the optional services the official chart renders are carried: agents, multiplayer (replicas, resources, labels, env)', () => {
+test('the optional services the official chart renders are carried: agents, multiplayer, dbconnector (replicas, resources, labels, env)', () => {
   const outcome = importFixture('services');
   assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));
   const values = outcome.values as any;
@@ -494,15 +494,17 @@ test('the optional services the official chart renders are carried: agents, mult
   assert.is(values.components.multiplayerWs.enabled, true);
   assert.is(values.components.multiplayerWs.replicas, 2);
   assert.is(values.components.multiplayerWs.env.WEBSOCKET_ALLOWED_ORIGIN, 'retool.example.com');
+  assert.is(values.components.dbConnector.enabled, true);
+  assert.is(values.components.dbConnector.replicas, 2);
   const paths = outcome.dropped.map((d) => d.path);
-  assert.not.ok(paths.some((p) => p.startsWith('agents.') || p.startsWith('multiplayer.')), paths.join(', '));
+  assert.not.ok(paths.some((p) => p.startsWith('agents.') || p.startsWith('multiplayer.') || p.startsWith('dbconnector.')), paths.join(', '));
   const dir = mkdtempSync(join(tmpdir(), 'retool-import-services-'));
   try {
     writeFileSync(join(dir, 'ours.values.yaml'), outcome.text);
     const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(dir, 'ours.values.yaml')], { major: 4 });
     assert.is(result.status, 0, result.stderr);
     const objects = parseManifests(result.stdout);
-    for (const name of ['agent-worker', 'agent-eval-worker', 'multiplayer-ws']) assert.ok(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-${name}`), name);
+    for (const name of ['agent-worker', 'agent-eval-worker', 'multiplayer-ws', 'dbconnector']) assert.ok(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-${name}`), name);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

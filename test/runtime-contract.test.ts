@@ -25,6 +25,8 @@ interface Role {
   /** Env names it must get, and the default value where one is fixed (null: any value). */
   env: Record<string, string | null>;
   serviceTypeStartsWith?: string;
+  /** Roles SERVICE_TYPE must hold, in any order (Retool's chart appends JAVA_DBCONNECTOR to the dbconnector's). */
+  serviceTypeHas?: string[];
 }
 
 const SECRETS = { LICENSE_KEY: null, ENCRYPTION_KEY: null, JWT_SECRET: null };
@@ -75,6 +77,14 @@ const CONTRACT: Record<string, Role> = {
   'multiplayer-ws': {
     args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3001 }, ports: [3001], serviceTypeStartsWith: 'MULTIPLAYER_SERVICE',
     env: { ...BACKEND, MULTIPLAYER_SERVER_PORT: '3001' },
+  },
+  // deployment_dbconnector.yaml: start_api.sh without waiting for the storage database, 3002 (+ Java 3007).
+  dbconnector: {
+    args: ['bash', '-c', './docker_scripts/start_api.sh'], probe: { path: '/api/checkHealth', port: 3002 }, ports: [3002, 3007], serviceTypeHas: ['DB_CONNECTOR', 'DB_SSH_CONNECTOR'],
+    env: {
+      ...SECRETS, NODE_ENV: 'production', NODE_OPTIONS: '--max_old_space_size=1024', DBCONNECTOR_HTTP_AGENT_MAX_SOCKETS: '1000',
+      DBCONNECTOR_POSTGRES_POOL_MAX_SIZE: '100', DISABLE_DATABASE_MIGRATIONS: 'true', WORKFLOW_BACKEND_HOST: null,
+    },
   },
   'code-executor': {
     probe: { path: '/api/checkHealth', port: 3004 }, ports: [3004],
@@ -146,6 +156,7 @@ for (const fixture of fixtures) {
         if (value !== null && !fixture.text.includes(envName)) assert.is(env.get(envName).value, value, `${name} ${envName}`);
       }
       if (role.serviceTypeStartsWith) assert.ok(String(env.get('SERVICE_TYPE')?.value).startsWith(role.serviceTypeStartsWith), `${name} SERVICE_TYPE`);
+      else if (role.serviceTypeHas) for (const r of role.serviceTypeHas) assert.ok(String(env.get('SERVICE_TYPE')?.value).split(',').includes(r), `${name} SERVICE_TYPE has ${r}`);
       else assert.not.ok(env.has('SERVICE_TYPE'), `${name} has no SERVICE_TYPE`);
     }
     assert.ok(seen >= 2, 'api and jobs-runner are always rendered');
@@ -236,6 +247,33 @@ for (const fixture of fixtures) {
     assert.is(env.get('BASE_DOMAIN')?.value, base);
   });
 }
+
+test('a standalone dbconnector takes the connector roles over: api and workflows-backend drop them, every caller is told where it listens', () => {
+  const f = fixtures.find((x) => x.name === 'dbconnector')!;
+  const env = (name: string) => envOf(mainContainer(component(f.objects, name)!, name));
+  for (const name of ['api', 'workflows-backend']) {
+    const roles = String(env(name).get('SERVICE_TYPE').value).split(',');
+    assert.not.ok(roles.includes('DB_CONNECTOR') || roles.includes('DB_SSH_CONNECTOR') || roles.includes('JAVA_DBCONNECTOR'), `${name} SERVICE_TYPE ${roles}`);
+    assert.is(env(name).get('DB_SSH_CONNECTOR_HOST').value, 'http://prod-retool-dbconnector');
+    assert.is(env(name).get('DB_SSH_CONNECTOR_PORT').value, '3002');
+  }
+  for (const name of ['api', 'workflows-backend', 'workflows-worker']) {
+    assert.is(env(name).get('DB_CONNECTOR_HOST').value, 'http://prod-retool-dbconnector', name);
+    assert.is(env(name).get('DB_CONNECTOR_PORT').value, '3002', name);
+    assert.is(env(name).get('JAVA_DB_CONNECTOR_HOST').value, 'http://prod-retool-dbconnector', name);
+    assert.is(env(name).get('JAVA_DB_CONNECTOR_PORT').value, '3007', name);
+  }
+  assert.not.ok(env('workflows-worker').has('DB_SSH_CONNECTOR_HOST'), 'workers never had the SSH role');
+  assert.equal(String(env('dbconnector').get('SERVICE_TYPE').value).split(',').sort(), ['DB_CONNECTOR', 'DB_SSH_CONNECTOR', 'JAVA_DBCONNECTOR']);
+  const service = byKind(f.objects, 'Service').find((x) => x.metadata.name === 'prod-retool-dbconnector')!;
+  assert.equal(service.spec.ports.map((p: any) => p.port), [3002, 3007]);
+  const policy = byKind(f.objects, 'NetworkPolicy').find((x) => x.metadata.name === 'prod-retool-dbconnector')!;
+  const admitted = policy.spec.ingress.map((r: any) => [r.from[0].podSelector.matchLabels['app.kubernetes.io/component'], r.ports.map((p: any) => p.port)]);
+  for (const caller of ['api', 'workflows-backend', 'workflows-worker']) assert.ok(admitted.some(([c, ports]: any) => c === caller && ports.includes(3002) && ports.includes(3007)), `${caller} admitted on 3002 and 3007`);
+  // Off (every other fixture): the connector roles stay in api.
+  const plain = fixtures.find((x) => x.name === 'evaluation')!;
+  assert.ok(String(envOf(mainContainer(component(plain.objects, 'api')!, 'api')).get('SERVICE_TYPE').value).includes('DB_CONNECTOR'));
+});
 
 test('the Java database connector follows the Retool version: a role before 3.93, an opt-out from 3.93', () => {
   const old = fixtures.find((f) => f.name === 'evaluation')!;

@@ -66,6 +66,10 @@ export interface ComponentAnnotation {
    */
   serviceType?: string[];
   /**
+   * Container args replacing the image annotation's (e.g. a start that does not wait for the storage database); absent: the image's.
+   */
+  args?: string[];
+  /**
    * Container ports; the first is the one the component's Service exposes and callers dial.
    *
    * @minItems 1
@@ -112,6 +116,7 @@ export interface ComponentAnnotation {
    * Outbound network edges: other components (by key), databases (their edge name), or an edge kind of x-retool-edge-kinds. A component is told the URL (urlEnv) of every component it has an edge to, so every URL it knows is allowed.
    */
   edges: string[];
+  takesOver?: TakesOver;
   official?: OfficialKeys;
   source: Source;
 }
@@ -122,6 +127,10 @@ export interface ComponentPort {
    * Env var that tells the process to listen on this port.
    */
   env?: EnvName;
+  /**
+   * Also exposed by the component's Service (the first port always is); callers may reach every Service port.
+   */
+  service?: boolean;
 }
 export interface Route {
   /**
@@ -138,6 +147,37 @@ export interface Route {
  */
 export interface EnvMap {
   [k: string]: string;
+}
+/**
+ * While this component is on, it runs SERVICE_TYPE roles in place of its callers (the components with an edge to it): they drop the roles and are told where it listens.
+ */
+export interface TakesOver {
+  /**
+   * Roles the callers drop.
+   *
+   * @minItems 1
+   */
+  roles: string[];
+  /**
+   * Env each caller gets: host (http://<Service>) and port.
+   */
+  env: TakeOverEnv[];
+}
+export interface TakeOverEnv {
+  /**
+   * Only callers that have this role in their SERVICE_TYPE; absent: every caller.
+   */
+  role?: string;
+  host: EnvName;
+  port: EnvName;
+  /**
+   * Name of the port.
+   */
+  via: string;
+  /**
+   * Only while this component's javaDbConnector value is on.
+   */
+  javaOnly?: boolean;
 }
 /**
  * The official chart's values keys retool-chart import carries onto this component (the first key that holds a value wins).

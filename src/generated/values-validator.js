@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:db5ed2eafd7c3e22f971ef52741447a5de730e6b281772d6f6fa5294b04e18f4";
-export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":30,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"cpu":"2","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
+export const schemaDigest = "sha256:6bf57cce94c05197a4ad80687fee8581871589c1a5acaed721faa6bc3ae85d00";
+export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":30,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"cpu":"2","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"dbConnector":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-9"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-9"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-9"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-10"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-10"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-11"},"history":{"$ref":"#/definitions/retool-chart-shared-11"},"matching":{"$ref":"#/definitions/retool-chart-shared-11"},"worker":{"$ref":"#/definitions/retool-chart-shared-11"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-17"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-17"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-18"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-10":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-11":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-12":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-15":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-16":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-17":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-19":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-20":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"dbConnector":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-9"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-9"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-9"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-9"},"dbConnector":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-10"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-10"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-11"},"history":{"$ref":"#/definitions/retool-chart-shared-11"},"matching":{"$ref":"#/definitions/retool-chart-shared-11"},"worker":{"$ref":"#/definitions/retool-chart-shared-11"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","dbConnector","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"dbConnector":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-17"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-17"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-18"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-10":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-11":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-12":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-15":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-16":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-17":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-19":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-20":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
@@ -715,7 +715,7 @@ return errors === 0;
 
 const schema12 = {"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -888,13 +888,13 @@ errors++;
 var valid0 = _errs3 === errors;
 }
 }
-validate37.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
 
 const schema13 = {"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}};
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1106,13 +1106,13 @@ errors++;
 var valid0 = _errs0 === errors;
 }
 }
-validate40.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
 const schema14 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1381,13 +1381,13 @@ errors++;
 var valid0 = _errs1 === errors;
 }
 }
-validate45.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
 const schema15 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1646,7 +1646,7 @@ errors++;
 var valid0 = _errs1 === errors;
 }
 }
-validate47.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
@@ -1654,7 +1654,7 @@ const schema16 = {"type":"object","propertyNames":{"$ref":"#/definitions/EnvName
 const schema17 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
 const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1680,14 +1680,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
 const schema18 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]};
 const schema19 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}};
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1737,12 +1737,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate60.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1783,8 +1783,8 @@ valid0 = true;
 passing0 = 1;
 }
 const _errs4 = errors;
-if(!(validate60(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 else {
@@ -1822,20 +1822,20 @@ vErrors = null;
 }
 }
 }
-validate58.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate56(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate57(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 else {
@@ -1856,8 +1856,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate58(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate59(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 else {
@@ -1875,7 +1875,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
@@ -1884,7 +1884,7 @@ const pattern9 = new RegExp("^[a-z0-9]+([._/-][a-z0-9]+)*$", "u");
 const pattern10 = new RegExp("^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$", "u");
 const pattern11 = new RegExp("^(sha256:[a-f0-9]{64})?$", "u");
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2055,7 +2055,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate66.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
@@ -2064,7 +2064,7 @@ const schema22 = {"type":"object","additionalProperties":false,"properties":{"si
 const schema23 = {"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647};
 const pattern12 = new RegExp("^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$", "u");
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((typeof data !== "string") && (!(typeof data == "number"))){
@@ -2112,14 +2112,14 @@ vErrors.push(err3);
 errors++;
 }
 }
-validate75.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
 
 const schema24 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"};
 const pattern13 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$", "u");
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2155,12 +2155,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2181,8 +2181,8 @@ errors++;
 if(data.size !== undefined){
 let data0 = data.size;
 const _errs2 = errors;
-if(!(validate75(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate76(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
@@ -2192,8 +2192,8 @@ var valid0 = _errs2 === errors;
 if(data.storageClassName !== undefined){
 let data1 = data.storageClassName;
 const _errs3 = errors;
-if(!(validate77(data1, {instancePath:instancePath+"/storageClassName",parentData:data,parentDataProperty:"storageClassName",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate78(data1, {instancePath:instancePath+"/storageClassName",parentData:data,parentDataProperty:"storageClassName",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
 errors = vErrors.length;
 }
 else {
@@ -2211,13 +2211,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate74.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
 const schema25 = {"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]};
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2302,7 +2302,7 @@ vErrors = null;
 }
 }
 }
-validate80.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
@@ -2310,7 +2310,7 @@ const schema26 = {"type":"object","additionalProperties":false,"properties":{"re
 const schema27 = {"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}};
 const pattern14 = new RegExp("^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "u");
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2345,8 +2345,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate75(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate76(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
@@ -2364,12 +2364,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2390,8 +2390,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate84(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate85(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 else {
@@ -2401,8 +2401,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate84(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate85(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 else {
@@ -2420,12 +2420,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate83.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2446,8 +2446,8 @@ errors++;
 if(data.storage !== undefined){
 let data0 = data.storage;
 const _errs2 = errors;
-if(!(validate74(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate75(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
+vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
 errors = vErrors.length;
 }
 else {
@@ -2457,8 +2457,8 @@ var valid0 = _errs2 === errors;
 if(data.password !== undefined){
 let data1 = data.password;
 const _errs3 = errors;
-if(!(validate80(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate81(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
@@ -2468,8 +2468,8 @@ var valid0 = _errs3 === errors;
 if(data.resources !== undefined){
 let data2 = data.resources;
 const _errs4 = errors;
-if(!(validate83(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate84(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
@@ -2487,7 +2487,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate73.errors = vErrors;
+validate74.errors = vErrors;
 return errors === 0;
 }
 
@@ -2495,7 +2495,7 @@ const schema28 = {"type":"object","additionalProperties":false,"properties":{"ho
 const schema29 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253};
 const pattern15 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$", "u");
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2531,13 +2531,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
 
 const schema30 = {"type":"integer","minimum":1,"maximum":65535};
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
@@ -2573,12 +2573,12 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate93.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2599,8 +2599,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate91(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate92(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 else {
@@ -2610,8 +2610,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate93(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate94(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
@@ -2697,8 +2697,8 @@ var valid0 = _errs6 === errors;
 if(data.password !== undefined){
 let data4 = data.password;
 const _errs8 = errors;
-if(!(validate80(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate81(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
@@ -2732,13 +2732,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
 
 const schema31 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}};
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2759,8 +2759,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate91(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate92(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 else {
@@ -2770,8 +2770,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate93(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate94(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
@@ -2819,8 +2819,8 @@ var valid0 = _errs4 === errors;
 if(data.password !== undefined){
 let data3 = data.password;
 const _errs6 = errors;
-if(!(validate80(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate81(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
@@ -2846,8 +2846,8 @@ var valid0 = _errs7 === errors;
 if(data.caCert !== undefined){
 let data5 = data.caCert;
 const _errs9 = errors;
-if(!(validate80(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate81(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
@@ -2865,7 +2865,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate104.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
@@ -2876,7 +2876,7 @@ const schema34 = {"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.
 const pattern24 = new RegExp("^[^/]{254,}/", "u");
 const pattern25 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2942,14 +2942,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate114.errors = vErrors;
 return errors === 0;
 }
 
 const schema35 = {"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"};
 const pattern26 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2985,20 +2985,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate116.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate112(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate113(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -3019,8 +3019,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate115(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate116(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 else {
@@ -3038,14 +3038,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate112.errors = vErrors;
+validate113.errors = vErrors;
 return errors === 0;
 }
 
 const schema36 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
 const schema37 = {"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3254,8 +3254,8 @@ errors++;
 if(data.key !== undefined){
 let data3 = data.key;
 const _errs15 = errors;
-if(!(validate113(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -3292,8 +3292,8 @@ var valid7 = _errs16 === errors;
 if(data.value !== undefined){
 let data5 = data.value;
 const _errs18 = errors;
-if(!(validate115(data5, {instancePath:instancePath+"/value",parentData:data,parentDataProperty:"value",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate116(data5, {instancePath:instancePath+"/value",parentData:data,parentDataProperty:"value",rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 else {
@@ -3376,12 +3376,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate120.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate118(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3391,8 +3391,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate119(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate120(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
 errors = vErrors.length;
 }
 else {
@@ -3413,7 +3413,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate118.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
@@ -3422,7 +3422,7 @@ const schema39 = {"type":"object","additionalProperties":false,"properties":{"ma
 const schema40 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
 const schema41 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}};
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3524,13 +3524,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate127.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
 
 const schema42 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}};
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3622,27 +3622,27 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
 
 const pattern27 = new RegExp("^-?[0-9]+$", "u");
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate127(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate128(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid0 = _errs1 === errors;
 const _errs2 = errors;
-if(!(validate129(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 else {
@@ -3818,8 +3818,8 @@ errors++;
 if(data.key !== undefined){
 let data3 = data.key;
 const _errs11 = errors;
-if(!(validate113(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -3903,12 +3903,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3936,8 +3936,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate126(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate127(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
@@ -3970,8 +3970,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate126(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate127(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
@@ -4005,7 +4005,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate125.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
 
@@ -4013,15 +4013,15 @@ const schema43 = {"type":"object","additionalProperties":false,"properties":{"re
 const schema44 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}};
 const schema45 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate113(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -4042,8 +4042,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate115(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate116(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 else {
@@ -4061,27 +4061,27 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate139.errors = vErrors;
+validate140.errors = vErrors;
 return errors === 0;
 }
 
 const schema47 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}};
 
-function validate143(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate127(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate128(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid0 = _errs1 === errors;
 const _errs2 = errors;
-if(!(validate129(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 else {
@@ -4124,8 +4124,8 @@ errors++;
 if(data.key !== undefined){
 let data0 = data.key;
 const _errs4 = errors;
-if(!(validate113(data0, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(data0, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -4169,8 +4169,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs9 = errors;
-if(!(validate115(data3, {instancePath:instancePath+"/values/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate116(data3, {instancePath:instancePath+"/values/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 else {
@@ -4204,12 +4204,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate143.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4230,8 +4230,8 @@ errors++;
 if(data.matchLabels !== undefined){
 let data0 = data.matchLabels;
 const _errs2 = errors;
-if(!(validate139(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate140(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 else {
@@ -4248,8 +4248,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
-if(!(validate143(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate143.errors : vErrors.concat(validate143.errors);
+if(!(validate144(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
 else {
@@ -4283,14 +4283,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate138.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
 
 const schema48 = {"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"};
 const pattern28 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 
-function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4336,12 +4336,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate151.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4372,8 +4372,8 @@ errors++;
 if(data.labelSelector !== undefined){
 let data0 = data.labelSelector;
 const _errs2 = errors;
-if(!(validate138(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate139(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -4383,8 +4383,8 @@ var valid0 = _errs2 === errors;
 if(data.namespaceSelector !== undefined){
 let data1 = data.namespaceSelector;
 const _errs3 = errors;
-if(!(validate138(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate139(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -4401,8 +4401,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs6 = errors;
-if(!(validate151(data3, {instancePath:instancePath+"/namespaces/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate152(data3, {instancePath:instancePath+"/namespaces/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 else {
@@ -4428,8 +4428,8 @@ var valid0 = _errs4 === errors;
 if(data.topologyKey !== undefined){
 let data4 = data.topologyKey;
 const _errs7 = errors;
-if(!(validate113(data4, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(data4, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -4446,8 +4446,8 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
 const _errs10 = errors;
-if(!(validate113(data6, {instancePath:instancePath+"/matchLabelKeys/" + i1,parentData:data5,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(data6, {instancePath:instancePath+"/matchLabelKeys/" + i1,parentData:data5,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -4480,8 +4480,8 @@ const len2 = data7.length;
 for(let i2=0; i2<len2; i2++){
 let data8 = data7[i2];
 const _errs13 = errors;
-if(!(validate113(data8, {instancePath:instancePath+"/mismatchLabelKeys/" + i2,parentData:data7,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(data8, {instancePath:instancePath+"/mismatchLabelKeys/" + i2,parentData:data7,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -4515,13 +4515,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate137.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
 
 const schema49 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
 
-function validate157(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4600,8 +4600,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinityTerm !== undefined){
 let data1 = data.podAffinityTerm;
 const _errs4 = errors;
-if(!(validate137(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate138(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 else {
@@ -4619,12 +4619,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate157.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4652,8 +4652,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate137(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate138(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 else {
@@ -4686,8 +4686,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate157(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate157.errors : vErrors.concat(validate157.errors);
+if(!(validate158(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
 errors = vErrors.length;
 }
 else {
@@ -4721,12 +4721,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate136.errors = vErrors;
+validate137.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4800,8 +4800,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs10 = errors;
-if(!(validate125(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate126(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 else {
@@ -4923,8 +4923,8 @@ var valid7 = _errs16 === errors;
 if(data5.preference !== undefined){
 let data7 = data5.preference;
 const _errs18 = errors;
-if(!(validate125(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate126(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 else {
@@ -4976,8 +4976,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinity !== undefined){
 let data8 = data.podAffinity;
 const _errs19 = errors;
-if(!(validate136(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate137(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
 else {
@@ -4987,8 +4987,8 @@ var valid0 = _errs19 === errors;
 if(data.podAntiAffinity !== undefined){
 let data9 = data.podAntiAffinity;
 const _errs20 = errors;
-if(!(validate136(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate137(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
 else {
@@ -5006,14 +5006,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate124.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
 const schema50 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
 const schema51 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5102,8 +5102,8 @@ var valid0 = _errs2 === errors;
 if(data.topologyKey !== undefined){
 let data1 = data.topologyKey;
 const _errs4 = errors;
-if(!(validate113(data1, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(data1, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -5178,8 +5178,8 @@ var valid0 = _errs7 === errors;
 if(data.labelSelector !== undefined){
 let data4 = data.labelSelector;
 const _errs9 = errors;
-if(!(validate138(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate139(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -5196,8 +5196,8 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 const _errs12 = errors;
-if(!(validate113(data6, {instancePath:instancePath+"/matchLabelKeys/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(data6, {instancePath:instancePath+"/matchLabelKeys/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -5285,12 +5285,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate164.errors = vErrors;
+validate165.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate163(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5300,8 +5300,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate164(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+if(!(validate165(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
 errors = vErrors.length;
 }
 else {
@@ -5322,7 +5322,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate163.errors = vErrors;
+validate164.errors = vErrors;
 return errors === 0;
 }
 
@@ -5330,7 +5330,7 @@ const schema52 = {"type":"object","propertyNames":{"$ref":"#/definitions/Annotat
 const schema53 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
 const pattern30 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
 
-function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5396,20 +5396,20 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate171.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate170(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate171(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+if(!(validate172(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
 errors = vErrors.length;
 }
 else {
@@ -5454,20 +5454,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate170.errors = vErrors;
+validate171.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate113(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate114(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
 errors = vErrors.length;
 }
 else {
@@ -5488,8 +5488,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate115(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate116(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
 errors = vErrors.length;
 }
 else {
@@ -5507,20 +5507,20 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate174.errors = vErrors;
+validate175.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate56(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate57(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 else {
@@ -5541,8 +5541,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate58(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate59(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 else {
@@ -5560,7 +5560,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate178.errors = vErrors;
+validate179.errors = vErrors;
 return errors === 0;
 }
 
@@ -5568,7 +5568,7 @@ const schema56 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}}
 const schema57 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-18"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
 const schema58 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5634,12 +5634,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate184.errors = vErrors;
+validate185.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5726,8 +5726,8 @@ errors++;
 if(data.secretRef !== undefined){
 let data0 = data.secretRef;
 const _errs5 = errors;
-if(!(validate184(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+if(!(validate185(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -5737,8 +5737,8 @@ var valid1 = _errs5 === errors;
 if(data.configMapRef !== undefined){
 let data1 = data.configMapRef;
 const _errs6 = errors;
-if(!(validate184(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+if(!(validate185(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -5784,12 +5784,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate183.errors = vErrors;
+validate184.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5799,8 +5799,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate183(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate184(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
 errors = vErrors.length;
 }
 else {
@@ -5821,7 +5821,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate182.errors = vErrors;
+validate183.errors = vErrors;
 return errors === 0;
 }
 
@@ -5832,7 +5832,7 @@ const schema62 = {"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f]
 const pattern32 = new RegExp("(^|/)\\.\\.(/|$)", "u");
 const pattern33 = new RegExp("^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$", "u");
 
-function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5908,12 +5908,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate197.errors = vErrors;
+validate198.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5972,8 +5972,8 @@ var valid2 = _errs4 === errors;
 if(data0.path !== undefined){
 let data2 = data0.path;
 const _errs5 = errors;
-if(!(validate197(data2, {instancePath:instancePath+"/" + i0+"/path",parentData:data0,parentDataProperty:"path",rootData}))){
-vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+if(!(validate198(data2, {instancePath:instancePath+"/" + i0+"/path",parentData:data0,parentDataProperty:"path",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
 errors = vErrors.length;
 }
 else {
@@ -6045,13 +6045,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate195.errors = vErrors;
+validate196.errors = vErrors;
 return errors === 0;
 }
 
 const schema63 = {"type":"object","additionalProperties":{"type":"string"}};
 
-function validate203(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6084,13 +6084,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate203.errors = vErrors;
+validate204.errors = vErrors;
 return errors === 0;
 }
 
 const pattern34 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$", "u");
 
-function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6259,8 +6259,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs8 = errors;
-if(!(validate151(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate152(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 else {
@@ -6315,8 +6315,8 @@ var valid2 = _errs12 === errors;
 if(data1.sizeLimit !== undefined){
 let data3 = data1.sizeLimit;
 const _errs14 = errors;
-if(!(validate75(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate76(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
 errors = vErrors.length;
 }
 else {
@@ -6378,8 +6378,8 @@ var valid3 = _errs18 === errors;
 if(data4.items !== undefined){
 let data6 = data4.items;
 const _errs19 = errors;
-if(!(validate195(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate196(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
 else {
@@ -6495,8 +6495,8 @@ var valid4 = _errs27 === errors;
 if(data9.items !== undefined){
 let data11 = data9.items;
 const _errs28 = errors;
-if(!(validate195(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate196(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
 errors = vErrors.length;
 }
 else {
@@ -6733,8 +6733,8 @@ var valid6 = _errs44 === errors;
 if(data17.volumeAttributes !== undefined){
 let data20 = data17.volumeAttributes;
 const _errs46 = errors;
-if(!(validate203(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
-vErrors = vErrors === null ? validate203.errors : vErrors.concat(validate203.errors);
+if(!(validate204(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
+vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
 errors = vErrors.length;
 }
 else {
@@ -6765,12 +6765,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-validate191.errors = vErrors;
+validate192.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate190(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6780,8 +6780,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate191(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate192(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
 errors = vErrors.length;
 }
 else {
@@ -6802,7 +6802,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate190.errors = vErrors;
+validate191.errors = vErrors;
 return errors === 0;
 }
 
@@ -6810,7 +6810,7 @@ const schema64 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
 const schema65 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}};
 const pattern35 = new RegExp("^/[^\\n]*$", "u");
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6851,8 +6851,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate151(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate152(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 else {
@@ -6890,8 +6890,8 @@ var valid0 = _errs3 === errors;
 if(data.subPath !== undefined){
 let data2 = data.subPath;
 const _errs5 = errors;
-if(!(validate197(data2, {instancePath:instancePath+"/subPath",parentData:data,parentDataProperty:"subPath",rootData}))){
-vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
+if(!(validate198(data2, {instancePath:instancePath+"/subPath",parentData:data,parentDataProperty:"subPath",rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
 errors = vErrors.length;
 }
 else {
@@ -6925,12 +6925,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate208.errors = vErrors;
+validate209.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate207(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6940,8 +6940,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate208(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate209(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
 errors = vErrors.length;
 }
 else {
@@ -6962,7 +6962,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate207.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
 
@@ -6971,7 +6971,7 @@ const schema67 = {"type":"object","additionalProperties":false,"required":["name
 const schema68 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
 const schema69 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}};
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7058,12 +7058,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate218.errors = vErrors;
+validate219.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate216(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7094,8 +7094,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate56(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate57(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 else {
@@ -7151,8 +7151,8 @@ errors++;
 if(data2.secretKeyRef !== undefined){
 let data3 = data2.secretKeyRef;
 const _errs8 = errors;
-if(!(validate218(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate219(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
+vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
 errors = vErrors.length;
 }
 else {
@@ -7162,8 +7162,8 @@ var valid1 = _errs8 === errors;
 if(data2.configMapKeyRef !== undefined){
 let data4 = data2.configMapKeyRef;
 const _errs9 = errors;
-if(!(validate218(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate219(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
+vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
 errors = vErrors.length;
 }
 else {
@@ -7263,7 +7263,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate216.errors = vErrors;
+validate217.errors = vErrors;
 return errors === 0;
 }
 
@@ -7271,7 +7271,7 @@ const schema70 = {"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?
 const pattern40 = new RegExp("--|^[0-9-]*$", "u");
 const pattern41 = new RegExp("^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", "u");
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7337,14 +7337,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate225.errors = vErrors;
+validate226.errors = vErrors;
 return errors === 0;
 }
 
 const schema71 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
 const schema72 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
 
-function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7451,13 +7451,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate231.errors = vErrors;
+validate232.errors = vErrors;
 return errors === 0;
 }
 
 const schema73 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
 
-function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7551,12 +7551,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate233.errors = vErrors;
+validate234.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate230(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7717,8 +7717,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate231(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+if(!(validate232(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
 errors = vErrors.length;
 }
 else {
@@ -7728,8 +7728,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate233(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+if(!(validate234(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
 errors = vErrors.length;
 }
 else {
@@ -7747,22 +7747,22 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate230.errors = vErrors;
+validate231.errors = vErrors;
 return errors === 0;
 }
 
 const schema74 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
 const schema75 = {"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]};
 
-function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = false;
 let passing0 = null;
 const _errs1 = errors;
-if(!(validate93(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate94(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
@@ -7773,8 +7773,8 @@ valid0 = true;
 passing0 = 0;
 }
 const _errs2 = errors;
-if(!(validate225(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+if(!(validate226(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
 errors = vErrors.length;
 }
 else {
@@ -7811,12 +7811,12 @@ vErrors = null;
 }
 }
 }
-validate237.errors = vErrors;
+validate238.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7893,8 +7893,8 @@ var valid1 = _errs5 === errors;
 if(data0.port !== undefined){
 let data2 = data0.port;
 const _errs7 = errors;
-if(!(validate237(data2, {instancePath:instancePath+"/httpGet/port",parentData:data0,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
+if(!(validate238(data2, {instancePath:instancePath+"/httpGet/port",parentData:data0,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate238.errors : vErrors.concat(validate238.errors);
 errors = vErrors.length;
 }
 else {
@@ -7972,8 +7972,8 @@ errors++;
 if(data4.port !== undefined){
 let data5 = data4.port;
 const _errs13 = errors;
-if(!(validate237(data5, {instancePath:instancePath+"/tcpSocket/port",parentData:data4,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
+if(!(validate238(data5, {instancePath:instancePath+"/tcpSocket/port",parentData:data4,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate238.errors : vErrors.concat(validate238.errors);
 errors = vErrors.length;
 }
 else {
@@ -8274,13 +8274,13 @@ vErrors.push(err31);
 }
 errors++;
 }
-validate236.errors = vErrors;
+validate237.errors = vErrors;
 return errors === 0;
 }
 
 const pattern36 = new RegExp("^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$", "u");
 
-function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8321,8 +8321,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate151(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
+if(!(validate152(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 else {
@@ -8510,8 +8510,8 @@ const len2 = data8.length;
 for(let i2=0; i2<len2; i2++){
 let data9 = data8[i2];
 const _errs19 = errors;
-if(!(validate216(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate216.errors : vErrors.concat(validate216.errors);
+if(!(validate217(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
 errors = vErrors.length;
 }
 else {
@@ -8544,8 +8544,8 @@ const len3 = data10.length;
 for(let i3=0; i3<len3; i3++){
 let data11 = data10[i3];
 const _errs22 = errors;
-if(!(validate183(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate184(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
 errors = vErrors.length;
 }
 else {
@@ -8606,8 +8606,8 @@ errors++;
 if(data13.name !== undefined){
 let data14 = data13.name;
 const _errs28 = errors;
-if(!(validate225(data14, {instancePath:instancePath+"/ports/" + i4+"/name",parentData:data13,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+if(!(validate226(data14, {instancePath:instancePath+"/ports/" + i4+"/name",parentData:data13,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
 errors = vErrors.length;
 }
 else {
@@ -8617,8 +8617,8 @@ var valid11 = _errs28 === errors;
 if(data13.containerPort !== undefined){
 let data15 = data13.containerPort;
 const _errs29 = errors;
-if(!(validate93(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate94(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
@@ -8684,8 +8684,8 @@ var valid0 = _errs23 === errors;
 if(data.resources !== undefined){
 let data17 = data.resources;
 const _errs32 = errors;
-if(!(validate83(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate84(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
@@ -8702,8 +8702,8 @@ const len5 = data18.length;
 for(let i5=0; i5<len5; i5++){
 let data19 = data18[i5];
 const _errs35 = errors;
-if(!(validate208(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate209(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
 errors = vErrors.length;
 }
 else {
@@ -8729,8 +8729,8 @@ var valid0 = _errs33 === errors;
 if(data.securityContext !== undefined){
 let data20 = data.securityContext;
 const _errs36 = errors;
-if(!(validate230(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
-vErrors = vErrors === null ? validate230.errors : vErrors.concat(validate230.errors);
+if(!(validate231(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
 errors = vErrors.length;
 }
 else {
@@ -8740,8 +8740,8 @@ var valid0 = _errs36 === errors;
 if(data.readinessProbe !== undefined){
 let data21 = data.readinessProbe;
 const _errs37 = errors;
-if(!(validate236(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate237(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
+vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
 errors = vErrors.length;
 }
 else {
@@ -8751,8 +8751,8 @@ var valid0 = _errs37 === errors;
 if(data.livenessProbe !== undefined){
 let data22 = data.livenessProbe;
 const _errs38 = errors;
-if(!(validate236(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate237(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
+vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
 errors = vErrors.length;
 }
 else {
@@ -8762,8 +8762,8 @@ var valid0 = _errs38 === errors;
 if(data.startupProbe !== undefined){
 let data23 = data.startupProbe;
 const _errs39 = errors;
-if(!(validate236(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate237(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
+vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
 errors = vErrors.length;
 }
 else {
@@ -8808,12 +8808,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate214.errors = vErrors;
+validate215.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate213(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8823,8 +8823,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate214(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+if(!(validate215(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
 errors = vErrors.length;
 }
 else {
@@ -8845,13 +8845,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate213.errors = vErrors;
+validate214.errors = vErrors;
 return errors === 0;
 }
 
 const schema76 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
 
-function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8861,8 +8861,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate214(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+if(!(validate215(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
 errors = vErrors.length;
 }
 else {
@@ -8883,12 +8883,12 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate247.errors = vErrors;
+validate248.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate250(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8924,13 +8924,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate250.errors = vErrors;
+validate251.errors = vErrors;
 return errors === 0;
 }
 
 const schema78 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
 
-function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((!((typeof data == "number") && (!(data % 1) && !isNaN(data)))) && (data !== null)){
@@ -8966,13 +8966,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate252.errors = vErrors;
+validate253.errors = vErrors;
 return errors === 0;
 }
 
 const schema79 = {"type":"integer","minimum":0,"maximum":3600};
 
-function validate254(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
@@ -9008,13 +9008,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate254.errors = vErrors;
+validate255.errors = vErrors;
 return errors === 0;
 }
 
 const schema80 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
 
-function validate256(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9253,8 +9253,8 @@ var valid0 = _errs12 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs16 = errors;
-if(!(validate233(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+if(!(validate234(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
 errors = vErrors.length;
 }
 else {
@@ -9272,12 +9272,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate256.errors = vErrors;
+validate257.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate259(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9438,8 +9438,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate231(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+if(!(validate232(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
 errors = vErrors.length;
 }
 else {
@@ -9449,8 +9449,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate233(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
+if(!(validate234(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
 errors = vErrors.length;
 }
 else {
@@ -9468,12 +9468,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate259.errors = vErrors;
+validate260.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate110(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9494,8 +9494,8 @@ errors++;
 if(data.resources !== undefined){
 let data0 = data.resources;
 const _errs2 = errors;
-if(!(validate83(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate84(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
@@ -9505,8 +9505,8 @@ var valid0 = _errs2 === errors;
 if(data.nodeSelector !== undefined){
 let data1 = data.nodeSelector;
 const _errs3 = errors;
-if(!(validate112(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate113(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -9516,8 +9516,8 @@ var valid0 = _errs3 === errors;
 if(data.tolerations !== undefined){
 let data2 = data.tolerations;
 const _errs4 = errors;
-if(!(validate118(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+if(!(validate119(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 else {
@@ -9527,8 +9527,8 @@ var valid0 = _errs4 === errors;
 if(data.affinity !== undefined){
 let data3 = data.affinity;
 const _errs5 = errors;
-if(!(validate124(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate125(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 else {
@@ -9538,8 +9538,8 @@ var valid0 = _errs5 === errors;
 if(data.topologySpreadConstraints !== undefined){
 let data4 = data.topologySpreadConstraints;
 const _errs6 = errors;
-if(!(validate163(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate164(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
 errors = vErrors.length;
 }
 else {
@@ -9549,8 +9549,8 @@ var valid0 = _errs6 === errors;
 if(data.podAnnotations !== undefined){
 let data5 = data.podAnnotations;
 const _errs7 = errors;
-if(!(validate170(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate171(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
@@ -9560,8 +9560,8 @@ var valid0 = _errs7 === errors;
 if(data.podLabels !== undefined){
 let data6 = data.podLabels;
 const _errs8 = errors;
-if(!(validate174(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate175(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -9571,8 +9571,8 @@ var valid0 = _errs8 === errors;
 if(data.env !== undefined){
 let data7 = data.env;
 const _errs9 = errors;
-if(!(validate178(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+if(!(validate179(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
 errors = vErrors.length;
 }
 else {
@@ -9582,8 +9582,8 @@ var valid0 = _errs9 === errors;
 if(data.extraEnvFrom !== undefined){
 let data8 = data.extraEnvFrom;
 const _errs10 = errors;
-if(!(validate182(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate183(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
@@ -9593,8 +9593,8 @@ var valid0 = _errs10 === errors;
 if(data.extraVolumes !== undefined){
 let data9 = data.extraVolumes;
 const _errs11 = errors;
-if(!(validate190(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+if(!(validate191(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
 errors = vErrors.length;
 }
 else {
@@ -9604,8 +9604,8 @@ var valid0 = _errs11 === errors;
 if(data.extraVolumeMounts !== undefined){
 let data10 = data.extraVolumeMounts;
 const _errs12 = errors;
-if(!(validate207(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate208(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
 else {
@@ -9615,8 +9615,8 @@ var valid0 = _errs12 === errors;
 if(data.extraContainers !== undefined){
 let data11 = data.extraContainers;
 const _errs13 = errors;
-if(!(validate213(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+if(!(validate214(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
 errors = vErrors.length;
 }
 else {
@@ -9626,8 +9626,8 @@ var valid0 = _errs13 === errors;
 if(data.initContainers !== undefined){
 let data12 = data.initContainers;
 const _errs14 = errors;
-if(!(validate247(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(!(validate248(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
 errors = vErrors.length;
 }
 else {
@@ -9637,8 +9637,8 @@ var valid0 = _errs14 === errors;
 if(data.priorityClassName !== undefined){
 let data13 = data.priorityClassName;
 const _errs15 = errors;
-if(!(validate250(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+if(!(validate251(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
 errors = vErrors.length;
 }
 else {
@@ -9648,8 +9648,8 @@ var valid0 = _errs15 === errors;
 if(data.terminationGracePeriodSeconds !== undefined){
 let data14 = data.terminationGracePeriodSeconds;
 const _errs16 = errors;
-if(!(validate252(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+if(!(validate253(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
 errors = vErrors.length;
 }
 else {
@@ -9659,8 +9659,8 @@ var valid0 = _errs16 === errors;
 if(data.preStopSleepSeconds !== undefined){
 let data15 = data.preStopSleepSeconds;
 const _errs17 = errors;
-if(!(validate254(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+if(!(validate255(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
 errors = vErrors.length;
 }
 else {
@@ -9670,8 +9670,8 @@ var valid0 = _errs17 === errors;
 if(data.podSecurityContext !== undefined){
 let data16 = data.podSecurityContext;
 const _errs18 = errors;
-if(!(validate256(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+if(!(validate257(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
 errors = vErrors.length;
 }
 else {
@@ -9681,8 +9681,8 @@ var valid0 = _errs18 === errors;
 if(data.containerSecurityContext !== undefined){
 let data17 = data.containerSecurityContext;
 const _errs19 = errors;
-if(!(validate259(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+if(!(validate260(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
 errors = vErrors.length;
 }
 else {
@@ -9738,13 +9738,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate110.errors = vErrors;
+validate111.errors = vErrors;
 return errors === 0;
 }
 
 const schema82 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
 
-function validate285(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9789,13 +9789,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate285.errors = vErrors;
+validate286.errors = vErrors;
 return errors === 0;
 }
 
 const schema83 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
-function validate288(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9842,13 +9842,13 @@ var valid1 = _errs1 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate288.errors = vErrors;
+validate289.errors = vErrors;
 return errors === 0;
 }
 
 const schema84 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
 
-function validate306(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10045,21 +10045,21 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate306.errors = vErrors;
+validate307.errors = vErrors;
 return errors === 0;
 }
 
 const schema85 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
 const schema86 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
 
-function validate327(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = true;
 const _errs1 = errors;
-if(!(validate288(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate288.errors : vErrors.concat(validate288.errors);
+if(!(validate289(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
 errors = vErrors.length;
 }
 else {
@@ -10107,18 +10107,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate327.errors = vErrors;
+validate328.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate326(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate327(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate327(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
+if(!(validate328(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
 else {
@@ -10141,8 +10141,8 @@ errors++;
 if(data.resources !== undefined){
 let data0 = data.resources;
 const _errs3 = errors;
-if(!(validate83(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate84(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
@@ -10152,8 +10152,8 @@ var valid1 = _errs3 === errors;
 if(data.nodeSelector !== undefined){
 let data1 = data.nodeSelector;
 const _errs4 = errors;
-if(!(validate112(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(!(validate113(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
@@ -10163,8 +10163,8 @@ var valid1 = _errs4 === errors;
 if(data.tolerations !== undefined){
 let data2 = data.tolerations;
 const _errs5 = errors;
-if(!(validate118(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+if(!(validate119(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 else {
@@ -10174,8 +10174,8 @@ var valid1 = _errs5 === errors;
 if(data.affinity !== undefined){
 let data3 = data.affinity;
 const _errs6 = errors;
-if(!(validate124(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate125(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 else {
@@ -10185,8 +10185,8 @@ var valid1 = _errs6 === errors;
 if(data.topologySpreadConstraints !== undefined){
 let data4 = data.topologySpreadConstraints;
 const _errs7 = errors;
-if(!(validate163(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
+if(!(validate164(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
 errors = vErrors.length;
 }
 else {
@@ -10196,8 +10196,8 @@ var valid1 = _errs7 === errors;
 if(data.podAnnotations !== undefined){
 let data5 = data.podAnnotations;
 const _errs8 = errors;
-if(!(validate170(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
+if(!(validate171(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
 errors = vErrors.length;
 }
 else {
@@ -10207,8 +10207,8 @@ var valid1 = _errs8 === errors;
 if(data.podLabels !== undefined){
 let data6 = data.podLabels;
 const _errs9 = errors;
-if(!(validate174(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate175(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -10218,8 +10218,8 @@ var valid1 = _errs9 === errors;
 if(data.env !== undefined){
 let data7 = data.env;
 const _errs10 = errors;
-if(!(validate178(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
+if(!(validate179(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
 errors = vErrors.length;
 }
 else {
@@ -10229,8 +10229,8 @@ var valid1 = _errs10 === errors;
 if(data.extraEnvFrom !== undefined){
 let data8 = data.extraEnvFrom;
 const _errs11 = errors;
-if(!(validate182(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate183(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
 errors = vErrors.length;
 }
 else {
@@ -10240,8 +10240,8 @@ var valid1 = _errs11 === errors;
 if(data.extraVolumes !== undefined){
 let data9 = data.extraVolumes;
 const _errs12 = errors;
-if(!(validate190(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
+if(!(validate191(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
 errors = vErrors.length;
 }
 else {
@@ -10251,8 +10251,8 @@ var valid1 = _errs12 === errors;
 if(data.extraVolumeMounts !== undefined){
 let data10 = data.extraVolumeMounts;
 const _errs13 = errors;
-if(!(validate207(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
+if(!(validate208(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
 else {
@@ -10262,8 +10262,8 @@ var valid1 = _errs13 === errors;
 if(data.extraContainers !== undefined){
 let data11 = data.extraContainers;
 const _errs14 = errors;
-if(!(validate213(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
+if(!(validate214(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
 errors = vErrors.length;
 }
 else {
@@ -10273,8 +10273,8 @@ var valid1 = _errs14 === errors;
 if(data.initContainers !== undefined){
 let data12 = data.initContainers;
 const _errs15 = errors;
-if(!(validate247(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(!(validate248(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
 errors = vErrors.length;
 }
 else {
@@ -10284,8 +10284,8 @@ var valid1 = _errs15 === errors;
 if(data.priorityClassName !== undefined){
 let data13 = data.priorityClassName;
 const _errs16 = errors;
-if(!(validate250(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
+if(!(validate251(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
 errors = vErrors.length;
 }
 else {
@@ -10295,8 +10295,8 @@ var valid1 = _errs16 === errors;
 if(data.terminationGracePeriodSeconds !== undefined){
 let data14 = data.terminationGracePeriodSeconds;
 const _errs17 = errors;
-if(!(validate252(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
+if(!(validate253(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
 errors = vErrors.length;
 }
 else {
@@ -10306,8 +10306,8 @@ var valid1 = _errs17 === errors;
 if(data.preStopSleepSeconds !== undefined){
 let data15 = data.preStopSleepSeconds;
 const _errs18 = errors;
-if(!(validate254(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+if(!(validate255(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
 errors = vErrors.length;
 }
 else {
@@ -10317,8 +10317,8 @@ var valid1 = _errs18 === errors;
 if(data.podSecurityContext !== undefined){
 let data16 = data.podSecurityContext;
 const _errs19 = errors;
-if(!(validate256(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+if(!(validate257(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
 errors = vErrors.length;
 }
 else {
@@ -10328,8 +10328,8 @@ var valid1 = _errs19 === errors;
 if(data.containerSecurityContext !== undefined){
 let data17 = data.containerSecurityContext;
 const _errs20 = errors;
-if(!(validate259(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
+if(!(validate260(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
 errors = vErrors.length;
 }
 else {
@@ -10377,8 +10377,8 @@ var valid1 = _errs21 === errors;
 if(data.autoscaling !== undefined){
 let data19 = data.autoscaling;
 const _errs23 = errors;
-if(!(validate306(data19, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate306.errors : vErrors.concat(validate306.errors);
+if(!(validate307(data19, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
 errors = vErrors.length;
 }
 else {
@@ -10396,12 +10396,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate326.errors = vErrors;
+validate327.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate411(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate432(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10422,8 +10422,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate84(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate85(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 else {
@@ -10433,8 +10433,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate84(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate85(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 else {
@@ -10452,20 +10452,20 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate411.errors = vErrors;
+validate432.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate433(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate454(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate171(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+if(!(validate172(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
 errors = vErrors.length;
 }
 else {
@@ -10510,14 +10510,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate433.errors = vErrors;
+validate454.errors = vErrors;
 return errors === 0;
 }
 
 const schema89 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
 const pattern46 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
 
-function validate437(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate458(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10593,7 +10593,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate437.errors = vErrors;
+validate458.errors = vErrors;
 return errors === 0;
 }
 
@@ -10601,7 +10601,7 @@ const schema90 = {"type":"object","additionalProperties":false,"minProperties":1
 const schema91 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
 const pattern52 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
 
-function validate450(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10627,12 +10627,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate450.errors = vErrors;
+validate471.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate447(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate468(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10722,8 +10722,8 @@ errors++;
 if(data.namespaceSelector !== undefined){
 let data0 = data.namespaceSelector;
 const _errs6 = errors;
-if(!(validate138(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate139(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -10733,8 +10733,8 @@ var valid2 = _errs6 === errors;
 if(data.podSelector !== undefined){
 let data1 = data.podSelector;
 const _errs7 = errors;
-if(!(validate138(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate139(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -10772,8 +10772,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs11 = errors;
-if(!(validate450(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate450.errors : vErrors.concat(validate450.errors);
+if(!(validate471(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate471.errors : vErrors.concat(validate471.errors);
 errors = vErrors.length;
 }
 else {
@@ -10790,8 +10790,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs14 = errors;
-if(!(validate450(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate450.errors : vErrors.concat(validate450.errors);
+if(!(validate471(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate471.errors : vErrors.concat(validate471.errors);
 errors = vErrors.length;
 }
 else {
@@ -10838,7 +10838,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate447.errors = vErrors;
+validate468.errors = vErrors;
 return errors === 0;
 }
 
@@ -13318,6 +13318,17 @@ else {
 }
 var valid90 = _errs162 === errors;
 }
+if(data82.dbConnector !== undefined){
+let data91 = data82.dbConnector;
+const _errs163 = errors;
+if(!(validate28(data91, {instancePath:instancePath+"/components/dbConnector",parentData:data82,parentDataProperty:"dbConnector",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid90 = _errs163 === errors;
+}
 }
 var valid89 = _errs154 === errors;
 }
@@ -13336,10 +13347,10 @@ vErrors.push(err97);
 errors++;
 }
 var valid0 = _errs149 === errors;
-const _errs163 = errors;
 const _errs164 = errors;
-let valid91 = true;
 const _errs165 = errors;
+let valid91 = true;
+const _errs166 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing29;
 if((data.global === undefined) && (missing29 = "global")){
@@ -13355,20 +13366,20 @@ errors++;
 else {
 }
 }
-if(errors === _errs165){
+if(errors === _errs166){
 }
-var _valid18 = _errs165 === errors;
-errors = _errs164;
+var _valid18 = _errs166 === errors;
+errors = _errs165;
 if(vErrors !== null){
-if(_errs164){
-vErrors.length = _errs164;
+if(_errs165){
+vErrors.length = _errs165;
 }
 else {
 vErrors = null;
 }
 }
 if(_valid18){
-const _errs166 = errors;
+const _errs167 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.agents === undefined){
 const err99 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "agents"},message:"must have required property '"+"agents"+"'"};
@@ -13561,10 +13572,10 @@ vErrors.push(err117);
 errors++;
 }
 if(data.retool !== undefined){
-let data91 = data.retool;
-const _errs167 = errors;
-if(data91 && typeof data91 == "object" && !Array.isArray(data91)){
-if(data91.channel === undefined){
+let data92 = data.retool;
+const _errs168 = errors;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+if(data92.channel === undefined){
 const err118 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err118];
@@ -13574,7 +13585,7 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data91.env === undefined){
+if(data92.env === undefined){
 const err119 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err119];
@@ -13584,7 +13595,7 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data91.version === undefined){
+if(data92.version === undefined){
 const err120 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
 if(vErrors === null){
 vErrors = [err120];
@@ -13595,13 +13606,13 @@ vErrors.push(err120);
 errors++;
 }
 }
-var valid92 = _errs167 === errors;
+var valid92 = _errs168 === errors;
 }
 if(data.images !== undefined){
-let data92 = data.images;
-const _errs168 = errors;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-if(data92.backend === undefined){
+let data93 = data.images;
+const _errs169 = errors;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.backend === undefined){
 const err121 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
 if(vErrors === null){
 vErrors = [err121];
@@ -13611,7 +13622,7 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data92.codeExecutor === undefined){
+if(data93.codeExecutor === undefined){
 const err122 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err122];
@@ -13621,7 +13632,7 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data92.postgres === undefined){
+if(data93.postgres === undefined){
 const err123 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
 if(vErrors === null){
 vErrors = [err123];
@@ -13631,7 +13642,7 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(data92.pullPolicy === undefined){
+if(data93.pullPolicy === undefined){
 const err124 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err124];
@@ -13641,7 +13652,7 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(data92.pullSecrets === undefined){
+if(data93.pullSecrets === undefined){
 const err125 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
 if(vErrors === null){
 vErrors = [err125];
@@ -13651,7 +13662,7 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data92.registry === undefined){
+if(data93.registry === undefined){
 const err126 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
 if(vErrors === null){
 vErrors = [err126];
@@ -13661,7 +13672,7 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(data92.temporalAdminTools === undefined){
+if(data93.temporalAdminTools === undefined){
 const err127 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
 if(vErrors === null){
 vErrors = [err127];
@@ -13671,7 +13682,7 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(data92.temporalServer === undefined){
+if(data93.temporalServer === undefined){
 const err128 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
 if(vErrors === null){
 vErrors = [err128];
@@ -13681,7 +13692,7 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data92.temporalWeb === undefined){
+if(data93.temporalWeb === undefined){
 const err129 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
 if(vErrors === null){
 vErrors = [err129];
@@ -13691,11 +13702,11 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data92.backend !== undefined){
-let data93 = data92.backend;
-const _errs169 = errors;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(data93.digest === undefined){
+if(data93.backend !== undefined){
+let data94 = data93.backend;
+const _errs170 = errors;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.digest === undefined){
 const err130 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err130];
@@ -13705,7 +13716,7 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(data93.repository === undefined){
+if(data94.repository === undefined){
 const err131 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err131];
@@ -13715,7 +13726,7 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data93.tag === undefined){
+if(data94.tag === undefined){
 const err132 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err132];
@@ -13726,13 +13737,13 @@ vErrors.push(err132);
 errors++;
 }
 }
-var valid93 = _errs169 === errors;
+var valid93 = _errs170 === errors;
 }
-if(data92.codeExecutor !== undefined){
-let data94 = data92.codeExecutor;
-const _errs170 = errors;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.digest === undefined){
+if(data93.codeExecutor !== undefined){
+let data95 = data93.codeExecutor;
+const _errs171 = errors;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+if(data95.digest === undefined){
 const err133 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err133];
@@ -13742,7 +13753,7 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(data94.repository === undefined){
+if(data95.repository === undefined){
 const err134 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err134];
@@ -13752,7 +13763,7 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data94.tag === undefined){
+if(data95.tag === undefined){
 const err135 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err135];
@@ -13763,13 +13774,13 @@ vErrors.push(err135);
 errors++;
 }
 }
-var valid93 = _errs170 === errors;
+var valid93 = _errs171 === errors;
 }
-if(data92.postgres !== undefined){
-let data95 = data92.postgres;
-const _errs171 = errors;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.digest === undefined){
+if(data93.postgres !== undefined){
+let data96 = data93.postgres;
+const _errs172 = errors;
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+if(data96.digest === undefined){
 const err136 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err136];
@@ -13779,7 +13790,7 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data95.repository === undefined){
+if(data96.repository === undefined){
 const err137 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err137];
@@ -13789,7 +13800,7 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data95.tag === undefined){
+if(data96.tag === undefined){
 const err138 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err138];
@@ -13800,13 +13811,13 @@ vErrors.push(err138);
 errors++;
 }
 }
-var valid93 = _errs171 === errors;
+var valid93 = _errs172 === errors;
 }
-if(data92.temporalServer !== undefined){
-let data96 = data92.temporalServer;
-const _errs172 = errors;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.digest === undefined){
+if(data93.temporalServer !== undefined){
+let data97 = data93.temporalServer;
+const _errs173 = errors;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.digest === undefined){
 const err139 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err139];
@@ -13816,7 +13827,7 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data96.repository === undefined){
+if(data97.repository === undefined){
 const err140 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err140];
@@ -13826,7 +13837,7 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data96.tag === undefined){
+if(data97.tag === undefined){
 const err141 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err141];
@@ -13837,13 +13848,13 @@ vErrors.push(err141);
 errors++;
 }
 }
-var valid93 = _errs172 === errors;
+var valid93 = _errs173 === errors;
 }
-if(data92.temporalAdminTools !== undefined){
-let data97 = data92.temporalAdminTools;
-const _errs173 = errors;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.digest === undefined){
+if(data93.temporalAdminTools !== undefined){
+let data98 = data93.temporalAdminTools;
+const _errs174 = errors;
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+if(data98.digest === undefined){
 const err142 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err142];
@@ -13853,7 +13864,7 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(data97.repository === undefined){
+if(data98.repository === undefined){
 const err143 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err143];
@@ -13863,7 +13874,7 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(data97.tag === undefined){
+if(data98.tag === undefined){
 const err144 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err144];
@@ -13874,13 +13885,13 @@ vErrors.push(err144);
 errors++;
 }
 }
-var valid93 = _errs173 === errors;
+var valid93 = _errs174 === errors;
 }
-if(data92.temporalWeb !== undefined){
-let data98 = data92.temporalWeb;
-const _errs174 = errors;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.digest === undefined){
+if(data93.temporalWeb !== undefined){
+let data99 = data93.temporalWeb;
+const _errs175 = errors;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data99.digest === undefined){
 const err145 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err145];
@@ -13890,7 +13901,7 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(data98.repository === undefined){
+if(data99.repository === undefined){
 const err146 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err146];
@@ -13900,7 +13911,7 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(data98.tag === undefined){
+if(data99.tag === undefined){
 const err147 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err147];
@@ -13911,38 +13922,38 @@ vErrors.push(err147);
 errors++;
 }
 }
-var valid93 = _errs174 === errors;
+var valid93 = _errs175 === errors;
 }
 }
-var valid92 = _errs168 === errors;
+var valid92 = _errs169 === errors;
 }
 if(data.database !== undefined){
-let data99 = data.database;
-const _errs175 = errors;
-if(!(validate37(data99, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid92 = _errs175 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data100 = data.retoolDatabase;
+let data100 = data.database;
 const _errs176 = errors;
-if(!(validate37(data100, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate38(data100, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid92 = _errs176 === errors;
 }
-if(data.temporal !== undefined){
-let data101 = data.temporal;
+if(data.retoolDatabase !== undefined){
+let data101 = data.retoolDatabase;
 const _errs177 = errors;
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-if(data101.external === undefined){
+if(!(validate38(data101, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid92 = _errs177 === errors;
+}
+if(data.temporal !== undefined){
+let data102 = data.temporal;
+const _errs178 = errors;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.external === undefined){
 const err148 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err148];
@@ -13952,7 +13963,7 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(data101.local === undefined){
+if(data102.local === undefined){
 const err149 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
 if(vErrors === null){
 vErrors = [err149];
@@ -13962,7 +13973,7 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data101.mode === undefined){
+if(data102.mode === undefined){
 const err150 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
 if(vErrors === null){
 vErrors = [err150];
@@ -13972,11 +13983,11 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(data101.external !== undefined){
-let data102 = data101.external;
-const _errs178 = errors;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-if(data102.host === undefined){
+if(data102.external !== undefined){
+let data103 = data102.external;
+const _errs179 = errors;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.host === undefined){
 const err151 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err151];
@@ -13986,7 +13997,7 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(data102.namespace === undefined){
+if(data103.namespace === undefined){
 const err152 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err152];
@@ -13996,7 +14007,7 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(data102.port === undefined){
+if(data103.port === undefined){
 const err153 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err153];
@@ -14006,7 +14017,7 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(data102.tls === undefined){
+if(data103.tls === undefined){
 const err154 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err154];
@@ -14016,11 +14027,11 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data102.tls !== undefined){
-let data103 = data102.tls;
-const _errs179 = errors;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.enabled === undefined){
+if(data103.tls !== undefined){
+let data104 = data103.tls;
+const _errs180 = errors;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.enabled === undefined){
 const err155 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err155];
@@ -14031,16 +14042,16 @@ vErrors.push(err155);
 errors++;
 }
 }
-var valid95 = _errs179 === errors;
+var valid95 = _errs180 === errors;
 }
 }
-var valid94 = _errs178 === errors;
+var valid94 = _errs179 === errors;
 }
-if(data101.local !== undefined){
-let data104 = data101.local;
-const _errs180 = errors;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.frontend === undefined){
+if(data102.local !== undefined){
+let data105 = data102.local;
+const _errs181 = errors;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105.frontend === undefined){
 const err156 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
 if(vErrors === null){
 vErrors = [err156];
@@ -14050,7 +14061,7 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data104.history === undefined){
+if(data105.history === undefined){
 const err157 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
 if(vErrors === null){
 vErrors = [err157];
@@ -14060,7 +14071,7 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data104.matching === undefined){
+if(data105.matching === undefined){
 const err158 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
 if(vErrors === null){
 vErrors = [err158];
@@ -14070,7 +14081,7 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data104.namespace === undefined){
+if(data105.namespace === undefined){
 const err159 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err159];
@@ -14080,7 +14091,7 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data104.numHistoryShards === undefined){
+if(data105.numHistoryShards === undefined){
 const err160 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
 if(vErrors === null){
 vErrors = [err160];
@@ -14090,7 +14101,7 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(data104.persistence === undefined){
+if(data105.persistence === undefined){
 const err161 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
 if(vErrors === null){
 vErrors = [err161];
@@ -14100,7 +14111,7 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data104.retention === undefined){
+if(data105.retention === undefined){
 const err162 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
 if(vErrors === null){
 vErrors = [err162];
@@ -14110,7 +14121,7 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(data104.web === undefined){
+if(data105.web === undefined){
 const err163 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
 if(vErrors === null){
 vErrors = [err163];
@@ -14120,7 +14131,7 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(data104.worker === undefined){
+if(data105.worker === undefined){
 const err164 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
 if(vErrors === null){
 vErrors = [err164];
@@ -14130,11 +14141,11 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data104.persistence !== undefined){
-let data105 = data104.persistence;
-const _errs181 = errors;
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-if(data105.database === undefined){
+if(data105.persistence !== undefined){
+let data106 = data105.persistence;
+const _errs182 = errors;
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+if(data106.database === undefined){
 const err165 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err165];
@@ -14144,7 +14155,7 @@ vErrors.push(err165);
 }
 errors++;
 }
-if(data105.defaultDatabase === undefined){
+if(data106.defaultDatabase === undefined){
 const err166 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err166];
@@ -14154,7 +14165,7 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(data105.external === undefined){
+if(data106.external === undefined){
 const err167 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err167];
@@ -14164,7 +14175,7 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(data105.visibilityDatabase === undefined){
+if(data106.visibilityDatabase === undefined){
 const err168 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err168];
@@ -14174,11 +14185,11 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(data105.external !== undefined){
-let data106 = data105.external;
-const _errs182 = errors;
-if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
-if(data106.host === undefined){
+if(data106.external !== undefined){
+let data107 = data106.external;
+const _errs183 = errors;
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.host === undefined){
 const err169 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err169];
@@ -14188,7 +14199,7 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(data106.port === undefined){
+if(data107.port === undefined){
 const err170 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err170];
@@ -14198,7 +14209,7 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data106.ssl === undefined){
+if(data107.ssl === undefined){
 const err171 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
 if(vErrors === null){
 vErrors = [err171];
@@ -14208,7 +14219,7 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data106.user === undefined){
+if(data107.user === undefined){
 const err172 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err172];
@@ -14219,60 +14230,60 @@ vErrors.push(err172);
 errors++;
 }
 }
-var valid97 = _errs182 === errors;
+var valid97 = _errs183 === errors;
 }
 }
-var valid96 = _errs181 === errors;
+var valid96 = _errs182 === errors;
 }
-if(data104.frontend !== undefined){
-let data107 = data104.frontend;
-const _errs183 = errors;
-if(!(validate40(data107, {instancePath:instancePath+"/temporal/local/frontend",parentData:data104,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid96 = _errs183 === errors;
-}
-if(data104.history !== undefined){
-let data108 = data104.history;
+if(data105.frontend !== undefined){
+let data108 = data105.frontend;
 const _errs184 = errors;
-if(!(validate40(data108, {instancePath:instancePath+"/temporal/local/history",parentData:data104,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate41(data108, {instancePath:instancePath+"/temporal/local/frontend",parentData:data105,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid96 = _errs184 === errors;
 }
-if(data104.matching !== undefined){
-let data109 = data104.matching;
+if(data105.history !== undefined){
+let data109 = data105.history;
 const _errs185 = errors;
-if(!(validate40(data109, {instancePath:instancePath+"/temporal/local/matching",parentData:data104,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate41(data109, {instancePath:instancePath+"/temporal/local/history",parentData:data105,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid96 = _errs185 === errors;
 }
-if(data104.worker !== undefined){
-let data110 = data104.worker;
+if(data105.matching !== undefined){
+let data110 = data105.matching;
 const _errs186 = errors;
-if(!(validate40(data110, {instancePath:instancePath+"/temporal/local/worker",parentData:data104,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate41(data110, {instancePath:instancePath+"/temporal/local/matching",parentData:data105,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid96 = _errs186 === errors;
 }
-if(data104.web !== undefined){
-let data111 = data104.web;
+if(data105.worker !== undefined){
+let data111 = data105.worker;
 const _errs187 = errors;
-if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
-if(data111.affinity === undefined){
+if(!(validate41(data111, {instancePath:instancePath+"/temporal/local/worker",parentData:data105,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid96 = _errs187 === errors;
+}
+if(data105.web !== undefined){
+let data112 = data105.web;
+const _errs188 = errors;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.affinity === undefined){
 const err173 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err173];
@@ -14282,7 +14293,7 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data111.containerSecurityContext === undefined){
+if(data112.containerSecurityContext === undefined){
 const err174 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err174];
@@ -14292,7 +14303,7 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data111.enabled === undefined){
+if(data112.enabled === undefined){
 const err175 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err175];
@@ -14302,7 +14313,7 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(data111.env === undefined){
+if(data112.env === undefined){
 const err176 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err176];
@@ -14312,7 +14323,7 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(data111.extraContainers === undefined){
+if(data112.extraContainers === undefined){
 const err177 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err177];
@@ -14322,7 +14333,7 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data111.extraEnvFrom === undefined){
+if(data112.extraEnvFrom === undefined){
 const err178 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err178];
@@ -14332,7 +14343,7 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data111.extraVolumeMounts === undefined){
+if(data112.extraVolumeMounts === undefined){
 const err179 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err179];
@@ -14342,7 +14353,7 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data111.extraVolumes === undefined){
+if(data112.extraVolumes === undefined){
 const err180 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err180];
@@ -14352,7 +14363,7 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(data111.initContainers === undefined){
+if(data112.initContainers === undefined){
 const err181 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err181];
@@ -14362,7 +14373,7 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data111.nodeSelector === undefined){
+if(data112.nodeSelector === undefined){
 const err182 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err182];
@@ -14372,7 +14383,7 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(data111.podAnnotations === undefined){
+if(data112.podAnnotations === undefined){
 const err183 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err183];
@@ -14382,7 +14393,7 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(data111.podLabels === undefined){
+if(data112.podLabels === undefined){
 const err184 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err184];
@@ -14392,7 +14403,7 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(data111.podSecurityContext === undefined){
+if(data112.podSecurityContext === undefined){
 const err185 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err185];
@@ -14402,7 +14413,7 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data111.preStopSleepSeconds === undefined){
+if(data112.preStopSleepSeconds === undefined){
 const err186 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err186];
@@ -14412,7 +14423,7 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data111.priorityClassName === undefined){
+if(data112.priorityClassName === undefined){
 const err187 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err187];
@@ -14422,7 +14433,7 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data111.resources === undefined){
+if(data112.resources === undefined){
 const err188 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err188];
@@ -14432,7 +14443,7 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data111.tolerations === undefined){
+if(data112.tolerations === undefined){
 const err189 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err189];
@@ -14442,7 +14453,7 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data111.topologySpreadConstraints === undefined){
+if(data112.topologySpreadConstraints === undefined){
 const err190 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err190];
@@ -14452,11 +14463,11 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data111.resources !== undefined){
-let data112 = data111.resources;
-const _errs188 = errors;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.limits === undefined){
+if(data112.resources !== undefined){
+let data113 = data112.resources;
+const _errs189 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(data113.limits === undefined){
 const err191 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err191];
@@ -14466,7 +14477,7 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data112.requests === undefined){
+if(data113.requests === undefined){
 const err192 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err192];
@@ -14477,22 +14488,22 @@ vErrors.push(err192);
 errors++;
 }
 }
-var valid98 = _errs188 === errors;
+var valid98 = _errs189 === errors;
 }
 }
-var valid96 = _errs187 === errors;
+var valid96 = _errs188 === errors;
 }
 }
-var valid94 = _errs180 === errors;
+var valid94 = _errs181 === errors;
 }
 }
-var valid92 = _errs177 === errors;
+var valid92 = _errs178 === errors;
 }
 if(data.workflows !== undefined){
-let data113 = data.workflows;
-const _errs189 = errors;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(data113.enabled === undefined){
+let data114 = data.workflows;
+const _errs190 = errors;
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+if(data114.enabled === undefined){
 const err193 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/17/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err193];
@@ -14503,13 +14514,13 @@ vErrors.push(err193);
 errors++;
 }
 }
-var valid92 = _errs189 === errors;
+var valid92 = _errs190 === errors;
 }
 if(data.agents !== undefined){
-let data114 = data.agents;
-const _errs190 = errors;
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-if(data114.enabled === undefined){
+let data115 = data.agents;
+const _errs191 = errors;
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.enabled === undefined){
 const err194 = {instancePath:instancePath+"/agents",schemaPath:"#/allOf/17/then/properties/agents/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err194];
@@ -14520,13 +14531,13 @@ vErrors.push(err194);
 errors++;
 }
 }
-var valid92 = _errs190 === errors;
+var valid92 = _errs191 === errors;
 }
 if(data.components !== undefined){
-let data115 = data.components;
-const _errs191 = errors;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-if(data115.agentEvalWorker === undefined){
+let data116 = data.components;
+const _errs192 = errors;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.agentEvalWorker === undefined){
 const err195 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentEvalWorker"},message:"must have required property '"+"agentEvalWorker"+"'"};
 if(vErrors === null){
 vErrors = [err195];
@@ -14536,7 +14547,7 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data115.agentWorker === undefined){
+if(data116.agentWorker === undefined){
 const err196 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentWorker"},message:"must have required property '"+"agentWorker"+"'"};
 if(vErrors === null){
 vErrors = [err196];
@@ -14546,7 +14557,7 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data115.api === undefined){
+if(data116.api === undefined){
 const err197 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
 if(vErrors === null){
 vErrors = [err197];
@@ -14556,7 +14567,7 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(data115.codeExecutor === undefined){
+if(data116.codeExecutor === undefined){
 const err198 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err198];
@@ -14566,8 +14577,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data115.jobsRunner === undefined){
-const err199 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
+if(data116.dbConnector === undefined){
+const err199 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "dbConnector"},message:"must have required property '"+"dbConnector"+"'"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -14576,8 +14587,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data115.multiplayerWs === undefined){
-const err200 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "multiplayerWs"},message:"must have required property '"+"multiplayerWs"+"'"};
+if(data116.jobsRunner === undefined){
+const err200 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -14586,8 +14597,8 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(data115.workflowsBackend === undefined){
-const err201 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
+if(data116.multiplayerWs === undefined){
+const err201 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "multiplayerWs"},message:"must have required property '"+"multiplayerWs"+"'"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -14596,8 +14607,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data115.workflowsWorker === undefined){
-const err202 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+if(data116.workflowsBackend === undefined){
+const err202 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -14606,23 +14617,8 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data115.api !== undefined){
-let data116 = data115.api;
-const _errs192 = errors;
-if(!(validate45(data116, {instancePath:instancePath+"/components/api",parentData:data115,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs192 === errors;
-}
-if(data115.jobsRunner !== undefined){
-let data117 = data115.jobsRunner;
-const _errs193 = errors;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-if(data117.affinity === undefined){
-const err203 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data116.workflowsWorker === undefined){
+const err203 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -14631,8 +14627,23 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data117.containerSecurityContext === undefined){
-const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data116.api !== undefined){
+let data117 = data116.api;
+const _errs193 = errors;
+if(!(validate46(data117, {instancePath:instancePath+"/components/api",parentData:data116,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs193 === errors;
+}
+if(data116.jobsRunner !== undefined){
+let data118 = data116.jobsRunner;
+const _errs194 = errors;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+if(data118.affinity === undefined){
+const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -14641,8 +14652,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data117.env === undefined){
-const err205 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data118.containerSecurityContext === undefined){
+const err205 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -14651,8 +14662,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data117.extraContainers === undefined){
-const err206 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data118.env === undefined){
+const err206 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -14661,8 +14672,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data117.extraEnvFrom === undefined){
-const err207 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data118.extraContainers === undefined){
+const err207 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -14671,8 +14682,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data117.extraVolumeMounts === undefined){
-const err208 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data118.extraEnvFrom === undefined){
+const err208 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -14681,8 +14692,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data117.extraVolumes === undefined){
-const err209 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data118.extraVolumeMounts === undefined){
+const err209 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -14691,8 +14702,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data117.initContainers === undefined){
-const err210 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data118.extraVolumes === undefined){
+const err210 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -14701,8 +14712,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data117.nodeSelector === undefined){
-const err211 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data118.initContainers === undefined){
+const err211 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -14711,8 +14722,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data117.podAnnotations === undefined){
-const err212 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data118.nodeSelector === undefined){
+const err212 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -14721,8 +14732,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data117.podLabels === undefined){
-const err213 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data118.podAnnotations === undefined){
+const err213 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -14731,8 +14742,8 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data117.podSecurityContext === undefined){
-const err214 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data118.podLabels === undefined){
+const err214 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -14741,8 +14752,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data117.preStopSleepSeconds === undefined){
-const err215 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data118.podSecurityContext === undefined){
+const err215 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -14751,8 +14762,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data117.priorityClassName === undefined){
-const err216 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data118.preStopSleepSeconds === undefined){
+const err216 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -14761,8 +14772,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data117.resources === undefined){
-const err217 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data118.priorityClassName === undefined){
+const err217 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -14771,8 +14782,8 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(data117.tolerations === undefined){
-const err218 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data118.resources === undefined){
+const err218 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -14781,8 +14792,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data117.topologySpreadConstraints === undefined){
-const err219 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data118.tolerations === undefined){
+const err219 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -14791,12 +14802,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data117.resources !== undefined){
-let data118 = data117.resources;
-const _errs194 = errors;
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-if(data118.limits === undefined){
-const err220 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data118.topologySpreadConstraints === undefined){
+const err220 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -14805,8 +14812,12 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(data118.requests === undefined){
-const err221 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data118.resources !== undefined){
+let data119 = data118.resources;
+const _errs195 = errors;
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+if(data119.limits === undefined){
+const err221 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -14815,40 +14826,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-}
-var valid100 = _errs194 === errors;
-}
-}
-var valid99 = _errs193 === errors;
-}
-if(data115.workflowsWorker !== undefined){
-let data119 = data115.workflowsWorker;
-const _errs195 = errors;
-if(!(validate47(data119, {instancePath:instancePath+"/components/workflowsWorker",parentData:data115,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs195 === errors;
-}
-if(data115.workflowsBackend !== undefined){
-let data120 = data115.workflowsBackend;
-const _errs196 = errors;
-if(!(validate45(data120, {instancePath:instancePath+"/components/workflowsBackend",parentData:data115,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs196 === errors;
-}
-if(data115.codeExecutor !== undefined){
-let data121 = data115.codeExecutor;
-const _errs197 = errors;
-if(data121 && typeof data121 == "object" && !Array.isArray(data121)){
-if(data121.affinity === undefined){
-const err222 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data119.requests === undefined){
+const err222 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -14857,8 +14836,40 @@ vErrors.push(err222);
 }
 errors++;
 }
-if(data121.autoscaling === undefined){
-const err223 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+}
+var valid100 = _errs195 === errors;
+}
+}
+var valid99 = _errs194 === errors;
+}
+if(data116.workflowsWorker !== undefined){
+let data120 = data116.workflowsWorker;
+const _errs196 = errors;
+if(!(validate48(data120, {instancePath:instancePath+"/components/workflowsWorker",parentData:data116,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs196 === errors;
+}
+if(data116.workflowsBackend !== undefined){
+let data121 = data116.workflowsBackend;
+const _errs197 = errors;
+if(!(validate46(data121, {instancePath:instancePath+"/components/workflowsBackend",parentData:data116,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs197 === errors;
+}
+if(data116.codeExecutor !== undefined){
+let data122 = data116.codeExecutor;
+const _errs198 = errors;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.affinity === undefined){
+const err223 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -14867,8 +14878,8 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data121.containerSecurityContext === undefined){
-const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data122.autoscaling === undefined){
+const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -14877,8 +14888,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(data121.env === undefined){
-const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data122.containerSecurityContext === undefined){
+const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -14887,8 +14898,8 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data121.extraContainers === undefined){
-const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data122.env === undefined){
+const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -14897,8 +14908,8 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data121.extraEnvFrom === undefined){
-const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data122.extraContainers === undefined){
+const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -14907,8 +14918,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(data121.extraVolumeMounts === undefined){
-const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data122.extraEnvFrom === undefined){
+const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -14917,8 +14928,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data121.extraVolumes === undefined){
-const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data122.extraVolumeMounts === undefined){
+const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -14927,8 +14938,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data121.initContainers === undefined){
-const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data122.extraVolumes === undefined){
+const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -14937,8 +14948,8 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(data121.nodeSelector === undefined){
-const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data122.initContainers === undefined){
+const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -14947,8 +14958,8 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(data121.podAnnotations === undefined){
-const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data122.nodeSelector === undefined){
+const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -14957,8 +14968,8 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data121.podLabels === undefined){
-const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data122.podAnnotations === undefined){
+const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -14967,8 +14978,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(data121.podSecurityContext === undefined){
-const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data122.podLabels === undefined){
+const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -14977,8 +14988,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data121.preStopSleepSeconds === undefined){
-const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data122.podSecurityContext === undefined){
+const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -14987,8 +14998,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data121.priorityClassName === undefined){
-const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data122.preStopSleepSeconds === undefined){
+const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -14997,8 +15008,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(data121.resources === undefined){
-const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data122.priorityClassName === undefined){
+const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -15007,8 +15018,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data121.sandbox === undefined){
-const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data122.resources === undefined){
+const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -15017,8 +15028,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(data121.seccompProfile === undefined){
-const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data122.sandbox === undefined){
+const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -15027,8 +15038,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data121.tolerations === undefined){
-const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data122.seccompProfile === undefined){
+const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -15037,8 +15048,8 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(data121.topologySpreadConstraints === undefined){
-const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data122.tolerations === undefined){
+const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -15047,12 +15058,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data121.resources !== undefined){
-let data122 = data121.resources;
-const _errs198 = errors;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-if(data122.limits === undefined){
-const err242 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data122.topologySpreadConstraints === undefined){
+const err242 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -15061,8 +15068,12 @@ vErrors.push(err242);
 }
 errors++;
 }
-if(data122.requests === undefined){
-const err243 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data122.resources !== undefined){
+let data123 = data122.resources;
+const _errs199 = errors;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+if(data123.limits === undefined){
+const err243 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -15071,15 +15082,8 @@ vErrors.push(err243);
 }
 errors++;
 }
-}
-var valid101 = _errs198 === errors;
-}
-if(data121.autoscaling !== undefined){
-let data123 = data121.autoscaling;
-const _errs199 = errors;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.enabled === undefined){
-const err244 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data123.requests === undefined){
+const err244 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -15088,8 +15092,15 @@ vErrors.push(err244);
 }
 errors++;
 }
-if(data123.maxReplicas === undefined){
-const err245 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+}
+var valid101 = _errs199 === errors;
+}
+if(data122.autoscaling !== undefined){
+let data124 = data122.autoscaling;
+const _errs200 = errors;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+if(data124.enabled === undefined){
+const err245 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -15098,8 +15109,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data123.minReplicas === undefined){
-const err246 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data124.maxReplicas === undefined){
+const err246 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -15108,8 +15119,8 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data123.targetCPUUtilizationPercentage === undefined){
-const err247 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data124.minReplicas === undefined){
+const err247 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -15118,40 +15129,8 @@ vErrors.push(err247);
 }
 errors++;
 }
-}
-var valid101 = _errs199 === errors;
-}
-}
-var valid99 = _errs197 === errors;
-}
-if(data115.agentWorker !== undefined){
-let data124 = data115.agentWorker;
-const _errs200 = errors;
-if(!(validate47(data124, {instancePath:instancePath+"/components/agentWorker",parentData:data115,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs200 === errors;
-}
-if(data115.agentEvalWorker !== undefined){
-let data125 = data115.agentEvalWorker;
-const _errs201 = errors;
-if(!(validate47(data125, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data115,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs201 === errors;
-}
-if(data115.multiplayerWs !== undefined){
-let data126 = data115.multiplayerWs;
-const _errs202 = errors;
-if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
-if(data126.affinity === undefined){
-const err248 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data124.targetCPUUtilizationPercentage === undefined){
+const err248 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -15160,8 +15139,40 @@ vErrors.push(err248);
 }
 errors++;
 }
-if(data126.autoscaling === undefined){
-const err249 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+}
+var valid101 = _errs200 === errors;
+}
+}
+var valid99 = _errs198 === errors;
+}
+if(data116.agentWorker !== undefined){
+let data125 = data116.agentWorker;
+const _errs201 = errors;
+if(!(validate48(data125, {instancePath:instancePath+"/components/agentWorker",parentData:data116,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs201 === errors;
+}
+if(data116.agentEvalWorker !== undefined){
+let data126 = data116.agentEvalWorker;
+const _errs202 = errors;
+if(!(validate48(data126, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data116,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid99 = _errs202 === errors;
+}
+if(data116.multiplayerWs !== undefined){
+let data127 = data116.multiplayerWs;
+const _errs203 = errors;
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+if(data127.affinity === undefined){
+const err249 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -15170,8 +15181,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data126.containerSecurityContext === undefined){
-const err250 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data127.autoscaling === undefined){
+const err250 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -15180,8 +15191,8 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(data126.enabled === undefined){
-const err251 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data127.containerSecurityContext === undefined){
+const err251 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -15190,8 +15201,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data126.env === undefined){
-const err252 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data127.enabled === undefined){
+const err252 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -15200,8 +15211,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data126.extraContainers === undefined){
-const err253 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data127.env === undefined){
+const err253 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -15210,8 +15221,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data126.extraEnvFrom === undefined){
-const err254 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data127.extraContainers === undefined){
+const err254 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -15220,8 +15231,8 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(data126.extraVolumeMounts === undefined){
-const err255 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data127.extraEnvFrom === undefined){
+const err255 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -15230,8 +15241,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data126.extraVolumes === undefined){
-const err256 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data127.extraVolumeMounts === undefined){
+const err256 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -15240,8 +15251,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data126.initContainers === undefined){
-const err257 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data127.extraVolumes === undefined){
+const err257 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -15250,8 +15261,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data126.nodeSelector === undefined){
-const err258 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data127.initContainers === undefined){
+const err258 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -15260,8 +15271,8 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(data126.podAnnotations === undefined){
-const err259 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data127.nodeSelector === undefined){
+const err259 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -15270,8 +15281,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data126.podLabels === undefined){
-const err260 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data127.podAnnotations === undefined){
+const err260 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -15280,8 +15291,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data126.podSecurityContext === undefined){
-const err261 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data127.podLabels === undefined){
+const err261 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -15290,8 +15301,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data126.preStopSleepSeconds === undefined){
-const err262 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data127.podSecurityContext === undefined){
+const err262 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -15300,8 +15311,8 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(data126.priorityClassName === undefined){
-const err263 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data127.preStopSleepSeconds === undefined){
+const err263 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -15310,8 +15321,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data126.resources === undefined){
-const err264 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data127.priorityClassName === undefined){
+const err264 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -15320,8 +15331,8 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data126.tolerations === undefined){
-const err265 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data127.resources === undefined){
+const err265 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -15330,8 +15341,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data126.topologySpreadConstraints === undefined){
-const err266 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data127.tolerations === undefined){
+const err266 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -15340,12 +15351,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data126.resources !== undefined){
-let data127 = data126.resources;
-const _errs203 = errors;
-if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
-if(data127.limits === undefined){
-const err267 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data127.topologySpreadConstraints === undefined){
+const err267 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -15354,8 +15361,12 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data127.requests === undefined){
-const err268 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data127.resources !== undefined){
+let data128 = data127.resources;
+const _errs204 = errors;
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+if(data128.limits === undefined){
+const err268 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -15364,15 +15375,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-}
-var valid102 = _errs203 === errors;
-}
-if(data126.autoscaling !== undefined){
-let data128 = data126.autoscaling;
-const _errs204 = errors;
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-if(data128.enabled === undefined){
-const err269 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data128.requests === undefined){
+const err269 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -15381,8 +15385,15 @@ vErrors.push(err269);
 }
 errors++;
 }
-if(data128.maxReplicas === undefined){
-const err270 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+}
+var valid102 = _errs204 === errors;
+}
+if(data127.autoscaling !== undefined){
+let data129 = data127.autoscaling;
+const _errs205 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.enabled === undefined){
+const err270 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -15391,8 +15402,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(data128.minReplicas === undefined){
-const err271 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data129.maxReplicas === undefined){
+const err271 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -15401,8 +15412,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(data128.targetCPUUtilizationPercentage === undefined){
-const err272 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data129.minReplicas === undefined){
+const err272 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -15411,21 +15422,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-}
-var valid102 = _errs204 === errors;
-}
-}
-var valid99 = _errs202 === errors;
-}
-}
-var valid92 = _errs191 === errors;
-}
-if(data.podDefaults !== undefined){
-let data129 = data.podDefaults;
-const _errs205 = errors;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.affinity === undefined){
-const err273 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data129.targetCPUUtilizationPercentage === undefined){
+const err273 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -15434,8 +15432,18 @@ vErrors.push(err273);
 }
 errors++;
 }
-if(data129.containerSecurityContext === undefined){
-const err274 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+}
+var valid102 = _errs205 === errors;
+}
+}
+var valid99 = _errs203 === errors;
+}
+if(data116.dbConnector !== undefined){
+let data130 = data116.dbConnector;
+const _errs206 = errors;
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+if(data130.affinity === undefined){
+const err274 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -15444,8 +15452,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data129.env === undefined){
-const err275 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data130.autoscaling === undefined){
+const err275 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -15454,8 +15462,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data129.extraContainers === undefined){
-const err276 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data130.containerSecurityContext === undefined){
+const err276 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -15464,8 +15472,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data129.extraEnvFrom === undefined){
-const err277 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data130.enabled === undefined){
+const err277 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -15474,8 +15482,8 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data129.extraVolumeMounts === undefined){
-const err278 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data130.env === undefined){
+const err278 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -15484,8 +15492,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data129.extraVolumes === undefined){
-const err279 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data130.extraContainers === undefined){
+const err279 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -15494,8 +15502,8 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data129.initContainers === undefined){
-const err280 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data130.extraEnvFrom === undefined){
+const err280 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -15504,8 +15512,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data129.nodeSelector === undefined){
-const err281 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data130.extraVolumeMounts === undefined){
+const err281 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -15514,8 +15522,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data129.podAnnotations === undefined){
-const err282 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data130.extraVolumes === undefined){
+const err282 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -15524,8 +15532,8 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data129.podLabels === undefined){
-const err283 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data130.initContainers === undefined){
+const err283 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -15534,8 +15542,8 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data129.podSecurityContext === undefined){
-const err284 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data130.javaDbConnector === undefined){
+const err284 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "javaDbConnector"},message:"must have required property '"+"javaDbConnector"+"'"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -15544,8 +15552,8 @@ vErrors.push(err284);
 }
 errors++;
 }
-if(data129.preStopSleepSeconds === undefined){
-const err285 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data130.nodeSelector === undefined){
+const err285 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -15554,8 +15562,8 @@ vErrors.push(err285);
 }
 errors++;
 }
-if(data129.priorityClassName === undefined){
-const err286 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data130.podAnnotations === undefined){
+const err286 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -15564,8 +15572,8 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(data129.resources === undefined){
-const err287 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data130.podLabels === undefined){
+const err287 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -15574,8 +15582,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(data129.tolerations === undefined){
-const err288 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data130.podSecurityContext === undefined){
+const err288 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -15584,8 +15592,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data129.topologySpreadConstraints === undefined){
-const err289 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data130.preStopSleepSeconds === undefined){
+const err289 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -15594,15 +15602,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-}
-var valid92 = _errs205 === errors;
-}
-if(data.service !== undefined){
-let data130 = data.service;
-const _errs206 = errors;
-if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
-if(data130.annotations === undefined){
-const err290 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data130.priorityClassName === undefined){
+const err290 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -15611,8 +15612,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data130.port === undefined){
-const err291 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data130.resources === undefined){
+const err291 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -15621,8 +15622,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(data130.type === undefined){
-const err292 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data130.tolerations === undefined){
+const err292 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -15631,15 +15632,8 @@ vErrors.push(err292);
 }
 errors++;
 }
-}
-var valid92 = _errs206 === errors;
-}
-if(data.ingress !== undefined){
-let data131 = data.ingress;
-const _errs207 = errors;
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-if(data131.annotations === undefined){
-const err293 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data130.topologySpreadConstraints === undefined){
+const err293 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -15648,8 +15642,12 @@ vErrors.push(err293);
 }
 errors++;
 }
-if(data131.className === undefined){
-const err294 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
+if(data130.resources !== undefined){
+let data131 = data130.resources;
+const _errs207 = errors;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+if(data131.limits === undefined){
+const err294 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -15658,8 +15656,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data131.enabled === undefined){
-const err295 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data131.requests === undefined){
+const err295 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -15668,8 +15666,15 @@ vErrors.push(err295);
 }
 errors++;
 }
-if(data131.extraHosts === undefined){
-const err296 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
+}
+var valid103 = _errs207 === errors;
+}
+if(data130.autoscaling !== undefined){
+let data132 = data130.autoscaling;
+const _errs208 = errors;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+if(data132.enabled === undefined){
+const err296 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -15678,8 +15683,8 @@ vErrors.push(err296);
 }
 errors++;
 }
-if(data131.extraPaths === undefined){
-const err297 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
+if(data132.maxReplicas === undefined){
+const err297 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -15688,8 +15693,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(data131.gateway === undefined){
-const err298 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(data132.minReplicas === undefined){
+const err298 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -15698,8 +15703,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data131.host === undefined){
-const err299 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data132.targetCPUUtilizationPercentage === undefined){
+const err299 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -15708,8 +15713,21 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data131.kind === undefined){
-const err300 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+var valid103 = _errs208 === errors;
+}
+}
+var valid99 = _errs206 === errors;
+}
+}
+var valid92 = _errs192 === errors;
+}
+if(data.podDefaults !== undefined){
+let data133 = data.podDefaults;
+const _errs209 = errors;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.affinity === undefined){
+const err300 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -15718,8 +15736,8 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data131.tls === undefined){
-const err301 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data133.containerSecurityContext === undefined){
+const err301 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -15728,12 +15746,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(data131.tls !== undefined){
-let data132 = data131.tls;
-const _errs208 = errors;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-if(data132.enabled === undefined){
-const err302 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data133.env === undefined){
+const err302 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -15742,8 +15756,8 @@ vErrors.push(err302);
 }
 errors++;
 }
-if(data132.secretName === undefined){
-const err303 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data133.extraContainers === undefined){
+const err303 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -15752,15 +15766,8 @@ vErrors.push(err303);
 }
 errors++;
 }
-}
-var valid103 = _errs208 === errors;
-}
-if(data131.gateway !== undefined){
-let data133 = data131.gateway;
-const _errs209 = errors;
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
-if(data133.name === undefined){
-const err304 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data133.extraEnvFrom === undefined){
+const err304 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -15769,8 +15776,8 @@ vErrors.push(err304);
 }
 errors++;
 }
-if(data133.namespace === undefined){
-const err305 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data133.extraVolumeMounts === undefined){
+const err305 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -15779,8 +15786,8 @@ vErrors.push(err305);
 }
 errors++;
 }
-if(data133.sectionName === undefined){
-const err306 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
+if(data133.extraVolumes === undefined){
+const err306 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -15789,18 +15796,8 @@ vErrors.push(err306);
 }
 errors++;
 }
-}
-var valid103 = _errs209 === errors;
-}
-}
-var valid92 = _errs207 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data134 = data.serviceAccount;
-const _errs210 = errors;
-if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
-if(data134.annotations === undefined){
-const err307 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data133.initContainers === undefined){
+const err307 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -15809,8 +15806,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-if(data134.create === undefined){
-const err308 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+if(data133.nodeSelector === undefined){
+const err308 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -15819,8 +15816,8 @@ vErrors.push(err308);
 }
 errors++;
 }
-if(data134.name === undefined){
-const err309 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data133.podAnnotations === undefined){
+const err309 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -15829,15 +15826,8 @@ vErrors.push(err309);
 }
 errors++;
 }
-}
-var valid92 = _errs210 === errors;
-}
-if(data.tests !== undefined){
-let data135 = data.tests;
-const _errs211 = errors;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-if(data135.enabled === undefined){
-const err310 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/17/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data133.podLabels === undefined){
+const err310 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -15846,15 +15836,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-}
-var valid92 = _errs211 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data136 = data.networkPolicy;
-const _errs212 = errors;
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-if(data136.databaseCIDRs === undefined){
-const err311 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+if(data133.podSecurityContext === undefined){
+const err311 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -15863,8 +15846,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(data136.dnsFrom === undefined){
-const err312 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+if(data133.preStopSleepSeconds === undefined){
+const err312 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -15873,8 +15856,8 @@ vErrors.push(err312);
 }
 errors++;
 }
-if(data136.ingressControllerFrom === undefined){
-const err313 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(data133.priorityClassName === undefined){
+const err313 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -15883,8 +15866,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-if(data136.licenseCIDRs === undefined){
-const err314 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+if(data133.resources === undefined){
+const err314 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -15893,8 +15876,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-if(data136.resources === undefined){
-const err315 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data133.tolerations === undefined){
+const err315 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -15903,8 +15886,8 @@ vErrors.push(err315);
 }
 errors++;
 }
-if(data136.sourceControl === undefined){
-const err316 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+if(data133.topologySpreadConstraints === undefined){
+const err316 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -15913,8 +15896,15 @@ vErrors.push(err316);
 }
 errors++;
 }
-if(data136.temporalCIDRs === undefined){
-const err317 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+}
+var valid92 = _errs209 === errors;
+}
+if(data.service !== undefined){
+let data134 = data.service;
+const _errs210 = errors;
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+if(data134.annotations === undefined){
+const err317 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -15923,15 +15913,8 @@ vErrors.push(err317);
 }
 errors++;
 }
-}
-var valid92 = _errs212 === errors;
-}
-}
-var _valid18 = _errs166 === errors;
-valid91 = _valid18;
-}
-if(!valid91){
-const err318 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data134.port === undefined){
+const err318 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -15940,10 +15923,8 @@ vErrors.push(err318);
 }
 errors++;
 }
-var valid0 = _errs163 === errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool === undefined){
-const err319 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+if(data134.type === undefined){
+const err319 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -15952,10 +15933,15 @@ vErrors.push(err319);
 }
 errors++;
 }
-const _errs213 = errors;
-for(const key0 in data){
-if(!(func15.call(schema0.properties, key0))){
-const err320 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+}
+var valid92 = _errs210 === errors;
+}
+if(data.ingress !== undefined){
+let data135 = data.ingress;
+const _errs211 = errors;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+if(data135.annotations === undefined){
+const err320 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -15964,16 +15950,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-}
-if(data.global !== undefined){
-let data137 = data.global;
-const _errs214 = errors;
-const _errs215 = errors;
-if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
-const _errs216 = errors;
-}
-else {
-const err321 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data135.className === undefined){
+const err321 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -15982,15 +15960,8 @@ vErrors.push(err321);
 }
 errors++;
 }
-var valid104 = _errs214 === errors;
-}
-if(data.nameOverride !== undefined){
-let data138 = data.nameOverride;
-const _errs217 = errors;
-const _errs218 = errors;
-if(typeof data138 === "string"){
-if(func0(data138) > 63){
-const err322 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data135.enabled === undefined){
+const err322 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -15999,8 +15970,8 @@ vErrors.push(err322);
 }
 errors++;
 }
-if(!pattern3.test(data138)){
-const err323 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+if(data135.extraHosts === undefined){
+const err323 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -16009,9 +15980,8 @@ vErrors.push(err323);
 }
 errors++;
 }
-}
-else {
-const err324 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data135.extraPaths === undefined){
+const err324 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -16020,15 +15990,8 @@ vErrors.push(err324);
 }
 errors++;
 }
-var valid104 = _errs217 === errors;
-}
-if(data.fullnameOverride !== undefined){
-let data139 = data.fullnameOverride;
-const _errs219 = errors;
-const _errs220 = errors;
-if(typeof data139 === "string"){
-if(func0(data139) > 63){
-const err325 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data135.gateway === undefined){
+const err325 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -16037,8 +16000,8 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(!pattern3.test(data139)){
-const err326 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+if(data135.host === undefined){
+const err326 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -16047,9 +16010,8 @@ vErrors.push(err326);
 }
 errors++;
 }
-}
-else {
-const err327 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data135.kind === undefined){
+const err327 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -16058,13 +16020,8 @@ vErrors.push(err327);
 }
 errors++;
 }
-var valid104 = _errs219 === errors;
-}
-if(data.profile !== undefined){
-let data140 = data.profile;
-const _errs221 = errors;
-if(typeof data140 !== "string"){
-const err328 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data135.tls === undefined){
+const err328 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -16073,10 +16030,12 @@ vErrors.push(err328);
 }
 errors++;
 }
-const _errs222 = errors;
-const vSchema1 = schema0.properties.profile.enum;
-if(!((data140 === "evaluation") || (data140 === "production"))){
-const err329 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
+if(data135.tls !== undefined){
+let data136 = data135.tls;
+const _errs212 = errors;
+if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
+if(data136.enabled === undefined){
+const err329 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -16085,13 +16044,8 @@ vErrors.push(err329);
 }
 errors++;
 }
-var valid104 = _errs221 === errors;
-}
-if(data.podSecurity !== undefined){
-let data141 = data.podSecurity;
-const _errs223 = errors;
-if(typeof data141 !== "string"){
-const err330 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data136.secretName === undefined){
+const err330 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -16100,10 +16054,15 @@ vErrors.push(err330);
 }
 errors++;
 }
-const _errs224 = errors;
-const vSchema2 = schema0.properties.podSecurity.enum;
-if(!((data141 === "compatible") || (data141 === "restricted"))){
-const err331 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+}
+var valid104 = _errs212 === errors;
+}
+if(data135.gateway !== undefined){
+let data137 = data135.gateway;
+const _errs213 = errors;
+if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
+if(data137.name === undefined){
+const err331 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -16112,15 +16071,8 @@ vErrors.push(err331);
 }
 errors++;
 }
-var valid104 = _errs223 === errors;
-}
-if(data.retool !== undefined){
-let data142 = data.retool;
-const _errs225 = errors;
-const _errs226 = errors;
-if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
-if(data142.licenseKey === undefined){
-const err332 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
+if(data137.namespace === undefined){
+const err332 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -16129,8 +16081,8 @@ vErrors.push(err332);
 }
 errors++;
 }
-if(data142.encryptionKey === undefined){
-const err333 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+if(data137.sectionName === undefined){
+const err333 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -16139,8 +16091,18 @@ vErrors.push(err333);
 }
 errors++;
 }
-if(data142.jwtSecret === undefined){
-const err334 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+}
+var valid104 = _errs213 === errors;
+}
+}
+var valid92 = _errs211 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data138 = data.serviceAccount;
+const _errs214 = errors;
+if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
+if(data138.annotations === undefined){
+const err334 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -16149,10 +16111,8 @@ vErrors.push(err334);
 }
 errors++;
 }
-const _errs227 = errors;
-for(const key1 in data142){
-if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
-const err335 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(data138.create === undefined){
+const err335 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -16161,14 +16121,8 @@ vErrors.push(err335);
 }
 errors++;
 }
-}
-if(data142.version !== undefined){
-let data143 = data142.version;
-const _errs228 = errors;
-const _errs229 = errors;
-if(typeof data143 === "string"){
-if(!pattern5.test(data143)){
-const err336 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
+if(data138.name === undefined){
+const err336 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -16178,8 +16132,14 @@ vErrors.push(err336);
 errors++;
 }
 }
-else {
-const err337 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid92 = _errs214 === errors;
+}
+if(data.tests !== undefined){
+let data139 = data.tests;
+const _errs215 = errors;
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+if(data139.enabled === undefined){
+const err337 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/17/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -16188,13 +16148,15 @@ vErrors.push(err337);
 }
 errors++;
 }
-var valid105 = _errs228 === errors;
 }
-if(data142.channel !== undefined){
-let data144 = data142.channel;
-const _errs230 = errors;
-if(typeof data144 !== "string"){
-const err338 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid92 = _errs215 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data140 = data.networkPolicy;
+const _errs216 = errors;
+if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
+if(data140.databaseCIDRs === undefined){
+const err338 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -16203,10 +16165,8 @@ vErrors.push(err338);
 }
 errors++;
 }
-const _errs231 = errors;
-const vSchema3 = schema0.properties.retool.properties.channel.enum;
-if(!((data144 === "stable") || (data144 === "edge"))){
-const err339 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+if(data140.dnsFrom === undefined){
+const err339 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -16215,46 +16175,8 @@ vErrors.push(err339);
 }
 errors++;
 }
-var valid105 = _errs230 === errors;
-}
-if(data142.licenseKey !== undefined){
-let data145 = data142.licenseKey;
-const _errs232 = errors;
-if(!(validate3(data145, {instancePath:instancePath+"/retool/licenseKey",parentData:data142,parentDataProperty:"licenseKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs232 === errors;
-}
-if(data142.encryptionKey !== undefined){
-let data146 = data142.encryptionKey;
-const _errs233 = errors;
-if(!(validate3(data146, {instancePath:instancePath+"/retool/encryptionKey",parentData:data142,parentDataProperty:"encryptionKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs233 === errors;
-}
-if(data142.jwtSecret !== undefined){
-let data147 = data142.jwtSecret;
-const _errs234 = errors;
-if(!(validate3(data147, {instancePath:instancePath+"/retool/jwtSecret",parentData:data142,parentDataProperty:"jwtSecret",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs234 === errors;
-}
-if(data142.baseDomain !== undefined){
-let data148 = data142.baseDomain;
-const _errs235 = errors;
-if((typeof data148 !== "string") && (data148 !== null)){
-const err340 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+if(data140.ingressControllerFrom === undefined){
+const err340 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -16263,10 +16185,8 @@ vErrors.push(err340);
 }
 errors++;
 }
-const _errs236 = errors;
-if(typeof data148 === "string"){
-if(!pattern6.test(data148)){
-const err341 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
+if(data140.licenseCIDRs === undefined){
+const err341 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -16275,14 +16195,8 @@ vErrors.push(err341);
 }
 errors++;
 }
-}
-var valid105 = _errs235 === errors;
-}
-if(data142.cookieInsecure !== undefined){
-let data149 = data142.cookieInsecure;
-const _errs237 = errors;
-if((typeof data149 !== "boolean") && (data149 !== null)){
-const err342 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+if(data140.resources === undefined){
+const err342 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -16291,23 +16205,8 @@ vErrors.push(err342);
 }
 errors++;
 }
-const _errs238 = errors;
-var valid105 = _errs237 === errors;
-}
-if(data142.env !== undefined){
-let data150 = data142.env;
-const _errs239 = errors;
-if(!(validate55(data150, {instancePath:instancePath+"/retool/env",parentData:data142,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs239 === errors;
-}
-}
-else {
-const err343 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data140.sourceControl === undefined){
+const err343 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -16316,17 +16215,8 @@ vErrors.push(err343);
 }
 errors++;
 }
-var valid104 = _errs225 === errors;
-}
-if(data.images !== undefined){
-let data151 = data.images;
-const _errs240 = errors;
-const _errs241 = errors;
-if(data151 && typeof data151 == "object" && !Array.isArray(data151)){
-const _errs242 = errors;
-for(const key2 in data151){
-if(!(func15.call(schema0.properties.images.properties, key2))){
-const err344 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data140.temporalCIDRs === undefined){
+const err344 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -16336,13 +16226,14 @@ vErrors.push(err344);
 errors++;
 }
 }
-if(data151.registry !== undefined){
-let data152 = data151.registry;
-const _errs243 = errors;
-const _errs244 = errors;
-if(typeof data152 === "string"){
-if(!pattern8.test(data152)){
-const err345 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
+var valid92 = _errs216 === errors;
+}
+}
+var _valid18 = _errs167 === errors;
+valid91 = _valid18;
+}
+if(!valid91){
+const err345 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -16351,9 +16242,10 @@ vErrors.push(err345);
 }
 errors++;
 }
-}
-else {
-const err346 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs164 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool === undefined){
+const err346 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -16362,13 +16254,10 @@ vErrors.push(err346);
 }
 errors++;
 }
-var valid106 = _errs243 === errors;
-}
-if(data151.pullPolicy !== undefined){
-let data153 = data151.pullPolicy;
-const _errs245 = errors;
-if(typeof data153 !== "string"){
-const err347 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs217 = errors;
+for(const key0 in data){
+if(!(func15.call(schema0.properties, key0))){
+const err347 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -16377,10 +16266,16 @@ vErrors.push(err347);
 }
 errors++;
 }
-const _errs246 = errors;
-const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
-if(!(((data153 === "IfNotPresent") || (data153 === "Always")) || (data153 === "Never"))){
-const err348 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.global !== undefined){
+let data141 = data.global;
+const _errs218 = errors;
+const _errs219 = errors;
+if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
+const _errs220 = errors;
+}
+else {
+const err348 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -16389,32 +16284,15 @@ vErrors.push(err348);
 }
 errors++;
 }
-var valid106 = _errs245 === errors;
+var valid105 = _errs218 === errors;
 }
-if(data151.pullSecrets !== undefined){
-let data154 = data151.pullSecrets;
-const _errs247 = errors;
-const _errs248 = errors;
-if(Array.isArray(data154)){
-let valid108 = true;
-const len0 = data154.length;
-for(let i0=0; i0<len0; i0++){
-let data155 = data154[i0];
-const _errs249 = errors;
-if(!(validate6(data155, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data154,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs249 === errors;
-if(!valid107){
-valid108 = false;
-}
-}
-}
-else {
-const err349 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.nameOverride !== undefined){
+let data142 = data.nameOverride;
+const _errs221 = errors;
+const _errs222 = errors;
+if(typeof data142 === "string"){
+if(func0(data142) > 63){
+const err349 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -16423,77 +16301,8 @@ vErrors.push(err349);
 }
 errors++;
 }
-var valid106 = _errs247 === errors;
-}
-if(data151.backend !== undefined){
-let data156 = data151.backend;
-const _errs250 = errors;
-if(!(validate66(data156, {instancePath:instancePath+"/images/backend",parentData:data151,parentDataProperty:"backend",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid106 = _errs250 === errors;
-}
-if(data151.codeExecutor !== undefined){
-let data157 = data151.codeExecutor;
-const _errs251 = errors;
-if(!(validate66(data157, {instancePath:instancePath+"/images/codeExecutor",parentData:data151,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid106 = _errs251 === errors;
-}
-if(data151.postgres !== undefined){
-let data158 = data151.postgres;
-const _errs252 = errors;
-if(!(validate66(data158, {instancePath:instancePath+"/images/postgres",parentData:data151,parentDataProperty:"postgres",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid106 = _errs252 === errors;
-}
-if(data151.temporalServer !== undefined){
-let data159 = data151.temporalServer;
-const _errs253 = errors;
-if(!(validate66(data159, {instancePath:instancePath+"/images/temporalServer",parentData:data151,parentDataProperty:"temporalServer",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid106 = _errs253 === errors;
-}
-if(data151.temporalAdminTools !== undefined){
-let data160 = data151.temporalAdminTools;
-const _errs254 = errors;
-if(!(validate66(data160, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data151,parentDataProperty:"temporalAdminTools",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid106 = _errs254 === errors;
-}
-if(data151.temporalWeb !== undefined){
-let data161 = data151.temporalWeb;
-const _errs255 = errors;
-if(!(validate66(data161, {instancePath:instancePath+"/images/temporalWeb",parentData:data151,parentDataProperty:"temporalWeb",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid106 = _errs255 === errors;
-}
-}
-else {
-const err350 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!pattern3.test(data142)){
+const err350 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -16502,17 +16311,9 @@ vErrors.push(err350);
 }
 errors++;
 }
-var valid104 = _errs240 === errors;
 }
-if(data.database !== undefined){
-let data162 = data.database;
-const _errs256 = errors;
-const _errs257 = errors;
-if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
-const _errs258 = errors;
-for(const key3 in data162){
-if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
-const err351 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+else {
+const err351 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -16521,12 +16322,15 @@ vErrors.push(err351);
 }
 errors++;
 }
+var valid105 = _errs221 === errors;
 }
-if(data162.mode !== undefined){
-let data163 = data162.mode;
-const _errs259 = errors;
-if(typeof data163 !== "string"){
-const err352 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.fullnameOverride !== undefined){
+let data143 = data.fullnameOverride;
+const _errs223 = errors;
+const _errs224 = errors;
+if(typeof data143 === "string"){
+if(func0(data143) > 63){
+const err352 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -16535,10 +16339,8 @@ vErrors.push(err352);
 }
 errors++;
 }
-const _errs260 = errors;
-const vSchema5 = schema0.properties.database.properties.mode.enum;
-if(!((data163 === "embedded") || (data163 === "external"))){
-const err353 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+if(!pattern3.test(data143)){
+const err353 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -16547,33 +16349,9 @@ vErrors.push(err353);
 }
 errors++;
 }
-var valid109 = _errs259 === errors;
-}
-if(data162.embedded !== undefined){
-let data164 = data162.embedded;
-const _errs261 = errors;
-if(!(validate73(data164, {instancePath:instancePath+"/database/embedded",parentData:data162,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid109 = _errs261 === errors;
-}
-if(data162.external !== undefined){
-let data165 = data162.external;
-const _errs262 = errors;
-if(!(validate90(data165, {instancePath:instancePath+"/database/external",parentData:data162,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid109 = _errs262 === errors;
-}
-}
-else {
-const err354 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err354 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -16582,17 +16360,13 @@ vErrors.push(err354);
 }
 errors++;
 }
-var valid104 = _errs256 === errors;
+var valid105 = _errs223 === errors;
 }
-if(data.retoolDatabase !== undefined){
-let data166 = data.retoolDatabase;
-const _errs263 = errors;
-const _errs264 = errors;
-if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
-const _errs265 = errors;
-for(const key4 in data166){
-if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err355 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data.profile !== undefined){
+let data144 = data.profile;
+const _errs225 = errors;
+if(typeof data144 !== "string"){
+const err355 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -16601,12 +16375,10 @@ vErrors.push(err355);
 }
 errors++;
 }
-}
-if(data166.mode !== undefined){
-let data167 = data166.mode;
-const _errs266 = errors;
-if(typeof data167 !== "string"){
-const err356 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs226 = errors;
+const vSchema1 = schema0.properties.profile.enum;
+if(!((data144 === "evaluation") || (data144 === "production"))){
+const err356 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -16615,10 +16387,13 @@ vErrors.push(err356);
 }
 errors++;
 }
-const _errs267 = errors;
-const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
-if(!(((data167 === "disabled") || (data167 === "embedded")) || (data167 === "external"))){
-const err357 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+var valid105 = _errs225 === errors;
+}
+if(data.podSecurity !== undefined){
+let data145 = data.podSecurity;
+const _errs227 = errors;
+if(typeof data145 !== "string"){
+const err357 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -16627,33 +16402,10 @@ vErrors.push(err357);
 }
 errors++;
 }
-var valid110 = _errs266 === errors;
-}
-if(data166.embedded !== undefined){
-let data168 = data166.embedded;
-const _errs268 = errors;
-if(!(validate73(data168, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data166,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs268 === errors;
-}
-if(data166.external !== undefined){
-let data169 = data166.external;
-const _errs269 = errors;
-if(!(validate90(data169, {instancePath:instancePath+"/retoolDatabase/external",parentData:data166,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs269 === errors;
-}
-}
-else {
-const err358 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs228 = errors;
+const vSchema2 = schema0.properties.podSecurity.enum;
+if(!((data145 === "compatible") || (data145 === "restricted"))){
+const err358 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -16662,17 +16414,15 @@ vErrors.push(err358);
 }
 errors++;
 }
-var valid104 = _errs263 === errors;
+var valid105 = _errs227 === errors;
 }
-if(data.temporal !== undefined){
-let data170 = data.temporal;
-const _errs270 = errors;
-const _errs271 = errors;
-if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
-const _errs272 = errors;
-for(const key5 in data170){
-if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
-const err359 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data.retool !== undefined){
+let data146 = data.retool;
+const _errs229 = errors;
+const _errs230 = errors;
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+if(data146.licenseKey === undefined){
+const err359 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -16681,12 +16431,8 @@ vErrors.push(err359);
 }
 errors++;
 }
-}
-if(data170.mode !== undefined){
-let data171 = data170.mode;
-const _errs273 = errors;
-if(typeof data171 !== "string"){
-const err360 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data146.encryptionKey === undefined){
+const err360 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -16695,10 +16441,8 @@ vErrors.push(err360);
 }
 errors++;
 }
-const _errs274 = errors;
-const vSchema7 = schema0.properties.temporal.properties.mode.enum;
-if(!(((data171 === "retoolManaged") || (data171 === "external")) || (data171 === "local"))){
-const err361 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+if(data146.jwtSecret === undefined){
+const err361 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -16707,17 +16451,10 @@ vErrors.push(err361);
 }
 errors++;
 }
-var valid111 = _errs273 === errors;
-}
-if(data170.external !== undefined){
-let data172 = data170.external;
-const _errs275 = errors;
-const _errs276 = errors;
-if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
-const _errs277 = errors;
-for(const key6 in data172){
-if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
-const err362 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+const _errs231 = errors;
+for(const key1 in data146){
+if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
+const err362 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -16727,35 +16464,13 @@ vErrors.push(err362);
 errors++;
 }
 }
-if(data172.host !== undefined){
-let data173 = data172.host;
-const _errs278 = errors;
-if(!(validate91(data173, {instancePath:instancePath+"/temporal/external/host",parentData:data172,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid112 = _errs278 === errors;
-}
-if(data172.port !== undefined){
-let data174 = data172.port;
-const _errs279 = errors;
-if(!(validate93(data174, {instancePath:instancePath+"/temporal/external/port",parentData:data172,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid112 = _errs279 === errors;
-}
-if(data172.namespace !== undefined){
-let data175 = data172.namespace;
-const _errs280 = errors;
-const _errs281 = errors;
-if(typeof data175 === "string"){
-if(!pattern2.test(data175)){
-const err363 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data146.version !== undefined){
+let data147 = data146.version;
+const _errs232 = errors;
+const _errs233 = errors;
+if(typeof data147 === "string"){
+if(!pattern5.test(data147)){
+const err363 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -16766,7 +16481,7 @@ errors++;
 }
 }
 else {
-const err364 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err364 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -16775,17 +16490,13 @@ vErrors.push(err364);
 }
 errors++;
 }
-var valid112 = _errs280 === errors;
+var valid106 = _errs232 === errors;
 }
-if(data172.tls !== undefined){
-let data176 = data172.tls;
-const _errs282 = errors;
-const _errs283 = errors;
-if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
-const _errs284 = errors;
-for(const key7 in data176){
-if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
-const err365 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(data146.channel !== undefined){
+let data148 = data146.channel;
+const _errs234 = errors;
+if(typeof data148 !== "string"){
+const err365 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -16794,12 +16505,10 @@ vErrors.push(err365);
 }
 errors++;
 }
-}
-if(data176.enabled !== undefined){
-let data177 = data176.enabled;
-const _errs285 = errors;
-if(typeof data177 !== "boolean"){
-const err366 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs235 = errors;
+const vSchema3 = schema0.properties.retool.properties.channel.enum;
+if(!((data148 === "stable") || (data148 === "edge"))){
+const err366 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -16808,45 +16517,46 @@ vErrors.push(err366);
 }
 errors++;
 }
-const _errs286 = errors;
-var valid113 = _errs285 === errors;
+var valid106 = _errs234 === errors;
 }
-if(data176.clientCert !== undefined){
-let data178 = data176.clientCert;
-const _errs287 = errors;
-if(!(validate80(data178, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data176,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(data146.licenseKey !== undefined){
+let data149 = data146.licenseKey;
+const _errs236 = errors;
+if(!(validate3(data149, {instancePath:instancePath+"/retool/licenseKey",parentData:data146,parentDataProperty:"licenseKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs287 === errors;
+var valid106 = _errs236 === errors;
 }
-if(data176.clientKey !== undefined){
-let data179 = data176.clientKey;
-const _errs288 = errors;
-if(!(validate80(data179, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data176,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(data146.encryptionKey !== undefined){
+let data150 = data146.encryptionKey;
+const _errs237 = errors;
+if(!(validate3(data150, {instancePath:instancePath+"/retool/encryptionKey",parentData:data146,parentDataProperty:"encryptionKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs288 === errors;
+var valid106 = _errs237 === errors;
 }
-if(data176.caCert !== undefined){
-let data180 = data176.caCert;
-const _errs289 = errors;
-if(!(validate80(data180, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data176,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(data146.jwtSecret !== undefined){
+let data151 = data146.jwtSecret;
+const _errs238 = errors;
+if(!(validate3(data151, {instancePath:instancePath+"/retool/jwtSecret",parentData:data146,parentDataProperty:"jwtSecret",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid113 = _errs289 === errors;
+var valid106 = _errs238 === errors;
 }
-}
-else {
-const err367 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data146.baseDomain !== undefined){
+let data152 = data146.baseDomain;
+const _errs239 = errors;
+if((typeof data152 !== "string") && (data152 !== null)){
+const err367 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -16855,11 +16565,10 @@ vErrors.push(err367);
 }
 errors++;
 }
-var valid112 = _errs282 === errors;
-}
-}
-else {
-const err368 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs240 = errors;
+if(typeof data152 === "string"){
+if(!pattern6.test(data152)){
+const err368 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -16868,17 +16577,14 @@ vErrors.push(err368);
 }
 errors++;
 }
-var valid111 = _errs275 === errors;
 }
-if(data170.local !== undefined){
-let data181 = data170.local;
-const _errs290 = errors;
-const _errs291 = errors;
-if(data181 && typeof data181 == "object" && !Array.isArray(data181)){
-const _errs292 = errors;
-for(const key8 in data181){
-if(!(func15.call(schema0.properties.temporal.properties.local.properties, key8))){
-const err369 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+var valid106 = _errs239 === errors;
+}
+if(data146.cookieInsecure !== undefined){
+let data153 = data146.cookieInsecure;
+const _errs241 = errors;
+if((typeof data153 !== "boolean") && (data153 !== null)){
+const err369 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -16887,14 +16593,23 @@ vErrors.push(err369);
 }
 errors++;
 }
+const _errs242 = errors;
+var valid106 = _errs241 === errors;
 }
-if(data181.namespace !== undefined){
-let data182 = data181.namespace;
-const _errs293 = errors;
-const _errs294 = errors;
-if(typeof data182 === "string"){
-if(!pattern19.test(data182)){
-const err370 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
+if(data146.env !== undefined){
+let data154 = data146.env;
+const _errs243 = errors;
+if(!(validate56(data154, {instancePath:instancePath+"/retool/env",parentData:data146,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid106 = _errs243 === errors;
+}
+}
+else {
+const err370 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -16903,9 +16618,17 @@ vErrors.push(err370);
 }
 errors++;
 }
+var valid105 = _errs229 === errors;
 }
-else {
-const err371 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.images !== undefined){
+let data155 = data.images;
+const _errs244 = errors;
+const _errs245 = errors;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+const _errs246 = errors;
+for(const key2 in data155){
+if(!(func15.call(schema0.properties.images.properties, key2))){
+const err371 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -16914,13 +16637,14 @@ vErrors.push(err371);
 }
 errors++;
 }
-var valid114 = _errs293 === errors;
 }
-if(data181.numHistoryShards !== undefined){
-let data183 = data181.numHistoryShards;
-const _errs295 = errors;
-if(!((typeof data183 == "number") && (!(data183 % 1) && !isNaN(data183)))){
-const err372 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data155.registry !== undefined){
+let data156 = data155.registry;
+const _errs247 = errors;
+const _errs248 = errors;
+if(typeof data156 === "string"){
+if(!pattern8.test(data156)){
+const err372 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -16929,10 +16653,9 @@ vErrors.push(err372);
 }
 errors++;
 }
-const _errs296 = errors;
-if(typeof data183 == "number"){
-if(data183 > 16384 || isNaN(data183)){
-const err373 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+}
+else {
+const err373 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -16941,8 +16664,13 @@ vErrors.push(err373);
 }
 errors++;
 }
-if(data183 < 1 || isNaN(data183)){
-const err374 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid107 = _errs247 === errors;
+}
+if(data155.pullPolicy !== undefined){
+let data157 = data155.pullPolicy;
+const _errs249 = errors;
+if(typeof data157 !== "string"){
+const err374 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -16951,16 +16679,10 @@ vErrors.push(err374);
 }
 errors++;
 }
-}
-var valid114 = _errs295 === errors;
-}
-if(data181.retention !== undefined){
-let data184 = data181.retention;
-const _errs297 = errors;
-const _errs298 = errors;
-if(typeof data184 === "string"){
-if(!pattern20.test(data184)){
-const err375 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
+const _errs250 = errors;
+const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
+if(!(((data157 === "IfNotPresent") || (data157 === "Always")) || (data157 === "Never"))){
+const err375 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -16969,9 +16691,32 @@ vErrors.push(err375);
 }
 errors++;
 }
+var valid107 = _errs249 === errors;
+}
+if(data155.pullSecrets !== undefined){
+let data158 = data155.pullSecrets;
+const _errs251 = errors;
+const _errs252 = errors;
+if(Array.isArray(data158)){
+let valid109 = true;
+const len0 = data158.length;
+for(let i0=0; i0<len0; i0++){
+let data159 = data158[i0];
+const _errs253 = errors;
+if(!(validate6(data159, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data158,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+errors = vErrors.length;
 }
 else {
-const err376 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid108 = _errs253 === errors;
+if(!valid108){
+valid109 = false;
+}
+}
+}
+else {
+const err376 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -16980,17 +16725,77 @@ vErrors.push(err376);
 }
 errors++;
 }
-var valid114 = _errs297 === errors;
+var valid107 = _errs251 === errors;
 }
-if(data181.persistence !== undefined){
-let data185 = data181.persistence;
-const _errs299 = errors;
-const _errs300 = errors;
-if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
-const _errs301 = errors;
-for(const key9 in data185){
-if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
-const err377 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data155.backend !== undefined){
+let data160 = data155.backend;
+const _errs254 = errors;
+if(!(validate67(data160, {instancePath:instancePath+"/images/backend",parentData:data155,parentDataProperty:"backend",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs254 === errors;
+}
+if(data155.codeExecutor !== undefined){
+let data161 = data155.codeExecutor;
+const _errs255 = errors;
+if(!(validate67(data161, {instancePath:instancePath+"/images/codeExecutor",parentData:data155,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs255 === errors;
+}
+if(data155.postgres !== undefined){
+let data162 = data155.postgres;
+const _errs256 = errors;
+if(!(validate67(data162, {instancePath:instancePath+"/images/postgres",parentData:data155,parentDataProperty:"postgres",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs256 === errors;
+}
+if(data155.temporalServer !== undefined){
+let data163 = data155.temporalServer;
+const _errs257 = errors;
+if(!(validate67(data163, {instancePath:instancePath+"/images/temporalServer",parentData:data155,parentDataProperty:"temporalServer",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs257 === errors;
+}
+if(data155.temporalAdminTools !== undefined){
+let data164 = data155.temporalAdminTools;
+const _errs258 = errors;
+if(!(validate67(data164, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data155,parentDataProperty:"temporalAdminTools",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs258 === errors;
+}
+if(data155.temporalWeb !== undefined){
+let data165 = data155.temporalWeb;
+const _errs259 = errors;
+if(!(validate67(data165, {instancePath:instancePath+"/images/temporalWeb",parentData:data155,parentDataProperty:"temporalWeb",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs259 === errors;
+}
+}
+else {
+const err377 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -16999,12 +16804,17 @@ vErrors.push(err377);
 }
 errors++;
 }
+var valid105 = _errs244 === errors;
 }
-if(data185.database !== undefined){
-let data186 = data185.database;
-const _errs302 = errors;
-if(typeof data186 !== "string"){
-const err378 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.database !== undefined){
+let data166 = data.database;
+const _errs260 = errors;
+const _errs261 = errors;
+if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
+const _errs262 = errors;
+for(const key3 in data166){
+if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
+const err378 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -17013,10 +16823,12 @@ vErrors.push(err378);
 }
 errors++;
 }
-const _errs303 = errors;
-const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
-if(!((data186 === "storage") || (data186 === "external"))){
-const err379 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+}
+if(data166.mode !== undefined){
+let data167 = data166.mode;
+const _errs263 = errors;
+if(typeof data167 !== "string"){
+const err379 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -17025,26 +16837,10 @@ vErrors.push(err379);
 }
 errors++;
 }
-var valid115 = _errs302 === errors;
-}
-if(data185.external !== undefined){
-let data187 = data185.external;
-const _errs304 = errors;
-if(!(validate104(data187, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data185,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs304 === errors;
-}
-if(data185.defaultDatabase !== undefined){
-let data188 = data185.defaultDatabase;
-const _errs305 = errors;
-const _errs306 = errors;
-if(typeof data188 === "string"){
-if(!pattern22.test(data188)){
-const err380 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+const _errs264 = errors;
+const vSchema5 = schema0.properties.database.properties.mode.enum;
+if(!((data167 === "embedded") || (data167 === "external"))){
+const err380 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -17053,9 +16849,33 @@ vErrors.push(err380);
 }
 errors++;
 }
+var valid110 = _errs263 === errors;
+}
+if(data166.embedded !== undefined){
+let data168 = data166.embedded;
+const _errs265 = errors;
+if(!(validate74(data168, {instancePath:instancePath+"/database/embedded",parentData:data166,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
 }
 else {
-const err381 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid110 = _errs265 === errors;
+}
+if(data166.external !== undefined){
+let data169 = data166.external;
+const _errs266 = errors;
+if(!(validate91(data169, {instancePath:instancePath+"/database/external",parentData:data166,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid110 = _errs266 === errors;
+}
+}
+else {
+const err381 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -17064,15 +16884,17 @@ vErrors.push(err381);
 }
 errors++;
 }
-var valid115 = _errs305 === errors;
+var valid105 = _errs260 === errors;
 }
-if(data185.visibilityDatabase !== undefined){
-let data189 = data185.visibilityDatabase;
-const _errs307 = errors;
-const _errs308 = errors;
-if(typeof data189 === "string"){
-if(!pattern22.test(data189)){
-const err382 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+if(data.retoolDatabase !== undefined){
+let data170 = data.retoolDatabase;
+const _errs267 = errors;
+const _errs268 = errors;
+if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
+const _errs269 = errors;
+for(const key4 in data170){
+if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
+const err382 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -17082,8 +16904,11 @@ vErrors.push(err382);
 errors++;
 }
 }
-else {
-const err383 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data170.mode !== undefined){
+let data171 = data170.mode;
+const _errs270 = errors;
+if(typeof data171 !== "string"){
+const err383 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -17092,11 +16917,10 @@ vErrors.push(err383);
 }
 errors++;
 }
-var valid115 = _errs307 === errors;
-}
-}
-else {
-const err384 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs271 = errors;
+const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
+if(!(((data171 === "disabled") || (data171 === "embedded")) || (data171 === "external"))){
+const err384 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -17105,61 +16929,33 @@ vErrors.push(err384);
 }
 errors++;
 }
-var valid114 = _errs299 === errors;
+var valid111 = _errs270 === errors;
 }
-if(data181.frontend !== undefined){
-let data190 = data181.frontend;
-const _errs309 = errors;
-if(!(validate110(data190, {instancePath:instancePath+"/temporal/local/frontend",parentData:data181,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+if(data170.embedded !== undefined){
+let data172 = data170.embedded;
+const _errs272 = errors;
+if(!(validate74(data172, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data170,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid114 = _errs309 === errors;
+var valid111 = _errs272 === errors;
 }
-if(data181.history !== undefined){
-let data191 = data181.history;
-const _errs310 = errors;
-if(!(validate110(data191, {instancePath:instancePath+"/temporal/local/history",parentData:data181,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
+if(data170.external !== undefined){
+let data173 = data170.external;
+const _errs273 = errors;
+if(!(validate91(data173, {instancePath:instancePath+"/retoolDatabase/external",parentData:data170,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid114 = _errs310 === errors;
+var valid111 = _errs273 === errors;
 }
-if(data181.matching !== undefined){
-let data192 = data181.matching;
-const _errs311 = errors;
-if(!(validate110(data192, {instancePath:instancePath+"/temporal/local/matching",parentData:data181,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid114 = _errs311 === errors;
-}
-if(data181.worker !== undefined){
-let data193 = data181.worker;
-const _errs312 = errors;
-if(!(validate110(data193, {instancePath:instancePath+"/temporal/local/worker",parentData:data181,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate110.errors : vErrors.concat(validate110.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid114 = _errs312 === errors;
-}
-if(data181.web !== undefined){
-let data194 = data181.web;
-const _errs313 = errors;
-const _errs314 = errors;
-if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
-const _errs315 = errors;
-for(const key10 in data194){
-if(!(func15.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
-const err385 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+const err385 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -17168,210 +16964,17 @@ vErrors.push(err385);
 }
 errors++;
 }
+var valid105 = _errs267 === errors;
 }
-if(data194.resources !== undefined){
-let data195 = data194.resources;
-const _errs316 = errors;
-if(!(validate83(data195, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data194,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs316 === errors;
-}
-if(data194.nodeSelector !== undefined){
-let data196 = data194.nodeSelector;
-const _errs317 = errors;
-if(!(validate112(data196, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data194,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs317 === errors;
-}
-if(data194.tolerations !== undefined){
-let data197 = data194.tolerations;
-const _errs318 = errors;
-if(!(validate118(data197, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data194,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs318 === errors;
-}
-if(data194.affinity !== undefined){
-let data198 = data194.affinity;
-const _errs319 = errors;
-if(!(validate124(data198, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data194,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs319 === errors;
-}
-if(data194.topologySpreadConstraints !== undefined){
-let data199 = data194.topologySpreadConstraints;
-const _errs320 = errors;
-if(!(validate163(data199, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data194,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs320 === errors;
-}
-if(data194.podAnnotations !== undefined){
-let data200 = data194.podAnnotations;
-const _errs321 = errors;
-if(!(validate170(data200, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data194,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs321 === errors;
-}
-if(data194.podLabels !== undefined){
-let data201 = data194.podLabels;
-const _errs322 = errors;
-if(!(validate174(data201, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data194,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs322 === errors;
-}
-if(data194.env !== undefined){
-let data202 = data194.env;
-const _errs323 = errors;
-if(!(validate178(data202, {instancePath:instancePath+"/temporal/local/web/env",parentData:data194,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs323 === errors;
-}
-if(data194.extraEnvFrom !== undefined){
-let data203 = data194.extraEnvFrom;
-const _errs324 = errors;
-if(!(validate182(data203, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data194,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs324 === errors;
-}
-if(data194.extraVolumes !== undefined){
-let data204 = data194.extraVolumes;
-const _errs325 = errors;
-if(!(validate190(data204, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data194,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs325 === errors;
-}
-if(data194.extraVolumeMounts !== undefined){
-let data205 = data194.extraVolumeMounts;
-const _errs326 = errors;
-if(!(validate207(data205, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data194,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs326 === errors;
-}
-if(data194.extraContainers !== undefined){
-let data206 = data194.extraContainers;
-const _errs327 = errors;
-if(!(validate213(data206, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data194,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs327 === errors;
-}
-if(data194.initContainers !== undefined){
-let data207 = data194.initContainers;
-const _errs328 = errors;
-if(!(validate247(data207, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data194,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs328 === errors;
-}
-if(data194.priorityClassName !== undefined){
-let data208 = data194.priorityClassName;
-const _errs329 = errors;
-if(!(validate250(data208, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data194,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs329 === errors;
-}
-if(data194.terminationGracePeriodSeconds !== undefined){
-let data209 = data194.terminationGracePeriodSeconds;
-const _errs330 = errors;
-if(!(validate252(data209, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data194,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs330 === errors;
-}
-if(data194.preStopSleepSeconds !== undefined){
-let data210 = data194.preStopSleepSeconds;
-const _errs331 = errors;
-if(!(validate254(data210, {instancePath:instancePath+"/temporal/local/web/preStopSleepSeconds",parentData:data194,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs331 === errors;
-}
-if(data194.podSecurityContext !== undefined){
-let data211 = data194.podSecurityContext;
-const _errs332 = errors;
-if(!(validate256(data211, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data194,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs332 === errors;
-}
-if(data194.containerSecurityContext !== undefined){
-let data212 = data194.containerSecurityContext;
-const _errs333 = errors;
-if(!(validate259(data212, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data194,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid116 = _errs333 === errors;
-}
-if(data194.enabled !== undefined){
-let data213 = data194.enabled;
-const _errs334 = errors;
-if(typeof data213 !== "boolean"){
-const err386 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.temporal !== undefined){
+let data174 = data.temporal;
+const _errs274 = errors;
+const _errs275 = errors;
+if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
+const _errs276 = errors;
+for(const key5 in data174){
+if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
+const err386 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -17380,12 +16983,12 @@ vErrors.push(err386);
 }
 errors++;
 }
-const _errs335 = errors;
-var valid116 = _errs334 === errors;
 }
-}
-else {
-const err387 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data174.mode !== undefined){
+let data175 = data174.mode;
+const _errs277 = errors;
+if(typeof data175 !== "string"){
+const err387 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -17394,11 +16997,10 @@ vErrors.push(err387);
 }
 errors++;
 }
-var valid114 = _errs313 === errors;
-}
-}
-else {
-const err388 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs278 = errors;
+const vSchema7 = schema0.properties.temporal.properties.mode.enum;
+if(!(((data175 === "retoolManaged") || (data175 === "external")) || (data175 === "local"))){
+const err388 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -17407,11 +17009,17 @@ vErrors.push(err388);
 }
 errors++;
 }
-var valid111 = _errs290 === errors;
+var valid112 = _errs277 === errors;
 }
-}
-else {
-const err389 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data174.external !== undefined){
+let data176 = data174.external;
+const _errs279 = errors;
+const _errs280 = errors;
+if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
+const _errs281 = errors;
+for(const key6 in data176){
+if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
+const err389 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -17420,39 +17028,36 @@ vErrors.push(err389);
 }
 errors++;
 }
-var valid104 = _errs270 === errors;
 }
-if(data.workflows !== undefined){
-let data214 = data.workflows;
-const _errs336 = errors;
-if(!(validate285(data214, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+if(data176.host !== undefined){
+let data177 = data176.host;
+const _errs282 = errors;
+if(!(validate92(data177, {instancePath:instancePath+"/temporal/external/host",parentData:data176,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid104 = _errs336 === errors;
+var valid113 = _errs282 === errors;
 }
-if(data.agents !== undefined){
-let data215 = data.agents;
-const _errs337 = errors;
-if(!(validate285(data215, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
+if(data176.port !== undefined){
+let data178 = data176.port;
+const _errs283 = errors;
+if(!(validate94(data178, {instancePath:instancePath+"/temporal/external/port",parentData:data176,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid104 = _errs337 === errors;
+var valid113 = _errs283 === errors;
 }
-if(data.components !== undefined){
-let data216 = data.components;
-const _errs338 = errors;
-const _errs339 = errors;
-if(data216 && typeof data216 == "object" && !Array.isArray(data216)){
-const _errs340 = errors;
-for(const key11 in data216){
-if(!((((((((key11 === "api") || (key11 === "jobsRunner")) || (key11 === "workflowsWorker")) || (key11 === "workflowsBackend")) || (key11 === "codeExecutor")) || (key11 === "agentWorker")) || (key11 === "agentEvalWorker")) || (key11 === "multiplayerWs"))){
-const err390 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data176.namespace !== undefined){
+let data179 = data176.namespace;
+const _errs284 = errors;
+const _errs285 = errors;
+if(typeof data179 === "string"){
+if(!pattern2.test(data179)){
+const err390 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -17462,39 +17067,8 @@ vErrors.push(err390);
 errors++;
 }
 }
-if(data216.api !== undefined){
-let data217 = data216.api;
-const _errs341 = errors;
-const _errs342 = errors;
-const _errs343 = errors;
-const _errs344 = errors;
-let valid119 = true;
-const _errs345 = errors;
-if(!(validate288(data217, {instancePath:instancePath+"/components/api",parentData:data216,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate288.errors : vErrors.concat(validate288.errors);
-errors = vErrors.length;
-}
 else {
-}
-var _valid19 = _errs345 === errors;
-errors = _errs344;
-if(vErrors !== null){
-if(_errs344){
-vErrors.length = _errs344;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid19){
-const _errs346 = errors;
-if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
-if(data217.replicas !== undefined){
-let data218 = data217.replicas;
-const _errs347 = errors;
-const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data218 === null) || (data218 === 2))){
-const err391 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err391 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -17503,14 +17077,17 @@ vErrors.push(err391);
 }
 errors++;
 }
-var valid120 = _errs347 === errors;
+var valid113 = _errs284 === errors;
 }
-}
-var _valid19 = _errs346 === errors;
-valid119 = _valid19;
-}
-if(!valid119){
-const err392 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data176.tls !== undefined){
+let data180 = data176.tls;
+const _errs286 = errors;
+const _errs287 = errors;
+if(data180 && typeof data180 == "object" && !Array.isArray(data180)){
+const _errs288 = errors;
+for(const key7 in data180){
+if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
+const err392 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -17519,12 +17096,12 @@ vErrors.push(err392);
 }
 errors++;
 }
-var valid118 = _errs343 === errors;
-if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
-const _errs348 = errors;
-for(const key12 in data217){
-if(!(func15.call(schema0.properties.components.properties.api.properties, key12))){
-const err393 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+if(data180.enabled !== undefined){
+let data181 = data180.enabled;
+const _errs289 = errors;
+if(typeof data181 !== "boolean"){
+const err393 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -17533,166 +17110,45 @@ vErrors.push(err393);
 }
 errors++;
 }
+const _errs290 = errors;
+var valid114 = _errs289 === errors;
 }
-if(data217.resources !== undefined){
-let data219 = data217.resources;
-const _errs349 = errors;
-if(!(validate83(data219, {instancePath:instancePath+"/components/api/resources",parentData:data217,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(data180.clientCert !== undefined){
+let data182 = data180.clientCert;
+const _errs291 = errors;
+if(!(validate81(data182, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data180,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid121 = _errs349 === errors;
+var valid114 = _errs291 === errors;
 }
-if(data217.nodeSelector !== undefined){
-let data220 = data217.nodeSelector;
-const _errs350 = errors;
-if(!(validate112(data220, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data217,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(data180.clientKey !== undefined){
+let data183 = data180.clientKey;
+const _errs292 = errors;
+if(!(validate81(data183, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data180,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid121 = _errs350 === errors;
+var valid114 = _errs292 === errors;
 }
-if(data217.tolerations !== undefined){
-let data221 = data217.tolerations;
-const _errs351 = errors;
-if(!(validate118(data221, {instancePath:instancePath+"/components/api/tolerations",parentData:data217,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
+if(data180.caCert !== undefined){
+let data184 = data180.caCert;
+const _errs293 = errors;
+if(!(validate81(data184, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data180,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid121 = _errs351 === errors;
+var valid114 = _errs293 === errors;
 }
-if(data217.affinity !== undefined){
-let data222 = data217.affinity;
-const _errs352 = errors;
-if(!(validate124(data222, {instancePath:instancePath+"/components/api/affinity",parentData:data217,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid121 = _errs352 === errors;
-}
-if(data217.topologySpreadConstraints !== undefined){
-let data223 = data217.topologySpreadConstraints;
-const _errs353 = errors;
-if(!(validate163(data223, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data217,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs353 === errors;
-}
-if(data217.podAnnotations !== undefined){
-let data224 = data217.podAnnotations;
-const _errs354 = errors;
-if(!(validate170(data224, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data217,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs354 === errors;
-}
-if(data217.podLabels !== undefined){
-let data225 = data217.podLabels;
-const _errs355 = errors;
-if(!(validate174(data225, {instancePath:instancePath+"/components/api/podLabels",parentData:data217,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs355 === errors;
-}
-if(data217.env !== undefined){
-let data226 = data217.env;
-const _errs356 = errors;
-if(!(validate178(data226, {instancePath:instancePath+"/components/api/env",parentData:data217,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs356 === errors;
-}
-if(data217.extraEnvFrom !== undefined){
-let data227 = data217.extraEnvFrom;
-const _errs357 = errors;
-if(!(validate182(data227, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data217,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs357 === errors;
-}
-if(data217.extraVolumes !== undefined){
-let data228 = data217.extraVolumes;
-const _errs358 = errors;
-if(!(validate190(data228, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data217,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs358 === errors;
-}
-if(data217.extraVolumeMounts !== undefined){
-let data229 = data217.extraVolumeMounts;
-const _errs359 = errors;
-if(!(validate207(data229, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data217,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs359 === errors;
-}
-if(data217.extraContainers !== undefined){
-let data230 = data217.extraContainers;
-const _errs360 = errors;
-if(!(validate213(data230, {instancePath:instancePath+"/components/api/extraContainers",parentData:data217,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs360 === errors;
-}
-if(data217.initContainers !== undefined){
-let data231 = data217.initContainers;
-const _errs361 = errors;
-if(!(validate247(data231, {instancePath:instancePath+"/components/api/initContainers",parentData:data217,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs361 === errors;
-}
-if(data217.priorityClassName !== undefined){
-let data232 = data217.priorityClassName;
-const _errs362 = errors;
-if(!(validate250(data232, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data217,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs362 === errors;
-}
-if(data217.terminationGracePeriodSeconds !== undefined){
-let data233 = data217.terminationGracePeriodSeconds;
-const _errs363 = errors;
-if((!((typeof data233 == "number") && (!(data233 % 1) && !isNaN(data233)))) && (data233 !== null)){
-const err394 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
+const err394 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -17701,10 +17157,11 @@ vErrors.push(err394);
 }
 errors++;
 }
-const _errs364 = errors;
-if(typeof data233 == "number"){
-if(data233 > 2147483647 || isNaN(data233)){
-const err395 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid113 = _errs286 === errors;
+}
+}
+else {
+const err395 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -17713,8 +17170,17 @@ vErrors.push(err395);
 }
 errors++;
 }
-if(data233 < 0 || isNaN(data233)){
-const err396 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var valid112 = _errs279 === errors;
+}
+if(data174.local !== undefined){
+let data185 = data174.local;
+const _errs294 = errors;
+const _errs295 = errors;
+if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
+const _errs296 = errors;
+for(const key8 in data185){
+if(!(func15.call(schema0.properties.temporal.properties.local.properties, key8))){
+const err396 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -17724,13 +17190,13 @@ vErrors.push(err396);
 errors++;
 }
 }
-var valid121 = _errs363 === errors;
-}
-if(data217.preStopSleepSeconds !== undefined){
-let data234 = data217.preStopSleepSeconds;
-const _errs365 = errors;
-if(!((typeof data234 == "number") && (!(data234 % 1) && !isNaN(data234)))){
-const err397 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data185.namespace !== undefined){
+let data186 = data185.namespace;
+const _errs297 = errors;
+const _errs298 = errors;
+if(typeof data186 === "string"){
+if(!pattern19.test(data186)){
+const err397 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -17739,10 +17205,9 @@ vErrors.push(err397);
 }
 errors++;
 }
-const _errs366 = errors;
-if(typeof data234 == "number"){
-if(data234 > 3600 || isNaN(data234)){
-const err398 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
+}
+else {
+const err398 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -17751,8 +17216,13 @@ vErrors.push(err398);
 }
 errors++;
 }
-if(data234 < 0 || isNaN(data234)){
-const err399 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var valid115 = _errs297 === errors;
+}
+if(data185.numHistoryShards !== undefined){
+let data187 = data185.numHistoryShards;
+const _errs299 = errors;
+if(!((typeof data187 == "number") && (!(data187 % 1) && !isNaN(data187)))){
+const err399 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -17761,36 +17231,10 @@ vErrors.push(err399);
 }
 errors++;
 }
-}
-var valid121 = _errs365 === errors;
-}
-if(data217.podSecurityContext !== undefined){
-let data235 = data217.podSecurityContext;
-const _errs367 = errors;
-if(!(validate256(data235, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data217,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs367 === errors;
-}
-if(data217.containerSecurityContext !== undefined){
-let data236 = data217.containerSecurityContext;
-const _errs368 = errors;
-if(!(validate259(data236, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data217,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs368 === errors;
-}
-if(data217.replicas !== undefined){
-let data237 = data217.replicas;
-const _errs369 = errors;
-if(!((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237)))){
-const err400 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs300 = errors;
+if(typeof data187 == "number"){
+if(data187 > 16384 || isNaN(data187)){
+const err400 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -17799,10 +17243,8 @@ vErrors.push(err400);
 }
 errors++;
 }
-const _errs370 = errors;
-if(typeof data237 == "number"){
-if(data237 > 2147483647 || isNaN(data237)){
-const err401 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(data187 < 1 || isNaN(data187)){
+const err401 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -17811,8 +17253,16 @@ vErrors.push(err401);
 }
 errors++;
 }
-if(data237 < 1 || isNaN(data237)){
-const err402 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var valid115 = _errs299 === errors;
+}
+if(data185.retention !== undefined){
+let data188 = data185.retention;
+const _errs301 = errors;
+const _errs302 = errors;
+if(typeof data188 === "string"){
+if(!pattern20.test(data188)){
+const err402 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -17822,13 +17272,8 @@ vErrors.push(err402);
 errors++;
 }
 }
-var valid121 = _errs369 === errors;
-}
-if(data217.javaDbConnector !== undefined){
-let data238 = data217.javaDbConnector;
-const _errs371 = errors;
-if(typeof data238 !== "boolean"){
-const err403 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err403 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -17837,23 +17282,17 @@ vErrors.push(err403);
 }
 errors++;
 }
-const _errs372 = errors;
-var valid121 = _errs371 === errors;
+var valid115 = _errs301 === errors;
 }
-if(data217.autoscaling !== undefined){
-let data239 = data217.autoscaling;
-const _errs373 = errors;
-if(!(validate306(data239, {instancePath:instancePath+"/components/api/autoscaling",parentData:data217,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate306.errors : vErrors.concat(validate306.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid121 = _errs373 === errors;
-}
-}
-else {
-const err404 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data185.persistence !== undefined){
+let data189 = data185.persistence;
+const _errs303 = errors;
+const _errs304 = errors;
+if(data189 && typeof data189 == "object" && !Array.isArray(data189)){
+const _errs305 = errors;
+for(const key9 in data189){
+if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
+const err404 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -17862,17 +17301,12 @@ vErrors.push(err404);
 }
 errors++;
 }
-var valid117 = _errs341 === errors;
 }
-if(data216.jobsRunner !== undefined){
-let data240 = data216.jobsRunner;
-const _errs374 = errors;
-const _errs375 = errors;
-if(data240 && typeof data240 == "object" && !Array.isArray(data240)){
-const _errs376 = errors;
-for(const key13 in data240){
-if(!(func15.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
-const err405 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(data189.database !== undefined){
+let data190 = data189.database;
+const _errs306 = errors;
+if(typeof data190 !== "string"){
+const err405 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -17881,208 +17315,10 @@ vErrors.push(err405);
 }
 errors++;
 }
-}
-if(data240.resources !== undefined){
-let data241 = data240.resources;
-const _errs377 = errors;
-if(!(validate83(data241, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data240,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs377 === errors;
-}
-if(data240.nodeSelector !== undefined){
-let data242 = data240.nodeSelector;
-const _errs378 = errors;
-if(!(validate112(data242, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data240,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs378 === errors;
-}
-if(data240.tolerations !== undefined){
-let data243 = data240.tolerations;
-const _errs379 = errors;
-if(!(validate118(data243, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data240,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs379 === errors;
-}
-if(data240.affinity !== undefined){
-let data244 = data240.affinity;
-const _errs380 = errors;
-if(!(validate124(data244, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data240,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs380 === errors;
-}
-if(data240.topologySpreadConstraints !== undefined){
-let data245 = data240.topologySpreadConstraints;
-const _errs381 = errors;
-if(!(validate163(data245, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data240,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs381 === errors;
-}
-if(data240.podAnnotations !== undefined){
-let data246 = data240.podAnnotations;
-const _errs382 = errors;
-if(!(validate170(data246, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data240,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs382 === errors;
-}
-if(data240.podLabels !== undefined){
-let data247 = data240.podLabels;
-const _errs383 = errors;
-if(!(validate174(data247, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data240,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs383 === errors;
-}
-if(data240.env !== undefined){
-let data248 = data240.env;
-const _errs384 = errors;
-if(!(validate178(data248, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data240,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs384 === errors;
-}
-if(data240.extraEnvFrom !== undefined){
-let data249 = data240.extraEnvFrom;
-const _errs385 = errors;
-if(!(validate182(data249, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data240,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs385 === errors;
-}
-if(data240.extraVolumes !== undefined){
-let data250 = data240.extraVolumes;
-const _errs386 = errors;
-if(!(validate190(data250, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data240,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs386 === errors;
-}
-if(data240.extraVolumeMounts !== undefined){
-let data251 = data240.extraVolumeMounts;
-const _errs387 = errors;
-if(!(validate207(data251, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data240,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs387 === errors;
-}
-if(data240.extraContainers !== undefined){
-let data252 = data240.extraContainers;
-const _errs388 = errors;
-if(!(validate213(data252, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data240,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs388 === errors;
-}
-if(data240.initContainers !== undefined){
-let data253 = data240.initContainers;
-const _errs389 = errors;
-if(!(validate247(data253, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data240,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs389 === errors;
-}
-if(data240.priorityClassName !== undefined){
-let data254 = data240.priorityClassName;
-const _errs390 = errors;
-if(!(validate250(data254, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data240,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs390 === errors;
-}
-if(data240.terminationGracePeriodSeconds !== undefined){
-let data255 = data240.terminationGracePeriodSeconds;
-const _errs391 = errors;
-if(!(validate252(data255, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data240,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs391 === errors;
-}
-if(data240.preStopSleepSeconds !== undefined){
-let data256 = data240.preStopSleepSeconds;
-const _errs392 = errors;
-if(!(validate254(data256, {instancePath:instancePath+"/components/jobsRunner/preStopSleepSeconds",parentData:data240,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs392 === errors;
-}
-if(data240.podSecurityContext !== undefined){
-let data257 = data240.podSecurityContext;
-const _errs393 = errors;
-if(!(validate256(data257, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data240,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs393 === errors;
-}
-if(data240.containerSecurityContext !== undefined){
-let data258 = data240.containerSecurityContext;
-const _errs394 = errors;
-if(!(validate259(data258, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data240,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs394 === errors;
-}
-}
-else {
-const err406 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs307 = errors;
+const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
+if(!((data190 === "storage") || (data190 === "external"))){
+const err406 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -18091,36 +17327,26 @@ vErrors.push(err406);
 }
 errors++;
 }
-var valid117 = _errs374 === errors;
+var valid116 = _errs306 === errors;
 }
-if(data216.workflowsWorker !== undefined){
-let data259 = data216.workflowsWorker;
-const _errs395 = errors;
-if(!(validate326(data259, {instancePath:instancePath+"/components/workflowsWorker",parentData:data216,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
+if(data189.external !== undefined){
+let data191 = data189.external;
+const _errs308 = errors;
+if(!(validate105(data191, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data189,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs395 === errors;
+var valid116 = _errs308 === errors;
 }
-if(data216.workflowsBackend !== undefined){
-let data260 = data216.workflowsBackend;
-const _errs396 = errors;
-const _errs397 = errors;
-const _errs398 = errors;
-if(!(validate327(data260, {instancePath:instancePath+"/components/workflowsBackend",parentData:data216,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs398 === errors;
-if(data260 && typeof data260 == "object" && !Array.isArray(data260)){
-const _errs399 = errors;
-for(const key14 in data260){
-if(!(func15.call(schema0.properties.components.properties.workflowsBackend.properties, key14))){
-const err407 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data189.defaultDatabase !== undefined){
+let data192 = data189.defaultDatabase;
+const _errs309 = errors;
+const _errs310 = errors;
+if(typeof data192 === "string"){
+if(!pattern22.test(data192)){
+const err407 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -18130,209 +17356,8 @@ vErrors.push(err407);
 errors++;
 }
 }
-if(data260.resources !== undefined){
-let data261 = data260.resources;
-const _errs400 = errors;
-if(!(validate83(data261, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data260,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
-}
 else {
-}
-var valid124 = _errs400 === errors;
-}
-if(data260.nodeSelector !== undefined){
-let data262 = data260.nodeSelector;
-const _errs401 = errors;
-if(!(validate112(data262, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data260,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs401 === errors;
-}
-if(data260.tolerations !== undefined){
-let data263 = data260.tolerations;
-const _errs402 = errors;
-if(!(validate118(data263, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data260,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs402 === errors;
-}
-if(data260.affinity !== undefined){
-let data264 = data260.affinity;
-const _errs403 = errors;
-if(!(validate124(data264, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data260,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs403 === errors;
-}
-if(data260.topologySpreadConstraints !== undefined){
-let data265 = data260.topologySpreadConstraints;
-const _errs404 = errors;
-if(!(validate163(data265, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data260,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs404 === errors;
-}
-if(data260.podAnnotations !== undefined){
-let data266 = data260.podAnnotations;
-const _errs405 = errors;
-if(!(validate170(data266, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data260,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs405 === errors;
-}
-if(data260.podLabels !== undefined){
-let data267 = data260.podLabels;
-const _errs406 = errors;
-if(!(validate174(data267, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data260,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs406 === errors;
-}
-if(data260.env !== undefined){
-let data268 = data260.env;
-const _errs407 = errors;
-if(!(validate178(data268, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data260,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs407 === errors;
-}
-if(data260.extraEnvFrom !== undefined){
-let data269 = data260.extraEnvFrom;
-const _errs408 = errors;
-if(!(validate182(data269, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data260,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs408 === errors;
-}
-if(data260.extraVolumes !== undefined){
-let data270 = data260.extraVolumes;
-const _errs409 = errors;
-if(!(validate190(data270, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data260,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs409 === errors;
-}
-if(data260.extraVolumeMounts !== undefined){
-let data271 = data260.extraVolumeMounts;
-const _errs410 = errors;
-if(!(validate207(data271, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data260,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs410 === errors;
-}
-if(data260.extraContainers !== undefined){
-let data272 = data260.extraContainers;
-const _errs411 = errors;
-if(!(validate213(data272, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data260,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs411 === errors;
-}
-if(data260.initContainers !== undefined){
-let data273 = data260.initContainers;
-const _errs412 = errors;
-if(!(validate247(data273, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data260,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs412 === errors;
-}
-if(data260.priorityClassName !== undefined){
-let data274 = data260.priorityClassName;
-const _errs413 = errors;
-if(!(validate250(data274, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data260,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs413 === errors;
-}
-if(data260.terminationGracePeriodSeconds !== undefined){
-let data275 = data260.terminationGracePeriodSeconds;
-const _errs414 = errors;
-if(!(validate252(data275, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data260,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs414 === errors;
-}
-if(data260.preStopSleepSeconds !== undefined){
-let data276 = data260.preStopSleepSeconds;
-const _errs415 = errors;
-if(!(validate254(data276, {instancePath:instancePath+"/components/workflowsBackend/preStopSleepSeconds",parentData:data260,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs415 === errors;
-}
-if(data260.podSecurityContext !== undefined){
-let data277 = data260.podSecurityContext;
-const _errs416 = errors;
-if(!(validate256(data277, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data260,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs416 === errors;
-}
-if(data260.containerSecurityContext !== undefined){
-let data278 = data260.containerSecurityContext;
-const _errs417 = errors;
-if(!(validate259(data278, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data260,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs417 === errors;
-}
-if(data260.replicas !== undefined){
-let data279 = data260.replicas;
-const _errs418 = errors;
-if(!((typeof data279 == "number") && (!(data279 % 1) && !isNaN(data279)))){
-const err408 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err408 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -18341,10 +17366,15 @@ vErrors.push(err408);
 }
 errors++;
 }
-const _errs419 = errors;
-if(typeof data279 == "number"){
-if(data279 > 2147483647 || isNaN(data279)){
-const err409 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid116 = _errs309 === errors;
+}
+if(data189.visibilityDatabase !== undefined){
+let data193 = data189.visibilityDatabase;
+const _errs311 = errors;
+const _errs312 = errors;
+if(typeof data193 === "string"){
+if(!pattern22.test(data193)){
+const err409 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -18353,8 +17383,9 @@ vErrors.push(err409);
 }
 errors++;
 }
-if(data279 < 1 || isNaN(data279)){
-const err410 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err410 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -18363,14 +17394,11 @@ vErrors.push(err410);
 }
 errors++;
 }
+var valid116 = _errs311 === errors;
 }
-var valid124 = _errs418 === errors;
 }
-if(data260.javaDbConnector !== undefined){
-let data280 = data260.javaDbConnector;
-const _errs420 = errors;
-if(typeof data280 !== "boolean"){
-const err411 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err411 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -18379,23 +17407,61 @@ vErrors.push(err411);
 }
 errors++;
 }
-const _errs421 = errors;
-var valid124 = _errs420 === errors;
+var valid115 = _errs303 === errors;
 }
-if(data260.autoscaling !== undefined){
-let data281 = data260.autoscaling;
-const _errs422 = errors;
-if(!(validate306(data281, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data260,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate306.errors : vErrors.concat(validate306.errors);
+if(data185.frontend !== undefined){
+let data194 = data185.frontend;
+const _errs313 = errors;
+if(!(validate111(data194, {instancePath:instancePath+"/temporal/local/frontend",parentData:data185,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid124 = _errs422 === errors;
+var valid115 = _errs313 === errors;
 }
+if(data185.history !== undefined){
+let data195 = data185.history;
+const _errs314 = errors;
+if(!(validate111(data195, {instancePath:instancePath+"/temporal/local/history",parentData:data185,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+errors = vErrors.length;
 }
 else {
-const err412 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid115 = _errs314 === errors;
+}
+if(data185.matching !== undefined){
+let data196 = data185.matching;
+const _errs315 = errors;
+if(!(validate111(data196, {instancePath:instancePath+"/temporal/local/matching",parentData:data185,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs315 === errors;
+}
+if(data185.worker !== undefined){
+let data197 = data185.worker;
+const _errs316 = errors;
+if(!(validate111(data197, {instancePath:instancePath+"/temporal/local/worker",parentData:data185,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid115 = _errs316 === errors;
+}
+if(data185.web !== undefined){
+let data198 = data185.web;
+const _errs317 = errors;
+const _errs318 = errors;
+if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
+const _errs319 = errors;
+for(const key10 in data198){
+if(!(func15.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
+const err412 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -18404,25 +17470,210 @@ vErrors.push(err412);
 }
 errors++;
 }
-var valid117 = _errs396 === errors;
 }
-if(data216.codeExecutor !== undefined){
-let data282 = data216.codeExecutor;
-const _errs423 = errors;
-const _errs424 = errors;
-const _errs425 = errors;
-if(!(validate327(data282, {instancePath:instancePath+"/components/codeExecutor",parentData:data216,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
+if(data198.resources !== undefined){
+let data199 = data198.resources;
+const _errs320 = errors;
+if(!(validate84(data199, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data198,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid125 = _errs425 === errors;
-if(data282 && typeof data282 == "object" && !Array.isArray(data282)){
-const _errs426 = errors;
-for(const key15 in data282){
-if(!(func15.call(schema0.properties.components.properties.codeExecutor.properties, key15))){
-const err413 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+var valid117 = _errs320 === errors;
+}
+if(data198.nodeSelector !== undefined){
+let data200 = data198.nodeSelector;
+const _errs321 = errors;
+if(!(validate113(data200, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data198,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs321 === errors;
+}
+if(data198.tolerations !== undefined){
+let data201 = data198.tolerations;
+const _errs322 = errors;
+if(!(validate119(data201, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data198,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs322 === errors;
+}
+if(data198.affinity !== undefined){
+let data202 = data198.affinity;
+const _errs323 = errors;
+if(!(validate125(data202, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data198,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs323 === errors;
+}
+if(data198.topologySpreadConstraints !== undefined){
+let data203 = data198.topologySpreadConstraints;
+const _errs324 = errors;
+if(!(validate164(data203, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data198,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs324 === errors;
+}
+if(data198.podAnnotations !== undefined){
+let data204 = data198.podAnnotations;
+const _errs325 = errors;
+if(!(validate171(data204, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data198,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs325 === errors;
+}
+if(data198.podLabels !== undefined){
+let data205 = data198.podLabels;
+const _errs326 = errors;
+if(!(validate175(data205, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data198,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs326 === errors;
+}
+if(data198.env !== undefined){
+let data206 = data198.env;
+const _errs327 = errors;
+if(!(validate179(data206, {instancePath:instancePath+"/temporal/local/web/env",parentData:data198,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs327 === errors;
+}
+if(data198.extraEnvFrom !== undefined){
+let data207 = data198.extraEnvFrom;
+const _errs328 = errors;
+if(!(validate183(data207, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data198,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs328 === errors;
+}
+if(data198.extraVolumes !== undefined){
+let data208 = data198.extraVolumes;
+const _errs329 = errors;
+if(!(validate191(data208, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data198,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs329 === errors;
+}
+if(data198.extraVolumeMounts !== undefined){
+let data209 = data198.extraVolumeMounts;
+const _errs330 = errors;
+if(!(validate208(data209, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data198,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs330 === errors;
+}
+if(data198.extraContainers !== undefined){
+let data210 = data198.extraContainers;
+const _errs331 = errors;
+if(!(validate214(data210, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data198,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs331 === errors;
+}
+if(data198.initContainers !== undefined){
+let data211 = data198.initContainers;
+const _errs332 = errors;
+if(!(validate248(data211, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data198,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs332 === errors;
+}
+if(data198.priorityClassName !== undefined){
+let data212 = data198.priorityClassName;
+const _errs333 = errors;
+if(!(validate251(data212, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data198,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs333 === errors;
+}
+if(data198.terminationGracePeriodSeconds !== undefined){
+let data213 = data198.terminationGracePeriodSeconds;
+const _errs334 = errors;
+if(!(validate253(data213, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data198,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs334 === errors;
+}
+if(data198.preStopSleepSeconds !== undefined){
+let data214 = data198.preStopSleepSeconds;
+const _errs335 = errors;
+if(!(validate255(data214, {instancePath:instancePath+"/temporal/local/web/preStopSleepSeconds",parentData:data198,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs335 === errors;
+}
+if(data198.podSecurityContext !== undefined){
+let data215 = data198.podSecurityContext;
+const _errs336 = errors;
+if(!(validate257(data215, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data198,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs336 === errors;
+}
+if(data198.containerSecurityContext !== undefined){
+let data216 = data198.containerSecurityContext;
+const _errs337 = errors;
+if(!(validate260(data216, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data198,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid117 = _errs337 === errors;
+}
+if(data198.enabled !== undefined){
+let data217 = data198.enabled;
+const _errs338 = errors;
+if(typeof data217 !== "boolean"){
+const err413 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -18431,166 +17682,12 @@ vErrors.push(err413);
 }
 errors++;
 }
+const _errs339 = errors;
+var valid117 = _errs338 === errors;
 }
-if(data282.resources !== undefined){
-let data283 = data282.resources;
-const _errs427 = errors;
-if(!(validate83(data283, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data282,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid126 = _errs427 === errors;
-}
-if(data282.nodeSelector !== undefined){
-let data284 = data282.nodeSelector;
-const _errs428 = errors;
-if(!(validate112(data284, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data282,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs428 === errors;
-}
-if(data282.tolerations !== undefined){
-let data285 = data282.tolerations;
-const _errs429 = errors;
-if(!(validate118(data285, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data282,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs429 === errors;
-}
-if(data282.affinity !== undefined){
-let data286 = data282.affinity;
-const _errs430 = errors;
-if(!(validate124(data286, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data282,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs430 === errors;
-}
-if(data282.topologySpreadConstraints !== undefined){
-let data287 = data282.topologySpreadConstraints;
-const _errs431 = errors;
-if(!(validate163(data287, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data282,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs431 === errors;
-}
-if(data282.podAnnotations !== undefined){
-let data288 = data282.podAnnotations;
-const _errs432 = errors;
-if(!(validate170(data288, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data282,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs432 === errors;
-}
-if(data282.podLabels !== undefined){
-let data289 = data282.podLabels;
-const _errs433 = errors;
-if(!(validate174(data289, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data282,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs433 === errors;
-}
-if(data282.env !== undefined){
-let data290 = data282.env;
-const _errs434 = errors;
-if(!(validate178(data290, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data282,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs434 === errors;
-}
-if(data282.extraEnvFrom !== undefined){
-let data291 = data282.extraEnvFrom;
-const _errs435 = errors;
-if(!(validate182(data291, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data282,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs435 === errors;
-}
-if(data282.extraVolumes !== undefined){
-let data292 = data282.extraVolumes;
-const _errs436 = errors;
-if(!(validate190(data292, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data282,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs436 === errors;
-}
-if(data282.extraVolumeMounts !== undefined){
-let data293 = data282.extraVolumeMounts;
-const _errs437 = errors;
-if(!(validate207(data293, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data282,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs437 === errors;
-}
-if(data282.extraContainers !== undefined){
-let data294 = data282.extraContainers;
-const _errs438 = errors;
-if(!(validate213(data294, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data282,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs438 === errors;
-}
-if(data282.initContainers !== undefined){
-let data295 = data282.initContainers;
-const _errs439 = errors;
-if(!(validate247(data295, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data282,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs439 === errors;
-}
-if(data282.priorityClassName !== undefined){
-let data296 = data282.priorityClassName;
-const _errs440 = errors;
-if(!(validate250(data296, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data282,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs440 === errors;
-}
-if(data282.terminationGracePeriodSeconds !== undefined){
-let data297 = data282.terminationGracePeriodSeconds;
-const _errs441 = errors;
-if((!((typeof data297 == "number") && (!(data297 % 1) && !isNaN(data297)))) && (data297 !== null)){
-const err414 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
+const err414 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -18599,10 +17696,11 @@ vErrors.push(err414);
 }
 errors++;
 }
-const _errs442 = errors;
-if(typeof data297 == "number"){
-if(data297 > 2147483647 || isNaN(data297)){
-const err415 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid115 = _errs317 === errors;
+}
+}
+else {
+const err415 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -18611,8 +17709,11 @@ vErrors.push(err415);
 }
 errors++;
 }
-if(data297 < 0 || isNaN(data297)){
-const err416 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var valid112 = _errs294 === errors;
+}
+}
+else {
+const err416 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -18621,47 +17722,39 @@ vErrors.push(err416);
 }
 errors++;
 }
+var valid105 = _errs274 === errors;
 }
-var valid126 = _errs441 === errors;
-}
-if(data282.preStopSleepSeconds !== undefined){
-let data298 = data282.preStopSleepSeconds;
-const _errs443 = errors;
-if(!(validate254(data298, {instancePath:instancePath+"/components/codeExecutor/preStopSleepSeconds",parentData:data282,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
+if(data.workflows !== undefined){
+let data218 = data.workflows;
+const _errs340 = errors;
+if(!(validate286(data218, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid126 = _errs443 === errors;
+var valid105 = _errs340 === errors;
 }
-if(data282.podSecurityContext !== undefined){
-let data299 = data282.podSecurityContext;
-const _errs444 = errors;
-if(!(validate256(data299, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data282,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
+if(data.agents !== undefined){
+let data219 = data.agents;
+const _errs341 = errors;
+if(!(validate286(data219, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
+vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid126 = _errs444 === errors;
+var valid105 = _errs341 === errors;
 }
-if(data282.containerSecurityContext !== undefined){
-let data300 = data282.containerSecurityContext;
-const _errs445 = errors;
-if(!(validate259(data300, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data282,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs445 === errors;
-}
-if(data282.replicas !== undefined){
-let data301 = data282.replicas;
-const _errs446 = errors;
-if(!((typeof data301 == "number") && (!(data301 % 1) && !isNaN(data301)))){
-const err417 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.components !== undefined){
+let data220 = data.components;
+const _errs342 = errors;
+const _errs343 = errors;
+if(data220 && typeof data220 == "object" && !Array.isArray(data220)){
+const _errs344 = errors;
+for(const key11 in data220){
+if(!(func15.call(schema0.properties.components.properties, key11))){
+const err417 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -18670,10 +17763,40 @@ vErrors.push(err417);
 }
 errors++;
 }
-const _errs447 = errors;
-if(typeof data301 == "number"){
-if(data301 > 2147483647 || isNaN(data301)){
-const err418 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+if(data220.api !== undefined){
+let data221 = data220.api;
+const _errs345 = errors;
+const _errs346 = errors;
+const _errs347 = errors;
+const _errs348 = errors;
+let valid120 = true;
+const _errs349 = errors;
+if(!(validate289(data221, {instancePath:instancePath+"/components/api",parentData:data220,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid19 = _errs349 === errors;
+errors = _errs348;
+if(vErrors !== null){
+if(_errs348){
+vErrors.length = _errs348;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid19){
+const _errs350 = errors;
+if(data221 && typeof data221 == "object" && !Array.isArray(data221)){
+if(data221.replicas !== undefined){
+let data222 = data221.replicas;
+const _errs351 = errors;
+const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data222 === null) || (data222 === 2))){
+const err418 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -18682,8 +17805,14 @@ vErrors.push(err418);
 }
 errors++;
 }
-if(data301 < 1 || isNaN(data301)){
-const err419 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid121 = _errs351 === errors;
+}
+}
+var _valid19 = _errs350 === errors;
+valid120 = _valid19;
+}
+if(!valid120){
+const err419 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -18692,14 +17821,12 @@ vErrors.push(err419);
 }
 errors++;
 }
-}
-var valid126 = _errs446 === errors;
-}
-if(data282.sandbox !== undefined){
-let data302 = data282.sandbox;
-const _errs448 = errors;
-if(typeof data302 !== "string"){
-const err420 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid119 = _errs347 === errors;
+if(data221 && typeof data221 == "object" && !Array.isArray(data221)){
+const _errs352 = errors;
+for(const key12 in data221){
+if(!(func15.call(schema0.properties.components.properties.api.properties, key12))){
+const err420 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -18708,10 +17835,166 @@ vErrors.push(err420);
 }
 errors++;
 }
-const _errs449 = errors;
-const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data302 === "nsjail") || (data302 === "seccomp")) || (data302 === "none"))){
-const err421 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+}
+if(data221.resources !== undefined){
+let data223 = data221.resources;
+const _errs353 = errors;
+if(!(validate84(data223, {instancePath:instancePath+"/components/api/resources",parentData:data221,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs353 === errors;
+}
+if(data221.nodeSelector !== undefined){
+let data224 = data221.nodeSelector;
+const _errs354 = errors;
+if(!(validate113(data224, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data221,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs354 === errors;
+}
+if(data221.tolerations !== undefined){
+let data225 = data221.tolerations;
+const _errs355 = errors;
+if(!(validate119(data225, {instancePath:instancePath+"/components/api/tolerations",parentData:data221,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs355 === errors;
+}
+if(data221.affinity !== undefined){
+let data226 = data221.affinity;
+const _errs356 = errors;
+if(!(validate125(data226, {instancePath:instancePath+"/components/api/affinity",parentData:data221,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs356 === errors;
+}
+if(data221.topologySpreadConstraints !== undefined){
+let data227 = data221.topologySpreadConstraints;
+const _errs357 = errors;
+if(!(validate164(data227, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data221,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs357 === errors;
+}
+if(data221.podAnnotations !== undefined){
+let data228 = data221.podAnnotations;
+const _errs358 = errors;
+if(!(validate171(data228, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data221,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs358 === errors;
+}
+if(data221.podLabels !== undefined){
+let data229 = data221.podLabels;
+const _errs359 = errors;
+if(!(validate175(data229, {instancePath:instancePath+"/components/api/podLabels",parentData:data221,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs359 === errors;
+}
+if(data221.env !== undefined){
+let data230 = data221.env;
+const _errs360 = errors;
+if(!(validate179(data230, {instancePath:instancePath+"/components/api/env",parentData:data221,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs360 === errors;
+}
+if(data221.extraEnvFrom !== undefined){
+let data231 = data221.extraEnvFrom;
+const _errs361 = errors;
+if(!(validate183(data231, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data221,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs361 === errors;
+}
+if(data221.extraVolumes !== undefined){
+let data232 = data221.extraVolumes;
+const _errs362 = errors;
+if(!(validate191(data232, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data221,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs362 === errors;
+}
+if(data221.extraVolumeMounts !== undefined){
+let data233 = data221.extraVolumeMounts;
+const _errs363 = errors;
+if(!(validate208(data233, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data221,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs363 === errors;
+}
+if(data221.extraContainers !== undefined){
+let data234 = data221.extraContainers;
+const _errs364 = errors;
+if(!(validate214(data234, {instancePath:instancePath+"/components/api/extraContainers",parentData:data221,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs364 === errors;
+}
+if(data221.initContainers !== undefined){
+let data235 = data221.initContainers;
+const _errs365 = errors;
+if(!(validate248(data235, {instancePath:instancePath+"/components/api/initContainers",parentData:data221,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs365 === errors;
+}
+if(data221.priorityClassName !== undefined){
+let data236 = data221.priorityClassName;
+const _errs366 = errors;
+if(!(validate251(data236, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data221,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid122 = _errs366 === errors;
+}
+if(data221.terminationGracePeriodSeconds !== undefined){
+let data237 = data221.terminationGracePeriodSeconds;
+const _errs367 = errors;
+if((!((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237)))) && (data237 !== null)){
+const err421 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -18720,15 +18003,10 @@ vErrors.push(err421);
 }
 errors++;
 }
-var valid126 = _errs448 === errors;
-}
-if(data282.seccompProfile !== undefined){
-let data303 = data282.seccompProfile;
-const _errs450 = errors;
-const _errs451 = errors;
-if(typeof data303 === "string"){
-if(func0(data303) < 1){
-const err422 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const _errs368 = errors;
+if(typeof data237 == "number"){
+if(data237 > 2147483647 || isNaN(data237)){
+const err422 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -18737,8 +18015,8 @@ vErrors.push(err422);
 }
 errors++;
 }
-if(!pattern45.test(data303)){
-const err423 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+if(data237 < 0 || isNaN(data237)){
+const err423 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -18748,8 +18026,13 @@ vErrors.push(err423);
 errors++;
 }
 }
-else {
-const err424 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid122 = _errs367 === errors;
+}
+if(data221.preStopSleepSeconds !== undefined){
+let data238 = data221.preStopSleepSeconds;
+const _errs369 = errors;
+if(!((typeof data238 == "number") && (!(data238 % 1) && !isNaN(data238)))){
+const err424 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -18758,22 +18041,10 @@ vErrors.push(err424);
 }
 errors++;
 }
-var valid126 = _errs450 === errors;
-}
-if(data282.autoscaling !== undefined){
-let data304 = data282.autoscaling;
-const _errs452 = errors;
-if(!(validate306(data304, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data282,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate306.errors : vErrors.concat(validate306.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid126 = _errs452 === errors;
-}
-}
-else {
-const err425 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs370 = errors;
+if(typeof data238 == "number"){
+if(data238 > 3600 || isNaN(data238)){
+const err425 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -18782,47 +18053,8 @@ vErrors.push(err425);
 }
 errors++;
 }
-var valid117 = _errs423 === errors;
-}
-if(data216.agentWorker !== undefined){
-let data305 = data216.agentWorker;
-const _errs453 = errors;
-if(!(validate326(data305, {instancePath:instancePath+"/components/agentWorker",parentData:data216,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs453 === errors;
-}
-if(data216.agentEvalWorker !== undefined){
-let data306 = data216.agentEvalWorker;
-const _errs454 = errors;
-if(!(validate326(data306, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data216,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate326.errors : vErrors.concat(validate326.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs454 === errors;
-}
-if(data216.multiplayerWs !== undefined){
-let data307 = data216.multiplayerWs;
-const _errs455 = errors;
-const _errs456 = errors;
-const _errs457 = errors;
-if(!(validate327(data307, {instancePath:instancePath+"/components/multiplayerWs",parentData:data216,parentDataProperty:"multiplayerWs",rootData}))){
-vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs457 === errors;
-if(data307 && typeof data307 == "object" && !Array.isArray(data307)){
-const _errs458 = errors;
-for(const key16 in data307){
-if(!(func15.call(schema0.properties.components.properties.multiplayerWs.properties, key16))){
-const err426 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+if(data238 < 0 || isNaN(data238)){
+const err426 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -18832,209 +18064,35 @@ vErrors.push(err426);
 errors++;
 }
 }
-if(data307.resources !== undefined){
-let data308 = data307.resources;
-const _errs459 = errors;
-if(!(validate83(data308, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data307,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+var valid122 = _errs369 === errors;
+}
+if(data221.podSecurityContext !== undefined){
+let data239 = data221.podSecurityContext;
+const _errs371 = errors;
+if(!(validate257(data239, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data221,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid128 = _errs459 === errors;
+var valid122 = _errs371 === errors;
 }
-if(data307.nodeSelector !== undefined){
-let data309 = data307.nodeSelector;
-const _errs460 = errors;
-if(!(validate112(data309, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data307,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate112.errors : vErrors.concat(validate112.errors);
+if(data221.containerSecurityContext !== undefined){
+let data240 = data221.containerSecurityContext;
+const _errs372 = errors;
+if(!(validate260(data240, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data221,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid128 = _errs460 === errors;
+var valid122 = _errs372 === errors;
 }
-if(data307.tolerations !== undefined){
-let data310 = data307.tolerations;
-const _errs461 = errors;
-if(!(validate118(data310, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data307,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs461 === errors;
-}
-if(data307.affinity !== undefined){
-let data311 = data307.affinity;
-const _errs462 = errors;
-if(!(validate124(data311, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data307,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs462 === errors;
-}
-if(data307.topologySpreadConstraints !== undefined){
-let data312 = data307.topologySpreadConstraints;
-const _errs463 = errors;
-if(!(validate163(data312, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data307,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs463 === errors;
-}
-if(data307.podAnnotations !== undefined){
-let data313 = data307.podAnnotations;
-const _errs464 = errors;
-if(!(validate170(data313, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data307,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs464 === errors;
-}
-if(data307.podLabels !== undefined){
-let data314 = data307.podLabels;
-const _errs465 = errors;
-if(!(validate174(data314, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data307,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs465 === errors;
-}
-if(data307.env !== undefined){
-let data315 = data307.env;
-const _errs466 = errors;
-if(!(validate178(data315, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data307,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs466 === errors;
-}
-if(data307.extraEnvFrom !== undefined){
-let data316 = data307.extraEnvFrom;
-const _errs467 = errors;
-if(!(validate182(data316, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data307,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs467 === errors;
-}
-if(data307.extraVolumes !== undefined){
-let data317 = data307.extraVolumes;
-const _errs468 = errors;
-if(!(validate190(data317, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data307,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs468 === errors;
-}
-if(data307.extraVolumeMounts !== undefined){
-let data318 = data307.extraVolumeMounts;
-const _errs469 = errors;
-if(!(validate207(data318, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data307,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs469 === errors;
-}
-if(data307.extraContainers !== undefined){
-let data319 = data307.extraContainers;
-const _errs470 = errors;
-if(!(validate213(data319, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data307,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs470 === errors;
-}
-if(data307.initContainers !== undefined){
-let data320 = data307.initContainers;
-const _errs471 = errors;
-if(!(validate247(data320, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data307,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs471 === errors;
-}
-if(data307.priorityClassName !== undefined){
-let data321 = data307.priorityClassName;
-const _errs472 = errors;
-if(!(validate250(data321, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data307,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs472 === errors;
-}
-if(data307.terminationGracePeriodSeconds !== undefined){
-let data322 = data307.terminationGracePeriodSeconds;
-const _errs473 = errors;
-if(!(validate252(data322, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data307,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs473 === errors;
-}
-if(data307.preStopSleepSeconds !== undefined){
-let data323 = data307.preStopSleepSeconds;
-const _errs474 = errors;
-if(!(validate254(data323, {instancePath:instancePath+"/components/multiplayerWs/preStopSleepSeconds",parentData:data307,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs474 === errors;
-}
-if(data307.podSecurityContext !== undefined){
-let data324 = data307.podSecurityContext;
-const _errs475 = errors;
-if(!(validate256(data324, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data307,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs475 === errors;
-}
-if(data307.containerSecurityContext !== undefined){
-let data325 = data307.containerSecurityContext;
-const _errs476 = errors;
-if(!(validate259(data325, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data307,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs476 === errors;
-}
-if(data307.enabled !== undefined){
-let data326 = data307.enabled;
-const _errs477 = errors;
-if(typeof data326 !== "boolean"){
-const err427 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data221.replicas !== undefined){
+let data241 = data221.replicas;
+const _errs373 = errors;
+if(!((typeof data241 == "number") && (!(data241 % 1) && !isNaN(data241)))){
+const err427 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -19043,14 +18101,10 @@ vErrors.push(err427);
 }
 errors++;
 }
-const _errs478 = errors;
-var valid128 = _errs477 === errors;
-}
-if(data307.replicas !== undefined){
-let data327 = data307.replicas;
-const _errs479 = errors;
-if(!((typeof data327 == "number") && (!(data327 % 1) && !isNaN(data327)))){
-const err428 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs374 = errors;
+if(typeof data241 == "number"){
+if(data241 > 2147483647 || isNaN(data241)){
+const err428 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -19059,10 +18113,8 @@ vErrors.push(err428);
 }
 errors++;
 }
-const _errs480 = errors;
-if(typeof data327 == "number"){
-if(data327 > 2147483647 || isNaN(data327)){
-const err429 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(data241 < 1 || isNaN(data241)){
+const err429 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -19071,8 +18123,14 @@ vErrors.push(err429);
 }
 errors++;
 }
-if(data327 < 1 || isNaN(data327)){
-const err430 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+var valid122 = _errs373 === errors;
+}
+if(data221.javaDbConnector !== undefined){
+let data242 = data221.javaDbConnector;
+const _errs375 = errors;
+if(typeof data242 !== "boolean"){
+const err430 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -19081,23 +18139,23 @@ vErrors.push(err430);
 }
 errors++;
 }
+const _errs376 = errors;
+var valid122 = _errs375 === errors;
 }
-var valid128 = _errs479 === errors;
-}
-if(data307.autoscaling !== undefined){
-let data328 = data307.autoscaling;
-const _errs481 = errors;
-if(!(validate306(data328, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data307,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate306.errors : vErrors.concat(validate306.errors);
+if(data221.autoscaling !== undefined){
+let data243 = data221.autoscaling;
+const _errs377 = errors;
+if(!(validate307(data243, {instancePath:instancePath+"/components/api/autoscaling",parentData:data221,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid128 = _errs481 === errors;
+var valid122 = _errs377 === errors;
 }
 }
 else {
-const err431 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err431 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -19106,11 +18164,17 @@ vErrors.push(err431);
 }
 errors++;
 }
-var valid117 = _errs455 === errors;
+var valid118 = _errs345 === errors;
 }
-}
-else {
-const err432 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data220.jobsRunner !== undefined){
+let data244 = data220.jobsRunner;
+const _errs378 = errors;
+const _errs379 = errors;
+if(data244 && typeof data244 == "object" && !Array.isArray(data244)){
+const _errs380 = errors;
+for(const key13 in data244){
+if(!(func15.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
+const err432 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -19119,17 +18183,208 @@ vErrors.push(err432);
 }
 errors++;
 }
-var valid104 = _errs338 === errors;
 }
-if(data.podDefaults !== undefined){
-let data329 = data.podDefaults;
-const _errs482 = errors;
-const _errs483 = errors;
-if(data329 && typeof data329 == "object" && !Array.isArray(data329)){
-const _errs484 = errors;
-for(const key17 in data329){
-if(!(func15.call(schema0.properties.podDefaults.properties, key17))){
-const err433 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(data244.resources !== undefined){
+let data245 = data244.resources;
+const _errs381 = errors;
+if(!(validate84(data245, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data244,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs381 === errors;
+}
+if(data244.nodeSelector !== undefined){
+let data246 = data244.nodeSelector;
+const _errs382 = errors;
+if(!(validate113(data246, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data244,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs382 === errors;
+}
+if(data244.tolerations !== undefined){
+let data247 = data244.tolerations;
+const _errs383 = errors;
+if(!(validate119(data247, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data244,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs383 === errors;
+}
+if(data244.affinity !== undefined){
+let data248 = data244.affinity;
+const _errs384 = errors;
+if(!(validate125(data248, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data244,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs384 === errors;
+}
+if(data244.topologySpreadConstraints !== undefined){
+let data249 = data244.topologySpreadConstraints;
+const _errs385 = errors;
+if(!(validate164(data249, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data244,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs385 === errors;
+}
+if(data244.podAnnotations !== undefined){
+let data250 = data244.podAnnotations;
+const _errs386 = errors;
+if(!(validate171(data250, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data244,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs386 === errors;
+}
+if(data244.podLabels !== undefined){
+let data251 = data244.podLabels;
+const _errs387 = errors;
+if(!(validate175(data251, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data244,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs387 === errors;
+}
+if(data244.env !== undefined){
+let data252 = data244.env;
+const _errs388 = errors;
+if(!(validate179(data252, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data244,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs388 === errors;
+}
+if(data244.extraEnvFrom !== undefined){
+let data253 = data244.extraEnvFrom;
+const _errs389 = errors;
+if(!(validate183(data253, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data244,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs389 === errors;
+}
+if(data244.extraVolumes !== undefined){
+let data254 = data244.extraVolumes;
+const _errs390 = errors;
+if(!(validate191(data254, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data244,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs390 === errors;
+}
+if(data244.extraVolumeMounts !== undefined){
+let data255 = data244.extraVolumeMounts;
+const _errs391 = errors;
+if(!(validate208(data255, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data244,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs391 === errors;
+}
+if(data244.extraContainers !== undefined){
+let data256 = data244.extraContainers;
+const _errs392 = errors;
+if(!(validate214(data256, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data244,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs392 === errors;
+}
+if(data244.initContainers !== undefined){
+let data257 = data244.initContainers;
+const _errs393 = errors;
+if(!(validate248(data257, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data244,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs393 === errors;
+}
+if(data244.priorityClassName !== undefined){
+let data258 = data244.priorityClassName;
+const _errs394 = errors;
+if(!(validate251(data258, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data244,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs394 === errors;
+}
+if(data244.terminationGracePeriodSeconds !== undefined){
+let data259 = data244.terminationGracePeriodSeconds;
+const _errs395 = errors;
+if(!(validate253(data259, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data244,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs395 === errors;
+}
+if(data244.preStopSleepSeconds !== undefined){
+let data260 = data244.preStopSleepSeconds;
+const _errs396 = errors;
+if(!(validate255(data260, {instancePath:instancePath+"/components/jobsRunner/preStopSleepSeconds",parentData:data244,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs396 === errors;
+}
+if(data244.podSecurityContext !== undefined){
+let data261 = data244.podSecurityContext;
+const _errs397 = errors;
+if(!(validate257(data261, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data244,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs397 === errors;
+}
+if(data244.containerSecurityContext !== undefined){
+let data262 = data244.containerSecurityContext;
+const _errs398 = errors;
+if(!(validate260(data262, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data244,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid123 = _errs398 === errors;
+}
+}
+else {
+const err433 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -19138,208 +18393,36 @@ vErrors.push(err433);
 }
 errors++;
 }
+var valid118 = _errs378 === errors;
 }
-if(data329.resources !== undefined){
-let data330 = data329.resources;
-const _errs485 = errors;
-if(!(validate411(data330, {instancePath:instancePath+"/podDefaults/resources",parentData:data329,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate411.errors : vErrors.concat(validate411.errors);
+if(data220.workflowsWorker !== undefined){
+let data263 = data220.workflowsWorker;
+const _errs399 = errors;
+if(!(validate327(data263, {instancePath:instancePath+"/components/workflowsWorker",parentData:data220,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid129 = _errs485 === errors;
+var valid118 = _errs399 === errors;
 }
-if(data329.nodeSelector !== undefined){
-let data331 = data329.nodeSelector;
-const _errs486 = errors;
-if(!(validate139(data331, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data329,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(data220.workflowsBackend !== undefined){
+let data264 = data220.workflowsBackend;
+const _errs400 = errors;
+const _errs401 = errors;
+const _errs402 = errors;
+if(!(validate328(data264, {instancePath:instancePath+"/components/workflowsBackend",parentData:data220,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid129 = _errs486 === errors;
-}
-if(data329.tolerations !== undefined){
-let data332 = data329.tolerations;
-const _errs487 = errors;
-if(!(validate118(data332, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data329,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate118.errors : vErrors.concat(validate118.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs487 === errors;
-}
-if(data329.affinity !== undefined){
-let data333 = data329.affinity;
-const _errs488 = errors;
-if(!(validate124(data333, {instancePath:instancePath+"/podDefaults/affinity",parentData:data329,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs488 === errors;
-}
-if(data329.topologySpreadConstraints !== undefined){
-let data334 = data329.topologySpreadConstraints;
-const _errs489 = errors;
-if(!(validate163(data334, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data329,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate163.errors : vErrors.concat(validate163.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs489 === errors;
-}
-if(data329.podAnnotations !== undefined){
-let data335 = data329.podAnnotations;
-const _errs490 = errors;
-if(!(validate170(data335, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data329,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate170.errors : vErrors.concat(validate170.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs490 === errors;
-}
-if(data329.podLabels !== undefined){
-let data336 = data329.podLabels;
-const _errs491 = errors;
-if(!(validate174(data336, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data329,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs491 === errors;
-}
-if(data329.env !== undefined){
-let data337 = data329.env;
-const _errs492 = errors;
-if(!(validate178(data337, {instancePath:instancePath+"/podDefaults/env",parentData:data329,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs492 === errors;
-}
-if(data329.extraEnvFrom !== undefined){
-let data338 = data329.extraEnvFrom;
-const _errs493 = errors;
-if(!(validate182(data338, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data329,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs493 === errors;
-}
-if(data329.extraVolumes !== undefined){
-let data339 = data329.extraVolumes;
-const _errs494 = errors;
-if(!(validate190(data339, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data329,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate190.errors : vErrors.concat(validate190.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs494 === errors;
-}
-if(data329.extraVolumeMounts !== undefined){
-let data340 = data329.extraVolumeMounts;
-const _errs495 = errors;
-if(!(validate207(data340, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data329,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate207.errors : vErrors.concat(validate207.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs495 === errors;
-}
-if(data329.extraContainers !== undefined){
-let data341 = data329.extraContainers;
-const _errs496 = errors;
-if(!(validate213(data341, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data329,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate213.errors : vErrors.concat(validate213.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs496 === errors;
-}
-if(data329.initContainers !== undefined){
-let data342 = data329.initContainers;
-const _errs497 = errors;
-if(!(validate247(data342, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data329,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs497 === errors;
-}
-if(data329.priorityClassName !== undefined){
-let data343 = data329.priorityClassName;
-const _errs498 = errors;
-if(!(validate250(data343, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data329,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate250.errors : vErrors.concat(validate250.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs498 === errors;
-}
-if(data329.terminationGracePeriodSeconds !== undefined){
-let data344 = data329.terminationGracePeriodSeconds;
-const _errs499 = errors;
-if(!(validate252(data344, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data329,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs499 === errors;
-}
-if(data329.preStopSleepSeconds !== undefined){
-let data345 = data329.preStopSleepSeconds;
-const _errs500 = errors;
-if(!(validate254(data345, {instancePath:instancePath+"/podDefaults/preStopSleepSeconds",parentData:data329,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate254.errors : vErrors.concat(validate254.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs500 === errors;
-}
-if(data329.podSecurityContext !== undefined){
-let data346 = data329.podSecurityContext;
-const _errs501 = errors;
-if(!(validate256(data346, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data329,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate256.errors : vErrors.concat(validate256.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs501 === errors;
-}
-if(data329.containerSecurityContext !== undefined){
-let data347 = data329.containerSecurityContext;
-const _errs502 = errors;
-if(!(validate259(data347, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data329,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate259.errors : vErrors.concat(validate259.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs502 === errors;
-}
-}
-else {
-const err434 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid124 = _errs402 === errors;
+if(data264 && typeof data264 == "object" && !Array.isArray(data264)){
+const _errs403 = errors;
+for(const key14 in data264){
+if(!(func15.call(schema0.properties.components.properties.workflowsBackend.properties, key14))){
+const err434 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -19348,17 +18431,210 @@ vErrors.push(err434);
 }
 errors++;
 }
-var valid104 = _errs482 === errors;
 }
-if(data.service !== undefined){
-let data348 = data.service;
-const _errs503 = errors;
-const _errs504 = errors;
-if(data348 && typeof data348 == "object" && !Array.isArray(data348)){
-const _errs505 = errors;
-for(const key18 in data348){
-if(!(((key18 === "type") || (key18 === "port")) || (key18 === "annotations"))){
-const err435 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+if(data264.resources !== undefined){
+let data265 = data264.resources;
+const _errs404 = errors;
+if(!(validate84(data265, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data264,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs404 === errors;
+}
+if(data264.nodeSelector !== undefined){
+let data266 = data264.nodeSelector;
+const _errs405 = errors;
+if(!(validate113(data266, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data264,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs405 === errors;
+}
+if(data264.tolerations !== undefined){
+let data267 = data264.tolerations;
+const _errs406 = errors;
+if(!(validate119(data267, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data264,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs406 === errors;
+}
+if(data264.affinity !== undefined){
+let data268 = data264.affinity;
+const _errs407 = errors;
+if(!(validate125(data268, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data264,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs407 === errors;
+}
+if(data264.topologySpreadConstraints !== undefined){
+let data269 = data264.topologySpreadConstraints;
+const _errs408 = errors;
+if(!(validate164(data269, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data264,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs408 === errors;
+}
+if(data264.podAnnotations !== undefined){
+let data270 = data264.podAnnotations;
+const _errs409 = errors;
+if(!(validate171(data270, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data264,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs409 === errors;
+}
+if(data264.podLabels !== undefined){
+let data271 = data264.podLabels;
+const _errs410 = errors;
+if(!(validate175(data271, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data264,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs410 === errors;
+}
+if(data264.env !== undefined){
+let data272 = data264.env;
+const _errs411 = errors;
+if(!(validate179(data272, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data264,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs411 === errors;
+}
+if(data264.extraEnvFrom !== undefined){
+let data273 = data264.extraEnvFrom;
+const _errs412 = errors;
+if(!(validate183(data273, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data264,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs412 === errors;
+}
+if(data264.extraVolumes !== undefined){
+let data274 = data264.extraVolumes;
+const _errs413 = errors;
+if(!(validate191(data274, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data264,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs413 === errors;
+}
+if(data264.extraVolumeMounts !== undefined){
+let data275 = data264.extraVolumeMounts;
+const _errs414 = errors;
+if(!(validate208(data275, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data264,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs414 === errors;
+}
+if(data264.extraContainers !== undefined){
+let data276 = data264.extraContainers;
+const _errs415 = errors;
+if(!(validate214(data276, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data264,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs415 === errors;
+}
+if(data264.initContainers !== undefined){
+let data277 = data264.initContainers;
+const _errs416 = errors;
+if(!(validate248(data277, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data264,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs416 === errors;
+}
+if(data264.priorityClassName !== undefined){
+let data278 = data264.priorityClassName;
+const _errs417 = errors;
+if(!(validate251(data278, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data264,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs417 === errors;
+}
+if(data264.terminationGracePeriodSeconds !== undefined){
+let data279 = data264.terminationGracePeriodSeconds;
+const _errs418 = errors;
+if(!(validate253(data279, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data264,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs418 === errors;
+}
+if(data264.preStopSleepSeconds !== undefined){
+let data280 = data264.preStopSleepSeconds;
+const _errs419 = errors;
+if(!(validate255(data280, {instancePath:instancePath+"/components/workflowsBackend/preStopSleepSeconds",parentData:data264,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs419 === errors;
+}
+if(data264.podSecurityContext !== undefined){
+let data281 = data264.podSecurityContext;
+const _errs420 = errors;
+if(!(validate257(data281, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data264,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs420 === errors;
+}
+if(data264.containerSecurityContext !== undefined){
+let data282 = data264.containerSecurityContext;
+const _errs421 = errors;
+if(!(validate260(data282, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data264,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs421 === errors;
+}
+if(data264.replicas !== undefined){
+let data283 = data264.replicas;
+const _errs422 = errors;
+if(!((typeof data283 == "number") && (!(data283 % 1) && !isNaN(data283)))){
+const err435 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -19367,12 +18643,10 @@ vErrors.push(err435);
 }
 errors++;
 }
-}
-if(data348.type !== undefined){
-let data349 = data348.type;
-const _errs506 = errors;
-if(typeof data349 !== "string"){
-const err436 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs423 = errors;
+if(typeof data283 == "number"){
+if(data283 > 2147483647 || isNaN(data283)){
+const err436 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -19381,10 +18655,8 @@ vErrors.push(err436);
 }
 errors++;
 }
-const _errs507 = errors;
-const vSchema11 = schema0.properties.service.properties.type.enum;
-if(!(((data349 === "ClusterIP") || (data349 === "NodePort")) || (data349 === "LoadBalancer"))){
-const err437 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+if(data283 < 1 || isNaN(data283)){
+const err437 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -19393,33 +18665,14 @@ vErrors.push(err437);
 }
 errors++;
 }
-var valid130 = _errs506 === errors;
 }
-if(data348.port !== undefined){
-let data350 = data348.port;
-const _errs508 = errors;
-if(!(validate93(data350, {instancePath:instancePath+"/service/port",parentData:data348,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
-errors = vErrors.length;
+var valid125 = _errs422 === errors;
 }
-else {
-}
-var valid130 = _errs508 === errors;
-}
-if(data348.annotations !== undefined){
-let data351 = data348.annotations;
-const _errs509 = errors;
-if(!(validate433(data351, {instancePath:instancePath+"/service/annotations",parentData:data348,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate433.errors : vErrors.concat(validate433.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid130 = _errs509 === errors;
-}
-}
-else {
-const err438 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data264.javaDbConnector !== undefined){
+let data284 = data264.javaDbConnector;
+const _errs424 = errors;
+if(typeof data284 !== "boolean"){
+const err438 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -19428,17 +18681,23 @@ vErrors.push(err438);
 }
 errors++;
 }
-var valid104 = _errs503 === errors;
+const _errs425 = errors;
+var valid125 = _errs424 === errors;
 }
-if(data.ingress !== undefined){
-let data352 = data.ingress;
-const _errs510 = errors;
-const _errs511 = errors;
-if(data352 && typeof data352 == "object" && !Array.isArray(data352)){
-const _errs512 = errors;
-for(const key19 in data352){
-if(!(func15.call(schema0.properties.ingress.properties, key19))){
-const err439 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(data264.autoscaling !== undefined){
+let data285 = data264.autoscaling;
+const _errs426 = errors;
+if(!(validate307(data285, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data264,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid125 = _errs426 === errors;
+}
+}
+else {
+const err439 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -19447,12 +18706,25 @@ vErrors.push(err439);
 }
 errors++;
 }
+var valid118 = _errs400 === errors;
 }
-if(data352.enabled !== undefined){
-let data353 = data352.enabled;
-const _errs513 = errors;
-if(typeof data353 !== "boolean"){
-const err440 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data220.codeExecutor !== undefined){
+let data286 = data220.codeExecutor;
+const _errs427 = errors;
+const _errs428 = errors;
+const _errs429 = errors;
+if(!(validate328(data286, {instancePath:instancePath+"/components/codeExecutor",parentData:data220,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid126 = _errs429 === errors;
+if(data286 && typeof data286 == "object" && !Array.isArray(data286)){
+const _errs430 = errors;
+for(const key15 in data286){
+if(!(func15.call(schema0.properties.components.properties.codeExecutor.properties, key15))){
+const err440 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -19461,40 +18733,166 @@ vErrors.push(err440);
 }
 errors++;
 }
-const _errs514 = errors;
-var valid131 = _errs513 === errors;
 }
-if(data352.className !== undefined){
-let data354 = data352.className;
-const _errs515 = errors;
-if(!(validate77(data354, {instancePath:instancePath+"/ingress/className",parentData:data352,parentDataProperty:"className",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(data286.resources !== undefined){
+let data287 = data286.resources;
+const _errs431 = errors;
+if(!(validate84(data287, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data286,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid131 = _errs515 === errors;
+var valid127 = _errs431 === errors;
 }
-if(data352.host !== undefined){
-let data355 = data352.host;
-const _errs516 = errors;
-if(!(validate437(data355, {instancePath:instancePath+"/ingress/host",parentData:data352,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate437.errors : vErrors.concat(validate437.errors);
+if(data286.nodeSelector !== undefined){
+let data288 = data286.nodeSelector;
+const _errs432 = errors;
+if(!(validate113(data288, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data286,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid131 = _errs516 === errors;
+var valid127 = _errs432 === errors;
 }
-if(data352.tls !== undefined){
-let data356 = data352.tls;
-const _errs517 = errors;
-const _errs518 = errors;
-if(data356 && typeof data356 == "object" && !Array.isArray(data356)){
-const _errs519 = errors;
-for(const key20 in data356){
-if(!((key20 === "enabled") || (key20 === "secretName"))){
-const err441 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+if(data286.tolerations !== undefined){
+let data289 = data286.tolerations;
+const _errs433 = errors;
+if(!(validate119(data289, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data286,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs433 === errors;
+}
+if(data286.affinity !== undefined){
+let data290 = data286.affinity;
+const _errs434 = errors;
+if(!(validate125(data290, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data286,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs434 === errors;
+}
+if(data286.topologySpreadConstraints !== undefined){
+let data291 = data286.topologySpreadConstraints;
+const _errs435 = errors;
+if(!(validate164(data291, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data286,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs435 === errors;
+}
+if(data286.podAnnotations !== undefined){
+let data292 = data286.podAnnotations;
+const _errs436 = errors;
+if(!(validate171(data292, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data286,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs436 === errors;
+}
+if(data286.podLabels !== undefined){
+let data293 = data286.podLabels;
+const _errs437 = errors;
+if(!(validate175(data293, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data286,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs437 === errors;
+}
+if(data286.env !== undefined){
+let data294 = data286.env;
+const _errs438 = errors;
+if(!(validate179(data294, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data286,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs438 === errors;
+}
+if(data286.extraEnvFrom !== undefined){
+let data295 = data286.extraEnvFrom;
+const _errs439 = errors;
+if(!(validate183(data295, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data286,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs439 === errors;
+}
+if(data286.extraVolumes !== undefined){
+let data296 = data286.extraVolumes;
+const _errs440 = errors;
+if(!(validate191(data296, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data286,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs440 === errors;
+}
+if(data286.extraVolumeMounts !== undefined){
+let data297 = data286.extraVolumeMounts;
+const _errs441 = errors;
+if(!(validate208(data297, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data286,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs441 === errors;
+}
+if(data286.extraContainers !== undefined){
+let data298 = data286.extraContainers;
+const _errs442 = errors;
+if(!(validate214(data298, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data286,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs442 === errors;
+}
+if(data286.initContainers !== undefined){
+let data299 = data286.initContainers;
+const _errs443 = errors;
+if(!(validate248(data299, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data286,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs443 === errors;
+}
+if(data286.priorityClassName !== undefined){
+let data300 = data286.priorityClassName;
+const _errs444 = errors;
+if(!(validate251(data300, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data286,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs444 === errors;
+}
+if(data286.terminationGracePeriodSeconds !== undefined){
+let data301 = data286.terminationGracePeriodSeconds;
+const _errs445 = errors;
+if((!((typeof data301 == "number") && (!(data301 % 1) && !isNaN(data301)))) && (data301 !== null)){
+const err441 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -19503,12 +18901,10 @@ vErrors.push(err441);
 }
 errors++;
 }
-}
-if(data356.enabled !== undefined){
-let data357 = data356.enabled;
-const _errs520 = errors;
-if(typeof data357 !== "boolean"){
-const err442 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs446 = errors;
+if(typeof data301 == "number"){
+if(data301 > 2147483647 || isNaN(data301)){
+const err442 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -19517,23 +18913,8 @@ vErrors.push(err442);
 }
 errors++;
 }
-const _errs521 = errors;
-var valid132 = _errs520 === errors;
-}
-if(data356.secretName !== undefined){
-let data358 = data356.secretName;
-const _errs522 = errors;
-if(!(validate77(data358, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data356,parentDataProperty:"secretName",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs522 === errors;
-}
-}
-else {
-const err443 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data301 < 0 || isNaN(data301)){
+const err443 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -19542,24 +18923,47 @@ vErrors.push(err443);
 }
 errors++;
 }
-var valid131 = _errs517 === errors;
 }
-if(data352.annotations !== undefined){
-let data359 = data352.annotations;
-const _errs523 = errors;
-if(!(validate433(data359, {instancePath:instancePath+"/ingress/annotations",parentData:data352,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate433.errors : vErrors.concat(validate433.errors);
+var valid127 = _errs445 === errors;
+}
+if(data286.preStopSleepSeconds !== undefined){
+let data302 = data286.preStopSleepSeconds;
+const _errs447 = errors;
+if(!(validate255(data302, {instancePath:instancePath+"/components/codeExecutor/preStopSleepSeconds",parentData:data286,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid131 = _errs523 === errors;
+var valid127 = _errs447 === errors;
 }
-if(data352.kind !== undefined){
-let data360 = data352.kind;
-const _errs524 = errors;
-if(typeof data360 !== "string"){
-const err444 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data286.podSecurityContext !== undefined){
+let data303 = data286.podSecurityContext;
+const _errs448 = errors;
+if(!(validate257(data303, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data286,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs448 === errors;
+}
+if(data286.containerSecurityContext !== undefined){
+let data304 = data286.containerSecurityContext;
+const _errs449 = errors;
+if(!(validate260(data304, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data286,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs449 === errors;
+}
+if(data286.replicas !== undefined){
+let data305 = data286.replicas;
+const _errs450 = errors;
+if(!((typeof data305 == "number") && (!(data305 % 1) && !isNaN(data305)))){
+const err444 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -19568,10 +18972,10 @@ vErrors.push(err444);
 }
 errors++;
 }
-const _errs525 = errors;
-const vSchema12 = schema0.properties.ingress.properties.kind.enum;
-if(!((data360 === "Ingress") || (data360 === "HTTPRoute"))){
-const err445 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const _errs451 = errors;
+if(typeof data305 == "number"){
+if(data305 > 2147483647 || isNaN(data305)){
+const err445 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -19580,30 +18984,8 @@ vErrors.push(err445);
 }
 errors++;
 }
-var valid131 = _errs524 === errors;
-}
-if(data352.extraHosts !== undefined){
-let data361 = data352.extraHosts;
-const _errs526 = errors;
-const _errs527 = errors;
-if(Array.isArray(data361)){
-let valid134 = true;
-const len1 = data361.length;
-for(let i1=0; i1<len1; i1++){
-let data362 = data361[i1];
-const _errs528 = errors;
-const _errs529 = errors;
-const _errs530 = errors;
-if(!(validate437(data362, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data361,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate437.errors : vErrors.concat(validate437.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid135 = _errs530 === errors;
-if(typeof data362 === "string"){
-if(func0(data362) < 1){
-const err446 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data305 < 1 || isNaN(data305)){
+const err446 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -19613,8 +18995,13 @@ vErrors.push(err446);
 errors++;
 }
 }
-else {
-const err447 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid127 = _errs450 === errors;
+}
+if(data286.sandbox !== undefined){
+let data306 = data286.sandbox;
+const _errs452 = errors;
+if(typeof data306 !== "string"){
+const err447 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -19623,14 +19010,10 @@ vErrors.push(err447);
 }
 errors++;
 }
-var valid133 = _errs528 === errors;
-if(!valid133){
-valid134 = false;
-}
-}
-}
-else {
-const err448 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs453 = errors;
+const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data306 === "nsjail") || (data306 === "seccomp")) || (data306 === "none"))){
+const err448 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -19639,22 +19022,15 @@ vErrors.push(err448);
 }
 errors++;
 }
-var valid131 = _errs526 === errors;
+var valid127 = _errs452 === errors;
 }
-if(data352.extraPaths !== undefined){
-let data363 = data352.extraPaths;
-const _errs531 = errors;
-const _errs532 = errors;
-if(Array.isArray(data363)){
-let valid137 = true;
-const len2 = data363.length;
-for(let i2=0; i2<len2; i2++){
-let data364 = data363[i2];
-const _errs533 = errors;
-const _errs534 = errors;
-if(data364 && typeof data364 == "object" && !Array.isArray(data364)){
-if(data364.path === undefined){
-const err449 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(data286.seccompProfile !== undefined){
+let data307 = data286.seccompProfile;
+const _errs454 = errors;
+const _errs455 = errors;
+if(typeof data307 === "string"){
+if(func0(data307) < 1){
+const err449 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -19663,8 +19039,8 @@ vErrors.push(err449);
 }
 errors++;
 }
-if(data364.service === undefined){
-const err450 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+if(!pattern45.test(data307)){
+const err450 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -19673,8 +19049,9 @@ vErrors.push(err450);
 }
 errors++;
 }
-if(data364.port === undefined){
-const err451 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+}
+else {
+const err451 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -19683,10 +19060,22 @@ vErrors.push(err451);
 }
 errors++;
 }
-const _errs535 = errors;
-for(const key21 in data364){
-if(!((((key21 === "path") || (key21 === "pathType")) || (key21 === "service")) || (key21 === "port"))){
-const err452 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+var valid127 = _errs454 === errors;
+}
+if(data286.autoscaling !== undefined){
+let data308 = data286.autoscaling;
+const _errs456 = errors;
+if(!(validate307(data308, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data286,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid127 = _errs456 === errors;
+}
+}
+else {
+const err452 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -19695,14 +19084,47 @@ vErrors.push(err452);
 }
 errors++;
 }
+var valid118 = _errs427 === errors;
 }
-if(data364.path !== undefined){
-let data365 = data364.path;
-const _errs536 = errors;
-const _errs537 = errors;
-if(typeof data365 === "string"){
-if(!pattern48.test(data365)){
-const err453 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
+if(data220.agentWorker !== undefined){
+let data309 = data220.agentWorker;
+const _errs457 = errors;
+if(!(validate327(data309, {instancePath:instancePath+"/components/agentWorker",parentData:data220,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs457 === errors;
+}
+if(data220.agentEvalWorker !== undefined){
+let data310 = data220.agentEvalWorker;
+const _errs458 = errors;
+if(!(validate327(data310, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data220,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid118 = _errs458 === errors;
+}
+if(data220.multiplayerWs !== undefined){
+let data311 = data220.multiplayerWs;
+const _errs459 = errors;
+const _errs460 = errors;
+const _errs461 = errors;
+if(!(validate328(data311, {instancePath:instancePath+"/components/multiplayerWs",parentData:data220,parentDataProperty:"multiplayerWs",rootData}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid128 = _errs461 === errors;
+if(data311 && typeof data311 == "object" && !Array.isArray(data311)){
+const _errs462 = errors;
+for(const key16 in data311){
+if(!(func15.call(schema0.properties.components.properties.multiplayerWs.properties, key16))){
+const err453 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -19712,8 +19134,209 @@ vErrors.push(err453);
 errors++;
 }
 }
+if(data311.resources !== undefined){
+let data312 = data311.resources;
+const _errs463 = errors;
+if(!(validate84(data312, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data311,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+errors = vErrors.length;
+}
 else {
-const err454 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid129 = _errs463 === errors;
+}
+if(data311.nodeSelector !== undefined){
+let data313 = data311.nodeSelector;
+const _errs464 = errors;
+if(!(validate113(data313, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data311,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs464 === errors;
+}
+if(data311.tolerations !== undefined){
+let data314 = data311.tolerations;
+const _errs465 = errors;
+if(!(validate119(data314, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data311,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs465 === errors;
+}
+if(data311.affinity !== undefined){
+let data315 = data311.affinity;
+const _errs466 = errors;
+if(!(validate125(data315, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data311,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs466 === errors;
+}
+if(data311.topologySpreadConstraints !== undefined){
+let data316 = data311.topologySpreadConstraints;
+const _errs467 = errors;
+if(!(validate164(data316, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data311,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs467 === errors;
+}
+if(data311.podAnnotations !== undefined){
+let data317 = data311.podAnnotations;
+const _errs468 = errors;
+if(!(validate171(data317, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data311,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs468 === errors;
+}
+if(data311.podLabels !== undefined){
+let data318 = data311.podLabels;
+const _errs469 = errors;
+if(!(validate175(data318, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data311,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs469 === errors;
+}
+if(data311.env !== undefined){
+let data319 = data311.env;
+const _errs470 = errors;
+if(!(validate179(data319, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data311,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs470 === errors;
+}
+if(data311.extraEnvFrom !== undefined){
+let data320 = data311.extraEnvFrom;
+const _errs471 = errors;
+if(!(validate183(data320, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data311,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs471 === errors;
+}
+if(data311.extraVolumes !== undefined){
+let data321 = data311.extraVolumes;
+const _errs472 = errors;
+if(!(validate191(data321, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data311,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs472 === errors;
+}
+if(data311.extraVolumeMounts !== undefined){
+let data322 = data311.extraVolumeMounts;
+const _errs473 = errors;
+if(!(validate208(data322, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data311,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs473 === errors;
+}
+if(data311.extraContainers !== undefined){
+let data323 = data311.extraContainers;
+const _errs474 = errors;
+if(!(validate214(data323, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data311,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs474 === errors;
+}
+if(data311.initContainers !== undefined){
+let data324 = data311.initContainers;
+const _errs475 = errors;
+if(!(validate248(data324, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data311,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs475 === errors;
+}
+if(data311.priorityClassName !== undefined){
+let data325 = data311.priorityClassName;
+const _errs476 = errors;
+if(!(validate251(data325, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data311,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs476 === errors;
+}
+if(data311.terminationGracePeriodSeconds !== undefined){
+let data326 = data311.terminationGracePeriodSeconds;
+const _errs477 = errors;
+if(!(validate253(data326, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data311,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs477 === errors;
+}
+if(data311.preStopSleepSeconds !== undefined){
+let data327 = data311.preStopSleepSeconds;
+const _errs478 = errors;
+if(!(validate255(data327, {instancePath:instancePath+"/components/multiplayerWs/preStopSleepSeconds",parentData:data311,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs478 === errors;
+}
+if(data311.podSecurityContext !== undefined){
+let data328 = data311.podSecurityContext;
+const _errs479 = errors;
+if(!(validate257(data328, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data311,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs479 === errors;
+}
+if(data311.containerSecurityContext !== undefined){
+let data329 = data311.containerSecurityContext;
+const _errs480 = errors;
+if(!(validate260(data329, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data311,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs480 === errors;
+}
+if(data311.enabled !== undefined){
+let data330 = data311.enabled;
+const _errs481 = errors;
+if(typeof data330 !== "boolean"){
+const err454 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -19722,13 +19345,14 @@ vErrors.push(err454);
 }
 errors++;
 }
-var valid138 = _errs536 === errors;
+const _errs482 = errors;
+var valid129 = _errs481 === errors;
 }
-if(data364.pathType !== undefined){
-let data366 = data364.pathType;
-const _errs538 = errors;
-if(typeof data366 !== "string"){
-const err455 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data311.replicas !== undefined){
+let data331 = data311.replicas;
+const _errs483 = errors;
+if(!((typeof data331 == "number") && (!(data331 % 1) && !isNaN(data331)))){
+const err455 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -19737,10 +19361,10 @@ vErrors.push(err455);
 }
 errors++;
 }
-const _errs539 = errors;
-const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
-if(!((data366 === "Prefix") || (data366 === "Exact"))){
-const err456 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+const _errs484 = errors;
+if(typeof data331 == "number"){
+if(data331 > 2147483647 || isNaN(data331)){
+const err456 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -19749,33 +19373,8 @@ vErrors.push(err456);
 }
 errors++;
 }
-var valid138 = _errs538 === errors;
-}
-if(data364.service !== undefined){
-let data367 = data364.service;
-const _errs540 = errors;
-if(!(validate151(data367, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data364,parentDataProperty:"service",rootData}))){
-vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid138 = _errs540 === errors;
-}
-if(data364.port !== undefined){
-let data368 = data364.port;
-const _errs541 = errors;
-if(!(validate93(data368, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data364,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid138 = _errs541 === errors;
-}
-}
-else {
-const err457 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data331 < 1 || isNaN(data331)){
+const err457 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -19784,14 +19383,23 @@ vErrors.push(err457);
 }
 errors++;
 }
-var valid136 = _errs533 === errors;
-if(!valid136){
-valid137 = false;
 }
+var valid129 = _errs483 === errors;
+}
+if(data311.autoscaling !== undefined){
+let data332 = data311.autoscaling;
+const _errs485 = errors;
+if(!(validate307(data332, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data311,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid129 = _errs485 === errors;
 }
 }
 else {
-const err458 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err458 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -19800,17 +19408,25 @@ vErrors.push(err458);
 }
 errors++;
 }
-var valid131 = _errs531 === errors;
+var valid118 = _errs459 === errors;
 }
-if(data352.gateway !== undefined){
-let data369 = data352.gateway;
-const _errs542 = errors;
-const _errs543 = errors;
-if(data369 && typeof data369 == "object" && !Array.isArray(data369)){
-const _errs544 = errors;
-for(const key22 in data369){
-if(!(((key22 === "name") || (key22 === "namespace")) || (key22 === "sectionName"))){
-const err459 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(data220.dbConnector !== undefined){
+let data333 = data220.dbConnector;
+const _errs486 = errors;
+const _errs487 = errors;
+const _errs488 = errors;
+if(!(validate328(data333, {instancePath:instancePath+"/components/dbConnector",parentData:data220,parentDataProperty:"dbConnector",rootData}))){
+vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid130 = _errs488 === errors;
+if(data333 && typeof data333 == "object" && !Array.isArray(data333)){
+const _errs489 = errors;
+for(const key17 in data333){
+if(!(func15.call(schema0.properties.components.properties.dbConnector.properties, key17))){
+const err459 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -19820,13 +19436,209 @@ vErrors.push(err459);
 errors++;
 }
 }
-if(data369.name !== undefined){
-let data370 = data369.name;
-const _errs545 = errors;
-const _errs546 = errors;
-if(typeof data370 === "string"){
-if(!pattern2.test(data370)){
-const err460 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data333.resources !== undefined){
+let data334 = data333.resources;
+const _errs490 = errors;
+if(!(validate84(data334, {instancePath:instancePath+"/components/dbConnector/resources",parentData:data333,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs490 === errors;
+}
+if(data333.nodeSelector !== undefined){
+let data335 = data333.nodeSelector;
+const _errs491 = errors;
+if(!(validate113(data335, {instancePath:instancePath+"/components/dbConnector/nodeSelector",parentData:data333,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs491 === errors;
+}
+if(data333.tolerations !== undefined){
+let data336 = data333.tolerations;
+const _errs492 = errors;
+if(!(validate119(data336, {instancePath:instancePath+"/components/dbConnector/tolerations",parentData:data333,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs492 === errors;
+}
+if(data333.affinity !== undefined){
+let data337 = data333.affinity;
+const _errs493 = errors;
+if(!(validate125(data337, {instancePath:instancePath+"/components/dbConnector/affinity",parentData:data333,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs493 === errors;
+}
+if(data333.topologySpreadConstraints !== undefined){
+let data338 = data333.topologySpreadConstraints;
+const _errs494 = errors;
+if(!(validate164(data338, {instancePath:instancePath+"/components/dbConnector/topologySpreadConstraints",parentData:data333,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs494 === errors;
+}
+if(data333.podAnnotations !== undefined){
+let data339 = data333.podAnnotations;
+const _errs495 = errors;
+if(!(validate171(data339, {instancePath:instancePath+"/components/dbConnector/podAnnotations",parentData:data333,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs495 === errors;
+}
+if(data333.podLabels !== undefined){
+let data340 = data333.podLabels;
+const _errs496 = errors;
+if(!(validate175(data340, {instancePath:instancePath+"/components/dbConnector/podLabels",parentData:data333,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs496 === errors;
+}
+if(data333.env !== undefined){
+let data341 = data333.env;
+const _errs497 = errors;
+if(!(validate179(data341, {instancePath:instancePath+"/components/dbConnector/env",parentData:data333,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs497 === errors;
+}
+if(data333.extraEnvFrom !== undefined){
+let data342 = data333.extraEnvFrom;
+const _errs498 = errors;
+if(!(validate183(data342, {instancePath:instancePath+"/components/dbConnector/extraEnvFrom",parentData:data333,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs498 === errors;
+}
+if(data333.extraVolumes !== undefined){
+let data343 = data333.extraVolumes;
+const _errs499 = errors;
+if(!(validate191(data343, {instancePath:instancePath+"/components/dbConnector/extraVolumes",parentData:data333,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs499 === errors;
+}
+if(data333.extraVolumeMounts !== undefined){
+let data344 = data333.extraVolumeMounts;
+const _errs500 = errors;
+if(!(validate208(data344, {instancePath:instancePath+"/components/dbConnector/extraVolumeMounts",parentData:data333,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs500 === errors;
+}
+if(data333.extraContainers !== undefined){
+let data345 = data333.extraContainers;
+const _errs501 = errors;
+if(!(validate214(data345, {instancePath:instancePath+"/components/dbConnector/extraContainers",parentData:data333,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs501 === errors;
+}
+if(data333.initContainers !== undefined){
+let data346 = data333.initContainers;
+const _errs502 = errors;
+if(!(validate248(data346, {instancePath:instancePath+"/components/dbConnector/initContainers",parentData:data333,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs502 === errors;
+}
+if(data333.priorityClassName !== undefined){
+let data347 = data333.priorityClassName;
+const _errs503 = errors;
+if(!(validate251(data347, {instancePath:instancePath+"/components/dbConnector/priorityClassName",parentData:data333,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs503 === errors;
+}
+if(data333.terminationGracePeriodSeconds !== undefined){
+let data348 = data333.terminationGracePeriodSeconds;
+const _errs504 = errors;
+if(!(validate253(data348, {instancePath:instancePath+"/components/dbConnector/terminationGracePeriodSeconds",parentData:data333,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs504 === errors;
+}
+if(data333.preStopSleepSeconds !== undefined){
+let data349 = data333.preStopSleepSeconds;
+const _errs505 = errors;
+if(!(validate255(data349, {instancePath:instancePath+"/components/dbConnector/preStopSleepSeconds",parentData:data333,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs505 === errors;
+}
+if(data333.podSecurityContext !== undefined){
+let data350 = data333.podSecurityContext;
+const _errs506 = errors;
+if(!(validate257(data350, {instancePath:instancePath+"/components/dbConnector/podSecurityContext",parentData:data333,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs506 === errors;
+}
+if(data333.containerSecurityContext !== undefined){
+let data351 = data333.containerSecurityContext;
+const _errs507 = errors;
+if(!(validate260(data351, {instancePath:instancePath+"/components/dbConnector/containerSecurityContext",parentData:data333,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs507 === errors;
+}
+if(data333.enabled !== undefined){
+let data352 = data333.enabled;
+const _errs508 = errors;
+if(typeof data352 !== "boolean"){
+const err460 = {instancePath:instancePath+"/components/dbConnector/enabled",schemaPath:"#/properties/components/properties/dbConnector/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -19835,9 +19647,14 @@ vErrors.push(err460);
 }
 errors++;
 }
+const _errs509 = errors;
+var valid131 = _errs508 === errors;
 }
-else {
-const err461 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data333.replicas !== undefined){
+let data353 = data333.replicas;
+const _errs510 = errors;
+if(!((typeof data353 == "number") && (!(data353 % 1) && !isNaN(data353)))){
+const err461 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -19846,15 +19663,10 @@ vErrors.push(err461);
 }
 errors++;
 }
-var valid139 = _errs545 === errors;
-}
-if(data369.namespace !== undefined){
-let data371 = data369.namespace;
-const _errs547 = errors;
-const _errs548 = errors;
-if(typeof data371 === "string"){
-if(!pattern2.test(data371)){
-const err462 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+const _errs511 = errors;
+if(typeof data353 == "number"){
+if(data353 > 2147483647 || isNaN(data353)){
+const err462 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -19863,9 +19675,8 @@ vErrors.push(err462);
 }
 errors++;
 }
-}
-else {
-const err463 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data353 < 1 || isNaN(data353)){
+const err463 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -19874,15 +19685,14 @@ vErrors.push(err463);
 }
 errors++;
 }
-var valid139 = _errs547 === errors;
 }
-if(data369.sectionName !== undefined){
-let data372 = data369.sectionName;
-const _errs549 = errors;
-const _errs550 = errors;
-if(typeof data372 === "string"){
-if(!pattern2.test(data372)){
-const err464 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+var valid131 = _errs510 === errors;
+}
+if(data333.javaDbConnector !== undefined){
+let data354 = data333.javaDbConnector;
+const _errs512 = errors;
+if(typeof data354 !== "boolean"){
+const err464 = {instancePath:instancePath+"/components/dbConnector/javaDbConnector",schemaPath:"#/properties/components/properties/dbConnector/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -19891,9 +19701,23 @@ vErrors.push(err464);
 }
 errors++;
 }
+const _errs513 = errors;
+var valid131 = _errs512 === errors;
+}
+if(data333.autoscaling !== undefined){
+let data355 = data333.autoscaling;
+const _errs514 = errors;
+if(!(validate307(data355, {instancePath:instancePath+"/components/dbConnector/autoscaling",parentData:data333,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
+errors = vErrors.length;
 }
 else {
-const err465 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid131 = _errs514 === errors;
+}
+}
+else {
+const err465 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -19902,11 +19726,11 @@ vErrors.push(err465);
 }
 errors++;
 }
-var valid139 = _errs549 === errors;
+var valid118 = _errs486 === errors;
 }
 }
 else {
-const err466 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err466 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -19915,11 +19739,17 @@ vErrors.push(err466);
 }
 errors++;
 }
-var valid131 = _errs542 === errors;
+var valid105 = _errs342 === errors;
 }
-}
-else {
-const err467 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.podDefaults !== undefined){
+let data356 = data.podDefaults;
+const _errs515 = errors;
+const _errs516 = errors;
+if(data356 && typeof data356 == "object" && !Array.isArray(data356)){
+const _errs517 = errors;
+for(const key18 in data356){
+if(!(func15.call(schema0.properties.podDefaults.properties, key18))){
+const err467 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -19928,17 +19758,208 @@ vErrors.push(err467);
 }
 errors++;
 }
-var valid104 = _errs510 === errors;
 }
-if(data.serviceAccount !== undefined){
-let data373 = data.serviceAccount;
-const _errs551 = errors;
-const _errs552 = errors;
-if(data373 && typeof data373 == "object" && !Array.isArray(data373)){
-const _errs553 = errors;
-for(const key23 in data373){
-if(!(((key23 === "create") || (key23 === "name")) || (key23 === "annotations"))){
-const err468 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(data356.resources !== undefined){
+let data357 = data356.resources;
+const _errs518 = errors;
+if(!(validate432(data357, {instancePath:instancePath+"/podDefaults/resources",parentData:data356,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate432.errors : vErrors.concat(validate432.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs518 === errors;
+}
+if(data356.nodeSelector !== undefined){
+let data358 = data356.nodeSelector;
+const _errs519 = errors;
+if(!(validate140(data358, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data356,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs519 === errors;
+}
+if(data356.tolerations !== undefined){
+let data359 = data356.tolerations;
+const _errs520 = errors;
+if(!(validate119(data359, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data356,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs520 === errors;
+}
+if(data356.affinity !== undefined){
+let data360 = data356.affinity;
+const _errs521 = errors;
+if(!(validate125(data360, {instancePath:instancePath+"/podDefaults/affinity",parentData:data356,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs521 === errors;
+}
+if(data356.topologySpreadConstraints !== undefined){
+let data361 = data356.topologySpreadConstraints;
+const _errs522 = errors;
+if(!(validate164(data361, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data356,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs522 === errors;
+}
+if(data356.podAnnotations !== undefined){
+let data362 = data356.podAnnotations;
+const _errs523 = errors;
+if(!(validate171(data362, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data356,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs523 === errors;
+}
+if(data356.podLabels !== undefined){
+let data363 = data356.podLabels;
+const _errs524 = errors;
+if(!(validate175(data363, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data356,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs524 === errors;
+}
+if(data356.env !== undefined){
+let data364 = data356.env;
+const _errs525 = errors;
+if(!(validate179(data364, {instancePath:instancePath+"/podDefaults/env",parentData:data356,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs525 === errors;
+}
+if(data356.extraEnvFrom !== undefined){
+let data365 = data356.extraEnvFrom;
+const _errs526 = errors;
+if(!(validate183(data365, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data356,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs526 === errors;
+}
+if(data356.extraVolumes !== undefined){
+let data366 = data356.extraVolumes;
+const _errs527 = errors;
+if(!(validate191(data366, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data356,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs527 === errors;
+}
+if(data356.extraVolumeMounts !== undefined){
+let data367 = data356.extraVolumeMounts;
+const _errs528 = errors;
+if(!(validate208(data367, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data356,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs528 === errors;
+}
+if(data356.extraContainers !== undefined){
+let data368 = data356.extraContainers;
+const _errs529 = errors;
+if(!(validate214(data368, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data356,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs529 === errors;
+}
+if(data356.initContainers !== undefined){
+let data369 = data356.initContainers;
+const _errs530 = errors;
+if(!(validate248(data369, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data356,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs530 === errors;
+}
+if(data356.priorityClassName !== undefined){
+let data370 = data356.priorityClassName;
+const _errs531 = errors;
+if(!(validate251(data370, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data356,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs531 === errors;
+}
+if(data356.terminationGracePeriodSeconds !== undefined){
+let data371 = data356.terminationGracePeriodSeconds;
+const _errs532 = errors;
+if(!(validate253(data371, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data356,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs532 === errors;
+}
+if(data356.preStopSleepSeconds !== undefined){
+let data372 = data356.preStopSleepSeconds;
+const _errs533 = errors;
+if(!(validate255(data372, {instancePath:instancePath+"/podDefaults/preStopSleepSeconds",parentData:data356,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs533 === errors;
+}
+if(data356.podSecurityContext !== undefined){
+let data373 = data356.podSecurityContext;
+const _errs534 = errors;
+if(!(validate257(data373, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data356,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs534 === errors;
+}
+if(data356.containerSecurityContext !== undefined){
+let data374 = data356.containerSecurityContext;
+const _errs535 = errors;
+if(!(validate260(data374, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data356,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs535 === errors;
+}
+}
+else {
+const err468 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -19947,12 +19968,17 @@ vErrors.push(err468);
 }
 errors++;
 }
+var valid105 = _errs515 === errors;
 }
-if(data373.create !== undefined){
-let data374 = data373.create;
-const _errs554 = errors;
-if(typeof data374 !== "boolean"){
-const err469 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.service !== undefined){
+let data375 = data.service;
+const _errs536 = errors;
+const _errs537 = errors;
+if(data375 && typeof data375 == "object" && !Array.isArray(data375)){
+const _errs538 = errors;
+for(const key19 in data375){
+if(!(((key19 === "type") || (key19 === "port")) || (key19 === "annotations"))){
+const err469 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -19961,34 +19987,12 @@ vErrors.push(err469);
 }
 errors++;
 }
-const _errs555 = errors;
-var valid140 = _errs554 === errors;
 }
-if(data373.name !== undefined){
-let data375 = data373.name;
-const _errs556 = errors;
-if(!(validate77(data375, {instancePath:instancePath+"/serviceAccount/name",parentData:data373,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs556 === errors;
-}
-if(data373.annotations !== undefined){
-let data376 = data373.annotations;
-const _errs557 = errors;
-if(!(validate433(data376, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data373,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate433.errors : vErrors.concat(validate433.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid140 = _errs557 === errors;
-}
-}
-else {
-const err470 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data375.type !== undefined){
+let data376 = data375.type;
+const _errs539 = errors;
+if(typeof data376 !== "string"){
+const err470 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -19997,28 +20001,10 @@ vErrors.push(err470);
 }
 errors++;
 }
-var valid104 = _errs551 === errors;
-}
-if(data.tests !== undefined){
-let data377 = data.tests;
-const _errs558 = errors;
-if(!(validate285(data377, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate285.errors : vErrors.concat(validate285.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid104 = _errs558 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data378 = data.networkPolicy;
-const _errs559 = errors;
-const _errs560 = errors;
-if(data378 && typeof data378 == "object" && !Array.isArray(data378)){
-const _errs561 = errors;
-for(const key24 in data378){
-if(!((((((((key24 === "enabled") || (key24 === "ingressControllerFrom")) || (key24 === "licenseCIDRs")) || (key24 === "resources")) || (key24 === "sourceControl")) || (key24 === "databaseCIDRs")) || (key24 === "temporalCIDRs")) || (key24 === "dnsFrom"))){
-const err471 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+const _errs540 = errors;
+const vSchema11 = schema0.properties.service.properties.type.enum;
+if(!(((data376 === "ClusterIP") || (data376 === "NodePort")) || (data376 === "LoadBalancer"))){
+const err471 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -20027,12 +20013,33 @@ vErrors.push(err471);
 }
 errors++;
 }
+var valid133 = _errs539 === errors;
 }
-if(data378.enabled !== undefined){
-let data379 = data378.enabled;
-const _errs562 = errors;
-if((typeof data379 !== "boolean") && (data379 !== null)){
-const err472 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(data375.port !== undefined){
+let data377 = data375.port;
+const _errs541 = errors;
+if(!(validate94(data377, {instancePath:instancePath+"/service/port",parentData:data375,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs541 === errors;
+}
+if(data375.annotations !== undefined){
+let data378 = data375.annotations;
+const _errs542 = errors;
+if(!(validate454(data378, {instancePath:instancePath+"/service/annotations",parentData:data375,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate454.errors : vErrors.concat(validate454.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs542 === errors;
+}
+}
+else {
+const err472 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -20041,16 +20048,17 @@ vErrors.push(err472);
 }
 errors++;
 }
-const _errs563 = errors;
-var valid141 = _errs562 === errors;
+var valid105 = _errs536 === errors;
 }
-if(data378.ingressControllerFrom !== undefined){
-let data380 = data378.ingressControllerFrom;
-const _errs564 = errors;
-const _errs565 = errors;
-if(Array.isArray(data380)){
-if(data380.length < 1){
-const err473 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data.ingress !== undefined){
+let data379 = data.ingress;
+const _errs543 = errors;
+const _errs544 = errors;
+if(data379 && typeof data379 == "object" && !Array.isArray(data379)){
+const _errs545 = errors;
+for(const key20 in data379){
+if(!(func15.call(schema0.properties.ingress.properties, key20))){
+const err473 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -20059,25 +20067,12 @@ vErrors.push(err473);
 }
 errors++;
 }
-let valid143 = true;
-const len3 = data380.length;
-for(let i3=0; i3<len3; i3++){
-let data381 = data380[i3];
-const _errs566 = errors;
-if(!(validate447(data381, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data380,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate447.errors : vErrors.concat(validate447.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid142 = _errs566 === errors;
-if(!valid142){
-valid143 = false;
-}
-}
-}
-else {
-const err474 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data379.enabled !== undefined){
+let data380 = data379.enabled;
+const _errs546 = errors;
+if(typeof data380 !== "boolean"){
+const err474 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -20086,15 +20081,40 @@ vErrors.push(err474);
 }
 errors++;
 }
-var valid141 = _errs564 === errors;
+const _errs547 = errors;
+var valid134 = _errs546 === errors;
 }
-if(data378.licenseCIDRs !== undefined){
-let data382 = data378.licenseCIDRs;
-const _errs567 = errors;
-const _errs568 = errors;
-if(Array.isArray(data382)){
-if(data382.length < 1){
-const err475 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data379.className !== undefined){
+let data381 = data379.className;
+const _errs548 = errors;
+if(!(validate78(data381, {instancePath:instancePath+"/ingress/className",parentData:data379,parentDataProperty:"className",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid134 = _errs548 === errors;
+}
+if(data379.host !== undefined){
+let data382 = data379.host;
+const _errs549 = errors;
+if(!(validate458(data382, {instancePath:instancePath+"/ingress/host",parentData:data379,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate458.errors : vErrors.concat(validate458.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid134 = _errs549 === errors;
+}
+if(data379.tls !== undefined){
+let data383 = data379.tls;
+const _errs550 = errors;
+const _errs551 = errors;
+if(data383 && typeof data383 == "object" && !Array.isArray(data383)){
+const _errs552 = errors;
+for(const key21 in data383){
+if(!((key21 === "enabled") || (key21 === "secretName"))){
+const err475 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -20103,25 +20123,12 @@ vErrors.push(err475);
 }
 errors++;
 }
-let valid145 = true;
-const len4 = data382.length;
-for(let i4=0; i4<len4; i4++){
-let data383 = data382[i4];
-const _errs569 = errors;
-if(!(validate450(data383, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data382,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate450.errors : vErrors.concat(validate450.errors);
-errors = vErrors.length;
 }
-else {
-}
-var valid144 = _errs569 === errors;
-if(!valid144){
-valid145 = false;
-}
-}
-}
-else {
-const err476 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data383.enabled !== undefined){
+let data384 = data383.enabled;
+const _errs553 = errors;
+if(typeof data384 !== "boolean"){
+const err476 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -20130,15 +20137,23 @@ vErrors.push(err476);
 }
 errors++;
 }
-var valid141 = _errs567 === errors;
+const _errs554 = errors;
+var valid135 = _errs553 === errors;
 }
-if(data378.resources !== undefined){
-let data384 = data378.resources;
-const _errs570 = errors;
-const _errs571 = errors;
-if(Array.isArray(data384)){
-if(data384.length < 1){
-const err477 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data383.secretName !== undefined){
+let data385 = data383.secretName;
+const _errs555 = errors;
+if(!(validate78(data385, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data383,parentDataProperty:"secretName",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid135 = _errs555 === errors;
+}
+}
+else {
+const err477 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -20147,25 +20162,24 @@ vErrors.push(err477);
 }
 errors++;
 }
-let valid147 = true;
-const len5 = data384.length;
-for(let i5=0; i5<len5; i5++){
-let data385 = data384[i5];
-const _errs572 = errors;
-if(!(validate447(data385, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data384,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate447.errors : vErrors.concat(validate447.errors);
+var valid134 = _errs550 === errors;
+}
+if(data379.annotations !== undefined){
+let data386 = data379.annotations;
+const _errs556 = errors;
+if(!(validate454(data386, {instancePath:instancePath+"/ingress/annotations",parentData:data379,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate454.errors : vErrors.concat(validate454.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid146 = _errs572 === errors;
-if(!valid146){
-valid147 = false;
+var valid134 = _errs556 === errors;
 }
-}
-}
-else {
-const err478 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data379.kind !== undefined){
+let data387 = data379.kind;
+const _errs557 = errors;
+if(typeof data387 !== "string"){
+const err478 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -20174,15 +20188,10 @@ vErrors.push(err478);
 }
 errors++;
 }
-var valid141 = _errs570 === errors;
-}
-if(data378.sourceControl !== undefined){
-let data386 = data378.sourceControl;
-const _errs573 = errors;
-const _errs574 = errors;
-if(Array.isArray(data386)){
-if(data386.length < 1){
-const err479 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+const _errs558 = errors;
+const vSchema12 = schema0.properties.ingress.properties.kind.enum;
+if(!((data387 === "Ingress") || (data387 === "HTTPRoute"))){
+const err479 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -20191,25 +20200,30 @@ vErrors.push(err479);
 }
 errors++;
 }
-let valid149 = true;
-const len6 = data386.length;
-for(let i6=0; i6<len6; i6++){
-let data387 = data386[i6];
-const _errs575 = errors;
-if(!(validate447(data387, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data386,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate447.errors : vErrors.concat(validate447.errors);
+var valid134 = _errs557 === errors;
+}
+if(data379.extraHosts !== undefined){
+let data388 = data379.extraHosts;
+const _errs559 = errors;
+const _errs560 = errors;
+if(Array.isArray(data388)){
+let valid137 = true;
+const len1 = data388.length;
+for(let i1=0; i1<len1; i1++){
+let data389 = data388[i1];
+const _errs561 = errors;
+const _errs562 = errors;
+const _errs563 = errors;
+if(!(validate458(data389, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data388,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate458.errors : vErrors.concat(validate458.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid148 = _errs575 === errors;
-if(!valid148){
-valid149 = false;
-}
-}
-}
-else {
-const err480 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var valid138 = _errs563 === errors;
+if(typeof data389 === "string"){
+if(func0(data389) < 1){
+const err480 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -20218,15 +20232,9 @@ vErrors.push(err480);
 }
 errors++;
 }
-var valid141 = _errs573 === errors;
 }
-if(data378.databaseCIDRs !== undefined){
-let data388 = data378.databaseCIDRs;
-const _errs576 = errors;
-const _errs577 = errors;
-if(Array.isArray(data388)){
-if(data388.length < 1){
-const err481 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+else {
+const err481 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -20235,25 +20243,14 @@ vErrors.push(err481);
 }
 errors++;
 }
-let valid151 = true;
-const len7 = data388.length;
-for(let i7=0; i7<len7; i7++){
-let data389 = data388[i7];
-const _errs578 = errors;
-if(!(validate450(data389, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data388,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate450.errors : vErrors.concat(validate450.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid150 = _errs578 === errors;
-if(!valid150){
-valid151 = false;
+var valid136 = _errs561 === errors;
+if(!valid136){
+valid137 = false;
 }
 }
 }
 else {
-const err482 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err482 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -20262,15 +20259,22 @@ vErrors.push(err482);
 }
 errors++;
 }
-var valid141 = _errs576 === errors;
+var valid134 = _errs559 === errors;
 }
-if(data378.temporalCIDRs !== undefined){
-let data390 = data378.temporalCIDRs;
-const _errs579 = errors;
-const _errs580 = errors;
+if(data379.extraPaths !== undefined){
+let data390 = data379.extraPaths;
+const _errs564 = errors;
+const _errs565 = errors;
 if(Array.isArray(data390)){
-if(data390.length < 1){
-const err483 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+let valid140 = true;
+const len2 = data390.length;
+for(let i2=0; i2<len2; i2++){
+let data391 = data390[i2];
+const _errs566 = errors;
+const _errs567 = errors;
+if(data391 && typeof data391 == "object" && !Array.isArray(data391)){
+if(data391.path === undefined){
+const err483 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -20279,25 +20283,8 @@ vErrors.push(err483);
 }
 errors++;
 }
-let valid153 = true;
-const len8 = data390.length;
-for(let i8=0; i8<len8; i8++){
-let data391 = data390[i8];
-const _errs581 = errors;
-if(!(validate450(data391, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data390,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate450.errors : vErrors.concat(validate450.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid152 = _errs581 === errors;
-if(!valid152){
-valid153 = false;
-}
-}
-}
-else {
-const err484 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data391.service === undefined){
+const err484 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -20306,15 +20293,8 @@ vErrors.push(err484);
 }
 errors++;
 }
-var valid141 = _errs579 === errors;
-}
-if(data378.dnsFrom !== undefined){
-let data392 = data378.dnsFrom;
-const _errs582 = errors;
-const _errs583 = errors;
-if(Array.isArray(data392)){
-if(data392.length < 1){
-const err485 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data391.port === undefined){
+const err485 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -20323,25 +20303,10 @@ vErrors.push(err485);
 }
 errors++;
 }
-let valid155 = true;
-const len9 = data392.length;
-for(let i9=0; i9<len9; i9++){
-let data393 = data392[i9];
-const _errs584 = errors;
-if(!(validate447(data393, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data392,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate447.errors : vErrors.concat(validate447.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid154 = _errs584 === errors;
-if(!valid154){
-valid155 = false;
-}
-}
-}
-else {
-const err486 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs568 = errors;
+for(const key22 in data391){
+if(!((((key22 === "path") || (key22 === "pathType")) || (key22 === "service")) || (key22 === "port"))){
+const err486 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -20350,11 +20315,14 @@ vErrors.push(err486);
 }
 errors++;
 }
-var valid141 = _errs582 === errors;
 }
-}
-else {
-const err487 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data391.path !== undefined){
+let data392 = data391.path;
+const _errs569 = errors;
+const _errs570 = errors;
+if(typeof data392 === "string"){
+if(!pattern48.test(data392)){
+const err487 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -20363,16 +20331,668 @@ vErrors.push(err487);
 }
 errors++;
 }
-var valid104 = _errs559 === errors;
-}
 }
 else {
-const err488 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err488 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err488];
 }
 else {
 vErrors.push(err488);
+}
+errors++;
+}
+var valid141 = _errs569 === errors;
+}
+if(data391.pathType !== undefined){
+let data393 = data391.pathType;
+const _errs571 = errors;
+if(typeof data393 !== "string"){
+const err489 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err489];
+}
+else {
+vErrors.push(err489);
+}
+errors++;
+}
+const _errs572 = errors;
+const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
+if(!((data393 === "Prefix") || (data393 === "Exact"))){
+const err490 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err490];
+}
+else {
+vErrors.push(err490);
+}
+errors++;
+}
+var valid141 = _errs571 === errors;
+}
+if(data391.service !== undefined){
+let data394 = data391.service;
+const _errs573 = errors;
+if(!(validate152(data394, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data391,parentDataProperty:"service",rootData}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid141 = _errs573 === errors;
+}
+if(data391.port !== undefined){
+let data395 = data391.port;
+const _errs574 = errors;
+if(!(validate94(data395, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data391,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid141 = _errs574 === errors;
+}
+}
+else {
+const err491 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err491];
+}
+else {
+vErrors.push(err491);
+}
+errors++;
+}
+var valid139 = _errs566 === errors;
+if(!valid139){
+valid140 = false;
+}
+}
+}
+else {
+const err492 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err492];
+}
+else {
+vErrors.push(err492);
+}
+errors++;
+}
+var valid134 = _errs564 === errors;
+}
+if(data379.gateway !== undefined){
+let data396 = data379.gateway;
+const _errs575 = errors;
+const _errs576 = errors;
+if(data396 && typeof data396 == "object" && !Array.isArray(data396)){
+const _errs577 = errors;
+for(const key23 in data396){
+if(!(((key23 === "name") || (key23 === "namespace")) || (key23 === "sectionName"))){
+const err493 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err493];
+}
+else {
+vErrors.push(err493);
+}
+errors++;
+}
+}
+if(data396.name !== undefined){
+let data397 = data396.name;
+const _errs578 = errors;
+const _errs579 = errors;
+if(typeof data397 === "string"){
+if(!pattern2.test(data397)){
+const err494 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err494];
+}
+else {
+vErrors.push(err494);
+}
+errors++;
+}
+}
+else {
+const err495 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err495];
+}
+else {
+vErrors.push(err495);
+}
+errors++;
+}
+var valid142 = _errs578 === errors;
+}
+if(data396.namespace !== undefined){
+let data398 = data396.namespace;
+const _errs580 = errors;
+const _errs581 = errors;
+if(typeof data398 === "string"){
+if(!pattern2.test(data398)){
+const err496 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err496];
+}
+else {
+vErrors.push(err496);
+}
+errors++;
+}
+}
+else {
+const err497 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err497];
+}
+else {
+vErrors.push(err497);
+}
+errors++;
+}
+var valid142 = _errs580 === errors;
+}
+if(data396.sectionName !== undefined){
+let data399 = data396.sectionName;
+const _errs582 = errors;
+const _errs583 = errors;
+if(typeof data399 === "string"){
+if(!pattern2.test(data399)){
+const err498 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err498];
+}
+else {
+vErrors.push(err498);
+}
+errors++;
+}
+}
+else {
+const err499 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err499];
+}
+else {
+vErrors.push(err499);
+}
+errors++;
+}
+var valid142 = _errs582 === errors;
+}
+}
+else {
+const err500 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err500];
+}
+else {
+vErrors.push(err500);
+}
+errors++;
+}
+var valid134 = _errs575 === errors;
+}
+}
+else {
+const err501 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err501];
+}
+else {
+vErrors.push(err501);
+}
+errors++;
+}
+var valid105 = _errs543 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data400 = data.serviceAccount;
+const _errs584 = errors;
+const _errs585 = errors;
+if(data400 && typeof data400 == "object" && !Array.isArray(data400)){
+const _errs586 = errors;
+for(const key24 in data400){
+if(!(((key24 === "create") || (key24 === "name")) || (key24 === "annotations"))){
+const err502 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err502];
+}
+else {
+vErrors.push(err502);
+}
+errors++;
+}
+}
+if(data400.create !== undefined){
+let data401 = data400.create;
+const _errs587 = errors;
+if(typeof data401 !== "boolean"){
+const err503 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err503];
+}
+else {
+vErrors.push(err503);
+}
+errors++;
+}
+const _errs588 = errors;
+var valid143 = _errs587 === errors;
+}
+if(data400.name !== undefined){
+let data402 = data400.name;
+const _errs589 = errors;
+if(!(validate78(data402, {instancePath:instancePath+"/serviceAccount/name",parentData:data400,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs589 === errors;
+}
+if(data400.annotations !== undefined){
+let data403 = data400.annotations;
+const _errs590 = errors;
+if(!(validate454(data403, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data400,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate454.errors : vErrors.concat(validate454.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs590 === errors;
+}
+}
+else {
+const err504 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err504];
+}
+else {
+vErrors.push(err504);
+}
+errors++;
+}
+var valid105 = _errs584 === errors;
+}
+if(data.tests !== undefined){
+let data404 = data.tests;
+const _errs591 = errors;
+if(!(validate286(data404, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid105 = _errs591 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data405 = data.networkPolicy;
+const _errs592 = errors;
+const _errs593 = errors;
+if(data405 && typeof data405 == "object" && !Array.isArray(data405)){
+const _errs594 = errors;
+for(const key25 in data405){
+if(!((((((((key25 === "enabled") || (key25 === "ingressControllerFrom")) || (key25 === "licenseCIDRs")) || (key25 === "resources")) || (key25 === "sourceControl")) || (key25 === "databaseCIDRs")) || (key25 === "temporalCIDRs")) || (key25 === "dnsFrom"))){
+const err505 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err505];
+}
+else {
+vErrors.push(err505);
+}
+errors++;
+}
+}
+if(data405.enabled !== undefined){
+let data406 = data405.enabled;
+const _errs595 = errors;
+if((typeof data406 !== "boolean") && (data406 !== null)){
+const err506 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err506];
+}
+else {
+vErrors.push(err506);
+}
+errors++;
+}
+const _errs596 = errors;
+var valid144 = _errs595 === errors;
+}
+if(data405.ingressControllerFrom !== undefined){
+let data407 = data405.ingressControllerFrom;
+const _errs597 = errors;
+const _errs598 = errors;
+if(Array.isArray(data407)){
+if(data407.length < 1){
+const err507 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err507];
+}
+else {
+vErrors.push(err507);
+}
+errors++;
+}
+let valid146 = true;
+const len3 = data407.length;
+for(let i3=0; i3<len3; i3++){
+let data408 = data407[i3];
+const _errs599 = errors;
+if(!(validate468(data408, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data407,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid145 = _errs599 === errors;
+if(!valid145){
+valid146 = false;
+}
+}
+}
+else {
+const err508 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err508];
+}
+else {
+vErrors.push(err508);
+}
+errors++;
+}
+var valid144 = _errs597 === errors;
+}
+if(data405.licenseCIDRs !== undefined){
+let data409 = data405.licenseCIDRs;
+const _errs600 = errors;
+const _errs601 = errors;
+if(Array.isArray(data409)){
+if(data409.length < 1){
+const err509 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err509];
+}
+else {
+vErrors.push(err509);
+}
+errors++;
+}
+let valid148 = true;
+const len4 = data409.length;
+for(let i4=0; i4<len4; i4++){
+let data410 = data409[i4];
+const _errs602 = errors;
+if(!(validate471(data410, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data409,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate471.errors : vErrors.concat(validate471.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid147 = _errs602 === errors;
+if(!valid147){
+valid148 = false;
+}
+}
+}
+else {
+const err510 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err510];
+}
+else {
+vErrors.push(err510);
+}
+errors++;
+}
+var valid144 = _errs600 === errors;
+}
+if(data405.resources !== undefined){
+let data411 = data405.resources;
+const _errs603 = errors;
+const _errs604 = errors;
+if(Array.isArray(data411)){
+if(data411.length < 1){
+const err511 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err511];
+}
+else {
+vErrors.push(err511);
+}
+errors++;
+}
+let valid150 = true;
+const len5 = data411.length;
+for(let i5=0; i5<len5; i5++){
+let data412 = data411[i5];
+const _errs605 = errors;
+if(!(validate468(data412, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data411,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs605 === errors;
+if(!valid149){
+valid150 = false;
+}
+}
+}
+else {
+const err512 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err512];
+}
+else {
+vErrors.push(err512);
+}
+errors++;
+}
+var valid144 = _errs603 === errors;
+}
+if(data405.sourceControl !== undefined){
+let data413 = data405.sourceControl;
+const _errs606 = errors;
+const _errs607 = errors;
+if(Array.isArray(data413)){
+if(data413.length < 1){
+const err513 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err513];
+}
+else {
+vErrors.push(err513);
+}
+errors++;
+}
+let valid152 = true;
+const len6 = data413.length;
+for(let i6=0; i6<len6; i6++){
+let data414 = data413[i6];
+const _errs608 = errors;
+if(!(validate468(data414, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data413,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs608 === errors;
+if(!valid151){
+valid152 = false;
+}
+}
+}
+else {
+const err514 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err514];
+}
+else {
+vErrors.push(err514);
+}
+errors++;
+}
+var valid144 = _errs606 === errors;
+}
+if(data405.databaseCIDRs !== undefined){
+let data415 = data405.databaseCIDRs;
+const _errs609 = errors;
+const _errs610 = errors;
+if(Array.isArray(data415)){
+if(data415.length < 1){
+const err515 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err515];
+}
+else {
+vErrors.push(err515);
+}
+errors++;
+}
+let valid154 = true;
+const len7 = data415.length;
+for(let i7=0; i7<len7; i7++){
+let data416 = data415[i7];
+const _errs611 = errors;
+if(!(validate471(data416, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data415,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate471.errors : vErrors.concat(validate471.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs611 === errors;
+if(!valid153){
+valid154 = false;
+}
+}
+}
+else {
+const err516 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err516];
+}
+else {
+vErrors.push(err516);
+}
+errors++;
+}
+var valid144 = _errs609 === errors;
+}
+if(data405.temporalCIDRs !== undefined){
+let data417 = data405.temporalCIDRs;
+const _errs612 = errors;
+const _errs613 = errors;
+if(Array.isArray(data417)){
+if(data417.length < 1){
+const err517 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err517];
+}
+else {
+vErrors.push(err517);
+}
+errors++;
+}
+let valid156 = true;
+const len8 = data417.length;
+for(let i8=0; i8<len8; i8++){
+let data418 = data417[i8];
+const _errs614 = errors;
+if(!(validate471(data418, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data417,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate471.errors : vErrors.concat(validate471.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs614 === errors;
+if(!valid155){
+valid156 = false;
+}
+}
+}
+else {
+const err518 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err518];
+}
+else {
+vErrors.push(err518);
+}
+errors++;
+}
+var valid144 = _errs612 === errors;
+}
+if(data405.dnsFrom !== undefined){
+let data419 = data405.dnsFrom;
+const _errs615 = errors;
+const _errs616 = errors;
+if(Array.isArray(data419)){
+if(data419.length < 1){
+const err519 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err519];
+}
+else {
+vErrors.push(err519);
+}
+errors++;
+}
+let valid158 = true;
+const len9 = data419.length;
+for(let i9=0; i9<len9; i9++){
+let data420 = data419[i9];
+const _errs617 = errors;
+if(!(validate468(data420, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data419,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs617 === errors;
+if(!valid157){
+valid158 = false;
+}
+}
+}
+else {
+const err520 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err520];
+}
+else {
+vErrors.push(err520);
+}
+errors++;
+}
+var valid144 = _errs615 === errors;
+}
+}
+else {
+const err521 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err521];
+}
+else {
+vErrors.push(err521);
+}
+errors++;
+}
+var valid105 = _errs592 === errors;
+}
+}
+else {
+const err522 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err522];
+}
+else {
+vErrors.push(err522);
 }
 errors++;
 }

@@ -442,6 +442,24 @@ export interface RetoolValues {
       replicas?: number | null;
       autoscaling?: Autoscaling;
     };
+    /**
+     * A standalone database connector: resource queries of api, workflows-backend and the workers run here instead of in their own containers (api and workflows-backend drop the DB_CONNECTOR and DB_SSH_CONNECTOR roles).
+     */
+    dbConnector?: PodOptions & {
+      /**
+       * Render dbconnector and route every resource query through it.
+       */
+      enabled?: boolean;
+      /**
+       * Number of dbconnector pods.
+       */
+      replicas?: number | null;
+      /**
+       * Run Retool's Java database connector here (JAVA_DBCONNECTOR in SERVICE_TYPE before Retool 3.93; from 3.93 it is on unless DISABLE_JAVA_DBCONNECTOR=true); callers are told its port 3007.
+       */
+      javaDbConnector?: boolean;
+      autoscaling?: Autoscaling;
+    };
   };
   /**
    * Pod options applied to every component; a component's own non-empty values win (maps are merged).

@@ -13,6 +13,8 @@ export interface Component {
   /** The port its Service exposes and callers dial (the first of `ports`). */
   port: number;
   ports: ComponentPort[];
+  /** Ports its Service exposes: the first, and those marked service. */
+  servicePorts: ComponentPort[];
   /** Container args from the image's annotation; empty: the image's own start. */
   args: string[];
   replicable: boolean;
@@ -43,10 +45,12 @@ export interface Component {
   edges: string[];
   /** The edge kinds (x-retool-edge-kinds) among its edges, in table order: one NetworkPolicy egress rule each. */
   external: NamedEdgeKind[];
-  /** Components this one calls (its component edges), with the port they listen on. */
-  calls: Array<{ key: string; name: string; port: number }>;
+  /** Components this one calls (its component edges), with the ports their Services expose; condition: the callee's switch when it differs. */
+  calls: Array<{ key: string; name: string; port: number; ports: number[]; condition?: string }>;
+  /** Components it calls that take roles over from it while they are on (x-retool-component takesOver). */
+  delegates: Array<{ key: string; name: string; condition: string; roles: string[]; env: Array<{ host: string; port: string; number: number; javaCondition?: string }> }>;
   /** Components that call this one (reverse edges): who may connect in; condition: the caller's own switch, when it differs. */
-  calledBy: Array<{ key: string; name: string; condition?: string }>;
+  calledBy: Array<{ key: string; name: string; condition?: string; ports: number[] }>;
   /** Databases this component connects to (its database edges), in schema order. */
   databases: Database[];
   /** Edge kind name -> whether it has that edge (every kind of the table is a key). */
@@ -109,6 +113,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
     // A caller switched on by another value than this component is admitted only while it is on.
     const calledBy = annotations.filter((other) => other.a.edges.includes(key)).map((other) => ({
       key: other.key, name: other.a.name, condition: other.a.enabledBy && other.a.enabledBy !== a.enabledBy ? goCondition(other.a.enabledBy) : undefined,
+      ports: servicePorts(a).map((p) => p.port),
     }));
     return {
       key,
@@ -118,7 +123,8 @@ export function buildTopology(schema: JsonSchema): Component[] {
       retoolEnv,
       port: a.ports[0].port,
       ports: a.ports,
-      args: image.args ?? [],
+      servicePorts: servicePorts(a),
+      args: a.args ?? image.args ?? [],
       replicable: a.replicable,
       enabledBy: a.enabledBy,
       condition: goCondition(a.enabledBy),
@@ -142,7 +148,23 @@ export function buildTopology(schema: JsonSchema): Component[] {
       sandboxed: a.sandboxed === true,
       edges,
       external: kinds.filter((k) => edges.includes(k.name)),
-      calls: a.edges.filter((edge) => byKey.has(edge)).map((edge) => ({ key: edge, name: byKey.get(edge)!.name, port: byKey.get(edge)!.ports[0].port })),
+      calls: a.edges.filter((edge) => byKey.has(edge)).map((edge) => {
+        const t = byKey.get(edge)!;
+        return { key: edge, name: t.name, port: t.ports[0].port, ports: servicePorts(t).map((p) => p.port), condition: t.enabledBy && t.enabledBy !== a.enabledBy ? goCondition(t.enabledBy) : undefined };
+      }),
+      delegates: a.edges.filter((edge) => byKey.get(edge)?.takesOver).map((edge) => {
+        const t = byKey.get(edge)!;
+        return {
+          key: edge,
+          name: t.name,
+          condition: goCondition(t.enabledBy) ?? 'true',
+          roles: t.takesOver!.roles.filter((role) => (a.serviceType ?? []).includes(role)),
+          env: t.takesOver!.env.filter((e) => !e.role || (a.serviceType ?? []).includes(e.role)).map((e) => ({
+            host: e.host, port: e.port, number: t.ports.find((p) => p.name === e.via)!.port,
+            javaCondition: e.javaOnly ? `.Values.components.${edge}.javaDbConnector` : undefined,
+          })),
+        };
+      }),
       calledBy,
       databases: databases.filter((db) => a.edges.includes(db.edge)),
       talksTo: Object.fromEntries(kinds.map((k) => [k.name, edges.includes(k.name)])),
@@ -151,6 +173,11 @@ export function buildTopology(schema: JsonSchema): Component[] {
       imageSource: image.source ?? '',
     };
   });
+}
+
+/** The ports a component's Service exposes: the first, and those marked service. */
+function servicePorts(a: ComponentAnnotation): ComponentPort[] {
+  return a.ports.filter((p, i) => i === 0 || p.service === true);
 }
 
 /** A volume name for a writable path: its segments joined by dashes (`/usr/local/retool-git-repo` -> `usr-local-retool-git-repo`). */

@@ -171,6 +171,9 @@ function componentProblems(schema: JsonSchema): Array<{ path: string; detail: st
     if (Boolean(a.sandboxed) !== ('sandbox' in (node.properties ?? {}))) problem('a sandbox property exists exactly when sandboxed is true');
     if (node['x-retool-pod-options'] !== true) problem('a component takes pod options (x-retool-pod-options: true)');
     if (a.enabledBy !== undefined && valueAtPath(valuesTree(schema), a.enabledBy.split('.'))?.schema.type !== 'boolean') problem(`enabledBy ${a.enabledBy} is not a boolean value`);
+    for (const e of a.takesOver?.env ?? []) if (!portNames.includes(e.via)) problem(`takesOver env ${e.host} via ${e.via} must name one of the ports`);
+    if (a.takesOver?.env.some((e) => e.javaOnly) && !node.properties?.javaDbConnector) problem('takesOver env javaOnly needs a javaDbConnector value');
+    if (a.takesOver && !a.enabledBy) problem('a component that takes roles over is switched on by a value (enabledBy)');
     for (const edge of a.edges ?? []) if (!targets.has(edge)) problem(`unknown edge target ${edge} (not a component, a database edge or an x-retool-edge-kinds key)`);
   }
   return bad;
