@@ -68,6 +68,11 @@ const CASES: Case[] = [
     setFiles: [`fileValue=${textFile},order=${textFile}`],
     setLiterals: ['lit.a=x,y=z\\q', 'order=5'],
   },
+  {
+    name: 'merge keys in the order written (a later << wins over an explicit key, the first map of a list wins), a quoted "<<" is a key, tags on the other node kind',
+    files: ['m:\n  a: 1\n  <<: {a: 2, b: 3}\nn:\n  <<: {a: 2, b: 3}\n  a: 1\nl:\n  <<: [{a: 1}, {a: 2, c: 3}]\nq:\n  "<<": {a: 2}\nt: !!int {a: b}\nf: !!float 2\nanchored: [&x v, *x]\n'],
+  },
+  { name: 'a file of only ~ is empty', files: ['~\n'] },
 ];
 
 /** Cases Helm refuses: `validate` must refuse them as well. */
@@ -86,6 +91,12 @@ const FAILING: Case[] = [
   { name: 'a list as a key', files: ['? [a, b]\n: 1\n'] },
   { name: 'a lone surrogate escape', files: ['a: "\\ud800"\n'] },
   { name: 'a raw control character', files: ['a: b\u0001c\n'] },
+  { name: 'a file of only a document end marker', files: ['...\n'] },
+  { name: 'NEL and LS are line breaks in a plain scalar', files: ['a: b\u0085c\n', 'a: b\u2028c\n'] },
+  { name: 'an escaped U+FFFE (refused when Helm reads the rendered manifests)', files: ['global: {a: "b\\uFFFEc"}\n'] },
+  { name: 'an implicit key longer than 1,024 characters', files: [`global:\n  ${'k'.repeat(1100)}: 1\n`] },
+  { name: 'an alias bomb', files: [`global:\n  a: &a [x, x, x, x, x, x, x, x, x]\n${['b', 'c', 'd', 'e', 'f', 'g', 'h'].map((k, i) => `  ${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`).join('\n')}\n`] },
+  { name: 'a merge of a scalar', files: ['a: {<<: x}\n'] },
 ];
 
 let fileCount = 0;

@@ -147,15 +147,86 @@ const numberType = (tag: string, kinds: string[]) =>
     },
   });
 
-const mergeType = new yaml.Type('tag:yaml.org,2002:merge', {
+/**
+ * A plain `<<` key stays an ordinary key of the mapping (under this sentinel), so unbox can merge the way go-yaml
+ * v2 does, in the order written: a merge after an explicit key overrides it (YAML 1.1 and js-yaml keep the explicit
+ * key), and in a list of maps the first wins. A quoted "<<" is a plain key "<<" in both.
+ */
+export const MERGE_KEY = '\u0000retool-chart-merge\u0000';
+const mergeType = new yaml.Type('tag:retool-chart,2026:merge', {
   kind: 'scalar',
-  resolve: (data: unknown) => data === '<<' || data === null,
+  resolve: (data: unknown) => data === '<<',
+  construct: () => MERGE_KEY,
 });
+
+/** `!!float 2`: go-yaml v2 reads an integer under an explicit float tag as that number. */
+const explicitFloatType = new yaml.Type('tag:yaml.org,2002:float', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && ['int', 'uint', 'float'].includes(resolvePlainScalar(data).kind),
+  construct: (data: string) => new GoNumber(resolvePlainScalar(data).value as number, 'float'),
+});
+
+/** A standard scalar tag on a map or list (`!!int {a: b}`): go-yaml v2 ignores it and keeps the collection. */
+const collectionUnderScalarTag = (['null', 'bool', 'int', 'float', 'str'] as const).flatMap((name) =>
+  (['mapping', 'sequence'] as const).map((kind) => new yaml.Type(`tag:yaml.org,2002:${name}`, { kind, construct: (data: unknown) => data ?? (kind === 'mapping' ? {} : []) })),
+);
 
 /** js-yaml resolving plain scalars as go-yaml v2 does; numbers and nulls come back boxed (see unbox). */
 export const HELM_YAML_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   implicit: [nullType, boolType, numberType('tag:yaml.org,2002:int', ['int', 'uint']), numberType('tag:yaml.org,2002:float', ['float']), mergeType],
+  explicit: [explicitFloatType, ...collectionUnderScalarTag],
 });
+
+/**
+ * go-yaml v2's guard against alias bombs (decode.go, allowedAliasRatio): with more than 100 aliases and 1,000
+ * decoded nodes, refuse when aliases / decoded nodes exceeds 0.99 up to 400,000 nodes, falling to 0.10 at
+ * 4,000,000. js-yaml shares aliased objects instead of copying them, so the document is counted as go-yaml would
+ * decode it (every alias expanded) without expanding it; beyond 20,000,000 decoded nodes retool-chart refuses too.
+ */
+export function aliasingProblem(document: unknown): string | undefined {
+  const incoming = new Map<object, number>();
+  const seen = new Set<object>();
+  const count = (value: unknown) => {
+    if (value === null || typeof value !== 'object' || value instanceof GoNumber || value instanceof GoNull) return;
+    incoming.set(value, (incoming.get(value) ?? 0) + 1);
+    if (seen.has(value)) return;
+    seen.add(value);
+    for (const child of Object.values(value)) count(child);
+  };
+  count(document);
+  if (![...incoming.values()].some((n) => n > 1)) return undefined;
+  // Expanded size and alias count of each shared object's subtree, memoized (the DAG, not the tree).
+  const memo = new Map<object, [number, number]>();
+  const firstEdge = new Set<object>();
+  const measure = (value: unknown): [number, number] => {
+    if (value === null || typeof value !== 'object' || value instanceof GoNumber || value instanceof GoNull) return [1, 0];
+    const known = memo.get(value);
+    if (known) return known;
+    let nodes = 1;
+    let aliases = 0;
+    for (const child of Object.values(value)) {
+      const [n, a] = measure(child);
+      nodes += n;
+      aliases += a;
+      if (child !== null && typeof child === 'object' && (incoming.get(child) ?? 0) > 1) {
+        if (firstEdge.has(child)) aliases += 1;
+        else firstEdge.add(child);
+      }
+    }
+    const result: [number, number] = [nodes, aliases];
+    memo.set(value, result);
+    return result;
+  };
+  const [decoded, aliases] = measure(document);
+  const low = 400_000;
+  const high = 4_000_000;
+  const allowed = decoded <= low ? 0.99 : decoded >= high ? 0.1 : 0.99 - 0.89 * ((decoded - low) / (high - low));
+  if (aliases > 100 && decoded > 1000 && aliases / decoded > allowed) {
+    return `the document contains excessive aliasing (${aliases} aliases expand to ${decoded} values); Helm refuses it too ("document contains excessive aliasing")`;
+  }
+  if (decoded > 20_000_000) return `the document expands to ${decoded} values through its aliases, more than retool-chart reads (20,000,000)`;
+  return undefined;
+}
 
 /** A value Helm cannot carry, found while unboxing: where and why. */
 export interface UnboxProblem {
@@ -179,6 +250,8 @@ export function unbox(value: unknown, problems: UnboxProblem[], path: string[] =
   if (typeof value === 'string') {
     if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) {
       problems.push({ path, message: 'the string holds an escaped lone UTF-16 surrogate (\\uD800-\\uDFFF), which Helm refuses as an invalid Unicode character' });
+    } else if (/[\uFFFE\uFFFF]/.test(value)) {
+      problems.push({ path, message: 'the string holds an escaped non-character U+FFFE or U+FFFF, which Helm refuses when it reads the rendered manifests back ("control characters are not allowed")' });
     }
     return value;
   }
@@ -191,9 +264,27 @@ export function unbox(value: unknown, problems: UnboxProblem[], path: string[] =
         problems.push({ path, message: `a map key is ${bad}; Helm accepts only keys that convert to strings (text, true/false, numbers within int64)` });
         continue;
       }
+      if (key === '__proto__') {
+        problems.push({ path, message: 'a map key is __proto__, which retool-chart cannot carry (JavaScript reserves the name; it would be dropped silently); rename it' });
+        continue;
+      }
+      if (key === MERGE_KEY) {
+        mergeInto(out, unbox(child, problems, path), problems, path);
+        continue;
+      }
       out[key] = unbox(child, problems, [...path, key]);
     }
     return out;
   }
   return value;
+}
+
+/** go-yaml v2's `<<`: a map's keys set over what is there (in the order written), a list of maps with the first winning. */
+function mergeInto(out: Record<string, unknown>, merged: unknown, problems: UnboxProblem[], path: string[]): void {
+  const maps = Array.isArray(merged) ? [...merged].reverse() : [merged];
+  if (!maps.every((m) => m !== null && typeof m === 'object' && !Array.isArray(m))) {
+    problems.push({ path, message: 'a << merge key needs a map or a list of maps; Helm refuses anything else ("map merge requires map or sequence of maps as the value")' });
+    return;
+  }
+  for (const map of maps as Array<Record<string, unknown>>) for (const [key, child] of Object.entries(map)) out[key] = child;
 }

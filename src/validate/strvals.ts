@@ -153,6 +153,8 @@ class Parser {
     } catch (error) {
       throw new SetSyntaxError(`invalid JSON value ${JSON.stringify(rest.slice(0, length) || rest)}: ${(error as Error).message}`);
     }
+    // Bounded before anything recurses over it (as a values file is, see values-file.ts).
+    if (jsonDepth(value) > MAX_JSON_DEPTH) throw new SetSyntaxError(`the JSON value nests more deeply than retool-chart can read (${MAX_JSON_DEPTH} levels; Helm stops at 10,000)`);
     this.sc.skip([...rest.slice(0, length)].length);
     this.emptyValue();
     return value;
@@ -288,4 +290,19 @@ export function applySetArgument(flag: SetFlag, arg: string, dest: Record<string
   const parser = new Parser(arg, flag === '--set-json' ? 'json' : flag === '--set-literal' ? 'literal' : 'typed', reader);
   parser.parse(dest);
   return parser.assignments;
+}
+
+const MAX_JSON_DEPTH = 1000;
+
+/** Nesting depth of parsed JSON, without recursion (so any depth can be measured). */
+function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }

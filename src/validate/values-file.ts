@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { IssuesError, type Issue } from '../issue.js';
 import { isObject } from '../schema/json-schema.js';
-import { HELM_YAML_SCHEMA, unbox, type UnboxProblem } from './helm-yaml.js';
+import { GoNull, HELM_YAML_SCHEMA, aliasingProblem, unbox, type UnboxProblem } from './helm-yaml.js';
 import { lineStarts, offsetToPosition, recordYamlNodes, type Position } from '../yaml-positions.js';
 
 /** A parsed `-f` values file that can say where each key was written. */
@@ -90,6 +90,19 @@ export function parseValuesYaml(source: string, file: string): ValuesFile {
     const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     fail(file, text, bad.index, `control or non-printable character U+${code} is not allowed in YAML; Helm refuses the file ("control characters are not allowed"); write it as an escape in double quotes ("\\u${code}") if you mean it`);
   }
+  const breaks = /[\u0085\u2028\u2029]/.exec(text);
+  if (breaks) {
+    const code = breaks[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
+    fail(file, text, breaks.index, `U+${code} is a line break to Helm's YAML 1.1 parser, not to YAML 1.2 (so a value would be cut in two); Helm refuses the line ("could not find expected ':'"): write it as an escape in double quotes ("\\u${code}")`);
+  }
+  const directive = /^%/m.exec(text);
+  if (directive) fail(file, text, directive.index, 'YAML directives (%YAML, %TAG) are read by Helm 3 but refused by Helm 4 ("did not find expected <document start>"); remove the line');
+  const firstContent = /^(?![ \t]*(#|$)).*$/m.exec(text);
+  if (firstContent && /^\.\.\.([ \t]|$)/.test(firstContent[0])) fail(file, text, firstContent.index, 'the file starts with a document end marker (...) before any document; Helm refuses it ("did not find expected node content")');
+  // go-yaml limits an implicit key to 1,024 characters from its start (Helm 3 refuses from 1,023 written characters).
+  for (const match of text.matchAll(/^([ \t]*(?:-[ \t]+)*)("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^\s#'"{\[\]},&*!|>%@`?-][^\n#]*?|-[^\s\n#][^\n#]*?)[ \t]*:(?=[ \t]|$)/gm)) {
+    if (match[2].length > 1022) fail(file, text, match.index! + match[1].length, `a map key of ${match[2].length} characters: Helm refuses implicit keys longer than 1,022 (Helm 3) or 1,024 (Helm 4) characters ("mapping values are not allowed in this context"); shorten it`);
+  }
   const nodes = recordYamlNodes();
   let documents: unknown[];
   try {
@@ -116,7 +129,10 @@ export function parseValuesYaml(source: string, file: string): ValuesFile {
   const complex = nodes.complexKeys(text);
   if (complex.length) fail(file, text, complex[0], 'a map key is a list or a map; Helm accepts only keys that convert to strings ("invalid map key")');
   const loaded = documents[0];
-  if (loaded === undefined || loaded === null) return { file, values: {}, locate: () => ({ line: 1, column: 1 }) };
+  // A file of only `~` (or null) is an empty document to Helm.
+  if (loaded === undefined || loaded === null || loaded instanceof GoNull) return { file, values: {}, locate: () => ({ line: 1, column: 1 }) };
+  const aliasing = aliasingProblem(loaded);
+  if (aliasing) fail(file, text, 0, aliasing);
   if (!isObject(loaded)) {
     const got = Array.isArray(loaded) ? 'a list' : `a ${typeof loaded === 'object' ? 'scalar' : typeof loaded}`;
     const message = `the document must be a mapping of values (key: value), got ${got}`;

@@ -79,12 +79,12 @@ const num = (text: string): Spelling => s(text, text, /^-?\d+(\.\d+)?(e[+-]?\d+)
 
 /** YAML 1.1 spellings, numbers Helm may not carry, strings that look like other types. */
 const BOOLEAN_SPELLINGS = ['true', 'false', 'yes', 'no', 'on', 'off', 'y', 'n', 'Y', 'NO', 'Off', 'True', 'yEs', 'TRUE', '"yes"', '1', '0'];
-const NUMBER_SPELLINGS = ['0', '1', '-1', '3', '2147483647', '2147483648', '9007199254740993', '1e21', '1e3', '1e6', '1000000', '0x10', '0177', '010000', '1_000', '.inf', '-.inf', '.nan', '+12', '08', '1.5', '3.0', '"3"', '1e999', '99999999999999999999'];
-const STRING_SPELLINGS = ['""', '"x"', 'abc', 'yes', 'on', 'No', '~', '010000', '1e3', '0x1F', '1_0', '"a\\nb"', '"a\\u0001b"', '"a\\tb"', "'with space'", 'UPPER', `"${'a'.repeat(300)}"`, '-lead', '"ends-"', '12:30', '2001-12-14', '"\\ud800"', '.inf', 'a.b', '"a,b"', '"#x"'];
+const NUMBER_SPELLINGS = ['0', '1', '-1', '3', '2147483647', '2147483648', '9007199254740993', '1e21', '1e3', '1e6', '1000000', '0x10', '0177', '010000', '1_000', '.inf', '-.inf', '.nan', '+12', '08', '1.5', '3.0', '"3"', '1e999', '99999999999999999999', '0b11', '0777', '1E+2', '!!float 3', '!!int 3', '!!str 3'];
+const STRING_SPELLINGS = ['""', '"x"', 'abc', 'yes', 'on', 'No', '~', '010000', '1e3', '0x1F', '1_0', '"a\\nb"', '"a\\u0001b"', '"a\\tb"', "'with space'", 'UPPER', `"${'a'.repeat(300)}"`, '-lead', '"ends-"', '12:30', '2001-12-14', '"\\ud800"', '.inf', 'a.b', '"a,b"', '"#x"', '!!str yes', '! x', '!', '&a x', '"a\\uFFFEb"', '"a\\x85b"', '"<<"'];
 const PATTERN_SAMPLES = ['a', 'abc-1', 'x.y', '3.75.3', '3.75', 'v3.75.3', `sha256:${'a'.repeat(64)}`, '10.0.0.0/8', '::1/128', '30s', '500m', '1Gi', 'IfNotPresent', 'example.com', 'my-registry.io:5000/team', 'ABC_1', 'a_b'];
 const NULL_SPELLINGS = [s('null', 'null', 'null'), s('~', 'null', 'null'), s('', undefined, undefined)];
 const TYPE_SWAPS = [s('[]', '{}', '[]'), s('{}', undefined, '{}'), s('"text"', 'text', '"text"'), s('7', '7', '7'), s('true', 'true', 'true'), s('[1, 2]', '{1,2}', '[1,2]')];
-const MAP_KEYS = ['on', 'yes', 'Off', '1.5', '0x10', '1e6', '"a.b/c"', 'k8s.io/x', '~', 'true', '"quoted"', '[a, b]', '{a: 1}', 'UPPER_key', '"a\\nb"'];
+const MAP_KEYS = ['on', 'yes', 'Off', '1.5', '0x10', '1e6', '"a.b/c"', 'k8s.io/x', '~', 'true', '"quoted"', '[a, b]', '{a: 1}', 'UPPER_key', '"a\\nb"', '"<<"', '__proto__', '"-x"', 'a..b', 'x/y/z', 'example.com/', '"k8s.io/a b"'];
 
 /** The mutations that make sense at a site, by what its schema says. */
 export interface Mutation {
@@ -132,11 +132,14 @@ export function mutationsFor(root: JsonSchema, site: Site): Mutation[] {
     const extra = isObject(schema.additionalProperties) ? deref(root, schema.additionalProperties as JsonSchema) : undefined;
     if (extra) {
       for (const key of MAP_KEYS) out.push({ kind: 'map key', value: s('value'), entryKey: key });
-      for (const text of ['yes', '010', '1e3', '"x"', 'null', '[]', '"a\\nb"']) out.push({ kind: 'map value', value: s(text), entryKey: 'fuzzkey' });
+      for (const text of ['yes', '010', '1e3', '"x"', 'null', '[]', '"a\\nb"', '"with space"', `"${'v'.repeat(64)}"`, '&x v', '!!float 2']) out.push({ kind: 'map value', value: s(text), entryKey: 'fuzzkey' });
+      // Anchors, aliases and merge keys (go-yaml v2 lets a later << win over an explicit key; YAML 1.1 does not).
+      for (const text of ['{fuzzkey: a, <<: {fuzzkey: b}}', '{<<: {fuzzkey: b}, fuzzkey: a}', '{<<: [{fuzzkey: b}, {fuzzkey: c}]}', '{"<<": {fuzzkey: b}}', '{<<: x}', '!!int {fuzzkey: b}']) out.push({ kind: 'merge key', value: s(text) });
     }
   }
   if (types.includes('array')) {
     out.push({ kind: 'list', value: s('[x]', '{x}', '["x"]') }, { kind: 'list', value: s('[{}]', undefined, '[{}]') }, { kind: 'list', value: s('[null]', undefined, '[null]') });
+    out.push({ kind: 'list', value: s('[]', undefined, '[]') }, { kind: 'list items', value: s('[&i x, *i]') }, { kind: 'list items', value: s('[10.0.0.0/8, 10.20.0.0/33]', '{10.0.0.0/8,10.20.0.0/33}', '["10.0.0.0/8","10.20.0.0/33"]') });
     const items = isObject(schema.items) ? deref(root, schema.items as JsonSchema) : undefined;
     out.push({ kind: 'list index', value: s('', 'x'), setSuffix: '[0]' }, { kind: 'list index', value: s('', '7'), setSuffix: '[1]' });
     for (const [key, prop] of Object.entries(items?.properties ?? {})) {
