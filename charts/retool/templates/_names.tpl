@@ -26,12 +26,23 @@ Usage: {{ include "retool.fullname" $ }}
 {{- end -}}
 
 {{- /*
-retool.componentName: name of a component's resources, "<fullname>-<name>" cut to 63 characters.
+retool.componentName: name of a component's resources, "<fullname>-<name>" cut to 63 characters (or "max").
 Usage: {{ include "retool.componentName" (dict "root" $ "name" "api") }}
 */ -}}
 {{- define "retool.componentName" -}}
 {{- $suffix := printf "-%s" .name -}}
-{{- printf "%s%s" (include "retool.fullname" .root | trunc (int (sub 63 (len $suffix))) | trimSuffix "-") $suffix -}}
+{{- printf "%s%s" (include "retool.fullname" .root | trunc (int (sub (.max | default 63) (len $suffix))) | trimSuffix "-") $suffix -}}
+{{- end -}}
+
+{{- /*
+retool.statefulName: name of a StatefulSet and of its Service, "<fullname>-<name>" cut to 52 characters. The
+StatefulSet controller labels each of its pods controller-revision-hash: "<name>-<10-character hash>", a label
+value the API server limits to 63 characters: with a longer name no pod is ever created
+(kubernetes/kubernetes#64023; found by test/cluster-install.test.ts on a real API server).
+Usage: {{ include "retool.statefulName" (dict "root" $ "name" "storage-postgresql") }}
+*/ -}}
+{{- define "retool.statefulName" -}}
+{{- include "retool.componentName" (dict "root" .root "name" .name "max" 52) -}}
 {{- end -}}
 
 {{- /*
