@@ -39,7 +39,7 @@ retool.statefulName: name of a StatefulSet and of its Service, "<fullname>-<name
 StatefulSet controller labels each of its pods controller-revision-hash: "<name>-<10-character hash>", a label
 value the API server limits to 63 characters: with a longer name no pod is ever created
 (kubernetes/kubernetes#64023; found by test/cluster-install.test.ts on a real API server).
-Usage: {{ include "retool.statefulName" (dict "root" $ "name" "storage-postgresql") }}
+Usage: {{ include "retool.statefulName" (dict "root" $ "name" .component) }}
 */ -}}
 {{- define "retool.statefulName" -}}
 {{- include "retool.componentName" (dict "root" .root "name" .name "max" 52) -}}
