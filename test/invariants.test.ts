@@ -223,6 +223,17 @@ const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) =
       .map(({ container }) => `${container.name}: ${container.image}`),
     breakIt: (objects) => { workloads(objects)[0].spec.template.spec.containers[0].image = 'tryretool/backend:latest'; },
   },
+  {
+    // Found on a real API server (test/cluster-install.test.ts): a 63-character StatefulSet name renders and
+    // installs, but its controller never creates a pod (kubernetes/kubernetes#64023).
+    name: 'every name fits what the API server derives from it: StatefulSets 52 characters (their pods carry controller-revision-hash: <name>-<10-character hash>), every other object 63',
+    fixture: 'pod-options',
+    rule: (objects) => objects.flatMap((o) => {
+      const max = o.kind === 'StatefulSet' ? 52 : 63;
+      return o.metadata.name.length > max ? [`${o.kind}/${o.metadata.name}: ${o.metadata.name.length} characters, more than ${max}`] : [];
+    }),
+    breakIt: (objects) => { byKind(objects, 'StatefulSet')[0].metadata.name = 'a'.repeat(53); },
+  },
 ];
 
 const fixtures = fixtureNames(FIXTURES);

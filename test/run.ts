@@ -6,6 +6,11 @@
 // (test/support/helm-cache.ts). Each worker's uvu output is printed whole when it ends, then one summary
 // in uvu's words (`Total:`, `Passed:`, read by .ci/run). Exit code 1 when anything failed.
 //
+// Before any file runs, setup (test/support/setup.ts) installs the system programs the selected files need
+// and builds or finds the local control plane's binaries; a failure there names the files and the reason and
+// runs nothing. Every uvu process preloads test/support/hook-errors.ts, so a `before` hook that throws fails
+// its suite's tests with the hook's error instead of uvu's silent green `(0 / N)`.
+//
 //   tsx test/run.ts [--jobs N] [--list] [pattern ...]   patterns select test files by name (regular expressions;
 //                                                       then the drift check and tsc are left out); --list
 //                                                       prints how the files are dealt and runs nothing.
@@ -16,9 +21,12 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CACHE_ENV } from './support/helm-cache.js';
 import { ROOT } from './support/paths.js';
+import { setUp } from './support/setup.js';
+import { uvuCommand } from './support/uvu.js';
 
 /** Seconds each file took when run alone (measured on a loaded 2-CPU machine; a file not listed counts DEFAULT_WEIGHT). */
 const WEIGHTS: Record<string, number> = {
+  'cluster-install.test.ts': 460,
   'k8s-validity.test.ts': 65,
   'publish.test.ts': 65,
   'npm-package.test.ts': 50,
@@ -51,7 +59,7 @@ const DEFAULT_WEIGHT = 3;
  * it never shares a worker with a file that talks to a server on 127.0.0.1.
  */
 const TRIPWIRE = 'policy.test.ts';
-const LOOPBACK = new Set(['publish.test.ts', 'oci.test.ts', 'preflight.test.ts', 'doctor.test.ts', 'npm-package.test.ts']);
+const LOOPBACK = new Set(['publish.test.ts', 'oci.test.ts', 'preflight.test.ts', 'doctor.test.ts', 'npm-package.test.ts', 'cluster-install.test.ts']);
 
 /** Files that write golden files under UPDATE_GOLDEN=1. */
 const GOLDEN_WRITERS = ['golden.test.ts', 'import.test.ts'];
@@ -135,6 +143,12 @@ async function main(): Promise<number> {
     deal(files, jobs).forEach((shard, i) => console.log(`worker ${i + 1} (${shard.reduce((n, f) => n + (WEIGHTS[f] ?? DEFAULT_WEIGHT), 0)}): ${shard.join(' ')}`));
     return 0;
   }
+  try {
+    setUp(files, (line) => process.stdout.write(`${line}\n`));
+  } catch (err) {
+    process.stdout.write(`\nsetup failed, no test ran:\n${(err as Error).message}\n`);
+    return 1;
+  }
   const cache = mkdtempSync(join(tmpdir(), 'retool-chart-test-cache-'));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -147,7 +161,7 @@ async function main(): Promise<number> {
   const escape = (f: string) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const uvuTask = (name: string, shard: string[]): Task => ({
     name: `${name}: ${shard.join(' ')}`,
-    command: [process.execPath, uvu, '-r', 'tsx', 'test', `^(${shard.map(escape).join('|')})$`],
+    command: uvuCommand('test', `^(${shard.map(escape).join('|')})$`),
     env: { [CACHE_ENV]: cache },
   });
   const checks: Task[] = patterns.length ? [] : [

@@ -1,6 +1,8 @@
 // Differential fuzzing, part 2: the verdicts of `retool-chart validate`, Helm 3 and Helm 4 on each case, and
 // for every case all three accept, the rendered manifests must be sound (no Go-template leftovers, parseable
-// YAML, valid Kubernetes objects). Helm runs as separate processes, several at a time.
+// YAML, valid Kubernetes objects). Helm runs as separate processes, several at a time. With a `server` (the
+// local control plane, FUZZ_SERVER=1), every accepted render is also sent to the API server as a server-side
+// dry run (`kubectl apply --dry-run=server`): its validation and admission must accept every object.
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -63,6 +65,8 @@ export interface HarnessOptions {
   model: ChartModel;
   /** Helm processes at a time; default: the number of CPUs. */
   jobs?: number;
+  /** Checks an accepted render on a real API server; returns its refusal, or undefined when it accepted all. */
+  server?: (manifests: string) => Promise<string | undefined>;
 }
 
 /** Runs `task` over `items` with at most `limit` in flight; results in input order. */
@@ -90,7 +94,7 @@ export async function runCases(cases: readonly FuzzCase[], options: HarnessOptio
   try {
     // Two helm processes per case; run cases with half the job budget each so `jobs` helm processes are in flight.
     return await pool(cases, Math.max(1, Math.ceil(jobs / 2)), async (fuzzCase) => {
-      const result = await runCase(fuzzCase, options.model, dir);
+      const result = await runCase(fuzzCase, options.model, dir, fixtureFile(fuzzCase.base), options.server);
       onResult?.(result);
       return result;
     });
@@ -99,7 +103,8 @@ export async function runCases(cases: readonly FuzzCase[], options: HarnessOptio
   }
 }
 
-export async function runCase(fuzzCase: FuzzCase, model: ChartModel, dir: string, base = fixtureFile(fuzzCase.base)): Promise<CaseResult> {
+export async function runCase(fuzzCase: FuzzCase, model: ChartModel, dir: string, base = fixtureFile(fuzzCase.base),
+  server?: HarnessOptions['server']): Promise<CaseResult> {
   await loadEsmModels();
   const files = [base];
   if (fuzzCase.file !== undefined) {
@@ -124,6 +129,10 @@ export async function runCase(fuzzCase: FuzzCase, model: ChartModel, dir: string
   const renderProblems: string[] = [];
   if (verdicts.helm3) renderProblems.push(...manifestProblems(helm3.stdout).map((p) => `helm 3: ${p}`));
   if (verdicts.helm4) renderProblems.push(...manifestProblems(helm4.stdout).map((p) => `helm 4: ${p}`));
+  if (server && agree && verdicts.helm4) {
+    const refusal = await server(helm4.stdout);
+    if (refusal) renderProblems.push(`API server: ${refusal}`);
+  }
   return {
     fuzzCase,
     verdicts,

@@ -8,7 +8,7 @@ Usage: {{- $c := dict }}{{- include "retool.database.database" (dict "root" $ "o
 {{- define "retool.database.database" -}}
 {{- $values := .root.Values.database -}}
 {{- if eq $values.mode "embedded" -}}
-{{- $_ := set .out "host" (include "retool.componentName" (dict "root" .root "name" "storage-postgresql")) -}}
+{{- $_ := set .out "host" (include "retool.statefulName" (dict "root" .root "name" "storage-postgresql")) -}}
 {{- $_ = set .out "port" 5432 -}}
 {{- $_ = set .out "name" "hammerhead_production" -}}
 {{- $_ = set .out "user" "retool" -}}
@@ -34,7 +34,7 @@ Usage: {{- $c := dict }}{{- include "retool.database.retoolDatabase" (dict "root
 {{- define "retool.database.retoolDatabase" -}}
 {{- $values := .root.Values.retoolDatabase -}}
 {{- if eq $values.mode "embedded" -}}
-{{- $_ := set .out "host" (include "retool.componentName" (dict "root" .root "name" "retooldb-postgresql")) -}}
+{{- $_ := set .out "host" (include "retool.statefulName" (dict "root" .root "name" "retooldb-postgresql")) -}}
 {{- $_ = set .out "port" 5432 -}}
 {{- $_ = set .out "name" "retool" -}}
 {{- $_ = set .out "user" "retool" -}}

@@ -43,6 +43,17 @@ Usage: {{ include "retool.componentName" (dict "root" $ "name" "api") }}
 {{- end -}}
 
 {{- /*
+retool.statefulName: name of a StatefulSet and of its Service: retool.componentName, whose 52-character cut leaves
+room for the controller-revision-hash label "<name>-<10-character hash>" the StatefulSet controller puts on each
+pod (a label value holds at most 63; with a longer name no pod is ever created, kubernetes/kubernetes#64023;
+found by test/cluster-install.test.ts on a real API server).
+Usage: {{ include "retool.statefulName" (dict "root" $ "name" .component) }}
+*/ -}}
+{{- define "retool.statefulName" -}}
+{{- include "retool.componentName" . -}}
+{{- end -}}
+
+{{- /*
 retool.chart: "<chart>-<version>" for the helm.sh/chart label.
 */ -}}
 {{- define "retool.chart" -}}

@@ -4,13 +4,14 @@
 retool.service: the Service in front of one workload's pods; each port targets the container port of the
 same name.
 Usage: {{ include "retool.service" (dict "root" $ "component" "api" "ports" (list (dict "name" "http" "port" 3000))
-         "type" "ClusterIP" "annotations" $annotations) }}   (type defaults to ClusterIP; annotations optional)
+         "type" "ClusterIP" "annotations" $annotations) }}   (type defaults to ClusterIP; annotations optional; "name"
+         replaces the component's name, e.g. a StatefulSet's shorter one)
 */ -}}
 {{- define "retool.service" -}}
 apiVersion: v1
 kind: Service
 metadata:
-  name: {{ include "retool.componentName" (dict "root" .root "name" .component) }}
+  name: {{ .name | default (include "retool.componentName" (dict "root" .root "name" .component)) }}
   labels:
     {{- include "retool.labels" . | nindent 4 }}
   {{- with .annotations }}
