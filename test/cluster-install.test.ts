@@ -25,10 +25,11 @@ const RELEASE = 'prod';
 const MAJORS: HelmMajor[] = [4, 3];
 const TIMEOUT = '4m';
 /**
- * Eight nodes of the seed's size over three zones: room for the releases of three fixtures at once (each with
- * Helm 4 and Helm 3), pod-options' node pools among them. The one-node and three-node tests cordon the rest.
+ * Sixteen nodes of the seed's size over three zones: room for the releases of three fixtures at once (each with
+ * Helm 4 and Helm 3, about 10 CPU of requests each at Retool's own sizing, plus rolling-update surge), pod-options'
+ * node pools among them. The one-node and three-node tests cordon the rest.
  */
-const NODES = 8;
+const NODES = 16;
 const NODE_NAMES = Array.from({ length: NODES }, (_, i) => `kwok-node-${i}`);
 /** Fixtures (or upgrade pairs) in flight at once: installs mostly wait for controllers, so a few overlap well on 2 cores. */
 const CONCURRENCY = 3;
