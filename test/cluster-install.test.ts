@@ -51,6 +51,16 @@ const PREREQUISITES = [
   { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'retool-default' }, value: 1000 },
   { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'retool-critical' }, value: 2000 },
   { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast-ssd' }, provisioner: 'kwok.x-k8s.io/volume', reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' },
+  // ingress.kind: HTTPRoute needs the Gateway API installed (its CRDs come with the cluster's Gateway controller);
+  // the server then checks the route's metadata and kind, the fields are Gateway API's own (no schema offline).
+  {
+    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'httproutes.gateway.networking.k8s.io', annotations: { 'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/gateway-api/pull/2466' } },
+    spec: {
+      group: 'gateway.networking.k8s.io', scope: 'Namespaced',
+      names: { kind: 'HTTPRoute', listKind: 'HTTPRouteList', plural: 'httproutes', singular: 'httproute' },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+    },
+  },
 ];
 /** pod-options pins Retool to `node-pool: retool` and the jobs runner to `node-pool: retool-jobs` (the other nodes have no pool). */
 const NODE_POOLS: Record<string, string> = { 'kwok-node-0': 'retool', 'kwok-node-1': 'retool', 'kwok-node-2': 'retool', 'kwok-node-3': 'retool', 'kwok-node-4': 'retool-jobs', 'kwok-node-5': 'retool-jobs' };
@@ -58,6 +68,7 @@ const NODE_POOLS: Record<string, string> = { 'kwok-node-0': 'retool', 'kwok-node
 Install.before(async () => {
   cluster = startTestCluster((line) => process.stderr.write(`${line}\n`), { count: NODES });
   await mustKubectl(state(), ['apply', '-f', '-'], PREREQUISITES.map((o) => yaml.dump(o)).join('---\n'));
+  await mustKubectl(state(), ['wait', '--for=condition=Established', '--timeout=60s', 'crd/httproutes.gateway.networking.k8s.io']);
   for (const [node, pool] of Object.entries(NODE_POOLS)) await mustKubectl(state(), ['label', 'node', node, `node-pool=${pool}`, '--overwrite']);
 });
 
