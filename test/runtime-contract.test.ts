@@ -32,6 +32,11 @@ interface Role {
 const SECRETS = { LICENSE_KEY: null, ENCRYPTION_KEY: null, JWT_SECRET: null };
 const STORAGE = { POSTGRES_HOST: null, POSTGRES_PORT: null, POSTGRES_DB: null, POSTGRES_USER: null, POSTGRES_PASSWORD: null };
 const BACKEND = { ...SECRETS, ...STORAGE, NODE_ENV: 'production', COOKIE_INSECURE: null };
+/** What every Temporal worker of the backend image gets (retool-helm 6.11.21 _workers.tpl), beside its health port. */
+const WORKER = {
+  ...BACKEND, NODE_OPTIONS: '--max_old_space_size=1024', DBCONNECTOR_POSTGRES_POOL_MAX_SIZE: '100', DBCONNECTOR_QUERY_TIMEOUT_MS: '5400000',
+  DISABLE_DATABASE_MIGRATIONS: 'true', WORKFLOW_BACKEND_HOST: null, CODE_EXECUTOR_INGRESS_DOMAIN: null,
+};
 
 const CONTRACT: Record<string, Role> = {
   api: {
@@ -44,10 +49,7 @@ const CONTRACT: Record<string, Role> = {
   },
   'workflows-worker': {
     args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3005 }, ports: [3005, 9090], serviceTypeStartsWith: 'WORKFLOW_TEMPORAL_WORKER',
-    env: {
-      ...BACKEND, WORKFLOW_WORKER_HEALTHCHECK_PORT: '3005', NODE_OPTIONS: '--max_old_space_size=1024', DBCONNECTOR_POSTGRES_POOL_MAX_SIZE: '100',
-      DBCONNECTOR_QUERY_TIMEOUT_MS: '5400000', DISABLE_DATABASE_MIGRATIONS: 'true', WORKFLOW_BACKEND_HOST: null, CODE_EXECUTOR_INGRESS_DOMAIN: null,
-    },
+    env: { ...WORKER, WORKFLOW_WORKER_HEALTHCHECK_PORT: '3005' },
   },
   'workflows-backend': {
     args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3000 }, ports: [3000], serviceTypeStartsWith: 'WORKFLOW_BACKEND',
@@ -59,19 +61,11 @@ const CONTRACT: Record<string, Role> = {
   // _workers.tpl: every worker type gets the worker env; agent and agentEval differ in type, queue and health port.
   'agent-worker': {
     args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3005 }, ports: [3005, 9090], serviceTypeStartsWith: 'WORKFLOW_TEMPORAL_WORKER',
-    env: {
-      ...BACKEND, WORKER_TEMPORAL_TASKQUEUE: 'agent', WORKFLOW_WORKER_HEALTHCHECK_PORT: '3005', NODE_OPTIONS: '--max_old_space_size=1024',
-      DBCONNECTOR_POSTGRES_POOL_MAX_SIZE: '100', DBCONNECTOR_QUERY_TIMEOUT_MS: '5400000', DISABLE_DATABASE_MIGRATIONS: 'true',
-      WORKFLOW_BACKEND_HOST: null, CODE_EXECUTOR_INGRESS_DOMAIN: null,
-    },
+    env: { ...WORKER, WORKER_TEMPORAL_TASKQUEUE: 'agent', WORKFLOW_WORKER_HEALTHCHECK_PORT: '3005' },
   },
   'agent-eval-worker': {
     args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3012 }, ports: [3012, 9090], serviceTypeStartsWith: 'AGENT_EVAL_TEMPORAL_WORKER',
-    env: {
-      ...BACKEND, WORKER_TEMPORAL_TASKQUEUE: 'agent-eval', WORKFLOW_WORKER_HEALTHCHECK_PORT: '3012', NODE_OPTIONS: '--max_old_space_size=1024',
-      DBCONNECTOR_POSTGRES_POOL_MAX_SIZE: '100', DBCONNECTOR_QUERY_TIMEOUT_MS: '5400000', DISABLE_DATABASE_MIGRATIONS: 'true',
-      WORKFLOW_BACKEND_HOST: null, CODE_EXECUTOR_INGRESS_DOMAIN: null,
-    },
+    env: { ...WORKER, WORKER_TEMPORAL_TASKQUEUE: 'agent-eval', WORKFLOW_WORKER_HEALTHCHECK_PORT: '3012' },
   },
   // deployment_multiplayer_ws.yaml: the backend image as MULTIPLAYER_SERVICE on 3001.
   'multiplayer-ws': {
