@@ -221,7 +221,8 @@ Install('the evaluation example fits on one node of the seed\'s size (8 vCPU, 16
     process.stderr.write(`evaluation example on one node: ${use.pods} pods requesting ${use.cpu.toFixed(2)} CPU and ${gib(use.memoryGi)} of 8 CPU / 16 GiB\n`);
     assert.ok(use.cpu <= 8 && use.memoryGi <= 16, 'the scheduler placed it, so the requests fit');
   } finally {
-    await kubectlAsync(state(), ['delete', 'namespace', namespace, '--wait=false']);
+    // Waited for: the next cordoned test must start on empty nodes (a terminating namespace's pods still weigh in the scheduler's scores).
+    await kubectlAsync(state(), ['delete', 'namespace', namespace, '--wait=true', '--timeout=120s']);
   }
 });
 
@@ -237,7 +238,7 @@ Install('the production example on three nodes of the seed\'s size, one per zone
     const total = [...perNode(observed).values()].reduce((a, b) => ({ cpu: a.cpu + b.cpu, memoryGi: a.memoryGi + b.memoryGi, pods: a.pods + b.pods }));
     process.stderr.write(`production example on three nodes: ${total.pods} pods requesting ${total.cpu.toFixed(2)} CPU and ${gib(total.memoryGi)} in all\n`);
   } finally {
-    await kubectlAsync(state(), ['delete', 'namespace', namespace, '--wait=false']);
+    await kubectlAsync(state(), ['delete', 'namespace', namespace, '--wait=true', '--timeout=120s']);
   }
 });
 
