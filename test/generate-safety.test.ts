@@ -8,8 +8,8 @@ import { JOURNAL, LOCK, diffTree, leftovers, recoverTree, writeTree, type WriteS
 import { ROOT } from './support/paths.js';
 
 const OWNED = ['charts/retool', 'src/generated'];
-const OLD = new Map([['charts/retool/Chart.yaml', 'old chart\n'], ['charts/retool/templates/a.yaml', 'old a\n'], ['src/generated/values.ts', 'old types\n']]);
-const NEW = new Map([['charts/retool/Chart.yaml', 'new chart\n'], ['charts/retool/templates/b.yaml', 'new b\n'], ['src/generated/values.ts', 'new types\n']]);
+const OLD = new Map([['charts/retool/Chart.yaml', 'old chart\n'], ['charts/retool/templates/a.yaml', 'old a\n'], ['src/generated/values.ts', 'old types\n'], ['README.md', 'old readme\n']]);
+const NEW = new Map([['charts/retool/Chart.yaml', 'new chart\n'], ['charts/retool/templates/b.yaml', 'new b\n'], ['src/generated/values.ts', 'new types\n'], ['README.md', 'new readme\n']]);
 const CRASH = join(ROOT, 'test/support/crash-write.ts');
 
 function tempRoot(): string {
@@ -43,9 +43,9 @@ function treeState(root: string): string {
 
 const steps = allSteps();
 
-test('writeTree takes the expected steps: stage both, journal, swap both, commit, clean up', () => {
-  assert.equal(steps, ['stage charts/retool', 'stage src/generated', 'journal', 'retire charts/retool', 'install charts/retool',
-    'retire src/generated', 'install src/generated', 'commit', 'cleanup charts/retool', 'cleanup src/generated']);
+test('writeTree takes the expected steps: plan, stage both and the loose file, journal, swap both, the file, commit, clean up', () => {
+  assert.equal(steps, ['plan', 'stage charts/retool', 'stage src/generated', 'stage files', 'journal', 'retire charts/retool', 'install charts/retool',
+    'retire src/generated', 'install src/generated', 'install files', 'commit', 'cleanup charts/retool', 'cleanup src/generated']);
 });
 
 interface Crash {
@@ -81,6 +81,9 @@ for (const [index, step] of steps.entries()) {
       assert.is(signal, 'SIGKILL', `the child was not killed: ${stderr}`);
       const committed = index > steps.indexOf('journal');
       assert.ok(leftovers(root, OWNED).includes(LOCK), 'the dead run\'s lock is reported');
+      if (index > steps.indexOf('stage files') && index <= steps.indexOf('install files')) {
+        assert.ok(leftovers(root, OWNED).some((path) => path.startsWith('README.md.tmp-')), `the staged README is reported: ${leftovers(root, OWNED)}`);
+      }
       // Recovery alone ends all old or all new, never mixed: a committed run is finished, anything else undone.
       recoverTree(root, OWNED);
       assert.is(treeState(root), committed ? 'new' : 'old');
@@ -88,7 +91,7 @@ for (const [index, step] of steps.entries()) {
       // The next run works normally.
       writeTree(root, NEW, OWNED);
       assert.is(treeState(root), 'new');
-      assert.equal(readdirSync(root).sort(), ['charts', 'src']);
+      assert.equal(readdirSync(root).sort(), ['README.md', 'charts', 'src']);
     } finally {
       rmSync(root, { recursive: true, force: true });
       rmSync(work, { recursive: true, force: true });
@@ -157,6 +160,16 @@ test('concurrent runs serialize on the lock instead of failing (ENOTEMPTY); a de
     writeFileSync(join(root, LOCK, 'owner'), '999999999\n'); // no such process
     writeTree(root, OLD, OWNED, { lockTimeoutMs: 2000 });
     assert.is(treeState(root), 'old');
+
+    // An owner that is not a pid (hand-made, or another tool's) is taken over at once, not waited on for minutes.
+    mkdirSync(join(root, LOCK));
+    writeFileSync(join(root, LOCK, 'owner'), 'someone\n');
+    assert.ok(leftovers(root, OWNED).includes(LOCK), 'a lock owned by no pid is reported');
+    const started = Date.now();
+    writeTree(root, NEW, OWNED, { lockTimeoutMs: 60_000 });
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+    assert.is(treeState(root), 'new');
+    assert.not.ok(existsSync(join(root, LOCK)));
   } finally {
     rmSync(root, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });

@@ -127,10 +127,13 @@ Package('the packaged schemas have versioned $ids, published at those URLs, and 
   assert.is(served.status, 200);
   assert.is(served.body, schema, 'the URL serves the packaged schema');
   assert.is(httpGet(`${server.url}/schema/latest/values.schema.json`).body, schema);
-  const editor = files.get('retool/values.editor.schema.json')!;
-  assert.is(JSON.parse(editor).$id, editorId);
-  assert.is(httpGet(editorId).body, editor, 'the URL serves the packaged editor schema');
-  assert.is(httpGet(`${server.url}/schema/latest/values.editor.schema.json`).body, editor);
+  // The editor schema is published at its URL, not archived (.helmignore: Helm would keep it in every revision).
+  assert.not.ok(files.has('retool/values.editor.schema.json'), 'the archive leaves the editor schema out');
+  const editor = httpGet(editorId);
+  assert.is(editor.status, 200);
+  assert.is(JSON.parse(editor.body).$id, editorId);
+  assert.equal({ ...JSON.parse(editor.body), $id: undefined }, { ...JSON.parse(readFileSync(join(CHART, 'values.editor.schema.json'), 'utf8')), $id: undefined }, 'the URL serves the generated editor schema with its $id');
+  assert.is(httpGet(`${server.url}/schema/latest/values.editor.schema.json`).body, editor.body);
   for (const major of MAJORS) {
     assert.ok(helm(major, ['show', 'values', join(repoDir, 'retool-0.1.0.tgz')]).stdout.startsWith(`# yaml-language-server: $schema=${editorId}\n`), `helm ${major} show values`);
   }
@@ -138,6 +141,18 @@ Package('the packaged schemas have versioned $ids, published at those URLs, and 
   const generated = JSON.parse(readFileSync(join(CHART, 'values.schema.json'), 'utf8'));
   const { $id: _, ...rest } = JSON.parse(schema);
   assert.equal(rest, generated);
+});
+
+Package('.helmignore: helm package (3 and 4) leaves out the same files as our archive, and Helm loads the directory without them', () => {
+  const ours = readTgz(join(repoDir, 'retool-0.1.0.tgz')).map((e) => e.path).sort();
+  for (const major of MAJORS) {
+    const out = mkdtempSync(join(tmp, `helm-package-${major}-`));
+    const packaged = helm(major, ['package', CHART, '-d', out]);
+    assert.is(packaged.status, 0, packaged.stderr);
+    const theirs = readTgz(join(out, 'retool-0.1.0.tgz')).map((e) => e.path).sort();
+    assert.equal(ours, theirs, `helm ${major} package and retool-chart package archive the same files`);
+    assert.not.ok(theirs.includes('retool/values.editor.schema.json'));
+  }
 });
 
 Package('Chart.yaml carries the Artifact Hub metadata generated from project data', () => {

@@ -1,7 +1,7 @@
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { formatIssue } from '../issue.js';
 import { importOfficial } from '../import/import-official.js';
-import { writeTree } from '../io/write-tree.js';
+import { writeOutputs } from '../io/write-outputs.js';
 import { projectModel } from '../project-model.js';
 import { parseCommand } from './specs.js';
 
@@ -45,8 +45,8 @@ export async function importCommand(argv: string[]): Promise<number> {
   if (!output || output === '-') {
     process.stdout.write(outcome.text);
   } else {
-    const file = resolve(output);
-    writeTree(dirname(file), new Map([[basename(file), outcome.text]]), []);
+    // An existing regular file is replaced (as before); a link or a device never is.
+    writeOutputs([{ file: resolve(output), content: outcome.text }], { overwrite: true });
     process.stderr.write(`wrote ${output}\n`);
   }
   return 0;

@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { formatIssue } from '../issue.js';
 import { PROJECT_ROOT } from '../io/project.js';
+import { FORCE, refusalFor, writeOutputs, type OutputFile } from '../io/write-outputs.js';
 import { buildStarter, defaultAnswers, type StarterAnswers } from '../init/starter.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 import { projectModel } from '../project-model.js';
@@ -35,7 +36,10 @@ export async function initCommand(argv: string[]): Promise<number> {
   const out = args.strings.out ? resolve(args.strings.out) : undefined;
   // Everything the flags already decide is checked before the first question: no answer is asked for in vain.
   refuseContradictions(given);
-  for (const file of [out, args.strings['secret-manifest'] && resolve(args.strings['secret-manifest'])]) refuseExisting(file, force);
+  for (const file of [out, args.strings['secret-manifest'] && resolve(args.strings['secret-manifest'])]) {
+    const refusal = file && refusalFor(file, force ? FORCE : {});
+    if (refusal) throw new UsageError(refusal);
+  }
   const rules = answerRules(projectModel().schema);
   for (const [name, value] of [['ingress-host', given.ingressHost], ['ingress-tls-secret', given.ingressTlsSecret], ['temporal-mtls-secret', given.temporalTlsSecret]] as const) {
     const problem = value ? rules[name === 'ingress-host' ? 'host' : 'secretName'](value) : undefined;
@@ -54,7 +58,7 @@ export async function initCommand(argv: string[]): Promise<number> {
         const next = await lines.next();
         if (next.done) throw new UsageError('input ended before every question was answered (use flags and --no-input)');
         return next.value;
-      }, { ...rules, file: (name) => (!force && existsSync(resolve(name)) ? `${name} exists (pass --force to overwrite it)` : undefined) });
+      }, { ...rules, file: (name) => refusalFor(resolve(name), force ? FORCE : {}) });
       Object.assign(given, asked.answers);
       secretFile = asked.secretFile;
     } finally {
@@ -78,15 +82,18 @@ export async function initCommand(argv: string[]): Promise<number> {
   if (answers.temporalTlsSecret) {
     process.stderr.write(`note: create Secret ${answers.temporalTlsSecret} with the Temporal client certificate before installing (README: "The Temporal mTLS Secret")\n`);
   }
+  // Both files or neither: a secret manifest that cannot be written leaves no values file behind either.
+  const outputs: OutputFile[] = [];
+  if (out) outputs.push({ file: out, content: starter.text });
+  if (secretFile && starter.secret) outputs.push({ file: resolve(secretFile), content: starter.secret, mode: 0o600 });
+  writeOutputs(outputs, force ? FORCE : {});
   if (!out) {
     process.stdout.write(starter.text);
   } else {
-    writeAtomically(out, starter.text);
     const shown = relative(process.cwd(), out);
     process.stderr.write(`wrote ${out}  (check it: ${selfCommand()} validate -f ${shown}; then ${selfCommand()} doctor -f ${shown})\n`);
   }
   if (secretFile && starter.secret) {
-    writeAtomically(resolve(secretFile), starter.secret, 0o600);
     process.stderr.write([
       `wrote ${resolve(secretFile)} (mode 600): Secret ${answers.secretName} with a fresh encryption-key and jwt-secret.`,
       '  Fill in the REPLACE-WITH-... values, apply it with kubectl apply -n <namespace> -f, then keep it out of git:',
@@ -108,9 +115,6 @@ function refuseContradictions(given: Partial<StarterAnswers>): void {
   }
 }
 
-function refuseExisting(file: string | undefined, force: boolean): void {
-  if (file && existsSync(file) && !force) throw new UsageError(`${file} exists; pass --force to overwrite it`);
-}
 
 /** Checks of single answers, each returning what is wrong (or undefined): a wrong answer is asked again. */
 export interface AnswerRules {
@@ -199,14 +203,3 @@ function validateStarter(text: string) {
   }
 }
 
-/** Temp file + rename: a failure never leaves a half-written file. */
-function writeAtomically(file: string, content: string, mode = 0o644): void {
-  const temp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temp, content, { mode });
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}

@@ -4,6 +4,7 @@ import type { ProjectFiles } from '../io/project.js';
 import { GENERATED_BANNER } from './banner.js';
 import { chartMetadata, schemaUrl } from './chart-metadata.js';
 import { EDITOR_SCHEMA_FILE, emitEditorSchema } from './editor-schema.js';
+import { emitHelmignore } from './helmignore.js';
 import { emitChartReadme } from './readme.js';
 import { emitTemplates } from './templates.js';
 import { emitAnnotationTypes, emitTypes } from './types.js';
@@ -31,6 +32,7 @@ export async function generateFiles(model: ChartModel, chartTemplatesDir: string
   chart('values.schema.json', emitValuesSchema(model));
   chart(EDITOR_SCHEMA_FILE, emitEditorSchema(model, schemaUrl(project.info.chartRepoUrl, model.chartVersion, EDITOR_SCHEMA_FILE)));
   chart('README.md', emitChartReadme(model));
+  chart('.helmignore', emitHelmignore());
   files.set(TYPES_FILE, await emitTypes(model));
   files.set(ANNOTATION_TYPES_FILE, await emitAnnotationTypes(model.annotationSchema));
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));

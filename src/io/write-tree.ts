@@ -2,22 +2,27 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, s
 import { dirname, join, relative } from 'node:path';
 
 /*
- * The generated directories (the chart and the TypeScript types) are replaced as ONE unit, crash-safe:
- *   1. stage every new directory next to its target (`<dir>.tmp-<stamp>`);
- *   2. write the journal (`.retool-chart-generate.journal`, by temp file + rename): the commit point;
- *   3. per directory: rename the old one aside (`<dir>.old-<stamp>`), rename the staged one in;
- *   4. delete the journal, then the old directories.
- * Killed before 2, the old tree is intact and only staged leftovers remain; killed after 2, the journal says
- * how to finish. `recoverTree` (run first by every write, reported by `--check`) rolls a journal forward and
- * deletes leftovers, so the tree ends all old or all new, never mixed. A lock directory serializes
- * concurrent runs (a lock whose owner process is gone is taken over).
+ * The generated directories (the chart and the TypeScript types) and the loose generated files (the root
+ * README, docs) are replaced as ONE unit, crash-safe:
+ *   1. write the journal (`.retool-chart-generate.journal`, by temp file + rename) as a plan: what this run
+ *      stages, not yet committed;
+ *   2. stage every new directory next to its target (`<dir>.tmp-<stamp>`) and every loose file beside its
+ *      target (`<file>.tmp-<stamp>`);
+ *   3. rewrite the journal as committed: the commit point;
+ *   4. per directory: rename the old one aside (`<dir>.old-<stamp>`), rename the staged one in; then rename
+ *      each staged file over its target;
+ *   5. delete the journal, then the old directories.
+ * `recoverTree` (run first by every write, reported by `--check`) rolls a committed journal forward and
+ * undoes a planned one, deleting what it staged, so the tree ends all old or all new, never mixed, and
+ * nothing staged stays behind. A lock directory serializes concurrent runs (a lock whose owner process is
+ * gone, or whose owner file is not a pid, is taken over).
  */
 
 export const JOURNAL = '.retool-chart-generate.journal';
 export const LOCK = '.retool-chart-generate.lock';
 
 /** Step names, in order, for failure injection in tests (`onStep` is called before each step). */
-export type WriteStep = `stage ${string}` | 'journal' | `retire ${string}` | `install ${string}` | 'commit' | `cleanup ${string}`;
+export type WriteStep = 'plan' | `stage ${string}` | 'journal' | `retire ${string}` | `install ${string}` | 'commit' | `cleanup ${string}`;
 
 export interface WriteTreeOptions {
   /** Called before each step; tests throw or kill the process here to prove every step is safe. */
@@ -29,6 +34,24 @@ export interface WriteTreeOptions {
 interface Journal {
   stamp: string;
   dirs: string[];
+  /** Loose files (outside `dirs`) this run stages. */
+  files: string[];
+  /** False while staging (recovery deletes what was staged); true from the commit point (recovery finishes). */
+  committed: boolean;
+}
+
+function readJournal(root: string): Journal | undefined {
+  const file = join(root, JOURNAL);
+  if (!existsSync(file)) return undefined;
+  const journal = JSON.parse(readFileSync(file, 'utf8')) as Partial<Journal>;
+  // A journal of an earlier release of this tool (no plan step) was only ever written at the commit point.
+  return { stamp: journal.stamp!, dirs: journal.dirs ?? [], files: journal.files ?? [], committed: journal.committed ?? true };
+}
+
+function writeJournal(root: string, journal: Journal): void {
+  const temp = join(root, `${JOURNAL}.tmp-${journal.stamp}`);
+  writeFileSync(temp, `${JSON.stringify(journal)}\n`);
+  renameSync(temp, join(root, JOURNAL));
 }
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -81,18 +104,27 @@ function escapeRegExp(text: string): string {
 function staleLock(root: string): boolean {
   const lock = join(root, LOCK);
   if (!existsSync(lock)) return false;
+  let owner: string;
   try {
-    const pid = Number(readFileSync(join(lock, 'owner'), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 && !processAlive(pid);
+    owner = readFileSync(join(lock, 'owner'), 'utf8').trim();
   } catch {
-    return Date.now() - statSync(lock).mtimeMs > 10_000;
+    owner = '';
   }
+  // No owner yet: its run may be between mkdir and writing the pid, so only an old one is stale. An owner that
+  // is not a pid was never written by a run of ours: nothing will ever release it.
+  if (owner === '') return Date.now() - statSync(lock).mtimeMs > 10_000;
+  if (!/^[1-9][0-9]*$/.test(owner)) return true;
+  return !processAlive(Number(owner));
 }
 
 /** Project-relative paths an interrupted run left behind: staged/old directories, temp files, the journal, a dead run's lock. */
 export function leftovers(root: string, ownedDirs: readonly string[]): string[] {
   const found = new Set<string>();
-  if (existsSync(join(root, JOURNAL))) found.add(JOURNAL);
+  const journal = readJournal(root);
+  if (journal) {
+    found.add(JOURNAL);
+    for (const file of journal.files) if (existsSync(join(root, `${file}.tmp-${journal.stamp}`))) found.add(`${file}.tmp-${journal.stamp}`);
+  }
   if (staleLock(root)) found.add(LOCK);
   for (const dir of ownedDirs) {
     const parent = dirname(dir);
@@ -110,9 +142,8 @@ export function leftovers(root: string, ownedDirs: readonly string[]): string[] 
  */
 export function recoverTree(root: string, ownedDirs: readonly string[]): string[] {
   const done: string[] = [];
-  const journalFile = join(root, JOURNAL);
-  if (existsSync(journalFile)) {
-    const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
+  const journal = readJournal(root);
+  if (journal?.committed) {
     for (const dir of journal.dirs) {
       const target = join(root, dir);
       const staged = `${target}.tmp-${journal.stamp}`;
@@ -125,7 +156,13 @@ export function recoverTree(root: string, ownedDirs: readonly string[]): string[
       renameSync(staged, target);
       done.push(`installed ${dir} from an interrupted run`);
     }
-    rmSync(journalFile, { force: true });
+    for (const file of journal.files) {
+      const staged = join(root, `${file}.tmp-${journal.stamp}`);
+      if (!existsSync(staged)) continue;
+      renameSync(staged, join(root, file));
+      done.push(`installed ${file} from an interrupted run`);
+    }
+    rmSync(join(root, JOURNAL), { force: true });
   }
   for (const path of leftovers(root, ownedDirs)) {
     if (path === LOCK) continue; // taken over by acquireLock, which runs first
@@ -146,12 +183,19 @@ export function writeTree(root: string, files: Map<string, string | Uint8Array>,
   try {
     const recovered = recoverTree(root, ownedDirs);
     const stamp = `${process.pid.toString(36)}-${Date.now().toString(36)}`;
-    const staged: string[] = [];
+    const loose = [...files.keys()].filter((path) => !ownedDirs.some((dir) => path.startsWith(`${dir}/`)));
+    const journal: Journal = { stamp, dirs: ownedDirs, files: loose, committed: false };
+    step('plan');
+    writeJournal(root, journal);
+    const undo = () => {
+      for (const dir of ownedDirs) rmSync(join(root, `${dir}.tmp-${stamp}`), { recursive: true, force: true });
+      for (const path of loose) rmSync(join(root, `${path}.tmp-${stamp}`), { force: true });
+      rmSync(join(root, JOURNAL), { force: true });
+    };
     try {
       for (const dir of ownedDirs) {
         step(`stage ${dir}`);
         const temp = join(root, `${dir}.tmp-${stamp}`);
-        staged.push(temp);
         mkdirSync(temp, { recursive: true });
         for (const [path, content] of files) {
           if (!path.startsWith(`${dir}/`)) continue;
@@ -160,15 +204,17 @@ export function writeTree(root: string, files: Map<string, string | Uint8Array>,
           writeFileSync(file, content);
         }
       }
+      if (loose.length) step('stage files');
+      for (const path of loose) {
+        mkdirSync(dirname(join(root, path)), { recursive: true });
+        writeFileSync(join(root, `${path}.tmp-${stamp}`), files.get(path)!);
+      }
+      step('journal');
+      writeJournal(root, { ...journal, committed: true });
     } catch (error) {
-      for (const temp of staged) rmSync(temp, { recursive: true, force: true });
+      undo();
       throw error;
     }
-
-    step('journal');
-    const journalTemp = join(root, `${JOURNAL}.tmp-${stamp}`);
-    writeFileSync(journalTemp, `${JSON.stringify({ stamp, dirs: ownedDirs } satisfies Journal)}\n`);
-    renameSync(journalTemp, join(root, JOURNAL));
 
     for (const dir of ownedDirs) {
       const target = join(root, dir);
@@ -178,20 +224,13 @@ export function writeTree(root: string, files: Map<string, string | Uint8Array>,
       step(`install ${dir}`);
       renameSync(`${target}.tmp-${stamp}`, target);
     }
+    if (loose.length) step('install files');
+    for (const path of loose) renameSync(join(root, `${path}.tmp-${stamp}`), join(root, path));
     step('commit');
     rmSync(join(root, JOURNAL));
     for (const dir of ownedDirs) {
       step(`cleanup ${dir}`);
       rmSync(join(root, `${dir}.old-${stamp}`), { recursive: true, force: true });
-    }
-
-    for (const [path, content] of files) {
-      if (ownedDirs.some((dir) => path.startsWith(`${dir}/`))) continue;
-      const target = join(root, path);
-      const temp = `${target}.tmp-${stamp}`;
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(temp, content);
-      renameSync(temp, target);
     }
     return recovered;
   } finally {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import yaml from 'js-yaml';
 import { schemaUrl } from '../generate/chart-metadata.js';
 import { EDITOR_SCHEMA_FILE } from '../generate/editor-schema.js';
+import { HELM_IGNORED } from '../generate/helmignore.js';
 import { deterministicTgz } from './tar.js';
 
 /** What a release changes in the chart it packages: facts only known at package time. */
@@ -22,7 +23,7 @@ export interface ChartArchive {
   metadata: Record<string, unknown>;
   /** values.schema.json as packaged (with its `$id`), also published at its URL. */
   schema: string;
-  /** values.editor.schema.json as packaged (with its `$id`), when the chart has one; also published at its URL. */
+  /** values.editor.schema.json with its `$id`, when the chart has one: published at its URL, not in the archive (.helmignore). */
   editorSchema?: string;
   tgz: Buffer;
   sha256: string;
@@ -54,13 +55,12 @@ export function buildChartArchive(files: Map<string, Buffer>, options: ReleaseOp
   const editorFile = files.get(EDITOR_SCHEMA_FILE);
   const editorId = schemaUrl(options.repoUrl, version, EDITOR_SCHEMA_FILE);
   const editorSchema = editorFile ? withSchemaId(editorFile.toString('utf8'), editorId) : undefined;
-  if (editorSchema) released.set(EDITOR_SCHEMA_FILE, Buffer.from(editorSchema));
   const values = files.get('values.yaml');
   const modeline = editorSchema ? editorId : id;
   if (values) released.set('values.yaml', Buffer.from(values.toString('utf8').replace(/^(# yaml-language-server: \$schema=)\S+/m, `$1${modeline}`)));
 
   const order = (path: string) => (LEADING.includes(path) ? LEADING.indexOf(path) : LEADING.length);
-  const paths = [...released.keys()].sort((a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const paths = [...released.keys()].filter((path) => !HELM_IGNORED.includes(path)).sort((a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0));
   const tgz = deterministicTgz(paths.map((path) => ({ path: `${name}/${path}`, content: released.get(path)! })), options.mtime);
   return {
     name,
