@@ -186,6 +186,31 @@ test('bytes that are not UTF-8: refused by both Helms and by validate, with the 
   for (const major of [3, 4] as HelmMajor[]) assert.not.ok((await helmValues(major, ['-f', file])).ok);
 });
 
+test('UTF-16 with a byte order mark: big-endian read alike by both Helms and validate; little-endian read by Helm 3, refused by Helm 4 and validate', async () => {
+  const text = 'a: 1\nb: [x, "é"]\n';
+  const be = join(dir, 'utf16be.yaml');
+  writeFileSync(be, Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]));
+  const { merged, issues } = ours({ name: '' }, [be]);
+  assert.equal(issues, []);
+  for (const major of [3, 4] as HelmMajor[]) assert.equal((await helmValues(major, ['-f', be])).values, merged.values, `helm ${major}`);
+
+  const le = join(dir, 'utf16le.yaml');
+  writeFileSync(le, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+  const [helm3, helm4] = await Promise.all([helmValues(3, ['-f', le]), helmValues(4, ['-f', le])]);
+  assert.equal(helm3.values, merged.values, 'Helm 3 reads little-endian (if it stops, the message can drop "while Helm 3 reads it")');
+  assert.match(helm4.stderr, /incomplete UTF-16 character/);
+  const refused = ours({ name: '' }, [le]).issues;
+  assert.match(refused[0].message, /UTF-16 little-endian.*Helm 4 refuses it.*save it as UTF-8/);
+});
+
+test('a values file over 5 MiB: refused by validate unread, with the reason (Helm reads it: a listed gap)', async () => {
+  const big = join(dir, 'big.yaml');
+  writeFileSync(big, `a: "${'x'.repeat(5 * 1024 * 1024)}"\n`);
+  const { issues } = ours({ name: '' }, [big]);
+  assert.match(issues[0].message, /larger than 5 MiB.*release Secret/);
+  assert.ok((await helmValues(4, ['-f', big])).ok, 'Helm 4 reads it (if it stops, the gap closes)');
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test.run();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { IssuesError, type Issue } from '../issue.js';
 import { isObject } from '../schema/json-schema.js';
@@ -20,8 +20,9 @@ export interface ValuesFile {
 export function loadValuesFile(file: string): ValuesFile {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readBounded(file);
   } catch (error) {
+    if (error instanceof IssuesError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a values file' : `cannot read: ${(error as Error).message}`;
     throw new IssuesError([{ path: '', message, file }], `${file}: ${message}`);
@@ -30,12 +31,48 @@ export function loadValuesFile(file: string): ValuesFile {
 }
 
 /**
- * The text of a values file as go-yaml reads it: UTF-8 (a UTF-16 file with a byte order mark is decoded too,
- * as go-yaml does). Bytes that are not valid UTF-8 are refused with their position: Node would silently turn
+ * Values files above this size are refused before they are parsed. Helm keeps the values of a release in its
+ * release Secret (1 MiB, gzip-compressed), so an install with more would fail after rendering; 5 MiB is also
+ * Helm's limit for any one file inside a chart (`MaxDecompressedFileSize`). The bound keeps a 50 MB file from
+ * costing minutes and gigabytes before its first error.
+ */
+export const MAX_VALUES_BYTES = 5 * 1024 * 1024;
+
+/** The bytes of `file`, read at most MAX_VALUES_BYTES + 1 of them (a pipe or a device has no size to ask). */
+export function readBounded(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, MAX_VALUES_BYTES + 1 - total));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      total += read;
+      if (total > MAX_VALUES_BYTES) {
+        const message = `the file is larger than ${MAX_VALUES_BYTES / 1024 / 1024} MiB; values that big cannot be stored in Helm's release Secret (1 MiB) and are refused unread: move data into ConfigMaps or Secrets of your own and reference them`;
+        throw new IssuesError([{ path: '', message, file }], `${file}: too large`);
+      }
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The text of a values file as go-yaml reads it: UTF-8 (a UTF-16 big-endian file with a byte order mark is
+ * decoded too, as both Helms do; little-endian is refused, see below). Bytes that are not valid UTF-8 are refused with their position: Node would silently turn
  * them into U+FFFD, while Helm refuses the file ("invalid leading UTF-8 octet").
  */
 export function decodeValuesBytes(bytes: Uint8Array, file: string): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+    // Helm 3 reads it; Helm 4 refuses it ("yaml: incomplete UTF-16 character": it splits documents on bytes).
+    // One verdict means refusing: Helm 4 would.
+    const message = 'the file is UTF-16 little-endian (it starts with the byte order mark FF FE); Helm 4 refuses it ("incomplete UTF-16 character") while Helm 3 reads it: save it as UTF-8';
+    throw new IssuesError([{ path: '', message, file, line: 1, column: 1 }], `${file}: UTF-16LE`);
+  }
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   const bad = firstInvalidUtf8(bytes);
   if (bad < 0) return new TextDecoder('utf-8').decode(bytes);

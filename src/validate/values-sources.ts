@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { IssuesError, type Issue } from '../issue.js';
 import { isObject } from '../schema/json-schema.js';
 import { coalesceValues, mergeUserValues } from '../model/coalesce.js';
 import { SET_FLAGS, setError, type SetAssignment, type SetFlag } from './set-arguments.js';
 import { applySetArgument, SetSyntaxError } from './strvals.js';
-import { decodeValuesBytes, loadValuesFile, type ValuesFile } from './values-file.js';
+import { decodeValuesBytes, loadValuesFile, readBounded, type ValuesFile } from './values-file.js';
 
 /** Where a value was set: a file, or a --set-family flag with column = 1-based index of the assignment. */
 export interface Origin {
@@ -67,7 +66,7 @@ export function setArgumentsOf(options: SourceArguments): SetArgument[] {
 
 function readSetFile(path: string): string {
   try {
-    return decodeValuesBytes(readFileSync(path), path);
+    return decodeValuesBytes(readBounded(path), path);
   } catch (error) {
     if (error instanceof IssuesError) throw new SetSyntaxError(error.issues[0].message);
     const code = (error as NodeJS.ErrnoException).code;
