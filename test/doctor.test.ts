@@ -106,6 +106,26 @@ test('doctor: values-level checks need no database (strings under production, sm
   assert.not.ok(findings.some((f) => f.scope === 'database'), 'no database connection attempted');
 });
 
+test('doctor: plain HTTP under production is a warning; TLS at the Ingress, an https baseDomain or an HTTPRoute is not', () => {
+  const base = {
+    profile: 'production',
+    retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' },
+    database: { mode: 'external', external: { host: 'db.example.com', port: 5432, name: 'retool', user: 'retool', password: 'p', ssl: true } },
+  };
+  const exposure = (extra: Record<string, unknown>) => {
+    const r = doctor({ ...base, ...extra }, '--no-database', '--output', 'json');
+    const findings = JSON.parse(r.stdout).findings as Array<{ status: string; scope: string; message: string }>;
+    return findings.find((f) => f.scope.startsWith('ingress'))!;
+  };
+  const plain = exposure({ ingress: { enabled: true, host: 'retool.example.com' } });
+  assert.equal([plain.status, plain.scope], ['warn', 'ingress.tls.enabled']);
+  assert.match(plain.message, /plain HTTP at http:\/\/retool\.example\.com\//);
+  assert.is(exposure({ ingress: { enabled: true, host: 'retool.example.com', tls: { enabled: true, secretName: 'retool-tls' } } }).status, 'pass');
+  assert.is(exposure({ ingress: { enabled: true, host: 'retool.example.com' }, retool: { ...base.retool, baseDomain: 'https://retool.example.com' } }).status, 'pass');
+  const evaluation = doctor({ retool: base.retool, ingress: { enabled: true, host: 'retool.example.com' } }, '--no-database', '--output', 'json');
+  assert.is(JSON.parse(evaluation.stdout).findings.find((f: { scope: string }) => f.scope === 'ingress').status, 'pass', 'evaluation over HTTP is fine');
+});
+
 test('doctor: the chart\'s own sizing (Retool\'s official defaults) draws no resources warning', () => {
   const r = doctor({ retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j' } }, '--no-database', '--output', 'json');
   const findings = JSON.parse(r.stdout).findings as Array<{ status: string; scope: string; message: string }>;

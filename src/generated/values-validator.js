@@ -2,16 +2,16 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:6bf57cce94c05197a4ad80687fee8581871589c1a5acaed721faa6bc3ae85d00";
+export const schemaDigest = "sha256:ef8f7681dc592cdafddc8da1f0d33630f7986ba74e6ef0f0a8d32b03de8d4624";
 export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":30,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"cpu":"2","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"dbConnector":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"dbConnector":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-9"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-9"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-9"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-9"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-9"},"dbConnector":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","components","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-10"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-10"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-11"},"history":{"$ref":"#/definitions/retool-chart-shared-11"},"matching":{"$ref":"#/definitions/retool-chart-shared-11"},"worker":{"$ref":"#/definitions/retool-chart-shared-11"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","dbConnector","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-12"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-12"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-13"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"dbConnector":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-17"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-17"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-18"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-10":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-11":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-12":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-15":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-16":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-17":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-18":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-19":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-20":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"dbConnector":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["tls"],"properties":{"tls":{"required":["enabled","caCert"],"properties":{"enabled":{"const":true},"caCert":{"anyOf":[{"type":"string","minLength":1},{"type":"object"}]}}}}}}}}},"then":{"properties":{"retool":{"$ref":"#/definitions/retool-chart-shared-9"},"podDefaults":{"$ref":"#/definitions/retool-chart-shared-9"},"components":{"patternProperties":{"":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-10"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-10"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-10"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-10"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-10"},"dbConnector":{"$ref":"#/definitions/retool-chart-shared-10"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-11"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-11"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-12"},"history":{"$ref":"#/definitions/retool-chart-shared-12"},"matching":{"$ref":"#/definitions/retool-chart-shared-12"},"worker":{"$ref":"#/definitions/retool-chart-shared-12"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","dbConnector","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-13"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-13"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"dbConnector":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retool":{"properties":{"licenseKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"encryptionKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"jwtSecret":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"database":{"$ref":"#/definitions/retool-chart-shared-15"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-15"},"temporal":{"properties":{"external":{"properties":{"tls":{"properties":{"clientCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"clientKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}},"local":{"properties":{"persistence":{"properties":{"external":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}}}}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-20"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-20"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-21"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-21"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"env":{"properties":{"NODE_EXTRA_CA_CERTS":false}}}},"retool-chart-shared-10":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-11":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-12":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-16":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"retool-chart-shared-15":{"properties":{"embedded":{"$ref":"#/definitions/retool-chart-shared-16"},"external":{"$ref":"#/definitions/retool-chart-shared-16"}}},"retool-chart-shared-17":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-18":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-19":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-20":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-21":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-22":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-23":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
 const schema3 = {"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]};
-const schema4 = {"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}};
+const schema4 = {"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}};
 const schema5 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}};
 const schema6 = {"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"};
 const pattern0 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", "u");
@@ -631,9 +631,39 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-const schema11 = {"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}};
+const schema11 = {"properties":{"env":{"properties":{"NODE_EXTRA_CA_CERTS":false}}}};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.env !== undefined){
+let data0 = data.env;
+const _errs0 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.NODE_EXTRA_CA_CERTS !== undefined){
+let data1 = data0.NODE_EXTRA_CA_CERTS;
+var valid1 = false;
+const err0 = {instancePath:instancePath+"/env/NODE_EXTRA_CA_CERTS",schemaPath:"#/properties/env/properties/NODE_EXTRA_CA_CERTS/false schema",keyword:"false schema",params:{},message:"boolean schema is false"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid0 = _errs0 === errors;
+}
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+
+const schema12 = {"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}};
+
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -709,13 +739,13 @@ var valid1 = _errs2 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate28.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
-const schema12 = {"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}};
+const schema13 = {"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -888,13 +918,13 @@ errors++;
 var valid0 = _errs3 === errors;
 }
 }
-validate38.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
 
-const schema13 = {"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}};
+const schema14 = {"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1106,13 +1136,13 @@ errors++;
 var valid0 = _errs0 === errors;
 }
 }
-validate41.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
 
-const schema14 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
+const schema15 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1381,13 +1411,13 @@ errors++;
 var valid0 = _errs1 === errors;
 }
 }
-validate46.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
-const schema15 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
+const schema16 = {"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}};
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -1646,20 +1676,123 @@ errors++;
 var valid0 = _errs1 === errors;
 }
 }
-validate48.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-const schema16 = {"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}};
-const schema17 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
-const pattern7 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const schema17 = {"properties":{"embedded":{"$ref":"#/definitions/retool-chart-shared-16"},"external":{"$ref":"#/definitions/retool-chart-shared-16"}}};
+const schema18 = {"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}};
+const pattern4 = new RegExp("^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)", "u");
+
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.password !== undefined){
+let data0 = data.password;
+const _errs0 = errors;
+const _errs1 = errors;
+const _errs2 = errors;
+const _errs3 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(!pattern4.test(data0)){
+const err0 = {};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+}
+}
+else {
+const err1 = {};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(errors === _errs2){
+}
+}
+var valid1 = _errs2 === errors;
+if(valid1){
+const err2 = {instancePath:instancePath+"/password",schemaPath:"#/properties/password/not",keyword:"not",params:{},message:"must NOT be valid"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+errors = _errs1;
+if(vErrors !== null){
+if(_errs1){
+vErrors.length = _errs1;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs0 === errors;
+}
+}
+validate58.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.embedded !== undefined){
+let data0 = data.embedded;
+const _errs0 = errors;
+if(!(validate58(data0, {instancePath:instancePath+"/embedded",parentData:data,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs0 === errors;
+}
+if(data.external !== undefined){
+let data1 = data.external;
+const _errs1 = errors;
+if(!(validate58(data1, {instancePath:instancePath+"/external",parentData:data,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+}
+}
+validate57.errors = vErrors;
+return errors === 0;
+}
+
+const schema19 = {"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}};
+const schema20 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"};
+const pattern17 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
 const _errs0 = errors;
 if(typeof data === "string"){
-if(!pattern7.test(data)){
+if(!pattern17.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -1680,14 +1813,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
-const schema18 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]};
-const schema19 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-14"}}};
+const schema21 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]};
+const schema22 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1737,12 +1870,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate71.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1783,8 +1916,8 @@ valid0 = true;
 passing0 = 1;
 }
 const _errs4 = errors;
-if(!(validate61(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+if(!(validate71(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 else {
@@ -1822,20 +1955,20 @@ vErrors = null;
 }
 }
 }
-validate59.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate57(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate67(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 else {
@@ -1856,8 +1989,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate59(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate69(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
 else {
@@ -1875,16 +2008,16 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
-const schema20 = {"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}};
-const pattern9 = new RegExp("^[a-z0-9]+([._/-][a-z0-9]+)*$", "u");
-const pattern10 = new RegExp("^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$", "u");
-const pattern11 = new RegExp("^(sha256:[a-f0-9]{64})?$", "u");
+const schema23 = {"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}};
+const pattern19 = new RegExp("^[a-z0-9]+([._/-][a-z0-9]+)*$", "u");
+const pattern20 = new RegExp("^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$", "u");
+const pattern21 = new RegExp("^(sha256:[a-f0-9]{64})?$", "u");
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -1927,7 +2060,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern9.test(data0)){
+if(!pattern19.test(data0)){
 const err3 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+([._/-][a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9]+([._/-][a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -1993,7 +2126,7 @@ vErrors = null;
 }
 }
 if(typeof data1 === "string"){
-if(!pattern10.test(data1)){
+if(!pattern20.test(data1)){
 const err7 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$"},message:"must match pattern \""+"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -2021,7 +2154,7 @@ let data2 = data.digest;
 const _errs8 = errors;
 const _errs9 = errors;
 if(typeof data2 === "string"){
-if(!pattern11.test(data2)){
+if(!pattern21.test(data2)){
 const err9 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64})?$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64})?$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -2055,20 +2188,20 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate67.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
-const schema21 = {"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}};
-const schema22 = {"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}};
-const schema23 = {"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647};
-const pattern12 = new RegExp("^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$", "u");
+const schema24 = {"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}};
+const schema25 = {"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}};
+const schema26 = {"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647};
+const pattern22 = new RegExp("^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$", "u");
 
-function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((typeof data !== "string") && (!(typeof data == "number"))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema23.type},message:"must be string,number"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema26.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2101,7 +2234,7 @@ errors++;
 }
 }
 if(typeof data === "string"){
-if(!pattern12.test(data)){
+if(!pattern22.test(data)){
 const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$"},message:"must match pattern \""+"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -2112,14 +2245,14 @@ vErrors.push(err3);
 errors++;
 }
 }
-validate76.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
-const schema24 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"};
-const pattern13 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$", "u");
+const schema27 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"};
+const pattern23 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$", "u");
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2134,7 +2267,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!pattern13.test(data)){
+if(!pattern23.test(data)){
 const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
@@ -2155,12 +2288,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2181,8 +2314,8 @@ errors++;
 if(data.size !== undefined){
 let data0 = data.size;
 const _errs2 = errors;
-if(!(validate76(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate86(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 else {
@@ -2192,8 +2325,8 @@ var valid0 = _errs2 === errors;
 if(data.storageClassName !== undefined){
 let data1 = data.storageClassName;
 const _errs3 = errors;
-if(!(validate78(data1, {instancePath:instancePath+"/storageClassName",parentData:data,parentDataProperty:"storageClassName",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate88(data1, {instancePath:instancePath+"/storageClassName",parentData:data,parentDataProperty:"storageClassName",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 else {
@@ -2211,13 +2344,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
 
-const schema25 = {"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]};
+const schema28 = {"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]};
 
-function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2302,15 +2435,15 @@ vErrors = null;
 }
 }
 }
-validate81.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
 
-const schema26 = {"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}};
-const schema27 = {"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}};
-const pattern14 = new RegExp("^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "u");
+const schema29 = {"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}};
+const schema30 = {"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}};
+const pattern24 = new RegExp("^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "u");
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2318,7 +2451,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
 if(typeof key0 === "string"){
-if(!pattern14.test(key0)){
+if(!pattern24.test(key0)){
 const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
@@ -2345,8 +2478,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate76(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate86(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 else {
@@ -2364,12 +2497,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate85.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2390,8 +2523,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate85(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate95(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 else {
@@ -2401,8 +2534,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate85(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate95(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 else {
@@ -2420,12 +2553,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2446,8 +2579,8 @@ errors++;
 if(data.storage !== undefined){
 let data0 = data.storage;
 const _errs2 = errors;
-if(!(validate75(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate85(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 else {
@@ -2457,8 +2590,8 @@ var valid0 = _errs2 === errors;
 if(data.password !== undefined){
 let data1 = data.password;
 const _errs3 = errors;
-if(!(validate81(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate91(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 else {
@@ -2468,8 +2601,8 @@ var valid0 = _errs3 === errors;
 if(data.resources !== undefined){
 let data2 = data.resources;
 const _errs4 = errors;
-if(!(validate84(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate94(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
@@ -2487,15 +2620,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate74.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}};
-const schema29 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253};
-const pattern15 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$", "u");
+const schema31 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}};
+const schema32 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253};
+const pattern25 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$", "u");
 
-function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2510,7 +2643,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!pattern15.test(data)){
+if(!pattern25.test(data)){
 const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
@@ -2531,13 +2664,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate92.errors = vErrors;
+validate102.errors = vErrors;
 return errors === 0;
 }
 
-const schema30 = {"type":"integer","minimum":1,"maximum":65535};
+const schema33 = {"type":"integer","minimum":1,"maximum":65535};
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
@@ -2573,12 +2706,12 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate94.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2599,8 +2732,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate92(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate102(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
 errors = vErrors.length;
 }
 else {
@@ -2610,8 +2743,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate94(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate104(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 else {
@@ -2697,8 +2830,8 @@ var valid0 = _errs6 === errors;
 if(data.password !== undefined){
 let data4 = data.password;
 const _errs8 = errors;
-if(!(validate81(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate91(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 else {
@@ -2732,13 +2865,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}};
+const schema34 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}};
 
-function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2759,8 +2892,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate92(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+if(!(validate102(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
 errors = vErrors.length;
 }
 else {
@@ -2770,8 +2903,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate94(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate104(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 else {
@@ -2819,8 +2952,8 @@ var valid0 = _errs4 === errors;
 if(data.password !== undefined){
 let data3 = data.password;
 const _errs6 = errors;
-if(!(validate81(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate91(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 else {
@@ -2846,8 +2979,8 @@ var valid0 = _errs7 === errors;
 if(data.caCert !== undefined){
 let data5 = data.caCert;
 const _errs9 = errors;
-if(!(validate81(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+if(!(validate91(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 else {
@@ -2865,25 +2998,25 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate105.errors = vErrors;
+validate115.errors = vErrors;
 return errors === 0;
 }
 
-const schema32 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
-const func15 = Object.prototype.hasOwnProperty;
-const schema33 = {"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}};
-const schema34 = {"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
-const pattern24 = new RegExp("^[^/]{254,}/", "u");
-const pattern25 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
+const schema35 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const func16 = Object.prototype.hasOwnProperty;
+const schema36 = {"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}};
+const schema37 = {"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
+const pattern34 = new RegExp("^[^/]{254,}/", "u");
+const pattern35 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
 
-function validate114(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
 const _errs2 = errors;
 if(typeof data === "string"){
-if(!pattern24.test(data)){
+if(!pattern34.test(data)){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -2921,7 +3054,7 @@ vErrors = null;
 }
 }
 if(typeof data === "string"){
-if(!pattern25.test(data)){
+if(!pattern35.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -2942,14 +3075,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate114.errors = vErrors;
+validate124.errors = vErrors;
 return errors === 0;
 }
 
-const schema35 = {"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"};
-const pattern26 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
+const schema38 = {"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"};
+const pattern36 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
 
-function validate116(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2964,7 +3097,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!pattern26.test(data)){
+if(!pattern36.test(data)){
 const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
@@ -2985,20 +3118,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate116.errors = vErrors;
+validate126.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate113(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate114(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate124(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 else {
@@ -3019,8 +3152,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate116(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate126(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 else {
@@ -3038,14 +3171,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate113.errors = vErrors;
+validate123.errors = vErrors;
 return errors === 0;
 }
 
-const schema36 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
-const schema37 = {"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
+const schema39 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
+const schema40 = {"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
 
-function validate120(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3254,8 +3387,8 @@ errors++;
 if(data.key !== undefined){
 let data3 = data.key;
 const _errs15 = errors;
-if(!(validate114(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate124(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 else {
@@ -3276,9 +3409,9 @@ vErrors.push(err10);
 errors++;
 }
 const _errs17 = errors;
-const vSchema0 = schema37.properties.operator.enum;
+const vSchema0 = schema40.properties.operator.enum;
 if(!((data4 === "Exists") || (data4 === "Equal"))){
-const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema37.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema40.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3292,8 +3425,8 @@ var valid7 = _errs16 === errors;
 if(data.value !== undefined){
 let data5 = data.value;
 const _errs18 = errors;
-if(!(validate116(data5, {instancePath:instancePath+"/value",parentData:data,parentDataProperty:"value",rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate126(data5, {instancePath:instancePath+"/value",parentData:data,parentDataProperty:"value",rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 else {
@@ -3314,9 +3447,9 @@ vErrors.push(err12);
 errors++;
 }
 const _errs20 = errors;
-const vSchema1 = schema37.properties.effect.enum;
+const vSchema1 = schema40.properties.effect.enum;
 if(!(((data6 === "NoSchedule") || (data6 === "PreferNoSchedule")) || (data6 === "NoExecute"))){
-const err13 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema37.properties.effect.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema40.properties.effect.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3376,12 +3509,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate120.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3391,8 +3524,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate120(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate120.errors : vErrors.concat(validate120.errors);
+if(!(validate130(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 else {
@@ -3413,16 +3546,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate119.errors = vErrors;
+validate129.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-17"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-17"}}};
-const schema39 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
-const schema40 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
-const schema41 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}};
+const schema41 = {"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-20"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-20"}}};
+const schema42 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
+const schema43 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
+const schema44 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}};
 
-function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3444,7 +3577,7 @@ else {
 if(data.operator !== undefined){
 let data0 = data.operator;
 const _errs2 = errors;
-const vSchema0 = schema41.if.properties.operator.enum;
+const vSchema0 = schema44.if.properties.operator.enum;
 if(!((data0 === "In") || (data0 === "NotIn"))){
 const err1 = {};
 if(vErrors === null){
@@ -3524,13 +3657,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate128.errors = vErrors;
+validate138.errors = vErrors;
 return errors === 0;
 }
 
-const schema42 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}};
+const schema45 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}};
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3552,7 +3685,7 @@ else {
 if(data.operator !== undefined){
 let data0 = data.operator;
 const _errs2 = errors;
-const vSchema0 = schema42.if.properties.operator.enum;
+const vSchema0 = schema45.if.properties.operator.enum;
 if(!((data0 === "Exists") || (data0 === "DoesNotExist"))){
 const err1 = {};
 if(vErrors === null){
@@ -3622,27 +3755,27 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate130.errors = vErrors;
+validate140.errors = vErrors;
 return errors === 0;
 }
 
-const pattern27 = new RegExp("^-?[0-9]+$", "u");
+const pattern37 = new RegExp("^-?[0-9]+$", "u");
 
-function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate128(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate138(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid0 = _errs1 === errors;
 const _errs2 = errors;
-if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 else {
@@ -3668,7 +3801,7 @@ else {
 if(data.operator !== undefined){
 let data0 = data.operator;
 const _errs6 = errors;
-const vSchema0 = schema40.allOf[2].if.properties.operator.enum;
+const vSchema0 = schema43.allOf[2].if.properties.operator.enum;
 if(!((data0 === "Gt") || (data0 === "Lt"))){
 const err1 = {};
 if(vErrors === null){
@@ -3747,7 +3880,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs9 = errors;
 if(typeof data2 === "string"){
-if(!pattern27.test(data2)){
+if(!pattern37.test(data2)){
 const err5 = {instancePath:instancePath+"/values/" + i0,schemaPath:"#/allOf/2/then/properties/values/items/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+$"},message:"must match pattern \""+"^-?[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -3818,8 +3951,8 @@ errors++;
 if(data.key !== undefined){
 let data3 = data.key;
 const _errs11 = errors;
-if(!(validate114(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate124(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 else {
@@ -3840,9 +3973,9 @@ vErrors.push(err10);
 errors++;
 }
 const _errs13 = errors;
-const vSchema1 = schema40.properties.operator.enum;
+const vSchema1 = schema43.properties.operator.enum;
 if(!((((((data4 === "In") || (data4 === "NotIn")) || (data4 === "Exists")) || (data4 === "DoesNotExist")) || (data4 === "Gt")) || (data4 === "Lt"))){
-const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema40.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema43.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3903,12 +4036,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate127.errors = vErrors;
+validate137.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3936,8 +4069,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate127(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate137(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
 else {
@@ -3970,8 +4103,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate127(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
+if(!(validate137(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
 errors = vErrors.length;
 }
 else {
@@ -4005,23 +4138,23 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate136.errors = vErrors;
 return errors === 0;
 }
 
-const schema43 = {"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}};
-const schema44 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}};
-const schema45 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
+const schema46 = {"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}};
+const schema47 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}};
+const schema48 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate114(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate124(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 else {
@@ -4042,8 +4175,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate116(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate126(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 else {
@@ -4061,27 +4194,27 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate140.errors = vErrors;
+validate150.errors = vErrors;
 return errors === 0;
 }
 
-const schema47 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-15"},{"$ref":"#/definitions/retool-chart-shared-16"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}};
+const schema50 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}};
 
-function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate128(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
+if(!(validate138(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid0 = _errs1 === errors;
 const _errs2 = errors;
-if(!(validate130(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 else {
@@ -4124,8 +4257,8 @@ errors++;
 if(data.key !== undefined){
 let data0 = data.key;
 const _errs4 = errors;
-if(!(validate114(data0, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate124(data0, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 else {
@@ -4146,9 +4279,9 @@ vErrors.push(err3);
 errors++;
 }
 const _errs6 = errors;
-const vSchema0 = schema47.properties.operator.enum;
+const vSchema0 = schema50.properties.operator.enum;
 if(!((((data1 === "In") || (data1 === "NotIn")) || (data1 === "Exists")) || (data1 === "DoesNotExist"))){
-const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema47.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema50.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4169,8 +4302,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs9 = errors;
-if(!(validate116(data3, {instancePath:instancePath+"/values/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
+if(!(validate126(data3, {instancePath:instancePath+"/values/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
 errors = vErrors.length;
 }
 else {
@@ -4204,12 +4337,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate144.errors = vErrors;
+validate154.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4230,8 +4363,8 @@ errors++;
 if(data.matchLabels !== undefined){
 let data0 = data.matchLabels;
 const _errs2 = errors;
-if(!(validate140(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate150(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
 errors = vErrors.length;
 }
 else {
@@ -4248,8 +4381,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
-if(!(validate144(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
+if(!(validate154(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 else {
@@ -4283,14 +4416,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate139.errors = vErrors;
+validate149.errors = vErrors;
 return errors === 0;
 }
 
-const schema48 = {"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"};
-const pattern28 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
+const schema51 = {"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"};
+const pattern38 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 
-function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4315,7 +4448,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern28.test(data)){
+if(!pattern38.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -4336,12 +4469,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate152.errors = vErrors;
+validate162.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4372,8 +4505,8 @@ errors++;
 if(data.labelSelector !== undefined){
 let data0 = data.labelSelector;
 const _errs2 = errors;
-if(!(validate139(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate149(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 else {
@@ -4383,8 +4516,8 @@ var valid0 = _errs2 === errors;
 if(data.namespaceSelector !== undefined){
 let data1 = data.namespaceSelector;
 const _errs3 = errors;
-if(!(validate139(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate149(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 else {
@@ -4401,8 +4534,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs6 = errors;
-if(!(validate152(data3, {instancePath:instancePath+"/namespaces/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate162(data3, {instancePath:instancePath+"/namespaces/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
 errors = vErrors.length;
 }
 else {
@@ -4428,8 +4561,8 @@ var valid0 = _errs4 === errors;
 if(data.topologyKey !== undefined){
 let data4 = data.topologyKey;
 const _errs7 = errors;
-if(!(validate114(data4, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate124(data4, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 else {
@@ -4446,8 +4579,8 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
 const _errs10 = errors;
-if(!(validate114(data6, {instancePath:instancePath+"/matchLabelKeys/" + i1,parentData:data5,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate124(data6, {instancePath:instancePath+"/matchLabelKeys/" + i1,parentData:data5,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 else {
@@ -4480,8 +4613,8 @@ const len2 = data7.length;
 for(let i2=0; i2<len2; i2++){
 let data8 = data7[i2];
 const _errs13 = errors;
-if(!(validate114(data8, {instancePath:instancePath+"/mismatchLabelKeys/" + i2,parentData:data7,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate124(data8, {instancePath:instancePath+"/mismatchLabelKeys/" + i2,parentData:data7,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 else {
@@ -4515,13 +4648,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate138.errors = vErrors;
+validate148.errors = vErrors;
 return errors === 0;
 }
 
-const schema49 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
+const schema52 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
 
-function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4600,8 +4733,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinityTerm !== undefined){
 let data1 = data.podAffinityTerm;
 const _errs4 = errors;
-if(!(validate138(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate148(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 else {
@@ -4619,12 +4752,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate158.errors = vErrors;
+validate168.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4652,8 +4785,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate138(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate148(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
 errors = vErrors.length;
 }
 else {
@@ -4686,8 +4819,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate158(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
+if(!(validate168(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
 errors = vErrors.length;
 }
 else {
@@ -4721,12 +4854,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate137.errors = vErrors;
+validate147.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4800,8 +4933,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs10 = errors;
-if(!(validate126(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate136(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 else {
@@ -4923,8 +5056,8 @@ var valid7 = _errs16 === errors;
 if(data5.preference !== undefined){
 let data7 = data5.preference;
 const _errs18 = errors;
-if(!(validate126(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate136(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
+vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
 errors = vErrors.length;
 }
 else {
@@ -4976,8 +5109,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinity !== undefined){
 let data8 = data.podAffinity;
 const _errs19 = errors;
-if(!(validate137(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate147(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 else {
@@ -4987,8 +5120,8 @@ var valid0 = _errs19 === errors;
 if(data.podAntiAffinity !== undefined){
 let data9 = data.podAntiAffinity;
 const _errs20 = errors;
-if(!(validate137(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate147(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
+vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
 errors = vErrors.length;
 }
 else {
@@ -5006,14 +5139,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate125.errors = vErrors;
+validate135.errors = vErrors;
 return errors === 0;
 }
 
-const schema50 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
-const schema51 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
+const schema53 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
+const schema54 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
 
-function validate165(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5102,8 +5235,8 @@ var valid0 = _errs2 === errors;
 if(data.topologyKey !== undefined){
 let data1 = data.topologyKey;
 const _errs4 = errors;
-if(!(validate114(data1, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate124(data1, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 else {
@@ -5124,9 +5257,9 @@ vErrors.push(err7);
 errors++;
 }
 const _errs6 = errors;
-const vSchema0 = schema51.properties.whenUnsatisfiable.enum;
+const vSchema0 = schema54.properties.whenUnsatisfiable.enum;
 if(!((data2 === "DoNotSchedule") || (data2 === "ScheduleAnyway"))){
-const err8 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/enum",keyword:"enum",params:{allowedValues: schema51.properties.whenUnsatisfiable.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/enum",keyword:"enum",params:{allowedValues: schema54.properties.whenUnsatisfiable.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5178,8 +5311,8 @@ var valid0 = _errs7 === errors;
 if(data.labelSelector !== undefined){
 let data4 = data.labelSelector;
 const _errs9 = errors;
-if(!(validate139(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate149(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 else {
@@ -5196,8 +5329,8 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 const _errs12 = errors;
-if(!(validate114(data6, {instancePath:instancePath+"/matchLabelKeys/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
+if(!(validate124(data6, {instancePath:instancePath+"/matchLabelKeys/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
 errors = vErrors.length;
 }
 else {
@@ -5234,9 +5367,9 @@ vErrors.push(err13);
 errors++;
 }
 const _errs14 = errors;
-const vSchema1 = schema51.properties.nodeAffinityPolicy.enum;
+const vSchema1 = schema54.properties.nodeAffinityPolicy.enum;
 if(!((data7 === "Honor") || (data7 === "Ignore"))){
-const err14 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/enum",keyword:"enum",params:{allowedValues: schema51.properties.nodeAffinityPolicy.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/enum",keyword:"enum",params:{allowedValues: schema54.properties.nodeAffinityPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5261,9 +5394,9 @@ vErrors.push(err15);
 errors++;
 }
 const _errs16 = errors;
-const vSchema2 = schema51.properties.nodeTaintsPolicy.enum;
+const vSchema2 = schema54.properties.nodeTaintsPolicy.enum;
 if(!((data8 === "Honor") || (data8 === "Ignore"))){
-const err16 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/enum",keyword:"enum",params:{allowedValues: schema51.properties.nodeTaintsPolicy.enum},message:"must be equal to one of the allowed values"};
+const err16 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/enum",keyword:"enum",params:{allowedValues: schema54.properties.nodeTaintsPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5285,12 +5418,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate165.errors = vErrors;
+validate175.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate164(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5300,8 +5433,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate165(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate165.errors : vErrors.concat(validate165.errors);
+if(!(validate175(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
 errors = vErrors.length;
 }
 else {
@@ -5322,22 +5455,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate164.errors = vErrors;
+validate174.errors = vErrors;
 return errors === 0;
 }
 
-const schema52 = {"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}};
-const schema53 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
-const pattern30 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
+const schema55 = {"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}};
+const schema56 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
+const pattern40 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
 
-function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
 const _errs2 = errors;
 if(typeof data === "string"){
-if(!pattern24.test(data)){
+if(!pattern34.test(data)){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -5375,7 +5508,7 @@ vErrors = null;
 }
 }
 if(typeof data === "string"){
-if(!pattern30.test(data)){
+if(!pattern40.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -5396,20 +5529,20 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate172.errors = vErrors;
+validate182.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate171(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate172(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
+if(!(validate182(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
 errors = vErrors.length;
 }
 else {
@@ -5454,121 +5587,121 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate171.errors = vErrors;
+validate181.errors = vErrors;
 return errors === 0;
 }
 
-
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-const _errs1 = errors;
-if(!(validate114(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate114.errors : vErrors.concat(validate114.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-const err0 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-const _errs2 = errors;
-for(const key1 in data){
-let data0 = data[key1];
-const _errs3 = errors;
-if(!(validate116(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate116.errors : vErrors.concat(validate116.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid1 = _errs3 === errors;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate175.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-const _errs0 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-for(const key0 in data){
-const _errs1 = errors;
-if(!(validate57(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-const err0 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-const _errs2 = errors;
-for(const key1 in data){
-let data0 = data[key1];
-const _errs3 = errors;
-if(!(validate59(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid1 = _errs3 === errors;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-validate179.errors = vErrors;
-return errors === 0;
-}
-
-const schema56 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}};
-const schema57 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-18"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-18"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
-const schema58 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
 
 function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs1 = errors;
+if(!(validate124(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err0 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+const _errs2 = errors;
+for(const key1 in data){
+let data0 = data[key1];
+const _errs3 = errors;
+if(!(validate126(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate185.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+const _errs1 = errors;
+if(!(validate67(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+const err0 = {instancePath,schemaPath:"#/propertyNames",keyword:"propertyNames",params:{propertyName: key0},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+const _errs2 = errors;
+for(const key1 in data){
+let data0 = data[key1];
+const _errs3 = errors;
+if(!(validate69(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid1 = _errs3 === errors;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate189.errors = vErrors;
+return errors === 0;
+}
+
+const schema59 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}};
+const schema60 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-21"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-21"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
+const schema61 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
+
+function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5634,12 +5767,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate185.errors = vErrors;
+validate195.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate184(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5726,8 +5859,8 @@ errors++;
 if(data.secretRef !== undefined){
 let data0 = data.secretRef;
 const _errs5 = errors;
-if(!(validate185(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate195(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
 else {
@@ -5737,8 +5870,8 @@ var valid1 = _errs5 === errors;
 if(data.configMapRef !== undefined){
 let data1 = data.configMapRef;
 const _errs6 = errors;
-if(!(validate185(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate195(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
+vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
 errors = vErrors.length;
 }
 else {
@@ -5750,7 +5883,7 @@ let data2 = data.prefix;
 const _errs7 = errors;
 const _errs8 = errors;
 if(typeof data2 === "string"){
-if(!pattern7.test(data2)){
+if(!pattern17.test(data2)){
 const err4 = {instancePath:instancePath+"/prefix",schemaPath:"#/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -5784,12 +5917,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate184.errors = vErrors;
+validate194.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate183(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5799,8 +5932,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate184(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+if(!(validate194(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 else {
@@ -5821,25 +5954,25 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate183.errors = vErrors;
+validate193.errors = vErrors;
 return errors === 0;
 }
 
-const schema59 = {"type":"array","items":{"$ref":"#/definitions/Volume"}};
-const schema60 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-19"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
-const schema61 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
-const schema62 = {"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}};
-const pattern32 = new RegExp("(^|/)\\.\\.(/|$)", "u");
-const pattern33 = new RegExp("^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$", "u");
+const schema62 = {"type":"array","items":{"$ref":"#/definitions/Volume"}};
+const schema63 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
+const schema64 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
+const schema65 = {"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}};
+const pattern42 = new RegExp("(^|/)\\.\\.(/|$)", "u");
+const pattern43 = new RegExp("^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$", "u");
 
-function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
 const _errs2 = errors;
 if(typeof data === "string"){
-if(!pattern32.test(data)){
+if(!pattern42.test(data)){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -5887,7 +6020,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern33.test(data)){
+if(!pattern43.test(data)){
 const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -5908,12 +6041,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate198.errors = vErrors;
+validate208.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate196(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5972,8 +6105,8 @@ var valid2 = _errs4 === errors;
 if(data0.path !== undefined){
 let data2 = data0.path;
 const _errs5 = errors;
-if(!(validate198(data2, {instancePath:instancePath+"/" + i0+"/path",parentData:data0,parentDataProperty:"path",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate208(data2, {instancePath:instancePath+"/" + i0+"/path",parentData:data0,parentDataProperty:"path",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
 else {
@@ -6045,13 +6178,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate196.errors = vErrors;
+validate206.errors = vErrors;
 return errors === 0;
 }
 
-const schema63 = {"type":"object","additionalProperties":{"type":"string"}};
+const schema66 = {"type":"object","additionalProperties":{"type":"string"}};
 
-function validate204(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6084,13 +6217,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate204.errors = vErrors;
+validate214.errors = vErrors;
 return errors === 0;
 }
 
-const pattern34 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$", "u");
+const pattern44 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$", "u");
 
-function validate192(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6259,8 +6392,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs8 = errors;
-if(!(validate152(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate162(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
 errors = vErrors.length;
 }
 else {
@@ -6299,9 +6432,9 @@ vErrors.push(err9);
 errors++;
 }
 const _errs13 = errors;
-const vSchema0 = schema60.properties.emptyDir.properties.medium.enum;
+const vSchema0 = schema63.properties.emptyDir.properties.medium.enum;
 if(!((data2 === "") || (data2 === "Memory"))){
-const err10 = {instancePath:instancePath+"/emptyDir/medium",schemaPath:"#/properties/emptyDir/properties/medium/enum",keyword:"enum",params:{allowedValues: schema60.properties.emptyDir.properties.medium.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/emptyDir/medium",schemaPath:"#/properties/emptyDir/properties/medium/enum",keyword:"enum",params:{allowedValues: schema63.properties.emptyDir.properties.medium.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6315,8 +6448,8 @@ var valid2 = _errs12 === errors;
 if(data1.sizeLimit !== undefined){
 let data3 = data1.sizeLimit;
 const _errs14 = errors;
-if(!(validate76(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate86(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 else {
@@ -6378,8 +6511,8 @@ var valid3 = _errs18 === errors;
 if(data4.items !== undefined){
 let data6 = data4.items;
 const _errs19 = errors;
-if(!(validate196(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate206(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -6495,8 +6628,8 @@ var valid4 = _errs27 === errors;
 if(data9.items !== undefined){
 let data11 = data9.items;
 const _errs28 = errors;
-if(!(validate196(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate196.errors : vErrors.concat(validate196.errors);
+if(!(validate206(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -6691,7 +6824,7 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(!pattern34.test(data18)){
+if(!pattern44.test(data18)){
 const err34 = {instancePath:instancePath+"/csi/driver",schemaPath:"#/properties/csi/properties/driver/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err34];
@@ -6733,8 +6866,8 @@ var valid6 = _errs44 === errors;
 if(data17.volumeAttributes !== undefined){
 let data20 = data17.volumeAttributes;
 const _errs46 = errors;
-if(!(validate204(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
-vErrors = vErrors === null ? validate204.errors : vErrors.concat(validate204.errors);
+if(!(validate214(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
+vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
 errors = vErrors.length;
 }
 else {
@@ -6765,12 +6898,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-validate192.errors = vErrors;
+validate202.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate191(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6780,8 +6913,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate192(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate192.errors : vErrors.concat(validate192.errors);
+if(!(validate202(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
 errors = vErrors.length;
 }
 else {
@@ -6802,15 +6935,15 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate191.errors = vErrors;
+validate201.errors = vErrors;
 return errors === 0;
 }
 
-const schema64 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
-const schema65 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}};
-const pattern35 = new RegExp("^/[^\\n]*$", "u");
+const schema67 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
+const schema68 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}};
+const pattern45 = new RegExp("^/[^\\n]*$", "u");
 
-function validate209(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6851,8 +6984,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate152(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate162(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
 errors = vErrors.length;
 }
 else {
@@ -6864,7 +6997,7 @@ let data1 = data.mountPath;
 const _errs3 = errors;
 const _errs4 = errors;
 if(typeof data1 === "string"){
-if(!pattern35.test(data1)){
+if(!pattern45.test(data1)){
 const err3 = {instancePath:instancePath+"/mountPath",schemaPath:"#/properties/mountPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\n]*$"},message:"must match pattern \""+"^/[^\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -6890,8 +7023,8 @@ var valid0 = _errs3 === errors;
 if(data.subPath !== undefined){
 let data2 = data.subPath;
 const _errs5 = errors;
-if(!(validate198(data2, {instancePath:instancePath+"/subPath",parentData:data,parentDataProperty:"subPath",rootData}))){
-vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
+if(!(validate208(data2, {instancePath:instancePath+"/subPath",parentData:data,parentDataProperty:"subPath",rootData}))){
+vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
 errors = vErrors.length;
 }
 else {
@@ -6925,12 +7058,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate209.errors = vErrors;
+validate219.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6940,8 +7073,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate209(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+if(!(validate219(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
 errors = vErrors.length;
 }
 else {
@@ -6962,16 +7095,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate208.errors = vErrors;
+validate218.errors = vErrors;
 return errors === 0;
 }
 
-const schema66 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
-const schema67 = {"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}};
-const schema68 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-20"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
-const schema69 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}};
+const schema69 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
+const schema70 = {"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}};
+const schema71 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
+const schema72 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}};
 
-function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7058,12 +7191,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate219.errors = vErrors;
+validate229.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate217(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7094,8 +7227,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate57(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate67(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 else {
@@ -7151,8 +7284,8 @@ errors++;
 if(data2.secretKeyRef !== undefined){
 let data3 = data2.secretKeyRef;
 const _errs8 = errors;
-if(!(validate219(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
-vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
+if(!(validate229(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
+vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
 errors = vErrors.length;
 }
 else {
@@ -7162,8 +7295,8 @@ var valid1 = _errs8 === errors;
 if(data2.configMapKeyRef !== undefined){
 let data4 = data2.configMapKeyRef;
 const _errs9 = errors;
-if(!(validate219(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
-vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
+if(!(validate229(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
+vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
 errors = vErrors.length;
 }
 else {
@@ -7263,22 +7396,22 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate217.errors = vErrors;
+validate227.errors = vErrors;
 return errors === 0;
 }
 
-const schema70 = {"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}};
-const pattern40 = new RegExp("--|^[0-9-]*$", "u");
-const pattern41 = new RegExp("^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", "u");
+const schema73 = {"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}};
+const pattern50 = new RegExp("--|^[0-9-]*$", "u");
+const pattern51 = new RegExp("^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", "u");
 
-function validate226(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
 const _errs2 = errors;
 if(typeof data === "string"){
-if(!pattern40.test(data)){
+if(!pattern50.test(data)){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -7316,7 +7449,7 @@ vErrors = null;
 }
 }
 if(typeof data === "string"){
-if(!pattern41.test(data)){
+if(!pattern51.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -7337,14 +7470,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate226.errors = vErrors;
+validate236.errors = vErrors;
 return errors === 0;
 }
 
-const schema71 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
-const schema72 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
+const schema74 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema75 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
 
-function validate232(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7451,13 +7584,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate232.errors = vErrors;
+validate242.errors = vErrors;
 return errors === 0;
 }
 
-const schema73 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
+const schema76 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
 
-function validate234(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7499,9 +7632,9 @@ vErrors.push(err2);
 errors++;
 }
 const _errs3 = errors;
-const vSchema0 = schema73.properties.type.enum;
+const vSchema0 = schema76.properties.type.enum;
 if(!(((data0 === "RuntimeDefault") || (data0 === "Localhost")) || (data0 === "Unconfined"))){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema73.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema76.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7551,12 +7684,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate234.errors = vErrors;
+validate244.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7717,8 +7850,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate232(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+if(!(validate242(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
 errors = vErrors.length;
 }
 else {
@@ -7728,8 +7861,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate234(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
+if(!(validate244(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
 errors = vErrors.length;
 }
 else {
@@ -7747,22 +7880,22 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate231.errors = vErrors;
+validate241.errors = vErrors;
 return errors === 0;
 }
 
-const schema74 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
-const schema75 = {"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]};
+const schema77 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema78 = {"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]};
 
-function validate238(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = false;
 let passing0 = null;
 const _errs1 = errors;
-if(!(validate94(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate104(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 else {
@@ -7773,8 +7906,8 @@ valid0 = true;
 passing0 = 0;
 }
 const _errs2 = errors;
-if(!(validate226(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+if(!(validate236(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
 errors = vErrors.length;
 }
 else {
@@ -7811,12 +7944,12 @@ vErrors = null;
 }
 }
 }
-validate238.errors = vErrors;
+validate248.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate237(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7893,8 +8026,8 @@ var valid1 = _errs5 === errors;
 if(data0.port !== undefined){
 let data2 = data0.port;
 const _errs7 = errors;
-if(!(validate238(data2, {instancePath:instancePath+"/httpGet/port",parentData:data0,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate238.errors : vErrors.concat(validate238.errors);
+if(!(validate248(data2, {instancePath:instancePath+"/httpGet/port",parentData:data0,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
 errors = vErrors.length;
 }
 else {
@@ -7915,9 +8048,9 @@ vErrors.push(err5);
 errors++;
 }
 const _errs9 = errors;
-const vSchema0 = schema74.properties.httpGet.properties.scheme.enum;
+const vSchema0 = schema77.properties.httpGet.properties.scheme.enum;
 if(!((data3 === "HTTP") || (data3 === "HTTPS"))){
-const err6 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema74.properties.httpGet.properties.scheme.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema77.properties.httpGet.properties.scheme.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -7972,8 +8105,8 @@ errors++;
 if(data4.port !== undefined){
 let data5 = data4.port;
 const _errs13 = errors;
-if(!(validate238(data5, {instancePath:instancePath+"/tcpSocket/port",parentData:data4,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate238.errors : vErrors.concat(validate238.errors);
+if(!(validate248(data5, {instancePath:instancePath+"/tcpSocket/port",parentData:data4,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
 errors = vErrors.length;
 }
 else {
@@ -8274,13 +8407,13 @@ vErrors.push(err31);
 }
 errors++;
 }
-validate237.errors = vErrors;
+validate247.errors = vErrors;
 return errors === 0;
 }
 
-const pattern36 = new RegExp("^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$", "u");
+const pattern46 = new RegExp("^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$", "u");
 
-function validate215(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8307,7 +8440,7 @@ errors++;
 }
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func15.call(schema67.properties, key0))){
+if(!(func16.call(schema70.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -8321,8 +8454,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate152(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
+if(!(validate162(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
 errors = vErrors.length;
 }
 else {
@@ -8344,7 +8477,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!pattern36.test(data1)){
+if(!pattern46.test(data1)){
 const err4 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/pattern",keyword:"pattern",params:{pattern: "^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},message:"must match pattern \""+"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -8381,9 +8514,9 @@ vErrors.push(err6);
 errors++;
 }
 const _errs6 = errors;
-const vSchema0 = schema67.properties.imagePullPolicy.enum;
+const vSchema0 = schema70.properties.imagePullPolicy.enum;
 if(!(((data2 === "IfNotPresent") || (data2 === "Always")) || (data2 === "Never"))){
-const err7 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema67.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema70.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8510,8 +8643,8 @@ const len2 = data8.length;
 for(let i2=0; i2<len2; i2++){
 let data9 = data8[i2];
 const _errs19 = errors;
-if(!(validate217(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate217.errors : vErrors.concat(validate217.errors);
+if(!(validate227(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
 errors = vErrors.length;
 }
 else {
@@ -8544,8 +8677,8 @@ const len3 = data10.length;
 for(let i3=0; i3<len3; i3++){
 let data11 = data10[i3];
 const _errs22 = errors;
-if(!(validate184(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate184.errors : vErrors.concat(validate184.errors);
+if(!(validate194(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
 errors = vErrors.length;
 }
 else {
@@ -8606,8 +8739,8 @@ errors++;
 if(data13.name !== undefined){
 let data14 = data13.name;
 const _errs28 = errors;
-if(!(validate226(data14, {instancePath:instancePath+"/ports/" + i4+"/name",parentData:data13,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate226.errors : vErrors.concat(validate226.errors);
+if(!(validate236(data14, {instancePath:instancePath+"/ports/" + i4+"/name",parentData:data13,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
 errors = vErrors.length;
 }
 else {
@@ -8617,8 +8750,8 @@ var valid11 = _errs28 === errors;
 if(data13.containerPort !== undefined){
 let data15 = data13.containerPort;
 const _errs29 = errors;
-if(!(validate94(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate104(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 else {
@@ -8639,9 +8772,9 @@ vErrors.push(err18);
 errors++;
 }
 const _errs31 = errors;
-const vSchema1 = schema67.properties.ports.items.properties.protocol.enum;
+const vSchema1 = schema70.properties.ports.items.properties.protocol.enum;
 if(!(((data16 === "TCP") || (data16 === "UDP")) || (data16 === "SCTP"))){
-const err19 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema67.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema70.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8684,8 +8817,8 @@ var valid0 = _errs23 === errors;
 if(data.resources !== undefined){
 let data17 = data.resources;
 const _errs32 = errors;
-if(!(validate84(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate94(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
@@ -8702,8 +8835,8 @@ const len5 = data18.length;
 for(let i5=0; i5<len5; i5++){
 let data19 = data18[i5];
 const _errs35 = errors;
-if(!(validate209(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate209.errors : vErrors.concat(validate209.errors);
+if(!(validate219(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
 errors = vErrors.length;
 }
 else {
@@ -8729,8 +8862,8 @@ var valid0 = _errs33 === errors;
 if(data.securityContext !== undefined){
 let data20 = data.securityContext;
 const _errs36 = errors;
-if(!(validate231(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
-vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
+if(!(validate241(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
+vErrors = vErrors === null ? validate241.errors : vErrors.concat(validate241.errors);
 errors = vErrors.length;
 }
 else {
@@ -8740,8 +8873,8 @@ var valid0 = _errs36 === errors;
 if(data.readinessProbe !== undefined){
 let data21 = data.readinessProbe;
 const _errs37 = errors;
-if(!(validate237(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
-vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
+if(!(validate247(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
@@ -8751,8 +8884,8 @@ var valid0 = _errs37 === errors;
 if(data.livenessProbe !== undefined){
 let data22 = data.livenessProbe;
 const _errs38 = errors;
-if(!(validate237(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
-vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
+if(!(validate247(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
@@ -8762,8 +8895,8 @@ var valid0 = _errs38 === errors;
 if(data.startupProbe !== undefined){
 let data23 = data.startupProbe;
 const _errs39 = errors;
-if(!(validate237(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
-vErrors = vErrors === null ? validate237.errors : vErrors.concat(validate237.errors);
+if(!(validate247(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
+vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
 errors = vErrors.length;
 }
 else {
@@ -8784,9 +8917,9 @@ vErrors.push(err23);
 errors++;
 }
 const _errs41 = errors;
-const vSchema2 = schema67.properties.restartPolicy.enum;
+const vSchema2 = schema70.properties.restartPolicy.enum;
 if(!(data24 === "Always")){
-const err24 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/enum",keyword:"enum",params:{allowedValues: schema67.properties.restartPolicy.enum},message:"must be equal to one of the allowed values"};
+const err24 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/enum",keyword:"enum",params:{allowedValues: schema70.properties.restartPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8808,12 +8941,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate215.errors = vErrors;
+validate225.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8823,8 +8956,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate215(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+if(!(validate225(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
 errors = vErrors.length;
 }
 else {
@@ -8845,13 +8978,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate214.errors = vErrors;
+validate224.errors = vErrors;
 return errors === 0;
 }
 
-const schema76 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
+const schema79 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
 
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8861,8 +8994,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate215(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate215.errors : vErrors.concat(validate215.errors);
+if(!(validate225(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
 errors = vErrors.length;
 }
 else {
@@ -8883,12 +9016,12 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate248.errors = vErrors;
+validate258.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8903,7 +9036,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!pattern13.test(data)){
+if(!pattern23.test(data)){
 const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
@@ -8924,17 +9057,17 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate251.errors = vErrors;
+validate261.errors = vErrors;
 return errors === 0;
 }
 
-const schema78 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
+const schema81 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
 
-function validate253(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((!((typeof data == "number") && (!(data % 1) && !isNaN(data)))) && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema78.type},message:"must be integer,null"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema81.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -8966,13 +9099,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate253.errors = vErrors;
+validate263.errors = vErrors;
 return errors === 0;
 }
 
-const schema79 = {"type":"integer","minimum":0,"maximum":3600};
+const schema82 = {"type":"integer","minimum":0,"maximum":3600};
 
-function validate255(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
@@ -9008,13 +9141,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate255.errors = vErrors;
+validate265.errors = vErrors;
 return errors === 0;
 }
 
-const schema80 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema83 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
 
-function validate257(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9176,9 +9309,9 @@ vErrors.push(err11);
 errors++;
 }
 const _errs11 = errors;
-const vSchema0 = schema80.properties.fsGroupChangePolicy.enum;
+const vSchema0 = schema83.properties.fsGroupChangePolicy.enum;
 if(!((data4 === "OnRootMismatch") || (data4 === "Always"))){
-const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema80.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema83.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -9253,8 +9386,8 @@ var valid0 = _errs12 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs16 = errors;
-if(!(validate234(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
+if(!(validate244(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
 errors = vErrors.length;
 }
 else {
@@ -9272,12 +9405,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate257.errors = vErrors;
+validate267.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate260(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9438,8 +9571,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate232(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate232.errors : vErrors.concat(validate232.errors);
+if(!(validate242(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
 errors = vErrors.length;
 }
 else {
@@ -9449,8 +9582,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate234(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate234.errors : vErrors.concat(validate234.errors);
+if(!(validate244(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
 errors = vErrors.length;
 }
 else {
@@ -9468,19 +9601,19 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate260.errors = vErrors;
+validate270.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate111(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func15.call(schema32.properties, key0))){
+if(!(func16.call(schema35.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9494,8 +9627,8 @@ errors++;
 if(data.resources !== undefined){
 let data0 = data.resources;
 const _errs2 = errors;
-if(!(validate84(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate94(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
@@ -9505,8 +9638,8 @@ var valid0 = _errs2 === errors;
 if(data.nodeSelector !== undefined){
 let data1 = data.nodeSelector;
 const _errs3 = errors;
-if(!(validate113(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate123(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 else {
@@ -9516,8 +9649,8 @@ var valid0 = _errs3 === errors;
 if(data.tolerations !== undefined){
 let data2 = data.tolerations;
 const _errs4 = errors;
-if(!(validate119(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate129(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 else {
@@ -9527,8 +9660,8 @@ var valid0 = _errs4 === errors;
 if(data.affinity !== undefined){
 let data3 = data.affinity;
 const _errs5 = errors;
-if(!(validate125(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate135(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
 errors = vErrors.length;
 }
 else {
@@ -9538,8 +9671,8 @@ var valid0 = _errs5 === errors;
 if(data.topologySpreadConstraints !== undefined){
 let data4 = data.topologySpreadConstraints;
 const _errs6 = errors;
-if(!(validate164(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+if(!(validate174(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
 errors = vErrors.length;
 }
 else {
@@ -9549,8 +9682,8 @@ var valid0 = _errs6 === errors;
 if(data.podAnnotations !== undefined){
 let data5 = data.podAnnotations;
 const _errs7 = errors;
-if(!(validate171(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+if(!(validate181(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
 errors = vErrors.length;
 }
 else {
@@ -9560,8 +9693,8 @@ var valid0 = _errs7 === errors;
 if(data.podLabels !== undefined){
 let data6 = data.podLabels;
 const _errs8 = errors;
-if(!(validate175(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+if(!(validate185(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -9571,8 +9704,8 @@ var valid0 = _errs8 === errors;
 if(data.env !== undefined){
 let data7 = data.env;
 const _errs9 = errors;
-if(!(validate179(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+if(!(validate189(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -9582,8 +9715,8 @@ var valid0 = _errs9 === errors;
 if(data.extraEnvFrom !== undefined){
 let data8 = data.extraEnvFrom;
 const _errs10 = errors;
-if(!(validate183(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate193(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -9593,8 +9726,8 @@ var valid0 = _errs10 === errors;
 if(data.extraVolumes !== undefined){
 let data9 = data.extraVolumes;
 const _errs11 = errors;
-if(!(validate191(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate201(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
 }
 else {
@@ -9604,8 +9737,8 @@ var valid0 = _errs11 === errors;
 if(data.extraVolumeMounts !== undefined){
 let data10 = data.extraVolumeMounts;
 const _errs12 = errors;
-if(!(validate208(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate218(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
 errors = vErrors.length;
 }
 else {
@@ -9615,8 +9748,8 @@ var valid0 = _errs12 === errors;
 if(data.extraContainers !== undefined){
 let data11 = data.extraContainers;
 const _errs13 = errors;
-if(!(validate214(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+if(!(validate224(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
 errors = vErrors.length;
 }
 else {
@@ -9626,8 +9759,8 @@ var valid0 = _errs13 === errors;
 if(data.initContainers !== undefined){
 let data12 = data.initContainers;
 const _errs14 = errors;
-if(!(validate248(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+if(!(validate258(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
 errors = vErrors.length;
 }
 else {
@@ -9637,8 +9770,8 @@ var valid0 = _errs14 === errors;
 if(data.priorityClassName !== undefined){
 let data13 = data.priorityClassName;
 const _errs15 = errors;
-if(!(validate251(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+if(!(validate261(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
 errors = vErrors.length;
 }
 else {
@@ -9648,8 +9781,8 @@ var valid0 = _errs15 === errors;
 if(data.terminationGracePeriodSeconds !== undefined){
 let data14 = data.terminationGracePeriodSeconds;
 const _errs16 = errors;
-if(!(validate253(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+if(!(validate263(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
 errors = vErrors.length;
 }
 else {
@@ -9659,8 +9792,8 @@ var valid0 = _errs16 === errors;
 if(data.preStopSleepSeconds !== undefined){
 let data15 = data.preStopSleepSeconds;
 const _errs17 = errors;
-if(!(validate255(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+if(!(validate265(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 else {
@@ -9670,8 +9803,8 @@ var valid0 = _errs17 === errors;
 if(data.podSecurityContext !== undefined){
 let data16 = data.podSecurityContext;
 const _errs18 = errors;
-if(!(validate257(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+if(!(validate267(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 else {
@@ -9681,8 +9814,8 @@ var valid0 = _errs18 === errors;
 if(data.containerSecurityContext !== undefined){
 let data17 = data.containerSecurityContext;
 const _errs19 = errors;
-if(!(validate260(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+if(!(validate270(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
 errors = vErrors.length;
 }
 else {
@@ -9738,13 +9871,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate111.errors = vErrors;
+validate121.errors = vErrors;
 return errors === 0;
 }
 
-const schema82 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
+const schema85 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
 
-function validate286(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9789,13 +9922,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate286.errors = vErrors;
+validate296.errors = vErrors;
 return errors === 0;
 }
 
-const schema83 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
+const schema86 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
-function validate289(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9842,13 +9975,13 @@ var valid1 = _errs1 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate289.errors = vErrors;
+validate299.errors = vErrors;
 return errors === 0;
 }
 
-const schema84 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
+const schema87 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
 
-function validate307(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate317(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10000,7 +10133,7 @@ if(data.targetMemoryUtilizationPercentage !== undefined){
 let data4 = data.targetMemoryUtilizationPercentage;
 const _errs10 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema84.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
+const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema87.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10045,21 +10178,21 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate307.errors = vErrors;
+validate317.errors = vErrors;
 return errors === 0;
 }
 
-const schema85 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
-const schema86 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
+const schema88 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
+const schema89 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
 
-function validate328(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = true;
 const _errs1 = errors;
-if(!(validate289(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+if(!(validate299(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate299.errors : vErrors.concat(validate299.errors);
 errors = vErrors.length;
 }
 else {
@@ -10080,9 +10213,9 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.replicas !== undefined){
 let data0 = data.replicas;
 const _errs3 = errors;
-const vSchema0 = schema86.then.properties.replicas.enum;
+const vSchema0 = schema89.then.properties.replicas.enum;
 if(!((data0 === null) || (data0 === 1))){
-const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema86.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema89.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10107,18 +10240,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate328.errors = vErrors;
+validate338.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate327(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate337(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate328(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
+if(!(validate338(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
 errors = vErrors.length;
 }
 else {
@@ -10127,7 +10260,7 @@ var valid0 = _errs1 === errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs2 = errors;
 for(const key0 in data){
-if(!(func15.call(schema85.properties, key0))){
+if(!(func16.call(schema88.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10141,8 +10274,8 @@ errors++;
 if(data.resources !== undefined){
 let data0 = data.resources;
 const _errs3 = errors;
-if(!(validate84(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate94(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
@@ -10152,8 +10285,8 @@ var valid1 = _errs3 === errors;
 if(data.nodeSelector !== undefined){
 let data1 = data.nodeSelector;
 const _errs4 = errors;
-if(!(validate113(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(!(validate123(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 else {
@@ -10163,8 +10296,8 @@ var valid1 = _errs4 === errors;
 if(data.tolerations !== undefined){
 let data2 = data.tolerations;
 const _errs5 = errors;
-if(!(validate119(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
+if(!(validate129(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
 errors = vErrors.length;
 }
 else {
@@ -10174,8 +10307,8 @@ var valid1 = _errs5 === errors;
 if(data.affinity !== undefined){
 let data3 = data.affinity;
 const _errs6 = errors;
-if(!(validate125(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
+if(!(validate135(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
 errors = vErrors.length;
 }
 else {
@@ -10185,8 +10318,8 @@ var valid1 = _errs6 === errors;
 if(data.topologySpreadConstraints !== undefined){
 let data4 = data.topologySpreadConstraints;
 const _errs7 = errors;
-if(!(validate164(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
+if(!(validate174(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
 errors = vErrors.length;
 }
 else {
@@ -10196,8 +10329,8 @@ var valid1 = _errs7 === errors;
 if(data.podAnnotations !== undefined){
 let data5 = data.podAnnotations;
 const _errs8 = errors;
-if(!(validate171(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
+if(!(validate181(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
 errors = vErrors.length;
 }
 else {
@@ -10207,8 +10340,8 @@ var valid1 = _errs8 === errors;
 if(data.podLabels !== undefined){
 let data6 = data.podLabels;
 const _errs9 = errors;
-if(!(validate175(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+if(!(validate185(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -10218,8 +10351,8 @@ var valid1 = _errs9 === errors;
 if(data.env !== undefined){
 let data7 = data.env;
 const _errs10 = errors;
-if(!(validate179(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
+if(!(validate189(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -10229,8 +10362,8 @@ var valid1 = _errs10 === errors;
 if(data.extraEnvFrom !== undefined){
 let data8 = data.extraEnvFrom;
 const _errs11 = errors;
-if(!(validate183(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
+if(!(validate193(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -10240,8 +10373,8 @@ var valid1 = _errs11 === errors;
 if(data.extraVolumes !== undefined){
 let data9 = data.extraVolumes;
 const _errs12 = errors;
-if(!(validate191(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
+if(!(validate201(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
 errors = vErrors.length;
 }
 else {
@@ -10251,8 +10384,8 @@ var valid1 = _errs12 === errors;
 if(data.extraVolumeMounts !== undefined){
 let data10 = data.extraVolumeMounts;
 const _errs13 = errors;
-if(!(validate208(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate218(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
 errors = vErrors.length;
 }
 else {
@@ -10262,8 +10395,8 @@ var valid1 = _errs13 === errors;
 if(data.extraContainers !== undefined){
 let data11 = data.extraContainers;
 const _errs14 = errors;
-if(!(validate214(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+if(!(validate224(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
 errors = vErrors.length;
 }
 else {
@@ -10273,8 +10406,8 @@ var valid1 = _errs14 === errors;
 if(data.initContainers !== undefined){
 let data12 = data.initContainers;
 const _errs15 = errors;
-if(!(validate248(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+if(!(validate258(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
 errors = vErrors.length;
 }
 else {
@@ -10284,8 +10417,8 @@ var valid1 = _errs15 === errors;
 if(data.priorityClassName !== undefined){
 let data13 = data.priorityClassName;
 const _errs16 = errors;
-if(!(validate251(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
+if(!(validate261(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
 errors = vErrors.length;
 }
 else {
@@ -10295,8 +10428,8 @@ var valid1 = _errs16 === errors;
 if(data.terminationGracePeriodSeconds !== undefined){
 let data14 = data.terminationGracePeriodSeconds;
 const _errs17 = errors;
-if(!(validate253(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
+if(!(validate263(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
 errors = vErrors.length;
 }
 else {
@@ -10306,8 +10439,8 @@ var valid1 = _errs17 === errors;
 if(data.preStopSleepSeconds !== undefined){
 let data15 = data.preStopSleepSeconds;
 const _errs18 = errors;
-if(!(validate255(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+if(!(validate265(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 else {
@@ -10317,8 +10450,8 @@ var valid1 = _errs18 === errors;
 if(data.podSecurityContext !== undefined){
 let data16 = data.podSecurityContext;
 const _errs19 = errors;
-if(!(validate257(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+if(!(validate267(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 else {
@@ -10328,8 +10461,8 @@ var valid1 = _errs19 === errors;
 if(data.containerSecurityContext !== undefined){
 let data17 = data.containerSecurityContext;
 const _errs20 = errors;
-if(!(validate260(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+if(!(validate270(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
 errors = vErrors.length;
 }
 else {
@@ -10377,8 +10510,8 @@ var valid1 = _errs21 === errors;
 if(data.autoscaling !== undefined){
 let data19 = data.autoscaling;
 const _errs23 = errors;
-if(!(validate307(data19, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
+if(!(validate317(data19, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
 errors = vErrors.length;
 }
 else {
@@ -10396,12 +10529,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate327.errors = vErrors;
+validate337.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate432(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10422,8 +10555,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate85(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate95(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 else {
@@ -10433,8 +10566,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate85(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate95(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 else {
@@ -10452,20 +10585,20 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate432.errors = vErrors;
+validate442.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate454(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate464(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate172(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
+if(!(validate182(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
 errors = vErrors.length;
 }
 else {
@@ -10510,21 +10643,21 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate454.errors = vErrors;
+validate464.errors = vErrors;
 return errors === 0;
 }
 
-const schema89 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
-const pattern46 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
+const schema92 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
+const pattern56 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
 
-function validate458(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate468(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
 const _errs2 = errors;
 if(typeof data === "string"){
-if(!pattern46.test(data)){
+if(!pattern56.test(data)){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -10572,7 +10705,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern13.test(data)){
+if(!pattern23.test(data)){
 const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -10593,20 +10726,20 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate458.errors = vErrors;
+validate468.errors = vErrors;
 return errors === 0;
 }
 
-const schema90 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
-const schema91 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
-const pattern52 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
+const schema93 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
+const schema94 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
+const pattern62 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
 
-function validate471(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate481(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(typeof data === "string"){
-if(!pattern52.test(data)){
+if(!pattern62.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -10627,12 +10760,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate471.errors = vErrors;
+validate481.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate468(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate478(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10722,8 +10855,8 @@ errors++;
 if(data.namespaceSelector !== undefined){
 let data0 = data.namespaceSelector;
 const _errs6 = errors;
-if(!(validate139(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate149(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 else {
@@ -10733,8 +10866,8 @@ var valid2 = _errs6 === errors;
 if(data.podSelector !== undefined){
 let data1 = data.podSelector;
 const _errs7 = errors;
-if(!(validate139(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
-vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
+if(!(validate149(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
+vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
 errors = vErrors.length;
 }
 else {
@@ -10772,8 +10905,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs11 = errors;
-if(!(validate471(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate471.errors : vErrors.concat(validate471.errors);
+if(!(validate481(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate481.errors : vErrors.concat(validate481.errors);
 errors = vErrors.length;
 }
 else {
@@ -10790,8 +10923,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs14 = errors;
-if(!(validate471(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate471.errors : vErrors.concat(validate471.errors);
+if(!(validate481(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate481.errors : vErrors.concat(validate481.errors);
 errors = vErrors.length;
 }
 else {
@@ -10838,19 +10971,20 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate468.errors = vErrors;
+validate478.errors = vErrors;
 return errors === 0;
 }
 
-const pattern3 = new RegExp("^([a-z]([-a-z0-9]*[a-z0-9])?)?$", "u");
-const pattern5 = new RegExp("^[0-9]+\\.[0-9]+\\.[0-9]+$", "u");
-const pattern6 = new RegExp("^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$", "u");
-const pattern8 = new RegExp("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$", "u");
-const pattern19 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$", "u");
-const pattern20 = new RegExp("^[0-9]+(h|m|s)$", "u");
-const pattern22 = new RegExp("^[a-z_][a-z0-9_]{0,62}$", "u");
-const pattern45 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
-const pattern48 = new RegExp("^/[!-~]*$", "u");
+const pattern3 = new RegExp("", "u");
+const pattern13 = new RegExp("^([a-z]([-a-z0-9]*[a-z0-9])?)?$", "u");
+const pattern15 = new RegExp("^[0-9]+\\.[0-9]+\\.[0-9]+$", "u");
+const pattern16 = new RegExp("^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$", "u");
+const pattern18 = new RegExp("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$", "u");
+const pattern29 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$", "u");
+const pattern30 = new RegExp("^[0-9]+(h|m|s)$", "u");
+const pattern32 = new RegExp("^[a-z_][a-z0-9_]{0,62}$", "u");
+const pattern55 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
+const pattern58 = new RegExp("^/[!-~]*$", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -13174,7 +13308,7 @@ let valid87 = true;
 const _errs151 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing28;
-if((data.profile === undefined) && (missing28 = "profile")){
+if((data.temporal === undefined) && (missing28 = "temporal")){
 const err95 = {};
 if(vErrors === null){
 vErrors = [err95];
@@ -13185,10 +13319,12 @@ vErrors.push(err95);
 errors++;
 }
 else {
-if(data.profile !== undefined){
-let data81 = data.profile;
+if(data.temporal !== undefined){
+let data81 = data.temporal;
 const _errs152 = errors;
-if("production" !== data81){
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+let missing29;
+if(((data81.mode === undefined) && (missing29 = "mode")) || ((data81.external === undefined) && (missing29 = "external"))){
 const err96 = {};
 if(vErrors === null){
 vErrors = [err96];
@@ -13199,6 +13335,196 @@ vErrors.push(err96);
 errors++;
 }
 else {
+if(data81.mode !== undefined){
+let data82 = data81.mode;
+const _errs153 = errors;
+if("external" !== data82){
+const err97 = {};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs153){
+}
+var valid89 = _errs153 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+if(data81.external !== undefined){
+let data83 = data81.external;
+const _errs154 = errors;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+let missing30;
+if((data83.tls === undefined) && (missing30 = "tls")){
+const err98 = {};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+else {
+if(data83.tls !== undefined){
+let data84 = data83.tls;
+const _errs155 = errors;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+let missing31;
+if(((data84.enabled === undefined) && (missing31 = "enabled")) || ((data84.caCert === undefined) && (missing31 = "caCert"))){
+const err99 = {};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+else {
+if(data84.enabled !== undefined){
+let data85 = data84.enabled;
+const _errs156 = errors;
+if(true !== data85){
+const err100 = {};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs156){
+}
+var valid91 = _errs156 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+if(data84.caCert !== undefined){
+let data86 = data84.caCert;
+const _errs157 = errors;
+const _errs158 = errors;
+let valid92 = false;
+const _errs159 = errors;
+const _errs160 = errors;
+if(errors === _errs159){
+if(typeof data86 === "string"){
+if(func0(data86) < 1){
+const err101 = {};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+else {
+}
+}
+else {
+const err102 = {};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+if(errors === _errs159){
+}
+}
+var _valid18 = _errs159 === errors;
+valid92 = valid92 || _valid18;
+if(!valid92){
+const _errs161 = errors;
+if(!(data86 && typeof data86 == "object" && !Array.isArray(data86))){
+const err103 = {};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+const _errs162 = errors;
+if(errors === _errs161){
+}
+var _valid18 = _errs161 === errors;
+valid92 = valid92 || _valid18;
+if(!valid92){
+}
+}
+if(!valid92){
+const err104 = {};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+else {
+errors = _errs158;
+if(vErrors !== null){
+if(_errs158){
+vErrors.length = _errs158;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(errors === _errs157){
+}
+var valid91 = _errs157 === errors;
+}
+else {
+var valid91 = true;
+}
+if(valid91){
+}
+}
+}
+}
+if(errors === _errs155){
+}
+var valid90 = _errs155 === errors;
+}
+else {
+var valid90 = true;
+}
+if(valid90){
+}
+}
+}
+if(errors === _errs154){
+}
+var valid89 = _errs154 === errors;
+}
+else {
+var valid89 = true;
+}
+if(valid89){
+}
+}
+}
 }
 if(errors === _errs152){
 }
@@ -13224,225 +13550,57 @@ vErrors = null;
 }
 }
 if(_valid17){
-const _errs153 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.components !== undefined){
-let data82 = data.components;
-const _errs154 = errors;
-if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
-if(data82.api !== undefined){
-let data83 = data82.api;
-const _errs155 = errors;
-if(!(validate28(data83, {instancePath:instancePath+"/components/api",parentData:data82,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid90 = _errs155 === errors;
-}
-if(data82.jobsRunner !== undefined){
-let data84 = data82.jobsRunner;
-const _errs156 = errors;
-if(!(validate28(data84, {instancePath:instancePath+"/components/jobsRunner",parentData:data82,parentDataProperty:"jobsRunner",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid90 = _errs156 === errors;
-}
-if(data82.workflowsWorker !== undefined){
-let data85 = data82.workflowsWorker;
-const _errs157 = errors;
-if(!(validate28(data85, {instancePath:instancePath+"/components/workflowsWorker",parentData:data82,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid90 = _errs157 === errors;
-}
-if(data82.workflowsBackend !== undefined){
-let data86 = data82.workflowsBackend;
-const _errs158 = errors;
-if(!(validate28(data86, {instancePath:instancePath+"/components/workflowsBackend",parentData:data82,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid90 = _errs158 === errors;
-}
-if(data82.codeExecutor !== undefined){
-let data87 = data82.codeExecutor;
-const _errs159 = errors;
-if(!(validate28(data87, {instancePath:instancePath+"/components/codeExecutor",parentData:data82,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid90 = _errs159 === errors;
-}
-if(data82.agentWorker !== undefined){
-let data88 = data82.agentWorker;
-const _errs160 = errors;
-if(!(validate28(data88, {instancePath:instancePath+"/components/agentWorker",parentData:data82,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid90 = _errs160 === errors;
-}
-if(data82.agentEvalWorker !== undefined){
-let data89 = data82.agentEvalWorker;
-const _errs161 = errors;
-if(!(validate28(data89, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data82,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid90 = _errs161 === errors;
-}
-if(data82.multiplayerWs !== undefined){
-let data90 = data82.multiplayerWs;
-const _errs162 = errors;
-if(!(validate28(data90, {instancePath:instancePath+"/components/multiplayerWs",parentData:data82,parentDataProperty:"multiplayerWs",rootData}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid90 = _errs162 === errors;
-}
-if(data82.dbConnector !== undefined){
-let data91 = data82.dbConnector;
 const _errs163 = errors;
-if(!(validate28(data91, {instancePath:instancePath+"/components/dbConnector",parentData:data82,parentDataProperty:"dbConnector",rootData}))){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool !== undefined){
+let data87 = data.retool;
+const _errs164 = errors;
+if(!(validate28(data87, {instancePath:instancePath+"/retool",parentData:data,parentDataProperty:"retool",rootData}))){
 vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid90 = _errs163 === errors;
+var valid93 = _errs164 === errors;
+}
+if(data.podDefaults !== undefined){
+let data88 = data.podDefaults;
+const _errs165 = errors;
+if(!(validate28(data88, {instancePath:instancePath+"/podDefaults",parentData:data,parentDataProperty:"podDefaults",rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid93 = _errs165 === errors;
+}
+if(data.components !== undefined){
+let data89 = data.components;
+const _errs166 = errors;
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+var props0 = {};
+for(const key0 in data89){
+if(pattern3.test(key0)){
+let data90 = data89[key0];
+const _errs167 = errors;
+if(!(validate28(data90, {instancePath:instancePath+"/components/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data89,parentDataProperty:key0,rootData}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid94 = _errs167 === errors;
 }
 }
-var valid89 = _errs154 === errors;
+}
+var valid93 = _errs166 === errors;
 }
 }
-var _valid17 = _errs153 === errors;
+var _valid17 = _errs163 === errors;
 valid87 = _valid17;
 }
 if(!valid87){
-const err97 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
-if(vErrors === null){
-vErrors = [err97];
-}
-else {
-vErrors.push(err97);
-}
-errors++;
-}
-var valid0 = _errs149 === errors;
-const _errs164 = errors;
-const _errs165 = errors;
-let valid91 = true;
-const _errs166 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing29;
-if((data.global === undefined) && (missing29 = "global")){
-const err98 = {};
-if(vErrors === null){
-vErrors = [err98];
-}
-else {
-vErrors.push(err98);
-}
-errors++;
-}
-else {
-}
-}
-if(errors === _errs166){
-}
-var _valid18 = _errs166 === errors;
-errors = _errs165;
-if(vErrors !== null){
-if(_errs165){
-vErrors.length = _errs165;
-}
-else {
-vErrors = null;
-}
-}
-if(_valid18){
-const _errs167 = errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.agents === undefined){
-const err99 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "agents"},message:"must have required property '"+"agents"+"'"};
-if(vErrors === null){
-vErrors = [err99];
-}
-else {
-vErrors.push(err99);
-}
-errors++;
-}
-if(data.components === undefined){
-const err100 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "components"},message:"must have required property '"+"components"+"'"};
-if(vErrors === null){
-vErrors = [err100];
-}
-else {
-vErrors.push(err100);
-}
-errors++;
-}
-if(data.database === undefined){
-const err101 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
-if(vErrors === null){
-vErrors = [err101];
-}
-else {
-vErrors.push(err101);
-}
-errors++;
-}
-if(data.fullnameOverride === undefined){
-const err102 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
-if(vErrors === null){
-vErrors = [err102];
-}
-else {
-vErrors.push(err102);
-}
-errors++;
-}
-if(data.global === undefined){
-const err103 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
-if(vErrors === null){
-vErrors = [err103];
-}
-else {
-vErrors.push(err103);
-}
-errors++;
-}
-if(data.images === undefined){
-const err104 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
-if(vErrors === null){
-vErrors = [err104];
-}
-else {
-vErrors.push(err104);
-}
-errors++;
-}
-if(data.ingress === undefined){
-const err105 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
+const err105 = {instancePath,schemaPath:"#/allOf/16/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -13451,8 +13609,15 @@ vErrors.push(err105);
 }
 errors++;
 }
-if(data.nameOverride === undefined){
-const err106 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
+var valid0 = _errs149 === errors;
+const _errs168 = errors;
+const _errs169 = errors;
+let valid95 = true;
+const _errs170 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing32;
+if((data.profile === undefined) && (missing32 = "profile")){
+const err106 = {};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -13461,8 +13626,12 @@ vErrors.push(err106);
 }
 errors++;
 }
-if(data.networkPolicy === undefined){
-const err107 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
+else {
+if(data.profile !== undefined){
+let data91 = data.profile;
+const _errs171 = errors;
+if("production" !== data91){
+const err107 = {};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -13471,8 +13640,146 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(data.podDefaults === undefined){
-const err108 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
+else {
+}
+if(errors === _errs171){
+}
+var valid96 = _errs171 === errors;
+}
+else {
+var valid96 = true;
+}
+if(valid96){
+}
+}
+}
+if(errors === _errs170){
+}
+var _valid19 = _errs170 === errors;
+errors = _errs169;
+if(vErrors !== null){
+if(_errs169){
+vErrors.length = _errs169;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid19){
+const _errs172 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.components !== undefined){
+let data92 = data.components;
+const _errs173 = errors;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+if(data92.api !== undefined){
+let data93 = data92.api;
+const _errs174 = errors;
+if(!(validate32(data93, {instancePath:instancePath+"/components/api",parentData:data92,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid98 = _errs174 === errors;
+}
+if(data92.jobsRunner !== undefined){
+let data94 = data92.jobsRunner;
+const _errs175 = errors;
+if(!(validate32(data94, {instancePath:instancePath+"/components/jobsRunner",parentData:data92,parentDataProperty:"jobsRunner",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid98 = _errs175 === errors;
+}
+if(data92.workflowsWorker !== undefined){
+let data95 = data92.workflowsWorker;
+const _errs176 = errors;
+if(!(validate32(data95, {instancePath:instancePath+"/components/workflowsWorker",parentData:data92,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid98 = _errs176 === errors;
+}
+if(data92.workflowsBackend !== undefined){
+let data96 = data92.workflowsBackend;
+const _errs177 = errors;
+if(!(validate32(data96, {instancePath:instancePath+"/components/workflowsBackend",parentData:data92,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid98 = _errs177 === errors;
+}
+if(data92.codeExecutor !== undefined){
+let data97 = data92.codeExecutor;
+const _errs178 = errors;
+if(!(validate32(data97, {instancePath:instancePath+"/components/codeExecutor",parentData:data92,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid98 = _errs178 === errors;
+}
+if(data92.agentWorker !== undefined){
+let data98 = data92.agentWorker;
+const _errs179 = errors;
+if(!(validate32(data98, {instancePath:instancePath+"/components/agentWorker",parentData:data92,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid98 = _errs179 === errors;
+}
+if(data92.agentEvalWorker !== undefined){
+let data99 = data92.agentEvalWorker;
+const _errs180 = errors;
+if(!(validate32(data99, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data92,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid98 = _errs180 === errors;
+}
+if(data92.multiplayerWs !== undefined){
+let data100 = data92.multiplayerWs;
+const _errs181 = errors;
+if(!(validate32(data100, {instancePath:instancePath+"/components/multiplayerWs",parentData:data92,parentDataProperty:"multiplayerWs",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid98 = _errs181 === errors;
+}
+if(data92.dbConnector !== undefined){
+let data101 = data92.dbConnector;
+const _errs182 = errors;
+if(!(validate32(data101, {instancePath:instancePath+"/components/dbConnector",parentData:data92,parentDataProperty:"dbConnector",rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid98 = _errs182 === errors;
+}
+}
+var valid97 = _errs173 === errors;
+}
+}
+var _valid19 = _errs172 === errors;
+valid95 = _valid19;
+}
+if(!valid95){
+const err108 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -13481,8 +13788,15 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(data.podSecurity === undefined){
-const err109 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
+var valid0 = _errs168 === errors;
+const _errs183 = errors;
+const _errs184 = errors;
+let valid99 = true;
+const _errs185 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing33;
+if((data.global === undefined) && (missing33 = "global")){
+const err109 = {};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -13491,8 +13805,26 @@ vErrors.push(err109);
 }
 errors++;
 }
-if(data.profile === undefined){
-const err110 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
+else {
+}
+}
+if(errors === _errs185){
+}
+var _valid20 = _errs185 === errors;
+errors = _errs184;
+if(vErrors !== null){
+if(_errs184){
+vErrors.length = _errs184;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid20){
+const _errs186 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.agents === undefined){
+const err110 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "agents"},message:"must have required property '"+"agents"+"'"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -13501,8 +13833,8 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(data.retool === undefined){
-const err111 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+if(data.database === undefined){
+const err111 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -13511,8 +13843,8 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data.retoolDatabase === undefined){
-const err112 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
+if(data.fullnameOverride === undefined){
+const err112 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "fullnameOverride"},message:"must have required property '"+"fullnameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -13521,8 +13853,8 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(data.service === undefined){
-const err113 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+if(data.global === undefined){
+const err113 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "global"},message:"must have required property '"+"global"+"'"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -13531,8 +13863,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data.serviceAccount === undefined){
-const err114 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
+if(data.images === undefined){
+const err114 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "images"},message:"must have required property '"+"images"+"'"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -13541,8 +13873,8 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data.temporal === undefined){
-const err115 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
+if(data.ingress === undefined){
+const err115 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "ingress"},message:"must have required property '"+"ingress"+"'"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -13551,8 +13883,8 @@ vErrors.push(err115);
 }
 errors++;
 }
-if(data.tests === undefined){
-const err116 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
+if(data.nameOverride === undefined){
+const err116 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "nameOverride"},message:"must have required property '"+"nameOverride"+"'"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -13561,8 +13893,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data.workflows === undefined){
-const err117 = {instancePath,schemaPath:"#/allOf/17/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
+if(data.networkPolicy === undefined){
+const err117 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "networkPolicy"},message:"must have required property '"+"networkPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -13571,12 +13903,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data.retool !== undefined){
-let data92 = data.retool;
-const _errs168 = errors;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-if(data92.channel === undefined){
-const err118 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
+if(data.podDefaults === undefined){
+const err118 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "podDefaults"},message:"must have required property '"+"podDefaults"+"'"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -13585,8 +13913,8 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data92.env === undefined){
-const err119 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data.podSecurity === undefined){
+const err119 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "podSecurity"},message:"must have required property '"+"podSecurity"+"'"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -13595,8 +13923,8 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data92.version === undefined){
-const err120 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/17/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(data.profile === undefined){
+const err120 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "profile"},message:"must have required property '"+"profile"+"'"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -13605,15 +13933,8 @@ vErrors.push(err120);
 }
 errors++;
 }
-}
-var valid92 = _errs168 === errors;
-}
-if(data.images !== undefined){
-let data93 = data.images;
-const _errs169 = errors;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-if(data93.backend === undefined){
-const err121 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
+if(data.retool === undefined){
+const err121 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -13622,8 +13943,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data93.codeExecutor === undefined){
-const err122 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data.retoolDatabase === undefined){
+const err122 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "retoolDatabase"},message:"must have required property '"+"retoolDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -13632,8 +13953,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-if(data93.postgres === undefined){
-const err123 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
+if(data.service === undefined){
+const err123 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -13642,8 +13963,8 @@ vErrors.push(err123);
 }
 errors++;
 }
-if(data93.pullPolicy === undefined){
-const err124 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
+if(data.serviceAccount === undefined){
+const err124 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "serviceAccount"},message:"must have required property '"+"serviceAccount"+"'"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -13652,8 +13973,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(data93.pullSecrets === undefined){
-const err125 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
+if(data.temporal === undefined){
+const err125 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "temporal"},message:"must have required property '"+"temporal"+"'"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -13662,8 +13983,8 @@ vErrors.push(err125);
 }
 errors++;
 }
-if(data93.registry === undefined){
-const err126 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
+if(data.tests === undefined){
+const err126 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "tests"},message:"must have required property '"+"tests"+"'"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -13672,8 +13993,8 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(data93.temporalAdminTools === undefined){
-const err127 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
+if(data.workflows === undefined){
+const err127 = {instancePath,schemaPath:"#/allOf/18/then/required",keyword:"required",params:{missingProperty: "workflows"},message:"must have required property '"+"workflows"+"'"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -13682,8 +14003,12 @@ vErrors.push(err127);
 }
 errors++;
 }
-if(data93.temporalServer === undefined){
-const err128 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
+if(data.retool !== undefined){
+let data102 = data.retool;
+const _errs187 = errors;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.channel === undefined){
+const err128 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/18/then/properties/retool/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -13692,8 +14017,8 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(data93.temporalWeb === undefined){
-const err129 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/17/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
+if(data102.env === undefined){
+const err129 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/18/then/properties/retool/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -13702,12 +14027,8 @@ vErrors.push(err129);
 }
 errors++;
 }
-if(data93.backend !== undefined){
-let data94 = data93.backend;
-const _errs170 = errors;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-if(data94.digest === undefined){
-const err130 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data102.version === undefined){
+const err130 = {instancePath:instancePath+"/retool",schemaPath:"#/allOf/18/then/properties/retool/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -13716,8 +14037,15 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(data94.repository === undefined){
-const err131 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+}
+var valid100 = _errs187 === errors;
+}
+if(data.images !== undefined){
+let data103 = data.images;
+const _errs188 = errors;
+if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
+if(data103.backend === undefined){
+const err131 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/18/then/properties/images/required",keyword:"required",params:{missingProperty: "backend"},message:"must have required property '"+"backend"+"'"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -13726,8 +14054,8 @@ vErrors.push(err131);
 }
 errors++;
 }
-if(data94.tag === undefined){
-const err132 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/17/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data103.codeExecutor === undefined){
+const err132 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/18/then/properties/images/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -13736,15 +14064,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-var valid93 = _errs170 === errors;
-}
-if(data93.codeExecutor !== undefined){
-let data95 = data93.codeExecutor;
-const _errs171 = errors;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-if(data95.digest === undefined){
-const err133 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data103.postgres === undefined){
+const err133 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/18/then/properties/images/required",keyword:"required",params:{missingProperty: "postgres"},message:"must have required property '"+"postgres"+"'"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -13753,8 +14074,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(data95.repository === undefined){
-const err134 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data103.pullPolicy === undefined){
+const err134 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/18/then/properties/images/required",keyword:"required",params:{missingProperty: "pullPolicy"},message:"must have required property '"+"pullPolicy"+"'"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -13763,8 +14084,8 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data95.tag === undefined){
-const err135 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/17/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data103.pullSecrets === undefined){
+const err135 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/18/then/properties/images/required",keyword:"required",params:{missingProperty: "pullSecrets"},message:"must have required property '"+"pullSecrets"+"'"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -13773,15 +14094,8 @@ vErrors.push(err135);
 }
 errors++;
 }
-}
-var valid93 = _errs171 === errors;
-}
-if(data93.postgres !== undefined){
-let data96 = data93.postgres;
-const _errs172 = errors;
-if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
-if(data96.digest === undefined){
-const err136 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data103.registry === undefined){
+const err136 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/18/then/properties/images/required",keyword:"required",params:{missingProperty: "registry"},message:"must have required property '"+"registry"+"'"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -13790,8 +14104,8 @@ vErrors.push(err136);
 }
 errors++;
 }
-if(data96.repository === undefined){
-const err137 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data103.temporalAdminTools === undefined){
+const err137 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/18/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalAdminTools"},message:"must have required property '"+"temporalAdminTools"+"'"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -13800,8 +14114,8 @@ vErrors.push(err137);
 }
 errors++;
 }
-if(data96.tag === undefined){
-const err138 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/17/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data103.temporalServer === undefined){
+const err138 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/18/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalServer"},message:"must have required property '"+"temporalServer"+"'"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -13810,15 +14124,8 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-var valid93 = _errs172 === errors;
-}
-if(data93.temporalServer !== undefined){
-let data97 = data93.temporalServer;
-const _errs173 = errors;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-if(data97.digest === undefined){
-const err139 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data103.temporalWeb === undefined){
+const err139 = {instancePath:instancePath+"/images",schemaPath:"#/allOf/18/then/properties/images/required",keyword:"required",params:{missingProperty: "temporalWeb"},message:"must have required property '"+"temporalWeb"+"'"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -13827,8 +14134,12 @@ vErrors.push(err139);
 }
 errors++;
 }
-if(data97.repository === undefined){
-const err140 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+if(data103.backend !== undefined){
+let data104 = data103.backend;
+const _errs189 = errors;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+if(data104.digest === undefined){
+const err140 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/18/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -13837,8 +14148,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-if(data97.tag === undefined){
-const err141 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/17/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data104.repository === undefined){
+const err141 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/18/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -13847,15 +14158,8 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-var valid93 = _errs173 === errors;
-}
-if(data93.temporalAdminTools !== undefined){
-let data98 = data93.temporalAdminTools;
-const _errs174 = errors;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-if(data98.digest === undefined){
-const err142 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data104.tag === undefined){
+const err142 = {instancePath:instancePath+"/images/backend",schemaPath:"#/allOf/18/then/properties/images/properties/backend/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -13864,8 +14168,15 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(data98.repository === undefined){
-const err143 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+}
+var valid101 = _errs189 === errors;
+}
+if(data103.codeExecutor !== undefined){
+let data105 = data103.codeExecutor;
+const _errs190 = errors;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+if(data105.digest === undefined){
+const err143 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/18/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -13874,8 +14185,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(data98.tag === undefined){
-const err144 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/17/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data105.repository === undefined){
+const err144 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/18/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -13884,15 +14195,8 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-var valid93 = _errs174 === errors;
-}
-if(data93.temporalWeb !== undefined){
-let data99 = data93.temporalWeb;
-const _errs175 = errors;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-if(data99.digest === undefined){
-const err145 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
+if(data105.tag === undefined){
+const err145 = {instancePath:instancePath+"/images/codeExecutor",schemaPath:"#/allOf/18/then/properties/images/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -13901,8 +14205,15 @@ vErrors.push(err145);
 }
 errors++;
 }
-if(data99.repository === undefined){
-const err146 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
+}
+var valid101 = _errs190 === errors;
+}
+if(data103.postgres !== undefined){
+let data106 = data103.postgres;
+const _errs191 = errors;
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+if(data106.digest === undefined){
+const err146 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/18/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -13911,8 +14222,8 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(data99.tag === undefined){
-const err147 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/17/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
+if(data106.repository === undefined){
+const err147 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/18/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -13921,40 +14232,8 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-var valid93 = _errs175 === errors;
-}
-}
-var valid92 = _errs169 === errors;
-}
-if(data.database !== undefined){
-let data100 = data.database;
-const _errs176 = errors;
-if(!(validate38(data100, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid92 = _errs176 === errors;
-}
-if(data.retoolDatabase !== undefined){
-let data101 = data.retoolDatabase;
-const _errs177 = errors;
-if(!(validate38(data101, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid92 = _errs177 === errors;
-}
-if(data.temporal !== undefined){
-let data102 = data.temporal;
-const _errs178 = errors;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-if(data102.external === undefined){
-const err148 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data106.tag === undefined){
+const err148 = {instancePath:instancePath+"/images/postgres",schemaPath:"#/allOf/18/then/properties/images/properties/postgres/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -13963,8 +14242,15 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(data102.local === undefined){
-const err149 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
+}
+var valid101 = _errs191 === errors;
+}
+if(data103.temporalServer !== undefined){
+let data107 = data103.temporalServer;
+const _errs192 = errors;
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+if(data107.digest === undefined){
+const err149 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/18/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -13973,8 +14259,8 @@ vErrors.push(err149);
 }
 errors++;
 }
-if(data102.mode === undefined){
-const err150 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/17/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
+if(data107.repository === undefined){
+const err150 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/18/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -13983,12 +14269,8 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(data102.external !== undefined){
-let data103 = data102.external;
-const _errs179 = errors;
-if(data103 && typeof data103 == "object" && !Array.isArray(data103)){
-if(data103.host === undefined){
-const err151 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data107.tag === undefined){
+const err151 = {instancePath:instancePath+"/images/temporalServer",schemaPath:"#/allOf/18/then/properties/images/properties/temporalServer/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -13997,8 +14279,15 @@ vErrors.push(err151);
 }
 errors++;
 }
-if(data103.namespace === undefined){
-const err152 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+}
+var valid101 = _errs192 === errors;
+}
+if(data103.temporalAdminTools !== undefined){
+let data108 = data103.temporalAdminTools;
+const _errs193 = errors;
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+if(data108.digest === undefined){
+const err152 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/18/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -14007,8 +14296,8 @@ vErrors.push(err152);
 }
 errors++;
 }
-if(data103.port === undefined){
-const err153 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data108.repository === undefined){
+const err153 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/18/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -14017,8 +14306,8 @@ vErrors.push(err153);
 }
 errors++;
 }
-if(data103.tls === undefined){
-const err154 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data108.tag === undefined){
+const err154 = {instancePath:instancePath+"/images/temporalAdminTools",schemaPath:"#/allOf/18/then/properties/images/properties/temporalAdminTools/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -14027,12 +14316,15 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data103.tls !== undefined){
-let data104 = data103.tls;
-const _errs180 = errors;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.enabled === undefined){
-const err155 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/17/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+}
+var valid101 = _errs193 === errors;
+}
+if(data103.temporalWeb !== undefined){
+let data109 = data103.temporalWeb;
+const _errs194 = errors;
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+if(data109.digest === undefined){
+const err155 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/18/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "digest"},message:"must have required property '"+"digest"+"'"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -14041,18 +14333,8 @@ vErrors.push(err155);
 }
 errors++;
 }
-}
-var valid95 = _errs180 === errors;
-}
-}
-var valid94 = _errs179 === errors;
-}
-if(data102.local !== undefined){
-let data105 = data102.local;
-const _errs181 = errors;
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-if(data105.frontend === undefined){
-const err156 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
+if(data109.repository === undefined){
+const err156 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/18/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "repository"},message:"must have required property '"+"repository"+"'"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -14061,8 +14343,8 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(data105.history === undefined){
-const err157 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
+if(data109.tag === undefined){
+const err157 = {instancePath:instancePath+"/images/temporalWeb",schemaPath:"#/allOf/18/then/properties/images/properties/temporalWeb/required",keyword:"required",params:{missingProperty: "tag"},message:"must have required property '"+"tag"+"'"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -14071,8 +14353,40 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data105.matching === undefined){
-const err158 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
+}
+var valid101 = _errs194 === errors;
+}
+}
+var valid100 = _errs188 === errors;
+}
+if(data.database !== undefined){
+let data110 = data.database;
+const _errs195 = errors;
+if(!(validate42(data110, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid100 = _errs195 === errors;
+}
+if(data.retoolDatabase !== undefined){
+let data111 = data.retoolDatabase;
+const _errs196 = errors;
+if(!(validate42(data111, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid100 = _errs196 === errors;
+}
+if(data.temporal !== undefined){
+let data112 = data.temporal;
+const _errs197 = errors;
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+if(data112.external === undefined){
+const err158 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/18/then/properties/temporal/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -14081,8 +14395,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data105.namespace === undefined){
-const err159 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data112.local === undefined){
+const err159 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/18/then/properties/temporal/required",keyword:"required",params:{missingProperty: "local"},message:"must have required property '"+"local"+"'"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -14091,8 +14405,8 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data105.numHistoryShards === undefined){
-const err160 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
+if(data112.mode === undefined){
+const err160 = {instancePath:instancePath+"/temporal",schemaPath:"#/allOf/18/then/properties/temporal/required",keyword:"required",params:{missingProperty: "mode"},message:"must have required property '"+"mode"+"'"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -14101,8 +14415,12 @@ vErrors.push(err160);
 }
 errors++;
 }
-if(data105.persistence === undefined){
-const err161 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
+if(data112.external !== undefined){
+let data113 = data112.external;
+const _errs198 = errors;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+if(data113.host === undefined){
+const err161 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/18/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -14111,8 +14429,8 @@ vErrors.push(err161);
 }
 errors++;
 }
-if(data105.retention === undefined){
-const err162 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
+if(data113.namespace === undefined){
+const err162 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/18/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -14121,8 +14439,8 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(data105.web === undefined){
-const err163 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
+if(data113.port === undefined){
+const err163 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/18/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -14131,8 +14449,8 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(data105.worker === undefined){
-const err164 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
+if(data113.tls === undefined){
+const err164 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/allOf/18/then/properties/temporal/properties/external/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -14141,12 +14459,12 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(data105.persistence !== undefined){
-let data106 = data105.persistence;
-const _errs182 = errors;
-if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
-if(data106.database === undefined){
-const err165 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+if(data113.tls !== undefined){
+let data114 = data113.tls;
+const _errs199 = errors;
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+if(data114.enabled === undefined){
+const err165 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/allOf/18/then/properties/temporal/properties/external/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -14155,8 +14473,18 @@ vErrors.push(err165);
 }
 errors++;
 }
-if(data106.defaultDatabase === undefined){
-const err166 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
+}
+var valid103 = _errs199 === errors;
+}
+}
+var valid102 = _errs198 === errors;
+}
+if(data112.local !== undefined){
+let data115 = data112.local;
+const _errs200 = errors;
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+if(data115.frontend === undefined){
+const err166 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "frontend"},message:"must have required property '"+"frontend"+"'"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -14165,8 +14493,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-if(data106.external === undefined){
-const err167 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
+if(data115.history === undefined){
+const err167 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "history"},message:"must have required property '"+"history"+"'"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -14175,8 +14503,8 @@ vErrors.push(err167);
 }
 errors++;
 }
-if(data106.visibilityDatabase === undefined){
-const err168 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
+if(data115.matching === undefined){
+const err168 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "matching"},message:"must have required property '"+"matching"+"'"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -14185,12 +14513,8 @@ vErrors.push(err168);
 }
 errors++;
 }
-if(data106.external !== undefined){
-let data107 = data106.external;
-const _errs183 = errors;
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-if(data107.host === undefined){
-const err169 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data115.namespace === undefined){
+const err169 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -14199,8 +14523,8 @@ vErrors.push(err169);
 }
 errors++;
 }
-if(data107.port === undefined){
-const err170 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data115.numHistoryShards === undefined){
+const err170 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "numHistoryShards"},message:"must have required property '"+"numHistoryShards"+"'"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -14209,8 +14533,8 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(data107.ssl === undefined){
-const err171 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
+if(data115.persistence === undefined){
+const err171 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "persistence"},message:"must have required property '"+"persistence"+"'"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -14219,8 +14543,8 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data107.user === undefined){
-const err172 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
+if(data115.retention === undefined){
+const err172 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "retention"},message:"must have required property '"+"retention"+"'"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -14229,62 +14553,8 @@ vErrors.push(err172);
 }
 errors++;
 }
-}
-var valid97 = _errs183 === errors;
-}
-}
-var valid96 = _errs182 === errors;
-}
-if(data105.frontend !== undefined){
-let data108 = data105.frontend;
-const _errs184 = errors;
-if(!(validate41(data108, {instancePath:instancePath+"/temporal/local/frontend",parentData:data105,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid96 = _errs184 === errors;
-}
-if(data105.history !== undefined){
-let data109 = data105.history;
-const _errs185 = errors;
-if(!(validate41(data109, {instancePath:instancePath+"/temporal/local/history",parentData:data105,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid96 = _errs185 === errors;
-}
-if(data105.matching !== undefined){
-let data110 = data105.matching;
-const _errs186 = errors;
-if(!(validate41(data110, {instancePath:instancePath+"/temporal/local/matching",parentData:data105,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid96 = _errs186 === errors;
-}
-if(data105.worker !== undefined){
-let data111 = data105.worker;
-const _errs187 = errors;
-if(!(validate41(data111, {instancePath:instancePath+"/temporal/local/worker",parentData:data105,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid96 = _errs187 === errors;
-}
-if(data105.web !== undefined){
-let data112 = data105.web;
-const _errs188 = errors;
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-if(data112.affinity === undefined){
-const err173 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data115.web === undefined){
+const err173 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "web"},message:"must have required property '"+"web"+"'"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -14293,8 +14563,8 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(data112.containerSecurityContext === undefined){
-const err174 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data115.worker === undefined){
+const err174 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/required",keyword:"required",params:{missingProperty: "worker"},message:"must have required property '"+"worker"+"'"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -14303,8 +14573,12 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data112.enabled === undefined){
-const err175 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data115.persistence !== undefined){
+let data116 = data115.persistence;
+const _errs201 = errors;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+if(data116.database === undefined){
+const err175 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -14313,8 +14587,8 @@ vErrors.push(err175);
 }
 errors++;
 }
-if(data112.env === undefined){
-const err176 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data116.defaultDatabase === undefined){
+const err176 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "defaultDatabase"},message:"must have required property '"+"defaultDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -14323,8 +14597,8 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(data112.extraContainers === undefined){
-const err177 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data116.external === undefined){
+const err177 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "external"},message:"must have required property '"+"external"+"'"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -14333,8 +14607,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data112.extraEnvFrom === undefined){
-const err178 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data116.visibilityDatabase === undefined){
+const err178 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/persistence/required",keyword:"required",params:{missingProperty: "visibilityDatabase"},message:"must have required property '"+"visibilityDatabase"+"'"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -14343,8 +14617,12 @@ vErrors.push(err178);
 }
 errors++;
 }
-if(data112.extraVolumeMounts === undefined){
-const err179 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data116.external !== undefined){
+let data117 = data116.external;
+const _errs202 = errors;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+if(data117.host === undefined){
+const err179 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -14353,8 +14631,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(data112.extraVolumes === undefined){
-const err180 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data117.port === undefined){
+const err180 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -14363,8 +14641,8 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(data112.initContainers === undefined){
-const err181 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data117.ssl === undefined){
+const err181 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "ssl"},message:"must have required property '"+"ssl"+"'"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -14373,8 +14651,8 @@ vErrors.push(err181);
 }
 errors++;
 }
-if(data112.nodeSelector === undefined){
-const err182 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data117.user === undefined){
+const err182 = {instancePath:instancePath+"/temporal/local/persistence/external",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/persistence/properties/external/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -14383,8 +14661,62 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(data112.podAnnotations === undefined){
-const err183 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+}
+var valid105 = _errs202 === errors;
+}
+}
+var valid104 = _errs201 === errors;
+}
+if(data115.frontend !== undefined){
+let data118 = data115.frontend;
+const _errs203 = errors;
+if(!(validate45(data118, {instancePath:instancePath+"/temporal/local/frontend",parentData:data115,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs203 === errors;
+}
+if(data115.history !== undefined){
+let data119 = data115.history;
+const _errs204 = errors;
+if(!(validate45(data119, {instancePath:instancePath+"/temporal/local/history",parentData:data115,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs204 === errors;
+}
+if(data115.matching !== undefined){
+let data120 = data115.matching;
+const _errs205 = errors;
+if(!(validate45(data120, {instancePath:instancePath+"/temporal/local/matching",parentData:data115,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs205 === errors;
+}
+if(data115.worker !== undefined){
+let data121 = data115.worker;
+const _errs206 = errors;
+if(!(validate45(data121, {instancePath:instancePath+"/temporal/local/worker",parentData:data115,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid104 = _errs206 === errors;
+}
+if(data115.web !== undefined){
+let data122 = data115.web;
+const _errs207 = errors;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+if(data122.affinity === undefined){
+const err183 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -14393,8 +14725,8 @@ vErrors.push(err183);
 }
 errors++;
 }
-if(data112.podLabels === undefined){
-const err184 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data122.containerSecurityContext === undefined){
+const err184 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -14403,8 +14735,8 @@ vErrors.push(err184);
 }
 errors++;
 }
-if(data112.podSecurityContext === undefined){
-const err185 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data122.enabled === undefined){
+const err185 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -14413,8 +14745,8 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(data112.preStopSleepSeconds === undefined){
-const err186 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data122.env === undefined){
+const err186 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -14423,8 +14755,8 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data112.priorityClassName === undefined){
-const err187 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data122.extraContainers === undefined){
+const err187 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -14433,8 +14765,8 @@ vErrors.push(err187);
 }
 errors++;
 }
-if(data112.resources === undefined){
-const err188 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data122.extraEnvFrom === undefined){
+const err188 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -14443,8 +14775,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(data112.tolerations === undefined){
-const err189 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data122.extraVolumeMounts === undefined){
+const err189 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -14453,8 +14785,8 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data112.topologySpreadConstraints === undefined){
-const err190 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data122.extraVolumes === undefined){
+const err190 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -14463,12 +14795,8 @@ vErrors.push(err190);
 }
 errors++;
 }
-if(data112.resources !== undefined){
-let data113 = data112.resources;
-const _errs189 = errors;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-if(data113.limits === undefined){
-const err191 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data122.initContainers === undefined){
+const err191 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -14477,8 +14805,8 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(data113.requests === undefined){
-const err192 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/17/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data122.nodeSelector === undefined){
+const err192 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -14487,24 +14815,8 @@ vErrors.push(err192);
 }
 errors++;
 }
-}
-var valid98 = _errs189 === errors;
-}
-}
-var valid96 = _errs188 === errors;
-}
-}
-var valid94 = _errs181 === errors;
-}
-}
-var valid92 = _errs178 === errors;
-}
-if(data.workflows !== undefined){
-let data114 = data.workflows;
-const _errs190 = errors;
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-if(data114.enabled === undefined){
-const err193 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/17/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data122.podAnnotations === undefined){
+const err193 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -14513,15 +14825,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-}
-var valid92 = _errs190 === errors;
-}
-if(data.agents !== undefined){
-let data115 = data.agents;
-const _errs191 = errors;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-if(data115.enabled === undefined){
-const err194 = {instancePath:instancePath+"/agents",schemaPath:"#/allOf/17/then/properties/agents/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data122.podLabels === undefined){
+const err194 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -14530,15 +14835,8 @@ vErrors.push(err194);
 }
 errors++;
 }
-}
-var valid92 = _errs191 === errors;
-}
-if(data.components !== undefined){
-let data116 = data.components;
-const _errs192 = errors;
-if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
-if(data116.agentEvalWorker === undefined){
-const err195 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentEvalWorker"},message:"must have required property '"+"agentEvalWorker"+"'"};
+if(data122.podSecurityContext === undefined){
+const err195 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -14547,8 +14845,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data116.agentWorker === undefined){
-const err196 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "agentWorker"},message:"must have required property '"+"agentWorker"+"'"};
+if(data122.preStopSleepSeconds === undefined){
+const err196 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -14557,8 +14855,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-if(data116.api === undefined){
-const err197 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
+if(data122.priorityClassName === undefined){
+const err197 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -14567,8 +14865,8 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(data116.codeExecutor === undefined){
-const err198 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
+if(data122.resources === undefined){
+const err198 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -14577,8 +14875,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data116.dbConnector === undefined){
-const err199 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "dbConnector"},message:"must have required property '"+"dbConnector"+"'"};
+if(data122.tolerations === undefined){
+const err199 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -14587,8 +14885,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(data116.jobsRunner === undefined){
-const err200 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
+if(data122.topologySpreadConstraints === undefined){
+const err200 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -14597,8 +14895,12 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(data116.multiplayerWs === undefined){
-const err201 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "multiplayerWs"},message:"must have required property '"+"multiplayerWs"+"'"};
+if(data122.resources !== undefined){
+let data123 = data122.resources;
+const _errs208 = errors;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+if(data123.limits === undefined){
+const err201 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -14607,8 +14909,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data116.workflowsBackend === undefined){
-const err202 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
+if(data123.requests === undefined){
+const err202 = {instancePath:instancePath+"/temporal/local/web/resources",schemaPath:"#/allOf/18/then/properties/temporal/properties/local/properties/web/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -14617,8 +14919,24 @@ vErrors.push(err202);
 }
 errors++;
 }
-if(data116.workflowsWorker === undefined){
-const err203 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/17/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
+}
+var valid106 = _errs208 === errors;
+}
+}
+var valid104 = _errs207 === errors;
+}
+}
+var valid102 = _errs200 === errors;
+}
+}
+var valid100 = _errs197 === errors;
+}
+if(data.workflows !== undefined){
+let data124 = data.workflows;
+const _errs209 = errors;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+if(data124.enabled === undefined){
+const err203 = {instancePath:instancePath+"/workflows",schemaPath:"#/allOf/18/then/properties/workflows/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -14627,23 +14945,15 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(data116.api !== undefined){
-let data117 = data116.api;
-const _errs193 = errors;
-if(!(validate46(data117, {instancePath:instancePath+"/components/api",parentData:data116,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
 }
-else {
+var valid100 = _errs209 === errors;
 }
-var valid99 = _errs193 === errors;
-}
-if(data116.jobsRunner !== undefined){
-let data118 = data116.jobsRunner;
-const _errs194 = errors;
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-if(data118.affinity === undefined){
-const err204 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data.agents !== undefined){
+let data125 = data.agents;
+const _errs210 = errors;
+if(data125 && typeof data125 == "object" && !Array.isArray(data125)){
+if(data125.enabled === undefined){
+const err204 = {instancePath:instancePath+"/agents",schemaPath:"#/allOf/18/then/properties/agents/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -14652,8 +14962,15 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data118.containerSecurityContext === undefined){
-const err205 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+}
+var valid100 = _errs210 === errors;
+}
+if(data.components !== undefined){
+let data126 = data.components;
+const _errs211 = errors;
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+if(data126.agentEvalWorker === undefined){
+const err205 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/18/then/properties/components/required",keyword:"required",params:{missingProperty: "agentEvalWorker"},message:"must have required property '"+"agentEvalWorker"+"'"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -14662,8 +14979,8 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data118.env === undefined){
-const err206 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data126.agentWorker === undefined){
+const err206 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/18/then/properties/components/required",keyword:"required",params:{missingProperty: "agentWorker"},message:"must have required property '"+"agentWorker"+"'"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -14672,8 +14989,8 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(data118.extraContainers === undefined){
-const err207 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data126.api === undefined){
+const err207 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/18/then/properties/components/required",keyword:"required",params:{missingProperty: "api"},message:"must have required property '"+"api"+"'"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -14682,8 +14999,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data118.extraEnvFrom === undefined){
-const err208 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data126.codeExecutor === undefined){
+const err208 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/18/then/properties/components/required",keyword:"required",params:{missingProperty: "codeExecutor"},message:"must have required property '"+"codeExecutor"+"'"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -14692,8 +15009,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(data118.extraVolumeMounts === undefined){
-const err209 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data126.dbConnector === undefined){
+const err209 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/18/then/properties/components/required",keyword:"required",params:{missingProperty: "dbConnector"},message:"must have required property '"+"dbConnector"+"'"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -14702,8 +15019,8 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(data118.extraVolumes === undefined){
-const err210 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data126.jobsRunner === undefined){
+const err210 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/18/then/properties/components/required",keyword:"required",params:{missingProperty: "jobsRunner"},message:"must have required property '"+"jobsRunner"+"'"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -14712,8 +15029,8 @@ vErrors.push(err210);
 }
 errors++;
 }
-if(data118.initContainers === undefined){
-const err211 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data126.multiplayerWs === undefined){
+const err211 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/18/then/properties/components/required",keyword:"required",params:{missingProperty: "multiplayerWs"},message:"must have required property '"+"multiplayerWs"+"'"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -14722,8 +15039,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data118.nodeSelector === undefined){
-const err212 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data126.workflowsBackend === undefined){
+const err212 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/18/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsBackend"},message:"must have required property '"+"workflowsBackend"+"'"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -14732,8 +15049,8 @@ vErrors.push(err212);
 }
 errors++;
 }
-if(data118.podAnnotations === undefined){
-const err213 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data126.workflowsWorker === undefined){
+const err213 = {instancePath:instancePath+"/components",schemaPath:"#/allOf/18/then/properties/components/required",keyword:"required",params:{missingProperty: "workflowsWorker"},message:"must have required property '"+"workflowsWorker"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -14742,8 +15059,23 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data118.podLabels === undefined){
-const err214 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data126.api !== undefined){
+let data127 = data126.api;
+const _errs212 = errors;
+if(!(validate50(data127, {instancePath:instancePath+"/components/api",parentData:data126,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs212 === errors;
+}
+if(data126.jobsRunner !== undefined){
+let data128 = data126.jobsRunner;
+const _errs213 = errors;
+if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
+if(data128.affinity === undefined){
+const err214 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -14752,8 +15084,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-if(data118.podSecurityContext === undefined){
-const err215 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data128.containerSecurityContext === undefined){
+const err215 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -14762,8 +15094,8 @@ vErrors.push(err215);
 }
 errors++;
 }
-if(data118.preStopSleepSeconds === undefined){
-const err216 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data128.env === undefined){
+const err216 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -14772,8 +15104,8 @@ vErrors.push(err216);
 }
 errors++;
 }
-if(data118.priorityClassName === undefined){
-const err217 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data128.extraContainers === undefined){
+const err217 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -14782,8 +15114,8 @@ vErrors.push(err217);
 }
 errors++;
 }
-if(data118.resources === undefined){
-const err218 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data128.extraEnvFrom === undefined){
+const err218 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -14792,8 +15124,8 @@ vErrors.push(err218);
 }
 errors++;
 }
-if(data118.tolerations === undefined){
-const err219 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data128.extraVolumeMounts === undefined){
+const err219 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -14802,8 +15134,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data118.topologySpreadConstraints === undefined){
-const err220 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data128.extraVolumes === undefined){
+const err220 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -14812,12 +15144,8 @@ vErrors.push(err220);
 }
 errors++;
 }
-if(data118.resources !== undefined){
-let data119 = data118.resources;
-const _errs195 = errors;
-if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
-if(data119.limits === undefined){
-const err221 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data128.initContainers === undefined){
+const err221 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -14826,8 +15154,8 @@ vErrors.push(err221);
 }
 errors++;
 }
-if(data119.requests === undefined){
-const err222 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/17/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data128.nodeSelector === undefined){
+const err222 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -14836,40 +15164,8 @@ vErrors.push(err222);
 }
 errors++;
 }
-}
-var valid100 = _errs195 === errors;
-}
-}
-var valid99 = _errs194 === errors;
-}
-if(data116.workflowsWorker !== undefined){
-let data120 = data116.workflowsWorker;
-const _errs196 = errors;
-if(!(validate48(data120, {instancePath:instancePath+"/components/workflowsWorker",parentData:data116,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs196 === errors;
-}
-if(data116.workflowsBackend !== undefined){
-let data121 = data116.workflowsBackend;
-const _errs197 = errors;
-if(!(validate46(data121, {instancePath:instancePath+"/components/workflowsBackend",parentData:data116,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs197 === errors;
-}
-if(data116.codeExecutor !== undefined){
-let data122 = data116.codeExecutor;
-const _errs198 = errors;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-if(data122.affinity === undefined){
-const err223 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data128.podAnnotations === undefined){
+const err223 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -14878,8 +15174,8 @@ vErrors.push(err223);
 }
 errors++;
 }
-if(data122.autoscaling === undefined){
-const err224 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data128.podLabels === undefined){
+const err224 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -14888,8 +15184,8 @@ vErrors.push(err224);
 }
 errors++;
 }
-if(data122.containerSecurityContext === undefined){
-const err225 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data128.podSecurityContext === undefined){
+const err225 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -14898,8 +15194,8 @@ vErrors.push(err225);
 }
 errors++;
 }
-if(data122.env === undefined){
-const err226 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data128.preStopSleepSeconds === undefined){
+const err226 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -14908,8 +15204,8 @@ vErrors.push(err226);
 }
 errors++;
 }
-if(data122.extraContainers === undefined){
-const err227 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data128.priorityClassName === undefined){
+const err227 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -14918,8 +15214,8 @@ vErrors.push(err227);
 }
 errors++;
 }
-if(data122.extraEnvFrom === undefined){
-const err228 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data128.resources === undefined){
+const err228 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -14928,8 +15224,8 @@ vErrors.push(err228);
 }
 errors++;
 }
-if(data122.extraVolumeMounts === undefined){
-const err229 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data128.tolerations === undefined){
+const err229 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -14938,8 +15234,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-if(data122.extraVolumes === undefined){
-const err230 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data128.topologySpreadConstraints === undefined){
+const err230 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -14948,8 +15244,12 @@ vErrors.push(err230);
 }
 errors++;
 }
-if(data122.initContainers === undefined){
-const err231 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data128.resources !== undefined){
+let data129 = data128.resources;
+const _errs214 = errors;
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.limits === undefined){
+const err231 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -14958,8 +15258,8 @@ vErrors.push(err231);
 }
 errors++;
 }
-if(data122.nodeSelector === undefined){
-const err232 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data129.requests === undefined){
+const err232 = {instancePath:instancePath+"/components/jobsRunner/resources",schemaPath:"#/allOf/18/then/properties/components/properties/jobsRunner/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -14968,8 +15268,40 @@ vErrors.push(err232);
 }
 errors++;
 }
-if(data122.podAnnotations === undefined){
-const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+}
+var valid108 = _errs214 === errors;
+}
+}
+var valid107 = _errs213 === errors;
+}
+if(data126.workflowsWorker !== undefined){
+let data130 = data126.workflowsWorker;
+const _errs215 = errors;
+if(!(validate52(data130, {instancePath:instancePath+"/components/workflowsWorker",parentData:data126,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs215 === errors;
+}
+if(data126.workflowsBackend !== undefined){
+let data131 = data126.workflowsBackend;
+const _errs216 = errors;
+if(!(validate50(data131, {instancePath:instancePath+"/components/workflowsBackend",parentData:data126,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs216 === errors;
+}
+if(data126.codeExecutor !== undefined){
+let data132 = data126.codeExecutor;
+const _errs217 = errors;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+if(data132.affinity === undefined){
+const err233 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -14978,8 +15310,8 @@ vErrors.push(err233);
 }
 errors++;
 }
-if(data122.podLabels === undefined){
-const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data132.autoscaling === undefined){
+const err234 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -14988,8 +15320,8 @@ vErrors.push(err234);
 }
 errors++;
 }
-if(data122.podSecurityContext === undefined){
-const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data132.containerSecurityContext === undefined){
+const err235 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -14998,8 +15330,8 @@ vErrors.push(err235);
 }
 errors++;
 }
-if(data122.preStopSleepSeconds === undefined){
-const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data132.env === undefined){
+const err236 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -15008,8 +15340,8 @@ vErrors.push(err236);
 }
 errors++;
 }
-if(data122.priorityClassName === undefined){
-const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data132.extraContainers === undefined){
+const err237 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -15018,8 +15350,8 @@ vErrors.push(err237);
 }
 errors++;
 }
-if(data122.resources === undefined){
-const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data132.extraEnvFrom === undefined){
+const err238 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -15028,8 +15360,8 @@ vErrors.push(err238);
 }
 errors++;
 }
-if(data122.sandbox === undefined){
-const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
+if(data132.extraVolumeMounts === undefined){
+const err239 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -15038,8 +15370,8 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data122.seccompProfile === undefined){
-const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
+if(data132.extraVolumes === undefined){
+const err240 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -15048,8 +15380,8 @@ vErrors.push(err240);
 }
 errors++;
 }
-if(data122.tolerations === undefined){
-const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data132.initContainers === undefined){
+const err241 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -15058,8 +15390,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-if(data122.topologySpreadConstraints === undefined){
-const err242 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data132.nodeSelector === undefined){
+const err242 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -15068,12 +15400,8 @@ vErrors.push(err242);
 }
 errors++;
 }
-if(data122.resources !== undefined){
-let data123 = data122.resources;
-const _errs199 = errors;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.limits === undefined){
-const err243 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data132.podAnnotations === undefined){
+const err243 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -15082,8 +15410,8 @@ vErrors.push(err243);
 }
 errors++;
 }
-if(data123.requests === undefined){
-const err244 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data132.podLabels === undefined){
+const err244 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -15092,15 +15420,8 @@ vErrors.push(err244);
 }
 errors++;
 }
-}
-var valid101 = _errs199 === errors;
-}
-if(data122.autoscaling !== undefined){
-let data124 = data122.autoscaling;
-const _errs200 = errors;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-if(data124.enabled === undefined){
-const err245 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data132.podSecurityContext === undefined){
+const err245 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -15109,8 +15430,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-if(data124.maxReplicas === undefined){
-const err246 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data132.preStopSleepSeconds === undefined){
+const err246 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -15119,8 +15440,8 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(data124.minReplicas === undefined){
-const err247 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data132.priorityClassName === undefined){
+const err247 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -15129,8 +15450,8 @@ vErrors.push(err247);
 }
 errors++;
 }
-if(data124.targetCPUUtilizationPercentage === undefined){
-const err248 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data132.resources === undefined){
+const err248 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -15139,40 +15460,8 @@ vErrors.push(err248);
 }
 errors++;
 }
-}
-var valid101 = _errs200 === errors;
-}
-}
-var valid99 = _errs198 === errors;
-}
-if(data116.agentWorker !== undefined){
-let data125 = data116.agentWorker;
-const _errs201 = errors;
-if(!(validate48(data125, {instancePath:instancePath+"/components/agentWorker",parentData:data116,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs201 === errors;
-}
-if(data116.agentEvalWorker !== undefined){
-let data126 = data116.agentEvalWorker;
-const _errs202 = errors;
-if(!(validate48(data126, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data116,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid99 = _errs202 === errors;
-}
-if(data116.multiplayerWs !== undefined){
-let data127 = data116.multiplayerWs;
-const _errs203 = errors;
-if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
-if(data127.affinity === undefined){
-const err249 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data132.sandbox === undefined){
+const err249 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "sandbox"},message:"must have required property '"+"sandbox"+"'"};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -15181,8 +15470,8 @@ vErrors.push(err249);
 }
 errors++;
 }
-if(data127.autoscaling === undefined){
-const err250 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data132.seccompProfile === undefined){
+const err250 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "seccompProfile"},message:"must have required property '"+"seccompProfile"+"'"};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -15191,8 +15480,8 @@ vErrors.push(err250);
 }
 errors++;
 }
-if(data127.containerSecurityContext === undefined){
-const err251 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data132.tolerations === undefined){
+const err251 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -15201,8 +15490,8 @@ vErrors.push(err251);
 }
 errors++;
 }
-if(data127.enabled === undefined){
-const err252 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data132.topologySpreadConstraints === undefined){
+const err252 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -15211,8 +15500,12 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(data127.env === undefined){
-const err253 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data132.resources !== undefined){
+let data133 = data132.resources;
+const _errs218 = errors;
+if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.limits === undefined){
+const err253 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -15221,8 +15514,8 @@ vErrors.push(err253);
 }
 errors++;
 }
-if(data127.extraContainers === undefined){
-const err254 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data133.requests === undefined){
+const err254 = {instancePath:instancePath+"/components/codeExecutor/resources",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -15231,8 +15524,15 @@ vErrors.push(err254);
 }
 errors++;
 }
-if(data127.extraEnvFrom === undefined){
-const err255 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+}
+var valid109 = _errs218 === errors;
+}
+if(data132.autoscaling !== undefined){
+let data134 = data132.autoscaling;
+const _errs219 = errors;
+if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
+if(data134.enabled === undefined){
+const err255 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -15241,8 +15541,8 @@ vErrors.push(err255);
 }
 errors++;
 }
-if(data127.extraVolumeMounts === undefined){
-const err256 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data134.maxReplicas === undefined){
+const err256 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -15251,8 +15551,8 @@ vErrors.push(err256);
 }
 errors++;
 }
-if(data127.extraVolumes === undefined){
-const err257 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data134.minReplicas === undefined){
+const err257 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -15261,8 +15561,8 @@ vErrors.push(err257);
 }
 errors++;
 }
-if(data127.initContainers === undefined){
-const err258 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data134.targetCPUUtilizationPercentage === undefined){
+const err258 = {instancePath:instancePath+"/components/codeExecutor/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/codeExecutor/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -15271,8 +15571,40 @@ vErrors.push(err258);
 }
 errors++;
 }
-if(data127.nodeSelector === undefined){
-const err259 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+}
+var valid109 = _errs219 === errors;
+}
+}
+var valid107 = _errs217 === errors;
+}
+if(data126.agentWorker !== undefined){
+let data135 = data126.agentWorker;
+const _errs220 = errors;
+if(!(validate52(data135, {instancePath:instancePath+"/components/agentWorker",parentData:data126,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs220 === errors;
+}
+if(data126.agentEvalWorker !== undefined){
+let data136 = data126.agentEvalWorker;
+const _errs221 = errors;
+if(!(validate52(data136, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data126,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid107 = _errs221 === errors;
+}
+if(data126.multiplayerWs !== undefined){
+let data137 = data126.multiplayerWs;
+const _errs222 = errors;
+if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
+if(data137.affinity === undefined){
+const err259 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -15281,8 +15613,8 @@ vErrors.push(err259);
 }
 errors++;
 }
-if(data127.podAnnotations === undefined){
-const err260 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data137.autoscaling === undefined){
+const err260 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err260];
 }
@@ -15291,8 +15623,8 @@ vErrors.push(err260);
 }
 errors++;
 }
-if(data127.podLabels === undefined){
-const err261 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data137.containerSecurityContext === undefined){
+const err261 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err261];
 }
@@ -15301,8 +15633,8 @@ vErrors.push(err261);
 }
 errors++;
 }
-if(data127.podSecurityContext === undefined){
-const err262 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data137.enabled === undefined){
+const err262 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err262];
 }
@@ -15311,8 +15643,8 @@ vErrors.push(err262);
 }
 errors++;
 }
-if(data127.preStopSleepSeconds === undefined){
-const err263 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data137.env === undefined){
+const err263 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err263];
 }
@@ -15321,8 +15653,8 @@ vErrors.push(err263);
 }
 errors++;
 }
-if(data127.priorityClassName === undefined){
-const err264 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data137.extraContainers === undefined){
+const err264 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err264];
 }
@@ -15331,8 +15663,8 @@ vErrors.push(err264);
 }
 errors++;
 }
-if(data127.resources === undefined){
-const err265 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data137.extraEnvFrom === undefined){
+const err265 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err265];
 }
@@ -15341,8 +15673,8 @@ vErrors.push(err265);
 }
 errors++;
 }
-if(data127.tolerations === undefined){
-const err266 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data137.extraVolumeMounts === undefined){
+const err266 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err266];
 }
@@ -15351,8 +15683,8 @@ vErrors.push(err266);
 }
 errors++;
 }
-if(data127.topologySpreadConstraints === undefined){
-const err267 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data137.extraVolumes === undefined){
+const err267 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err267];
 }
@@ -15361,12 +15693,8 @@ vErrors.push(err267);
 }
 errors++;
 }
-if(data127.resources !== undefined){
-let data128 = data127.resources;
-const _errs204 = errors;
-if(data128 && typeof data128 == "object" && !Array.isArray(data128)){
-if(data128.limits === undefined){
-const err268 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data137.initContainers === undefined){
+const err268 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err268];
 }
@@ -15375,8 +15703,8 @@ vErrors.push(err268);
 }
 errors++;
 }
-if(data128.requests === undefined){
-const err269 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data137.nodeSelector === undefined){
+const err269 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err269];
 }
@@ -15385,15 +15713,8 @@ vErrors.push(err269);
 }
 errors++;
 }
-}
-var valid102 = _errs204 === errors;
-}
-if(data127.autoscaling !== undefined){
-let data129 = data127.autoscaling;
-const _errs205 = errors;
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.enabled === undefined){
-const err270 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data137.podAnnotations === undefined){
+const err270 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err270];
 }
@@ -15402,8 +15723,8 @@ vErrors.push(err270);
 }
 errors++;
 }
-if(data129.maxReplicas === undefined){
-const err271 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data137.podLabels === undefined){
+const err271 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err271];
 }
@@ -15412,8 +15733,8 @@ vErrors.push(err271);
 }
 errors++;
 }
-if(data129.minReplicas === undefined){
-const err272 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data137.podSecurityContext === undefined){
+const err272 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err272];
 }
@@ -15422,8 +15743,8 @@ vErrors.push(err272);
 }
 errors++;
 }
-if(data129.targetCPUUtilizationPercentage === undefined){
-const err273 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data137.preStopSleepSeconds === undefined){
+const err273 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err273];
 }
@@ -15432,18 +15753,8 @@ vErrors.push(err273);
 }
 errors++;
 }
-}
-var valid102 = _errs205 === errors;
-}
-}
-var valid99 = _errs203 === errors;
-}
-if(data116.dbConnector !== undefined){
-let data130 = data116.dbConnector;
-const _errs206 = errors;
-if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
-if(data130.affinity === undefined){
-const err274 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data137.priorityClassName === undefined){
+const err274 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err274];
 }
@@ -15452,8 +15763,8 @@ vErrors.push(err274);
 }
 errors++;
 }
-if(data130.autoscaling === undefined){
-const err275 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
+if(data137.resources === undefined){
+const err275 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err275];
 }
@@ -15462,8 +15773,8 @@ vErrors.push(err275);
 }
 errors++;
 }
-if(data130.containerSecurityContext === undefined){
-const err276 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data137.tolerations === undefined){
+const err276 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err276];
 }
@@ -15472,8 +15783,8 @@ vErrors.push(err276);
 }
 errors++;
 }
-if(data130.enabled === undefined){
-const err277 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data137.topologySpreadConstraints === undefined){
+const err277 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err277];
 }
@@ -15482,8 +15793,12 @@ vErrors.push(err277);
 }
 errors++;
 }
-if(data130.env === undefined){
-const err278 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data137.resources !== undefined){
+let data138 = data137.resources;
+const _errs223 = errors;
+if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
+if(data138.limits === undefined){
+const err278 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err278];
 }
@@ -15492,8 +15807,8 @@ vErrors.push(err278);
 }
 errors++;
 }
-if(data130.extraContainers === undefined){
-const err279 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data138.requests === undefined){
+const err279 = {instancePath:instancePath+"/components/multiplayerWs/resources",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -15502,8 +15817,15 @@ vErrors.push(err279);
 }
 errors++;
 }
-if(data130.extraEnvFrom === undefined){
-const err280 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+}
+var valid110 = _errs223 === errors;
+}
+if(data137.autoscaling !== undefined){
+let data139 = data137.autoscaling;
+const _errs224 = errors;
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+if(data139.enabled === undefined){
+const err280 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -15512,8 +15834,8 @@ vErrors.push(err280);
 }
 errors++;
 }
-if(data130.extraVolumeMounts === undefined){
-const err281 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data139.maxReplicas === undefined){
+const err281 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -15522,8 +15844,8 @@ vErrors.push(err281);
 }
 errors++;
 }
-if(data130.extraVolumes === undefined){
-const err282 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+if(data139.minReplicas === undefined){
+const err282 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -15532,8 +15854,8 @@ vErrors.push(err282);
 }
 errors++;
 }
-if(data130.initContainers === undefined){
-const err283 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data139.targetCPUUtilizationPercentage === undefined){
+const err283 = {instancePath:instancePath+"/components/multiplayerWs/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/multiplayerWs/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -15542,8 +15864,18 @@ vErrors.push(err283);
 }
 errors++;
 }
-if(data130.javaDbConnector === undefined){
-const err284 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "javaDbConnector"},message:"must have required property '"+"javaDbConnector"+"'"};
+}
+var valid110 = _errs224 === errors;
+}
+}
+var valid107 = _errs222 === errors;
+}
+if(data126.dbConnector !== undefined){
+let data140 = data126.dbConnector;
+const _errs225 = errors;
+if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
+if(data140.affinity === undefined){
+const err284 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -15552,8 +15884,8 @@ vErrors.push(err284);
 }
 errors++;
 }
-if(data130.nodeSelector === undefined){
-const err285 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data140.autoscaling === undefined){
+const err285 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "autoscaling"},message:"must have required property '"+"autoscaling"+"'"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -15562,8 +15894,8 @@ vErrors.push(err285);
 }
 errors++;
 }
-if(data130.podAnnotations === undefined){
-const err286 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data140.containerSecurityContext === undefined){
+const err286 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -15572,8 +15904,8 @@ vErrors.push(err286);
 }
 errors++;
 }
-if(data130.podLabels === undefined){
-const err287 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+if(data140.enabled === undefined){
+const err287 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -15582,8 +15914,8 @@ vErrors.push(err287);
 }
 errors++;
 }
-if(data130.podSecurityContext === undefined){
-const err288 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data140.env === undefined){
+const err288 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -15592,8 +15924,8 @@ vErrors.push(err288);
 }
 errors++;
 }
-if(data130.preStopSleepSeconds === undefined){
-const err289 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data140.extraContainers === undefined){
+const err289 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -15602,8 +15934,8 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(data130.priorityClassName === undefined){
-const err290 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data140.extraEnvFrom === undefined){
+const err290 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -15612,8 +15944,8 @@ vErrors.push(err290);
 }
 errors++;
 }
-if(data130.resources === undefined){
-const err291 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data140.extraVolumeMounts === undefined){
+const err291 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -15622,8 +15954,8 @@ vErrors.push(err291);
 }
 errors++;
 }
-if(data130.tolerations === undefined){
-const err292 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data140.extraVolumes === undefined){
+const err292 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -15632,8 +15964,8 @@ vErrors.push(err292);
 }
 errors++;
 }
-if(data130.topologySpreadConstraints === undefined){
-const err293 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data140.initContainers === undefined){
+const err293 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -15642,12 +15974,8 @@ vErrors.push(err293);
 }
 errors++;
 }
-if(data130.resources !== undefined){
-let data131 = data130.resources;
-const _errs207 = errors;
-if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
-if(data131.limits === undefined){
-const err294 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
+if(data140.javaDbConnector === undefined){
+const err294 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "javaDbConnector"},message:"must have required property '"+"javaDbConnector"+"'"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -15656,8 +15984,8 @@ vErrors.push(err294);
 }
 errors++;
 }
-if(data131.requests === undefined){
-const err295 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
+if(data140.nodeSelector === undefined){
+const err295 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -15666,15 +15994,8 @@ vErrors.push(err295);
 }
 errors++;
 }
-}
-var valid103 = _errs207 === errors;
-}
-if(data130.autoscaling !== undefined){
-let data132 = data130.autoscaling;
-const _errs208 = errors;
-if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
-if(data132.enabled === undefined){
-const err296 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data140.podAnnotations === undefined){
+const err296 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -15683,8 +16004,8 @@ vErrors.push(err296);
 }
 errors++;
 }
-if(data132.maxReplicas === undefined){
-const err297 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
+if(data140.podLabels === undefined){
+const err297 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -15693,8 +16014,8 @@ vErrors.push(err297);
 }
 errors++;
 }
-if(data132.minReplicas === undefined){
-const err298 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
+if(data140.podSecurityContext === undefined){
+const err298 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -15703,8 +16024,8 @@ vErrors.push(err298);
 }
 errors++;
 }
-if(data132.targetCPUUtilizationPercentage === undefined){
-const err299 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/17/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
+if(data140.preStopSleepSeconds === undefined){
+const err299 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -15713,21 +16034,8 @@ vErrors.push(err299);
 }
 errors++;
 }
-}
-var valid103 = _errs208 === errors;
-}
-}
-var valid99 = _errs206 === errors;
-}
-}
-var valid92 = _errs192 === errors;
-}
-if(data.podDefaults !== undefined){
-let data133 = data.podDefaults;
-const _errs209 = errors;
-if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
-if(data133.affinity === undefined){
-const err300 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
+if(data140.priorityClassName === undefined){
+const err300 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -15736,8 +16044,8 @@ vErrors.push(err300);
 }
 errors++;
 }
-if(data133.containerSecurityContext === undefined){
-const err301 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
+if(data140.resources === undefined){
+const err301 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -15746,8 +16054,8 @@ vErrors.push(err301);
 }
 errors++;
 }
-if(data133.env === undefined){
-const err302 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
+if(data140.tolerations === undefined){
+const err302 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -15756,8 +16064,8 @@ vErrors.push(err302);
 }
 errors++;
 }
-if(data133.extraContainers === undefined){
-const err303 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
+if(data140.topologySpreadConstraints === undefined){
+const err303 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -15766,8 +16074,12 @@ vErrors.push(err303);
 }
 errors++;
 }
-if(data133.extraEnvFrom === undefined){
-const err304 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
+if(data140.resources !== undefined){
+let data141 = data140.resources;
+const _errs226 = errors;
+if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
+if(data141.limits === undefined){
+const err304 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "limits"},message:"must have required property '"+"limits"+"'"};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -15776,8 +16088,8 @@ vErrors.push(err304);
 }
 errors++;
 }
-if(data133.extraVolumeMounts === undefined){
-const err305 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
+if(data141.requests === undefined){
+const err305 = {instancePath:instancePath+"/components/dbConnector/resources",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/resources/required",keyword:"required",params:{missingProperty: "requests"},message:"must have required property '"+"requests"+"'"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -15786,8 +16098,15 @@ vErrors.push(err305);
 }
 errors++;
 }
-if(data133.extraVolumes === undefined){
-const err306 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
+}
+var valid111 = _errs226 === errors;
+}
+if(data140.autoscaling !== undefined){
+let data142 = data140.autoscaling;
+const _errs227 = errors;
+if(data142 && typeof data142 == "object" && !Array.isArray(data142)){
+if(data142.enabled === undefined){
+const err306 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -15796,8 +16115,8 @@ vErrors.push(err306);
 }
 errors++;
 }
-if(data133.initContainers === undefined){
-const err307 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
+if(data142.maxReplicas === undefined){
+const err307 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "maxReplicas"},message:"must have required property '"+"maxReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -15806,8 +16125,8 @@ vErrors.push(err307);
 }
 errors++;
 }
-if(data133.nodeSelector === undefined){
-const err308 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
+if(data142.minReplicas === undefined){
+const err308 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "minReplicas"},message:"must have required property '"+"minReplicas"+"'"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -15816,8 +16135,8 @@ vErrors.push(err308);
 }
 errors++;
 }
-if(data133.podAnnotations === undefined){
-const err309 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
+if(data142.targetCPUUtilizationPercentage === undefined){
+const err309 = {instancePath:instancePath+"/components/dbConnector/autoscaling",schemaPath:"#/allOf/18/then/properties/components/properties/dbConnector/properties/autoscaling/required",keyword:"required",params:{missingProperty: "targetCPUUtilizationPercentage"},message:"must have required property '"+"targetCPUUtilizationPercentage"+"'"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -15826,8 +16145,21 @@ vErrors.push(err309);
 }
 errors++;
 }
-if(data133.podLabels === undefined){
-const err310 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
+}
+var valid111 = _errs227 === errors;
+}
+}
+var valid107 = _errs225 === errors;
+}
+}
+var valid100 = _errs211 === errors;
+}
+if(data.podDefaults !== undefined){
+let data143 = data.podDefaults;
+const _errs228 = errors;
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+if(data143.affinity === undefined){
+const err310 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "affinity"},message:"must have required property '"+"affinity"+"'"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -15836,8 +16168,8 @@ vErrors.push(err310);
 }
 errors++;
 }
-if(data133.podSecurityContext === undefined){
-const err311 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
+if(data143.containerSecurityContext === undefined){
+const err311 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "containerSecurityContext"},message:"must have required property '"+"containerSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -15846,8 +16178,8 @@ vErrors.push(err311);
 }
 errors++;
 }
-if(data133.preStopSleepSeconds === undefined){
-const err312 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
+if(data143.env === undefined){
+const err312 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "env"},message:"must have required property '"+"env"+"'"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -15856,8 +16188,8 @@ vErrors.push(err312);
 }
 errors++;
 }
-if(data133.priorityClassName === undefined){
-const err313 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
+if(data143.extraContainers === undefined){
+const err313 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraContainers"},message:"must have required property '"+"extraContainers"+"'"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -15866,8 +16198,8 @@ vErrors.push(err313);
 }
 errors++;
 }
-if(data133.resources === undefined){
-const err314 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data143.extraEnvFrom === undefined){
+const err314 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraEnvFrom"},message:"must have required property '"+"extraEnvFrom"+"'"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -15876,8 +16208,8 @@ vErrors.push(err314);
 }
 errors++;
 }
-if(data133.tolerations === undefined){
-const err315 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
+if(data143.extraVolumeMounts === undefined){
+const err315 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumeMounts"},message:"must have required property '"+"extraVolumeMounts"+"'"};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -15886,8 +16218,8 @@ vErrors.push(err315);
 }
 errors++;
 }
-if(data133.topologySpreadConstraints === undefined){
-const err316 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/17/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
+if(data143.extraVolumes === undefined){
+const err316 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "extraVolumes"},message:"must have required property '"+"extraVolumes"+"'"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -15896,15 +16228,8 @@ vErrors.push(err316);
 }
 errors++;
 }
-}
-var valid92 = _errs209 === errors;
-}
-if(data.service !== undefined){
-let data134 = data.service;
-const _errs210 = errors;
-if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
-if(data134.annotations === undefined){
-const err317 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data143.initContainers === undefined){
+const err317 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "initContainers"},message:"must have required property '"+"initContainers"+"'"};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -15913,8 +16238,8 @@ vErrors.push(err317);
 }
 errors++;
 }
-if(data134.port === undefined){
-const err318 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+if(data143.nodeSelector === undefined){
+const err318 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "nodeSelector"},message:"must have required property '"+"nodeSelector"+"'"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -15923,8 +16248,8 @@ vErrors.push(err318);
 }
 errors++;
 }
-if(data134.type === undefined){
-const err319 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/17/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
+if(data143.podAnnotations === undefined){
+const err319 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podAnnotations"},message:"must have required property '"+"podAnnotations"+"'"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -15933,15 +16258,8 @@ vErrors.push(err319);
 }
 errors++;
 }
-}
-var valid92 = _errs210 === errors;
-}
-if(data.ingress !== undefined){
-let data135 = data.ingress;
-const _errs211 = errors;
-if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
-if(data135.annotations === undefined){
-const err320 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data143.podLabels === undefined){
+const err320 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podLabels"},message:"must have required property '"+"podLabels"+"'"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -15950,8 +16268,8 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(data135.className === undefined){
-const err321 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
+if(data143.podSecurityContext === undefined){
+const err321 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "podSecurityContext"},message:"must have required property '"+"podSecurityContext"+"'"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -15960,8 +16278,8 @@ vErrors.push(err321);
 }
 errors++;
 }
-if(data135.enabled === undefined){
-const err322 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data143.preStopSleepSeconds === undefined){
+const err322 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "preStopSleepSeconds"},message:"must have required property '"+"preStopSleepSeconds"+"'"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -15970,8 +16288,8 @@ vErrors.push(err322);
 }
 errors++;
 }
-if(data135.extraHosts === undefined){
-const err323 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
+if(data143.priorityClassName === undefined){
+const err323 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "priorityClassName"},message:"must have required property '"+"priorityClassName"+"'"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -15980,8 +16298,8 @@ vErrors.push(err323);
 }
 errors++;
 }
-if(data135.extraPaths === undefined){
-const err324 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
+if(data143.resources === undefined){
+const err324 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -15990,8 +16308,8 @@ vErrors.push(err324);
 }
 errors++;
 }
-if(data135.gateway === undefined){
-const err325 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
+if(data143.tolerations === undefined){
+const err325 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "tolerations"},message:"must have required property '"+"tolerations"+"'"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -16000,8 +16318,8 @@ vErrors.push(err325);
 }
 errors++;
 }
-if(data135.host === undefined){
-const err326 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
+if(data143.topologySpreadConstraints === undefined){
+const err326 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/allOf/18/then/properties/podDefaults/required",keyword:"required",params:{missingProperty: "topologySpreadConstraints"},message:"must have required property '"+"topologySpreadConstraints"+"'"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -16010,8 +16328,15 @@ vErrors.push(err326);
 }
 errors++;
 }
-if(data135.kind === undefined){
-const err327 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+}
+var valid100 = _errs228 === errors;
+}
+if(data.service !== undefined){
+let data144 = data.service;
+const _errs229 = errors;
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+if(data144.annotations === undefined){
+const err327 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/18/then/properties/service/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -16020,8 +16345,8 @@ vErrors.push(err327);
 }
 errors++;
 }
-if(data135.tls === undefined){
-const err328 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/17/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
+if(data144.port === undefined){
+const err328 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/18/then/properties/service/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -16030,12 +16355,8 @@ vErrors.push(err328);
 }
 errors++;
 }
-if(data135.tls !== undefined){
-let data136 = data135.tls;
-const _errs212 = errors;
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-if(data136.enabled === undefined){
-const err329 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data144.type === undefined){
+const err329 = {instancePath:instancePath+"/service",schemaPath:"#/allOf/18/then/properties/service/required",keyword:"required",params:{missingProperty: "type"},message:"must have required property '"+"type"+"'"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -16044,8 +16365,15 @@ vErrors.push(err329);
 }
 errors++;
 }
-if(data136.secretName === undefined){
-const err330 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/17/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+}
+var valid100 = _errs229 === errors;
+}
+if(data.ingress !== undefined){
+let data145 = data.ingress;
+const _errs230 = errors;
+if(data145 && typeof data145 == "object" && !Array.isArray(data145)){
+if(data145.annotations === undefined){
+const err330 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -16054,15 +16382,8 @@ vErrors.push(err330);
 }
 errors++;
 }
-}
-var valid104 = _errs212 === errors;
-}
-if(data135.gateway !== undefined){
-let data137 = data135.gateway;
-const _errs213 = errors;
-if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
-if(data137.name === undefined){
-const err331 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data145.className === undefined){
+const err331 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "className"},message:"must have required property '"+"className"+"'"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -16071,8 +16392,8 @@ vErrors.push(err331);
 }
 errors++;
 }
-if(data137.namespace === undefined){
-const err332 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
+if(data145.enabled === undefined){
+const err332 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -16081,8 +16402,8 @@ vErrors.push(err332);
 }
 errors++;
 }
-if(data137.sectionName === undefined){
-const err333 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/17/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
+if(data145.extraHosts === undefined){
+const err333 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraHosts"},message:"must have required property '"+"extraHosts"+"'"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -16091,18 +16412,8 @@ vErrors.push(err333);
 }
 errors++;
 }
-}
-var valid104 = _errs213 === errors;
-}
-}
-var valid92 = _errs211 === errors;
-}
-if(data.serviceAccount !== undefined){
-let data138 = data.serviceAccount;
-const _errs214 = errors;
-if(data138 && typeof data138 == "object" && !Array.isArray(data138)){
-if(data138.annotations === undefined){
-const err334 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
+if(data145.extraPaths === undefined){
+const err334 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "extraPaths"},message:"must have required property '"+"extraPaths"+"'"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -16111,8 +16422,8 @@ vErrors.push(err334);
 }
 errors++;
 }
-if(data138.create === undefined){
-const err335 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
+if(data145.gateway === undefined){
+const err335 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "gateway"},message:"must have required property '"+"gateway"+"'"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -16121,8 +16432,8 @@ vErrors.push(err335);
 }
 errors++;
 }
-if(data138.name === undefined){
-const err336 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/17/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data145.host === undefined){
+const err336 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "host"},message:"must have required property '"+"host"+"'"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -16131,15 +16442,8 @@ vErrors.push(err336);
 }
 errors++;
 }
-}
-var valid92 = _errs214 === errors;
-}
-if(data.tests !== undefined){
-let data139 = data.tests;
-const _errs215 = errors;
-if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
-if(data139.enabled === undefined){
-const err337 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/17/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
+if(data145.kind === undefined){
+const err337 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -16148,15 +16452,8 @@ vErrors.push(err337);
 }
 errors++;
 }
-}
-var valid92 = _errs215 === errors;
-}
-if(data.networkPolicy !== undefined){
-let data140 = data.networkPolicy;
-const _errs216 = errors;
-if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
-if(data140.databaseCIDRs === undefined){
-const err338 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
+if(data145.tls === undefined){
+const err338 = {instancePath:instancePath+"/ingress",schemaPath:"#/allOf/18/then/properties/ingress/required",keyword:"required",params:{missingProperty: "tls"},message:"must have required property '"+"tls"+"'"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -16165,8 +16462,12 @@ vErrors.push(err338);
 }
 errors++;
 }
-if(data140.dnsFrom === undefined){
-const err339 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
+if(data145.tls !== undefined){
+let data146 = data145.tls;
+const _errs231 = errors;
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+if(data146.enabled === undefined){
+const err339 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/18/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -16175,8 +16476,8 @@ vErrors.push(err339);
 }
 errors++;
 }
-if(data140.ingressControllerFrom === undefined){
-const err340 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
+if(data146.secretName === undefined){
+const err340 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/allOf/18/then/properties/ingress/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -16185,8 +16486,15 @@ vErrors.push(err340);
 }
 errors++;
 }
-if(data140.licenseCIDRs === undefined){
-const err341 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
+}
+var valid112 = _errs231 === errors;
+}
+if(data145.gateway !== undefined){
+let data147 = data145.gateway;
+const _errs232 = errors;
+if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
+if(data147.name === undefined){
+const err341 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/18/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -16195,8 +16503,8 @@ vErrors.push(err341);
 }
 errors++;
 }
-if(data140.resources === undefined){
-const err342 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
+if(data147.namespace === undefined){
+const err342 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/18/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "namespace"},message:"must have required property '"+"namespace"+"'"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -16205,8 +16513,8 @@ vErrors.push(err342);
 }
 errors++;
 }
-if(data140.sourceControl === undefined){
-const err343 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
+if(data147.sectionName === undefined){
+const err343 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/allOf/18/then/properties/ingress/properties/gateway/required",keyword:"required",params:{missingProperty: "sectionName"},message:"must have required property '"+"sectionName"+"'"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -16215,8 +16523,18 @@ vErrors.push(err343);
 }
 errors++;
 }
-if(data140.temporalCIDRs === undefined){
-const err344 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/17/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
+}
+var valid112 = _errs232 === errors;
+}
+}
+var valid100 = _errs230 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data148 = data.serviceAccount;
+const _errs233 = errors;
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+if(data148.annotations === undefined){
+const err344 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/18/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "annotations"},message:"must have required property '"+"annotations"+"'"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -16225,15 +16543,8 @@ vErrors.push(err344);
 }
 errors++;
 }
-}
-var valid92 = _errs216 === errors;
-}
-}
-var _valid18 = _errs167 === errors;
-valid91 = _valid18;
-}
-if(!valid91){
-const err345 = {instancePath,schemaPath:"#/allOf/17/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data148.create === undefined){
+const err345 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/18/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "create"},message:"must have required property '"+"create"+"'"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -16242,10 +16553,8 @@ vErrors.push(err345);
 }
 errors++;
 }
-var valid0 = _errs164 === errors;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.retool === undefined){
-const err346 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
+if(data148.name === undefined){
+const err346 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/allOf/18/then/properties/serviceAccount/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -16254,10 +16563,15 @@ vErrors.push(err346);
 }
 errors++;
 }
-const _errs217 = errors;
-for(const key0 in data){
-if(!(func15.call(schema0.properties, key0))){
-const err347 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+}
+var valid100 = _errs233 === errors;
+}
+if(data.tests !== undefined){
+let data149 = data.tests;
+const _errs234 = errors;
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+if(data149.enabled === undefined){
+const err347 = {instancePath:instancePath+"/tests",schemaPath:"#/allOf/18/then/properties/tests/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -16267,15 +16581,14 @@ vErrors.push(err347);
 errors++;
 }
 }
-if(data.global !== undefined){
-let data141 = data.global;
-const _errs218 = errors;
-const _errs219 = errors;
-if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
-const _errs220 = errors;
+var valid100 = _errs234 === errors;
 }
-else {
-const err348 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.networkPolicy !== undefined){
+let data150 = data.networkPolicy;
+const _errs235 = errors;
+if(data150 && typeof data150 == "object" && !Array.isArray(data150)){
+if(data150.databaseCIDRs === undefined){
+const err348 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "databaseCIDRs"},message:"must have required property '"+"databaseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -16284,15 +16597,8 @@ vErrors.push(err348);
 }
 errors++;
 }
-var valid105 = _errs218 === errors;
-}
-if(data.nameOverride !== undefined){
-let data142 = data.nameOverride;
-const _errs221 = errors;
-const _errs222 = errors;
-if(typeof data142 === "string"){
-if(func0(data142) > 63){
-const err349 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data150.dnsFrom === undefined){
+const err349 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "dnsFrom"},message:"must have required property '"+"dnsFrom"+"'"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -16301,8 +16607,8 @@ vErrors.push(err349);
 }
 errors++;
 }
-if(!pattern3.test(data142)){
-const err350 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+if(data150.ingressControllerFrom === undefined){
+const err350 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "ingressControllerFrom"},message:"must have required property '"+"ingressControllerFrom"+"'"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -16311,9 +16617,8 @@ vErrors.push(err350);
 }
 errors++;
 }
-}
-else {
-const err351 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data150.licenseCIDRs === undefined){
+const err351 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "licenseCIDRs"},message:"must have required property '"+"licenseCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -16322,15 +16627,8 @@ vErrors.push(err351);
 }
 errors++;
 }
-var valid105 = _errs221 === errors;
-}
-if(data.fullnameOverride !== undefined){
-let data143 = data.fullnameOverride;
-const _errs223 = errors;
-const _errs224 = errors;
-if(typeof data143 === "string"){
-if(func0(data143) > 63){
-const err352 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(data150.resources === undefined){
+const err352 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "resources"},message:"must have required property '"+"resources"+"'"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -16339,8 +16637,8 @@ vErrors.push(err352);
 }
 errors++;
 }
-if(!pattern3.test(data143)){
-const err353 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+if(data150.sourceControl === undefined){
+const err353 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "sourceControl"},message:"must have required property '"+"sourceControl"+"'"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -16349,9 +16647,8 @@ vErrors.push(err353);
 }
 errors++;
 }
-}
-else {
-const err354 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data150.temporalCIDRs === undefined){
+const err354 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/allOf/18/then/properties/networkPolicy/required",keyword:"required",params:{missingProperty: "temporalCIDRs"},message:"must have required property '"+"temporalCIDRs"+"'"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -16360,13 +16657,15 @@ vErrors.push(err354);
 }
 errors++;
 }
-var valid105 = _errs223 === errors;
 }
-if(data.profile !== undefined){
-let data144 = data.profile;
-const _errs225 = errors;
-if(typeof data144 !== "string"){
-const err355 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid100 = _errs235 === errors;
+}
+}
+var _valid20 = _errs186 === errors;
+valid99 = _valid20;
+}
+if(!valid99){
+const err355 = {instancePath,schemaPath:"#/allOf/18/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -16375,10 +16674,15 @@ vErrors.push(err355);
 }
 errors++;
 }
-const _errs226 = errors;
-const vSchema1 = schema0.properties.profile.enum;
-if(!((data144 === "evaluation") || (data144 === "production"))){
-const err356 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
+var valid0 = _errs183 === errors;
+const _errs236 = errors;
+const _errs237 = errors;
+let valid113 = true;
+const _errs238 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing34;
+if((data.profile === undefined) && (missing34 = "profile")){
+const err356 = {};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -16387,13 +16691,12 @@ vErrors.push(err356);
 }
 errors++;
 }
-var valid105 = _errs225 === errors;
-}
-if(data.podSecurity !== undefined){
-let data145 = data.podSecurity;
-const _errs227 = errors;
-if(typeof data145 !== "string"){
-const err357 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+if(data.profile !== undefined){
+let data151 = data.profile;
+const _errs239 = errors;
+if("production" !== data151){
+const err357 = {};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -16402,10 +16705,48 @@ vErrors.push(err357);
 }
 errors++;
 }
-const _errs228 = errors;
-const vSchema2 = schema0.properties.podSecurity.enum;
-if(!((data145 === "compatible") || (data145 === "restricted"))){
-const err358 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
+else {
+}
+if(errors === _errs239){
+}
+var valid114 = _errs239 === errors;
+}
+else {
+var valid114 = true;
+}
+if(valid114){
+}
+}
+}
+if(errors === _errs238){
+}
+var _valid21 = _errs238 === errors;
+errors = _errs237;
+if(vErrors !== null){
+if(_errs237){
+vErrors.length = _errs237;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid21){
+const _errs240 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool !== undefined){
+let data152 = data.retool;
+const _errs241 = errors;
+if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
+if(data152.licenseKey !== undefined){
+let data153 = data152.licenseKey;
+const _errs242 = errors;
+const _errs243 = errors;
+const _errs244 = errors;
+const _errs245 = errors;
+if(errors === _errs244){
+if(typeof data153 === "string"){
+if(!pattern4.test(data153)){
+const err358 = {};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -16414,15 +16755,11 @@ vErrors.push(err358);
 }
 errors++;
 }
-var valid105 = _errs227 === errors;
+else {
 }
-if(data.retool !== undefined){
-let data146 = data.retool;
-const _errs229 = errors;
-const _errs230 = errors;
-if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
-if(data146.licenseKey === undefined){
-const err359 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
+}
+else {
+const err359 = {};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -16431,8 +16768,12 @@ vErrors.push(err359);
 }
 errors++;
 }
-if(data146.encryptionKey === undefined){
-const err360 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
+if(errors === _errs244){
+}
+}
+var valid117 = _errs244 === errors;
+if(valid117){
+const err360 = {instancePath:instancePath+"/retool/licenseKey",schemaPath:"#/allOf/19/then/properties/retool/properties/licenseKey/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -16441,8 +16782,29 @@ vErrors.push(err360);
 }
 errors++;
 }
-if(data146.jwtSecret === undefined){
-const err361 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
+else {
+errors = _errs243;
+if(vErrors !== null){
+if(_errs243){
+vErrors.length = _errs243;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid116 = _errs242 === errors;
+}
+if(data152.encryptionKey !== undefined){
+let data154 = data152.encryptionKey;
+const _errs246 = errors;
+const _errs247 = errors;
+const _errs248 = errors;
+const _errs249 = errors;
+if(errors === _errs248){
+if(typeof data154 === "string"){
+if(!pattern4.test(data154)){
+const err361 = {};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -16451,10 +16813,11 @@ vErrors.push(err361);
 }
 errors++;
 }
-const _errs231 = errors;
-for(const key1 in data146){
-if(!((((((((key1 === "version") || (key1 === "channel")) || (key1 === "licenseKey")) || (key1 === "encryptionKey")) || (key1 === "jwtSecret")) || (key1 === "baseDomain")) || (key1 === "cookieInsecure")) || (key1 === "env"))){
-const err362 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+else {
+}
+}
+else {
+const err362 = {};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -16463,14 +16826,12 @@ vErrors.push(err362);
 }
 errors++;
 }
+if(errors === _errs248){
 }
-if(data146.version !== undefined){
-let data147 = data146.version;
-const _errs232 = errors;
-const _errs233 = errors;
-if(typeof data147 === "string"){
-if(!pattern5.test(data147)){
-const err363 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
+}
+var valid118 = _errs248 === errors;
+if(valid118){
+const err363 = {instancePath:instancePath+"/retool/encryptionKey",schemaPath:"#/allOf/19/then/properties/retool/properties/encryptionKey/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -16479,9 +16840,29 @@ vErrors.push(err363);
 }
 errors++;
 }
+else {
+errors = _errs247;
+if(vErrors !== null){
+if(_errs247){
+vErrors.length = _errs247;
 }
 else {
-const err364 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+}
+var valid116 = _errs246 === errors;
+}
+if(data152.jwtSecret !== undefined){
+let data155 = data152.jwtSecret;
+const _errs250 = errors;
+const _errs251 = errors;
+const _errs252 = errors;
+const _errs253 = errors;
+if(errors === _errs252){
+if(typeof data155 === "string"){
+if(!pattern4.test(data155)){
+const err364 = {};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -16490,13 +16871,11 @@ vErrors.push(err364);
 }
 errors++;
 }
-var valid106 = _errs232 === errors;
+else {
 }
-if(data146.channel !== undefined){
-let data148 = data146.channel;
-const _errs234 = errors;
-if(typeof data148 !== "string"){
-const err365 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err365 = {};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -16505,10 +16884,12 @@ vErrors.push(err365);
 }
 errors++;
 }
-const _errs235 = errors;
-const vSchema3 = schema0.properties.retool.properties.channel.enum;
-if(!((data148 === "stable") || (data148 === "edge"))){
-const err366 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
+if(errors === _errs252){
+}
+}
+var valid119 = _errs252 === errors;
+if(valid119){
+const err366 = {instancePath:instancePath+"/retool/jwtSecret",schemaPath:"#/allOf/19/then/properties/retool/properties/jwtSecret/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -16517,46 +16898,66 @@ vErrors.push(err366);
 }
 errors++;
 }
-var valid106 = _errs234 === errors;
+else {
+errors = _errs251;
+if(vErrors !== null){
+if(_errs251){
+vErrors.length = _errs251;
 }
-if(data146.licenseKey !== undefined){
-let data149 = data146.licenseKey;
-const _errs236 = errors;
-if(!(validate3(data149, {instancePath:instancePath+"/retool/licenseKey",parentData:data146,parentDataProperty:"licenseKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+else {
+vErrors = null;
+}
+}
+}
+var valid116 = _errs250 === errors;
+}
+}
+var valid115 = _errs241 === errors;
+}
+if(data.database !== undefined){
+let data156 = data.database;
+const _errs254 = errors;
+if(!(validate57(data156, {instancePath:instancePath+"/database",parentData:data,parentDataProperty:"database",rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid106 = _errs236 === errors;
+var valid115 = _errs254 === errors;
 }
-if(data146.encryptionKey !== undefined){
-let data150 = data146.encryptionKey;
-const _errs237 = errors;
-if(!(validate3(data150, {instancePath:instancePath+"/retool/encryptionKey",parentData:data146,parentDataProperty:"encryptionKey",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+if(data.retoolDatabase !== undefined){
+let data157 = data.retoolDatabase;
+const _errs255 = errors;
+if(!(validate57(data157, {instancePath:instancePath+"/retoolDatabase",parentData:data,parentDataProperty:"retoolDatabase",rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid106 = _errs237 === errors;
+var valid115 = _errs255 === errors;
 }
-if(data146.jwtSecret !== undefined){
-let data151 = data146.jwtSecret;
-const _errs238 = errors;
-if(!(validate3(data151, {instancePath:instancePath+"/retool/jwtSecret",parentData:data146,parentDataProperty:"jwtSecret",rootData}))){
-vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid106 = _errs238 === errors;
-}
-if(data146.baseDomain !== undefined){
-let data152 = data146.baseDomain;
-const _errs239 = errors;
-if((typeof data152 !== "string") && (data152 !== null)){
-const err367 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
+if(data.temporal !== undefined){
+let data158 = data.temporal;
+const _errs256 = errors;
+if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
+if(data158.external !== undefined){
+let data159 = data158.external;
+const _errs257 = errors;
+if(data159 && typeof data159 == "object" && !Array.isArray(data159)){
+if(data159.tls !== undefined){
+let data160 = data159.tls;
+const _errs258 = errors;
+if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
+if(data160.clientCert !== undefined){
+let data161 = data160.clientCert;
+const _errs259 = errors;
+const _errs260 = errors;
+const _errs261 = errors;
+const _errs262 = errors;
+if(errors === _errs261){
+if(typeof data161 === "string"){
+if(!pattern4.test(data161)){
+const err367 = {};
 if(vErrors === null){
 vErrors = [err367];
 }
@@ -16565,10 +16966,11 @@ vErrors.push(err367);
 }
 errors++;
 }
-const _errs240 = errors;
-if(typeof data152 === "string"){
-if(!pattern6.test(data152)){
-const err368 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
+else {
+}
+}
+else {
+const err368 = {};
 if(vErrors === null){
 vErrors = [err368];
 }
@@ -16577,14 +16979,12 @@ vErrors.push(err368);
 }
 errors++;
 }
+if(errors === _errs261){
 }
-var valid106 = _errs239 === errors;
 }
-if(data146.cookieInsecure !== undefined){
-let data153 = data146.cookieInsecure;
-const _errs241 = errors;
-if((typeof data153 !== "boolean") && (data153 !== null)){
-const err369 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
+var valid123 = _errs261 === errors;
+if(valid123){
+const err369 = {instancePath:instancePath+"/temporal/external/tls/clientCert",schemaPath:"#/allOf/19/then/properties/temporal/properties/external/properties/tls/properties/clientCert/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err369];
 }
@@ -16593,23 +16993,29 @@ vErrors.push(err369);
 }
 errors++;
 }
-const _errs242 = errors;
-var valid106 = _errs241 === errors;
-}
-if(data146.env !== undefined){
-let data154 = data146.env;
-const _errs243 = errors;
-if(!(validate56(data154, {instancePath:instancePath+"/retool/env",parentData:data146,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-errors = vErrors.length;
+else {
+errors = _errs260;
+if(vErrors !== null){
+if(_errs260){
+vErrors.length = _errs260;
 }
 else {
+vErrors = null;
 }
-var valid106 = _errs243 === errors;
 }
 }
-else {
-const err370 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid122 = _errs259 === errors;
+}
+if(data160.clientKey !== undefined){
+let data162 = data160.clientKey;
+const _errs263 = errors;
+const _errs264 = errors;
+const _errs265 = errors;
+const _errs266 = errors;
+if(errors === _errs265){
+if(typeof data162 === "string"){
+if(!pattern4.test(data162)){
+const err370 = {};
 if(vErrors === null){
 vErrors = [err370];
 }
@@ -16618,17 +17024,11 @@ vErrors.push(err370);
 }
 errors++;
 }
-var valid105 = _errs229 === errors;
+else {
 }
-if(data.images !== undefined){
-let data155 = data.images;
-const _errs244 = errors;
-const _errs245 = errors;
-if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
-const _errs246 = errors;
-for(const key2 in data155){
-if(!(func15.call(schema0.properties.images.properties, key2))){
-const err371 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+else {
+const err371 = {};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -16637,14 +17037,12 @@ vErrors.push(err371);
 }
 errors++;
 }
+if(errors === _errs265){
 }
-if(data155.registry !== undefined){
-let data156 = data155.registry;
-const _errs247 = errors;
-const _errs248 = errors;
-if(typeof data156 === "string"){
-if(!pattern8.test(data156)){
-const err372 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
+}
+var valid124 = _errs265 === errors;
+if(valid124){
+const err372 = {instancePath:instancePath+"/temporal/external/tls/clientKey",schemaPath:"#/allOf/19/then/properties/temporal/properties/external/properties/tls/properties/clientKey/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err372];
 }
@@ -16653,9 +17051,29 @@ vErrors.push(err372);
 }
 errors++;
 }
+else {
+errors = _errs264;
+if(vErrors !== null){
+if(_errs264){
+vErrors.length = _errs264;
 }
 else {
-const err373 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
+vErrors = null;
+}
+}
+}
+var valid122 = _errs263 === errors;
+}
+if(data160.caCert !== undefined){
+let data163 = data160.caCert;
+const _errs267 = errors;
+const _errs268 = errors;
+const _errs269 = errors;
+const _errs270 = errors;
+if(errors === _errs269){
+if(typeof data163 === "string"){
+if(!pattern4.test(data163)){
+const err373 = {};
 if(vErrors === null){
 vErrors = [err373];
 }
@@ -16664,13 +17082,11 @@ vErrors.push(err373);
 }
 errors++;
 }
-var valid107 = _errs247 === errors;
+else {
 }
-if(data155.pullPolicy !== undefined){
-let data157 = data155.pullPolicy;
-const _errs249 = errors;
-if(typeof data157 !== "string"){
-const err374 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err374 = {};
 if(vErrors === null){
 vErrors = [err374];
 }
@@ -16679,10 +17095,12 @@ vErrors.push(err374);
 }
 errors++;
 }
-const _errs250 = errors;
-const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
-if(!(((data157 === "IfNotPresent") || (data157 === "Always")) || (data157 === "Never"))){
-const err375 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
+if(errors === _errs269){
+}
+}
+var valid125 = _errs269 === errors;
+if(valid125){
+const err375 = {instancePath:instancePath+"/temporal/external/tls/caCert",schemaPath:"#/allOf/19/then/properties/temporal/properties/external/properties/tls/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err375];
 }
@@ -16691,32 +17109,47 @@ vErrors.push(err375);
 }
 errors++;
 }
-var valid107 = _errs249 === errors;
-}
-if(data155.pullSecrets !== undefined){
-let data158 = data155.pullSecrets;
-const _errs251 = errors;
-const _errs252 = errors;
-if(Array.isArray(data158)){
-let valid109 = true;
-const len0 = data158.length;
-for(let i0=0; i0<len0; i0++){
-let data159 = data158[i0];
-const _errs253 = errors;
-if(!(validate6(data159, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data158,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
-errors = vErrors.length;
+else {
+errors = _errs268;
+if(vErrors !== null){
+if(_errs268){
+vErrors.length = _errs268;
 }
 else {
-}
-var valid108 = _errs253 === errors;
-if(!valid108){
-valid109 = false;
+vErrors = null;
 }
 }
 }
-else {
-const err376 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+var valid122 = _errs267 === errors;
+}
+}
+var valid121 = _errs258 === errors;
+}
+}
+var valid120 = _errs257 === errors;
+}
+if(data158.local !== undefined){
+let data164 = data158.local;
+const _errs271 = errors;
+if(data164 && typeof data164 == "object" && !Array.isArray(data164)){
+if(data164.persistence !== undefined){
+let data165 = data164.persistence;
+const _errs272 = errors;
+if(data165 && typeof data165 == "object" && !Array.isArray(data165)){
+if(data165.external !== undefined){
+let data166 = data165.external;
+const _errs273 = errors;
+if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
+if(data166.password !== undefined){
+let data167 = data166.password;
+const _errs274 = errors;
+const _errs275 = errors;
+const _errs276 = errors;
+const _errs277 = errors;
+if(errors === _errs276){
+if(typeof data167 === "string"){
+if(!pattern4.test(data167)){
+const err376 = {};
 if(vErrors === null){
 vErrors = [err376];
 }
@@ -16725,77 +17158,11 @@ vErrors.push(err376);
 }
 errors++;
 }
-var valid107 = _errs251 === errors;
-}
-if(data155.backend !== undefined){
-let data160 = data155.backend;
-const _errs254 = errors;
-if(!(validate67(data160, {instancePath:instancePath+"/images/backend",parentData:data155,parentDataProperty:"backend",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
 else {
-}
-var valid107 = _errs254 === errors;
-}
-if(data155.codeExecutor !== undefined){
-let data161 = data155.codeExecutor;
-const _errs255 = errors;
-if(!(validate67(data161, {instancePath:instancePath+"/images/codeExecutor",parentData:data155,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs255 === errors;
-}
-if(data155.postgres !== undefined){
-let data162 = data155.postgres;
-const _errs256 = errors;
-if(!(validate67(data162, {instancePath:instancePath+"/images/postgres",parentData:data155,parentDataProperty:"postgres",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs256 === errors;
-}
-if(data155.temporalServer !== undefined){
-let data163 = data155.temporalServer;
-const _errs257 = errors;
-if(!(validate67(data163, {instancePath:instancePath+"/images/temporalServer",parentData:data155,parentDataProperty:"temporalServer",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs257 === errors;
-}
-if(data155.temporalAdminTools !== undefined){
-let data164 = data155.temporalAdminTools;
-const _errs258 = errors;
-if(!(validate67(data164, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data155,parentDataProperty:"temporalAdminTools",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs258 === errors;
-}
-if(data155.temporalWeb !== undefined){
-let data165 = data155.temporalWeb;
-const _errs259 = errors;
-if(!(validate67(data165, {instancePath:instancePath+"/images/temporalWeb",parentData:data155,parentDataProperty:"temporalWeb",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid107 = _errs259 === errors;
 }
 }
 else {
-const err377 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err377 = {};
 if(vErrors === null){
 vErrors = [err377];
 }
@@ -16804,17 +17171,12 @@ vErrors.push(err377);
 }
 errors++;
 }
-var valid105 = _errs244 === errors;
+if(errors === _errs276){
 }
-if(data.database !== undefined){
-let data166 = data.database;
-const _errs260 = errors;
-const _errs261 = errors;
-if(data166 && typeof data166 == "object" && !Array.isArray(data166)){
-const _errs262 = errors;
-for(const key3 in data166){
-if(!(((key3 === "mode") || (key3 === "embedded")) || (key3 === "external"))){
-const err378 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+var valid129 = _errs276 === errors;
+if(valid129){
+const err378 = {instancePath:instancePath+"/temporal/local/persistence/external/password",schemaPath:"#/allOf/19/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/password/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err378];
 }
@@ -16823,12 +17185,29 @@ vErrors.push(err378);
 }
 errors++;
 }
+else {
+errors = _errs275;
+if(vErrors !== null){
+if(_errs275){
+vErrors.length = _errs275;
 }
-if(data166.mode !== undefined){
-let data167 = data166.mode;
-const _errs263 = errors;
-if(typeof data167 !== "string"){
-const err379 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+vErrors = null;
+}
+}
+}
+var valid128 = _errs274 === errors;
+}
+if(data166.caCert !== undefined){
+let data168 = data166.caCert;
+const _errs278 = errors;
+const _errs279 = errors;
+const _errs280 = errors;
+const _errs281 = errors;
+if(errors === _errs280){
+if(typeof data168 === "string"){
+if(!pattern4.test(data168)){
+const err379 = {};
 if(vErrors === null){
 vErrors = [err379];
 }
@@ -16837,10 +17216,11 @@ vErrors.push(err379);
 }
 errors++;
 }
-const _errs264 = errors;
-const vSchema5 = schema0.properties.database.properties.mode.enum;
-if(!((data167 === "embedded") || (data167 === "external"))){
-const err380 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
+else {
+}
+}
+else {
+const err380 = {};
 if(vErrors === null){
 vErrors = [err380];
 }
@@ -16849,33 +17229,12 @@ vErrors.push(err380);
 }
 errors++;
 }
-var valid110 = _errs263 === errors;
-}
-if(data166.embedded !== undefined){
-let data168 = data166.embedded;
-const _errs265 = errors;
-if(!(validate74(data168, {instancePath:instancePath+"/database/embedded",parentData:data166,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs265 === errors;
-}
-if(data166.external !== undefined){
-let data169 = data166.external;
-const _errs266 = errors;
-if(!(validate91(data169, {instancePath:instancePath+"/database/external",parentData:data166,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid110 = _errs266 === errors;
+if(errors === _errs280){
 }
 }
-else {
-const err381 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid130 = _errs280 === errors;
+if(valid130){
+const err381 = {instancePath:instancePath+"/temporal/local/persistence/external/caCert",schemaPath:"#/allOf/19/then/properties/temporal/properties/local/properties/persistence/properties/external/properties/caCert/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err381];
 }
@@ -16884,17 +17243,37 @@ vErrors.push(err381);
 }
 errors++;
 }
-var valid105 = _errs260 === errors;
+else {
+errors = _errs279;
+if(vErrors !== null){
+if(_errs279){
+vErrors.length = _errs279;
 }
-if(data.retoolDatabase !== undefined){
-let data170 = data.retoolDatabase;
-const _errs267 = errors;
-const _errs268 = errors;
-if(data170 && typeof data170 == "object" && !Array.isArray(data170)){
-const _errs269 = errors;
-for(const key4 in data170){
-if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
-const err382 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+else {
+vErrors = null;
+}
+}
+}
+var valid128 = _errs278 === errors;
+}
+}
+var valid127 = _errs273 === errors;
+}
+}
+var valid126 = _errs272 === errors;
+}
+}
+var valid120 = _errs271 === errors;
+}
+}
+var valid115 = _errs256 === errors;
+}
+}
+var _valid21 = _errs240 === errors;
+valid113 = _valid21;
+}
+if(!valid113){
+const err382 = {instancePath,schemaPath:"#/allOf/19/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err382];
 }
@@ -16903,12 +17282,10 @@ vErrors.push(err382);
 }
 errors++;
 }
-}
-if(data170.mode !== undefined){
-let data171 = data170.mode;
-const _errs270 = errors;
-if(typeof data171 !== "string"){
-const err383 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid0 = _errs236 === errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.retool === undefined){
+const err383 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "retool"},message:"must have required property '"+"retool"+"'"};
 if(vErrors === null){
 vErrors = [err383];
 }
@@ -16917,10 +17294,10 @@ vErrors.push(err383);
 }
 errors++;
 }
-const _errs271 = errors;
-const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
-if(!(((data171 === "disabled") || (data171 === "embedded")) || (data171 === "external"))){
-const err384 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const _errs282 = errors;
+for(const key1 in data){
+if(!(func16.call(schema0.properties, key1))){
+const err384 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err384];
 }
@@ -16929,33 +17306,16 @@ vErrors.push(err384);
 }
 errors++;
 }
-var valid111 = _errs270 === errors;
 }
-if(data170.embedded !== undefined){
-let data172 = data170.embedded;
-const _errs272 = errors;
-if(!(validate74(data172, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data170,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid111 = _errs272 === errors;
-}
-if(data170.external !== undefined){
-let data173 = data170.external;
-const _errs273 = errors;
-if(!(validate91(data173, {instancePath:instancePath+"/retoolDatabase/external",parentData:data170,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
-errors = vErrors.length;
+if(data.global !== undefined){
+let data169 = data.global;
+const _errs283 = errors;
+const _errs284 = errors;
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+const _errs285 = errors;
 }
 else {
-}
-var valid111 = _errs273 === errors;
-}
-}
-else {
-const err385 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err385 = {instancePath:instancePath+"/global",schemaPath:"#/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err385];
 }
@@ -16964,17 +17324,15 @@ vErrors.push(err385);
 }
 errors++;
 }
-var valid105 = _errs267 === errors;
+var valid131 = _errs283 === errors;
 }
-if(data.temporal !== undefined){
-let data174 = data.temporal;
-const _errs274 = errors;
-const _errs275 = errors;
-if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
-const _errs276 = errors;
-for(const key5 in data174){
-if(!(((key5 === "mode") || (key5 === "external")) || (key5 === "local"))){
-const err386 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data.nameOverride !== undefined){
+let data170 = data.nameOverride;
+const _errs286 = errors;
+const _errs287 = errors;
+if(typeof data170 === "string"){
+if(func0(data170) > 63){
+const err386 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err386];
 }
@@ -16983,12 +17341,8 @@ vErrors.push(err386);
 }
 errors++;
 }
-}
-if(data174.mode !== undefined){
-let data175 = data174.mode;
-const _errs277 = errors;
-if(typeof data175 !== "string"){
-const err387 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern13.test(data170)){
+const err387 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err387];
 }
@@ -16997,10 +17351,9 @@ vErrors.push(err387);
 }
 errors++;
 }
-const _errs278 = errors;
-const vSchema7 = schema0.properties.temporal.properties.mode.enum;
-if(!(((data175 === "retoolManaged") || (data175 === "external")) || (data175 === "local"))){
-const err388 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err388 = {instancePath:instancePath+"/nameOverride",schemaPath:"#/properties/nameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err388];
 }
@@ -17009,17 +17362,15 @@ vErrors.push(err388);
 }
 errors++;
 }
-var valid112 = _errs277 === errors;
+var valid131 = _errs286 === errors;
 }
-if(data174.external !== undefined){
-let data176 = data174.external;
-const _errs279 = errors;
-const _errs280 = errors;
-if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
-const _errs281 = errors;
-for(const key6 in data176){
-if(!((((key6 === "host") || (key6 === "port")) || (key6 === "namespace")) || (key6 === "tls"))){
-const err389 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data.fullnameOverride !== undefined){
+let data171 = data.fullnameOverride;
+const _errs288 = errors;
+const _errs289 = errors;
+if(typeof data171 === "string"){
+if(func0(data171) > 63){
+const err389 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err389];
 }
@@ -17028,36 +17379,8 @@ vErrors.push(err389);
 }
 errors++;
 }
-}
-if(data176.host !== undefined){
-let data177 = data176.host;
-const _errs282 = errors;
-if(!(validate92(data177, {instancePath:instancePath+"/temporal/external/host",parentData:data176,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs282 === errors;
-}
-if(data176.port !== undefined){
-let data178 = data176.port;
-const _errs283 = errors;
-if(!(validate94(data178, {instancePath:instancePath+"/temporal/external/port",parentData:data176,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid113 = _errs283 === errors;
-}
-if(data176.namespace !== undefined){
-let data179 = data176.namespace;
-const _errs284 = errors;
-const _errs285 = errors;
-if(typeof data179 === "string"){
-if(!pattern2.test(data179)){
-const err390 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(!pattern13.test(data171)){
+const err390 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/pattern",keyword:"pattern",params:{pattern: "^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err390];
 }
@@ -17068,7 +17391,7 @@ errors++;
 }
 }
 else {
-const err391 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err391 = {instancePath:instancePath+"/fullnameOverride",schemaPath:"#/properties/fullnameOverride/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err391];
 }
@@ -17077,17 +17400,13 @@ vErrors.push(err391);
 }
 errors++;
 }
-var valid113 = _errs284 === errors;
+var valid131 = _errs288 === errors;
 }
-if(data176.tls !== undefined){
-let data180 = data176.tls;
-const _errs286 = errors;
-const _errs287 = errors;
-if(data180 && typeof data180 == "object" && !Array.isArray(data180)){
-const _errs288 = errors;
-for(const key7 in data180){
-if(!((((key7 === "enabled") || (key7 === "clientCert")) || (key7 === "clientKey")) || (key7 === "caCert"))){
-const err392 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(data.profile !== undefined){
+let data172 = data.profile;
+const _errs290 = errors;
+if(typeof data172 !== "string"){
+const err392 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err392];
 }
@@ -17096,12 +17415,10 @@ vErrors.push(err392);
 }
 errors++;
 }
-}
-if(data180.enabled !== undefined){
-let data181 = data180.enabled;
-const _errs289 = errors;
-if(typeof data181 !== "boolean"){
-const err393 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const _errs291 = errors;
+const vSchema1 = schema0.properties.profile.enum;
+if(!((data172 === "evaluation") || (data172 === "production"))){
+const err393 = {instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/enum",keyword:"enum",params:{allowedValues: schema0.properties.profile.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err393];
 }
@@ -17110,45 +17427,13 @@ vErrors.push(err393);
 }
 errors++;
 }
-const _errs290 = errors;
-var valid114 = _errs289 === errors;
+var valid131 = _errs290 === errors;
 }
-if(data180.clientCert !== undefined){
-let data182 = data180.clientCert;
-const _errs291 = errors;
-if(!(validate81(data182, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data180,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid114 = _errs291 === errors;
-}
-if(data180.clientKey !== undefined){
-let data183 = data180.clientKey;
+if(data.podSecurity !== undefined){
+let data173 = data.podSecurity;
 const _errs292 = errors;
-if(!(validate81(data183, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data180,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid114 = _errs292 === errors;
-}
-if(data180.caCert !== undefined){
-let data184 = data180.caCert;
-const _errs293 = errors;
-if(!(validate81(data184, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data180,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid114 = _errs293 === errors;
-}
-}
-else {
-const err394 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data173 !== "string"){
+const err394 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err394];
 }
@@ -17157,11 +17442,10 @@ vErrors.push(err394);
 }
 errors++;
 }
-var valid113 = _errs286 === errors;
-}
-}
-else {
-const err395 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs293 = errors;
+const vSchema2 = schema0.properties.podSecurity.enum;
+if(!((data173 === "compatible") || (data173 === "restricted"))){
+const err395 = {instancePath:instancePath+"/podSecurity",schemaPath:"#/properties/podSecurity/enum",keyword:"enum",params:{allowedValues: schema0.properties.podSecurity.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err395];
 }
@@ -17170,17 +17454,15 @@ vErrors.push(err395);
 }
 errors++;
 }
-var valid112 = _errs279 === errors;
+var valid131 = _errs292 === errors;
 }
-if(data174.local !== undefined){
-let data185 = data174.local;
+if(data.retool !== undefined){
+let data174 = data.retool;
 const _errs294 = errors;
 const _errs295 = errors;
-if(data185 && typeof data185 == "object" && !Array.isArray(data185)){
-const _errs296 = errors;
-for(const key8 in data185){
-if(!(func15.call(schema0.properties.temporal.properties.local.properties, key8))){
-const err396 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(data174 && typeof data174 == "object" && !Array.isArray(data174)){
+if(data174.licenseKey === undefined){
+const err396 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "licenseKey"},message:"must have required property '"+"licenseKey"+"'"};
 if(vErrors === null){
 vErrors = [err396];
 }
@@ -17189,14 +17471,8 @@ vErrors.push(err396);
 }
 errors++;
 }
-}
-if(data185.namespace !== undefined){
-let data186 = data185.namespace;
-const _errs297 = errors;
-const _errs298 = errors;
-if(typeof data186 === "string"){
-if(!pattern19.test(data186)){
-const err397 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
+if(data174.encryptionKey === undefined){
+const err397 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "encryptionKey"},message:"must have required property '"+"encryptionKey"+"'"};
 if(vErrors === null){
 vErrors = [err397];
 }
@@ -17205,9 +17481,8 @@ vErrors.push(err397);
 }
 errors++;
 }
-}
-else {
-const err398 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data174.jwtSecret === undefined){
+const err398 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/required",keyword:"required",params:{missingProperty: "jwtSecret"},message:"must have required property '"+"jwtSecret"+"'"};
 if(vErrors === null){
 vErrors = [err398];
 }
@@ -17216,13 +17491,10 @@ vErrors.push(err398);
 }
 errors++;
 }
-var valid115 = _errs297 === errors;
-}
-if(data185.numHistoryShards !== undefined){
-let data187 = data185.numHistoryShards;
-const _errs299 = errors;
-if(!((typeof data187 == "number") && (!(data187 % 1) && !isNaN(data187)))){
-const err399 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const _errs296 = errors;
+for(const key2 in data174){
+if(!((((((((key2 === "version") || (key2 === "channel")) || (key2 === "licenseKey")) || (key2 === "encryptionKey")) || (key2 === "jwtSecret")) || (key2 === "baseDomain")) || (key2 === "cookieInsecure")) || (key2 === "env"))){
+const err399 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err399];
 }
@@ -17231,10 +17503,14 @@ vErrors.push(err399);
 }
 errors++;
 }
-const _errs300 = errors;
-if(typeof data187 == "number"){
-if(data187 > 16384 || isNaN(data187)){
-const err400 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
+}
+if(data174.version !== undefined){
+let data175 = data174.version;
+const _errs297 = errors;
+const _errs298 = errors;
+if(typeof data175 === "string"){
+if(!pattern15.test(data175)){
+const err400 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/pattern",keyword:"pattern",params:{pattern: "^[0-9]+\\.[0-9]+\\.[0-9]+$"},message:"must match pattern \""+"^[0-9]+\\.[0-9]+\\.[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err400];
 }
@@ -17243,8 +17519,9 @@ vErrors.push(err400);
 }
 errors++;
 }
-if(data187 < 1 || isNaN(data187)){
-const err401 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err401 = {instancePath:instancePath+"/retool/version",schemaPath:"#/properties/retool/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err401];
 }
@@ -17253,16 +17530,13 @@ vErrors.push(err401);
 }
 errors++;
 }
+var valid132 = _errs297 === errors;
 }
-var valid115 = _errs299 === errors;
-}
-if(data185.retention !== undefined){
-let data188 = data185.retention;
-const _errs301 = errors;
-const _errs302 = errors;
-if(typeof data188 === "string"){
-if(!pattern20.test(data188)){
-const err402 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
+if(data174.channel !== undefined){
+let data176 = data174.channel;
+const _errs299 = errors;
+if(typeof data176 !== "string"){
+const err402 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err402];
 }
@@ -17271,9 +17545,10 @@ vErrors.push(err402);
 }
 errors++;
 }
-}
-else {
-const err403 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs300 = errors;
+const vSchema3 = schema0.properties.retool.properties.channel.enum;
+if(!((data176 === "stable") || (data176 === "edge"))){
+const err403 = {instancePath:instancePath+"/retool/channel",schemaPath:"#/properties/retool/properties/channel/enum",keyword:"enum",params:{allowedValues: schema0.properties.retool.properties.channel.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err403];
 }
@@ -17282,17 +17557,46 @@ vErrors.push(err403);
 }
 errors++;
 }
-var valid115 = _errs301 === errors;
+var valid132 = _errs299 === errors;
 }
-if(data185.persistence !== undefined){
-let data189 = data185.persistence;
+if(data174.licenseKey !== undefined){
+let data177 = data174.licenseKey;
+const _errs301 = errors;
+if(!(validate3(data177, {instancePath:instancePath+"/retool/licenseKey",parentData:data174,parentDataProperty:"licenseKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs301 === errors;
+}
+if(data174.encryptionKey !== undefined){
+let data178 = data174.encryptionKey;
+const _errs302 = errors;
+if(!(validate3(data178, {instancePath:instancePath+"/retool/encryptionKey",parentData:data174,parentDataProperty:"encryptionKey",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs302 === errors;
+}
+if(data174.jwtSecret !== undefined){
+let data179 = data174.jwtSecret;
 const _errs303 = errors;
+if(!(validate3(data179, {instancePath:instancePath+"/retool/jwtSecret",parentData:data174,parentDataProperty:"jwtSecret",rootData}))){
+vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid132 = _errs303 === errors;
+}
+if(data174.baseDomain !== undefined){
+let data180 = data174.baseDomain;
 const _errs304 = errors;
-if(data189 && typeof data189 == "object" && !Array.isArray(data189)){
-const _errs305 = errors;
-for(const key9 in data189){
-if(!((((key9 === "database") || (key9 === "external")) || (key9 === "defaultDatabase")) || (key9 === "visibilityDatabase"))){
-const err404 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if((typeof data180 !== "string") && (data180 !== null)){
+const err404 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/type",keyword:"type",params:{type: schema0.properties.retool.properties.baseDomain.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err404];
 }
@@ -17301,12 +17605,10 @@ vErrors.push(err404);
 }
 errors++;
 }
-}
-if(data189.database !== undefined){
-let data190 = data189.database;
-const _errs306 = errors;
-if(typeof data190 !== "string"){
-const err405 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs305 = errors;
+if(typeof data180 === "string"){
+if(!pattern16.test(data180)){
+const err405 = {instancePath:instancePath+"/retool/baseDomain",schemaPath:"#/properties/retool/properties/baseDomain/pattern",keyword:"pattern",params:{pattern: "^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},message:"must match pattern \""+"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err405];
 }
@@ -17315,10 +17617,14 @@ vErrors.push(err405);
 }
 errors++;
 }
-const _errs307 = errors;
-const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
-if(!((data190 === "storage") || (data190 === "external"))){
-const err406 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
+}
+var valid132 = _errs304 === errors;
+}
+if(data174.cookieInsecure !== undefined){
+let data181 = data174.cookieInsecure;
+const _errs306 = errors;
+if((typeof data181 !== "boolean") && (data181 !== null)){
+const err406 = {instancePath:instancePath+"/retool/cookieInsecure",schemaPath:"#/properties/retool/properties/cookieInsecure/type",keyword:"type",params:{type: schema0.properties.retool.properties.cookieInsecure.type},message:"must be boolean,null"};
 if(vErrors === null){
 vErrors = [err406];
 }
@@ -17327,26 +17633,23 @@ vErrors.push(err406);
 }
 errors++;
 }
-var valid116 = _errs306 === errors;
+const _errs307 = errors;
+var valid132 = _errs306 === errors;
 }
-if(data189.external !== undefined){
-let data191 = data189.external;
+if(data174.env !== undefined){
+let data182 = data174.env;
 const _errs308 = errors;
-if(!(validate105(data191, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data189,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+if(!(validate66(data182, {instancePath:instancePath+"/retool/env",parentData:data174,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid116 = _errs308 === errors;
+var valid132 = _errs308 === errors;
 }
-if(data189.defaultDatabase !== undefined){
-let data192 = data189.defaultDatabase;
-const _errs309 = errors;
-const _errs310 = errors;
-if(typeof data192 === "string"){
-if(!pattern22.test(data192)){
-const err407 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+}
+else {
+const err407 = {instancePath:instancePath+"/retool",schemaPath:"#/properties/retool/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err407];
 }
@@ -17355,9 +17658,17 @@ vErrors.push(err407);
 }
 errors++;
 }
+var valid131 = _errs294 === errors;
 }
-else {
-const err408 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.images !== undefined){
+let data183 = data.images;
+const _errs309 = errors;
+const _errs310 = errors;
+if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
+const _errs311 = errors;
+for(const key3 in data183){
+if(!(func16.call(schema0.properties.images.properties, key3))){
+const err408 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err408];
 }
@@ -17366,15 +17677,14 @@ vErrors.push(err408);
 }
 errors++;
 }
-var valid116 = _errs309 === errors;
 }
-if(data189.visibilityDatabase !== undefined){
-let data193 = data189.visibilityDatabase;
-const _errs311 = errors;
+if(data183.registry !== undefined){
+let data184 = data183.registry;
 const _errs312 = errors;
-if(typeof data193 === "string"){
-if(!pattern22.test(data193)){
-const err409 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
+const _errs313 = errors;
+if(typeof data184 === "string"){
+if(!pattern18.test(data184)){
+const err409 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err409];
 }
@@ -17385,7 +17695,7 @@ errors++;
 }
 }
 else {
-const err410 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err410 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err410];
 }
@@ -17394,11 +17704,13 @@ vErrors.push(err410);
 }
 errors++;
 }
-var valid116 = _errs311 === errors;
+var valid133 = _errs312 === errors;
 }
-}
-else {
-const err411 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data183.pullPolicy !== undefined){
+let data185 = data183.pullPolicy;
+const _errs314 = errors;
+if(typeof data185 !== "string"){
+const err411 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err411];
 }
@@ -17407,61 +17719,10 @@ vErrors.push(err411);
 }
 errors++;
 }
-var valid115 = _errs303 === errors;
-}
-if(data185.frontend !== undefined){
-let data194 = data185.frontend;
-const _errs313 = errors;
-if(!(validate111(data194, {instancePath:instancePath+"/temporal/local/frontend",parentData:data185,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs313 === errors;
-}
-if(data185.history !== undefined){
-let data195 = data185.history;
-const _errs314 = errors;
-if(!(validate111(data195, {instancePath:instancePath+"/temporal/local/history",parentData:data185,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs314 === errors;
-}
-if(data185.matching !== undefined){
-let data196 = data185.matching;
 const _errs315 = errors;
-if(!(validate111(data196, {instancePath:instancePath+"/temporal/local/matching",parentData:data185,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs315 === errors;
-}
-if(data185.worker !== undefined){
-let data197 = data185.worker;
-const _errs316 = errors;
-if(!(validate111(data197, {instancePath:instancePath+"/temporal/local/worker",parentData:data185,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate111.errors : vErrors.concat(validate111.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid115 = _errs316 === errors;
-}
-if(data185.web !== undefined){
-let data198 = data185.web;
-const _errs317 = errors;
-const _errs318 = errors;
-if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
-const _errs319 = errors;
-for(const key10 in data198){
-if(!(func15.call(schema0.properties.temporal.properties.local.properties.web.properties, key10))){
-const err412 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+const vSchema4 = schema0.properties.images.properties.pullPolicy.enum;
+if(!(((data185 === "IfNotPresent") || (data185 === "Always")) || (data185 === "Never"))){
+const err412 = {instancePath:instancePath+"/images/pullPolicy",schemaPath:"#/properties/images/properties/pullPolicy/enum",keyword:"enum",params:{allowedValues: schema0.properties.images.properties.pullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err412];
 }
@@ -17470,210 +17731,32 @@ vErrors.push(err412);
 }
 errors++;
 }
+var valid133 = _errs314 === errors;
 }
-if(data198.resources !== undefined){
-let data199 = data198.resources;
-const _errs320 = errors;
-if(!(validate84(data199, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data198,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(data183.pullSecrets !== undefined){
+let data186 = data183.pullSecrets;
+const _errs316 = errors;
+const _errs317 = errors;
+if(Array.isArray(data186)){
+let valid135 = true;
+const len0 = data186.length;
+for(let i0=0; i0<len0; i0++){
+let data187 = data186[i0];
+const _errs318 = errors;
+if(!(validate6(data187, {instancePath:instancePath+"/images/pullSecrets/" + i0,parentData:data186,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid117 = _errs320 === errors;
+var valid134 = _errs318 === errors;
+if(!valid134){
+valid135 = false;
 }
-if(data198.nodeSelector !== undefined){
-let data200 = data198.nodeSelector;
-const _errs321 = errors;
-if(!(validate113(data200, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data198,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
-errors = vErrors.length;
+}
 }
 else {
-}
-var valid117 = _errs321 === errors;
-}
-if(data198.tolerations !== undefined){
-let data201 = data198.tolerations;
-const _errs322 = errors;
-if(!(validate119(data201, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data198,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs322 === errors;
-}
-if(data198.affinity !== undefined){
-let data202 = data198.affinity;
-const _errs323 = errors;
-if(!(validate125(data202, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data198,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs323 === errors;
-}
-if(data198.topologySpreadConstraints !== undefined){
-let data203 = data198.topologySpreadConstraints;
-const _errs324 = errors;
-if(!(validate164(data203, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data198,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs324 === errors;
-}
-if(data198.podAnnotations !== undefined){
-let data204 = data198.podAnnotations;
-const _errs325 = errors;
-if(!(validate171(data204, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data198,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs325 === errors;
-}
-if(data198.podLabels !== undefined){
-let data205 = data198.podLabels;
-const _errs326 = errors;
-if(!(validate175(data205, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data198,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs326 === errors;
-}
-if(data198.env !== undefined){
-let data206 = data198.env;
-const _errs327 = errors;
-if(!(validate179(data206, {instancePath:instancePath+"/temporal/local/web/env",parentData:data198,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs327 === errors;
-}
-if(data198.extraEnvFrom !== undefined){
-let data207 = data198.extraEnvFrom;
-const _errs328 = errors;
-if(!(validate183(data207, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data198,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs328 === errors;
-}
-if(data198.extraVolumes !== undefined){
-let data208 = data198.extraVolumes;
-const _errs329 = errors;
-if(!(validate191(data208, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data198,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs329 === errors;
-}
-if(data198.extraVolumeMounts !== undefined){
-let data209 = data198.extraVolumeMounts;
-const _errs330 = errors;
-if(!(validate208(data209, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data198,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs330 === errors;
-}
-if(data198.extraContainers !== undefined){
-let data210 = data198.extraContainers;
-const _errs331 = errors;
-if(!(validate214(data210, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data198,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs331 === errors;
-}
-if(data198.initContainers !== undefined){
-let data211 = data198.initContainers;
-const _errs332 = errors;
-if(!(validate248(data211, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data198,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs332 === errors;
-}
-if(data198.priorityClassName !== undefined){
-let data212 = data198.priorityClassName;
-const _errs333 = errors;
-if(!(validate251(data212, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data198,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs333 === errors;
-}
-if(data198.terminationGracePeriodSeconds !== undefined){
-let data213 = data198.terminationGracePeriodSeconds;
-const _errs334 = errors;
-if(!(validate253(data213, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data198,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs334 === errors;
-}
-if(data198.preStopSleepSeconds !== undefined){
-let data214 = data198.preStopSleepSeconds;
-const _errs335 = errors;
-if(!(validate255(data214, {instancePath:instancePath+"/temporal/local/web/preStopSleepSeconds",parentData:data198,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs335 === errors;
-}
-if(data198.podSecurityContext !== undefined){
-let data215 = data198.podSecurityContext;
-const _errs336 = errors;
-if(!(validate257(data215, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data198,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs336 === errors;
-}
-if(data198.containerSecurityContext !== undefined){
-let data216 = data198.containerSecurityContext;
-const _errs337 = errors;
-if(!(validate260(data216, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data198,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid117 = _errs337 === errors;
-}
-if(data198.enabled !== undefined){
-let data217 = data198.enabled;
-const _errs338 = errors;
-if(typeof data217 !== "boolean"){
-const err413 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+const err413 = {instancePath:instancePath+"/images/pullSecrets",schemaPath:"#/properties/images/properties/pullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err413];
 }
@@ -17682,12 +17765,77 @@ vErrors.push(err413);
 }
 errors++;
 }
-const _errs339 = errors;
-var valid117 = _errs338 === errors;
+var valid133 = _errs316 === errors;
+}
+if(data183.backend !== undefined){
+let data188 = data183.backend;
+const _errs319 = errors;
+if(!(validate77(data188, {instancePath:instancePath+"/images/backend",parentData:data183,parentDataProperty:"backend",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs319 === errors;
+}
+if(data183.codeExecutor !== undefined){
+let data189 = data183.codeExecutor;
+const _errs320 = errors;
+if(!(validate77(data189, {instancePath:instancePath+"/images/codeExecutor",parentData:data183,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs320 === errors;
+}
+if(data183.postgres !== undefined){
+let data190 = data183.postgres;
+const _errs321 = errors;
+if(!(validate77(data190, {instancePath:instancePath+"/images/postgres",parentData:data183,parentDataProperty:"postgres",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs321 === errors;
+}
+if(data183.temporalServer !== undefined){
+let data191 = data183.temporalServer;
+const _errs322 = errors;
+if(!(validate77(data191, {instancePath:instancePath+"/images/temporalServer",parentData:data183,parentDataProperty:"temporalServer",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs322 === errors;
+}
+if(data183.temporalAdminTools !== undefined){
+let data192 = data183.temporalAdminTools;
+const _errs323 = errors;
+if(!(validate77(data192, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data183,parentDataProperty:"temporalAdminTools",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs323 === errors;
+}
+if(data183.temporalWeb !== undefined){
+let data193 = data183.temporalWeb;
+const _errs324 = errors;
+if(!(validate77(data193, {instancePath:instancePath+"/images/temporalWeb",parentData:data183,parentDataProperty:"temporalWeb",rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid133 = _errs324 === errors;
 }
 }
 else {
-const err414 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err414 = {instancePath:instancePath+"/images",schemaPath:"#/properties/images/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err414];
 }
@@ -17696,11 +17844,17 @@ vErrors.push(err414);
 }
 errors++;
 }
-var valid115 = _errs317 === errors;
+var valid131 = _errs309 === errors;
 }
-}
-else {
-const err415 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.database !== undefined){
+let data194 = data.database;
+const _errs325 = errors;
+const _errs326 = errors;
+if(data194 && typeof data194 == "object" && !Array.isArray(data194)){
+const _errs327 = errors;
+for(const key4 in data194){
+if(!(((key4 === "mode") || (key4 === "embedded")) || (key4 === "external"))){
+const err415 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err415];
 }
@@ -17709,11 +17863,12 @@ vErrors.push(err415);
 }
 errors++;
 }
-var valid112 = _errs294 === errors;
 }
-}
-else {
-const err416 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data194.mode !== undefined){
+let data195 = data194.mode;
+const _errs328 = errors;
+if(typeof data195 !== "string"){
+const err416 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err416];
 }
@@ -17722,39 +17877,10 @@ vErrors.push(err416);
 }
 errors++;
 }
-var valid105 = _errs274 === errors;
-}
-if(data.workflows !== undefined){
-let data218 = data.workflows;
-const _errs340 = errors;
-if(!(validate286(data218, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs340 === errors;
-}
-if(data.agents !== undefined){
-let data219 = data.agents;
-const _errs341 = errors;
-if(!(validate286(data219, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
-vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid105 = _errs341 === errors;
-}
-if(data.components !== undefined){
-let data220 = data.components;
-const _errs342 = errors;
-const _errs343 = errors;
-if(data220 && typeof data220 == "object" && !Array.isArray(data220)){
-const _errs344 = errors;
-for(const key11 in data220){
-if(!(func15.call(schema0.properties.components.properties, key11))){
-const err417 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+const _errs329 = errors;
+const vSchema5 = schema0.properties.database.properties.mode.enum;
+if(!((data195 === "embedded") || (data195 === "external"))){
+const err417 = {instancePath:instancePath+"/database/mode",schemaPath:"#/properties/database/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.database.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err417];
 }
@@ -17763,40 +17889,33 @@ vErrors.push(err417);
 }
 errors++;
 }
+var valid136 = _errs328 === errors;
 }
-if(data220.api !== undefined){
-let data221 = data220.api;
-const _errs345 = errors;
-const _errs346 = errors;
-const _errs347 = errors;
-const _errs348 = errors;
-let valid120 = true;
-const _errs349 = errors;
-if(!(validate289(data221, {instancePath:instancePath+"/components/api",parentData:data220,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate289.errors : vErrors.concat(validate289.errors);
+if(data194.embedded !== undefined){
+let data196 = data194.embedded;
+const _errs330 = errors;
+if(!(validate84(data196, {instancePath:instancePath+"/database/embedded",parentData:data194,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 else {
 }
-var _valid19 = _errs349 === errors;
-errors = _errs348;
-if(vErrors !== null){
-if(_errs348){
-vErrors.length = _errs348;
+var valid136 = _errs330 === errors;
+}
+if(data194.external !== undefined){
+let data197 = data194.external;
+const _errs331 = errors;
+if(!(validate101(data197, {instancePath:instancePath+"/database/external",parentData:data194,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
 }
 else {
-vErrors = null;
+}
+var valid136 = _errs331 === errors;
 }
 }
-if(_valid19){
-const _errs350 = errors;
-if(data221 && typeof data221 == "object" && !Array.isArray(data221)){
-if(data221.replicas !== undefined){
-let data222 = data221.replicas;
-const _errs351 = errors;
-const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
-if(!((data222 === null) || (data222 === 2))){
-const err418 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+else {
+const err418 = {instancePath:instancePath+"/database",schemaPath:"#/properties/database/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err418];
 }
@@ -17805,14 +17924,17 @@ vErrors.push(err418);
 }
 errors++;
 }
-var valid121 = _errs351 === errors;
+var valid131 = _errs325 === errors;
 }
-}
-var _valid19 = _errs350 === errors;
-valid120 = _valid19;
-}
-if(!valid120){
-const err419 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(data.retoolDatabase !== undefined){
+let data198 = data.retoolDatabase;
+const _errs332 = errors;
+const _errs333 = errors;
+if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
+const _errs334 = errors;
+for(const key5 in data198){
+if(!(((key5 === "mode") || (key5 === "embedded")) || (key5 === "external"))){
+const err419 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err419];
 }
@@ -17821,12 +17943,12 @@ vErrors.push(err419);
 }
 errors++;
 }
-var valid119 = _errs347 === errors;
-if(data221 && typeof data221 == "object" && !Array.isArray(data221)){
-const _errs352 = errors;
-for(const key12 in data221){
-if(!(func15.call(schema0.properties.components.properties.api.properties, key12))){
-const err420 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+}
+if(data198.mode !== undefined){
+let data199 = data198.mode;
+const _errs335 = errors;
+if(typeof data199 !== "string"){
+const err420 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err420];
 }
@@ -17835,166 +17957,10 @@ vErrors.push(err420);
 }
 errors++;
 }
-}
-if(data221.resources !== undefined){
-let data223 = data221.resources;
-const _errs353 = errors;
-if(!(validate84(data223, {instancePath:instancePath+"/components/api/resources",parentData:data221,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs353 === errors;
-}
-if(data221.nodeSelector !== undefined){
-let data224 = data221.nodeSelector;
-const _errs354 = errors;
-if(!(validate113(data224, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data221,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs354 === errors;
-}
-if(data221.tolerations !== undefined){
-let data225 = data221.tolerations;
-const _errs355 = errors;
-if(!(validate119(data225, {instancePath:instancePath+"/components/api/tolerations",parentData:data221,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs355 === errors;
-}
-if(data221.affinity !== undefined){
-let data226 = data221.affinity;
-const _errs356 = errors;
-if(!(validate125(data226, {instancePath:instancePath+"/components/api/affinity",parentData:data221,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs356 === errors;
-}
-if(data221.topologySpreadConstraints !== undefined){
-let data227 = data221.topologySpreadConstraints;
-const _errs357 = errors;
-if(!(validate164(data227, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data221,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs357 === errors;
-}
-if(data221.podAnnotations !== undefined){
-let data228 = data221.podAnnotations;
-const _errs358 = errors;
-if(!(validate171(data228, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data221,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs358 === errors;
-}
-if(data221.podLabels !== undefined){
-let data229 = data221.podLabels;
-const _errs359 = errors;
-if(!(validate175(data229, {instancePath:instancePath+"/components/api/podLabels",parentData:data221,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs359 === errors;
-}
-if(data221.env !== undefined){
-let data230 = data221.env;
-const _errs360 = errors;
-if(!(validate179(data230, {instancePath:instancePath+"/components/api/env",parentData:data221,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs360 === errors;
-}
-if(data221.extraEnvFrom !== undefined){
-let data231 = data221.extraEnvFrom;
-const _errs361 = errors;
-if(!(validate183(data231, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data221,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs361 === errors;
-}
-if(data221.extraVolumes !== undefined){
-let data232 = data221.extraVolumes;
-const _errs362 = errors;
-if(!(validate191(data232, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data221,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs362 === errors;
-}
-if(data221.extraVolumeMounts !== undefined){
-let data233 = data221.extraVolumeMounts;
-const _errs363 = errors;
-if(!(validate208(data233, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data221,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs363 === errors;
-}
-if(data221.extraContainers !== undefined){
-let data234 = data221.extraContainers;
-const _errs364 = errors;
-if(!(validate214(data234, {instancePath:instancePath+"/components/api/extraContainers",parentData:data221,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs364 === errors;
-}
-if(data221.initContainers !== undefined){
-let data235 = data221.initContainers;
-const _errs365 = errors;
-if(!(validate248(data235, {instancePath:instancePath+"/components/api/initContainers",parentData:data221,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs365 === errors;
-}
-if(data221.priorityClassName !== undefined){
-let data236 = data221.priorityClassName;
-const _errs366 = errors;
-if(!(validate251(data236, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data221,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid122 = _errs366 === errors;
-}
-if(data221.terminationGracePeriodSeconds !== undefined){
-let data237 = data221.terminationGracePeriodSeconds;
-const _errs367 = errors;
-if((!((typeof data237 == "number") && (!(data237 % 1) && !isNaN(data237)))) && (data237 !== null)){
-const err421 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
+const _errs336 = errors;
+const vSchema6 = schema0.properties.retoolDatabase.properties.mode.enum;
+if(!(((data199 === "disabled") || (data199 === "embedded")) || (data199 === "external"))){
+const err421 = {instancePath:instancePath+"/retoolDatabase/mode",schemaPath:"#/properties/retoolDatabase/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.retoolDatabase.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err421];
 }
@@ -18003,10 +17969,33 @@ vErrors.push(err421);
 }
 errors++;
 }
-const _errs368 = errors;
-if(typeof data237 == "number"){
-if(data237 > 2147483647 || isNaN(data237)){
-const err422 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid137 = _errs335 === errors;
+}
+if(data198.embedded !== undefined){
+let data200 = data198.embedded;
+const _errs337 = errors;
+if(!(validate84(data200, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data198,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid137 = _errs337 === errors;
+}
+if(data198.external !== undefined){
+let data201 = data198.external;
+const _errs338 = errors;
+if(!(validate101(data201, {instancePath:instancePath+"/retoolDatabase/external",parentData:data198,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid137 = _errs338 === errors;
+}
+}
+else {
+const err422 = {instancePath:instancePath+"/retoolDatabase",schemaPath:"#/properties/retoolDatabase/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err422];
 }
@@ -18015,8 +18004,17 @@ vErrors.push(err422);
 }
 errors++;
 }
-if(data237 < 0 || isNaN(data237)){
-const err423 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var valid131 = _errs332 === errors;
+}
+if(data.temporal !== undefined){
+let data202 = data.temporal;
+const _errs339 = errors;
+const _errs340 = errors;
+if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
+const _errs341 = errors;
+for(const key6 in data202){
+if(!(((key6 === "mode") || (key6 === "external")) || (key6 === "local"))){
+const err423 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err423];
 }
@@ -18026,13 +18024,11 @@ vErrors.push(err423);
 errors++;
 }
 }
-var valid122 = _errs367 === errors;
-}
-if(data221.preStopSleepSeconds !== undefined){
-let data238 = data221.preStopSleepSeconds;
-const _errs369 = errors;
-if(!((typeof data238 == "number") && (!(data238 % 1) && !isNaN(data238)))){
-const err424 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data202.mode !== undefined){
+let data203 = data202.mode;
+const _errs342 = errors;
+if(typeof data203 !== "string"){
+const err424 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err424];
 }
@@ -18041,10 +18037,10 @@ vErrors.push(err424);
 }
 errors++;
 }
-const _errs370 = errors;
-if(typeof data238 == "number"){
-if(data238 > 3600 || isNaN(data238)){
-const err425 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
+const _errs343 = errors;
+const vSchema7 = schema0.properties.temporal.properties.mode.enum;
+if(!(((data203 === "retoolManaged") || (data203 === "external")) || (data203 === "local"))){
+const err425 = {instancePath:instancePath+"/temporal/mode",schemaPath:"#/properties/temporal/properties/mode/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err425];
 }
@@ -18053,8 +18049,17 @@ vErrors.push(err425);
 }
 errors++;
 }
-if(data238 < 0 || isNaN(data238)){
-const err426 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var valid138 = _errs342 === errors;
+}
+if(data202.external !== undefined){
+let data204 = data202.external;
+const _errs344 = errors;
+const _errs345 = errors;
+if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
+const _errs346 = errors;
+for(const key7 in data204){
+if(!((((key7 === "host") || (key7 === "port")) || (key7 === "namespace")) || (key7 === "tls"))){
+const err426 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err426];
 }
@@ -18064,35 +18069,35 @@ vErrors.push(err426);
 errors++;
 }
 }
-var valid122 = _errs369 === errors;
-}
-if(data221.podSecurityContext !== undefined){
-let data239 = data221.podSecurityContext;
-const _errs371 = errors;
-if(!(validate257(data239, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data221,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
+if(data204.host !== undefined){
+let data205 = data204.host;
+const _errs347 = errors;
+if(!(validate102(data205, {instancePath:instancePath+"/temporal/external/host",parentData:data204,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid122 = _errs371 === errors;
+var valid139 = _errs347 === errors;
 }
-if(data221.containerSecurityContext !== undefined){
-let data240 = data221.containerSecurityContext;
-const _errs372 = errors;
-if(!(validate260(data240, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data221,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
+if(data204.port !== undefined){
+let data206 = data204.port;
+const _errs348 = errors;
+if(!(validate104(data206, {instancePath:instancePath+"/temporal/external/port",parentData:data204,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid122 = _errs372 === errors;
+var valid139 = _errs348 === errors;
 }
-if(data221.replicas !== undefined){
-let data241 = data221.replicas;
-const _errs373 = errors;
-if(!((typeof data241 == "number") && (!(data241 % 1) && !isNaN(data241)))){
-const err427 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data204.namespace !== undefined){
+let data207 = data204.namespace;
+const _errs349 = errors;
+const _errs350 = errors;
+if(typeof data207 === "string"){
+if(!pattern2.test(data207)){
+const err427 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err427];
 }
@@ -18101,10 +18106,9 @@ vErrors.push(err427);
 }
 errors++;
 }
-const _errs374 = errors;
-if(typeof data241 == "number"){
-if(data241 > 2147483647 || isNaN(data241)){
-const err428 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+else {
+const err428 = {instancePath:instancePath+"/temporal/external/namespace",schemaPath:"#/properties/temporal/properties/external/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err428];
 }
@@ -18113,8 +18117,17 @@ vErrors.push(err428);
 }
 errors++;
 }
-if(data241 < 1 || isNaN(data241)){
-const err429 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid139 = _errs349 === errors;
+}
+if(data204.tls !== undefined){
+let data208 = data204.tls;
+const _errs351 = errors;
+const _errs352 = errors;
+if(data208 && typeof data208 == "object" && !Array.isArray(data208)){
+const _errs353 = errors;
+for(const key8 in data208){
+if(!((((key8 === "enabled") || (key8 === "clientCert")) || (key8 === "clientKey")) || (key8 === "caCert"))){
+const err429 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err429];
 }
@@ -18124,13 +18137,11 @@ vErrors.push(err429);
 errors++;
 }
 }
-var valid122 = _errs373 === errors;
-}
-if(data221.javaDbConnector !== undefined){
-let data242 = data221.javaDbConnector;
-const _errs375 = errors;
-if(typeof data242 !== "boolean"){
-const err430 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data208.enabled !== undefined){
+let data209 = data208.enabled;
+const _errs354 = errors;
+if(typeof data209 !== "boolean"){
+const err430 = {instancePath:instancePath+"/temporal/external/tls/enabled",schemaPath:"#/properties/temporal/properties/external/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err430];
 }
@@ -18139,23 +18150,45 @@ vErrors.push(err430);
 }
 errors++;
 }
-const _errs376 = errors;
-var valid122 = _errs375 === errors;
+const _errs355 = errors;
+var valid140 = _errs354 === errors;
 }
-if(data221.autoscaling !== undefined){
-let data243 = data221.autoscaling;
-const _errs377 = errors;
-if(!(validate307(data243, {instancePath:instancePath+"/components/api/autoscaling",parentData:data221,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
+if(data208.clientCert !== undefined){
+let data210 = data208.clientCert;
+const _errs356 = errors;
+if(!(validate91(data210, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data208,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid122 = _errs377 === errors;
+var valid140 = _errs356 === errors;
+}
+if(data208.clientKey !== undefined){
+let data211 = data208.clientKey;
+const _errs357 = errors;
+if(!(validate91(data211, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data208,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid140 = _errs357 === errors;
+}
+if(data208.caCert !== undefined){
+let data212 = data208.caCert;
+const _errs358 = errors;
+if(!(validate91(data212, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data208,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid140 = _errs358 === errors;
 }
 }
 else {
-const err431 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err431 = {instancePath:instancePath+"/temporal/external/tls",schemaPath:"#/properties/temporal/properties/external/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err431];
 }
@@ -18164,17 +18197,11 @@ vErrors.push(err431);
 }
 errors++;
 }
-var valid118 = _errs345 === errors;
+var valid139 = _errs351 === errors;
 }
-if(data220.jobsRunner !== undefined){
-let data244 = data220.jobsRunner;
-const _errs378 = errors;
-const _errs379 = errors;
-if(data244 && typeof data244 == "object" && !Array.isArray(data244)){
-const _errs380 = errors;
-for(const key13 in data244){
-if(!(func15.call(schema0.properties.components.properties.jobsRunner.properties, key13))){
-const err432 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+}
+else {
+const err432 = {instancePath:instancePath+"/temporal/external",schemaPath:"#/properties/temporal/properties/external/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err432];
 }
@@ -18183,208 +18210,17 @@ vErrors.push(err432);
 }
 errors++;
 }
+var valid138 = _errs344 === errors;
 }
-if(data244.resources !== undefined){
-let data245 = data244.resources;
-const _errs381 = errors;
-if(!(validate84(data245, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data244,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs381 === errors;
-}
-if(data244.nodeSelector !== undefined){
-let data246 = data244.nodeSelector;
-const _errs382 = errors;
-if(!(validate113(data246, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data244,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs382 === errors;
-}
-if(data244.tolerations !== undefined){
-let data247 = data244.tolerations;
-const _errs383 = errors;
-if(!(validate119(data247, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data244,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs383 === errors;
-}
-if(data244.affinity !== undefined){
-let data248 = data244.affinity;
-const _errs384 = errors;
-if(!(validate125(data248, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data244,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs384 === errors;
-}
-if(data244.topologySpreadConstraints !== undefined){
-let data249 = data244.topologySpreadConstraints;
-const _errs385 = errors;
-if(!(validate164(data249, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data244,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs385 === errors;
-}
-if(data244.podAnnotations !== undefined){
-let data250 = data244.podAnnotations;
-const _errs386 = errors;
-if(!(validate171(data250, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data244,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs386 === errors;
-}
-if(data244.podLabels !== undefined){
-let data251 = data244.podLabels;
-const _errs387 = errors;
-if(!(validate175(data251, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data244,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs387 === errors;
-}
-if(data244.env !== undefined){
-let data252 = data244.env;
-const _errs388 = errors;
-if(!(validate179(data252, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data244,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs388 === errors;
-}
-if(data244.extraEnvFrom !== undefined){
-let data253 = data244.extraEnvFrom;
-const _errs389 = errors;
-if(!(validate183(data253, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data244,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs389 === errors;
-}
-if(data244.extraVolumes !== undefined){
-let data254 = data244.extraVolumes;
-const _errs390 = errors;
-if(!(validate191(data254, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data244,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs390 === errors;
-}
-if(data244.extraVolumeMounts !== undefined){
-let data255 = data244.extraVolumeMounts;
-const _errs391 = errors;
-if(!(validate208(data255, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data244,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs391 === errors;
-}
-if(data244.extraContainers !== undefined){
-let data256 = data244.extraContainers;
-const _errs392 = errors;
-if(!(validate214(data256, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data244,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs392 === errors;
-}
-if(data244.initContainers !== undefined){
-let data257 = data244.initContainers;
-const _errs393 = errors;
-if(!(validate248(data257, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data244,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs393 === errors;
-}
-if(data244.priorityClassName !== undefined){
-let data258 = data244.priorityClassName;
-const _errs394 = errors;
-if(!(validate251(data258, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data244,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs394 === errors;
-}
-if(data244.terminationGracePeriodSeconds !== undefined){
-let data259 = data244.terminationGracePeriodSeconds;
-const _errs395 = errors;
-if(!(validate253(data259, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data244,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs395 === errors;
-}
-if(data244.preStopSleepSeconds !== undefined){
-let data260 = data244.preStopSleepSeconds;
-const _errs396 = errors;
-if(!(validate255(data260, {instancePath:instancePath+"/components/jobsRunner/preStopSleepSeconds",parentData:data244,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs396 === errors;
-}
-if(data244.podSecurityContext !== undefined){
-let data261 = data244.podSecurityContext;
-const _errs397 = errors;
-if(!(validate257(data261, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data244,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs397 === errors;
-}
-if(data244.containerSecurityContext !== undefined){
-let data262 = data244.containerSecurityContext;
-const _errs398 = errors;
-if(!(validate260(data262, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data244,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid123 = _errs398 === errors;
-}
-}
-else {
-const err433 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data202.local !== undefined){
+let data213 = data202.local;
+const _errs359 = errors;
+const _errs360 = errors;
+if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
+const _errs361 = errors;
+for(const key9 in data213){
+if(!(func16.call(schema0.properties.temporal.properties.local.properties, key9))){
+const err433 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err433];
 }
@@ -18393,36 +18229,14 @@ vErrors.push(err433);
 }
 errors++;
 }
-var valid118 = _errs378 === errors;
 }
-if(data220.workflowsWorker !== undefined){
-let data263 = data220.workflowsWorker;
-const _errs399 = errors;
-if(!(validate327(data263, {instancePath:instancePath+"/components/workflowsWorker",parentData:data220,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs399 === errors;
-}
-if(data220.workflowsBackend !== undefined){
-let data264 = data220.workflowsBackend;
-const _errs400 = errors;
-const _errs401 = errors;
-const _errs402 = errors;
-if(!(validate328(data264, {instancePath:instancePath+"/components/workflowsBackend",parentData:data220,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid124 = _errs402 === errors;
-if(data264 && typeof data264 == "object" && !Array.isArray(data264)){
-const _errs403 = errors;
-for(const key14 in data264){
-if(!(func15.call(schema0.properties.components.properties.workflowsBackend.properties, key14))){
-const err434 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data213.namespace !== undefined){
+let data214 = data213.namespace;
+const _errs362 = errors;
+const _errs363 = errors;
+if(typeof data214 === "string"){
+if(!pattern29.test(data214)){
+const err434 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
 vErrors = [err434];
 }
@@ -18432,209 +18246,8 @@ vErrors.push(err434);
 errors++;
 }
 }
-if(data264.resources !== undefined){
-let data265 = data264.resources;
-const _errs404 = errors;
-if(!(validate84(data265, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data264,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
-errors = vErrors.length;
-}
 else {
-}
-var valid125 = _errs404 === errors;
-}
-if(data264.nodeSelector !== undefined){
-let data266 = data264.nodeSelector;
-const _errs405 = errors;
-if(!(validate113(data266, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data264,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs405 === errors;
-}
-if(data264.tolerations !== undefined){
-let data267 = data264.tolerations;
-const _errs406 = errors;
-if(!(validate119(data267, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data264,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs406 === errors;
-}
-if(data264.affinity !== undefined){
-let data268 = data264.affinity;
-const _errs407 = errors;
-if(!(validate125(data268, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data264,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs407 === errors;
-}
-if(data264.topologySpreadConstraints !== undefined){
-let data269 = data264.topologySpreadConstraints;
-const _errs408 = errors;
-if(!(validate164(data269, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data264,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs408 === errors;
-}
-if(data264.podAnnotations !== undefined){
-let data270 = data264.podAnnotations;
-const _errs409 = errors;
-if(!(validate171(data270, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data264,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs409 === errors;
-}
-if(data264.podLabels !== undefined){
-let data271 = data264.podLabels;
-const _errs410 = errors;
-if(!(validate175(data271, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data264,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs410 === errors;
-}
-if(data264.env !== undefined){
-let data272 = data264.env;
-const _errs411 = errors;
-if(!(validate179(data272, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data264,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs411 === errors;
-}
-if(data264.extraEnvFrom !== undefined){
-let data273 = data264.extraEnvFrom;
-const _errs412 = errors;
-if(!(validate183(data273, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data264,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs412 === errors;
-}
-if(data264.extraVolumes !== undefined){
-let data274 = data264.extraVolumes;
-const _errs413 = errors;
-if(!(validate191(data274, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data264,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs413 === errors;
-}
-if(data264.extraVolumeMounts !== undefined){
-let data275 = data264.extraVolumeMounts;
-const _errs414 = errors;
-if(!(validate208(data275, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data264,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs414 === errors;
-}
-if(data264.extraContainers !== undefined){
-let data276 = data264.extraContainers;
-const _errs415 = errors;
-if(!(validate214(data276, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data264,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs415 === errors;
-}
-if(data264.initContainers !== undefined){
-let data277 = data264.initContainers;
-const _errs416 = errors;
-if(!(validate248(data277, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data264,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs416 === errors;
-}
-if(data264.priorityClassName !== undefined){
-let data278 = data264.priorityClassName;
-const _errs417 = errors;
-if(!(validate251(data278, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data264,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs417 === errors;
-}
-if(data264.terminationGracePeriodSeconds !== undefined){
-let data279 = data264.terminationGracePeriodSeconds;
-const _errs418 = errors;
-if(!(validate253(data279, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data264,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs418 === errors;
-}
-if(data264.preStopSleepSeconds !== undefined){
-let data280 = data264.preStopSleepSeconds;
-const _errs419 = errors;
-if(!(validate255(data280, {instancePath:instancePath+"/components/workflowsBackend/preStopSleepSeconds",parentData:data264,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs419 === errors;
-}
-if(data264.podSecurityContext !== undefined){
-let data281 = data264.podSecurityContext;
-const _errs420 = errors;
-if(!(validate257(data281, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data264,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs420 === errors;
-}
-if(data264.containerSecurityContext !== undefined){
-let data282 = data264.containerSecurityContext;
-const _errs421 = errors;
-if(!(validate260(data282, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data264,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid125 = _errs421 === errors;
-}
-if(data264.replicas !== undefined){
-let data283 = data264.replicas;
-const _errs422 = errors;
-if(!((typeof data283 == "number") && (!(data283 % 1) && !isNaN(data283)))){
-const err435 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err435 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err435];
 }
@@ -18643,10 +18256,13 @@ vErrors.push(err435);
 }
 errors++;
 }
-const _errs423 = errors;
-if(typeof data283 == "number"){
-if(data283 > 2147483647 || isNaN(data283)){
-const err436 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid141 = _errs362 === errors;
+}
+if(data213.numHistoryShards !== undefined){
+let data215 = data213.numHistoryShards;
+const _errs364 = errors;
+if(!((typeof data215 == "number") && (!(data215 % 1) && !isNaN(data215)))){
+const err436 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err436];
 }
@@ -18655,8 +18271,10 @@ vErrors.push(err436);
 }
 errors++;
 }
-if(data283 < 1 || isNaN(data283)){
-const err437 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const _errs365 = errors;
+if(typeof data215 == "number"){
+if(data215 > 16384 || isNaN(data215)){
+const err437 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"};
 if(vErrors === null){
 vErrors = [err437];
 }
@@ -18665,14 +18283,8 @@ vErrors.push(err437);
 }
 errors++;
 }
-}
-var valid125 = _errs422 === errors;
-}
-if(data264.javaDbConnector !== undefined){
-let data284 = data264.javaDbConnector;
-const _errs424 = errors;
-if(typeof data284 !== "boolean"){
-const err438 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data215 < 1 || isNaN(data215)){
+const err438 = {instancePath:instancePath+"/temporal/local/numHistoryShards",schemaPath:"#/properties/temporal/properties/local/properties/numHistoryShards/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err438];
 }
@@ -18681,23 +18293,16 @@ vErrors.push(err438);
 }
 errors++;
 }
-const _errs425 = errors;
-var valid125 = _errs424 === errors;
 }
-if(data264.autoscaling !== undefined){
-let data285 = data264.autoscaling;
-const _errs426 = errors;
-if(!(validate307(data285, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data264,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
-errors = vErrors.length;
+var valid141 = _errs364 === errors;
 }
-else {
-}
-var valid125 = _errs426 === errors;
-}
-}
-else {
-const err439 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data213.retention !== undefined){
+let data216 = data213.retention;
+const _errs366 = errors;
+const _errs367 = errors;
+if(typeof data216 === "string"){
+if(!pattern30.test(data216)){
+const err439 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
 vErrors = [err439];
 }
@@ -18706,25 +18311,9 @@ vErrors.push(err439);
 }
 errors++;
 }
-var valid118 = _errs400 === errors;
-}
-if(data220.codeExecutor !== undefined){
-let data286 = data220.codeExecutor;
-const _errs427 = errors;
-const _errs428 = errors;
-const _errs429 = errors;
-if(!(validate328(data286, {instancePath:instancePath+"/components/codeExecutor",parentData:data220,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid126 = _errs429 === errors;
-if(data286 && typeof data286 == "object" && !Array.isArray(data286)){
-const _errs430 = errors;
-for(const key15 in data286){
-if(!(func15.call(schema0.properties.components.properties.codeExecutor.properties, key15))){
-const err440 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+const err440 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err440];
 }
@@ -18733,166 +18322,17 @@ vErrors.push(err440);
 }
 errors++;
 }
+var valid141 = _errs366 === errors;
 }
-if(data286.resources !== undefined){
-let data287 = data286.resources;
-const _errs431 = errors;
-if(!(validate84(data287, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data286,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs431 === errors;
-}
-if(data286.nodeSelector !== undefined){
-let data288 = data286.nodeSelector;
-const _errs432 = errors;
-if(!(validate113(data288, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data286,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs432 === errors;
-}
-if(data286.tolerations !== undefined){
-let data289 = data286.tolerations;
-const _errs433 = errors;
-if(!(validate119(data289, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data286,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs433 === errors;
-}
-if(data286.affinity !== undefined){
-let data290 = data286.affinity;
-const _errs434 = errors;
-if(!(validate125(data290, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data286,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs434 === errors;
-}
-if(data286.topologySpreadConstraints !== undefined){
-let data291 = data286.topologySpreadConstraints;
-const _errs435 = errors;
-if(!(validate164(data291, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data286,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs435 === errors;
-}
-if(data286.podAnnotations !== undefined){
-let data292 = data286.podAnnotations;
-const _errs436 = errors;
-if(!(validate171(data292, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data286,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs436 === errors;
-}
-if(data286.podLabels !== undefined){
-let data293 = data286.podLabels;
-const _errs437 = errors;
-if(!(validate175(data293, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data286,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs437 === errors;
-}
-if(data286.env !== undefined){
-let data294 = data286.env;
-const _errs438 = errors;
-if(!(validate179(data294, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data286,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs438 === errors;
-}
-if(data286.extraEnvFrom !== undefined){
-let data295 = data286.extraEnvFrom;
-const _errs439 = errors;
-if(!(validate183(data295, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data286,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs439 === errors;
-}
-if(data286.extraVolumes !== undefined){
-let data296 = data286.extraVolumes;
-const _errs440 = errors;
-if(!(validate191(data296, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data286,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs440 === errors;
-}
-if(data286.extraVolumeMounts !== undefined){
-let data297 = data286.extraVolumeMounts;
-const _errs441 = errors;
-if(!(validate208(data297, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data286,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs441 === errors;
-}
-if(data286.extraContainers !== undefined){
-let data298 = data286.extraContainers;
-const _errs442 = errors;
-if(!(validate214(data298, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data286,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs442 === errors;
-}
-if(data286.initContainers !== undefined){
-let data299 = data286.initContainers;
-const _errs443 = errors;
-if(!(validate248(data299, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data286,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs443 === errors;
-}
-if(data286.priorityClassName !== undefined){
-let data300 = data286.priorityClassName;
-const _errs444 = errors;
-if(!(validate251(data300, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data286,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs444 === errors;
-}
-if(data286.terminationGracePeriodSeconds !== undefined){
-let data301 = data286.terminationGracePeriodSeconds;
-const _errs445 = errors;
-if((!((typeof data301 == "number") && (!(data301 % 1) && !isNaN(data301)))) && (data301 !== null)){
-const err441 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
+if(data213.persistence !== undefined){
+let data217 = data213.persistence;
+const _errs368 = errors;
+const _errs369 = errors;
+if(data217 && typeof data217 == "object" && !Array.isArray(data217)){
+const _errs370 = errors;
+for(const key10 in data217){
+if(!((((key10 === "database") || (key10 === "external")) || (key10 === "defaultDatabase")) || (key10 === "visibilityDatabase"))){
+const err441 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err441];
 }
@@ -18901,10 +18341,12 @@ vErrors.push(err441);
 }
 errors++;
 }
-const _errs446 = errors;
-if(typeof data301 == "number"){
-if(data301 > 2147483647 || isNaN(data301)){
-const err442 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+if(data217.database !== undefined){
+let data218 = data217.database;
+const _errs371 = errors;
+if(typeof data218 !== "string"){
+const err442 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err442];
 }
@@ -18913,8 +18355,10 @@ vErrors.push(err442);
 }
 errors++;
 }
-if(data301 < 0 || isNaN(data301)){
-const err443 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const _errs372 = errors;
+const vSchema8 = schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum;
+if(!((data218 === "storage") || (data218 === "external"))){
+const err443 = {instancePath:instancePath+"/temporal/local/persistence/database",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/database/enum",keyword:"enum",params:{allowedValues: schema0.properties.temporal.properties.local.properties.persistence.properties.database.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err443];
 }
@@ -18923,47 +18367,26 @@ vErrors.push(err443);
 }
 errors++;
 }
+var valid142 = _errs371 === errors;
 }
-var valid127 = _errs445 === errors;
-}
-if(data286.preStopSleepSeconds !== undefined){
-let data302 = data286.preStopSleepSeconds;
-const _errs447 = errors;
-if(!(validate255(data302, {instancePath:instancePath+"/components/codeExecutor/preStopSleepSeconds",parentData:data286,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
+if(data217.external !== undefined){
+let data219 = data217.external;
+const _errs373 = errors;
+if(!(validate115(data219, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data217,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid127 = _errs447 === errors;
+var valid142 = _errs373 === errors;
 }
-if(data286.podSecurityContext !== undefined){
-let data303 = data286.podSecurityContext;
-const _errs448 = errors;
-if(!(validate257(data303, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data286,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs448 === errors;
-}
-if(data286.containerSecurityContext !== undefined){
-let data304 = data286.containerSecurityContext;
-const _errs449 = errors;
-if(!(validate260(data304, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data286,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs449 === errors;
-}
-if(data286.replicas !== undefined){
-let data305 = data286.replicas;
-const _errs450 = errors;
-if(!((typeof data305 == "number") && (!(data305 % 1) && !isNaN(data305)))){
-const err444 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data217.defaultDatabase !== undefined){
+let data220 = data217.defaultDatabase;
+const _errs374 = errors;
+const _errs375 = errors;
+if(typeof data220 === "string"){
+if(!pattern32.test(data220)){
+const err444 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err444];
 }
@@ -18972,10 +18395,9 @@ vErrors.push(err444);
 }
 errors++;
 }
-const _errs451 = errors;
-if(typeof data305 == "number"){
-if(data305 > 2147483647 || isNaN(data305)){
-const err445 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+else {
+const err445 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err445];
 }
@@ -18984,8 +18406,15 @@ vErrors.push(err445);
 }
 errors++;
 }
-if(data305 < 1 || isNaN(data305)){
-const err446 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid142 = _errs374 === errors;
+}
+if(data217.visibilityDatabase !== undefined){
+let data221 = data217.visibilityDatabase;
+const _errs376 = errors;
+const _errs377 = errors;
+if(typeof data221 === "string"){
+if(!pattern32.test(data221)){
+const err446 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err446];
 }
@@ -18995,13 +18424,8 @@ vErrors.push(err446);
 errors++;
 }
 }
-var valid127 = _errs450 === errors;
-}
-if(data286.sandbox !== undefined){
-let data306 = data286.sandbox;
-const _errs452 = errors;
-if(typeof data306 !== "string"){
-const err447 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err447 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err447];
 }
@@ -19010,10 +18434,11 @@ vErrors.push(err447);
 }
 errors++;
 }
-const _errs453 = errors;
-const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
-if(!(((data306 === "nsjail") || (data306 === "seccomp")) || (data306 === "none"))){
-const err448 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
+var valid142 = _errs376 === errors;
+}
+}
+else {
+const err448 = {instancePath:instancePath+"/temporal/local/persistence",schemaPath:"#/properties/temporal/properties/local/properties/persistence/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err448];
 }
@@ -19022,15 +18447,61 @@ vErrors.push(err448);
 }
 errors++;
 }
-var valid127 = _errs452 === errors;
+var valid141 = _errs368 === errors;
 }
-if(data286.seccompProfile !== undefined){
-let data307 = data286.seccompProfile;
-const _errs454 = errors;
-const _errs455 = errors;
-if(typeof data307 === "string"){
-if(func0(data307) < 1){
-const err449 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data213.frontend !== undefined){
+let data222 = data213.frontend;
+const _errs378 = errors;
+if(!(validate121(data222, {instancePath:instancePath+"/temporal/local/frontend",parentData:data213,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid141 = _errs378 === errors;
+}
+if(data213.history !== undefined){
+let data223 = data213.history;
+const _errs379 = errors;
+if(!(validate121(data223, {instancePath:instancePath+"/temporal/local/history",parentData:data213,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid141 = _errs379 === errors;
+}
+if(data213.matching !== undefined){
+let data224 = data213.matching;
+const _errs380 = errors;
+if(!(validate121(data224, {instancePath:instancePath+"/temporal/local/matching",parentData:data213,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid141 = _errs380 === errors;
+}
+if(data213.worker !== undefined){
+let data225 = data213.worker;
+const _errs381 = errors;
+if(!(validate121(data225, {instancePath:instancePath+"/temporal/local/worker",parentData:data213,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid141 = _errs381 === errors;
+}
+if(data213.web !== undefined){
+let data226 = data213.web;
+const _errs382 = errors;
+const _errs383 = errors;
+if(data226 && typeof data226 == "object" && !Array.isArray(data226)){
+const _errs384 = errors;
+for(const key11 in data226){
+if(!(func16.call(schema0.properties.temporal.properties.local.properties.web.properties, key11))){
+const err449 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err449];
 }
@@ -19039,8 +18510,210 @@ vErrors.push(err449);
 }
 errors++;
 }
-if(!pattern45.test(data307)){
-const err450 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
+}
+if(data226.resources !== undefined){
+let data227 = data226.resources;
+const _errs385 = errors;
+if(!(validate94(data227, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data226,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs385 === errors;
+}
+if(data226.nodeSelector !== undefined){
+let data228 = data226.nodeSelector;
+const _errs386 = errors;
+if(!(validate123(data228, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data226,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs386 === errors;
+}
+if(data226.tolerations !== undefined){
+let data229 = data226.tolerations;
+const _errs387 = errors;
+if(!(validate129(data229, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data226,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs387 === errors;
+}
+if(data226.affinity !== undefined){
+let data230 = data226.affinity;
+const _errs388 = errors;
+if(!(validate135(data230, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data226,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs388 === errors;
+}
+if(data226.topologySpreadConstraints !== undefined){
+let data231 = data226.topologySpreadConstraints;
+const _errs389 = errors;
+if(!(validate174(data231, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data226,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs389 === errors;
+}
+if(data226.podAnnotations !== undefined){
+let data232 = data226.podAnnotations;
+const _errs390 = errors;
+if(!(validate181(data232, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data226,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs390 === errors;
+}
+if(data226.podLabels !== undefined){
+let data233 = data226.podLabels;
+const _errs391 = errors;
+if(!(validate185(data233, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data226,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs391 === errors;
+}
+if(data226.env !== undefined){
+let data234 = data226.env;
+const _errs392 = errors;
+if(!(validate189(data234, {instancePath:instancePath+"/temporal/local/web/env",parentData:data226,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs392 === errors;
+}
+if(data226.extraEnvFrom !== undefined){
+let data235 = data226.extraEnvFrom;
+const _errs393 = errors;
+if(!(validate193(data235, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data226,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs393 === errors;
+}
+if(data226.extraVolumes !== undefined){
+let data236 = data226.extraVolumes;
+const _errs394 = errors;
+if(!(validate201(data236, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data226,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs394 === errors;
+}
+if(data226.extraVolumeMounts !== undefined){
+let data237 = data226.extraVolumeMounts;
+const _errs395 = errors;
+if(!(validate218(data237, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data226,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs395 === errors;
+}
+if(data226.extraContainers !== undefined){
+let data238 = data226.extraContainers;
+const _errs396 = errors;
+if(!(validate224(data238, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data226,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs396 === errors;
+}
+if(data226.initContainers !== undefined){
+let data239 = data226.initContainers;
+const _errs397 = errors;
+if(!(validate258(data239, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data226,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs397 === errors;
+}
+if(data226.priorityClassName !== undefined){
+let data240 = data226.priorityClassName;
+const _errs398 = errors;
+if(!(validate261(data240, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data226,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs398 === errors;
+}
+if(data226.terminationGracePeriodSeconds !== undefined){
+let data241 = data226.terminationGracePeriodSeconds;
+const _errs399 = errors;
+if(!(validate263(data241, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data226,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs399 === errors;
+}
+if(data226.preStopSleepSeconds !== undefined){
+let data242 = data226.preStopSleepSeconds;
+const _errs400 = errors;
+if(!(validate265(data242, {instancePath:instancePath+"/temporal/local/web/preStopSleepSeconds",parentData:data226,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs400 === errors;
+}
+if(data226.podSecurityContext !== undefined){
+let data243 = data226.podSecurityContext;
+const _errs401 = errors;
+if(!(validate267(data243, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data226,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs401 === errors;
+}
+if(data226.containerSecurityContext !== undefined){
+let data244 = data226.containerSecurityContext;
+const _errs402 = errors;
+if(!(validate270(data244, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data226,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid143 = _errs402 === errors;
+}
+if(data226.enabled !== undefined){
+let data245 = data226.enabled;
+const _errs403 = errors;
+if(typeof data245 !== "boolean"){
+const err450 = {instancePath:instancePath+"/temporal/local/web/enabled",schemaPath:"#/properties/temporal/properties/local/properties/web/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err450];
 }
@@ -19049,9 +18722,12 @@ vErrors.push(err450);
 }
 errors++;
 }
+const _errs404 = errors;
+var valid143 = _errs403 === errors;
+}
 }
 else {
-const err451 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err451 = {instancePath:instancePath+"/temporal/local/web",schemaPath:"#/properties/temporal/properties/local/properties/web/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err451];
 }
@@ -19060,22 +18736,11 @@ vErrors.push(err451);
 }
 errors++;
 }
-var valid127 = _errs454 === errors;
-}
-if(data286.autoscaling !== undefined){
-let data308 = data286.autoscaling;
-const _errs456 = errors;
-if(!(validate307(data308, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data286,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid127 = _errs456 === errors;
+var valid141 = _errs382 === errors;
 }
 }
 else {
-const err452 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err452 = {instancePath:instancePath+"/temporal/local",schemaPath:"#/properties/temporal/properties/local/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err452];
 }
@@ -19084,47 +18749,11 @@ vErrors.push(err452);
 }
 errors++;
 }
-var valid118 = _errs427 === errors;
+var valid138 = _errs359 === errors;
 }
-if(data220.agentWorker !== undefined){
-let data309 = data220.agentWorker;
-const _errs457 = errors;
-if(!(validate327(data309, {instancePath:instancePath+"/components/agentWorker",parentData:data220,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid118 = _errs457 === errors;
-}
-if(data220.agentEvalWorker !== undefined){
-let data310 = data220.agentEvalWorker;
-const _errs458 = errors;
-if(!(validate327(data310, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data220,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate327.errors : vErrors.concat(validate327.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid118 = _errs458 === errors;
-}
-if(data220.multiplayerWs !== undefined){
-let data311 = data220.multiplayerWs;
-const _errs459 = errors;
-const _errs460 = errors;
-const _errs461 = errors;
-if(!(validate328(data311, {instancePath:instancePath+"/components/multiplayerWs",parentData:data220,parentDataProperty:"multiplayerWs",rootData}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid128 = _errs461 === errors;
-if(data311 && typeof data311 == "object" && !Array.isArray(data311)){
-const _errs462 = errors;
-for(const key16 in data311){
-if(!(func15.call(schema0.properties.components.properties.multiplayerWs.properties, key16))){
-const err453 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+const err453 = {instancePath:instancePath+"/temporal",schemaPath:"#/properties/temporal/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err453];
 }
@@ -19133,210 +18762,39 @@ vErrors.push(err453);
 }
 errors++;
 }
+var valid131 = _errs339 === errors;
 }
-if(data311.resources !== undefined){
-let data312 = data311.resources;
-const _errs463 = errors;
-if(!(validate84(data312, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data311,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(data.workflows !== undefined){
+let data246 = data.workflows;
+const _errs405 = errors;
+if(!(validate296(data246, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid129 = _errs463 === errors;
+var valid131 = _errs405 === errors;
 }
-if(data311.nodeSelector !== undefined){
-let data313 = data311.nodeSelector;
-const _errs464 = errors;
-if(!(validate113(data313, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data311,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
+if(data.agents !== undefined){
+let data247 = data.agents;
+const _errs406 = errors;
+if(!(validate296(data247, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
+vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid129 = _errs464 === errors;
+var valid131 = _errs406 === errors;
 }
-if(data311.tolerations !== undefined){
-let data314 = data311.tolerations;
-const _errs465 = errors;
-if(!(validate119(data314, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data311,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs465 === errors;
-}
-if(data311.affinity !== undefined){
-let data315 = data311.affinity;
-const _errs466 = errors;
-if(!(validate125(data315, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data311,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs466 === errors;
-}
-if(data311.topologySpreadConstraints !== undefined){
-let data316 = data311.topologySpreadConstraints;
-const _errs467 = errors;
-if(!(validate164(data316, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data311,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs467 === errors;
-}
-if(data311.podAnnotations !== undefined){
-let data317 = data311.podAnnotations;
-const _errs468 = errors;
-if(!(validate171(data317, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data311,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs468 === errors;
-}
-if(data311.podLabels !== undefined){
-let data318 = data311.podLabels;
-const _errs469 = errors;
-if(!(validate175(data318, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data311,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs469 === errors;
-}
-if(data311.env !== undefined){
-let data319 = data311.env;
-const _errs470 = errors;
-if(!(validate179(data319, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data311,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs470 === errors;
-}
-if(data311.extraEnvFrom !== undefined){
-let data320 = data311.extraEnvFrom;
-const _errs471 = errors;
-if(!(validate183(data320, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data311,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs471 === errors;
-}
-if(data311.extraVolumes !== undefined){
-let data321 = data311.extraVolumes;
-const _errs472 = errors;
-if(!(validate191(data321, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data311,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs472 === errors;
-}
-if(data311.extraVolumeMounts !== undefined){
-let data322 = data311.extraVolumeMounts;
-const _errs473 = errors;
-if(!(validate208(data322, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data311,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs473 === errors;
-}
-if(data311.extraContainers !== undefined){
-let data323 = data311.extraContainers;
-const _errs474 = errors;
-if(!(validate214(data323, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data311,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs474 === errors;
-}
-if(data311.initContainers !== undefined){
-let data324 = data311.initContainers;
-const _errs475 = errors;
-if(!(validate248(data324, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data311,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs475 === errors;
-}
-if(data311.priorityClassName !== undefined){
-let data325 = data311.priorityClassName;
-const _errs476 = errors;
-if(!(validate251(data325, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data311,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs476 === errors;
-}
-if(data311.terminationGracePeriodSeconds !== undefined){
-let data326 = data311.terminationGracePeriodSeconds;
-const _errs477 = errors;
-if(!(validate253(data326, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data311,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs477 === errors;
-}
-if(data311.preStopSleepSeconds !== undefined){
-let data327 = data311.preStopSleepSeconds;
-const _errs478 = errors;
-if(!(validate255(data327, {instancePath:instancePath+"/components/multiplayerWs/preStopSleepSeconds",parentData:data311,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs478 === errors;
-}
-if(data311.podSecurityContext !== undefined){
-let data328 = data311.podSecurityContext;
-const _errs479 = errors;
-if(!(validate257(data328, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data311,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs479 === errors;
-}
-if(data311.containerSecurityContext !== undefined){
-let data329 = data311.containerSecurityContext;
-const _errs480 = errors;
-if(!(validate260(data329, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data311,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid129 = _errs480 === errors;
-}
-if(data311.enabled !== undefined){
-let data330 = data311.enabled;
-const _errs481 = errors;
-if(typeof data330 !== "boolean"){
-const err454 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.components !== undefined){
+let data248 = data.components;
+const _errs407 = errors;
+const _errs408 = errors;
+if(data248 && typeof data248 == "object" && !Array.isArray(data248)){
+const _errs409 = errors;
+for(const key12 in data248){
+if(!(func16.call(schema0.properties.components.properties, key12))){
+const err454 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err454];
 }
@@ -19345,14 +18803,40 @@ vErrors.push(err454);
 }
 errors++;
 }
-const _errs482 = errors;
-var valid129 = _errs481 === errors;
 }
-if(data311.replicas !== undefined){
-let data331 = data311.replicas;
-const _errs483 = errors;
-if(!((typeof data331 == "number") && (!(data331 % 1) && !isNaN(data331)))){
-const err455 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data248.api !== undefined){
+let data249 = data248.api;
+const _errs410 = errors;
+const _errs411 = errors;
+const _errs412 = errors;
+const _errs413 = errors;
+let valid146 = true;
+const _errs414 = errors;
+if(!(validate299(data249, {instancePath:instancePath+"/components/api",parentData:data248,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate299.errors : vErrors.concat(validate299.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid22 = _errs414 === errors;
+errors = _errs413;
+if(vErrors !== null){
+if(_errs413){
+vErrors.length = _errs413;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid22){
+const _errs415 = errors;
+if(data249 && typeof data249 == "object" && !Array.isArray(data249)){
+if(data249.replicas !== undefined){
+let data250 = data249.replicas;
+const _errs416 = errors;
+const vSchema9 = schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum;
+if(!((data250 === null) || (data250 === 2))){
+const err455 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/allOf/0/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.api.allOf[0].then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err455];
 }
@@ -19361,10 +18845,14 @@ vErrors.push(err455);
 }
 errors++;
 }
-const _errs484 = errors;
-if(typeof data331 == "number"){
-if(data331 > 2147483647 || isNaN(data331)){
-const err456 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+var valid147 = _errs416 === errors;
+}
+}
+var _valid22 = _errs415 === errors;
+valid146 = _valid22;
+}
+if(!valid146){
+const err456 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
 if(vErrors === null){
 vErrors = [err456];
 }
@@ -19373,8 +18861,12 @@ vErrors.push(err456);
 }
 errors++;
 }
-if(data331 < 1 || isNaN(data331)){
-const err457 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+var valid145 = _errs412 === errors;
+if(data249 && typeof data249 == "object" && !Array.isArray(data249)){
+const _errs417 = errors;
+for(const key13 in data249){
+if(!(func16.call(schema0.properties.components.properties.api.properties, key13))){
+const err457 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err457];
 }
@@ -19384,22 +18876,165 @@ vErrors.push(err457);
 errors++;
 }
 }
-var valid129 = _errs483 === errors;
-}
-if(data311.autoscaling !== undefined){
-let data332 = data311.autoscaling;
-const _errs485 = errors;
-if(!(validate307(data332, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data311,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
+if(data249.resources !== undefined){
+let data251 = data249.resources;
+const _errs418 = errors;
+if(!(validate94(data251, {instancePath:instancePath+"/components/api/resources",parentData:data249,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid129 = _errs485 === errors;
+var valid148 = _errs418 === errors;
 }
+if(data249.nodeSelector !== undefined){
+let data252 = data249.nodeSelector;
+const _errs419 = errors;
+if(!(validate123(data252, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data249,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+errors = vErrors.length;
 }
 else {
-const err458 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid148 = _errs419 === errors;
+}
+if(data249.tolerations !== undefined){
+let data253 = data249.tolerations;
+const _errs420 = errors;
+if(!(validate129(data253, {instancePath:instancePath+"/components/api/tolerations",parentData:data249,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs420 === errors;
+}
+if(data249.affinity !== undefined){
+let data254 = data249.affinity;
+const _errs421 = errors;
+if(!(validate135(data254, {instancePath:instancePath+"/components/api/affinity",parentData:data249,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs421 === errors;
+}
+if(data249.topologySpreadConstraints !== undefined){
+let data255 = data249.topologySpreadConstraints;
+const _errs422 = errors;
+if(!(validate174(data255, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data249,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs422 === errors;
+}
+if(data249.podAnnotations !== undefined){
+let data256 = data249.podAnnotations;
+const _errs423 = errors;
+if(!(validate181(data256, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data249,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs423 === errors;
+}
+if(data249.podLabels !== undefined){
+let data257 = data249.podLabels;
+const _errs424 = errors;
+if(!(validate185(data257, {instancePath:instancePath+"/components/api/podLabels",parentData:data249,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs424 === errors;
+}
+if(data249.env !== undefined){
+let data258 = data249.env;
+const _errs425 = errors;
+if(!(validate189(data258, {instancePath:instancePath+"/components/api/env",parentData:data249,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs425 === errors;
+}
+if(data249.extraEnvFrom !== undefined){
+let data259 = data249.extraEnvFrom;
+const _errs426 = errors;
+if(!(validate193(data259, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data249,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs426 === errors;
+}
+if(data249.extraVolumes !== undefined){
+let data260 = data249.extraVolumes;
+const _errs427 = errors;
+if(!(validate201(data260, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data249,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs427 === errors;
+}
+if(data249.extraVolumeMounts !== undefined){
+let data261 = data249.extraVolumeMounts;
+const _errs428 = errors;
+if(!(validate218(data261, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data249,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs428 === errors;
+}
+if(data249.extraContainers !== undefined){
+let data262 = data249.extraContainers;
+const _errs429 = errors;
+if(!(validate224(data262, {instancePath:instancePath+"/components/api/extraContainers",parentData:data249,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs429 === errors;
+}
+if(data249.initContainers !== undefined){
+let data263 = data249.initContainers;
+const _errs430 = errors;
+if(!(validate258(data263, {instancePath:instancePath+"/components/api/initContainers",parentData:data249,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs430 === errors;
+}
+if(data249.priorityClassName !== undefined){
+let data264 = data249.priorityClassName;
+const _errs431 = errors;
+if(!(validate261(data264, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data249,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs431 === errors;
+}
+if(data249.terminationGracePeriodSeconds !== undefined){
+let data265 = data249.terminationGracePeriodSeconds;
+const _errs432 = errors;
+if((!((typeof data265 == "number") && (!(data265 % 1) && !isNaN(data265)))) && (data265 !== null)){
+const err458 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.api.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err458];
 }
@@ -19408,25 +19043,10 @@ vErrors.push(err458);
 }
 errors++;
 }
-var valid118 = _errs459 === errors;
-}
-if(data220.dbConnector !== undefined){
-let data333 = data220.dbConnector;
-const _errs486 = errors;
-const _errs487 = errors;
-const _errs488 = errors;
-if(!(validate328(data333, {instancePath:instancePath+"/components/dbConnector",parentData:data220,parentDataProperty:"dbConnector",rootData}))){
-vErrors = vErrors === null ? validate328.errors : vErrors.concat(validate328.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid130 = _errs488 === errors;
-if(data333 && typeof data333 == "object" && !Array.isArray(data333)){
-const _errs489 = errors;
-for(const key17 in data333){
-if(!(func15.call(schema0.properties.components.properties.dbConnector.properties, key17))){
-const err459 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+const _errs433 = errors;
+if(typeof data265 == "number"){
+if(data265 > 2147483647 || isNaN(data265)){
+const err459 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err459];
 }
@@ -19435,210 +19055,8 @@ vErrors.push(err459);
 }
 errors++;
 }
-}
-if(data333.resources !== undefined){
-let data334 = data333.resources;
-const _errs490 = errors;
-if(!(validate84(data334, {instancePath:instancePath+"/components/dbConnector/resources",parentData:data333,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs490 === errors;
-}
-if(data333.nodeSelector !== undefined){
-let data335 = data333.nodeSelector;
-const _errs491 = errors;
-if(!(validate113(data335, {instancePath:instancePath+"/components/dbConnector/nodeSelector",parentData:data333,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate113.errors : vErrors.concat(validate113.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs491 === errors;
-}
-if(data333.tolerations !== undefined){
-let data336 = data333.tolerations;
-const _errs492 = errors;
-if(!(validate119(data336, {instancePath:instancePath+"/components/dbConnector/tolerations",parentData:data333,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs492 === errors;
-}
-if(data333.affinity !== undefined){
-let data337 = data333.affinity;
-const _errs493 = errors;
-if(!(validate125(data337, {instancePath:instancePath+"/components/dbConnector/affinity",parentData:data333,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs493 === errors;
-}
-if(data333.topologySpreadConstraints !== undefined){
-let data338 = data333.topologySpreadConstraints;
-const _errs494 = errors;
-if(!(validate164(data338, {instancePath:instancePath+"/components/dbConnector/topologySpreadConstraints",parentData:data333,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs494 === errors;
-}
-if(data333.podAnnotations !== undefined){
-let data339 = data333.podAnnotations;
-const _errs495 = errors;
-if(!(validate171(data339, {instancePath:instancePath+"/components/dbConnector/podAnnotations",parentData:data333,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs495 === errors;
-}
-if(data333.podLabels !== undefined){
-let data340 = data333.podLabels;
-const _errs496 = errors;
-if(!(validate175(data340, {instancePath:instancePath+"/components/dbConnector/podLabels",parentData:data333,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs496 === errors;
-}
-if(data333.env !== undefined){
-let data341 = data333.env;
-const _errs497 = errors;
-if(!(validate179(data341, {instancePath:instancePath+"/components/dbConnector/env",parentData:data333,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs497 === errors;
-}
-if(data333.extraEnvFrom !== undefined){
-let data342 = data333.extraEnvFrom;
-const _errs498 = errors;
-if(!(validate183(data342, {instancePath:instancePath+"/components/dbConnector/extraEnvFrom",parentData:data333,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs498 === errors;
-}
-if(data333.extraVolumes !== undefined){
-let data343 = data333.extraVolumes;
-const _errs499 = errors;
-if(!(validate191(data343, {instancePath:instancePath+"/components/dbConnector/extraVolumes",parentData:data333,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs499 === errors;
-}
-if(data333.extraVolumeMounts !== undefined){
-let data344 = data333.extraVolumeMounts;
-const _errs500 = errors;
-if(!(validate208(data344, {instancePath:instancePath+"/components/dbConnector/extraVolumeMounts",parentData:data333,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs500 === errors;
-}
-if(data333.extraContainers !== undefined){
-let data345 = data333.extraContainers;
-const _errs501 = errors;
-if(!(validate214(data345, {instancePath:instancePath+"/components/dbConnector/extraContainers",parentData:data333,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs501 === errors;
-}
-if(data333.initContainers !== undefined){
-let data346 = data333.initContainers;
-const _errs502 = errors;
-if(!(validate248(data346, {instancePath:instancePath+"/components/dbConnector/initContainers",parentData:data333,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs502 === errors;
-}
-if(data333.priorityClassName !== undefined){
-let data347 = data333.priorityClassName;
-const _errs503 = errors;
-if(!(validate251(data347, {instancePath:instancePath+"/components/dbConnector/priorityClassName",parentData:data333,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs503 === errors;
-}
-if(data333.terminationGracePeriodSeconds !== undefined){
-let data348 = data333.terminationGracePeriodSeconds;
-const _errs504 = errors;
-if(!(validate253(data348, {instancePath:instancePath+"/components/dbConnector/terminationGracePeriodSeconds",parentData:data333,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs504 === errors;
-}
-if(data333.preStopSleepSeconds !== undefined){
-let data349 = data333.preStopSleepSeconds;
-const _errs505 = errors;
-if(!(validate255(data349, {instancePath:instancePath+"/components/dbConnector/preStopSleepSeconds",parentData:data333,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs505 === errors;
-}
-if(data333.podSecurityContext !== undefined){
-let data350 = data333.podSecurityContext;
-const _errs506 = errors;
-if(!(validate257(data350, {instancePath:instancePath+"/components/dbConnector/podSecurityContext",parentData:data333,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs506 === errors;
-}
-if(data333.containerSecurityContext !== undefined){
-let data351 = data333.containerSecurityContext;
-const _errs507 = errors;
-if(!(validate260(data351, {instancePath:instancePath+"/components/dbConnector/containerSecurityContext",parentData:data333,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs507 === errors;
-}
-if(data333.enabled !== undefined){
-let data352 = data333.enabled;
-const _errs508 = errors;
-if(typeof data352 !== "boolean"){
-const err460 = {instancePath:instancePath+"/components/dbConnector/enabled",schemaPath:"#/properties/components/properties/dbConnector/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data265 < 0 || isNaN(data265)){
+const err460 = {instancePath:instancePath+"/components/api/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/api/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err460];
 }
@@ -19647,14 +19065,14 @@ vErrors.push(err460);
 }
 errors++;
 }
-const _errs509 = errors;
-var valid131 = _errs508 === errors;
 }
-if(data333.replicas !== undefined){
-let data353 = data333.replicas;
-const _errs510 = errors;
-if(!((typeof data353 == "number") && (!(data353 % 1) && !isNaN(data353)))){
-const err461 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+var valid148 = _errs432 === errors;
+}
+if(data249.preStopSleepSeconds !== undefined){
+let data266 = data249.preStopSleepSeconds;
+const _errs434 = errors;
+if(!((typeof data266 == "number") && (!(data266 % 1) && !isNaN(data266)))){
+const err461 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err461];
 }
@@ -19663,10 +19081,10 @@ vErrors.push(err461);
 }
 errors++;
 }
-const _errs511 = errors;
-if(typeof data353 == "number"){
-if(data353 > 2147483647 || isNaN(data353)){
-const err462 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+const _errs435 = errors;
+if(typeof data266 == "number"){
+if(data266 > 3600 || isNaN(data266)){
+const err462 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3600},message:"must be <= 3600"};
 if(vErrors === null){
 vErrors = [err462];
 }
@@ -19675,8 +19093,8 @@ vErrors.push(err462);
 }
 errors++;
 }
-if(data353 < 1 || isNaN(data353)){
-const err463 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(data266 < 0 || isNaN(data266)){
+const err463 = {instancePath:instancePath+"/components/api/preStopSleepSeconds",schemaPath:"#/properties/components/properties/api/properties/preStopSleepSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err463];
 }
@@ -19686,13 +19104,35 @@ vErrors.push(err463);
 errors++;
 }
 }
-var valid131 = _errs510 === errors;
+var valid148 = _errs434 === errors;
 }
-if(data333.javaDbConnector !== undefined){
-let data354 = data333.javaDbConnector;
-const _errs512 = errors;
-if(typeof data354 !== "boolean"){
-const err464 = {instancePath:instancePath+"/components/dbConnector/javaDbConnector",schemaPath:"#/properties/components/properties/dbConnector/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data249.podSecurityContext !== undefined){
+let data267 = data249.podSecurityContext;
+const _errs436 = errors;
+if(!(validate267(data267, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data249,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs436 === errors;
+}
+if(data249.containerSecurityContext !== undefined){
+let data268 = data249.containerSecurityContext;
+const _errs437 = errors;
+if(!(validate270(data268, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data249,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid148 = _errs437 === errors;
+}
+if(data249.replicas !== undefined){
+let data269 = data249.replicas;
+const _errs438 = errors;
+if(!((typeof data269 == "number") && (!(data269 % 1) && !isNaN(data269)))){
+const err464 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err464];
 }
@@ -19701,23 +19141,10 @@ vErrors.push(err464);
 }
 errors++;
 }
-const _errs513 = errors;
-var valid131 = _errs512 === errors;
-}
-if(data333.autoscaling !== undefined){
-let data355 = data333.autoscaling;
-const _errs514 = errors;
-if(!(validate307(data355, {instancePath:instancePath+"/components/dbConnector/autoscaling",parentData:data333,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate307.errors : vErrors.concat(validate307.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid131 = _errs514 === errors;
-}
-}
-else {
-const err465 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const _errs439 = errors;
+if(typeof data269 == "number"){
+if(data269 > 2147483647 || isNaN(data269)){
+const err465 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err465];
 }
@@ -19726,11 +19153,8 @@ vErrors.push(err465);
 }
 errors++;
 }
-var valid118 = _errs486 === errors;
-}
-}
-else {
-const err466 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data269 < 1 || isNaN(data269)){
+const err466 = {instancePath:instancePath+"/components/api/replicas",schemaPath:"#/properties/components/properties/api/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err466];
 }
@@ -19739,17 +19163,14 @@ vErrors.push(err466);
 }
 errors++;
 }
-var valid105 = _errs342 === errors;
 }
-if(data.podDefaults !== undefined){
-let data356 = data.podDefaults;
-const _errs515 = errors;
-const _errs516 = errors;
-if(data356 && typeof data356 == "object" && !Array.isArray(data356)){
-const _errs517 = errors;
-for(const key18 in data356){
-if(!(func15.call(schema0.properties.podDefaults.properties, key18))){
-const err467 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+var valid148 = _errs438 === errors;
+}
+if(data249.javaDbConnector !== undefined){
+let data270 = data249.javaDbConnector;
+const _errs440 = errors;
+if(typeof data270 !== "boolean"){
+const err467 = {instancePath:instancePath+"/components/api/javaDbConnector",schemaPath:"#/properties/components/properties/api/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err467];
 }
@@ -19758,208 +19179,23 @@ vErrors.push(err467);
 }
 errors++;
 }
+const _errs441 = errors;
+var valid148 = _errs440 === errors;
 }
-if(data356.resources !== undefined){
-let data357 = data356.resources;
-const _errs518 = errors;
-if(!(validate432(data357, {instancePath:instancePath+"/podDefaults/resources",parentData:data356,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate432.errors : vErrors.concat(validate432.errors);
+if(data249.autoscaling !== undefined){
+let data271 = data249.autoscaling;
+const _errs442 = errors;
+if(!(validate317(data271, {instancePath:instancePath+"/components/api/autoscaling",parentData:data249,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid132 = _errs518 === errors;
-}
-if(data356.nodeSelector !== undefined){
-let data358 = data356.nodeSelector;
-const _errs519 = errors;
-if(!(validate140(data358, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data356,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs519 === errors;
-}
-if(data356.tolerations !== undefined){
-let data359 = data356.tolerations;
-const _errs520 = errors;
-if(!(validate119(data359, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data356,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs520 === errors;
-}
-if(data356.affinity !== undefined){
-let data360 = data356.affinity;
-const _errs521 = errors;
-if(!(validate125(data360, {instancePath:instancePath+"/podDefaults/affinity",parentData:data356,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs521 === errors;
-}
-if(data356.topologySpreadConstraints !== undefined){
-let data361 = data356.topologySpreadConstraints;
-const _errs522 = errors;
-if(!(validate164(data361, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data356,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate164.errors : vErrors.concat(validate164.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs522 === errors;
-}
-if(data356.podAnnotations !== undefined){
-let data362 = data356.podAnnotations;
-const _errs523 = errors;
-if(!(validate171(data362, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data356,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate171.errors : vErrors.concat(validate171.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs523 === errors;
-}
-if(data356.podLabels !== undefined){
-let data363 = data356.podLabels;
-const _errs524 = errors;
-if(!(validate175(data363, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data356,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs524 === errors;
-}
-if(data356.env !== undefined){
-let data364 = data356.env;
-const _errs525 = errors;
-if(!(validate179(data364, {instancePath:instancePath+"/podDefaults/env",parentData:data356,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs525 === errors;
-}
-if(data356.extraEnvFrom !== undefined){
-let data365 = data356.extraEnvFrom;
-const _errs526 = errors;
-if(!(validate183(data365, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data356,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate183.errors : vErrors.concat(validate183.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs526 === errors;
-}
-if(data356.extraVolumes !== undefined){
-let data366 = data356.extraVolumes;
-const _errs527 = errors;
-if(!(validate191(data366, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data356,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate191.errors : vErrors.concat(validate191.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs527 === errors;
-}
-if(data356.extraVolumeMounts !== undefined){
-let data367 = data356.extraVolumeMounts;
-const _errs528 = errors;
-if(!(validate208(data367, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data356,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs528 === errors;
-}
-if(data356.extraContainers !== undefined){
-let data368 = data356.extraContainers;
-const _errs529 = errors;
-if(!(validate214(data368, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data356,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs529 === errors;
-}
-if(data356.initContainers !== undefined){
-let data369 = data356.initContainers;
-const _errs530 = errors;
-if(!(validate248(data369, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data356,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs530 === errors;
-}
-if(data356.priorityClassName !== undefined){
-let data370 = data356.priorityClassName;
-const _errs531 = errors;
-if(!(validate251(data370, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data356,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs531 === errors;
-}
-if(data356.terminationGracePeriodSeconds !== undefined){
-let data371 = data356.terminationGracePeriodSeconds;
-const _errs532 = errors;
-if(!(validate253(data371, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data356,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate253.errors : vErrors.concat(validate253.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs532 === errors;
-}
-if(data356.preStopSleepSeconds !== undefined){
-let data372 = data356.preStopSleepSeconds;
-const _errs533 = errors;
-if(!(validate255(data372, {instancePath:instancePath+"/podDefaults/preStopSleepSeconds",parentData:data356,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate255.errors : vErrors.concat(validate255.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs533 === errors;
-}
-if(data356.podSecurityContext !== undefined){
-let data373 = data356.podSecurityContext;
-const _errs534 = errors;
-if(!(validate257(data373, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data356,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate257.errors : vErrors.concat(validate257.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs534 === errors;
-}
-if(data356.containerSecurityContext !== undefined){
-let data374 = data356.containerSecurityContext;
-const _errs535 = errors;
-if(!(validate260(data374, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data356,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate260.errors : vErrors.concat(validate260.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid132 = _errs535 === errors;
+var valid148 = _errs442 === errors;
 }
 }
 else {
-const err468 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err468 = {instancePath:instancePath+"/components/api",schemaPath:"#/properties/components/properties/api/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err468];
 }
@@ -19968,17 +19204,17 @@ vErrors.push(err468);
 }
 errors++;
 }
-var valid105 = _errs515 === errors;
+var valid144 = _errs410 === errors;
 }
-if(data.service !== undefined){
-let data375 = data.service;
-const _errs536 = errors;
-const _errs537 = errors;
-if(data375 && typeof data375 == "object" && !Array.isArray(data375)){
-const _errs538 = errors;
-for(const key19 in data375){
-if(!(((key19 === "type") || (key19 === "port")) || (key19 === "annotations"))){
-const err469 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(data248.jobsRunner !== undefined){
+let data272 = data248.jobsRunner;
+const _errs443 = errors;
+const _errs444 = errors;
+if(data272 && typeof data272 == "object" && !Array.isArray(data272)){
+const _errs445 = errors;
+for(const key14 in data272){
+if(!(func16.call(schema0.properties.components.properties.jobsRunner.properties, key14))){
+const err469 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err469];
 }
@@ -19988,11 +19224,207 @@ vErrors.push(err469);
 errors++;
 }
 }
-if(data375.type !== undefined){
-let data376 = data375.type;
-const _errs539 = errors;
-if(typeof data376 !== "string"){
-const err470 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data272.resources !== undefined){
+let data273 = data272.resources;
+const _errs446 = errors;
+if(!(validate94(data273, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data272,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs446 === errors;
+}
+if(data272.nodeSelector !== undefined){
+let data274 = data272.nodeSelector;
+const _errs447 = errors;
+if(!(validate123(data274, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data272,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs447 === errors;
+}
+if(data272.tolerations !== undefined){
+let data275 = data272.tolerations;
+const _errs448 = errors;
+if(!(validate129(data275, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data272,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs448 === errors;
+}
+if(data272.affinity !== undefined){
+let data276 = data272.affinity;
+const _errs449 = errors;
+if(!(validate135(data276, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data272,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs449 === errors;
+}
+if(data272.topologySpreadConstraints !== undefined){
+let data277 = data272.topologySpreadConstraints;
+const _errs450 = errors;
+if(!(validate174(data277, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data272,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs450 === errors;
+}
+if(data272.podAnnotations !== undefined){
+let data278 = data272.podAnnotations;
+const _errs451 = errors;
+if(!(validate181(data278, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data272,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs451 === errors;
+}
+if(data272.podLabels !== undefined){
+let data279 = data272.podLabels;
+const _errs452 = errors;
+if(!(validate185(data279, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data272,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs452 === errors;
+}
+if(data272.env !== undefined){
+let data280 = data272.env;
+const _errs453 = errors;
+if(!(validate189(data280, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data272,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs453 === errors;
+}
+if(data272.extraEnvFrom !== undefined){
+let data281 = data272.extraEnvFrom;
+const _errs454 = errors;
+if(!(validate193(data281, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data272,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs454 === errors;
+}
+if(data272.extraVolumes !== undefined){
+let data282 = data272.extraVolumes;
+const _errs455 = errors;
+if(!(validate201(data282, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data272,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs455 === errors;
+}
+if(data272.extraVolumeMounts !== undefined){
+let data283 = data272.extraVolumeMounts;
+const _errs456 = errors;
+if(!(validate218(data283, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data272,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs456 === errors;
+}
+if(data272.extraContainers !== undefined){
+let data284 = data272.extraContainers;
+const _errs457 = errors;
+if(!(validate224(data284, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data272,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs457 === errors;
+}
+if(data272.initContainers !== undefined){
+let data285 = data272.initContainers;
+const _errs458 = errors;
+if(!(validate258(data285, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data272,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs458 === errors;
+}
+if(data272.priorityClassName !== undefined){
+let data286 = data272.priorityClassName;
+const _errs459 = errors;
+if(!(validate261(data286, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data272,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs459 === errors;
+}
+if(data272.terminationGracePeriodSeconds !== undefined){
+let data287 = data272.terminationGracePeriodSeconds;
+const _errs460 = errors;
+if(!(validate263(data287, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data272,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs460 === errors;
+}
+if(data272.preStopSleepSeconds !== undefined){
+let data288 = data272.preStopSleepSeconds;
+const _errs461 = errors;
+if(!(validate265(data288, {instancePath:instancePath+"/components/jobsRunner/preStopSleepSeconds",parentData:data272,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs461 === errors;
+}
+if(data272.podSecurityContext !== undefined){
+let data289 = data272.podSecurityContext;
+const _errs462 = errors;
+if(!(validate267(data289, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data272,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs462 === errors;
+}
+if(data272.containerSecurityContext !== undefined){
+let data290 = data272.containerSecurityContext;
+const _errs463 = errors;
+if(!(validate270(data290, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data272,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid149 = _errs463 === errors;
+}
+}
+else {
+const err470 = {instancePath:instancePath+"/components/jobsRunner",schemaPath:"#/properties/components/properties/jobsRunner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err470];
 }
@@ -20001,10 +19433,36 @@ vErrors.push(err470);
 }
 errors++;
 }
-const _errs540 = errors;
-const vSchema11 = schema0.properties.service.properties.type.enum;
-if(!(((data376 === "ClusterIP") || (data376 === "NodePort")) || (data376 === "LoadBalancer"))){
-const err471 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
+var valid144 = _errs443 === errors;
+}
+if(data248.workflowsWorker !== undefined){
+let data291 = data248.workflowsWorker;
+const _errs464 = errors;
+if(!(validate337(data291, {instancePath:instancePath+"/components/workflowsWorker",parentData:data248,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid144 = _errs464 === errors;
+}
+if(data248.workflowsBackend !== undefined){
+let data292 = data248.workflowsBackend;
+const _errs465 = errors;
+const _errs466 = errors;
+const _errs467 = errors;
+if(!(validate338(data292, {instancePath:instancePath+"/components/workflowsBackend",parentData:data248,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid150 = _errs467 === errors;
+if(data292 && typeof data292 == "object" && !Array.isArray(data292)){
+const _errs468 = errors;
+for(const key15 in data292){
+if(!(func16.call(schema0.properties.components.properties.workflowsBackend.properties, key15))){
+const err471 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err471];
 }
@@ -20013,33 +19471,210 @@ vErrors.push(err471);
 }
 errors++;
 }
-var valid133 = _errs539 === errors;
 }
-if(data375.port !== undefined){
-let data377 = data375.port;
-const _errs541 = errors;
-if(!(validate94(data377, {instancePath:instancePath+"/service/port",parentData:data375,parentDataProperty:"port",rootData}))){
+if(data292.resources !== undefined){
+let data293 = data292.resources;
+const _errs469 = errors;
+if(!(validate94(data293, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data292,parentDataProperty:"resources",rootData}))){
 vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid133 = _errs541 === errors;
+var valid151 = _errs469 === errors;
 }
-if(data375.annotations !== undefined){
-let data378 = data375.annotations;
-const _errs542 = errors;
-if(!(validate454(data378, {instancePath:instancePath+"/service/annotations",parentData:data375,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate454.errors : vErrors.concat(validate454.errors);
+if(data292.nodeSelector !== undefined){
+let data294 = data292.nodeSelector;
+const _errs470 = errors;
+if(!(validate123(data294, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data292,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid133 = _errs542 === errors;
+var valid151 = _errs470 === errors;
 }
+if(data292.tolerations !== undefined){
+let data295 = data292.tolerations;
+const _errs471 = errors;
+if(!(validate129(data295, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data292,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
 }
 else {
-const err472 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid151 = _errs471 === errors;
+}
+if(data292.affinity !== undefined){
+let data296 = data292.affinity;
+const _errs472 = errors;
+if(!(validate135(data296, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data292,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs472 === errors;
+}
+if(data292.topologySpreadConstraints !== undefined){
+let data297 = data292.topologySpreadConstraints;
+const _errs473 = errors;
+if(!(validate174(data297, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data292,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs473 === errors;
+}
+if(data292.podAnnotations !== undefined){
+let data298 = data292.podAnnotations;
+const _errs474 = errors;
+if(!(validate181(data298, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data292,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs474 === errors;
+}
+if(data292.podLabels !== undefined){
+let data299 = data292.podLabels;
+const _errs475 = errors;
+if(!(validate185(data299, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data292,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs475 === errors;
+}
+if(data292.env !== undefined){
+let data300 = data292.env;
+const _errs476 = errors;
+if(!(validate189(data300, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data292,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs476 === errors;
+}
+if(data292.extraEnvFrom !== undefined){
+let data301 = data292.extraEnvFrom;
+const _errs477 = errors;
+if(!(validate193(data301, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data292,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs477 === errors;
+}
+if(data292.extraVolumes !== undefined){
+let data302 = data292.extraVolumes;
+const _errs478 = errors;
+if(!(validate201(data302, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data292,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs478 === errors;
+}
+if(data292.extraVolumeMounts !== undefined){
+let data303 = data292.extraVolumeMounts;
+const _errs479 = errors;
+if(!(validate218(data303, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data292,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs479 === errors;
+}
+if(data292.extraContainers !== undefined){
+let data304 = data292.extraContainers;
+const _errs480 = errors;
+if(!(validate224(data304, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data292,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs480 === errors;
+}
+if(data292.initContainers !== undefined){
+let data305 = data292.initContainers;
+const _errs481 = errors;
+if(!(validate258(data305, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data292,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs481 === errors;
+}
+if(data292.priorityClassName !== undefined){
+let data306 = data292.priorityClassName;
+const _errs482 = errors;
+if(!(validate261(data306, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data292,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs482 === errors;
+}
+if(data292.terminationGracePeriodSeconds !== undefined){
+let data307 = data292.terminationGracePeriodSeconds;
+const _errs483 = errors;
+if(!(validate263(data307, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data292,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs483 === errors;
+}
+if(data292.preStopSleepSeconds !== undefined){
+let data308 = data292.preStopSleepSeconds;
+const _errs484 = errors;
+if(!(validate265(data308, {instancePath:instancePath+"/components/workflowsBackend/preStopSleepSeconds",parentData:data292,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs484 === errors;
+}
+if(data292.podSecurityContext !== undefined){
+let data309 = data292.podSecurityContext;
+const _errs485 = errors;
+if(!(validate267(data309, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data292,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs485 === errors;
+}
+if(data292.containerSecurityContext !== undefined){
+let data310 = data292.containerSecurityContext;
+const _errs486 = errors;
+if(!(validate270(data310, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data292,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs486 === errors;
+}
+if(data292.replicas !== undefined){
+let data311 = data292.replicas;
+const _errs487 = errors;
+if(!((typeof data311 == "number") && (!(data311 % 1) && !isNaN(data311)))){
+const err472 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err472];
 }
@@ -20048,17 +19683,10 @@ vErrors.push(err472);
 }
 errors++;
 }
-var valid105 = _errs536 === errors;
-}
-if(data.ingress !== undefined){
-let data379 = data.ingress;
-const _errs543 = errors;
-const _errs544 = errors;
-if(data379 && typeof data379 == "object" && !Array.isArray(data379)){
-const _errs545 = errors;
-for(const key20 in data379){
-if(!(func15.call(schema0.properties.ingress.properties, key20))){
-const err473 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+const _errs488 = errors;
+if(typeof data311 == "number"){
+if(data311 > 2147483647 || isNaN(data311)){
+const err473 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err473];
 }
@@ -20067,12 +19695,8 @@ vErrors.push(err473);
 }
 errors++;
 }
-}
-if(data379.enabled !== undefined){
-let data380 = data379.enabled;
-const _errs546 = errors;
-if(typeof data380 !== "boolean"){
-const err474 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data311 < 1 || isNaN(data311)){
+const err474 = {instancePath:instancePath+"/components/workflowsBackend/replicas",schemaPath:"#/properties/components/properties/workflowsBackend/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err474];
 }
@@ -20081,40 +19705,14 @@ vErrors.push(err474);
 }
 errors++;
 }
-const _errs547 = errors;
-var valid134 = _errs546 === errors;
 }
-if(data379.className !== undefined){
-let data381 = data379.className;
-const _errs548 = errors;
-if(!(validate78(data381, {instancePath:instancePath+"/ingress/className",parentData:data379,parentDataProperty:"className",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-errors = vErrors.length;
+var valid151 = _errs487 === errors;
 }
-else {
-}
-var valid134 = _errs548 === errors;
-}
-if(data379.host !== undefined){
-let data382 = data379.host;
-const _errs549 = errors;
-if(!(validate458(data382, {instancePath:instancePath+"/ingress/host",parentData:data379,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate458.errors : vErrors.concat(validate458.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid134 = _errs549 === errors;
-}
-if(data379.tls !== undefined){
-let data383 = data379.tls;
-const _errs550 = errors;
-const _errs551 = errors;
-if(data383 && typeof data383 == "object" && !Array.isArray(data383)){
-const _errs552 = errors;
-for(const key21 in data383){
-if(!((key21 === "enabled") || (key21 === "secretName"))){
-const err475 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+if(data292.javaDbConnector !== undefined){
+let data312 = data292.javaDbConnector;
+const _errs489 = errors;
+if(typeof data312 !== "boolean"){
+const err475 = {instancePath:instancePath+"/components/workflowsBackend/javaDbConnector",schemaPath:"#/properties/components/properties/workflowsBackend/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err475];
 }
@@ -20123,12 +19721,23 @@ vErrors.push(err475);
 }
 errors++;
 }
+const _errs490 = errors;
+var valid151 = _errs489 === errors;
 }
-if(data383.enabled !== undefined){
-let data384 = data383.enabled;
-const _errs553 = errors;
-if(typeof data384 !== "boolean"){
-const err476 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data292.autoscaling !== undefined){
+let data313 = data292.autoscaling;
+const _errs491 = errors;
+if(!(validate317(data313, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data292,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid151 = _errs491 === errors;
+}
+}
+else {
+const err476 = {instancePath:instancePath+"/components/workflowsBackend",schemaPath:"#/properties/components/properties/workflowsBackend/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err476];
 }
@@ -20137,23 +19746,25 @@ vErrors.push(err476);
 }
 errors++;
 }
-const _errs554 = errors;
-var valid135 = _errs553 === errors;
+var valid144 = _errs465 === errors;
 }
-if(data383.secretName !== undefined){
-let data385 = data383.secretName;
-const _errs555 = errors;
-if(!(validate78(data385, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data383,parentDataProperty:"secretName",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(data248.codeExecutor !== undefined){
+let data314 = data248.codeExecutor;
+const _errs492 = errors;
+const _errs493 = errors;
+const _errs494 = errors;
+if(!(validate338(data314, {instancePath:instancePath+"/components/codeExecutor",parentData:data248,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid135 = _errs555 === errors;
-}
-}
-else {
-const err477 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid152 = _errs494 === errors;
+if(data314 && typeof data314 == "object" && !Array.isArray(data314)){
+const _errs495 = errors;
+for(const key16 in data314){
+if(!(func16.call(schema0.properties.components.properties.codeExecutor.properties, key16))){
+const err477 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err477];
 }
@@ -20162,24 +19773,166 @@ vErrors.push(err477);
 }
 errors++;
 }
-var valid134 = _errs550 === errors;
 }
-if(data379.annotations !== undefined){
-let data386 = data379.annotations;
-const _errs556 = errors;
-if(!(validate454(data386, {instancePath:instancePath+"/ingress/annotations",parentData:data379,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate454.errors : vErrors.concat(validate454.errors);
+if(data314.resources !== undefined){
+let data315 = data314.resources;
+const _errs496 = errors;
+if(!(validate94(data315, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data314,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid134 = _errs556 === errors;
+var valid153 = _errs496 === errors;
 }
-if(data379.kind !== undefined){
-let data387 = data379.kind;
-const _errs557 = errors;
-if(typeof data387 !== "string"){
-const err478 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data314.nodeSelector !== undefined){
+let data316 = data314.nodeSelector;
+const _errs497 = errors;
+if(!(validate123(data316, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data314,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs497 === errors;
+}
+if(data314.tolerations !== undefined){
+let data317 = data314.tolerations;
+const _errs498 = errors;
+if(!(validate129(data317, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data314,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs498 === errors;
+}
+if(data314.affinity !== undefined){
+let data318 = data314.affinity;
+const _errs499 = errors;
+if(!(validate135(data318, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data314,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs499 === errors;
+}
+if(data314.topologySpreadConstraints !== undefined){
+let data319 = data314.topologySpreadConstraints;
+const _errs500 = errors;
+if(!(validate174(data319, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data314,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs500 === errors;
+}
+if(data314.podAnnotations !== undefined){
+let data320 = data314.podAnnotations;
+const _errs501 = errors;
+if(!(validate181(data320, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data314,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs501 === errors;
+}
+if(data314.podLabels !== undefined){
+let data321 = data314.podLabels;
+const _errs502 = errors;
+if(!(validate185(data321, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data314,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs502 === errors;
+}
+if(data314.env !== undefined){
+let data322 = data314.env;
+const _errs503 = errors;
+if(!(validate189(data322, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data314,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs503 === errors;
+}
+if(data314.extraEnvFrom !== undefined){
+let data323 = data314.extraEnvFrom;
+const _errs504 = errors;
+if(!(validate193(data323, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data314,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs504 === errors;
+}
+if(data314.extraVolumes !== undefined){
+let data324 = data314.extraVolumes;
+const _errs505 = errors;
+if(!(validate201(data324, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data314,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs505 === errors;
+}
+if(data314.extraVolumeMounts !== undefined){
+let data325 = data314.extraVolumeMounts;
+const _errs506 = errors;
+if(!(validate218(data325, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data314,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs506 === errors;
+}
+if(data314.extraContainers !== undefined){
+let data326 = data314.extraContainers;
+const _errs507 = errors;
+if(!(validate224(data326, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data314,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs507 === errors;
+}
+if(data314.initContainers !== undefined){
+let data327 = data314.initContainers;
+const _errs508 = errors;
+if(!(validate258(data327, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data314,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs508 === errors;
+}
+if(data314.priorityClassName !== undefined){
+let data328 = data314.priorityClassName;
+const _errs509 = errors;
+if(!(validate261(data328, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data314,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs509 === errors;
+}
+if(data314.terminationGracePeriodSeconds !== undefined){
+let data329 = data314.terminationGracePeriodSeconds;
+const _errs510 = errors;
+if((!((typeof data329 == "number") && (!(data329 % 1) && !isNaN(data329)))) && (data329 !== null)){
+const err478 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/type",keyword:"type",params:{type: schema0.properties.components.properties.codeExecutor.properties.terminationGracePeriodSeconds.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err478];
 }
@@ -20188,10 +19941,10 @@ vErrors.push(err478);
 }
 errors++;
 }
-const _errs558 = errors;
-const vSchema12 = schema0.properties.ingress.properties.kind.enum;
-if(!((data387 === "Ingress") || (data387 === "HTTPRoute"))){
-const err479 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const _errs511 = errors;
+if(typeof data329 == "number"){
+if(data329 > 2147483647 || isNaN(data329)){
+const err479 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err479];
 }
@@ -20200,30 +19953,8 @@ vErrors.push(err479);
 }
 errors++;
 }
-var valid134 = _errs557 === errors;
-}
-if(data379.extraHosts !== undefined){
-let data388 = data379.extraHosts;
-const _errs559 = errors;
-const _errs560 = errors;
-if(Array.isArray(data388)){
-let valid137 = true;
-const len1 = data388.length;
-for(let i1=0; i1<len1; i1++){
-let data389 = data388[i1];
-const _errs561 = errors;
-const _errs562 = errors;
-const _errs563 = errors;
-if(!(validate458(data389, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data388,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate458.errors : vErrors.concat(validate458.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid138 = _errs563 === errors;
-if(typeof data389 === "string"){
-if(func0(data389) < 1){
-const err480 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data329 < 0 || isNaN(data329)){
+const err480 = {instancePath:instancePath+"/components/codeExecutor/terminationGracePeriodSeconds",schemaPath:"#/properties/components/properties/codeExecutor/properties/terminationGracePeriodSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err480];
 }
@@ -20233,8 +19964,46 @@ vErrors.push(err480);
 errors++;
 }
 }
+var valid153 = _errs510 === errors;
+}
+if(data314.preStopSleepSeconds !== undefined){
+let data330 = data314.preStopSleepSeconds;
+const _errs512 = errors;
+if(!(validate265(data330, {instancePath:instancePath+"/components/codeExecutor/preStopSleepSeconds",parentData:data314,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
 else {
-const err481 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid153 = _errs512 === errors;
+}
+if(data314.podSecurityContext !== undefined){
+let data331 = data314.podSecurityContext;
+const _errs513 = errors;
+if(!(validate267(data331, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data314,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs513 === errors;
+}
+if(data314.containerSecurityContext !== undefined){
+let data332 = data314.containerSecurityContext;
+const _errs514 = errors;
+if(!(validate270(data332, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data314,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs514 === errors;
+}
+if(data314.replicas !== undefined){
+let data333 = data314.replicas;
+const _errs515 = errors;
+if(!((typeof data333 == "number") && (!(data333 % 1) && !isNaN(data333)))){
+const err481 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err481];
 }
@@ -20243,14 +20012,10 @@ vErrors.push(err481);
 }
 errors++;
 }
-var valid136 = _errs561 === errors;
-if(!valid136){
-valid137 = false;
-}
-}
-}
-else {
-const err482 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs516 = errors;
+if(typeof data333 == "number"){
+if(data333 > 2147483647 || isNaN(data333)){
+const err482 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err482];
 }
@@ -20259,22 +20024,8 @@ vErrors.push(err482);
 }
 errors++;
 }
-var valid134 = _errs559 === errors;
-}
-if(data379.extraPaths !== undefined){
-let data390 = data379.extraPaths;
-const _errs564 = errors;
-const _errs565 = errors;
-if(Array.isArray(data390)){
-let valid140 = true;
-const len2 = data390.length;
-for(let i2=0; i2<len2; i2++){
-let data391 = data390[i2];
-const _errs566 = errors;
-const _errs567 = errors;
-if(data391 && typeof data391 == "object" && !Array.isArray(data391)){
-if(data391.path === undefined){
-const err483 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(data333 < 1 || isNaN(data333)){
+const err483 = {instancePath:instancePath+"/components/codeExecutor/replicas",schemaPath:"#/properties/components/properties/codeExecutor/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err483];
 }
@@ -20283,8 +20034,14 @@ vErrors.push(err483);
 }
 errors++;
 }
-if(data391.service === undefined){
-const err484 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
+}
+var valid153 = _errs515 === errors;
+}
+if(data314.sandbox !== undefined){
+let data334 = data314.sandbox;
+const _errs517 = errors;
+if(typeof data334 !== "string"){
+const err484 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err484];
 }
@@ -20293,8 +20050,10 @@ vErrors.push(err484);
 }
 errors++;
 }
-if(data391.port === undefined){
-const err485 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
+const _errs518 = errors;
+const vSchema10 = schema0.properties.components.properties.codeExecutor.properties.sandbox.enum;
+if(!(((data334 === "nsjail") || (data334 === "seccomp")) || (data334 === "none"))){
+const err485 = {instancePath:instancePath+"/components/codeExecutor/sandbox",schemaPath:"#/properties/components/properties/codeExecutor/properties/sandbox/enum",keyword:"enum",params:{allowedValues: schema0.properties.components.properties.codeExecutor.properties.sandbox.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err485];
 }
@@ -20303,10 +20062,15 @@ vErrors.push(err485);
 }
 errors++;
 }
-const _errs568 = errors;
-for(const key22 in data391){
-if(!((((key22 === "path") || (key22 === "pathType")) || (key22 === "service")) || (key22 === "port"))){
-const err486 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+var valid153 = _errs517 === errors;
+}
+if(data314.seccompProfile !== undefined){
+let data335 = data314.seccompProfile;
+const _errs519 = errors;
+const _errs520 = errors;
+if(typeof data335 === "string"){
+if(func0(data335) < 1){
+const err486 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err486];
 }
@@ -20315,14 +20079,8 @@ vErrors.push(err486);
 }
 errors++;
 }
-}
-if(data391.path !== undefined){
-let data392 = data391.path;
-const _errs569 = errors;
-const _errs570 = errors;
-if(typeof data392 === "string"){
-if(!pattern48.test(data392)){
-const err487 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
+if(!pattern55.test(data335)){
+const err487 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err487];
 }
@@ -20333,7 +20091,7 @@ errors++;
 }
 }
 else {
-const err488 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err488 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err488];
 }
@@ -20342,13 +20100,22 @@ vErrors.push(err488);
 }
 errors++;
 }
-var valid141 = _errs569 === errors;
+var valid153 = _errs519 === errors;
 }
-if(data391.pathType !== undefined){
-let data393 = data391.pathType;
-const _errs571 = errors;
-if(typeof data393 !== "string"){
-const err489 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data314.autoscaling !== undefined){
+let data336 = data314.autoscaling;
+const _errs521 = errors;
+if(!(validate317(data336, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data314,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid153 = _errs521 === errors;
+}
+}
+else {
+const err489 = {instancePath:instancePath+"/components/codeExecutor",schemaPath:"#/properties/components/properties/codeExecutor/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err489];
 }
@@ -20357,10 +20124,47 @@ vErrors.push(err489);
 }
 errors++;
 }
-const _errs572 = errors;
-const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
-if(!((data393 === "Prefix") || (data393 === "Exact"))){
-const err490 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+var valid144 = _errs492 === errors;
+}
+if(data248.agentWorker !== undefined){
+let data337 = data248.agentWorker;
+const _errs522 = errors;
+if(!(validate337(data337, {instancePath:instancePath+"/components/agentWorker",parentData:data248,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid144 = _errs522 === errors;
+}
+if(data248.agentEvalWorker !== undefined){
+let data338 = data248.agentEvalWorker;
+const _errs523 = errors;
+if(!(validate337(data338, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data248,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid144 = _errs523 === errors;
+}
+if(data248.multiplayerWs !== undefined){
+let data339 = data248.multiplayerWs;
+const _errs524 = errors;
+const _errs525 = errors;
+const _errs526 = errors;
+if(!(validate338(data339, {instancePath:instancePath+"/components/multiplayerWs",parentData:data248,parentDataProperty:"multiplayerWs",rootData}))){
+vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid154 = _errs526 === errors;
+if(data339 && typeof data339 == "object" && !Array.isArray(data339)){
+const _errs527 = errors;
+for(const key17 in data339){
+if(!(func16.call(schema0.properties.components.properties.multiplayerWs.properties, key17))){
+const err490 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err490];
 }
@@ -20369,33 +20173,210 @@ vErrors.push(err490);
 }
 errors++;
 }
-var valid141 = _errs571 === errors;
 }
-if(data391.service !== undefined){
-let data394 = data391.service;
-const _errs573 = errors;
-if(!(validate152(data394, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data391,parentDataProperty:"service",rootData}))){
-vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid141 = _errs573 === errors;
-}
-if(data391.port !== undefined){
-let data395 = data391.port;
-const _errs574 = errors;
-if(!(validate94(data395, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data391,parentDataProperty:"port",rootData}))){
+if(data339.resources !== undefined){
+let data340 = data339.resources;
+const _errs528 = errors;
+if(!(validate94(data340, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data339,parentDataProperty:"resources",rootData}))){
 vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid141 = _errs574 === errors;
+var valid155 = _errs528 === errors;
 }
+if(data339.nodeSelector !== undefined){
+let data341 = data339.nodeSelector;
+const _errs529 = errors;
+if(!(validate123(data341, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data339,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+errors = vErrors.length;
 }
 else {
-const err491 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+var valid155 = _errs529 === errors;
+}
+if(data339.tolerations !== undefined){
+let data342 = data339.tolerations;
+const _errs530 = errors;
+if(!(validate129(data342, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data339,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs530 === errors;
+}
+if(data339.affinity !== undefined){
+let data343 = data339.affinity;
+const _errs531 = errors;
+if(!(validate135(data343, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data339,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs531 === errors;
+}
+if(data339.topologySpreadConstraints !== undefined){
+let data344 = data339.topologySpreadConstraints;
+const _errs532 = errors;
+if(!(validate174(data344, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data339,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs532 === errors;
+}
+if(data339.podAnnotations !== undefined){
+let data345 = data339.podAnnotations;
+const _errs533 = errors;
+if(!(validate181(data345, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data339,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs533 === errors;
+}
+if(data339.podLabels !== undefined){
+let data346 = data339.podLabels;
+const _errs534 = errors;
+if(!(validate185(data346, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data339,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs534 === errors;
+}
+if(data339.env !== undefined){
+let data347 = data339.env;
+const _errs535 = errors;
+if(!(validate189(data347, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data339,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs535 === errors;
+}
+if(data339.extraEnvFrom !== undefined){
+let data348 = data339.extraEnvFrom;
+const _errs536 = errors;
+if(!(validate193(data348, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data339,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs536 === errors;
+}
+if(data339.extraVolumes !== undefined){
+let data349 = data339.extraVolumes;
+const _errs537 = errors;
+if(!(validate201(data349, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data339,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs537 === errors;
+}
+if(data339.extraVolumeMounts !== undefined){
+let data350 = data339.extraVolumeMounts;
+const _errs538 = errors;
+if(!(validate218(data350, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data339,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs538 === errors;
+}
+if(data339.extraContainers !== undefined){
+let data351 = data339.extraContainers;
+const _errs539 = errors;
+if(!(validate224(data351, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data339,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs539 === errors;
+}
+if(data339.initContainers !== undefined){
+let data352 = data339.initContainers;
+const _errs540 = errors;
+if(!(validate258(data352, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data339,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs540 === errors;
+}
+if(data339.priorityClassName !== undefined){
+let data353 = data339.priorityClassName;
+const _errs541 = errors;
+if(!(validate261(data353, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data339,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs541 === errors;
+}
+if(data339.terminationGracePeriodSeconds !== undefined){
+let data354 = data339.terminationGracePeriodSeconds;
+const _errs542 = errors;
+if(!(validate263(data354, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data339,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs542 === errors;
+}
+if(data339.preStopSleepSeconds !== undefined){
+let data355 = data339.preStopSleepSeconds;
+const _errs543 = errors;
+if(!(validate265(data355, {instancePath:instancePath+"/components/multiplayerWs/preStopSleepSeconds",parentData:data339,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs543 === errors;
+}
+if(data339.podSecurityContext !== undefined){
+let data356 = data339.podSecurityContext;
+const _errs544 = errors;
+if(!(validate267(data356, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data339,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs544 === errors;
+}
+if(data339.containerSecurityContext !== undefined){
+let data357 = data339.containerSecurityContext;
+const _errs545 = errors;
+if(!(validate270(data357, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data339,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid155 = _errs545 === errors;
+}
+if(data339.enabled !== undefined){
+let data358 = data339.enabled;
+const _errs546 = errors;
+if(typeof data358 !== "boolean"){
+const err491 = {instancePath:instancePath+"/components/multiplayerWs/enabled",schemaPath:"#/properties/components/properties/multiplayerWs/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err491];
 }
@@ -20404,14 +20385,14 @@ vErrors.push(err491);
 }
 errors++;
 }
-var valid139 = _errs566 === errors;
-if(!valid139){
-valid140 = false;
+const _errs547 = errors;
+var valid155 = _errs546 === errors;
 }
-}
-}
-else {
-const err492 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data339.replicas !== undefined){
+let data359 = data339.replicas;
+const _errs548 = errors;
+if(!((typeof data359 == "number") && (!(data359 % 1) && !isNaN(data359)))){
+const err492 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err492];
 }
@@ -20420,17 +20401,10 @@ vErrors.push(err492);
 }
 errors++;
 }
-var valid134 = _errs564 === errors;
-}
-if(data379.gateway !== undefined){
-let data396 = data379.gateway;
-const _errs575 = errors;
-const _errs576 = errors;
-if(data396 && typeof data396 == "object" && !Array.isArray(data396)){
-const _errs577 = errors;
-for(const key23 in data396){
-if(!(((key23 === "name") || (key23 === "namespace")) || (key23 === "sectionName"))){
-const err493 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+const _errs549 = errors;
+if(typeof data359 == "number"){
+if(data359 > 2147483647 || isNaN(data359)){
+const err493 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err493];
 }
@@ -20439,14 +20413,8 @@ vErrors.push(err493);
 }
 errors++;
 }
-}
-if(data396.name !== undefined){
-let data397 = data396.name;
-const _errs578 = errors;
-const _errs579 = errors;
-if(typeof data397 === "string"){
-if(!pattern2.test(data397)){
-const err494 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data359 < 1 || isNaN(data359)){
+const err494 = {instancePath:instancePath+"/components/multiplayerWs/replicas",schemaPath:"#/properties/components/properties/multiplayerWs/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err494];
 }
@@ -20456,8 +20424,22 @@ vErrors.push(err494);
 errors++;
 }
 }
+var valid155 = _errs548 === errors;
+}
+if(data339.autoscaling !== undefined){
+let data360 = data339.autoscaling;
+const _errs550 = errors;
+if(!(validate317(data360, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data339,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
+errors = vErrors.length;
+}
 else {
-const err495 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid155 = _errs550 === errors;
+}
+}
+else {
+const err495 = {instancePath:instancePath+"/components/multiplayerWs",schemaPath:"#/properties/components/properties/multiplayerWs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err495];
 }
@@ -20466,15 +20448,25 @@ vErrors.push(err495);
 }
 errors++;
 }
-var valid142 = _errs578 === errors;
+var valid144 = _errs524 === errors;
 }
-if(data396.namespace !== undefined){
-let data398 = data396.namespace;
-const _errs580 = errors;
-const _errs581 = errors;
-if(typeof data398 === "string"){
-if(!pattern2.test(data398)){
-const err496 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data248.dbConnector !== undefined){
+let data361 = data248.dbConnector;
+const _errs551 = errors;
+const _errs552 = errors;
+const _errs553 = errors;
+if(!(validate338(data361, {instancePath:instancePath+"/components/dbConnector",parentData:data248,parentDataProperty:"dbConnector",rootData}))){
+vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid156 = _errs553 === errors;
+if(data361 && typeof data361 == "object" && !Array.isArray(data361)){
+const _errs554 = errors;
+for(const key18 in data361){
+if(!(func16.call(schema0.properties.components.properties.dbConnector.properties, key18))){
+const err496 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err496];
 }
@@ -20484,8 +20476,209 @@ vErrors.push(err496);
 errors++;
 }
 }
+if(data361.resources !== undefined){
+let data362 = data361.resources;
+const _errs555 = errors;
+if(!(validate94(data362, {instancePath:instancePath+"/components/dbConnector/resources",parentData:data361,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+errors = vErrors.length;
+}
 else {
-const err497 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+var valid157 = _errs555 === errors;
+}
+if(data361.nodeSelector !== undefined){
+let data363 = data361.nodeSelector;
+const _errs556 = errors;
+if(!(validate123(data363, {instancePath:instancePath+"/components/dbConnector/nodeSelector",parentData:data361,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs556 === errors;
+}
+if(data361.tolerations !== undefined){
+let data364 = data361.tolerations;
+const _errs557 = errors;
+if(!(validate129(data364, {instancePath:instancePath+"/components/dbConnector/tolerations",parentData:data361,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs557 === errors;
+}
+if(data361.affinity !== undefined){
+let data365 = data361.affinity;
+const _errs558 = errors;
+if(!(validate135(data365, {instancePath:instancePath+"/components/dbConnector/affinity",parentData:data361,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs558 === errors;
+}
+if(data361.topologySpreadConstraints !== undefined){
+let data366 = data361.topologySpreadConstraints;
+const _errs559 = errors;
+if(!(validate174(data366, {instancePath:instancePath+"/components/dbConnector/topologySpreadConstraints",parentData:data361,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs559 === errors;
+}
+if(data361.podAnnotations !== undefined){
+let data367 = data361.podAnnotations;
+const _errs560 = errors;
+if(!(validate181(data367, {instancePath:instancePath+"/components/dbConnector/podAnnotations",parentData:data361,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs560 === errors;
+}
+if(data361.podLabels !== undefined){
+let data368 = data361.podLabels;
+const _errs561 = errors;
+if(!(validate185(data368, {instancePath:instancePath+"/components/dbConnector/podLabels",parentData:data361,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs561 === errors;
+}
+if(data361.env !== undefined){
+let data369 = data361.env;
+const _errs562 = errors;
+if(!(validate189(data369, {instancePath:instancePath+"/components/dbConnector/env",parentData:data361,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs562 === errors;
+}
+if(data361.extraEnvFrom !== undefined){
+let data370 = data361.extraEnvFrom;
+const _errs563 = errors;
+if(!(validate193(data370, {instancePath:instancePath+"/components/dbConnector/extraEnvFrom",parentData:data361,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs563 === errors;
+}
+if(data361.extraVolumes !== undefined){
+let data371 = data361.extraVolumes;
+const _errs564 = errors;
+if(!(validate201(data371, {instancePath:instancePath+"/components/dbConnector/extraVolumes",parentData:data361,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs564 === errors;
+}
+if(data361.extraVolumeMounts !== undefined){
+let data372 = data361.extraVolumeMounts;
+const _errs565 = errors;
+if(!(validate218(data372, {instancePath:instancePath+"/components/dbConnector/extraVolumeMounts",parentData:data361,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs565 === errors;
+}
+if(data361.extraContainers !== undefined){
+let data373 = data361.extraContainers;
+const _errs566 = errors;
+if(!(validate224(data373, {instancePath:instancePath+"/components/dbConnector/extraContainers",parentData:data361,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs566 === errors;
+}
+if(data361.initContainers !== undefined){
+let data374 = data361.initContainers;
+const _errs567 = errors;
+if(!(validate258(data374, {instancePath:instancePath+"/components/dbConnector/initContainers",parentData:data361,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs567 === errors;
+}
+if(data361.priorityClassName !== undefined){
+let data375 = data361.priorityClassName;
+const _errs568 = errors;
+if(!(validate261(data375, {instancePath:instancePath+"/components/dbConnector/priorityClassName",parentData:data361,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs568 === errors;
+}
+if(data361.terminationGracePeriodSeconds !== undefined){
+let data376 = data361.terminationGracePeriodSeconds;
+const _errs569 = errors;
+if(!(validate263(data376, {instancePath:instancePath+"/components/dbConnector/terminationGracePeriodSeconds",parentData:data361,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs569 === errors;
+}
+if(data361.preStopSleepSeconds !== undefined){
+let data377 = data361.preStopSleepSeconds;
+const _errs570 = errors;
+if(!(validate265(data377, {instancePath:instancePath+"/components/dbConnector/preStopSleepSeconds",parentData:data361,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs570 === errors;
+}
+if(data361.podSecurityContext !== undefined){
+let data378 = data361.podSecurityContext;
+const _errs571 = errors;
+if(!(validate267(data378, {instancePath:instancePath+"/components/dbConnector/podSecurityContext",parentData:data361,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs571 === errors;
+}
+if(data361.containerSecurityContext !== undefined){
+let data379 = data361.containerSecurityContext;
+const _errs572 = errors;
+if(!(validate270(data379, {instancePath:instancePath+"/components/dbConnector/containerSecurityContext",parentData:data361,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs572 === errors;
+}
+if(data361.enabled !== undefined){
+let data380 = data361.enabled;
+const _errs573 = errors;
+if(typeof data380 !== "boolean"){
+const err497 = {instancePath:instancePath+"/components/dbConnector/enabled",schemaPath:"#/properties/components/properties/dbConnector/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err497];
 }
@@ -20494,15 +20687,14 @@ vErrors.push(err497);
 }
 errors++;
 }
-var valid142 = _errs580 === errors;
+const _errs574 = errors;
+var valid157 = _errs573 === errors;
 }
-if(data396.sectionName !== undefined){
-let data399 = data396.sectionName;
-const _errs582 = errors;
-const _errs583 = errors;
-if(typeof data399 === "string"){
-if(!pattern2.test(data399)){
-const err498 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(data361.replicas !== undefined){
+let data381 = data361.replicas;
+const _errs575 = errors;
+if(!((typeof data381 == "number") && (!(data381 % 1) && !isNaN(data381)))){
+const err498 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err498];
 }
@@ -20511,9 +20703,10 @@ vErrors.push(err498);
 }
 errors++;
 }
-}
-else {
-const err499 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs576 = errors;
+if(typeof data381 == "number"){
+if(data381 > 2147483647 || isNaN(data381)){
+const err499 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
 if(vErrors === null){
 vErrors = [err499];
 }
@@ -20522,11 +20715,8 @@ vErrors.push(err499);
 }
 errors++;
 }
-var valid142 = _errs582 === errors;
-}
-}
-else {
-const err500 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data381 < 1 || isNaN(data381)){
+const err500 = {instancePath:instancePath+"/components/dbConnector/replicas",schemaPath:"#/properties/components/properties/dbConnector/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err500];
 }
@@ -20535,11 +20725,14 @@ vErrors.push(err500);
 }
 errors++;
 }
-var valid134 = _errs575 === errors;
 }
+var valid157 = _errs575 === errors;
 }
-else {
-const err501 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data361.javaDbConnector !== undefined){
+let data382 = data361.javaDbConnector;
+const _errs577 = errors;
+if(typeof data382 !== "boolean"){
+const err501 = {instancePath:instancePath+"/components/dbConnector/javaDbConnector",schemaPath:"#/properties/components/properties/dbConnector/properties/javaDbConnector/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err501];
 }
@@ -20548,17 +20741,23 @@ vErrors.push(err501);
 }
 errors++;
 }
-var valid105 = _errs543 === errors;
+const _errs578 = errors;
+var valid157 = _errs577 === errors;
 }
-if(data.serviceAccount !== undefined){
-let data400 = data.serviceAccount;
-const _errs584 = errors;
-const _errs585 = errors;
-if(data400 && typeof data400 == "object" && !Array.isArray(data400)){
-const _errs586 = errors;
-for(const key24 in data400){
-if(!(((key24 === "create") || (key24 === "name")) || (key24 === "annotations"))){
-const err502 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(data361.autoscaling !== undefined){
+let data383 = data361.autoscaling;
+const _errs579 = errors;
+if(!(validate317(data383, {instancePath:instancePath+"/components/dbConnector/autoscaling",parentData:data361,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid157 = _errs579 === errors;
+}
+}
+else {
+const err502 = {instancePath:instancePath+"/components/dbConnector",schemaPath:"#/properties/components/properties/dbConnector/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err502];
 }
@@ -20567,12 +20766,11 @@ vErrors.push(err502);
 }
 errors++;
 }
+var valid144 = _errs551 === errors;
 }
-if(data400.create !== undefined){
-let data401 = data400.create;
-const _errs587 = errors;
-if(typeof data401 !== "boolean"){
-const err503 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err503 = {instancePath:instancePath+"/components",schemaPath:"#/properties/components/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err503];
 }
@@ -20581,34 +20779,17 @@ vErrors.push(err503);
 }
 errors++;
 }
-const _errs588 = errors;
-var valid143 = _errs587 === errors;
+var valid131 = _errs407 === errors;
 }
-if(data400.name !== undefined){
-let data402 = data400.name;
-const _errs589 = errors;
-if(!(validate78(data402, {instancePath:instancePath+"/serviceAccount/name",parentData:data400,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs589 === errors;
-}
-if(data400.annotations !== undefined){
-let data403 = data400.annotations;
-const _errs590 = errors;
-if(!(validate454(data403, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data400,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate454.errors : vErrors.concat(validate454.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid143 = _errs590 === errors;
-}
-}
-else {
-const err504 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.podDefaults !== undefined){
+let data384 = data.podDefaults;
+const _errs580 = errors;
+const _errs581 = errors;
+if(data384 && typeof data384 == "object" && !Array.isArray(data384)){
+const _errs582 = errors;
+for(const key19 in data384){
+if(!(func16.call(schema0.properties.podDefaults.properties, key19))){
+const err504 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err504];
 }
@@ -20617,28 +20798,208 @@ vErrors.push(err504);
 }
 errors++;
 }
-var valid105 = _errs584 === errors;
 }
-if(data.tests !== undefined){
-let data404 = data.tests;
-const _errs591 = errors;
-if(!(validate286(data404, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate286.errors : vErrors.concat(validate286.errors);
+if(data384.resources !== undefined){
+let data385 = data384.resources;
+const _errs583 = errors;
+if(!(validate442(data385, {instancePath:instancePath+"/podDefaults/resources",parentData:data384,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate442.errors : vErrors.concat(validate442.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid105 = _errs591 === errors;
+var valid158 = _errs583 === errors;
 }
-if(data.networkPolicy !== undefined){
-let data405 = data.networkPolicy;
+if(data384.nodeSelector !== undefined){
+let data386 = data384.nodeSelector;
+const _errs584 = errors;
+if(!(validate150(data386, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data384,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs584 === errors;
+}
+if(data384.tolerations !== undefined){
+let data387 = data384.tolerations;
+const _errs585 = errors;
+if(!(validate129(data387, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data384,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs585 === errors;
+}
+if(data384.affinity !== undefined){
+let data388 = data384.affinity;
+const _errs586 = errors;
+if(!(validate135(data388, {instancePath:instancePath+"/podDefaults/affinity",parentData:data384,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs586 === errors;
+}
+if(data384.topologySpreadConstraints !== undefined){
+let data389 = data384.topologySpreadConstraints;
+const _errs587 = errors;
+if(!(validate174(data389, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data384,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs587 === errors;
+}
+if(data384.podAnnotations !== undefined){
+let data390 = data384.podAnnotations;
+const _errs588 = errors;
+if(!(validate181(data390, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data384,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs588 === errors;
+}
+if(data384.podLabels !== undefined){
+let data391 = data384.podLabels;
+const _errs589 = errors;
+if(!(validate185(data391, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data384,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs589 === errors;
+}
+if(data384.env !== undefined){
+let data392 = data384.env;
+const _errs590 = errors;
+if(!(validate189(data392, {instancePath:instancePath+"/podDefaults/env",parentData:data384,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs590 === errors;
+}
+if(data384.extraEnvFrom !== undefined){
+let data393 = data384.extraEnvFrom;
+const _errs591 = errors;
+if(!(validate193(data393, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data384,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs591 === errors;
+}
+if(data384.extraVolumes !== undefined){
+let data394 = data384.extraVolumes;
 const _errs592 = errors;
+if(!(validate201(data394, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data384,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs592 === errors;
+}
+if(data384.extraVolumeMounts !== undefined){
+let data395 = data384.extraVolumeMounts;
 const _errs593 = errors;
-if(data405 && typeof data405 == "object" && !Array.isArray(data405)){
+if(!(validate218(data395, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data384,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs593 === errors;
+}
+if(data384.extraContainers !== undefined){
+let data396 = data384.extraContainers;
 const _errs594 = errors;
-for(const key25 in data405){
-if(!((((((((key25 === "enabled") || (key25 === "ingressControllerFrom")) || (key25 === "licenseCIDRs")) || (key25 === "resources")) || (key25 === "sourceControl")) || (key25 === "databaseCIDRs")) || (key25 === "temporalCIDRs")) || (key25 === "dnsFrom"))){
-const err505 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+if(!(validate224(data396, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data384,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs594 === errors;
+}
+if(data384.initContainers !== undefined){
+let data397 = data384.initContainers;
+const _errs595 = errors;
+if(!(validate258(data397, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data384,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs595 === errors;
+}
+if(data384.priorityClassName !== undefined){
+let data398 = data384.priorityClassName;
+const _errs596 = errors;
+if(!(validate261(data398, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data384,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs596 === errors;
+}
+if(data384.terminationGracePeriodSeconds !== undefined){
+let data399 = data384.terminationGracePeriodSeconds;
+const _errs597 = errors;
+if(!(validate263(data399, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data384,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs597 === errors;
+}
+if(data384.preStopSleepSeconds !== undefined){
+let data400 = data384.preStopSleepSeconds;
+const _errs598 = errors;
+if(!(validate265(data400, {instancePath:instancePath+"/podDefaults/preStopSleepSeconds",parentData:data384,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs598 === errors;
+}
+if(data384.podSecurityContext !== undefined){
+let data401 = data384.podSecurityContext;
+const _errs599 = errors;
+if(!(validate267(data401, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data384,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs599 === errors;
+}
+if(data384.containerSecurityContext !== undefined){
+let data402 = data384.containerSecurityContext;
+const _errs600 = errors;
+if(!(validate270(data402, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data384,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid158 = _errs600 === errors;
+}
+}
+else {
+const err505 = {instancePath:instancePath+"/podDefaults",schemaPath:"#/properties/podDefaults/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err505];
 }
@@ -20647,12 +21008,17 @@ vErrors.push(err505);
 }
 errors++;
 }
+var valid131 = _errs580 === errors;
 }
-if(data405.enabled !== undefined){
-let data406 = data405.enabled;
-const _errs595 = errors;
-if((typeof data406 !== "boolean") && (data406 !== null)){
-const err506 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(data.service !== undefined){
+let data403 = data.service;
+const _errs601 = errors;
+const _errs602 = errors;
+if(data403 && typeof data403 == "object" && !Array.isArray(data403)){
+const _errs603 = errors;
+for(const key20 in data403){
+if(!(((key20 === "type") || (key20 === "port")) || (key20 === "annotations"))){
+const err506 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err506];
 }
@@ -20661,16 +21027,12 @@ vErrors.push(err506);
 }
 errors++;
 }
-const _errs596 = errors;
-var valid144 = _errs595 === errors;
 }
-if(data405.ingressControllerFrom !== undefined){
-let data407 = data405.ingressControllerFrom;
-const _errs597 = errors;
-const _errs598 = errors;
-if(Array.isArray(data407)){
-if(data407.length < 1){
-const err507 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data403.type !== undefined){
+let data404 = data403.type;
+const _errs604 = errors;
+if(typeof data404 !== "string"){
+const err507 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err507];
 }
@@ -20679,25 +21041,10 @@ vErrors.push(err507);
 }
 errors++;
 }
-let valid146 = true;
-const len3 = data407.length;
-for(let i3=0; i3<len3; i3++){
-let data408 = data407[i3];
-const _errs599 = errors;
-if(!(validate468(data408, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data407,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid145 = _errs599 === errors;
-if(!valid145){
-valid146 = false;
-}
-}
-}
-else {
-const err508 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs605 = errors;
+const vSchema11 = schema0.properties.service.properties.type.enum;
+if(!(((data404 === "ClusterIP") || (data404 === "NodePort")) || (data404 === "LoadBalancer"))){
+const err508 = {instancePath:instancePath+"/service/type",schemaPath:"#/properties/service/properties/type/enum",keyword:"enum",params:{allowedValues: schema0.properties.service.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err508];
 }
@@ -20706,15 +21053,33 @@ vErrors.push(err508);
 }
 errors++;
 }
-var valid144 = _errs597 === errors;
+var valid159 = _errs604 === errors;
 }
-if(data405.licenseCIDRs !== undefined){
-let data409 = data405.licenseCIDRs;
-const _errs600 = errors;
-const _errs601 = errors;
-if(Array.isArray(data409)){
-if(data409.length < 1){
-const err509 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data403.port !== undefined){
+let data405 = data403.port;
+const _errs606 = errors;
+if(!(validate104(data405, {instancePath:instancePath+"/service/port",parentData:data403,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid159 = _errs606 === errors;
+}
+if(data403.annotations !== undefined){
+let data406 = data403.annotations;
+const _errs607 = errors;
+if(!(validate464(data406, {instancePath:instancePath+"/service/annotations",parentData:data403,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate464.errors : vErrors.concat(validate464.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid159 = _errs607 === errors;
+}
+}
+else {
+const err509 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err509];
 }
@@ -20723,25 +21088,17 @@ vErrors.push(err509);
 }
 errors++;
 }
-let valid148 = true;
-const len4 = data409.length;
-for(let i4=0; i4<len4; i4++){
-let data410 = data409[i4];
-const _errs602 = errors;
-if(!(validate471(data410, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data409,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate471.errors : vErrors.concat(validate471.errors);
-errors = vErrors.length;
+var valid131 = _errs601 === errors;
 }
-else {
-}
-var valid147 = _errs602 === errors;
-if(!valid147){
-valid148 = false;
-}
-}
-}
-else {
-const err510 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.ingress !== undefined){
+let data407 = data.ingress;
+const _errs608 = errors;
+const _errs609 = errors;
+if(data407 && typeof data407 == "object" && !Array.isArray(data407)){
+const _errs610 = errors;
+for(const key21 in data407){
+if(!(func16.call(schema0.properties.ingress.properties, key21))){
+const err510 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err510];
 }
@@ -20750,15 +21107,12 @@ vErrors.push(err510);
 }
 errors++;
 }
-var valid144 = _errs600 === errors;
 }
-if(data405.resources !== undefined){
-let data411 = data405.resources;
-const _errs603 = errors;
-const _errs604 = errors;
-if(Array.isArray(data411)){
-if(data411.length < 1){
-const err511 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data407.enabled !== undefined){
+let data408 = data407.enabled;
+const _errs611 = errors;
+if(typeof data408 !== "boolean"){
+const err511 = {instancePath:instancePath+"/ingress/enabled",schemaPath:"#/properties/ingress/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err511];
 }
@@ -20767,25 +21121,40 @@ vErrors.push(err511);
 }
 errors++;
 }
-let valid150 = true;
-const len5 = data411.length;
-for(let i5=0; i5<len5; i5++){
-let data412 = data411[i5];
-const _errs605 = errors;
-if(!(validate468(data412, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data411,parentDataProperty:i5,rootData}))){
+const _errs612 = errors;
+var valid160 = _errs611 === errors;
+}
+if(data407.className !== undefined){
+let data409 = data407.className;
+const _errs613 = errors;
+if(!(validate88(data409, {instancePath:instancePath+"/ingress/className",parentData:data407,parentDataProperty:"className",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid160 = _errs613 === errors;
+}
+if(data407.host !== undefined){
+let data410 = data407.host;
+const _errs614 = errors;
+if(!(validate468(data410, {instancePath:instancePath+"/ingress/host",parentData:data407,parentDataProperty:"host",rootData}))){
 vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid149 = _errs605 === errors;
-if(!valid149){
-valid150 = false;
+var valid160 = _errs614 === errors;
 }
-}
-}
-else {
-const err512 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data407.tls !== undefined){
+let data411 = data407.tls;
+const _errs615 = errors;
+const _errs616 = errors;
+if(data411 && typeof data411 == "object" && !Array.isArray(data411)){
+const _errs617 = errors;
+for(const key22 in data411){
+if(!((key22 === "enabled") || (key22 === "secretName"))){
+const err512 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err512];
 }
@@ -20794,15 +21163,12 @@ vErrors.push(err512);
 }
 errors++;
 }
-var valid144 = _errs603 === errors;
 }
-if(data405.sourceControl !== undefined){
-let data413 = data405.sourceControl;
-const _errs606 = errors;
-const _errs607 = errors;
-if(Array.isArray(data413)){
-if(data413.length < 1){
-const err513 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data411.enabled !== undefined){
+let data412 = data411.enabled;
+const _errs618 = errors;
+if(typeof data412 !== "boolean"){
+const err513 = {instancePath:instancePath+"/ingress/tls/enabled",schemaPath:"#/properties/ingress/properties/tls/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err513];
 }
@@ -20811,25 +21177,23 @@ vErrors.push(err513);
 }
 errors++;
 }
-let valid152 = true;
-const len6 = data413.length;
-for(let i6=0; i6<len6; i6++){
-let data414 = data413[i6];
-const _errs608 = errors;
-if(!(validate468(data414, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data413,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
+const _errs619 = errors;
+var valid161 = _errs618 === errors;
+}
+if(data411.secretName !== undefined){
+let data413 = data411.secretName;
+const _errs620 = errors;
+if(!(validate88(data413, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data411,parentDataProperty:"secretName",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 else {
 }
-var valid151 = _errs608 === errors;
-if(!valid151){
-valid152 = false;
-}
+var valid161 = _errs620 === errors;
 }
 }
 else {
-const err514 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err514 = {instancePath:instancePath+"/ingress/tls",schemaPath:"#/properties/ingress/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err514];
 }
@@ -20838,15 +21202,24 @@ vErrors.push(err514);
 }
 errors++;
 }
-var valid144 = _errs606 === errors;
+var valid160 = _errs615 === errors;
 }
-if(data405.databaseCIDRs !== undefined){
-let data415 = data405.databaseCIDRs;
-const _errs609 = errors;
-const _errs610 = errors;
-if(Array.isArray(data415)){
-if(data415.length < 1){
-const err515 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data407.annotations !== undefined){
+let data414 = data407.annotations;
+const _errs621 = errors;
+if(!(validate464(data414, {instancePath:instancePath+"/ingress/annotations",parentData:data407,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate464.errors : vErrors.concat(validate464.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid160 = _errs621 === errors;
+}
+if(data407.kind !== undefined){
+let data415 = data407.kind;
+const _errs622 = errors;
+if(typeof data415 !== "string"){
+const err515 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err515];
 }
@@ -20855,25 +21228,10 @@ vErrors.push(err515);
 }
 errors++;
 }
-let valid154 = true;
-const len7 = data415.length;
-for(let i7=0; i7<len7; i7++){
-let data416 = data415[i7];
-const _errs611 = errors;
-if(!(validate471(data416, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data415,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate471.errors : vErrors.concat(validate471.errors);
-errors = vErrors.length;
-}
-else {
-}
-var valid153 = _errs611 === errors;
-if(!valid153){
-valid154 = false;
-}
-}
-}
-else {
-const err516 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const _errs623 = errors;
+const vSchema12 = schema0.properties.ingress.properties.kind.enum;
+if(!((data415 === "Ingress") || (data415 === "HTTPRoute"))){
+const err516 = {instancePath:instancePath+"/ingress/kind",schemaPath:"#/properties/ingress/properties/kind/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err516];
 }
@@ -20882,15 +21240,30 @@ vErrors.push(err516);
 }
 errors++;
 }
-var valid144 = _errs609 === errors;
+var valid160 = _errs622 === errors;
 }
-if(data405.temporalCIDRs !== undefined){
-let data417 = data405.temporalCIDRs;
-const _errs612 = errors;
-const _errs613 = errors;
-if(Array.isArray(data417)){
-if(data417.length < 1){
-const err517 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data407.extraHosts !== undefined){
+let data416 = data407.extraHosts;
+const _errs624 = errors;
+const _errs625 = errors;
+if(Array.isArray(data416)){
+let valid163 = true;
+const len1 = data416.length;
+for(let i1=0; i1<len1; i1++){
+let data417 = data416[i1];
+const _errs626 = errors;
+const _errs627 = errors;
+const _errs628 = errors;
+if(!(validate468(data417, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data416,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid164 = _errs628 === errors;
+if(typeof data417 === "string"){
+if(func0(data417) < 1){
+const err517 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err517];
 }
@@ -20899,25 +21272,9 @@ vErrors.push(err517);
 }
 errors++;
 }
-let valid156 = true;
-const len8 = data417.length;
-for(let i8=0; i8<len8; i8++){
-let data418 = data417[i8];
-const _errs614 = errors;
-if(!(validate471(data418, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data417,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate471.errors : vErrors.concat(validate471.errors);
-errors = vErrors.length;
 }
 else {
-}
-var valid155 = _errs614 === errors;
-if(!valid155){
-valid156 = false;
-}
-}
-}
-else {
-const err518 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err518 = {instancePath:instancePath+"/ingress/extraHosts/" + i1,schemaPath:"#/properties/ingress/properties/extraHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err518];
 }
@@ -20926,15 +21283,14 @@ vErrors.push(err518);
 }
 errors++;
 }
-var valid144 = _errs612 === errors;
+var valid162 = _errs626 === errors;
+if(!valid162){
+valid163 = false;
 }
-if(data405.dnsFrom !== undefined){
-let data419 = data405.dnsFrom;
-const _errs615 = errors;
-const _errs616 = errors;
-if(Array.isArray(data419)){
-if(data419.length < 1){
-const err519 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+}
+else {
+const err519 = {instancePath:instancePath+"/ingress/extraHosts",schemaPath:"#/properties/ingress/properties/extraHosts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err519];
 }
@@ -20943,25 +21299,22 @@ vErrors.push(err519);
 }
 errors++;
 }
-let valid158 = true;
-const len9 = data419.length;
-for(let i9=0; i9<len9; i9++){
-let data420 = data419[i9];
-const _errs617 = errors;
-if(!(validate468(data420, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data419,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
-errors = vErrors.length;
+var valid160 = _errs624 === errors;
 }
-else {
-}
-var valid157 = _errs617 === errors;
-if(!valid157){
-valid158 = false;
-}
-}
-}
-else {
-const err520 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data407.extraPaths !== undefined){
+let data418 = data407.extraPaths;
+const _errs629 = errors;
+const _errs630 = errors;
+if(Array.isArray(data418)){
+let valid166 = true;
+const len2 = data418.length;
+for(let i2=0; i2<len2; i2++){
+let data419 = data418[i2];
+const _errs631 = errors;
+const _errs632 = errors;
+if(data419 && typeof data419 == "object" && !Array.isArray(data419)){
+if(data419.path === undefined){
+const err520 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err520];
 }
@@ -20970,11 +21323,8 @@ vErrors.push(err520);
 }
 errors++;
 }
-var valid144 = _errs615 === errors;
-}
-}
-else {
-const err521 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data419.service === undefined){
+const err521 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "service"},message:"must have required property '"+"service"+"'"};
 if(vErrors === null){
 vErrors = [err521];
 }
@@ -20983,16 +21333,706 @@ vErrors.push(err521);
 }
 errors++;
 }
-var valid105 = _errs592 === errors;
-}
-}
-else {
-const err522 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data419.port === undefined){
+const err522 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/required",keyword:"required",params:{missingProperty: "port"},message:"must have required property '"+"port"+"'"};
 if(vErrors === null){
 vErrors = [err522];
 }
 else {
 vErrors.push(err522);
+}
+errors++;
+}
+const _errs633 = errors;
+for(const key23 in data419){
+if(!((((key23 === "path") || (key23 === "pathType")) || (key23 === "service")) || (key23 === "port"))){
+const err523 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err523];
+}
+else {
+vErrors.push(err523);
+}
+errors++;
+}
+}
+if(data419.path !== undefined){
+let data420 = data419.path;
+const _errs634 = errors;
+const _errs635 = errors;
+if(typeof data420 === "string"){
+if(!pattern58.test(data420)){
+const err524 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
+if(vErrors === null){
+vErrors = [err524];
+}
+else {
+vErrors.push(err524);
+}
+errors++;
+}
+}
+else {
+const err525 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err525];
+}
+else {
+vErrors.push(err525);
+}
+errors++;
+}
+var valid167 = _errs634 === errors;
+}
+if(data419.pathType !== undefined){
+let data421 = data419.pathType;
+const _errs636 = errors;
+if(typeof data421 !== "string"){
+const err526 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err526];
+}
+else {
+vErrors.push(err526);
+}
+errors++;
+}
+const _errs637 = errors;
+const vSchema13 = schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum;
+if(!((data421 === "Prefix") || (data421 === "Exact"))){
+const err527 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/pathType",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/pathType/enum",keyword:"enum",params:{allowedValues: schema0.properties.ingress.properties.extraPaths.items.properties.pathType.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err527];
+}
+else {
+vErrors.push(err527);
+}
+errors++;
+}
+var valid167 = _errs636 === errors;
+}
+if(data419.service !== undefined){
+let data422 = data419.service;
+const _errs638 = errors;
+if(!(validate162(data422, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data419,parentDataProperty:"service",rootData}))){
+vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid167 = _errs638 === errors;
+}
+if(data419.port !== undefined){
+let data423 = data419.port;
+const _errs639 = errors;
+if(!(validate104(data423, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data419,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid167 = _errs639 === errors;
+}
+}
+else {
+const err528 = {instancePath:instancePath+"/ingress/extraPaths/" + i2,schemaPath:"#/properties/ingress/properties/extraPaths/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err528];
+}
+else {
+vErrors.push(err528);
+}
+errors++;
+}
+var valid165 = _errs631 === errors;
+if(!valid165){
+valid166 = false;
+}
+}
+}
+else {
+const err529 = {instancePath:instancePath+"/ingress/extraPaths",schemaPath:"#/properties/ingress/properties/extraPaths/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err529];
+}
+else {
+vErrors.push(err529);
+}
+errors++;
+}
+var valid160 = _errs629 === errors;
+}
+if(data407.gateway !== undefined){
+let data424 = data407.gateway;
+const _errs640 = errors;
+const _errs641 = errors;
+if(data424 && typeof data424 == "object" && !Array.isArray(data424)){
+const _errs642 = errors;
+for(const key24 in data424){
+if(!(((key24 === "name") || (key24 === "namespace")) || (key24 === "sectionName"))){
+const err530 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err530];
+}
+else {
+vErrors.push(err530);
+}
+errors++;
+}
+}
+if(data424.name !== undefined){
+let data425 = data424.name;
+const _errs643 = errors;
+const _errs644 = errors;
+if(typeof data425 === "string"){
+if(!pattern2.test(data425)){
+const err531 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err531];
+}
+else {
+vErrors.push(err531);
+}
+errors++;
+}
+}
+else {
+const err532 = {instancePath:instancePath+"/ingress/gateway/name",schemaPath:"#/properties/ingress/properties/gateway/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err532];
+}
+else {
+vErrors.push(err532);
+}
+errors++;
+}
+var valid168 = _errs643 === errors;
+}
+if(data424.namespace !== undefined){
+let data426 = data424.namespace;
+const _errs645 = errors;
+const _errs646 = errors;
+if(typeof data426 === "string"){
+if(!pattern2.test(data426)){
+const err533 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err533];
+}
+else {
+vErrors.push(err533);
+}
+errors++;
+}
+}
+else {
+const err534 = {instancePath:instancePath+"/ingress/gateway/namespace",schemaPath:"#/properties/ingress/properties/gateway/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err534];
+}
+else {
+vErrors.push(err534);
+}
+errors++;
+}
+var valid168 = _errs645 === errors;
+}
+if(data424.sectionName !== undefined){
+let data427 = data424.sectionName;
+const _errs647 = errors;
+const _errs648 = errors;
+if(typeof data427 === "string"){
+if(!pattern2.test(data427)){
+const err535 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^\\x00-\\x1f\\x7f]*$"+"\""};
+if(vErrors === null){
+vErrors = [err535];
+}
+else {
+vErrors.push(err535);
+}
+errors++;
+}
+}
+else {
+const err536 = {instancePath:instancePath+"/ingress/gateway/sectionName",schemaPath:"#/properties/ingress/properties/gateway/properties/sectionName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err536];
+}
+else {
+vErrors.push(err536);
+}
+errors++;
+}
+var valid168 = _errs647 === errors;
+}
+}
+else {
+const err537 = {instancePath:instancePath+"/ingress/gateway",schemaPath:"#/properties/ingress/properties/gateway/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err537];
+}
+else {
+vErrors.push(err537);
+}
+errors++;
+}
+var valid160 = _errs640 === errors;
+}
+}
+else {
+const err538 = {instancePath:instancePath+"/ingress",schemaPath:"#/properties/ingress/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err538];
+}
+else {
+vErrors.push(err538);
+}
+errors++;
+}
+var valid131 = _errs608 === errors;
+}
+if(data.serviceAccount !== undefined){
+let data428 = data.serviceAccount;
+const _errs649 = errors;
+const _errs650 = errors;
+if(data428 && typeof data428 == "object" && !Array.isArray(data428)){
+const _errs651 = errors;
+for(const key25 in data428){
+if(!(((key25 === "create") || (key25 === "name")) || (key25 === "annotations"))){
+const err539 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err539];
+}
+else {
+vErrors.push(err539);
+}
+errors++;
+}
+}
+if(data428.create !== undefined){
+let data429 = data428.create;
+const _errs652 = errors;
+if(typeof data429 !== "boolean"){
+const err540 = {instancePath:instancePath+"/serviceAccount/create",schemaPath:"#/properties/serviceAccount/properties/create/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err540];
+}
+else {
+vErrors.push(err540);
+}
+errors++;
+}
+const _errs653 = errors;
+var valid169 = _errs652 === errors;
+}
+if(data428.name !== undefined){
+let data430 = data428.name;
+const _errs654 = errors;
+if(!(validate88(data430, {instancePath:instancePath+"/serviceAccount/name",parentData:data428,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid169 = _errs654 === errors;
+}
+if(data428.annotations !== undefined){
+let data431 = data428.annotations;
+const _errs655 = errors;
+if(!(validate464(data431, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data428,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate464.errors : vErrors.concat(validate464.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid169 = _errs655 === errors;
+}
+}
+else {
+const err541 = {instancePath:instancePath+"/serviceAccount",schemaPath:"#/properties/serviceAccount/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err541];
+}
+else {
+vErrors.push(err541);
+}
+errors++;
+}
+var valid131 = _errs649 === errors;
+}
+if(data.tests !== undefined){
+let data432 = data.tests;
+const _errs656 = errors;
+if(!(validate296(data432, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid131 = _errs656 === errors;
+}
+if(data.networkPolicy !== undefined){
+let data433 = data.networkPolicy;
+const _errs657 = errors;
+const _errs658 = errors;
+if(data433 && typeof data433 == "object" && !Array.isArray(data433)){
+const _errs659 = errors;
+for(const key26 in data433){
+if(!((((((((key26 === "enabled") || (key26 === "ingressControllerFrom")) || (key26 === "licenseCIDRs")) || (key26 === "resources")) || (key26 === "sourceControl")) || (key26 === "databaseCIDRs")) || (key26 === "temporalCIDRs")) || (key26 === "dnsFrom"))){
+const err542 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err542];
+}
+else {
+vErrors.push(err542);
+}
+errors++;
+}
+}
+if(data433.enabled !== undefined){
+let data434 = data433.enabled;
+const _errs660 = errors;
+if((typeof data434 !== "boolean") && (data434 !== null)){
+const err543 = {instancePath:instancePath+"/networkPolicy/enabled",schemaPath:"#/properties/networkPolicy/properties/enabled/type",keyword:"type",params:{type: schema0.properties.networkPolicy.properties.enabled.type},message:"must be boolean,null"};
+if(vErrors === null){
+vErrors = [err543];
+}
+else {
+vErrors.push(err543);
+}
+errors++;
+}
+const _errs661 = errors;
+var valid170 = _errs660 === errors;
+}
+if(data433.ingressControllerFrom !== undefined){
+let data435 = data433.ingressControllerFrom;
+const _errs662 = errors;
+const _errs663 = errors;
+if(Array.isArray(data435)){
+if(data435.length < 1){
+const err544 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err544];
+}
+else {
+vErrors.push(err544);
+}
+errors++;
+}
+let valid172 = true;
+const len3 = data435.length;
+for(let i3=0; i3<len3; i3++){
+let data436 = data435[i3];
+const _errs664 = errors;
+if(!(validate478(data436, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data435,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate478.errors : vErrors.concat(validate478.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid171 = _errs664 === errors;
+if(!valid171){
+valid172 = false;
+}
+}
+}
+else {
+const err545 = {instancePath:instancePath+"/networkPolicy/ingressControllerFrom",schemaPath:"#/properties/networkPolicy/properties/ingressControllerFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err545];
+}
+else {
+vErrors.push(err545);
+}
+errors++;
+}
+var valid170 = _errs662 === errors;
+}
+if(data433.licenseCIDRs !== undefined){
+let data437 = data433.licenseCIDRs;
+const _errs665 = errors;
+const _errs666 = errors;
+if(Array.isArray(data437)){
+if(data437.length < 1){
+const err546 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err546];
+}
+else {
+vErrors.push(err546);
+}
+errors++;
+}
+let valid174 = true;
+const len4 = data437.length;
+for(let i4=0; i4<len4; i4++){
+let data438 = data437[i4];
+const _errs667 = errors;
+if(!(validate481(data438, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data437,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate481.errors : vErrors.concat(validate481.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid173 = _errs667 === errors;
+if(!valid173){
+valid174 = false;
+}
+}
+}
+else {
+const err547 = {instancePath:instancePath+"/networkPolicy/licenseCIDRs",schemaPath:"#/properties/networkPolicy/properties/licenseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err547];
+}
+else {
+vErrors.push(err547);
+}
+errors++;
+}
+var valid170 = _errs665 === errors;
+}
+if(data433.resources !== undefined){
+let data439 = data433.resources;
+const _errs668 = errors;
+const _errs669 = errors;
+if(Array.isArray(data439)){
+if(data439.length < 1){
+const err548 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err548];
+}
+else {
+vErrors.push(err548);
+}
+errors++;
+}
+let valid176 = true;
+const len5 = data439.length;
+for(let i5=0; i5<len5; i5++){
+let data440 = data439[i5];
+const _errs670 = errors;
+if(!(validate478(data440, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data439,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate478.errors : vErrors.concat(validate478.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid175 = _errs670 === errors;
+if(!valid175){
+valid176 = false;
+}
+}
+}
+else {
+const err549 = {instancePath:instancePath+"/networkPolicy/resources",schemaPath:"#/properties/networkPolicy/properties/resources/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err549];
+}
+else {
+vErrors.push(err549);
+}
+errors++;
+}
+var valid170 = _errs668 === errors;
+}
+if(data433.sourceControl !== undefined){
+let data441 = data433.sourceControl;
+const _errs671 = errors;
+const _errs672 = errors;
+if(Array.isArray(data441)){
+if(data441.length < 1){
+const err550 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err550];
+}
+else {
+vErrors.push(err550);
+}
+errors++;
+}
+let valid178 = true;
+const len6 = data441.length;
+for(let i6=0; i6<len6; i6++){
+let data442 = data441[i6];
+const _errs673 = errors;
+if(!(validate478(data442, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data441,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate478.errors : vErrors.concat(validate478.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid177 = _errs673 === errors;
+if(!valid177){
+valid178 = false;
+}
+}
+}
+else {
+const err551 = {instancePath:instancePath+"/networkPolicy/sourceControl",schemaPath:"#/properties/networkPolicy/properties/sourceControl/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err551];
+}
+else {
+vErrors.push(err551);
+}
+errors++;
+}
+var valid170 = _errs671 === errors;
+}
+if(data433.databaseCIDRs !== undefined){
+let data443 = data433.databaseCIDRs;
+const _errs674 = errors;
+const _errs675 = errors;
+if(Array.isArray(data443)){
+if(data443.length < 1){
+const err552 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err552];
+}
+else {
+vErrors.push(err552);
+}
+errors++;
+}
+let valid180 = true;
+const len7 = data443.length;
+for(let i7=0; i7<len7; i7++){
+let data444 = data443[i7];
+const _errs676 = errors;
+if(!(validate481(data444, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data443,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate481.errors : vErrors.concat(validate481.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid179 = _errs676 === errors;
+if(!valid179){
+valid180 = false;
+}
+}
+}
+else {
+const err553 = {instancePath:instancePath+"/networkPolicy/databaseCIDRs",schemaPath:"#/properties/networkPolicy/properties/databaseCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err553];
+}
+else {
+vErrors.push(err553);
+}
+errors++;
+}
+var valid170 = _errs674 === errors;
+}
+if(data433.temporalCIDRs !== undefined){
+let data445 = data433.temporalCIDRs;
+const _errs677 = errors;
+const _errs678 = errors;
+if(Array.isArray(data445)){
+if(data445.length < 1){
+const err554 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err554];
+}
+else {
+vErrors.push(err554);
+}
+errors++;
+}
+let valid182 = true;
+const len8 = data445.length;
+for(let i8=0; i8<len8; i8++){
+let data446 = data445[i8];
+const _errs679 = errors;
+if(!(validate481(data446, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data445,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate481.errors : vErrors.concat(validate481.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid181 = _errs679 === errors;
+if(!valid181){
+valid182 = false;
+}
+}
+}
+else {
+const err555 = {instancePath:instancePath+"/networkPolicy/temporalCIDRs",schemaPath:"#/properties/networkPolicy/properties/temporalCIDRs/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err555];
+}
+else {
+vErrors.push(err555);
+}
+errors++;
+}
+var valid170 = _errs677 === errors;
+}
+if(data433.dnsFrom !== undefined){
+let data447 = data433.dnsFrom;
+const _errs680 = errors;
+const _errs681 = errors;
+if(Array.isArray(data447)){
+if(data447.length < 1){
+const err556 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err556];
+}
+else {
+vErrors.push(err556);
+}
+errors++;
+}
+let valid184 = true;
+const len9 = data447.length;
+for(let i9=0; i9<len9; i9++){
+let data448 = data447[i9];
+const _errs682 = errors;
+if(!(validate478(data448, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data447,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate478.errors : vErrors.concat(validate478.errors);
+errors = vErrors.length;
+}
+else {
+}
+var valid183 = _errs682 === errors;
+if(!valid183){
+valid184 = false;
+}
+}
+}
+else {
+const err557 = {instancePath:instancePath+"/networkPolicy/dnsFrom",schemaPath:"#/properties/networkPolicy/properties/dnsFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err557];
+}
+else {
+vErrors.push(err557);
+}
+errors++;
+}
+var valid170 = _errs680 === errors;
+}
+}
+else {
+const err558 = {instancePath:instancePath+"/networkPolicy",schemaPath:"#/properties/networkPolicy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err558];
+}
+else {
+vErrors.push(err558);
+}
+errors++;
+}
+var valid131 = _errs657 === errors;
+}
+}
+else {
+const err559 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err559];
+}
+else {
+vErrors.push(err559);
 }
 errors++;
 }

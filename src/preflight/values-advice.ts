@@ -113,7 +113,17 @@ export const VALUES_RULES: Rule[] = [
   {
     sentence: 'Retool is reachable',
     check(values) {
-      if (values.ingress?.enabled) return [{ status: 'pass', scope: 'ingress', message: `exposed at http${values.ingress.tls?.enabled ? 's' : ''}://${values.ingress.host}/` }];
+      const ingress = values.ingress ?? {};
+      // An HTTPRoute's TLS is the Gateway listener's; an https baseDomain says TLS ends in front of the Ingress.
+      const https = ingress.tls?.enabled || ingress.kind === 'HTTPRoute' || String(values.retool?.baseDomain ?? '').startsWith('https://');
+      if (ingress.enabled && !https && values.profile === 'production') {
+        return [{
+          status: 'warn', scope: 'ingress.tls.enabled',
+          message: `exposed over plain HTTP at http://${ingress.host}/: passwords and session cookies cross the network unencrypted (and the chart sets COOKIE_INSECURE so that logins work at all)`,
+          fix: 'set ingress.tls.enabled with ingress.tls.secretName, or terminate TLS in front of the Ingress and set retool.baseDomain: https://<host>',
+        }];
+      }
+      if (ingress.enabled) return [{ status: 'pass', scope: 'ingress', message: `exposed at http${https ? 's' : ''}://${ingress.host}/` }];
       if (values.service?.type === 'LoadBalancer') return [{ status: 'pass', scope: 'service.type', message: 'exposed through a LoadBalancer Service' }];
       return [{ status: 'info', scope: 'ingress.enabled', message: 'Retool is not exposed outside the cluster (kubectl port-forward only)', fix: 'set ingress.enabled with ingress.host, or service.type: LoadBalancer' }];
     },

@@ -109,3 +109,36 @@ export function keptDefaultPaths(root: JsonSchema): Set<string> {
   walk(defaultsKeptRule(root)?.then, []);
   return paths;
 }
+
+/** What `init` and the examples write where a secret goes (CHANGE-ME-…, REPLACE-WITH-…), and the usual changeme. */
+export const PLACEHOLDER_SECRET = '^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)';
+export const PLACEHOLDER_SECRETS_DESCRIPTION = 'profile: production refuses placeholder secrets (CHANGE-ME…, REPLACE-WITH-…, changeme): give the real value, or a secretKeyRef to a Secret that holds it.';
+
+const SECRET_DEFINITIONS = new Set(['#/definitions/SecretValue', '#/definitions/OptionalSecretValue']);
+
+/**
+ * Under profile: production no secret value may still be a placeholder: the examples and `init` write them
+ * so that an evaluation install starts, and a production one must not start on a license key or an
+ * encryption key everybody knows. Derived from every property that is a SecretValue, so new secrets are covered.
+ */
+export function placeholderSecretsRule(root: JsonSchema): JsonSchema | undefined {
+  const shadow = placeholderNode(valuesTree(root));
+  if (!shadow) return undefined;
+  return {
+    description: PLACEHOLDER_SECRETS_DESCRIPTION,
+    if: { required: ['profile'], properties: { profile: { const: 'production' } } },
+    then: shadow,
+  };
+}
+
+function placeholderNode(node: ValueNode): JsonSchema | undefined {
+  if (typeof node.source.$ref === 'string' && SECRET_DEFINITIONS.has(node.source.$ref)) {
+    return { not: { type: 'string', pattern: PLACEHOLDER_SECRET } };
+  }
+  const properties: Record<string, JsonSchema> = {};
+  for (const child of node.children) {
+    const inner = placeholderNode(child);
+    if (inner) properties[child.path[child.path.length - 1]] = inner;
+  }
+  return Object.keys(properties).length ? { properties } : undefined;
+}

@@ -1,4 +1,4 @@
-import { boundScalars, defaultsKeptRule } from './helm-safety.js';
+import { boundScalars, defaultsKeptRule, placeholderSecretsRule } from './helm-safety.js';
 import { visit } from './visit.js';
 import { POD_OPTIONS_DEFINITION, podOptionRef, type JsonSchema } from './json-schema.js';
 
@@ -21,15 +21,15 @@ export function expandPodOptions(source: JsonSchema): JsonSchema {
   });
   expandComponentRules(schema);
   boundScalars(schema);
-  let kept: JsonSchema | undefined;
+  const derived: JsonSchema[] = [];
   try {
-    kept = defaultsKeptRule(schema);
+    for (const rule of [defaultsKeptRule(schema), placeholderSecretsRule(schema)]) if (rule) derived.push(rule);
   } catch (error) {
     // A $ref that does not resolve locally: the schema lint reports it with its location. Anything else
     // (e.g. values nesting without end) is a real failure.
     if (!/^(unresolvable \$ref |only local refs are supported)/.test((error as Error).message)) throw error;
   }
-  if (kept) schema.allOf = [...(schema.allOf ?? []), kept];
+  schema.allOf = [...(schema.allOf ?? []), ...derived];
   return schema;
 }
 

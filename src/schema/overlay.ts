@@ -153,6 +153,8 @@ function failAt(trigger: string[], depth: number, reason: string): JsonSchema {
  * keywords carry it too).
  */
 function cond(ctx: OverlayContext, c: JsonSchema, d: unknown, reason?: string, depth = 0): JsonSchema {
+  // `key: false` (a key a rule forbids): any value there fails a type test worded with the reason.
+  if ((c as unknown) === false) return reason ? { type: 'null', errorMessage: reason } : c;
   if (!reason && !isObject(d)) return c;
   if (depth > 40) throw new Error('overlay: schema nesting too deep (recursive $ref?)');
   const source = c.$ref ? deref(ctx.root, c) : c;

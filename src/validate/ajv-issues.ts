@@ -118,7 +118,9 @@ function ruleDescriptions(entry: CompiledSchema, errors: ErrorObject[]): Map<Err
     const rule: Rule = { description, triggers: ruleTriggers(parent.if as JsonSchema).map((p) => [...base, ...p]) };
     for (let i = index - 1; i >= 0; i--) {
       const candidate = errors[i];
-      if (!within(candidate.instancePath, error.instancePath) || !reach.has(candidate.parentSchema as object)) break;
+      // A `false` schema (a key the rule forbids) has no parent schema object to look up; its place must do.
+      const reached = candidate.keyword === 'false schema' || reach.has(candidate.parentSchema as object);
+      if (!within(candidate.instancePath, error.instancePath) || !reached) break;
       if (!rules.has(candidate)) rules.set(candidate, rule);
     }
   });

@@ -102,6 +102,11 @@ export function describeError(error: ErrorObject): { message: string; extra?: st
       const worded = (error.parentSchema as JsonSchema | undefined)?.patternErrorMessage;
       // `not: {pattern}` beside a worded pattern (e.g. no ".." in a key) is part of the same rule.
       if (forbidden === undefined && typeof worded === 'string') return { message: `${worded.replace(/\.$/, '')}; got ${describeValue(data)}` };
+      // `not: {pattern}` alone (e.g. a placeholder secret): the value matched what is forbidden; the rule says why.
+      if (forbidden === undefined && typeof (error.schema as JsonSchema | undefined)?.pattern === 'string') return { message: `must not be ${describeValue(data)}` };
+      // `not: {required: [k]}` forbids one key of a map (e.g. an env variable the chart owns).
+      const keys = (error.schema as JsonSchema | undefined)?.required;
+      if (forbidden === undefined && Array.isArray(keys) && keys.length === 1 && Object.keys(error.schema as object).length === 1) return { message: `must not contain ${keys[0]}` };
       return { message: forbidden === undefined ? 'must not be set here' : `must not be ${formatAllowed(forbidden)}` };
     }
     default:
