@@ -2,11 +2,11 @@
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
-export const schemaDigest = "sha256:ef8f7681dc592cdafddc8da1f0d33630f7986ba74e6ef0f0a8d32b03de8d4624";
+export const schemaDigest = "sha256:0ad0ef7b304cfd0a2ac1115a4b50ed6cb0e2fedd42962b7398018395a13a0d19";
 export const defaults = {"global":{},"nameOverride":"","fullnameOverride":"","profile":"evaluation","podSecurity":"compatible","retool":{"version":"3.75.3","channel":"stable","baseDomain":null,"cookieInsecure":null,"env":{}},"images":{"registry":"","pullPolicy":"IfNotPresent","pullSecrets":[],"backend":{"repository":"tryretool/backend","tag":"","digest":""},"codeExecutor":{"repository":"tryretool/code-executor-service","tag":"","digest":""},"postgres":{"repository":"postgres","tag":"16","digest":""},"temporalServer":{"repository":"temporalio/server","tag":"1.27.2","digest":""},"temporalAdminTools":{"repository":"temporalio/admin-tools","tag":"1.27.2-tctl-1.18.2-cli-1.3.0","digest":""},"temporalWeb":{"repository":"temporalio/ui","tag":"2.34.0","digest":""}},"database":{"mode":"embedded","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"hammerhead_production","user":"","password":null,"ssl":false}},"retoolDatabase":{"mode":"disabled","embedded":{"storage":{"size":"60Gi","storageClassName":""},"password":null,"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"2Gi"}}},"external":{"host":"","port":5432,"name":"","user":"","password":null,"ssl":false}},"temporal":{"mode":"retoolManaged","external":{"host":"","port":7233,"namespace":"","tls":{"enabled":false,"clientCert":null,"clientKey":null,"caCert":null}},"local":{"namespace":"workflows","numHistoryShards":128,"retention":"72h","persistence":{"database":"storage","external":{"host":"","port":5432,"user":"","password":null,"ssl":false,"caCert":null},"defaultDatabase":"temporal","visibilityDatabase":"temporal_visibility"},"frontend":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"history":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"matching":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"worker":{"resources":{"requests":{"cpu":"250m","memory":"512Mi"},"limits":{"cpu":"1","memory":"1Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1},"web":{"resources":{"requests":{"cpu":"100m","memory":"128Mi"},"limits":{"cpu":"500m","memory":"256Mi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false}}},"workflows":{"enabled":true},"agents":{"enabled":false},"components":{"api":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":30,"podSecurityContext":{},"containerSecurityContext":{},"replicas":2,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"jobsRunner":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"workflowsWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"workflowsBackend":{"resources":{"requests":{"cpu":"2","memory":"4Gi"},"limits":{"cpu":"4","memory":"8Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"codeExecutor":{"resources":{"requests":{"cpu":"1","memory":"1Gi"},"limits":{"cpu":"2","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":391,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"sandbox":"nsjail","seccompProfile":"profiles/nsjail-seccomp.json","autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"agentEvalWorker":{"resources":{"requests":{"cpu":"1","memory":"2Gi"},"limits":{"cpu":"2","memory":"4Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"multiplayerWs":{"resources":{"requests":{"cpu":"200m","memory":"256Mi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}},"dbConnector":{"resources":{"requests":{"cpu":"500m","memory":"1Gi"},"limits":{"cpu":"1","memory":"2Gi"}},"nodeSelector":{},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{},"enabled":false,"replicas":1,"javaDbConnector":true,"autoscaling":{"enabled":false,"minReplicas":2,"maxReplicas":6,"targetCPUUtilizationPercentage":70,"targetMemoryUtilizationPercentage":null}}},"podDefaults":{"resources":{},"nodeSelector":{"kubernetes.io/arch":"amd64"},"tolerations":[],"affinity":{},"topologySpreadConstraints":[],"podAnnotations":{},"podLabels":{},"env":{},"extraEnvFrom":[],"extraVolumes":[],"extraVolumeMounts":[],"extraContainers":[],"initContainers":[],"priorityClassName":"","terminationGracePeriodSeconds":null,"preStopSleepSeconds":0,"podSecurityContext":{},"containerSecurityContext":{}},"service":{"type":"ClusterIP","port":3000,"annotations":{}},"ingress":{"enabled":false,"className":"","host":"","tls":{"enabled":false,"secretName":""},"annotations":{},"kind":"Ingress","extraHosts":[],"extraPaths":[],"gateway":{"name":"","namespace":"","sectionName":""}},"serviceAccount":{"create":true,"name":"","annotations":{}},"tests":{"enabled":true},"networkPolicy":{"enabled":null,"ingressControllerFrom":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"ingress-nginx"}}}],"licenseCIDRs":["35.92.202.168/29","44.211.178.248/29"],"resources":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"sourceControl":[{"ipBlock":{"cidr":"0.0.0.0/0","except":["169.254.0.0/16"]}}],"databaseCIDRs":["0.0.0.0/0"],"temporalCIDRs":["0.0.0.0/0"],"dnsFrom":[{"namespaceSelector":{},"podSelector":{"matchLabels":{"k8s-app":"kube-dns"}}}]}};
 export function isValidValues(values) { return validate0(values); }
 
-const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"dbConnector":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["tls"],"properties":{"tls":{"required":["enabled","caCert"],"properties":{"enabled":{"const":true},"caCert":{"anyOf":[{"type":"string","minLength":1},{"type":"object"}]}}}}}}}}},"then":{"properties":{"retool":{"$ref":"#/definitions/retool-chart-shared-9"},"podDefaults":{"$ref":"#/definitions/retool-chart-shared-9"},"components":{"patternProperties":{"":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-10"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-10"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-10"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-10"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-10"},"dbConnector":{"$ref":"#/definitions/retool-chart-shared-10"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-11"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-11"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-12"},"history":{"$ref":"#/definitions/retool-chart-shared-12"},"matching":{"$ref":"#/definitions/retool-chart-shared-12"},"worker":{"$ref":"#/definitions/retool-chart-shared-12"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","dbConnector","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-13"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-13"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"dbConnector":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retool":{"properties":{"licenseKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"encryptionKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"jwtSecret":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"database":{"$ref":"#/definitions/retool-chart-shared-15"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-15"},"temporal":{"properties":{"external":{"properties":{"tls":{"properties":{"clientCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"clientKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}},"local":{"properties":{"persistence":{"properties":{"external":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}}}}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-20"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-20"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-21"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-21"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"env":{"properties":{"NODE_EXTRA_CA_CERTS":false}}}},"retool-chart-shared-10":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-11":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-12":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-16":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"retool-chart-shared-15":{"properties":{"embedded":{"$ref":"#/definitions/retool-chart-shared-16"},"external":{"$ref":"#/definitions/retool-chart-shared-16"}}},"retool-chart-shared-17":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-18":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-19":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-20":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-21":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-22":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-23":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
+const schema0 = {"type":"object","additionalProperties":false,"required":["retool"],"properties":{"global":{"type":"object","additionalProperties":true},"nameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"fullnameOverride":{"type":"string","maxLength":63,"pattern":"^([a-z]([-a-z0-9]*[a-z0-9])?)?$"},"profile":{"type":"string","enum":["evaluation","production"]},"podSecurity":{"type":"string","enum":["compatible","restricted"]},"retool":{"type":"object","additionalProperties":false,"required":["licenseKey","encryptionKey","jwtSecret"],"properties":{"version":{"type":"string","pattern":"^[0-9]+\\.[0-9]+\\.[0-9]+$"},"channel":{"type":"string","enum":["stable","edge"]},"licenseKey":{"$ref":"#/definitions/SecretValue"},"encryptionKey":{"$ref":"#/definitions/SecretValue"},"jwtSecret":{"$ref":"#/definitions/SecretValue"},"baseDomain":{"type":["string","null"],"pattern":"^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$"},"cookieInsecure":{"type":["boolean","null"]},"env":{"$ref":"#/definitions/EnvMap"}}},"images":{"type":"object","additionalProperties":false,"properties":{"registry":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},"pullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"pullSecrets":{"type":"array","items":{"$ref":"#/definitions/ResourceName"}},"backend":{"$ref":"#/definitions/Image"},"codeExecutor":{"$ref":"#/definitions/Image"},"postgres":{"$ref":"#/definitions/Image"},"temporalServer":{"$ref":"#/definitions/Image"},"temporalAdminTools":{"$ref":"#/definitions/Image"},"temporalWeb":{"$ref":"#/definitions/Image"}}},"database":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"retoolDatabase":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["disabled","embedded","external"]},"embedded":{"$ref":"#/definitions/EmbeddedDatabase"},"external":{"$ref":"#/definitions/ExternalDatabase"}}},"temporal":{"type":"object","additionalProperties":false,"properties":{"mode":{"type":"string","enum":["retoolManaged","external","local"]},"external":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"clientCert":{"$ref":"#/definitions/OptionalSecretValue"},"clientKey":{"$ref":"#/definitions/OptionalSecretValue"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}}}},"local":{"type":"object","additionalProperties":false,"properties":{"namespace":{"type":"string","pattern":"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},"numHistoryShards":{"type":"integer","minimum":1,"maximum":16384},"retention":{"type":"string","pattern":"^[0-9]+(h|m|s)$"},"persistence":{"type":"object","additionalProperties":false,"properties":{"database":{"type":"string","enum":["storage","external"]},"external":{"$ref":"#/definitions/TemporalDatabase"},"defaultDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"},"visibilityDatabase":{"type":"string","pattern":"^[a-z_][a-z0-9_]{0,62}$"}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-0"},"history":{"$ref":"#/definitions/retool-chart-shared-0"},"matching":{"$ref":"#/definitions/retool-chart-shared-0"},"worker":{"$ref":"#/definitions/retool-chart-shared-0"},"web":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"}}}}}}},"workflows":{"$ref":"#/definitions/retool-chart-shared-1"},"agents":{"$ref":"#/definitions/retool-chart-shared-1"},"components":{"type":"object","additionalProperties":false,"properties":{"api":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,2]}}}}]},"jobsRunner":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"workflowsBackend":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"codeExecutor":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"sandbox":{"type":"string","enum":["nsjail","seccomp","none"]},"seccompProfile":{"type":"string","pattern":"^[A-Za-z0-9._/-]+$","minLength":1},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-3"},"multiplayerWs":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"dbConnector":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"enabled":{"type":"boolean"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"javaDbConnector":{"type":"boolean"},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]}}},"podDefaults":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/PodOptions/properties/resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"}}},"service":{"type":"object","additionalProperties":false,"properties":{"type":{"type":"string","enum":["ClusterIP","NodePort","LoadBalancer"]},"port":{"$ref":"#/definitions/Port"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"ingress":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"className":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"host":{"$ref":"#/definitions/IngressHost"},"tls":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"secretName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"annotations":{"$ref":"#/definitions/AnnotationMap"},"kind":{"type":"string","enum":["Ingress","HTTPRoute"]},"extraHosts":{"type":"array","items":{"type":"string","minLength":1,"allOf":[{"$ref":"#/definitions/IngressHost"}]}},"extraPaths":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["path","service","port"],"properties":{"path":{"type":"string","pattern":"^/[!-~]*$"},"pathType":{"type":"string","enum":["Prefix","Exact"]},"service":{"$ref":"#/definitions/DnsLabel"},"port":{"$ref":"#/definitions/Port"}}}},"gateway":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"namespace":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"sectionName":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"serviceAccount":{"type":"object","additionalProperties":false,"properties":{"create":{"type":"boolean"},"name":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"annotations":{"$ref":"#/definitions/AnnotationMap"}}},"tests":{"$ref":"#/definitions/retool-chart-shared-1"},"networkPolicy":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":["boolean","null"]},"ingressControllerFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"licenseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"resources":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"sourceControl":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}},"databaseCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"temporalCIDRs":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/CIDR"}},"dnsFrom":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/NetworkPeer"}}}}},"allOf":[{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retoolDatabase":{"properties":{"mode":{"enum":["disabled","external"]}}}}}},{"if":{"required":["database"],"properties":{"database":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"database":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["retoolDatabase"],"properties":{"retoolDatabase":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-5"}}}},{"if":{"required":["profile","database"],"properties":{"profile":{"const":"evaluation"},"database":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["profile","retoolDatabase"],"properties":{"profile":{"const":"evaluation"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-6"}}},"then":{"$ref":"#/definitions/retool-chart-shared-7"}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode"],"properties":{"mode":{"const":"external"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"required":["host","namespace"],"properties":{"host":{"minLength":1},"namespace":{"minLength":1}}}},"required":["external"]}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"$ref":"#/definitions/retool-chart-shared-8"}}}}},"then":{"properties":{"temporal":{"properties":{"external":{"properties":{"tls":{"required":["clientCert","clientKey"],"properties":{"clientCert":{"$ref":"#/definitions/SecretValue"},"clientKey":{"$ref":"#/definitions/SecretValue"}}}}}}}}}},{"if":{"required":["agents"],"properties":{"agents":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled","kind"],"properties":{"enabled":{"const":true},"kind":{"const":"HTTPRoute"}}}}},"then":{"properties":{"ingress":{"required":["gateway"],"properties":{"gateway":{"required":["name"],"properties":{"name":{"minLength":1}}}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"properties":{"ingress":{"required":["host"],"properties":{"host":{"minLength":1}}}}}},{"if":{"required":["ingress"],"properties":{"ingress":{"$ref":"#/definitions/retool-chart-shared-8"}}},"then":{"properties":{"ingress":{"properties":{"tls":{"required":["secretName"],"properties":{"secretName":{"minLength":1}}}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"properties":{"replicas":{"minimum":2},"autoscaling":{"properties":{"minReplicas":{"minimum":2}}}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","local"],"properties":{"mode":{"const":"local"},"local":{"required":["persistence"],"properties":{"persistence":{"required":["database"],"properties":{"database":{"const":"external"}}}}}}}}},"then":{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"external":{"required":["host","user","password"],"properties":{"host":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}}}}}}}}}}},{"if":{"required":["profile","temporal"],"properties":{"profile":{"const":"production"},"temporal":{"required":["mode"],"properties":{"mode":{"const":"local"}}}}},"then":{"anyOf":[{"properties":{"temporal":{"properties":{"local":{"properties":{"persistence":{"properties":{"database":{"const":"external"}}}}}}}}},{"properties":{"database":{"properties":{"mode":{"const":"external"}}}}}]}},{"if":{"required":["podSecurity","workflows"],"properties":{"podSecurity":{"const":"restricted"},"workflows":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"then":{"required":["components"],"properties":{"components":{"required":["codeExecutor"],"properties":{"codeExecutor":{"required":["sandbox"],"properties":{"sandbox":{"const":"none"}}}}}}}},{"if":{"required":["temporal"],"properties":{"temporal":{"required":["mode","external"],"properties":{"mode":{"const":"external"},"external":{"required":["tls"],"properties":{"tls":{"required":["enabled","caCert"],"properties":{"enabled":{"const":true},"caCert":{"anyOf":[{"type":"string","minLength":1},{"type":"object"}]}}}}}}}}},"then":{"properties":{"retool":{"$ref":"#/definitions/retool-chart-shared-9"},"podDefaults":{"$ref":"#/definitions/retool-chart-shared-9"},"components":{"patternProperties":{"":{"$ref":"#/definitions/retool-chart-shared-9"}}}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"components":{"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-10"},"jobsRunner":{"$ref":"#/definitions/retool-chart-shared-10"},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-10"},"codeExecutor":{"$ref":"#/definitions/retool-chart-shared-10"},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-10"},"multiplayerWs":{"$ref":"#/definitions/retool-chart-shared-10"},"dbConnector":{"$ref":"#/definitions/retool-chart-shared-10"}}}}}},{"if":{"required":["global"]},"then":{"required":["agents","database","fullnameOverride","global","images","ingress","nameOverride","networkPolicy","podDefaults","podSecurity","profile","retool","retoolDatabase","service","serviceAccount","temporal","tests","workflows"],"properties":{"retool":{"required":["channel","env","version"]},"images":{"required":["backend","codeExecutor","postgres","pullPolicy","pullSecrets","registry","temporalAdminTools","temporalServer","temporalWeb"],"properties":{"backend":{"required":["digest","repository","tag"]},"codeExecutor":{"required":["digest","repository","tag"]},"postgres":{"required":["digest","repository","tag"]},"temporalServer":{"required":["digest","repository","tag"]},"temporalAdminTools":{"required":["digest","repository","tag"]},"temporalWeb":{"required":["digest","repository","tag"]}}},"database":{"$ref":"#/definitions/retool-chart-shared-11"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-11"},"temporal":{"required":["external","local","mode"],"properties":{"external":{"required":["host","namespace","port","tls"],"properties":{"tls":{"required":["enabled"]}}},"local":{"required":["frontend","history","matching","namespace","numHistoryShards","persistence","retention","web","worker"],"properties":{"persistence":{"required":["database","defaultDatabase","external","visibilityDatabase"],"properties":{"external":{"required":["host","port","ssl","user"]}}},"frontend":{"$ref":"#/definitions/retool-chart-shared-12"},"history":{"$ref":"#/definitions/retool-chart-shared-12"},"matching":{"$ref":"#/definitions/retool-chart-shared-12"},"worker":{"$ref":"#/definitions/retool-chart-shared-12"},"web":{"required":["affinity","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}}}}}},"workflows":{"required":["enabled"]},"agents":{"required":["enabled"]},"components":{"required":["agentEvalWorker","agentWorker","api","codeExecutor","dbConnector","jobsRunner","multiplayerWs","workflowsBackend","workflowsWorker"],"properties":{"api":{"$ref":"#/definitions/retool-chart-shared-13"},"jobsRunner":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"workflowsWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"workflowsBackend":{"$ref":"#/definitions/retool-chart-shared-13"},"codeExecutor":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","sandbox","seccompProfile","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"agentWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"agentEvalWorker":{"$ref":"#/definitions/retool-chart-shared-14"},"multiplayerWs":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"dbConnector":{"required":["affinity","autoscaling","containerSecurityContext","enabled","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}}}},"podDefaults":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"]},"service":{"required":["annotations","port","type"]},"ingress":{"required":["annotations","className","enabled","extraHosts","extraPaths","gateway","host","kind","tls"],"properties":{"tls":{"required":["enabled","secretName"]},"gateway":{"required":["name","namespace","sectionName"]}}},"serviceAccount":{"required":["annotations","create","name"]},"tests":{"required":["enabled"]},"networkPolicy":{"required":["databaseCIDRs","dnsFrom","ingressControllerFrom","licenseCIDRs","resources","sourceControl","temporalCIDRs"]}}}},{"if":{"required":["profile"],"properties":{"profile":{"const":"production"}}},"then":{"properties":{"retool":{"properties":{"licenseKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"encryptionKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"jwtSecret":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"database":{"$ref":"#/definitions/retool-chart-shared-15"},"retoolDatabase":{"$ref":"#/definitions/retool-chart-shared-15"},"temporal":{"properties":{"external":{"properties":{"tls":{"properties":{"clientCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"clientKey":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}},"local":{"properties":{"persistence":{"properties":{"external":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}},"caCert":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}}}}}}}}}}}],"definitions":{"SecretValue":{"oneOf":[{"type":"string","minLength":1},{"$ref":"#/definitions/SecretKeyRef"}]},"OptionalSecretValue":{"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]},"SecretKeyRef":{"type":"object","additionalProperties":false,"required":["secretKeyRef"],"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}},"ResourceName":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"},"Host":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253},"IngressHost":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}},"Port":{"type":"integer","minimum":1,"maximum":65535},"Image":{"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}},"ExternalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}},"ExternalDatabaseInUse":{"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}},"Storage":{"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}},"Quantity":{"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647},"QuantityMap":{"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}},"Resources":{"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}},"StringMap":{"type":"object","additionalProperties":{"type":"string"}},"EnvMap":{"type":"object","propertyNames":{"$ref":"#/definitions/EnvName"},"additionalProperties":{"$ref":"#/definitions/EnvValue"}},"Toleration":{"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}},"LabelSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}},"LabelSelector":{"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}},"NodeSelectorRequirement":{"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}},"NodeSelectorTerm":{"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}},"PodAffinityTerm":{"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}},"WeightedPodAffinityTerm":{"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}},"TopologySpreadConstraint":{"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}},"Affinity":{"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-20"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-20"}}},"PodOptions":{"type":"object","properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/LabelMap"},"tolerations":{"type":"array","items":{"$ref":"#/definitions/Toleration"}},"affinity":{"$ref":"#/definitions/Affinity"},"topologySpreadConstraints":{"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}},"podAnnotations":{"$ref":"#/definitions/AnnotationMap"},"podLabels":{"$ref":"#/definitions/LabelMap"},"env":{"$ref":"#/definitions/EnvMap"},"extraEnvFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"extraVolumes":{"type":"array","items":{"$ref":"#/definitions/Volume"}},"extraVolumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"extraContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"initContainers":{"type":"array","items":{"$ref":"#/definitions/Container"}},"priorityClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"},"terminationGracePeriodSeconds":{"type":["integer","null"],"minimum":0,"maximum":2147483647},"preStopSleepSeconds":{"type":"integer","minimum":0,"maximum":3600},"podSecurityContext":{"$ref":"#/definitions/PodSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/ContainerSecurityContext"}}},"EmbeddedDatabase":{"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}},"Capabilities":{"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}},"SeccompProfile":{"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}},"PodSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"ContainerSecurityContext":{"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}},"Autoscaling":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}},"DnsLabel":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"DnsSubdomainOrEmpty":{"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},"QualifiedName":{"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"AnnotationKey":{"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}},"LabelValue":{"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},"LabelMap":{"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}},"AnnotationMap":{"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}},"PortName":{"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}},"DataKey":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[.]?[-_a-zA-Z0-9]+([.][-_a-zA-Z0-9]+)*[.]?$"},"EnvName":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"RelativePath":{"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}},"CIDR":{"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},"NetworkPeer":{"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}},"TemporalDatabase":{"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}},"EnvValue":{"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"},{"$ref":"#/definitions/FieldRef"},{"$ref":"#/definitions/ResourceFieldRef"}]},"FieldRef":{"type":"object","additionalProperties":false,"required":["fieldRef"],"properties":{"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"apiVersion":{"type":"string","enum":["v1"]},"fieldPath":{"type":"string","pattern":"^(metadata\\.(name|namespace|uid)|spec\\.(nodeName|serviceAccountName)|status\\.(hostIPs?|podIPs?)|metadata\\.(labels|annotations)\\['([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'\\])$"}}}}},"ResourceFieldRef":{"type":"object","additionalProperties":false,"required":["resourceFieldRef"],"properties":{"resourceFieldRef":{"type":"object","additionalProperties":false,"required":["resource"],"allOf":[{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.cpu","requests.cpu"]}}},"then":{"properties":{"divisor":{"enum":["1","1m"]}}}},{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.memory","limits.ephemeral-storage","requests.memory","requests.ephemeral-storage"]}}},"then":{"properties":{"divisor":{"enum":["1","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}],"properties":{"resource":{"type":"string","enum":["limits.cpu","limits.memory","limits.ephemeral-storage","requests.cpu","requests.memory","requests.ephemeral-storage"]},"divisor":{"type":"string","enum":["1","1m","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}},"ConfigMapKeyRef":{"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}},"EnvFromSource":{"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-21"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-21"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]},"VolumeMount":{"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}},"Volume":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]},"PortOrName":{"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]},"Probe":{"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}},"ContainerEnvVar":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}},"Container":{"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}},"retool-chart-shared-0":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}},"retool-chart-shared-1":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}},"retool-chart-shared-2":{"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-4":{"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}},"retool-chart-shared-3":{"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]},"retool-chart-shared-5":{"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]},"retool-chart-shared-6":{"required":["mode"],"properties":{"mode":{"const":"embedded"},"embedded":{"properties":{"password":{"enum":[null,""]}}}}},"retool-chart-shared-7":{"properties":{"retool":{"properties":{"encryptionKey":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}},"retool-chart-shared-8":{"required":["tls"],"properties":{"tls":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}},"retool-chart-shared-9":{"properties":{"env":{"properties":{"NODE_EXTRA_CA_CERTS":false}}}},"retool-chart-shared-10":{"properties":{"resources":{"required":["requests","limits"],"properties":{"requests":{"required":["cpu","memory"]},"limits":{"required":["memory"]}}}}},"retool-chart-shared-11":{"required":["embedded","external","mode"],"properties":{"embedded":{"required":["resources","storage"],"properties":{"storage":{"required":["size","storageClassName"]},"resources":{"required":["limits","requests"]}}},"external":{"required":["host","name","port","ssl","user"]}}},"retool-chart-shared-12":{"required":["affinity","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","replicas","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]}}},"retool-chart-shared-13":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","javaDbConnector","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-14":{"required":["affinity","autoscaling","containerSecurityContext","env","extraContainers","extraEnvFrom","extraVolumeMounts","extraVolumes","initContainers","nodeSelector","podAnnotations","podLabels","podSecurityContext","preStopSleepSeconds","priorityClassName","resources","tolerations","topologySpreadConstraints"],"properties":{"resources":{"required":["limits","requests"]},"autoscaling":{"required":["enabled","maxReplicas","minReplicas","targetCPUUtilizationPercentage"]}}},"retool-chart-shared-16":{"properties":{"password":{"not":{"type":"string","pattern":"^(CHANGE-?ME|REPLACE-WITH-|[Cc]hangeme)"}}}},"retool-chart-shared-15":{"properties":{"embedded":{"$ref":"#/definitions/retool-chart-shared-16"},"external":{"$ref":"#/definitions/retool-chart-shared-16"}}},"retool-chart-shared-17":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"}}},"retool-chart-shared-18":{"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}},"retool-chart-shared-19":{"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}},"retool-chart-shared-20":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}},"retool-chart-shared-21":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}},"retool-chart-shared-22":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}},"retool-chart-shared-23":{"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}}}};
 const schema1 = {"properties":{"external":{"$ref":"#/definitions/ExternalDatabaseInUse"}},"required":["external"]};
 const schema2 = {"required":["host","name","user","password"],"properties":{"host":{"minLength":1},"name":{"minLength":1},"user":{"minLength":1},"password":{"$ref":"#/definitions/SecretValue"}}};
 const func0 = require("ajv/dist/runtime/ucs2length").default;
@@ -1817,7 +1817,7 @@ validate67.errors = vErrors;
 return errors === 0;
 }
 
-const schema21 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"}]};
+const schema21 = {"oneOf":[{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"},{"$ref":"#/definitions/ConfigMapKeyRef"},{"$ref":"#/definitions/FieldRef"},{"$ref":"#/definitions/ResourceFieldRef"}]};
 const schema22 = {"type":"object","additionalProperties":false,"required":["configMapKeyRef"],"properties":{"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-17"}}};
 
 function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1871,6 +1871,468 @@ vErrors.push(err2);
 errors++;
 }
 validate71.errors = vErrors;
+return errors === 0;
+}
+
+const schema23 = {"type":"object","additionalProperties":false,"required":["fieldRef"],"properties":{"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"apiVersion":{"type":"string","enum":["v1"]},"fieldPath":{"type":"string","pattern":"^(metadata\\.(name|namespace|uid)|spec\\.(nodeName|serviceAccountName)|status\\.(hostIPs?|podIPs?)|metadata\\.(labels|annotations)\\['([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'\\])$"}}}}};
+const pattern18 = new RegExp("^(metadata\\.(name|namespace|uid)|spec\\.(nodeName|serviceAccountName)|status\\.(hostIPs?|podIPs?)|metadata\\.(labels|annotations)\\['([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'\\])$", "u");
+
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.fieldRef === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fieldRef"},message:"must have required property '"+"fieldRef"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "fieldRef")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.fieldRef !== undefined){
+let data0 = data.fieldRef;
+const _errs2 = errors;
+const _errs3 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.fieldPath === undefined){
+const err2 = {instancePath:instancePath+"/fieldRef",schemaPath:"#/properties/fieldRef/required",keyword:"required",params:{missingProperty: "fieldPath"},message:"must have required property '"+"fieldPath"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs4 = errors;
+for(const key1 in data0){
+if(!((key1 === "apiVersion") || (key1 === "fieldPath"))){
+const err3 = {instancePath:instancePath+"/fieldRef",schemaPath:"#/properties/fieldRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data0.apiVersion !== undefined){
+let data1 = data0.apiVersion;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/fieldRef/apiVersion",schemaPath:"#/properties/fieldRef/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs6 = errors;
+const vSchema0 = schema23.properties.fieldRef.properties.apiVersion.enum;
+if(!(data1 === "v1")){
+const err5 = {instancePath:instancePath+"/fieldRef/apiVersion",schemaPath:"#/properties/fieldRef/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema23.properties.fieldRef.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid1 = _errs5 === errors;
+}
+if(data0.fieldPath !== undefined){
+let data2 = data0.fieldPath;
+const _errs7 = errors;
+const _errs8 = errors;
+if(typeof data2 === "string"){
+if(!pattern18.test(data2)){
+const err6 = {instancePath:instancePath+"/fieldRef/fieldPath",schemaPath:"#/properties/fieldRef/properties/fieldPath/pattern",keyword:"pattern",params:{pattern: "^(metadata\\.(name|namespace|uid)|spec\\.(nodeName|serviceAccountName)|status\\.(hostIPs?|podIPs?)|metadata\\.(labels|annotations)\\['([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'\\])$"},message:"must match pattern \""+"^(metadata\\.(name|namespace|uid)|spec\\.(nodeName|serviceAccountName)|status\\.(hostIPs?|podIPs?)|metadata\\.(labels|annotations)\\['([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?'\\])$"+"\""};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/fieldRef/fieldPath",schemaPath:"#/properties/fieldRef/properties/fieldPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid1 = _errs7 === errors;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/fieldRef",schemaPath:"#/properties/fieldRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate74.errors = vErrors;
+return errors === 0;
+}
+
+const schema24 = {"type":"object","additionalProperties":false,"required":["resourceFieldRef"],"properties":{"resourceFieldRef":{"type":"object","additionalProperties":false,"required":["resource"],"allOf":[{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.cpu","requests.cpu"]}}},"then":{"properties":{"divisor":{"enum":["1","1m"]}}}},{"if":{"required":["resource"],"properties":{"resource":{"enum":["limits.memory","limits.ephemeral-storage","requests.memory","requests.ephemeral-storage"]}}},"then":{"properties":{"divisor":{"enum":["1","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}],"properties":{"resource":{"type":"string","enum":["limits.cpu","limits.memory","limits.ephemeral-storage","requests.cpu","requests.memory","requests.ephemeral-storage"]},"divisor":{"type":"string","enum":["1","1m","1k","1M","1G","1T","1P","1E","1Ki","1Mi","1Gi","1Ti","1Pi","1Ei"]}}}}};
+
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.resourceFieldRef === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "resourceFieldRef"},message:"must have required property '"+"resourceFieldRef"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "resourceFieldRef")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.resourceFieldRef !== undefined){
+let data0 = data.resourceFieldRef;
+const _errs2 = errors;
+const _errs3 = errors;
+const _errs4 = errors;
+const _errs5 = errors;
+let valid2 = true;
+const _errs6 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if((data0.resource === undefined) && (missing0 = "resource")){
+const err2 = {};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+if(data0.resource !== undefined){
+let data1 = data0.resource;
+const _errs7 = errors;
+const vSchema0 = schema24.properties.resourceFieldRef.allOf[0].if.properties.resource.enum;
+if(!((data1 === "limits.cpu") || (data1 === "requests.cpu"))){
+const err3 = {};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs7){
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+}
+}
+}
+if(errors === _errs6){
+}
+var _valid0 = _errs6 === errors;
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid0){
+const _errs8 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.divisor !== undefined){
+let data2 = data0.divisor;
+const _errs9 = errors;
+const vSchema1 = schema24.properties.resourceFieldRef.allOf[0].then.properties.divisor.enum;
+if(!((data2 === "1") || (data2 === "1m"))){
+const err4 = {instancePath:instancePath+"/resourceFieldRef/divisor",schemaPath:"#/properties/resourceFieldRef/allOf/0/then/properties/divisor/enum",keyword:"enum",params:{allowedValues: schema24.properties.resourceFieldRef.allOf[0].then.properties.divisor.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid4 = _errs9 === errors;
+}
+}
+var _valid0 = _errs8 === errors;
+valid2 = _valid0;
+}
+if(!valid2){
+const err5 = {instancePath:instancePath+"/resourceFieldRef",schemaPath:"#/properties/resourceFieldRef/allOf/0/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid1 = _errs4 === errors;
+const _errs10 = errors;
+const _errs11 = errors;
+let valid5 = true;
+const _errs12 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if((data0.resource === undefined) && (missing1 = "resource")){
+const err6 = {};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+if(data0.resource !== undefined){
+let data3 = data0.resource;
+const _errs13 = errors;
+const vSchema2 = schema24.properties.resourceFieldRef.allOf[1].if.properties.resource.enum;
+if(!((((data3 === "limits.memory") || (data3 === "limits.ephemeral-storage")) || (data3 === "requests.memory")) || (data3 === "requests.ephemeral-storage"))){
+const err7 = {};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+}
+if(errors === _errs13){
+}
+var valid6 = _errs13 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+}
+}
+}
+if(errors === _errs12){
+}
+var _valid1 = _errs12 === errors;
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+if(_valid1){
+const _errs14 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.divisor !== undefined){
+let data4 = data0.divisor;
+const _errs15 = errors;
+const vSchema3 = schema24.properties.resourceFieldRef.allOf[1].then.properties.divisor.enum;
+if(!(((((((((((((data4 === "1") || (data4 === "1k")) || (data4 === "1M")) || (data4 === "1G")) || (data4 === "1T")) || (data4 === "1P")) || (data4 === "1E")) || (data4 === "1Ki")) || (data4 === "1Mi")) || (data4 === "1Gi")) || (data4 === "1Ti")) || (data4 === "1Pi")) || (data4 === "1Ei"))){
+const err8 = {instancePath:instancePath+"/resourceFieldRef/divisor",schemaPath:"#/properties/resourceFieldRef/allOf/1/then/properties/divisor/enum",keyword:"enum",params:{allowedValues: schema24.properties.resourceFieldRef.allOf[1].then.properties.divisor.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid7 = _errs15 === errors;
+}
+}
+var _valid1 = _errs14 === errors;
+valid5 = _valid1;
+}
+if(!valid5){
+const err9 = {instancePath:instancePath+"/resourceFieldRef",schemaPath:"#/properties/resourceFieldRef/allOf/1/if",keyword:"if",params:{failingKeyword: "then"},message:"must match \"then\" schema"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid1 = _errs10 === errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.resource === undefined){
+const err10 = {instancePath:instancePath+"/resourceFieldRef",schemaPath:"#/properties/resourceFieldRef/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const _errs16 = errors;
+for(const key1 in data0){
+if(!((key1 === "resource") || (key1 === "divisor"))){
+const err11 = {instancePath:instancePath+"/resourceFieldRef",schemaPath:"#/properties/resourceFieldRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data0.resource !== undefined){
+let data5 = data0.resource;
+const _errs17 = errors;
+if(typeof data5 !== "string"){
+const err12 = {instancePath:instancePath+"/resourceFieldRef/resource",schemaPath:"#/properties/resourceFieldRef/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const _errs18 = errors;
+const vSchema4 = schema24.properties.resourceFieldRef.properties.resource.enum;
+if(!((((((data5 === "limits.cpu") || (data5 === "limits.memory")) || (data5 === "limits.ephemeral-storage")) || (data5 === "requests.cpu")) || (data5 === "requests.memory")) || (data5 === "requests.ephemeral-storage"))){
+const err13 = {instancePath:instancePath+"/resourceFieldRef/resource",schemaPath:"#/properties/resourceFieldRef/properties/resource/enum",keyword:"enum",params:{allowedValues: schema24.properties.resourceFieldRef.properties.resource.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid8 = _errs17 === errors;
+}
+if(data0.divisor !== undefined){
+let data6 = data0.divisor;
+const _errs19 = errors;
+if(typeof data6 !== "string"){
+const err14 = {instancePath:instancePath+"/resourceFieldRef/divisor",schemaPath:"#/properties/resourceFieldRef/properties/divisor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs20 = errors;
+const vSchema5 = schema24.properties.resourceFieldRef.properties.divisor.enum;
+if(!((((((((((((((data6 === "1") || (data6 === "1m")) || (data6 === "1k")) || (data6 === "1M")) || (data6 === "1G")) || (data6 === "1T")) || (data6 === "1P")) || (data6 === "1E")) || (data6 === "1Ki")) || (data6 === "1Mi")) || (data6 === "1Gi")) || (data6 === "1Ti")) || (data6 === "1Pi")) || (data6 === "1Ei"))){
+const err15 = {instancePath:instancePath+"/resourceFieldRef/divisor",schemaPath:"#/properties/resourceFieldRef/properties/divisor/enum",keyword:"enum",params:{allowedValues: schema24.properties.resourceFieldRef.properties.divisor.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid8 = _errs19 === errors;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/resourceFieldRef",schemaPath:"#/properties/resourceFieldRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate76.errors = vErrors;
 return errors === 0;
 }
 
@@ -1931,6 +2393,42 @@ else {
 if(_valid0){
 valid0 = true;
 passing0 = 2;
+}
+const _errs5 = errors;
+if(!(validate74(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid0 = _errs5 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 3];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 3;
+}
+const _errs6 = errors;
+if(!(validate76(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+errors = vErrors.length;
+}
+else {
+}
+var _valid0 = _errs6 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 4];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 4;
+}
+}
 }
 }
 }
@@ -2012,12 +2510,12 @@ validate66.errors = vErrors;
 return errors === 0;
 }
 
-const schema23 = {"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}};
-const pattern19 = new RegExp("^[a-z0-9]+([._/-][a-z0-9]+)*$", "u");
-const pattern20 = new RegExp("^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$", "u");
-const pattern21 = new RegExp("^(sha256:[a-f0-9]{64})?$", "u");
+const schema25 = {"type":"object","additionalProperties":false,"required":["repository"],"properties":{"repository":{"type":"string","minLength":1,"pattern":"^[a-z0-9]+([._/-][a-z0-9]+)*$"},"tag":{"type":"string","pattern":"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$","not":{"const":"latest"}},"digest":{"type":"string","pattern":"^(sha256:[a-f0-9]{64})?$"}}};
+const pattern20 = new RegExp("^[a-z0-9]+([._/-][a-z0-9]+)*$", "u");
+const pattern21 = new RegExp("^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$", "u");
+const pattern22 = new RegExp("^(sha256:[a-f0-9]{64})?$", "u");
 
-function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2060,7 +2558,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern19.test(data0)){
+if(!pattern20.test(data0)){
 const err3 = {instancePath:instancePath+"/repository",schemaPath:"#/properties/repository/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]+([._/-][a-z0-9]+)*$"},message:"must match pattern \""+"^[a-z0-9]+([._/-][a-z0-9]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -2126,7 +2624,7 @@ vErrors = null;
 }
 }
 if(typeof data1 === "string"){
-if(!pattern20.test(data1)){
+if(!pattern21.test(data1)){
 const err7 = {instancePath:instancePath+"/tag",schemaPath:"#/properties/tag/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$"},message:"must match pattern \""+"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$"+"\""};
 if(vErrors === null){
 vErrors = [err7];
@@ -2154,7 +2652,7 @@ let data2 = data.digest;
 const _errs8 = errors;
 const _errs9 = errors;
 if(typeof data2 === "string"){
-if(!pattern21.test(data2)){
+if(!pattern22.test(data2)){
 const err9 = {instancePath:instancePath+"/digest",schemaPath:"#/properties/digest/pattern",keyword:"pattern",params:{pattern: "^(sha256:[a-f0-9]{64})?$"},message:"must match pattern \""+"^(sha256:[a-f0-9]{64})?$"+"\""};
 if(vErrors === null){
 vErrors = [err9];
@@ -2188,20 +2686,20 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate77.errors = vErrors;
+validate81.errors = vErrors;
 return errors === 0;
 }
 
-const schema24 = {"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}};
-const schema25 = {"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}};
-const schema26 = {"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647};
-const pattern22 = new RegExp("^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$", "u");
+const schema26 = {"type":"object","additionalProperties":false,"properties":{"storage":{"$ref":"#/definitions/Storage"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"resources":{"$ref":"#/definitions/Resources"}}};
+const schema27 = {"type":"object","additionalProperties":false,"properties":{"size":{"$ref":"#/definitions/Quantity"},"storageClassName":{"$ref":"#/definitions/DnsSubdomainOrEmpty"}}};
+const schema28 = {"type":["string","number"],"minimum":0,"pattern":"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$","maximum":2147483647};
+const pattern23 = new RegExp("^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$", "u");
 
-function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((typeof data !== "string") && (!(typeof data == "number"))){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema26.type},message:"must be string,number"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema28.type},message:"must be string,number"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -2234,7 +2732,7 @@ errors++;
 }
 }
 if(typeof data === "string"){
-if(!pattern22.test(data)){
+if(!pattern23.test(data)){
 const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$"},message:"must match pattern \""+"^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][-+]?[0-9]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -2245,14 +2743,14 @@ vErrors.push(err3);
 errors++;
 }
 }
-validate86.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
-const schema27 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"};
-const pattern23 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$", "u");
+const schema29 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"};
+const pattern24 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$", "u");
 
-function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2267,7 +2765,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!pattern23.test(data)){
+if(!pattern24.test(data)){
 const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
@@ -2288,12 +2786,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate88.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2314,8 +2812,8 @@ errors++;
 if(data.size !== undefined){
 let data0 = data.size;
 const _errs2 = errors;
-if(!(validate86(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate90(data0, {instancePath:instancePath+"/size",parentData:data,parentDataProperty:"size",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 else {
@@ -2325,8 +2823,8 @@ var valid0 = _errs2 === errors;
 if(data.storageClassName !== undefined){
 let data1 = data.storageClassName;
 const _errs3 = errors;
-if(!(validate88(data1, {instancePath:instancePath+"/storageClassName",parentData:data,parentDataProperty:"storageClassName",rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate92(data1, {instancePath:instancePath+"/storageClassName",parentData:data,parentDataProperty:"storageClassName",rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 else {
@@ -2344,13 +2842,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate85.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]};
+const schema30 = {"oneOf":[{"type":"null"},{"type":"string"},{"$ref":"#/definitions/SecretKeyRef"}]};
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2435,15 +2933,15 @@ vErrors = null;
 }
 }
 }
-validate91.errors = vErrors;
+validate95.errors = vErrors;
 return errors === 0;
 }
 
-const schema29 = {"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}};
-const schema30 = {"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}};
-const pattern24 = new RegExp("^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "u");
+const schema31 = {"type":"object","additionalProperties":false,"properties":{"requests":{"$ref":"#/definitions/QuantityMap"},"limits":{"$ref":"#/definitions/QuantityMap"}}};
+const schema32 = {"type":"object","propertyNames":{"pattern":"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},"additionalProperties":{"$ref":"#/definitions/Quantity"}};
+const pattern25 = new RegExp("^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "u");
 
-function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2451,7 +2949,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
 if(typeof key0 === "string"){
-if(!pattern24.test(key0)){
+if(!pattern25.test(key0)){
 const err0 = {instancePath,schemaPath:"#/propertyNames/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"+"\"",propertyName:key0};
 if(vErrors === null){
 vErrors = [err0];
@@ -2478,8 +2976,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate86(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate90(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 else {
@@ -2497,12 +2995,12 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate95.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2523,8 +3021,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate95(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+if(!(validate99(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 else {
@@ -2534,8 +3032,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate95(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+if(!(validate99(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 else {
@@ -2553,12 +3051,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate94.errors = vErrors;
+validate98.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2579,8 +3077,8 @@ errors++;
 if(data.storage !== undefined){
 let data0 = data.storage;
 const _errs2 = errors;
-if(!(validate85(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate89(data0, {instancePath:instancePath+"/storage",parentData:data,parentDataProperty:"storage",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 else {
@@ -2590,8 +3088,8 @@ var valid0 = _errs2 === errors;
 if(data.password !== undefined){
 let data1 = data.password;
 const _errs3 = errors;
-if(!(validate91(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate95(data1, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 else {
@@ -2601,8 +3099,8 @@ var valid0 = _errs3 === errors;
 if(data.resources !== undefined){
 let data2 = data.resources;
 const _errs4 = errors;
-if(!(validate94(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data2, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 else {
@@ -2620,15 +3118,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}};
-const schema32 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253};
-const pattern25 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$", "u");
+const schema33 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"name":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"}}};
+const schema34 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$","maxLength":253};
+const pattern26 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$", "u");
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate106(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2643,7 +3141,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!pattern25.test(data)){
+if(!pattern26.test(data)){
 const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
@@ -2664,13 +3162,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate102.errors = vErrors;
+validate106.errors = vErrors;
 return errors === 0;
 }
 
-const schema33 = {"type":"integer","minimum":1,"maximum":65535};
+const schema35 = {"type":"integer","minimum":1,"maximum":65535};
 
-function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate108(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
@@ -2706,12 +3204,12 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate104.errors = vErrors;
+validate108.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2732,8 +3230,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate102(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(!(validate106(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 else {
@@ -2743,8 +3241,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate104(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate108(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
 else {
@@ -2830,8 +3328,8 @@ var valid0 = _errs6 === errors;
 if(data.password !== undefined){
 let data4 = data.password;
 const _errs8 = errors;
-if(!(validate91(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate95(data4, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 else {
@@ -2865,13 +3363,13 @@ vErrors.push(err8);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
 
-const schema34 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}};
+const schema36 = {"type":"object","additionalProperties":false,"properties":{"host":{"$ref":"#/definitions/Host"},"port":{"$ref":"#/definitions/Port"},"user":{"type":"string","maxLength":63,"pattern":"^[^\\x00-\\x1f\\x7f]*$"},"password":{"$ref":"#/definitions/OptionalSecretValue"},"ssl":{"type":"boolean"},"caCert":{"$ref":"#/definitions/OptionalSecretValue"}}};
 
-function validate115(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate119(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -2892,8 +3390,8 @@ errors++;
 if(data.host !== undefined){
 let data0 = data.host;
 const _errs2 = errors;
-if(!(validate102(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(!(validate106(data0, {instancePath:instancePath+"/host",parentData:data,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 else {
@@ -2903,8 +3401,8 @@ var valid0 = _errs2 === errors;
 if(data.port !== undefined){
 let data1 = data.port;
 const _errs3 = errors;
-if(!(validate104(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate108(data1, {instancePath:instancePath+"/port",parentData:data,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
 else {
@@ -2952,8 +3450,8 @@ var valid0 = _errs4 === errors;
 if(data.password !== undefined){
 let data3 = data.password;
 const _errs6 = errors;
-if(!(validate91(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate95(data3, {instancePath:instancePath+"/password",parentData:data,parentDataProperty:"password",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 else {
@@ -2979,8 +3477,8 @@ var valid0 = _errs7 === errors;
 if(data.caCert !== undefined){
 let data5 = data.caCert;
 const _errs9 = errors;
-if(!(validate91(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate95(data5, {instancePath:instancePath+"/caCert",parentData:data,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 else {
@@ -2998,25 +3496,25 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate115.errors = vErrors;
+validate119.errors = vErrors;
 return errors === 0;
 }
 
-const schema35 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema37 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647}}};
 const func16 = Object.prototype.hasOwnProperty;
-const schema36 = {"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}};
-const schema37 = {"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
-const pattern34 = new RegExp("^[^/]{254,}/", "u");
-const pattern35 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
+const schema38 = {"type":"object","propertyNames":{"$ref":"#/definitions/QualifiedName"},"additionalProperties":{"$ref":"#/definitions/LabelValue"}};
+const schema39 = {"type":"string","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
+const pattern35 = new RegExp("^[^/]{254,}/", "u");
+const pattern36 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
 
-function validate124(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate128(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
 const _errs2 = errors;
 if(typeof data === "string"){
-if(!pattern34.test(data)){
+if(!pattern35.test(data)){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -3054,7 +3552,7 @@ vErrors = null;
 }
 }
 if(typeof data === "string"){
-if(!pattern35.test(data)){
+if(!pattern36.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -3075,14 +3573,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate124.errors = vErrors;
+validate128.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"};
-const pattern36 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
+const schema40 = {"type":"string","maxLength":63,"pattern":"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"};
+const pattern37 = new RegExp("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", "u");
 
-function validate126(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3097,7 +3595,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!pattern36.test(data)){
+if(!pattern37.test(data)){
 const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"},message:"must match pattern \""+"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
@@ -3118,20 +3616,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate126.errors = vErrors;
+validate130.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate123(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate127(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate124(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate128(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
@@ -3152,8 +3650,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate126(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate130(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 else {
@@ -3171,14 +3669,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate123.errors = vErrors;
+validate127.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
-const schema40 = {"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
+const schema41 = {"type":"array","items":{"$ref":"#/definitions/Toleration"}};
+const schema42 = {"type":"object","allOf":[{"if":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}},"then":{"properties":{"value":{"const":""}}}},{"if":{"not":{"required":["key"]}},"then":{"required":["operator"],"properties":{"operator":{"const":"Exists"}}}}],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["Exists","Equal"]},"value":{"$ref":"#/definitions/LabelValue"},"effect":{"type":"string","enum":["NoSchedule","PreferNoSchedule","NoExecute"]},"tolerationSeconds":{"type":"integer","maximum":2147483647,"minimum":-2147483648}}};
 
-function validate130(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate134(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3387,8 +3885,8 @@ errors++;
 if(data.key !== undefined){
 let data3 = data.key;
 const _errs15 = errors;
-if(!(validate124(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate128(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
@@ -3409,9 +3907,9 @@ vErrors.push(err10);
 errors++;
 }
 const _errs17 = errors;
-const vSchema0 = schema40.properties.operator.enum;
+const vSchema0 = schema42.properties.operator.enum;
 if(!((data4 === "Exists") || (data4 === "Equal"))){
-const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema40.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema42.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3425,8 +3923,8 @@ var valid7 = _errs16 === errors;
 if(data.value !== undefined){
 let data5 = data.value;
 const _errs18 = errors;
-if(!(validate126(data5, {instancePath:instancePath+"/value",parentData:data,parentDataProperty:"value",rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate130(data5, {instancePath:instancePath+"/value",parentData:data,parentDataProperty:"value",rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 else {
@@ -3447,9 +3945,9 @@ vErrors.push(err12);
 errors++;
 }
 const _errs20 = errors;
-const vSchema1 = schema40.properties.effect.enum;
+const vSchema1 = schema42.properties.effect.enum;
 if(!(((data6 === "NoSchedule") || (data6 === "PreferNoSchedule")) || (data6 === "NoExecute"))){
-const err13 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema40.properties.effect.enum},message:"must be equal to one of the allowed values"};
+const err13 = {instancePath:instancePath+"/effect",schemaPath:"#/properties/effect/enum",keyword:"enum",params:{allowedValues: schema42.properties.effect.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3509,12 +4007,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate130.errors = vErrors;
+validate134.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate129(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate133(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3524,8 +4022,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate130(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
+if(!(validate134(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate134.errors : vErrors.concat(validate134.errors);
 errors = vErrors.length;
 }
 else {
@@ -3546,16 +4044,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate129.errors = vErrors;
+validate133.errors = vErrors;
 return errors === 0;
 }
 
-const schema41 = {"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-20"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-20"}}};
-const schema42 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
-const schema43 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
-const schema44 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}};
+const schema43 = {"type":"object","additionalProperties":false,"properties":{"nodeAffinity":{"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","additionalProperties":false,"required":["nodeSelectorTerms"],"properties":{"nodeSelectorTerms":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorTerm"}}}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["weight","preference"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"preference":{"$ref":"#/definitions/NodeSelectorTerm"}}}}}},"podAffinity":{"$ref":"#/definitions/retool-chart-shared-20"},"podAntiAffinity":{"$ref":"#/definitions/retool-chart-shared-20"}}};
+const schema44 = {"type":"object","additionalProperties":false,"properties":{"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}},"matchFields":{"type":"array","items":{"$ref":"#/definitions/NodeSelectorRequirement"}}}};
+const schema45 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"},{"if":{"required":["operator"],"properties":{"operator":{"enum":["Gt","Lt"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1,"maxItems":1,"items":{"pattern":"^-?[0-9]+$"}}}}}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist","Gt","Lt"]},"values":{"type":"array","items":{"type":"string"}}}};
+const schema46 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["In","NotIn"]}}},"then":{"required":["values"],"properties":{"values":{"minItems":1}}}};
 
-function validate138(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate142(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3577,7 +4075,7 @@ else {
 if(data.operator !== undefined){
 let data0 = data.operator;
 const _errs2 = errors;
-const vSchema0 = schema44.if.properties.operator.enum;
+const vSchema0 = schema46.if.properties.operator.enum;
 if(!((data0 === "In") || (data0 === "NotIn"))){
 const err1 = {};
 if(vErrors === null){
@@ -3657,13 +4155,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate138.errors = vErrors;
+validate142.errors = vErrors;
 return errors === 0;
 }
 
-const schema45 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}};
+const schema47 = {"if":{"required":["operator"],"properties":{"operator":{"enum":["Exists","DoesNotExist"]}}},"then":{"properties":{"values":{"maxItems":0}}}};
 
-function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -3685,7 +4183,7 @@ else {
 if(data.operator !== undefined){
 let data0 = data.operator;
 const _errs2 = errors;
-const vSchema0 = schema45.if.properties.operator.enum;
+const vSchema0 = schema47.if.properties.operator.enum;
 if(!((data0 === "Exists") || (data0 === "DoesNotExist"))){
 const err1 = {};
 if(vErrors === null){
@@ -3755,27 +4253,27 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate140.errors = vErrors;
+validate144.errors = vErrors;
 return errors === 0;
 }
 
-const pattern37 = new RegExp("^-?[0-9]+$", "u");
+const pattern38 = new RegExp("^-?[0-9]+$", "u");
 
-function validate137(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate141(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate138(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate142(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid0 = _errs1 === errors;
 const _errs2 = errors;
-if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
 else {
@@ -3801,7 +4299,7 @@ else {
 if(data.operator !== undefined){
 let data0 = data.operator;
 const _errs6 = errors;
-const vSchema0 = schema43.allOf[2].if.properties.operator.enum;
+const vSchema0 = schema45.allOf[2].if.properties.operator.enum;
 if(!((data0 === "Gt") || (data0 === "Lt"))){
 const err1 = {};
 if(vErrors === null){
@@ -3880,7 +4378,7 @@ for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs9 = errors;
 if(typeof data2 === "string"){
-if(!pattern37.test(data2)){
+if(!pattern38.test(data2)){
 const err5 = {instancePath:instancePath+"/values/" + i0,schemaPath:"#/allOf/2/then/properties/values/items/pattern",keyword:"pattern",params:{pattern: "^-?[0-9]+$"},message:"must match pattern \""+"^-?[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err5];
@@ -3951,8 +4449,8 @@ errors++;
 if(data.key !== undefined){
 let data3 = data.key;
 const _errs11 = errors;
-if(!(validate124(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate128(data3, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
@@ -3973,9 +4471,9 @@ vErrors.push(err10);
 errors++;
 }
 const _errs13 = errors;
-const vSchema1 = schema43.properties.operator.enum;
+const vSchema1 = schema45.properties.operator.enum;
 if(!((((((data4 === "In") || (data4 === "NotIn")) || (data4 === "Exists")) || (data4 === "DoesNotExist")) || (data4 === "Gt")) || (data4 === "Lt"))){
-const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema43.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema45.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4036,12 +4534,12 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate137.errors = vErrors;
+validate141.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate136(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate140(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4069,8 +4567,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate137(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate141(data1, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
 }
 else {
@@ -4103,8 +4601,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate137(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate137.errors : vErrors.concat(validate137.errors);
+if(!(validate141(data3, {instancePath:instancePath+"/matchFields/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate141.errors : vErrors.concat(validate141.errors);
 errors = vErrors.length;
 }
 else {
@@ -4138,23 +4636,23 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate136.errors = vErrors;
+validate140.errors = vErrors;
 return errors === 0;
 }
 
-const schema46 = {"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}};
-const schema47 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}};
-const schema48 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
+const schema48 = {"type":"object","additionalProperties":false,"properties":{"requiredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/PodAffinityTerm"}},"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","items":{"$ref":"#/definitions/WeightedPodAffinityTerm"}}}};
+const schema49 = {"type":"object","additionalProperties":false,"required":["topologyKey"],"properties":{"labelSelector":{"$ref":"#/definitions/LabelSelector"},"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"namespaces":{"type":"array","items":{"$ref":"#/definitions/DnsLabel"}},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"mismatchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}}}};
+const schema50 = {"type":"object","additionalProperties":false,"properties":{"matchLabels":{"$ref":"#/definitions/LabelMap"},"matchExpressions":{"type":"array","items":{"$ref":"#/definitions/LabelSelectorRequirement"}}}};
 
-function validate150(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate124(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate128(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
@@ -4175,8 +4673,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate126(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate130(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 else {
@@ -4194,27 +4692,27 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate150.errors = vErrors;
+validate154.errors = vErrors;
 return errors === 0;
 }
 
-const schema50 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}};
+const schema52 = {"type":"object","allOf":[{"$ref":"#/definitions/retool-chart-shared-18"},{"$ref":"#/definitions/retool-chart-shared-19"}],"additionalProperties":false,"required":["key","operator"],"properties":{"key":{"$ref":"#/definitions/QualifiedName"},"operator":{"type":"string","enum":["In","NotIn","Exists","DoesNotExist"]},"values":{"type":"array","items":{"$ref":"#/definitions/LabelValue"}}}};
 
-function validate154(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate158(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate138(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate138.errors : vErrors.concat(validate138.errors);
+if(!(validate142(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate142.errors : vErrors.concat(validate142.errors);
 errors = vErrors.length;
 }
 else {
 }
 var valid0 = _errs1 === errors;
 const _errs2 = errors;
-if(!(validate140(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
+if(!(validate144(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
 else {
@@ -4257,8 +4755,8 @@ errors++;
 if(data.key !== undefined){
 let data0 = data.key;
 const _errs4 = errors;
-if(!(validate124(data0, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate128(data0, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
@@ -4279,9 +4777,9 @@ vErrors.push(err3);
 errors++;
 }
 const _errs6 = errors;
-const vSchema0 = schema50.properties.operator.enum;
+const vSchema0 = schema52.properties.operator.enum;
 if(!((((data1 === "In") || (data1 === "NotIn")) || (data1 === "Exists")) || (data1 === "DoesNotExist"))){
-const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema50.properties.operator.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/operator",schemaPath:"#/properties/operator/enum",keyword:"enum",params:{allowedValues: schema52.properties.operator.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4302,8 +4800,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs9 = errors;
-if(!(validate126(data3, {instancePath:instancePath+"/values/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate130(data3, {instancePath:instancePath+"/values/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 else {
@@ -4337,12 +4835,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate154.errors = vErrors;
+validate158.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate149(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate153(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4363,8 +4861,8 @@ errors++;
 if(data.matchLabels !== undefined){
 let data0 = data.matchLabels;
 const _errs2 = errors;
-if(!(validate150(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
-vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+if(!(validate154(data0, {instancePath:instancePath+"/matchLabels",parentData:data,parentDataProperty:"matchLabels",rootData}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 else {
@@ -4381,8 +4879,8 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 const _errs5 = errors;
-if(!(validate154(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
+if(!(validate158(data2, {instancePath:instancePath+"/matchExpressions/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate158.errors : vErrors.concat(validate158.errors);
 errors = vErrors.length;
 }
 else {
@@ -4416,14 +4914,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate149.errors = vErrors;
+validate153.errors = vErrors;
 return errors === 0;
 }
 
-const schema51 = {"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"};
-const pattern38 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
+const schema53 = {"type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"};
+const pattern39 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 
-function validate162(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate166(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4448,7 +4946,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(!pattern38.test(data)){
+if(!pattern39.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -4469,12 +4967,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate162.errors = vErrors;
+validate166.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate148(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate152(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4505,8 +5003,8 @@ errors++;
 if(data.labelSelector !== undefined){
 let data0 = data.labelSelector;
 const _errs2 = errors;
-if(!(validate149(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate153(data0, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
 else {
@@ -4516,8 +5014,8 @@ var valid0 = _errs2 === errors;
 if(data.namespaceSelector !== undefined){
 let data1 = data.namespaceSelector;
 const _errs3 = errors;
-if(!(validate149(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate153(data1, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
 else {
@@ -4534,8 +5032,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs6 = errors;
-if(!(validate162(data3, {instancePath:instancePath+"/namespaces/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate166(data3, {instancePath:instancePath+"/namespaces/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
 errors = vErrors.length;
 }
 else {
@@ -4561,8 +5059,8 @@ var valid0 = _errs4 === errors;
 if(data.topologyKey !== undefined){
 let data4 = data.topologyKey;
 const _errs7 = errors;
-if(!(validate124(data4, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate128(data4, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
@@ -4579,8 +5077,8 @@ const len1 = data5.length;
 for(let i1=0; i1<len1; i1++){
 let data6 = data5[i1];
 const _errs10 = errors;
-if(!(validate124(data6, {instancePath:instancePath+"/matchLabelKeys/" + i1,parentData:data5,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate128(data6, {instancePath:instancePath+"/matchLabelKeys/" + i1,parentData:data5,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
@@ -4613,8 +5111,8 @@ const len2 = data7.length;
 for(let i2=0; i2<len2; i2++){
 let data8 = data7[i2];
 const _errs13 = errors;
-if(!(validate124(data8, {instancePath:instancePath+"/mismatchLabelKeys/" + i2,parentData:data7,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate128(data8, {instancePath:instancePath+"/mismatchLabelKeys/" + i2,parentData:data7,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
@@ -4648,13 +5146,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate148.errors = vErrors;
+validate152.errors = vErrors;
 return errors === 0;
 }
 
-const schema52 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
+const schema54 = {"type":"object","additionalProperties":false,"required":["weight","podAffinityTerm"],"properties":{"weight":{"type":"integer","minimum":1,"maximum":100},"podAffinityTerm":{"$ref":"#/definitions/PodAffinityTerm"}}};
 
-function validate168(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate172(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4733,8 +5231,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinityTerm !== undefined){
 let data1 = data.podAffinityTerm;
 const _errs4 = errors;
-if(!(validate148(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate152(data1, {instancePath:instancePath+"/podAffinityTerm",parentData:data,parentDataProperty:"podAffinityTerm",rootData}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 else {
@@ -4752,12 +5250,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate168.errors = vErrors;
+validate172.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate147(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate151(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4785,8 +5283,8 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
-if(!(validate148(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate148.errors : vErrors.concat(validate148.errors);
+if(!(validate152(data1, {instancePath:instancePath+"/requiredDuringSchedulingIgnoredDuringExecution/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate152.errors : vErrors.concat(validate152.errors);
 errors = vErrors.length;
 }
 else {
@@ -4819,8 +5317,8 @@ const len1 = data2.length;
 for(let i1=0; i1<len1; i1++){
 let data3 = data2[i1];
 const _errs7 = errors;
-if(!(validate168(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate168.errors : vErrors.concat(validate168.errors);
+if(!(validate172(data3, {instancePath:instancePath+"/preferredDuringSchedulingIgnoredDuringExecution/" + i1,parentData:data2,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate172.errors : vErrors.concat(validate172.errors);
 errors = vErrors.length;
 }
 else {
@@ -4854,12 +5352,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate147.errors = vErrors;
+validate151.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate135(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate139(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -4933,8 +5431,8 @@ const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
 const _errs10 = errors;
-if(!(validate136(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate140(data3, {instancePath:instancePath+"/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 else {
@@ -5056,8 +5554,8 @@ var valid7 = _errs16 === errors;
 if(data5.preference !== undefined){
 let data7 = data5.preference;
 const _errs18 = errors;
-if(!(validate136(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
-vErrors = vErrors === null ? validate136.errors : vErrors.concat(validate136.errors);
+if(!(validate140(data7, {instancePath:instancePath+"/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/" + i1+"/preference",parentData:data5,parentDataProperty:"preference",rootData}))){
+vErrors = vErrors === null ? validate140.errors : vErrors.concat(validate140.errors);
 errors = vErrors.length;
 }
 else {
@@ -5109,8 +5607,8 @@ var valid0 = _errs2 === errors;
 if(data.podAffinity !== undefined){
 let data8 = data.podAffinity;
 const _errs19 = errors;
-if(!(validate147(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+if(!(validate151(data8, {instancePath:instancePath+"/podAffinity",parentData:data,parentDataProperty:"podAffinity",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 else {
@@ -5120,8 +5618,8 @@ var valid0 = _errs19 === errors;
 if(data.podAntiAffinity !== undefined){
 let data9 = data.podAntiAffinity;
 const _errs20 = errors;
-if(!(validate147(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
-vErrors = vErrors === null ? validate147.errors : vErrors.concat(validate147.errors);
+if(!(validate151(data9, {instancePath:instancePath+"/podAntiAffinity",parentData:data,parentDataProperty:"podAntiAffinity",rootData}))){
+vErrors = vErrors === null ? validate151.errors : vErrors.concat(validate151.errors);
 errors = vErrors.length;
 }
 else {
@@ -5139,14 +5637,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate135.errors = vErrors;
+validate139.errors = vErrors;
 return errors === 0;
 }
 
-const schema53 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
-const schema54 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
+const schema55 = {"type":"array","items":{"$ref":"#/definitions/TopologySpreadConstraint"}};
+const schema56 = {"type":"object","additionalProperties":false,"required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"maxSkew":{"type":"integer","minimum":1,"maximum":2147483647},"topologyKey":{"$ref":"#/definitions/QualifiedName"},"whenUnsatisfiable":{"type":"string","enum":["DoNotSchedule","ScheduleAnyway"]},"minDomains":{"type":"integer","minimum":1,"maximum":2147483647},"labelSelector":{"$ref":"#/definitions/LabelSelector"},"matchLabelKeys":{"type":"array","items":{"$ref":"#/definitions/QualifiedName"}},"nodeAffinityPolicy":{"type":"string","enum":["Honor","Ignore"]},"nodeTaintsPolicy":{"type":"string","enum":["Honor","Ignore"]}}};
 
-function validate175(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate179(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5235,8 +5733,8 @@ var valid0 = _errs2 === errors;
 if(data.topologyKey !== undefined){
 let data1 = data.topologyKey;
 const _errs4 = errors;
-if(!(validate124(data1, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate128(data1, {instancePath:instancePath+"/topologyKey",parentData:data,parentDataProperty:"topologyKey",rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
@@ -5257,9 +5755,9 @@ vErrors.push(err7);
 errors++;
 }
 const _errs6 = errors;
-const vSchema0 = schema54.properties.whenUnsatisfiable.enum;
+const vSchema0 = schema56.properties.whenUnsatisfiable.enum;
 if(!((data2 === "DoNotSchedule") || (data2 === "ScheduleAnyway"))){
-const err8 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/enum",keyword:"enum",params:{allowedValues: schema54.properties.whenUnsatisfiable.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/whenUnsatisfiable",schemaPath:"#/properties/whenUnsatisfiable/enum",keyword:"enum",params:{allowedValues: schema56.properties.whenUnsatisfiable.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -5311,8 +5809,8 @@ var valid0 = _errs7 === errors;
 if(data.labelSelector !== undefined){
 let data4 = data.labelSelector;
 const _errs9 = errors;
-if(!(validate149(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate153(data4, {instancePath:instancePath+"/labelSelector",parentData:data,parentDataProperty:"labelSelector",rootData}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
 else {
@@ -5329,8 +5827,8 @@ const len0 = data5.length;
 for(let i0=0; i0<len0; i0++){
 let data6 = data5[i0];
 const _errs12 = errors;
-if(!(validate124(data6, {instancePath:instancePath+"/matchLabelKeys/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate128(data6, {instancePath:instancePath+"/matchLabelKeys/" + i0,parentData:data5,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
@@ -5367,9 +5865,9 @@ vErrors.push(err13);
 errors++;
 }
 const _errs14 = errors;
-const vSchema1 = schema54.properties.nodeAffinityPolicy.enum;
+const vSchema1 = schema56.properties.nodeAffinityPolicy.enum;
 if(!((data7 === "Honor") || (data7 === "Ignore"))){
-const err14 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/enum",keyword:"enum",params:{allowedValues: schema54.properties.nodeAffinityPolicy.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/nodeAffinityPolicy",schemaPath:"#/properties/nodeAffinityPolicy/enum",keyword:"enum",params:{allowedValues: schema56.properties.nodeAffinityPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -5394,9 +5892,9 @@ vErrors.push(err15);
 errors++;
 }
 const _errs16 = errors;
-const vSchema2 = schema54.properties.nodeTaintsPolicy.enum;
+const vSchema2 = schema56.properties.nodeTaintsPolicy.enum;
 if(!((data8 === "Honor") || (data8 === "Ignore"))){
-const err16 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/enum",keyword:"enum",params:{allowedValues: schema54.properties.nodeTaintsPolicy.enum},message:"must be equal to one of the allowed values"};
+const err16 = {instancePath:instancePath+"/nodeTaintsPolicy",schemaPath:"#/properties/nodeTaintsPolicy/enum",keyword:"enum",params:{allowedValues: schema56.properties.nodeTaintsPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -5418,12 +5916,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate175.errors = vErrors;
+validate179.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate174(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate178(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5433,8 +5931,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate175(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate175.errors : vErrors.concat(validate175.errors);
+if(!(validate179(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate179.errors : vErrors.concat(validate179.errors);
 errors = vErrors.length;
 }
 else {
@@ -5455,22 +5953,22 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate174.errors = vErrors;
+validate178.errors = vErrors;
 return errors === 0;
 }
 
-const schema55 = {"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}};
-const schema56 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
-const pattern40 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
+const schema57 = {"type":"object","propertyNames":{"$ref":"#/definitions/AnnotationKey"},"additionalProperties":{"type":"string"}};
+const schema58 = {"type":"string","pattern":"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$","not":{"pattern":"^[^/]{254,}/"}};
+const pattern41 = new RegExp("^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$", "u");
 
-function validate182(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate186(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
 const _errs2 = errors;
 if(typeof data === "string"){
-if(!pattern34.test(data)){
+if(!pattern35.test(data)){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -5508,7 +6006,7 @@ vErrors = null;
 }
 }
 if(typeof data === "string"){
-if(!pattern40.test(data)){
+if(!pattern41.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"},message:"must match pattern \""+"^([A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -5529,20 +6027,20 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate182.errors = vErrors;
+validate186.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate181(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate182(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate186(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
 errors = vErrors.length;
 }
 else {
@@ -5587,20 +6085,20 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate181.errors = vErrors;
+validate185.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate185(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate124(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate124.errors : vErrors.concat(validate124.errors);
+if(!(validate128(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate128.errors : vErrors.concat(validate128.errors);
 errors = vErrors.length;
 }
 else {
@@ -5621,8 +6119,8 @@ const _errs2 = errors;
 for(const key1 in data){
 let data0 = data[key1];
 const _errs3 = errors;
-if(!(validate126(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
-vErrors = vErrors === null ? validate126.errors : vErrors.concat(validate126.errors);
+if(!(validate130(data0, {instancePath:instancePath+"/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data,parentDataProperty:key1,rootData}))){
+vErrors = vErrors === null ? validate130.errors : vErrors.concat(validate130.errors);
 errors = vErrors.length;
 }
 else {
@@ -5640,12 +6138,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate185.errors = vErrors;
+validate189.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate189(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5693,15 +6191,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate189.errors = vErrors;
+validate193.errors = vErrors;
 return errors === 0;
 }
 
-const schema59 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}};
-const schema60 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-21"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-21"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
-const schema61 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
+const schema61 = {"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}};
+const schema62 = {"type":"object","additionalProperties":false,"properties":{"secretRef":{"$ref":"#/definitions/retool-chart-shared-21"},"configMapRef":{"$ref":"#/definitions/retool-chart-shared-21"},"prefix":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"}},"oneOf":[{"required":["secretRef"]},{"required":["configMapRef"]}]};
+const schema63 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"optional":{"type":"boolean"}}};
 
-function validate195(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5767,12 +6265,12 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate195.errors = vErrors;
+validate199.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate194(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate198(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5859,8 +6357,8 @@ errors++;
 if(data.secretRef !== undefined){
 let data0 = data.secretRef;
 const _errs5 = errors;
-if(!(validate195(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate199(data0, {instancePath:instancePath+"/secretRef",parentData:data,parentDataProperty:"secretRef",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
 else {
@@ -5870,8 +6368,8 @@ var valid1 = _errs5 === errors;
 if(data.configMapRef !== undefined){
 let data1 = data.configMapRef;
 const _errs6 = errors;
-if(!(validate195(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
-vErrors = vErrors === null ? validate195.errors : vErrors.concat(validate195.errors);
+if(!(validate199(data1, {instancePath:instancePath+"/configMapRef",parentData:data,parentDataProperty:"configMapRef",rootData}))){
+vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
 else {
@@ -5917,12 +6415,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate194.errors = vErrors;
+validate198.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate193(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate197(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -5932,8 +6430,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate194(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate198(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
 errors = vErrors.length;
 }
 else {
@@ -5954,25 +6452,25 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate193.errors = vErrors;
+validate197.errors = vErrors;
 return errors === 0;
 }
 
-const schema62 = {"type":"array","items":{"$ref":"#/definitions/Volume"}};
-const schema63 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
-const schema64 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
-const schema65 = {"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}};
-const pattern42 = new RegExp("(^|/)\\.\\.(/|$)", "u");
-const pattern43 = new RegExp("^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$", "u");
+const schema64 = {"type":"array","items":{"$ref":"#/definitions/Volume"}};
+const schema65 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"emptyDir":{"type":"object","additionalProperties":false,"properties":{"medium":{"type":"string","enum":["","Memory"]},"sizeLimit":{"$ref":"#/definitions/Quantity"}}},"secret":{"type":"object","additionalProperties":false,"required":["secretName"],"properties":{"secretName":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"configMap":{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"items":{"$ref":"#/definitions/retool-chart-shared-22"},"defaultMode":{"type":"integer","minimum":0,"maximum":511},"optional":{"type":"boolean"}}},"persistentVolumeClaim":{"type":"object","additionalProperties":false,"required":["claimName"],"properties":{"claimName":{"$ref":"#/definitions/ResourceName"},"readOnly":{"type":"boolean"}}},"csi":{"type":"object","additionalProperties":false,"required":["driver"],"properties":{"driver":{"type":"string","minLength":1,"maxLength":63,"pattern":"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},"readOnly":{"type":"boolean"},"volumeAttributes":{"$ref":"#/definitions/StringMap"}}}},"oneOf":[{"required":["emptyDir"]},{"required":["secret"]},{"required":["configMap"]},{"required":["persistentVolumeClaim"]},{"required":["csi"]}]};
+const schema66 = {"type":"array","items":{"type":"object","additionalProperties":false,"required":["key","path"],"properties":{"key":{"$ref":"#/definitions/DataKey"},"path":{"$ref":"#/definitions/RelativePath"},"mode":{"type":"integer","minimum":0,"maximum":511}}}};
+const schema67 = {"type":"string","minLength":1,"pattern":"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$","not":{"pattern":"(^|/)\\.\\.(/|$)"}};
+const pattern43 = new RegExp("(^|/)\\.\\.(/|$)", "u");
+const pattern44 = new RegExp("^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$", "u");
 
-function validate208(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate212(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
 const _errs2 = errors;
 if(typeof data === "string"){
-if(!pattern42.test(data)){
+if(!pattern43.test(data)){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -6020,7 +6518,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern43.test(data)){
+if(!pattern44.test(data)){
 const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$"},message:"must match pattern \""+"^[^/\\x00-\\x1f\\x7f][^\\x00-\\x1f\\x7f]*$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -6041,12 +6539,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate208.errors = vErrors;
+validate212.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate210(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6105,8 +6603,8 @@ var valid2 = _errs4 === errors;
 if(data0.path !== undefined){
 let data2 = data0.path;
 const _errs5 = errors;
-if(!(validate208(data2, {instancePath:instancePath+"/" + i0+"/path",parentData:data0,parentDataProperty:"path",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate212(data2, {instancePath:instancePath+"/" + i0+"/path",parentData:data0,parentDataProperty:"path",rootData}))){
+vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
 errors = vErrors.length;
 }
 else {
@@ -6178,13 +6676,13 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate206.errors = vErrors;
+validate210.errors = vErrors;
 return errors === 0;
 }
 
-const schema66 = {"type":"object","additionalProperties":{"type":"string"}};
+const schema68 = {"type":"object","additionalProperties":{"type":"string"}};
 
-function validate214(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6217,13 +6715,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate214.errors = vErrors;
+validate218.errors = vErrors;
 return errors === 0;
 }
 
-const pattern44 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$", "u");
+const pattern45 = new RegExp("^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$", "u");
 
-function validate202(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate206(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6392,8 +6890,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs8 = errors;
-if(!(validate162(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate166(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
 errors = vErrors.length;
 }
 else {
@@ -6432,9 +6930,9 @@ vErrors.push(err9);
 errors++;
 }
 const _errs13 = errors;
-const vSchema0 = schema63.properties.emptyDir.properties.medium.enum;
+const vSchema0 = schema65.properties.emptyDir.properties.medium.enum;
 if(!((data2 === "") || (data2 === "Memory"))){
-const err10 = {instancePath:instancePath+"/emptyDir/medium",schemaPath:"#/properties/emptyDir/properties/medium/enum",keyword:"enum",params:{allowedValues: schema63.properties.emptyDir.properties.medium.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/emptyDir/medium",schemaPath:"#/properties/emptyDir/properties/medium/enum",keyword:"enum",params:{allowedValues: schema65.properties.emptyDir.properties.medium.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6448,8 +6946,8 @@ var valid2 = _errs12 === errors;
 if(data1.sizeLimit !== undefined){
 let data3 = data1.sizeLimit;
 const _errs14 = errors;
-if(!(validate86(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
-vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
+if(!(validate90(data3, {instancePath:instancePath+"/emptyDir/sizeLimit",parentData:data1,parentDataProperty:"sizeLimit",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 else {
@@ -6511,8 +7009,8 @@ var valid3 = _errs18 === errors;
 if(data4.items !== undefined){
 let data6 = data4.items;
 const _errs19 = errors;
-if(!(validate206(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+if(!(validate210(data6, {instancePath:instancePath+"/secret/items",parentData:data4,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
 errors = vErrors.length;
 }
 else {
@@ -6628,8 +7126,8 @@ var valid4 = _errs27 === errors;
 if(data9.items !== undefined){
 let data11 = data9.items;
 const _errs28 = errors;
-if(!(validate206(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
+if(!(validate210(data11, {instancePath:instancePath+"/configMap/items",parentData:data9,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate210.errors : vErrors.concat(validate210.errors);
 errors = vErrors.length;
 }
 else {
@@ -6824,7 +7322,7 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(!pattern44.test(data18)){
+if(!pattern45.test(data18)){
 const err34 = {instancePath:instancePath+"/csi/driver",schemaPath:"#/properties/csi/properties/driver/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"},message:"must match pattern \""+"^[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err34];
@@ -6866,8 +7364,8 @@ var valid6 = _errs44 === errors;
 if(data17.volumeAttributes !== undefined){
 let data20 = data17.volumeAttributes;
 const _errs46 = errors;
-if(!(validate214(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
-vErrors = vErrors === null ? validate214.errors : vErrors.concat(validate214.errors);
+if(!(validate218(data20, {instancePath:instancePath+"/csi/volumeAttributes",parentData:data17,parentDataProperty:"volumeAttributes",rootData}))){
+vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
 errors = vErrors.length;
 }
 else {
@@ -6898,12 +7396,12 @@ vErrors.push(err38);
 }
 errors++;
 }
-validate202.errors = vErrors;
+validate206.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate201(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate205(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6913,8 +7411,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate202(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate202.errors : vErrors.concat(validate202.errors);
+if(!(validate206(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate206.errors : vErrors.concat(validate206.errors);
 errors = vErrors.length;
 }
 else {
@@ -6935,15 +7433,15 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate201.errors = vErrors;
+validate205.errors = vErrors;
 return errors === 0;
 }
 
-const schema67 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
-const schema68 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}};
-const pattern45 = new RegExp("^/[^\\n]*$", "u");
+const schema69 = {"type":"array","items":{"$ref":"#/definitions/VolumeMount"}};
+const schema70 = {"type":"object","additionalProperties":false,"required":["name","mountPath"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"mountPath":{"type":"string","pattern":"^/[^\\n]*$"},"subPath":{"$ref":"#/definitions/RelativePath"},"readOnly":{"type":"boolean"}}};
+const pattern46 = new RegExp("^/[^\\n]*$", "u");
 
-function validate219(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate223(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -6984,8 +7482,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate162(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate166(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
 errors = vErrors.length;
 }
 else {
@@ -6997,7 +7495,7 @@ let data1 = data.mountPath;
 const _errs3 = errors;
 const _errs4 = errors;
 if(typeof data1 === "string"){
-if(!pattern45.test(data1)){
+if(!pattern46.test(data1)){
 const err3 = {instancePath:instancePath+"/mountPath",schemaPath:"#/properties/mountPath/pattern",keyword:"pattern",params:{pattern: "^/[^\\n]*$"},message:"must match pattern \""+"^/[^\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -7023,8 +7521,8 @@ var valid0 = _errs3 === errors;
 if(data.subPath !== undefined){
 let data2 = data.subPath;
 const _errs5 = errors;
-if(!(validate208(data2, {instancePath:instancePath+"/subPath",parentData:data,parentDataProperty:"subPath",rootData}))){
-vErrors = vErrors === null ? validate208.errors : vErrors.concat(validate208.errors);
+if(!(validate212(data2, {instancePath:instancePath+"/subPath",parentData:data,parentDataProperty:"subPath",rootData}))){
+vErrors = vErrors === null ? validate212.errors : vErrors.concat(validate212.errors);
 errors = vErrors.length;
 }
 else {
@@ -7058,12 +7556,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate219.errors = vErrors;
+validate223.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate218(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate222(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7073,8 +7571,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate219(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
+if(!(validate223(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
 errors = vErrors.length;
 }
 else {
@@ -7095,16 +7593,16 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate218.errors = vErrors;
+validate222.errors = vErrors;
 return errors === 0;
 }
 
-const schema69 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
-const schema70 = {"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}};
-const schema71 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
-const schema72 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}};
+const schema71 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
+const schema72 = {"type":"object","additionalProperties":false,"required":["name","image"],"properties":{"name":{"$ref":"#/definitions/DnsLabel"},"image":{"type":"string","minLength":1,"pattern":"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},"imagePullPolicy":{"type":"string","enum":["IfNotPresent","Always","Never"]},"command":{"type":"array","items":{"type":"string"}},"args":{"type":"array","items":{"type":"string"}},"workingDir":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"env":{"type":"array","items":{"$ref":"#/definitions/ContainerEnvVar"}},"envFrom":{"type":"array","items":{"$ref":"#/definitions/EnvFromSource"}},"ports":{"type":"array","items":{"type":"object","additionalProperties":false,"required":["containerPort"],"properties":{"name":{"$ref":"#/definitions/PortName"},"containerPort":{"$ref":"#/definitions/Port"},"protocol":{"type":"string","enum":["TCP","UDP","SCTP"]}}}},"resources":{"$ref":"#/definitions/Resources"},"volumeMounts":{"type":"array","items":{"$ref":"#/definitions/VolumeMount"}},"securityContext":{"$ref":"#/definitions/ContainerSecurityContext"},"readinessProbe":{"$ref":"#/definitions/Probe"},"livenessProbe":{"$ref":"#/definitions/Probe"},"startupProbe":{"$ref":"#/definitions/Probe"},"restartPolicy":{"type":"string","enum":["Always"]}}};
+const schema73 = {"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"$ref":"#/definitions/EnvName"},"value":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"valueFrom":{"type":"object","additionalProperties":false,"properties":{"secretKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"configMapKeyRef":{"$ref":"#/definitions/retool-chart-shared-23"},"fieldRef":{"type":"object","additionalProperties":false,"required":["fieldPath"],"properties":{"fieldPath":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}}}}}};
+const schema74 = {"type":"object","additionalProperties":false,"required":["name","key"],"properties":{"name":{"$ref":"#/definitions/ResourceName"},"key":{"$ref":"#/definitions/DataKey"},"optional":{"type":"boolean"}}};
 
-function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate233(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7191,12 +7689,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate229.errors = vErrors;
+validate233.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate227(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate231(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7284,8 +7782,8 @@ errors++;
 if(data2.secretKeyRef !== undefined){
 let data3 = data2.secretKeyRef;
 const _errs8 = errors;
-if(!(validate229(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
-vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+if(!(validate233(data3, {instancePath:instancePath+"/valueFrom/secretKeyRef",parentData:data2,parentDataProperty:"secretKeyRef",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
 errors = vErrors.length;
 }
 else {
@@ -7295,8 +7793,8 @@ var valid1 = _errs8 === errors;
 if(data2.configMapKeyRef !== undefined){
 let data4 = data2.configMapKeyRef;
 const _errs9 = errors;
-if(!(validate229(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
-vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
+if(!(validate233(data4, {instancePath:instancePath+"/valueFrom/configMapKeyRef",parentData:data2,parentDataProperty:"configMapKeyRef",rootData}))){
+vErrors = vErrors === null ? validate233.errors : vErrors.concat(validate233.errors);
 errors = vErrors.length;
 }
 else {
@@ -7396,22 +7894,22 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate227.errors = vErrors;
+validate231.errors = vErrors;
 return errors === 0;
 }
 
-const schema73 = {"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}};
-const pattern50 = new RegExp("--|^[0-9-]*$", "u");
-const pattern51 = new RegExp("^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", "u");
+const schema75 = {"type":"string","pattern":"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$","not":{"pattern":"--|^[0-9-]*$"}};
+const pattern51 = new RegExp("--|^[0-9-]*$", "u");
+const pattern52 = new RegExp("^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$", "u");
 
-function validate236(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate240(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
 const _errs2 = errors;
 if(typeof data === "string"){
-if(!pattern50.test(data)){
+if(!pattern51.test(data)){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -7449,7 +7947,7 @@ vErrors = null;
 }
 }
 if(typeof data === "string"){
-if(!pattern51.test(data)){
+if(!pattern52.test(data)){
 const err2 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -7470,14 +7968,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate236.errors = vErrors;
+validate240.errors = vErrors;
 return errors === 0;
 }
 
-const schema74 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
-const schema75 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
+const schema76 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"readOnlyRootFilesystem":{"type":"boolean"},"allowPrivilegeEscalation":{"type":"boolean"},"privileged":{"type":"boolean"},"capabilities":{"$ref":"#/definitions/Capabilities"},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema77 = {"type":"object","additionalProperties":false,"properties":{"add":{"type":"array","items":{"type":"string"}},"drop":{"type":"array","items":{"type":"string"}}}};
 
-function validate242(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate246(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7584,13 +8082,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate242.errors = vErrors;
+validate246.errors = vErrors;
 return errors === 0;
 }
 
-const schema76 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
+const schema78 = {"type":"object","additionalProperties":false,"required":["type"],"properties":{"type":{"type":"string","enum":["RuntimeDefault","Localhost","Unconfined"]},"localhostProfile":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"}}};
 
-function validate244(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7632,9 +8130,9 @@ vErrors.push(err2);
 errors++;
 }
 const _errs3 = errors;
-const vSchema0 = schema76.properties.type.enum;
+const vSchema0 = schema78.properties.type.enum;
 if(!(((data0 === "RuntimeDefault") || (data0 === "Localhost")) || (data0 === "Unconfined"))){
-const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema76.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema78.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -7684,12 +8182,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate244.errors = vErrors;
+validate248.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate241(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate245(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -7850,8 +8348,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate242(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
+if(!(validate246(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
 errors = vErrors.length;
 }
 else {
@@ -7861,8 +8359,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate244(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
+if(!(validate248(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
 errors = vErrors.length;
 }
 else {
@@ -7880,22 +8378,22 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate241.errors = vErrors;
+validate245.errors = vErrors;
 return errors === 0;
 }
 
-const schema77 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
-const schema78 = {"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]};
+const schema79 = {"type":"object","additionalProperties":false,"properties":{"httpGet":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"path":{"type":"string","pattern":"^[^\\x00-\\x1f\\x7f]*$"},"port":{"$ref":"#/definitions/PortOrName"},"scheme":{"type":"string","enum":["HTTP","HTTPS"]}}},"tcpSocket":{"type":"object","additionalProperties":false,"required":["port"],"properties":{"port":{"$ref":"#/definitions/PortOrName"}}},"exec":{"type":"object","additionalProperties":false,"required":["command"],"properties":{"command":{"type":"array","items":{"type":"string"}}}},"initialDelaySeconds":{"type":"integer","minimum":0,"maximum":2147483647},"periodSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"timeoutSeconds":{"type":"integer","minimum":1,"maximum":2147483647},"failureThreshold":{"type":"integer","minimum":1,"maximum":2147483647},"successThreshold":{"type":"integer","minimum":1,"maximum":2147483647}}};
+const schema80 = {"oneOf":[{"$ref":"#/definitions/Port"},{"$ref":"#/definitions/PortName"}]};
 
-function validate248(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate252(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = false;
 let passing0 = null;
 const _errs1 = errors;
-if(!(validate104(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate108(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
 else {
@@ -7906,8 +8404,8 @@ valid0 = true;
 passing0 = 0;
 }
 const _errs2 = errors;
-if(!(validate236(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate240(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 else {
@@ -7944,12 +8442,12 @@ vErrors = null;
 }
 }
 }
-validate248.errors = vErrors;
+validate252.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate247(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate251(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8026,8 +8524,8 @@ var valid1 = _errs5 === errors;
 if(data0.port !== undefined){
 let data2 = data0.port;
 const _errs7 = errors;
-if(!(validate248(data2, {instancePath:instancePath+"/httpGet/port",parentData:data0,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+if(!(validate252(data2, {instancePath:instancePath+"/httpGet/port",parentData:data0,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
 errors = vErrors.length;
 }
 else {
@@ -8048,9 +8546,9 @@ vErrors.push(err5);
 errors++;
 }
 const _errs9 = errors;
-const vSchema0 = schema77.properties.httpGet.properties.scheme.enum;
+const vSchema0 = schema79.properties.httpGet.properties.scheme.enum;
 if(!((data3 === "HTTP") || (data3 === "HTTPS"))){
-const err6 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema77.properties.httpGet.properties.scheme.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/httpGet/scheme",schemaPath:"#/properties/httpGet/properties/scheme/enum",keyword:"enum",params:{allowedValues: schema79.properties.httpGet.properties.scheme.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -8105,8 +8603,8 @@ errors++;
 if(data4.port !== undefined){
 let data5 = data4.port;
 const _errs13 = errors;
-if(!(validate248(data5, {instancePath:instancePath+"/tcpSocket/port",parentData:data4,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
+if(!(validate252(data5, {instancePath:instancePath+"/tcpSocket/port",parentData:data4,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate252.errors : vErrors.concat(validate252.errors);
 errors = vErrors.length;
 }
 else {
@@ -8407,13 +8905,13 @@ vErrors.push(err31);
 }
 errors++;
 }
-validate247.errors = vErrors;
+validate251.errors = vErrors;
 return errors === 0;
 }
 
-const pattern46 = new RegExp("^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$", "u");
+const pattern47 = new RegExp("^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$", "u");
 
-function validate225(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate229(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8440,7 +8938,7 @@ errors++;
 }
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func16.call(schema70.properties, key0))){
+if(!(func16.call(schema72.properties, key0))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
@@ -8454,8 +8952,8 @@ errors++;
 if(data.name !== undefined){
 let data0 = data.name;
 const _errs2 = errors;
-if(!(validate162(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate166(data0, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
 errors = vErrors.length;
 }
 else {
@@ -8477,7 +8975,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!pattern46.test(data1)){
+if(!pattern47.test(data1)){
 const err4 = {instancePath:instancePath+"/image",schemaPath:"#/properties/image/pattern",keyword:"pattern",params:{pattern: "^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"},message:"must match pattern \""+"^[^\\t\\n\\v\\f\\r \\x00-\\x1f\\x7f]+$"+"\""};
 if(vErrors === null){
 vErrors = [err4];
@@ -8514,9 +9012,9 @@ vErrors.push(err6);
 errors++;
 }
 const _errs6 = errors;
-const vSchema0 = schema70.properties.imagePullPolicy.enum;
+const vSchema0 = schema72.properties.imagePullPolicy.enum;
 if(!(((data2 === "IfNotPresent") || (data2 === "Always")) || (data2 === "Never"))){
-const err7 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema70.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
+const err7 = {instancePath:instancePath+"/imagePullPolicy",schemaPath:"#/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema72.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8643,8 +9141,8 @@ const len2 = data8.length;
 for(let i2=0; i2<len2; i2++){
 let data9 = data8[i2];
 const _errs19 = errors;
-if(!(validate227(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
-vErrors = vErrors === null ? validate227.errors : vErrors.concat(validate227.errors);
+if(!(validate231(data9, {instancePath:instancePath+"/env/" + i2,parentData:data8,parentDataProperty:i2,rootData}))){
+vErrors = vErrors === null ? validate231.errors : vErrors.concat(validate231.errors);
 errors = vErrors.length;
 }
 else {
@@ -8677,8 +9175,8 @@ const len3 = data10.length;
 for(let i3=0; i3<len3; i3++){
 let data11 = data10[i3];
 const _errs22 = errors;
-if(!(validate194(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate194.errors : vErrors.concat(validate194.errors);
+if(!(validate198(data11, {instancePath:instancePath+"/envFrom/" + i3,parentData:data10,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate198.errors : vErrors.concat(validate198.errors);
 errors = vErrors.length;
 }
 else {
@@ -8739,8 +9237,8 @@ errors++;
 if(data13.name !== undefined){
 let data14 = data13.name;
 const _errs28 = errors;
-if(!(validate236(data14, {instancePath:instancePath+"/ports/" + i4+"/name",parentData:data13,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate236.errors : vErrors.concat(validate236.errors);
+if(!(validate240(data14, {instancePath:instancePath+"/ports/" + i4+"/name",parentData:data13,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate240.errors : vErrors.concat(validate240.errors);
 errors = vErrors.length;
 }
 else {
@@ -8750,8 +9248,8 @@ var valid11 = _errs28 === errors;
 if(data13.containerPort !== undefined){
 let data15 = data13.containerPort;
 const _errs29 = errors;
-if(!(validate104(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate108(data15, {instancePath:instancePath+"/ports/" + i4+"/containerPort",parentData:data13,parentDataProperty:"containerPort",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
 else {
@@ -8772,9 +9270,9 @@ vErrors.push(err18);
 errors++;
 }
 const _errs31 = errors;
-const vSchema1 = schema70.properties.ports.items.properties.protocol.enum;
+const vSchema1 = schema72.properties.ports.items.properties.protocol.enum;
 if(!(((data16 === "TCP") || (data16 === "UDP")) || (data16 === "SCTP"))){
-const err19 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema70.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/ports/" + i4+"/protocol",schemaPath:"#/properties/ports/items/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema72.properties.ports.items.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -8817,8 +9315,8 @@ var valid0 = _errs23 === errors;
 if(data.resources !== undefined){
 let data17 = data.resources;
 const _errs32 = errors;
-if(!(validate94(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data17, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 else {
@@ -8835,8 +9333,8 @@ const len5 = data18.length;
 for(let i5=0; i5<len5; i5++){
 let data19 = data18[i5];
 const _errs35 = errors;
-if(!(validate219(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate219.errors : vErrors.concat(validate219.errors);
+if(!(validate223(data19, {instancePath:instancePath+"/volumeMounts/" + i5,parentData:data18,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate223.errors : vErrors.concat(validate223.errors);
 errors = vErrors.length;
 }
 else {
@@ -8862,8 +9360,8 @@ var valid0 = _errs33 === errors;
 if(data.securityContext !== undefined){
 let data20 = data.securityContext;
 const _errs36 = errors;
-if(!(validate241(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
-vErrors = vErrors === null ? validate241.errors : vErrors.concat(validate241.errors);
+if(!(validate245(data20, {instancePath:instancePath+"/securityContext",parentData:data,parentDataProperty:"securityContext",rootData}))){
+vErrors = vErrors === null ? validate245.errors : vErrors.concat(validate245.errors);
 errors = vErrors.length;
 }
 else {
@@ -8873,8 +9371,8 @@ var valid0 = _errs36 === errors;
 if(data.readinessProbe !== undefined){
 let data21 = data.readinessProbe;
 const _errs37 = errors;
-if(!(validate247(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(!(validate251(data21, {instancePath:instancePath+"/readinessProbe",parentData:data,parentDataProperty:"readinessProbe",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
 errors = vErrors.length;
 }
 else {
@@ -8884,8 +9382,8 @@ var valid0 = _errs37 === errors;
 if(data.livenessProbe !== undefined){
 let data22 = data.livenessProbe;
 const _errs38 = errors;
-if(!(validate247(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(!(validate251(data22, {instancePath:instancePath+"/livenessProbe",parentData:data,parentDataProperty:"livenessProbe",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
 errors = vErrors.length;
 }
 else {
@@ -8895,8 +9393,8 @@ var valid0 = _errs38 === errors;
 if(data.startupProbe !== undefined){
 let data23 = data.startupProbe;
 const _errs39 = errors;
-if(!(validate247(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
-vErrors = vErrors === null ? validate247.errors : vErrors.concat(validate247.errors);
+if(!(validate251(data23, {instancePath:instancePath+"/startupProbe",parentData:data,parentDataProperty:"startupProbe",rootData}))){
+vErrors = vErrors === null ? validate251.errors : vErrors.concat(validate251.errors);
 errors = vErrors.length;
 }
 else {
@@ -8917,9 +9415,9 @@ vErrors.push(err23);
 errors++;
 }
 const _errs41 = errors;
-const vSchema2 = schema70.properties.restartPolicy.enum;
+const vSchema2 = schema72.properties.restartPolicy.enum;
 if(!(data24 === "Always")){
-const err24 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/enum",keyword:"enum",params:{allowedValues: schema70.properties.restartPolicy.enum},message:"must be equal to one of the allowed values"};
+const err24 = {instancePath:instancePath+"/restartPolicy",schemaPath:"#/properties/restartPolicy/enum",keyword:"enum",params:{allowedValues: schema72.properties.restartPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -8941,12 +9439,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate225.errors = vErrors;
+validate229.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate224(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate228(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8956,8 +9454,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate225(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+if(!(validate229(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
 errors = vErrors.length;
 }
 else {
@@ -8978,13 +9476,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate224.errors = vErrors;
+validate228.errors = vErrors;
 return errors === 0;
 }
 
-const schema79 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
+const schema81 = {"type":"array","items":{"$ref":"#/definitions/Container"}};
 
-function validate258(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate262(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -8994,8 +9492,8 @@ const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 let data0 = data[i0];
 const _errs1 = errors;
-if(!(validate225(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate225.errors : vErrors.concat(validate225.errors);
+if(!(validate229(data0, {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate229.errors : vErrors.concat(validate229.errors);
 errors = vErrors.length;
 }
 else {
@@ -9016,12 +9514,12 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate258.errors = vErrors;
+validate262.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate261(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9036,7 +9534,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!pattern23.test(data)){
+if(!pattern24.test(data)){
 const err1 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err1];
@@ -9057,17 +9555,17 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate261.errors = vErrors;
+validate265.errors = vErrors;
 return errors === 0;
 }
 
-const schema81 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
+const schema83 = {"type":["integer","null"],"minimum":0,"maximum":2147483647};
 
-function validate263(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if((!((typeof data == "number") && (!(data % 1) && !isNaN(data)))) && (data !== null)){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema81.type},message:"must be integer,null"};
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: schema83.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -9099,13 +9597,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate263.errors = vErrors;
+validate267.errors = vErrors;
 return errors === 0;
 }
 
-const schema82 = {"type":"integer","minimum":0,"maximum":3600};
+const schema84 = {"type":"integer","minimum":0,"maximum":3600};
 
-function validate265(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate269(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
@@ -9141,13 +9639,13 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate265.errors = vErrors;
+validate269.errors = vErrors;
 return errors === 0;
 }
 
-const schema83 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
+const schema85 = {"type":"object","additionalProperties":false,"properties":{"runAsNonRoot":{"type":"boolean"},"runAsUser":{"type":"integer","minimum":0,"maximum":2147483647},"runAsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroup":{"type":"integer","minimum":0,"maximum":2147483647},"fsGroupChangePolicy":{"type":"string","enum":["OnRootMismatch","Always"]},"supplementalGroups":{"type":"array","items":{"type":"integer","minimum":0,"maximum":2147483647}},"seccompProfile":{"$ref":"#/definitions/SeccompProfile"}}};
 
-function validate267(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate271(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9309,9 +9807,9 @@ vErrors.push(err11);
 errors++;
 }
 const _errs11 = errors;
-const vSchema0 = schema83.properties.fsGroupChangePolicy.enum;
+const vSchema0 = schema85.properties.fsGroupChangePolicy.enum;
 if(!((data4 === "OnRootMismatch") || (data4 === "Always"))){
-const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema83.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
+const err12 = {instancePath:instancePath+"/fsGroupChangePolicy",schemaPath:"#/properties/fsGroupChangePolicy/enum",keyword:"enum",params:{allowedValues: schema85.properties.fsGroupChangePolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -9386,8 +9884,8 @@ var valid0 = _errs12 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs16 = errors;
-if(!(validate244(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
+if(!(validate248(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
 errors = vErrors.length;
 }
 else {
@@ -9405,12 +9903,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate267.errors = vErrors;
+validate271.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate270(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate274(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9571,8 +10069,8 @@ var valid0 = _errs12 === errors;
 if(data.capabilities !== undefined){
 let data6 = data.capabilities;
 const _errs14 = errors;
-if(!(validate242(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
-vErrors = vErrors === null ? validate242.errors : vErrors.concat(validate242.errors);
+if(!(validate246(data6, {instancePath:instancePath+"/capabilities",parentData:data,parentDataProperty:"capabilities",rootData}))){
+vErrors = vErrors === null ? validate246.errors : vErrors.concat(validate246.errors);
 errors = vErrors.length;
 }
 else {
@@ -9582,8 +10080,8 @@ var valid0 = _errs14 === errors;
 if(data.seccompProfile !== undefined){
 let data7 = data.seccompProfile;
 const _errs15 = errors;
-if(!(validate244(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
-vErrors = vErrors === null ? validate244.errors : vErrors.concat(validate244.errors);
+if(!(validate248(data7, {instancePath:instancePath+"/seccompProfile",parentData:data,parentDataProperty:"seccompProfile",rootData}))){
+vErrors = vErrors === null ? validate248.errors : vErrors.concat(validate248.errors);
 errors = vErrors.length;
 }
 else {
@@ -9601,19 +10099,19 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate270.errors = vErrors;
+validate274.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate121(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate125(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func16.call(schema35.properties, key0))){
+if(!(func16.call(schema37.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -9627,8 +10125,8 @@ errors++;
 if(data.resources !== undefined){
 let data0 = data.resources;
 const _errs2 = errors;
-if(!(validate94(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 else {
@@ -9638,8 +10136,8 @@ var valid0 = _errs2 === errors;
 if(data.nodeSelector !== undefined){
 let data1 = data.nodeSelector;
 const _errs3 = errors;
-if(!(validate123(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate127(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
@@ -9649,8 +10147,8 @@ var valid0 = _errs3 === errors;
 if(data.tolerations !== undefined){
 let data2 = data.tolerations;
 const _errs4 = errors;
-if(!(validate129(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate133(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 else {
@@ -9660,8 +10158,8 @@ var valid0 = _errs4 === errors;
 if(data.affinity !== undefined){
 let data3 = data.affinity;
 const _errs5 = errors;
-if(!(validate135(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate139(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -9671,8 +10169,8 @@ var valid0 = _errs5 === errors;
 if(data.topologySpreadConstraints !== undefined){
 let data4 = data.topologySpreadConstraints;
 const _errs6 = errors;
-if(!(validate174(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate178(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -9682,8 +10180,8 @@ var valid0 = _errs6 === errors;
 if(data.podAnnotations !== undefined){
 let data5 = data.podAnnotations;
 const _errs7 = errors;
-if(!(validate181(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate185(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -9693,8 +10191,8 @@ var valid0 = _errs7 === errors;
 if(data.podLabels !== undefined){
 let data6 = data.podLabels;
 const _errs8 = errors;
-if(!(validate185(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate189(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -9704,8 +10202,8 @@ var valid0 = _errs8 === errors;
 if(data.env !== undefined){
 let data7 = data.env;
 const _errs9 = errors;
-if(!(validate189(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate193(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -9715,8 +10213,8 @@ var valid0 = _errs9 === errors;
 if(data.extraEnvFrom !== undefined){
 let data8 = data.extraEnvFrom;
 const _errs10 = errors;
-if(!(validate193(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate197(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 else {
@@ -9726,8 +10224,8 @@ var valid0 = _errs10 === errors;
 if(data.extraVolumes !== undefined){
 let data9 = data.extraVolumes;
 const _errs11 = errors;
-if(!(validate201(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate205(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -9737,8 +10235,8 @@ var valid0 = _errs11 === errors;
 if(data.extraVolumeMounts !== undefined){
 let data10 = data.extraVolumeMounts;
 const _errs12 = errors;
-if(!(validate218(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate222(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
 errors = vErrors.length;
 }
 else {
@@ -9748,8 +10246,8 @@ var valid0 = _errs12 === errors;
 if(data.extraContainers !== undefined){
 let data11 = data.extraContainers;
 const _errs13 = errors;
-if(!(validate224(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate228(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
@@ -9759,8 +10257,8 @@ var valid0 = _errs13 === errors;
 if(data.initContainers !== undefined){
 let data12 = data.initContainers;
 const _errs14 = errors;
-if(!(validate258(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+if(!(validate262(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 else {
@@ -9770,8 +10268,8 @@ var valid0 = _errs14 === errors;
 if(data.priorityClassName !== undefined){
 let data13 = data.priorityClassName;
 const _errs15 = errors;
-if(!(validate261(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+if(!(validate265(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 else {
@@ -9781,8 +10279,8 @@ var valid0 = _errs15 === errors;
 if(data.terminationGracePeriodSeconds !== undefined){
 let data14 = data.terminationGracePeriodSeconds;
 const _errs16 = errors;
-if(!(validate263(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+if(!(validate267(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 else {
@@ -9792,8 +10290,8 @@ var valid0 = _errs16 === errors;
 if(data.preStopSleepSeconds !== undefined){
 let data15 = data.preStopSleepSeconds;
 const _errs17 = errors;
-if(!(validate265(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+if(!(validate269(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
 errors = vErrors.length;
 }
 else {
@@ -9803,8 +10301,8 @@ var valid0 = _errs17 === errors;
 if(data.podSecurityContext !== undefined){
 let data16 = data.podSecurityContext;
 const _errs18 = errors;
-if(!(validate267(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+if(!(validate271(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 else {
@@ -9814,8 +10312,8 @@ var valid0 = _errs18 === errors;
 if(data.containerSecurityContext !== undefined){
 let data17 = data.containerSecurityContext;
 const _errs19 = errors;
-if(!(validate270(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate274(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 else {
@@ -9871,13 +10369,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate121.errors = vErrors;
+validate125.errors = vErrors;
 return errors === 0;
 }
 
-const schema85 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
+const schema87 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"}}};
 
-function validate296(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate300(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -9922,13 +10420,13 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate296.errors = vErrors;
+validate300.errors = vErrors;
 return errors === 0;
 }
 
-const schema86 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
+const schema88 = {"required":["autoscaling"],"properties":{"autoscaling":{"required":["enabled"],"properties":{"enabled":{"const":true}}}}};
 
-function validate299(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate303(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9975,13 +10473,13 @@ var valid1 = _errs1 === errors;
 var valid0 = _errs0 === errors;
 }
 }
-validate299.errors = vErrors;
+validate303.errors = vErrors;
 return errors === 0;
 }
 
-const schema87 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
+const schema89 = {"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean"},"minReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"maxReplicas":{"type":"integer","minimum":1,"maximum":2147483647},"targetCPUUtilizationPercentage":{"type":"integer","minimum":1,"maximum":100},"targetMemoryUtilizationPercentage":{"type":["integer","null"],"minimum":1,"maximum":100}}};
 
-function validate317(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate321(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10133,7 +10631,7 @@ if(data.targetMemoryUtilizationPercentage !== undefined){
 let data4 = data.targetMemoryUtilizationPercentage;
 const _errs10 = errors;
 if((!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))) && (data4 !== null)){
-const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema87.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
+const err11 = {instancePath:instancePath+"/targetMemoryUtilizationPercentage",schemaPath:"#/properties/targetMemoryUtilizationPercentage/type",keyword:"type",params:{type: schema89.properties.targetMemoryUtilizationPercentage.type},message:"must be integer,null"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -10178,21 +10676,21 @@ vErrors.push(err14);
 }
 errors++;
 }
-validate317.errors = vErrors;
+validate321.errors = vErrors;
 return errors === 0;
 }
 
-const schema88 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
-const schema89 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
+const schema90 = {"type":"object","additionalProperties":false,"properties":{"resources":{"$ref":"#/definitions/Resources"},"nodeSelector":{"$ref":"#/definitions/PodOptions/properties/nodeSelector"},"tolerations":{"$ref":"#/definitions/PodOptions/properties/tolerations"},"affinity":{"$ref":"#/definitions/PodOptions/properties/affinity"},"topologySpreadConstraints":{"$ref":"#/definitions/PodOptions/properties/topologySpreadConstraints"},"podAnnotations":{"$ref":"#/definitions/PodOptions/properties/podAnnotations"},"podLabels":{"$ref":"#/definitions/PodOptions/properties/podLabels"},"env":{"$ref":"#/definitions/PodOptions/properties/env"},"extraEnvFrom":{"$ref":"#/definitions/PodOptions/properties/extraEnvFrom"},"extraVolumes":{"$ref":"#/definitions/PodOptions/properties/extraVolumes"},"extraVolumeMounts":{"$ref":"#/definitions/PodOptions/properties/extraVolumeMounts"},"extraContainers":{"$ref":"#/definitions/PodOptions/properties/extraContainers"},"initContainers":{"$ref":"#/definitions/PodOptions/properties/initContainers"},"priorityClassName":{"$ref":"#/definitions/PodOptions/properties/priorityClassName"},"terminationGracePeriodSeconds":{"$ref":"#/definitions/PodOptions/properties/terminationGracePeriodSeconds"},"preStopSleepSeconds":{"$ref":"#/definitions/PodOptions/properties/preStopSleepSeconds"},"podSecurityContext":{"$ref":"#/definitions/PodOptions/properties/podSecurityContext"},"containerSecurityContext":{"$ref":"#/definitions/PodOptions/properties/containerSecurityContext"},"replicas":{"type":"integer","minimum":1,"maximum":2147483647},"autoscaling":{"$ref":"#/definitions/Autoscaling"}},"allOf":[{"$ref":"#/definitions/retool-chart-shared-4"}]};
+const schema91 = {"if":{"$ref":"#/definitions/retool-chart-shared-2"},"then":{"properties":{"replicas":{"enum":[null,1]}}}};
 
-function validate338(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate342(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 let valid0 = true;
 const _errs1 = errors;
-if(!(validate299(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate299.errors : vErrors.concat(validate299.errors);
+if(!(validate303(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate303.errors : vErrors.concat(validate303.errors);
 errors = vErrors.length;
 }
 else {
@@ -10213,9 +10711,9 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.replicas !== undefined){
 let data0 = data.replicas;
 const _errs3 = errors;
-const vSchema0 = schema89.then.properties.replicas.enum;
+const vSchema0 = schema91.then.properties.replicas.enum;
 if(!((data0 === null) || (data0 === 1))){
-const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema89.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
+const err0 = {instancePath:instancePath+"/replicas",schemaPath:"#/then/properties/replicas/enum",keyword:"enum",params:{allowedValues: schema91.then.properties.replicas.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -10240,18 +10738,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate338.errors = vErrors;
+validate342.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate337(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate341(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
-if(!(validate338(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+if(!(validate342(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate342.errors : vErrors.concat(validate342.errors);
 errors = vErrors.length;
 }
 else {
@@ -10260,7 +10758,7 @@ var valid0 = _errs1 === errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs2 = errors;
 for(const key0 in data){
-if(!(func16.call(schema88.properties, key0))){
+if(!(func16.call(schema90.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -10274,8 +10772,8 @@ errors++;
 if(data.resources !== undefined){
 let data0 = data.resources;
 const _errs3 = errors;
-if(!(validate94(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data0, {instancePath:instancePath+"/resources",parentData:data,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 else {
@@ -10285,8 +10783,8 @@ var valid1 = _errs3 === errors;
 if(data.nodeSelector !== undefined){
 let data1 = data.nodeSelector;
 const _errs4 = errors;
-if(!(validate123(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate127(data1, {instancePath:instancePath+"/nodeSelector",parentData:data,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
@@ -10296,8 +10794,8 @@ var valid1 = _errs4 === errors;
 if(data.tolerations !== undefined){
 let data2 = data.tolerations;
 const _errs5 = errors;
-if(!(validate129(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate133(data2, {instancePath:instancePath+"/tolerations",parentData:data,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 else {
@@ -10307,8 +10805,8 @@ var valid1 = _errs5 === errors;
 if(data.affinity !== undefined){
 let data3 = data.affinity;
 const _errs6 = errors;
-if(!(validate135(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate139(data3, {instancePath:instancePath+"/affinity",parentData:data,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -10318,8 +10816,8 @@ var valid1 = _errs6 === errors;
 if(data.topologySpreadConstraints !== undefined){
 let data4 = data.topologySpreadConstraints;
 const _errs7 = errors;
-if(!(validate174(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate178(data4, {instancePath:instancePath+"/topologySpreadConstraints",parentData:data,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -10329,8 +10827,8 @@ var valid1 = _errs7 === errors;
 if(data.podAnnotations !== undefined){
 let data5 = data.podAnnotations;
 const _errs8 = errors;
-if(!(validate181(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate185(data5, {instancePath:instancePath+"/podAnnotations",parentData:data,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -10340,8 +10838,8 @@ var valid1 = _errs8 === errors;
 if(data.podLabels !== undefined){
 let data6 = data.podLabels;
 const _errs9 = errors;
-if(!(validate185(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate189(data6, {instancePath:instancePath+"/podLabels",parentData:data,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -10351,8 +10849,8 @@ var valid1 = _errs9 === errors;
 if(data.env !== undefined){
 let data7 = data.env;
 const _errs10 = errors;
-if(!(validate189(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate193(data7, {instancePath:instancePath+"/env",parentData:data,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -10362,8 +10860,8 @@ var valid1 = _errs10 === errors;
 if(data.extraEnvFrom !== undefined){
 let data8 = data.extraEnvFrom;
 const _errs11 = errors;
-if(!(validate193(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate197(data8, {instancePath:instancePath+"/extraEnvFrom",parentData:data,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 else {
@@ -10373,8 +10871,8 @@ var valid1 = _errs11 === errors;
 if(data.extraVolumes !== undefined){
 let data9 = data.extraVolumes;
 const _errs12 = errors;
-if(!(validate201(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate205(data9, {instancePath:instancePath+"/extraVolumes",parentData:data,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -10384,8 +10882,8 @@ var valid1 = _errs12 === errors;
 if(data.extraVolumeMounts !== undefined){
 let data10 = data.extraVolumeMounts;
 const _errs13 = errors;
-if(!(validate218(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate222(data10, {instancePath:instancePath+"/extraVolumeMounts",parentData:data,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
 errors = vErrors.length;
 }
 else {
@@ -10395,8 +10893,8 @@ var valid1 = _errs13 === errors;
 if(data.extraContainers !== undefined){
 let data11 = data.extraContainers;
 const _errs14 = errors;
-if(!(validate224(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate228(data11, {instancePath:instancePath+"/extraContainers",parentData:data,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
@@ -10406,8 +10904,8 @@ var valid1 = _errs14 === errors;
 if(data.initContainers !== undefined){
 let data12 = data.initContainers;
 const _errs15 = errors;
-if(!(validate258(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+if(!(validate262(data12, {instancePath:instancePath+"/initContainers",parentData:data,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 else {
@@ -10417,8 +10915,8 @@ var valid1 = _errs15 === errors;
 if(data.priorityClassName !== undefined){
 let data13 = data.priorityClassName;
 const _errs16 = errors;
-if(!(validate261(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+if(!(validate265(data13, {instancePath:instancePath+"/priorityClassName",parentData:data,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 else {
@@ -10428,8 +10926,8 @@ var valid1 = _errs16 === errors;
 if(data.terminationGracePeriodSeconds !== undefined){
 let data14 = data.terminationGracePeriodSeconds;
 const _errs17 = errors;
-if(!(validate263(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+if(!(validate267(data14, {instancePath:instancePath+"/terminationGracePeriodSeconds",parentData:data,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 else {
@@ -10439,8 +10937,8 @@ var valid1 = _errs17 === errors;
 if(data.preStopSleepSeconds !== undefined){
 let data15 = data.preStopSleepSeconds;
 const _errs18 = errors;
-if(!(validate265(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+if(!(validate269(data15, {instancePath:instancePath+"/preStopSleepSeconds",parentData:data,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
 errors = vErrors.length;
 }
 else {
@@ -10450,8 +10948,8 @@ var valid1 = _errs18 === errors;
 if(data.podSecurityContext !== undefined){
 let data16 = data.podSecurityContext;
 const _errs19 = errors;
-if(!(validate267(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+if(!(validate271(data16, {instancePath:instancePath+"/podSecurityContext",parentData:data,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 else {
@@ -10461,8 +10959,8 @@ var valid1 = _errs19 === errors;
 if(data.containerSecurityContext !== undefined){
 let data17 = data.containerSecurityContext;
 const _errs20 = errors;
-if(!(validate270(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate274(data17, {instancePath:instancePath+"/containerSecurityContext",parentData:data,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 else {
@@ -10510,8 +11008,8 @@ var valid1 = _errs21 === errors;
 if(data.autoscaling !== undefined){
 let data19 = data.autoscaling;
 const _errs23 = errors;
-if(!(validate317(data19, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
+if(!(validate321(data19, {instancePath:instancePath+"/autoscaling",parentData:data,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
 errors = vErrors.length;
 }
 else {
@@ -10529,12 +11027,12 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate337.errors = vErrors;
+validate341.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate442(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate446(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10555,8 +11053,8 @@ errors++;
 if(data.requests !== undefined){
 let data0 = data.requests;
 const _errs2 = errors;
-if(!(validate95(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+if(!(validate99(data0, {instancePath:instancePath+"/requests",parentData:data,parentDataProperty:"requests",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 else {
@@ -10566,8 +11064,8 @@ var valid0 = _errs2 === errors;
 if(data.limits !== undefined){
 let data1 = data.limits;
 const _errs3 = errors;
-if(!(validate95(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
-vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
+if(!(validate99(data1, {instancePath:instancePath+"/limits",parentData:data,parentDataProperty:"limits",rootData}))){
+vErrors = vErrors === null ? validate99.errors : vErrors.concat(validate99.errors);
 errors = vErrors.length;
 }
 else {
@@ -10585,20 +11083,20 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate442.errors = vErrors;
+validate446.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate464(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate468(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 const _errs1 = errors;
-if(!(validate182(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate182.errors : vErrors.concat(validate182.errors);
+if(!(validate186(key0, {instancePath,parentData:data,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate186.errors : vErrors.concat(validate186.errors);
 errors = vErrors.length;
 }
 else {
@@ -10643,21 +11141,21 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate464.errors = vErrors;
+validate468.errors = vErrors;
 return errors === 0;
 }
 
-const schema92 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
-const pattern56 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
+const schema94 = {"type":"string","maxLength":253,"pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$","not":{"pattern":"^[0-9]+(\\.[0-9]+){3}$"}};
+const pattern57 = new RegExp("^[0-9]+(\\.[0-9]+){3}$", "u");
 
-function validate468(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate472(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 const _errs1 = errors;
 const _errs2 = errors;
 if(typeof data === "string"){
-if(!pattern56.test(data)){
+if(!pattern57.test(data)){
 const err0 = {};
 if(vErrors === null){
 vErrors = [err0];
@@ -10705,7 +11203,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!pattern23.test(data)){
+if(!pattern24.test(data)){
 const err3 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err3];
@@ -10726,20 +11224,20 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate468.errors = vErrors;
+validate472.errors = vErrors;
 return errors === 0;
 }
 
-const schema93 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
-const schema94 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
-const pattern62 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
+const schema95 = {"type":"object","additionalProperties":false,"minProperties":1,"allOf":[{"if":{"required":["ipBlock"]},"then":{"maxProperties":1}}],"properties":{"namespaceSelector":{"$ref":"#/definitions/LabelSelector"},"podSelector":{"$ref":"#/definitions/LabelSelector"},"ipBlock":{"type":"object","additionalProperties":false,"required":["cidr"],"properties":{"cidr":{"$ref":"#/definitions/CIDR"},"except":{"type":"array","items":{"$ref":"#/definitions/CIDR"}}}}}};
+const schema96 = {"type":"string","pattern":"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"};
+const pattern63 = new RegExp("^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
 
-function validate481(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate485(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
 if(typeof data === "string"){
-if(!pattern62.test(data)){
+if(!pattern63.test(data)){
 const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},message:"must match pattern \""+"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}/(3[0-2]|[12]?[0-9])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:))/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -10760,12 +11258,12 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate481.errors = vErrors;
+validate485.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate478(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate482(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 const _errs0 = errors;
@@ -10855,8 +11353,8 @@ errors++;
 if(data.namespaceSelector !== undefined){
 let data0 = data.namespaceSelector;
 const _errs6 = errors;
-if(!(validate149(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate153(data0, {instancePath:instancePath+"/namespaceSelector",parentData:data,parentDataProperty:"namespaceSelector",rootData}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
 else {
@@ -10866,8 +11364,8 @@ var valid2 = _errs6 === errors;
 if(data.podSelector !== undefined){
 let data1 = data.podSelector;
 const _errs7 = errors;
-if(!(validate149(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
-vErrors = vErrors === null ? validate149.errors : vErrors.concat(validate149.errors);
+if(!(validate153(data1, {instancePath:instancePath+"/podSelector",parentData:data,parentDataProperty:"podSelector",rootData}))){
+vErrors = vErrors === null ? validate153.errors : vErrors.concat(validate153.errors);
 errors = vErrors.length;
 }
 else {
@@ -10905,8 +11403,8 @@ errors++;
 if(data2.cidr !== undefined){
 let data3 = data2.cidr;
 const _errs11 = errors;
-if(!(validate481(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
-vErrors = vErrors === null ? validate481.errors : vErrors.concat(validate481.errors);
+if(!(validate485(data3, {instancePath:instancePath+"/ipBlock/cidr",parentData:data2,parentDataProperty:"cidr",rootData}))){
+vErrors = vErrors === null ? validate485.errors : vErrors.concat(validate485.errors);
 errors = vErrors.length;
 }
 else {
@@ -10923,8 +11421,8 @@ const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 let data5 = data4[i0];
 const _errs14 = errors;
-if(!(validate481(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate481.errors : vErrors.concat(validate481.errors);
+if(!(validate485(data5, {instancePath:instancePath+"/ipBlock/except/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate485.errors : vErrors.concat(validate485.errors);
 errors = vErrors.length;
 }
 else {
@@ -10971,7 +11469,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate478.errors = vErrors;
+validate482.errors = vErrors;
 return errors === 0;
 }
 
@@ -10979,12 +11477,12 @@ const pattern3 = new RegExp("", "u");
 const pattern13 = new RegExp("^([a-z]([-a-z0-9]*[a-z0-9])?)?$", "u");
 const pattern15 = new RegExp("^[0-9]+\\.[0-9]+\\.[0-9]+$", "u");
 const pattern16 = new RegExp("^https?://[^\\t\\n\\f\\r /]+(/[^\\t\\n\\f\\r ]*)?$", "u");
-const pattern18 = new RegExp("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$", "u");
-const pattern29 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$", "u");
-const pattern30 = new RegExp("^[0-9]+(h|m|s)$", "u");
-const pattern32 = new RegExp("^[a-z_][a-z0-9_]{0,62}$", "u");
-const pattern55 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
-const pattern58 = new RegExp("^/[!-~]*$", "u");
+const pattern19 = new RegExp("^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$", "u");
+const pattern30 = new RegExp("^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$", "u");
+const pattern31 = new RegExp("^[0-9]+(h|m|s)$", "u");
+const pattern33 = new RegExp("^[a-z_][a-z0-9_]{0,62}$", "u");
+const pattern56 = new RegExp("^[A-Za-z0-9._/-]+$", "u");
+const pattern59 = new RegExp("^/[!-~]*$", "u");
 
 function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17683,7 +18181,7 @@ let data184 = data183.registry;
 const _errs312 = errors;
 const _errs313 = errors;
 if(typeof data184 === "string"){
-if(!pattern18.test(data184)){
+if(!pattern19.test(data184)){
 const err409 = {instancePath:instancePath+"/images/registry",schemaPath:"#/properties/images/properties/registry/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)*)?$"+"\""};
 if(vErrors === null){
 vErrors = [err409];
@@ -17770,8 +18268,8 @@ var valid133 = _errs316 === errors;
 if(data183.backend !== undefined){
 let data188 = data183.backend;
 const _errs319 = errors;
-if(!(validate77(data188, {instancePath:instancePath+"/images/backend",parentData:data183,parentDataProperty:"backend",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate81(data188, {instancePath:instancePath+"/images/backend",parentData:data183,parentDataProperty:"backend",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
@@ -17781,8 +18279,8 @@ var valid133 = _errs319 === errors;
 if(data183.codeExecutor !== undefined){
 let data189 = data183.codeExecutor;
 const _errs320 = errors;
-if(!(validate77(data189, {instancePath:instancePath+"/images/codeExecutor",parentData:data183,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate81(data189, {instancePath:instancePath+"/images/codeExecutor",parentData:data183,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
@@ -17792,8 +18290,8 @@ var valid133 = _errs320 === errors;
 if(data183.postgres !== undefined){
 let data190 = data183.postgres;
 const _errs321 = errors;
-if(!(validate77(data190, {instancePath:instancePath+"/images/postgres",parentData:data183,parentDataProperty:"postgres",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate81(data190, {instancePath:instancePath+"/images/postgres",parentData:data183,parentDataProperty:"postgres",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
@@ -17803,8 +18301,8 @@ var valid133 = _errs321 === errors;
 if(data183.temporalServer !== undefined){
 let data191 = data183.temporalServer;
 const _errs322 = errors;
-if(!(validate77(data191, {instancePath:instancePath+"/images/temporalServer",parentData:data183,parentDataProperty:"temporalServer",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate81(data191, {instancePath:instancePath+"/images/temporalServer",parentData:data183,parentDataProperty:"temporalServer",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
@@ -17814,8 +18312,8 @@ var valid133 = _errs322 === errors;
 if(data183.temporalAdminTools !== undefined){
 let data192 = data183.temporalAdminTools;
 const _errs323 = errors;
-if(!(validate77(data192, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data183,parentDataProperty:"temporalAdminTools",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate81(data192, {instancePath:instancePath+"/images/temporalAdminTools",parentData:data183,parentDataProperty:"temporalAdminTools",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
@@ -17825,8 +18323,8 @@ var valid133 = _errs323 === errors;
 if(data183.temporalWeb !== undefined){
 let data193 = data183.temporalWeb;
 const _errs324 = errors;
-if(!(validate77(data193, {instancePath:instancePath+"/images/temporalWeb",parentData:data183,parentDataProperty:"temporalWeb",rootData}))){
-vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+if(!(validate81(data193, {instancePath:instancePath+"/images/temporalWeb",parentData:data183,parentDataProperty:"temporalWeb",rootData}))){
+vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
 errors = vErrors.length;
 }
 else {
@@ -17894,8 +18392,8 @@ var valid136 = _errs328 === errors;
 if(data194.embedded !== undefined){
 let data196 = data194.embedded;
 const _errs330 = errors;
-if(!(validate84(data196, {instancePath:instancePath+"/database/embedded",parentData:data194,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate88(data196, {instancePath:instancePath+"/database/embedded",parentData:data194,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 else {
@@ -17905,8 +18403,8 @@ var valid136 = _errs330 === errors;
 if(data194.external !== undefined){
 let data197 = data194.external;
 const _errs331 = errors;
-if(!(validate101(data197, {instancePath:instancePath+"/database/external",parentData:data194,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate105(data197, {instancePath:instancePath+"/database/external",parentData:data194,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
@@ -17974,8 +18472,8 @@ var valid137 = _errs335 === errors;
 if(data198.embedded !== undefined){
 let data200 = data198.embedded;
 const _errs337 = errors;
-if(!(validate84(data200, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data198,parentDataProperty:"embedded",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate88(data200, {instancePath:instancePath+"/retoolDatabase/embedded",parentData:data198,parentDataProperty:"embedded",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 else {
@@ -17985,8 +18483,8 @@ var valid137 = _errs337 === errors;
 if(data198.external !== undefined){
 let data201 = data198.external;
 const _errs338 = errors;
-if(!(validate101(data201, {instancePath:instancePath+"/retoolDatabase/external",parentData:data198,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate101.errors : vErrors.concat(validate101.errors);
+if(!(validate105(data201, {instancePath:instancePath+"/retoolDatabase/external",parentData:data198,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
 errors = vErrors.length;
 }
 else {
@@ -18072,8 +18570,8 @@ errors++;
 if(data204.host !== undefined){
 let data205 = data204.host;
 const _errs347 = errors;
-if(!(validate102(data205, {instancePath:instancePath+"/temporal/external/host",parentData:data204,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate102.errors : vErrors.concat(validate102.errors);
+if(!(validate106(data205, {instancePath:instancePath+"/temporal/external/host",parentData:data204,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
 errors = vErrors.length;
 }
 else {
@@ -18083,8 +18581,8 @@ var valid139 = _errs347 === errors;
 if(data204.port !== undefined){
 let data206 = data204.port;
 const _errs348 = errors;
-if(!(validate104(data206, {instancePath:instancePath+"/temporal/external/port",parentData:data204,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate108(data206, {instancePath:instancePath+"/temporal/external/port",parentData:data204,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
 else {
@@ -18156,8 +18654,8 @@ var valid140 = _errs354 === errors;
 if(data208.clientCert !== undefined){
 let data210 = data208.clientCert;
 const _errs356 = errors;
-if(!(validate91(data210, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data208,parentDataProperty:"clientCert",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate95(data210, {instancePath:instancePath+"/temporal/external/tls/clientCert",parentData:data208,parentDataProperty:"clientCert",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 else {
@@ -18167,8 +18665,8 @@ var valid140 = _errs356 === errors;
 if(data208.clientKey !== undefined){
 let data211 = data208.clientKey;
 const _errs357 = errors;
-if(!(validate91(data211, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data208,parentDataProperty:"clientKey",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate95(data211, {instancePath:instancePath+"/temporal/external/tls/clientKey",parentData:data208,parentDataProperty:"clientKey",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 else {
@@ -18178,8 +18676,8 @@ var valid140 = _errs357 === errors;
 if(data208.caCert !== undefined){
 let data212 = data208.caCert;
 const _errs358 = errors;
-if(!(validate91(data212, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data208,parentDataProperty:"caCert",rootData}))){
-vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+if(!(validate95(data212, {instancePath:instancePath+"/temporal/external/tls/caCert",parentData:data208,parentDataProperty:"caCert",rootData}))){
+vErrors = vErrors === null ? validate95.errors : vErrors.concat(validate95.errors);
 errors = vErrors.length;
 }
 else {
@@ -18235,7 +18733,7 @@ let data214 = data213.namespace;
 const _errs362 = errors;
 const _errs363 = errors;
 if(typeof data214 === "string"){
-if(!pattern29.test(data214)){
+if(!pattern30.test(data214)){
 const err434 = {instancePath:instancePath+"/temporal/local/namespace",schemaPath:"#/properties/temporal/properties/local/properties/namespace/pattern",keyword:"pattern",params:{pattern: "^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"},message:"must match pattern \""+"^[a-zA-Z0-9][a-zA-Z0-9._-]{1,254}$"+"\""};
 if(vErrors === null){
 vErrors = [err434];
@@ -18301,7 +18799,7 @@ let data216 = data213.retention;
 const _errs366 = errors;
 const _errs367 = errors;
 if(typeof data216 === "string"){
-if(!pattern30.test(data216)){
+if(!pattern31.test(data216)){
 const err439 = {instancePath:instancePath+"/temporal/local/retention",schemaPath:"#/properties/temporal/properties/local/properties/retention/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(h|m|s)$"},message:"must match pattern \""+"^[0-9]+(h|m|s)$"+"\""};
 if(vErrors === null){
 vErrors = [err439];
@@ -18372,8 +18870,8 @@ var valid142 = _errs371 === errors;
 if(data217.external !== undefined){
 let data219 = data217.external;
 const _errs373 = errors;
-if(!(validate115(data219, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data217,parentDataProperty:"external",rootData}))){
-vErrors = vErrors === null ? validate115.errors : vErrors.concat(validate115.errors);
+if(!(validate119(data219, {instancePath:instancePath+"/temporal/local/persistence/external",parentData:data217,parentDataProperty:"external",rootData}))){
+vErrors = vErrors === null ? validate119.errors : vErrors.concat(validate119.errors);
 errors = vErrors.length;
 }
 else {
@@ -18385,7 +18883,7 @@ let data220 = data217.defaultDatabase;
 const _errs374 = errors;
 const _errs375 = errors;
 if(typeof data220 === "string"){
-if(!pattern32.test(data220)){
+if(!pattern33.test(data220)){
 const err444 = {instancePath:instancePath+"/temporal/local/persistence/defaultDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/defaultDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err444];
@@ -18413,7 +18911,7 @@ let data221 = data217.visibilityDatabase;
 const _errs376 = errors;
 const _errs377 = errors;
 if(typeof data221 === "string"){
-if(!pattern32.test(data221)){
+if(!pattern33.test(data221)){
 const err446 = {instancePath:instancePath+"/temporal/local/persistence/visibilityDatabase",schemaPath:"#/properties/temporal/properties/local/properties/persistence/properties/visibilityDatabase/pattern",keyword:"pattern",params:{pattern: "^[a-z_][a-z0-9_]{0,62}$"},message:"must match pattern \""+"^[a-z_][a-z0-9_]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err446];
@@ -18452,8 +18950,8 @@ var valid141 = _errs368 === errors;
 if(data213.frontend !== undefined){
 let data222 = data213.frontend;
 const _errs378 = errors;
-if(!(validate121(data222, {instancePath:instancePath+"/temporal/local/frontend",parentData:data213,parentDataProperty:"frontend",rootData}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate125(data222, {instancePath:instancePath+"/temporal/local/frontend",parentData:data213,parentDataProperty:"frontend",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 else {
@@ -18463,8 +18961,8 @@ var valid141 = _errs378 === errors;
 if(data213.history !== undefined){
 let data223 = data213.history;
 const _errs379 = errors;
-if(!(validate121(data223, {instancePath:instancePath+"/temporal/local/history",parentData:data213,parentDataProperty:"history",rootData}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate125(data223, {instancePath:instancePath+"/temporal/local/history",parentData:data213,parentDataProperty:"history",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 else {
@@ -18474,8 +18972,8 @@ var valid141 = _errs379 === errors;
 if(data213.matching !== undefined){
 let data224 = data213.matching;
 const _errs380 = errors;
-if(!(validate121(data224, {instancePath:instancePath+"/temporal/local/matching",parentData:data213,parentDataProperty:"matching",rootData}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate125(data224, {instancePath:instancePath+"/temporal/local/matching",parentData:data213,parentDataProperty:"matching",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 else {
@@ -18485,8 +18983,8 @@ var valid141 = _errs380 === errors;
 if(data213.worker !== undefined){
 let data225 = data213.worker;
 const _errs381 = errors;
-if(!(validate121(data225, {instancePath:instancePath+"/temporal/local/worker",parentData:data213,parentDataProperty:"worker",rootData}))){
-vErrors = vErrors === null ? validate121.errors : vErrors.concat(validate121.errors);
+if(!(validate125(data225, {instancePath:instancePath+"/temporal/local/worker",parentData:data213,parentDataProperty:"worker",rootData}))){
+vErrors = vErrors === null ? validate125.errors : vErrors.concat(validate125.errors);
 errors = vErrors.length;
 }
 else {
@@ -18514,8 +19012,8 @@ errors++;
 if(data226.resources !== undefined){
 let data227 = data226.resources;
 const _errs385 = errors;
-if(!(validate94(data227, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data226,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data227, {instancePath:instancePath+"/temporal/local/web/resources",parentData:data226,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 else {
@@ -18525,8 +19023,8 @@ var valid143 = _errs385 === errors;
 if(data226.nodeSelector !== undefined){
 let data228 = data226.nodeSelector;
 const _errs386 = errors;
-if(!(validate123(data228, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data226,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate127(data228, {instancePath:instancePath+"/temporal/local/web/nodeSelector",parentData:data226,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
@@ -18536,8 +19034,8 @@ var valid143 = _errs386 === errors;
 if(data226.tolerations !== undefined){
 let data229 = data226.tolerations;
 const _errs387 = errors;
-if(!(validate129(data229, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data226,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate133(data229, {instancePath:instancePath+"/temporal/local/web/tolerations",parentData:data226,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 else {
@@ -18547,8 +19045,8 @@ var valid143 = _errs387 === errors;
 if(data226.affinity !== undefined){
 let data230 = data226.affinity;
 const _errs388 = errors;
-if(!(validate135(data230, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data226,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate139(data230, {instancePath:instancePath+"/temporal/local/web/affinity",parentData:data226,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -18558,8 +19056,8 @@ var valid143 = _errs388 === errors;
 if(data226.topologySpreadConstraints !== undefined){
 let data231 = data226.topologySpreadConstraints;
 const _errs389 = errors;
-if(!(validate174(data231, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data226,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate178(data231, {instancePath:instancePath+"/temporal/local/web/topologySpreadConstraints",parentData:data226,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -18569,8 +19067,8 @@ var valid143 = _errs389 === errors;
 if(data226.podAnnotations !== undefined){
 let data232 = data226.podAnnotations;
 const _errs390 = errors;
-if(!(validate181(data232, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data226,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate185(data232, {instancePath:instancePath+"/temporal/local/web/podAnnotations",parentData:data226,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -18580,8 +19078,8 @@ var valid143 = _errs390 === errors;
 if(data226.podLabels !== undefined){
 let data233 = data226.podLabels;
 const _errs391 = errors;
-if(!(validate185(data233, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data226,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate189(data233, {instancePath:instancePath+"/temporal/local/web/podLabels",parentData:data226,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -18591,8 +19089,8 @@ var valid143 = _errs391 === errors;
 if(data226.env !== undefined){
 let data234 = data226.env;
 const _errs392 = errors;
-if(!(validate189(data234, {instancePath:instancePath+"/temporal/local/web/env",parentData:data226,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate193(data234, {instancePath:instancePath+"/temporal/local/web/env",parentData:data226,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -18602,8 +19100,8 @@ var valid143 = _errs392 === errors;
 if(data226.extraEnvFrom !== undefined){
 let data235 = data226.extraEnvFrom;
 const _errs393 = errors;
-if(!(validate193(data235, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data226,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate197(data235, {instancePath:instancePath+"/temporal/local/web/extraEnvFrom",parentData:data226,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 else {
@@ -18613,8 +19111,8 @@ var valid143 = _errs393 === errors;
 if(data226.extraVolumes !== undefined){
 let data236 = data226.extraVolumes;
 const _errs394 = errors;
-if(!(validate201(data236, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data226,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate205(data236, {instancePath:instancePath+"/temporal/local/web/extraVolumes",parentData:data226,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -18624,8 +19122,8 @@ var valid143 = _errs394 === errors;
 if(data226.extraVolumeMounts !== undefined){
 let data237 = data226.extraVolumeMounts;
 const _errs395 = errors;
-if(!(validate218(data237, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data226,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate222(data237, {instancePath:instancePath+"/temporal/local/web/extraVolumeMounts",parentData:data226,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
 errors = vErrors.length;
 }
 else {
@@ -18635,8 +19133,8 @@ var valid143 = _errs395 === errors;
 if(data226.extraContainers !== undefined){
 let data238 = data226.extraContainers;
 const _errs396 = errors;
-if(!(validate224(data238, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data226,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate228(data238, {instancePath:instancePath+"/temporal/local/web/extraContainers",parentData:data226,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
@@ -18646,8 +19144,8 @@ var valid143 = _errs396 === errors;
 if(data226.initContainers !== undefined){
 let data239 = data226.initContainers;
 const _errs397 = errors;
-if(!(validate258(data239, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data226,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+if(!(validate262(data239, {instancePath:instancePath+"/temporal/local/web/initContainers",parentData:data226,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 else {
@@ -18657,8 +19155,8 @@ var valid143 = _errs397 === errors;
 if(data226.priorityClassName !== undefined){
 let data240 = data226.priorityClassName;
 const _errs398 = errors;
-if(!(validate261(data240, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data226,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+if(!(validate265(data240, {instancePath:instancePath+"/temporal/local/web/priorityClassName",parentData:data226,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 else {
@@ -18668,8 +19166,8 @@ var valid143 = _errs398 === errors;
 if(data226.terminationGracePeriodSeconds !== undefined){
 let data241 = data226.terminationGracePeriodSeconds;
 const _errs399 = errors;
-if(!(validate263(data241, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data226,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+if(!(validate267(data241, {instancePath:instancePath+"/temporal/local/web/terminationGracePeriodSeconds",parentData:data226,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 else {
@@ -18679,8 +19177,8 @@ var valid143 = _errs399 === errors;
 if(data226.preStopSleepSeconds !== undefined){
 let data242 = data226.preStopSleepSeconds;
 const _errs400 = errors;
-if(!(validate265(data242, {instancePath:instancePath+"/temporal/local/web/preStopSleepSeconds",parentData:data226,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+if(!(validate269(data242, {instancePath:instancePath+"/temporal/local/web/preStopSleepSeconds",parentData:data226,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
 errors = vErrors.length;
 }
 else {
@@ -18690,8 +19188,8 @@ var valid143 = _errs400 === errors;
 if(data226.podSecurityContext !== undefined){
 let data243 = data226.podSecurityContext;
 const _errs401 = errors;
-if(!(validate267(data243, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data226,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+if(!(validate271(data243, {instancePath:instancePath+"/temporal/local/web/podSecurityContext",parentData:data226,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 else {
@@ -18701,8 +19199,8 @@ var valid143 = _errs401 === errors;
 if(data226.containerSecurityContext !== undefined){
 let data244 = data226.containerSecurityContext;
 const _errs402 = errors;
-if(!(validate270(data244, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data226,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate274(data244, {instancePath:instancePath+"/temporal/local/web/containerSecurityContext",parentData:data226,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 else {
@@ -18767,8 +19265,8 @@ var valid131 = _errs339 === errors;
 if(data.workflows !== undefined){
 let data246 = data.workflows;
 const _errs405 = errors;
-if(!(validate296(data246, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
+if(!(validate300(data246, {instancePath:instancePath+"/workflows",parentData:data,parentDataProperty:"workflows",rootData}))){
+vErrors = vErrors === null ? validate300.errors : vErrors.concat(validate300.errors);
 errors = vErrors.length;
 }
 else {
@@ -18778,8 +19276,8 @@ var valid131 = _errs405 === errors;
 if(data.agents !== undefined){
 let data247 = data.agents;
 const _errs406 = errors;
-if(!(validate296(data247, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
+if(!(validate300(data247, {instancePath:instancePath+"/agents",parentData:data,parentDataProperty:"agents",rootData}))){
+vErrors = vErrors === null ? validate300.errors : vErrors.concat(validate300.errors);
 errors = vErrors.length;
 }
 else {
@@ -18812,8 +19310,8 @@ const _errs412 = errors;
 const _errs413 = errors;
 let valid146 = true;
 const _errs414 = errors;
-if(!(validate299(data249, {instancePath:instancePath+"/components/api",parentData:data248,parentDataProperty:"api",rootData}))){
-vErrors = vErrors === null ? validate299.errors : vErrors.concat(validate299.errors);
+if(!(validate303(data249, {instancePath:instancePath+"/components/api",parentData:data248,parentDataProperty:"api",rootData}))){
+vErrors = vErrors === null ? validate303.errors : vErrors.concat(validate303.errors);
 errors = vErrors.length;
 }
 else {
@@ -18879,8 +19377,8 @@ errors++;
 if(data249.resources !== undefined){
 let data251 = data249.resources;
 const _errs418 = errors;
-if(!(validate94(data251, {instancePath:instancePath+"/components/api/resources",parentData:data249,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data251, {instancePath:instancePath+"/components/api/resources",parentData:data249,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 else {
@@ -18890,8 +19388,8 @@ var valid148 = _errs418 === errors;
 if(data249.nodeSelector !== undefined){
 let data252 = data249.nodeSelector;
 const _errs419 = errors;
-if(!(validate123(data252, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data249,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate127(data252, {instancePath:instancePath+"/components/api/nodeSelector",parentData:data249,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
@@ -18901,8 +19399,8 @@ var valid148 = _errs419 === errors;
 if(data249.tolerations !== undefined){
 let data253 = data249.tolerations;
 const _errs420 = errors;
-if(!(validate129(data253, {instancePath:instancePath+"/components/api/tolerations",parentData:data249,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate133(data253, {instancePath:instancePath+"/components/api/tolerations",parentData:data249,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 else {
@@ -18912,8 +19410,8 @@ var valid148 = _errs420 === errors;
 if(data249.affinity !== undefined){
 let data254 = data249.affinity;
 const _errs421 = errors;
-if(!(validate135(data254, {instancePath:instancePath+"/components/api/affinity",parentData:data249,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate139(data254, {instancePath:instancePath+"/components/api/affinity",parentData:data249,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -18923,8 +19421,8 @@ var valid148 = _errs421 === errors;
 if(data249.topologySpreadConstraints !== undefined){
 let data255 = data249.topologySpreadConstraints;
 const _errs422 = errors;
-if(!(validate174(data255, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data249,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate178(data255, {instancePath:instancePath+"/components/api/topologySpreadConstraints",parentData:data249,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -18934,8 +19432,8 @@ var valid148 = _errs422 === errors;
 if(data249.podAnnotations !== undefined){
 let data256 = data249.podAnnotations;
 const _errs423 = errors;
-if(!(validate181(data256, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data249,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate185(data256, {instancePath:instancePath+"/components/api/podAnnotations",parentData:data249,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -18945,8 +19443,8 @@ var valid148 = _errs423 === errors;
 if(data249.podLabels !== undefined){
 let data257 = data249.podLabels;
 const _errs424 = errors;
-if(!(validate185(data257, {instancePath:instancePath+"/components/api/podLabels",parentData:data249,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate189(data257, {instancePath:instancePath+"/components/api/podLabels",parentData:data249,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -18956,8 +19454,8 @@ var valid148 = _errs424 === errors;
 if(data249.env !== undefined){
 let data258 = data249.env;
 const _errs425 = errors;
-if(!(validate189(data258, {instancePath:instancePath+"/components/api/env",parentData:data249,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate193(data258, {instancePath:instancePath+"/components/api/env",parentData:data249,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -18967,8 +19465,8 @@ var valid148 = _errs425 === errors;
 if(data249.extraEnvFrom !== undefined){
 let data259 = data249.extraEnvFrom;
 const _errs426 = errors;
-if(!(validate193(data259, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data249,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate197(data259, {instancePath:instancePath+"/components/api/extraEnvFrom",parentData:data249,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 else {
@@ -18978,8 +19476,8 @@ var valid148 = _errs426 === errors;
 if(data249.extraVolumes !== undefined){
 let data260 = data249.extraVolumes;
 const _errs427 = errors;
-if(!(validate201(data260, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data249,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate205(data260, {instancePath:instancePath+"/components/api/extraVolumes",parentData:data249,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -18989,8 +19487,8 @@ var valid148 = _errs427 === errors;
 if(data249.extraVolumeMounts !== undefined){
 let data261 = data249.extraVolumeMounts;
 const _errs428 = errors;
-if(!(validate218(data261, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data249,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate222(data261, {instancePath:instancePath+"/components/api/extraVolumeMounts",parentData:data249,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
 errors = vErrors.length;
 }
 else {
@@ -19000,8 +19498,8 @@ var valid148 = _errs428 === errors;
 if(data249.extraContainers !== undefined){
 let data262 = data249.extraContainers;
 const _errs429 = errors;
-if(!(validate224(data262, {instancePath:instancePath+"/components/api/extraContainers",parentData:data249,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate228(data262, {instancePath:instancePath+"/components/api/extraContainers",parentData:data249,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
@@ -19011,8 +19509,8 @@ var valid148 = _errs429 === errors;
 if(data249.initContainers !== undefined){
 let data263 = data249.initContainers;
 const _errs430 = errors;
-if(!(validate258(data263, {instancePath:instancePath+"/components/api/initContainers",parentData:data249,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+if(!(validate262(data263, {instancePath:instancePath+"/components/api/initContainers",parentData:data249,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 else {
@@ -19022,8 +19520,8 @@ var valid148 = _errs430 === errors;
 if(data249.priorityClassName !== undefined){
 let data264 = data249.priorityClassName;
 const _errs431 = errors;
-if(!(validate261(data264, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data249,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+if(!(validate265(data264, {instancePath:instancePath+"/components/api/priorityClassName",parentData:data249,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 else {
@@ -19109,8 +19607,8 @@ var valid148 = _errs434 === errors;
 if(data249.podSecurityContext !== undefined){
 let data267 = data249.podSecurityContext;
 const _errs436 = errors;
-if(!(validate267(data267, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data249,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+if(!(validate271(data267, {instancePath:instancePath+"/components/api/podSecurityContext",parentData:data249,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 else {
@@ -19120,8 +19618,8 @@ var valid148 = _errs436 === errors;
 if(data249.containerSecurityContext !== undefined){
 let data268 = data249.containerSecurityContext;
 const _errs437 = errors;
-if(!(validate270(data268, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data249,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate274(data268, {instancePath:instancePath+"/components/api/containerSecurityContext",parentData:data249,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 else {
@@ -19185,8 +19683,8 @@ var valid148 = _errs440 === errors;
 if(data249.autoscaling !== undefined){
 let data271 = data249.autoscaling;
 const _errs442 = errors;
-if(!(validate317(data271, {instancePath:instancePath+"/components/api/autoscaling",parentData:data249,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
+if(!(validate321(data271, {instancePath:instancePath+"/components/api/autoscaling",parentData:data249,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
 errors = vErrors.length;
 }
 else {
@@ -19227,8 +19725,8 @@ errors++;
 if(data272.resources !== undefined){
 let data273 = data272.resources;
 const _errs446 = errors;
-if(!(validate94(data273, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data272,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data273, {instancePath:instancePath+"/components/jobsRunner/resources",parentData:data272,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 else {
@@ -19238,8 +19736,8 @@ var valid149 = _errs446 === errors;
 if(data272.nodeSelector !== undefined){
 let data274 = data272.nodeSelector;
 const _errs447 = errors;
-if(!(validate123(data274, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data272,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate127(data274, {instancePath:instancePath+"/components/jobsRunner/nodeSelector",parentData:data272,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
@@ -19249,8 +19747,8 @@ var valid149 = _errs447 === errors;
 if(data272.tolerations !== undefined){
 let data275 = data272.tolerations;
 const _errs448 = errors;
-if(!(validate129(data275, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data272,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate133(data275, {instancePath:instancePath+"/components/jobsRunner/tolerations",parentData:data272,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 else {
@@ -19260,8 +19758,8 @@ var valid149 = _errs448 === errors;
 if(data272.affinity !== undefined){
 let data276 = data272.affinity;
 const _errs449 = errors;
-if(!(validate135(data276, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data272,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate139(data276, {instancePath:instancePath+"/components/jobsRunner/affinity",parentData:data272,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -19271,8 +19769,8 @@ var valid149 = _errs449 === errors;
 if(data272.topologySpreadConstraints !== undefined){
 let data277 = data272.topologySpreadConstraints;
 const _errs450 = errors;
-if(!(validate174(data277, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data272,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate178(data277, {instancePath:instancePath+"/components/jobsRunner/topologySpreadConstraints",parentData:data272,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -19282,8 +19780,8 @@ var valid149 = _errs450 === errors;
 if(data272.podAnnotations !== undefined){
 let data278 = data272.podAnnotations;
 const _errs451 = errors;
-if(!(validate181(data278, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data272,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate185(data278, {instancePath:instancePath+"/components/jobsRunner/podAnnotations",parentData:data272,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -19293,8 +19791,8 @@ var valid149 = _errs451 === errors;
 if(data272.podLabels !== undefined){
 let data279 = data272.podLabels;
 const _errs452 = errors;
-if(!(validate185(data279, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data272,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate189(data279, {instancePath:instancePath+"/components/jobsRunner/podLabels",parentData:data272,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -19304,8 +19802,8 @@ var valid149 = _errs452 === errors;
 if(data272.env !== undefined){
 let data280 = data272.env;
 const _errs453 = errors;
-if(!(validate189(data280, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data272,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate193(data280, {instancePath:instancePath+"/components/jobsRunner/env",parentData:data272,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -19315,8 +19813,8 @@ var valid149 = _errs453 === errors;
 if(data272.extraEnvFrom !== undefined){
 let data281 = data272.extraEnvFrom;
 const _errs454 = errors;
-if(!(validate193(data281, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data272,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate197(data281, {instancePath:instancePath+"/components/jobsRunner/extraEnvFrom",parentData:data272,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 else {
@@ -19326,8 +19824,8 @@ var valid149 = _errs454 === errors;
 if(data272.extraVolumes !== undefined){
 let data282 = data272.extraVolumes;
 const _errs455 = errors;
-if(!(validate201(data282, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data272,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate205(data282, {instancePath:instancePath+"/components/jobsRunner/extraVolumes",parentData:data272,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -19337,8 +19835,8 @@ var valid149 = _errs455 === errors;
 if(data272.extraVolumeMounts !== undefined){
 let data283 = data272.extraVolumeMounts;
 const _errs456 = errors;
-if(!(validate218(data283, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data272,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate222(data283, {instancePath:instancePath+"/components/jobsRunner/extraVolumeMounts",parentData:data272,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
 errors = vErrors.length;
 }
 else {
@@ -19348,8 +19846,8 @@ var valid149 = _errs456 === errors;
 if(data272.extraContainers !== undefined){
 let data284 = data272.extraContainers;
 const _errs457 = errors;
-if(!(validate224(data284, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data272,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate228(data284, {instancePath:instancePath+"/components/jobsRunner/extraContainers",parentData:data272,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
@@ -19359,8 +19857,8 @@ var valid149 = _errs457 === errors;
 if(data272.initContainers !== undefined){
 let data285 = data272.initContainers;
 const _errs458 = errors;
-if(!(validate258(data285, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data272,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+if(!(validate262(data285, {instancePath:instancePath+"/components/jobsRunner/initContainers",parentData:data272,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 else {
@@ -19370,8 +19868,8 @@ var valid149 = _errs458 === errors;
 if(data272.priorityClassName !== undefined){
 let data286 = data272.priorityClassName;
 const _errs459 = errors;
-if(!(validate261(data286, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data272,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+if(!(validate265(data286, {instancePath:instancePath+"/components/jobsRunner/priorityClassName",parentData:data272,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 else {
@@ -19381,8 +19879,8 @@ var valid149 = _errs459 === errors;
 if(data272.terminationGracePeriodSeconds !== undefined){
 let data287 = data272.terminationGracePeriodSeconds;
 const _errs460 = errors;
-if(!(validate263(data287, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data272,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+if(!(validate267(data287, {instancePath:instancePath+"/components/jobsRunner/terminationGracePeriodSeconds",parentData:data272,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 else {
@@ -19392,8 +19890,8 @@ var valid149 = _errs460 === errors;
 if(data272.preStopSleepSeconds !== undefined){
 let data288 = data272.preStopSleepSeconds;
 const _errs461 = errors;
-if(!(validate265(data288, {instancePath:instancePath+"/components/jobsRunner/preStopSleepSeconds",parentData:data272,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+if(!(validate269(data288, {instancePath:instancePath+"/components/jobsRunner/preStopSleepSeconds",parentData:data272,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
 errors = vErrors.length;
 }
 else {
@@ -19403,8 +19901,8 @@ var valid149 = _errs461 === errors;
 if(data272.podSecurityContext !== undefined){
 let data289 = data272.podSecurityContext;
 const _errs462 = errors;
-if(!(validate267(data289, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data272,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+if(!(validate271(data289, {instancePath:instancePath+"/components/jobsRunner/podSecurityContext",parentData:data272,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 else {
@@ -19414,8 +19912,8 @@ var valid149 = _errs462 === errors;
 if(data272.containerSecurityContext !== undefined){
 let data290 = data272.containerSecurityContext;
 const _errs463 = errors;
-if(!(validate270(data290, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data272,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate274(data290, {instancePath:instancePath+"/components/jobsRunner/containerSecurityContext",parentData:data272,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 else {
@@ -19438,8 +19936,8 @@ var valid144 = _errs443 === errors;
 if(data248.workflowsWorker !== undefined){
 let data291 = data248.workflowsWorker;
 const _errs464 = errors;
-if(!(validate337(data291, {instancePath:instancePath+"/components/workflowsWorker",parentData:data248,parentDataProperty:"workflowsWorker",rootData}))){
-vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+if(!(validate341(data291, {instancePath:instancePath+"/components/workflowsWorker",parentData:data248,parentDataProperty:"workflowsWorker",rootData}))){
+vErrors = vErrors === null ? validate341.errors : vErrors.concat(validate341.errors);
 errors = vErrors.length;
 }
 else {
@@ -19451,8 +19949,8 @@ let data292 = data248.workflowsBackend;
 const _errs465 = errors;
 const _errs466 = errors;
 const _errs467 = errors;
-if(!(validate338(data292, {instancePath:instancePath+"/components/workflowsBackend",parentData:data248,parentDataProperty:"workflowsBackend",rootData}))){
-vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+if(!(validate342(data292, {instancePath:instancePath+"/components/workflowsBackend",parentData:data248,parentDataProperty:"workflowsBackend",rootData}))){
+vErrors = vErrors === null ? validate342.errors : vErrors.concat(validate342.errors);
 errors = vErrors.length;
 }
 else {
@@ -19475,8 +19973,8 @@ errors++;
 if(data292.resources !== undefined){
 let data293 = data292.resources;
 const _errs469 = errors;
-if(!(validate94(data293, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data292,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data293, {instancePath:instancePath+"/components/workflowsBackend/resources",parentData:data292,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 else {
@@ -19486,8 +19984,8 @@ var valid151 = _errs469 === errors;
 if(data292.nodeSelector !== undefined){
 let data294 = data292.nodeSelector;
 const _errs470 = errors;
-if(!(validate123(data294, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data292,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate127(data294, {instancePath:instancePath+"/components/workflowsBackend/nodeSelector",parentData:data292,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
@@ -19497,8 +19995,8 @@ var valid151 = _errs470 === errors;
 if(data292.tolerations !== undefined){
 let data295 = data292.tolerations;
 const _errs471 = errors;
-if(!(validate129(data295, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data292,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate133(data295, {instancePath:instancePath+"/components/workflowsBackend/tolerations",parentData:data292,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 else {
@@ -19508,8 +20006,8 @@ var valid151 = _errs471 === errors;
 if(data292.affinity !== undefined){
 let data296 = data292.affinity;
 const _errs472 = errors;
-if(!(validate135(data296, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data292,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate139(data296, {instancePath:instancePath+"/components/workflowsBackend/affinity",parentData:data292,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -19519,8 +20017,8 @@ var valid151 = _errs472 === errors;
 if(data292.topologySpreadConstraints !== undefined){
 let data297 = data292.topologySpreadConstraints;
 const _errs473 = errors;
-if(!(validate174(data297, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data292,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate178(data297, {instancePath:instancePath+"/components/workflowsBackend/topologySpreadConstraints",parentData:data292,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -19530,8 +20028,8 @@ var valid151 = _errs473 === errors;
 if(data292.podAnnotations !== undefined){
 let data298 = data292.podAnnotations;
 const _errs474 = errors;
-if(!(validate181(data298, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data292,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate185(data298, {instancePath:instancePath+"/components/workflowsBackend/podAnnotations",parentData:data292,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -19541,8 +20039,8 @@ var valid151 = _errs474 === errors;
 if(data292.podLabels !== undefined){
 let data299 = data292.podLabels;
 const _errs475 = errors;
-if(!(validate185(data299, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data292,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate189(data299, {instancePath:instancePath+"/components/workflowsBackend/podLabels",parentData:data292,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -19552,8 +20050,8 @@ var valid151 = _errs475 === errors;
 if(data292.env !== undefined){
 let data300 = data292.env;
 const _errs476 = errors;
-if(!(validate189(data300, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data292,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate193(data300, {instancePath:instancePath+"/components/workflowsBackend/env",parentData:data292,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -19563,8 +20061,8 @@ var valid151 = _errs476 === errors;
 if(data292.extraEnvFrom !== undefined){
 let data301 = data292.extraEnvFrom;
 const _errs477 = errors;
-if(!(validate193(data301, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data292,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate197(data301, {instancePath:instancePath+"/components/workflowsBackend/extraEnvFrom",parentData:data292,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 else {
@@ -19574,8 +20072,8 @@ var valid151 = _errs477 === errors;
 if(data292.extraVolumes !== undefined){
 let data302 = data292.extraVolumes;
 const _errs478 = errors;
-if(!(validate201(data302, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data292,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate205(data302, {instancePath:instancePath+"/components/workflowsBackend/extraVolumes",parentData:data292,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -19585,8 +20083,8 @@ var valid151 = _errs478 === errors;
 if(data292.extraVolumeMounts !== undefined){
 let data303 = data292.extraVolumeMounts;
 const _errs479 = errors;
-if(!(validate218(data303, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data292,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate222(data303, {instancePath:instancePath+"/components/workflowsBackend/extraVolumeMounts",parentData:data292,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
 errors = vErrors.length;
 }
 else {
@@ -19596,8 +20094,8 @@ var valid151 = _errs479 === errors;
 if(data292.extraContainers !== undefined){
 let data304 = data292.extraContainers;
 const _errs480 = errors;
-if(!(validate224(data304, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data292,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate228(data304, {instancePath:instancePath+"/components/workflowsBackend/extraContainers",parentData:data292,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
@@ -19607,8 +20105,8 @@ var valid151 = _errs480 === errors;
 if(data292.initContainers !== undefined){
 let data305 = data292.initContainers;
 const _errs481 = errors;
-if(!(validate258(data305, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data292,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+if(!(validate262(data305, {instancePath:instancePath+"/components/workflowsBackend/initContainers",parentData:data292,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 else {
@@ -19618,8 +20116,8 @@ var valid151 = _errs481 === errors;
 if(data292.priorityClassName !== undefined){
 let data306 = data292.priorityClassName;
 const _errs482 = errors;
-if(!(validate261(data306, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data292,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+if(!(validate265(data306, {instancePath:instancePath+"/components/workflowsBackend/priorityClassName",parentData:data292,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 else {
@@ -19629,8 +20127,8 @@ var valid151 = _errs482 === errors;
 if(data292.terminationGracePeriodSeconds !== undefined){
 let data307 = data292.terminationGracePeriodSeconds;
 const _errs483 = errors;
-if(!(validate263(data307, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data292,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+if(!(validate267(data307, {instancePath:instancePath+"/components/workflowsBackend/terminationGracePeriodSeconds",parentData:data292,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 else {
@@ -19640,8 +20138,8 @@ var valid151 = _errs483 === errors;
 if(data292.preStopSleepSeconds !== undefined){
 let data308 = data292.preStopSleepSeconds;
 const _errs484 = errors;
-if(!(validate265(data308, {instancePath:instancePath+"/components/workflowsBackend/preStopSleepSeconds",parentData:data292,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+if(!(validate269(data308, {instancePath:instancePath+"/components/workflowsBackend/preStopSleepSeconds",parentData:data292,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
 errors = vErrors.length;
 }
 else {
@@ -19651,8 +20149,8 @@ var valid151 = _errs484 === errors;
 if(data292.podSecurityContext !== undefined){
 let data309 = data292.podSecurityContext;
 const _errs485 = errors;
-if(!(validate267(data309, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data292,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+if(!(validate271(data309, {instancePath:instancePath+"/components/workflowsBackend/podSecurityContext",parentData:data292,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 else {
@@ -19662,8 +20160,8 @@ var valid151 = _errs485 === errors;
 if(data292.containerSecurityContext !== undefined){
 let data310 = data292.containerSecurityContext;
 const _errs486 = errors;
-if(!(validate270(data310, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data292,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate274(data310, {instancePath:instancePath+"/components/workflowsBackend/containerSecurityContext",parentData:data292,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 else {
@@ -19727,8 +20225,8 @@ var valid151 = _errs489 === errors;
 if(data292.autoscaling !== undefined){
 let data313 = data292.autoscaling;
 const _errs491 = errors;
-if(!(validate317(data313, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data292,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
+if(!(validate321(data313, {instancePath:instancePath+"/components/workflowsBackend/autoscaling",parentData:data292,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
 errors = vErrors.length;
 }
 else {
@@ -19753,8 +20251,8 @@ let data314 = data248.codeExecutor;
 const _errs492 = errors;
 const _errs493 = errors;
 const _errs494 = errors;
-if(!(validate338(data314, {instancePath:instancePath+"/components/codeExecutor",parentData:data248,parentDataProperty:"codeExecutor",rootData}))){
-vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+if(!(validate342(data314, {instancePath:instancePath+"/components/codeExecutor",parentData:data248,parentDataProperty:"codeExecutor",rootData}))){
+vErrors = vErrors === null ? validate342.errors : vErrors.concat(validate342.errors);
 errors = vErrors.length;
 }
 else {
@@ -19777,8 +20275,8 @@ errors++;
 if(data314.resources !== undefined){
 let data315 = data314.resources;
 const _errs496 = errors;
-if(!(validate94(data315, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data314,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data315, {instancePath:instancePath+"/components/codeExecutor/resources",parentData:data314,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 else {
@@ -19788,8 +20286,8 @@ var valid153 = _errs496 === errors;
 if(data314.nodeSelector !== undefined){
 let data316 = data314.nodeSelector;
 const _errs497 = errors;
-if(!(validate123(data316, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data314,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate127(data316, {instancePath:instancePath+"/components/codeExecutor/nodeSelector",parentData:data314,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
@@ -19799,8 +20297,8 @@ var valid153 = _errs497 === errors;
 if(data314.tolerations !== undefined){
 let data317 = data314.tolerations;
 const _errs498 = errors;
-if(!(validate129(data317, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data314,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate133(data317, {instancePath:instancePath+"/components/codeExecutor/tolerations",parentData:data314,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 else {
@@ -19810,8 +20308,8 @@ var valid153 = _errs498 === errors;
 if(data314.affinity !== undefined){
 let data318 = data314.affinity;
 const _errs499 = errors;
-if(!(validate135(data318, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data314,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate139(data318, {instancePath:instancePath+"/components/codeExecutor/affinity",parentData:data314,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -19821,8 +20319,8 @@ var valid153 = _errs499 === errors;
 if(data314.topologySpreadConstraints !== undefined){
 let data319 = data314.topologySpreadConstraints;
 const _errs500 = errors;
-if(!(validate174(data319, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data314,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate178(data319, {instancePath:instancePath+"/components/codeExecutor/topologySpreadConstraints",parentData:data314,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -19832,8 +20330,8 @@ var valid153 = _errs500 === errors;
 if(data314.podAnnotations !== undefined){
 let data320 = data314.podAnnotations;
 const _errs501 = errors;
-if(!(validate181(data320, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data314,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate185(data320, {instancePath:instancePath+"/components/codeExecutor/podAnnotations",parentData:data314,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -19843,8 +20341,8 @@ var valid153 = _errs501 === errors;
 if(data314.podLabels !== undefined){
 let data321 = data314.podLabels;
 const _errs502 = errors;
-if(!(validate185(data321, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data314,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate189(data321, {instancePath:instancePath+"/components/codeExecutor/podLabels",parentData:data314,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -19854,8 +20352,8 @@ var valid153 = _errs502 === errors;
 if(data314.env !== undefined){
 let data322 = data314.env;
 const _errs503 = errors;
-if(!(validate189(data322, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data314,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate193(data322, {instancePath:instancePath+"/components/codeExecutor/env",parentData:data314,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -19865,8 +20363,8 @@ var valid153 = _errs503 === errors;
 if(data314.extraEnvFrom !== undefined){
 let data323 = data314.extraEnvFrom;
 const _errs504 = errors;
-if(!(validate193(data323, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data314,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate197(data323, {instancePath:instancePath+"/components/codeExecutor/extraEnvFrom",parentData:data314,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 else {
@@ -19876,8 +20374,8 @@ var valid153 = _errs504 === errors;
 if(data314.extraVolumes !== undefined){
 let data324 = data314.extraVolumes;
 const _errs505 = errors;
-if(!(validate201(data324, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data314,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate205(data324, {instancePath:instancePath+"/components/codeExecutor/extraVolumes",parentData:data314,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -19887,8 +20385,8 @@ var valid153 = _errs505 === errors;
 if(data314.extraVolumeMounts !== undefined){
 let data325 = data314.extraVolumeMounts;
 const _errs506 = errors;
-if(!(validate218(data325, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data314,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate222(data325, {instancePath:instancePath+"/components/codeExecutor/extraVolumeMounts",parentData:data314,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
 errors = vErrors.length;
 }
 else {
@@ -19898,8 +20396,8 @@ var valid153 = _errs506 === errors;
 if(data314.extraContainers !== undefined){
 let data326 = data314.extraContainers;
 const _errs507 = errors;
-if(!(validate224(data326, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data314,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate228(data326, {instancePath:instancePath+"/components/codeExecutor/extraContainers",parentData:data314,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
@@ -19909,8 +20407,8 @@ var valid153 = _errs507 === errors;
 if(data314.initContainers !== undefined){
 let data327 = data314.initContainers;
 const _errs508 = errors;
-if(!(validate258(data327, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data314,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+if(!(validate262(data327, {instancePath:instancePath+"/components/codeExecutor/initContainers",parentData:data314,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 else {
@@ -19920,8 +20418,8 @@ var valid153 = _errs508 === errors;
 if(data314.priorityClassName !== undefined){
 let data328 = data314.priorityClassName;
 const _errs509 = errors;
-if(!(validate261(data328, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data314,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+if(!(validate265(data328, {instancePath:instancePath+"/components/codeExecutor/priorityClassName",parentData:data314,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 else {
@@ -19969,8 +20467,8 @@ var valid153 = _errs510 === errors;
 if(data314.preStopSleepSeconds !== undefined){
 let data330 = data314.preStopSleepSeconds;
 const _errs512 = errors;
-if(!(validate265(data330, {instancePath:instancePath+"/components/codeExecutor/preStopSleepSeconds",parentData:data314,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+if(!(validate269(data330, {instancePath:instancePath+"/components/codeExecutor/preStopSleepSeconds",parentData:data314,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
 errors = vErrors.length;
 }
 else {
@@ -19980,8 +20478,8 @@ var valid153 = _errs512 === errors;
 if(data314.podSecurityContext !== undefined){
 let data331 = data314.podSecurityContext;
 const _errs513 = errors;
-if(!(validate267(data331, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data314,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+if(!(validate271(data331, {instancePath:instancePath+"/components/codeExecutor/podSecurityContext",parentData:data314,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 else {
@@ -19991,8 +20489,8 @@ var valid153 = _errs513 === errors;
 if(data314.containerSecurityContext !== undefined){
 let data332 = data314.containerSecurityContext;
 const _errs514 = errors;
-if(!(validate270(data332, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data314,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate274(data332, {instancePath:instancePath+"/components/codeExecutor/containerSecurityContext",parentData:data314,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 else {
@@ -20079,7 +20577,7 @@ vErrors.push(err486);
 }
 errors++;
 }
-if(!pattern55.test(data335)){
+if(!pattern56.test(data335)){
 const err487 = {instancePath:instancePath+"/components/codeExecutor/seccompProfile",schemaPath:"#/properties/components/properties/codeExecutor/properties/seccompProfile/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9._/-]+$"},message:"must match pattern \""+"^[A-Za-z0-9._/-]+$"+"\""};
 if(vErrors === null){
 vErrors = [err487];
@@ -20105,8 +20603,8 @@ var valid153 = _errs519 === errors;
 if(data314.autoscaling !== undefined){
 let data336 = data314.autoscaling;
 const _errs521 = errors;
-if(!(validate317(data336, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data314,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
+if(!(validate321(data336, {instancePath:instancePath+"/components/codeExecutor/autoscaling",parentData:data314,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
 errors = vErrors.length;
 }
 else {
@@ -20129,8 +20627,8 @@ var valid144 = _errs492 === errors;
 if(data248.agentWorker !== undefined){
 let data337 = data248.agentWorker;
 const _errs522 = errors;
-if(!(validate337(data337, {instancePath:instancePath+"/components/agentWorker",parentData:data248,parentDataProperty:"agentWorker",rootData}))){
-vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+if(!(validate341(data337, {instancePath:instancePath+"/components/agentWorker",parentData:data248,parentDataProperty:"agentWorker",rootData}))){
+vErrors = vErrors === null ? validate341.errors : vErrors.concat(validate341.errors);
 errors = vErrors.length;
 }
 else {
@@ -20140,8 +20638,8 @@ var valid144 = _errs522 === errors;
 if(data248.agentEvalWorker !== undefined){
 let data338 = data248.agentEvalWorker;
 const _errs523 = errors;
-if(!(validate337(data338, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data248,parentDataProperty:"agentEvalWorker",rootData}))){
-vErrors = vErrors === null ? validate337.errors : vErrors.concat(validate337.errors);
+if(!(validate341(data338, {instancePath:instancePath+"/components/agentEvalWorker",parentData:data248,parentDataProperty:"agentEvalWorker",rootData}))){
+vErrors = vErrors === null ? validate341.errors : vErrors.concat(validate341.errors);
 errors = vErrors.length;
 }
 else {
@@ -20153,8 +20651,8 @@ let data339 = data248.multiplayerWs;
 const _errs524 = errors;
 const _errs525 = errors;
 const _errs526 = errors;
-if(!(validate338(data339, {instancePath:instancePath+"/components/multiplayerWs",parentData:data248,parentDataProperty:"multiplayerWs",rootData}))){
-vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+if(!(validate342(data339, {instancePath:instancePath+"/components/multiplayerWs",parentData:data248,parentDataProperty:"multiplayerWs",rootData}))){
+vErrors = vErrors === null ? validate342.errors : vErrors.concat(validate342.errors);
 errors = vErrors.length;
 }
 else {
@@ -20177,8 +20675,8 @@ errors++;
 if(data339.resources !== undefined){
 let data340 = data339.resources;
 const _errs528 = errors;
-if(!(validate94(data340, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data339,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data340, {instancePath:instancePath+"/components/multiplayerWs/resources",parentData:data339,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 else {
@@ -20188,8 +20686,8 @@ var valid155 = _errs528 === errors;
 if(data339.nodeSelector !== undefined){
 let data341 = data339.nodeSelector;
 const _errs529 = errors;
-if(!(validate123(data341, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data339,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate127(data341, {instancePath:instancePath+"/components/multiplayerWs/nodeSelector",parentData:data339,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
@@ -20199,8 +20697,8 @@ var valid155 = _errs529 === errors;
 if(data339.tolerations !== undefined){
 let data342 = data339.tolerations;
 const _errs530 = errors;
-if(!(validate129(data342, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data339,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate133(data342, {instancePath:instancePath+"/components/multiplayerWs/tolerations",parentData:data339,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 else {
@@ -20210,8 +20708,8 @@ var valid155 = _errs530 === errors;
 if(data339.affinity !== undefined){
 let data343 = data339.affinity;
 const _errs531 = errors;
-if(!(validate135(data343, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data339,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate139(data343, {instancePath:instancePath+"/components/multiplayerWs/affinity",parentData:data339,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -20221,8 +20719,8 @@ var valid155 = _errs531 === errors;
 if(data339.topologySpreadConstraints !== undefined){
 let data344 = data339.topologySpreadConstraints;
 const _errs532 = errors;
-if(!(validate174(data344, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data339,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate178(data344, {instancePath:instancePath+"/components/multiplayerWs/topologySpreadConstraints",parentData:data339,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -20232,8 +20730,8 @@ var valid155 = _errs532 === errors;
 if(data339.podAnnotations !== undefined){
 let data345 = data339.podAnnotations;
 const _errs533 = errors;
-if(!(validate181(data345, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data339,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate185(data345, {instancePath:instancePath+"/components/multiplayerWs/podAnnotations",parentData:data339,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -20243,8 +20741,8 @@ var valid155 = _errs533 === errors;
 if(data339.podLabels !== undefined){
 let data346 = data339.podLabels;
 const _errs534 = errors;
-if(!(validate185(data346, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data339,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate189(data346, {instancePath:instancePath+"/components/multiplayerWs/podLabels",parentData:data339,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -20254,8 +20752,8 @@ var valid155 = _errs534 === errors;
 if(data339.env !== undefined){
 let data347 = data339.env;
 const _errs535 = errors;
-if(!(validate189(data347, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data339,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate193(data347, {instancePath:instancePath+"/components/multiplayerWs/env",parentData:data339,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -20265,8 +20763,8 @@ var valid155 = _errs535 === errors;
 if(data339.extraEnvFrom !== undefined){
 let data348 = data339.extraEnvFrom;
 const _errs536 = errors;
-if(!(validate193(data348, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data339,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate197(data348, {instancePath:instancePath+"/components/multiplayerWs/extraEnvFrom",parentData:data339,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 else {
@@ -20276,8 +20774,8 @@ var valid155 = _errs536 === errors;
 if(data339.extraVolumes !== undefined){
 let data349 = data339.extraVolumes;
 const _errs537 = errors;
-if(!(validate201(data349, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data339,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate205(data349, {instancePath:instancePath+"/components/multiplayerWs/extraVolumes",parentData:data339,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -20287,8 +20785,8 @@ var valid155 = _errs537 === errors;
 if(data339.extraVolumeMounts !== undefined){
 let data350 = data339.extraVolumeMounts;
 const _errs538 = errors;
-if(!(validate218(data350, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data339,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate222(data350, {instancePath:instancePath+"/components/multiplayerWs/extraVolumeMounts",parentData:data339,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
 errors = vErrors.length;
 }
 else {
@@ -20298,8 +20796,8 @@ var valid155 = _errs538 === errors;
 if(data339.extraContainers !== undefined){
 let data351 = data339.extraContainers;
 const _errs539 = errors;
-if(!(validate224(data351, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data339,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate228(data351, {instancePath:instancePath+"/components/multiplayerWs/extraContainers",parentData:data339,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
@@ -20309,8 +20807,8 @@ var valid155 = _errs539 === errors;
 if(data339.initContainers !== undefined){
 let data352 = data339.initContainers;
 const _errs540 = errors;
-if(!(validate258(data352, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data339,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+if(!(validate262(data352, {instancePath:instancePath+"/components/multiplayerWs/initContainers",parentData:data339,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 else {
@@ -20320,8 +20818,8 @@ var valid155 = _errs540 === errors;
 if(data339.priorityClassName !== undefined){
 let data353 = data339.priorityClassName;
 const _errs541 = errors;
-if(!(validate261(data353, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data339,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+if(!(validate265(data353, {instancePath:instancePath+"/components/multiplayerWs/priorityClassName",parentData:data339,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 else {
@@ -20331,8 +20829,8 @@ var valid155 = _errs541 === errors;
 if(data339.terminationGracePeriodSeconds !== undefined){
 let data354 = data339.terminationGracePeriodSeconds;
 const _errs542 = errors;
-if(!(validate263(data354, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data339,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+if(!(validate267(data354, {instancePath:instancePath+"/components/multiplayerWs/terminationGracePeriodSeconds",parentData:data339,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 else {
@@ -20342,8 +20840,8 @@ var valid155 = _errs542 === errors;
 if(data339.preStopSleepSeconds !== undefined){
 let data355 = data339.preStopSleepSeconds;
 const _errs543 = errors;
-if(!(validate265(data355, {instancePath:instancePath+"/components/multiplayerWs/preStopSleepSeconds",parentData:data339,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+if(!(validate269(data355, {instancePath:instancePath+"/components/multiplayerWs/preStopSleepSeconds",parentData:data339,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
 errors = vErrors.length;
 }
 else {
@@ -20353,8 +20851,8 @@ var valid155 = _errs543 === errors;
 if(data339.podSecurityContext !== undefined){
 let data356 = data339.podSecurityContext;
 const _errs544 = errors;
-if(!(validate267(data356, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data339,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+if(!(validate271(data356, {instancePath:instancePath+"/components/multiplayerWs/podSecurityContext",parentData:data339,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 else {
@@ -20364,8 +20862,8 @@ var valid155 = _errs544 === errors;
 if(data339.containerSecurityContext !== undefined){
 let data357 = data339.containerSecurityContext;
 const _errs545 = errors;
-if(!(validate270(data357, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data339,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate274(data357, {instancePath:instancePath+"/components/multiplayerWs/containerSecurityContext",parentData:data339,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 else {
@@ -20429,8 +20927,8 @@ var valid155 = _errs548 === errors;
 if(data339.autoscaling !== undefined){
 let data360 = data339.autoscaling;
 const _errs550 = errors;
-if(!(validate317(data360, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data339,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
+if(!(validate321(data360, {instancePath:instancePath+"/components/multiplayerWs/autoscaling",parentData:data339,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
 errors = vErrors.length;
 }
 else {
@@ -20455,8 +20953,8 @@ let data361 = data248.dbConnector;
 const _errs551 = errors;
 const _errs552 = errors;
 const _errs553 = errors;
-if(!(validate338(data361, {instancePath:instancePath+"/components/dbConnector",parentData:data248,parentDataProperty:"dbConnector",rootData}))){
-vErrors = vErrors === null ? validate338.errors : vErrors.concat(validate338.errors);
+if(!(validate342(data361, {instancePath:instancePath+"/components/dbConnector",parentData:data248,parentDataProperty:"dbConnector",rootData}))){
+vErrors = vErrors === null ? validate342.errors : vErrors.concat(validate342.errors);
 errors = vErrors.length;
 }
 else {
@@ -20479,8 +20977,8 @@ errors++;
 if(data361.resources !== undefined){
 let data362 = data361.resources;
 const _errs555 = errors;
-if(!(validate94(data362, {instancePath:instancePath+"/components/dbConnector/resources",parentData:data361,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+if(!(validate98(data362, {instancePath:instancePath+"/components/dbConnector/resources",parentData:data361,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
 errors = vErrors.length;
 }
 else {
@@ -20490,8 +20988,8 @@ var valid157 = _errs555 === errors;
 if(data361.nodeSelector !== undefined){
 let data363 = data361.nodeSelector;
 const _errs556 = errors;
-if(!(validate123(data363, {instancePath:instancePath+"/components/dbConnector/nodeSelector",parentData:data361,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate123.errors : vErrors.concat(validate123.errors);
+if(!(validate127(data363, {instancePath:instancePath+"/components/dbConnector/nodeSelector",parentData:data361,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate127.errors : vErrors.concat(validate127.errors);
 errors = vErrors.length;
 }
 else {
@@ -20501,8 +20999,8 @@ var valid157 = _errs556 === errors;
 if(data361.tolerations !== undefined){
 let data364 = data361.tolerations;
 const _errs557 = errors;
-if(!(validate129(data364, {instancePath:instancePath+"/components/dbConnector/tolerations",parentData:data361,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate133(data364, {instancePath:instancePath+"/components/dbConnector/tolerations",parentData:data361,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 else {
@@ -20512,8 +21010,8 @@ var valid157 = _errs557 === errors;
 if(data361.affinity !== undefined){
 let data365 = data361.affinity;
 const _errs558 = errors;
-if(!(validate135(data365, {instancePath:instancePath+"/components/dbConnector/affinity",parentData:data361,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate139(data365, {instancePath:instancePath+"/components/dbConnector/affinity",parentData:data361,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -20523,8 +21021,8 @@ var valid157 = _errs558 === errors;
 if(data361.topologySpreadConstraints !== undefined){
 let data366 = data361.topologySpreadConstraints;
 const _errs559 = errors;
-if(!(validate174(data366, {instancePath:instancePath+"/components/dbConnector/topologySpreadConstraints",parentData:data361,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate178(data366, {instancePath:instancePath+"/components/dbConnector/topologySpreadConstraints",parentData:data361,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -20534,8 +21032,8 @@ var valid157 = _errs559 === errors;
 if(data361.podAnnotations !== undefined){
 let data367 = data361.podAnnotations;
 const _errs560 = errors;
-if(!(validate181(data367, {instancePath:instancePath+"/components/dbConnector/podAnnotations",parentData:data361,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate185(data367, {instancePath:instancePath+"/components/dbConnector/podAnnotations",parentData:data361,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -20545,8 +21043,8 @@ var valid157 = _errs560 === errors;
 if(data361.podLabels !== undefined){
 let data368 = data361.podLabels;
 const _errs561 = errors;
-if(!(validate185(data368, {instancePath:instancePath+"/components/dbConnector/podLabels",parentData:data361,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate189(data368, {instancePath:instancePath+"/components/dbConnector/podLabels",parentData:data361,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -20556,8 +21054,8 @@ var valid157 = _errs561 === errors;
 if(data361.env !== undefined){
 let data369 = data361.env;
 const _errs562 = errors;
-if(!(validate189(data369, {instancePath:instancePath+"/components/dbConnector/env",parentData:data361,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate193(data369, {instancePath:instancePath+"/components/dbConnector/env",parentData:data361,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -20567,8 +21065,8 @@ var valid157 = _errs562 === errors;
 if(data361.extraEnvFrom !== undefined){
 let data370 = data361.extraEnvFrom;
 const _errs563 = errors;
-if(!(validate193(data370, {instancePath:instancePath+"/components/dbConnector/extraEnvFrom",parentData:data361,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate197(data370, {instancePath:instancePath+"/components/dbConnector/extraEnvFrom",parentData:data361,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 else {
@@ -20578,8 +21076,8 @@ var valid157 = _errs563 === errors;
 if(data361.extraVolumes !== undefined){
 let data371 = data361.extraVolumes;
 const _errs564 = errors;
-if(!(validate201(data371, {instancePath:instancePath+"/components/dbConnector/extraVolumes",parentData:data361,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate205(data371, {instancePath:instancePath+"/components/dbConnector/extraVolumes",parentData:data361,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -20589,8 +21087,8 @@ var valid157 = _errs564 === errors;
 if(data361.extraVolumeMounts !== undefined){
 let data372 = data361.extraVolumeMounts;
 const _errs565 = errors;
-if(!(validate218(data372, {instancePath:instancePath+"/components/dbConnector/extraVolumeMounts",parentData:data361,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate222(data372, {instancePath:instancePath+"/components/dbConnector/extraVolumeMounts",parentData:data361,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
 errors = vErrors.length;
 }
 else {
@@ -20600,8 +21098,8 @@ var valid157 = _errs565 === errors;
 if(data361.extraContainers !== undefined){
 let data373 = data361.extraContainers;
 const _errs566 = errors;
-if(!(validate224(data373, {instancePath:instancePath+"/components/dbConnector/extraContainers",parentData:data361,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate228(data373, {instancePath:instancePath+"/components/dbConnector/extraContainers",parentData:data361,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
@@ -20611,8 +21109,8 @@ var valid157 = _errs566 === errors;
 if(data361.initContainers !== undefined){
 let data374 = data361.initContainers;
 const _errs567 = errors;
-if(!(validate258(data374, {instancePath:instancePath+"/components/dbConnector/initContainers",parentData:data361,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+if(!(validate262(data374, {instancePath:instancePath+"/components/dbConnector/initContainers",parentData:data361,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 else {
@@ -20622,8 +21120,8 @@ var valid157 = _errs567 === errors;
 if(data361.priorityClassName !== undefined){
 let data375 = data361.priorityClassName;
 const _errs568 = errors;
-if(!(validate261(data375, {instancePath:instancePath+"/components/dbConnector/priorityClassName",parentData:data361,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+if(!(validate265(data375, {instancePath:instancePath+"/components/dbConnector/priorityClassName",parentData:data361,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 else {
@@ -20633,8 +21131,8 @@ var valid157 = _errs568 === errors;
 if(data361.terminationGracePeriodSeconds !== undefined){
 let data376 = data361.terminationGracePeriodSeconds;
 const _errs569 = errors;
-if(!(validate263(data376, {instancePath:instancePath+"/components/dbConnector/terminationGracePeriodSeconds",parentData:data361,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+if(!(validate267(data376, {instancePath:instancePath+"/components/dbConnector/terminationGracePeriodSeconds",parentData:data361,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 else {
@@ -20644,8 +21142,8 @@ var valid157 = _errs569 === errors;
 if(data361.preStopSleepSeconds !== undefined){
 let data377 = data361.preStopSleepSeconds;
 const _errs570 = errors;
-if(!(validate265(data377, {instancePath:instancePath+"/components/dbConnector/preStopSleepSeconds",parentData:data361,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+if(!(validate269(data377, {instancePath:instancePath+"/components/dbConnector/preStopSleepSeconds",parentData:data361,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
 errors = vErrors.length;
 }
 else {
@@ -20655,8 +21153,8 @@ var valid157 = _errs570 === errors;
 if(data361.podSecurityContext !== undefined){
 let data378 = data361.podSecurityContext;
 const _errs571 = errors;
-if(!(validate267(data378, {instancePath:instancePath+"/components/dbConnector/podSecurityContext",parentData:data361,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+if(!(validate271(data378, {instancePath:instancePath+"/components/dbConnector/podSecurityContext",parentData:data361,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 else {
@@ -20666,8 +21164,8 @@ var valid157 = _errs571 === errors;
 if(data361.containerSecurityContext !== undefined){
 let data379 = data361.containerSecurityContext;
 const _errs572 = errors;
-if(!(validate270(data379, {instancePath:instancePath+"/components/dbConnector/containerSecurityContext",parentData:data361,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate274(data379, {instancePath:instancePath+"/components/dbConnector/containerSecurityContext",parentData:data361,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 else {
@@ -20747,8 +21245,8 @@ var valid157 = _errs577 === errors;
 if(data361.autoscaling !== undefined){
 let data383 = data361.autoscaling;
 const _errs579 = errors;
-if(!(validate317(data383, {instancePath:instancePath+"/components/dbConnector/autoscaling",parentData:data361,parentDataProperty:"autoscaling",rootData}))){
-vErrors = vErrors === null ? validate317.errors : vErrors.concat(validate317.errors);
+if(!(validate321(data383, {instancePath:instancePath+"/components/dbConnector/autoscaling",parentData:data361,parentDataProperty:"autoscaling",rootData}))){
+vErrors = vErrors === null ? validate321.errors : vErrors.concat(validate321.errors);
 errors = vErrors.length;
 }
 else {
@@ -20802,8 +21300,8 @@ errors++;
 if(data384.resources !== undefined){
 let data385 = data384.resources;
 const _errs583 = errors;
-if(!(validate442(data385, {instancePath:instancePath+"/podDefaults/resources",parentData:data384,parentDataProperty:"resources",rootData}))){
-vErrors = vErrors === null ? validate442.errors : vErrors.concat(validate442.errors);
+if(!(validate446(data385, {instancePath:instancePath+"/podDefaults/resources",parentData:data384,parentDataProperty:"resources",rootData}))){
+vErrors = vErrors === null ? validate446.errors : vErrors.concat(validate446.errors);
 errors = vErrors.length;
 }
 else {
@@ -20813,8 +21311,8 @@ var valid158 = _errs583 === errors;
 if(data384.nodeSelector !== undefined){
 let data386 = data384.nodeSelector;
 const _errs584 = errors;
-if(!(validate150(data386, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data384,parentDataProperty:"nodeSelector",rootData}))){
-vErrors = vErrors === null ? validate150.errors : vErrors.concat(validate150.errors);
+if(!(validate154(data386, {instancePath:instancePath+"/podDefaults/nodeSelector",parentData:data384,parentDataProperty:"nodeSelector",rootData}))){
+vErrors = vErrors === null ? validate154.errors : vErrors.concat(validate154.errors);
 errors = vErrors.length;
 }
 else {
@@ -20824,8 +21322,8 @@ var valid158 = _errs584 === errors;
 if(data384.tolerations !== undefined){
 let data387 = data384.tolerations;
 const _errs585 = errors;
-if(!(validate129(data387, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data384,parentDataProperty:"tolerations",rootData}))){
-vErrors = vErrors === null ? validate129.errors : vErrors.concat(validate129.errors);
+if(!(validate133(data387, {instancePath:instancePath+"/podDefaults/tolerations",parentData:data384,parentDataProperty:"tolerations",rootData}))){
+vErrors = vErrors === null ? validate133.errors : vErrors.concat(validate133.errors);
 errors = vErrors.length;
 }
 else {
@@ -20835,8 +21333,8 @@ var valid158 = _errs585 === errors;
 if(data384.affinity !== undefined){
 let data388 = data384.affinity;
 const _errs586 = errors;
-if(!(validate135(data388, {instancePath:instancePath+"/podDefaults/affinity",parentData:data384,parentDataProperty:"affinity",rootData}))){
-vErrors = vErrors === null ? validate135.errors : vErrors.concat(validate135.errors);
+if(!(validate139(data388, {instancePath:instancePath+"/podDefaults/affinity",parentData:data384,parentDataProperty:"affinity",rootData}))){
+vErrors = vErrors === null ? validate139.errors : vErrors.concat(validate139.errors);
 errors = vErrors.length;
 }
 else {
@@ -20846,8 +21344,8 @@ var valid158 = _errs586 === errors;
 if(data384.topologySpreadConstraints !== undefined){
 let data389 = data384.topologySpreadConstraints;
 const _errs587 = errors;
-if(!(validate174(data389, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data384,parentDataProperty:"topologySpreadConstraints",rootData}))){
-vErrors = vErrors === null ? validate174.errors : vErrors.concat(validate174.errors);
+if(!(validate178(data389, {instancePath:instancePath+"/podDefaults/topologySpreadConstraints",parentData:data384,parentDataProperty:"topologySpreadConstraints",rootData}))){
+vErrors = vErrors === null ? validate178.errors : vErrors.concat(validate178.errors);
 errors = vErrors.length;
 }
 else {
@@ -20857,8 +21355,8 @@ var valid158 = _errs587 === errors;
 if(data384.podAnnotations !== undefined){
 let data390 = data384.podAnnotations;
 const _errs588 = errors;
-if(!(validate181(data390, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data384,parentDataProperty:"podAnnotations",rootData}))){
-vErrors = vErrors === null ? validate181.errors : vErrors.concat(validate181.errors);
+if(!(validate185(data390, {instancePath:instancePath+"/podDefaults/podAnnotations",parentData:data384,parentDataProperty:"podAnnotations",rootData}))){
+vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
 errors = vErrors.length;
 }
 else {
@@ -20868,8 +21366,8 @@ var valid158 = _errs588 === errors;
 if(data384.podLabels !== undefined){
 let data391 = data384.podLabels;
 const _errs589 = errors;
-if(!(validate185(data391, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data384,parentDataProperty:"podLabels",rootData}))){
-vErrors = vErrors === null ? validate185.errors : vErrors.concat(validate185.errors);
+if(!(validate189(data391, {instancePath:instancePath+"/podDefaults/podLabels",parentData:data384,parentDataProperty:"podLabels",rootData}))){
+vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
 errors = vErrors.length;
 }
 else {
@@ -20879,8 +21377,8 @@ var valid158 = _errs589 === errors;
 if(data384.env !== undefined){
 let data392 = data384.env;
 const _errs590 = errors;
-if(!(validate189(data392, {instancePath:instancePath+"/podDefaults/env",parentData:data384,parentDataProperty:"env",rootData}))){
-vErrors = vErrors === null ? validate189.errors : vErrors.concat(validate189.errors);
+if(!(validate193(data392, {instancePath:instancePath+"/podDefaults/env",parentData:data384,parentDataProperty:"env",rootData}))){
+vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
 errors = vErrors.length;
 }
 else {
@@ -20890,8 +21388,8 @@ var valid158 = _errs590 === errors;
 if(data384.extraEnvFrom !== undefined){
 let data393 = data384.extraEnvFrom;
 const _errs591 = errors;
-if(!(validate193(data393, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data384,parentDataProperty:"extraEnvFrom",rootData}))){
-vErrors = vErrors === null ? validate193.errors : vErrors.concat(validate193.errors);
+if(!(validate197(data393, {instancePath:instancePath+"/podDefaults/extraEnvFrom",parentData:data384,parentDataProperty:"extraEnvFrom",rootData}))){
+vErrors = vErrors === null ? validate197.errors : vErrors.concat(validate197.errors);
 errors = vErrors.length;
 }
 else {
@@ -20901,8 +21399,8 @@ var valid158 = _errs591 === errors;
 if(data384.extraVolumes !== undefined){
 let data394 = data384.extraVolumes;
 const _errs592 = errors;
-if(!(validate201(data394, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data384,parentDataProperty:"extraVolumes",rootData}))){
-vErrors = vErrors === null ? validate201.errors : vErrors.concat(validate201.errors);
+if(!(validate205(data394, {instancePath:instancePath+"/podDefaults/extraVolumes",parentData:data384,parentDataProperty:"extraVolumes",rootData}))){
+vErrors = vErrors === null ? validate205.errors : vErrors.concat(validate205.errors);
 errors = vErrors.length;
 }
 else {
@@ -20912,8 +21410,8 @@ var valid158 = _errs592 === errors;
 if(data384.extraVolumeMounts !== undefined){
 let data395 = data384.extraVolumeMounts;
 const _errs593 = errors;
-if(!(validate218(data395, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data384,parentDataProperty:"extraVolumeMounts",rootData}))){
-vErrors = vErrors === null ? validate218.errors : vErrors.concat(validate218.errors);
+if(!(validate222(data395, {instancePath:instancePath+"/podDefaults/extraVolumeMounts",parentData:data384,parentDataProperty:"extraVolumeMounts",rootData}))){
+vErrors = vErrors === null ? validate222.errors : vErrors.concat(validate222.errors);
 errors = vErrors.length;
 }
 else {
@@ -20923,8 +21421,8 @@ var valid158 = _errs593 === errors;
 if(data384.extraContainers !== undefined){
 let data396 = data384.extraContainers;
 const _errs594 = errors;
-if(!(validate224(data396, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data384,parentDataProperty:"extraContainers",rootData}))){
-vErrors = vErrors === null ? validate224.errors : vErrors.concat(validate224.errors);
+if(!(validate228(data396, {instancePath:instancePath+"/podDefaults/extraContainers",parentData:data384,parentDataProperty:"extraContainers",rootData}))){
+vErrors = vErrors === null ? validate228.errors : vErrors.concat(validate228.errors);
 errors = vErrors.length;
 }
 else {
@@ -20934,8 +21432,8 @@ var valid158 = _errs594 === errors;
 if(data384.initContainers !== undefined){
 let data397 = data384.initContainers;
 const _errs595 = errors;
-if(!(validate258(data397, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data384,parentDataProperty:"initContainers",rootData}))){
-vErrors = vErrors === null ? validate258.errors : vErrors.concat(validate258.errors);
+if(!(validate262(data397, {instancePath:instancePath+"/podDefaults/initContainers",parentData:data384,parentDataProperty:"initContainers",rootData}))){
+vErrors = vErrors === null ? validate262.errors : vErrors.concat(validate262.errors);
 errors = vErrors.length;
 }
 else {
@@ -20945,8 +21443,8 @@ var valid158 = _errs595 === errors;
 if(data384.priorityClassName !== undefined){
 let data398 = data384.priorityClassName;
 const _errs596 = errors;
-if(!(validate261(data398, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data384,parentDataProperty:"priorityClassName",rootData}))){
-vErrors = vErrors === null ? validate261.errors : vErrors.concat(validate261.errors);
+if(!(validate265(data398, {instancePath:instancePath+"/podDefaults/priorityClassName",parentData:data384,parentDataProperty:"priorityClassName",rootData}))){
+vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
 errors = vErrors.length;
 }
 else {
@@ -20956,8 +21454,8 @@ var valid158 = _errs596 === errors;
 if(data384.terminationGracePeriodSeconds !== undefined){
 let data399 = data384.terminationGracePeriodSeconds;
 const _errs597 = errors;
-if(!(validate263(data399, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data384,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
-vErrors = vErrors === null ? validate263.errors : vErrors.concat(validate263.errors);
+if(!(validate267(data399, {instancePath:instancePath+"/podDefaults/terminationGracePeriodSeconds",parentData:data384,parentDataProperty:"terminationGracePeriodSeconds",rootData}))){
+vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
 errors = vErrors.length;
 }
 else {
@@ -20967,8 +21465,8 @@ var valid158 = _errs597 === errors;
 if(data384.preStopSleepSeconds !== undefined){
 let data400 = data384.preStopSleepSeconds;
 const _errs598 = errors;
-if(!(validate265(data400, {instancePath:instancePath+"/podDefaults/preStopSleepSeconds",parentData:data384,parentDataProperty:"preStopSleepSeconds",rootData}))){
-vErrors = vErrors === null ? validate265.errors : vErrors.concat(validate265.errors);
+if(!(validate269(data400, {instancePath:instancePath+"/podDefaults/preStopSleepSeconds",parentData:data384,parentDataProperty:"preStopSleepSeconds",rootData}))){
+vErrors = vErrors === null ? validate269.errors : vErrors.concat(validate269.errors);
 errors = vErrors.length;
 }
 else {
@@ -20978,8 +21476,8 @@ var valid158 = _errs598 === errors;
 if(data384.podSecurityContext !== undefined){
 let data401 = data384.podSecurityContext;
 const _errs599 = errors;
-if(!(validate267(data401, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data384,parentDataProperty:"podSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate267.errors : vErrors.concat(validate267.errors);
+if(!(validate271(data401, {instancePath:instancePath+"/podDefaults/podSecurityContext",parentData:data384,parentDataProperty:"podSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate271.errors : vErrors.concat(validate271.errors);
 errors = vErrors.length;
 }
 else {
@@ -20989,8 +21487,8 @@ var valid158 = _errs599 === errors;
 if(data384.containerSecurityContext !== undefined){
 let data402 = data384.containerSecurityContext;
 const _errs600 = errors;
-if(!(validate270(data402, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data384,parentDataProperty:"containerSecurityContext",rootData}))){
-vErrors = vErrors === null ? validate270.errors : vErrors.concat(validate270.errors);
+if(!(validate274(data402, {instancePath:instancePath+"/podDefaults/containerSecurityContext",parentData:data384,parentDataProperty:"containerSecurityContext",rootData}))){
+vErrors = vErrors === null ? validate274.errors : vErrors.concat(validate274.errors);
 errors = vErrors.length;
 }
 else {
@@ -21058,8 +21556,8 @@ var valid159 = _errs604 === errors;
 if(data403.port !== undefined){
 let data405 = data403.port;
 const _errs606 = errors;
-if(!(validate104(data405, {instancePath:instancePath+"/service/port",parentData:data403,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate108(data405, {instancePath:instancePath+"/service/port",parentData:data403,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
 else {
@@ -21069,8 +21567,8 @@ var valid159 = _errs606 === errors;
 if(data403.annotations !== undefined){
 let data406 = data403.annotations;
 const _errs607 = errors;
-if(!(validate464(data406, {instancePath:instancePath+"/service/annotations",parentData:data403,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate464.errors : vErrors.concat(validate464.errors);
+if(!(validate468(data406, {instancePath:instancePath+"/service/annotations",parentData:data403,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
 errors = vErrors.length;
 }
 else {
@@ -21127,8 +21625,8 @@ var valid160 = _errs611 === errors;
 if(data407.className !== undefined){
 let data409 = data407.className;
 const _errs613 = errors;
-if(!(validate88(data409, {instancePath:instancePath+"/ingress/className",parentData:data407,parentDataProperty:"className",rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate92(data409, {instancePath:instancePath+"/ingress/className",parentData:data407,parentDataProperty:"className",rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 else {
@@ -21138,8 +21636,8 @@ var valid160 = _errs613 === errors;
 if(data407.host !== undefined){
 let data410 = data407.host;
 const _errs614 = errors;
-if(!(validate468(data410, {instancePath:instancePath+"/ingress/host",parentData:data407,parentDataProperty:"host",rootData}))){
-vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
+if(!(validate472(data410, {instancePath:instancePath+"/ingress/host",parentData:data407,parentDataProperty:"host",rootData}))){
+vErrors = vErrors === null ? validate472.errors : vErrors.concat(validate472.errors);
 errors = vErrors.length;
 }
 else {
@@ -21183,8 +21681,8 @@ var valid161 = _errs618 === errors;
 if(data411.secretName !== undefined){
 let data413 = data411.secretName;
 const _errs620 = errors;
-if(!(validate88(data413, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data411,parentDataProperty:"secretName",rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate92(data413, {instancePath:instancePath+"/ingress/tls/secretName",parentData:data411,parentDataProperty:"secretName",rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 else {
@@ -21207,8 +21705,8 @@ var valid160 = _errs615 === errors;
 if(data407.annotations !== undefined){
 let data414 = data407.annotations;
 const _errs621 = errors;
-if(!(validate464(data414, {instancePath:instancePath+"/ingress/annotations",parentData:data407,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate464.errors : vErrors.concat(validate464.errors);
+if(!(validate468(data414, {instancePath:instancePath+"/ingress/annotations",parentData:data407,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
 errors = vErrors.length;
 }
 else {
@@ -21254,8 +21752,8 @@ let data417 = data416[i1];
 const _errs626 = errors;
 const _errs627 = errors;
 const _errs628 = errors;
-if(!(validate468(data417, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data416,parentDataProperty:i1,rootData}))){
-vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
+if(!(validate472(data417, {instancePath:instancePath+"/ingress/extraHosts/" + i1,parentData:data416,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate472.errors : vErrors.concat(validate472.errors);
 errors = vErrors.length;
 }
 else {
@@ -21361,7 +21859,7 @@ let data420 = data419.path;
 const _errs634 = errors;
 const _errs635 = errors;
 if(typeof data420 === "string"){
-if(!pattern58.test(data420)){
+if(!pattern59.test(data420)){
 const err524 = {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/path",schemaPath:"#/properties/ingress/properties/extraPaths/items/properties/path/pattern",keyword:"pattern",params:{pattern: "^/[!-~]*$"},message:"must match pattern \""+"^/[!-~]*$"+"\""};
 if(vErrors === null){
 vErrors = [err524];
@@ -21414,8 +21912,8 @@ var valid167 = _errs636 === errors;
 if(data419.service !== undefined){
 let data422 = data419.service;
 const _errs638 = errors;
-if(!(validate162(data422, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data419,parentDataProperty:"service",rootData}))){
-vErrors = vErrors === null ? validate162.errors : vErrors.concat(validate162.errors);
+if(!(validate166(data422, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/service",parentData:data419,parentDataProperty:"service",rootData}))){
+vErrors = vErrors === null ? validate166.errors : vErrors.concat(validate166.errors);
 errors = vErrors.length;
 }
 else {
@@ -21425,8 +21923,8 @@ var valid167 = _errs638 === errors;
 if(data419.port !== undefined){
 let data423 = data419.port;
 const _errs639 = errors;
-if(!(validate104(data423, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data419,parentDataProperty:"port",rootData}))){
-vErrors = vErrors === null ? validate104.errors : vErrors.concat(validate104.errors);
+if(!(validate108(data423, {instancePath:instancePath+"/ingress/extraPaths/" + i2+"/port",parentData:data419,parentDataProperty:"port",rootData}))){
+vErrors = vErrors === null ? validate108.errors : vErrors.concat(validate108.errors);
 errors = vErrors.length;
 }
 else {
@@ -21627,8 +22125,8 @@ var valid169 = _errs652 === errors;
 if(data428.name !== undefined){
 let data430 = data428.name;
 const _errs654 = errors;
-if(!(validate88(data430, {instancePath:instancePath+"/serviceAccount/name",parentData:data428,parentDataProperty:"name",rootData}))){
-vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
+if(!(validate92(data430, {instancePath:instancePath+"/serviceAccount/name",parentData:data428,parentDataProperty:"name",rootData}))){
+vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
 errors = vErrors.length;
 }
 else {
@@ -21638,8 +22136,8 @@ var valid169 = _errs654 === errors;
 if(data428.annotations !== undefined){
 let data431 = data428.annotations;
 const _errs655 = errors;
-if(!(validate464(data431, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data428,parentDataProperty:"annotations",rootData}))){
-vErrors = vErrors === null ? validate464.errors : vErrors.concat(validate464.errors);
+if(!(validate468(data431, {instancePath:instancePath+"/serviceAccount/annotations",parentData:data428,parentDataProperty:"annotations",rootData}))){
+vErrors = vErrors === null ? validate468.errors : vErrors.concat(validate468.errors);
 errors = vErrors.length;
 }
 else {
@@ -21662,8 +22160,8 @@ var valid131 = _errs649 === errors;
 if(data.tests !== undefined){
 let data432 = data.tests;
 const _errs656 = errors;
-if(!(validate296(data432, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
-vErrors = vErrors === null ? validate296.errors : vErrors.concat(validate296.errors);
+if(!(validate300(data432, {instancePath:instancePath+"/tests",parentData:data,parentDataProperty:"tests",rootData}))){
+vErrors = vErrors === null ? validate300.errors : vErrors.concat(validate300.errors);
 errors = vErrors.length;
 }
 else {
@@ -21724,8 +22222,8 @@ const len3 = data435.length;
 for(let i3=0; i3<len3; i3++){
 let data436 = data435[i3];
 const _errs664 = errors;
-if(!(validate478(data436, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data435,parentDataProperty:i3,rootData}))){
-vErrors = vErrors === null ? validate478.errors : vErrors.concat(validate478.errors);
+if(!(validate482(data436, {instancePath:instancePath+"/networkPolicy/ingressControllerFrom/" + i3,parentData:data435,parentDataProperty:i3,rootData}))){
+vErrors = vErrors === null ? validate482.errors : vErrors.concat(validate482.errors);
 errors = vErrors.length;
 }
 else {
@@ -21768,8 +22266,8 @@ const len4 = data437.length;
 for(let i4=0; i4<len4; i4++){
 let data438 = data437[i4];
 const _errs667 = errors;
-if(!(validate481(data438, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data437,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate481.errors : vErrors.concat(validate481.errors);
+if(!(validate485(data438, {instancePath:instancePath+"/networkPolicy/licenseCIDRs/" + i4,parentData:data437,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate485.errors : vErrors.concat(validate485.errors);
 errors = vErrors.length;
 }
 else {
@@ -21812,8 +22310,8 @@ const len5 = data439.length;
 for(let i5=0; i5<len5; i5++){
 let data440 = data439[i5];
 const _errs670 = errors;
-if(!(validate478(data440, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data439,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate478.errors : vErrors.concat(validate478.errors);
+if(!(validate482(data440, {instancePath:instancePath+"/networkPolicy/resources/" + i5,parentData:data439,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate482.errors : vErrors.concat(validate482.errors);
 errors = vErrors.length;
 }
 else {
@@ -21856,8 +22354,8 @@ const len6 = data441.length;
 for(let i6=0; i6<len6; i6++){
 let data442 = data441[i6];
 const _errs673 = errors;
-if(!(validate478(data442, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data441,parentDataProperty:i6,rootData}))){
-vErrors = vErrors === null ? validate478.errors : vErrors.concat(validate478.errors);
+if(!(validate482(data442, {instancePath:instancePath+"/networkPolicy/sourceControl/" + i6,parentData:data441,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate482.errors : vErrors.concat(validate482.errors);
 errors = vErrors.length;
 }
 else {
@@ -21900,8 +22398,8 @@ const len7 = data443.length;
 for(let i7=0; i7<len7; i7++){
 let data444 = data443[i7];
 const _errs676 = errors;
-if(!(validate481(data444, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data443,parentDataProperty:i7,rootData}))){
-vErrors = vErrors === null ? validate481.errors : vErrors.concat(validate481.errors);
+if(!(validate485(data444, {instancePath:instancePath+"/networkPolicy/databaseCIDRs/" + i7,parentData:data443,parentDataProperty:i7,rootData}))){
+vErrors = vErrors === null ? validate485.errors : vErrors.concat(validate485.errors);
 errors = vErrors.length;
 }
 else {
@@ -21944,8 +22442,8 @@ const len8 = data445.length;
 for(let i8=0; i8<len8; i8++){
 let data446 = data445[i8];
 const _errs679 = errors;
-if(!(validate481(data446, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data445,parentDataProperty:i8,rootData}))){
-vErrors = vErrors === null ? validate481.errors : vErrors.concat(validate481.errors);
+if(!(validate485(data446, {instancePath:instancePath+"/networkPolicy/temporalCIDRs/" + i8,parentData:data445,parentDataProperty:i8,rootData}))){
+vErrors = vErrors === null ? validate485.errors : vErrors.concat(validate485.errors);
 errors = vErrors.length;
 }
 else {
@@ -21988,8 +22486,8 @@ const len9 = data447.length;
 for(let i9=0; i9<len9; i9++){
 let data448 = data447[i9];
 const _errs682 = errors;
-if(!(validate478(data448, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data447,parentDataProperty:i9,rootData}))){
-vErrors = vErrors === null ? validate478.errors : vErrors.concat(validate478.errors);
+if(!(validate482(data448, {instancePath:instancePath+"/networkPolicy/dnsFrom/" + i9,parentData:data447,parentDataProperty:i9,rootData}))){
+vErrors = vErrors === null ? validate482.errors : vErrors.concat(validate482.errors);
 errors = vErrors.length;
 }
 else {

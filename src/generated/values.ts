@@ -35,7 +35,7 @@ export type JWTSecret = SecretValue;
 /**
  * An environment variable's value: a string, a key of an existing Secret or a key of an existing ConfigMap.
  */
-export type EnvValue = string | SecretKeyRef | ConfigMapKeyRef;
+export type EnvValue = string | SecretKeyRef | ConfigMapKeyRef | FieldRef | ResourceFieldRef;
 /**
  * A Kubernetes resource quantity, e.g. 500m, 2, 4Gi.
  */
@@ -674,6 +674,42 @@ export interface ConfigMapKeyRef {
      * Key within the ConfigMap.
      */
     key: DataKey;
+  };
+}
+/**
+ * A field of the pod (Kubernetes' downward API), e.g. {fieldRef: {fieldPath: status.hostIP}} for an OpenTelemetry agent on the node. The chart sorts env by name, and $(NAME) in a value resolves only to variables listed before it.
+ */
+export interface FieldRef {
+  /**
+   * The pod field.
+   */
+  fieldRef: {
+    /**
+     * Version of the schema the path is written in; only v1.
+     */
+    apiVersion?: 'v1';
+    /**
+     * One of the fields Kubernetes offers to env (validEnvDownwardAPIFieldPathExpressions, k8s.io/kubernetes pkg/apis/core/validation): metadata.name, metadata.namespace, metadata.uid, metadata.labels['<key>'], metadata.annotations['<key>'], spec.nodeName, spec.serviceAccountName, status.hostIP, status.hostIPs, status.podIP, status.podIPs.
+     */
+    fieldPath: string;
+  };
+}
+/**
+ * A resource request or limit of the container itself (Kubernetes' downward API), e.g. {resourceFieldRef: {resource: limits.memory, divisor: 1Mi}}.
+ */
+export interface ResourceFieldRef {
+  /**
+   * The container resource (of the container the variable is set in: no containerName).
+   */
+  resourceFieldRef: {
+    /**
+     * limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory or requests.ephemeral-storage (validContainerResourceFieldPathExpressions, k8s.io/kubernetes pkg/apis/core/validation).
+     */
+    resource: 'limits.cpu' | 'limits.memory' | 'limits.ephemeral-storage' | 'requests.cpu' | 'requests.memory' | 'requests.ephemeral-storage';
+    /**
+     * Unit the value is given in: 1 or 1m for CPU; 1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi or 1Ei for memory and storage (Kubernetes' validateContainerResourceDivisor).
+     */
+    divisor?: '1' | '1m' | '1k' | '1M' | '1G' | '1T' | '1P' | '1E' | '1Ki' | '1Mi' | '1Gi' | '1Ti' | '1Pi' | '1Ei';
   };
 }
 /**
