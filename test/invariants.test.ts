@@ -161,7 +161,8 @@ const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) =
       const policies = byKind(objects, 'NetworkPolicy');
       if (policies.length === 0) return [];
       const problems: string[] = [];
-      for (const w of workloads(objects)) {
+      // Every pod the release runs, the helm test Pod included (it reaches the databases and Temporal too).
+      for (const w of [...workloads(objects), ...byKind(objects, 'Pod')]) {
         const mine = policies.filter((p) => p.spec.podSelector.matchLabels?.[COMPONENT] === componentOf(w));
         if (mine.length !== 1) problems.push(`${w.metadata.name}: ${mine.length} policies`);
         else if (JSON.stringify(mine[0].spec.policyTypes) !== '["Ingress","Egress"]') problems.push(`${w.metadata.name}: not default-deny both ways`);
