@@ -131,6 +131,10 @@ export interface ComponentPort {
    * Also exposed by the component's Service (the first port always is); callers may reach every Service port.
    */
   service?: boolean;
+  /**
+   * Serves Prometheus metrics: the NetworkPolicies admit networkPolicy.metricsFrom on it (and nobody else).
+   */
+  scrape?: boolean;
 }
 export interface Route {
   /**

@@ -597,6 +597,12 @@ export interface RetoolValues {
      */
     enabled?: boolean | null;
     /**
+     * Peers allowed to scrape the metrics ports (your Prometheus), e.g. [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}}]; null: nobody.
+     *
+     * @minItems 1
+     */
+    metricsFrom?: [NetworkPeer, ...(NetworkPeer)[]] | null;
+    /**
      * Peers allowed to reach the api (your ingress controller or load balancer).
      *
      * @minItems 1

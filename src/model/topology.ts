@@ -15,6 +15,8 @@ export interface Component {
   ports: ComponentPort[];
   /** Ports its Service exposes: the first, and those marked service. */
   servicePorts: ComponentPort[];
+  /** Ports Prometheus scrapes (marked scrape): networkPolicy.metricsFrom may reach them. */
+  scrapePorts: number[];
   /** Container args from the image's annotation; empty: the image's own start. */
   args: string[];
   replicable: boolean;
@@ -124,6 +126,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
       port: a.ports[0].port,
       ports: a.ports,
       servicePorts: servicePorts(a),
+      scrapePorts: a.ports.filter((p) => p.scrape === true).map((p) => p.port),
       args: a.args ?? image.args ?? [],
       replicable: a.replicable,
       enabledBy: a.enabledBy,
