@@ -254,7 +254,7 @@ const UPGRADES: Array<{ from: string; to: string; what: string }> = [
   { from: 'evaluation', to: 'secret-forms', what: 'database mode embedded → external (the in-release server goes, its claim stays)' },
   { from: 'evaluation', to: 'restricted', what: 'preset compatible → restricted' },
   { from: 'restricted', to: 'code-executor-unsandboxed', what: 'preset restricted → compatible' },
-  { from: 'evaluation', to: 'code-executor-seccomp', what: 'version 3.75.3-stable → 3.93.2-edge, sandbox nsjail → seccomp' },
+  { from: 'code-executor-seccomp', to: 'evaluation', what: 'version 3.93.2-edge → 4.0.7-stable (the default), sandbox seccomp → nsjail' },
   { from: 'evaluation', to: 'workflows-disabled', what: 'workflows on → off' },
   { from: 'evaluation', to: 'embedded-db-ref-password', what: 'storage database volume 60Gi → 10Gi (a StatefulSet claim template)' },
   { from: 'in-cluster', to: 'retooldb-embedded', what: 'Retool Database volume 60Gi on the default class → 20Gi on fast-ssd' },

@@ -89,11 +89,11 @@ const containerNamed = (objects: K8sObject[], name: string) => containers(object
 test('evaluation: api, jobs-runner, workflows and code-executor wired as in the reference topology', () => {
   const objects = render('evaluation');
   const expected: Record<string, string | undefined> = {
-    // Retool 3.75 (< 3.93): the Java database connector is a role ahead of DB_CONNECTOR.
-    api: 'MAIN_BACKEND,JAVA_DBCONNECTOR,DB_CONNECTOR,DB_SSH_CONNECTOR',
+    // Retool 4.0 (>= 3.93): the Java database connector is on by default, no role of its own.
+    api: 'MAIN_BACKEND,DB_CONNECTOR,DB_SSH_CONNECTOR',
     'jobs-runner': 'JOBS_RUNNER',
     'workflows-worker': 'WORKFLOW_TEMPORAL_WORKER',
-    'workflows-backend': 'WORKFLOW_BACKEND,JAVA_DBCONNECTOR,DB_CONNECTOR,DB_SSH_CONNECTOR',
+    'workflows-backend': 'WORKFLOW_BACKEND,DB_CONNECTOR,DB_SSH_CONNECTOR',
     'code-executor': undefined,
   };
   for (const [name, serviceType] of Object.entries(expected)) {
@@ -163,7 +163,7 @@ test('production-external: external DB over TLS, no chart Secret, no embedded da
   assert.is(env.get('POSTGRES_SSL_ENABLED').value, 'true');
   assert.equal(env.get('POSTGRES_PASSWORD').valueFrom.secretKeyRef, { name: 'retool-db', key: 'password' });
   assert.match(containerNamed(objects, 'api').image, /^tryretool\/backend@sha256:[0-9a-f]{64}$/);
-  assert.is(containerNamed(objects, 'code-executor').image, 'tryretool/code-executor-service:3.75.3-stable');
+  assert.is(containerNamed(objects, 'code-executor').image, 'tryretool/code-executor-service:4.0.7-stable');
   assert.is(find(objects, 'Deployment', '-api')!.spec.replicas, 3);
 });
 

@@ -2,10 +2,14 @@
 // manifests `helm get manifest` prints (test/fixtures/official/manifests, written for these tests); our side is
 // rendered by real Helm.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runHelm } from '../src/io/helm.js';
+import { releaseFacts } from '../src/model/releases.js';
+import { projectModel } from '../src/project-model.js';
 import { diffManifests, type Manifest, type UpgradeReport } from '../src/upgrade/manifest-diff.js';
 import { formatUpgradeReport, formatValueChange } from '../src/upgrade/format-report.js';
 import { loadManifestFile, parseManifestText } from '../src/upgrade/load-manifests.js';
@@ -71,6 +75,33 @@ test('between our own values: numHistoryShards and the encryption key are data r
   const key = diffManifests(fixture('evaluation'), fixture('evaluation', 'retool.encryptionKey=another-key'));
   assert.not.ok(key.safe);
   assert.match(change(key, 'Secret/prod-retool')!.risks.join(), 'encryption-key changes');
+});
+
+test('Retool versions: 3.x -> 4.0 is safe, 3.x (or 4.0-less) -> 4.31+ is the documented blocking migration, named with its step', () => {
+  const facts = releaseFacts(projectModel().schema);
+  const old = fixture('evaluation', 'retool.version=3.334.17');
+  assert.ok(diffManifests(old, fixture('evaluation'), facts).safe, '3.334 -> the 4.0 default');
+  for (const [version, channel] of [['4.31.0', 'edge'], ['4.33.0', 'stable']]) {
+    const report = diffManifests(old, fixture('evaluation', `retool.version=${version}`, `retool.channel=${channel}`), facts);
+    assert.not.ok(report.safe, version);
+    assert.match(report.risks.join('\n'), `Retool 3.334.17 -> ${version} is an upgrade Retool documents as failing`);
+    assert.match(report.risks.join('\n'), 'Upgrade to 4.0 stable');
+  }
+  assert.ok(diffManifests(fixture('evaluation'), fixture('evaluation', 'retool.version=4.33.0'), facts).safe, 'from 4.0 the step is done');
+  // Pinned by digest: the version label still tells.
+  const digest = 'images.backend.digest=sha256:' + 'a'.repeat(64);
+  assert.not.ok(diffManifests(fixture('evaluation', 'retool.version=3.334.17', digest), fixture('evaluation', 'retool.version=4.33.0', digest), facts).safe);
+  // The CLI reads the same table: exit 6 (unsafe).
+  const dir = mkdtempSync(join(tmpdir(), 'retool-chart-diff-'));
+  try {
+    const current = join(dir, 'current.yaml');
+    writeFileSync(current, 'retool: { version: 3.300.34 }\n');
+    const merged = cli('diff', '--from-values', join(FIXTURES, 'evaluation.values.yaml'), '--from-values', current, '-f', join(FIXTURES, 'evaluation.values.yaml'), '--set', 'retool.version=4.33.0');
+    assert.is(merged.status, 6, merged.stdout + merged.stderr);
+    assert.match(merged.stdout, 'Retool 3.300.34 -> 4.33.0 is an upgrade Retool documents as failing');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('immutable-field rules: headless Service, PersistentVolumeClaim, Job template; deleted claims', () => {

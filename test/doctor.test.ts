@@ -1,6 +1,8 @@
 // `retool-chart doctor` against a real PostgreSQL server (started here on 127.0.0.1): the same cases as the
 // helm test script, through node-postgres, plus its values-level checks.
 import { spawnSync } from 'node:child_process';
+import { newestStable, releaseFacts, supportEnds } from '../src/model/releases.js';
+import { projectModel } from '../src/project-model.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +27,16 @@ test.after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+// Support windows depend on the day: the suite runs as of the default line's newest patch, when it is supported.
+const FACTS = releaseFacts(projectModel().schema);
+const DEFAULT_LINE = newestStable(FACTS);
+const TODAY = DEFAULT_LINE.latestRelease ?? DEFAULT_LINE.firstRelease;
+let env: Record<string, string> = {};
+
 function doctor(values: object, ...extra: string[]) {
   const file = join(dir, `values-${counter++}.yaml`);
   writeFileSync(file, yaml.dump(values));
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/retool-chart.js'), 'doctor', '-f', file, ...extra], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/retool-chart.js'), 'doctor', '-f', file, ...extra], { encoding: 'utf8', cwd: ROOT, env: { ...process.env, NO_COLOR: '1', RETOOL_CHART_TODAY: TODAY, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}${r.stderr}` };
 }
 
@@ -131,6 +139,40 @@ test('doctor: the chart\'s own sizing (Retool\'s official defaults) draws no res
   const findings = JSON.parse(r.stdout).findings as Array<{ status: string; scope: string; message: string }>;
   assert.is(findings.find((f) => f.scope === 'components.*.resources')?.status, 'pass', r.stdout);
   assert.not.ok(findings.some((f) => f.status === 'warn' || f.status === 'fail'), r.stdout);
+});
+
+function versionFinding(retool: object, today = TODAY) {
+  env = { RETOOL_CHART_TODAY: today };
+  try {
+    const r = doctor({ retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j', ...retool } }, '--no-database', '--output', 'json');
+    return (JSON.parse(r.stdout).findings as Array<{ status: string; scope: string; message: string; fix?: string }>).find((f) => f.scope === 'retool.version')!;
+  } finally {
+    env = {};
+  }
+}
+
+test('doctor: the default version is supported on the day of its newest patch, and out of support after its window', () => {
+  const supported = versionFinding({});
+  assert.is(supported.status, 'pass', supported.message);
+  assert.match(supported.message, `Retool ${DEFAULT_LINE.line} stable is supported until ${supportEnds(DEFAULT_LINE, FACTS.supportMonths)}`);
+  const later = versionFinding({}, '2099-01-01');
+  assert.is(later.status, 'warn');
+  assert.match(later.message, 'gets no more security patches');
+});
+
+test('doctor: an old stable line is out of support, an old patch names the newest one, a stale edge release warns', () => {
+  const old = versionFinding({ version: '3.75.3' });
+  assert.equal([old.status, old.message], ['warn', 'Retool 3.75 stable is older than 3.114, whose support ended 2025-06-03: it gets no more security patches']);
+  assert.match(old.fix!, `upgrade to ${DEFAULT_LINE.latest}-stable`);
+  const patch = versionFinding({ version: DEFAULT_LINE.first });
+  assert.is(patch.status, 'info');
+  assert.is(patch.fix, `set retool.version: ${DEFAULT_LINE.latest}`);
+  const edge = versionFinding({ version: '3.93.2', channel: 'edge' });
+  assert.is(edge.status, 'warn');
+  assert.match(edge.message, 'only the newest edge release is supported');
+  const unknown = versionFinding({ version: '9.1.0' });
+  assert.is(unknown.status, 'info');
+  assert.match(unknown.message, 'no release date');
 });
 
 test('doctor: invalid values are reported as validation errors first (exit 1)', () => {

@@ -123,7 +123,7 @@ test('values.yaml carries every schema default, opens with the schema modeline, 
   const text = files.get('charts/retool/values.yaml')!;
   assert.ok(text.startsWith('# yaml-language-server: $schema=values.editor.schema.json\n'));
   assert.equal(yaml.load(text), model.defaults);
-  assert.match(text, /# Retool version as X\.Y\.Z[^\n]*\n {2}version: 3\.75\.3/);
+  assert.match(text, /# Retool version as X\.Y\.Z[^\n]*\n {2}version: 4\.0\.7/);
   assert.match(text, /# licenseKey: {3}\(required, no default\)/);
 });
 
@@ -220,6 +220,7 @@ const BREAKAGES: Array<[string, (s: JsonSchema) => void]> = [
   ['component annotations are consistent', (s) => { (s.properties!.components.properties!.api['x-retool-component'] as any).edges.push('nowhere'); }],
   ['exactly one component is routed at / and no path is routed twice', (s) => { (s.properties!.components.properties!.jobsRunner['x-retool-component'] as any).routes = [{ path: '/' }]; }],
   ['edge kinds name values that exist and no component or database', (s) => { (s['x-retool-edge-kinds']!.resources.egress as any).peers = 'networkPolicy.nowhere'; }],
+  ['the default retool.version is the newest stable line\'s newest known patch (x-retool-releases)', (s) => { s.properties!.retool.properties!.version.default = '3.334.17'; }],
   ['database annotations are complete and unique', (s) => { (s.properties!.retoolDatabase['x-retool-database'] as any).passwordKey = 'postgres-password'; }],
   ['Temporal services have free ports, pod options and replicas, and exactly one is the frontend', (s) => { (s.properties!.temporal.properties!.local.properties!.history['x-retool-temporal-service'] as any).service = 'frontend'; }],
 ];

@@ -258,7 +258,9 @@ test('a standalone dbconnector takes the connector roles over: api and workflows
     assert.is(env(name).get('JAVA_DB_CONNECTOR_PORT').value, '3007', name);
   }
   assert.not.ok(env('workflows-worker').has('DB_SSH_CONNECTOR_HOST'), 'workers never had the SSH role');
-  assert.equal(String(env('dbconnector').get('SERVICE_TYPE').value).split(',').sort(), ['DB_CONNECTOR', 'DB_SSH_CONNECTOR', 'JAVA_DBCONNECTOR']);
+  // Retool >= 3.93 (the default 4.0.7) runs the Java connector by default: no role of its own, no opt-out.
+  assert.equal(String(env('dbconnector').get('SERVICE_TYPE').value).split(',').sort(), ['DB_CONNECTOR', 'DB_SSH_CONNECTOR']);
+  assert.not.ok(env('dbconnector').has('DISABLE_JAVA_DBCONNECTOR'));
   const service = byKind(f.objects, 'Service').find((x) => x.metadata.name === 'prod-retool-dbconnector')!;
   assert.equal(service.spec.ports.map((p: any) => p.port), [3002, 3007]);
   const policy = byKind(f.objects, 'NetworkPolicy').find((x) => x.metadata.name === 'prod-retool-dbconnector')!;
@@ -270,8 +272,10 @@ test('a standalone dbconnector takes the connector roles over: api and workflows
 });
 
 test('the Java database connector follows the Retool version: a role before 3.93, an opt-out from 3.93', () => {
-  const old = fixtures.find((f) => f.name === 'evaluation')!;
+  const old = fixtures.find((f) => f.name === 'pod-options')!; // Retool 3.80.1
   assert.is(envOf(mainContainer(component(old.objects, 'api')!, 'api')).get('SERVICE_TYPE').value, 'MAIN_BACKEND,JAVA_DBCONNECTOR,DB_CONNECTOR,DB_SSH_CONNECTOR');
+  const current = fixtures.find((f) => f.name === 'evaluation')!; // the default, 4.0.7
+  assert.is(envOf(mainContainer(component(current.objects, 'api')!, 'api')).get('SERVICE_TYPE').value, 'MAIN_BACKEND,DB_CONNECTOR,DB_SSH_CONNECTOR');
   const next = fixtures.find((f) => f.name === 'code-executor-seccomp')!;
   const api = envOf(mainContainer(component(next.objects, 'api')!, 'api'));
   assert.is(api.get('SERVICE_TYPE').value, 'MAIN_BACKEND,DB_CONNECTOR,DB_SSH_CONNECTOR');

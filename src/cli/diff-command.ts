@@ -2,6 +2,8 @@ import { formatIssue, IssuesError } from '../issue.js';
 import { renderChart } from '../render/render.js';
 import { formatUpgradeReport } from '../upgrade/format-report.js';
 import { diffManifests } from '../upgrade/manifest-diff.js';
+import { releaseFacts } from '../model/releases.js';
+import { projectModel } from '../project-model.js';
 import { loadManifestFile, parseManifestText } from '../upgrade/load-manifests.js';
 import { UsageError, type ParsedArgs } from './args.js';
 import { EXIT, parseCommand } from './specs.js';
@@ -25,7 +27,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const noSets = { set: [], 'set-string': [], 'set-json': [], 'set-file': [], 'set-literal': [] };
   const before = manifest ? loadManifestFile(manifest) : await render({ ...args, lists: { ...args.lists, ...noSets, values: fromValues } });
   const after = await render(args);
-  const report = diffManifests(before, after);
+  const report = diffManifests(before, after, releaseFacts(projectModel().schema));
   process.stdout.write(formatUpgradeReport(report));
   return report.safe ? EXIT.ok : EXIT.diffUnsafe;
 }

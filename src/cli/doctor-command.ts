@@ -2,6 +2,8 @@ import { formatIssue } from '../issue.js';
 import { projectModel } from '../project-model.js';
 import { checkDatabase, parseDatabaseUrl, type Connection } from '../preflight/database-doctor.js';
 import { adviseValues, type Finding } from '../preflight/values-advice.js';
+import { adviseVersion } from '../preflight/version-advice.js';
+import { releaseFacts } from '../model/releases.js';
 import { UsageError } from './args.js';
 import { selfCommand } from './invocation.js';
 import { parseCommand } from './specs.js';
@@ -33,7 +35,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
     return 1;
   }
   const model = projectModel();
-  const findings = adviseValues(values, model.components);
+  const findings = [...adviseValues(values, model.components), ...adviseVersion(values, releaseFacts(model.schema), today())];
   for (const db of model.databases) {
     const settings = values[db.key] as Record<string, any>;
     if (settings.mode === 'disabled') continue;
@@ -104,4 +106,11 @@ export function formatFindings(findings: Finding[], style = styleFor(process.std
     const head = `${paint[f.status](f.status.toUpperCase().padEnd(4))}  ${f.scope}: ${f.message}`;
     return f.fix && f.status !== 'pass' ? `${head}\n      fix: ${f.fix}\n` : `${head}\n`;
   }).join('');
+}
+
+/** Today as YYYY-MM-DD (UTC); RETOOL_CHART_TODAY pins it, so a support window can be checked as of any day. */
+function today(): string {
+  const pinned = process.env.RETOOL_CHART_TODAY;
+  if (pinned && /^\d{4}-\d{2}-\d{2}$/.test(pinned)) return pinned;
+  return new Date().toISOString().slice(0, 10);
 }

@@ -44,6 +44,7 @@ export interface RetoolChartSchemaAnnotations {
    */
   'x-retool-snippets'?: Snippet[];
   'x-retool-edge-kinds'?: EdgeKinds;
+  'x-retool-releases'?: ReleaseFacts;
   /**
    * Why an empty list is refused (a NetworkPolicy rule with no peers admits every peer); validate prints it for minItems.
    */
@@ -375,4 +376,65 @@ export interface EgressInclude {
    * A chart helper (define) that writes the egress rule as a YAML list.
    */
   include: string;
+}
+/**
+ * Retool's release lines as Retool documents them (x-retool-releases at the schema root): the default retool.version is the latest known patch of the newest stable line, doctor warns on versions out of support, diff refuses documented upgrade blocks.
+ */
+export interface ReleaseFacts {
+  /**
+   * How long Retool supports a stable line after its first release.
+   */
+  supportMonths: number;
+  /**
+   * @minItems 1
+   */
+  lines: ReleaseLine[];
+  /**
+   * Lines Retool documents without a release date or tag in our sources: named by doctor, never defaulted to.
+   */
+  undated?: {
+    line: string;
+    channel: 'stable' | 'edge';
+    source: string;
+  }[];
+  upgradeBlocks: UpgradeBlock[];
+  source: string;
+}
+export interface ReleaseLine {
+  /**
+   * X.Y
+   */
+  line: string;
+  channel: 'stable' | 'edge';
+  /**
+   * The line's first release, X.Y.Z.
+   */
+  first: string;
+  /**
+   * Date of the first release.
+   */
+  firstRelease: string;
+  /**
+   * The newest patch our sources list, X.Y.Z.
+   */
+  latest?: string;
+  latestRelease?: string;
+  /**
+   * Digest of the latest patch's tryretool/backend image, as Retool publishes it.
+   */
+  latestDigest?: string;
+  source?: string;
+}
+/**
+ * An upgrade Retool documents as failing: from a version below `from` directly to `to` or later.
+ */
+export interface UpgradeBlock {
+  below: string;
+  atLeast: string;
+  /**
+   * The intermediate step Retool names.
+   */
+  via: string;
+  reason: string;
+  source: string;
 }

@@ -1,5 +1,6 @@
 import { IssuesError, type Issue } from '../issue.js';
 import { annotationProblems } from './annotations.js';
+import { newestStable, recommendedPatch, type ReleaseFacts } from '../model/releases.js';
 import { ANNOTATION_KEYWORDS, SCHEMA_DRAFT, deref, isObject, type ComponentAnnotation, type JsonSchema } from './json-schema.js';
 import { visit } from './visit.js';
 import { valueAtPath, valuesTree, type ValueNode } from './values-tree.js';
@@ -73,6 +74,15 @@ export const SCHEMA_RULES = new Map<string, Rule>([
   }],
 
   ['edge kinds name values that exist and no component or database', (schema) => edgeKindProblems(schema)],
+
+  // The default follows the release table, so bumping Retool is one edit there (and this rule says which).
+  ['the default retool.version is the newest stable line\'s newest known patch (x-retool-releases)', (schema) => {
+    const facts = schema['x-retool-releases'] as ReleaseFacts | undefined;
+    if (!facts) return [{ path: '#', detail: 'x-retool-releases is missing' }];
+    const want = recommendedPatch(newestStable(facts));
+    const got = schema.properties?.retool?.properties?.version?.default;
+    return got === want ? [] : [{ path: '#/properties/retool/properties/version/default', detail: `is ${JSON.stringify(got)}, the newest stable line's newest patch is ${want}` }];
+  }],
 
   ['database annotations are complete and unique', (schema) => {
     const bad: Array<{ path: string; detail?: string }> = [];

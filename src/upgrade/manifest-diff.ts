@@ -1,5 +1,6 @@
 import { isObject } from '../schema/json-schema.js';
 import { valueAt } from '../validate/values-paths.js';
+import { upgradeBlockFor, type ReleaseFacts } from '../model/releases.js';
 
 /** One Kubernetes object of a rendered release. */
 export interface Manifest {
@@ -68,7 +69,7 @@ const IMMUTABLE: Array<{ kinds: string[]; path: string[]; message: string; when?
 ];
 
 /** Compares the objects of a release before and after an upgrade. */
-export function diffManifests(before: Manifest[], after: Manifest[]): UpgradeReport {
+export function diffManifests(before: Manifest[], after: Manifest[], releases?: ReleaseFacts): UpgradeReport {
   const old = byId(before);
   const next = byId(after);
   const changes: ObjectChange[] = [];
@@ -95,7 +96,7 @@ export function diffManifests(before: Manifest[], after: Manifest[]): UpgradeRep
     changes.push({ id, change: 'deleted', fields: [], values: [], restartsPods: false, refused: [], risks: deletionRisks(object) });
   }
   changes.sort((a, b) => a.id.localeCompare(b.id));
-  const risks = releaseRisks(before, after);
+  const risks = [...releaseRisks(before, after), ...versionRisks(before, after, releases)];
   const safe = changes.every((c) => !c.refused.length && !c.risks.length) && !risks.length;
   return { changes, risks, safe };
 }
@@ -151,6 +152,33 @@ function releaseRisks(before: Manifest[], after: Manifest[]): string[] {
     risks.push(`Temporal numHistoryShards changes (${shardsBefore} -> ${shardsAfter}): Temporal cannot start on its existing databases`);
   }
   return risks;
+}
+
+/** Upgrades Retool documents as failing (x-retool-releases upgradeBlocks), read from the backend image tags. */
+function versionRisks(before: Manifest[], after: Manifest[], releases?: ReleaseFacts): string[] {
+  const from = retoolVersion(before);
+  const to = retoolVersion(after);
+  if (!releases || !from || !to) return [];
+  const block = upgradeBlockFor(from, to, releases);
+  if (!block) return [];
+  return [`Retool ${from} -> ${to} is an upgrade Retool documents as failing: ${block.reason}. Upgrade to ${block.via} first, then to ${to} (${block.source})`];
+}
+
+/** Retool's version from the tryretool/backend image tag (X.Y.Z or X.Y.Z-channel) of any workload, else its version label. */
+function retoolVersion(objects: Manifest[]): string | undefined {
+  for (const object of objects) {
+    if (!WORKLOADS.has(object.kind)) continue;
+    const containers = valueAt(object, ['spec', 'template', 'spec', 'containers']);
+    if (!Array.isArray(containers)) continue;
+    for (const c of containers) {
+      const m = isObject(c) ? /(?:^|\/)tryretool\/backend:(\d+\.\d+\.\d+)(?:-[a-z]+)?$/.exec(String(c.image)) : null;
+      if (m) return m[1];
+    }
+    // Pinned by digest: the chart's version label still says which Retool it is.
+    const label = valueAt(object, ['spec', 'template', 'metadata', 'labels', 'app.kubernetes.io/version']);
+    if (typeof label === 'string' && /^\d+\.\d+\.\d+$/.test(label)) return label;
+  }
+  return undefined;
 }
 
 /** Env of the main Retool container (api / main-backend): literal values, and "secret/key" for references. */

@@ -1,0 +1,15 @@
+import { versionStatus, type ReleaseFacts } from '../model/releases.js';
+import type { Finding } from './values-advice.js';
+
+/**
+ * Whether the chosen Retool release is still supported on `today` (YYYY-MM-DD), from the schema's release
+ * table: out of support or a stale edge release is a warning, an unknown line is information.
+ */
+export function adviseVersion(values: Record<string, any>, facts: ReleaseFacts, today: string): Finding[] {
+  const version = String(values.retool?.version ?? '');
+  const channel = String(values.retool?.channel ?? 'stable');
+  if (!/^\d+\.\d+\.\d+$/.test(version)) return [];
+  const status = versionStatus(version, channel, facts, today);
+  const level = status.supported === false ? 'warn' : status.supported === true ? (status.fix ? 'info' : 'pass') : 'info';
+  return [{ status: level, scope: 'retool.version', message: status.message, ...(status.fix ? { fix: status.fix } : {}) }];
+}
