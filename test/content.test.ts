@@ -154,6 +154,46 @@ test('external Temporal with mTLS: host, port, namespace and certificates from s
   assert.ok(api.spec.template.spec.containers[0].volumeMounts.some((m: any) => m.name === 'temporal-ca' && m.readOnly));
 });
 
+test('blob storage: embedded is one Garage node whose bucket and derived keys api, jobs-runner and the workers share; never workflows-backend', () => {
+  const objects = parseManifests(renderFixture('evaluation', 4, ['--set', 'blobStorage.mode=embedded', '--set', 'networkPolicy.enabled=true']));
+  const store = find(objects, 'StatefulSet', '-blob-storage')!;
+  const garage = store.spec.template.spec.containers[0];
+  assert.equal(garage.command.slice(-3), ['server', '--single-node', '--default-bucket']);
+  const garageEnv = envOf(garage);
+  const endpoint = `http://${store.metadata.name}:3900`;
+  for (const name of ['api', 'jobs-runner', 'workflows-worker']) {
+    const env = envOf(containerNamed(objects, name));
+    assert.is(env.get('RR_BLOB_STORAGE_PROVIDER')?.value, 's3', name);
+    assert.is(env.get('RR_DEFAULT_S3_ENDPOINT')?.value, endpoint, name);
+    assert.is(env.get('AWS_ENDPOINT_URL')?.value, endpoint, name);
+    assert.is(env.get('RR_DEFAULT_S3_BUCKET')?.value, garageEnv.get('GARAGE_DEFAULT_BUCKET')?.value, name);
+    // The same Secret keys on both sides: the key Garage creates is the key Retool signs with.
+    assert.equal(env.get('RR_DEFAULT_S3_ACCESS_KEY_ID')?.valueFrom, garageEnv.get('GARAGE_DEFAULT_ACCESS_KEY')?.valueFrom, name);
+    assert.equal(env.get('RR_DEFAULT_S3_SECRET_ACCESS_KEY')?.valueFrom, garageEnv.get('GARAGE_DEFAULT_SECRET_KEY')?.valueFrom, name);
+  }
+  for (const name of ['workflows-backend', 'code-executor']) assert.not.ok(envOf(containerNamed(objects, name)).has('RR_BLOB_STORAGE_PROVIDER'), name);
+  const secret = byKind(objects, 'Secret')[0];
+  const decoded = (key: string) => Buffer.from(secret.data[key], 'base64').toString();
+  assert.match(decoded('blob-access-key-id'), /^GK[0-9a-f]{24}$/);
+  assert.match(decoded('blob-secret-access-key'), /^[0-9a-f]{64}$/);
+  assert.match(decoded('blob-rpc-secret'), /^[0-9a-f]{64}$/);
+  assert.is.not(decoded('blob-secret-access-key'), decoded('blob-rpc-secret'));
+  // Rendering again gives the same keys (derived, never random).
+  const again = parseManifests(renderFixture('evaluation', 3, ['--set', 'blobStorage.mode=embedded', '--set', 'networkPolicy.enabled=true']));
+  assert.equal(byKind(again, 'Secret')[0].data, secret.data);
+  const policy = find(objects, 'NetworkPolicy', '-blob-storage')!;
+  const callers = policy.spec.ingress[0].from.map((p: any) => p.podSelector.matchLabels['app.kubernetes.io/component']);
+  for (const name of ['api', 'jobs-runner', 'workflows-worker']) assert.ok(callers.includes(name), name);
+  assert.not.ok(callers.includes('workflows-backend'));
+  assert.equal(policy.spec.egress.length, 1, 'DNS only');
+});
+
+test('blob storage: disabled by default, nothing rendered and no env', () => {
+  const objects = render('evaluation');
+  assert.not.ok(find(objects, 'StatefulSet', '-blob-storage'));
+  assert.not.ok(envOf(containerNamed(objects, 'api')).has('RR_BLOB_STORAGE_PROVIDER'));
+});
+
 test('production-external: external DB over TLS, no chart Secret, no embedded database, image digest', () => {
   const objects = render('production-external');
   assert.is(byKind(objects, 'Secret').length, 0, 'every secret is a reference');

@@ -59,7 +59,7 @@ test('every Deployment, StatefulSet, Job and Pod comes from the one workload ske
   const expected = [
     ...model.components.map((c) => `${c.name}.yaml`),
     ...model.temporalServices.map((s) => `${s.name}.yaml`),
-    'postgresql.yaml', 'temporal-schema-job.yaml', 'temporal-web.yaml', 'tests/preflight.yaml',
+    'blob-storage.yaml', 'postgresql.yaml', 'temporal-schema-job.yaml', 'temporal-web.yaml', 'tests/preflight.yaml',
   ].sort();
   assert.equal(written, expected);
 });

@@ -4,7 +4,7 @@ import Handlebars from 'handlebars';
 import type { ChartModel } from '../model/chart-model.js';
 import type { ChartMetadata } from './chart-metadata.js';
 import { clientsOf, ingressRoutes, PREFLIGHT_NAME } from '../model/topology.js';
-import { componentWorkload, postgresWorkload, preflightWorkload, temporalServiceWorkload, temporalSetupWorkload, temporalWebWorkload, type WorkloadData } from '../model/workloads.js';
+import { blobStoreWorkload, componentWorkload, postgresWorkload, preflightWorkload, temporalServiceWorkload, temporalSetupWorkload, temporalWebWorkload, type WorkloadData } from '../model/workloads.js';
 import { preflightScriptContext } from '../preflight/script-context.js';
 
 const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
@@ -58,6 +58,7 @@ export function emitTemplates(model: ChartModel, templatesDir: string, chart: Ch
     // The storage database (Retool's own): the first x-retool-database; local Temporal may share its server.
     storageDatabase: model.databases[0],
     databases: model.databases.map((db) => ({ ...db, clients: clientsOf(model.components, db.edge), workload: workloadData(postgresWorkload(db)) })),
+    blobStore: { ...model.blobStore, clients: clientsOf(model.components, 'blobStorage'), workload: workloadData(blobStoreWorkload(model.blobStore)) },
     temporalWeb: workloadData(temporalWebWorkload(model.temporal)),
     temporalSetup: workloadData(temporalSetupWorkload(model.temporal)),
     preflightPod: workloadData(preflightWorkload(PREFLIGHT_NAME)),

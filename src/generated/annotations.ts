@@ -44,6 +44,7 @@ export interface RetoolChartSchemaAnnotations {
    */
   'x-retool-snippets'?: Snippet[];
   'x-retool-edge-kinds'?: EdgeKinds;
+  'x-retool-blob-store'?: BlobStoreAnnotation;
   'x-retool-releases'?: ReleaseFacts;
   /**
    * Why an empty list is refused (a NetworkPolicy rule with no peers admits every peer); validate prints it for minItems.
@@ -376,6 +377,16 @@ export interface EgressInclude {
    * A chart helper (define) that writes the egress rule as a YAML list.
    */
   include: string;
+}
+/**
+ * The in-release S3-compatible store (blobStorage.embedded): its resource name, S3 and RPC ports, the region it answers to, and the source of these facts.
+ */
+export interface BlobStoreAnnotation {
+  name: DnsLabel;
+  port: TcpPort;
+  rpcPort: TcpPort;
+  region: string;
+  source: string;
 }
 /**
  * Retool's release lines as Retool documents them (x-retool-releases at the schema root): the default retool.version is the latest known patch of the newest stable line, doctor warns on versions out of support, diff refuses documented upgrade blocks.

@@ -57,6 +57,10 @@ export type Host = string;
  */
 export type Port = number;
 /**
+ * An S3 bucket name: 3-63 lowercase letters, digits, . and -, starting and ending with a letter or digit.
+ */
+export type BucketName = string;
+/**
  * A label value: empty, or at most 63 letters, digits, -, _ and . starting and ending with a letter or digit (Kubernetes' IsValidLabelValue, k8s.io/apimachinery pkg/util/validation/validation.go).
  */
 export type LabelValue = string;
@@ -182,6 +186,10 @@ export interface RetoolValues {
      */
     postgres?: Image;
     /**
+     * Garage image of the in-release (evaluation) blob storage (blobStorage.mode: embedded); v2.3.0 is the first with server --single-node --default-bucket.
+     */
+    blobStorage?: Image;
+    /**
      * Temporal server image (temporal.mode: local). Pinned: the schema tooling must match the server.
      */
     temporalServer?: Image;
@@ -196,6 +204,7 @@ export interface RetoolValues {
   };
   database?: StorageDatabase;
   retoolDatabase?: RetoolDatabase;
+  blobStorage?: BlobStorage;
   /**
    * Temporal cluster that schedules and runs Retool Workflows.
    */
@@ -603,6 +612,12 @@ export interface RetoolValues {
      */
     metricsFrom?: [NetworkPeer, ...(NetworkPeer)[]] | null;
     /**
+     * Where the external blob storage (blobStorage.mode: external) may be reached from api, jobs-runner and the Temporal workers, on its endpoint's port (443 without one); the default is anywhere except link-local cloud metadata. Tighten it to your bucket's endpoint addresses.
+     *
+     * @minItems 1
+     */
+    blobStorage?: [NetworkPeer, ...(NetworkPeer)[]];
+    /**
      * Peers allowed to reach the api (your ingress controller or load balancer).
      *
      * @minItems 1
@@ -840,6 +855,90 @@ export interface RetoolDatabase {
    * Connection to your own PostgreSQL (mode: external).
    */
   external?: ExternalDatabase;
+}
+/**
+ * Object storage Retool 4.x keeps app storage, Git repository storage and sandbox snapshots in (RR_BLOB_STORAGE_PROVIDER and RR_DEFAULT_*, on api, jobs-runner and every Temporal worker as Retool's official chart injects them). disabled: none (Retool's official chart requires it only for the 4.x app builder's git server); embedded: an S3-compatible Garage server inside the release (evaluation only); external: your S3 (or S3-compatible), GCS or Azure bucket.
+ */
+export interface BlobStorage {
+  /**
+   * disabled, embedded (evaluation only) or external.
+   */
+  mode?: 'disabled' | 'embedded' | 'external';
+  /**
+   * The in-release Garage server (mode: embedded): one node, one bucket, keys derived from retool.encryptionKey (which must then be a string).
+   */
+  embedded?: {
+    /**
+     * Bucket Garage creates at start and Retool uses.
+     */
+    bucket?: BucketName;
+    storage?: Storage;
+    resources?: Resources;
+  };
+  /**
+   * Your bucket (mode: external). Credentials left null use the pod's identity: the AWS default chain (IRSA: serviceAccount.annotations eks.amazonaws.com/role-arn), Google application default credentials (GKE Workload Identity: iam.gke.io/gcp-service-account), or an Azure managed identity with accountUrl (azure.workload.identity/client-id; the pods get the label azure.workload.identity/use).
+   */
+  external?: {
+    /**
+     * s3 (AWS S3 or an S3-compatible store with endpoint), gcs or azure (RR_BLOB_STORAGE_PROVIDER).
+     */
+    provider?: 's3' | 'gcs' | 'azure';
+    /**
+     * provider: s3.
+     */
+    s3?: {
+      /**
+       * RR_DEFAULT_S3_BUCKET.
+       */
+      bucket?: string;
+      /**
+       * RR_DEFAULT_S3_REGION; empty: the SDK's default.
+       */
+      region?: string;
+      /**
+       * RR_DEFAULT_S3_ENDPOINT and AWS_ENDPOINT_URL of an S3-compatible store, e.g. https://minio.example.com:9000; empty: AWS.
+       */
+      endpoint?: string;
+      /**
+       * RR_DEFAULT_S3_ACCESS_KEY_ID; null: the pod's AWS identity (with secretAccessKey null too).
+       */
+      accessKeyId?: OptionalSecretValue;
+      /**
+       * RR_DEFAULT_S3_SECRET_ACCESS_KEY; set with accessKeyId, or both null.
+       */
+      secretAccessKey?: OptionalSecretValue;
+    };
+    /**
+     * provider: gcs.
+     */
+    gcs?: {
+      /**
+       * RR_DEFAULT_GCS_BUCKET.
+       */
+      bucket?: string;
+      /**
+       * RR_DEFAULT_GCS_CREDENTIALS: a service account key (JSON); null: application default credentials.
+       */
+      credentials?: OptionalSecretValue;
+    };
+    /**
+     * provider: azure.
+     */
+    azure?: {
+      /**
+       * RR_DEFAULT_AZURE_CONTAINER.
+       */
+      container?: string;
+      /**
+       * RR_DEFAULT_AZURE_CONNECTION_STRING (wins over accountUrl when both are set).
+       */
+      connectionString?: OptionalSecretValue;
+      /**
+       * RR_DEFAULT_AZURE_ACCOUNT_URL, e.g. https://<account>.blob.core.windows.net: a managed identity signs in (workload identity).
+       */
+      accountUrl?: string;
+    };
+  };
 }
 /**
  * Connection to a PostgreSQL server for Temporal; the user must be allowed to create databases.

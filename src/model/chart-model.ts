@@ -3,7 +3,7 @@ import { lintSchema } from '../schema/lint.js';
 import { expandPodOptions, publishedSchema } from '../schema/normalize.js';
 import type { JsonSchema } from '../schema/json-schema.js';
 import { schemaDefaults } from './defaults.js';
-import { buildDatabases, buildEdgeKinds, buildPodSecurityPresets, buildTemporalServices, buildTemporalTopology, buildTopology, type Component, type Database, type NamedEdgeKind, type TemporalService, type TemporalTopology } from './topology.js';
+import { buildBlobStore, buildDatabases, buildEdgeKinds, buildPodSecurityPresets, buildTemporalServices, buildTemporalTopology, buildTopology, type BlobStore, type Component, type Database, type NamedEdgeKind, type TemporalService, type TemporalTopology } from './topology.js';
 
 /** Everything every emitter reads; built once from the source schema. */
 export interface ChartModel {
@@ -18,6 +18,8 @@ export interface ChartModel {
   edgeKinds: NamedEdgeKind[];
   /** PostgreSQL databases Retool may use (storage, Retool Database). */
   databases: Database[];
+  /** The in-release S3-compatible store of blobStorage.mode: embedded. */
+  blobStore: BlobStore;
   /** Temporal server services of temporal.mode: local. */
   temporalServices: TemporalService[];
   /** The frontend, the setup Job, the Web UI and the config of temporal.mode: local; the external default port. */
@@ -50,6 +52,7 @@ export function buildChartModel(source: JsonSchema, options: ModelOptions): Char
     temporal: buildTemporalTopology(schema, temporalServices),
     podSecurityPresets: buildPodSecurityPresets(schema),
     databases: buildDatabases(schema),
+    blobStore: buildBlobStore(schema),
     defaults,
     appVersion: String((defaults.retool as Record<string, unknown>).version),
     chartVersion: options.chartVersion,

@@ -1,3 +1,4 @@
+import type { BlobStoreAnnotation } from '../generated/annotations.js';
 import type { ComponentAnnotation, ComponentPort, DatabaseAnnotation, EdgeKind, OfficialKeys, ImageAnnotation, JsonSchema, PodSecurityAnnotation, SandboxMode, TemporalServiceAnnotation } from '../schema/json-schema.js';
 
 /** One Retool workload, as the generator sees it: everything comes from the component's schema annotation. */
@@ -79,6 +80,15 @@ export function buildDatabases(schema: JsonSchema): Database[] {
   return Object.entries(schema.properties ?? {})
     .filter(([, node]) => node['x-retool-database'])
     .map(([key, node]) => ({ key, ...node['x-retool-database']!, port: POSTGRES_PORT }));
+}
+
+/** The in-release S3-compatible store of blobStorage.mode: embedded (x-retool-blob-store). */
+export type BlobStore = BlobStoreAnnotation;
+
+export function buildBlobStore(schema: JsonSchema): BlobStore {
+  const store = schema.properties?.blobStorage?.properties?.embedded?.['x-retool-blob-store'] as BlobStore | undefined;
+  if (!store) throw new Error('blobStorage.embedded has no x-retool-blob-store annotation');
+  return store;
 }
 
 /** The Go condition under which something switched on by the boolean value at `enabledBy` is rendered. */

@@ -1,4 +1,4 @@
-import type { Component, Database, TemporalService, TemporalTopology } from './topology.js';
+import type { BlobStore, Component, Database, TemporalService, TemporalTopology } from './topology.js';
 
 /**
  * What the one workload skeleton (chart-templates/partials/workload.hbs and pod-spec.hbs) writes for each
@@ -221,6 +221,42 @@ export function postgresWorkload(db: Database): WorkloadData {
       ],
     })],
     volumes: [{ name: 'init', configMap: { name: '$initName' } }, { name: 'run', emptyDir: true }, TMP_VOLUME],
+    claim: { name: 'data', values: '$embedded.storage' },
+  };
+}
+
+/**
+ * The in-release Garage server (blobStorage.mode: embedded): one node that lays itself out and creates the
+ * bucket and key from its env at start (x-retool-blob-store); metadata and data on one claim.
+ */
+export function blobStoreWorkload(store: BlobStore): WorkloadData {
+  const s3 = { tcpSocket: { port: 's3' } };
+  return {
+    kind: 'StatefulSet',
+    component: store.name,
+    replicas: { fixed: 1 },
+    fixedPodMetadata: true,
+    podSecurityNote: 'The garage image is a static binary: any UID works whose data directory is writable (fsGroup makes it so).',
+    initContainers: [],
+    containers: [container({
+      name: 'garage',
+      image: 'blobStorage',
+      command: ['/garage', '-c', '/etc/garage/garage.toml', 'server', '--single-node', '--default-bucket'],
+      ports: [{ name: 's3', port: store.port }, { name: 'rpc', port: store.rpcPort }],
+      env: '$env',
+      probes: [
+        { kind: 'readinessProbe', handler: s3, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+        { kind: 'livenessProbe', handler: s3, initialDelaySeconds: 30, periodSeconds: 30, timeoutSeconds: 10, failureThreshold: 5 },
+      ],
+      resources: '$embedded.resources',
+      security: { baseline: '$security.container' },
+      mounts: [
+        { name: 'data', mountPath: '/var/lib/garage' },
+        { name: 'config', mountPath: '/etc/garage', readOnly: true },
+        TMP_MOUNT,
+      ],
+    })],
+    volumes: [{ name: 'config', configMap: { name: '$configName' } }, TMP_VOLUME],
     claim: { name: 'data', values: '$embedded.storage' },
   };
 }

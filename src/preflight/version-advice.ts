@@ -11,5 +11,13 @@ export function adviseVersion(values: Record<string, any>, facts: ReleaseFacts, 
   if (!/^\d+\.\d+\.\d+$/.test(version)) return [];
   const status = versionStatus(version, channel, facts, today);
   const level = status.supported === false ? 'warn' : status.supported === true ? (status.fix ? 'info' : 'pass') : 'info';
-  return [{ status: level, scope: 'retool.version', message: status.message, ...(status.fix ? { fix: status.fix } : {}) }];
+  const findings: Finding[] = [{ status: level, scope: 'retool.version', message: status.message, ...(status.fix ? { fix: status.fix } : {}) }];
+  if (Number(version.split('.')[0]) >= 4 && (values.blobStorage?.mode ?? 'disabled') === 'disabled') {
+    findings.push({
+      status: 'info', scope: 'blobStorage.mode',
+      message: 'Retool 4.x keeps app storage, Git repositories and sandbox snapshots of its new app builder in blob storage, and none is configured',
+      fix: 'set blobStorage.mode: external (your S3, GCS or Azure bucket), or embedded for an evaluation',
+    });
+  }
+  return findings;
 }

@@ -104,6 +104,53 @@ Usage: {{- include "retool.env.temporal" (dict "root" $ "env" $env "frontend" $f
 {{- end -}}
 
 {{- /*
+retool.env.blobStorage: sets Retool's blob storage env in .env (RR_BLOB_STORAGE_PROVIDER, RR_DEFAULT_*): the
+in-release store as an S3-compatible endpoint (.store: its Service name, port and region), or your bucket;
+nothing when blobStorage.mode is disabled. Credentials left null are not set (the pod's own identity signs in).
+Usage: {{- include "retool.env.blobStorage" (dict "root" $ "env" $env "store" (dict "name" $storeName "port" 3900 "region" "garage")) }}
+*/ -}}
+{{- define "retool.env.blobStorage" -}}
+{{- $env := .env -}}
+{{- $b := .root.Values.blobStorage -}}
+{{- if eq $b.mode "embedded" -}}
+{{- $endpoint := printf "http://%s:%d" .store.name (int .store.port) -}}
+{{- $_ := set $env "RR_BLOB_STORAGE_PROVIDER" (dict "value" "s3") -}}
+{{- $_ = set $env "RR_DEFAULT_S3_BUCKET" (dict "value" $b.embedded.bucket) -}}
+{{- $_ = set $env "RR_DEFAULT_S3_REGION" (dict "value" .store.region) -}}
+{{- $_ = set $env "RR_DEFAULT_S3_ENDPOINT" (dict "value" $endpoint) -}}
+{{- $_ = set $env "AWS_ENDPOINT_URL" (dict "value" $endpoint) -}}
+{{- include "retool.env.secret" (dict "root" .root "env" $env "name" "RR_DEFAULT_S3_ACCESS_KEY_ID" "value" nil "key" "blob-access-key-id") -}}
+{{- include "retool.env.secret" (dict "root" .root "env" $env "name" "RR_DEFAULT_S3_SECRET_ACCESS_KEY" "value" nil "key" "blob-secret-access-key") -}}
+{{- else if eq $b.mode "external" -}}
+{{- $x := $b.external -}}
+{{- $_ := set $env "RR_BLOB_STORAGE_PROVIDER" (dict "value" $x.provider) -}}
+{{- if eq $x.provider "s3" -}}
+{{- $_ = set $env "RR_DEFAULT_S3_BUCKET" (dict "value" $x.s3.bucket) -}}
+{{- with $x.s3.region }}{{ $_ = set $env "RR_DEFAULT_S3_REGION" (dict "value" .) }}{{ end -}}
+{{- with $x.s3.endpoint -}}
+{{- $_ = set $env "RR_DEFAULT_S3_ENDPOINT" (dict "value" .) -}}
+{{- $_ = set $env "AWS_ENDPOINT_URL" (dict "value" .) -}}
+{{- end -}}
+{{- if include "retool.secretGiven" $x.s3.accessKeyId -}}
+{{- include "retool.env.secret" (dict "root" .root "env" $env "name" "RR_DEFAULT_S3_ACCESS_KEY_ID" "value" $x.s3.accessKeyId "key" "blob-s3-access-key-id") -}}
+{{- include "retool.env.secret" (dict "root" .root "env" $env "name" "RR_DEFAULT_S3_SECRET_ACCESS_KEY" "value" $x.s3.secretAccessKey "key" "blob-s3-secret-access-key") -}}
+{{- end -}}
+{{- else if eq $x.provider "gcs" -}}
+{{- $_ = set $env "RR_DEFAULT_GCS_BUCKET" (dict "value" $x.gcs.bucket) -}}
+{{- if include "retool.secretGiven" $x.gcs.credentials -}}
+{{- include "retool.env.secret" (dict "root" .root "env" $env "name" "RR_DEFAULT_GCS_CREDENTIALS" "value" $x.gcs.credentials "key" "blob-gcs-credentials") -}}
+{{- end -}}
+{{- else if eq $x.provider "azure" -}}
+{{- $_ = set $env "RR_DEFAULT_AZURE_CONTAINER" (dict "value" $x.azure.container) -}}
+{{- if include "retool.secretGiven" $x.azure.connectionString -}}
+{{- include "retool.env.secret" (dict "root" .root "env" $env "name" "RR_DEFAULT_AZURE_CONNECTION_STRING" "value" $x.azure.connectionString "key" "blob-azure-connection-string") -}}
+{{- end -}}
+{{- with $x.azure.accountUrl }}{{ $_ = set $env "RR_DEFAULT_AZURE_ACCOUNT_URL" (dict "value" .) }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- /*
 retool.temporal.caCert: "true" when a Temporal CA certificate is in use (it is then mounted into containers).
 */ -}}
 {{- define "retool.temporal.caCert" -}}

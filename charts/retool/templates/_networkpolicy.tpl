@@ -93,6 +93,32 @@ retool.networkPolicy.temporalDatabaseEgress: egress rule to the PostgreSQL serve
 {{- include "retool.networkPolicy.externalDatabaseEgress" (dict "root" . "host" $p.external.host "port" $p.external.port) -}}
 {{- end -}}
 {{- end -}}
+{{- /*
+retool.networkPolicy.blobStorageEgress: egress rule to blob storage: the in-release blob-storage on its S3
+port 3900 (embedded), or networkPolicy.blobStorage on the endpoint's port, 443 without one (external).
+*/ -}}
+{{- define "retool.networkPolicy.blobStorageEgress" -}}
+{{- $b := .Values.blobStorage -}}
+{{- if eq $b.mode "embedded" }}
+- to:
+    - podSelector:
+        matchLabels:
+          {{- include "retool.selectorLabels" (dict "root" . "component" "blob-storage") | nindent 10 }}
+  ports:
+    - { port: 3900, protocol: TCP }
+{{- else if eq $b.mode "external" }}
+{{- $port := 443 }}
+{{- if and (eq $b.external.provider "s3") $b.external.s3.endpoint }}
+{{- $url := urlParse $b.external.s3.endpoint }}
+{{- $port = ternary 80 443 (eq $url.scheme "http") }}
+{{- with regexFind ":[0-9]+$" $url.host }}{{ $port = trimPrefix ":" . | int }}{{ end }}
+{{- end }}
+- to:
+    {{- toYaml .Values.networkPolicy.blobStorage | nindent 4 }}
+  ports:
+    - { port: {{ $port }}, protocol: TCP }
+{{- end -}}
+{{- end -}}
 
 {{- /*
 retool.networkPolicy.externalDatabaseEgress: egress rule to a PostgreSQL server outside the cluster: a literal

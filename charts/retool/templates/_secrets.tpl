@@ -31,6 +31,24 @@ Usage: {{- $inUse := dict }}{{- include "retool.secrets.inUse" (dict "root" $ "o
 {{- else if eq $v.retoolDatabase.mode "external" -}}
 {{- $_ = set $s "retooldb-password" $v.retoolDatabase.external.password -}}
 {{- end -}}
+{{- $blob := $v.blobStorage -}}
+{{- if eq $blob.mode "embedded" -}}
+{{- /* The in-release store's key and RPC secret, derived like an embedded database's password (Garage wants
+"GK" + 24 hex digits for a key ID, 64 hex digits for the secret key and the RPC secret). */ -}}
+{{- $_ = set $s "blob-access-key-id" (printf "GK%s" (sha256sum (printf "blob-access-key-id:%s" $v.retool.encryptionKey) | trunc 24)) -}}
+{{- $_ = set $s "blob-secret-access-key" (sha256sum (printf "blob-secret-access-key:%s" $v.retool.encryptionKey)) -}}
+{{- $_ = set $s "blob-rpc-secret" (sha256sum (printf "blob-rpc-secret:%s" $v.retool.encryptionKey)) -}}
+{{- else if eq $blob.mode "external" -}}
+{{- $x := $blob.external -}}
+{{- if and (eq $x.provider "s3") (include "retool.secretGiven" $x.s3.accessKeyId) -}}
+{{- $_ = set $s "blob-s3-access-key-id" $x.s3.accessKeyId -}}
+{{- $_ = set $s "blob-s3-secret-access-key" $x.s3.secretAccessKey -}}
+{{- else if and (eq $x.provider "gcs") (include "retool.secretGiven" $x.gcs.credentials) -}}
+{{- $_ = set $s "blob-gcs-credentials" $x.gcs.credentials -}}
+{{- else if and (eq $x.provider "azure") (include "retool.secretGiven" $x.azure.connectionString) -}}
+{{- $_ = set $s "blob-azure-connection-string" $x.azure.connectionString -}}
+{{- end -}}
+{{- end -}}
 {{- $persistence := $v.temporal.local.persistence -}}
 {{- if and (eq $v.temporal.mode "local") (eq $persistence.database "external") -}}
 {{- $_ = set $s "temporal-db-password" $persistence.external.password -}}
