@@ -92,7 +92,7 @@ test('nodes: amd64 present among schedulable nodes; totals and the largest pod a
   const prod = fixture('example-production');
   const found = checkNodes({ nodes: ok(EKS_NODES) }, { objects: prod.objects, arch: 'amd64' });
   assert.equal(statuses(found), ['pass', 'pass', 'pass'], JSON.stringify(found, null, 2));
-  assert.match(found[0].message, '2 schedulable amd64 node(s) of 5; 2 more cordoned, not Ready or tainted');
+  assert.match(found[0].message, "2 schedulable amd64 node(s) of 5; 2 more cordoned, not Ready, or not matching the pods' nodeSelector and tolerations");
   assert.match(found[1].message, 'offer 15.82 CPU / 59.48 GiB');
 
   const armOnly = { items: EKS_NODES.items.filter((n) => n.status.nodeInfo.architecture === 'arm64') };
@@ -110,6 +110,23 @@ test('nodes: amd64 present among schedulable nodes; totals and the largest pod a
   const tooBig = checkNodes({ nodes: ok(EKS_NODES) }, { objects: huge.objects, arch: 'amd64' });
   assert.equal(statuses(tooBig), ['pass', 'fail', 'fail']);
   assert.match(tooBig[2].message, 'Deployment/prod-retool-api asks 12 CPU / 40 GiB per pod');
+
+  // Node pools: pod-options pins everything to node-pool=retool (tolerating dedicated=retool) and the jobs runner to retool-jobs.
+  const pools = fixture('pod-options');
+  const dedicated = [{ key: 'dedicated', value: 'retool', effect: 'NoSchedule' }];
+  const poolNodes = [
+    node('ip-10-0-3-30', 'amd64', '7910m', '31183948Ki', { labels: { 'node-pool': 'retool' }, taints: dedicated }),
+    node('ip-10-0-3-31', 'amd64', '7910m', '31183948Ki', { labels: { 'node-pool': 'retool' } }),
+    node('ip-10-0-3-32', 'amd64', '3920m', '15137400Ki', { labels: { 'node-pool': 'retool-jobs' }, taints: dedicated }),
+    node('ip-10-0-1-13', 'amd64', '7910m', '31183948Ki', { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] }),
+  ];
+  const pooled = checkNodes({ nodes: ok({ items: poolNodes }) }, { objects: pools.objects, arch: 'amd64' });
+  assert.equal(statuses(pooled), ['pass', 'pass', 'pass'], JSON.stringify(pooled, null, 2));
+  assert.match(pooled[0].message, '3 schedulable amd64 node(s) of 4; 1 more');
+  const noJobsPool = checkNodes({ nodes: ok({ items: poolNodes.filter((n) => n.metadata.labels['node-pool'] !== 'retool-jobs') }) }, { objects: pools.objects, arch: 'amd64' });
+  const jobs = noJobsPool.filter((f) => f.status === 'fail');
+  assert.is(jobs.length, 1, JSON.stringify(noJobsPool, null, 2));
+  assert.match(jobs[0].message, /Deployment\/\S+-jobs-runner asks .* no schedulable node matches its nodeSelector \(kubernetes.io\/arch=amd64,node-pool=retool-jobs\) and tolerations/);
 
   assert.equal(statuses(checkNodes({ nodes: denied('nodes is forbidden: User "dev" cannot list resource "nodes"') }, { objects: prod.objects, arch: 'amd64' })), ['warn']);
 });
@@ -152,6 +169,8 @@ test('Secrets: every reference the release uses, its Secret and key, RBAC refusa
   assert.equal(secretReferences(restricted.values, restricted.objects).map((r) => `${r.path} ${r.secret}`), [
     'retool.env.CUSTOM_OAUTH2_SSO_CLIENT_SECRET retool-sso', 'podDefaults.extraEnvFrom[0].secretRef retool-smtp',
   ]);
+  const pools = fixture('pod-options');
+  assert.ok(secretReferences(pools.values, pools.objects).some((r) => r.path === 'images.pullSecrets[0]' && r.secret === 'registry-credentials'));
   // A secretKeyRef under a switched-off feature is not asked for: the chart does not render it.
   const embedded = coalesceValues(prod.values, { database: { mode: 'embedded' } }) as Record<string, any>;
   assert.ok(embedded.database.external.password.secretKeyRef);

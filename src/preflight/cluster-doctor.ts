@@ -118,6 +118,7 @@ export interface PodDemand {
   cpu: number;
   memoryGiB: number;
   nodeSelector: Record<string, string>;
+  tolerations: any[];
   /** Runs to completion (Jobs, hooks, the test Pod): not counted in the steady total. */
   transient: boolean;
 }
@@ -145,7 +146,7 @@ export function podDemands(objects: K8sObject[]): PodDemand[] {
     const workload = `${o.kind}/${o.metadata.name}`;
     const transient = o.kind === 'Job' || Boolean(o.metadata.annotations?.['helm.sh/hook']);
     const replicas = o.kind === 'Job' ? Number(o.spec?.parallelism ?? 1) : o.kind === 'Pod' ? 1 : Math.max(Number(o.spec?.replicas ?? 1), minReplicas.get(workload) ?? 0);
-    out.push({ workload, replicas, transient, cpu: podRequest(spec, parseCpu, 'cpu'), memoryGiB: podRequest(spec, parseMemoryGiB, 'memory'), nodeSelector: spec.nodeSelector ?? {} });
+    out.push({ workload, replicas, transient, cpu: podRequest(spec, parseCpu, 'cpu'), memoryGiB: podRequest(spec, parseMemoryGiB, 'memory'), nodeSelector: spec.nodeSelector ?? {}, tolerations: spec.tolerations ?? [] });
   }
   return out;
 }
@@ -155,19 +156,32 @@ interface NodeView {
   labels: Record<string, string>;
   cpu: number;
   memoryGiB: number;
-  /** Why no new pod lands on it, if so. */
+  /** Taints that keep pods off (NoSchedule, NoExecute). */
+  taints: any[];
+  /** Why no new pod lands on it, if so (cordoned, not Ready). */
   unavailable?: string;
 }
 
 function nodeView(node: any): NodeView {
   const ready = (node.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
-  const taint = (node.spec?.taints ?? []).find((t: any) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
-  const unavailable = node.spec?.unschedulable ? 'cordoned' : ready && ready.status !== 'True' ? 'not Ready' : taint ? `taint ${taint.key}:${taint.effect}` : undefined;
+  // A cordoned node carries node.kubernetes.io/unschedulable too; that is said as "cordoned".
+  const taints = (node.spec?.taints ?? []).filter((t: any) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && t.key !== 'node.kubernetes.io/unschedulable');
+  const unavailable = node.spec?.unschedulable ? 'cordoned' : ready && ready.status !== 'True' ? 'not Ready' : undefined;
   return {
-    name: node.metadata.name, labels: node.metadata.labels ?? {},
+    name: node.metadata.name, labels: node.metadata.labels ?? {}, taints,
     cpu: parseCpu(node.status?.allocatable?.cpu), memoryGiB: parseMemoryGiB(node.status?.allocatable?.memory), unavailable,
   };
 }
+
+/** Whether a toleration admits a taint (the scheduler's rule: key, operator Equal or Exists, effect). */
+function tolerates(tolerations: any[], taint: any): boolean {
+  return tolerations.some((t) => (!t.effect || t.effect === taint.effect) &&
+    (t.operator === 'Exists' ? !t.key || t.key === taint.key : t.key === taint.key && (t.value ?? '') === (taint.value ?? '')));
+}
+
+/** A node a pod may land on: schedulable, its nodeSelector labels, every taint tolerated. */
+const admits = (n: NodeView, d: Pick<PodDemand, 'nodeSelector' | 'tolerations'>) =>
+  !n.unavailable && Object.entries(d.nodeSelector).every(([k, v]) => n.labels[k] === v) && n.taints.every((t) => tolerates(d.tolerations, t));
 
 const size = (cpu: number, memoryGiB: number) => `${round(cpu)} CPU / ${round(memoryGiB)} GiB`;
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -178,8 +192,11 @@ export function checkNodes(facts: Pick<ClusterFacts, 'nodes'>, inputs: Pick<Clus
   }
   const archLabel = 'kubernetes.io/arch';
   const all = facts.nodes.value.items.map(nodeView);
+  const demands = podDemands(inputs.objects);
+  const steady = demands.filter((d) => !d.transient);
   const matching = all.filter((n) => n.labels[archLabel] === inputs.arch);
-  const usable = matching.filter((n) => !n.unavailable);
+  // For the total: the nodes at least one of the release's pods may land on (nodeSelector, taints).
+  const usable = matching.filter((n) => !n.unavailable && (!steady.length || steady.some((d) => admits(n, d))));
   const out: Finding[] = [];
   const archScope = `nodes (${archLabel}=${inputs.arch})`;
   if (!matching.length) {
@@ -187,13 +204,12 @@ export function checkNodes(facts: Pick<ClusterFacts, 'nodes'>, inputs: Pick<Clus
     return [finding('nodes', 'fail', archScope, `no ${inputs.arch} node (the cluster's: ${seen}); Retool images are ${inputs.arch} only (podDefaults.nodeSelector), so no Retool pod can be scheduled`, `add a node pool of ${inputs.arch} (x86-64) nodes`)];
   }
   if (!usable.length) {
-    return [finding('nodes', 'fail', archScope, `${matching.length} ${inputs.arch} node(s), none schedulable (${matching.map((n) => `${n.name}: ${n.unavailable}`).join(', ')})`, 'uncordon a node, or give the Retool pods tolerations for the taint (podDefaults.tolerations)')];
+    const why = (n: NodeView) => n.unavailable ?? `taint ${n.taints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`).join(', ')}`;
+    return [finding('nodes', 'fail', archScope, `${matching.length} ${inputs.arch} node(s), none schedulable for the release (${matching.map((n) => `${n.name}: ${why(n)}`).join('; ')})`, 'uncordon a node, or give the Retool pods tolerations for the taint (podDefaults.tolerations)')];
   }
-  const aside = matching.length > usable.length ? `; ${matching.length - usable.length} more cordoned, not Ready or tainted` : '';
+  const aside = matching.length > usable.length ? `; ${matching.length - usable.length} more cordoned, not Ready, or not matching the pods' nodeSelector and tolerations` : '';
   out.push(finding('nodes', 'pass', archScope, `${usable.length} schedulable ${inputs.arch} node(s) of ${all.length}${aside}`));
 
-  const demands = podDemands(inputs.objects);
-  const steady = demands.filter((d) => !d.transient);
   const need = { cpu: steady.reduce((n, d) => n + d.cpu * d.replicas, 0), memory: steady.reduce((n, d) => n + d.memoryGiB * d.replicas, 0) };
   const have = { cpu: usable.reduce((n, x) => n + x.cpu, 0), memory: usable.reduce((n, x) => n + x.memoryGiB, 0) };
   const totals = `the release's pods request ${size(need.cpu, need.memory)} (replicas included); the schedulable ${inputs.arch} nodes offer ${size(have.cpu, have.memory)} allocatable`;
@@ -203,11 +219,11 @@ export function checkNodes(facts: Pick<ClusterFacts, 'nodes'>, inputs: Pick<Clus
 
   const misfits: string[] = [];
   for (const d of demands) {
-    const candidates = usable.filter((n) => Object.entries(d.nodeSelector).every(([k, v]) => n.labels[k] === v));
+    const candidates = all.filter((n) => admits(n, d));
     if (!candidates.some((n) => n.cpu >= d.cpu && n.memoryGiB >= d.memoryGiB)) {
       const largest = candidates.reduce<NodeView | undefined>((best, n) => (!best || n.cpu + n.memoryGiB > best.cpu + best.memoryGiB ? n : best), undefined);
       const selector = Object.entries(d.nodeSelector).map(([k, v]) => `${k}=${v}`).join(',');
-      misfits.push(`${d.workload} asks ${size(d.cpu, d.memoryGiB)} per pod, ${largest ? `the largest node matching its nodeSelector (${selector || 'none'}) has ${size(largest.cpu, largest.memoryGiB)}` : `no schedulable node matches its nodeSelector ${selector}`}`);
+      misfits.push(`${d.workload} asks ${size(d.cpu, d.memoryGiB)} per pod, ${largest ? `the largest node matching its nodeSelector (${selector || 'none'}) and tolerations has ${size(largest.cpu, largest.memoryGiB)}` : `no schedulable node matches its nodeSelector (${selector || 'none'}) and tolerations`}`);
     }
   }
   if (misfits.length) {
@@ -332,15 +348,23 @@ function walkSecretRefs(node: unknown, path: string, visit: (ref: SecretReferenc
     const keys = /(^|\.)tls(\[\d+\])?$/.test(path) ? ['tls.crt', 'tls.key'] : items;
     if (!(path.endsWith('tls') && node.enabled === false)) visit({ path: `${path}.secretName`, secret: node.secretName, keys }, node.optional === true);
   }
+  // Image pull Secrets: images.pullSecrets (names) in the values, imagePullSecrets ({ name }) in the render.
+  for (const [key, list] of [['pullSecrets', node.pullSecrets], ['imagePullSecrets', node.imagePullSecrets]] as const) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((item, i) => {
+      const name = typeof item === 'string' ? item : isObject(item) && typeof item.name === 'string' ? item.name : undefined;
+      if (name) visit({ path: `${path ? `${path}.` : ''}${key}[${i}]`, secret: name, keys: [] }, false);
+    });
+  }
   for (const [key, value] of Object.entries(node)) {
-    if (key === 'secretKeyRef' || key === 'secretRef') continue;
+    if (key === 'secretKeyRef' || key === 'secretRef' || key === 'pullSecrets' || key === 'imagePullSecrets') continue;
     walkSecretRefs(value, path ? `${path}.${key}` : key, visit);
   }
 }
 
 /**
  * The Secrets the values reference that the release uses: every reference in the values (SecretValue's
- * secretKeyRef, env valueFrom, envFrom, Secret volumes, the Ingress TLS Secret) whose Secret (and key) the
+ * secretKeyRef, env valueFrom, envFrom, Secret volumes, the Ingress TLS Secret, image pull Secrets) whose Secret (and key) the
  * render names too, so a reference under a switched-off feature is not asked for; Secrets the render creates
  * itself are left out.
  */
