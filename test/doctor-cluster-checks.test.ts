@@ -247,6 +247,10 @@ test('dry-run: kubectl apply output parsed; refusals fail, enforce-level Pod Sec
     ].join('\n'),
   });
   assert.is(parsed.accepted.length, 2);
+  const quiet = parseDryRun({ status: 0, stdout: 'service/prod-api (server dry run)\n', stderr: 'I1203 05:41:02.123456   12345 request.go:752] "Waited before sending request" delay="1.2s" reason="client-side throttling"\n' });
+  assert.equal([quiet.errors, quiet.warnings], [[], []], 'klog lines are neither errors nor warnings');
+  const mapping = parseDryRun({ status: 1, stdout: '', stderr: 'error: resource mapping not found for name: "prod-retool" namespace: "" from "STDIN": no matches for kind "HTTPRoute" in version "gateway.networking.k8s.io/v1"\nensure CRDs are installed first\n' });
+  assert.equal(mapping.errors, ['resource mapping not found for name: "prod-retool" namespace: "" from "STDIN": no matches for kind "HTTPRoute" in version "gateway.networking.k8s.io/v1" ensure CRDs are installed first']);
   assert.is(parsed.warnings.length, 1, 'the last-applied annotation notice is kubectl noise');
   assert.is(parsed.errors.length, 2);
   const namespace = ok({ metadata: { name: 'retool', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });

@@ -133,6 +133,12 @@ Doctor('dry-run: each object the server refuses (a ResourceQuota of no Services)
   assert.is(services.length, refused.length, 'only the Services are refused');
 });
 
+Doctor('dry-run: an HTTPRoute on a cluster without the Gateway API fails with kubectl\'s own message', () => {
+  const r = doctor('dc-eval', join(FIXTURES, 'ingress-httproute.values.yaml'));
+  assert.is(r.status, 1);
+  one(r, 'dry-run', 'fail', /no matches for kind "HTTPRoute" in version "gateway.networking.k8s.io\/v1"/);
+});
+
 Doctor('nodes: the production example fits the three nodes; requests no node has fail, and so does the total', () => {
   const huge = doctor('dc-prod', PRODUCTION, ['--set', 'components.api.resources.requests.cpu=12']);
   assert.is(huge.status, 1);

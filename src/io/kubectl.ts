@@ -78,13 +78,14 @@ export function parseDryRun(result: KubectlResult): DryRun {
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const line of result.stderr.split('\n')) {
-    if (!line.trim()) continue;
+    // klog's own lines (client-side throttling notes and the like) say nothing of the objects.
+    if (!line.trim() || /^[IWE]\d{4} /.test(line)) continue;
     if (line.startsWith('Warning: ')) {
       const text = line.slice('Warning: '.length).trim();
       if (!APPLY_NOISE.test(text) && !warnings.includes(text)) warnings.push(text);
-    } else if (/^(Error from server|error:|Error:)/.test(line) || !errors.length) {
+    } else if (/^(Error from server|error:|Error:)/.test(line) || (!errors.length && result.status !== 0)) {
       errors.push(line.replace(/^Error from server \([A-Za-z]+\): /, '').replace(/^error: /, '').trim());
-    } else {
+    } else if (errors.length) {
       errors[errors.length - 1] += ` ${line.trim()}`;
     }
   }
