@@ -47,7 +47,7 @@ const only = (findings: Finding[], status: Finding['status']) => findings.filter
 function node(name: string, arch: string, cpu: string, memory: string, extra: { labels?: Record<string, string>; taints?: any[]; unschedulable?: boolean; ready?: string } = {}) {
   return {
     apiVersion: 'v1', kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/arch': arch, 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': name, 'node.kubernetes.io/instance-type': arch === 'arm64' ? 'm7g.2xlarge' : 'm7i.2xlarge', ...extra.labels } },
+    metadata: { name, labels: { 'kubernetes.io/arch': arch, 'kubernetes.io/os': 'linux', 'kubernetes.io/hostname': name, 'node.kubernetes.io/instance-type': arch === 'arm64' ? 'm7g.2xlarge' : 'm7i.2xlarge', ...extra.labels } as Record<string, string> },
     spec: { providerID: `aws:///eu-west-1a/i-${name}`, ...(extra.taints ? { taints: extra.taints } : {}), ...(extra.unschedulable ? { unschedulable: true } : {}) },
     status: {
       capacity: { cpu: '8', memory: '32386892Ki', pods: '58' },
