@@ -117,6 +117,8 @@ Doctor('Pod Security: a restricted namespace refuses the compatible preset (chec
   one(restricted, 'pod-security', 'pass', 'the render (podSecurity: restricted) needs "restricted"');
   one(restricted, 'dry-run', 'pass', 'the server accepted all');
   assert.not.ok(of(restricted, 'dry-run').some((f) => f.status !== 'pass'), show(restricted));
+  // No ingress.className, and the cluster's one IngressClass (nginx, made above) is not the default.
+  one(restricted, 'ingress-class', 'warn', "not set, and no IngressClass is the default (the cluster's: nginx)");
   // Its env and envFrom Secrets are not there: named by their values paths.
   one(restricted, 'secrets', 'fail', 'retool.env.CUSTOM_OAUTH2_SSO_CLIENT_SECRET');
   one(restricted, 'secrets', 'fail', 'podDefaults.extraEnvFrom[0].secretRef');
