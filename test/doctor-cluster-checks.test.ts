@@ -126,7 +126,8 @@ test('nodes: amd64 present among schedulable nodes; totals and the largest pod a
   const noJobsPool = checkNodes({ nodes: ok({ items: poolNodes.filter((n) => n.metadata.labels['node-pool'] !== 'retool-jobs') }) }, { objects: pools.objects, arch: 'amd64' });
   const jobs = noJobsPool.filter((f) => f.status === 'fail');
   assert.is(jobs.length, 1, JSON.stringify(noJobsPool, null, 2));
-  assert.match(jobs[0].message, /Deployment\/\S+-jobs-runner asks .* no schedulable node matches its nodeSelector \(kubernetes.io\/arch=amd64,node-pool=retool-jobs\) and tolerations/);
+  assert.match(jobs[0].fix!, 'podDefaults.nodeSelector');
+  assert.match(jobs[0].message, /Deployment\/\S+-jobs-runner asks .* and no schedulable node matches its nodeSelector \(kubernetes.io\/arch=amd64,node-pool=retool-jobs\) and tolerations/);
 
   assert.equal(statuses(checkNodes({ nodes: denied('nodes is forbidden: User "dev" cannot list resource "nodes"') }, { objects: prod.objects, arch: 'amd64' })), ['warn']);
 });

@@ -217,17 +217,19 @@ export function checkNodes(facts: Pick<ClusterFacts, 'nodes'>, inputs: Pick<Clus
     ? finding('nodes', 'pass', 'nodes capacity', `${totals}, before what already runs there`)
     : finding('nodes', 'fail', 'nodes capacity', `${totals}: not enough even on empty nodes`, 'add nodes, or lower components.<name>.resources.requests and replicas'));
 
-  const misfits: string[] = [];
+  const misfits: Array<{ message: string; fix: string }> = [];
   for (const d of demands) {
     const candidates = all.filter((n) => admits(n, d));
     if (!candidates.some((n) => n.cpu >= d.cpu && n.memoryGiB >= d.memoryGiB)) {
       const largest = candidates.reduce<NodeView | undefined>((best, n) => (!best || n.cpu + n.memoryGiB > best.cpu + best.memoryGiB ? n : best), undefined);
       const selector = Object.entries(d.nodeSelector).map(([k, v]) => `${k}=${v}`).join(',');
-      misfits.push(`${d.workload} asks ${size(d.cpu, d.memoryGiB)} per pod, ${largest ? `the largest node matching its nodeSelector (${selector || 'none'}) and tolerations has ${size(largest.cpu, largest.memoryGiB)}` : `no schedulable node matches its nodeSelector (${selector || 'none'}) and tolerations`}`);
+      misfits.push(largest
+        ? { message: `${d.workload} asks ${size(d.cpu, d.memoryGiB)} per pod, the largest node matching its nodeSelector (${selector || 'none'}) and tolerations has ${size(largest.cpu, largest.memoryGiB)}`, fix: 'lower its resources.requests, or add larger nodes (with the labels of its nodeSelector)' }
+        : { message: `${d.workload} asks ${size(d.cpu, d.memoryGiB)} per pod, and no schedulable node matches its nodeSelector (${selector || 'none'}) and tolerations`, fix: 'label (or untaint) nodes for it, or change its nodeSelector and tolerations (podDefaults.nodeSelector, podDefaults.tolerations)' });
     }
   }
   if (misfits.length) {
-    for (const m of misfits) out.push(finding('nodes', 'fail', 'nodes pod size', `${m}: the pod can never be scheduled`, 'lower its resources.requests, or add larger nodes (with the labels of its nodeSelector)'));
+    for (const m of misfits) out.push(finding('nodes', 'fail', 'nodes pod size', `${m.message}: the pod can never be scheduled`, m.fix));
   } else if (demands.length) {
     const largest = demands.reduce((a, b) => (b.cpu + b.memoryGiB > a.cpu + a.memoryGiB ? b : a));
     out.push(finding('nodes', 'pass', 'nodes pod size', `every pod fits on a node; the largest, ${largest.workload}, asks ${size(largest.cpu, largest.memoryGiB)}`));
