@@ -32,6 +32,7 @@ const WEIGHTS: Record<string, number> = {
   'npm-package.test.ts': 50,
   'cli-operator.test.ts': 40,
   'doctor.test.ts': 40,
+  'doctor-cluster.test.ts': 90,
   'cli.test.ts': 40,
   'generate-safety.test.ts': 35,
   'fuzz.test.ts': 35,
@@ -59,7 +60,7 @@ const DEFAULT_WEIGHT = 3;
  * it never shares a worker with a file that talks to a server on 127.0.0.1.
  */
 const TRIPWIRE = 'policy.test.ts';
-const LOOPBACK = new Set(['publish.test.ts', 'oci.test.ts', 'preflight.test.ts', 'doctor.test.ts', 'npm-package.test.ts', 'cluster-install.test.ts']);
+const LOOPBACK = new Set(['publish.test.ts', 'oci.test.ts', 'preflight.test.ts', 'doctor.test.ts', 'npm-package.test.ts', 'cluster-install.test.ts', 'doctor-cluster.test.ts']);
 
 /** Files that write golden files under UPDATE_GOLDEN=1. */
 const GOLDEN_WRITERS = ['golden.test.ts', 'import.test.ts'];

@@ -5,6 +5,7 @@ import { adviseValues, type Finding } from '../preflight/values-advice.js';
 import { adviseVersion } from '../preflight/version-advice.js';
 import { releaseFacts } from '../model/releases.js';
 import { UsageError } from './args.js';
+import { clusterFindings, CLUSTER_ONLY } from './doctor-cluster.js';
 import { selfCommand } from './invocation.js';
 import { parseCommand } from './specs.js';
 import { progress, styleFor } from './style.js';
@@ -13,12 +14,16 @@ import { checkValues } from './values-args.js';
 const URL_OPTION: Record<string, string> = { database: 'database-url', retoolDatabase: 'retooldb-url' };
 
 /**
- * `retool-chart doctor -f values.yaml [--database-url URL] [--output json]`: the values are validated, then
- * advised on (no cluster needed), then each database is checked with the same SQL as the `helm test` Pod.
+ * `retool-chart doctor -f values.yaml [--cluster [--context C] [-n NS]] [--database-url URL] [--output json]`:
+ * the values are validated, then advised on (no cluster needed), then with --cluster checked against the
+ * live cluster (read-only: ./doctor-cluster.ts), then each database is checked with the same SQL as the
+ * `helm test` Pod.
  */
 export async function doctorCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, 'doctor');
   const json = args.strings.output === 'json';
+  const stray = CLUSTER_ONLY.find((name) => args.strings[name] !== undefined);
+  if (stray && !args.booleans.cluster) throw new UsageError(`--${stray} is an option of --cluster; add --cluster to check the cluster`);
   const urls = Object.fromEntries(Object.entries(URL_OPTION).map(([key, option]) => [key, args.strings[option]]));
   const explicit = Object.fromEntries(Object.entries(urls).filter(([, url]) => url !== undefined).map(([key, url]) => {
     try {
@@ -36,6 +41,7 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   }
   const model = projectModel();
   const findings = [...adviseValues(values, model.components), ...adviseVersion(values, releaseFacts(model.schema), today())];
+  if (args.booleans.cluster) findings.push(...clusterFindings(args, values, model));
   for (const db of model.databases) {
     const settings = values[db.key] as Record<string, any>;
     if (settings.mode === 'disabled') continue;
@@ -52,7 +58,8 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(formatFindings(findings, styleFor(process.stdout)));
     const counts = (status: Finding['status']) => findings.filter((f) => f.status === status).length;
-    process.stdout.write(`\n${counts('fail')} failed, ${counts('warn')} warning(s), ${counts('pass')} passed. After installing, \`helm test <release>\` runs the database and Temporal checks from inside the cluster.\n`);
+    const cluster = args.booleans.cluster ? '' : ` \`${selfCommand()} doctor --cluster\` checks the values against your cluster (read-only).`;
+    process.stdout.write(`\n${counts('fail')} failed, ${counts('warn')} warning(s), ${counts('pass')} passed. After installing, \`helm test <release>\` runs the database and Temporal checks from inside the cluster.${cluster}\n`);
   }
   return ok ? 0 : 1;
 }

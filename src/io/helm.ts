@@ -113,7 +113,8 @@ export function findHelm(): FoundHelm {
   );
 }
 
-function onSearchPath(name: string): string | undefined {
+/** The first executable file `name` in PATH's directories. */
+export function onSearchPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
     const file = join(dir, name);
     try {

@@ -6,6 +6,8 @@ export interface Finding {
   status: 'pass' | 'fail' | 'warn' | 'info';
   /** What was checked: a values path or a database label. */
   scope: string;
+  /** `doctor --cluster`: which cluster check (version, nodes, pod-security, secrets, storage, ingress-class, network-policy, dry-run). */
+  check?: string;
   message: string;
   fix?: string;
 }

@@ -22,7 +22,7 @@ const onPath = (name: string) => () => spawnSync('sh', ['-c', `command -v ${name
 const postgresServer = () => existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(join('/usr/lib/postgresql', v, 'bin/initdb')));
 
 /** Files that run on the local control plane, whose binaries setup builds (the fuzz run with FUZZ_SERVER=1). */
-export const CLUSTER_FILES = ['cluster-install.test.ts', ...(process.env.FUZZ_SERVER === '1' ? ['fuzz.test.ts'] : [])];
+export const CLUSTER_FILES = ['cluster-install.test.ts', 'doctor-cluster.test.ts', ...(process.env.FUZZ_SERVER === '1' ? ['fuzz.test.ts'] : [])];
 
 export const REQUIREMENTS: Requirement[] = [
   { what: 'GnuPG (gpg)', present: onPath('gpg'), packages: ['gnupg'], files: ['publish.test.ts', 'oci.test.ts'] },
