@@ -198,14 +198,15 @@ const GP2 = { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: {
 
 test('StorageClass: a default one for claims without a class, the named one otherwise', () => {
   const evaluation = fixture('example-evaluation');
-  assert.equal(statuses(checkStorage({ storageClasses: ok({ items: [STANDARD, GP2] }) }, evaluation)), ['pass', 'pass']);
+  // Three claims: the blob store's, then the two databases'.
+  assert.equal(statuses(checkStorage({ storageClasses: ok({ items: [STANDARD, GP2] }) }, evaluation)), ['pass', 'pass', 'pass']);
   const none = checkStorage({ storageClasses: ok({ items: [GP2] }) }, evaluation);
-  assert.equal(statuses(none), ['fail', 'fail']);
+  assert.equal(statuses(none), ['fail', 'fail', 'fail']);
   assert.match(none[0].message, 'no default StorageClass');
   const named = fixture('example-evaluation', ['--set', 'database.embedded.storage.storageClassName=fast-ssd']);
   const missing = checkStorage({ storageClasses: ok({ items: [STANDARD, GP2] }) }, named);
-  assert.equal(statuses(missing), ['fail', 'pass']);
-  assert.match(missing[0].message, 'StorageClass fast-ssd does not exist');
+  assert.equal(statuses(missing), ['pass', 'fail', 'pass']);
+  assert.match(missing[1].message, 'StorageClass fast-ssd does not exist');
   assert.equal(checkStorage({ storageClasses: ok({ items: [] }) }, fixture('example-production')), [], 'no claim, no finding');
 });
 

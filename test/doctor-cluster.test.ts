@@ -153,15 +153,15 @@ Doctor('nodes: the production example fits the three nodes; requests no node has
 Doctor('StorageClass: the default class, a named class missing, then present with no default left', async () => {
   const named = doctor('dc-eval', EVALUATION, ['--set', 'database.embedded.storage.storageClassName=fast-ssd']);
   const storage = of(named, 'storage');
-  assert.equal(storage.map((f) => `${f.status} ${f.scope}`), ['fail StatefulSet/dc-retool-storage-postgresql claim data', 'pass StatefulSet/dc-retool-retooldb-postgresql claim data'], show(named));
-  assert.match(storage[0].message, "StorageClass fast-ssd does not exist (the cluster's: standard)");
-  assert.match(storage[1].message, 'the default StorageClass standard provisions it');
+  assert.equal(storage.map((f) => `${f.status} ${f.scope}`), ['pass StatefulSet/dc-retool-blob-storage claim data', 'fail StatefulSet/dc-retool-storage-postgresql claim data', 'pass StatefulSet/dc-retool-retooldb-postgresql claim data'], show(named));
+  assert.match(storage[1].message, "StorageClass fast-ssd does not exist (the cluster's: standard)");
+  assert.match(storage[2].message, 'the default StorageClass standard provisions it');
 
   await mustKubectl(state(), ['apply', '-f', '-'], yaml.dump({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast-ssd' }, provisioner: 'kwok.x-k8s.io/volume' }));
   await kubectl('annotate', 'storageclass', 'standard', 'storageclass.kubernetes.io/is-default-class-');
   try {
     const noDefault = doctor('dc-eval', EVALUATION, ['--set', 'database.embedded.storage.storageClassName=fast-ssd']);
-    assert.equal(of(noDefault, 'storage').map((f) => f.status), ['pass', 'fail'], show(noDefault));
+    assert.equal(of(noDefault, 'storage').map((f) => f.status), ['fail', 'pass', 'fail'], show(noDefault));
     one(noDefault, 'storage', 'fail', "no storageClassName and no default StorageClass (annotation storageclass.kubernetes.io/is-default-class=true; the cluster's: fast-ssd, standard)");
   } finally {
     await kubectl('annotate', 'storageclass', 'standard', 'storageclass.kubernetes.io/is-default-class=true', '--overwrite');

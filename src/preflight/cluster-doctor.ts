@@ -440,7 +440,7 @@ export function checkStorage(facts: Pick<ClusterFacts, 'storageClasses'>, inputs
   const classes = facts.storageClasses.value.items;
   const names = classes.map((c) => c.metadata.name as string);
   const defaults = classes.filter((c) => DEFAULT_CLASS.some((a) => c.metadata.annotations?.[a] === 'true')).map((c) => c.metadata.name as string);
-  const fix = 'set <database>.embedded.storage.storageClassName to one of the classes, or mark one default: kubectl patch storageclass <name> -p \'{"metadata":{"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}\'';
+  const fix = 'set <database or blobStorage>.embedded.storage.storageClassName to one of the classes, or mark one default: kubectl patch storageclass <name> -p \'{"metadata":{"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}\'';
   return claims.map(({ claim, storageClassName }) => {
     if (storageClassName === '') return finding('storage', 'info', claim, 'storageClassName "": binds only to a pre-provisioned PersistentVolume');
     if (storageClassName) {
