@@ -175,6 +175,18 @@ test('doctor: an old stable line is out of support, an old patch names the newes
   assert.match(unknown.message, 'no release date');
 });
 
+test('doctor: the app builder on a 3.x edge build is a warning (validate refuses it on stable)', () => {
+  env = { RETOOL_CHART_TODAY: TODAY };
+  try {
+    const r = doctor({ retool: { licenseKey: 'l', encryptionKey: 'e', jwtSecret: 'j', version: '3.383.0', channel: 'edge' }, appBuilder: { enabled: true }, blobStorage: { mode: 'embedded' } }, '--no-database', '--output', 'json');
+    const finding = (JSON.parse(r.stdout).findings as Array<{ status: string; scope: string; message: string }>).find((f) => f.scope === 'appBuilder.enabled');
+    assert.is(finding?.status, 'warn', r.stdout + r.stderr);
+    assert.match(finding!.message, '3.3xx edge builds carry them');
+  } finally {
+    env = {};
+  }
+});
+
 test('doctor: invalid values are reported as validation errors first (exit 1)', () => {
   const r = doctor({ profile: 'staging' });
   assert.is(r.status, 1);

@@ -12,7 +12,7 @@ import { byKind, containers, envOf, parseManifests, renderFixture, renderFixture
  * fixture (no violations allowed) and on a deliberately broken copy of a real render (a violation required),
  * so a rule that cannot fail is caught.
  */
-const { components } = projectModel();
+const { components, blobStore } = projectModel();
 const COMPONENT = 'app.kubernetes.io/component';
 const SECRET_ENV = /(PASSWORD|LICENSE_KEY|ENCRYPTION_KEY|JWT_SECRET|TLS_CRT|TLS_KEY)$/;
 const workloads = (objects: K8sObject[]) => objects.filter((o) => o.spec?.template);
@@ -174,6 +174,7 @@ const RULES: Array<{ name: string; rule: Rule; breakIt: (objects: K8sObject[]) =
           ...self.calls.map((c) => c.name),
           ...self.databases.map((db) => db.name),
           ...(self.talksTo.temporal ? ['temporal-frontend'] : []),
+          ...(self.talksTo.blobStorage ? [blobStore.name] : []),
         ]);
         const allowedIn = new Set(self.calledBy.map((c) => c.name));
         for (const rule of policy.spec.egress ?? []) {

@@ -67,6 +67,11 @@ const CONTRACT: Record<string, Role> = {
     args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3012 }, ports: [3012, 9090], serviceTypeStartsWith: 'AGENT_EVAL_TEMPORAL_WORKER',
     env: { ...WORKER, WORKER_TEMPORAL_TASKQUEUE: 'agent-eval', WORKFLOW_WORKER_HEALTHCHECK_PORT: '3012' },
   },
+  // _workers.tpl worker type rrAgent (the 4.x app builder): its own type, queue r2-agent, health port 3016.
+  'r2-agent-worker': {
+    args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3016 }, ports: [3016, 9090], serviceTypeStartsWith: 'R2_AGENT_TEMPORAL_WORKER',
+    env: { ...WORKER, WORKER_TEMPORAL_TASKQUEUE: 'r2-agent', WORKFLOW_WORKER_HEALTHCHECK_PORT: '3016' },
+  },
   // deployment_multiplayer_ws.yaml: the backend image as MULTIPLAYER_SERVICE on 3001.
   'multiplayer-ws': {
     args: BACKEND_START, probe: { path: '/api/checkHealth', port: 3001 }, ports: [3001], serviceTypeStartsWith: 'MULTIPLAYER_SERVICE',
@@ -269,6 +274,15 @@ test('a standalone dbconnector takes the connector roles over: api and workflows
   // Off (every other fixture): the connector roles stay in api.
   const plain = fixtures.find((x) => x.name === 'evaluation')!;
   assert.ok(String(envOf(mainContainer(component(plain.objects, 'api')!, 'api')).get('SERVICE_TYPE').value).includes('DB_CONNECTOR'));
+});
+
+test('the app builder runs the RR git server in api (last role, as Retool\'s chart appends it) and r2-agent-worker; off, neither', () => {
+  const on = fixtures.find((f) => f.name === 'app-builder')!;
+  assert.is(envOf(mainContainer(component(on.objects, 'api')!, 'api')).get('SERVICE_TYPE').value, 'MAIN_BACKEND,DB_CONNECTOR,DB_SSH_CONNECTOR,RR_GIT_SERVER');
+  assert.ok(component(on.objects, 'r2-agent-worker'), 'r2-agent-worker rendered');
+  const off = fixtures.find((f) => f.name === 'evaluation')!;
+  assert.not.match(String(envOf(mainContainer(component(off.objects, 'api')!, 'api')).get('SERVICE_TYPE').value), 'RR_GIT_SERVER');
+  assert.not.ok(component(off.objects, 'r2-agent-worker'));
 });
 
 test('the Java database connector follows the Retool version: a role before 3.93, an opt-out from 3.93', () => {

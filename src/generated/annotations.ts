@@ -119,6 +119,17 @@ export interface ComponentAnnotation {
    */
   edges: string[];
   takesOver?: TakesOver;
+  /**
+   * SERVICE_TYPE roles added while a boolean value is on (e.g. the in-process git server of the app builder), after the component's own.
+   */
+  addsRoles?: {
+    /**
+     * @minItems 1
+     */
+    roles: string[];
+    enabledBy: string;
+    source: string;
+  }[];
   official?: OfficialKeys;
   source: Source;
 }

@@ -354,6 +354,15 @@ export interface RetoolValues {
     enabled?: boolean;
   };
   /**
+   * Retool 4.x's new app builder (Retool's official chart: rr.enabled).
+   */
+  appBuilder?: {
+    /**
+     * Run the app builder's services: the RR git server in api (SERVICE_TYPE RR_GIT_SERVER; its repositories live in blob storage, which it requires) and r2-agent-worker (a Temporal worker: requires workflows.enabled). Needs Retool 4.x images (or a 3.3xx edge build). Not in this chart yet: js-executor, the agent sandbox, MCP.
+     */
+    enabled?: boolean;
+  };
+  /**
    * Retool's workloads. Each runs one container; pod options here win over podDefaults.
    */
   components?: {
@@ -433,6 +442,16 @@ export interface RetoolValues {
     agentEvalWorker?: PodOptions & {
       /**
        * Number of agent-eval-worker pods.
+       */
+      replicas?: number | null;
+      autoscaling?: Autoscaling;
+    };
+    /**
+     * Runs the 4.x app builder's agent loop: a Temporal worker on task queue r2-agent (appBuilder.enabled).
+     */
+    r2AgentWorker?: PodOptions & {
+      /**
+       * Number of r2-agent-worker pods.
        */
       replicas?: number | null;
       autoscaling?: Autoscaling;

@@ -50,6 +50,8 @@ export interface Component {
   external: NamedEdgeKind[];
   /** Components this one calls (its component edges), with the ports their Services expose; condition: the callee's switch when it differs. */
   calls: Array<{ key: string; name: string; port: number; ports: number[]; condition?: string }>;
+  /** SERVICE_TYPE roles added while a value is on (x-retool-component addsRoles), as Go conditions. */
+  addsRoles: Array<{ roles: string[]; condition: string }>;
   /** Components it calls that take roles over from it while they are on (x-retool-component takesOver). */
   delegates: Array<{ key: string; name: string; condition: string; roles: string[]; env: Array<{ host: string; port: string; number: number; javaCondition?: string }> }>;
   /** Components that call this one (reverse edges): who may connect in; condition: the caller's own switch, when it differs. */
@@ -165,6 +167,7 @@ export function buildTopology(schema: JsonSchema): Component[] {
         const t = byKey.get(edge)!;
         return { key: edge, name: t.name, port: t.ports[0].port, ports: servicePorts(t).map((p) => p.port), condition: t.enabledBy && t.enabledBy !== a.enabledBy ? goCondition(t.enabledBy) : undefined };
       }),
+      addsRoles: (a.addsRoles ?? []).map((r) => ({ roles: r.roles, condition: goCondition(r.enabledBy)! })),
       delegates: a.edges.filter((edge) => byKey.get(edge)?.takesOver).map((edge) => {
         const t = byKey.get(edge)!;
         return {

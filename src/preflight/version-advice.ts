@@ -19,5 +19,12 @@ export function adviseVersion(values: Record<string, any>, facts: ReleaseFacts, 
       fix: 'set blobStorage.mode: external (your S3, GCS or Azure bucket), or embedded for an evaluation',
     });
   }
+  if (values.appBuilder?.enabled === true && Number(version.split('.')[0]) < 4) {
+    findings.push({
+      status: 'warn', scope: 'appBuilder.enabled',
+      message: `the app builder's services run on Retool ${version}-${channel}: 3.3xx edge builds carry them, but Retool documents and supports them from 4.0`,
+      fix: 'use Retool 4.x (e.g. the default retool.version), or turn appBuilder.enabled off',
+    });
+  }
   return findings;
 }
