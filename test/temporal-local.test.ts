@@ -140,7 +140,7 @@ test('the evaluation example (npm start) renders the complete in-cluster topolog
   const r = runHelm(['template', 'retool', CHART, '-f', join(FIXTURES, '..', '..', 'examples', 'evaluation.values.yaml')]);
   assert.is(r.status, 0, r.stderr);
   const objects = parseManifests(r.stdout);
-  for (const name of ['retool-temporal-frontend', 'retool-retooldb-postgresql', 'retool-storage-postgresql', 'retool-api']) {
+  for (const name of ['retool-temporal-frontend', 'retool-retooldb-postgresql', 'retool-storage-postgresql', 'retool-blob-storage', 'retool-api']) {
     assert.ok(objects.some((o) => o.metadata.name === name), name);
   }
 });

@@ -24,10 +24,20 @@ export interface Verdicts {
   helm4: boolean;
 }
 
+/**
+ * Refusals README "Guarantees" lists as deliberately stricter than Helm: validate refuses, both Helms accept,
+ * and every message is one of these. Such a case agrees (with the documented verdict), and is counted apart.
+ */
+const DELIBERATE_REFUSALS: readonly RegExp[] = [
+  /a map key is __proto__, which retool-chart cannot carry/,
+];
+
 export interface CaseResult {
   fuzzCase: FuzzCase;
   verdicts: Verdicts;
   agree: boolean;
+  /** validate refused what both Helms accept, for a documented reason (DELIBERATE_REFUSALS). */
+  deliberate: boolean;
   /** Problems in manifests rendered from values all three accepted. */
   renderProblems: string[];
   /** What each side said, for the report. */
@@ -125,7 +135,8 @@ export async function runCase(fuzzCase: FuzzCase, model: ChartModel, dir: string
   const args = ['template', RELEASE, CHART, '--namespace', NAMESPACE, ...files.flatMap((f) => ['-f', f]), ...(flag ? [flag.name, flag.arg] : [])];
   const [helm3, helm4] = await Promise.all(([3, 4] as HelmMajor[]).map((major) => runHelmAsync(args, { major })));
   const verdicts: Verdicts = { validate: checked.issues.length === 0, helm3: helm3.status === 0, helm4: helm4.status === 0 };
-  const agree = verdicts.validate === verdicts.helm3 && verdicts.helm3 === verdicts.helm4;
+  const deliberate = !verdicts.validate && verdicts.helm3 && verdicts.helm4 && checked.issues.every((i) => DELIBERATE_REFUSALS.some((re) => re.test(i.message)));
+  const agree = deliberate || (verdicts.validate === verdicts.helm3 && verdicts.helm3 === verdicts.helm4);
   const renderProblems: string[] = [];
   if (verdicts.helm3) renderProblems.push(...manifestProblems(helm3.stdout).map((p) => `helm 3: ${p}`));
   if (verdicts.helm4) renderProblems.push(...manifestProblems(helm4.stdout).map((p) => `helm 4: ${p}`));
@@ -137,6 +148,7 @@ export async function runCase(fuzzCase: FuzzCase, model: ChartModel, dir: string
     fuzzCase,
     verdicts,
     agree,
+    deliberate,
     renderProblems,
     detail: {
       validate: checked.issues.length ? firstLines(checked.issues.map(formatIssue).join('\n'), 3) : 'accepted',
@@ -187,6 +199,8 @@ export interface Summary {
   cases: number;
   agreed: number;
   accepted: number;
+  /** Of the agreed: validate's documented, deliberate refusals of what both Helms accept. */
+  deliberate: number;
   renderFailures: number;
   seconds: number;
 }
@@ -196,6 +210,7 @@ export function summarize(results: readonly CaseResult[], seconds: number): Summ
     cases: results.length,
     agreed: results.filter((r) => r.agree).length,
     accepted: results.filter((r) => r.agree && r.verdicts.validate).length,
+    deliberate: results.filter((r) => r.deliberate).length,
     renderFailures: results.filter((r) => r.renderProblems.length > 0).length,
     seconds,
   };
@@ -203,6 +218,6 @@ export function summarize(results: readonly CaseResult[], seconds: number): Summ
 
 export function formatSummary(summary: Summary): string {
   const pct = summary.cases ? ((100 * summary.agreed) / summary.cases).toFixed(2) : '100.00';
-  return `${summary.cases} cases, agreement ${summary.agreed}/${summary.cases} (${pct} %), ${summary.accepted} accepted by all three, ` +
+  return `${summary.cases} cases, agreement ${summary.agreed}/${summary.cases} (${pct} %), ${summary.accepted} accepted by all three, ${summary.deliberate} deliberately refused (README Guarantees), ` +
     `${summary.renderFailures} with render problems, ${summary.seconds.toFixed(1)} s, ${(summary.cases / summary.seconds).toFixed(2)} cases/s`;
 }
