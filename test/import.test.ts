@@ -510,6 +510,53 @@ test('the optional services the official chart renders are carried: agents, mult
   }
 });
 
+test('Retool 4.x: rr.enabled turns the app builder on, rr.blobStorage becomes blobStorage.external, rr.agent carries to r2-agent-worker', () => {
+  const outcome = importFixture('rr');
+  assert.equal(outcome.issues, [], JSON.stringify(outcome.issues));
+  const values = outcome.values as any;
+  assert.is(values.appBuilder.enabled, true);
+  assert.is(values.retool.version, '4.0.7');
+  assert.equal(values.blobStorage, {
+    mode: 'external',
+    external: { provider: 's3', s3: { bucket: 'retool-rr', region: 'eu-west-1', endpoint: 'https://objects.example.com:9000', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: { secretKeyRef: { name: 'retool-rr-blob', key: 'secret-access-key' } } } },
+  });
+  assert.is(values.components.r2AgentWorker.replicas, 2);
+  assert.equal(values.components.r2AgentWorker.podLabels, { team: 'rr' });
+  const dir = mkdtempSync(join(tmpdir(), 'retool-import-rr-'));
+  try {
+    writeFileSync(join(dir, 'ours.values.yaml'), outcome.text);
+    const result = runHelm(['template', RELEASE, CHART, '--namespace', NAMESPACE, '-f', join(dir, 'ours.values.yaml')], { major: 4 });
+    assert.is(result.status, 0, result.stderr);
+    const objects = parseManifests(result.stdout);
+    const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-api`)!;
+    const env = api.spec.template.spec.containers[0].env as Array<{ name: string; value?: string }>;
+    assert.match(String(env.find((e) => e.name === 'SERVICE_TYPE')?.value), /RR_GIT_SERVER$/);
+    assert.is(env.find((e) => e.name === 'RR_DEFAULT_S3_ENDPOINT')?.value, 'https://objects.example.com:9000');
+    assert.ok(objects.some((o) => o.kind === 'Deployment' && o.metadata.name === `${RELEASE}-retool-r2-agent-worker`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Retool 4.x: the pre-rename rr keys are refused as the official chart refuses them, each with its new place, file and line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'retool-import-legacy-'));
+  try {
+    const file = join(dir, 'old.yaml');
+    writeFileSync(file, 'config:\n  licenseKey: l\n  encryptionKey: e\n  jwtSecret: j\nr2:\n  enabled: true\nblobStorage:\n  s3: { bucket: b }\nrr:\n  rrAgent: {}\n');
+    const outcome = importOfficial({ files: [file], release: RELEASE, cwd: dir }, model);
+    assert.equal(outcome.issues.map((i) => [i.path, i.line]), [['r2', 5], ['blobStorage', 7], ['rr.rrAgent', 10]]);
+    assert.match(outcome.issues[0].message, 'move it to rr ');
+    assert.match(outcome.issues[1].message, 'move it to rr.blobStorage');
+    assert.match(outcome.issues[2].message, 'move it to rr.agent');
+    const r = cli('import', '-f', file, '-o', join(dir, 'ours.yaml'));
+    assert.is(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, 'old.yaml:5');
+    assert.not.ok(existsSync(join(dir, 'ours.yaml')), 'nothing written');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the mapping never mutates the official values it reads', () => {
   const official = loadSources({ files: [join(OFFICIAL, 'production.official.yaml')], defaults: OFFICIAL_DEFAULTS }).merged.values;
   const before = structuredClone(official);

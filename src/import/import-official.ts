@@ -7,6 +7,7 @@ import { loadSources, type MergedValues } from '../validate/values-sources.js';
 import { detectCapabilities } from './capabilities.js';
 import { emitValuesYaml } from './emit-values.js';
 import { joinPath, type Action, type Dropped, type ImportContext } from './import-context.js';
+import { legacyKeyIssues } from './legacy-keys.js';
 import { reportLeftovers } from './leftovers.js';
 import { mapOfficialValues } from './map-values.js';
 import { OFFICIAL_CHART_VERSION, OFFICIAL_DEFAULTS } from './official-chart.js';
@@ -44,6 +45,8 @@ export function importOfficial(request: ImportRequest, model: ChartModel): Impor
   const { merged, issues: loadIssues } = loadSources({ ...sources, defaults: OFFICIAL_DEFAULTS, defaultsFile: DEFAULTS_NAME });
   if (loadIssues.length) return { values: {}, text: '', dropped: [], notes: [], actions: [], issues: loadIssues };
   const userOnly = loadSources({ ...sources, defaults: {} }).merged.values;
+  const legacy = legacyKeyIssues(userOnly, merged);
+  if (legacy.length) return { values: {}, text: '', dropped: [], notes: [], actions: [], issues: legacy };
 
   const release = request.release ?? 'retool';
   const definitions = model.schema.definitions ?? {};

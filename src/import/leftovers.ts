@@ -26,9 +26,10 @@ const RULES: Record<string, LeftoverRule> = {
   mcp: { abbreviated: true, reason: 'the MCP server is not part of this chart', gate: ['mcp.enabled'] },
   telemetry: { abbreviated: true, reason: 'the telemetry collector is not part of this chart', gate: ['telemetry.enabled'] },
   rr: {
-    reason: 'the RR agent runtime (js-executor, agent sandbox, git server, blob storage) is not part of this chart',
+    reason: 'not carried: this chart runs the app builder\'s git server (in api) and r2-agent-worker under appBuilder.enabled, and its blob storage under blobStorage; js-executor, the agent sandbox and the separate git server are not part of it',
     gate: ['rr.enabled', 'rr.jsExecutor.enabled', 'rr.agent.enabled', 'rr.agentSandbox.enabled', 'rr.gitServer.enabled'],
   },
+  'rr.agent': { reason: 'not carried (components.r2AgentWorker takes replicas, resources, pod annotations and labels; appBuilder.enabled switches it with the rest)', gate: ['rr.enabled', 'rr.agent.enabled'] },
   dbconnector: { reason: 'not carried (components.dbConnector takes enabled, replicas, resources and pod annotations)', gate: ['dbconnector.enabled'] },
   'dbconnector.port': { reason: 'this chart\'s dbconnector listens on Retool\'s 3002 (Java 3007)', changesBehaviour: true },
   'dbconnector.config': { reason: 'carried only as the tuning env this chart sets itself (NODE_OPTIONS, pool 100, 1000 sockets); set components.dbConnector.env to change it', changesBehaviour: false },

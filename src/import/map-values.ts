@@ -2,6 +2,7 @@ import { ImportContext, type ImportOptions } from './import-context.js';
 import type { OfficialKeys } from '../schema/json-schema.js';
 import { mapComponents } from './map/components.js';
 import { mapAnnotatedComponents } from './map/services.js';
+import { mapBlobStorage } from './map/blob-storage.js';
 import { mapDatabase } from './map/databases.js';
 import { mapEnv, mapEnvFrom, mapTuningEnv } from './map/env.js';
 import { kubectl, type Obj } from './map/helpers.js';
@@ -42,6 +43,7 @@ export function mapOfficialValues(official: Obj, options: ImportOptions, target:
   const version = mapImages(ctx, target);
   mapSecrets(ctx, carried);
   mapDatabase(ctx, carried);
+  mapBlobStorage(ctx);
   const workflows = mapWorkflows(ctx, version);
   mapTemporal(ctx, workflows);
   mapComponents(ctx, workflows);
